@@ -1,0 +1,277 @@
+//! The application service: the one path from a command to stored state. A UI action calls a
+//! domain command (role and state checked there), the resulting drafts are stamped into events
+//! (HLC, id, actor, hash), the affected views are refolded, and all of it is committed in one
+//! batch. Pure Rust over the [`Store`] trait, so it is tested natively with the memory store.
+
+use crate::domain::command::{Actor, DomainError};
+use crate::domain::estate::{estate_ref, Estate};
+use crate::domain::event::{Draft, Event, RecordRef};
+use crate::domain::hlc::HlcClock;
+use crate::domain::i18n::Text;
+use crate::domain::ids::{DeviceId, Entropy, RecordId, StaffId};
+use crate::domain::staff::{Lockout, Staff};
+use crate::domain::view::{fold_all_kind, fold_onto_kind, Aggregate, View};
+use crate::store::{Batch, Query, Store, StoreError};
+use std::cell::RefCell;
+use std::collections::BTreeMap;
+
+const META_HLC: &str = "hlc";
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum AppError {
+    Domain(DomainError),
+    Store(StoreError),
+}
+
+impl AppError {
+    pub fn message(&self) -> Text {
+        match self {
+            AppError::Domain(d) => d.message(),
+            AppError::Store(s) => s.message(),
+        }
+    }
+}
+
+impl From<DomainError> for AppError {
+    fn from(e: DomainError) -> Self {
+        AppError::Domain(e)
+    }
+}
+impl From<StoreError> for AppError {
+    fn from(e: StoreError) -> Self {
+        AppError::Store(e)
+    }
+}
+
+/// Why a sign-in failed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SignInError {
+    WrongPin { attempts_left: u32 },
+    Locked { ms_left: i64 },
+    Inactive,
+    Store(StoreError),
+}
+
+impl SignInError {
+    pub fn message(&self) -> Text {
+        match self {
+            SignInError::WrongPin { attempts_left } => Text::new(
+                format!("PIN不正确，还可再试{attempts_left}次"),
+                format!("Wrong PIN. {attempts_left} attempts left"),
+            ),
+            SignInError::Locked { ms_left } => {
+                let min = (ms_left + 59_999) / 60_000;
+                Text::new(
+                    format!("连续输错5次，已锁定，请{min}分钟后再试"),
+                    format!("Five wrong PINs: locked, try again in {min} min"),
+                )
+            }
+            SignInError::Inactive => Text::new("该账号已停用", "This account is deactivated"),
+            SignInError::Store(e) => e.message(),
+        }
+    }
+}
+
+pub struct App<S: Store> {
+    pub store: S,
+    clock: RefCell<HlcClock>,
+    entropy: RefCell<Box<dyn Entropy>>,
+}
+
+impl<S: Store> App<S> {
+    /// Opens the service over a store, restoring this device's clock.
+    pub async fn open(store: S, device: DeviceId, entropy: Box<dyn Entropy>) -> Result<Self, StoreError> {
+        let mut clock = HlcClock::new(device);
+        if let Some(v) = store.meta(META_HLC).await? {
+            if let Ok(c) = serde_json::from_value::<HlcClock>(v) {
+                if c.last.device == device {
+                    clock = c;
+                }
+            }
+        }
+        Ok(App { store, clock: RefCell::new(clock), entropy: RefCell::new(entropy) })
+    }
+
+    pub fn device(&self) -> DeviceId {
+        self.clock.borrow().last.device
+    }
+
+    pub fn new_id(&self) -> RecordId {
+        self.entropy.borrow_mut().id()
+    }
+
+    pub fn random_salt(&self) -> [u8; 16] {
+        let mut b = [0u8; 16];
+        self.entropy.borrow_mut().fill(&mut b);
+        b
+    }
+
+    pub fn with_entropy<T>(&self, f: impl FnOnce(&mut dyn Entropy) -> T) -> T {
+        f(self.entropy.borrow_mut().as_mut())
+    }
+
+    /// Stamps drafts into events and commits them with their refolded views, atomically.
+    pub async fn record(&self, now: i64, actor: Option<StaffId>, drafts: Vec<Draft>) -> Result<Vec<Event>, AppError> {
+        if drafts.is_empty() {
+            return Ok(vec![]);
+        }
+        let saved = self.clock.borrow().clone();
+        let events: Vec<Event> = {
+            let mut clock = self.clock.borrow_mut();
+            drafts
+                .into_iter()
+                .map(|d| {
+                    let at = clock.tick(now);
+                    Event::new(self.entropy.borrow_mut().id(), at, actor, d)
+                })
+                .collect()
+        };
+        let result = self.commit_events(events.clone(), false).await;
+        if result.is_err() {
+            *self.clock.borrow_mut() = saved;
+        }
+        result.map(|_| events)
+    }
+
+    /// Takes in events from elsewhere (import, demo estate): skips those already stored,
+    /// refolds every affected record from all its events.
+    pub async fn absorb(&self, events: Vec<Event>, now: i64) -> Result<usize, AppError> {
+        let mut fresh = Vec::new();
+        for e in events {
+            if !self.store.has_event(e.id).await? {
+                fresh.push(e);
+            }
+        }
+        let n = fresh.len();
+        let saved = self.clock.borrow().clone();
+        if let Some(max) = fresh.iter().map(|e| e.at).max() {
+            self.clock.borrow_mut().observe(max, now);
+        }
+        let result = self.commit_events(fresh, true).await;
+        if result.is_err() {
+            *self.clock.borrow_mut() = saved;
+        }
+        result.map(|_| n)
+    }
+
+    async fn commit_events(&self, events: Vec<Event>, refold_all: bool) -> Result<(), AppError> {
+        let mut by_subject: BTreeMap<RecordRef, Vec<Event>> = BTreeMap::new();
+        for e in &events {
+            by_subject.entry(e.subject).or_default().push(e.clone());
+        }
+        let mut views = Vec::with_capacity(by_subject.len());
+        for (subject, new) in by_subject {
+            let existing = self.store.view(subject).await?;
+            let incremental = match (&existing, refold_all) {
+                (Some(v), false) => fold_onto_kind(v, new.clone()),
+                _ => None,
+            };
+            let view = match incremental {
+                Some(v) => Some(v),
+                None if existing.is_none() && !refold_all => fold_all_kind(subject, new),
+                None => {
+                    let mut all = self.store.events_for(subject).await?;
+                    let ids: std::collections::HashSet<_> = all.iter().map(|e| e.id).collect();
+                    all.extend(new.into_iter().filter(|e| !ids.contains(&e.id)));
+                    fold_all_kind(subject, all)
+                }
+            };
+            views.extend(view);
+        }
+        let clock = serde_json::to_value(&*self.clock.borrow()).expect("clock serialises");
+        self.store
+            .commit(Batch { events, views, meta: vec![(META_HLC.into(), clock)] })
+            .await?;
+        Ok(())
+    }
+
+    /// Writes device-local metadata only (lockout counters, preferences).
+    pub async fn put_meta(&self, key: &str, value: serde_json::Value) -> Result<(), StoreError> {
+        self.store.commit(Batch { meta: vec![(key.into(), value)], ..Default::default() }).await
+    }
+
+    pub async fn get<A: Aggregate>(&self, id: RecordId) -> Result<Option<A>, StoreError> {
+        Ok(self.store.view(RecordRef::new(A::KIND, id)).await?.and_then(|v| v.state()))
+    }
+
+    pub async fn view(&self, subject: RecordRef) -> Result<Option<View>, StoreError> {
+        self.store.view(subject).await
+    }
+
+    pub async fn query(&self, q: &Query) -> Result<Vec<View>, StoreError> {
+        self.store.query(q).await
+    }
+
+    /// The record's history, oldest first: who did what when on which device.
+    pub async fn history(&self, subject: RecordRef) -> Result<Vec<Event>, StoreError> {
+        let mut ev = self.store.events_for(subject).await?;
+        crate::domain::event::sort_events(&mut ev);
+        Ok(ev)
+    }
+
+    pub async fn estate(&self) -> Result<Option<Estate>, StoreError> {
+        Ok(self.store.view(estate_ref()).await?.and_then(|v| v.state()))
+    }
+
+    /// The acting person, refused if unknown or deactivated.
+    pub async fn actor(&self, id: StaffId) -> Result<Actor, AppError> {
+        match self.get::<Staff>(id).await? {
+            Some(s) if s.active => Ok(s.actor(id)),
+            _ => Err(DomainError::NotFound(Text::new("找不到该员工或已停用", "Staff member not found or deactivated")).into()),
+        }
+    }
+
+    /// Number of active Directors (the last one cannot be removed).
+    pub async fn active_directors(&self) -> Result<usize, StoreError> {
+        use crate::domain::event::RecordKind;
+        use crate::domain::roles::Role;
+        use crate::store::Filter;
+        let staff = self.store.query(&Query::new(RecordKind::Staff, Filter::Status("active".into()))).await?;
+        Ok(staff
+            .iter()
+            .filter_map(|v| v.state::<Staff>())
+            .filter(|s| s.profile.roles.contains(&Role::Director))
+            .count())
+    }
+
+    /// PIN sign-in with the lockout rule (5 wrong PINs → 5 minutes), counted per person per tablet.
+    pub async fn sign_in(&self, id: StaffId, pin: &str, now: i64) -> Result<Actor, SignInError> {
+        let key = format!("lockout:{id}");
+        let mut lock: Lockout = self
+            .store
+            .meta(&key)
+            .await
+            .map_err(SignInError::Store)?
+            .and_then(|v| serde_json::from_value(v).ok())
+            .unwrap_or_default();
+        if let Some(ms_left) = lock.locked(now) {
+            return Err(SignInError::Locked { ms_left });
+        }
+        let staff = self.get::<Staff>(id).await.map_err(SignInError::Store)?;
+        let Some(staff) = staff else {
+            return Err(SignInError::Inactive);
+        };
+        if !staff.active {
+            return Err(SignInError::Inactive);
+        }
+        let ok = staff.pin.as_ref().is_some_and(|p| p.verify(pin));
+        if ok {
+            lock.succeed();
+        } else {
+            lock.fail(now);
+        }
+        self.put_meta(&key, serde_json::to_value(&lock).expect("lockout serialises"))
+            .await
+            .map_err(SignInError::Store)?;
+        if ok {
+            Ok(staff.actor(id))
+        } else if let Some(ms_left) = lock.locked(now) {
+            Err(SignInError::Locked { ms_left })
+        } else {
+            Err(SignInError::WrongPin { attempts_left: lock.remaining() })
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

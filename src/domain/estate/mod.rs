@@ -1,0 +1,96 @@
+//! 小区 — the estate record: its name and settings. There is one per database, with the nil id.
+//! First-run setup founds it together with the first Director (SOP §0).
+
+use super::calendar::BusinessCalendar;
+use super::command::{required, Actor, DomainError};
+use super::event::{Draft, Event, EventBody, RecordKind, RecordRef};
+use super::i18n::Text;
+use super::ids::Id;
+use super::roles::Action;
+use super::view::{Aggregate, IndexFields};
+use serde::{Deserialize, Serialize};
+
+/// Settings of the estate (all the numbers SOP.md leaves to a setting live here).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Settings {
+    /// Lock the tablet after this many idle minutes (0 = never).
+    pub idle_lock_minutes: u32,
+    pub calendar: BusinessCalendar,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            idle_lock_minutes: 5,
+            calendar: BusinessCalendar::default(),
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "t", rename_all = "snake_case")]
+pub enum EstateEvent {
+    Founded { name: String },
+    Renamed { name: String },
+    SettingsChanged { settings: Settings },
+}
+
+/// 小区
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Estate {
+    pub name: String,
+    pub settings: Settings,
+}
+
+pub fn estate_ref() -> RecordRef {
+    RecordRef::new(RecordKind::Estate, Id::nil())
+}
+
+impl Aggregate for Estate {
+    const KIND: RecordKind = RecordKind::Estate;
+    fn apply(&mut self, event: &Event) {
+        if let EventBody::Estate(e) = &event.body {
+            match e {
+                EstateEvent::Founded { name } | EstateEvent::Renamed { name } => {
+                    self.name = name.clone()
+                }
+                EstateEvent::SettingsChanged { settings } => self.settings = settings.clone(),
+            }
+        }
+    }
+    fn index(&self) -> IndexFields {
+        IndexFields {
+            title: self.name.clone(),
+            ..Default::default()
+        }
+    }
+}
+
+fn draft(e: EstateEvent) -> Draft {
+    Draft {
+        subject: estate_ref(),
+        body: EventBody::Estate(e),
+    }
+}
+
+pub fn rename(actor: &Actor, name: &str) -> Result<Vec<Draft>, DomainError> {
+    actor.may(Action::ChangeSettings)?;
+    let name = required(name, Text::new("小区名称", "the estate name"))?;
+    Ok(vec![draft(EstateEvent::Renamed { name })])
+}
+
+pub fn change_settings(actor: &Actor, settings: Settings) -> Result<Vec<Draft>, DomainError> {
+    actor.may(Action::ChangeSettings)?;
+    if settings.idle_lock_minutes > 240 {
+        return Err(DomainError::invalid(
+            "自动锁屏时间不能超过240分钟",
+            "The idle lock can be at most 240 minutes",
+        ));
+    }
+    Ok(vec![draft(EstateEvent::SettingsChanged { settings })])
+}
+
+pub(crate) fn founded(name: String) -> Draft {
+    draft(EstateEvent::Founded { name })
+}

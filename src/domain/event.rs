@@ -1,0 +1,143 @@
+//! The event model. Every change is an immutable, attributed, timestamped event; a record's
+//! current state is a fold of its events in HLC order (the audit trail "不得涂改" for free,
+//! and two tablets merge by union of events).
+
+use super::hlc::Hlc;
+use super::ids::{DeviceId, EventId, RecordId, StaffId};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+/// What kind of record an event is about. One variant per record type of every module.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RecordKind {
+    /// 小区 (the estate itself and its settings; one record)
+    Estate,
+    /// 员工
+    Staff,
+    /// 楼栋
+    Building,
+    /// 房号 / 商铺
+    Unit,
+    /// 住户
+    Household,
+    /// 公共设施
+    Facility,
+    /// 巡查点
+    Checkpoint,
+}
+
+impl RecordKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RecordKind::Estate => "estate",
+            RecordKind::Staff => "staff",
+            RecordKind::Building => "building",
+            RecordKind::Unit => "unit",
+            RecordKind::Household => "household",
+            RecordKind::Facility => "facility",
+            RecordKind::Checkpoint => "checkpoint",
+        }
+    }
+}
+
+/// The record an event is about.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct RecordRef {
+    pub kind: RecordKind,
+    pub id: RecordId,
+}
+
+impl RecordRef {
+    pub fn new(kind: RecordKind, id: RecordId) -> Self {
+        RecordRef { kind, id }
+    }
+    /// The key of the record's materialised view: "kind:uuid".
+    pub fn key(&self) -> String {
+        format!("{}:{}", self.kind.as_str(), self.id)
+    }
+}
+
+/// The typed body of an event: one variant per module.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "m", content = "e", rename_all = "snake_case")]
+pub enum EventBody {
+    Estate(super::estate::EstateEvent),
+    Staff(super::staff::StaffEvent),
+    Registry(super::registry::RegistryEvent),
+}
+
+/// A change that has not been stamped yet: what a domain command produces.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Draft {
+    pub subject: RecordRef,
+    pub body: EventBody,
+}
+
+/// An immutable event. `at.device` is the device that wrote it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Event {
+    pub id: EventId,
+    pub at: Hlc,
+    /// The signed-in staff member; `None` only for the first-run setup.
+    pub actor: Option<StaffId>,
+    pub subject: RecordRef,
+    pub body: EventBody,
+    /// Hex SHA-256 of the canonical content (every field above).
+    pub hash: String,
+}
+
+#[derive(Serialize)]
+struct Canonical<'a> {
+    id: &'a EventId,
+    at: &'a Hlc,
+    actor: &'a Option<StaffId>,
+    subject: &'a RecordRef,
+    body: &'a EventBody,
+}
+
+impl Event {
+    pub fn new(id: EventId, at: Hlc, actor: Option<StaffId>, draft: Draft) -> Self {
+        let mut e = Event {
+            id,
+            at,
+            actor,
+            subject: draft.subject,
+            body: draft.body,
+            hash: String::new(),
+        };
+        e.hash = e.content_hash();
+        e
+    }
+
+    pub fn device(&self) -> DeviceId {
+        self.at.device
+    }
+
+    /// Canonical content: JSON of the fields in declaration order (structs only, no maps with
+    /// unordered keys anywhere in bodies), so the same event hashes the same on every device.
+    pub fn canonical_bytes(&self) -> Vec<u8> {
+        serde_json::to_vec(&Canonical {
+            id: &self.id,
+            at: &self.at,
+            actor: &self.actor,
+            subject: &self.subject,
+            body: &self.body,
+        })
+        .expect("event bodies always serialise")
+    }
+
+    pub fn content_hash(&self) -> String {
+        hex::encode(Sha256::digest(self.canonical_bytes()))
+    }
+
+    /// True when the stored hash matches the content (detects edits and corruption).
+    pub fn verify(&self) -> bool {
+        self.hash == self.content_hash()
+    }
+}
+
+/// Sorts events into fold order (HLC, then id as a tiebreak for identical stamps).
+pub fn sort_events(events: &mut [Event]) {
+    events.sort_by(|a, b| a.at.cmp(&b.at).then(a.id.cmp(&b.id)));
+}

@@ -1,0 +1,15 @@
+//! The domain: pure Rust, no web or storage crates. Records, each SOP's rules as commands over
+//! immutable events, the SLA clock and business calendar, roles and permissions.
+
+pub mod calendar;
+pub mod command;
+pub mod estate;
+pub mod event;
+pub mod hlc;
+pub mod i18n;
+pub mod ids;
+pub mod registry;
+pub mod roles;
+pub mod sla;
+pub mod staff;
+pub mod view;

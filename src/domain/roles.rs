@@ -1,0 +1,195 @@
+//! Roles, departments and the permission matrix (SOP.md §0). Every command is checked here,
+//! in the domain: the UI may hide a button, but the rule lives in [`authorize`].
+
+use super::i18n::Text;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeSet;
+
+/// 岗位角色 — SOP §0 roles. One person may hold several.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum Role {
+    /// 物业部主任 / 客服部经理
+    Director,
+    /// 客服部主管 / 主任助理
+    Supervisor,
+    /// 管理员 / 物业助理 / 客务助理
+    Assistant,
+    /// 前台接待员
+    Receptionist,
+    /// 部门负责人 (engineering, security, environment, finance lead)
+    DepartmentLead,
+    /// 部门员工
+    DepartmentStaff,
+}
+
+impl Role {
+    pub const ALL: [Role; 6] = [
+        Role::Director,
+        Role::Supervisor,
+        Role::Assistant,
+        Role::Receptionist,
+        Role::DepartmentLead,
+        Role::DepartmentStaff,
+    ];
+    pub fn label(self) -> Text {
+        match self {
+            Role::Director => Text::new("物业部主任", "Director"),
+            Role::Supervisor => Text::new("客服主管", "Supervisor"),
+            Role::Assistant => Text::new("物业助理", "Assistant"),
+            Role::Receptionist => Text::new("前台接待员", "Receptionist"),
+            Role::DepartmentLead => Text::new("部门负责人", "Department lead"),
+            Role::DepartmentStaff => Text::new("部门员工", "Department staff"),
+        }
+    }
+}
+
+/// 部门 — SOP §0.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum Department {
+    /// 客服部
+    CustomerService,
+    /// 工程部
+    Engineering,
+    /// 护管部 / 保安部
+    Security,
+    /// 环境部 (保洁、绿化)
+    Environment,
+    /// 财务部
+    Finance,
+}
+
+impl Department {
+    pub const ALL: [Department; 5] = [
+        Department::CustomerService,
+        Department::Engineering,
+        Department::Security,
+        Department::Environment,
+        Department::Finance,
+    ];
+    pub fn label(self) -> Text {
+        match self {
+            Department::CustomerService => Text::new("客服部", "Customer service"),
+            Department::Engineering => Text::new("工程部", "Engineering"),
+            Department::Security => Text::new("护管部", "Security"),
+            Department::Environment => Text::new("环境部", "Environment"),
+            Department::Finance => Text::new("财务部", "Finance"),
+        }
+    }
+}
+
+/// Something a person may try to do. Later modules add their actions here.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Action {
+    /// Add staff, change roles, reset a PIN.
+    ManageStaff,
+    /// Estate name and settings (calendar, clocks, idle lock).
+    ChangeSettings,
+    /// Buildings, units, households, facilities, checkpoints.
+    EditRegistry,
+    /// Look up the registry (everyone signed in).
+    ViewRegistry,
+    /// Load or reset the demo estate in training mode (managers running training).
+    RunTraining,
+}
+
+impl Action {
+    pub fn label(self) -> Text {
+        match self {
+            Action::ManageStaff => Text::new("管理员工", "manage staff"),
+            Action::ChangeSettings => Text::new("修改设置", "change settings"),
+            Action::EditRegistry => Text::new("编辑小区档案", "edit the estate registry"),
+            Action::ViewRegistry => Text::new("查看小区档案", "view the estate registry"),
+            Action::RunTraining => Text::new("培训演示", "run training"),
+        }
+    }
+
+    /// The permission matrix: which roles may do this (SOP §0 "may" column).
+    pub fn allowed_roles(self) -> &'static [Role] {
+        use Role::*;
+        match self {
+            Action::ManageStaff | Action::ChangeSettings => &[Director],
+            Action::EditRegistry => &[Director, Supervisor, Assistant, Receptionist],
+            Action::ViewRegistry => &Role::ALL,
+            Action::RunTraining => &[Director, Supervisor],
+        }
+    }
+}
+
+/// A refused command: says what was attempted and which roles may do it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Denied {
+    pub action: Action,
+    pub needs: Vec<Role>,
+}
+
+impl Denied {
+    pub fn message(&self) -> Text {
+        let zh: Vec<String> = self.needs.iter().map(|r| r.label().zh).collect();
+        let en: Vec<String> = self.needs.iter().map(|r| r.label().en).collect();
+        Text::new(
+            format!(
+                "无权{}：需要以下角色之一：{}",
+                self.action.label().zh,
+                zh.join("、")
+            ),
+            format!(
+                "Not allowed to {}: needs one of these roles: {}",
+                self.action.label().en,
+                en.join(", ")
+            ),
+        )
+    }
+}
+
+/// Checks a person's roles against the matrix. Director may do everything (SOP §0).
+pub fn authorize(roles: &BTreeSet<Role>, action: Action) -> Result<(), Denied> {
+    if roles.contains(&Role::Director) || action.allowed_roles().iter().any(|r| roles.contains(r)) {
+        Ok(())
+    } else {
+        Err(Denied {
+            action,
+            needs: action.allowed_roles().to_vec(),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn set(r: &[Role]) -> BTreeSet<Role> {
+        r.iter().copied().collect()
+    }
+
+    #[test]
+    fn director_may_do_everything() {
+        for a in [
+            Action::ManageStaff,
+            Action::ChangeSettings,
+            Action::EditRegistry,
+            Action::ViewRegistry,
+            Action::RunTraining,
+        ] {
+            assert!(authorize(&set(&[Role::Director]), a).is_ok(), "{a:?}");
+        }
+    }
+
+    #[test]
+    fn permission_matrix_refuses_with_the_needed_role() {
+        let e = authorize(&set(&[Role::Assistant]), Action::ManageStaff).unwrap_err();
+        assert_eq!(e.needs, vec![Role::Director]);
+        assert!(e.message().zh.contains("物业部主任"));
+        assert!(e.message().en.contains("Director"));
+        assert!(authorize(&set(&[Role::DepartmentStaff]), Action::EditRegistry).is_err());
+        assert!(authorize(&set(&[Role::DepartmentStaff]), Action::ViewRegistry).is_ok());
+        assert!(authorize(&set(&[Role::Supervisor]), Action::RunTraining).is_ok());
+        assert!(authorize(&set(&[Role::Receptionist]), Action::RunTraining).is_err());
+    }
+
+    #[test]
+    fn several_roles_combine() {
+        let r = set(&[Role::DepartmentStaff, Role::Supervisor]);
+        assert!(authorize(&r, Action::EditRegistry).is_ok());
+        assert!(authorize(&set(&[]), Action::ViewRegistry).is_err());
+    }
+}

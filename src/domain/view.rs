@@ -1,0 +1,157 @@
+//! Materialised views: the current state of one record, folded from its events, with the
+//! index fields the store keeps IndexedDB indexes on (kind, status, due time, unit, assignee,
+//! search keys). Screens query views, never all events.
+
+use super::event::{sort_events, Event, RecordKind, RecordRef};
+use super::hlc::Hlc;
+use super::ids::{RecordId, StaffId};
+use super::sla::Clock;
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+
+/// What a record exposes for indexing and lists.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct IndexFields {
+    pub status: Option<String>,
+    /// Deadline of the running clock (UTC ms), for "due soon" queries.
+    pub due: Option<i64>,
+    pub unit: Option<RecordId>,
+    pub assignee: Option<StaffId>,
+    /// Lower-case search keys without the kind prefix (unit numbers, names, phones).
+    pub search: Vec<String>,
+    /// One line for lists (user text: never rendered as HTML).
+    pub title: String,
+    pub subtitle: String,
+    /// The SLA clock this record declares, if any: shown on the home screen (我的待办).
+    pub clock: Option<Clock>,
+}
+
+/// A record's current state with its index fields.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct View {
+    /// "kind:uuid" — the store's primary key.
+    pub key: String,
+    pub kind: RecordKind,
+    pub id: RecordId,
+    pub status: Option<String>,
+    pub due: Option<i64>,
+    pub unit: Option<RecordId>,
+    pub assignee: Option<StaffId>,
+    /// "kind|key" strings for a multi-entry prefix index.
+    pub search: Vec<String>,
+    pub title: String,
+    pub subtitle: String,
+    pub clock: Option<Clock>,
+    /// Stamp of the newest event folded in; events older than this need a full refold.
+    pub last: Hlc,
+    /// Stamp of the first event (record creation).
+    pub created: Hlc,
+    pub events: u32,
+    /// The folded state as JSON (the aggregate's own type).
+    pub state: serde_json::Value,
+}
+
+impl View {
+    pub fn subject(&self) -> RecordRef {
+        RecordRef::new(self.kind, self.id)
+    }
+    /// Decodes the folded state.
+    pub fn state<A: DeserializeOwned>(&self) -> Option<A> {
+        serde_json::from_value(self.state.clone()).ok()
+    }
+}
+
+/// A record type: its state is a fold of its events.
+pub trait Aggregate: Default + Serialize + DeserializeOwned {
+    const KIND: RecordKind;
+    fn apply(&mut self, event: &Event);
+    fn index(&self) -> IndexFields;
+}
+
+fn build_view<A: Aggregate>(id: RecordId, state: &A, created: Hlc, last: Hlc, events: u32) -> View {
+    let ix = state.index();
+    let kind = A::KIND;
+    View {
+        key: RecordRef::new(kind, id).key(),
+        kind,
+        id,
+        status: ix.status,
+        due: ix.due,
+        unit: ix.unit,
+        assignee: ix.assignee,
+        search: ix
+            .search
+            .iter()
+            .filter(|s| !s.is_empty())
+            .map(|s| format!("{}|{}", kind.as_str(), s.to_lowercase()))
+            .collect(),
+        title: ix.title,
+        subtitle: ix.subtitle,
+        clock: ix.clock,
+        last,
+        created,
+        events,
+        state: serde_json::to_value(state).expect("aggregate state serialises"),
+    }
+}
+
+/// Folds all events of one record from scratch (any order in; sorted here).
+pub fn fold_all<A: Aggregate>(id: RecordId, mut events: Vec<Event>) -> Option<View> {
+    if events.is_empty() {
+        return None;
+    }
+    sort_events(&mut events);
+    let mut state = A::default();
+    for e in &events {
+        state.apply(e);
+    }
+    Some(build_view(
+        id,
+        &state,
+        events[0].at,
+        events[events.len() - 1].at,
+        events.len() as u32,
+    ))
+}
+
+/// Applies newer events to an existing view. Returns `None` when an event is not newer than
+/// the view (it arrived out of order by sync): the caller must refold from all events.
+pub fn fold_onto<A: Aggregate>(view: &View, mut new: Vec<Event>) -> Option<View> {
+    sort_events(&mut new);
+    if new.first().is_some_and(|e| e.at <= view.last) {
+        return None;
+    }
+    let mut state: A = view.state()?;
+    for e in &new {
+        state.apply(e);
+    }
+    let last = new.last().map(|e| e.at).unwrap_or(view.last);
+    Some(build_view(view.id, &state, view.created, last, view.events + new.len() as u32))
+}
+
+/// Dispatch over every record kind. Adding a module adds one line to each function.
+pub fn fold_all_kind(subject: RecordRef, events: Vec<Event>) -> Option<View> {
+    use super::{estate::Estate, registry::*, staff::Staff};
+    match subject.kind {
+        RecordKind::Estate => fold_all::<Estate>(subject.id, events),
+        RecordKind::Staff => fold_all::<Staff>(subject.id, events),
+        RecordKind::Building => fold_all::<Building>(subject.id, events),
+        RecordKind::Unit => fold_all::<Unit>(subject.id, events),
+        RecordKind::Household => fold_all::<Household>(subject.id, events),
+        RecordKind::Facility => fold_all::<Facility>(subject.id, events),
+        RecordKind::Checkpoint => fold_all::<Checkpoint>(subject.id, events),
+    }
+}
+
+pub fn fold_onto_kind(view: &View, events: Vec<Event>) -> Option<View> {
+    use super::{estate::Estate, registry::*, staff::Staff};
+    match view.kind {
+        RecordKind::Estate => fold_onto::<Estate>(view, events),
+        RecordKind::Staff => fold_onto::<Staff>(view, events),
+        RecordKind::Building => fold_onto::<Building>(view, events),
+        RecordKind::Unit => fold_onto::<Unit>(view, events),
+        RecordKind::Household => fold_onto::<Household>(view, events),
+        RecordKind::Facility => fold_onto::<Facility>(view, events),
+        RecordKind::Checkpoint => fold_onto::<Checkpoint>(view, events),
+    }
+}

@@ -1,0 +1,109 @@
+//! Persistence behind one small trait. [`memory::MemoryStore`] for native tests, and
+//! `idb::IdbStore` (wasm only) for the browser's IndexedDB. A write is one [`Batch`], committed
+//! atomically: the new events, the refolded views, and device metadata (the HLC).
+
+pub mod memory;
+#[cfg(target_arch = "wasm32")]
+pub mod idb;
+
+use crate::domain::event::{Event, RecordKind, RecordRef};
+use crate::domain::i18n::Text;
+use crate::domain::ids::{EventId, RecordId, StaffId};
+use crate::domain::view::View;
+
+/// Everything one command writes, committed in one transaction.
+#[derive(Clone, Debug, Default)]
+pub struct Batch {
+    pub events: Vec<Event>,
+    pub views: Vec<View>,
+    pub meta: Vec<(String, serde_json::Value)>,
+}
+
+/// Which views to read. Every variant is served by an index, never a full scan.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Filter {
+    /// All records of the kind, by key.
+    All,
+    /// Records of the kind with this status ("active", "current" …).
+    Status(String),
+    /// Records of the kind linked to this unit (households of a unit …).
+    Unit(RecordId),
+    /// Records of the kind whose search keys start with this text (lower-cased).
+    Prefix(String),
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Query {
+    pub kind: RecordKind,
+    pub filter: Filter,
+    pub limit: Option<u32>,
+}
+
+impl Query {
+    pub fn all(kind: RecordKind) -> Self {
+        Query { kind, filter: Filter::All, limit: None }
+    }
+    pub fn new(kind: RecordKind, filter: Filter) -> Self {
+        Query { kind, filter, limit: None }
+    }
+    pub fn limit(mut self, n: u32) -> Self {
+        self.limit = Some(n);
+        self
+    }
+}
+
+/// A storage failure, with a message for the user. Nothing is written when one is returned.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum StoreError {
+    /// The device's storage is full.
+    QuotaExceeded,
+    /// The database could not be opened (private mode, blocked by another tab …).
+    Unavailable(String),
+    /// An event id already stored with different content.
+    Conflict(EventId),
+    Other(String),
+}
+
+impl StoreError {
+    pub fn message(&self) -> Text {
+        match self {
+            StoreError::QuotaExceeded => Text::new(
+                "设备存储空间已满，本次操作未保存。请导出备份并清理空间后重试。",
+                "The tablet's storage is full; nothing was saved. Export a backup, free some space and try again.",
+            ),
+            StoreError::Unavailable(d) => Text::new(
+                format!("无法打开本地数据库：{d}"),
+                format!("The local database could not be opened: {d}"),
+            ),
+            StoreError::Conflict(id) => Text::new(
+                format!("记录 {} 与已有内容不符，未保存", id.short()),
+                format!("Record {} differs from what is stored; nothing was saved", id.short()),
+            ),
+            StoreError::Other(d) => Text::new(format!("保存失败：{d}"), format!("Saving failed: {d}")),
+        }
+    }
+}
+
+impl std::fmt::Display for StoreError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message().en)
+    }
+}
+
+/// The persistence contract. Futures are not `Send`: the browser is single-threaded.
+#[allow(async_fn_in_trait)]
+pub trait Store {
+    /// Writes all of the batch or none of it. Events already stored with the same id and hash
+    /// are skipped (idempotent); the same id with another hash is a [`StoreError::Conflict`].
+    async fn commit(&self, batch: Batch) -> Result<(), StoreError>;
+    async fn view(&self, subject: RecordRef) -> Result<Option<View>, StoreError>;
+    async fn query(&self, q: &Query) -> Result<Vec<View>, StoreError>;
+    async fn count(&self, q: &Query) -> Result<u32, StoreError>;
+    /// Views assigned to a person, of any kind, ordered by due time.
+    async fn assigned(&self, staff: StaffId) -> Result<Vec<View>, StoreError>;
+    /// Every event of one record (any order).
+    async fn events_for(&self, subject: RecordRef) -> Result<Vec<Event>, StoreError>;
+    async fn has_event(&self, id: EventId) -> Result<bool, StoreError>;
+    async fn event_count(&self) -> Result<u64, StoreError>;
+    async fn meta(&self, key: &str) -> Result<Option<serde_json::Value>, StoreError>;
+}

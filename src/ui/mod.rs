@@ -1,0 +1,3 @@
+//! Leptos components and pages, one folder per SOP area. No business rule lives here.
+
+pub fn start() {}

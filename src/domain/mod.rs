@@ -2,6 +2,7 @@
 //! immutable events, the SLA clock and business calendar, roles and permissions.
 
 pub mod calendar;
+pub mod demo;
 pub mod command;
 pub mod estate;
 pub mod event;

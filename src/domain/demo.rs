@@ -1,0 +1,1 @@
+//! 演示小区 — the demo estate for training mode.

@@ -1,0 +1,454 @@
+//! The application service over the memory store: stamping, folding, atomic commits, import
+//! and sign-in.
+
+use super::*;
+use crate::domain::event::{EventBody, RecordKind};
+use crate::domain::hlc::Hlc;
+use crate::domain::ids::{Id, SeededEntropy};
+use crate::domain::registry::{self, Building, BuildingInfo, RegistryEvent};
+use crate::domain::roles::{Department, Role};
+use crate::domain::staff::{self, PinHash, Profile, LOCKOUT_MS};
+use crate::store::memory::MemoryStore;
+use crate::store::Filter;
+use futures::executor::block_on;
+
+const T0: i64 = 1_800_000_000_000;
+const MIN: i64 = 60_000;
+
+fn device(n: u64) -> DeviceId {
+    Id::derived("tablet", n)
+}
+
+fn open(store: MemoryStore, dev: u64) -> App<MemoryStore> {
+    block_on(App::open(
+        store,
+        device(dev),
+        Box::new(SeededEntropy::new(dev)),
+    ))
+    .unwrap()
+}
+
+fn pin(p: &str) -> PinHash {
+    PinHash::new(p, [3; 16], 10).unwrap()
+}
+
+const DIRECTOR: u64 = 1;
+
+fn sid(n: u64) -> StaffId {
+    Id::derived("staff", n)
+}
+
+/// First run on a fresh tablet: the estate and its Director (PIN 1234).
+fn founded(dev: u64) -> App<MemoryStore> {
+    let app = open(MemoryStore::new(), dev);
+    let drafts = staff::first_run(false, "翠湖花园", sid(DIRECTOR), "陈建国", pin("1234")).unwrap();
+    block_on(app.record(T0, None, drafts)).unwrap();
+    app
+}
+
+fn director(app: &App<MemoryStore>) -> Actor {
+    block_on(app.actor(sid(DIRECTOR))).unwrap()
+}
+
+/// The Director adds someone with PIN 2468.
+fn hire(app: &App<MemoryStore>, n: u64, name: &str, roles: &[Role], now: i64) -> Actor {
+    let profile = Profile {
+        name: name.into(),
+        roles: roles.iter().copied().collect(),
+        department: Some(Department::CustomerService),
+        phone: "13800138000".into(),
+    };
+    let drafts = staff::create(&director(app), sid(n), &profile, pin("2468")).unwrap();
+    block_on(app.record(now, Some(sid(DIRECTOR)), drafts)).unwrap();
+    block_on(app.actor(sid(n))).unwrap()
+}
+
+fn building(floors: i32) -> BuildingInfo {
+    BuildingInfo {
+        name: "3号楼".into(),
+        floors,
+        basements: 1,
+        note: String::new(),
+    }
+}
+
+fn set_building(
+    app: &App<MemoryStore>,
+    by: &Actor,
+    id: RecordId,
+    floors: i32,
+    now: i64,
+) -> Vec<Event> {
+    let drafts = registry::set_building(by, id, &building(floors)).unwrap();
+    block_on(app.record(now, Some(by.id), drafts)).unwrap()
+}
+
+fn floors(app: &App<MemoryStore>, id: RecordId) -> i32 {
+    block_on(app.get::<Building>(id))
+        .unwrap()
+        .unwrap()
+        .info
+        .floors
+}
+
+fn events(app: &App<MemoryStore>) -> u64 {
+    block_on(app.store.event_count()).unwrap()
+}
+
+fn b3() -> RecordId {
+    Id::derived("building", 3)
+}
+
+// --- The event fold ---------------------------------------------------------------------------
+
+#[test]
+fn first_run_founds_the_estate_and_a_director_who_can_act_sop_0() {
+    let app = founded(1);
+    assert_eq!(block_on(app.estate()).unwrap().unwrap().name, "翠湖花园");
+    assert_eq!(events(&app), 3);
+    assert_eq!(block_on(app.active_directors()).unwrap(), 1);
+    assert_eq!(director(&app).roles, [Role::Director].into());
+    // The founding events carry no actor: nobody was signed in yet.
+    let history = block_on(app.history(estate_ref())).unwrap();
+    assert_eq!(history.len(), 1);
+    assert_eq!(history[0].actor, None);
+}
+
+#[test]
+fn an_edit_is_a_new_event_and_history_keeps_both_with_actor_device_and_time_duty_4() {
+    let app = founded(1);
+    let desk = hire(&app, 2, "吴静", &[Role::Receptionist], T0 + MIN);
+    let first = set_building(&app, &director(&app), b3(), 30, T0 + 2 * MIN);
+    let second = set_building(&app, &desk, b3(), 32, T0 + 3 * MIN);
+    assert_eq!(floors(&app, b3()), 32);
+
+    let subject = RecordRef::new(RecordKind::Building, b3());
+    let history = block_on(app.history(subject)).unwrap();
+    assert_eq!(history.len(), 2, "nothing overwritten");
+    assert_eq!(history[0], first[0]);
+    assert_eq!(history[1], second[0]);
+    assert_eq!(history[0].actor, Some(sid(DIRECTOR)));
+    assert_eq!(history[1].actor, Some(sid(2)));
+    assert!(history.iter().all(|e| e.device() == device(1)));
+    assert_eq!(history[0].at.wall, T0 + 2 * MIN);
+    assert_eq!(history[1].at.wall, T0 + 3 * MIN);
+    match &history[0].body {
+        EventBody::Registry(RegistryEvent::BuildingSet { info }) => assert_eq!(info.floors, 30),
+        other => panic!("{other:?}"),
+    }
+
+    let view = block_on(app.view(subject)).unwrap().unwrap();
+    assert_eq!(view.events, 2);
+    assert_eq!(view.created, history[0].at);
+    assert_eq!(view.last, history[1].at);
+}
+
+#[test]
+fn events_fold_in_hlc_order_even_when_absorbed_out_of_order() {
+    // Another tablet writes 30 floors, then corrects it to 32.
+    let remote = founded(2);
+    let d = director(&remote);
+    let mut written = set_building(&remote, &d, b3(), 30, T0 + MIN);
+    written.extend(set_building(&remote, &d, b3(), 32, T0 + 2 * MIN));
+    let subject = RecordRef::new(RecordKind::Building, b3());
+
+    // This tablet receives the correction first, then the original, in separate imports.
+    let local = founded(1);
+    assert_eq!(
+        block_on(local.absorb(vec![written[1].clone()], T0)).unwrap(),
+        1
+    );
+    assert_eq!(floors(&local, b3()), 32);
+    assert_eq!(
+        block_on(local.absorb(vec![written[0].clone()], T0)).unwrap(),
+        1
+    );
+    assert_eq!(
+        floors(&local, b3()),
+        32,
+        "the older edit does not win by arriving later"
+    );
+    let view = block_on(local.view(subject)).unwrap().unwrap();
+    assert_eq!(view.events, 2);
+    assert_eq!(view.created, written[0].at);
+    assert_eq!(view.last, written[1].at);
+
+    // Both in one import, newest first: same result.
+    let other = founded(3);
+    let reversed: Vec<Event> = written.iter().rev().cloned().collect();
+    assert_eq!(block_on(other.absorb(reversed, T0)).unwrap(), 2);
+    assert_eq!(block_on(other.view(subject)).unwrap().unwrap(), view);
+}
+
+#[test]
+fn absorb_is_idempotent() {
+    let remote = founded(2);
+    let d = director(&remote);
+    let mut written = set_building(&remote, &d, b3(), 30, T0 + MIN);
+    written.extend(set_building(&remote, &d, b3(), 32, T0 + 2 * MIN));
+
+    let local = founded(1);
+    assert_eq!(block_on(local.absorb(written.clone(), T0)).unwrap(), 2);
+    let before = events(&local);
+    let view = block_on(local.view(RecordRef::new(RecordKind::Building, b3()))).unwrap();
+    assert_eq!(block_on(local.absorb(written.clone(), T0)).unwrap(), 0);
+    assert_eq!(events(&local), before);
+    assert_eq!(
+        block_on(local.view(RecordRef::new(RecordKind::Building, b3()))).unwrap(),
+        view
+    );
+    assert_eq!(
+        block_on(local.history(RecordRef::new(RecordKind::Building, b3()))).unwrap(),
+        written
+    );
+}
+
+#[test]
+fn local_edits_after_an_import_sort_after_the_imported_events() {
+    // The other tablet's clock runs an hour ahead.
+    let remote = founded(2);
+    let ahead = set_building(&remote, &director(&remote), b3(), 30, T0 + 60 * MIN);
+    let local = founded(1);
+    block_on(local.absorb(ahead.clone(), T0 + MIN)).unwrap();
+    let mine = set_building(&local, &director(&local), b3(), 28, T0 + 2 * MIN);
+    assert!(mine[0].at > ahead[0].at);
+    assert_eq!(floors(&local, b3()), 28, "the later correction wins");
+}
+
+#[test]
+fn stored_events_verify_and_a_tampered_event_fails_verify() {
+    let app = founded(1);
+    let written = set_building(&app, &director(&app), b3(), 30, T0 + MIN);
+    let stored = app.store.all_events();
+    assert_eq!(stored.len(), 4);
+    assert!(stored.iter().all(Event::verify));
+    assert_eq!(written[0].hash, written[0].content_hash());
+    assert_eq!(written[0].hash.len(), 64);
+
+    let mut body = written[0].clone();
+    body.body = EventBody::Registry(RegistryEvent::BuildingSet { info: building(31) });
+    assert!(!body.verify(), "edited content");
+    let mut who = written[0].clone();
+    who.actor = Some(sid(9));
+    assert!(!who.verify(), "changed actor");
+    let mut when = written[0].clone();
+    when.at.wall -= 1;
+    assert!(!when.verify(), "back-dated");
+
+    // Importing a changed copy of a stored event never replaces the original.
+    block_on(app.absorb(vec![body], T0 + 2 * MIN)).unwrap();
+    assert_eq!(floors(&app, b3()), 30);
+    assert!(app.store.all_events().iter().all(Event::verify));
+}
+
+// --- Atomic commits ---------------------------------------------------------------------------
+
+#[test]
+fn a_batch_that_does_not_fit_stores_nothing_and_restores_the_clock() {
+    let app = open(MemoryStore::with_capacity(5), 1);
+    let drafts = staff::first_run(false, "翠湖花园", sid(DIRECTOR), "陈建国", pin("1234")).unwrap();
+    let founding = block_on(app.record(T0, None, drafts)).unwrap();
+    let clock_before = block_on(app.store.meta("hlc")).unwrap();
+    assert_eq!(founding[2].at.counter, 2);
+
+    // Three units into room for two: all refused.
+    let mut ids = SeededEntropy::new(9);
+    let drafts = registry::bulk_units(&director(&app), b3(), 1..=1, 3, &[], &mut ids).unwrap();
+    let unit_ids: Vec<RecordId> = drafts.iter().map(|d| d.subject.id).collect();
+    let err = block_on(app.record(T0, Some(sid(DIRECTOR)), drafts)).unwrap_err();
+    assert_eq!(err, AppError::Store(StoreError::QuotaExceeded));
+    assert!(err.message().zh.contains("存储空间已满"));
+    assert_eq!(events(&app), 3);
+    for id in unit_ids {
+        assert_eq!(
+            block_on(app.view(RecordRef::new(RecordKind::Unit, id))).unwrap(),
+            None
+        );
+    }
+    assert_eq!(
+        block_on(app.store.count(&Query::all(RecordKind::Unit))).unwrap(),
+        0
+    );
+    assert_eq!(block_on(app.store.meta("hlc")).unwrap(), clock_before);
+
+    // The clock was put back: the next event follows the founding directly.
+    let next = set_building(&app, &director(&app), b3(), 30, T0);
+    assert_eq!(
+        next[0].at,
+        Hlc {
+            wall: T0,
+            counter: 3,
+            device: device(1)
+        }
+    );
+}
+
+#[test]
+fn a_refused_import_stores_nothing_either() {
+    let remote = founded(2);
+    let d = director(&remote);
+    let mut written = set_building(&remote, &d, b3(), 30, T0 + MIN);
+    written.extend(set_building(&remote, &d, b3(), 32, T0 + 2 * MIN));
+    let local = open(MemoryStore::with_capacity(4), 1);
+    let drafts = staff::first_run(false, "翠湖花园", sid(DIRECTOR), "陈建国", pin("1234")).unwrap();
+    block_on(local.record(T0, None, drafts)).unwrap();
+    let clock_before = block_on(local.store.meta("hlc")).unwrap();
+
+    let err = block_on(local.absorb(written, T0 + 3 * MIN)).unwrap_err();
+    assert_eq!(err, AppError::Store(StoreError::QuotaExceeded));
+    assert_eq!(events(&local), 3);
+    assert_eq!(
+        block_on(local.view(RecordRef::new(RecordKind::Building, b3()))).unwrap(),
+        None
+    );
+    assert_eq!(block_on(local.store.meta("hlc")).unwrap(), clock_before);
+}
+
+#[test]
+fn the_clock_survives_reopening_the_app() {
+    let app = founded(1);
+    set_building(&app, &director(&app), b3(), 30, T0 + 10 * MIN);
+    let App { store, .. } = app;
+    // Same device, fresh entropy (the browser draws new random ids after a reload).
+    let reopened = block_on(App::open(
+        store,
+        device(1),
+        Box::new(SeededEntropy::new(100)),
+    ))
+    .unwrap();
+    // The tablet's wall clock is now behind: the HLC still moves forward.
+    let next = set_building(&reopened, &director(&reopened), b3(), 31, T0);
+    assert_eq!(next[0].at.wall, T0 + 10 * MIN);
+    assert_eq!(next[0].at.counter, 1);
+    assert_eq!(floors(&reopened, b3()), 31);
+}
+
+#[test]
+fn a_refused_command_writes_nothing() {
+    let app = founded(1);
+    let assistant = hire(&app, 2, "王丽", &[Role::Assistant], T0 + MIN);
+    let before = events(&app);
+    let profile = Profile {
+        name: "张伟".into(),
+        roles: [Role::Director].into(),
+        department: None,
+        phone: String::new(),
+    };
+    let err: AppError = staff::create(&assistant, sid(3), &profile, pin("1111"))
+        .map(|_| ())
+        .unwrap_err()
+        .into();
+    assert!(err.message().zh.contains("无权管理员工"));
+    assert_eq!(events(&app), before);
+    assert_eq!(block_on(app.get::<Staff>(sid(3))).unwrap(), None);
+    assert_eq!(block_on(app.active_directors()).unwrap(), 1);
+    // Recording no drafts is a no-op too.
+    assert!(
+        block_on(app.record(T0 + 2 * MIN, Some(assistant.id), vec![]))
+            .unwrap()
+            .is_empty()
+    );
+    assert_eq!(events(&app), before);
+}
+
+// --- Sign-in (5 wrong PINs lock for 5 minutes) ------------------------------------------------
+
+#[test]
+fn sign_in_with_the_right_pin_returns_the_persons_roles() {
+    let app = founded(1);
+    hire(&app, 2, "周婷", &[Role::Assistant, Role::Receptionist], T0);
+    let a = block_on(app.sign_in(sid(2), "2468", T0 + MIN)).unwrap();
+    assert_eq!(a.id, sid(2));
+    assert_eq!(a.roles, [Role::Assistant, Role::Receptionist].into());
+}
+
+#[test]
+fn wrong_pins_count_down_then_the_fifth_locks_even_the_right_pin_for_five_minutes() {
+    let app = founded(1);
+    let before = events(&app);
+    let t = T0 + MIN;
+    for left in (1..=4).rev() {
+        let e = block_on(app.sign_in(sid(DIRECTOR), "9999", t)).unwrap_err();
+        assert_eq!(
+            e,
+            SignInError::WrongPin {
+                attempts_left: left
+            }
+        );
+        assert!(e.message().zh.contains(&format!("还可再试{left}次")));
+    }
+    let e = block_on(app.sign_in(sid(DIRECTOR), "9999", t)).unwrap_err();
+    assert_eq!(
+        e,
+        SignInError::Locked {
+            ms_left: LOCKOUT_MS
+        }
+    );
+    assert!(
+        e.message().zh.contains("请5分钟后再试"),
+        "{}",
+        e.message().zh
+    );
+
+    let e = block_on(app.sign_in(sid(DIRECTOR), "1234", t + LOCKOUT_MS - 1)).unwrap_err();
+    assert_eq!(e, SignInError::Locked { ms_left: 1 });
+    // Failed sign-ins are device-local metadata, never events.
+    assert_eq!(events(&app), before);
+
+    // Five minutes later the right PIN works and the count starts afresh.
+    assert!(block_on(app.sign_in(sid(DIRECTOR), "1234", t + LOCKOUT_MS)).is_ok());
+    let e = block_on(app.sign_in(sid(DIRECTOR), "9999", t + LOCKOUT_MS)).unwrap_err();
+    assert_eq!(e, SignInError::WrongPin { attempts_left: 4 });
+}
+
+#[test]
+fn a_right_pin_resets_the_count_of_wrong_ones() {
+    let app = founded(1);
+    for _ in 0..4 {
+        block_on(app.sign_in(sid(DIRECTOR), "0000", T0)).unwrap_err();
+    }
+    block_on(app.sign_in(sid(DIRECTOR), "1234", T0)).unwrap();
+    let e = block_on(app.sign_in(sid(DIRECTOR), "0000", T0)).unwrap_err();
+    assert_eq!(e, SignInError::WrongPin { attempts_left: 4 });
+}
+
+#[test]
+fn one_persons_lockout_does_not_lock_anyone_else() {
+    let app = founded(1);
+    hire(&app, 2, "吴静", &[Role::Receptionist], T0);
+    for _ in 0..5 {
+        block_on(app.sign_in(sid(2), "0000", T0)).unwrap_err();
+    }
+    assert!(matches!(
+        block_on(app.sign_in(sid(2), "2468", T0)),
+        Err(SignInError::Locked { .. })
+    ));
+    assert!(block_on(app.sign_in(sid(DIRECTOR), "1234", T0)).is_ok());
+}
+
+#[test]
+fn a_deactivated_or_unknown_person_cannot_sign_in_or_act() {
+    let app = founded(1);
+    hire(&app, 2, "张伟", &[Role::Assistant], T0);
+    let leaver = block_on(app.get::<Staff>(sid(2))).unwrap().unwrap();
+    let drafts = staff::set_active(&director(&app), sid(2), &leaver, false, 1).unwrap();
+    block_on(app.record(T0 + MIN, Some(sid(DIRECTOR)), drafts)).unwrap();
+
+    let e = block_on(app.sign_in(sid(2), "2468", T0 + 2 * MIN)).unwrap_err();
+    assert_eq!(e, SignInError::Inactive);
+    assert!(e.message().zh.contains("已停用"));
+    assert!(block_on(app.actor(sid(2))).is_err());
+    assert_eq!(
+        block_on(app.sign_in(sid(99), "2468", T0)).unwrap_err(),
+        SignInError::Inactive
+    );
+    // The leaver's record is kept, listed as inactive.
+    let inactive = block_on(app.query(&Query::new(
+        RecordKind::Staff,
+        Filter::Status("inactive".into()),
+    )))
+    .unwrap();
+    assert_eq!(inactive.len(), 1);
+    assert_eq!(inactive[0].title, "张伟");
+    assert_eq!(inactive[0].events, 3);
+}

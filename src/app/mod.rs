@@ -137,8 +137,16 @@ impl<S: Store> App<S> {
     /// refolds every affected record from all its events.
     pub async fn absorb(&self, events: Vec<Event>, now: i64) -> Result<usize, AppError> {
         let mut fresh = Vec::new();
+        let mut seen = std::collections::HashSet::new();
         for e in events {
-            if !self.store.has_event(e.id).await? {
+            if !e.verify() {
+                return Err(DomainError::Invalid(Text::new(
+                    format!("记录 {} 内容与校验值不符，已拒绝", e.id.short()),
+                    format!("Event {} does not match its hash; refused", e.id.short()),
+                ))
+                .into());
+            }
+            if seen.insert(e.id) && !self.store.has_event(e.id).await? {
                 fresh.push(e);
             }
         }

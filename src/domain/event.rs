@@ -67,6 +67,32 @@ pub enum EventBody {
     Registry(super::registry::RegistryEvent),
 }
 
+impl EventBody {
+    /// What happened, for history lists.
+    pub fn label(&self) -> super::i18n::Text {
+        use super::estate::EstateEvent as E;
+        use super::registry::RegistryEvent as R;
+        use super::staff::StaffEvent as S;
+        use super::i18n::Text as T;
+        match self {
+            EventBody::Estate(E::Founded { .. }) => T::new("建立小区", "Estate founded"),
+            EventBody::Estate(E::Renamed { .. }) => T::new("修改小区名称", "Estate renamed"),
+            EventBody::Estate(E::SettingsChanged { .. }) => T::new("修改设置", "Settings changed"),
+            EventBody::Staff(S::Created { .. }) => T::new("添加员工", "Staff added"),
+            EventBody::Staff(S::Updated { .. }) => T::new("修改员工资料", "Staff details changed"),
+            EventBody::Staff(S::PinSet { .. }) => T::new("设置PIN", "PIN set"),
+            EventBody::Staff(S::Deactivated) => T::new("停用", "Deactivated"),
+            EventBody::Staff(S::Reactivated) => T::new("恢复", "Reactivated"),
+            EventBody::Registry(R::BuildingSet { .. }) => T::new("楼栋资料", "Building details"),
+            EventBody::Registry(R::UnitSet { .. }) => T::new("房号资料", "Unit details"),
+            EventBody::Registry(R::HouseholdSet { .. }) => T::new("住户资料", "Household details"),
+            EventBody::Registry(R::HouseholdMovedOut { .. }) => T::new("迁出", "Moved out"),
+            EventBody::Registry(R::FacilitySet { .. }) => T::new("设施资料", "Facility details"),
+            EventBody::Registry(R::CheckpointSet { .. }) => T::new("巡查点资料", "Checkpoint details"),
+        }
+    }
+}
+
 /// A change that has not been stamped yet: what a domain command produces.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Draft {

@@ -53,9 +53,9 @@ fn matches(v: &View, q: &Query) -> bool {
 impl Store for MemoryStore {
     async fn commit(&self, batch: Batch) -> Result<(), StoreError> {
         let mut inner = self.inner.borrow_mut();
-        let mut fresh = Vec::new();
+        let mut fresh: Vec<Event> = Vec::new();
         for e in batch.events {
-            match inner.events.get(&e.id) {
+            match inner.events.get(&e.id).or_else(|| fresh.iter().find(|f| f.id == e.id)) {
                 Some(old) if old.hash == e.hash => {}
                 Some(_) => return Err(StoreError::Conflict(e.id)),
                 None => fresh.push(e),

@@ -1,3 +1,123 @@
-//! Leptos components and pages, one folder per SOP area. No business rule lives here.
+//! Leptos components and pages, one folder per SOP area. No business rule lives here: pages
+//! call domain commands through [`state::submit`] and re-read views when `rev` changes.
 
-pub fn start() {}
+mod components;
+pub mod i18n;
+mod home;
+pub mod platform;
+mod registry;
+mod settings;
+mod setup;
+mod shell;
+mod signin;
+mod staff;
+pub mod state;
+
+use crate::app::App;
+use crate::domain::i18n::Lang;
+use crate::domain::ids::{Entropy, Id};
+use crate::store::{Batch, Store};
+use i18n::t;
+use leptos::prelude::*;
+use platform::{now_ms, pref, BrowserEntropy};
+use state::{ctx, install_ctx, set_app, Ctx, Db};
+
+pub const DB_REAL: &str = "estate-desk";
+pub const DB_TRAINING: &str = "estate-desk-training";
+/// The PIN of every demo staff member (training data only).
+pub const DEMO_PIN: &str = "1234";
+
+pub fn start() {
+    console_error_panic_hook::set_once();
+    let lang = match pref("lang").as_deref() {
+        Some("en") => Lang::En,
+        _ => Lang::Zh,
+    };
+    let training = pref("mode").as_deref() == Some("training");
+    install_ctx(Ctx::new(lang, training));
+    leptos::mount::mount_to_body(Root);
+}
+
+#[derive(Clone, Debug, PartialEq)]
+enum Phase {
+    Opening,
+    Failed(String),
+    Ready,
+}
+
+/// Opens the database (real or training), this tablet's device id and clock.
+async fn open_app(training: bool) -> Result<(), String> {
+    let c = ctx();
+    let lang = c.lang.get_untracked();
+    let name = if training { DB_TRAINING } else { DB_REAL };
+    let store = Db::open(name).await.map_err(|e| e.message().get(lang).to_string())?;
+    let device = match store.meta("device").await.ok().flatten().and_then(|v| serde_json::from_value::<Id>(v).ok()) {
+        Some(d) => d,
+        None => {
+            let d = BrowserEntropy.id();
+            store
+                .commit(Batch { meta: vec![("device".into(), serde_json::to_value(d).unwrap())], ..Default::default() })
+                .await
+                .map_err(|e| e.message().get(lang).to_string())?;
+            d
+        }
+    };
+    let app = App::open(store, device, Box::new(BrowserEntropy)).await.map_err(|e| e.message().get(lang).to_string())?;
+    if training && app.estate().await.ok().flatten().is_none() {
+        seed_demo(&app).await?;
+    }
+    c.estate.set(app.estate().await.ok().flatten());
+    set_app(app);
+    Ok(())
+}
+
+async fn seed_demo(app: &App<Db>) -> Result<(), String> {
+    use crate::domain::staff::{PinHash, PIN_ITERATIONS};
+    let pin = PinHash::new(DEMO_PIN, app.random_salt(), PIN_ITERATIONS).map_err(|e| e.message().zh)?;
+    let demo = crate::domain::demo::demo_estate(20_261_122, pin);
+    app.record(now_ms(), Some(demo.director), demo.drafts)
+        .await
+        .map_err(|e| e.message().get(ctx().lang.get_untracked()).to_string())?;
+    Ok(())
+}
+
+#[component]
+fn Root() -> impl IntoView {
+    let c = ctx();
+    let phase = RwSignal::new(Phase::Opening);
+    leptos::task::spawn_local(async move {
+        match open_app(c.training.get_untracked()).await {
+            Ok(()) => phase.set(Phase::Ready),
+            Err(e) => phase.set(Phase::Failed(e)),
+        }
+        c.persisted.set(platform::request_persistence().await);
+    });
+    shell::watch_hash();
+    view! {
+        {move || match phase.get() {
+            Phase::Opening => view! {
+                <div class="splash">
+                    <div class="logo">"物"</div>
+                    <p>{move || if c.training.get() { t("training.loading") } else { t("app.loading") }}</p>
+                </div>
+            }.into_any(),
+            Phase::Failed(msg) => view! {
+                <div class="splash error" data-testid="open-failed"><p>{msg}</p></div>
+            }.into_any(),
+            Phase::Ready => view! {
+                <div data-testid="app-ready" hidden></div>
+                <shell::Banner/>
+                {move || {
+                    if c.estate.get().is_none() {
+                        view! { <setup::FirstRun/> }.into_any()
+                    } else if c.session.get().is_none() || c.locked.get() {
+                        view! { <signin::SignIn/> }.into_any()
+                    } else {
+                        view! { <shell::Shell/> }.into_any()
+                    }
+                }}
+                <components::Toasts/>
+            }.into_any(),
+        }}
+    }
+}

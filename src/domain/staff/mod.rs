@@ -163,7 +163,8 @@ pub fn update(
 ) -> Result<Vec<Draft>, DomainError> {
     actor.may(Action::ManageStaff)?;
     let profile = validate(profile)?;
-    if current.profile.roles.contains(&Role::Director)
+    if current.active
+        && current.profile.roles.contains(&Role::Director)
         && !profile.roles.contains(&Role::Director)
         && directors_left <= 1
     {

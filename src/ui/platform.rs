@@ -1,0 +1,94 @@
+//! The browser's capabilities the app needs: time, randomness, local preferences, storage
+//! persistence. Kept in one place so the rest of the UI stays plain Leptos.
+
+use crate::domain::ids::Entropy;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+
+pub fn now_ms() -> i64 {
+    js_sys::Date::now() as i64
+}
+
+/// Randomness from `crypto.getRandomValues` (ids, salts).
+pub struct BrowserEntropy;
+
+impl Entropy for BrowserEntropy {
+    fn fill(&mut self, buf: &mut [u8]) {
+        let crypto = web_sys::window().and_then(|w| w.crypto().ok()).expect("window.crypto");
+        for chunk in buf.chunks_mut(65_536) {
+            crypto
+                .get_random_values_with_u8_array(chunk)
+                .expect("getRandomValues");
+        }
+    }
+}
+
+fn local_storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.local_storage().ok().flatten()
+}
+
+/// A small per-browser preference (language, training mode). Not estate data.
+pub fn pref(key: &str) -> Option<String> {
+    local_storage()?.get_item(&format!("estate-desk.{key}")).ok().flatten()
+}
+
+pub fn set_pref(key: &str, value: Option<&str>) {
+    if let Some(s) = local_storage() {
+        let k = format!("estate-desk.{key}");
+        let _ = match value {
+            Some(v) => s.set_item(&k, v),
+            None => s.remove_item(&k),
+        };
+    }
+}
+
+pub fn reload() {
+    if let Some(w) = web_sys::window() {
+        let _ = w.location().reload();
+    }
+}
+
+/// Asks the browser to keep our data (not evict it under storage pressure).
+/// Returns whether persistence is granted; `None` where the browser has no Storage API.
+pub async fn request_persistence() -> Option<bool> {
+    let storage = web_sys::window()?.navigator().storage();
+    let persisted = JsFuture::from(storage.persisted().ok()?).await.ok()?;
+    if persisted.as_bool() == Some(true) {
+        return Some(true);
+    }
+    let granted = JsFuture::from(storage.persist().ok()?).await.ok()?;
+    granted.as_bool()
+}
+
+/// Offers text as a file download (CSV exports, backups).
+pub fn download(filename: &str, mime: &str, bytes: &[u8]) {
+    let arr = js_sys::Uint8Array::from(bytes);
+    let parts = js_sys::Array::of1(&arr);
+    let opts = web_sys::BlobPropertyBag::new();
+    opts.set_type(mime);
+    let Ok(blob) = web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &opts) else {
+        return;
+    };
+    let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else {
+        return;
+    };
+    let doc = web_sys::window().and_then(|w| w.document());
+    if let Some(a) = doc
+        .and_then(|d| d.create_element("a").ok())
+        .and_then(|e| e.dyn_into::<web_sys::HtmlAnchorElement>().ok())
+    {
+        a.set_href(&url);
+        a.set_download(filename);
+        a.click();
+    }
+    let _ = web_sys::Url::revoke_object_url(&url);
+}
+
+pub fn format_time(ms: i64, offset_minutes: i32) -> String {
+    use chrono::{FixedOffset, TimeZone};
+    let tz = FixedOffset::east_opt(offset_minutes * 60).unwrap_or(FixedOffset::east_opt(8 * 3600).unwrap());
+    tz.timestamp_millis_opt(ms)
+        .single()
+        .map(|t| t.format("%Y-%m-%d %H:%M").to_string())
+        .unwrap_or_default()
+}

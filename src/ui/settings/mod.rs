@@ -1,0 +1,127 @@
+//! 设置 — estate name, idle lock, holiday calendar (DUTY-2), language, storage, training mode.
+
+use super::components::{NumberField, TextField};
+use super::i18n::t;
+use super::state::{app, ctx, loader, submit, toast_err, tx_untracked};
+use crate::domain::estate::{self, Settings};
+use crate::domain::i18n::Text;
+use crate::domain::roles::Action;
+use crate::store::Store;
+use chrono::NaiveDate;
+use leptos::prelude::*;
+
+#[component]
+pub fn SettingsPage() -> impl IntoView {
+    let c = ctx();
+    let is_director = move || c.session.get().is_some_and(|s| s.may(Action::ChangeSettings));
+    let may_train = move || c.session.get().is_some_and(|s| s.may(Action::RunTraining));
+    let current = move || c.estate.get().unwrap_or_default();
+    let name = RwSignal::new(current().name);
+    let idle = RwSignal::new(current().settings.idle_lock_minutes.to_string());
+    let new_holiday = RwSignal::new(String::new());
+    let info = loader(|| async {
+        let a = app();
+        (a.device().to_string(), a.store.event_count().await.unwrap_or(0))
+    });
+
+    let after_write = move || {
+        leptos::task::spawn_local(async move {
+            c.estate.set(app().estate().await.ok().flatten());
+        })
+    };
+    let save_settings = move |s: Settings| {
+        submit(move |a| estate::change_settings(a, s), Text::new("设置已保存", "Settings saved"), after_write);
+    };
+    let save_main = move |_| {
+        let mut s = current().settings;
+        let Ok(m) = idle.get_untracked().trim().parse::<u32>() else {
+            return toast_err(tx_untracked(&Text::new("请输入分钟数", "Enter a number of minutes")));
+        };
+        s.idle_lock_minutes = m;
+        let new_name = name.get_untracked();
+        let renamed = new_name.trim() != current().name;
+        submit(
+            move |a| {
+                let mut d = estate::change_settings(a, s)?;
+                if renamed {
+                    d.extend(estate::rename(a, &new_name)?);
+                }
+                Ok(d)
+            },
+            Text::new("设置已保存", "Settings saved"),
+            after_write,
+        );
+    };
+    let add_holiday = move |_| {
+        let Ok(d) = NaiveDate::parse_from_str(new_holiday.get_untracked().trim(), "%Y-%m-%d") else {
+            return toast_err(tx_untracked(&Text::new("请选择日期", "Choose a date")));
+        };
+        let mut s = current().settings;
+        s.calendar.holidays.insert(d);
+        new_holiday.set(String::new());
+        save_settings(s);
+    };
+    let remove_holiday = move |d: NaiveDate| {
+        let mut s = current().settings;
+        s.calendar.holidays.remove(&d);
+        save_settings(s);
+    };
+
+    view! {
+        <div class="page settings">
+            <h1 class="page-title">{move || t("settings.title")}</h1>
+            <section class="card">
+                <h2>{move || t("nav.settings")}</h2>
+                <Show when=is_director fallback=move || view! { <p class="notice">{move || t("settings.only_director")}</p> }>
+                    <TextField label=Signal::derive(move || t("settings.estate").to_string()) value=name testid="settings-estate"/>
+                    <NumberField label=Signal::derive(move || t("settings.idle").to_string()) value=idle testid="settings-idle"/>
+                    <button class="btn primary" data-testid="settings-save" on:click=save_main>{move || t("common.save")}</button>
+                </Show>
+            </section>
+            <section class="card">
+                <h2>{move || t("settings.holidays")}</h2>
+                <div class="chips wrap" data-testid="holiday-list">
+                    {move || current().settings.calendar.holidays.into_iter().map(|d| view! {
+                        <span class="chip big">
+                            {d.format("%Y-%m-%d").to_string()}
+                            <Show when=is_director>
+                                <button class="chip-x" aria-label="remove" on:click=move |_| remove_holiday(d)>"×"</button>
+                            </Show>
+                        </span>
+                    }).collect_view()}
+                </div>
+                <Show when=is_director>
+                    <div class="inline-form">
+                        <TextField label=Signal::derive(move || t("settings.holiday_add").to_string()) value=new_holiday testid="holiday-date" kind="date"/>
+                        <button class="btn" data-testid="holiday-add" on:click=add_holiday>{move || t("common.add")}</button>
+                    </div>
+                </Show>
+            </section>
+            <section class="card">
+                <h2>{move || t("settings.lang")}</h2>
+                <button class="btn" data-testid="settings-lang" on:click=move |_| super::shell::toggle_lang()>{move || t("lang.toggle")}</button>
+            </section>
+            <section class="card">
+                <h2>{move || t("settings.storage")}</h2>
+                <p data-testid="settings-storage">
+                    {move || match c.persisted.get() {
+                        Some(true) => t("storage.persisted"),
+                        Some(false) => t("storage.not"),
+                        None => t("storage.unknown"),
+                    }}
+                </p>
+                <dl class="facts">
+                    <dt>{move || t("settings.device")}</dt><dd>{move || info.get().map(|i| i.0).unwrap_or_default()}</dd>
+                    <dt>{move || t("settings.events")}</dt><dd data-testid="event-count">{move || info.get().map(|i| i.1).unwrap_or_default()}</dd>
+                </dl>
+            </section>
+            <section class="card">
+                <h2>{move || t("settings.training")}</h2>
+                <p class="muted">{move || t("settings.training_lead")}</p>
+                <Show when=move || may_train() && !c.training.get()>
+                    <button class="btn" data-testid="training-enter" on:click=move |_| super::shell::enter_training()>{move || t("training.enter")}</button>
+                </Show>
+            </section>
+        </div>
+    }
+}

@@ -1,0 +1,74 @@
+//! First run: name the estate and create the first Director with a PIN (issue #2).
+
+use super::components::TextField;
+use super::i18n::{t, t_untracked};
+use super::platform::now_ms;
+use super::state::{app, ctx, toast_err, toast_ok, tx_untracked, Session};
+use crate::domain::staff::{first_run, PinHash, PIN_ITERATIONS};
+use leptos::prelude::*;
+
+#[component]
+pub fn FirstRun() -> impl IntoView {
+    let c = ctx();
+    let estate = RwSignal::new(String::new());
+    let director = RwSignal::new(String::new());
+    let pin = RwSignal::new(String::new());
+    let pin2 = RwSignal::new(String::new());
+    let busy = RwSignal::new(false);
+    let submit = move |_| {
+        if busy.get_untracked() {
+            return;
+        }
+        if pin.get_untracked() != pin2.get_untracked() {
+            toast_err(t_untracked("setup.mismatch"));
+            return;
+        }
+        let app = app();
+        let id = app.new_id();
+        let hash = match PinHash::new(&pin.get_untracked(), app.random_salt(), PIN_ITERATIONS) {
+            Ok(h) => h,
+            Err(e) => return toast_err(tx_untracked(&e.message())),
+        };
+        let drafts = match first_run(false, &estate.get_untracked(), id, &director.get_untracked(), hash) {
+            Ok(d) => d,
+            Err(e) => return toast_err(tx_untracked(&e.message())),
+        };
+        busy.set(true);
+        leptos::task::spawn_local(async move {
+            let app = super::state::app();
+            match app.record(now_ms(), None, drafts).await {
+                Ok(_) => {
+                    let name = director.get_untracked().trim().to_string();
+                    c.estate.set(app.estate().await.ok().flatten());
+                    c.session.set(Some(Session { id, name, roles: [crate::domain::roles::Role::Director].into() }));
+                    c.last_activity.set(now_ms());
+                    toast_ok(t_untracked("common.saved"));
+                }
+                Err(e) => toast_err(tx_untracked(&e.message())),
+            }
+            busy.set(false);
+        });
+    };
+    view! {
+        <div class="centered">
+            <section class="card narrow setup" data-testid="first-run">
+                <div class="logo">"物"</div>
+                <h1>{move || t("setup.title")}</h1>
+                <p class="lead">{move || t("setup.lead")}</p>
+                <TextField label=Signal::derive(move || t("setup.estate").to_string()) value=estate testid="setup-estate" placeholder="例如：翠湖花园"/>
+                <TextField label=Signal::derive(move || t("setup.director").to_string()) value=director testid="setup-director"/>
+                <div class="row2">
+                    <TextField label=Signal::derive(move || t("setup.pin").to_string()) value=pin testid="setup-pin" kind="password" inputmode="numeric"/>
+                    <TextField label=Signal::derive(move || t("setup.pin2").to_string()) value=pin2 testid="setup-pin2" kind="password" inputmode="numeric"/>
+                </div>
+                <button class="btn primary big" data-testid="setup-go" disabled=move || busy.get() on:click=submit>
+                    {move || t("setup.go")}
+                </button>
+                <button class="btn link" data-testid="setup-demo" on:click=move |_| super::shell::enter_training()>
+                    {move || t("setup.demo")}
+                </button>
+                <button class="btn ghost" on:click=move |_| super::shell::toggle_lang()>{move || t("lang.toggle")}</button>
+            </section>
+        </div>
+    }
+}

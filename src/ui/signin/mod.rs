@@ -1,0 +1,86 @@
+//! PIN sign-in on a shared tablet: pick your name, enter your PIN. Also the lock screen.
+
+use super::components::{PinPad, TextField};
+use super::i18n::t;
+use super::platform::now_ms;
+use super::state::{app, ctx, loader, toast_err, tx_untracked, Session};
+use crate::domain::event::RecordKind;
+use crate::domain::ids::StaffId;
+use crate::domain::staff::Staff;
+use crate::store::{Filter, Query};
+use leptos::prelude::*;
+
+#[component]
+pub fn SignIn() -> impl IntoView {
+    let c = ctx();
+    let chosen = RwSignal::new(c.session.get_untracked().filter(|_| c.locked.get_untracked()).map(|s| (s.id, s.name)));
+    let filter = RwSignal::new(String::new());
+    let busy = RwSignal::new(false);
+    let staff = loader(|| async {
+        app().query(&Query::new(RecordKind::Staff, Filter::Status("active".into()))).await.unwrap_or_default()
+    });
+    let submit = move |pin: String| {
+        let Some((id, name)) = chosen.get_untracked() else { return };
+        busy.set(true);
+        leptos::task::spawn_local(async move {
+            match app().sign_in(id, &pin, now_ms()).await {
+                Ok(actor) => {
+                    c.session.set(Some(Session { id, name, roles: actor.roles }));
+                    c.locked.set(false);
+                    c.last_activity.set(now_ms());
+                }
+                Err(e) => toast_err(tx_untracked(&e.message())),
+            }
+            busy.set(false);
+        });
+    };
+    let pick = move |id: StaffId, name: String| chosen.set(Some((id, name)));
+    view! {
+        <div class="centered signin">
+            {move || match chosen.get() {
+                Some((_, name)) => view! {
+                    <section class="card narrow" data-testid="signin-pin">
+                        <Show when=move || c.locked.get()>
+                            <p class="notice">{move || t("signin.locked")}</p>
+                        </Show>
+                        <div class="avatar big">{name.chars().next().map(String::from).unwrap_or_default()}</div>
+                        <h1 data-testid="signin-name">{name.clone()}</h1>
+                        <p class="lead">{move || t("signin.pin")}</p>
+                        <PinPad on_submit=submit busy=busy/>
+                        <button class="btn link" data-testid="signin-other" on:click=move |_| { chosen.set(None); c.locked.set(false); c.session.set(None); }>
+                            {move || t("signin.other")}
+                        </button>
+                    </section>
+                }.into_any(),
+                None => view! {
+                    <section class="card wide" data-testid="signin-list">
+                        <h1>{move || c.estate.get().map(|e| e.name).unwrap_or_default()}</h1>
+                        <p class="lead">{move || t("signin.title")}</p>
+                        <TextField label=Signal::derive(move || t("signin.search").to_string()) value=filter testid="signin-filter"/>
+                        <div class="people-grid">
+                            {move || {
+                                let f = filter.get().trim().to_lowercase();
+                                staff.get().unwrap_or_default().into_iter()
+                                    .filter(|v| f.is_empty() || v.title.to_lowercase().contains(&f))
+                                    .map(|v| {
+                                        let s: Staff = v.state().unwrap_or_default();
+                                        let roles: Vec<String> = s.profile.roles.iter().map(|r| super::state::tx(&r.label())).collect();
+                                        let name = v.title.clone();
+                                        let id = v.id;
+                                        view! {
+                                            <button class="person" data-testid="signin-person" data-name=name.clone() on:click=move |_| pick(id, name.clone())>
+                                                <span class="avatar">{v.title.chars().next().map(String::from).unwrap_or_default()}</span>
+                                                <span class="person-name">{v.title.clone()}</span>
+                                                <span class="person-roles">{roles.join(" · ")}</span>
+                                            </button>
+                                        }
+                                    }).collect_view()
+                            }}
+                        </div>
+                        <button class="btn ghost" on:click=move |_| super::shell::toggle_lang()>{move || t("lang.toggle")}</button>
+                    </section>
+                }.into_any(),
+            }}
+        </div>
+    }
+}

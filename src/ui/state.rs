@@ -1,0 +1,231 @@
+//! UI state: the signed-in session, language, current page, and a revision counter bumped after
+//! every write so that views re-query the store (data flows one way: action → command → events
+//! → store → views re-derived).
+
+use crate::app::{App, AppError};
+use crate::domain::command::{Actor, DomainError};
+use crate::domain::estate::Estate;
+use crate::domain::event::Draft;
+use crate::domain::i18n::{Lang, Text};
+use crate::domain::ids::StaffId;
+use crate::domain::roles::{Action, Role};
+use leptos::prelude::*;
+use std::cell::RefCell;
+use std::collections::BTreeSet;
+use std::rc::Rc;
+
+pub type Db = crate::store::idb::IdbStore;
+pub type AppT = App<Db>;
+
+thread_local! {
+    static APP: RefCell<Option<Rc<AppT>>> = const { RefCell::new(None) };
+    static CTX: RefCell<Option<Ctx>> = const { RefCell::new(None) };
+}
+
+pub fn set_app(app: AppT) {
+    APP.with(|a| *a.borrow_mut() = Some(Rc::new(app)));
+}
+
+/// The application service (present once the database is open).
+pub fn app() -> Rc<AppT> {
+    APP.with(|a| a.borrow().clone()).expect("app opened before the UI mounts")
+}
+
+/// The signed-in person on this tablet.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Session {
+    pub id: StaffId,
+    pub name: String,
+    pub roles: BTreeSet<Role>,
+}
+
+impl Session {
+    pub fn actor(&self) -> Actor {
+        Actor { id: self.id, roles: self.roles.clone() }
+    }
+    pub fn may(&self, a: Action) -> bool {
+        crate::domain::roles::authorize(&self.roles, a).is_ok()
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum ToastKind {
+    Ok,
+    Error,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Toast {
+    pub kind: ToastKind,
+    pub text: String,
+    pub seq: u64,
+}
+
+/// Pages, one per SOP area. The URL hash mirrors the page so Back works.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Page {
+    Home,
+    Registry(RegistryTab),
+    Staff,
+    Settings,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RegistryTab {
+    Buildings,
+    Households,
+    Facilities,
+    Checkpoints,
+}
+
+impl Page {
+    pub fn to_hash(self) -> &'static str {
+        match self {
+            Page::Home => "#/",
+            Page::Registry(RegistryTab::Buildings) => "#/registry/buildings",
+            Page::Registry(RegistryTab::Households) => "#/registry/households",
+            Page::Registry(RegistryTab::Facilities) => "#/registry/facilities",
+            Page::Registry(RegistryTab::Checkpoints) => "#/registry/checkpoints",
+            Page::Staff => "#/staff",
+            Page::Settings => "#/settings",
+        }
+    }
+    pub fn from_hash(h: &str) -> Page {
+        match h {
+            "#/registry/buildings" | "#/registry" => Page::Registry(RegistryTab::Buildings),
+            "#/registry/households" => Page::Registry(RegistryTab::Households),
+            "#/registry/facilities" => Page::Registry(RegistryTab::Facilities),
+            "#/registry/checkpoints" => Page::Registry(RegistryTab::Checkpoints),
+            "#/staff" => Page::Staff,
+            "#/settings" => Page::Settings,
+            _ => Page::Home,
+        }
+    }
+}
+
+/// Reactive state shared by every component. All fields are signals, so `Ctx` is `Copy`.
+#[derive(Clone, Copy)]
+pub struct Ctx {
+    pub lang: RwSignal<Lang>,
+    pub session: RwSignal<Option<Session>>,
+    /// Locked after idle: the session is kept but the PIN must be entered again.
+    pub locked: RwSignal<bool>,
+    pub page: RwSignal<Page>,
+    pub rev: RwSignal<u64>,
+    pub toast: RwSignal<Option<Toast>>,
+    pub estate: RwSignal<Option<Estate>>,
+    pub training: RwSignal<bool>,
+    pub persisted: RwSignal<Option<bool>>,
+    pub last_activity: RwSignal<i64>,
+}
+
+impl Ctx {
+    pub fn new(lang: Lang, training: bool) -> Self {
+        Ctx {
+            lang: RwSignal::new(lang),
+            session: RwSignal::new(None),
+            locked: RwSignal::new(false),
+            page: RwSignal::new(Page::Home),
+            rev: RwSignal::new(0),
+            toast: RwSignal::new(None),
+            estate: RwSignal::new(None),
+            training: RwSignal::new(training),
+            persisted: RwSignal::new(None),
+            last_activity: RwSignal::new(super::platform::now_ms()),
+        }
+    }
+}
+
+pub fn install_ctx(c: Ctx) {
+    CTX.with(|x| *x.borrow_mut() = Some(c));
+}
+
+pub fn ctx() -> Ctx {
+    CTX.with(|x| *x.borrow()).expect("ctx installed at start")
+}
+
+/// Text in the current language (reactive: call inside a closure).
+pub fn tx(t: &Text) -> String {
+    t.get(ctx().lang.get()).to_string()
+}
+
+pub fn toast_ok(text: impl Into<String>) {
+    let c = ctx();
+    let seq = c.toast.get_untracked().map(|t| t.seq + 1).unwrap_or(0);
+    c.toast.set(Some(Toast { kind: ToastKind::Ok, text: text.into(), seq }));
+}
+
+pub fn toast_err(text: impl Into<String>) {
+    let c = ctx();
+    let seq = c.toast.get_untracked().map(|t| t.seq + 1).unwrap_or(0);
+    c.toast.set(Some(Toast { kind: ToastKind::Error, text: text.into(), seq }));
+}
+
+/// Views re-query after this.
+pub fn bump() {
+    ctx().rev.update(|r| *r += 1);
+}
+
+pub fn go(p: Page) {
+    let c = ctx();
+    c.page.set(p);
+    if let Some(w) = web_sys::window() {
+        let _ = w.location().set_hash(p.to_hash());
+    }
+}
+
+/// Runs a domain command as the signed-in person and records its events.
+/// `command` gets the actor; a refusal or a storage error is shown, and nothing changes.
+pub fn submit(
+    command: impl FnOnce(&Actor) -> Result<Vec<Draft>, DomainError>,
+    ok: Text,
+    after: impl FnOnce() + 'static,
+) {
+    let Some(session) = ctx().session.get_untracked() else {
+        return;
+    };
+    let actor = session.actor();
+    let drafts = match command(&actor) {
+        Ok(d) => d,
+        Err(e) => {
+            toast_err(tx_untracked(&e.message()));
+            return;
+        }
+    };
+    leptos::task::spawn_local(async move {
+        match app().record(super::platform::now_ms(), Some(actor.id), drafts).await {
+            Ok(_) => {
+                toast_ok(tx_untracked(&ok));
+                bump();
+                after();
+            }
+            Err(e) => toast_err(tx_untracked(&e.message())),
+        }
+    });
+}
+
+pub fn tx_untracked(t: &Text) -> String {
+    t.get(ctx().lang.get_untracked()).to_string()
+}
+
+pub fn show_app_error(e: &AppError) {
+    toast_err(tx_untracked(&e.message()));
+}
+
+/// Loads data whenever `rev` (or anything `load` reads before its first await) changes.
+pub fn loader<T, F, Fut>(load: F) -> ReadSignal<Option<T>>
+where
+    T: Send + Sync + 'static,
+    F: Fn() -> Fut + 'static,
+    Fut: std::future::Future<Output = T> + 'static,
+{
+    let (get, set) = signal(None::<T>);
+    Effect::new(move |_| {
+        ctx().rev.track();
+        let fut = load();
+        leptos::task::spawn_local(async move {
+            set.set(Some(fut.await));
+        });
+    });
+    get
+}

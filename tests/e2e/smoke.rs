@@ -96,6 +96,10 @@ async fn harness_serves_files_and_drives_chromium() {
 async fn app_loads_and_mounts() {
     let app = App::start().await; // waits for [data-testid=app-ready]
     assert!(app.driver().title().await.unwrap().contains("物业服务台"));
+    let viewport = app
+        .js("return [window.innerWidth, window.innerHeight];", vec![])
+        .await;
+    assert_eq!(viewport, json!([800, 1280]), "tablet-sized viewport");
     app.screenshot("smoke-app-loaded").await;
     app.quit().await;
 }

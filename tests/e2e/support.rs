@@ -586,6 +586,24 @@ impl App {
             Err(_) => panic!("starting a Chromium session took over 60 s"),
         };
 
+        // --window-size includes the browser's own bars: grow the window so the page itself
+        // (the viewport) is exactly `options.window`, like a tablet screen.
+        let chrome = driver
+            .execute(
+                "return [window.outerWidth - window.innerWidth, \
+                 window.outerHeight - window.innerHeight];",
+                vec![],
+            )
+            .await
+            .ok()
+            .and_then(|r| r.convert::<(u32, u32)>().ok());
+        if let Some((dx, dy)) = chrome {
+            if dx > 0 || dy > 0 {
+                let (w, h) = options.window;
+                let _ = driver.set_window_rect(0, 0, w + dx, h + dy).await;
+            }
+        }
+
         let app = App {
             driver: Some(driver),
             server,

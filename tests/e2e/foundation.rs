@@ -1,0 +1,192 @@
+//! Issue #2 end to end, as staff would use it on a tablet: first run, staff, PIN sign-in and
+//! lockout, the registry's bulk creation, the demo estate in training mode, offline reload.
+
+use std::time::Duration;
+
+use thirtyfour::prelude::*;
+
+use crate::support::*;
+
+/// Clicks the element matched by a CSS selector (for rows picked by `data-name`).
+pub async fn click_css(app: &App, css: &str) {
+    let css_owned = css.to_string();
+    let el = app
+        .poll(&format!("{css} to be present"), app.timeout, || {
+            let css = css_owned.clone();
+            async move { app.driver().find(By::Css(css.as_str())).await.ok() }
+        })
+        .await;
+    let _ = el.scroll_into_view().await;
+    el.click().await.unwrap_or_else(|e| panic!("click {css}: {e}"));
+}
+
+/// First run (SOP §0): name the estate and create the first Director, who is then signed in.
+pub async fn first_run(app: &App, estate: &str, director: &str, pin: &str) {
+    app.wait_testid("first-run").await;
+    app.fill("setup-estate", estate).await;
+    app.fill("setup-director", director).await;
+    app.fill("setup-pin", pin).await;
+    app.fill("setup-pin2", pin).await;
+    app.click("setup-go").await;
+    app.wait_testid("todo-list").await;
+    app.wait_testid_text("estate-name", estate).await;
+}
+
+/// Picks a person on the sign-in screen and types the PIN on the keypad.
+pub async fn sign_in(app: &App, name: &str, pin: &str) {
+    if app.try_testid("signin-pin").await.is_none() {
+        app.wait_testid("signin-list").await;
+        click_css(app, &format!("[data-testid=signin-person][data-name=\"{name}\"]")).await;
+    }
+    app.wait_testid_text("signin-name", name).await;
+    for d in pin.chars() {
+        app.click(&format!("key-{d}")).await;
+    }
+    app.click("pin-ok").await;
+}
+
+/// The Director adds an Assistant; the Assistant signs in with a PIN, a wrong PIN is refused
+/// with the attempts left, and the Assistant does not get staff management (SOP §0 roles).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn first_run_then_director_adds_staff_who_signs_in_with_pin() {
+    let app = App::start().await;
+    first_run(&app, "翠湖花园", "王建国", "2468").await;
+    app.screenshot("foundation-home").await;
+
+    app.click("nav-staff").await;
+    app.click("staff-add").await;
+    app.fill("staff-name", "李娜").await;
+    app.fill("staff-phone", "13800001111").await;
+    app.click("role-Assistant").await;
+    app.select("staff-dept", "CustomerService").await;
+    app.fill("staff-pin", "1357").await;
+    app.click("staff-save").await;
+    app.wait_testid_gone("staff-save").await;
+    click_css(&app, "[data-testid=staff-row][data-name=\"李娜\"]").await;
+    app.wait_testid("history").await;
+    app.wait_text("添加员工").await;
+    app.click("sheet-close").await;
+
+    app.click("switch-user").await;
+    sign_in(&app, "李娜", "1111").await;
+    app.wait_testid_text("signin-error", "PIN不正确，还可再试4次").await;
+    sign_in(&app, "李娜", "1357").await;
+    app.wait_testid("todo-list").await;
+    app.wait_testid_text("who", "李娜").await;
+    assert!(app.try_testid("nav-staff").await.is_none(), "an Assistant must not see staff management");
+    assert!(app.try_testid("nav-registry").await.is_some());
+}
+
+/// Five wrong PINs lock that person's sign-in for five minutes, even with the right PIN.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn five_wrong_pins_lock_sign_in() {
+    let app = App::start().await;
+    first_run(&app, "翠湖花园", "王建国", "2468").await;
+    app.click("switch-user").await;
+    for _ in 0..5 {
+        sign_in(&app, "王建国", "9999").await;
+    }
+    app.wait_testid_text("signin-error", "已锁定").await;
+    sign_in(&app, "王建国", "2468").await;
+    app.wait_testid_text("signin-error", "已锁定").await;
+    assert!(app.try_testid("todo-list").await.is_none());
+}
+
+/// The lock button (and idle lock) keeps the person but asks for the PIN again.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn locked_screen_needs_the_pin_again() {
+    let app = App::start().await;
+    first_run(&app, "翠湖花园", "王建国", "2468").await;
+    app.click("lock").await;
+    app.wait_text("屏幕已锁定").await;
+    sign_in(&app, "王建国", "2468").await;
+    app.wait_testid("todo-list").await;
+}
+
+/// 批量建房: "3号楼, 1–30层, 每层4户" creates 120 units; running it again creates none.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bulk_create_a_building_of_120_units() {
+    let app = App::start_with(Options { window: (1280, 800), ..Options::default() }).await;
+    first_run(&app, "翠湖花园", "王建国", "2468").await;
+    app.click("nav-registry").await;
+    app.click("building-add").await;
+    app.fill("building-name", "3号楼").await;
+    app.fill("building-floors", "30").await;
+    app.fill("building-basements", "1").await;
+    app.click("building-save").await;
+    app.wait_testid_gone("building-save").await;
+    click_css(&app, "[data-testid=building-row][data-name=\"3号楼\"]").await;
+    app.click("bulk-open").await;
+    app.fill("bulk-from", "1").await;
+    app.fill("bulk-to", "30").await;
+    app.fill("bulk-per-floor", "4").await;
+    app.click("bulk-save").await;
+    app.poll("120 unit tiles", Duration::from_secs(20), || async {
+        (app.all_testid("unit-tile").await.len() == 120).then_some(())
+    })
+    .await;
+    app.wait_testid("unit-tile").await;
+    assert!(app.driver().find(By::Css("[data-testid=unit-tile][data-number=\"3004\"]")).await.is_ok());
+    app.screenshot("foundation-building-grid").await;
+    app.click("nav-home").await;
+    app.wait_testid_text("estate-stats", "120").await;
+}
+
+/// One tap loads the demo estate into a separate training database with a banner; reset
+/// rebuilds it; leaving training shows the real (still empty) estate untouched.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn demo_estate_in_training_mode_leaves_real_data_alone() {
+    let mut app = App::start().await;
+    app.timeout = Duration::from_secs(60);
+    first_run(&app, "真实小区", "王建国", "2468").await;
+    app.click("nav-settings").await;
+    app.click("training-enter").await;
+    app.wait_testid("training-banner").await;
+    app.wait_testid("signin-list").await;
+    let people = app.all_testid("signin-person").await.len();
+    assert!(people >= 20, "demo staff: {people}");
+    app.click("signin-person").await;
+    for d in "1234".chars() {
+        app.click(&format!("key-{d}")).await;
+    }
+    app.click("pin-ok").await;
+    app.wait_testid("estate-stats").await;
+    app.poll("demo estate counts", Duration::from_secs(20), || async {
+        let t = app.text("estate-stats").await;
+        let nums: Vec<u32> = t.split_whitespace().filter_map(|w| w.parse().ok()).collect();
+        (nums.len() >= 4 && nums[0] >= 6 && nums[1] >= 600 && nums[2] >= 500 && nums[3] >= 20).then_some(())
+    })
+    .await;
+    app.screenshot("foundation-training-home").await;
+
+    app.js("window.confirm = () => true; return 1;", vec![]).await;
+    app.click("training-reset").await;
+    app.wait_testid("signin-list").await;
+    app.wait_testid("training-banner").await;
+
+    app.click("training-exit").await;
+    app.wait_testid("signin-list").await;
+    assert!(app.try_testid("training-banner").await.is_none());
+    app.wait_text("真实小区").await;
+    let real_people = app.all_testid("signin-person").await.len();
+    assert_eq!(real_people, 1, "the real estate still has only its Director");
+}
+
+/// After the first visit the app loads and works with the web server gone (SW cache).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn app_reloads_and_works_offline_after_first_visit() {
+    let mut app = App::start().await;
+    first_run(&app, "翠湖花园", "王建国", "2468").await;
+    app.wait_service_worker().await;
+    app.stop_server().await;
+    app.reload().await;
+    sign_in(&app, "王建国", "2468").await;
+    app.wait_testid("todo-list").await;
+    app.click("nav-staff").await;
+    app.click("staff-add").await;
+    app.fill("staff-name", "离线新增").await;
+    app.click("role-Receptionist").await;
+    app.fill("staff-pin", "4321").await;
+    app.click("staff-save").await;
+    app.wait_text("离线新增").await;
+}

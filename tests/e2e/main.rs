@@ -6,4 +6,5 @@
 
 mod support;
 
+mod foundation;
 mod smoke;

@@ -3,7 +3,7 @@
 use super::components::{PinPad, TextField};
 use super::i18n::t;
 use super::platform::now_ms;
-use super::state::{app, ctx, loader, toast_err, tx_untracked, Session};
+use super::state::{app, ctx, loader, tx_untracked, Session};
 use crate::domain::event::RecordKind;
 use crate::domain::ids::StaffId;
 use crate::domain::staff::Staff;
@@ -16,12 +16,14 @@ pub fn SignIn() -> impl IntoView {
     let chosen = RwSignal::new(c.session.get_untracked().filter(|_| c.locked.get_untracked()).map(|s| (s.id, s.name)));
     let filter = RwSignal::new(String::new());
     let busy = RwSignal::new(false);
+    let error = RwSignal::new(String::new());
     let staff = loader(|| async {
         app().query(&Query::new(RecordKind::Staff, Filter::Status("active".into()))).await.unwrap_or_default()
     });
     let submit = move |pin: String| {
         let Some((id, name)) = chosen.get_untracked() else { return };
         busy.set(true);
+        error.set(String::new());
         leptos::task::spawn_local(async move {
             match app().sign_in(id, &pin, now_ms()).await {
                 Ok(actor) => {
@@ -29,12 +31,15 @@ pub fn SignIn() -> impl IntoView {
                     c.locked.set(false);
                     c.last_activity.set(now_ms());
                 }
-                Err(e) => toast_err(tx_untracked(&e.message())),
+                Err(e) => error.set(tx_untracked(&e.message())),
             }
             busy.set(false);
         });
     };
-    let pick = move |id: StaffId, name: String| chosen.set(Some((id, name)));
+    let pick = move |id: StaffId, name: String| {
+        error.set(String::new());
+        chosen.set(Some((id, name)));
+    };
     view! {
         <div class="centered signin">
             {move || match chosen.get() {
@@ -46,6 +51,7 @@ pub fn SignIn() -> impl IntoView {
                         <div class="avatar big">{name.chars().next().map(String::from).unwrap_or_default()}</div>
                         <h1 data-testid="signin-name">{name.clone()}</h1>
                         <p class="lead">{move || t("signin.pin")}</p>
+                        <p class="error-line" role="alert" data-testid="signin-error">{move || error.get()}</p>
                         <PinPad on_submit=submit busy=busy/>
                         <button class="btn link" data-testid="signin-other" on:click=move |_| { chosen.set(None); c.locked.set(false); c.session.set(None); }>
                             {move || t("signin.other")}

@@ -1,0 +1,817 @@
+//! The browser's IndexedDB behind the [`Store`] trait (wasm only), on `indexed_db_futures` 0.6.
+//!
+//! # Schema (versioned; migrations run in `upgradeneeded`)
+//!
+//! | version | change |
+//! |---|---|
+//! | 1 | `events` (key path `id`, index `subject`), `meta` (out-of-line string keys) |
+//! | 2 | `views` (key path `key`) with indexes `kind`, `kind_status` [kind,status], `kind_unit` [kind,unit], `assignee_due` [assignee,due], `search` (multi-entry); existing events are refolded into views |
+//!
+//! A migration that needs data work (v1 → v2 refolds every record) only changes the schema and
+//! sets the meta flag [`META_REBUILD`] inside the upgrade transaction. [`IdbStore::open`] then
+//! does the work after the upgrade has completed, in chunks of [`REBUILD_CHUNK`] events, each
+//! chunk one transaction that also records how far it got ([`META_REBUILD_FROM`]); the last
+//! chunk clears both. A tab closed mid-way resumes on its next open.
+//!
+//! # Representation
+//!
+//! Records are plain JS objects whose indexed fields are plain JS values and whose content is
+//! the `serde_json` text of the Rust value (no `serde-wasm-bindgen`: HLC walls and other `i64`s
+//! would need BigInt, and one JSON string is the cheapest thing to clone into IndexedDB and to
+//! parse back for ~600 000 events):
+//!
+//! * `events`: `{ id: "uuid", subject: "kind:uuid", json: "<Event as JSON>" }`
+//! * `views`: `{ key: "kind:uuid", kind: "unit", status?: "shop", unit?: "uuid",
+//!   assignee?: "uuid", due?: <UTC ms as a JS number>, search: ["kind|text", …],
+//!   json: "<View as JSON>" }` — an optional field that is `None` is left out (not `null`), so
+//!   the record stays out of the compound indexes that use it (IndexedDB skips records whose
+//!   key path does not resolve to a valid key).
+//! * `meta`: key → the JSON text of the `serde_json::Value`.
+//!
+//! # Semantics
+//!
+//! The same as [`super::memory::MemoryStore`]: `query` returns views in key order (for
+//! `Prefix` too: the matching primary keys are collected from the `search` index, deduplicated
+//! and sorted before `limit` applies); `count` ignores `limit`; `assigned` returns only views
+//! with both an assignee and a due time, by due time then key. Every read goes through an
+//! index or a primary key; nothing scans the `views` store.
+
+use super::{Batch, Filter, Query, Store, StoreError};
+use crate::domain::event::{Event, RecordRef};
+use crate::domain::ids::{EventId, StaffId};
+use crate::domain::view::{fold_all_kind, View};
+use indexed_db_futures::database::{Database, VersionChangeEvent};
+use indexed_db_futures::error::{Error as IdbError, OpenDbError};
+use indexed_db_futures::index::Index;
+use indexed_db_futures::internals::SystemRepr;
+use indexed_db_futures::prelude::*;
+use indexed_db_futures::transaction::{
+    Transaction, TransactionDurability, TransactionMode, TransactionOptions,
+};
+use indexed_db_futures::{KeyPath, KeyRange};
+use std::collections::{BTreeMap, BTreeSet};
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::{JsCast, JsValue};
+
+/// The schema version this build writes.
+pub const DB_VERSION: u32 = 2;
+
+const EVENTS: &str = "events";
+const VIEWS: &str = "views";
+const META: &str = "meta";
+
+const IX_SUBJECT: &str = "subject";
+const IX_KIND: &str = "kind";
+const IX_KIND_STATUS: &str = "kind_status";
+const IX_KIND_UNIT: &str = "kind_unit";
+const IX_ASSIGNEE_DUE: &str = "assignee_due";
+const IX_SEARCH: &str = "search";
+
+/// Meta flag: views must be refolded from the events (set by the v1 → v2 migration).
+pub const META_REBUILD: &str = "views_rebuild_needed";
+/// Meta: the last subject key whose view the running rebuild has written.
+pub const META_REBUILD_FROM: &str = "views_rebuild_from";
+/// Events read per rebuild transaction.
+pub const REBUILD_CHUNK: u32 = 5_000;
+/// Events read per transaction by [`IdbStore::all_events`].
+const EXPORT_CHUNK: u32 = 10_000;
+
+/// An open IndexedDB database holding the estate's events, views and device metadata.
+pub struct IdbStore {
+    db: Database,
+    name: String,
+    /// Closes this connection when another tab upgrades or deletes the database.
+    _on_version_change: Closure<dyn FnMut(web_sys::Event)>,
+}
+
+impl IdbStore {
+    /// Opens (creating or upgrading) the database at the current schema version and finishes
+    /// any pending view rebuild.
+    pub async fn open(db_name: &str) -> Result<IdbStore, StoreError> {
+        Self::open_version(db_name, DB_VERSION).await
+    }
+
+    /// Opens the database at an explicit schema version (1 ..= [`DB_VERSION`]). Older versions
+    /// exist for migration tests: a v1 store has no `views` and answers only event and meta
+    /// calls (`commit` writes events and meta, and ignores views).
+    pub async fn open_version(db_name: &str, version: u32) -> Result<IdbStore, StoreError> {
+        if version == 0 || version > DB_VERSION {
+            return Err(StoreError::Other(format!(
+                "unknown schema version {version}"
+            )));
+        }
+        let db = Database::open(db_name)
+            .with_version(version)
+            .with_on_blocked(|_| {
+                web_sys::console::warn_1(&JsValue::from_str(
+                    "estate-desk: database upgrade waits for another open tab to close",
+                ));
+                Ok(())
+            })
+            .with_on_upgrade_needed(move |event: VersionChangeEvent, db: Database| {
+                migrate(&db, event.old_version() as u32, version)
+            })
+            .await
+            .map_err(open_error)?;
+
+        let raw: web_sys::IdbDatabase = db.as_sys().clone().unchecked_into();
+        let on_version_change = {
+            let raw = raw.clone();
+            Closure::<dyn FnMut(web_sys::Event)>::new(move |_| raw.close())
+        };
+        raw.set_onversionchange(Some(on_version_change.as_ref().unchecked_ref()));
+
+        let store = IdbStore {
+            db,
+            name: db_name.to_string(),
+            _on_version_change: on_version_change,
+        };
+        if version >= 2 {
+            store.finish_rebuild(REBUILD_CHUNK).await?;
+        }
+        Ok(store)
+    }
+
+    /// Deletes the whole database (resetting the training database). Open connections of this
+    /// page close themselves when asked; resolves once the database is gone.
+    pub async fn delete(db_name: &str) -> Result<(), StoreError> {
+        Database::delete_by_name(db_name)
+            .map_err(open_error)?
+            .await
+            .map_err(store_error)
+    }
+
+    /// Closes the connection (pending transactions still finish).
+    pub fn close(self) {
+        self.raw_db().set_onversionchange(None);
+        self.db.clone().close();
+    }
+
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The schema version of the open database.
+    pub fn version(&self) -> u32 {
+        self.db.version() as u32
+    }
+
+    fn raw_db(&self) -> web_sys::IdbDatabase {
+        self.db.as_sys().clone().unchecked_into()
+    }
+
+    /// Every stored event, in id order, read in chunks (for export).
+    pub async fn all_events(&self) -> Result<Vec<Event>, StoreError> {
+        let mut out = Vec::new();
+        let mut after: Option<String> = None;
+        loop {
+            let tx = self.read(EVENTS)?;
+            let store = tx.object_store(EVENTS).map_err(store_error)?;
+            let rows = store
+                .get_all::<JsValue>()
+                .with_query::<JsValue, _>(after_range(after.as_deref()))
+                .with_limit(EXPORT_CHUNK)
+                .primitive()
+                .map_err(store_error)?
+                .await
+                .map_err(store_error)?;
+            let mut n = 0u32;
+            for row in rows {
+                let e: Event = decode(&row.map_err(store_error)?)?;
+                after = Some(e.id.to_string());
+                out.push(e);
+                n += 1;
+            }
+            if n < EXPORT_CHUNK {
+                return Ok(out);
+            }
+        }
+    }
+
+    /// Throws every view away and refolds all of them from the events (repair). Resumable like
+    /// the migration: the flag is set first, in the same transaction that clears the views.
+    pub async fn rebuild_views(&self) -> Result<(), StoreError> {
+        self.rebuild_views_chunked(REBUILD_CHUNK).await
+    }
+
+    /// [`rebuild_views`](Self::rebuild_views) reading `chunk` events per transaction (tests
+    /// use tiny chunks to cross record boundaries).
+    #[doc(hidden)]
+    pub async fn rebuild_views_chunked(&self, chunk: u32) -> Result<(), StoreError> {
+        let tx = self.write(&[VIEWS, META])?;
+        let views = tx.object_store(VIEWS).map_err(store_error)?;
+        let meta = tx.object_store(META).map_err(store_error)?;
+        sent(views.clear())?;
+        sent(
+            meta.put(JsValue::from_str("true"))
+                .with_key(JsValue::from_str(META_REBUILD))
+                .primitive(),
+        )?;
+        sent(
+            meta.delete(JsValue::from_str(META_REBUILD_FROM))
+                .primitive(),
+        )?;
+        finish(tx).await?;
+        self.finish_rebuild(chunk).await
+    }
+
+    /// Runs the pending view rebuild, if any, to its end.
+    async fn finish_rebuild(&self, chunk: u32) -> Result<(), StoreError> {
+        while self.meta(META_REBUILD).await? == Some(serde_json::Value::Bool(true)) {
+            self.rebuild_chunk(chunk.max(1)).await?;
+        }
+        Ok(())
+    }
+
+    /// Refolds the next chunk of subjects (in subject-key order) in one transaction.
+    async fn rebuild_chunk(&self, chunk: u32) -> Result<(), StoreError> {
+        let tx = self.write(&[EVENTS, VIEWS, META])?;
+        let events = tx.object_store(EVENTS).map_err(store_error)?;
+        let views = tx.object_store(VIEWS).map_err(store_error)?;
+        let meta = tx.object_store(META).map_err(store_error)?;
+        let from: Option<String> = get_meta(&meta, META_REBUILD_FROM)
+            .await?
+            .and_then(|v| v.as_str().map(str::to_string));
+
+        let by_subject = events.index(IX_SUBJECT).map_err(store_error)?;
+        let rows = by_subject
+            .get_all::<JsValue>()
+            .with_query::<JsValue, _>(after_range(from.as_deref()))
+            .with_limit(chunk)
+            .primitive()
+            .map_err(store_error)?
+            .await
+            .map_err(store_error)?;
+        let mut list: Vec<(String, Event)> = Vec::with_capacity(rows.len());
+        for row in rows {
+            let row = row.map_err(store_error)?;
+            list.push((string_field(&row, "subject")?, decode(&row)?));
+        }
+        let more = list.len() as u32 >= chunk;
+        let last_subject = list.last().map(|(s, _)| s.clone());
+        if more {
+            // The chunk may end inside the last subject's events: read all of that subject.
+            let last = last_subject.clone().unwrap_or_default();
+            list.retain(|(s, _)| *s != last);
+            let rest = by_subject
+                .get_all::<JsValue>()
+                .with_query(JsValue::from_str(&last))
+                .primitive()
+                .map_err(store_error)?
+                .await
+                .map_err(store_error)?;
+            for row in rest {
+                list.push((last.clone(), decode(&row.map_err(store_error)?)?));
+            }
+        }
+
+        let mut group: Vec<Event> = Vec::new();
+        let mut group_key: Option<String> = None;
+        for (subject, e) in list {
+            if group_key.as_deref() != Some(subject.as_str()) {
+                write_fold(&views, std::mem::take(&mut group))?;
+                group_key = Some(subject);
+            }
+            group.push(e);
+        }
+        write_fold(&views, group)?;
+
+        match (more, last_subject) {
+            (true, Some(last)) => {
+                sent(
+                    meta.put(JsValue::from_str(
+                        &serde_json::Value::String(last).to_string(),
+                    ))
+                    .with_key(JsValue::from_str(META_REBUILD_FROM))
+                    .primitive(),
+                )?;
+            }
+            _ => {
+                sent(meta.delete(JsValue::from_str(META_REBUILD)).primitive())?;
+                sent(
+                    meta.delete(JsValue::from_str(META_REBUILD_FROM))
+                        .primitive(),
+                )?;
+            }
+        }
+        finish(tx).await
+    }
+
+    fn read(&self, store: &str) -> Result<Transaction<'_>, StoreError> {
+        self.db.transaction(store).build().map_err(store_error)
+    }
+
+    fn write(&self, stores: &[&str]) -> Result<Transaction<'_>, StoreError> {
+        self.db
+            .transaction(stores)
+            .with_mode(TransactionMode::Readwrite)
+            .with_options(TransactionOptions::new().with_durability(TransactionDurability::Strict))
+            .build()
+            .map_err(store_error)
+    }
+
+    /// Views by one exact key of one index, in primary-key order.
+    async fn views_by(
+        &self,
+        index: &str,
+        key: JsValue,
+        limit: Option<u32>,
+    ) -> Result<Vec<View>, StoreError> {
+        let tx = self.read(VIEWS)?;
+        let store = tx.object_store(VIEWS).map_err(store_error)?;
+        let index = store.index(index).map_err(store_error)?;
+        let query = index.get_all::<JsValue>().with_query(key);
+        let rows = match limit {
+            Some(n) => query.with_limit(n).primitive().map_err(store_error)?.await,
+            None => query.primitive().map_err(store_error)?.await,
+        }
+        .map_err(store_error)?;
+        rows.map(|r| decode(&r.map_err(store_error)?)).collect()
+    }
+
+    async fn count_by(&self, index: &str, key: JsValue) -> Result<u32, StoreError> {
+        let tx = self.read(VIEWS)?;
+        let store = tx.object_store(VIEWS).map_err(store_error)?;
+        let index = store.index(index).map_err(store_error)?;
+        index
+            .count()
+            .with_query(key)
+            .primitive()
+            .map_err(store_error)?
+            .await
+            .map_err(store_error)
+    }
+}
+
+impl Drop for IdbStore {
+    fn drop(&mut self) {
+        // The closure is freed with the store: never leave the database pointing at it.
+        self.raw_db().set_onversionchange(None);
+    }
+}
+
+impl Store for IdbStore {
+    async fn commit(&self, batch: Batch) -> Result<(), StoreError> {
+        let with_views = self.version() >= 2;
+        let tx = if with_views {
+            self.write(&[EVENTS, VIEWS, META])?
+        } else {
+            self.write(&[EVENTS, META])?
+        };
+        let events = tx.object_store(EVENTS).map_err(store_error)?;
+
+        // Look every id up first (the requests run concurrently), then decide.
+        let mut lookups = Vec::with_capacity(batch.events.len());
+        for e in &batch.events {
+            lookups.push(
+                events
+                    .get::<JsValue, _, _>(JsValue::from_str(&e.id.to_string()))
+                    .primitive()
+                    .map_err(store_error)?,
+            );
+        }
+        let mut fresh = Vec::with_capacity(batch.events.len());
+        for (e, lookup) in batch.events.iter().zip(lookups) {
+            match lookup.await.map_err(store_error)? {
+                None => fresh.push(e),
+                Some(old) => {
+                    if stored_hash(&old)? != e.hash {
+                        let _ = tx.abort().await;
+                        return Err(StoreError::Conflict(e.id));
+                    }
+                }
+            }
+        }
+
+        for e in fresh {
+            sent(events.put(event_record(e)?).primitive())?;
+        }
+        if with_views {
+            let views = tx.object_store(VIEWS).map_err(store_error)?;
+            for v in &batch.views {
+                sent(views.put(view_record(v)?).primitive())?;
+            }
+        }
+        let meta = tx.object_store(META).map_err(store_error)?;
+        for (k, v) in &batch.meta {
+            sent(
+                meta.put(JsValue::from_str(&v.to_string()))
+                    .with_key(JsValue::from_str(k))
+                    .primitive(),
+            )?;
+        }
+        finish(tx).await
+    }
+
+    async fn view(&self, subject: RecordRef) -> Result<Option<View>, StoreError> {
+        let tx = self.read(VIEWS)?;
+        let store = tx.object_store(VIEWS).map_err(store_error)?;
+        let row = store
+            .get::<JsValue, _, _>(JsValue::from_str(&subject.key()))
+            .primitive()
+            .map_err(store_error)?
+            .await
+            .map_err(store_error)?;
+        row.map(|r| decode(&r)).transpose()
+    }
+
+    async fn query(&self, q: &Query) -> Result<Vec<View>, StoreError> {
+        let kind = JsValue::from_str(q.kind.as_str());
+        match &q.filter {
+            Filter::All => self.views_by(IX_KIND, kind, q.limit).await,
+            Filter::Status(s) => {
+                self.views_by(IX_KIND_STATUS, pair(kind, JsValue::from_str(s)), q.limit)
+                    .await
+            }
+            Filter::Unit(u) => {
+                self.views_by(
+                    IX_KIND_UNIT,
+                    pair(kind, JsValue::from_str(&u.to_string())),
+                    q.limit,
+                )
+                .await
+            }
+            Filter::Prefix(p) => {
+                // One view may match on several search keys: dedupe by primary key, which
+                // also gives key order.
+                let tx = self.read(VIEWS)?;
+                let store = tx.object_store(VIEWS).map_err(store_error)?;
+                let index = store.index(IX_SEARCH).map_err(store_error)?;
+                let Some(n) = q.limit else {
+                    let rows = index
+                        .get_all::<JsValue>()
+                        .with_query::<JsValue, _>(prefix_range(q, p))
+                        .primitive()
+                        .map_err(store_error)?
+                        .await
+                        .map_err(store_error)?;
+                    let mut unique = BTreeMap::new();
+                    for row in rows {
+                        let row = row.map_err(store_error)?;
+                        unique.insert(string_field(&row, "key")?, row);
+                    }
+                    return unique.values().map(decode).collect();
+                };
+                let keys = prefix_keys(&index, q, p).await?;
+                let mut gets = Vec::new();
+                for k in keys.iter().take(n as usize) {
+                    gets.push(
+                        store
+                            .get::<JsValue, _, _>(JsValue::from_str(k))
+                            .primitive()
+                            .map_err(store_error)?,
+                    );
+                }
+                let mut out = Vec::with_capacity(gets.len());
+                for g in gets {
+                    if let Some(row) = g.await.map_err(store_error)? {
+                        out.push(decode(&row)?);
+                    }
+                }
+                Ok(out)
+            }
+        }
+    }
+
+    async fn count(&self, q: &Query) -> Result<u32, StoreError> {
+        let kind = JsValue::from_str(q.kind.as_str());
+        match &q.filter {
+            Filter::All => self.count_by(IX_KIND, kind).await,
+            Filter::Status(s) => {
+                self.count_by(IX_KIND_STATUS, pair(kind, JsValue::from_str(s)))
+                    .await
+            }
+            Filter::Unit(u) => {
+                self.count_by(IX_KIND_UNIT, pair(kind, JsValue::from_str(&u.to_string())))
+                    .await
+            }
+            Filter::Prefix(p) => {
+                let tx = self.read(VIEWS)?;
+                let store = tx.object_store(VIEWS).map_err(store_error)?;
+                let index = store.index(IX_SEARCH).map_err(store_error)?;
+                Ok(prefix_keys(&index, q, p).await?.len() as u32)
+            }
+        }
+    }
+
+    async fn assigned(&self, staff: StaffId) -> Result<Vec<View>, StoreError> {
+        let who = JsValue::from_str(&staff.to_string());
+        let lower = pair(who.clone(), JsValue::from_f64(f64::NEG_INFINITY));
+        let upper = pair(who, JsValue::from_f64(f64::INFINITY));
+        let tx = self.read(VIEWS)?;
+        let store = tx.object_store(VIEWS).map_err(store_error)?;
+        let index = store.index(IX_ASSIGNEE_DUE).map_err(store_error)?;
+        let rows = index
+            .get_all::<JsValue>()
+            .with_query::<JsValue, _>(KeyRange::Bound(lower, false, upper, false))
+            .primitive()
+            .map_err(store_error)?
+            .await
+            .map_err(store_error)?;
+        rows.map(|r| decode(&r.map_err(store_error)?)).collect()
+    }
+
+    async fn events_for(&self, subject: RecordRef) -> Result<Vec<Event>, StoreError> {
+        let tx = self.read(EVENTS)?;
+        let store = tx.object_store(EVENTS).map_err(store_error)?;
+        let index = store.index(IX_SUBJECT).map_err(store_error)?;
+        let rows = index
+            .get_all::<JsValue>()
+            .with_query(JsValue::from_str(&subject.key()))
+            .primitive()
+            .map_err(store_error)?
+            .await
+            .map_err(store_error)?;
+        rows.map(|r| decode(&r.map_err(store_error)?)).collect()
+    }
+
+    async fn has_event(&self, id: EventId) -> Result<bool, StoreError> {
+        let tx = self.read(EVENTS)?;
+        let store = tx.object_store(EVENTS).map_err(store_error)?;
+        let n = store
+            .count()
+            .with_query(JsValue::from_str(&id.to_string()))
+            .primitive()
+            .map_err(store_error)?
+            .await
+            .map_err(store_error)?;
+        Ok(n > 0)
+    }
+
+    async fn event_count(&self) -> Result<u64, StoreError> {
+        let tx = self.read(EVENTS)?;
+        let store = tx.object_store(EVENTS).map_err(store_error)?;
+        let n = store
+            .count()
+            .primitive()
+            .map_err(store_error)?
+            .await
+            .map_err(store_error)?;
+        Ok(u64::from(n))
+    }
+
+    async fn meta(&self, key: &str) -> Result<Option<serde_json::Value>, StoreError> {
+        let tx = self.read(META)?;
+        let store = tx.object_store(META).map_err(store_error)?;
+        get_meta(&store, key).await
+    }
+}
+
+// ---- schema -------------------------------------------------------------------------------
+
+/// Runs every migration step between `old` and `new` inside the upgrade transaction.
+fn migrate(db: &Database, old: u32, new: u32) -> indexed_db_futures::Result<()> {
+    if old < 1 && new >= 1 {
+        create_v1(db)?;
+    }
+    if old < 2 && new >= 2 {
+        create_v2(db, old >= 1)?;
+    }
+    Ok(())
+}
+
+/// Version 1 (the previous schema): events by id with a subject index, and meta.
+fn create_v1(db: &Database) -> indexed_db_futures::Result<()> {
+    let events = db
+        .create_object_store(EVENTS)
+        .with_key_path(KeyPath::One("id"))
+        .build()?;
+    events
+        .create_index(IX_SUBJECT, KeyPath::One("subject"))
+        .build()?;
+    db.create_object_store(META).build()?;
+    Ok(())
+}
+
+/// Version 2: materialised views with their indexes. When events already exist (`had_data`),
+/// flags the views for a rebuild, which `open` performs after the upgrade.
+fn create_v2(db: &Database, had_data: bool) -> indexed_db_futures::Result<()> {
+    let views = db
+        .create_object_store(VIEWS)
+        .with_key_path(KeyPath::One("key"))
+        .build()?;
+    views.create_index(IX_KIND, KeyPath::One("kind")).build()?;
+    views
+        .create_index(IX_KIND_STATUS, KeyPath::from(["kind", "status"]))
+        .build()?;
+    views
+        .create_index(IX_KIND_UNIT, KeyPath::from(["kind", "unit"]))
+        .build()?;
+    views
+        .create_index(IX_ASSIGNEE_DUE, KeyPath::from(["assignee", "due"]))
+        .build()?;
+    views
+        .create_index(IX_SEARCH, KeyPath::One("search"))
+        .with_multi_entry(true)
+        .build()?;
+    if had_data {
+        let meta = views.transaction().object_store(META)?;
+        // Sent with the upgrade transaction; a failure aborts the upgrade.
+        drop(
+            meta.put(JsValue::from_str("true"))
+                .with_key(JsValue::from_str(META_REBUILD))
+                .primitive()?,
+        );
+    }
+    Ok(())
+}
+
+// ---- records ------------------------------------------------------------------------------
+
+fn set(obj: &js_sys::Object, field: &str, value: &JsValue) -> Result<(), StoreError> {
+    js_sys::Reflect::set(obj, &JsValue::from_str(field), value)
+        .map(|_| ())
+        .map_err(|e| store_error(e.into()))
+}
+
+fn json_text<T: serde::Serialize>(v: &T) -> Result<JsValue, StoreError> {
+    serde_json::to_string(v)
+        .map(|s| JsValue::from_str(&s))
+        .map_err(|e| StoreError::Other(e.to_string()))
+}
+
+fn event_record(e: &Event) -> Result<JsValue, StoreError> {
+    let obj = js_sys::Object::new();
+    set(&obj, "id", &JsValue::from_str(&e.id.to_string()))?;
+    set(&obj, "subject", &JsValue::from_str(&e.subject.key()))?;
+    set(&obj, "json", &json_text(e)?)?;
+    Ok(obj.into())
+}
+
+fn view_record(v: &View) -> Result<JsValue, StoreError> {
+    let obj = js_sys::Object::new();
+    set(&obj, "key", &JsValue::from_str(&v.key))?;
+    set(&obj, "kind", &JsValue::from_str(v.kind.as_str()))?;
+    if let Some(s) = &v.status {
+        set(&obj, "status", &JsValue::from_str(s))?;
+    }
+    if let Some(u) = &v.unit {
+        set(&obj, "unit", &JsValue::from_str(&u.to_string()))?;
+    }
+    if let Some(a) = &v.assignee {
+        set(&obj, "assignee", &JsValue::from_str(&a.to_string()))?;
+    }
+    if let Some(d) = v.due {
+        set(&obj, "due", &JsValue::from_f64(d as f64))?;
+    }
+    let search: js_sys::Array = v.search.iter().map(|s| JsValue::from_str(s)).collect();
+    set(&obj, "search", &search)?;
+    set(&obj, "json", &json_text(v)?)?;
+    Ok(obj.into())
+}
+
+fn string_field(row: &JsValue, field: &str) -> Result<String, StoreError> {
+    js_sys::Reflect::get(row, &JsValue::from_str(field))
+        .ok()
+        .and_then(|v| v.as_string())
+        .ok_or_else(|| StoreError::Other(format!("stored record without `{field}`")))
+}
+
+/// Decodes the `json` field of an event or view record.
+fn decode<T: serde::de::DeserializeOwned>(row: &JsValue) -> Result<T, StoreError> {
+    serde_json::from_str(&string_field(row, "json")?)
+        .map_err(|e| StoreError::Other(format!("stored record unreadable: {e}")))
+}
+
+/// The hash of a stored event, without decoding its body.
+fn stored_hash(row: &JsValue) -> Result<String, StoreError> {
+    #[derive(serde::Deserialize)]
+    struct HashOnly {
+        hash: String,
+    }
+    decode::<HashOnly>(row).map(|h| h.hash)
+}
+
+/// Folds one subject's events and puts the view (nothing for an empty group).
+fn write_fold(
+    views: &indexed_db_futures::object_store::ObjectStore<'_>,
+    events: Vec<Event>,
+) -> Result<(), StoreError> {
+    let Some(subject) = events.first().map(|e| e.subject) else {
+        return Ok(());
+    };
+    if let Some(v) = fold_all_kind(subject, events) {
+        sent(views.put(view_record(&v)?).primitive())?;
+    }
+    Ok(())
+}
+
+async fn get_meta(
+    store: &indexed_db_futures::object_store::ObjectStore<'_>,
+    key: &str,
+) -> Result<Option<serde_json::Value>, StoreError> {
+    let row = store
+        .get::<JsValue, _, _>(JsValue::from_str(key))
+        .primitive()
+        .map_err(store_error)?
+        .await
+        .map_err(store_error)?;
+    match row {
+        None => Ok(None),
+        Some(v) => {
+            let text = v
+                .as_string()
+                .ok_or_else(|| StoreError::Other(format!("meta `{key}` is not text")))?;
+            serde_json::from_str(&text)
+                .map(Some)
+                .map_err(|e| StoreError::Other(format!("meta `{key}`: {e}")))
+        }
+    }
+}
+
+/// The `search` index range of the keys starting with "kind|prefix" (lower-cased).
+fn prefix_range(q: &Query, p: &str) -> KeyRange<JsValue> {
+    let lower = format!("{}|{}", q.kind.as_str(), p.to_lowercase());
+    let upper = format!("{lower}\u{ffff}");
+    KeyRange::Bound(
+        JsValue::from_str(&lower),
+        false,
+        JsValue::from_str(&upper),
+        false,
+    )
+}
+
+/// Primary keys of the views with a search key starting with the prefix: sorted, unique.
+async fn prefix_keys(
+    index: &Index<'_>,
+    q: &Query,
+    p: &str,
+) -> Result<BTreeSet<String>, StoreError> {
+    let keys = index
+        .get_all_keys::<String>()
+        .with_query::<JsValue, _>(prefix_range(q, p))
+        .primitive()
+        .map_err(store_error)?
+        .await
+        .map_err(store_error)?;
+    keys.map(|k| k.map_err(store_error)).collect()
+}
+
+/// A write request is out once built: its outcome is the transaction's (awaited by [`finish`]),
+/// so the request future itself is dropped.
+fn sent<F>(request: indexed_db_futures::Result<F>) -> Result<(), StoreError> {
+    drop(request.map_err(store_error)?);
+    Ok(())
+}
+
+fn pair(a: JsValue, b: JsValue) -> JsValue {
+    js_sys::Array::of2(&a, &b).into()
+}
+
+/// Keys strictly after `after` (every string key when `None`).
+fn after_range(after: Option<&str>) -> KeyRange<JsValue> {
+    KeyRange::LowerBound(JsValue::from_str(after.unwrap_or("")), after.is_some())
+}
+
+/// Commits, turning an abort into the reason the browser gave (a full disk above all).
+async fn finish(tx: Transaction<'_>) -> Result<(), StoreError> {
+    let raw: web_sys::IdbTransaction = tx.as_sys().clone().unchecked_into();
+    match tx.commit().await {
+        Ok(()) => Ok(()),
+        Err(e) => {
+            let reason = raw.error().map(|d| d.name());
+            if reason.as_deref() == Some(QUOTA) {
+                Err(StoreError::QuotaExceeded)
+            } else {
+                Err(store_error(e))
+            }
+        }
+    }
+}
+
+// ---- errors -------------------------------------------------------------------------------
+
+const QUOTA: &str = "QuotaExceededError";
+
+/// The DOM exception name behind an error, if it is one.
+fn dom_name(e: &IdbError) -> Option<String> {
+    match e {
+        IdbError::DomException(d) => Some(web_sys::DomException::from(d.clone()).name()),
+        _ => None,
+    }
+}
+
+/// How a browser error thrown by IndexedDB is reported (exposed for tests: a full disk cannot
+/// be produced on demand in a test browser).
+#[doc(hidden)]
+pub fn error_from_js(e: JsValue) -> StoreError {
+    store_error(IdbError::from(e))
+}
+
+fn store_error(e: IdbError) -> StoreError {
+    match dom_name(&e).as_deref() {
+        Some(QUOTA) => StoreError::QuotaExceeded,
+        Some("InvalidStateError") => StoreError::Unavailable(e.to_string()),
+        _ => StoreError::Other(e.to_string()),
+    }
+}
+
+fn open_error(e: OpenDbError) -> StoreError {
+    match e {
+        OpenDbError::Base(e) => match store_error(e) {
+            StoreError::Other(m) => StoreError::Unavailable(m),
+            other => other,
+        },
+        other => StoreError::Unavailable(other.to_string()),
+    }
+}

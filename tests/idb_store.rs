@@ -1,0 +1,805 @@
+//! The IndexedDB store in a real browser: every index, atomic commits, the v1 → v2 migration,
+//! persistence across connections, metadata and deleting the database. Wherever it can, a
+//! result is compared with the in-memory reference store fed the same commands.
+//!
+//! Run: `WASM_BINDGEN_TEST_DRIVER_TIMEOUT=60 cargo test --target wasm32-unknown-unknown --test idb_store`
+#![cfg(target_arch = "wasm32")]
+
+use estate_desk::app::App;
+use estate_desk::domain::command::Actor;
+use estate_desk::domain::event::{Draft, Event, RecordKind, RecordRef};
+use estate_desk::domain::hlc::{Hlc, HlcClock};
+use estate_desk::domain::ids::{Id, SeededEntropy};
+use estate_desk::domain::registry::{
+    bulk_units, move_out, set_building, set_household, set_unit, BuildingInfo, HouseholdInfo,
+    Person, UnitInfo, UnitUse,
+};
+use estate_desk::domain::roles::Role;
+use estate_desk::domain::view::{fold_all_kind, View};
+use estate_desk::store::idb::{
+    error_from_js, IdbStore, DB_VERSION, META_REBUILD, META_REBUILD_FROM,
+};
+use estate_desk::store::memory::MemoryStore;
+use estate_desk::store::{Batch, Filter, Query, Store, StoreError};
+use serde_json::json;
+use std::collections::BTreeMap;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+const NOW: i64 = 1_767_225_600_000; // 2026-01-01T00:00:00Z
+
+/// A database name no other test (or earlier run) uses.
+fn db_name(test: &str) -> String {
+    format!("idb-test-{test}-{}", js_sys::Math::random().to_bits())
+}
+
+fn device() -> Id {
+    Id::derived("device", 1)
+}
+
+fn director() -> Actor {
+    Actor {
+        id: Id::derived("staff", 1),
+        roles: [Role::Director].into(),
+    }
+}
+
+fn building() -> Id {
+    Id::derived("building", 1)
+}
+fn unit(n: u64) -> Id {
+    Id::derived("unit", n)
+}
+fn household(n: u64) -> Id {
+    Id::derived("household", n)
+}
+
+fn people(list: &[(&str, &str)]) -> Vec<Person> {
+    list.iter()
+        .map(|(n, p)| Person {
+            name: n.to_string(),
+            phone: p.to_string(),
+        })
+        .collect()
+}
+
+/// The domain commands of a small estate: a building, named units, bulk units, a shop and
+/// three households (one moved out), as drafts in command order.
+fn estate_commands() -> Vec<Vec<Draft>> {
+    let a = director();
+    let b = building();
+    let unit_info = |number: &str, usage: UnitUse, name: &str| UnitInfo {
+        building: b,
+        floor: 12,
+        number: number.into(),
+        usage,
+        name: name.into(),
+        area_m2: None,
+    };
+    let hh = |u: Id, p: &[(&str, &str)]| HouseholdInfo {
+        unit: u,
+        people: people(p),
+        ..Default::default()
+    };
+    let mut entropy = SeededEntropy::new(7);
+    vec![
+        set_building(
+            &a,
+            b,
+            &BuildingInfo {
+                name: "3号楼".into(),
+                floors: 30,
+                ..Default::default()
+            },
+        )
+        .unwrap(),
+        set_unit(&a, unit(1), &unit_info("1201", UnitUse::Residence, "")).unwrap(),
+        set_unit(&a, unit(2), &unit_info("1202", UnitUse::Residence, "")).unwrap(),
+        set_unit(&a, unit(3), &unit_info("S01", UnitUse::Shop, "Lucky Mart")).unwrap(),
+        bulk_units(&a, b, 1..=2, 2, &[], &mut entropy).unwrap(),
+        set_household(
+            &a,
+            household(1),
+            &hh(unit(1), &[("王一", "13800000001"), ("王二", "13800000002")]),
+        )
+        .unwrap(),
+        set_household(
+            &a,
+            household(2),
+            &hh(unit(1), &[("Zhang San", "13900000003")]),
+        )
+        .unwrap(),
+        set_household(&a, household(3), &hh(unit(2), &[("李四", "13700000004")])).unwrap(),
+        move_out(
+            &a,
+            household(2),
+            chrono::NaiveDate::from_ymd_opt(2026, 1, 2).unwrap(),
+        )
+        .unwrap(),
+        // A second edit of the building (the view folds both).
+        set_building(
+            &a,
+            b,
+            &BuildingInfo {
+                name: "3号楼".into(),
+                floors: 32,
+                ..Default::default()
+            },
+        )
+        .unwrap(),
+    ]
+}
+
+async fn record_all<S: Store>(app: &App<S>) {
+    for (i, drafts) in estate_commands().into_iter().enumerate() {
+        app.record(NOW + i as i64 * 1000, Some(director().id), drafts)
+            .await
+            .expect("recorded");
+    }
+}
+
+async fn open_app(name: &str) -> App<IdbStore> {
+    let store = IdbStore::open(name).await.expect("database opens");
+    App::open(store, device(), Box::new(SeededEntropy::new(1)))
+        .await
+        .expect("app opens")
+}
+
+async fn memory_app() -> App<MemoryStore> {
+    App::open(
+        MemoryStore::new(),
+        device(),
+        Box::new(SeededEntropy::new(1)),
+    )
+    .await
+    .expect("app opens")
+}
+
+/// Stamps drafts into events the way the app does (one HLC tick and one id per draft); ids
+/// come from `seed`, so two calls with one seed give the same ids.
+fn stamp_with(seed: u64, drafts: Vec<Vec<Draft>>) -> Vec<Event> {
+    let mut clock = HlcClock::new(device());
+    let mut ids = SeededEntropy::new(seed);
+    let mut out = Vec::new();
+    for (i, group) in drafts.into_iter().enumerate() {
+        for d in group {
+            let at = clock.tick(NOW + i as i64 * 1000);
+            out.push(Event::new(
+                estate_desk::domain::ids::Entropy::id(&mut ids),
+                at,
+                Some(director().id),
+                d,
+            ));
+        }
+    }
+    out
+}
+
+fn stamp(drafts: Vec<Vec<Draft>>) -> Vec<Event> {
+    stamp_with(99, drafts)
+}
+
+fn keys(views: &[View]) -> Vec<String> {
+    views.iter().map(|v| v.key.clone()).collect()
+}
+
+fn every_query() -> Vec<Query> {
+    use RecordKind::*;
+    let mut qs = vec![];
+    for kind in [
+        Estate, Staff, Building, Unit, Household, Facility, Checkpoint,
+    ] {
+        qs.push(Query::all(kind));
+    }
+    qs.extend([
+        Query::all(Unit).limit(2),
+        Query::new(Unit, Filter::Status("residence".into())),
+        Query::new(Unit, Filter::Status("shop".into())),
+        Query::new(Unit, Filter::Status("residence".into())).limit(3),
+        Query::new(Household, Filter::Status("current".into())),
+        Query::new(Household, Filter::Status("moved_out".into())),
+        Query::new(Household, Filter::Status("nonexistent".into())),
+        Query::new(Household, Filter::Unit(unit(1))),
+        Query::new(Household, Filter::Unit(unit(2))),
+        Query::new(Household, Filter::Unit(unit(1))).limit(1),
+        Query::new(Household, Filter::Unit(unit(3))),
+        Query::new(Unit, Filter::Unit(unit(1))),
+        Query::new(Household, Filter::Prefix("王".into())),
+        Query::new(Household, Filter::Prefix("138".into())),
+        Query::new(Household, Filter::Prefix("1".into())),
+        Query::new(Household, Filter::Prefix("1".into())).limit(2),
+        Query::new(Household, Filter::Prefix("ZHANG".into())),
+        Query::new(Household, Filter::Prefix("".into())),
+        Query::new(Unit, Filter::Prefix("12".into())),
+        Query::new(Unit, Filter::Prefix("lucky".into())),
+        Query::new(Unit, Filter::Prefix("zz".into())),
+        Query::new(Building, Filter::Prefix("3号".into())),
+        // A prefix of another kind's search key finds nothing of this kind.
+        Query::new(Building, Filter::Prefix("12".into())),
+    ]);
+    qs
+}
+
+/// Every query and count answers exactly as the memory store does.
+async fn assert_same_answers<A: Store, B: Store>(idb: &A, mem: &B) {
+    for q in every_query() {
+        let got = idb.query(&q).await.expect("query");
+        let want = mem.query(&q).await.expect("query");
+        assert_eq!(keys(&got), keys(&want), "query {q:?}");
+        assert_eq!(got, want, "views of query {q:?}");
+        let n = idb.count(&q).await.expect("count");
+        assert_eq!(n, mem.count(&q).await.unwrap(), "count {q:?}");
+    }
+}
+
+#[wasm_bindgen_test]
+async fn every_index_answers_exactly_like_the_memory_store() {
+    let name = db_name("indexes");
+    let idb = open_app(&name).await;
+    let mem = memory_app().await;
+    record_all(&idb).await;
+    record_all(&mem).await;
+
+    assert_same_answers(&idb.store, &mem.store).await;
+
+    // And the answers are the right ones, not merely the same ones.
+    let hh = |n: u64| RecordRef::new(RecordKind::Household, household(n)).key();
+    let q = |f: Filter| Query::new(RecordKind::Household, f);
+    let s = &idb.store;
+    assert_eq!(s.count(&Query::all(RecordKind::Unit)).await.unwrap(), 7);
+    assert_eq!(
+        s.count(&Query::new(RecordKind::Unit, Filter::Status("shop".into())))
+            .await
+            .unwrap(),
+        1
+    );
+    assert_eq!(
+        keys(
+            &s.query(&q(Filter::Status("moved_out".into())))
+                .await
+                .unwrap()
+        ),
+        vec![hh(2)]
+    );
+    let mut on_unit_1 = vec![hh(1), hh(2)];
+    on_unit_1.sort();
+    assert_eq!(
+        keys(&s.query(&q(Filter::Unit(unit(1)))).await.unwrap()),
+        on_unit_1
+    );
+    // Two search keys of one household start with "王": it is listed once.
+    assert_eq!(
+        keys(&s.query(&q(Filter::Prefix("王".into()))).await.unwrap()),
+        vec![hh(1)]
+    );
+    assert_eq!(s.count(&q(Filter::Prefix("王".into()))).await.unwrap(), 1);
+    assert_eq!(
+        keys(&s.query(&q(Filter::Prefix("zhang".into()))).await.unwrap()),
+        vec![hh(2)]
+    );
+    assert_eq!(s.count(&q(Filter::Prefix("1".into()))).await.unwrap(), 3);
+    assert_eq!(
+        s.query(&q(Filter::Prefix("1".into())).limit(2))
+            .await
+            .unwrap()
+            .len(),
+        2
+    );
+
+    // Single views and event lists.
+    let b = RecordRef::new(RecordKind::Building, building());
+    assert_eq!(s.view(b).await.unwrap(), mem.store.view(b).await.unwrap());
+    assert_eq!(s.view(b).await.unwrap().unwrap().subtitle, "32F");
+    assert_eq!(
+        s.view(RecordRef::new(RecordKind::Building, unit(1)))
+            .await
+            .unwrap(),
+        None
+    );
+    let mut got = s.events_for(b).await.unwrap();
+    let mut want = mem.store.events_for(b).await.unwrap();
+    got.sort_by_key(|e| e.id);
+    want.sort_by_key(|e| e.id);
+    assert_eq!(got.len(), 2);
+    assert_eq!(got, want);
+    assert_eq!(
+        s.event_count().await.unwrap(),
+        mem.store.event_count().await.unwrap()
+    );
+    assert!(s.has_event(got[0].id).await.unwrap());
+    assert!(!s.has_event(Id::derived("nope", 0)).await.unwrap());
+
+    let mut all = s.all_events().await.unwrap();
+    let mut all_mem = mem.store.all_events();
+    all.sort_by_key(|e| e.id);
+    all_mem.sort_by_key(|e| e.id);
+    assert_eq!(all, all_mem);
+
+    idb.store.close();
+    IdbStore::delete(&name).await.unwrap();
+}
+
+/// A view with an assignee and a due time (no module assigns work yet; the store does not care).
+fn task(n: u64, assignee: Option<Id>, due: Option<i64>) -> View {
+    let mut v = fold_all_kind(
+        RecordRef::new(RecordKind::Checkpoint, Id::derived("task", n)),
+        stamp(vec![estate_desk::domain::registry::set_checkpoint(
+            &director(),
+            Id::derived("task", n),
+            &estate_desk::domain::registry::CheckpointInfo {
+                name: format!("巡查点{n}"),
+                location: estate_desk::domain::registry::Location {
+                    area: "北门".into(),
+                    ..Default::default()
+                },
+                facility: None,
+            },
+        )
+        .unwrap()]),
+    )
+    .unwrap();
+    v.assignee = assignee;
+    v.due = due;
+    v
+}
+
+#[wasm_bindgen_test]
+async fn assigned_lists_one_persons_views_by_due_time() {
+    let name = db_name("assigned");
+    let idb = IdbStore::open(&name).await.unwrap();
+    let mem = MemoryStore::new();
+    let (ann, bob) = (Id::derived("staff", 10), Id::derived("staff", 11));
+    let views = vec![
+        task(1, Some(ann), Some(NOW + 3_000)),
+        task(2, Some(ann), Some(NOW - 86_400_000)), // overdue: first
+        task(3, Some(ann), None),                   // no due time: not listed
+        task(4, Some(bob), Some(NOW)),
+        task(5, None, Some(NOW)),
+        task(6, Some(ann), Some(NOW + 3_000)), // same due as 1: by key
+        task(7, Some(ann), Some(4_102_444_800_000)), // 2100: large values keep their order
+    ];
+    let batch = Batch {
+        views,
+        ..Default::default()
+    };
+    idb.commit(batch.clone()).await.unwrap();
+    mem.commit(batch).await.unwrap();
+
+    let got = idb.assigned(ann).await.unwrap();
+    assert_eq!(got, mem.assigned(ann).await.unwrap());
+    let mut same_due = vec![task(1, None, None).key, task(6, None, None).key];
+    same_due.sort();
+    let want: Vec<String> = [
+        vec![task(2, None, None).key],
+        same_due,
+        vec![task(7, None, None).key],
+    ]
+    .concat();
+    assert_eq!(keys(&got), want);
+    assert_eq!(got[0].due, Some(NOW - 86_400_000));
+    assert_eq!(
+        keys(&idb.assigned(bob).await.unwrap()),
+        vec![task(4, None, None).key]
+    );
+    assert!(idb
+        .assigned(Id::derived("staff", 12))
+        .await
+        .unwrap()
+        .is_empty());
+
+    idb.close();
+    IdbStore::delete(&name).await.unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn committing_the_same_events_again_changes_nothing() {
+    let name = db_name("idempotent");
+    let store = IdbStore::open(&name).await.unwrap();
+    let events = stamp(estate_commands());
+    let batch = Batch {
+        events: events.clone(),
+        ..Default::default()
+    };
+    store.commit(batch.clone()).await.unwrap();
+    let n = store.event_count().await.unwrap();
+    assert_eq!(n, events.len() as u64);
+
+    store
+        .commit(batch)
+        .await
+        .expect("same ids, same hashes: accepted");
+    // Overlapping batch: old events skipped, the new one written.
+    let extra = stamp_with(
+        100,
+        vec![set_building(
+            &director(),
+            Id::derived("building", 2),
+            &BuildingInfo {
+                name: "5号楼".into(),
+                floors: 6,
+                ..Default::default()
+            },
+        )
+        .unwrap()],
+    );
+    let mut overlap = events[..3].to_vec();
+    overlap.extend(extra.iter().cloned());
+    store
+        .commit(Batch {
+            events: overlap,
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(store.event_count().await.unwrap(), n + 1);
+    let b = RecordRef::new(RecordKind::Building, building());
+    assert_eq!(store.events_for(b).await.unwrap().len(), 2);
+
+    store.close();
+    IdbStore::delete(&name).await.unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn an_event_id_stored_with_other_content_is_refused_and_nothing_is_written() {
+    let name = db_name("conflict");
+    let app = open_app(&name).await;
+    record_all(&app).await;
+    let s = &app.store;
+    let before = s.event_count().await.unwrap();
+    let stored = s.all_events().await.unwrap();
+
+    // The same id with a different body (and so a different hash).
+    let mut forged = stored[0].clone();
+    forged.actor = Some(Id::derived("staff", 666));
+    forged.hash = forged.content_hash();
+    assert_ne!(forged.hash, stored[0].hash);
+    let new_building = Id::derived("building", 3);
+    let fresh = stamp_with(
+        101,
+        vec![set_building(
+            &director(),
+            new_building,
+            &BuildingInfo {
+                name: "7号楼".into(),
+                floors: 9,
+                ..Default::default()
+            },
+        )
+        .unwrap()],
+    );
+    let view = fold_all_kind(fresh[0].subject, fresh.clone()).unwrap();
+    let batch = Batch {
+        // The fresh event comes first: it must not be written either.
+        events: vec![fresh[0].clone(), forged.clone()],
+        views: vec![view],
+        meta: vec![("conflict-test".into(), json!(1))],
+    };
+    assert_eq!(s.commit(batch).await, Err(StoreError::Conflict(forged.id)));
+
+    assert_eq!(s.event_count().await.unwrap(), before);
+    assert!(!s.has_event(fresh[0].id).await.unwrap());
+    assert_eq!(
+        s.view(RecordRef::new(RecordKind::Building, new_building))
+            .await
+            .unwrap(),
+        None
+    );
+    assert_eq!(s.meta("conflict-test").await.unwrap(), None);
+    let kept = s.events_for(stored[0].subject).await.unwrap();
+    assert!(
+        kept.iter().any(|e| *e == stored[0]),
+        "the stored event is untouched"
+    );
+
+    // The store still works after the refused commit.
+    s.commit(Batch {
+        events: fresh.clone(),
+        ..Default::default()
+    })
+    .await
+    .unwrap();
+    assert!(s.has_event(fresh[0].id).await.unwrap());
+
+    app.store.close();
+    IdbStore::delete(&name).await.unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn a_version_1_database_is_upgraded_and_its_views_rebuilt_from_the_events() {
+    let name = db_name("migrate");
+    let events = stamp(estate_commands());
+    {
+        let v1 = IdbStore::open_version(&name, 1).await.expect("v1 opens");
+        assert_eq!(v1.version(), 1);
+        v1.commit(Batch {
+            events: events[..5].to_vec(),
+            meta: vec![("hlc".into(), json!({"x": 1}))],
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+        v1.commit(Batch {
+            events: events[5..].to_vec(),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+        assert_eq!(v1.event_count().await.unwrap(), events.len() as u64);
+        v1.close();
+    }
+
+    let store = IdbStore::open(&name)
+        .await
+        .expect("upgrades to the current version");
+    assert_eq!(store.version(), DB_VERSION);
+    assert_eq!(
+        store.meta(META_REBUILD).await.unwrap(),
+        None,
+        "rebuild finished"
+    );
+    assert_eq!(store.meta("hlc").await.unwrap(), Some(json!({"x": 1})));
+    assert_eq!(store.event_count().await.unwrap(), events.len() as u64);
+
+    // Every subject's view is the fold of its events.
+    let mut by_subject: BTreeMap<RecordRef, Vec<Event>> = BTreeMap::new();
+    for e in &events {
+        by_subject.entry(e.subject).or_default().push(e.clone());
+    }
+    for (subject, evs) in &by_subject {
+        let want = fold_all_kind(*subject, evs.clone());
+        assert_eq!(
+            store.view(*subject).await.unwrap(),
+            want,
+            "view of {}",
+            subject.key()
+        );
+    }
+    // And every index answers as the memory store fed the same events.
+    let mem = memory_app().await;
+    mem.absorb(events.clone(), NOW).await.unwrap();
+    assert_same_answers(&store, &mem.store).await;
+
+    store.close();
+    IdbStore::delete(&name).await.unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn a_rebuild_in_small_chunks_splits_no_record() {
+    let name = db_name("chunks");
+    let app = open_app(&name).await;
+    record_all(&app).await;
+    let mem = memory_app().await;
+    record_all(&mem).await;
+    // The building has two events: chunks of 1 and 2 events end inside it.
+    for chunk in [1, 2, 3] {
+        app.store.rebuild_views_chunked(chunk).await.unwrap();
+        assert_eq!(app.store.meta(META_REBUILD).await.unwrap(), None);
+        assert_same_answers(&app.store, &mem.store).await;
+        let b = RecordRef::new(RecordKind::Building, building());
+        assert_eq!(app.store.view(b).await.unwrap().unwrap().events, 2);
+    }
+    app.store.close();
+    IdbStore::delete(&name).await.unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn an_interrupted_rebuild_resumes_where_it_stopped_on_the_next_open() {
+    let name = db_name("resume");
+    let app = open_app(&name).await;
+    record_all(&app).await;
+    let mut right = app
+        .store
+        .query(&Query::all(RecordKind::Unit))
+        .await
+        .unwrap();
+    right.extend(
+        app.store
+            .query(&Query::all(RecordKind::Household))
+            .await
+            .unwrap(),
+    );
+    right.sort_by(|a, b| a.key.cmp(&b.key));
+
+    // Stale views everywhere, and a rebuild that got as far as the middle subject.
+    let stale: Vec<View> = right
+        .iter()
+        .cloned()
+        .map(|mut v| {
+            v.title = "stale".into();
+            v
+        })
+        .collect();
+    let middle = right[right.len() / 2].key.clone();
+    app.store
+        .commit(Batch {
+            views: stale,
+            meta: vec![
+                (META_REBUILD.into(), json!(true)),
+                (META_REBUILD_FROM.into(), json!(middle)),
+            ],
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    let App { store, .. } = app;
+    store.close();
+
+    let store = IdbStore::open(&name).await.unwrap();
+    assert_eq!(store.meta(META_REBUILD).await.unwrap(), None);
+    assert_eq!(store.meta(META_REBUILD_FROM).await.unwrap(), None);
+    for v in &right {
+        let now = store.view(v.subject()).await.unwrap().unwrap();
+        if v.key > middle {
+            assert_eq!(&now, v, "refolded after the resume point");
+        } else {
+            assert_eq!(
+                now.title, "stale",
+                "{} was done before the interruption",
+                v.key
+            );
+        }
+    }
+    store.close();
+    IdbStore::delete(&name).await.unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn closing_and_reopening_keeps_events_views_and_the_clock() {
+    let name = db_name("reopen");
+    let app = open_app(&name).await;
+    record_all(&app).await;
+    let count = app.store.event_count().await.unwrap();
+    let households = app
+        .store
+        .query(&Query::all(RecordKind::Household))
+        .await
+        .unwrap();
+    let clock = app
+        .store
+        .meta("hlc")
+        .await
+        .unwrap()
+        .expect("the app stores its clock");
+    let App { store, .. } = app;
+    store.close();
+
+    // (New entropy: the first run's ids are taken.)
+    let store = IdbStore::open(&name).await.unwrap();
+    let app = App::open(store, device(), Box::new(SeededEntropy::new(2)))
+        .await
+        .unwrap();
+    assert_eq!(app.store.event_count().await.unwrap(), count);
+    assert_eq!(
+        app.store
+            .query(&Query::all(RecordKind::Household))
+            .await
+            .unwrap(),
+        households
+    );
+    assert_eq!(app.store.meta("hlc").await.unwrap(), Some(clock.clone()));
+    // The clock carries on after the stored one.
+    let last: Hlc = serde_json::from_value::<HlcClock>(clock).unwrap().last;
+    let more = app
+        .record(
+            NOW,
+            Some(director().id),
+            set_building(
+                &director(),
+                building(),
+                &BuildingInfo {
+                    name: "3号楼".into(),
+                    floors: 33,
+                    ..Default::default()
+                },
+            )
+            .unwrap(),
+        )
+        .await
+        .unwrap();
+    assert!(more[0].at > last);
+    app.store.close();
+    IdbStore::delete(&name).await.unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn meta_values_round_trip_as_json() {
+    let name = db_name("meta");
+    let store = IdbStore::open(&name).await.unwrap();
+    let values = [
+        (
+            "object",
+            json!({"wall": 1_767_225_600_123_i64, "counter": 4, "nested": {"a": [1, 2, null]}}),
+        ),
+        ("text", json!("中文 & quotes \" ok")),
+        ("big", json!(i64::MAX)),
+        ("negative", json!(-12.5)),
+        ("null", json!(null)),
+        ("bool", json!(false)),
+    ];
+    store
+        .commit(Batch {
+            meta: values
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.clone()))
+                .collect(),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    for (k, v) in &values {
+        assert_eq!(store.meta(k).await.unwrap().as_ref(), Some(v), "meta {k}");
+    }
+    assert_eq!(store.meta("absent").await.unwrap(), None);
+    store
+        .commit(Batch {
+            meta: vec![("text".into(), json!(2))],
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(
+        store.meta("text").await.unwrap(),
+        Some(json!(2)),
+        "overwritten"
+    );
+    store.close();
+    IdbStore::delete(&name).await.unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn delete_removes_the_database_even_while_a_connection_is_open() {
+    let name = db_name("delete");
+    let store = IdbStore::open(&name).await.unwrap();
+    store
+        .commit(Batch {
+            events: stamp(estate_commands()),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert!(store.event_count().await.unwrap() > 0);
+
+    // The open connection closes itself when asked, so the deletion is not blocked.
+    IdbStore::delete(&name).await.expect("deleted");
+    assert!(matches!(
+        store.event_count().await,
+        Err(StoreError::Unavailable(_))
+    ));
+    drop(store);
+
+    // Gone: it can be created again at version 1 (a surviving v2 database would refuse).
+    let again = IdbStore::open_version(&name, 1)
+        .await
+        .expect("a new, empty database");
+    assert_eq!(again.event_count().await.unwrap(), 0);
+    again.close();
+    IdbStore::delete(&name).await.unwrap();
+    // Deleting what does not exist is fine.
+    IdbStore::delete(&name).await.unwrap();
+}
+
+#[wasm_bindgen_test]
+fn browser_errors_map_to_store_errors_a_full_disk_to_quota_exceeded() {
+    let dom = |name: &str| -> wasm_bindgen::JsValue {
+        web_sys::DomException::new_with_message_and_name("test", name)
+            .unwrap()
+            .into()
+    };
+    assert_eq!(
+        error_from_js(dom("QuotaExceededError")),
+        StoreError::QuotaExceeded
+    );
+    assert!(matches!(
+        error_from_js(dom("InvalidStateError")),
+        StoreError::Unavailable(_)
+    ));
+    assert!(matches!(
+        error_from_js(dom("DataError")),
+        StoreError::Other(_)
+    ));
+    assert!(matches!(
+        error_from_js(js_sys::Error::new("boom").into()),
+        StoreError::Other(_)
+    ));
+}

@@ -91,10 +91,13 @@ test-e2e: setup test-deps
 
 ## Lint ---------------------------------------------------------------------------------------
 
+# Runs all three checks, then fails if any failed.
 lint: setup
-	@$(STEP) "rustfmt --check" cargo fmt --all -- --check
-	@$(STEP) "clippy (native)" cargo clippy --all-targets --features e2e -- -D warnings
-	@$(STEP) "clippy (wasm32)" cargo clippy --target $(WASM) --lib --bins --tests -- -D warnings
+	@fail=0; \
+	$(STEP) "rustfmt --check" cargo fmt --all -- --check || fail=1; \
+	$(STEP) "clippy (native)" cargo clippy --all-targets --features e2e -- -D warnings || fail=1; \
+	$(STEP) "clippy (wasm32)" cargo clippy --target $(WASM) --lib --bins --tests -- -D warnings || fail=1; \
+	exit $$fail
 
 fmt:
 	cargo fmt --all

@@ -154,3 +154,56 @@ async fn app_shell_loads_offline_after_first_visit() {
     );
     app.quit().await;
 }
+
+/// Once installed, the worker serves the wasm glue and module from its cache (no network
+/// request while the page loads) and afterwards downloads the whole shell again as one set, so
+/// a new build is used from the next start on.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn service_worker_serves_shell_from_cache_then_refreshes_it() {
+    let app = App::start_with(Options {
+        wait_ready: false,
+        ..Options::default()
+    })
+    .await;
+    let wasm_started = "the wasm module to start (window.wasmBindings)";
+    let started = "return typeof window.wasmBindings === 'object';";
+    app.wait_js(wasm_started, started).await;
+    app.wait_service_worker().await;
+
+    app.server().clear_requests();
+    app.reload_no_wait().await;
+    app.wait_js(wasm_started, started).await;
+    let wasm = "GET /estate-desk_bg.wasm 200";
+    let loaded_by_page = app.server().requests();
+    assert_eq!(
+        loaded_by_page.first().map(String::as_str),
+        Some("GET / 200"),
+        "navigation goes to the network first: {loaded_by_page:?}"
+    );
+    // The refresh is asked for 3 s after the app started.
+    app.poll("the shell refresh", Duration::from_secs(15), || async {
+        app.server()
+            .requests()
+            .iter()
+            .any(|r| r == wasm)
+            .then_some(())
+    })
+    .await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let requests = app.server().requests();
+    let count = |line: &str| requests.iter().filter(|r| *r == line).count();
+    // Once each: by the refresh, not by the page (which got them from the cache).
+    for file in [
+        "estate-desk_bg.wasm",
+        "estate-desk.js",
+        "app.css",
+        "index.html",
+    ] {
+        assert_eq!(
+            count(&format!("GET /{file} 200")),
+            1,
+            "{file}: the page loads it from the cache, the refresh downloads it once: {requests:?}"
+        );
+    }
+    app.quit().await;
+}

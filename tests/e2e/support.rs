@@ -771,13 +771,33 @@ impl App {
         .await
     }
 
-    /// Clicks the element with `data-testid=id` once it is visible and enabled.
-    pub async fn click(&self, id: &str) {
-        let selector = testid_selector(id);
+    /// The first element matching a CSS selector, waiting for it to exist.
+    pub async fn by_css(&self, css: &str) -> WebElement {
+        self.poll(&format!("element {css}"), self.timeout, || async {
+            self.driver()
+                .find_all(By::Css(css))
+                .await
+                .ok()
+                .and_then(|v| v.into_iter().next())
+        })
+        .await
+    }
+
+    /// Waits until an element matching a CSS selector is displayed.
+    pub async fn wait_css(&self, css: &str) -> WebElement {
+        self.poll(&format!("{css} to be visible"), self.timeout, || async {
+            self.find_visible(css).await
+        })
+        .await
+    }
+
+    /// Clicks the first displayed element matching a CSS selector (e.g. a row picked by
+    /// `[data-testid=staff-row][data-name="李娜"]`) once it is enabled.
+    pub async fn click_css(&self, css: &str) {
         let last_error = std::cell::RefCell::new(String::new());
-        let found = self
+        let done = self
             .try_poll(self.timeout, || async {
-                let el = self.find_visible(&selector).await?;
+                let el = self.find_visible(css).await?;
                 if !el.is_enabled().await.unwrap_or(false) {
                     return None;
                 }
@@ -791,19 +811,24 @@ impl App {
                 }
             })
             .await;
-        if found.is_none() {
+        if done.is_none() {
             let last_error = last_error.into_inner();
-            let detail = if last_error.is_empty() {
-                String::new()
-            } else {
-                format!(" (last error: {last_error})")
-            };
             self.fail(&format!(
-                "click {selector}: not visible and enabled within {:?}{detail}",
-                self.timeout
+                "click {css}: not visible and enabled within {:?}{}",
+                self.timeout,
+                if last_error.is_empty() {
+                    String::new()
+                } else {
+                    format!(" (last error: {last_error})")
+                }
             ))
             .await;
         }
+    }
+
+    /// Clicks the element with `data-testid=id` once it is visible and enabled.
+    pub async fn click(&self, id: &str) {
+        self.click_css(&testid_selector(id)).await
     }
 
     /// Replaces the text of the input/textarea `data-testid=id` by typing `text`.

@@ -91,7 +91,7 @@ setup_toolchain() {
     fi
     say "npm install binaryen@$BINARYEN_VERSION into $BINARYEN_DIR"
     mkdir -p "$BINARYEN_DIR"
-    npm install --prefix "$BINARYEN_DIR" --no-audit --no-fund --silent "binaryen@$BINARYEN_VERSION" >/dev/null
+    npm install --prefix "$BINARYEN_DIR" --no-audit --no-fund --loglevel=error "binaryen@$BINARYEN_VERSION" >/dev/null
     "$BINARYEN_BIN/wasm-opt" --version | grep -q "(version_$BINARYEN_VERSION)" \
       || die "wasm-opt from binaryen@$BINARYEN_VERSION does not run"
   fi

@@ -1,0 +1,288 @@
+//! 住户: one search box for unit numbers, names and phones. Unit numbers are searched by
+//! prefix across every building ("1201" finds 1201 in each building, with its name);
+//! households by their people's names and phones. Tapping a result opens the unit sheet.
+
+use super::unit::{UnitPick, UnitSheet};
+use super::{building_name, building_rank, fill, natural, tenure_key, Buildings};
+use crate::domain::event::RecordKind;
+use crate::domain::ids::RecordId;
+use crate::domain::registry::{Household, Tenure, Unit, UnitInfo, UnitUse};
+use crate::store::{Filter, Query, Store};
+use crate::ui::i18n::t;
+use crate::ui::state::{app, ctx, loader};
+use leptos::prelude::*;
+use std::collections::BTreeMap;
+
+/// Results shown at most (each query is limited to this too).
+const LIMIT: u32 = 50;
+
+#[derive(Clone, Debug, PartialEq)]
+struct Hit {
+    unit: RecordId,
+    info: UnitInfo,
+    /// (names, first phone, tenure, moved out?) of the households shown for this unit.
+    households: Vec<HhLine>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+struct HhLine {
+    names: String,
+    phone: String,
+    tenure: Tenure,
+    since: Option<chrono::NaiveDate>,
+    moved_out: bool,
+}
+
+fn line(h: &Household) -> HhLine {
+    HhLine {
+        names: h
+            .info
+            .people
+            .iter()
+            .map(|p| p.name.as_str())
+            .filter(|n| !n.is_empty())
+            .collect::<Vec<_>>()
+            .join("、"),
+        phone: h
+            .info
+            .people
+            .iter()
+            .map(|p| p.phone.clone())
+            .find(|p| !p.is_empty())
+            .unwrap_or_default(),
+        tenure: h.info.tenure,
+        since: h.info.move_in,
+        moved_out: h.moved_out.is_some(),
+    }
+}
+
+async fn search(text: String) -> Vec<Hit> {
+    let a = app();
+    let units = a
+        .query(&Query::new(RecordKind::Unit, Filter::Prefix(text.clone())).limit(LIMIT))
+        .await
+        .unwrap_or_default();
+    let people = a
+        .query(&Query::new(RecordKind::Household, Filter::Prefix(text)).limit(LIMIT))
+        .await
+        .unwrap_or_default();
+    let mut hits: BTreeMap<RecordId, Hit> = BTreeMap::new();
+    // Units found by number (or shop name): show who lives there now.
+    for v in units {
+        let Some(u) = v.state::<Unit>() else { continue };
+        let current = a
+            .query(&Query::new(RecordKind::Household, Filter::Unit(v.id)))
+            .await
+            .unwrap_or_default()
+            .into_iter()
+            .filter_map(|h| h.state::<Household>())
+            .filter(|h| h.moved_out.is_none())
+            .map(|h| line(&h))
+            .collect();
+        hits.insert(
+            v.id,
+            Hit {
+                unit: v.id,
+                info: u.info,
+                households: current,
+            },
+        );
+    }
+    // Households found by a name or phone: the household itself (also if moved out).
+    for v in people {
+        let Some(h) = v.state::<Household>() else {
+            continue;
+        };
+        let unit = h.info.unit;
+        if let Some(hit) = hits.get_mut(&unit) {
+            let l = line(&h);
+            if !hit.households.contains(&l) {
+                hit.households.push(l);
+            }
+            continue;
+        }
+        if hits.len() >= LIMIT as usize {
+            break;
+        }
+        let Some(u) = a.get::<Unit>(unit).await.ok().flatten() else {
+            continue;
+        };
+        hits.insert(
+            unit,
+            Hit {
+                unit,
+                info: u.info,
+                households: vec![line(&h)],
+            },
+        );
+    }
+    hits.into_values().take(LIMIT as usize).collect()
+}
+
+#[component]
+pub(super) fn HouseholdsTab(buildings: Buildings) -> impl IntoView {
+    let c = ctx();
+    let query = RwSignal::new(String::new());
+    let pick = UnitPick::new();
+    // Only the newest search may show: an older, slower one must not overwrite it.
+    let (results, set_results) = signal(None::<(String, Vec<Hit>)>);
+    let seq = StoredValue::new(0u64);
+    Effect::new(move |_| {
+        c.rev.track();
+        let text = query.get().trim().to_lowercase();
+        let n = seq.get_value() + 1;
+        seq.set_value(n);
+        if text.is_empty() {
+            set_results.set(None);
+            return;
+        }
+        leptos::task::spawn_local(async move {
+            let hits = search(text.clone()).await;
+            if seq.get_value() == n {
+                set_results.set(Some((text, hits)));
+            }
+        });
+    });
+    let counts = loader(|| async {
+        let a = app();
+        let n = |q: Query| {
+            let a = a.clone();
+            async move { a.store.count(&q).await.unwrap_or(0) }
+        };
+        [
+            (
+                "reg.s.current",
+                n(Query::new(
+                    RecordKind::Household,
+                    Filter::Status("current".into()),
+                ))
+                .await,
+            ),
+            (
+                "reg.s.homes",
+                n(Query::new(
+                    RecordKind::Unit,
+                    Filter::Status("residence".into()),
+                ))
+                .await,
+            ),
+            (
+                "reg.s.shops",
+                n(Query::new(RecordKind::Unit, Filter::Status("shop".into()))).await,
+            ),
+            (
+                "reg.s.moved_out",
+                n(Query::new(
+                    RecordKind::Household,
+                    Filter::Status("moved_out".into()),
+                ))
+                .await,
+            ),
+        ]
+    });
+
+    let rows = move || {
+        let list = buildings.get().unwrap_or_default();
+        let Some((text, mut hits)) = results.get() else {
+            return view! {
+                <section class="card search-hint">
+                    <p class="lead">{move || t("reg.s.hint")}</p>
+                    <div class="stats" data-testid="household-stats">
+                        {move || counts.get().map(|cs| cs.into_iter().map(|(k, n)| view! {
+                            <div class="stat"><span class="stat-n">{n}</span><span class="stat-l">{move || t(k)}</span></div>
+                        }).collect_view())}
+                    </div>
+                </section>
+            }
+            .into_any();
+        };
+        hits.sort_by(|a, b| {
+            (
+                building_rank(&list, Some(a.info.building)),
+                natural(&a.info.number),
+            )
+                .cmp(&(
+                    building_rank(&list, Some(b.info.building)),
+                    natural(&b.info.number),
+                ))
+        });
+        let n = hits.len();
+        view! {
+            <p class="muted result-count" data-testid="search-count" data-count=n>
+                {move || if n as u32 >= LIMIT { fill(t("reg.s.first"), &[LIMIT.to_string()]) } else { fill(t("reg.s.found"), &[n.to_string()]) }}
+            </p>
+            {if hits.is_empty() {
+                view! { <div class="card"><p class="empty">{move || fill(t("reg.s.nothing"), &[text.clone()])}</p></div> }.into_any()
+            } else {
+                view! {
+                    <section class="card list" data-testid="search-results">
+                        {hits.into_iter().map(|hit| {
+                            let bname = building_name(&list, hit.info.building);
+                            let shop = hit.info.usage == UnitUse::Shop;
+                            let unit = hit.unit;
+                            let shop_name = hit.info.name.clone();
+                            view! {
+                                <button class="row search-row" data-testid="search-row" data-number=hit.info.number.clone()
+                                    data-building=bname.clone() on:click=move |_| pick.show(unit)>
+                                    <span class=if shop { "unit-badge shop" } else { "unit-badge" }>
+                                        <small>{bname.clone()}</small>
+                                        <strong>{hit.info.number.clone()}</strong>
+                                    </span>
+                                    <span class="row-main">
+                                        {shop.then(|| view! {
+                                            <span class="chips"><span class="chip shop">{move || t("reg.shop")}</span>
+                                            <strong>{shop_name.clone()}</strong></span>
+                                        })}
+                                        {if hit.households.is_empty() {
+                                            (!shop).then(|| view! { <span class="muted">{move || t("reg.vacant")}</span> }).into_any()
+                                        } else {
+                                            hit.households.into_iter().map(|h| {
+                                                let tenure = h.tenure;
+                                                view! {
+                                                    <span class=if h.moved_out { "hit-hh gone" } else { "hit-hh" }>
+                                                        <strong>{h.names}</strong>
+                                                        <span class=if tenure == Tenure::Tenant { "chip tenant" } else { "chip" }>{move || t(tenure_key(tenure))}</span>
+                                                        {h.moved_out.then(|| view! { <span class="chip off">{move || t("reg.hh.moved_out")}</span> })}
+                                                        <span class="muted">
+                                                            {h.phone}
+                                                            {h.since.map(|d| view! { " · "{move || t("reg.hh.since")}" "{d.format("%Y-%m-%d").to_string()} })}
+                                                        </span>
+                                                    </span>
+                                                }
+                                            }).collect_view().into_any()
+                                        }}
+                                    </span>
+                                    <span class="row-side chevron" aria-hidden="true">"›"</span>
+                                </button>
+                            }
+                        }).collect_view()}
+                    </section>
+                }.into_any()
+            }}
+        }
+        .into_any()
+    };
+
+    view! {
+        <div class="reg-search">
+            <span class="reg-search-icon" aria-hidden="true">"⌕"</span>
+            <input
+                type="search"
+                data-testid="reg-search"
+                placeholder=move || t("reg.s.placeholder")
+                aria-label=move || t("reg.s.placeholder")
+                autofocus=true
+                autocomplete="off"
+                prop:value=move || query.get()
+                on:input=move |ev| query.set(event_target_value(&ev))
+            />
+            <Show when=move || !query.get().is_empty()>
+                <button class="btn ghost" data-testid="reg-search-clear" on:click=move |_| query.set(String::new())>
+                    {move || t("reg.s.clear")}
+                </button>
+            </Show>
+        </div>
+        {rows}
+        <UnitSheet pick=pick buildings=buildings/>
+    }
+}

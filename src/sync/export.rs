@@ -1,0 +1,198 @@
+//! Full and incremental exports, from a list of events (the caller reads them from its store).
+//!
+//! **PIN hashes.** `StaffEvent::PinSet` events carry PIN hashes. A plain (unencrypted) file
+//! never contains them: they are left out and counted in `counts.pins_withheld`, so staff
+//! added or re-PINned on another tablet have no PIN here until a Director sets one, or until an
+//! encrypted file brings it. An encrypted file carries *every* PinSet event the exporter holds,
+//! incremental or not (they are few and small), so PINs converge through any encrypted exchange
+//! without watermarks having to account for them. Watermarks therefore describe the other
+//! events only.
+
+use super::crypto;
+use super::error::ExportError;
+use super::format::{encode, BodyInfo, Counts, Covers, EstateIdentity, Header};
+use super::Watermarks;
+use crate::domain::estate::{estate_ref, Estate, EstateEvent};
+use crate::domain::event::{sort_events, Event, EventBody};
+use crate::domain::ids::{DeviceId, Entropy};
+use crate::domain::staff::StaffEvent;
+use crate::domain::view::fold_all_kind;
+
+/// Encryption of one file: the passphrase, and a fresh random salt and nonce.
+#[derive(Clone)]
+pub struct Encryption {
+    pub passphrase: String,
+    pub salt: [u8; crypto::SALT_BYTES],
+    pub nonce: [u8; crypto::NONCE_BYTES],
+    pub iterations: u32,
+}
+
+impl std::fmt::Debug for Encryption {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Encryption")
+            .field("iterations", &self.iterations)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Encryption {
+    /// For a real export: [`crypto::EXPORT_ITERATIONS`], salt and nonce drawn from `entropy`.
+    pub fn new(passphrase: &str, entropy: &mut dyn Entropy) -> Self {
+        Self::with_iterations(passphrase, entropy, crypto::EXPORT_ITERATIONS)
+    }
+    pub fn with_iterations(passphrase: &str, entropy: &mut dyn Entropy, iterations: u32) -> Self {
+        let mut salt = [0u8; crypto::SALT_BYTES];
+        let mut nonce = [0u8; crypto::NONCE_BYTES];
+        entropy.fill(&mut salt);
+        entropy.fill(&mut nonce);
+        Encryption {
+            passphrase: passphrase.into(),
+            salt,
+            nonce,
+            iterations,
+        }
+    }
+}
+
+/// Who exports, when, knowing what, and how.
+#[derive(Clone, Debug)]
+pub struct ExportRequest {
+    /// This tablet.
+    pub device: DeviceId,
+    pub now: i64,
+    /// This tablet's watermarks ([`super::SyncState::knowledge`]).
+    pub seen: Watermarks,
+    pub encryption: Option<Encryption>,
+}
+
+/// A file ready to be saved or shared.
+#[derive(Clone, Debug)]
+pub struct ExportFile {
+    pub bytes: Vec<u8>,
+    /// e.g. `estate-desk-20270115-0800-a1b2c3-full.wuye` (ASCII, safe on any USB stick).
+    pub file_name: String,
+    pub header: Header,
+}
+
+/// Every event (PIN events only if encrypted).
+pub fn export_full(events: &[Event], req: &ExportRequest) -> Result<ExportFile, ExportError> {
+    build(events, Covers::Full, req)
+}
+
+/// Everything this tablet holds that a peer with watermarks `since` has not seen: events whose
+/// HLC is above `since` for their device (all events of devices absent from `since`).
+pub fn export_since(
+    events: &[Event],
+    since: &Watermarks,
+    req: &ExportRequest,
+) -> Result<ExportFile, ExportError> {
+    build(
+        events,
+        Covers::Since {
+            since: since.clone(),
+        },
+        req,
+    )
+}
+
+/// The estate these events belong to: the id of the earliest `Founded` event, and the name
+/// folded from the estate's events.
+pub fn estate_identity(events: &[Event]) -> Option<EstateIdentity> {
+    let founded = events
+        .iter()
+        .filter(|e| matches!(e.body, EventBody::Estate(EstateEvent::Founded { .. })))
+        .min_by(|a, b| a.at.cmp(&b.at).then(a.id.cmp(&b.id)))?;
+    let estate_events: Vec<Event> = events
+        .iter()
+        .filter(|e| e.subject == estate_ref())
+        .cloned()
+        .collect();
+    let name = fold_all_kind(estate_ref(), estate_events)
+        .and_then(|v| v.state::<Estate>())
+        .map(|s| s.name)
+        .unwrap_or_default();
+    Some(EstateIdentity {
+        id: founded.id,
+        name,
+    })
+}
+
+pub(crate) fn is_pin(e: &Event) -> bool {
+    matches!(e.body, EventBody::Staff(StaffEvent::PinSet { .. }))
+}
+
+fn build(events: &[Event], covers: Covers, req: &ExportRequest) -> Result<ExportFile, ExportError> {
+    let estate = estate_identity(events).ok_or(ExportError::NoEstate)?;
+    if let Some(enc) = &req.encryption {
+        if enc.passphrase.chars().count() < crypto::MIN_PASSPHRASE_CHARS {
+            return Err(ExportError::WeakPassphrase);
+        }
+        if !crypto::iterations_ok(enc.iterations) {
+            return Err(ExportError::KdfOutOfRange {
+                iterations: enc.iterations,
+            });
+        }
+    }
+    let encrypted = req.encryption.is_some();
+    let mut chosen = Vec::new();
+    let mut pins_withheld = 0u64;
+    let mut ids = std::collections::HashSet::new();
+    for e in events {
+        if !ids.insert(e.id) {
+            continue;
+        }
+        let wanted = match &covers {
+            Covers::Full => true,
+            Covers::Since { since } => !super::covered(since, e),
+        };
+        if is_pin(e) {
+            if !encrypted {
+                pins_withheld += u64::from(wanted);
+                continue;
+            }
+            chosen.push(e.clone());
+        } else if wanted {
+            chosen.push(e.clone());
+        }
+    }
+    sort_events(&mut chosen);
+    let full = matches!(covers, Covers::Full);
+    let header = Header {
+        format: String::new(),
+        format_version: 0,
+        schema_version: 0,
+        app_version: env!("CARGO_PKG_VERSION").into(),
+        estate,
+        device: req.device,
+        exported_at: req.now,
+        exported_at_text: chrono::DateTime::from_timestamp_millis(req.now)
+            .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
+            .unwrap_or_default(),
+        covers,
+        seen: req.seen.clone(),
+        counts: Counts {
+            pins_withheld,
+            ..Default::default()
+        },
+        body: BodyInfo {
+            bytes: 0,
+            encoding: String::new(),
+        },
+        encryption: None,
+    };
+    let (header, bytes) = encode(header, &chosen, &[], req.encryption.as_ref());
+    let stamp = chrono::DateTime::from_timestamp_millis(req.now)
+        .map(|t| t.format("%Y%m%d-%H%M").to_string())
+        .unwrap_or_default();
+    let file_name = format!(
+        "estate-desk-{stamp}-{}-{}.{}",
+        req.device.short(),
+        if full { "full" } else { "incr" },
+        super::format::FILE_EXTENSION
+    );
+    Ok(ExportFile {
+        bytes,
+        file_name,
+        header,
+    })
+}

@@ -1,0 +1,503 @@
+//! The `.wuye` container (docs/FILE-FORMAT.md):
+//!
+//! ```text
+//! WUYE 1\n                         magic line: "WUYE", a space, the format version, LF
+//! {"format":"estate-desk-export",…}\n   the header: one line of JSON, never encrypted
+//! <body: exactly header.body.bytes bytes>
+//!                                  plain: JSON lines ({"event":…} / {"blob":…}), each ending LF
+//!                                  encrypted: AES-256-GCM ciphertext + tag of those lines
+//! SHA256 <64 lowercase hex>\n      trailer: SHA-256 of every byte before it
+//! ```
+//!
+//! [`parse`] never panics on any input (it is fuzzed) and refuses with the [`ImportError`] that
+//! names the problem: the checks run from the outside in (magic, length, checksum, version,
+//! header, decryption, body), so a cut-off file says "truncated", a flipped bit says "checksum",
+//! a newer app's file says "update the app", and only a sound file is decrypted.
+
+use super::crypto;
+use super::error::ImportError;
+use super::Watermarks;
+use crate::domain::event::Event;
+use crate::domain::ids::{DeviceId, Id};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+pub const MAGIC: &[u8] = b"WUYE";
+pub const FORMAT_NAME: &str = "estate-desk-export";
+/// The container version this app writes and the newest it reads.
+pub const FORMAT_VERSION: u32 = 1;
+/// The oldest container version [`migrate_header`] can bring forward.
+pub const MIN_FORMAT_VERSION: u32 = 1;
+/// The version of the event bodies (`EventBody` and its modules).
+pub const SCHEMA_VERSION: u32 = 1;
+pub const FILE_EXTENSION: &str = "wuye";
+pub const BODY_ENCODING: &str = "jsonl";
+/// "SHA256 " + 64 hex digits + LF.
+pub const TRAILER_LEN: usize = 72;
+const TRAILER_TAG: &[u8] = b"SHA256 ";
+/// The header line may not be longer (a hostile file cannot make us scan gigabytes for it).
+pub const MAX_HEADER_BYTES: usize = 1 << 20;
+/// Digits of the version on the magic line.
+const MAX_VERSION_DIGITS: usize = 9;
+
+/// Which estate the data belongs to: the id of its `EstateEvent::Founded` event and its
+/// current name (for messages).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EstateIdentity {
+    pub id: Id,
+    pub name: String,
+}
+
+/// What part of the exporter's data the file holds.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Covers {
+    /// Every event the exporter holds (PIN events aside in a plain file).
+    Full,
+    /// Every event whose (device, HLC) is above `since` for its device; devices absent from
+    /// `since` are included from their first event.
+    Since { since: Watermarks },
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Counts {
+    pub events: u64,
+    pub blobs: u64,
+    /// `StaffEvent::PinSet` events left out because the file is not encrypted.
+    pub pins_withheld: u64,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BodyInfo {
+    /// Length of the body as stored (the ciphertext with its tag when encrypted).
+    pub bytes: u64,
+    pub encoding: String,
+}
+
+/// Parameters to decrypt the body (present only in encrypted files).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EncryptionHeader {
+    pub cipher: String,
+    pub kdf: String,
+    pub iterations: u32,
+    /// 16 bytes, hex.
+    pub salt: String,
+    /// 12 bytes, hex.
+    pub nonce: String,
+}
+
+/// The plain header: readable without the passphrase.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Header {
+    pub format: String,
+    pub format_version: u32,
+    pub schema_version: u32,
+    pub app_version: String,
+    pub estate: EstateIdentity,
+    /// The exporting tablet.
+    pub device: DeviceId,
+    /// UTC milliseconds, and the same as RFC 3339 for people reading the file.
+    pub exported_at: i64,
+    #[serde(default)]
+    pub exported_at_text: String,
+    pub covers: Covers,
+    /// The exporter's watermarks when it made the file (see [`super::SyncState`]).
+    pub seen: Watermarks,
+    pub counts: Counts,
+    pub body: BodyInfo,
+    #[serde(default)]
+    pub encryption: Option<EncryptionHeader>,
+}
+
+/// A photo or other binary, stored once under its content hash (slot reserved: no module
+/// produces blobs yet).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Blob {
+    /// Lowercase hex SHA-256 of the decoded bytes.
+    pub sha256: String,
+    pub media_type: String,
+    /// The bytes, hex.
+    pub data: String,
+}
+
+impl Blob {
+    pub fn new(media_type: &str, bytes: &[u8]) -> Self {
+        Blob {
+            sha256: hex::encode(Sha256::digest(bytes)),
+            media_type: media_type.into(),
+            data: hex::encode(bytes),
+        }
+    }
+    pub fn verify(&self) -> bool {
+        hex::decode(&self.data).is_ok_and(|b| hex::encode(Sha256::digest(b)) == self.sha256)
+    }
+}
+
+/// One line of the body.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Record {
+    Event(Event),
+    Blob(Blob),
+}
+
+/// A file whose envelope is sound (magic, length, checksum, version, header) but whose body is
+/// not yet decrypted or read.
+#[derive(Clone, Debug)]
+pub struct Envelope<'a> {
+    pub version: u32,
+    pub header: Header,
+    /// Magic line and header line: the associated data of the encryption.
+    aad: &'a [u8],
+    body: &'a [u8],
+}
+
+/// A fully read file: every event and blob, not yet checked against their hashes (that is
+/// [`super::merge::analyze_file`]'s first step).
+#[derive(Clone, Debug, PartialEq)]
+pub struct ParsedFile {
+    pub header: Header,
+    pub events: Vec<Event>,
+    pub blobs: Vec<Blob>,
+}
+
+impl ParsedFile {
+    pub fn encrypted(&self) -> bool {
+        self.header.encryption.is_some()
+    }
+}
+
+/// Reads and checks the whole file: envelope, then body (decrypted with `passphrase` if the
+/// file is encrypted; ignored otherwise).
+pub fn parse(bytes: &[u8], passphrase: Option<&str>) -> Result<ParsedFile, ImportError> {
+    read_envelope(bytes)?.open(passphrase)
+}
+
+fn malformed(detail: impl Into<String>) -> ImportError {
+    ImportError::Malformed {
+        detail: detail.into(),
+    }
+}
+
+/// The total length the header line promises, if there is a readable header line.
+fn declared_length(bytes: &[u8], header_start: usize) -> Option<u64> {
+    let window = &bytes[header_start
+        ..bytes
+            .len()
+            .min(header_start.saturating_add(MAX_HEADER_BYTES))];
+    let end = window.iter().position(|&b| b == b'\n')?;
+    let probe: Probe = serde_json::from_slice(&window[..end]).ok()?;
+    ((header_start + end + 1) as u64)
+        .checked_add(probe.body.bytes)?
+        .checked_add(TRAILER_LEN as u64)
+}
+
+/// Only the field every version keeps in the same place: the body length, to tell a cut-off
+/// file from an edited one before the checksum is trusted.
+#[derive(Deserialize)]
+struct Probe {
+    body: ProbeBody,
+}
+#[derive(Deserialize)]
+struct ProbeBody {
+    bytes: u64,
+}
+
+/// Checks the envelope: magic line, completeness, checksum, version, header.
+pub fn read_envelope(bytes: &[u8]) -> Result<Envelope<'_>, ImportError> {
+    let len = bytes.len() as u64;
+    // 1. Magic line "WUYE <digits>\n".
+    let magic_sp = [MAGIC, b" "].concat();
+    if !bytes.starts_with(&magic_sp) {
+        return Err(if magic_sp.starts_with(bytes) {
+            ImportError::Truncated {
+                actual: len,
+                expected: None,
+            }
+        } else {
+            ImportError::NotEstateDeskFile
+        });
+    }
+    let rest = &bytes[magic_sp.len()..];
+    let digits = rest.iter().take_while(|b| b.is_ascii_digit()).count();
+    if digits == rest.len() && digits <= MAX_VERSION_DIGITS {
+        return Err(ImportError::Truncated {
+            actual: len,
+            expected: None,
+        });
+    }
+    if digits == 0 || digits > MAX_VERSION_DIGITS || rest.get(digits) != Some(&b'\n') {
+        return Err(ImportError::NotEstateDeskFile);
+    }
+    let version: u32 = std::str::from_utf8(&rest[..digits])
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .ok_or(ImportError::NotEstateDeskFile)?;
+    let header_start = magic_sp.len() + digits + 1;
+
+    // 2. Completeness and checksum. The trailer is the one part every version keeps: the last
+    // 72 bytes. A cut-off file ends in the middle of its body, so its last bytes are no trailer;
+    // an edited file keeps its trailer, which no longer matches.
+    let trailer_start = bytes.len().saturating_sub(TRAILER_LEN).max(header_start);
+    let trailer = &bytes[trailer_start..];
+    let well_formed = trailer.len() == TRAILER_LEN
+        && trailer.starts_with(TRAILER_TAG)
+        && trailer[TRAILER_LEN - 1] == b'\n'
+        && trailer[TRAILER_TAG.len()..TRAILER_LEN - 1]
+            .iter()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(b));
+    if !well_formed {
+        // Cut short, or the trailer itself damaged: the header's body length tells which.
+        return Err(match declared_length(bytes, header_start) {
+            Some(n) if len >= n => ImportError::ChecksumMismatch,
+            expected => ImportError::Truncated {
+                actual: len,
+                expected,
+            },
+        });
+    }
+    let actual = hex::encode(Sha256::digest(&bytes[..trailer_start]));
+    if actual.as_bytes() != &trailer[TRAILER_TAG.len()..TRAILER_LEN - 1] {
+        return Err(ImportError::ChecksumMismatch);
+    }
+
+    // 3. Version: the checksum is sound, so the version is what the exporter wrote.
+    if version > FORMAT_VERSION {
+        return Err(ImportError::NewerFormat {
+            found: version,
+            supported: FORMAT_VERSION,
+        });
+    }
+    if version < MIN_FORMAT_VERSION {
+        return Err(ImportError::UnsupportedOldFormat { found: version });
+    }
+
+    // 4. Header line.
+    let content = &bytes[..trailer_start];
+    let header_end = content[header_start..]
+        .iter()
+        .take(MAX_HEADER_BYTES)
+        .position(|&b| b == b'\n')
+        .map(|p| header_start + p)
+        .ok_or_else(|| malformed("no header line"))?;
+    let header_raw = &bytes[header_start..header_end];
+    let body_start = header_end + 1;
+
+    // 5. Header.
+    let value: serde_json::Value =
+        serde_json::from_slice(header_raw).map_err(|_| malformed("header is not JSON"))?;
+    let header: Header = serde_json::from_value(migrate_header(version, value)?)
+        .map_err(|e| malformed(format!("header: {e}")))?;
+    if header.format != FORMAT_NAME {
+        return Err(ImportError::NotEstateDeskFile);
+    }
+    if header.format_version != version {
+        return Err(malformed("header and magic line disagree on the version"));
+    }
+    if header.schema_version > SCHEMA_VERSION {
+        return Err(ImportError::NewerSchema {
+            found: header.schema_version,
+            supported: SCHEMA_VERSION,
+        });
+    }
+    if (body_start as u64).checked_add(header.body.bytes) != Some(trailer_start as u64) {
+        return Err(malformed("body length differs from the header"));
+    }
+    if header.body.encoding != BODY_ENCODING {
+        return Err(malformed(format!(
+            "body encoding {:?}",
+            header.body.encoding
+        )));
+    }
+    let covers_ok = match &header.covers {
+        Covers::Full => true,
+        Covers::Since { since } => watermarks_ok(since),
+    };
+    if !covers_ok || !watermarks_ok(&header.seen) {
+        return Err(malformed("watermarks name the wrong device"));
+    }
+    Ok(Envelope {
+        version,
+        header,
+        aad: &bytes[..body_start],
+        body: &bytes[body_start..trailer_start],
+    })
+}
+
+fn watermarks_ok(w: &Watermarks) -> bool {
+    w.iter().all(|(d, h)| h.device == *d)
+}
+
+/// Brings an older version's header forward to the current shape. Version 1 is the first, so
+/// there is nothing to convert yet; a version 2 reader adds `1 => …` here (and the matching arm
+/// in [`migrate_record`]) instead of refusing version 1 files.
+pub fn migrate_header(
+    version: u32,
+    header: serde_json::Value,
+) -> Result<serde_json::Value, ImportError> {
+    match version {
+        FORMAT_VERSION => Ok(header),
+        v => Err(ImportError::UnsupportedOldFormat { found: v }),
+    }
+}
+
+/// Brings an older version's body line forward (see [`migrate_header`]).
+pub fn migrate_record(
+    version: u32,
+    record: serde_json::Value,
+) -> Result<serde_json::Value, ImportError> {
+    match version {
+        FORMAT_VERSION => Ok(record),
+        v => Err(ImportError::UnsupportedOldFormat { found: v }),
+    }
+}
+
+impl Envelope<'_> {
+    pub fn encrypted(&self) -> bool {
+        self.header.encryption.is_some()
+    }
+
+    /// Decrypts (if needed) and reads the body.
+    pub fn open(&self, passphrase: Option<&str>) -> Result<ParsedFile, ImportError> {
+        let plain;
+        let body: &[u8] = match &self.header.encryption {
+            None => self.body,
+            Some(enc) => {
+                if enc.cipher != crypto::CIPHER || enc.kdf != crypto::KDF {
+                    return Err(malformed(format!(
+                        "cipher {:?} / {:?}",
+                        enc.cipher, enc.kdf
+                    )));
+                }
+                if !crypto::iterations_ok(enc.iterations) {
+                    return Err(ImportError::KdfOutOfRange {
+                        iterations: enc.iterations,
+                    });
+                }
+                let salt = hex::decode(&enc.salt)
+                    .ok()
+                    .filter(|s| s.len() == crypto::SALT_BYTES);
+                let nonce: Option<[u8; crypto::NONCE_BYTES]> =
+                    hex::decode(&enc.nonce).ok().and_then(|n| n.try_into().ok());
+                let (Some(salt), Some(nonce)) = (salt, nonce) else {
+                    return Err(malformed("salt or nonce"));
+                };
+                let Some(passphrase) = passphrase else {
+                    return Err(ImportError::PassphraseRequired);
+                };
+                let key = crypto::derive_key(passphrase, &salt, enc.iterations);
+                plain = crypto::open(&key, &nonce, self.aad, self.body)
+                    .ok_or(ImportError::WrongPassphrase)?;
+                &plain
+            }
+        };
+        let (events, blobs) = read_body(self.version, body)?;
+        let c = &self.header.counts;
+        if events.len() as u64 != c.events || blobs.len() as u64 != c.blobs {
+            return Err(malformed("record counts differ from the header"));
+        }
+        Ok(ParsedFile {
+            header: self.header.clone(),
+            events,
+            blobs,
+        })
+    }
+}
+
+fn read_body(version: u32, body: &[u8]) -> Result<(Vec<Event>, Vec<Blob>), ImportError> {
+    let mut events = Vec::new();
+    let mut blobs = Vec::new();
+    if body.is_empty() {
+        return Ok((events, blobs));
+    }
+    let Some(lines) = body.strip_suffix(b"\n") else {
+        return Err(malformed("body does not end with a line break"));
+    };
+    for (n, line) in lines.split(|&b| b == b'\n').enumerate() {
+        let value: serde_json::Value = serde_json::from_slice(line)
+            .map_err(|_| malformed(format!("line {} is not JSON", n + 1)))?;
+        let record: Record = serde_json::from_value(migrate_record(version, value)?)
+            .map_err(|e| malformed(format!("line {}: {e}", n + 1)))?;
+        match record {
+            Record::Event(e) => events.push(e),
+            Record::Blob(b) => blobs.push(b),
+        }
+    }
+    Ok((events, blobs))
+}
+
+/// Writes a file. `header.body`, `header.counts.events/blobs` and `header.encryption` are
+/// filled in here; the rest of the header is the caller's.
+pub(crate) fn encode(
+    mut header: Header,
+    events: &[Event],
+    blobs: &[Blob],
+    encryption: Option<&super::export::Encryption>,
+) -> (Header, Vec<u8>) {
+    let mut plain = Vec::new();
+    for e in events {
+        write_record(&mut plain, &Record::Event(e.clone()));
+    }
+    for b in blobs {
+        write_record(&mut plain, &Record::Blob(b.clone()));
+    }
+    header.counts.events = events.len() as u64;
+    header.counts.blobs = blobs.len() as u64;
+    encode_body(header, &plain, encryption)
+}
+
+/// Writes a file around an already serialised body (the JSON lines). Fills in the format
+/// fields, `header.body` and `header.encryption`.
+pub fn encode_body(
+    mut header: Header,
+    plain: &[u8],
+    encryption: Option<&super::export::Encryption>,
+) -> (Header, Vec<u8>) {
+    header.format = FORMAT_NAME.into();
+    header.format_version = FORMAT_VERSION;
+    header.schema_version = SCHEMA_VERSION;
+    header.body.encoding = BODY_ENCODING.into();
+    header.encryption = encryption.map(|e| EncryptionHeader {
+        cipher: crypto::CIPHER.into(),
+        kdf: crypto::KDF.into(),
+        iterations: e.iterations,
+        salt: hex::encode(e.salt),
+        nonce: hex::encode(e.nonce),
+    });
+    header.body.bytes = (plain.len()
+        + if encryption.is_some() {
+            crypto::TAG_BYTES
+        } else {
+            0
+        }) as u64;
+    let mut out = format!("WUYE {FORMAT_VERSION}\n").into_bytes();
+    out.extend(serde_json::to_vec(&header).expect("headers serialise"));
+    out.push(b'\n');
+    match encryption {
+        None => out.extend(plain),
+        Some(e) => {
+            let key = crypto::derive_key(&e.passphrase, &e.salt, e.iterations);
+            let sealed =
+                crypto::seal(&key, &e.nonce, &out, plain).expect("body within AES-GCM limits");
+            out.extend(sealed);
+        }
+    }
+    let out = with_trailer(&out);
+    (header, out)
+}
+
+fn write_record(out: &mut Vec<u8>, r: &Record) {
+    // Compact JSON escapes line breaks inside strings, so one record is one line.
+    out.extend(serde_json::to_vec(r).expect("records serialise"));
+    out.push(b'\n');
+}
+
+/// Appends a correct trailer to `content` (for tests and the fuzz target, which build files
+/// whose checksum is sound so the parser behind it gets exercised).
+pub fn with_trailer(content: &[u8]) -> Vec<u8> {
+    let mut out = content.to_vec();
+    out.extend(TRAILER_TAG);
+    out.extend(hex::encode(Sha256::digest(content)).as_bytes());
+    out.push(b'\n');
+    out
+}

@@ -1,0 +1,529 @@
+//! Import analysis: everything is validated before anything is written, and the result is a
+//! preview ([`ImportPlan`]) the user confirms.
+//!
+//! Order of checks: envelope (magic, length, checksum, version, header) → estate → decryption
+//! → every event against its hash → ids already on this tablet with other content (tampering:
+//! the whole file is refused) → future-dated events (quarantined) → the preview.
+//!
+//! **Merge** is the union of events; a record's state is re-folded in HLC order, so the event
+//! with the higher HLC wins deterministically on every tablet.
+//!
+//! **Conflict rule.** Every event "sets" one field group of its record (a registry record's
+//! whole description, a staff member's profile, PIN or active flag, the estate's name or its
+//! settings). For each record and field group the import touches, take `H`, the newest event
+//! of that group already on this tablet, and `N`, the newest new event from the file. They
+//! conflict when they come from different devices and neither side knew the other's: `N` is new
+//! here, so this tablet had not seen it when `H` was written or received; and the exporter had
+//! not seen `H` (its header watermark for `H`'s device is below `H`). The HLC winner stays in
+//! force, and the losing value stays in the log and is listed for a supervisor to confirm or
+//! reverse. The first tablet that holds both events reports the pair; a tablet that receives
+//! both in one file (the exporter already held both) does not report it again.
+
+use super::error::{ImportError, Tamper};
+use super::export::is_pin;
+use super::format::{self, Blob, Covers, EstateIdentity, Header, ParsedFile};
+use super::{covered, just_before, raise, SyncState, Watermarks};
+use crate::domain::estate::EstateEvent;
+use crate::domain::event::{Event, EventBody, RecordKind, RecordRef};
+use crate::domain::hlc::Hlc;
+use crate::domain::i18n::Text;
+use crate::domain::ids::{DeviceId, EventId, StaffId};
+use crate::domain::registry::RegistryEvent;
+use crate::domain::staff::StaffEvent;
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+/// Import settings.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ImportSettings {
+    /// Events stamped later than now + this are quarantined (a tablet with a wrong clock).
+    pub max_future_skew_ms: i64,
+}
+
+impl Default for ImportSettings {
+    fn default() -> Self {
+        ImportSettings {
+            max_future_skew_ms: 24 * 60 * 60 * 1000,
+        }
+    }
+}
+
+/// What the analysis needs to know about this tablet's data (synchronous, so it is pure and
+/// fuzzable; [`LocalSnapshot::load`] reads it from a store).
+pub trait LocalData {
+    /// This tablet.
+    fn device(&self) -> DeviceId;
+    /// The estate this tablet holds, if it has one yet.
+    fn estate(&self) -> Option<EstateIdentity>;
+    /// The hash of the stored event with this id, if any.
+    fn event_hash(&self, id: EventId) -> Option<String>;
+    /// The stored events of one record.
+    fn events_for(&self, subject: RecordRef) -> Vec<Event>;
+    /// This tablet's watermarks ([`SyncState::seen`]).
+    fn seen(&self) -> Watermarks;
+}
+
+/// The local data an import touches, gathered up front.
+#[derive(Clone, Debug, Default)]
+pub struct LocalSnapshot {
+    pub device: DeviceId,
+    pub estate: Option<EstateIdentity>,
+    pub hashes: HashMap<EventId, String>,
+    pub by_subject: HashMap<RecordRef, Vec<Event>>,
+    pub seen: Watermarks,
+}
+
+impl LocalSnapshot {
+    /// From every event of a tablet (tests, the fuzz target).
+    pub fn from_events(device: DeviceId, events: &[Event], state: &SyncState) -> Self {
+        let mut s = LocalSnapshot {
+            device,
+            estate: super::export::estate_identity(events),
+            seen: state.seen.clone(),
+            ..Default::default()
+        };
+        for e in events {
+            s.hashes.insert(e.id, e.hash.clone());
+            s.by_subject.entry(e.subject).or_default().push(e.clone());
+        }
+        s
+    }
+}
+
+impl LocalData for LocalSnapshot {
+    fn device(&self) -> DeviceId {
+        self.device
+    }
+    fn estate(&self) -> Option<EstateIdentity> {
+        self.estate.clone()
+    }
+    fn event_hash(&self, id: EventId) -> Option<String> {
+        self.hashes.get(&id).cloned()
+    }
+    fn events_for(&self, subject: RecordRef) -> Vec<Event> {
+        self.by_subject.get(&subject).cloned().unwrap_or_default()
+    }
+    fn seen(&self) -> Watermarks {
+        self.seen.clone()
+    }
+}
+
+/// New and updated records of one kind.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ModuleCounts {
+    /// Records this tablet did not have.
+    pub new_records: usize,
+    /// Records this tablet had that receive new events.
+    pub updated_records: usize,
+    pub new_events: usize,
+}
+
+/// One side of a conflict.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ConflictSide {
+    pub event: EventId,
+    pub device: DeviceId,
+    pub actor: Option<StaffId>,
+    pub at: Hlc,
+    /// Already on this tablet before the import.
+    pub local: bool,
+    /// The value it set (the event body as JSON; PIN hashes are never shown).
+    pub value: serde_json::Value,
+}
+
+impl ConflictSide {
+    fn of(e: &Event, local: bool) -> Self {
+        let value = if is_pin(e) {
+            serde_json::json!({"pin": "******"})
+        } else {
+            serde_json::to_value(&e.body).unwrap_or_default()
+        };
+        ConflictSide {
+            event: e.id,
+            device: e.device(),
+            actor: e.actor,
+            at: e.at,
+            local,
+            value,
+        }
+    }
+}
+
+/// Two tablets changed the same field of a record without knowing of each other.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Conflict {
+    pub subject: RecordRef,
+    /// The field group: "info", "profile", "pin", "active", "moved_out", "name", "settings".
+    pub field: String,
+    /// In force after the import (the higher HLC).
+    pub winner: ConflictSide,
+    /// Kept in the history; shown to a supervisor to confirm or reverse.
+    pub loser: ConflictSide,
+}
+
+impl Conflict {
+    pub fn message(&self) -> Text {
+        let (w, l) = (self.winner.device.short(), self.loser.device.short());
+        Text::new(
+            format!(
+                "{}记录 {} 被两台平板同时修改：采用平板 {w} 较晚的修改，平板 {l} 的修改已保留在历史中，请主管确认或改回。",
+                kind_label(self.subject.kind).zh,
+                self.subject.id.short()
+            ),
+            format!(
+                "{} record {} was changed on two tablets at once: tablet {w}'s later change is in force; tablet {l}'s change is kept in the history for a supervisor to confirm or reverse.",
+                kind_label(self.subject.kind).en,
+                self.subject.id.short()
+            ),
+        )
+    }
+}
+
+/// Events held back because their time is too far ahead: the named device's clock is wrong.
+/// They are not imported (and not lost: they stay on the exporting tablet and come again with
+/// the next exchange, which imports them once the time has come or the clock was fixed).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Quarantine {
+    pub device: DeviceId,
+    pub events: usize,
+    /// The furthest event, milliseconds ahead of this tablet's clock.
+    pub ahead_ms: i64,
+}
+
+impl Quarantine {
+    pub fn message(&self) -> Text {
+        let hours = self.ahead_ms / 3_600_000;
+        Text::new(
+            format!(
+                "平板 {} 的时钟快了约{hours}小时：它的{}条记录时间在未来，暂不导入。请校正该平板的日期和时间后再同步。",
+                self.device.short(),
+                self.events
+            ),
+            format!(
+                "Tablet {}'s clock is about {hours} h ahead: {} of its records are dated in the future and were held back. Set that tablet's date and time, then sync again.",
+                self.device.short(),
+                self.events
+            ),
+        )
+    }
+}
+
+/// What applying the plan teaches this tablet's [`SyncState`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SyncUpdate {
+    pub exporter: DeviceId,
+    /// The exporter's watermarks from the header.
+    pub exporter_seen: Watermarks,
+    /// This tablet's watermarks after the import (only ranges the file filled completely).
+    pub advance: Watermarks,
+}
+
+/// The validated file and the preview of what importing it would do.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ImportPlan {
+    pub header: Header,
+    /// Events to absorb (new to this tablet, not quarantined), in HLC order.
+    pub new_events: Vec<Event>,
+    /// Events this tablet already holds (same id and hash).
+    pub already_present: usize,
+    pub modules: BTreeMap<RecordKind, ModuleCounts>,
+    pub conflicts: Vec<Conflict>,
+    pub quarantined: Vec<Quarantine>,
+    pub blobs: Vec<Blob>,
+    pub sync: SyncUpdate,
+}
+
+impl ImportPlan {
+    /// Importing would change nothing (the same file again).
+    pub fn is_noop(&self) -> bool {
+        self.new_events.is_empty()
+    }
+    pub fn encrypted(&self) -> bool {
+        self.header.encryption.is_some()
+    }
+    /// PIN events the exporter left out because the file is not encrypted.
+    pub fn pins_withheld(&self) -> u64 {
+        self.header.counts.pins_withheld
+    }
+    /// The preview, one line each: per module, conflicts, quarantine, withheld PINs.
+    pub fn summary(&self) -> Vec<Text> {
+        let mut out = Vec::new();
+        if self.is_noop() {
+            out.push(Text::new(
+                "没有新内容：本平板已有此文件中的全部记录。",
+                "Nothing new: this tablet already has every record in this file.",
+            ));
+        }
+        for (kind, c) in &self.modules {
+            let k = kind_label(*kind);
+            out.push(Text::new(
+                format!(
+                    "{}：新增{}条，更新{}条",
+                    k.zh, c.new_records, c.updated_records
+                ),
+                format!(
+                    "{}: {} new, {} updated",
+                    k.en, c.new_records, c.updated_records
+                ),
+            ));
+        }
+        out.extend(self.conflicts.iter().map(Conflict::message));
+        out.extend(self.quarantined.iter().map(Quarantine::message));
+        let n = self.pins_withheld();
+        if n > 0 {
+            out.push(Text::new(
+                format!("此文件未加密，不含员工PIN（{n}条）：相关员工需在本平板重新设置PIN，或改用加密文件同步。"),
+                format!("This file is not encrypted and carries no staff PINs ({n}): those staff need a PIN set on this tablet, or sync with an encrypted file."),
+            ));
+        }
+        out
+    }
+}
+
+/// Record kinds by name, for the preview.
+pub fn kind_label(kind: RecordKind) -> Text {
+    match kind {
+        RecordKind::Estate => Text::new("小区", "Estate"),
+        RecordKind::Staff => Text::new("员工", "Staff"),
+        RecordKind::Building => Text::new("楼栋", "Buildings"),
+        RecordKind::Unit => Text::new("房号", "Units"),
+        RecordKind::Household => Text::new("住户", "Households"),
+        RecordKind::Facility => Text::new("设施", "Facilities"),
+        RecordKind::Checkpoint => Text::new("巡查点", "Checkpoints"),
+    }
+}
+
+/// The field group an event sets (see the module doc).
+pub fn field_group(body: &EventBody) -> &'static str {
+    match body {
+        EventBody::Estate(EstateEvent::Founded { .. } | EstateEvent::Renamed { .. }) => "name",
+        EventBody::Estate(EstateEvent::SettingsChanged { .. }) => "settings",
+        EventBody::Staff(StaffEvent::Created { .. } | StaffEvent::Updated { .. }) => "profile",
+        EventBody::Staff(StaffEvent::PinSet { .. }) => "pin",
+        EventBody::Staff(StaffEvent::Deactivated | StaffEvent::Reactivated) => "active",
+        EventBody::Registry(RegistryEvent::HouseholdMovedOut { .. }) => "moved_out",
+        EventBody::Registry(_) => "info",
+    }
+}
+
+fn is_founded(e: &Event) -> bool {
+    matches!(e.body, EventBody::Estate(EstateEvent::Founded { .. }))
+}
+
+/// Refuses a file of another estate (from its plain header, before any passphrase is asked).
+pub fn check_estate(header: &Header, local: Option<&EstateIdentity>) -> Result<(), ImportError> {
+    match local {
+        Some(l) if l.id != header.estate.id => Err(ImportError::WrongEstate {
+            file: header.estate.name.clone(),
+            local: l.name.clone(),
+        }),
+        _ => Ok(()),
+    }
+}
+
+/// Validates a file against this tablet's data and previews the import. Pure: nothing is
+/// written and the clock is not touched.
+pub fn analyze(
+    bytes: &[u8],
+    passphrase: Option<&str>,
+    local: &impl LocalData,
+    now: i64,
+    settings: &ImportSettings,
+) -> Result<ImportPlan, ImportError> {
+    let envelope = format::read_envelope(bytes)?;
+    check_estate(&envelope.header, local.estate().as_ref())?;
+    let file = envelope.open(passphrase)?;
+    analyze_file(file, local, now, settings)
+}
+
+/// [`analyze`] for a file already read.
+pub fn analyze_file(
+    file: ParsedFile,
+    local: &impl LocalData,
+    now: i64,
+    settings: &ImportSettings,
+) -> Result<ImportPlan, ImportError> {
+    let ParsedFile {
+        header,
+        events,
+        blobs,
+    } = file;
+    let local_estate = local.estate();
+    check_estate(&header, local_estate.as_ref())?;
+
+    // Every event against its own hash, and one content per id.
+    let mut unique: Vec<Event> = Vec::with_capacity(events.len());
+    let mut in_file: HashMap<EventId, String> = HashMap::new();
+    for e in events {
+        if !e.verify() {
+            return Err(ImportError::TamperedEvent {
+                id: e.id,
+                how: Tamper::ContentEdited,
+            });
+        }
+        match in_file.get(&e.id) {
+            Some(h) if *h == e.hash => continue,
+            Some(_) => {
+                return Err(ImportError::TamperedEvent {
+                    id: e.id,
+                    how: Tamper::DuplicateInFile,
+                })
+            }
+            None => {}
+        }
+        if is_founded(&e) && e.id != header.estate.id {
+            return Err(ImportError::WrongEstate {
+                file: format!("{} / {}", header.estate.name, e.id.short()),
+                local: local_estate
+                    .as_ref()
+                    .map(|l| l.name.clone())
+                    .unwrap_or_else(|| header.estate.name.clone()),
+            });
+        }
+        in_file.insert(e.id, e.hash.clone());
+        unique.push(e);
+    }
+    let mut blob_seen = HashSet::new();
+    let mut kept_blobs = Vec::new();
+    for b in blobs {
+        if !b.verify() {
+            return Err(ImportError::TamperedBlob { sha256: b.sha256 });
+        }
+        if blob_seen.insert(b.sha256.clone()) {
+            kept_blobs.push(b);
+        }
+    }
+    if local_estate.is_none()
+        && !unique
+            .iter()
+            .any(|e| is_founded(e) && e.id == header.estate.id)
+    {
+        return Err(ImportError::NeedFullExport {
+            estate: header.estate.name.clone(),
+        });
+    }
+
+    // New, present, tampered, future.
+    let limit = now.saturating_add(settings.max_future_skew_ms);
+    let mut new_events = Vec::new();
+    let mut already_present = 0;
+    let mut held: BTreeMap<DeviceId, (usize, i64, Hlc)> = BTreeMap::new();
+    for e in unique {
+        match local.event_hash(e.id) {
+            Some(h) if h == e.hash => already_present += 1,
+            Some(_) => {
+                return Err(ImportError::TamperedEvent {
+                    id: e.id,
+                    how: Tamper::DiffersFromKnown,
+                })
+            }
+            None if e.at.wall > limit => {
+                let q = held.entry(e.device()).or_insert((0, 0, e.at));
+                q.0 += 1;
+                q.1 = q.1.max(e.at.wall.saturating_sub(now));
+                q.2 = q.2.min(e.at);
+            }
+            None => new_events.push(e),
+        }
+    }
+    crate::domain::event::sort_events(&mut new_events);
+
+    // The preview: records per module, conflicts.
+    let mut by_subject: BTreeMap<RecordRef, Vec<&Event>> = BTreeMap::new();
+    for e in &new_events {
+        by_subject.entry(e.subject).or_default().push(e);
+    }
+    let mut modules: BTreeMap<RecordKind, ModuleCounts> = BTreeMap::new();
+    let mut conflicts = Vec::new();
+    for (subject, incoming) in &by_subject {
+        let stored = local.events_for(*subject);
+        let m = modules.entry(subject.kind).or_default();
+        m.new_events += incoming.len();
+        if stored.is_empty() {
+            m.new_records += 1;
+            continue;
+        }
+        m.updated_records += 1;
+        let mut groups: Vec<&'static str> = incoming.iter().map(|e| field_group(&e.body)).collect();
+        groups.sort_unstable();
+        groups.dedup();
+        for g in groups {
+            let newest = |evs: &mut dyn Iterator<Item = &Event>| -> Option<Event> {
+                evs.filter(|e| field_group(&e.body) == g)
+                    .max_by(|a, b| a.at.cmp(&b.at).then(a.id.cmp(&b.id)))
+                    .cloned()
+            };
+            let (Some(h), Some(n)) = (
+                newest(&mut stored.iter()),
+                newest(&mut incoming.iter().copied()),
+            ) else {
+                continue;
+            };
+            if h.device() == n.device() || covered(&header.seen, &h) {
+                continue;
+            }
+            let (winner, loser) = if (n.at, n.id) > (h.at, h.id) {
+                (ConflictSide::of(&n, false), ConflictSide::of(&h, true))
+            } else {
+                (ConflictSide::of(&h, true), ConflictSide::of(&n, false))
+            };
+            conflicts.push(Conflict {
+                subject: *subject,
+                field: g.into(),
+                winner,
+                loser,
+            });
+        }
+    }
+
+    // What the import proves this tablet will hold: for each device, the exporter's watermark,
+    // if the file's range starts at or below ours (no hole), and stops before any held-back event.
+    let mine = local.seen();
+    let me = local.device();
+    let mut advance = Watermarks::new();
+    for (d, w) in &header.seen {
+        if *d == me {
+            continue;
+        }
+        let contiguous = match &header.covers {
+            Covers::Full => true,
+            Covers::Since { since } => match since.get(d) {
+                None => true,
+                Some(from) => mine.get(d).is_some_and(|m| from <= m),
+            },
+        };
+        if !contiguous {
+            continue;
+        }
+        let upto = match held.get(d) {
+            Some((_, _, first)) => (*w).min(just_before(*first)),
+            None => *w,
+        };
+        advance.insert(*d, upto);
+    }
+    let mut seen_after = mine;
+    raise(&mut seen_after, &advance);
+    seen_after.remove(&me);
+    let quarantined = held
+        .into_iter()
+        .map(|(device, (events, ahead_ms, _))| Quarantine {
+            device,
+            events,
+            ahead_ms,
+        })
+        .collect();
+    Ok(ImportPlan {
+        sync: SyncUpdate {
+            exporter: header.device,
+            exporter_seen: header.seen.clone(),
+            advance: seen_after,
+        },
+        header,
+        new_events,
+        already_present,
+        modules,
+        conflicts,
+        quarantined,
+        blobs: kept_blobs,
+    })
+}

@@ -1,0 +1,190 @@
+//! The sync calls the UI makes, over [`App`] and its store:
+//!
+//! 1. [`export_for`] — a full or incremental file for a peer tablet;
+//! 2. [`plan_import`] — validate a file and preview it (nothing written);
+//! 3. [`apply_import`] — on confirmation, absorb the plan's events atomically (`App::absorb`:
+//!    one batch, refolded views, the HLC restored if the commit fails) and then record the
+//!    watermarks the file proved.
+
+use super::error::{ExportError, ImportError};
+use super::export::{export_full, export_since, Encryption, ExportFile, ExportRequest};
+use super::format::{self, EstateIdentity};
+use super::merge::{
+    analyze_file, check_estate, Conflict, ImportPlan, ImportSettings, LocalSnapshot,
+};
+use super::SyncState;
+use crate::app::{App, AppError};
+use crate::domain::estate::{estate_ref, EstateEvent};
+use crate::domain::event::{Event, EventBody};
+use crate::domain::ids::{DeviceId, EventId};
+use crate::store::{Store, StoreError};
+use std::collections::HashSet;
+
+/// This tablet's sync bookkeeping (empty before the first import).
+pub async fn load_state<S: Store>(store: &S) -> Result<SyncState, StoreError> {
+    Ok(store
+        .meta(SyncState::META_KEY)
+        .await?
+        .and_then(|v| serde_json::from_value(v).ok())
+        .unwrap_or_default())
+}
+
+async fn save_state<S: Store>(app: &App<S>, state: &SyncState) -> Result<(), StoreError> {
+    app.put_meta(
+        SyncState::META_KEY,
+        serde_json::to_value(state).expect("sync state serialises"),
+    )
+    .await
+}
+
+/// The estate this tablet holds: the id of its `Founded` event and its current name.
+pub async fn local_estate<S: Store>(app: &App<S>) -> Result<Option<EstateIdentity>, StoreError> {
+    let events = app.store.events_for(estate_ref()).await?;
+    let founded = events
+        .iter()
+        .filter(|e| matches!(e.body, EventBody::Estate(EstateEvent::Founded { .. })))
+        .min_by(|a, b| a.at.cmp(&b.at).then(a.id.cmp(&b.id)));
+    let Some(founded) = founded else {
+        return Ok(None);
+    };
+    let name = app.estate().await?.map(|e| e.name).unwrap_or_default();
+    Ok(Some(EstateIdentity {
+        id: founded.id,
+        name,
+    }))
+}
+
+impl LocalSnapshot {
+    /// Reads what analysing `events` needs from the store: the estate, the stored events of
+    /// every record the file touches, and whether each id is already stored (under another
+    /// record it is certainly different content: recorded with an empty hash).
+    pub async fn load<S: Store>(app: &App<S>, events: &[Event]) -> Result<Self, StoreError> {
+        let mut snap = LocalSnapshot {
+            device: app.device(),
+            estate: local_estate(app).await?,
+            seen: load_state(&app.store).await?.seen,
+            ..Default::default()
+        };
+        let subjects: HashSet<_> = events.iter().map(|e| e.subject).collect();
+        for s in subjects {
+            let stored = app.store.events_for(s).await?;
+            for e in &stored {
+                snap.hashes.insert(e.id, e.hash.clone());
+            }
+            snap.by_subject.insert(s, stored);
+        }
+        for e in events {
+            if !snap.hashes.contains_key(&e.id) && app.store.has_event(e.id).await? {
+                snap.hashes.insert(e.id, String::new());
+            }
+        }
+        Ok(snap)
+    }
+}
+
+/// Validates a file and previews its import. Writes nothing, moves no clock.
+pub async fn plan_import<S: Store>(
+    app: &App<S>,
+    bytes: &[u8],
+    passphrase: Option<&str>,
+    now: i64,
+    settings: &ImportSettings,
+) -> Result<ImportPlan, ImportError> {
+    let envelope = format::read_envelope(bytes)?;
+    check_estate(&envelope.header, local_estate(app).await?.as_ref())?;
+    let file = envelope.open(passphrase)?;
+    let local = LocalSnapshot::load(app, &file.events).await?;
+    analyze_file(file, &local, now, settings)
+}
+
+/// Conflicts reported by imports on this tablet and not yet settled by a supervisor (meta key
+/// [`CONFLICTS_KEY`], device-local: the tablet that first held both sides reports the pair).
+pub async fn open_conflicts<S: Store>(store: &S) -> Result<Vec<Conflict>, StoreError> {
+    Ok(store
+        .meta(CONFLICTS_KEY)
+        .await?
+        .and_then(|v| serde_json::from_value(v).ok())
+        .unwrap_or_default())
+}
+
+/// A supervisor confirmed the winner, or reversed it (by recording the losing value again
+/// through the ordinary domain command): the conflict leaves the open list.
+pub async fn settle_conflict<S: Store>(app: &App<S>, loser: EventId) -> Result<(), StoreError> {
+    let mut open = open_conflicts(&app.store).await?;
+    open.retain(|c| c.loser.event != loser);
+    save_conflicts(app, &open).await
+}
+
+async fn save_conflicts<S: Store>(app: &App<S>, open: &[Conflict]) -> Result<(), StoreError> {
+    app.put_meta(
+        CONFLICTS_KEY,
+        serde_json::to_value(open).expect("conflicts serialise"),
+    )
+    .await
+}
+
+/// Meta key of the open conflicts.
+pub const CONFLICTS_KEY: &str = "sync.conflicts";
+
+/// What an applied import did.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ImportOutcome {
+    /// Events newly stored (0 when the same file is imported again).
+    pub added: usize,
+    pub conflicts: usize,
+    pub quarantined: usize,
+}
+
+/// Commits a confirmed plan: its new events in one atomic batch (`App::absorb`), then the
+/// watermarks it proved and its conflicts for a supervisor (separate writes: if they fail, the
+/// events are stored all the same, and the next exchange merely resends some of them).
+pub async fn apply_import<S: Store>(
+    app: &App<S>,
+    plan: &ImportPlan,
+    now: i64,
+) -> Result<ImportOutcome, AppError> {
+    let added = app.absorb(plan.new_events.clone(), now).await?;
+    let mut state = load_state(&app.store).await?;
+    state.merge(&plan.sync);
+    save_state(app, &state).await?;
+    if !plan.conflicts.is_empty() {
+        let mut open = open_conflicts(&app.store).await?;
+        for c in &plan.conflicts {
+            if !open
+                .iter()
+                .any(|o| o.loser.event == c.loser.event && o.winner.event == c.winner.event)
+            {
+                open.push(c.clone());
+            }
+        }
+        save_conflicts(app, &open).await?;
+    }
+    Ok(ImportOutcome {
+        added,
+        conflicts: plan.conflicts.len(),
+        quarantined: plan.quarantined.iter().map(|q| q.events).sum(),
+    })
+}
+
+/// A file for `peer`: incremental from what this tablet last learned the peer holds, or full
+/// when `peer` is `None` or has never sent a file here. `events` are all of this tablet's
+/// events (the store has them; the caller reads them).
+pub async fn export_for<S: Store>(
+    app: &App<S>,
+    events: &[Event],
+    peer: Option<DeviceId>,
+    now: i64,
+    encryption: Option<Encryption>,
+) -> Result<ExportFile, ExportError> {
+    let state = load_state(&app.store).await?;
+    let req = ExportRequest {
+        device: app.device(),
+        now,
+        seen: state.knowledge(app.device(), events),
+        encryption,
+    };
+    match peer.and_then(|p| state.peers.get(&p)) {
+        Some(since) => export_since(events, since, &req),
+        None => export_full(events, &req),
+    }
+}

@@ -1,0 +1,1075 @@
+//! Native tests of the export/import file: round trips, every refusal, idempotence, PIN
+//! handling, quarantine, conflicts, watermarks, and the clock after an aborted import.
+
+use super::crypto::{self, MIN_ITERATIONS};
+use super::error::Tamper;
+use super::format::{self, Blob, Record, FORMAT_VERSION};
+use super::*;
+use crate::app::App;
+use crate::domain::command::Actor;
+use crate::domain::event::{EventBody, RecordKind, RecordRef};
+use crate::domain::ids::{Id, RecordId, SeededEntropy, StaffId};
+use crate::domain::registry::{self, Building, BuildingInfo, RegistryEvent};
+use crate::domain::roles::{Department, Role};
+use crate::domain::staff::{self, PinHash, Profile, Staff, StaffEvent};
+use crate::store::memory::MemoryStore;
+use crate::store::{Query, Store, StoreError};
+use futures::executor::block_on;
+
+const T0: i64 = 1_800_000_000_000;
+const MIN: i64 = 60_000;
+const HOUR: i64 = 60 * MIN;
+const PASS: &str = "correct horse battery";
+
+fn device(n: u64) -> DeviceId {
+    Id::derived("tablet", n)
+}
+
+fn sid(n: u64) -> StaffId {
+    Id::derived("staff", n)
+}
+
+fn bid(n: u64) -> RecordId {
+    Id::derived("building", n)
+}
+
+fn open_with(store: MemoryStore, dev: u64) -> App<MemoryStore> {
+    block_on(App::open(
+        store,
+        device(dev),
+        Box::new(SeededEntropy::new(dev)),
+    ))
+    .unwrap()
+}
+
+fn pin(p: &str) -> PinHash {
+    PinHash::new(p, [3; 16], 10).unwrap()
+}
+
+/// First run on a fresh tablet: estate `name`, Director 陈建国 with PIN 1234.
+fn found(dev: u64, name: &str) -> App<MemoryStore> {
+    let app = open_with(MemoryStore::new(), dev);
+    let drafts = staff::first_run(false, name, sid(1), "陈建国", pin("1234")).unwrap();
+    block_on(app.record(T0, None, drafts)).unwrap();
+    app
+}
+
+fn director(app: &App<MemoryStore>) -> Actor {
+    block_on(app.actor(sid(1))).unwrap()
+}
+
+fn set_building(app: &App<MemoryStore>, n: u64, floors: i32, now: i64) -> Vec<Event> {
+    let info = BuildingInfo {
+        name: format!("{n}号楼"),
+        floors,
+        basements: 1,
+        note: String::new(),
+    };
+    let drafts = registry::set_building(&director(app), bid(n), &info).unwrap();
+    block_on(app.record(now, Some(sid(1)), drafts)).unwrap()
+}
+
+fn hire(app: &App<MemoryStore>, n: u64, now: i64) -> Vec<Event> {
+    let profile = Profile {
+        name: format!("员工{n}"),
+        roles: [Role::Receptionist].into(),
+        department: Some(Department::CustomerService),
+        phone: "13800138000".into(),
+    };
+    let drafts = staff::create(&director(app), sid(n), &profile, pin("2468")).unwrap();
+    block_on(app.record(now, Some(sid(1)), drafts)).unwrap()
+}
+
+fn floors(app: &App<MemoryStore>, n: u64) -> Option<i32> {
+    block_on(app.get::<Building>(bid(n)))
+        .unwrap()
+        .map(|b| b.info.floors)
+}
+
+fn encryption(app: &App<MemoryStore>, pass: &str) -> Encryption {
+    app.with_entropy(|e| Encryption::with_iterations(pass, e, MIN_ITERATIONS))
+}
+
+/// A file from `app` for `peer` (incremental if `app` knows the peer), optionally encrypted.
+fn export(app: &App<MemoryStore>, peer: Option<u64>, pass: Option<&str>, now: i64) -> ExportFile {
+    let enc = pass.map(|p| encryption(app, p));
+    block_on(export_for(
+        app,
+        &app.store.all_events(),
+        peer.map(device),
+        now,
+        enc,
+    ))
+    .unwrap()
+}
+
+fn plan(
+    app: &App<MemoryStore>,
+    bytes: &[u8],
+    pass: Option<&str>,
+    now: i64,
+) -> Result<ImportPlan, ImportError> {
+    block_on(plan_import(
+        app,
+        bytes,
+        pass,
+        now,
+        &ImportSettings::default(),
+    ))
+}
+
+fn import(app: &App<MemoryStore>, bytes: &[u8], pass: Option<&str>, now: i64) -> ImportPlan {
+    let p = plan(app, bytes, pass, now).unwrap();
+    block_on(apply_import(app, &p, now)).unwrap();
+    p
+}
+
+/// A fresh tablet `dev` that joins the estate of `from` by importing its full file.
+fn join(dev: u64, from: &App<MemoryStore>, pass: Option<&str>) -> App<MemoryStore> {
+    let app = open_with(MemoryStore::new(), dev);
+    let file = export(from, None, pass, T0 + MIN);
+    import(&app, &file.bytes, pass, T0 + MIN);
+    app
+}
+
+fn event_count(app: &App<MemoryStore>) -> u64 {
+    block_on(app.store.event_count()).unwrap()
+}
+
+fn sorted_ids(app: &App<MemoryStore>) -> Vec<(Id, String)> {
+    let mut v: Vec<_> = app
+        .store
+        .all_events()
+        .into_iter()
+        .map(|e| (e.id, e.hash))
+        .collect();
+    v.sort();
+    v
+}
+
+/// A plain file of `app`'s estate around hand-made body lines, with a sound checksum.
+fn file_with_lines(app: &App<MemoryStore>, lines: &[serde_json::Value], events: u64) -> Vec<u8> {
+    let good = export(app, None, None, T0 + MIN);
+    let mut header = good.header;
+    header.counts.events = events;
+    let mut body = Vec::new();
+    for l in lines {
+        body.extend(serde_json::to_vec(l).unwrap());
+        body.push(b'\n');
+    }
+    format::encode_body(header, &body, None).1
+}
+
+fn event_line(e: &Event) -> serde_json::Value {
+    serde_json::to_value(Record::Event(e.clone())).unwrap()
+}
+
+// --- Round trips ------------------------------------------------------------------------------
+
+#[test]
+fn a_full_export_lets_a_fresh_tablet_join_the_estate() {
+    let a = found(1, "翠湖花园");
+    set_building(&a, 3, 30, T0 + MIN);
+    hire(&a, 2, T0 + MIN);
+    let file = export(&a, None, None, T0 + 2 * MIN);
+    assert!(file.file_name.ends_with("-full.wuye"), "{}", file.file_name);
+    assert_eq!(file.header.covers, format::Covers::Full);
+    assert_eq!(file.header.estate.name, "翠湖花园");
+
+    let b = open_with(MemoryStore::new(), 2);
+    let p = plan(&b, &file.bytes, None, T0 + 3 * MIN).unwrap();
+    assert_eq!(p.modules[&RecordKind::Building].new_records, 1);
+    assert_eq!(p.modules[&RecordKind::Staff].new_records, 2);
+    assert_eq!(p.modules[&RecordKind::Estate].new_records, 1);
+    assert!(p.conflicts.is_empty() && p.quarantined.is_empty());
+    assert_eq!(event_count(&b), 0, "the preview writes nothing");
+    let out = block_on(apply_import(&b, &p, T0 + 3 * MIN)).unwrap();
+    assert_eq!(out.added, p.new_events.len());
+
+    assert_eq!(floors(&b, 3), Some(30));
+    assert_eq!(block_on(b.estate()).unwrap().unwrap().name, "翠湖花园");
+    assert_eq!(
+        block_on(service::local_estate(&b)).unwrap().unwrap().id,
+        file.header.estate.id
+    );
+    // The joined tablet can act as the Director right away (PINs need an encrypted file).
+    set_building(&b, 4, 12, T0 + 4 * MIN);
+}
+
+#[test]
+fn an_incremental_export_holds_only_what_the_peer_has_not_seen() {
+    let a = found(1, "翠湖花园");
+    let b = join(2, &a, None);
+    // a learns b's watermarks from a file b sends.
+    set_building(&b, 5, 6, T0 + 2 * MIN);
+    import(
+        &a,
+        &export(&b, Some(1), None, T0 + 3 * MIN).bytes,
+        None,
+        T0 + 3 * MIN,
+    );
+    assert_eq!(floors(&a, 5), Some(6));
+
+    let mine = set_building(&a, 3, 30, T0 + 4 * MIN);
+    let file = export(&a, Some(2), None, T0 + 5 * MIN);
+    assert!(file.file_name.ends_with("-incr.wuye"));
+    assert!(matches!(file.header.covers, format::Covers::Since { .. }));
+    let parsed = parse(&file.bytes, None).unwrap();
+    assert_eq!(
+        parsed.events, mine,
+        "only the new building: b already has the rest"
+    );
+
+    let p = import(&b, &file.bytes, None, T0 + 5 * MIN);
+    assert_eq!(p.new_events.len(), 1);
+    assert_eq!(p.modules[&RecordKind::Building].new_records, 1);
+    assert_eq!(floors(&b, 3), Some(30));
+    // Once b's next file tells a what b holds, a's next incremental file is empty.
+    import(
+        &a,
+        &export(&b, Some(1), None, T0 + 6 * MIN).bytes,
+        None,
+        T0 + 6 * MIN,
+    );
+    let again = export(&a, Some(2), None, T0 + 6 * MIN);
+    assert_eq!(again.header.counts.events, 0);
+    assert!(plan(&b, &again.bytes, None, T0 + 6 * MIN)
+        .unwrap()
+        .is_noop());
+}
+
+#[test]
+fn importing_the_same_file_again_changes_nothing() {
+    let a = found(1, "翠湖花园");
+    set_building(&a, 3, 30, T0 + MIN);
+    let b = join(2, &a, Some(PASS));
+    let file = export(&a, None, Some(PASS), T0 + 2 * MIN);
+    let before = sorted_ids(&b);
+    let views = block_on(b.query(&Query::all(RecordKind::Building))).unwrap();
+    let p = plan(&b, &file.bytes, Some(PASS), T0 + 3 * MIN).unwrap();
+    assert!(p.is_noop());
+    assert_eq!(
+        p.already_present,
+        parse(&file.bytes, Some(PASS)).unwrap().events.len()
+    );
+    assert!(p.summary()[0].zh.contains("没有新内容"));
+    let out = block_on(apply_import(&b, &p, T0 + 3 * MIN)).unwrap();
+    assert_eq!(out.added, 0);
+    assert_eq!(sorted_ids(&b), before);
+    assert_eq!(
+        block_on(b.query(&Query::all(RecordKind::Building))).unwrap(),
+        views
+    );
+}
+
+#[test]
+fn exports_are_refused_without_an_estate_or_with_a_short_passphrase() {
+    let empty = open_with(MemoryStore::new(), 1);
+    let req = ExportRequest {
+        device: device(1),
+        now: T0,
+        seen: Watermarks::new(),
+        encryption: None,
+    };
+    assert_eq!(export_full(&[], &req).unwrap_err(), ExportError::NoEstate);
+    assert!(ExportError::NoEstate.message().zh.contains("还没有小区"));
+    let a = found(1, "翠湖花园");
+    let short = Some(encryption(&empty, "1234567"));
+    let err = block_on(export_for(&a, &a.store.all_events(), None, T0, short)).unwrap_err();
+    assert_eq!(err, ExportError::WeakPassphrase);
+    let mut huge = encryption(&a, PASS);
+    huge.iterations = crypto::MAX_ITERATIONS + 1;
+    let err = block_on(export_for(&a, &a.store.all_events(), None, T0, Some(huge))).unwrap_err();
+    assert!(matches!(err, ExportError::KdfOutOfRange { .. }));
+}
+
+// --- Refusals ---------------------------------------------------------------------------------
+
+#[test]
+fn a_file_cut_short_at_any_length_is_refused_as_truncated() {
+    let a = found(1, "翠湖花园");
+    set_building(&a, 3, 30, T0 + MIN);
+    let b = open_with(MemoryStore::new(), 2);
+    for pass in [None, Some(PASS)] {
+        let file = export(&a, None, pass, T0 + 2 * MIN).bytes;
+        for len in 0..file.len() {
+            match plan(&b, &file[..len], pass, T0) {
+                Err(ImportError::Truncated { actual, .. }) => assert_eq!(actual, len as u64),
+                other => panic!("cut at {len}: {other:?}"),
+            }
+        }
+        let m = ImportError::Truncated {
+            actual: 10,
+            expected: Some(20),
+        }
+        .message();
+        assert!(m.zh.contains("不完整") && m.en.contains("incomplete"));
+    }
+    assert_eq!(event_count(&b), 0);
+}
+
+#[test]
+fn a_single_flipped_bit_anywhere_is_refused() {
+    let a = found(1, "翠湖花园");
+    set_building(&a, 3, 30, T0 + MIN);
+    let b = join(2, &a, None);
+    let before = sorted_ids(&b);
+    for pass in [None, Some(PASS)] {
+        let file = export(&a, None, pass, T0 + 2 * MIN).bytes;
+        for i in 0..file.len() {
+            for bit in 0..8 {
+                let mut bad = file.clone();
+                bad[i] ^= 1 << bit;
+                match plan(&b, &bad, pass, T0 + 3 * MIN) {
+                    Err(ImportError::ChecksumMismatch) => {}
+                    // The magic line itself damaged: not recognisable as ours.
+                    Err(ImportError::NotEstateDeskFile) if i < 7 => {}
+                    other => panic!("bit {bit} of byte {i}: {other:?}"),
+                }
+            }
+        }
+    }
+    assert_eq!(sorted_ids(&b), before, "nothing changed");
+    assert!(ImportError::ChecksumMismatch
+        .message()
+        .zh
+        .contains("修改或损坏"));
+}
+
+#[test]
+fn a_file_of_another_estate_is_refused_naming_it_before_asking_the_passphrase() {
+    let ours = found(1, "翠湖花园");
+    let theirs = found(2, "金桂苑");
+    for pass in [None, Some(PASS)] {
+        let file = export(&theirs, None, pass, T0 + MIN);
+        let err = plan(&ours, &file.bytes, None, T0 + MIN).unwrap_err();
+        assert_eq!(
+            err,
+            ImportError::WrongEstate {
+                file: "金桂苑".into(),
+                local: "翠湖花园".into()
+            }
+        );
+        assert!(err.message().zh.contains("金桂苑") && err.message().zh.contains("翠湖花园"));
+        assert!(err.message().en.contains("another estate"));
+    }
+    // Same name, different founding: still another estate.
+    let namesake = found(3, "翠湖花园");
+    let file = export(&namesake, None, None, T0 + MIN);
+    assert!(matches!(
+        plan(&ours, &file.bytes, None, T0 + MIN),
+        Err(ImportError::WrongEstate { .. })
+    ));
+    // A header claiming our estate over another estate's founding event is refused too.
+    let mut p = parse(&file.bytes, None).unwrap();
+    p.header.estate = block_on(service::local_estate(&ours)).unwrap().unwrap();
+    let local =
+        LocalSnapshot::from_events(device(1), &ours.store.all_events(), &SyncState::default());
+    let err = analyze_file(p, &local, T0, &ImportSettings::default()).unwrap_err();
+    assert!(matches!(err, ImportError::WrongEstate { .. }));
+}
+
+#[test]
+fn a_wrong_passphrase_says_so_and_changes_nothing() {
+    let a = found(1, "翠湖花园");
+    set_building(&a, 3, 30, T0 + MIN);
+    let b = join(2, &a, None);
+    set_building(&a, 4, 12, T0 + 2 * MIN);
+    let file = export(&a, None, Some(PASS), T0 + 3 * MIN);
+    assert_eq!(
+        file.header.encryption.as_ref().unwrap().iterations,
+        MIN_ITERATIONS
+    );
+    let before = sorted_ids(&b);
+    let clock = block_on(b.store.meta("hlc")).unwrap();
+
+    assert_eq!(
+        plan(&b, &file.bytes, None, T0).unwrap_err(),
+        ImportError::PassphraseRequired
+    );
+    let err = plan(&b, &file.bytes, Some("correct horse batterY"), T0).unwrap_err();
+    assert_eq!(err, ImportError::WrongPassphrase);
+    assert!(err.message().zh.contains("口令不正确"));
+    assert!(err.message().en.contains("Wrong passphrase"));
+    assert_eq!(sorted_ids(&b), before);
+    assert_eq!(block_on(b.store.meta("hlc")).unwrap(), clock);
+
+    import(&b, &file.bytes, Some(PASS), T0 + 4 * MIN);
+    assert_eq!(floors(&b, 4), Some(12));
+}
+
+#[test]
+fn a_newer_format_or_schema_asks_to_update_the_app() {
+    let a = found(1, "翠湖花园");
+    let file = export(&a, None, None, T0).bytes;
+    let content = &file[..file.len() - format::TRAILER_LEN];
+    // Format version 2 (a future app), with a sound checksum.
+    let newer = format::with_trailer(&[b"WUYE 2".as_slice(), &content[6..]].concat());
+    let err = parse(&newer, None).unwrap_err();
+    assert_eq!(
+        err,
+        ImportError::NewerFormat {
+            found: 2,
+            supported: FORMAT_VERSION
+        }
+    );
+    assert!(err.message().zh.contains("请更新应用"));
+    assert!(err.message().en.contains("update the app"));
+    // Version 3 with an unknown header layout: refused the same way, before the header is read.
+    let future = format::with_trailer(b"WUYE 3\n{\"whatever\":true}\n\x00\x01binary");
+    assert_eq!(
+        parse(&future, None).unwrap_err(),
+        ImportError::NewerFormat {
+            found: 3,
+            supported: 1
+        }
+    );
+    // A newer event schema in a current container.
+    let mut header = parse(&file, None).unwrap().header;
+    header.schema_version = format::SCHEMA_VERSION + 1;
+    let line = serde_json::to_vec(&header).unwrap();
+    let schema = format::with_trailer(&[b"WUYE 1\n".as_slice(), &line, b"\n"].concat());
+    let err = parse(&schema, None).unwrap_err();
+    assert!(matches!(
+        err,
+        ImportError::NewerSchema {
+            found: 2,
+            supported: 1
+        }
+    ));
+    assert!(err.message().zh.contains("请更新应用"));
+}
+
+#[test]
+fn older_formats_go_through_the_migration_hook() {
+    let header = serde_json::json!({"format": "estate-desk-export"});
+    assert_eq!(
+        format::migrate_header(FORMAT_VERSION, header.clone()).unwrap(),
+        header
+    );
+    assert_eq!(
+        format::migrate_record(FORMAT_VERSION, header.clone()).unwrap(),
+        header
+    );
+    let old = format::with_trailer(b"WUYE 0\n{}\n");
+    let err = parse(&old, None).unwrap_err();
+    assert_eq!(err, ImportError::UnsupportedOldFormat { found: 0 });
+    assert!(err.message().zh.contains("过旧"));
+}
+
+#[test]
+fn files_that_are_not_ours_are_refused_as_such() {
+    let b = open_with(MemoryStore::new(), 2);
+    for junk in [
+        b"\x89PNG\r\n\x1a\n".as_slice(),
+        b"PK\x03\x04zipzipzip",
+        b"hello, world",
+        b"WUYE\n",
+        b"WUYE x\n{}",
+        b"WUYE 1234567890123\n",
+    ] {
+        assert_eq!(
+            plan(&b, junk, None, T0).unwrap_err(),
+            ImportError::NotEstateDeskFile,
+            "{junk:?}"
+        );
+    }
+    assert!(matches!(
+        plan(&b, b"", None, T0),
+        Err(ImportError::Truncated { actual: 0, .. })
+    ));
+    assert!(ImportError::NotEstateDeskFile
+        .message()
+        .zh
+        .contains("不是物业服务台"));
+    // Sound checksum, but not our header.
+    let other =
+        format::with_trailer(b"WUYE 1\n{\"format\":\"something-else\",\"body\":{\"bytes\":0}}\n");
+    assert!(matches!(
+        parse(&other, None),
+        Err(ImportError::Malformed { .. }) | Err(ImportError::NotEstateDeskFile)
+    ));
+}
+
+#[test]
+fn a_tampered_event_refuses_the_whole_file() {
+    let a = found(1, "翠湖花园");
+    let written = set_building(&a, 3, 30, T0 + MIN);
+    let b = join(2, &a, None);
+    let others: Vec<Event> = a
+        .store
+        .all_events()
+        .into_iter()
+        .filter(|e| e.id != written[0].id)
+        .collect();
+
+    // 1. Content edited, hash left alone (checksum recomputed, as anyone could).
+    let mut edited = serde_json::to_value(Record::Event(written[0].clone())).unwrap();
+    edited["event"]["body"]["e"]["info"]["floors"] = serde_json::json!(31);
+    let mut lines: Vec<_> = others.iter().map(event_line).collect();
+    lines.push(edited);
+    let fresh = open_with(MemoryStore::new(), 3);
+    let bytes = file_with_lines(&a, &lines, lines.len() as u64);
+    let err = plan(&fresh, &bytes, None, T0).unwrap_err();
+    assert_eq!(
+        err,
+        ImportError::TamperedEvent {
+            id: written[0].id,
+            how: Tamper::ContentEdited
+        }
+    );
+    assert!(err.message().zh.contains("篡改"));
+
+    // 2. Content edited and the hash recomputed: the tablet that has the original notices.
+    let mut forged = written[0].clone();
+    if let EventBody::Registry(RegistryEvent::BuildingSet { info }) = &mut forged.body {
+        info.floors = 31;
+    }
+    forged.hash = forged.content_hash();
+    let bytes = file_with_lines(&a, &[event_line(&forged)], 1);
+    let err = plan(&b, &bytes, None, T0 + 2 * MIN).unwrap_err();
+    assert_eq!(
+        err,
+        ImportError::TamperedEvent {
+            id: written[0].id,
+            how: Tamper::DiffersFromKnown
+        }
+    );
+    assert!(err.message().en.contains("differs from the same record"));
+
+    // 3. Same id moved to another record (also different content): found through the store.
+    let mut moved = written[0].clone();
+    moved.subject = RecordRef::new(RecordKind::Building, bid(99));
+    moved.hash = moved.content_hash();
+    let bytes = file_with_lines(&a, &[event_line(&moved)], 1);
+    let err = plan(&b, &bytes, None, T0 + 2 * MIN).unwrap_err();
+    assert_eq!(
+        err,
+        ImportError::TamperedEvent {
+            id: written[0].id,
+            how: Tamper::DiffersFromKnown
+        }
+    );
+
+    // 4. The same id twice with different content within one file.
+    let mut lines: Vec<_> = a.store.all_events().iter().map(event_line).collect();
+    lines.push(event_line(&forged));
+    let bytes = file_with_lines(&a, &lines, lines.len() as u64);
+    let err = plan(&fresh, &bytes, None, T0).unwrap_err();
+    assert_eq!(
+        err,
+        ImportError::TamperedEvent {
+            id: written[0].id,
+            how: Tamper::DuplicateInFile
+        }
+    );
+
+    assert_eq!(floors(&b, 3), Some(30));
+    assert_eq!(event_count(&fresh), 0);
+}
+
+#[test]
+fn blobs_are_checked_against_their_hash() {
+    let a = found(1, "翠湖花园");
+    let fresh = open_with(MemoryStore::new(), 2);
+    let events: Vec<_> = a.store.all_events().iter().map(event_line).collect();
+    let photo = Blob::new("image/jpeg", b"\xff\xd8\xff photo bytes");
+    let mut lines = events.clone();
+    lines.push(serde_json::to_value(Record::Blob(photo.clone())).unwrap());
+    lines.push(serde_json::to_value(Record::Blob(photo.clone())).unwrap());
+    let good = export(&a, None, None, T0);
+    let mut header = good.header;
+    header.counts.events = events.len() as u64;
+    header.counts.blobs = 2;
+    let body: Vec<u8> = lines
+        .iter()
+        .flat_map(|l| [serde_json::to_vec(l).unwrap(), b"\n".to_vec()].concat())
+        .collect();
+    let bytes = format::encode_body(header.clone(), &body, None).1;
+    let p = plan(&fresh, &bytes, None, T0).unwrap();
+    assert_eq!(p.blobs, vec![photo.clone()], "stored once");
+
+    let mut bad = photo.clone();
+    bad.data = hex::encode(b"another photo");
+    let mut lines = events;
+    lines.push(serde_json::to_value(Record::Blob(bad)).unwrap());
+    header.counts.blobs = 1;
+    let body: Vec<u8> = lines
+        .iter()
+        .flat_map(|l| [serde_json::to_vec(l).unwrap(), b"\n".to_vec()].concat())
+        .collect();
+    let bytes = format::encode_body(header, &body, None).1;
+    assert!(matches!(
+        plan(&fresh, &bytes, None, T0),
+        Err(ImportError::TamperedBlob { .. })
+    ));
+}
+
+#[test]
+fn a_hostile_key_derivation_count_is_refused_without_hanging() {
+    let a = found(1, "翠湖花园");
+    let file = export(&a, None, Some(PASS), T0);
+    let text = String::from_utf8_lossy(
+        &file.bytes[..file.bytes.len() - file.header.body.bytes as usize - format::TRAILER_LEN],
+    )
+    .into_owned();
+    for (iterations, expect_refused) in [
+        (4_000_000_000u32, true),
+        (999, true),
+        (MIN_ITERATIONS, false),
+    ] {
+        let hacked = text.replace(
+            &format!("\"iterations\":{MIN_ITERATIONS}"),
+            &format!("\"iterations\":{iterations}"),
+        );
+        let start = std::time::Instant::now();
+        let body = &file.bytes[text.len()..file.bytes.len() - format::TRAILER_LEN];
+        let bytes = format::with_trailer(&[hacked.as_bytes(), body].concat());
+        let res = parse(&bytes, Some(PASS));
+        if expect_refused {
+            assert_eq!(res.unwrap_err(), ImportError::KdfOutOfRange { iterations });
+        } else {
+            res.unwrap();
+        }
+        assert!(start.elapsed().as_secs() < 5);
+    }
+}
+
+#[test]
+fn a_fresh_tablet_needs_a_full_export_first() {
+    let a = found(1, "翠湖花园");
+    let b = join(2, &a, None);
+    set_building(&b, 3, 30, T0 + 2 * MIN);
+    import(
+        &a,
+        &export(&b, None, None, T0 + 3 * MIN).bytes,
+        None,
+        T0 + 3 * MIN,
+    );
+    set_building(&a, 4, 12, T0 + 4 * MIN);
+    let incr = export(&a, Some(2), None, T0 + 5 * MIN);
+    let fresh = open_with(MemoryStore::new(), 3);
+    let err = plan(&fresh, &incr.bytes, None, T0 + 5 * MIN).unwrap_err();
+    assert_eq!(
+        err,
+        ImportError::NeedFullExport {
+            estate: "翠湖花园".into()
+        }
+    );
+    assert!(err.message().zh.contains("完整导出文件"));
+}
+
+// --- Clock skew -------------------------------------------------------------------------------
+
+#[test]
+fn future_dated_events_are_quarantined_and_the_device_named() {
+    let a = found(1, "翠湖花园");
+    let b = join(2, &a, None);
+    // b's clock is three days ahead.
+    let ahead = T0 + 72 * HOUR;
+    set_building(&b, 3, 30, T0 + 2 * MIN); // in time
+    let future = set_building(&b, 4, 12, ahead);
+    let file = export(&b, Some(1), None, ahead + MIN);
+
+    let p = plan(&a, &file.bytes, None, T0 + 3 * MIN).unwrap();
+    assert_eq!(p.quarantined.len(), 1);
+    let q = &p.quarantined[0];
+    assert_eq!(q.device, device(2));
+    assert_eq!(q.events, 1);
+    assert!(q.ahead_ms > 71 * HOUR);
+    assert!(
+        q.message().zh.contains(&device(2).short()),
+        "{}",
+        q.message().zh
+    );
+    assert!(q.message().en.contains("clock"));
+    assert!(p.new_events.iter().all(|e| e.id != future[0].id));
+    assert!(p.summary().iter().any(|t| t.zh.contains("时钟快了")));
+    block_on(apply_import(&a, &p, T0 + 3 * MIN)).unwrap();
+    assert_eq!(floors(&a, 3), Some(30));
+    assert_eq!(floors(&a, 4), None, "held back");
+    // The local clock was not pushed into the future.
+    let next = set_building(&a, 5, 5, T0 + 4 * MIN);
+    assert_eq!(next[0].at.wall, T0 + 4 * MIN);
+    // b's next incremental file for a still carries the held-back event (a's watermark for b
+    // stopped before it), and it imports once the time has come.
+    set_building(&a, 6, 6, T0 + 5 * MIN);
+    import(
+        &b,
+        &export(&a, Some(2), None, T0 + 5 * MIN).bytes,
+        None,
+        ahead + 2 * MIN,
+    );
+    let again = export(&b, Some(1), None, ahead + 3 * MIN);
+    assert!(parse(&again.bytes, None)
+        .unwrap()
+        .events
+        .iter()
+        .any(|e| e.id == future[0].id));
+    let p = plan(&a, &again.bytes, None, ahead + 4 * MIN).unwrap();
+    assert!(p.quarantined.is_empty());
+    block_on(apply_import(&a, &p, ahead + 4 * MIN)).unwrap();
+    assert_eq!(floors(&a, 4), Some(12));
+}
+
+#[test]
+fn an_aborted_import_does_not_move_the_clock() {
+    let a = found(1, "翠湖花园");
+    // Ten hours ahead: within the skew setting, so it would be accepted and observed.
+    for n in 0..5 {
+        set_building(&a, n, 10, T0 + 10 * HOUR);
+    }
+    let file = export(&a, None, None, T0 + 10 * HOUR);
+    // Room for only three events: the import fails on commit.
+    let b = open_with(MemoryStore::with_capacity(3), 2);
+    let p = plan(&b, &file.bytes, None, T0).unwrap();
+    let err = block_on(apply_import(&b, &p, T0)).unwrap_err();
+    assert_eq!(err, crate::app::AppError::Store(StoreError::QuotaExceeded));
+    assert_eq!(event_count(&b), 0);
+    assert_eq!(
+        block_on(load_state(&b.store)).unwrap(),
+        SyncState::default(),
+        "no watermark advanced"
+    );
+    // The next local event is stamped with the local time, not ten hours ahead.
+    let drafts = staff::first_run(false, "临时", sid(1), "陈建国", pin("1234")).unwrap();
+    let next = block_on(b.record(T0 + MIN, None, drafts)).unwrap();
+    assert_eq!(next[0].at.wall, T0 + MIN);
+}
+
+// --- PINs -------------------------------------------------------------------------------------
+
+#[test]
+fn pin_hashes_never_leave_in_clear_and_travel_encrypted() {
+    let a = found(1, "翠湖花园");
+    hire(&a, 2, T0 + MIN);
+    let secret = pin("2468").hash;
+    let plain = export(&a, None, None, T0 + 2 * MIN);
+    assert_eq!(plain.header.counts.pins_withheld, 2);
+    let text = String::from_utf8_lossy(&plain.bytes);
+    assert!(!text.contains(&secret) && !text.contains("pin_set"));
+    let encrypted = export(&a, None, Some(PASS), T0 + 2 * MIN);
+    assert_eq!(encrypted.header.counts.pins_withheld, 0);
+    assert!(!String::from_utf8_lossy(&encrypted.bytes).contains(&secret));
+    let pins = |f: &ParsedFile| {
+        f.events
+            .iter()
+            .filter(|e| matches!(e.body, EventBody::Staff(StaffEvent::PinSet { .. })))
+            .count()
+    };
+    assert_eq!(pins(&parse(&encrypted.bytes, Some(PASS)).unwrap()), 2);
+
+    // Over a plain file the staff arrive without PINs, and the preview says why.
+    let b = open_with(MemoryStore::new(), 2);
+    let p = import(&b, &plain.bytes, None, T0 + 3 * MIN);
+    assert!(p.summary().iter().any(|t| t.zh.contains("不含员工PIN")));
+    let staff: Staff = block_on(b.get(sid(2))).unwrap().unwrap();
+    assert!(staff.pin.is_none());
+    assert!(block_on(b.sign_in(sid(2), "2468", T0 + 3 * MIN)).is_err());
+
+    // An encrypted file (even incremental) brings every PIN.
+    set_building(&b, 3, 30, T0 + 4 * MIN);
+    import(
+        &a,
+        &export(&b, Some(1), Some(PASS), T0 + 4 * MIN).bytes,
+        Some(PASS),
+        T0 + 4 * MIN,
+    );
+    let incr = export(&a, Some(2), Some(PASS), T0 + 5 * MIN);
+    assert!(matches!(incr.header.covers, format::Covers::Since { .. }));
+    import(&b, &incr.bytes, Some(PASS), T0 + 5 * MIN);
+    assert!(block_on(b.sign_in(sid(2), "2468", T0 + 6 * MIN)).is_ok());
+    assert!(block_on(b.sign_in(sid(1), "1234", T0 + 6 * MIN)).is_ok());
+}
+
+#[test]
+fn full_strength_encryption_round_trips_at_600000_iterations() {
+    let a = found(1, "翠湖花园");
+    set_building(&a, 3, 30, T0 + MIN);
+    let enc = a.with_entropy(|e| Encryption::new(PASS, e));
+    assert_eq!(enc.iterations, 600_000);
+    let file = block_on(export_for(
+        &a,
+        &a.store.all_events(),
+        None,
+        T0 + 2 * MIN,
+        Some(enc),
+    ))
+    .unwrap();
+    let header = file.header.encryption.clone().unwrap();
+    assert_eq!(header.iterations, crypto::EXPORT_ITERATIONS);
+    assert_eq!(header.cipher, "AES-256-GCM");
+    assert_eq!(header.kdf, "PBKDF2-HMAC-SHA256");
+    assert_eq!(hex::decode(&header.salt).unwrap().len(), 16);
+    assert_eq!(hex::decode(&header.nonce).unwrap().len(), 12);
+    let b = open_with(MemoryStore::new(), 2);
+    import(&b, &file.bytes, Some(PASS), T0 + 3 * MIN);
+    assert_eq!(floors(&b, 3), Some(30));
+}
+
+#[test]
+fn every_file_gets_a_fresh_salt_and_nonce() {
+    let a = found(1, "翠湖花园");
+    let one = export(&a, None, Some(PASS), T0).header.encryption.unwrap();
+    let two = export(&a, None, Some(PASS), T0).header.encryption.unwrap();
+    assert_ne!(one.salt, two.salt);
+    assert_ne!(one.nonce, two.nonce);
+}
+
+#[test]
+fn an_edited_header_of_an_encrypted_file_fails_authentication() {
+    let a = found(1, "翠湖花园");
+    let file = export(&a, None, Some(PASS), T0);
+    let content = &file.bytes[..file.bytes.len() - format::TRAILER_LEN];
+    // Change the export time in the plain header and fix the checksum: the header is the
+    // associated data, so decryption refuses.
+    let t = T0.to_string();
+    let pos = content
+        .windows(t.len())
+        .position(|w| w == t.as_bytes())
+        .unwrap();
+    let mut edited = content.to_vec();
+    edited[pos + t.len() - 1] = if edited[pos + t.len() - 1] == b'0' {
+        b'1'
+    } else {
+        b'0'
+    };
+    let err = parse(&format::with_trailer(&edited), Some(PASS)).unwrap_err();
+    assert_eq!(err, ImportError::WrongPassphrase);
+}
+
+// --- Conflicts --------------------------------------------------------------------------------
+
+#[test]
+fn concurrent_edits_keep_the_hlc_winner_and_surface_the_loser() {
+    let a = found(1, "翠湖花园");
+    set_building(&a, 3, 30, T0 + MIN);
+    let b = join(2, &a, None);
+    import(
+        &a,
+        &export(&b, Some(1), None, T0 + 2 * MIN).bytes,
+        None,
+        T0 + 2 * MIN,
+    );
+
+    // Both tablets change 3号楼 without syncing; b's edit is later.
+    let on_a = set_building(&a, 3, 31, T0 + 3 * MIN);
+    let on_b = set_building(&b, 3, 32, T0 + 4 * MIN);
+
+    let p = plan(
+        &a,
+        &export(&b, Some(1), None, T0 + 5 * MIN).bytes,
+        None,
+        T0 + 5 * MIN,
+    )
+    .unwrap();
+    assert_eq!(p.conflicts.len(), 1);
+    let c = &p.conflicts[0];
+    assert_eq!(c.subject, RecordRef::new(RecordKind::Building, bid(3)));
+    assert_eq!(c.field, "info");
+    assert_eq!(
+        (c.winner.event, c.winner.device, c.winner.local),
+        (on_b[0].id, device(2), false)
+    );
+    assert_eq!(
+        (c.loser.event, c.loser.device, c.loser.local),
+        (on_a[0].id, device(1), true)
+    );
+    assert_eq!(c.loser.value["e"]["info"]["floors"], 31);
+    assert!(c.message().zh.contains("同时修改"));
+    assert_eq!(p.modules[&RecordKind::Building].updated_records, 1);
+    block_on(apply_import(&a, &p, T0 + 5 * MIN)).unwrap();
+    assert_eq!(floors(&a, 3), Some(32));
+    // Kept for a supervisor until settled; importing the file again does not list it twice.
+    let open = block_on(open_conflicts(&a.store)).unwrap();
+    assert_eq!(open, p.conflicts);
+    block_on(apply_import(&a, &p, T0 + 5 * MIN)).unwrap();
+    assert_eq!(block_on(open_conflicts(&a.store)).unwrap().len(), 1);
+    block_on(settle_conflict(&a, on_a[0].id)).unwrap();
+    assert!(block_on(open_conflicts(&a.store)).unwrap().is_empty());
+
+    // b receives a's edit from a, which already holds both and reported the pair: b does not
+    // report it again, and folds the same winner. Both edits stay in every history.
+    let p = plan(
+        &b,
+        &export(&a, Some(2), None, T0 + 6 * MIN).bytes,
+        None,
+        T0 + 6 * MIN,
+    )
+    .unwrap();
+    assert!(p.conflicts.is_empty());
+    block_on(apply_import(&b, &p, T0 + 6 * MIN)).unwrap();
+    assert_eq!(floors(&b, 3), Some(32));
+    for app in [&a, &b] {
+        let h = block_on(app.history(RecordRef::new(RecordKind::Building, bid(3)))).unwrap();
+        assert_eq!(h.len(), 3, "the losing value is kept");
+    }
+}
+
+#[test]
+fn an_edit_made_after_seeing_the_other_is_no_conflict() {
+    let a = found(1, "翠湖花园");
+    set_building(&a, 3, 30, T0 + MIN);
+    let b = join(2, &a, None);
+    set_building(&a, 3, 31, T0 + 2 * MIN);
+    import(
+        &b,
+        &export(&a, None, None, T0 + 3 * MIN).bytes,
+        None,
+        T0 + 3 * MIN,
+    );
+    // b saw 31 floors and corrects it.
+    set_building(&b, 3, 33, T0 + 4 * MIN);
+    let p = plan(
+        &a,
+        &export(&b, Some(1), None, T0 + 5 * MIN).bytes,
+        None,
+        T0 + 5 * MIN,
+    )
+    .unwrap();
+    assert!(p.conflicts.is_empty(), "{:?}", p.conflicts);
+    block_on(apply_import(&a, &p, T0 + 5 * MIN)).unwrap();
+    assert_eq!(floors(&a, 3), Some(33));
+    // Different fields of the same staff member (profile vs active) never conflict.
+    hire(&a, 5, T0 + 6 * MIN);
+    import(
+        &b,
+        &export(&a, Some(2), None, T0 + 7 * MIN).bytes,
+        None,
+        T0 + 7 * MIN,
+    );
+    let current: Staff = block_on(a.get(sid(5))).unwrap().unwrap();
+    let drafts = staff::set_active(&director(&a), sid(5), &current, false, 1).unwrap();
+    block_on(a.record(T0 + 8 * MIN, Some(sid(1)), drafts)).unwrap();
+    let mut profile = current.profile.clone();
+    profile.phone = "13900139000".into();
+    let drafts = staff::update(&director(&b), sid(5), &current, &profile, 1).unwrap();
+    block_on(b.record(T0 + 8 * MIN, Some(sid(1)), drafts)).unwrap();
+    let p = plan(
+        &a,
+        &export(&b, Some(1), None, T0 + 9 * MIN).bytes,
+        None,
+        T0 + 9 * MIN,
+    )
+    .unwrap();
+    assert!(p.conflicts.is_empty());
+}
+
+// --- Watermarks -------------------------------------------------------------------------------
+
+#[test]
+fn a_file_made_for_another_tablet_leaves_no_hole() {
+    // a, b and c share the estate. a writes 3号楼, sends it to b only.
+    let a = found(1, "翠湖花园");
+    let b = join(2, &a, None);
+    let c = join(3, &a, None);
+    import(
+        &a,
+        &export(&b, Some(1), None, T0 + 2 * MIN).bytes,
+        None,
+        T0 + 2 * MIN,
+    );
+    import(
+        &a,
+        &export(&c, Some(1), None, T0 + 2 * MIN).bytes,
+        None,
+        T0 + 2 * MIN,
+    );
+    let first = set_building(&a, 3, 30, T0 + 3 * MIN);
+    import(
+        &b,
+        &export(&a, Some(2), None, T0 + 4 * MIN).bytes,
+        None,
+        T0 + 4 * MIN,
+    );
+    import(
+        &a,
+        &export(&b, Some(1), None, T0 + 4 * MIN).bytes,
+        None,
+        T0 + 4 * MIN,
+    );
+    // a then writes 4号楼 and makes an incremental file for b, which c imports by mistake.
+    set_building(&a, 4, 12, T0 + 5 * MIN);
+    let for_b = export(&a, Some(2), None, T0 + 6 * MIN);
+    assert_eq!(for_b.header.counts.events, 1);
+    let p = import(&c, &for_b.bytes, None, T0 + 6 * MIN);
+    assert_eq!(p.new_events.len(), 1);
+    assert_eq!(floors(&c, 4), Some(12));
+    assert_eq!(floors(&c, 3), None, "the hole");
+    // c must not claim to hold a's events up to 4号楼.
+    let state = block_on(load_state(&c.store)).unwrap();
+    assert!(state.seen.get(&device(1)).is_none_or(|w| *w < first[0].at));
+    // So c's next file tells a, and a's incremental file for c fills the hole.
+    import(
+        &a,
+        &export(&c, Some(1), None, T0 + 7 * MIN).bytes,
+        None,
+        T0 + 7 * MIN,
+    );
+    import(
+        &c,
+        &export(&a, Some(3), None, T0 + 8 * MIN).bytes,
+        None,
+        T0 + 8 * MIN,
+    );
+    assert_eq!(floors(&c, 3), Some(30));
+    assert_eq!(
+        sorted_ids(&a).len(),
+        sorted_ids(&c).len() + 1,
+        "all but the Director's PIN event"
+    );
+}
+
+#[test]
+fn the_sync_state_records_what_the_peer_holds() {
+    let a = found(1, "翠湖花园");
+    let b = join(2, &a, None);
+    let state = block_on(load_state(&b.store)).unwrap();
+    let a_newest = a.store.all_events().iter().map(|e| e.at).max().unwrap();
+    assert_eq!(state.seen.get(&device(1)), Some(&a_newest));
+    assert_eq!(state.peers[&device(1)][&device(1)], a_newest);
+    let k = state.knowledge(device(2), &b.store.all_events());
+    assert!(!k.contains_key(&device(2)), "b wrote nothing yet");
+}
+
+#[test]
+fn the_fuzz_seeds_and_regressions_replay_without_panicking() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz");
+    let mut n = 0;
+    for dir in ["seeds/import", "regressions/import"] {
+        let Ok(entries) = std::fs::read_dir(root.join(dir)) else {
+            continue;
+        };
+        for entry in entries {
+            let data = std::fs::read(entry.unwrap().path()).unwrap();
+            super::fuzzing::run(&data);
+            n += 1;
+        }
+    }
+    assert!(n >= 6, "seed corpus present");
+    // Edge inputs of every mode.
+    for data in [
+        &b""[..],
+        b"\x00",
+        b"\x01",
+        b"\x02",
+        b"\x03",
+        b"\x02\n",
+        b"\x03{}\n",
+        b"\x01WUYE 1\n\n",
+    ] {
+        super::fuzzing::run(data);
+    }
+}
+
+#[test]
+fn known_ids_are_found_through_the_store_snapshot() {
+    let a = found(1, "翠湖花园");
+    let events = a.store.all_events();
+    let snap = block_on(LocalSnapshot::load(&a, &events)).unwrap();
+    for e in &events {
+        assert_eq!(snap.event_hash(e.id).as_deref(), Some(e.hash.as_str()));
+    }
+    assert_eq!(snap.estate().unwrap().name, "翠湖花园");
+    assert_eq!(snap.device(), device(1));
+}

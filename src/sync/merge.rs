@@ -195,12 +195,12 @@ impl Quarantine {
         let hours = self.ahead_ms / 3_600_000;
         Text::new(
             format!(
-                "平板 {} 的时钟快了约{hours}小时：它的{}条记录时间在未来，暂不导入。请校正该平板的日期和时间后再同步。",
+                "平板 {} 的时钟快了约{hours}小时：它的{}条记录时间在未来，暂不导入。请校正该平板（或本平板，如本平板时钟慢了）的日期和时间后再同步。",
                 self.device.short(),
                 self.events
             ),
             format!(
-                "Tablet {}'s clock is about {hours} h ahead: {} of its records are dated in the future and were held back. Set that tablet's date and time, then sync again.",
+                "Tablet {}'s clock is about {hours} h ahead: {} of its records are dated in the future and were held back. Set that tablet's date and time (or this one's, if this clock is behind), then sync again.",
                 self.device.short(),
                 self.events
             ),

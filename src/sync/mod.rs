@@ -27,6 +27,7 @@ pub mod crypto;
 pub mod error;
 pub mod export;
 pub mod format;
+#[cfg(not(target_arch = "wasm32"))]
 #[doc(hidden)]
 pub mod fuzzing;
 pub mod merge;

@@ -281,9 +281,13 @@ impl Sim {
         assert!(plan.quarantined.is_empty());
         let out = block_on(apply_import(app, &plan, t)).unwrap();
         assert_eq!(out.added, plan.new_events.len());
-        // Importing the same file again right away adds nothing.
-        let again = block_on(plan_import(app, bytes, pass, t, &ImportSettings::default())).unwrap();
-        assert!(again.is_noop());
+        // Importing the same file again right away adds nothing (checked on plain files only:
+        // key derivation dominates the run time; `Reimport` repeats encrypted ones too).
+        if !encrypted {
+            let again =
+                block_on(plan_import(app, bytes, None, t, &ImportSettings::default())).unwrap();
+            assert!(again.is_noop());
+        }
     }
 
     fn events(&self, i: usize) -> BTreeMap<Id, String> {

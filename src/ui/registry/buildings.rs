@@ -334,19 +334,24 @@ pub(super) fn BuildingsTab(buildings: Buildings) -> impl IntoView {
                             view! {
                                 <button class="bldg-card" data-testid="building-row" data-name=b.name.clone()
                                     on:click=move |_| selected.set(Some(id))>
-                                    <span class="bldg-glyph">{glyph}</span>
-                                    <span class="bldg-main">
-                                        <strong class="bldg-name">{b.name.clone()}</strong>
-                                        <span class="muted">
-                                            {move || fill(t("reg.b.floors"), &[floors.to_string()])}
-                                            {move || if basements > 0 { fill(t("reg.b.basements"), &[basements.to_string()]) } else { String::new() }}
+                                    <span class="bldg-top">
+                                        <span class="bldg-glyph">{glyph}</span>
+                                        <span class="bldg-main">
+                                            <strong class="bldg-name">{b.name.clone()}</strong>
+                                            <span class="muted">
+                                                {move || fill(t("reg.b.floors"), &[floors.to_string()])}
+                                                {move || if basements > 0 { fill(t("reg.b.basements"), &[basements.to_string()]) } else { String::new() }}
+                                            </span>
                                         </span>
-                                        <span class="bldg-nums">
-                                            <span><b>{homes}</b>" "{move || t("reg.b.homes")}</span>
-                                            {(shops > 0).then(|| view! { <span><b>{shops}</b>" "{move || t("reg.b.shops")}</span> })}
-                                            <span><b>{lived}</b>" "{move || t("reg.b.lived")}</span>
-                                        </span>
+                                    </span>
+                                    <span class="bldg-nums">
+                                        <span><b>{homes}</b>" "{move || t("reg.b.homes")}</span>
+                                        {(shops > 0).then(|| view! { <span><b>{shops}</b>" "{move || t("reg.b.shops")}</span> })}
+                                        <span><b>{lived}</b>" "{move || t("reg.b.lived")}</span>
+                                    </span>
+                                    <span class="bldg-meter">
                                         <span class="meter" aria-hidden="true"><span style=format!("width:{pct}%")></span></span>
+                                        <span class="bldg-pct">{pct}"%"</span>
                                     </span>
                                 </button>
                             }
@@ -386,7 +391,7 @@ pub(super) fn BuildingsTab(buildings: Buildings) -> impl IntoView {
             by_floor.entry(u.floor).or_default().push((uid, u));
         }
         for v in by_floor.values_mut() {
-            v.sort_by(|a, b| natural(&a.1.number).cmp(&natural(&b.1.number)));
+            v.sort_by_key(|a| natural(&a.1.number));
         }
         let floors: Vec<i32> = (bottom..=top)
             .rev()
@@ -420,7 +425,7 @@ pub(super) fn BuildingsTab(buildings: Buildings) -> impl IntoView {
                     <div class="stat"><span class="stat-n">{homes}</span><span class="stat-l">{move || t("reg.b.homes")}</span></div>
                     <div class="stat"><span class="stat-n">{shops}</span><span class="stat-l">{move || t("reg.b.shops")}</span></div>
                     <div class="stat"><span class="stat-n">{lived}</span><span class="stat-l">{move || t("reg.b.lived")}</span></div>
-                    <div class="stat"><span class="stat-n">{vacant}</span><span class="stat-l">{move || t("reg.vacant")}</span></div>
+                    <div class="stat"><span class="stat-n">{vacant}</span><span class="stat-l">{move || t("reg.b.vacant")}</span></div>
                 </div>
                 {if mine.is_empty() {
                     view! {

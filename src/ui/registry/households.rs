@@ -212,7 +212,7 @@ pub(super) fn HouseholdsTab(buildings: Buildings) -> impl IntoView {
                 {move || if n as u32 >= LIMIT { fill(t("reg.s.first"), &[LIMIT.to_string()]) } else { fill(t("reg.s.found"), &[n.to_string()]) }}
             </p>
             {if hits.is_empty() {
-                view! { <div class="card"><p class="empty">{move || fill(t("reg.s.nothing"), &[text.clone()])}</p></div> }.into_any()
+                view! { <div class="card"><p class="empty">{move || fill(t("reg.s.nothing"), std::slice::from_ref(&text))}</p></div> }.into_any()
             } else {
                 view! {
                     <section class="card list" data-testid="search-results">

@@ -32,7 +32,7 @@ pub fn Registry(tab: RegistryTab) -> impl IntoView {
             .into_iter()
             .filter_map(|v| v.state::<Building>().map(|b| (v.id, b.info)))
             .collect();
-        list.sort_by(|a, b| natural(&a.1.name).cmp(&natural(&b.1.name)));
+        list.sort_by_key(|a| natural(&a.1.name));
         list
     });
     let tabs = [

@@ -83,19 +83,22 @@ fn kind_badge(kind: FacilityKind) -> impl IntoView {
     view! { <span class=cls aria-hidden="true">{move || tx(&kind.label()).chars().next().map(String::from).unwrap_or_default()}</span> }
 }
 
+/// Places of one building (or outdoor: `None`).
+type Group<T> = (Option<RecordId>, Vec<(RecordId, T)>);
+
 /// Groups (building name or "outdoor") in building order, each sorted by name.
 fn grouped<T: Clone>(
     list: &[(RecordId, BuildingInfo)],
     items: Vec<(RecordId, T)>,
     loc: impl Fn(&T) -> &Location,
     name: impl Fn(&T) -> &str,
-) -> Vec<(Option<RecordId>, Vec<(RecordId, T)>)> {
+) -> Vec<Group<T>> {
     let mut items = items;
     items.sort_by(|a, b| {
         (building_rank(list, loc(&a.1).building), natural(name(&a.1)))
             .cmp(&(building_rank(list, loc(&b.1).building), natural(name(&b.1))))
     });
-    let mut out: Vec<(Option<RecordId>, Vec<(RecordId, T)>)> = Vec::new();
+    let mut out: Vec<Group<T>> = Vec::new();
     for (id, it) in items {
         // A building that no longer exists counts as outdoor.
         let b = loc(&it)

@@ -436,7 +436,7 @@ fn household_card(
                 </Show>
                 <button class="btn small ghost" data-testid="hh-history"
                     on:click=move |_| history_of.update(|h| *h = if *h == Some(id) { None } else { Some(id) })>
-                    {move || t("common.history")}
+                    {move || if history_of.get() == Some(id) { t("reg.hh.history_hide") } else { t("reg.hh.history") }}
                 </button>
             </div>
             <Show when=move || moving.get() == Some(id)>

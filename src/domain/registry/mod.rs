@@ -146,13 +146,25 @@ pub struct CheckpointInfo {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "t", rename_all = "snake_case")]
 pub enum RegistryEvent {
-    BuildingSet { info: BuildingInfo },
-    UnitSet { info: UnitInfo },
-    HouseholdSet { info: HouseholdInfo },
+    BuildingSet {
+        info: BuildingInfo,
+    },
+    UnitSet {
+        info: UnitInfo,
+    },
+    HouseholdSet {
+        info: HouseholdInfo,
+    },
     /// 迁出: the household left (kept for history).
-    HouseholdMovedOut { on: NaiveDate },
-    FacilitySet { info: FacilityInfo },
-    CheckpointSet { info: CheckpointInfo },
+    HouseholdMovedOut {
+        on: NaiveDate,
+    },
+    FacilitySet {
+        info: FacilityInfo,
+    },
+    CheckpointSet {
+        info: CheckpointInfo,
+    },
 }
 
 macro_rules! info_aggregate {
@@ -176,12 +188,18 @@ macro_rules! info_aggregate {
     };
 }
 
-info_aggregate!(Building, BuildingInfo, RecordKind::Building, BuildingSet, |s| IndexFields {
-    search: vec![s.info.name.clone()],
-    title: s.info.name.clone(),
-    subtitle: format!("{}F", s.info.floors),
-    ..Default::default()
-});
+info_aggregate!(
+    Building,
+    BuildingInfo,
+    RecordKind::Building,
+    BuildingSet,
+    |s| IndexFields {
+        search: vec![s.info.name.clone()],
+        title: s.info.name.clone(),
+        subtitle: format!("{}F", s.info.floors),
+        ..Default::default()
+    }
+);
 
 info_aggregate!(Unit, UnitInfo, RecordKind::Unit, UnitSet, |s| IndexFields {
     status: Some(match s.info.usage {
@@ -195,20 +213,32 @@ info_aggregate!(Unit, UnitInfo, RecordKind::Unit, UnitSet, |s| IndexFields {
     ..Default::default()
 });
 
-info_aggregate!(Facility, FacilityInfo, RecordKind::Facility, FacilitySet, |s| IndexFields {
-    status: Some(format!("{:?}", s.info.kind).to_lowercase()),
-    search: vec![s.info.name.clone()],
-    title: s.info.name.clone(),
-    subtitle: s.info.location.area.clone(),
-    ..Default::default()
-});
+info_aggregate!(
+    Facility,
+    FacilityInfo,
+    RecordKind::Facility,
+    FacilitySet,
+    |s| IndexFields {
+        status: Some(format!("{:?}", s.info.kind).to_lowercase()),
+        search: vec![s.info.name.clone()],
+        title: s.info.name.clone(),
+        subtitle: s.info.location.area.clone(),
+        ..Default::default()
+    }
+);
 
-info_aggregate!(Checkpoint, CheckpointInfo, RecordKind::Checkpoint, CheckpointSet, |s| IndexFields {
-    search: vec![s.info.name.clone()],
-    title: s.info.name.clone(),
-    subtitle: s.info.location.area.clone(),
-    ..Default::default()
-});
+info_aggregate!(
+    Checkpoint,
+    CheckpointInfo,
+    RecordKind::Checkpoint,
+    CheckpointSet,
+    |s| IndexFields {
+        search: vec![s.info.name.clone()],
+        title: s.info.name.clone(),
+        subtitle: s.info.location.area.clone(),
+        ..Default::default()
+    }
+);
 
 /// 住户
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -236,7 +266,14 @@ impl Aggregate for Household {
         }
         let names: Vec<&str> = self.info.people.iter().map(|p| p.name.as_str()).collect();
         IndexFields {
-            status: Some(if self.moved_out.is_some() { "moved_out" } else { "current" }.into()),
+            status: Some(
+                if self.moved_out.is_some() {
+                    "moved_out"
+                } else {
+                    "current"
+                }
+                .into(),
+            ),
             unit: Some(self.info.unit),
             search,
             title: names.join("、"),
@@ -257,7 +294,11 @@ fn set(kind: RecordKind, id: RecordId, e: RegistryEvent) -> Draft {
 }
 
 /// Creates or edits a building (the same event: the new full description).
-pub fn set_building(actor: &Actor, id: RecordId, info: &BuildingInfo) -> Result<Vec<Draft>, DomainError> {
+pub fn set_building(
+    actor: &Actor,
+    id: RecordId,
+    info: &BuildingInfo,
+) -> Result<Vec<Draft>, DomainError> {
     actor.may(Action::EditRegistry)?;
     let name = required(&info.name, Text::new("楼栋名称", "the building name"))?;
     if !(1..=200).contains(&info.floors) || !(0..=10).contains(&info.basements) {
@@ -269,17 +310,34 @@ pub fn set_building(actor: &Actor, id: RecordId, info: &BuildingInfo) -> Result<
     Ok(vec![set(
         RecordKind::Building,
         id,
-        RegistryEvent::BuildingSet { info: BuildingInfo { name, ..info.clone() } },
+        RegistryEvent::BuildingSet {
+            info: BuildingInfo {
+                name,
+                ..info.clone()
+            },
+        },
     )])
 }
 
 pub fn set_unit(actor: &Actor, id: RecordId, info: &UnitInfo) -> Result<Vec<Draft>, DomainError> {
     actor.may(Action::EditRegistry)?;
     let number = required(&info.number, Text::new("房号", "the unit number"))?;
+    // Floors are numbered 1, 2 … above ground and -1 (B1) … below; there is no floor 0.
+    if info.floor == 0 || !(-10..=200).contains(&info.floor) {
+        return Err(DomainError::invalid(
+            "楼层须为1–200（地下层为-1至-10），没有第0层",
+            "The floor must be 1–200 (basements -1 to -10); there is no floor 0",
+        ));
+    }
     Ok(vec![set(
         RecordKind::Unit,
         id,
-        RegistryEvent::UnitSet { info: UnitInfo { number, ..info.clone() } },
+        RegistryEvent::UnitSet {
+            info: UnitInfo {
+                number,
+                ..info.clone()
+            },
+        },
     )])
 }
 
@@ -299,7 +357,11 @@ pub fn bulk_units(
     ids: &mut dyn Entropy,
 ) -> Result<Vec<Draft>, DomainError> {
     actor.may(Action::EditRegistry)?;
-    if floors.is_empty() || *floors.start() < 1 || *floors.end() > 200 || !(1..=40).contains(&per_floor) {
+    if floors.is_empty()
+        || *floors.start() < 1
+        || *floors.end() > 200
+        || !(1..=40).contains(&per_floor)
+    {
         return Err(DomainError::invalid(
             "楼层范围须在1–200之间，每层户数1–40",
             "Floors must be within 1–200 and units per floor 1–40",
@@ -316,7 +378,12 @@ pub fn bulk_units(
                 RecordKind::Unit,
                 ids.id(),
                 RegistryEvent::UnitSet {
-                    info: UnitInfo { building, floor, number, ..Default::default() },
+                    info: UnitInfo {
+                        building,
+                        floor,
+                        number,
+                        ..Default::default()
+                    },
                 },
             ));
         }
@@ -324,18 +391,31 @@ pub fn bulk_units(
     Ok(out)
 }
 
-pub fn set_household(actor: &Actor, id: RecordId, info: &HouseholdInfo) -> Result<Vec<Draft>, DomainError> {
+pub fn set_household(
+    actor: &Actor,
+    id: RecordId,
+    info: &HouseholdInfo,
+) -> Result<Vec<Draft>, DomainError> {
     actor.may(Action::EditRegistry)?;
     let people: Vec<Person> = info
         .people
         .iter()
-        .map(|p| Person { name: p.name.trim().into(), phone: p.phone.trim().into() })
+        .map(|p| Person {
+            name: p.name.trim().into(),
+            phone: p.phone.trim().into(),
+        })
         .filter(|p| !p.name.is_empty() || !p.phone.is_empty())
         .collect();
     if people.iter().all(|p| p.name.is_empty()) {
-        return Err(DomainError::invalid("请填写住户姓名", "Please fill in a resident's name"));
+        return Err(DomainError::invalid(
+            "请填写住户姓名",
+            "Please fill in a resident's name",
+        ));
     }
-    if let Some(p) = people.iter().find(|p| !p.phone.is_empty() && !valid_phone(&p.phone)) {
+    if let Some(p) = people
+        .iter()
+        .find(|p| !p.phone.is_empty() && !valid_phone(&p.phone))
+    {
         return Err(DomainError::Invalid(Text::new(
             format!("电话号码格式不正确：{}", p.phone),
             format!("Phone number is not valid: {}", p.phone),
@@ -344,41 +424,70 @@ pub fn set_household(actor: &Actor, id: RecordId, info: &HouseholdInfo) -> Resul
     Ok(vec![set(
         RecordKind::Household,
         id,
-        RegistryEvent::HouseholdSet { info: HouseholdInfo { people, ..info.clone() } },
+        RegistryEvent::HouseholdSet {
+            info: HouseholdInfo {
+                people,
+                ..info.clone()
+            },
+        },
     )])
 }
 
 pub fn move_out(actor: &Actor, id: RecordId, on: NaiveDate) -> Result<Vec<Draft>, DomainError> {
     actor.may(Action::EditRegistry)?;
-    Ok(vec![set(RecordKind::Household, id, RegistryEvent::HouseholdMovedOut { on })])
+    Ok(vec![set(
+        RecordKind::Household,
+        id,
+        RegistryEvent::HouseholdMovedOut { on },
+    )])
 }
 
 /// Digits, spaces, dashes and a leading + ; 5 to 20 digits (landlines, mobiles, extensions).
 pub fn valid_phone(p: &str) -> bool {
     let digits = p.chars().filter(|c| c.is_ascii_digit()).count();
     (5..=20).contains(&digits)
-        && p.chars().enumerate().all(|(i, c)| c.is_ascii_digit() || c == ' ' || c == '-' || (c == '+' && i == 0))
+        && p.chars()
+            .enumerate()
+            .all(|(i, c)| c.is_ascii_digit() || c == ' ' || c == '-' || (c == '+' && i == 0))
 }
 
-pub fn set_facility(actor: &Actor, id: RecordId, info: &FacilityInfo) -> Result<Vec<Draft>, DomainError> {
+pub fn set_facility(
+    actor: &Actor,
+    id: RecordId,
+    info: &FacilityInfo,
+) -> Result<Vec<Draft>, DomainError> {
     actor.may(Action::EditRegistry)?;
     let name = required(&info.name, Text::new("设施名称", "the facility name"))?;
     located(&info.location)?;
     Ok(vec![set(
         RecordKind::Facility,
         id,
-        RegistryEvent::FacilitySet { info: FacilityInfo { name, ..info.clone() } },
+        RegistryEvent::FacilitySet {
+            info: FacilityInfo {
+                name,
+                ..info.clone()
+            },
+        },
     )])
 }
 
-pub fn set_checkpoint(actor: &Actor, id: RecordId, info: &CheckpointInfo) -> Result<Vec<Draft>, DomainError> {
+pub fn set_checkpoint(
+    actor: &Actor,
+    id: RecordId,
+    info: &CheckpointInfo,
+) -> Result<Vec<Draft>, DomainError> {
     actor.may(Action::EditRegistry)?;
     let name = required(&info.name, Text::new("巡查点名称", "the checkpoint name"))?;
     located(&info.location)?;
     Ok(vec![set(
         RecordKind::Checkpoint,
         id,
-        RegistryEvent::CheckpointSet { info: CheckpointInfo { name, ..info.clone() } },
+        RegistryEvent::CheckpointSet {
+            info: CheckpointInfo {
+                name,
+                ..info.clone()
+            },
+        },
     )])
 }
 

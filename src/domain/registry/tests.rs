@@ -466,3 +466,22 @@ fn an_edit_is_a_new_full_description_and_the_latest_wins_duty_4() {
     assert_eq!(v.events, 2);
     assert_eq!(v.state::<Building>().unwrap().info.floors, 32);
 }
+
+#[test]
+fn a_unit_is_never_on_floor_zero_or_beyond_the_tallest_building() {
+    let info = |floor| UnitInfo {
+        building: rid(1),
+        floor,
+        number: "X1".into(),
+        ..Default::default()
+    };
+    for bad in [0, 201, -11] {
+        let e = set_unit(&desk(), rid(9), &info(bad)).unwrap_err();
+        assert!(e.message().zh.contains("没有第0层"), "{bad}: {e:?}");
+    }
+    assert!(
+        set_unit(&desk(), rid(9), &info(-1)).is_ok(),
+        "B1 shops and plant rooms exist"
+    );
+    assert!(set_unit(&desk(), rid(9), &info(30)).is_ok());
+}

@@ -30,6 +30,7 @@ fn pair(key: &str) -> (&'static str, &'static str) {
         "nav.registry" => ("小区档案", "Estate registry"),
         "nav.staff" => ("员工管理", "Staff"),
         "nav.settings" => ("设置", "Settings"),
+        "nav.sync" => ("数据交换", "Exchange"),
         "nav.lock" => ("锁屏", "Lock"),
         "nav.switch" => ("切换用户", "Switch user"),
         "lang.toggle" => ("English", "中文"),

@@ -11,6 +11,7 @@ mod setup;
 mod shell;
 mod signin;
 mod staff;
+mod sync;
 pub mod state;
 
 use crate::app::App;

@@ -67,6 +67,7 @@ pub enum Page {
     Home,
     Registry(RegistryTab),
     Staff,
+    Sync,
     Settings,
 }
 
@@ -87,6 +88,7 @@ impl Page {
             Page::Registry(RegistryTab::Facilities) => "#/registry/facilities",
             Page::Registry(RegistryTab::Checkpoints) => "#/registry/checkpoints",
             Page::Staff => "#/staff",
+            Page::Sync => "#/sync",
             Page::Settings => "#/settings",
         }
     }
@@ -97,6 +99,7 @@ impl Page {
             "#/registry/facilities" => Page::Registry(RegistryTab::Facilities),
             "#/registry/checkpoints" => Page::Registry(RegistryTab::Checkpoints),
             "#/staff" => Page::Staff,
+            "#/sync" => Page::Sync,
             "#/settings" => Page::Settings,
             _ => Page::Home,
         }

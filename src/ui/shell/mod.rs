@@ -122,7 +122,7 @@ struct NavItem {
     needs: Option<Action>,
 }
 
-const NAV: [NavItem; 4] = [
+const NAV: [NavItem; 5] = [
     NavItem { page: Page::Home, key: "nav.home", icon: "☑", testid: "nav-home", needs: None },
     NavItem {
         page: Page::Registry(RegistryTab::Buildings),
@@ -132,6 +132,7 @@ const NAV: [NavItem; 4] = [
         needs: Some(Action::ViewRegistry),
     },
     NavItem { page: Page::Staff, key: "nav.staff", icon: "☺", testid: "nav-staff", needs: Some(Action::ManageStaff) },
+    NavItem { page: Page::Sync, key: "nav.sync", icon: "⇅", testid: "nav-sync", needs: None },
     NavItem { page: Page::Settings, key: "nav.settings", icon: "⚙", testid: "nav-settings", needs: None },
 ];
 
@@ -192,6 +193,7 @@ pub fn Shell() -> impl IntoView {
                     Page::Home => view! { <super::home::Home/> }.into_any(),
                     Page::Registry(tab) => view! { <super::registry::Registry tab=tab/> }.into_any(),
                     Page::Staff => view! { <super::staff::StaffPage/> }.into_any(),
+                    Page::Sync => view! { <super::sync::SyncPage/> }.into_any(),
                     Page::Settings => view! { <super::settings::SettingsPage/> }.into_any(),
                 }}
             </main>

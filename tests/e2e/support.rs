@@ -1079,9 +1079,13 @@ impl App {
         let body = tokio::time::timeout(limit, self.body_text())
             .await
             .unwrap_or_default();
-        let console = tokio::time::timeout(limit, self.console_log())
+        // Chromium's own DOM hints ("[DOM] Password field is not contained in a form") are noise.
+        let console: Vec<String> = tokio::time::timeout(limit, self.console_log())
             .await
-            .unwrap_or_default();
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|l| !(l.starts_with("DEBUG") && l.contains("[DOM]")))
+            .collect();
         let n = self.failures.fetch_add(1, Ordering::SeqCst);
         let test = std::thread::current()
             .name()

@@ -6,6 +6,9 @@
 #   make lint       rustfmt check, clippy -D warnings (native and wasm32)
 #   make setup      toolchain only: wasm32 target, trunk, wasm-bindgen-cli, wasm-opt, crates
 #   make test-deps  Chromium, ChromeDriver and a CJK font (Debian packages)
+#   make dev        debug build served with live reload (faster rebuilds)
+#   make serve-dist serve dist/ like a static host, service worker on (try it offline)
+#   make test-native | test-wasm | test-e2e   one part of `make test`
 #
 # Every install step is skipped when the tool is already there at the right version
 # (.ci/setup.sh). Nothing is downloaded by trunk itself (Trunk.toml: offline = true).

@@ -235,8 +235,12 @@ fn stored_events_verify_and_a_tampered_event_fails_verify() {
     when.at.wall -= 1;
     assert!(!when.verify(), "back-dated");
 
-    // Importing a changed copy of a stored event never replaces the original.
-    block_on(app.absorb(vec![body], T0 + 2 * MIN)).unwrap();
+    // Importing a changed copy of a stored event is refused and never replaces the original.
+    let err = block_on(app.absorb(vec![body], T0 + 2 * MIN)).unwrap_err();
+    assert!(
+        err.message().en.contains("does not match its hash"),
+        "{err:?}"
+    );
     assert_eq!(floors(&app, b3()), 30);
     assert!(app.store.all_events().iter().all(Event::verify));
 }

@@ -7,19 +7,6 @@ use thirtyfour::prelude::*;
 
 use crate::support::*;
 
-/// Clicks the element matched by a CSS selector (for rows picked by `data-name`).
-pub async fn click_css(app: &App, css: &str) {
-    let css_owned = css.to_string();
-    let el = app
-        .poll(&format!("{css} to be present"), app.timeout, || {
-            let css = css_owned.clone();
-            async move { app.driver().find(By::Css(css.as_str())).await.ok() }
-        })
-        .await;
-    let _ = el.scroll_into_view().await;
-    el.click().await.unwrap_or_else(|e| panic!("click {css}: {e}"));
-}
-
 /// First run (SOP §0): name the estate and create the first Director, who is then signed in.
 pub async fn first_run(app: &App, estate: &str, director: &str, pin: &str) {
     app.wait_testid("first-run").await;
@@ -36,7 +23,10 @@ pub async fn first_run(app: &App, estate: &str, director: &str, pin: &str) {
 pub async fn sign_in(app: &App, name: &str, pin: &str) {
     if app.try_testid("signin-pin").await.is_none() {
         app.wait_testid("signin-list").await;
-        click_css(app, &format!("[data-testid=signin-person][data-name=\"{name}\"]")).await;
+        app.click_css(&format!(
+            "[data-testid=signin-person][data-name=\"{name}\"]"
+        ))
+        .await;
     }
     app.wait_testid_text("signin-name", name).await;
     for d in pin.chars() {
@@ -62,18 +52,23 @@ async fn first_run_then_director_adds_staff_who_signs_in_with_pin() {
     app.fill("staff-pin", "1357").await;
     app.click("staff-save").await;
     app.wait_testid_gone("staff-save").await;
-    click_css(&app, "[data-testid=staff-row][data-name=\"李娜\"]").await;
+    app.click_css("[data-testid=staff-row][data-name=\"李娜\"]")
+        .await;
     app.wait_testid("history").await;
     app.wait_text("添加员工").await;
     app.click("sheet-close").await;
 
     app.click("switch-user").await;
     sign_in(&app, "李娜", "1111").await;
-    app.wait_testid_text("signin-error", "PIN不正确，还可再试4次").await;
+    app.wait_testid_text("signin-error", "PIN不正确，还可再试4次")
+        .await;
     sign_in(&app, "李娜", "1357").await;
     app.wait_testid("todo-list").await;
     app.wait_testid_text("who", "李娜").await;
-    assert!(app.try_testid("nav-staff").await.is_none(), "an Assistant must not see staff management");
+    assert!(
+        app.try_testid("nav-staff").await.is_none(),
+        "an Assistant must not see staff management"
+    );
     assert!(app.try_testid("nav-registry").await.is_some());
 }
 
@@ -106,7 +101,11 @@ async fn locked_screen_needs_the_pin_again() {
 /// 批量建房: "3号楼, 1–30层, 每层4户" creates 120 units; running it again creates none.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn bulk_create_a_building_of_120_units() {
-    let app = App::start_with(Options { window: (1280, 800), ..Options::default() }).await;
+    let app = App::start_with(Options {
+        window: (1280, 800),
+        ..Options::default()
+    })
+    .await;
     first_run(&app, "翠湖花园", "王建国", "2468").await;
     app.click("nav-registry").await;
     app.click("building-add").await;
@@ -114,9 +113,8 @@ async fn bulk_create_a_building_of_120_units() {
     app.fill("building-floors", "30").await;
     app.fill("building-basements", "1").await;
     app.click("building-save").await;
-    app.wait_testid_gone("building-save").await;
-    click_css(&app, "[data-testid=building-row][data-name=\"3号楼\"]").await;
-    app.click("bulk-open").await;
+    // Saving a new building opens its floor grid with 批量建房 ready (floors 1 to the top).
+    app.wait_testid("bulk-save").await;
     app.fill("bulk-from", "1").await;
     app.fill("bulk-to", "30").await;
     app.fill("bulk-per-floor", "4").await;
@@ -125,8 +123,19 @@ async fn bulk_create_a_building_of_120_units() {
         (app.all_testid("unit-tile").await.len() == 120).then_some(())
     })
     .await;
-    app.wait_testid("unit-tile").await;
-    assert!(app.driver().find(By::Css("[data-testid=unit-tile][data-number=\"3004\"]")).await.is_ok());
+    // Running it again over the same floors creates nothing new.
+    app.click("bulk-open").await;
+    app.fill("bulk-from", "1").await;
+    app.fill("bulk-to", "30").await;
+    app.fill("bulk-per-floor", "4").await;
+    app.wait_css("[data-testid=bulk-count][data-count=\"0\"]")
+        .await;
+    app.click("sheet-close").await;
+    assert!(app
+        .driver()
+        .find(By::Css("[data-testid=unit-tile][data-number=\"3004\"]"))
+        .await
+        .is_ok());
     app.screenshot("foundation-building-grid").await;
     app.click("nav-home").await;
     app.wait_testid_text("estate-stats", "120").await;
@@ -153,13 +162,18 @@ async fn demo_estate_in_training_mode_leaves_real_data_alone() {
     app.wait_testid("estate-stats").await;
     app.poll("demo estate counts", Duration::from_secs(20), || async {
         let t = app.text("estate-stats").await;
-        let nums: Vec<u32> = t.split_whitespace().filter_map(|w| w.parse().ok()).collect();
-        (nums.len() >= 4 && nums[0] >= 6 && nums[1] >= 600 && nums[2] >= 500 && nums[3] >= 20).then_some(())
+        let nums: Vec<u32> = t
+            .split_whitespace()
+            .filter_map(|w| w.parse().ok())
+            .collect();
+        (nums.len() >= 4 && nums[0] >= 6 && nums[1] >= 600 && nums[2] >= 500 && nums[3] >= 20)
+            .then_some(())
     })
     .await;
     app.screenshot("foundation-training-home").await;
 
-    app.js("window.confirm = () => true; return 1;", vec![]).await;
+    app.js("window.confirm = () => true; return 1;", vec![])
+        .await;
     app.click("training-reset").await;
     app.wait_testid("signin-list").await;
     app.wait_testid("training-banner").await;
@@ -169,7 +183,10 @@ async fn demo_estate_in_training_mode_leaves_real_data_alone() {
     assert!(app.try_testid("training-banner").await.is_none());
     app.wait_text("真实小区").await;
     let real_people = app.all_testid("signin-person").await.len();
-    assert_eq!(real_people, 1, "the real estate still has only its Director");
+    assert_eq!(
+        real_people, 1,
+        "the real estate still has only its Director"
+    );
 }
 
 /// After the first visit the app loads and works with the web server gone (SW cache).

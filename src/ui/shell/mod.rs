@@ -67,7 +67,10 @@ fn go_home_and_reload() {
 /// Deletes only the training database, then reloads (the demo is rebuilt on open).
 fn reset_training() {
     let confirmed = web_sys::window()
-        .and_then(|w| w.confirm_with_message(super::i18n::t_untracked("training.confirm_reset")).ok())
+        .and_then(|w| {
+            w.confirm_with_message(super::i18n::t_untracked("training.confirm_reset"))
+                .ok()
+        })
         .unwrap_or(false);
     if !confirmed {
         return;
@@ -86,7 +89,10 @@ pub fn toggle_lang() {
     };
     c.lang.set(next);
     set_pref("lang", Some(if next == Lang::En { "en" } else { "zh" }));
-    if let Some(html) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.document_element()) {
+    if let Some(html) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.document_element())
+    {
         let _ = html.set_attribute("lang", if next == Lang::En { "en" } else { "zh-CN" });
     }
 }
@@ -102,7 +108,11 @@ fn track_activity() {
     cb.forget();
     // Lock after the idle time set by the Director (0 = never).
     let interval = gloo::timers::callback::Interval::new(10_000, move || {
-        let minutes = c.estate.get_untracked().map(|e| e.settings.idle_lock_minutes).unwrap_or(5);
+        let minutes = c
+            .estate
+            .get_untracked()
+            .map(|e| e.settings.idle_lock_minutes)
+            .unwrap_or(5);
         if minutes > 0
             && c.session.get_untracked().is_some()
             && !c.locked.get_untracked()
@@ -123,7 +133,13 @@ struct NavItem {
 }
 
 const NAV: [NavItem; 5] = [
-    NavItem { page: Page::Home, key: "nav.home", icon: "☑", testid: "nav-home", needs: None },
+    NavItem {
+        page: Page::Home,
+        key: "nav.home",
+        icon: "☑",
+        testid: "nav-home",
+        needs: None,
+    },
     NavItem {
         page: Page::Registry(RegistryTab::Buildings),
         key: "nav.registry",
@@ -131,9 +147,27 @@ const NAV: [NavItem; 5] = [
         testid: "nav-registry",
         needs: Some(Action::ViewRegistry),
     },
-    NavItem { page: Page::Staff, key: "nav.staff", icon: "☺", testid: "nav-staff", needs: Some(Action::ManageStaff) },
-    NavItem { page: Page::Sync, key: "nav.sync", icon: "⇅", testid: "nav-sync", needs: None },
-    NavItem { page: Page::Settings, key: "nav.settings", icon: "⚙", testid: "nav-settings", needs: None },
+    NavItem {
+        page: Page::Staff,
+        key: "nav.staff",
+        icon: "☺",
+        testid: "nav-staff",
+        needs: Some(Action::ManageStaff),
+    },
+    NavItem {
+        page: Page::Sync,
+        key: "nav.sync",
+        icon: "⇅",
+        testid: "nav-sync",
+        needs: None,
+    },
+    NavItem {
+        page: Page::Settings,
+        key: "nav.settings",
+        icon: "⚙",
+        testid: "nav-settings",
+        needs: None,
+    },
 ];
 
 #[component]
@@ -190,6 +224,10 @@ pub fn Shell() -> impl IntoView {
             </nav>
             <main class="content">
                 {move || match c.page.get() {
+                    // A page the person may not open (e.g. a bookmarked #/staff) shows 我的待办.
+                    Page::Staff if !session().is_some_and(|s| s.may(Action::ManageStaff)) => {
+                        view! { <super::home::Home/> }.into_any()
+                    }
                     Page::Home => view! { <super::home::Home/> }.into_any(),
                     Page::Registry(tab) => view! { <super::registry::Registry tab=tab/> }.into_any(),
                     Page::Staff => view! { <super::staff::StaffPage/> }.into_any(),

@@ -13,21 +13,43 @@ use leptos::prelude::*;
 #[component]
 pub fn SignIn() -> impl IntoView {
     let c = ctx();
-    let chosen = RwSignal::new(c.session.get_untracked().filter(|_| c.locked.get_untracked()).map(|s| (s.id, s.name)));
+    let chosen = RwSignal::new(
+        c.session
+            .get_untracked()
+            .filter(|_| c.locked.get_untracked())
+            .map(|s| (s.id, s.name)),
+    );
     let filter = RwSignal::new(String::new());
     let busy = RwSignal::new(false);
     let error = RwSignal::new(String::new());
     let staff = loader(|| async {
-        app().query(&Query::new(RecordKind::Staff, Filter::Status("active".into()))).await.unwrap_or_default()
+        app()
+            .query(&Query::new(
+                RecordKind::Staff,
+                Filter::Status("active".into()),
+            ))
+            .await
+            .unwrap_or_default()
     });
     let submit = move |pin: String| {
-        let Some((id, name)) = chosen.get_untracked() else { return };
+        let Some((id, name)) = chosen.get_untracked() else {
+            return;
+        };
         busy.set(true);
         error.set(String::new());
         leptos::task::spawn_local(async move {
             match app().sign_in(id, &pin, now_ms()).await {
                 Ok(actor) => {
-                    c.session.set(Some(Session { id, name, roles: actor.roles }));
+                    // A new person starts on 我的待办; the same person unlocking stays put.
+                    let same = c.session.get_untracked().is_some_and(|s| s.id == id);
+                    if !same {
+                        super::state::go(super::state::Page::Home);
+                    }
+                    c.session.set(Some(Session {
+                        id,
+                        name,
+                        roles: actor.roles,
+                    }));
                     c.locked.set(false);
                     c.last_activity.set(now_ms());
                 }

@@ -40,18 +40,7 @@ pub fn NumberField(
     value: RwSignal<String>,
     #[prop(into)] testid: String,
 ) -> impl IntoView {
-    view! {
-        <label class="field field-num">
-            <span class="field-label">{move || label.get()}</span>
-            <input
-                type="number"
-                inputmode="numeric"
-                data-testid=testid
-                prop:value=move || value.get()
-                on:input=move |ev| value.set(event_target_value(&ev))
-            />
-        </label>
-    }
+    view! { <TextField label=label value=value testid=testid kind="number" inputmode="numeric"/> }
 }
 
 /// A full-height sheet over the page (forms on a tablet).

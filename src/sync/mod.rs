@@ -24,6 +24,7 @@
 //! incremental exports would skip.
 
 pub mod crypto;
+pub mod csv;
 pub mod error;
 pub mod export;
 pub mod format;

@@ -1,0 +1,130 @@
+//! CSV export of any list: UTF-8 with a byte-order mark (so Excel on a Chinese Windows opens it
+//! as UTF-8), CRLF line ends, RFC 4180 quoting, and spreadsheet formula injection neutralised
+//! (a cell starting with `=`, `+`, `-`, `@`, a tab or a carriage return gets a leading `'`, so
+//! a resident named "=HYPERLINK(…)" stays text).
+
+/// The UTF-8 byte-order mark.
+pub const BOM: &[u8] = b"\xEF\xBB\xBF";
+
+/// The file: BOM, the header line, then one line per row, each ended by CRLF.
+pub fn to_csv(headers: &[&str], rows: &[Vec<String>]) -> Vec<u8> {
+    let mut out = String::new();
+    line(&mut out, headers.iter().copied());
+    for r in rows {
+        line(&mut out, r.iter().map(String::as_str));
+    }
+    let mut bytes = BOM.to_vec();
+    bytes.extend_from_slice(out.as_bytes());
+    bytes
+}
+
+fn line<'a>(out: &mut String, cells: impl Iterator<Item = &'a str>) {
+    for (i, c) in cells.enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        out.push_str(&cell(c));
+    }
+    out.push_str("\r\n");
+}
+
+/// One cell: neutralised, then quoted when it holds a comma, a quote, CR or LF.
+pub fn cell(value: &str) -> String {
+    let v = if value.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{value}")
+    } else {
+        value.to_string()
+    };
+    if v.contains([',', '"', '\r', '\n']) {
+        format!("\"{}\"", v.replace('"', "\"\""))
+    } else {
+        v
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn text(b: &[u8]) -> &str {
+        std::str::from_utf8(b.strip_prefix(BOM).expect("starts with the BOM")).unwrap()
+    }
+
+    #[test]
+    fn bom_header_and_crlf() {
+        let b = to_csv(&["房号", "姓名"], &[vec!["1201".into(), "王芳".into()]]);
+        assert!(b.starts_with(BOM));
+        assert_eq!(text(&b), "房号,姓名\r\n1201,王芳\r\n");
+    }
+
+    #[test]
+    fn empty_list_is_the_header_only() {
+        assert_eq!(text(&to_csv(&["a", "b"], &[])), "a,b\r\n");
+    }
+
+    #[test]
+    fn rfc4180_quoting() {
+        assert_eq!(cell("a,b"), "\"a,b\"");
+        assert_eq!(cell("say \"hi\""), "\"say \"\"hi\"\"\"");
+        assert_eq!(cell("two\nlines"), "\"two\nlines\"");
+        assert_eq!(cell("plain 文本"), "plain 文本");
+        assert_eq!(cell(""), "");
+    }
+
+    #[test]
+    fn formula_injection_is_neutralised() {
+        assert_eq!(cell("=1+2"), "'=1+2");
+        assert_eq!(cell("+8613800001111"), "'+8613800001111");
+        assert_eq!(cell("-5"), "'-5");
+        assert_eq!(cell("@SUM(A1)"), "'@SUM(A1)");
+        assert_eq!(cell("\tx"), "'\tx");
+        assert_eq!(cell("\rx"), "\"'\rx\"");
+        assert_eq!(
+            cell("=HYPERLINK(\"http://x\",\"y\")"),
+            "\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\""
+        );
+        // Only the first character counts.
+        assert_eq!(cell("a=b"), "a=b");
+    }
+
+    #[test]
+    fn rows_round_trip_through_a_simple_parser() {
+        let rows = vec![
+            vec!["1,2".to_string(), "\"q\"".into(), "x\r\ny".into()],
+            vec!["".to_string(), "=cmd".into(), "ok".into()],
+        ];
+        let b = to_csv(&["a", "b", "c"], &rows);
+        let parsed = parse(text(&b));
+        assert_eq!(parsed[0], vec!["a", "b", "c"]);
+        assert_eq!(parsed[1], rows[0]);
+        assert_eq!(parsed[2], vec!["", "'=cmd", "ok"]);
+    }
+
+    /// A minimal RFC 4180 reader for the round-trip test.
+    fn parse(s: &str) -> Vec<Vec<String>> {
+        let mut rows = vec![];
+        let mut row = vec![];
+        let mut cur = String::new();
+        let mut quoted = false;
+        let mut chars = s.chars().peekable();
+        while let Some(c) = chars.next() {
+            match (quoted, c) {
+                (true, '"') if chars.peek() == Some(&'"') => {
+                    chars.next();
+                    cur.push('"');
+                }
+                (true, '"') => quoted = false,
+                (true, c) => cur.push(c),
+                (false, '"') => quoted = true,
+                (false, ',') => row.push(std::mem::take(&mut cur)),
+                (false, '\r') if chars.peek() == Some(&'\n') => {
+                    chars.next();
+                    row.push(std::mem::take(&mut cur));
+                    rows.push(std::mem::take(&mut row));
+                }
+                (false, c) => cur.push(c),
+            }
+        }
+        rows
+    }
+}

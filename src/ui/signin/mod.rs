@@ -88,11 +88,20 @@ pub fn SignIn() -> impl IntoView {
                         <div class="people-grid">
                             {move || {
                                 let f = filter.get().trim().to_lowercase();
-                                staff.get().unwrap_or_default().into_iter()
+                                let mut people: Vec<(Staff, _)> = staff.get().unwrap_or_default().into_iter()
                                     .filter(|v| f.is_empty() || v.title.to_lowercase().contains(&f))
-                                    .map(|v| {
-                                        let s: Staff = v.state().unwrap_or_default();
-                                        let roles: Vec<String> = s.profile.roles.iter().map(|r| super::state::tx(&r.label())).collect();
+                                    .map(|v| (v.state::<Staff>().unwrap_or_default(), v))
+                                    .collect();
+                                // Managers first (Director, Supervisor …), then by name.
+                                people.sort_by(|(a, va), (b, vb)| {
+                                    (a.profile.roles.first(), &va.title).cmp(&(b.profile.roles.first(), &vb.title))
+                                });
+                                people.into_iter()
+                                    .map(|(s, v)| {
+                                        let mut roles: Vec<String> = s.profile.roles.iter().map(|r| super::state::tx(&r.label())).collect();
+                                        if let Some(d) = s.profile.department.filter(|d| *d != crate::domain::roles::Department::CustomerService) {
+                                            roles.push(super::state::tx(&d.label()));
+                                        }
                                         let name = v.title.clone();
                                         let id = v.id;
                                         view! {

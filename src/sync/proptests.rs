@@ -11,7 +11,7 @@ use crate::domain::command::Actor;
 use crate::domain::event::RecordKind;
 use crate::domain::ids::{Id, RecordId, SeededEntropy, StaffId};
 use crate::domain::registry::{
-    self, BuildingInfo, HouseholdInfo, Person, Tenure, UnitInfo, UnitUse,
+    self, BuildingInfo, Household, HouseholdInfo, Person, Tenure, UnitInfo, UnitUse,
 };
 use crate::domain::roles::{Department, Role};
 use crate::domain::staff::{self, PinHash, Profile, Staff};
@@ -233,7 +233,12 @@ impl Sim {
             Cmd::MoveOut { slot, day } => {
                 let on = NaiveDate::from_ymd_opt(2027, 1, 1).unwrap()
                     + chrono::Days::new(u64::from(*day));
-                registry::move_out(&a, id("h", *slot), on)
+                // A tablet moves out only a household it knows, present there (or a stub
+                // when it has none yet: the refusal is then a normal outcome).
+                let current: Household = block_on(app.get(id("h", *slot)))
+                    .unwrap()
+                    .unwrap_or_default();
+                registry::move_out(&a, id("h", *slot), &current, on)
             }
             Cmd::HireStaff { slot } => {
                 let profile = Profile {

@@ -433,8 +433,26 @@ pub fn set_household(
     )])
 }
 
-pub fn move_out(actor: &Actor, id: RecordId, on: NaiveDate) -> Result<Vec<Draft>, DomainError> {
+/// 迁出: refused when the household already left, or on a date before it moved in.
+pub fn move_out(
+    actor: &Actor,
+    id: RecordId,
+    current: &Household,
+    on: NaiveDate,
+) -> Result<Vec<Draft>, DomainError> {
     actor.may(Action::EditRegistry)?;
+    if let Some(left) = current.moved_out {
+        return Err(DomainError::Invalid(Text::new(
+            format!("该住户已于{left}迁出"),
+            format!("This household already moved out on {left}"),
+        )));
+    }
+    if current.info.move_in.is_some_and(|m| on < m) {
+        return Err(DomainError::invalid(
+            "迁出日期不能早于入住日期",
+            "The move-out date cannot be before the move-in date",
+        ));
+    }
     Ok(vec![set(
         RecordKind::Household,
         id,

@@ -273,7 +273,8 @@ fn move_out_keeps_the_household_with_status_moved_out() {
         Some("current")
     );
     let on = NaiveDate::from_ymd_opt(2026, 10, 31).unwrap();
-    drafts.extend(move_out(&desk(), rid(2), on).unwrap());
+    let before: Household = fold::<Household>(rid(2), drafts.clone()).state().unwrap();
+    drafts.extend(move_out(&desk(), rid(2), &before, on).unwrap());
     let v = fold::<Household>(rid(2), drafts);
     assert_eq!(v.status.as_deref(), Some("moved_out"));
     assert_eq!(v.events, 2, "nothing deleted: both events remain");
@@ -430,7 +431,7 @@ fn receptionist_may_edit_the_registry_but_department_staff_may_not_sop_0() {
             set_unit(&a, rid(1), &u).unwrap_err(),
             bulk_units(&a, rid(1), 1..=2, 2, &[], &mut ids).unwrap_err(),
             set_household(&a, rid(1), &h).unwrap_err(),
-            move_out(&a, rid(1), on).unwrap_err(),
+            move_out(&a, rid(1), &Household::default(), on).unwrap_err(),
             set_facility(&a, rid(1), &f).unwrap_err(),
             set_checkpoint(&a, rid(1), &c).unwrap_err(),
         ];
@@ -484,4 +485,25 @@ fn a_unit_is_never_on_floor_zero_or_beyond_the_tallest_building() {
         "B1 shops and plant rooms exist"
     );
     assert!(set_unit(&desk(), rid(9), &info(30)).is_ok());
+}
+
+#[test]
+fn a_household_moves_out_once_and_never_before_it_moved_in() {
+    let mut info = household(&[("张伟", "13800138000")]);
+    info.move_in = NaiveDate::from_ymd_opt(2024, 5, 1);
+    let drafts = set_household(&desk(), rid(2), &info).unwrap();
+    let here: Household = fold::<Household>(rid(2), drafts.clone()).state().unwrap();
+    let early = NaiveDate::from_ymd_opt(2024, 4, 30).unwrap();
+    let e = move_out(&desk(), rid(2), &here, early).unwrap_err();
+    assert!(e.message().zh.contains("不能早于入住日期"));
+    let on = NaiveDate::from_ymd_opt(2026, 10, 31).unwrap();
+    let mut all = drafts;
+    all.extend(move_out(&desk(), rid(2), &here, on).unwrap());
+    let gone: Household = fold::<Household>(rid(2), all).state().unwrap();
+    let e = move_out(&desk(), rid(2), &gone, on).unwrap_err();
+    assert!(
+        e.message().zh.contains("已于2026-10-31迁出"),
+        "{}",
+        e.message().zh
+    );
 }

@@ -297,8 +297,13 @@ pub(super) fn UnitSheet(pick: UnitPick, buildings: Buildings) -> impl IntoView {
         };
         let on = NaiveDate::parse_from_str(moving_date.get_untracked().trim(), "%Y-%m-%d")
             .unwrap_or_else(|_| today());
+        let Some(household) = current()
+            .and_then(|(_, _, list)| list.into_iter().find(|(h, _)| *h == id).map(|(_, h)| h))
+        else {
+            return;
+        };
         submit(
-            move |actor| registry::move_out(actor, id, on),
+            move |actor| registry::move_out(actor, id, &household, on),
             Text::new("已办理迁出", "Moved out"),
             move || moving.set(None),
         );

@@ -233,12 +233,15 @@ impl Sim {
             Cmd::MoveOut { slot, day } => {
                 let on = NaiveDate::from_ymd_opt(2027, 1, 1).unwrap()
                     + chrono::Days::new(u64::from(*day));
-                // A tablet moves out only a household it knows, present there (or a stub
-                // when it has none yet: the refusal is then a normal outcome).
+                // As the tablet knows the household; a second move-out is refused (a normal
+                // outcome, nothing recorded).
                 let current: Household = block_on(app.get(id("h", *slot)))
                     .unwrap()
                     .unwrap_or_default();
-                registry::move_out(&a, id("h", *slot), &current, on)
+                match registry::move_out(&a, id("h", *slot), &current, on) {
+                    Ok(d) => Ok(d),
+                    Err(_) => return,
+                }
             }
             Cmd::HireStaff { slot } => {
                 let profile = Profile {

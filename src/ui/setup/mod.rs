@@ -15,6 +15,8 @@ pub fn FirstRun() -> impl IntoView {
     let pin = RwSignal::new(String::new());
     let pin2 = RwSignal::new(String::new());
     let busy = RwSignal::new(false);
+    // Joining an existing estate: import another tablet's encrypted full export instead.
+    let joining = RwSignal::new(false);
     let submit = move |_| {
         if busy.get_untracked() {
             return;
@@ -64,6 +66,13 @@ pub fn FirstRun() -> impl IntoView {
                 <button class="btn primary big" data-testid="setup-go" disabled=move || busy.get() on:click=submit>
                     {move || t("setup.go")}
                 </button>
+                <button class="btn" data-testid="setup-import" on:click=move |_| joining.update(|j| *j = !*j)>
+                    {move || t("sync.setup_import")}
+                </button>
+                <Show when=move || joining.get()>
+                    <p class="muted">{move || t("sync.setup_import_lead")}</p>
+                    <super::sync::ImportPanel join=true/>
+                </Show>
                 <button class="btn link" data-testid="setup-demo" on:click=move |_| super::shell::enter_training()>
                     {move || t("setup.demo")}
                 </button>

@@ -1,8 +1,442 @@
 //! 数据交换 — export/import files between tablets, backup reminder (issue #5).
+//!
+//! Tablets never talk to each other: one tablet exports a `.wuye` file (full, or incremental
+//! for a chosen peer, optionally encrypted), the other imports it. The page shows the devices
+//! this tablet has seen, the last exchange with each and what an incremental export for it
+//! would carry; a backup reminder when no full export was made for [`BACKUP_DAYS`] days; the
+//! import with its preview (see [`import::ImportPanel`], also offered on the first-run screen to
+//! join an existing estate); the open conflicts for a supervisor; CSV exports of lists.
+//!
+//! Everything sync-specific lives in `crate::sync`; this page only reads the store, calls
+//! `crate::sync::service` and keeps a small device-local log (meta [`LOG_KEY`]) of when files
+//! were exported and imported.
 
+mod conflicts;
+mod import;
+mod lists;
+
+pub use import::ImportPanel;
+
+use super::components::{Empty, TextField};
+use super::i18n::{t, t_untracked};
+use super::platform::{download, format_time, now_ms, BrowserEntropy};
+use super::state::{app, bump, ctx, loader, toast_ok, tx};
+use crate::domain::event::{Event, RecordKind};
+use crate::domain::i18n::Text;
+use crate::domain::ids::DeviceId;
+use crate::store::Store;
+use crate::sync::export::is_pin;
+use crate::sync::merge::kind_label;
+use crate::sync::{covered, export_for, load_state, Encryption, SyncState};
 use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// Remind to make a backup (a full export) after this many days without one.
+pub const BACKUP_DAYS: i64 = 7;
+
+/// Device-local meta key of [`SyncLog`] (never exported).
+pub const LOG_KEY: &str = "sync.ui.log";
+
+const DAY_MS: i64 = 24 * 60 * 60 * 1000;
+
+/// When this tablet exported and imported files (device-local, for the page only).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct SyncLog {
+    /// The last full export (a backup of everything on this tablet).
+    pub last_full_export: Option<i64>,
+    /// The last export of any kind.
+    pub last_export: Option<i64>,
+    /// The last file made for each peer tablet.
+    pub exported_to: BTreeMap<DeviceId, i64>,
+    /// The last file imported from each tablet.
+    pub imported_from: BTreeMap<DeviceId, i64>,
+}
+
+pub async fn load_log() -> SyncLog {
+    app()
+        .store
+        .meta(LOG_KEY)
+        .await
+        .ok()
+        .flatten()
+        .and_then(|v| serde_json::from_value(v).ok())
+        .unwrap_or_default()
+}
+
+pub async fn update_log(f: impl FnOnce(&mut SyncLog)) {
+    let mut log = load_log().await;
+    f(&mut log);
+    let _ = app()
+        .put_meta(LOG_KEY, serde_json::to_value(&log).expect("log serialises"))
+        .await;
+}
+
+/// One tablet this one knows of.
+#[derive(Clone, Debug, PartialEq)]
+struct DeviceRow {
+    device: DeviceId,
+    me: bool,
+    /// Events written by that tablet held here.
+    events: usize,
+    newest: Option<i64>,
+    imported: Option<i64>,
+    exported: Option<i64>,
+    /// What an incremental export for it would carry, per record kind (`None`: it never sent
+    /// a file here, so the export for it is full).
+    incremental: Option<BTreeMap<RecordKind, usize>>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+struct Overview {
+    me: DeviceId,
+    devices: Vec<DeviceRow>,
+    total_events: usize,
+    log: SyncLog,
+}
+
+fn per_kind<'a>(events: impl Iterator<Item = &'a Event>) -> BTreeMap<RecordKind, usize> {
+    let mut m = BTreeMap::new();
+    for e in events {
+        *m.entry(e.subject.kind).or_insert(0) += 1;
+    }
+    m
+}
+
+async fn overview() -> Overview {
+    let a = app();
+    let me = a.device();
+    let events = a.store.all_events().await.unwrap_or_default();
+    let state: SyncState = load_state(&a.store).await.unwrap_or_default();
+    let log = load_log().await;
+    let mut rows: BTreeMap<DeviceId, DeviceRow> = BTreeMap::new();
+    let row = |d: DeviceId| DeviceRow {
+        device: d,
+        me: d == me,
+        events: 0,
+        newest: None,
+        imported: None,
+        exported: None,
+        incremental: None,
+    };
+    rows.insert(me, row(me));
+    for e in &events {
+        let r = rows.entry(e.device()).or_insert_with(|| row(e.device()));
+        r.events += 1;
+        r.newest = r.newest.max(Some(e.at.wall));
+    }
+    for d in state.peers.keys().chain(state.seen.keys()) {
+        rows.entry(*d).or_insert_with(|| row(*d));
+    }
+    for (d, r) in rows.iter_mut() {
+        r.imported = log.imported_from.get(d).copied();
+        r.exported = log.exported_to.get(d).copied();
+        if let Some(since) = state.peers.get(d).filter(|_| !r.me) {
+            r.incremental = Some(per_kind(
+                events.iter().filter(|e| !is_pin(e) && !covered(since, e)),
+            ));
+        }
+    }
+    let mut devices: Vec<DeviceRow> = rows.into_values().collect();
+    devices.sort_by_key(|r| (!r.me, std::cmp::Reverse(r.imported.max(r.exported))));
+    Overview {
+        me,
+        devices,
+        total_events: events.len(),
+        log,
+    }
+}
+
+/// "员工 2 · 楼栋 1" (or "无新记录").
+fn kinds_text(m: &BTreeMap<RecordKind, usize>) -> String {
+    if m.values().sum::<usize>() == 0 {
+        return t("sync.nothing_to_send").to_string();
+    }
+    let lang = ctx().lang.get();
+    m.iter()
+        .map(|(k, n)| format!("{} {n}", kind_label(*k).get(lang)))
+        .collect::<Vec<_>>()
+        .join(" · ")
+}
+
+fn offset() -> i32 {
+    ctx()
+        .estate
+        .get()
+        .map(|e| e.settings.calendar.utc_offset_minutes)
+        .unwrap_or(480)
+}
+
+fn when(ms: Option<i64>) -> String {
+    ms.map(|m| format_time(m, offset()))
+        .unwrap_or_else(|| t("sync.never").to_string())
+}
 
 #[component]
 pub fn SyncPage() -> impl IntoView {
-    view! { <div class="page"></div> }
+    let data = loader(|| async { overview().await });
+    view! {
+        <div class="page sync" data-testid="sync-page">
+            <div class="page-head">
+                <h1 class="page-title">{move || t("nav.sync")}</h1>
+                <lists::CsvButtons/>
+            </div>
+            <BackupReminder data=data/>
+            <div class="sync-grid">
+                <ExportCard data=data/>
+                <section class="card sync-import">
+                    <h2>{move || t("sync.import")}</h2>
+                    <p class="muted">{move || t("sync.import_lead")}</p>
+                    <ImportPanel/>
+                </section>
+            </div>
+            <Devices data=data/>
+            <conflicts::Conflicts/>
+        </div>
+    }
+}
+
+#[component]
+fn BackupReminder(data: ReadSignal<Option<Overview>>) -> impl IntoView {
+    let days = move || {
+        let o = data.get()?;
+        match o.log.last_full_export {
+            None => Some(None),
+            Some(at) => {
+                let d = (now_ms() - at) / DAY_MS;
+                (d >= BACKUP_DAYS).then_some(Some(d))
+            }
+        }
+    };
+    move || {
+        days().map(|d| {
+            let text = match d {
+                None => t("sync.backup_never").to_string(),
+                Some(n) => t("sync.backup_days").replace("{}", &n.to_string()),
+            };
+            view! {
+                <div class="sync-reminder" role="status" data-testid="sync-backup-reminder">
+                    <strong>{text}</strong>
+                    <span>{t("sync.backup_hint").replace("{}", &BACKUP_DAYS.to_string())}</span>
+                </div>
+            }
+        })
+    }
+}
+
+#[component]
+fn Devices(data: ReadSignal<Option<Overview>>) -> impl IntoView {
+    view! {
+        <section class="card sync-devices" data-testid="sync-devices">
+            <h2>{move || t("sync.devices")}</h2>
+            {move || match data.get() {
+                None => view! { <p class="muted">{t("common.loading")}</p> }.into_any(),
+                Some(o) if o.devices.len() <= 1 => view! {
+                    <p class="muted" data-testid="sync-this-device">
+                        {t("sync.this_device")}" "<code>{o.me.short()}</code>" · "
+                        {t("sync.records").replace("{}", &o.total_events.to_string())}
+                    </p>
+                    <Empty text=Signal::derive(move || t("sync.no_peers").to_string())/>
+                }.into_any(),
+                Some(o) => o.devices.into_iter().map(|r| {
+                    let label = if r.me { t("sync.this_device") } else { t("sync.tablet") };
+                    let carry = match (&r.incremental, r.me) {
+                        (_, true) => String::new(),
+                        (Some(m), false) => format!("{}{}", t("sync.would_carry"), kinds_text(m)),
+                        (None, false) => t("sync.full_next").to_string(),
+                    };
+                    view! {
+                        <div class=if r.me { "sync-device me" } else { "sync-device" }
+                            data-testid="sync-device" data-device=r.device.short()>
+                            <div class="sync-device-id">
+                                <span class="chip">{label}</span>
+                                <code>{r.device.short()}</code>
+                            </div>
+                            <div class="sync-device-facts">
+                                <span>{t("sync.records").replace("{}", &r.events.to_string())}</span>
+                                <span>{t("sync.newest")}{when(r.newest)}</span>
+                                {(!r.me).then(|| view! {
+                                    <span>{t("sync.last_in")}{when(r.imported)}</span>
+                                    <span>{t("sync.last_out")}{when(r.exported)}</span>
+                                })}
+                            </div>
+                            {(!carry.is_empty()).then(|| view! {
+                                <div class="sync-carry" data-testid="sync-device-carry">{carry}</div>
+                            })}
+                        </div>
+                    }
+                }).collect_view().into_any(),
+            }}
+        </section>
+    }
+}
+
+/// What the export is doing (PBKDF2 with 600,000 iterations takes a few seconds in wasm).
+#[component]
+pub(super) fn Busy(text: Signal<String>) -> impl IntoView {
+    view! {
+        <div class="sync-busy" role="status" aria-live="polite" data-testid="sync-busy">
+            <span class="spinner" aria-hidden="true"></span>
+            <span>{move || text.get()}</span>
+        </div>
+    }
+}
+
+/// Lets the busy state paint before a long synchronous computation starts.
+pub(super) async fn paint() {
+    gloo::timers::future::TimeoutFuture::new(60).await;
+}
+
+#[component]
+fn ExportCard(data: ReadSignal<Option<Overview>>) -> impl IntoView {
+    // "" = a new tablet / backup (full); otherwise a peer's short id.
+    let peer = RwSignal::new(String::new());
+    let full = RwSignal::new(false);
+    let pass = RwSignal::new(String::new());
+    let pass2 = RwSignal::new(String::new());
+    let busy = RwSignal::new(false);
+    let error = RwSignal::new(None::<Text>);
+    let done = RwSignal::new(None::<(String, u64, bool)>);
+    let peers = move || {
+        data.get()
+            .map(|o| o.devices.into_iter().filter(|r| !r.me).collect::<Vec<_>>())
+            .unwrap_or_default()
+    };
+    // Default to the peer of the most recent exchange (incremental for it).
+    Effect::new(move |_| {
+        if let Some(first) = peers().into_iter().find(|r| r.incremental.is_some()) {
+            if peer.get_untracked().is_empty() {
+                peer.set(first.device.short());
+            }
+        }
+    });
+    let chosen = move || -> Option<DeviceRow> {
+        let p = peer.get();
+        peers().into_iter().find(|r| r.device.short() == p)
+    };
+    let is_full = move || full.get() || chosen().and_then(|r| r.incremental).is_none();
+    let go = move |_| {
+        if busy.get_untracked() {
+            return;
+        }
+        error.set(None);
+        done.set(None);
+        let p1 = pass.get_untracked();
+        if p1 != pass2.get_untracked() {
+            error.set(Some(text("sync.pass_mismatch")));
+            return;
+        }
+        let target = if full.get_untracked() {
+            None
+        } else {
+            let p = peer.get_untracked();
+            data.get_untracked().and_then(|o| {
+                o.devices
+                    .into_iter()
+                    .find(|r| !r.me && r.device.short() == p)
+                    .map(|r| r.device)
+            })
+        };
+        busy.set(true);
+        leptos::task::spawn_local(async move {
+            paint().await;
+            let a = app();
+            let now = now_ms();
+            let encryption = (!p1.is_empty()).then(|| Encryption::new(&p1, &mut BrowserEntropy));
+            let result = match a.store.all_events().await {
+                Ok(events) => export_for(&a, &events, target, now, encryption).await,
+                Err(e) => Err(e.into()),
+            };
+            match result {
+                Ok(file) => {
+                    download(&file.file_name, "application/octet-stream", &file.bytes);
+                    let is_full = matches!(file.header.covers, crate::sync::format::Covers::Full);
+                    update_log(|l| {
+                        l.last_export = Some(now);
+                        if is_full {
+                            l.last_full_export = Some(now);
+                        }
+                        if let Some(d) = target {
+                            l.exported_to.insert(d, now);
+                        }
+                    })
+                    .await;
+                    done.set(Some((
+                        file.file_name.clone(),
+                        file.header.counts.events,
+                        file.header.encryption.is_some(),
+                    )));
+                    pass.set(String::new());
+                    pass2.set(String::new());
+                    toast_ok(t_untracked("sync.exported"));
+                    bump();
+                }
+                Err(e) => error.set(Some(e.message())),
+            }
+            busy.set(false);
+        });
+    };
+    view! {
+        <section class="card sync-export">
+            <h2>{move || t("sync.export")}</h2>
+            <label class="field">
+                <span class="field-label">{move || t("sync.for")}</span>
+                <select data-testid="sync-export-peer" prop:value=move || peer.get()
+                    on:change=move |ev| peer.set(event_target_value(&ev))>
+                    <option value="">{move || t("sync.for_new")}</option>
+                    {move || peers().into_iter().map(|r| {
+                        let id = r.device.short();
+                        view! { <option value=id.clone() selected={let id = id.clone(); move || peer.get() == id}>{format!("{} {}", t("sync.tablet"), id)}</option> }
+                    }).collect_view()}
+                </select>
+            </label>
+            <label class="check sync-full">
+                <input type="checkbox" data-testid="sync-export-full" prop:checked=move || full.get()
+                    on:change=move |ev| full.set(event_target_checked(&ev))/>
+                <span>{move || t("sync.full")}</span>
+            </label>
+            <p class="sync-carry" data-testid="sync-export-carry">
+                {move || if is_full() {
+                    let n = data.get().map(|o| o.total_events).unwrap_or(0);
+                    t("sync.carry_full").replace("{}", &n.to_string())
+                } else {
+                    chosen().and_then(|r| r.incremental).map(|m| format!("{}{}", t("sync.would_carry"), kinds_text(&m))).unwrap_or_default()
+                }}
+            </p>
+            <div class="row2">
+                <TextField label=Signal::derive(move || t("sync.pass").to_string()) value=pass testid="sync-export-pass" kind="password"/>
+                <TextField label=Signal::derive(move || t("sync.pass2").to_string()) value=pass2 testid="sync-export-pass2" kind="password"/>
+            </div>
+            <p class="hint muted">{move || if pass.get().is_empty() { t("sync.plain_hint") } else { t("sync.enc_hint") }}</p>
+            {move || error.get().map(|e| view! { <p class="sync-error" role="alert" data-testid="sync-export-error">{tx(&e)}</p> })}
+            <Show when=move || busy.get()>
+                <Busy text=Signal::derive(move || if pass.get().is_empty() { t("sync.exporting").to_string() } else { t("sync.encrypting").to_string() })/>
+            </Show>
+            {move || done.get().map(|(name, n, enc)| view! {
+                <p class="sync-done" data-testid="sync-export-done">
+                    {t("sync.saved_as")}<code>{name}</code>" · "{t("sync.records").replace("{}", &n.to_string())}
+                    {enc.then(|| format!(" · {}", t("sync.encrypted")))}
+                </p>
+            })}
+            <button class="btn primary big" data-testid="sync-export-go" disabled=move || busy.get() on:click=go>
+                {move || t("sync.export_go")}
+            </button>
+        </section>
+    }
+}
+
+/// Both languages of a UI key (for messages kept as [`Text`] so they follow the language).
+pub(super) fn t_untracked_pair(key: &str) -> (&'static str, &'static str) {
+    use crate::domain::i18n::Lang;
+    (
+        super::i18n::lookup(Lang::Zh, key),
+        super::i18n::lookup(Lang::En, key),
+    )
+}
+
+/// A UI key as a [`Text`].
+pub(super) fn text(key: &str) -> Text {
+    let (zh, en) = t_untracked_pair(key);
+    Text::new(zh, en)
 }

@@ -42,7 +42,9 @@ fn defined_keys(table: &str) -> BTreeSet<String> {
             let l = l.trim_start();
             let rest = l.strip_prefix('"')?;
             let end = rest.find('"')?;
-            rest[end..].starts_with("\" =>").then(|| rest[..end].to_string())
+            rest[end..]
+                .starts_with("\" =>")
+                .then(|| rest[..end].to_string())
         })
         .collect()
 }
@@ -52,7 +54,11 @@ fn every_ui_string_key_has_chinese_and_english_text() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let table = fs::read_to_string(root.join("src/ui/i18n.rs")).unwrap();
     let defined = defined_keys(&table);
-    assert!(defined.len() > 50, "parsed only {} keys from i18n.rs", defined.len());
+    assert!(
+        defined.len() > 50,
+        "parsed only {} keys from i18n.rs",
+        defined.len()
+    );
     let mut files = Vec::new();
     rust_files(&root.join("src/ui"), &mut files);
     let mut missing = BTreeSet::new();
@@ -60,9 +66,15 @@ fn every_ui_string_key_has_chinese_and_english_text() {
         let src = fs::read_to_string(&f).unwrap();
         for k in used_keys(&src) {
             if !defined.contains(&k) {
-                missing.insert(format!("{k} (in {})", f.strip_prefix(root).unwrap().display()));
+                missing.insert(format!(
+                    "{k} (in {})",
+                    f.strip_prefix(root).unwrap().display()
+                ));
             }
         }
     }
-    assert!(missing.is_empty(), "UI string keys without text: {missing:#?}");
+    assert!(
+        missing.is_empty(),
+        "UI string keys without text: {missing:#?}"
+    );
 }

@@ -80,7 +80,11 @@ pub struct App<S: Store> {
 
 impl<S: Store> App<S> {
     /// Opens the service over a store, restoring this device's clock.
-    pub async fn open(store: S, device: DeviceId, entropy: Box<dyn Entropy>) -> Result<Self, StoreError> {
+    pub async fn open(
+        store: S,
+        device: DeviceId,
+        entropy: Box<dyn Entropy>,
+    ) -> Result<Self, StoreError> {
         let mut clock = HlcClock::new(device);
         if let Some(v) = store.meta(META_HLC).await? {
             if let Ok(c) = serde_json::from_value::<HlcClock>(v) {
@@ -89,7 +93,11 @@ impl<S: Store> App<S> {
                 }
             }
         }
-        Ok(App { store, clock: RefCell::new(clock), entropy: RefCell::new(entropy) })
+        Ok(App {
+            store,
+            clock: RefCell::new(clock),
+            entropy: RefCell::new(entropy),
+        })
     }
 
     pub fn device(&self) -> DeviceId {
@@ -111,7 +119,12 @@ impl<S: Store> App<S> {
     }
 
     /// Stamps drafts into events and commits them with their refolded views, atomically.
-    pub async fn record(&self, now: i64, actor: Option<StaffId>, drafts: Vec<Draft>) -> Result<Vec<Event>, AppError> {
+    pub async fn record(
+        &self,
+        now: i64,
+        actor: Option<StaffId>,
+        drafts: Vec<Draft>,
+    ) -> Result<Vec<Event>, AppError> {
         if drafts.is_empty() {
             return Ok(vec![]);
         }
@@ -188,18 +201,31 @@ impl<S: Store> App<S> {
         }
         let clock = serde_json::to_value(&*self.clock.borrow()).expect("clock serialises");
         self.store
-            .commit(Batch { events, views, meta: vec![(META_HLC.into(), clock)] })
+            .commit(Batch {
+                events,
+                views,
+                meta: vec![(META_HLC.into(), clock)],
+            })
             .await?;
         Ok(())
     }
 
     /// Writes device-local metadata only (lockout counters, preferences).
     pub async fn put_meta(&self, key: &str, value: serde_json::Value) -> Result<(), StoreError> {
-        self.store.commit(Batch { meta: vec![(key.into(), value)], ..Default::default() }).await
+        self.store
+            .commit(Batch {
+                meta: vec![(key.into(), value)],
+                ..Default::default()
+            })
+            .await
     }
 
     pub async fn get<A: Aggregate>(&self, id: RecordId) -> Result<Option<A>, StoreError> {
-        Ok(self.store.view(RecordRef::new(A::KIND, id)).await?.and_then(|v| v.state()))
+        Ok(self
+            .store
+            .view(RecordRef::new(A::KIND, id))
+            .await?
+            .and_then(|v| v.state()))
     }
 
     pub async fn view(&self, subject: RecordRef) -> Result<Option<View>, StoreError> {
@@ -225,7 +251,11 @@ impl<S: Store> App<S> {
     pub async fn actor(&self, id: StaffId) -> Result<Actor, AppError> {
         match self.get::<Staff>(id).await? {
             Some(s) if s.active => Ok(s.actor(id)),
-            _ => Err(DomainError::NotFound(Text::new("找不到该员工或已停用", "Staff member not found or deactivated")).into()),
+            _ => Err(DomainError::NotFound(Text::new(
+                "找不到该员工或已停用",
+                "Staff member not found or deactivated",
+            ))
+            .into()),
         }
     }
 
@@ -234,7 +264,13 @@ impl<S: Store> App<S> {
         use crate::domain::event::RecordKind;
         use crate::domain::roles::Role;
         use crate::store::Filter;
-        let staff = self.store.query(&Query::new(RecordKind::Staff, Filter::Status("active".into()))).await?;
+        let staff = self
+            .store
+            .query(&Query::new(
+                RecordKind::Staff,
+                Filter::Status("active".into()),
+            ))
+            .await?;
         Ok(staff
             .iter()
             .filter_map(|v| v.state::<Staff>())
@@ -268,15 +304,20 @@ impl<S: Store> App<S> {
         } else {
             lock.fail(now);
         }
-        self.put_meta(&key, serde_json::to_value(&lock).expect("lockout serialises"))
-            .await
-            .map_err(SignInError::Store)?;
+        self.put_meta(
+            &key,
+            serde_json::to_value(&lock).expect("lockout serialises"),
+        )
+        .await
+        .map_err(SignInError::Store)?;
         if ok {
             Ok(staff.actor(id))
         } else if let Some(ms_left) = lock.locked(now) {
             Err(SignInError::Locked { ms_left })
         } else {
-            Err(SignInError::WrongPin { attempts_left: lock.remaining() })
+            Err(SignInError::WrongPin {
+                attempts_left: lock.remaining(),
+            })
         }
     }
 }

@@ -71,9 +71,9 @@ impl EventBody {
     /// What happened, for history lists.
     pub fn label(&self) -> super::i18n::Text {
         use super::estate::EstateEvent as E;
+        use super::i18n::Text as T;
         use super::registry::RegistryEvent as R;
         use super::staff::StaffEvent as S;
-        use super::i18n::Text as T;
         match self {
             EventBody::Estate(E::Founded { .. }) => T::new("建立小区", "Estate founded"),
             EventBody::Estate(E::Renamed { .. }) => T::new("修改小区名称", "Estate renamed"),
@@ -88,7 +88,9 @@ impl EventBody {
             EventBody::Registry(R::HouseholdSet { .. }) => T::new("住户资料", "Household details"),
             EventBody::Registry(R::HouseholdMovedOut { .. }) => T::new("迁出", "Moved out"),
             EventBody::Registry(R::FacilitySet { .. }) => T::new("设施资料", "Facility details"),
-            EventBody::Registry(R::CheckpointSet { .. }) => T::new("巡查点资料", "Checkpoint details"),
+            EventBody::Registry(R::CheckpointSet { .. }) => {
+                T::new("巡查点资料", "Checkpoint details")
+            }
         }
     }
 }

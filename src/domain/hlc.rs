@@ -98,11 +98,34 @@ mod tests {
 
     #[test]
     fn hlc_orders_by_wall_then_counter_then_device() {
-        let x = Hlc { wall: 5, counter: 1, device: dev(1) };
-        let y = Hlc { wall: 5, counter: 2, device: dev(0) };
-        let z = Hlc { wall: 6, counter: 0, device: dev(0) };
+        let x = Hlc {
+            wall: 5,
+            counter: 1,
+            device: dev(1),
+        };
+        let y = Hlc {
+            wall: 5,
+            counter: 2,
+            device: dev(0),
+        };
+        let z = Hlc {
+            wall: 6,
+            counter: 0,
+            device: dev(0),
+        };
         assert!(x < y && y < z);
-        let (p, q) = (Hlc { wall: 5, counter: 1, device: dev(1) }, Hlc { wall: 5, counter: 1, device: dev(2) });
+        let (p, q) = (
+            Hlc {
+                wall: 5,
+                counter: 1,
+                device: dev(1),
+            },
+            Hlc {
+                wall: 5,
+                counter: 1,
+                device: dev(2),
+            },
+        );
         assert_ne!(p.cmp(&q), std::cmp::Ordering::Equal);
     }
 
@@ -110,7 +133,11 @@ mod tests {
     fn hlc_observe_moves_past_remote_events() {
         let mut c = HlcClock::new(dev(1));
         c.tick(1_000);
-        let remote = Hlc { wall: 5_000, counter: 7, device: dev(2) };
+        let remote = Hlc {
+            wall: 5_000,
+            counter: 7,
+            device: dev(2),
+        };
         c.observe(remote, 1_100);
         let next = c.tick(1_200);
         assert!(next > remote);

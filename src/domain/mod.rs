@@ -2,8 +2,8 @@
 //! immutable events, the SLA clock and business calendar, roles and permissions.
 
 pub mod calendar;
-pub mod demo;
 pub mod command;
+pub mod demo;
 pub mod estate;
 pub mod event;
 pub mod hlc;

@@ -126,7 +126,13 @@ pub fn fold_onto<A: Aggregate>(view: &View, mut new: Vec<Event>) -> Option<View>
         state.apply(e);
     }
     let last = new.last().map(|e| e.at).unwrap_or(view.last);
-    Some(build_view(view.id, &state, view.created, last, view.events + new.len() as u32))
+    Some(build_view(
+        view.id,
+        &state,
+        view.created,
+        last,
+        view.events + new.len() as u32,
+    ))
 }
 
 /// Dispatch over every record kind. Adding a module adds one line to each function.

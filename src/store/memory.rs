@@ -55,7 +55,11 @@ impl Store for MemoryStore {
         let mut inner = self.inner.borrow_mut();
         let mut fresh: Vec<Event> = Vec::new();
         for e in batch.events {
-            match inner.events.get(&e.id).or_else(|| fresh.iter().find(|f| f.id == e.id)) {
+            match inner
+                .events
+                .get(&e.id)
+                .or_else(|| fresh.iter().find(|f| f.id == e.id))
+            {
                 Some(old) if old.hash == e.hash => {}
                 Some(_) => return Err(StoreError::Conflict(e.id)),
                 None => fresh.push(e),
@@ -67,7 +71,11 @@ impl Store for MemoryStore {
             }
         }
         for e in fresh {
-            inner.by_subject.entry(e.subject.key()).or_default().push(e.id);
+            inner
+                .by_subject
+                .entry(e.subject.key())
+                .or_default()
+                .push(e.id);
             inner.events.insert(e.id, e);
         }
         for v in batch.views {
@@ -93,7 +101,13 @@ impl Store for MemoryStore {
     }
 
     async fn count(&self, q: &Query) -> Result<u32, StoreError> {
-        Ok(self.inner.borrow().views.values().filter(|v| matches(v, q)).count() as u32)
+        Ok(self
+            .inner
+            .borrow()
+            .views
+            .values()
+            .filter(|v| matches(v, q))
+            .count() as u32)
     }
 
     async fn assigned(&self, staff: StaffId) -> Result<Vec<View>, StoreError> {
@@ -113,7 +127,11 @@ impl Store for MemoryStore {
         Ok(inner
             .by_subject
             .get(&subject.key())
-            .map(|ids| ids.iter().filter_map(|id| inner.events.get(id).cloned()).collect())
+            .map(|ids| {
+                ids.iter()
+                    .filter_map(|id| inner.events.get(id).cloned())
+                    .collect()
+            })
             .unwrap_or_default())
     }
 

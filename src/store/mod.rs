@@ -2,9 +2,9 @@
 //! `idb::IdbStore` (wasm only) for the browser's IndexedDB. A write is one [`Batch`], committed
 //! atomically: the new events, the refolded views, and device metadata (the HLC).
 
-pub mod memory;
 #[cfg(target_arch = "wasm32")]
 pub mod idb;
+pub mod memory;
 
 use crate::domain::event::{Event, RecordKind, RecordRef};
 use crate::domain::i18n::Text;
@@ -41,10 +41,18 @@ pub struct Query {
 
 impl Query {
     pub fn all(kind: RecordKind) -> Self {
-        Query { kind, filter: Filter::All, limit: None }
+        Query {
+            kind,
+            filter: Filter::All,
+            limit: None,
+        }
     }
     pub fn new(kind: RecordKind, filter: Filter) -> Self {
-        Query { kind, filter, limit: None }
+        Query {
+            kind,
+            filter,
+            limit: None,
+        }
     }
     pub fn limit(mut self, n: u32) -> Self {
         self.limit = Some(n);

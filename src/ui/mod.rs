@@ -2,8 +2,8 @@
 //! call domain commands through [`state::submit`] and re-read views when `rev` changes.
 
 mod components;
-pub mod i18n;
 mod home;
+pub mod i18n;
 pub mod platform;
 mod registry;
 mod settings;
@@ -11,8 +11,8 @@ mod setup;
 mod shell;
 mod signin;
 mod staff;
-mod sync;
 pub mod state;
+mod sync;
 
 use crate::app::App;
 use crate::domain::i18n::Lang;
@@ -51,19 +51,32 @@ async fn open_app(training: bool) -> Result<(), String> {
     let c = ctx();
     let lang = c.lang.get_untracked();
     let name = if training { DB_TRAINING } else { DB_REAL };
-    let store = Db::open(name).await.map_err(|e| e.message().get(lang).to_string())?;
-    let device = match store.meta("device").await.ok().flatten().and_then(|v| serde_json::from_value::<Id>(v).ok()) {
+    let store = Db::open(name)
+        .await
+        .map_err(|e| e.message().get(lang).to_string())?;
+    let device = match store
+        .meta("device")
+        .await
+        .ok()
+        .flatten()
+        .and_then(|v| serde_json::from_value::<Id>(v).ok())
+    {
         Some(d) => d,
         None => {
             let d = BrowserEntropy.id();
             store
-                .commit(Batch { meta: vec![("device".into(), serde_json::to_value(d).unwrap())], ..Default::default() })
+                .commit(Batch {
+                    meta: vec![("device".into(), serde_json::to_value(d).unwrap())],
+                    ..Default::default()
+                })
                 .await
                 .map_err(|e| e.message().get(lang).to_string())?;
             d
         }
     };
-    let app = App::open(store, device, Box::new(BrowserEntropy)).await.map_err(|e| e.message().get(lang).to_string())?;
+    let app = App::open(store, device, Box::new(BrowserEntropy))
+        .await
+        .map_err(|e| e.message().get(lang).to_string())?;
     if training && app.estate().await.ok().flatten().is_none() {
         seed_demo(&app).await?;
     }
@@ -74,7 +87,8 @@ async fn open_app(training: bool) -> Result<(), String> {
 
 async fn seed_demo(app: &App<Db>) -> Result<(), String> {
     use crate::domain::staff::{PinHash, PIN_ITERATIONS};
-    let pin = PinHash::new(DEMO_PIN, app.random_salt(), PIN_ITERATIONS).map_err(|e| e.message().zh)?;
+    let pin =
+        PinHash::new(DEMO_PIN, app.random_salt(), PIN_ITERATIONS).map_err(|e| e.message().zh)?;
     let demo = crate::domain::demo::demo_estate(20_261_122, pin);
     app.record(now_ms(), Some(demo.director), demo.drafts)
         .await

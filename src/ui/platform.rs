@@ -14,7 +14,9 @@ pub struct BrowserEntropy;
 
 impl Entropy for BrowserEntropy {
     fn fill(&mut self, buf: &mut [u8]) {
-        let crypto = web_sys::window().and_then(|w| w.crypto().ok()).expect("window.crypto");
+        let crypto = web_sys::window()
+            .and_then(|w| w.crypto().ok())
+            .expect("window.crypto");
         for chunk in buf.chunks_mut(65_536) {
             crypto
                 .get_random_values_with_u8_array(chunk)
@@ -29,7 +31,10 @@ fn local_storage() -> Option<web_sys::Storage> {
 
 /// A small per-browser preference (language, training mode). Not estate data.
 pub fn pref(key: &str) -> Option<String> {
-    local_storage()?.get_item(&format!("estate-desk.{key}")).ok().flatten()
+    local_storage()?
+        .get_item(&format!("estate-desk.{key}"))
+        .ok()
+        .flatten()
 }
 
 pub fn set_pref(key: &str, value: Option<&str>) {
@@ -86,7 +91,8 @@ pub fn download(filename: &str, mime: &str, bytes: &[u8]) {
 
 pub fn format_time(ms: i64, offset_minutes: i32) -> String {
     use chrono::{FixedOffset, TimeZone};
-    let tz = FixedOffset::east_opt(offset_minutes * 60).unwrap_or(FixedOffset::east_opt(8 * 3600).unwrap());
+    let tz = FixedOffset::east_opt(offset_minutes * 60)
+        .unwrap_or(FixedOffset::east_opt(8 * 3600).unwrap());
     tz.timestamp_millis_opt(ms)
         .single()
         .map(|t| t.format("%Y-%m-%d %H:%M").to_string())

@@ -28,7 +28,8 @@ pub fn set_app(app: AppT) {
 
 /// The application service (present once the database is open).
 pub fn app() -> Rc<AppT> {
-    APP.with(|a| a.borrow().clone()).expect("app opened before the UI mounts")
+    APP.with(|a| a.borrow().clone())
+        .expect("app opened before the UI mounts")
 }
 
 /// The signed-in person on this tablet.
@@ -41,7 +42,10 @@ pub struct Session {
 
 impl Session {
     pub fn actor(&self) -> Actor {
-        Actor { id: self.id, roles: self.roles.clone() }
+        Actor {
+            id: self.id,
+            roles: self.roles.clone(),
+        }
     }
     pub fn may(&self, a: Action) -> bool {
         crate::domain::roles::authorize(&self.roles, a).is_ok()
@@ -155,13 +159,21 @@ pub fn tx(t: &Text) -> String {
 pub fn toast_ok(text: impl Into<String>) {
     let c = ctx();
     let seq = c.toast.get_untracked().map(|t| t.seq + 1).unwrap_or(0);
-    c.toast.set(Some(Toast { kind: ToastKind::Ok, text: text.into(), seq }));
+    c.toast.set(Some(Toast {
+        kind: ToastKind::Ok,
+        text: text.into(),
+        seq,
+    }));
 }
 
 pub fn toast_err(text: impl Into<String>) {
     let c = ctx();
     let seq = c.toast.get_untracked().map(|t| t.seq + 1).unwrap_or(0);
-    c.toast.set(Some(Toast { kind: ToastKind::Error, text: text.into(), seq }));
+    c.toast.set(Some(Toast {
+        kind: ToastKind::Error,
+        text: text.into(),
+        seq,
+    }));
 }
 
 /// Views re-query after this.
@@ -196,7 +208,10 @@ pub fn submit(
         }
     };
     leptos::task::spawn_local(async move {
-        match app().record(super::platform::now_ms(), Some(actor.id), drafts).await {
+        match app()
+            .record(super::platform::now_ms(), Some(actor.id), drafts)
+            .await
+        {
             Ok(_) => {
                 toast_ok(tx_untracked(&ok));
                 bump();

@@ -127,14 +127,25 @@ pub fn History(subject: crate::domain::event::RecordRef) -> impl IntoView {
         let mut out = Vec::new();
         for e in events.into_iter().rev() {
             let who = match e.actor {
-                Some(id) => a.get::<Staff>(id).await.ok().flatten().map(|s| s.profile.name).unwrap_or_else(|| id.short()),
+                Some(id) => a
+                    .get::<Staff>(id)
+                    .await
+                    .ok()
+                    .flatten()
+                    .map(|s| s.profile.name)
+                    .unwrap_or_else(|| id.short()),
                 None => "—".into(),
             };
             out.push((e.at.wall, who, e.at.device.short(), e.body.label()));
         }
         out
     });
-    let offset = move || c.estate.get().map(|e| e.settings.calendar.utc_offset_minutes).unwrap_or(480);
+    let offset = move || {
+        c.estate
+            .get()
+            .map(|e| e.settings.calendar.utc_offset_minutes)
+            .unwrap_or(480)
+    };
     view! {
         <section class="history" data-testid="history">
             <h3>{move || t("common.history")}</h3>

@@ -29,11 +29,30 @@ pub fn Home() -> impl IntoView {
         [
             ("home.buildings", n(Query::all(RecordKind::Building)).await),
             ("home.units", n(Query::all(RecordKind::Unit)).await),
-            ("home.households", n(Query::new(RecordKind::Household, Filter::Status("current".into()))).await),
-            ("home.staff", n(Query::new(RecordKind::Staff, Filter::Status("active".into()))).await),
+            (
+                "home.households",
+                n(Query::new(
+                    RecordKind::Household,
+                    Filter::Status("current".into()),
+                ))
+                .await,
+            ),
+            (
+                "home.staff",
+                n(Query::new(
+                    RecordKind::Staff,
+                    Filter::Status("active".into()),
+                ))
+                .await,
+            ),
         ]
     });
-    let offset = move || c.estate.get().map(|e| e.settings.calendar.utc_offset_minutes).unwrap_or(480);
+    let offset = move || {
+        c.estate
+            .get()
+            .map(|e| e.settings.calendar.utc_offset_minutes)
+            .unwrap_or(480)
+    };
     view! {
         <div class="page home">
             <h1 class="page-title">

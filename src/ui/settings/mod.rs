@@ -13,7 +13,11 @@ use leptos::prelude::*;
 #[component]
 pub fn SettingsPage() -> impl IntoView {
     let c = ctx();
-    let is_director = move || c.session.get().is_some_and(|s| s.may(Action::ChangeSettings));
+    let is_director = move || {
+        c.session
+            .get()
+            .is_some_and(|s| s.may(Action::ChangeSettings))
+    };
     let may_train = move || c.session.get().is_some_and(|s| s.may(Action::RunTraining));
     let current = move || c.estate.get().unwrap_or_default();
     let name = RwSignal::new(current().name);
@@ -21,7 +25,10 @@ pub fn SettingsPage() -> impl IntoView {
     let new_holiday = RwSignal::new(String::new());
     let info = loader(|| async {
         let a = app();
-        (a.device().to_string(), a.store.event_count().await.unwrap_or(0))
+        (
+            a.device().to_string(),
+            a.store.event_count().await.unwrap_or(0),
+        )
     });
 
     let after_write = move || {
@@ -30,12 +37,19 @@ pub fn SettingsPage() -> impl IntoView {
         })
     };
     let save_settings = move |s: Settings| {
-        submit(move |a| estate::change_settings(a, s), Text::new("设置已保存", "Settings saved"), after_write);
+        submit(
+            move |a| estate::change_settings(a, s),
+            Text::new("设置已保存", "Settings saved"),
+            after_write,
+        );
     };
     let save_main = move |_| {
         let mut s = current().settings;
         let Ok(m) = idle.get_untracked().trim().parse::<u32>() else {
-            return toast_err(tx_untracked(&Text::new("请输入分钟数", "Enter a number of minutes")));
+            return toast_err(tx_untracked(&Text::new(
+                "请输入分钟数",
+                "Enter a number of minutes",
+            )));
         };
         s.idle_lock_minutes = m;
         let new_name = name.get_untracked();
@@ -53,7 +67,8 @@ pub fn SettingsPage() -> impl IntoView {
         );
     };
     let add_holiday = move |_| {
-        let Ok(d) = NaiveDate::parse_from_str(new_holiday.get_untracked().trim(), "%Y-%m-%d") else {
+        let Ok(d) = NaiveDate::parse_from_str(new_holiday.get_untracked().trim(), "%Y-%m-%d")
+        else {
             return toast_err(tx_untracked(&Text::new("请选择日期", "Choose a date")));
         };
         let mut s = current().settings;

@@ -51,7 +51,12 @@ impl Form {
 #[component]
 pub fn StaffPage() -> impl IntoView {
     let c = ctx();
-    let list = loader(|| async { app().query(&Query::all(RecordKind::Staff)).await.unwrap_or_default() });
+    let list = loader(|| async {
+        app()
+            .query(&Query::all(RecordKind::Staff))
+            .await
+            .unwrap_or_default()
+    });
     let add_open = RwSignal::new(false);
     let edit_open = RwSignal::new(false);
     let editing = RwSignal::new(None::<(StaffId, Staff)>);
@@ -82,7 +87,9 @@ pub fn StaffPage() -> impl IntoView {
         edit_open.set(true);
     };
     let save_edit = move |_| {
-        let Some((id, current)) = editing.get_untracked() else { return };
+        let Some((id, current)) = editing.get_untracked() else {
+            return;
+        };
         let profile = form.profile();
         let profile2 = profile.clone();
         let pin = form.pin.get_untracked();
@@ -94,7 +101,11 @@ pub fn StaffPage() -> impl IntoView {
                 move |actor| {
                     let mut d = staff::update(actor, id, &current, &profile, directors)?;
                     if !pin.is_empty() {
-                        d.extend(staff::set_pin(actor, id, PinHash::new(&pin, salt, PIN_ITERATIONS)?)?);
+                        d.extend(staff::set_pin(
+                            actor,
+                            id,
+                            PinHash::new(&pin, salt, PIN_ITERATIONS)?,
+                        )?);
                     }
                     Ok(d)
                 },
@@ -107,7 +118,9 @@ pub fn StaffPage() -> impl IntoView {
         });
     };
     let toggle_active = move |_| {
-        let Some((id, current)) = editing.get_untracked() else { return };
+        let Some((id, current)) = editing.get_untracked() else {
+            return;
+        };
         let app = app();
         leptos::task::spawn_local(async move {
             let directors = app.active_directors().await.unwrap_or(0);
@@ -180,7 +193,11 @@ pub fn StaffPage() -> impl IntoView {
 fn refresh_session(id: StaffId, p: &Profile) {
     let c = ctx();
     if c.session.get_untracked().is_some_and(|s| s.id == id) {
-        c.session.set(Some(Session { id, name: p.name.trim().to_string(), roles: p.roles.clone() }));
+        c.session.set(Some(Session {
+            id,
+            name: p.name.trim().to_string(),
+            roles: p.roles.clone(),
+        }));
     }
 }
 

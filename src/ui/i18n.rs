@@ -113,6 +113,8 @@ fn pair(key: &str) -> (&'static str, &'static str) {
         "settings.title" => ("设置", "Settings"),
         "settings.estate" => ("小区名称", "Estate name"),
         "settings.idle" => ("无操作自动锁屏（分钟，0为不锁）", "Lock after idle minutes (0 = never)"),
+        "settings.backup_days" => ("未导出备份多少天后提醒", "Remind to export a backup after (days)"),
+        "settings.skew_hours" => ("导入时拒收超前多少小时的记录", "On import, hold back records dated ahead by more than (hours)"),
         "settings.holidays" => ("法定节假日（值班24小时）", "Public holidays (24-hour duty)"),
         "settings.holiday_add" => ("添加节假日", "Add holiday"),
         "settings.workdays" => ("调休上班日", "Make-up working days"),

@@ -17,6 +17,10 @@ pub struct Settings {
     /// Lock the tablet after this many idle minutes (0 = never).
     pub idle_lock_minutes: u32,
     pub calendar: BusinessCalendar,
+    /// Imported events dated more than this far ahead are held back (issue #5 clock skew).
+    pub import_max_skew_hours: u32,
+    /// Remind to export a file (also the backup) after this many days without one.
+    pub backup_reminder_days: u32,
 }
 
 impl Default for Settings {
@@ -24,6 +28,8 @@ impl Default for Settings {
         Settings {
             idle_lock_minutes: 5,
             calendar: BusinessCalendar::default(),
+            import_max_skew_hours: 24,
+            backup_reminder_days: 7,
         }
     }
 }
@@ -88,7 +94,57 @@ pub fn change_settings(actor: &Actor, settings: Settings) -> Result<Vec<Draft>, 
             "The idle lock can be at most 240 minutes",
         ));
     }
+    if !(1..=24 * 30).contains(&settings.import_max_skew_hours)
+        || !(1..=365).contains(&settings.backup_reminder_days)
+    {
+        return Err(DomainError::invalid(
+            "时钟偏差上限须为1–720小时，备份提醒须为1–365天",
+            "The clock-skew limit must be 1–720 hours and the backup reminder 1–365 days",
+        ));
+    }
     Ok(vec![draft(EstateEvent::SettingsChanged { settings })])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::ids::Id;
+    use crate::domain::roles::Role;
+
+    fn director() -> Actor {
+        Actor {
+            id: Id::derived("staff", 1),
+            roles: [Role::Director].into(),
+        }
+    }
+
+    #[test]
+    fn settings_written_before_new_fields_existed_still_decode_with_defaults() {
+        let old: Settings = serde_json::from_str(r#"{"idle_lock_minutes":3}"#).unwrap();
+        assert_eq!(old.idle_lock_minutes, 3);
+        assert_eq!(old.import_max_skew_hours, 24);
+        assert_eq!(old.backup_reminder_days, 7);
+    }
+
+    #[test]
+    fn only_a_director_changes_settings_and_limits_are_checked() {
+        let assistant = Actor {
+            id: Id::derived("staff", 2),
+            roles: [Role::Assistant].into(),
+        };
+        assert!(change_settings(&assistant, Settings::default()).is_err());
+        assert!(change_settings(&director(), Settings::default()).is_ok());
+        let bad = Settings {
+            backup_reminder_days: 0,
+            ..Settings::default()
+        };
+        assert!(change_settings(&director(), bad).is_err());
+        let bad = Settings {
+            idle_lock_minutes: 241,
+            ..Settings::default()
+        };
+        assert!(change_settings(&director(), bad).is_err());
+    }
 }
 
 pub(crate) fn founded(name: String) -> Draft {

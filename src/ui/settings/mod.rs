@@ -22,6 +22,8 @@ pub fn SettingsPage() -> impl IntoView {
     let current = move || c.estate.get().unwrap_or_default();
     let name = RwSignal::new(current().name);
     let idle = RwSignal::new(current().settings.idle_lock_minutes.to_string());
+    let skew = RwSignal::new(current().settings.import_max_skew_hours.to_string());
+    let backup = RwSignal::new(current().settings.backup_reminder_days.to_string());
     let new_holiday = RwSignal::new(String::new());
     let info = loader(|| async {
         let a = app();
@@ -52,6 +54,11 @@ pub fn SettingsPage() -> impl IntoView {
             )));
         };
         s.idle_lock_minutes = m;
+        let (Ok(h), Ok(d)) = (skew.get_untracked().trim().parse::<u32>(), backup.get_untracked().trim().parse::<u32>()) else {
+            return toast_err(tx_untracked(&Text::new("请输入数字", "Enter whole numbers")));
+        };
+        s.import_max_skew_hours = h;
+        s.backup_reminder_days = d;
         let new_name = name.get_untracked();
         let renamed = new_name.trim() != current().name;
         submit(
@@ -90,6 +97,8 @@ pub fn SettingsPage() -> impl IntoView {
                 <Show when=is_director fallback=move || view! { <p class="notice">{move || t("settings.only_director")}</p> }>
                     <TextField label=Signal::derive(move || t("settings.estate").to_string()) value=name testid="settings-estate"/>
                     <NumberField label=Signal::derive(move || t("settings.idle").to_string()) value=idle testid="settings-idle"/>
+                    <NumberField label=Signal::derive(move || t("settings.backup_days").to_string()) value=backup testid="settings-backup-days"/>
+                    <NumberField label=Signal::derive(move || t("settings.skew_hours").to_string()) value=skew testid="settings-skew-hours"/>
                     <button class="btn primary" data-testid="settings-save" on:click=save_main>{move || t("common.save")}</button>
                 </Show>
             </section>

@@ -64,7 +64,7 @@ async fn first_run_then_director_adds_staff_who_signs_in_with_pin() {
         .await;
     sign_in(&app, "李娜", "1357").await;
     app.wait_testid("todo-list").await;
-    app.wait_testid_text("who", "李娜").await;
+    app.wait_text("您好，李娜").await;
     assert!(
         app.try_testid("nav-staff").await.is_none(),
         "an Assistant must not see staff management"

@@ -8,3 +8,4 @@ mod support;
 
 mod foundation;
 mod smoke;
+mod sync;

@@ -292,6 +292,8 @@ pub(super) async fn paint() {
 fn ExportCard(data: ReadSignal<Option<Overview>>) -> impl IntoView {
     // "" = a new tablet / backup (full); otherwise a peer's short id.
     let peer = RwSignal::new(String::new());
+    // Once the person picks, the page stops choosing for them.
+    let picked = RwSignal::new(false);
     let full = RwSignal::new(false);
     let pass = RwSignal::new(String::new());
     let pass2 = RwSignal::new(String::new());
@@ -306,7 +308,7 @@ fn ExportCard(data: ReadSignal<Option<Overview>>) -> impl IntoView {
     // Default to the peer of the most recent exchange (incremental for it).
     Effect::new(move |_| {
         if let Some(first) = peers().into_iter().find(|r| r.incremental.is_some()) {
-            if peer.get_untracked().is_empty() {
+            if !picked.get_untracked() && peer.get_untracked().is_empty() {
                 peer.set(first.device.short());
             }
         }
@@ -383,7 +385,10 @@ fn ExportCard(data: ReadSignal<Option<Overview>>) -> impl IntoView {
             <label class="field">
                 <span class="field-label">{move || t("sync.for")}</span>
                 <select data-testid="sync-export-peer" prop:value=move || peer.get()
-                    on:change=move |ev| peer.set(event_target_value(&ev))>
+                    on:change=move |ev| {
+                        picked.set(true);
+                        peer.set(event_target_value(&ev));
+                    }>
                     <option value="">{move || t("sync.for_new")}</option>
                     {move || peers().into_iter().map(|r| {
                         let id = r.device.short();

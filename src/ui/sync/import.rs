@@ -74,7 +74,14 @@ pub fn ImportPanel(
                 Some((_name, bytes)) => {
                     let a = app();
                     let p = (!passphrase.is_empty()).then_some(passphrase.as_str());
-                    match plan_import(&a, &bytes, p, now_ms(), &ImportSettings::default()).await {
+                    let settings = ImportSettings {
+                        max_future_skew_ms: c
+                            .estate
+                            .get_untracked()
+                            .map(|e| e.settings.import_max_skew_hours as i64 * 3_600_000)
+                            .unwrap_or(ImportSettings::default().max_future_skew_ms),
+                    };
+                    match plan_import(&a, &bytes, p, now_ms(), &settings).await {
                         Ok(pl) if join && !pl.encrypted() => {
                             error.set(Some(text("sync.join_needs_encrypted")))
                         }

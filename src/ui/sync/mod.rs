@@ -32,7 +32,8 @@ use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
-/// Remind to make a backup (a full export) after this many days without one.
+/// Remind to export after this many days without an export, until the estate's settings load
+/// (`Settings::backup_reminder_days`).
 pub const BACKUP_DAYS: i64 = 7;
 
 /// Device-local meta key of [`SyncLog`] (never exported).
@@ -197,15 +198,25 @@ pub fn SyncPage() -> impl IntoView {
     }
 }
 
+/// The estate's reminder interval (Settings, issue #5), [`BACKUP_DAYS`] before it loads.
+fn backup_days() -> i64 {
+    ctx()
+        .estate
+        .get()
+        .map(|e| e.settings.backup_reminder_days as i64)
+        .unwrap_or(BACKUP_DAYS)
+}
+
 #[component]
 fn BackupReminder(data: ReadSignal<Option<Overview>>) -> impl IntoView {
+    // Any export counts (the settings' wording); a full export is the complete backup.
     let days = move || {
         let o = data.get()?;
-        match o.log.last_full_export {
+        match o.log.last_export {
             None => Some(None),
             Some(at) => {
                 let d = (now_ms() - at) / DAY_MS;
-                (d >= BACKUP_DAYS).then_some(Some(d))
+                (d >= backup_days()).then_some(Some(d))
             }
         }
     };
@@ -218,7 +229,7 @@ fn BackupReminder(data: ReadSignal<Option<Overview>>) -> impl IntoView {
             view! {
                 <div class="sync-reminder" role="status" data-testid="sync-backup-reminder">
                     <strong>{text}</strong>
-                    <span>{t("sync.backup_hint").replace("{}", &BACKUP_DAYS.to_string())}</span>
+                    <span>{t("sync.backup_hint").replace("{}", &backup_days().to_string())}</span>
                 </div>
             }
         })

@@ -11,8 +11,8 @@ use estate_desk::domain::event::{Draft, Event, RecordKind, RecordRef};
 use estate_desk::domain::hlc::{Hlc, HlcClock};
 use estate_desk::domain::ids::{Id, SeededEntropy};
 use estate_desk::domain::registry::{
-    bulk_units, move_out, set_building, set_household, set_unit, BuildingInfo, HouseholdInfo,
-    Person, UnitInfo, UnitUse,
+    bulk_units, move_out, set_building, set_household, set_unit, BuildingInfo, Household,
+    HouseholdInfo, Person, UnitInfo, UnitUse,
 };
 use estate_desk::domain::roles::Role;
 use estate_desk::domain::view::{fold_all_kind, View};
@@ -114,6 +114,7 @@ fn estate_commands() -> Vec<Vec<Draft>> {
         move_out(
             &a,
             household(2),
+            &Household::default(),
             chrono::NaiveDate::from_ymd_opt(2026, 1, 2).unwrap(),
         )
         .unwrap(),

@@ -327,6 +327,14 @@ fn pair(key: &str) -> (&'static str, &'static str) {
             "在已在使用的平板上：数据交换 → 设置口令 → 完整导出，把文件拷到本平板后在这里导入。",
             "On a tablet already in use: Exchange → set a passphrase → full export; copy the file here and import it.",
         ),
+        "reg.csv" => ("导出CSV", "Export CSV"),
+        "reg.csv.building" => ("楼栋", "Building"),
+        "reg.csv.floors" => ("地上层数", "Floors"),
+        "reg.csv.basements" => ("地下层数", "Basements"),
+        "reg.csv.kind" => ("类别", "Kind"),
+        "reg.csv.name" => ("名称", "Name"),
+        "reg.csv.floor" => ("楼层", "Floor"),
+        "reg.csv.area" => ("区域", "Area"),
         _ => ("?", "?"),
     }
 }

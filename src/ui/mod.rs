@@ -5,7 +5,7 @@ mod components;
 mod home;
 pub mod i18n;
 pub mod platform;
-mod registry;
+pub(crate) mod registry;
 mod settings;
 mod setup;
 mod shell;

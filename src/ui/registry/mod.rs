@@ -78,6 +78,9 @@ pub fn Registry(tab: RegistryTab) -> impl IntoView {
                     <h1 class="page-title">{move || t("nav.registry")}</h1>
                     <span class="muted">{move || c.estate.get().map(|e| e.name).unwrap_or_default()}</span>
                 </div>
+                <button class="btn small" data-testid="reg-csv" on:click=move |_| leptos::task::spawn_local(export_csv(tab))>
+                    {move || t("reg.csv")}
+                </button>
             </div>
             <nav class="reg-tabs" role="tablist">
                 {tabs.into_iter().map(|(which, key, testid)| {
@@ -111,7 +114,7 @@ pub(super) fn may_edit() -> bool {
 
 /// Sort key putting "2号楼" before "10号楼" and "901" before "1001": the first run of digits,
 /// then the text.
-pub(super) fn natural(s: &str) -> (u64, String) {
+pub(crate) fn natural(s: &str) -> (u64, String) {
     let digits: String = s
         .chars()
         .skip_while(|c| !c.is_ascii_digit())
@@ -202,4 +205,105 @@ pub(super) fn today() -> chrono::NaiveDate {
     chrono::DateTime::from_timestamp_millis(ms)
         .map(|d| d.date_naive())
         .unwrap_or_default()
+}
+
+/// Exports the list of the current tab as CSV (UTF-8 with BOM, formulas neutralised).
+async fn export_csv(tab: RegistryTab) {
+    use super::i18n::t_untracked as tu;
+    use super::state::tx_untracked;
+    use super::sync::lists::{download_csv, households_csv};
+    use crate::domain::registry::{Checkpoint, Facility};
+    let a = app();
+    let mut names: Vec<(RecordId, BuildingInfo)> = a
+        .query(&Query::all(RecordKind::Building))
+        .await
+        .unwrap_or_default()
+        .into_iter()
+        .filter_map(|v| v.state::<Building>().map(|b| (v.id, b.info)))
+        .collect();
+    names.sort_by_key(|b| natural(&b.1.name));
+    let place = |l: &Location| {
+        let b = l
+            .building
+            .and_then(|id| names.iter().find(|(i, _)| *i == id))
+            .map(|(_, b)| b.name.clone())
+            .unwrap_or_default();
+        (
+            b,
+            l.floor.map(|f| f.to_string()).unwrap_or_default(),
+            l.area.clone(),
+        )
+    };
+    match tab {
+        RegistryTab::Households => households_csv().await,
+        RegistryTab::Buildings => {
+            let rows: Vec<Vec<String>> = names
+                .iter()
+                .map(|(_, b)| {
+                    vec![
+                        b.name.clone(),
+                        b.floors.to_string(),
+                        b.basements.to_string(),
+                        b.note.clone(),
+                    ]
+                })
+                .collect();
+            let h = [
+                tu("reg.csv.building"),
+                tu("reg.csv.floors"),
+                tu("reg.csv.basements"),
+                tu("common.note"),
+            ];
+            download_csv("buildings", &h, &rows);
+        }
+        RegistryTab::Facilities => {
+            let mut rows: Vec<Vec<String>> = Vec::new();
+            for v in a
+                .query(&Query::all(RecordKind::Facility))
+                .await
+                .unwrap_or_default()
+            {
+                if let Some(f) = v.state::<Facility>() {
+                    let (b, fl, area) = place(&f.info.location);
+                    rows.push(vec![
+                        tx_untracked(&f.info.kind.label()),
+                        f.info.name,
+                        b,
+                        fl,
+                        area,
+                        f.info.note,
+                    ]);
+                }
+            }
+            let h = [
+                tu("reg.csv.kind"),
+                tu("reg.csv.name"),
+                tu("reg.csv.building"),
+                tu("reg.csv.floor"),
+                tu("reg.csv.area"),
+                tu("common.note"),
+            ];
+            download_csv("facilities", &h, &rows);
+        }
+        RegistryTab::Checkpoints => {
+            let mut rows: Vec<Vec<String>> = Vec::new();
+            for v in a
+                .query(&Query::all(RecordKind::Checkpoint))
+                .await
+                .unwrap_or_default()
+            {
+                if let Some(cp) = v.state::<Checkpoint>() {
+                    let (b, fl, area) = place(&cp.info.location);
+                    rows.push(vec![cp.info.name, b, fl, area]);
+                }
+            }
+            let h = [
+                tu("reg.csv.name"),
+                tu("reg.csv.building"),
+                tu("reg.csv.floor"),
+                tu("reg.csv.area"),
+            ];
+            download_csv("checkpoints", &h, &rows);
+        }
+    }
 }

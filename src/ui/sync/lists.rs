@@ -1,5 +1,5 @@
 //! CSV exports of lists (UTF-8 with BOM, formula injection neutralised: `crate::sync::csv`).
-//! The staff list and the household list for now; other pages can call [`download_csv`].
+//! Staff and households here; the registry's tabs export their own lists through [`download_csv`].
 
 use crate::domain::event::RecordKind;
 use crate::domain::ids::RecordId;
@@ -9,6 +9,7 @@ use crate::store::Query;
 use crate::sync::csv::to_csv;
 use crate::ui::i18n::{t, t_untracked};
 use crate::ui::platform::{download, format_time, now_ms};
+use crate::ui::registry::natural;
 use crate::ui::state::{app, ctx, toast_ok, tx_untracked};
 use leptos::prelude::*;
 use std::collections::BTreeMap;
@@ -74,7 +75,7 @@ async fn staff_csv() {
     download_csv("staff", &h, &rows);
 }
 
-async fn households_csv() {
+pub(crate) async fn households_csv() {
     let a = app();
     let buildings: BTreeMap<RecordId, String> = a
         .query(&Query::all(RecordKind::Building))
@@ -142,16 +143,6 @@ async fn households_csv() {
         t_untracked("sync.csv.moved_out"),
     ];
     download_csv("households", &h, &rows);
-}
-
-/// "2号楼" before "10号楼", "901" before "1001".
-fn natural(s: &str) -> (u64, String) {
-    let digits: String = s
-        .chars()
-        .skip_while(|c| !c.is_ascii_digit())
-        .take_while(|c| c.is_ascii_digit())
-        .collect();
-    (digits.parse().unwrap_or(u64::MAX), s.to_string())
 }
 
 #[component]

@@ -13,7 +13,7 @@
 
 mod conflicts;
 mod import;
-mod lists;
+pub(crate) mod lists;
 
 pub use import::ImportPanel;
 

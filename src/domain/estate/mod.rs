@@ -105,6 +105,10 @@ pub fn change_settings(actor: &Actor, settings: Settings) -> Result<Vec<Draft>, 
     Ok(vec![draft(EstateEvent::SettingsChanged { settings })])
 }
 
+pub(crate) fn founded(name: String) -> Draft {
+    draft(EstateEvent::Founded { name })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -145,8 +149,4 @@ mod tests {
         };
         assert!(change_settings(&director(), bad).is_err());
     }
-}
-
-pub(crate) fn founded(name: String) -> Draft {
-    draft(EstateEvent::Founded { name })
 }

@@ -34,9 +34,10 @@ pub mod fuzzing;
 pub mod merge;
 pub mod service;
 
-#[cfg(test)]
+// Unit tests run natively (proptest and the fuzz harness are native-only).
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod proptests;
-#[cfg(test)]
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests;
 
 pub use error::{ExportError, ImportError};

@@ -54,8 +54,14 @@ pub fn SettingsPage() -> impl IntoView {
             )));
         };
         s.idle_lock_minutes = m;
-        let (Ok(h), Ok(d)) = (skew.get_untracked().trim().parse::<u32>(), backup.get_untracked().trim().parse::<u32>()) else {
-            return toast_err(tx_untracked(&Text::new("请输入数字", "Enter whole numbers")));
+        let (Ok(h), Ok(d)) = (
+            skew.get_untracked().trim().parse::<u32>(),
+            backup.get_untracked().trim().parse::<u32>(),
+        ) else {
+            return toast_err(tx_untracked(&Text::new(
+                "请输入数字",
+                "Enter whole numbers",
+            )));
         };
         s.import_max_skew_hours = h;
         s.backup_reminder_days = d;

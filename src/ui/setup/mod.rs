@@ -31,7 +31,13 @@ pub fn FirstRun() -> impl IntoView {
             Ok(h) => h,
             Err(e) => return toast_err(tx_untracked(&e.message())),
         };
-        let drafts = match first_run(false, &estate.get_untracked(), id, &director.get_untracked(), hash) {
+        let drafts = match first_run(
+            false,
+            &estate.get_untracked(),
+            id,
+            &director.get_untracked(),
+            hash,
+        ) {
             Ok(d) => d,
             Err(e) => return toast_err(tx_untracked(&e.message())),
         };
@@ -42,7 +48,11 @@ pub fn FirstRun() -> impl IntoView {
                 Ok(_) => {
                     let name = director.get_untracked().trim().to_string();
                     c.estate.set(app.estate().await.ok().flatten());
-                    c.session.set(Some(Session { id, name, roles: [crate::domain::roles::Role::Director].into() }));
+                    c.session.set(Some(Session {
+                        id,
+                        name,
+                        roles: [crate::domain::roles::Role::Director].into(),
+                    }));
                     c.last_activity.set(now_ms());
                     toast_ok(t_untracked("common.saved"));
                 }

@@ -95,7 +95,7 @@ pub(crate) async fn households_csv() {
             continue;
         };
         let u = h.info.unit;
-        if !units.contains_key(&u) {
+        if let std::collections::btree_map::Entry::Vacant(slot) = units.entry(u) {
             let (b, n) = match a.get::<Unit>(u).await.ok().flatten() {
                 Some(unit) => (
                     buildings
@@ -106,7 +106,7 @@ pub(crate) async fn households_csv() {
                 ),
                 None => (String::new(), String::new()),
             };
-            units.insert(u, (b, n));
+            slot.insert((b, n));
         }
         let (b, n) = units[&u].clone();
         let join = |f: fn(&crate::domain::registry::Person) -> &str| {

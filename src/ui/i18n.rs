@@ -335,6 +335,7 @@ fn pair(key: &str) -> (&'static str, &'static str) {
         "reg.csv.name" => ("名称", "Name"),
         "reg.csv.floor" => ("楼层", "Floor"),
         "reg.csv.area" => ("区域", "Area"),
+        "sync.backup_go" => ("去导出备份", "Export a backup"),
         _ => ("?", "?"),
     }
 }

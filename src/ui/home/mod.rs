@@ -47,6 +47,7 @@ pub fn Home() -> impl IntoView {
             ),
         ]
     });
+    let last_export = loader(|| async { super::sync::load_log().await.last_export });
     let offset = move || {
         c.estate
             .get()
@@ -58,6 +59,7 @@ pub fn Home() -> impl IntoView {
             <h1 class="page-title">
                 {move || t("home.hello")}"，"{move || c.session.get().map(|s| s.name).unwrap_or_default()}
             </h1>
+            <super::sync::BackupReminder last_export=Signal::derive(move || last_export.get()) link=true/>
             <section class="card">
                 <h2>{move || t("home.title")}</h2>
                 <div class="todo-list" data-testid="todo-list">

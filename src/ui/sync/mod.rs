@@ -183,7 +183,7 @@ pub fn SyncPage() -> impl IntoView {
                 <h1 class="page-title">{move || t("nav.sync")}</h1>
                 <lists::CsvButtons/>
             </div>
-            <BackupReminder data=data/>
+            <BackupReminder last_export=Signal::derive(move || data.get().map(|o| o.log.last_export))/>
             <div class="sync-grid">
                 <ExportCard data=data/>
                 <section class="card sync-import">
@@ -207,17 +207,21 @@ fn backup_days() -> i64 {
         .unwrap_or(BACKUP_DAYS)
 }
 
+/// "No export for N days": shown on this page and on 我的待办. `last_export` is `None` while
+/// loading, `Some(None)` when this tablet never exported.
 #[component]
-fn BackupReminder(data: ReadSignal<Option<Overview>>) -> impl IntoView {
+pub fn BackupReminder(
+    #[prop(into)] last_export: Signal<Option<Option<i64>>>,
+    /// Adds a button to the exchange page (on 我的待办).
+    #[prop(optional)]
+    link: bool,
+) -> impl IntoView {
     // Any export counts (the settings' wording); a full export is the complete backup.
-    let days = move || {
-        let o = data.get()?;
-        match o.log.last_export {
-            None => Some(None),
-            Some(at) => {
-                let d = (now_ms() - at) / DAY_MS;
-                (d >= backup_days()).then_some(Some(d))
-            }
+    let days = move || match last_export.get()? {
+        None => Some(None),
+        Some(at) => {
+            let d = (now_ms() - at) / DAY_MS;
+            (d >= backup_days()).then_some(Some(d))
         }
     };
     move || {
@@ -230,6 +234,11 @@ fn BackupReminder(data: ReadSignal<Option<Overview>>) -> impl IntoView {
                 <div class="sync-reminder" role="status" data-testid="sync-backup-reminder">
                     <strong>{text}</strong>
                     <span>{t("sync.backup_hint").replace("{}", &backup_days().to_string())}</span>
+                    {link.then(|| view! {
+                        <button class="btn small" data-testid="backup-go" on:click=move |_| crate::ui::state::go(crate::ui::state::Page::Sync)>
+                            {move || t("sync.backup_go")}
+                        </button>
+                    })}
                 </div>
             }
         })

@@ -41,6 +41,8 @@ pub async fn sign_in(app: &App, name: &str, pin: &str) {
 async fn first_run_then_director_adds_staff_who_signs_in_with_pin() {
     let app = App::start().await;
     first_run(&app, "翠湖花园", "王建国", "2468").await;
+    // A new tablet has never exported: 我的待办 reminds to make the backup file.
+    app.wait_testid("sync-backup-reminder").await;
     app.screenshot("foundation-home").await;
 
     app.click("nav-staff").await;

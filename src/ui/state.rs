@@ -247,3 +247,18 @@ where
     });
     get
 }
+
+/// The estate's UTC offset in minutes (reactive); China's +8 until the estate has loaded.
+pub fn utc_offset() -> i32 {
+    ctx()
+        .estate
+        .with(|e| e.as_ref().map(|e| e.settings.calendar.utc_offset_minutes))
+        .unwrap_or(480)
+}
+
+pub fn utc_offset_untracked() -> i32 {
+    ctx()
+        .estate
+        .with_untracked(|e| e.as_ref().map(|e| e.settings.calendar.utc_offset_minutes))
+        .unwrap_or(480)
+}

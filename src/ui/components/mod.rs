@@ -120,7 +120,6 @@ pub fn Empty(#[prop(into)] text: Signal<String>) -> impl IntoView {
 pub fn History(subject: crate::domain::event::RecordRef) -> impl IntoView {
     use super::state::{app, loader, tx};
     use crate::domain::staff::Staff;
-    let c = ctx();
     let rows = loader(move || async move {
         let a = app();
         let events = a.history(subject).await.unwrap_or_default();
@@ -140,12 +139,7 @@ pub fn History(subject: crate::domain::event::RecordRef) -> impl IntoView {
         }
         out
     });
-    let offset = move || {
-        c.estate
-            .get()
-            .map(|e| e.settings.calendar.utc_offset_minutes)
-            .unwrap_or(480)
-    };
+    let offset = move || crate::ui::state::utc_offset();
     view! {
         <section class="history" data-testid="history">
             <h3>{move || t("common.history")}</h3>

@@ -48,12 +48,7 @@ pub fn Home() -> impl IntoView {
         ]
     });
     let last_export = loader(|| async { super::sync::load_log().await.last_export });
-    let offset = move || {
-        c.estate
-            .get()
-            .map(|e| e.settings.calendar.utc_offset_minutes)
-            .unwrap_or(480)
-    };
+    let offset = move || crate::ui::state::utc_offset();
     view! {
         <div class="page home">
             <h1 class="page-title">

@@ -196,11 +196,7 @@ pub(super) fn usage_key(u: UnitUse) -> &'static str {
 
 /// Today in the estate's time zone (for 迁出 dates).
 pub(super) fn today() -> chrono::NaiveDate {
-    let offset = ctx()
-        .estate
-        .get_untracked()
-        .map(|e| e.settings.calendar.utc_offset_minutes)
-        .unwrap_or(480);
+    let offset = crate::ui::state::utc_offset_untracked();
     let ms = super::platform::now_ms() + offset as i64 * 60_000;
     chrono::DateTime::from_timestamp_millis(ms)
         .map(|d| d.date_naive())

@@ -116,13 +116,7 @@ fn value_text(v: &serde_json::Value) -> String {
 #[component]
 pub fn Conflicts() -> impl IntoView {
     let list = loader(|| async { open_conflicts(&app().store).await.unwrap_or_default() });
-    let offset = move || {
-        ctx()
-            .estate
-            .get()
-            .map(|e| e.settings.calendar.utc_offset_minutes)
-            .unwrap_or(480)
-    };
+    let offset = move || crate::ui::state::utc_offset();
     view! {
         <section class="card sync-conflicts" data-testid="sync-conflicts">
             <h2>{move || t("sync.conflicts")}</h2>

@@ -162,13 +162,7 @@ fn Preview(plan: ImportPlan) -> impl IntoView {
     let noop = plan.is_noop();
     let new_events = plan.new_events.len();
     let present = plan.already_present;
-    let offset = move || {
-        ctx()
-            .estate
-            .get()
-            .map(|e| e.settings.calendar.utc_offset_minutes)
-            .unwrap_or(480)
-    };
+    let offset = move || crate::ui::state::utc_offset();
     view! {
         <div class=if noop { "sync-preview noop" } else { "sync-preview" } data-testid="sync-preview" data-new=new_events.to_string()>
             <h3>{move || t("sync.preview")}</h3>

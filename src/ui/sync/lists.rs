@@ -10,17 +10,13 @@ use crate::sync::csv::to_csv;
 use crate::ui::i18n::{t, t_untracked};
 use crate::ui::platform::{download, format_time, now_ms};
 use crate::ui::registry::natural;
-use crate::ui::state::{app, ctx, toast_ok, tx_untracked};
+use crate::ui::state::{app, toast_ok, tx_untracked};
 use leptos::prelude::*;
 use std::collections::BTreeMap;
 
 /// Offers `rows` as `<stem>-YYYYMMDD.csv`.
 pub fn download_csv(stem: &str, headers: &[&str], rows: &[Vec<String>]) {
-    let offset = ctx()
-        .estate
-        .get_untracked()
-        .map(|e| e.settings.calendar.utc_offset_minutes)
-        .unwrap_or(480);
+    let offset = crate::ui::state::utc_offset_untracked();
     let date: String = format_time(now_ms(), offset)
         .chars()
         .take(10)

@@ -162,11 +162,7 @@ fn kinds_text(m: &BTreeMap<RecordKind, usize>) -> String {
 }
 
 fn offset() -> i32 {
-    ctx()
-        .estate
-        .get()
-        .map(|e| e.settings.calendar.utc_offset_minutes)
-        .unwrap_or(480)
+    crate::ui::state::utc_offset()
 }
 
 fn when(ms: Option<i64>) -> String {

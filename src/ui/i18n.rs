@@ -111,6 +111,7 @@ fn pair(key: &str) -> (&'static str, &'static str) {
         "staff.none_dept" => ("无", "None"),
         "staff.created" => ("员工已添加", "Staff member added"),
         "settings.title" => ("设置", "Settings"),
+        "settings.general" => ("基本设置", "General"),
         "settings.estate" => ("小区名称", "Estate name"),
         "settings.idle" => ("无操作自动锁屏（分钟，0为不锁）", "Lock after idle minutes (0 = never)"),
         "settings.backup_days" => ("未导出备份多少天后提醒", "Remind to export a backup after (days)"),

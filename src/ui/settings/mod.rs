@@ -99,7 +99,7 @@ pub fn SettingsPage() -> impl IntoView {
         <div class="page settings">
             <h1 class="page-title">{move || t("settings.title")}</h1>
             <section class="card">
-                <h2>{move || t("nav.settings")}</h2>
+                <h2>{move || t("settings.general")}</h2>
                 <Show when=is_director fallback=move || view! { <p class="notice">{move || t("settings.only_director")}</p> }>
                     <TextField label=Signal::derive(move || t("settings.estate").to_string()) value=name testid="settings-estate"/>
                     <NumberField label=Signal::derive(move || t("settings.idle").to_string()) value=idle testid="settings-idle"/>

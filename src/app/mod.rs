@@ -76,6 +76,10 @@ pub struct App<S: Store> {
     pub store: S,
     clock: RefCell<HlcClock>,
     entropy: RefCell<Box<dyn Entropy>>,
+    /// Serialises writes: each reads views, folds and commits with nobody in between (IndexedDB
+    /// awaits let another write start mid-way; a double tap or an import would otherwise build
+    /// a view that misses the other write's event, or rewind the clock past it).
+    writing: futures::lock::Mutex<()>,
 }
 
 impl<S: Store> App<S> {
@@ -97,6 +101,7 @@ impl<S: Store> App<S> {
             store,
             clock: RefCell::new(clock),
             entropy: RefCell::new(entropy),
+            writing: futures::lock::Mutex::new(()),
         })
     }
 
@@ -128,6 +133,7 @@ impl<S: Store> App<S> {
         if drafts.is_empty() {
             return Ok(vec![]);
         }
+        let _writing = self.writing.lock().await;
         let saved = self.clock.borrow().clone();
         let events: Vec<Event> = {
             let mut clock = self.clock.borrow_mut();
@@ -149,6 +155,7 @@ impl<S: Store> App<S> {
     /// Takes in events from elsewhere (import, demo estate): skips those already stored,
     /// refolds every affected record from all its events.
     pub async fn absorb(&self, events: Vec<Event>, now: i64) -> Result<usize, AppError> {
+        let _writing = self.writing.lock().await;
         let mut fresh = Vec::new();
         let mut seen = std::collections::HashSet::new();
         for e in events {
@@ -280,6 +287,8 @@ impl<S: Store> App<S> {
 
     /// PIN sign-in with the lockout rule (5 wrong PINs → 5 minutes), counted per person per tablet.
     pub async fn sign_in(&self, id: StaffId, pin: &str, now: i64) -> Result<Actor, SignInError> {
+        // One attempt at a time: parallel attempts must each be counted.
+        let _writing = self.writing.lock().await;
         let key = format!("lockout:{id}");
         let mut lock: Lockout = self
             .store
@@ -304,12 +313,17 @@ impl<S: Store> App<S> {
         } else {
             lock.fail(now);
         }
-        self.put_meta(
-            &key,
-            serde_json::to_value(&lock).expect("lockout serialises"),
-        )
-        .await
-        .map_err(SignInError::Store)?;
+        let saved = self
+            .put_meta(
+                &key,
+                serde_json::to_value(&lock).expect("lockout serialises"),
+            )
+            .await;
+        // A right PIN signs in even on a full disk (staff must be able to export a backup);
+        // a wrong one whose count cannot be saved is refused as an error, never uncounted-ok.
+        if !ok {
+            saved.map_err(SignInError::Store)?;
+        }
         if ok {
             Ok(staff.actor(id))
         } else if let Some(ms_left) = lock.locked(now) {

@@ -456,3 +456,141 @@ fn a_deactivated_or_unknown_person_cannot_sign_in_or_act() {
     assert_eq!(inactive[0].title, "张伟");
     assert_eq!(inactive[0].events, 3);
 }
+
+/// Writes that overlap, as in the browser where every IndexedDB call yields (a double tap, an
+/// edit during an import): each must still be counted, folded and stamped in order.
+mod overlapping_writes {
+    use super::*;
+    use crate::domain::ids::EventId;
+    use crate::domain::view::fold_all_kind;
+    use crate::store::{Batch, Query};
+    use std::cell::Cell;
+    use std::future::Future;
+    use std::pin::Pin;
+    use std::task::{Context, Poll};
+
+    struct YieldOnce(bool);
+    impl Future for YieldOnce {
+        type Output = ();
+        fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+            if self.0 {
+                Poll::Ready(())
+            } else {
+                self.0 = true;
+                cx.waker().wake_by_ref();
+                Poll::Pending
+            }
+        }
+    }
+    fn y() -> YieldOnce {
+        YieldOnce(false)
+    }
+
+    /// Like IndexedDB: every call is a separate transaction that yields to the event loop.
+    pub struct Slow(pub MemoryStore, pub Cell<bool>);
+    impl Store for Slow {
+        async fn commit(&self, b: Batch) -> Result<(), StoreError> {
+            y().await;
+            if self.1.replace(false) {
+                return Err(StoreError::QuotaExceeded);
+            }
+            self.0.commit(b).await
+        }
+        async fn view(&self, s: RecordRef) -> Result<Option<View>, StoreError> {
+            y().await;
+            self.0.view(s).await
+        }
+        async fn query(&self, q: &Query) -> Result<Vec<View>, StoreError> {
+            y().await;
+            self.0.query(q).await
+        }
+        async fn count(&self, q: &Query) -> Result<u32, StoreError> {
+            self.0.count(q).await
+        }
+        async fn assigned(&self, s: StaffId) -> Result<Vec<View>, StoreError> {
+            self.0.assigned(s).await
+        }
+        async fn events_for(&self, s: RecordRef) -> Result<Vec<Event>, StoreError> {
+            y().await;
+            self.0.events_for(s).await
+        }
+        async fn has_event(&self, id: EventId) -> Result<bool, StoreError> {
+            y().await;
+            self.0.has_event(id).await
+        }
+        async fn event_count(&self) -> Result<u64, StoreError> {
+            self.0.event_count().await
+        }
+        async fn meta(&self, k: &str) -> Result<Option<serde_json::Value>, StoreError> {
+            y().await;
+            self.0.meta(k).await
+        }
+    }
+
+    fn slow_founded() -> App<Slow> {
+        let app = block_on(App::open(
+            Slow(MemoryStore::new(), Cell::new(false)),
+            device(1),
+            Box::new(SeededEntropy::new(1)),
+        ))
+        .unwrap();
+        let drafts =
+            staff::first_run(false, "翠湖花园", sid(DIRECTOR), "陈建国", pin("1234")).unwrap();
+        block_on(app.record(T0, None, drafts)).unwrap();
+        app
+    }
+
+    #[test]
+    fn two_overlapping_edits_of_one_record_both_reach_its_view() {
+        let app = slow_founded();
+        let d = block_on(app.actor(sid(DIRECTOR))).unwrap();
+        let bid = Id::derived("b", 1);
+        let d1 = registry::set_building(&d, bid, &building(10)).unwrap();
+        block_on(app.record(T0 + 1, Some(d.id), d1)).unwrap();
+        let a = registry::set_building(&d, bid, &building(11)).unwrap();
+        let b = registry::set_building(&d, bid, &building(12)).unwrap();
+        let (ra, rb) = block_on(futures::future::join(
+            app.record(T0 + 2, Some(d.id), a),
+            app.record(T0 + 3, Some(d.id), b),
+        ));
+        ra.unwrap();
+        rb.unwrap();
+        let subject = RecordRef::new(RecordKind::Building, bid);
+        let stored = block_on(app.view(subject)).unwrap().unwrap();
+        let evs = block_on(app.store.events_for(subject)).unwrap();
+        let refold = fold_all_kind(subject, evs.clone()).unwrap();
+        assert_eq!(evs.len(), 3);
+        assert_eq!(stored, refold, "stored view diverges from a full refold");
+    }
+
+    #[test]
+    fn parallel_wrong_pins_are_each_counted() {
+        let app = slow_founded();
+        let futs: Vec<_> = (0..10)
+            .map(|_| app.sign_in(sid(DIRECTOR), "0000", T0 + 10))
+            .collect();
+        let res = block_on(futures::future::join_all(futs));
+        assert!(res.iter().all(|r| r.is_err()));
+        let r = block_on(app.sign_in(sid(DIRECTOR), "1234", T0 + 11));
+        assert!(r.is_err(), "10 parallel wrong PINs did not lock: {r:?}");
+    }
+
+    #[test]
+    fn a_failed_write_never_rewinds_the_clock_past_one_that_succeeded() {
+        let app = slow_founded();
+        let d = block_on(app.actor(sid(DIRECTOR))).unwrap();
+        let a = registry::set_building(&d, Id::derived("b", 2), &building(3)).unwrap();
+        let b = registry::set_building(&d, Id::derived("b", 3), &building(3)).unwrap();
+        app.store.1.set(true); // the first commit to arrive fails
+        let (ra, rb) = block_on(futures::future::join(
+            app.record(T0 + 5, Some(d.id), a),
+            app.record(T0 + 5, Some(d.id), b),
+        ));
+        assert!(ra.is_err());
+        app.store.1.set(false);
+        let c = registry::set_building(&d, Id::derived("b", 4), &building(3)).unwrap();
+        let ec = block_on(app.record(T0 + 5, Some(d.id), c)).unwrap();
+        let eb = rb.unwrap();
+        assert!(ec[0].at > eb[0].at, "HLC went backwards");
+    }
+}

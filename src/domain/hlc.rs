@@ -47,11 +47,7 @@ impl HlcClock {
                 device,
             }
         } else {
-            Hlc {
-                wall: self.last.wall,
-                counter: self.last.counter + 1,
-                device,
-            }
+            bump(self.last.wall, self.last.counter, device)
         };
         self.last
     }
@@ -60,20 +56,36 @@ impl HlcClock {
     pub fn observe(&mut self, remote: Hlc, now_ms: i64) {
         let device = self.last.device;
         let wall = now_ms.max(self.last.wall).max(remote.wall);
-        let counter = if wall == self.last.wall && wall == remote.wall {
-            self.last.counter.max(remote.counter) + 1
+        self.last = if wall == self.last.wall && wall == remote.wall {
+            bump(wall, self.last.counter.max(remote.counter), device)
         } else if wall == self.last.wall {
-            self.last.counter + 1
+            bump(wall, self.last.counter, device)
         } else if wall == remote.wall {
-            remote.counter + 1
+            bump(wall, remote.counter, device)
         } else {
-            0
+            Hlc {
+                wall,
+                counter: 0,
+                device,
+            }
         };
-        self.last = Hlc {
+    }
+}
+
+/// The next stamp after (wall, counter); a full counter (only from a hostile file) moves the
+/// wall clock on by 1 ms instead of wrapping below the stamps already seen.
+fn bump(wall: i64, counter: u32, device: DeviceId) -> Hlc {
+    match counter.checked_add(1) {
+        Some(counter) => Hlc {
             wall,
             counter,
             device,
-        };
+        },
+        None => Hlc {
+            wall: wall + 1,
+            counter: 0,
+            device,
+        },
     }
 }
 
@@ -140,6 +152,20 @@ mod tests {
         };
         c.observe(remote, 1_100);
         let next = c.tick(1_200);
+        assert!(next > remote);
+    }
+
+    #[test]
+    fn hlc_never_wraps_on_a_full_counter_from_an_imported_stamp() {
+        let mut c = HlcClock::new(dev(1));
+        let remote = Hlc {
+            wall: 5_000,
+            counter: u32::MAX,
+            device: dev(2),
+        };
+        c.observe(remote, 1_000);
+        assert!(c.last > remote);
+        let next = c.tick(1_000);
         assert!(next > remote);
     }
 }

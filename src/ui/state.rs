@@ -192,27 +192,34 @@ pub fn go(p: Page) {
 /// Runs a domain command as the signed-in person and records its events.
 /// `command` gets the actor; a refusal or a storage error is shown, and nothing changes.
 pub fn submit(
-    command: impl FnOnce(&Actor) -> Result<Vec<Draft>, DomainError>,
+    command: impl FnOnce(&Actor) -> Result<Vec<Draft>, DomainError> + 'static,
     ok: Text,
     after: impl FnOnce() + 'static,
 ) {
+    thread_local!(static WRITING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) });
     let Some(session) = ctx().session.get_untracked() else {
         return;
     };
-    let actor = session.actor();
-    let drafts = match command(&actor) {
-        Ok(d) => d,
-        Err(e) => {
-            toast_err(tx_untracked(&e.message()));
-            return;
-        }
-    };
+    // A second tap while the first is being saved is ignored (it would record twice).
+    if WRITING.with(|w| w.replace(true)) {
+        return;
+    }
     leptos::task::spawn_local(async move {
-        match app()
-            .record(super::platform::now_ms(), Some(actor.id), drafts)
-            .await
-        {
-            Ok(_) => {
+        let a = app();
+        // Roles as stored now, not as at sign-in: an import may have changed or ended them.
+        let result = match a.actor(session.id).await {
+            Ok(actor) => match command(&actor) {
+                Ok(drafts) => a
+                    .record(super::platform::now_ms(), Some(actor.id), drafts)
+                    .await
+                    .map(|_| ()),
+                Err(e) => Err(e.into()),
+            },
+            Err(e) => Err(e),
+        };
+        WRITING.with(|w| w.set(false));
+        match result {
+            Ok(()) => {
                 toast_ok(tx_untracked(&ok));
                 bump();
                 after();

@@ -31,6 +31,10 @@ impl PinHash {
     }
 
     pub fn verify(&self, pin: &str) -> bool {
+        // The count comes from stored (possibly imported) data: a huge one would freeze sign-in.
+        if !(1..=10_000_000).contains(&self.iterations) {
+            return false;
+        }
         let Ok(salt) = hex::decode(&self.salt) else {
             return false;
         };

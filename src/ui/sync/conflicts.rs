@@ -62,8 +62,14 @@ fn reverse(c: &Conflict) {
     leptos::task::spawn_local(async move {
         let a = app();
         let directors = a.active_directors().await.unwrap_or(0);
+        // A staff member that can't be read is not reversed: a default (inactive) record would
+        // slip past the last-Director rule.
         let current: Staff = if is_staff {
-            a.get::<Staff>(id).await.ok().flatten().unwrap_or_default()
+            match a.get::<Staff>(id).await {
+                Ok(Some(s)) => s,
+                Ok(None) => return,
+                Err(e) => return crate::ui::state::toast_err(tx_untracked(&e.message())),
+            }
         } else {
             Staff::default()
         };

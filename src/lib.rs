@@ -6,5 +6,8 @@ pub mod domain;
 pub mod store;
 pub mod sync;
 
+#[cfg(test)]
+mod testkit;
+
 #[cfg(target_arch = "wasm32")]
 pub mod ui;

@@ -7,36 +7,16 @@ use crate::domain::hlc::Hlc;
 use crate::domain::ids::{Id, SeededEntropy};
 use crate::domain::registry::{self, Building, BuildingInfo, RegistryEvent};
 use crate::domain::roles::{Department, Role};
-use crate::domain::staff::{self, PinHash, Profile, LOCKOUT_MS};
+use crate::domain::staff::{self, Profile, LOCKOUT_MS};
 use crate::store::memory::MemoryStore;
 use crate::store::Filter;
+use crate::testkit::{device, open, pin, sid};
 use futures::executor::block_on;
 
 const T0: i64 = 1_800_000_000_000;
 const MIN: i64 = 60_000;
 
-fn device(n: u64) -> DeviceId {
-    Id::derived("tablet", n)
-}
-
-fn open(store: MemoryStore, dev: u64) -> App<MemoryStore> {
-    block_on(App::open(
-        store,
-        device(dev),
-        Box::new(SeededEntropy::new(dev)),
-    ))
-    .unwrap()
-}
-
-fn pin(p: &str) -> PinHash {
-    PinHash::new(p, [3; 16], 10).unwrap()
-}
-
 const DIRECTOR: u64 = 1;
-
-fn sid(n: u64) -> StaffId {
-    Id::derived("staff", n)
-}
 
 /// First run on a fresh tablet: the estate and its Director (PIN 1234).
 fn founded(dev: u64) -> App<MemoryStore> {

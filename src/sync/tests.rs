@@ -8,12 +8,13 @@ use super::*;
 use crate::app::App;
 use crate::domain::command::Actor;
 use crate::domain::event::{EventBody, RecordKind, RecordRef};
-use crate::domain::ids::{Id, RecordId, SeededEntropy, StaffId};
+use crate::domain::ids::{Id, RecordId};
 use crate::domain::registry::{self, Building, BuildingInfo, RegistryEvent};
 use crate::domain::roles::{Department, Role};
-use crate::domain::staff::{self, PinHash, Profile, Staff, StaffEvent};
+use crate::domain::staff::{self, Profile, Staff, StaffEvent};
 use crate::store::memory::MemoryStore;
 use crate::store::{Query, Store, StoreError};
+use crate::testkit::{device, open, pin, sid};
 use futures::executor::block_on;
 
 const T0: i64 = 1_800_000_000_000;
@@ -21,34 +22,13 @@ const MIN: i64 = 60_000;
 const HOUR: i64 = 60 * MIN;
 const PASS: &str = "correct horse battery";
 
-fn device(n: u64) -> DeviceId {
-    Id::derived("tablet", n)
-}
-
-fn sid(n: u64) -> StaffId {
-    Id::derived("staff", n)
-}
-
 fn bid(n: u64) -> RecordId {
     Id::derived("building", n)
 }
 
-fn open_with(store: MemoryStore, dev: u64) -> App<MemoryStore> {
-    block_on(App::open(
-        store,
-        device(dev),
-        Box::new(SeededEntropy::new(dev)),
-    ))
-    .unwrap()
-}
-
-fn pin(p: &str) -> PinHash {
-    PinHash::new(p, [3; 16], 10).unwrap()
-}
-
 /// First run on a fresh tablet: estate `name`, Director 陈建国 with PIN 1234.
 fn found(dev: u64, name: &str) -> App<MemoryStore> {
-    let app = open_with(MemoryStore::new(), dev);
+    let app = open(MemoryStore::new(), dev);
     let drafts = staff::first_run(false, name, sid(1), "陈建国", pin("1234")).unwrap();
     block_on(app.record(T0, None, drafts)).unwrap();
     app
@@ -126,7 +106,7 @@ fn import(app: &App<MemoryStore>, bytes: &[u8], pass: Option<&str>, now: i64) ->
 
 /// A fresh tablet `dev` that joins the estate of `from` by importing its full file.
 fn join(dev: u64, from: &App<MemoryStore>, pass: Option<&str>) -> App<MemoryStore> {
-    let app = open_with(MemoryStore::new(), dev);
+    let app = open(MemoryStore::new(), dev);
     let file = export(from, None, pass, T0 + MIN);
     import(&app, &file.bytes, pass, T0 + MIN);
     app
@@ -176,7 +156,7 @@ fn a_full_export_lets_a_fresh_tablet_join_the_estate() {
     assert_eq!(file.header.covers, format::Covers::Full);
     assert_eq!(file.header.estate.name, "翠湖花园");
 
-    let b = open_with(MemoryStore::new(), 2);
+    let b = open(MemoryStore::new(), 2);
     let p = plan(&b, &file.bytes, None, T0 + 3 * MIN).unwrap();
     assert_eq!(p.modules[&RecordKind::Building].new_records, 1);
     assert_eq!(p.modules[&RecordKind::Staff].new_records, 2);
@@ -264,7 +244,7 @@ fn importing_the_same_file_again_changes_nothing() {
 
 #[test]
 fn exports_are_refused_without_an_estate_or_with_a_short_passphrase() {
-    let empty = open_with(MemoryStore::new(), 1);
+    let empty = open(MemoryStore::new(), 1);
     let req = ExportRequest {
         device: device(1),
         now: T0,
@@ -289,7 +269,7 @@ fn exports_are_refused_without_an_estate_or_with_a_short_passphrase() {
 fn a_file_cut_short_at_any_length_is_refused_as_truncated() {
     let a = found(1, "翠湖花园");
     set_building(&a, 3, 30, T0 + MIN);
-    let b = open_with(MemoryStore::new(), 2);
+    let b = open(MemoryStore::new(), 2);
     for pass in [None, Some(PASS)] {
         let file = export(&a, None, pass, T0 + 2 * MIN).bytes;
         for len in 0..file.len() {
@@ -459,7 +439,7 @@ fn older_formats_go_through_the_migration_hook() {
 
 #[test]
 fn files_that_are_not_ours_are_refused_as_such() {
-    let b = open_with(MemoryStore::new(), 2);
+    let b = open(MemoryStore::new(), 2);
     for junk in [
         b"\x89PNG\r\n\x1a\n".as_slice(),
         b"PK\x03\x04zipzipzip",
@@ -508,7 +488,7 @@ fn a_tampered_event_refuses_the_whole_file() {
     edited["event"]["body"]["e"]["info"]["floors"] = serde_json::json!(31);
     let mut lines: Vec<_> = others.iter().map(event_line).collect();
     lines.push(edited);
-    let fresh = open_with(MemoryStore::new(), 3);
+    let fresh = open(MemoryStore::new(), 3);
     let bytes = file_with_lines(&a, &lines, lines.len() as u64);
     let err = plan(&fresh, &bytes, None, T0).unwrap_err();
     assert_eq!(
@@ -571,7 +551,7 @@ fn a_tampered_event_refuses_the_whole_file() {
 #[test]
 fn blobs_are_checked_against_their_hash() {
     let a = found(1, "翠湖花园");
-    let fresh = open_with(MemoryStore::new(), 2);
+    let fresh = open(MemoryStore::new(), 2);
     let events: Vec<_> = a.store.all_events().iter().map(event_line).collect();
     let photo = Blob::new("image/jpeg", b"\xff\xd8\xff photo bytes");
     let mut lines = events.clone();
@@ -648,7 +628,7 @@ fn a_fresh_tablet_needs_a_full_export_first() {
     );
     set_building(&a, 4, 12, T0 + 4 * MIN);
     let incr = export(&a, Some(2), None, T0 + 5 * MIN);
-    let fresh = open_with(MemoryStore::new(), 3);
+    let fresh = open(MemoryStore::new(), 3);
     let err = plan(&fresh, &incr.bytes, None, T0 + 5 * MIN).unwrap_err();
     assert_eq!(
         err,
@@ -721,7 +701,7 @@ fn an_aborted_import_does_not_move_the_clock() {
     }
     let file = export(&a, None, None, T0 + 10 * HOUR);
     // Room for only three events: the import fails on commit.
-    let b = open_with(MemoryStore::with_capacity(3), 2);
+    let b = open(MemoryStore::with_capacity(3), 2);
     let p = plan(&b, &file.bytes, None, T0).unwrap();
     let err = block_on(apply_import(&b, &p, T0)).unwrap_err();
     assert_eq!(err, crate::app::AppError::Store(StoreError::QuotaExceeded));
@@ -760,7 +740,7 @@ fn pin_hashes_never_leave_in_clear_and_travel_encrypted() {
     assert_eq!(pins(&parse(&encrypted.bytes, Some(PASS)).unwrap()), 2);
 
     // Over a plain file the staff arrive without PINs, and the preview says why.
-    let b = open_with(MemoryStore::new(), 2);
+    let b = open(MemoryStore::new(), 2);
     let p = import(&b, &plain.bytes, None, T0 + 3 * MIN);
     assert!(p.summary().iter().any(|t| t.zh.contains("不含员工PIN")));
     let staff: Staff = block_on(b.get(sid(2))).unwrap().unwrap();
@@ -802,7 +782,7 @@ fn full_strength_encryption_round_trips_at_600000_iterations() {
     assert_eq!(header.kdf, "PBKDF2-HMAC-SHA256");
     assert_eq!(hex::decode(&header.salt).unwrap().len(), 16);
     assert_eq!(hex::decode(&header.nonce).unwrap().len(), 12);
-    let b = open_with(MemoryStore::new(), 2);
+    let b = open(MemoryStore::new(), 2);
     import(&b, &file.bytes, Some(PASS), T0 + 3 * MIN);
     assert_eq!(floors(&b, 3), Some(30));
 }

@@ -1,7 +1,6 @@
 //! The estate registry (SOP §0 "Places" and "People served").
 
 use super::*;
-use crate::domain::hlc::Hlc;
 use crate::domain::ids::{Id, SeededEntropy};
 use crate::domain::roles::Role;
 use crate::domain::view::fold_all;
@@ -23,20 +22,7 @@ fn rid(n: u64) -> RecordId {
 
 /// Stamps drafts in order and folds one record.
 fn fold<A: Aggregate>(id: RecordId, drafts: Vec<Draft>) -> crate::domain::view::View {
-    let dev = Id::derived("dev", 1);
-    let events = drafts
-        .into_iter()
-        .enumerate()
-        .map(|(i, d)| {
-            let at = Hlc {
-                wall: 1_000 + i as i64,
-                counter: 0,
-                device: dev,
-            };
-            Event::new(Id::derived("ev", i as u64), at, None, d)
-        })
-        .collect();
-    fold_all::<A>(id, events).unwrap()
+    fold_all::<A>(id, crate::testkit::stamp(drafts)).unwrap()
 }
 
 fn unit_info(d: &Draft) -> &UnitInfo {

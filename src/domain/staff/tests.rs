@@ -5,16 +5,13 @@ use crate::domain::event::Event;
 use crate::domain::hlc::Hlc;
 use crate::domain::ids::Id;
 use crate::domain::view::fold_all;
+use crate::testkit::sid;
 
 /// Few iterations keep the tests fast; the production count is checked on its own.
 const FAST: u32 = 10;
 
 fn pin(p: &str) -> PinHash {
     PinHash::new(p, [1; 16], FAST).unwrap()
-}
-
-fn sid(n: u64) -> StaffId {
-    Id::derived("staff", n)
 }
 
 fn actor(n: u64, roles: &[Role]) -> Actor {
@@ -43,18 +40,8 @@ fn staff(roles: &[Role], active: bool) -> Staff {
 
 /// Stamps drafts into events (one device, ascending HLC) and folds one record.
 fn fold(id: StaffId, drafts: Vec<Draft>) -> Staff {
-    let dev = Id::derived("dev", 1);
-    let events: Vec<Event> = drafts
+    let events: Vec<Event> = crate::testkit::stamp(drafts)
         .into_iter()
-        .enumerate()
-        .map(|(i, d)| {
-            let at = Hlc {
-                wall: 1_000 + i as i64,
-                counter: 0,
-                device: dev,
-            };
-            Event::new(Id::derived("ev", i as u64), at, None, d)
-        })
         .filter(|e| e.subject.id == id)
         .collect();
     fold_all::<Staff>(id, events).unwrap().state().unwrap()

@@ -1,0 +1,50 @@
+//! Fixtures shared by the native unit tests (app, sync, domain): deterministic ids, cheap PIN
+//! hashes, an app over the memory store, and events stamped in order on one device.
+
+use crate::app::App;
+use crate::domain::event::{Draft, Event};
+use crate::domain::hlc::Hlc;
+use crate::domain::ids::{DeviceId, Id, SeededEntropy, StaffId};
+use crate::domain::staff::PinHash;
+use crate::store::memory::MemoryStore;
+use futures::executor::block_on;
+
+pub fn device(n: u64) -> DeviceId {
+    Id::derived("tablet", n)
+}
+
+pub fn sid(n: u64) -> StaffId {
+    Id::derived("staff", n)
+}
+
+/// A PIN hash with 10 iterations (fast; real PINs use `PIN_ITERATIONS`).
+pub fn pin(p: &str) -> PinHash {
+    PinHash::new(p, [3; 16], 10).unwrap()
+}
+
+/// The app service over a fresh or given memory store, as tablet `dev`.
+pub fn open(store: MemoryStore, dev: u64) -> App<MemoryStore> {
+    block_on(App::open(
+        store,
+        device(dev),
+        Box::new(SeededEntropy::new(dev)),
+    ))
+    .unwrap()
+}
+
+/// Stamps drafts into events on one device, in ascending HLC order (no store involved).
+pub fn stamp(drafts: Vec<Draft>) -> Vec<Event> {
+    let dev = Id::derived("dev", 1);
+    drafts
+        .into_iter()
+        .enumerate()
+        .map(|(i, d)| {
+            let at = Hlc {
+                wall: 1_000 + i as i64,
+                counter: 0,
+                device: dev,
+            };
+            Event::new(Id::derived("ev", i as u64), at, None, d)
+        })
+        .collect()
+}

@@ -203,6 +203,17 @@ pub(super) fn today() -> chrono::NaiveDate {
         .unwrap_or_default()
 }
 
+/// Every record of one kind, folded.
+async fn all<A: crate::domain::view::Aggregate>() -> Vec<A> {
+    app()
+        .query(&Query::all(A::KIND))
+        .await
+        .unwrap_or_default()
+        .into_iter()
+        .filter_map(|v| v.state::<A>())
+        .collect()
+}
+
 /// Exports the list of the current tab as CSV (UTF-8 with BOM, formulas neutralised).
 async fn export_csv(tab: RegistryTab) {
     use super::i18n::t_untracked as tu;
@@ -253,24 +264,15 @@ async fn export_csv(tab: RegistryTab) {
             download_csv("buildings", &h, &rows);
         }
         RegistryTab::Facilities => {
-            let mut rows: Vec<Vec<String>> = Vec::new();
-            for v in a
-                .query(&Query::all(RecordKind::Facility))
+            let rows: Vec<Vec<String>> = all::<Facility>()
                 .await
-                .unwrap_or_default()
-            {
-                if let Some(f) = v.state::<Facility>() {
+                .into_iter()
+                .map(|f| {
                     let (b, fl, area) = place(&f.info.location);
-                    rows.push(vec![
-                        tx_untracked(&f.info.kind.label()),
-                        f.info.name,
-                        b,
-                        fl,
-                        area,
-                        f.info.note,
-                    ]);
-                }
-            }
+                    let kind = tx_untracked(&f.info.kind.label());
+                    vec![kind, f.info.name, b, fl, area, f.info.note]
+                })
+                .collect();
             let h = [
                 tu("reg.csv.kind"),
                 tu("reg.csv.name"),
@@ -282,17 +284,14 @@ async fn export_csv(tab: RegistryTab) {
             download_csv("facilities", &h, &rows);
         }
         RegistryTab::Checkpoints => {
-            let mut rows: Vec<Vec<String>> = Vec::new();
-            for v in a
-                .query(&Query::all(RecordKind::Checkpoint))
+            let rows: Vec<Vec<String>> = all::<Checkpoint>()
                 .await
-                .unwrap_or_default()
-            {
-                if let Some(cp) = v.state::<Checkpoint>() {
+                .into_iter()
+                .map(|cp| {
                     let (b, fl, area) = place(&cp.info.location);
-                    rows.push(vec![cp.info.name, b, fl, area]);
-                }
-            }
+                    vec![cp.info.name, b, fl, area]
+                })
+                .collect();
             let h = [
                 tu("reg.csv.name"),
                 tu("reg.csv.building"),

@@ -1,4 +1,5 @@
-//! Every UI string key used in src/ui has a Chinese and an English text in src/ui/i18n.rs
+//! Every UI string key used in src/ui has a Chinese and an English text in src/ui/i18n.rs or an
+//! area table `src/ui/<area>/strings.rs`
 //! (a missing key would show "?" to staff). Reads the sources; runs natively.
 
 use std::collections::BTreeSet;
@@ -52,15 +53,20 @@ fn defined_keys(table: &str) -> BTreeSet<String> {
 #[test]
 fn every_ui_string_key_has_chinese_and_english_text() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let table = fs::read_to_string(root.join("src/ui/i18n.rs")).unwrap();
-    let defined = defined_keys(&table);
+    let mut files = Vec::new();
+    rust_files(&root.join("src/ui"), &mut files);
+    // The common table plus every area's `strings.rs`.
+    let mut defined = BTreeSet::new();
+    for f in files.iter().filter(|f| {
+        f.ends_with("src/ui/i18n.rs") || f.file_name().is_some_and(|n| n == "strings.rs")
+    }) {
+        defined.extend(defined_keys(&fs::read_to_string(f).unwrap()));
+    }
     assert!(
         defined.len() > 50,
         "parsed only {} keys from i18n.rs",
         defined.len()
     );
-    let mut files = Vec::new();
-    rust_files(&root.join("src/ui"), &mut files);
     let mut missing = BTreeSet::new();
     for f in files {
         let src = fs::read_to_string(&f).unwrap();

@@ -16,11 +16,26 @@ pub fn t_untracked(key: &str) -> &'static str {
 
 pub fn lookup(lang: Lang, key: &str) -> &'static str {
     let (zh, en) = pair(key);
+    let (zh, en) = if zh == "?" {
+        AREAS
+            .iter()
+            .find_map(|table| table(key))
+            .unwrap_or((zh, en))
+    } else {
+        (zh, en)
+    };
     match lang {
         Lang::Zh => zh,
         Lang::En => en,
     }
 }
+
+/// A table of one SOP area's strings, kept beside its pages in `src/ui/<area>/strings.rs`
+/// (same `"key" => ("中文", "English"),` lines as below, returning `Some`).
+type Table = fn(&str) -> Option<(&'static str, &'static str)>;
+
+/// Every area's table, searched after the common one below.
+const AREAS: &[Table] = &[];
 
 fn pair(key: &str) -> (&'static str, &'static str) {
     match key {

@@ -295,6 +295,9 @@ pub fn demo_estate(seed: u64, pin: PinHash) -> DemoEstate {
         drafts.extend(registry::set_checkpoint(&actor, ids.id(), &info).expect("demo checkpoint"));
     }
 
+    let history = super::complaints::demo::history(seed, &logins, &drafts);
+    drafts.extend(history);
+
     DemoEstate {
         estate_name: ESTATE_NAME.into(),
         director,

@@ -25,6 +25,12 @@ pub enum RecordKind {
     Facility,
     /// 巡查点
     Checkpoint,
+    /// 客户投诉 (CMP)
+    Complaint,
+    /// 回访 (CB)
+    Callback,
+    /// 客户求助 (HELP)
+    HelpRequest,
 }
 
 impl RecordKind {
@@ -37,6 +43,9 @@ impl RecordKind {
             RecordKind::Household => "household",
             RecordKind::Facility => "facility",
             RecordKind::Checkpoint => "checkpoint",
+            RecordKind::Complaint => "complaint",
+            RecordKind::Callback => "callback",
+            RecordKind::HelpRequest => "help_request",
         }
     }
 }
@@ -65,6 +74,7 @@ pub enum EventBody {
     Estate(super::estate::EstateEvent),
     Staff(super::staff::StaffEvent),
     Registry(super::registry::RegistryEvent),
+    Complaints(super::complaints::ComplaintsEvent),
 }
 
 impl EventBody {
@@ -91,6 +101,7 @@ impl EventBody {
             EventBody::Registry(R::CheckpointSet { .. }) => {
                 T::new("巡查点资料", "Checkpoint details")
             }
+            EventBody::Complaints(e) => e.label(),
         }
     }
 }

@@ -3,6 +3,7 @@
 
 pub mod calendar;
 pub mod command;
+pub mod complaints;
 pub mod demo;
 pub mod estate;
 pub mod event;

@@ -90,6 +90,24 @@ pub enum Action {
     ViewRegistry,
     /// Load or reset the demo estate in training mode (managers running training).
     RunTraining,
+    /// CMP-2: register a complaint (reception, assistants, anyone on patrol).
+    RegisterComplaint,
+    /// CMP-3..6: classify and dispatch.
+    DispatchComplaint,
+    /// CMP-5/8: accept, contact the customer, report progress.
+    HandleComplaint,
+    /// CMP-8: customer service tells the customer how it stands.
+    InformCustomer,
+    /// CMP-9: close with the handling report.
+    CloseComplaint,
+    /// CB-2, CMP-10: call back (class decides the role).
+    RecordCallback,
+    /// CB-1/3/5: plan and review callbacks, file open letters.
+    PlanCallbacks,
+    /// HELP-1..5: register and answer help requests.
+    HandleHelp,
+    /// CMP-12/13, HELP-6: the monthly analysis.
+    ViewComplaintReport,
 }
 
 impl Action {
@@ -100,6 +118,15 @@ impl Action {
             Action::EditRegistry => Text::new("编辑小区档案", "edit the estate registry"),
             Action::ViewRegistry => Text::new("查看小区档案", "view the estate registry"),
             Action::RunTraining => Text::new("培训演示", "run training"),
+            Action::RegisterComplaint => Text::new("登记投诉", "register complaints"),
+            Action::DispatchComplaint => Text::new("分类派单", "classify and dispatch complaints"),
+            Action::HandleComplaint => Text::new("处理投诉", "handle complaints"),
+            Action::InformCustomer => Text::new("告知客户", "inform customers"),
+            Action::CloseComplaint => Text::new("投诉结案", "close complaints"),
+            Action::RecordCallback => Text::new("回访", "record callbacks"),
+            Action::PlanCallbacks => Text::new("安排和审阅回访", "plan and review callbacks"),
+            Action::HandleHelp => Text::new("处理求助", "handle help requests"),
+            Action::ViewComplaintReport => Text::new("查看投诉统计", "view the complaint report"),
         }
     }
 
@@ -111,6 +138,15 @@ impl Action {
             Action::EditRegistry => &[Director, Supervisor, Assistant, Receptionist],
             Action::ViewRegistry => &Role::ALL,
             Action::RunTraining => &[Director, Supervisor],
+            Action::RegisterComplaint | Action::HandleHelp => &Role::ALL,
+            Action::DispatchComplaint | Action::PlanCallbacks | Action::ViewComplaintReport => {
+                &[Director, Supervisor]
+            }
+            Action::HandleComplaint | Action::CloseComplaint => {
+                &[Director, Supervisor, DepartmentLead]
+            }
+            Action::InformCustomer => &[Director, Supervisor, Assistant, Receptionist],
+            Action::RecordCallback => &[Director, Supervisor, Assistant],
         }
     }
 }

@@ -146,6 +146,9 @@ pub fn fold_all_kind(subject: RecordRef, events: Vec<Event>) -> Option<View> {
         RecordKind::Household => fold_all::<Household>(subject.id, events),
         RecordKind::Facility => fold_all::<Facility>(subject.id, events),
         RecordKind::Checkpoint => fold_all::<Checkpoint>(subject.id, events),
+        RecordKind::Complaint => fold_all::<super::complaints::Complaint>(subject.id, events),
+        RecordKind::Callback => fold_all::<super::complaints::Callback>(subject.id, events),
+        RecordKind::HelpRequest => fold_all::<super::complaints::HelpRequest>(subject.id, events),
     }
 }
 
@@ -159,5 +162,8 @@ pub fn fold_onto_kind(view: &View, events: Vec<Event>) -> Option<View> {
         RecordKind::Household => fold_onto::<Household>(view, events),
         RecordKind::Facility => fold_onto::<Facility>(view, events),
         RecordKind::Checkpoint => fold_onto::<Checkpoint>(view, events),
+        RecordKind::Complaint => fold_onto::<super::complaints::Complaint>(view, events),
+        RecordKind::Callback => fold_onto::<super::complaints::Callback>(view, events),
+        RecordKind::HelpRequest => fold_onto::<super::complaints::HelpRequest>(view, events),
     }
 }

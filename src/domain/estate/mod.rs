@@ -21,6 +21,8 @@ pub struct Settings {
     pub import_max_skew_hours: u32,
     /// Remind to export a file (also the backup) after this many days without one.
     pub backup_reminder_days: u32,
+    /// CMP-4 contact limits, HELP-2 reply limit.
+    pub complaints: super::complaints::ComplaintSettings,
 }
 
 impl Default for Settings {
@@ -30,6 +32,7 @@ impl Default for Settings {
             calendar: BusinessCalendar::default(),
             import_max_skew_hours: 24,
             backup_reminder_days: 7,
+            complaints: Default::default(),
         }
     }
 }

@@ -290,6 +290,9 @@ pub fn kind_label(kind: RecordKind) -> Text {
         RecordKind::Household => Text::new("住户", "Households"),
         RecordKind::Facility => Text::new("设施", "Facilities"),
         RecordKind::Checkpoint => Text::new("巡查点", "Checkpoints"),
+        RecordKind::Complaint => Text::new("投诉", "Complaints"),
+        RecordKind::Callback => Text::new("回访", "Callbacks"),
+        RecordKind::HelpRequest => Text::new("求助", "Help requests"),
     }
 }
 
@@ -303,6 +306,7 @@ pub fn field_group(body: &EventBody) -> &'static str {
         EventBody::Staff(StaffEvent::Deactivated | StaffEvent::Reactivated) => "active",
         EventBody::Registry(RegistryEvent::HouseholdMovedOut { .. }) => "moved_out",
         EventBody::Registry(_) => "info",
+        EventBody::Complaints(e) => e.field_group(),
     }
 }
 

@@ -73,6 +73,17 @@ pub enum Page {
     Staff,
     Sync,
     Settings,
+    Complaints(CmpTab),
+}
+
+/// 投诉·回访·求助 (issue 3) tabs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CmpTab {
+    List,
+    Register,
+    Callbacks,
+    Help,
+    Report,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -94,6 +105,11 @@ impl Page {
             Page::Staff => "#/staff",
             Page::Sync => "#/sync",
             Page::Settings => "#/settings",
+            Page::Complaints(CmpTab::List) => "#/complaints",
+            Page::Complaints(CmpTab::Register) => "#/complaints/new",
+            Page::Complaints(CmpTab::Callbacks) => "#/callbacks",
+            Page::Complaints(CmpTab::Help) => "#/help",
+            Page::Complaints(CmpTab::Report) => "#/complaints/report",
         }
     }
     pub fn from_hash(h: &str) -> Page {
@@ -105,6 +121,11 @@ impl Page {
             "#/staff" => Page::Staff,
             "#/sync" => Page::Sync,
             "#/settings" => Page::Settings,
+            "#/complaints" => Page::Complaints(CmpTab::List),
+            "#/complaints/new" => Page::Complaints(CmpTab::Register),
+            "#/callbacks" => Page::Complaints(CmpTab::Callbacks),
+            "#/help" => Page::Complaints(CmpTab::Help),
+            "#/complaints/report" => Page::Complaints(CmpTab::Report),
             _ => Page::Home,
         }
     }

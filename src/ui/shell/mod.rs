@@ -3,7 +3,7 @@
 
 use super::i18n::t;
 use super::platform::{now_ms, reload, set_pref};
-use super::state::{ctx, go, Page, RegistryTab};
+use super::state::{ctx, go, CmpTab, Page, RegistryTab};
 use crate::domain::i18n::Lang;
 use crate::domain::roles::Action;
 use leptos::prelude::*;
@@ -132,7 +132,7 @@ struct NavItem {
     needs: Option<Action>,
 }
 
-const NAV: [NavItem; 5] = [
+const NAV: [NavItem; 6] = [
     NavItem {
         page: Page::Home,
         key: "nav.home",
@@ -146,6 +146,13 @@ const NAV: [NavItem; 5] = [
         icon: "▦",
         testid: "nav-registry",
         needs: Some(Action::ViewRegistry),
+    },
+    NavItem {
+        page: Page::Complaints(CmpTab::List),
+        key: "nav.complaints",
+        icon: "✆",
+        testid: "nav-complaints",
+        needs: None,
     },
     NavItem {
         page: Page::Staff,
@@ -179,6 +186,7 @@ pub fn Shell() -> impl IntoView {
     }
     let is_active = move |p: Page| match (c.page.get(), p) {
         (Page::Registry(_), Page::Registry(_)) => true,
+        (Page::Complaints(_), Page::Complaints(_)) => true,
         (a, b) => a == b,
     };
     let session = move || c.session.get();
@@ -233,6 +241,7 @@ pub fn Shell() -> impl IntoView {
                     Page::Staff => view! { <super::staff::StaffPage/> }.into_any(),
                     Page::Sync => view! { <super::sync::SyncPage/> }.into_any(),
                     Page::Settings => view! { <super::settings::SettingsPage/> }.into_any(),
+                    Page::Complaints(tab) => view! { <super::complaints::Complaints tab=tab/> }.into_any(),
                 }}
             </main>
         </div>

@@ -1,0 +1,342 @@
+//! 投诉·回访·求助 — complaints (SOP §3), callbacks (§4) and help requests (§10): the list,
+//! the register form, a complaint's detail with every step, the callback queue, help requests
+//! with the medical checklists, and the monthly report. Every rule is in
+//! `domain::complaints`; these pages only collect input and show state.
+
+mod callbacks;
+mod detail;
+mod help;
+mod register;
+mod report;
+mod signature;
+pub mod strings;
+
+use super::i18n::t;
+use super::platform::{format_time, now_ms};
+use super::state::{app, ctx, go, loader, tx, utc_offset, CmpTab, Page};
+use crate::domain::calendar::BusinessCalendar;
+use crate::domain::complaints::{
+    escalations_due, Class, Complaint, ComplaintSettings, Status,
+};
+use crate::domain::event::RecordKind;
+use crate::domain::ids::{RecordId, StaffId};
+use crate::domain::registry::{Building, Household, Unit};
+use crate::domain::roles::{Action, Department, Role};
+use crate::domain::staff::Staff;
+use crate::store::{Filter, Query};
+use leptos::prelude::*;
+
+/// Settings in force (calendar and this module's limits).
+pub(super) fn settings() -> (BusinessCalendar, ComplaintSettings) {
+    ctx()
+        .estate
+        .get_untracked()
+        .map(|e| (e.settings.calendar, e.settings.complaints))
+        .unwrap_or_default()
+}
+
+pub(super) fn may(a: Action) -> bool {
+    ctx().session.get().is_some_and(|s| s.may(a))
+}
+
+pub(super) fn me() -> Option<StaffId> {
+    ctx().session.get_untracked().map(|s| s.id)
+}
+
+pub(super) fn when(ms: i64) -> String {
+    format_time(ms, utc_offset())
+}
+
+/// Active staff: (id, name, roles, department), by name.
+#[derive(Clone, Debug, PartialEq)]
+pub(super) struct Person {
+    pub id: StaffId,
+    pub name: String,
+    pub roles: Vec<Role>,
+    pub department: Option<Department>,
+}
+
+pub(super) type People = ReadSignal<Option<Vec<Person>>>;
+
+pub(super) fn people() -> People {
+    loader(|| async {
+        let mut v: Vec<Person> = app()
+            .query(&Query::new(RecordKind::Staff, Filter::Status("active".into())))
+            .await
+            .unwrap_or_default()
+            .into_iter()
+            .filter_map(|v| {
+                let s = v.state::<Staff>()?;
+                Some(Person {
+                    id: v.id,
+                    name: s.profile.name,
+                    roles: s.profile.roles.into_iter().collect(),
+                    department: s.profile.department,
+                })
+            })
+            .collect();
+        v.sort_by(|a, b| a.name.cmp(&b.name));
+        v
+    })
+}
+
+pub(super) fn name_of(people: &People, id: Option<StaffId>) -> String {
+    let Some(id) = id else {
+        return "—".into();
+    };
+    people
+        .get()
+        .unwrap_or_default()
+        .into_iter()
+        .find(|p| p.id == id)
+        .map(|p| p.name)
+        .unwrap_or_else(|| id.short())
+}
+
+/// A unit found by number, with its current main contact.
+#[derive(Clone, Debug, PartialEq)]
+pub(super) struct UnitHit {
+    pub unit: RecordId,
+    pub household: Option<RecordId>,
+    pub place: String,
+    pub name: String,
+    pub phone: String,
+}
+
+/// Unit search for the forms: "1201" finds 1201 in every building, with who lives there.
+pub(super) async fn find_units(text: String) -> Vec<UnitHit> {
+    let a = app();
+    let buildings: Vec<(RecordId, String)> = a
+        .query(&Query::all(RecordKind::Building))
+        .await
+        .unwrap_or_default()
+        .into_iter()
+        .filter_map(|v| v.state::<Building>().map(|b| (v.id, b.info.name)))
+        .collect();
+    let units = a
+        .query(&Query::new(RecordKind::Unit, Filter::Prefix(text.to_lowercase())).limit(12))
+        .await
+        .unwrap_or_default();
+    let mut out = Vec::new();
+    for v in units {
+        let Some(u) = v.state::<Unit>() else { continue };
+        let b = buildings
+            .iter()
+            .find(|(id, _)| *id == u.info.building)
+            .map(|(_, n)| n.clone())
+            .unwrap_or_default();
+        let hh = a
+            .query(&Query::new(RecordKind::Household, Filter::Unit(v.id)))
+            .await
+            .unwrap_or_default()
+            .into_iter()
+            .filter_map(|h| h.state::<Household>().map(|s| (h.id, s)))
+            .find(|(_, h)| h.moved_out.is_none());
+        let (household, name, phone) = match hh {
+            Some((id, h)) => {
+                let p = h.info.people.first().cloned().unwrap_or_default();
+                (Some(id), p.name, p.phone)
+            }
+            None => (None, String::new(), String::new()),
+        };
+        out.push(UnitHit {
+            unit: v.id,
+            household,
+            place: format!("{b} {}", u.info.number),
+            name,
+            phone,
+        });
+    }
+    out.sort_by(|a, b| super::registry::natural(&a.place).cmp(&super::registry::natural(&b.place)));
+    out
+}
+
+pub(super) fn class_chip(c: Option<Class>) -> &'static str {
+    match c {
+        Some(Class::Major) => "chip cmp-major",
+        Some(Class::Important) => "chip cmp-important",
+        _ => "chip",
+    }
+}
+
+/// CMP-3: complaints open a month become major — applied when the list is opened, by whoever
+/// is signed in (the rule, not a person, decides; the event says so).
+async fn sweep_escalations() {
+    let a = app();
+    let mut open = Vec::new();
+    for s in [Status::Registered, Status::Dispatched, Status::InProgress] {
+        for v in a
+            .query(&Query::new(RecordKind::Complaint, Filter::Status(s.key().into())))
+            .await
+            .unwrap_or_default()
+        {
+            if let Some(c) = v.state::<Complaint>() {
+                open.push((v.id, c));
+            }
+        }
+    }
+    let drafts = escalations_due(now_ms(), &open);
+    if !drafts.is_empty() && a.record(now_ms(), me(), drafts).await.is_ok() {
+        super::state::bump();
+    }
+}
+
+#[component]
+pub fn Complaints(tab: CmpTab) -> impl IntoView {
+    let tabs = [
+        (CmpTab::List, "cmp.tab.list", "cmp-tab-list"),
+        (CmpTab::Register, "cmp.tab.register", "cmp-tab-register"),
+        (CmpTab::Callbacks, "cmp.tab.callbacks", "cmp-tab-callbacks"),
+        (CmpTab::Help, "cmp.tab.help", "cmp-tab-help"),
+        (CmpTab::Report, "cmp.tab.report", "cmp-tab-report"),
+    ];
+    let body = match tab {
+        CmpTab::List => view! { <ComplaintList/> }.into_any(),
+        CmpTab::Register => view! { <register::RegisterForm/> }.into_any(),
+        CmpTab::Callbacks => view! { <callbacks::CallbackQueue/> }.into_any(),
+        CmpTab::Help => view! { <help::HelpPage/> }.into_any(),
+        CmpTab::Report => view! { <report::MonthlyReport/> }.into_any(),
+    };
+    view! {
+        <div class="page cmp" data-testid="complaints">
+            <nav class="reg-tabs cmp-tabs" role="tablist">
+                {tabs.into_iter().filter(|(w, _, _)| *w != CmpTab::Report || may(Action::ViewComplaintReport)).map(|(which, key, testid)| {
+                    let active = which == tab;
+                    view! {
+                        <button class=if active { "reg-tab active" } else { "reg-tab" } role="tab"
+                            aria-selected=if active { "true" } else { "false" } data-testid=testid
+                            on:click=move |_| go(Page::Complaints(which))>
+                            {move || t(key)}
+                        </button>
+                    }
+                }).collect_view()}
+            </nav>
+            {body}
+        </div>
+    }
+}
+
+/// Filters of the list.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum ListFilter {
+    Open,
+    Mine,
+    Done,
+    All,
+}
+
+#[component]
+fn ComplaintList() -> impl IntoView {
+    let c = ctx();
+    let filter = RwSignal::new(ListFilter::Open);
+    let opened = RwSignal::new(None::<RecordId>);
+    let swept = StoredValue::new(false);
+    let rows = loader(move || async move {
+        if !swept.get_value() {
+            swept.set_value(true);
+            sweep_escalations().await;
+        }
+        let mut v: Vec<(RecordId, Complaint, i64)> = app()
+            .query(&Query::all(RecordKind::Complaint))
+            .await
+            .unwrap_or_default()
+            .into_iter()
+            .filter_map(|v| v.state::<Complaint>().map(|s| (v.id, s, v.created.wall)))
+            .collect();
+        v.sort_by(|a, b| b.1.received.cmp(&a.1.received));
+        v
+    });
+    let people = people();
+    let list = move || {
+        let me = c.session.get().map(|s| s.id);
+        let f = filter.get();
+        let now = now_ms();
+        let items: Vec<(RecordId, Complaint)> = rows
+            .get()
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|(_, x, _)| match f {
+                ListFilter::Open => x.is_open(),
+                ListFilter::Mine => x.is_open() && (x.handler == me || x.registered_by == me.unwrap_or_default()),
+                ListFilter::Done => !x.is_open(),
+                ListFilter::All => true,
+            })
+            .map(|(id, x, _)| (id, x))
+            .take(200)
+            .collect();
+        if items.is_empty() {
+            return view! { <div class="card"><p class="empty">{move || t("cmp.list.empty")}</p></div> }.into_any();
+        }
+        view! {
+            <section class="card list cmp-list" data-testid="cmp-list">
+                {items.into_iter().map(|(id, x)| {
+                    let clock = x.running_clock().cloned();
+                    let status = x.status;
+                    let class = x.class;
+                    let anonymous = x.intake.anonymous;
+                    let subject = x.intake.subject.map(|s| s.label());
+                    let dept = x.department.map(|d| d.label());
+                    let place = x.intake.place.clone();
+                    let what = x.intake.what.clone();
+                    let what_attr = what.clone();
+                    let received = x.received;
+                    let handler = x.handler;
+                    let linked = status == Status::Linked;
+                    view! {
+                        <button class="row cmp-row" data-testid="cmp-row" data-status=status.key() data-what=what_attr
+                            on:click=move |_| opened.set(Some(id))>
+                            <span class="cmp-when">
+                                <strong>{when(received).get(5..10).unwrap_or_default().to_string()}</strong>
+                                <small>{when(received).get(11..).unwrap_or_default().to_string()}</small>
+                            </span>
+                            <span class="row-main">
+                                <span class="chips">
+                                    {subject.map(|s| view! { <span class="chip dept">{move || tx(&s)}</span> })}
+                                    {class.map(|k| view! { <span class=class_chip(Some(k))>{move || tx(&k.label())}</span> })}
+                                    {anonymous.then(|| view! { <span class="chip off">{move || t("cmp.anonymous")}</span> })}
+                                    {linked.then(|| view! { <span class="chip off">{move || t("cmp.linked")}</span> })}
+                                </span>
+                                <strong class="cmp-what">{what}</strong>
+                                <span class="muted">
+                                    {if anonymous { String::new() } else { place }}
+                                    {dept.map(|d| view! { " · "{move || tx(&d)} })}
+                                    {move || handler.map(|h| format!(" · {}", name_of(&people, Some(h))))}
+                                </span>
+                            </span>
+                            <span class="row-side cmp-side">
+                                <span class=format!("cmp-status s-{}", status.key())>{move || tx(&status.label())}</span>
+                                {clock.map(|k| view! { <super::components::SlaBadge state=k.state(now)/> })}
+                            </span>
+                        </button>
+                    }
+                }).collect_view()}
+            </section>
+        }
+        .into_any()
+    };
+    let chips = [
+        (ListFilter::Open, "cmp.f.open"),
+        (ListFilter::Mine, "cmp.f.mine"),
+        (ListFilter::Done, "cmp.f.done"),
+        (ListFilter::All, "cmp.f.all"),
+    ];
+    view! {
+        <Show when=move || opened.get().is_none() fallback=move || view! {
+            <detail::ComplaintDetail id=opened.get().unwrap_or_default() back=Callback::new(move |_| opened.set(None))/>
+        }>
+            <div class="page-head">
+                <h1 class="page-title">{move || t("cmp.list.title")}</h1>
+                <button class="btn primary" data-testid="cmp-new" on:click=move |_| go(Page::Complaints(CmpTab::Register))>
+                    "＋ "{move || t("cmp.new")}
+                </button>
+            </div>
+            <div class="seg cmp-filter" role="radiogroup">
+                {chips.into_iter().map(|(f, key)| view! {
+                    <button class=move || if filter.get() == f { "seg-btn on" } else { "seg-btn" }
+                        data-testid=format!("cmp-filter-{key}") on:click=move |_| filter.set(f)>{move || t(key)}</button>
+                }).collect_view()}
+            </div>
+            {list}
+        </Show>
+    }
+}

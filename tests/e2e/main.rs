@@ -6,6 +6,7 @@
 
 mod support;
 
+mod complaints;
 mod foundation;
 mod smoke;
 mod sync;

@@ -43,6 +43,23 @@ impl Default for ComplaintSettings {
     }
 }
 
+impl ComplaintSettings {
+    /// Contact limits 5 min – 7 days, help reply 1–120 min.
+    pub fn validate(&self) -> Result<(), DomainError> {
+        if !(5..=7 * 24 * 60).contains(&self.contact_general_minutes)
+            || !(5..=7 * 24 * 60).contains(&self.contact_urgent_minutes)
+            || self.contact_urgent_minutes > self.contact_general_minutes
+            || !(1..=120).contains(&self.help_reply_minutes)
+        {
+            return Err(DomainError::invalid(
+                "联系客户时限须为5分钟至7天（紧急不长于一般），求助答复时限1–120分钟",
+                "Contact limits must be 5 min to 7 days (urgent no longer than general); help reply 1–120 min",
+            ));
+        }
+        Ok(())
+    }
+}
+
 // ----- vocabulary ----------------------------------------------------------------------------
 
 macro_rules! labelled {

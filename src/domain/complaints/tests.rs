@@ -1505,3 +1505,68 @@ fn demo_history_spans_three_months_with_a_meaningful_report() {
     );
     assert_eq!(demo.drafts, again.drafts);
 }
+
+#[test]
+fn cmp_4_help_2_settings_are_validated() {
+    assert!(ComplaintSettings::default().validate().is_ok());
+    let bad = ComplaintSettings {
+        contact_urgent_minutes: 2 * 24 * 60,
+        ..Default::default()
+    };
+    assert!(bad.validate().is_err(), "urgent longer than general");
+    let bad = ComplaintSettings {
+        help_reply_minutes: 0,
+        ..Default::default()
+    };
+    assert!(bad.validate().is_err());
+    let mut s = crate::domain::estate::Settings::default();
+    s.complaints.contact_general_minutes = 1;
+    assert!(crate::domain::estate::change_settings(&director(), s).is_err());
+}
+
+#[test]
+fn cmp_4_10_store_puts_the_complaint_on_the_leads_and_the_callback_on_the_callers_home() {
+    use crate::store::Store;
+    use futures::executor::block_on;
+    let app = crate::testkit::open(crate::store::memory::MemoryStore::default(), 1);
+    let mut w = World::default();
+    in_progress(&mut w, rid(1), Class::Important);
+    let drafts: Vec<Draft> = w
+        .events
+        .iter()
+        .map(|e| Draft {
+            subject: e.subject,
+            body: e.body.clone(),
+        })
+        .collect();
+    block_on(app.record(t0(), Some(director().id), drafts)).unwrap();
+    let mine = block_on(app.store.assigned(eng_lead().id)).unwrap();
+    assert_eq!(mine.len(), 1);
+    assert_eq!(mine[0].kind, RecordKind::Complaint);
+    assert_eq!(
+        mine[0].clock.as_ref().unwrap().name.zh,
+        "投诉处理时限（一个月）"
+    );
+    // Completed: off the lead's list, the callback on the supervisor's.
+    let c: Complaint = block_on(app.get(rid(1))).unwrap().unwrap();
+    let mut closing = phone_closing();
+    closing.callback_assignee = Some(supervisor().id);
+    let ds = complete(
+        &eng_lead(),
+        rid(1),
+        &c,
+        &closing,
+        rid(2),
+        t0() + DAY,
+        &cal(),
+    )
+    .unwrap();
+    block_on(app.record(t0() + DAY, Some(eng_lead().id), ds)).unwrap();
+    assert!(block_on(app.store.assigned(eng_lead().id))
+        .unwrap()
+        .is_empty());
+    let sup = block_on(app.store.assigned(supervisor().id)).unwrap();
+    assert_eq!(sup.len(), 1);
+    assert_eq!(sup[0].kind, RecordKind::Callback);
+    assert_eq!(sup[0].due, Some(t0() + 4 * DAY));
+}

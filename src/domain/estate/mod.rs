@@ -105,6 +105,7 @@ pub fn change_settings(actor: &Actor, settings: Settings) -> Result<Vec<Draft>, 
             "The clock-skew limit must be 1–720 hours and the backup reminder 1–365 days",
         ));
     }
+    settings.complaints.validate()?;
     Ok(vec![draft(EstateEvent::SettingsChanged { settings })])
 }
 

@@ -37,30 +37,38 @@ fn parse_local(s: &str) -> Option<i64> {
 pub(super) fn CallbackQueue() -> impl IntoView {
     let c = ctx();
     let tab = RwSignal::new(Tab::Due);
-    let rows = loader(move || async move {
-        let status = match tab.get() {
-            Tab::Due => Some("due"),
-            Tab::Review => Some("done"),
-            Tab::All => None,
-        };
-        let q = match status {
-            Some(s) => Query::new(RecordKind::Callback, Filter::Status(s.into())),
-            None => Query::all(RecordKind::Callback),
-        };
-        let mut v: Vec<(RecordId, Callback)> = app()
-            .query(&q)
-            .await
-            .unwrap_or_default()
-            .into_iter()
-            .filter_map(|v| v.state::<Callback>().map(|s| (v.id, s)))
-            .collect();
-        let due = |c: &Callback| c.spec.as_ref().map(|s| s.clock.deadline).unwrap_or(c.scheduled);
-        if status == Some("due") {
-            v.sort_by_key(|(_, c)| due(c));
-        } else {
-            v.sort_by_key(|(_, c)| std::cmp::Reverse(due(c)));
+    let rows = loader(move || {
+        let which = tab.get();
+        async move {
+            let status = match which {
+                Tab::Due => Some("due"),
+                Tab::Review => Some("done"),
+                Tab::All => None,
+            };
+            let q = match status {
+                Some(s) => Query::new(RecordKind::Callback, Filter::Status(s.into())),
+                None => Query::all(RecordKind::Callback),
+            };
+            let mut v: Vec<(RecordId, Callback)> = app()
+                .query(&q)
+                .await
+                .unwrap_or_default()
+                .into_iter()
+                .filter_map(|v| v.state::<Callback>().map(|s| (v.id, s)))
+                .collect();
+            let due = |c: &Callback| {
+                c.spec
+                    .as_ref()
+                    .map(|s| s.clock.deadline)
+                    .unwrap_or(c.scheduled)
+            };
+            if status == Some("due") {
+                v.sort_by_key(|(_, c)| due(c));
+            } else {
+                v.sort_by_key(|(_, c)| std::cmp::Reverse(due(c)));
+            }
+            v
         }
-        v
     });
     let people = people();
     let picked = RwSignal::new(None::<(RecordId, Callback)>);
@@ -98,13 +106,14 @@ pub(super) fn CallbackQueue() -> impl IntoView {
                             _ => String::new(),
                         };
                         let topic = spec.as_ref().map(|s| s.topic.clone()).unwrap_or_default();
+                        let topic_attr = topic.clone();
                         let clock = spec.as_ref().map(|s| s.clock.clone());
                         let role = spec.as_ref().map(|s| s.role.label());
                         let mine = spec.as_ref().and_then(|s| s.assignee) == me && me.is_some();
                         let assignee = spec.as_ref().and_then(|s| s.assignee);
                         let item = (id, cb.clone());
                         view! {
-                            <button class=if mine { "row cb-row mine" } else { "row cb-row" } data-testid="cb-row" data-status=st.key()
+                            <button class=if mine { "row cb-row mine" } else { "row cb-row" } data-testid="cb-row" data-status=st.key() data-topic=topic_attr
                                 on:click=move |_| { picked.set(Some(item.clone())); open.set(true); }>
                                 <span class="row-main">
                                     <span class="chips">
@@ -159,7 +168,9 @@ fn CallbackSheet(
         rating.set(None);
     };
     let record = move |_| {
-        let Some((id, cb)) = picked.get_untracked() else { return };
+        let Some((id, cb)) = picked.get_untracked() else {
+            return;
+        };
         let np = problem.get_untracked();
         let new_problem = if np.trim().is_empty() {
             None
@@ -168,12 +179,17 @@ fn CallbackSheet(
                 crate::ui::state::toast_err(crate::ui::i18n::t_untracked("cb.need_promise"));
                 return;
             };
-            Some(NewProblem { text: np, promised_reply: at })
+            Some(NewProblem {
+                text: np,
+                promised_reply: at,
+            })
         };
         let outcome = CallbackOutcome {
             signoff: match mode.get_untracked() {
                 Mode::Phone => SignOff::Phone,
-                Mode::OnSite => SignOff::Drawn { path: sig.get_untracked() },
+                Mode::OnSite => SignOff::Drawn {
+                    path: sig.get_untracked(),
+                },
             },
             rating: rating.get_untracked(),
             comment: comment.get_untracked(),
@@ -187,7 +203,9 @@ fn CallbackSheet(
         );
     };
     let do_review = move |_| {
-        let Some((id, cb)) = picked.get_untracked() else { return };
+        let Some((id, cb)) = picked.get_untracked() else {
+            return;
+        };
         let text = review.get_untracked();
         submit(
             move |a| complaints::review_callback(a, id, &cb, &text, now_ms()),
@@ -196,9 +214,16 @@ fn CallbackSheet(
         );
     };
     let do_plan = move |_| {
-        let Some((id, cb)) = picked.get_untracked() else { return };
+        let Some((id, cb)) = picked.get_untracked() else {
+            return;
+        };
         let who = plan_who.get_untracked();
-        let Some(p) = people.get_untracked().unwrap_or_default().into_iter().find(|p| p.id.0.to_string() == who) else {
+        let Some(p) = people
+            .get_untracked()
+            .unwrap_or_default()
+            .into_iter()
+            .find(|p| p.id.0.to_string() == who)
+        else {
             crate::ui::state::toast_err(crate::ui::i18n::t_untracked("cb.need_who"));
             return;
         };
@@ -312,7 +337,11 @@ fn CallbackSheet(
 #[component]
 fn CallbackPrint(cb: Callback, people: People) -> impl IntoView {
     let s = cb.spec.clone();
-    let estate = ctx().estate.get_untracked().map(|e| e.name).unwrap_or_default();
+    let estate = ctx()
+        .estate
+        .get_untracked()
+        .map(|e| e.name)
+        .unwrap_or_default();
     let how = match &cb.signoff {
         Some(SignOff::Phone) => "电话回访".to_string(),
         Some(SignOff::Drawn { .. }) => "上门回访".to_string(),
@@ -347,8 +376,15 @@ fn LetterSheet(open: RwSignal<bool>) -> impl IntoView {
     let text = RwSignal::new(String::new());
     let households = RwSignal::new(String::new());
     let save = move |_| {
-        let (tp, tx_, hh) = (topic.get_untracked(), text.get_untracked(), households.get_untracked());
-        let list: Vec<String> = hh.split(['\n', '，', ',', '、']).map(|s| s.to_string()).collect();
+        let (tp, tx_, hh) = (
+            topic.get_untracked(),
+            text.get_untracked(),
+            households.get_untracked(),
+        );
+        let list: Vec<String> = hh
+            .split(['\n', '，', ',', '、'])
+            .map(|s| s.to_string())
+            .collect();
         let id = app().new_id();
         submit(
             move |a| complaints::file_open_letter(a, id, &tp, &tx_, &list, now_ms()),

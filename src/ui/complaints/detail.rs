@@ -44,7 +44,9 @@ pub(super) fn ComplaintDetail(id: RecordId, back: leptos::prelude::Callback<()>)
     let close_open = RwSignal::new(false);
 
     let step = move |kind: &'static str| {
-        let Some(c) = rec.get_untracked().flatten() else { return };
+        let Some(c) = rec.get_untracked().flatten() else {
+            return;
+        };
         let text = note.get_untracked();
         let now = now_ms();
         let ok = match kind {
@@ -81,13 +83,33 @@ pub(super) fn ComplaintDetail(id: RecordId, back: leptos::prelude::Callback<()>)
         let channel = i.channel.map(|s| s.label());
         let facts: Vec<(&'static str, String)> = vec![
             ("cmp.d.received", when(c.received)),
-            ("cmp.reg.household", if anon { t("cmp.anonymous").into() } else { i.place.clone() }),
-            ("cmp.reg.name", if anon { "—".into() } else { format!("{} {}", i.contact_name, i.contact_phone) }),
+            (
+                "cmp.reg.household",
+                if anon {
+                    t("cmp.anonymous").into()
+                } else {
+                    i.place.clone()
+                },
+            ),
+            (
+                "cmp.reg.name",
+                if anon {
+                    "—".into()
+                } else {
+                    format!("{} {}", i.contact_name, i.contact_phone)
+                },
+            ),
             ("cmp.reg.occurred", i.occurred.clone()),
             ("cmp.reg.about", i.about.clone()),
-            ("cmp.d.registered_by", name_of(&people, Some(c.registered_by))),
+            (
+                "cmp.d.registered_by",
+                name_of(&people, Some(c.registered_by)),
+            ),
         ];
-        let clocks: Vec<_> = [c.contact_clock.clone(), c.month_clock.clone()].into_iter().flatten().collect();
+        let clocks: Vec<_> = [c.contact_clock.clone(), c.month_clock.clone()]
+            .into_iter()
+            .flatten()
+            .collect();
         view! {
             <section class="card cmp-detail screen-only" data-testid="cmp-detail" data-status=status.key()>
                 <div class="detail-head">
@@ -286,7 +308,9 @@ fn DispatchSheet(
     };
     let (_, limits) = settings();
     let save = move |_| {
-        let Some(c) = rec.get_untracked().flatten() else { return };
+        let Some(c) = rec.get_untracked().flatten() else {
+            return;
+        };
         let Some(k) = class.get_untracked() else {
             crate::ui::state::toast_err(crate::ui::i18n::t_untracked("cmp.dsp.need_class"));
             return;
@@ -422,12 +446,18 @@ fn CloseSheet(
             .collect::<Vec<_>>()
     };
     let save = move |_| {
-        let Some(c) = rec.get_untracked().flatten() else { return };
+        let Some(c) = rec.get_untracked().flatten() else {
+            return;
+        };
         let signoff = if c.intake.anonymous {
-            SignOff::WrittenReply { reply: reply.get_untracked() }
+            SignOff::WrittenReply {
+                reply: reply.get_untracked(),
+            }
         } else {
             match mode.get_untracked() {
-                Mode::Drawn => SignOff::Drawn { path: sig.get_untracked() },
+                Mode::Drawn => SignOff::Drawn {
+                    path: sig.get_untracked(),
+                },
                 Mode::Phone => SignOff::Phone,
             }
         };
@@ -507,7 +537,11 @@ fn PrintForm(c: Complaint, people: People) -> impl IntoView {
         SignOff::WrittenReply { reply } => format!("书面答复：{reply}"),
         SignOff::Drawn { .. } => String::new(),
     });
-    let estate = crate::ui::state::ctx().estate.get_untracked().map(|e| e.name).unwrap_or_default();
+    let estate = crate::ui::state::ctx()
+        .estate
+        .get_untracked()
+        .map(|e| e.name)
+        .unwrap_or_default();
     let row = |k: &'static str, v: String| view! { <tr><th>{k}</th><td colspan="3">{v}</td></tr> };
     view! {
         <section class="print-only print-form" data-testid="cmp-print-form">

@@ -176,7 +176,11 @@ fn HelpDetail(id: RecordId, back: Callback<()>) -> impl IntoView {
     let run = move |what: &'static str, arg: u8| {
         let Some(h) = cur() else { return };
         let now = now_ms();
-        let (ans, w, out) = (answer.get_untracked(), who.get_untracked(), outcome.get_untracked());
+        let (ans, w, out) = (
+            answer.get_untracked(),
+            who.get_untracked(),
+            outcome.get_untracked(),
+        );
         let cid = app().new_id();
         let (cal, _) = settings();
         submit(
@@ -187,7 +191,9 @@ fn HelpDetail(id: RecordId, back: Callback<()>) -> impl IntoView {
                 "short_care" => complaints::choose_path(a, id, &h, MedicalPath::ShortCare, now),
                 "step" => complaints::step_done(a, id, &h, arg, now),
                 "notify" => complaints::notified(a, id, &h, &w, now),
-                "complaint" => complaints::convert_to_complaint(a, id, &h, cid, Subject::Other, now, &cal),
+                "complaint" => {
+                    complaints::convert_to_complaint(a, id, &h, cid, Subject::Other, now, &cal)
+                }
                 _ => complaints::close_help(a, id, &h, &out, now),
             },
             Text::new("已记录", "Recorded"),

@@ -15,9 +15,7 @@ use super::i18n::t;
 use super::platform::{format_time, now_ms};
 use super::state::{app, ctx, go, loader, tx, utc_offset, CmpTab, Page};
 use crate::domain::calendar::BusinessCalendar;
-use crate::domain::complaints::{
-    escalations_due, Class, Complaint, ComplaintSettings, Status,
-};
+use crate::domain::complaints::{escalations_due, Class, Complaint, ComplaintSettings, Status};
 use crate::domain::event::RecordKind;
 use crate::domain::ids::{RecordId, StaffId};
 use crate::domain::registry::{Building, Household, Unit};
@@ -61,7 +59,10 @@ pub(super) type People = ReadSignal<Option<Vec<Person>>>;
 pub(super) fn people() -> People {
     loader(|| async {
         let mut v: Vec<Person> = app()
-            .query(&Query::new(RecordKind::Staff, Filter::Status("active".into())))
+            .query(&Query::new(
+                RecordKind::Staff,
+                Filter::Status("active".into()),
+            ))
             .await
             .unwrap_or_default()
             .into_iter()
@@ -166,7 +167,10 @@ async fn sweep_escalations() {
     let mut open = Vec::new();
     for s in [Status::Registered, Status::Dispatched, Status::InProgress] {
         for v in a
-            .query(&Query::new(RecordKind::Complaint, Filter::Status(s.key().into())))
+            .query(&Query::new(
+                RecordKind::Complaint,
+                Filter::Status(s.key().into()),
+            ))
             .await
             .unwrap_or_default()
         {
@@ -257,7 +261,9 @@ fn ComplaintList() -> impl IntoView {
             .into_iter()
             .filter(|(_, x, _)| match f {
                 ListFilter::Open => x.is_open(),
-                ListFilter::Mine => x.is_open() && (x.handler == me || x.registered_by == me.unwrap_or_default()),
+                ListFilter::Mine => {
+                    x.is_open() && (x.handler == me || x.registered_by == me.unwrap_or_default())
+                }
                 ListFilter::Done => !x.is_open(),
                 ListFilter::All => true,
             })
@@ -337,6 +343,61 @@ fn ComplaintList() -> impl IntoView {
                 }).collect_view()}
             </div>
             {list}
+        </Show>
+    }
+}
+
+/// CMP-4 / HELP-2 limits on the settings page (the Director's).
+#[component]
+pub fn SettingsCard() -> impl IntoView {
+    use crate::domain::estate;
+    use crate::ui::components::NumberField;
+    let c = ctx();
+    let cur = move || c.estate.get_untracked().unwrap_or_default().settings;
+    let general = RwSignal::new((cur().complaints.contact_general_minutes / 60).to_string());
+    let urgent = RwSignal::new(cur().complaints.contact_urgent_minutes.to_string());
+    let help = RwSignal::new(cur().complaints.help_reply_minutes.to_string());
+    let is_director = move || {
+        c.session
+            .get()
+            .is_some_and(|s| s.may(Action::ChangeSettings))
+    };
+    let save = move |_| {
+        let (Ok(g), Ok(u), Ok(h)) = (
+            general.get_untracked().trim().parse::<i64>(),
+            urgent.get_untracked().trim().parse::<i64>(),
+            help.get_untracked().trim().parse::<i64>(),
+        ) else {
+            crate::ui::state::toast_err(crate::ui::i18n::t_untracked("cmp.set.numbers"));
+            return;
+        };
+        let mut s = cur();
+        s.complaints = ComplaintSettings {
+            contact_general_minutes: g * 60,
+            contact_urgent_minutes: u,
+            help_reply_minutes: h,
+        };
+        super::state::submit(
+            move |a| estate::change_settings(a, s),
+            crate::domain::i18n::Text::new("设置已保存", "Settings saved"),
+            move || {
+                leptos::task::spawn_local(async move {
+                    c.estate.set(app().estate().await.ok().flatten());
+                })
+            },
+        );
+    };
+    view! {
+        <Show when=is_director>
+            <section class="card" data-testid="cmp-settings">
+                <h2>{move || t("cmp.set.title")}</h2>
+                <div class="row2">
+                    <NumberField label=Signal::derive(|| t("cmp.set.general").to_string()) value=general testid="cmp-set-general"/>
+                    <NumberField label=Signal::derive(|| t("cmp.set.urgent").to_string()) value=urgent testid="cmp-set-urgent"/>
+                </div>
+                <NumberField label=Signal::derive(|| t("cmp.set.help").to_string()) value=help testid="cmp-set-help"/>
+                <button class="btn primary" data-testid="cmp-set-save" on:click=save>{move || t("common.save")}</button>
+            </section>
         </Show>
     }
 }

@@ -2,7 +2,7 @@
 //! household by unit number (or anonymous), the matter, what happened and what the customer
 //! asks. The reception rules and "四清楚一报告" stand beside the form as a checklist.
 
-use super::{find_units, me, settings, UnitHit};
+use super::{find_units, settings, UnitHit};
 use crate::domain::complaints::{self, Channel, Complaint, Intake, Subject};
 use crate::domain::event::RecordKind;
 use crate::domain::ids::RecordId;
@@ -99,7 +99,11 @@ pub(super) fn RegisterForm() -> impl IntoView {
         // CMP-6: the department the matter goes to, proposed as "about" if not typed.
         let proposed = s.department().label();
         let current = about.get_untracked();
-        if current.is_empty() || crate::domain::roles::Department::ALL.iter().any(|d| d.label().zh == current || d.label().en == current) {
+        if current.is_empty()
+            || crate::domain::roles::Department::ALL
+                .iter()
+                .any(|d| d.label().zh == current || d.label().en == current)
+        {
             about.set(tx(&proposed));
         }
     };
@@ -130,12 +134,14 @@ pub(super) fn RegisterForm() -> impl IntoView {
             asks: asks.get_untracked(),
             duplicate_of: dup.get_untracked(),
         };
-        let original = dup
-            .get_untracked()
-            .and_then(|d| open_same.get_untracked().into_iter().find(|(id, _)| *id == d));
+        let original = dup.get_untracked().and_then(|d| {
+            open_same
+                .get_untracked()
+                .into_iter()
+                .find(|(id, _)| *id == d)
+        });
         let id = app().new_id();
         let (cal, _) = settings();
-        let _ = me();
         submit(
             move |actor| {
                 complaints::register(
@@ -147,7 +153,10 @@ pub(super) fn RegisterForm() -> impl IntoView {
                     &cal,
                 )
             },
-            crate::domain::i18n::Text::new("投诉已登记，请报告主管分类派单", "Complaint registered; report it to the supervisor"),
+            crate::domain::i18n::Text::new(
+                "投诉已登记，请报告主管分类派单",
+                "Complaint registered; report it to the supervisor",
+            ),
             move || {
                 reset();
                 go(Page::Complaints(CmpTab::List));

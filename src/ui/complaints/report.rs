@@ -24,20 +24,47 @@ pub(super) fn MonthlyReport() -> impl IntoView {
     let month = RwSignal::new(months.get(1).copied().unwrap_or(months[0]));
     let data = loader(|| async {
         let a = app();
-        let c: Vec<Complaint> = a.query(&Query::all(RecordKind::Complaint)).await.unwrap_or_default().into_iter().filter_map(|v| v.state()).collect();
-        let cb: Vec<Callback> = a.query(&Query::all(RecordKind::Callback)).await.unwrap_or_default().into_iter().filter_map(|v| v.state()).collect();
-        let h: Vec<HelpRequest> = a.query(&Query::all(RecordKind::HelpRequest)).await.unwrap_or_default().into_iter().filter_map(|v| v.state()).collect();
+        let c: Vec<Complaint> = a
+            .query(&Query::all(RecordKind::Complaint))
+            .await
+            .unwrap_or_default()
+            .into_iter()
+            .filter_map(|v| v.state())
+            .collect();
+        let cb: Vec<Callback> = a
+            .query(&Query::all(RecordKind::Callback))
+            .await
+            .unwrap_or_default()
+            .into_iter()
+            .filter_map(|v| v.state())
+            .collect();
+        let h: Vec<HelpRequest> = a
+            .query(&Query::all(RecordKind::HelpRequest))
+            .await
+            .unwrap_or_default()
+            .into_iter()
+            .filter_map(|v| v.state())
+            .collect();
         (c, cb, h)
     });
     let report = Memo::new(move |_| {
         let (y, m) = month.get();
-        data.with(|d| d.as_ref().map(|(c, cb, h)| monthly_report(y, m, &settings().0, c, cb, h)))
+        data.with(|d| {
+            d.as_ref()
+                .map(|(c, cb, h)| monthly_report(y, m, &settings().0, c, cb, h))
+        })
     });
     let export = move |_| {
-        let Some(r) = report.get_untracked() else { return };
+        let Some(r) = report.get_untracked() else {
+            return;
+        };
         let (headers, rows) = r.csv();
         let bytes = crate::sync::csv::to_csv(&headers, &rows);
-        download(&format!("投诉月报-{}-{:02}.csv", r.year, r.month), "text/csv;charset=utf-8", &bytes);
+        download(
+            &format!("投诉月报-{}-{:02}.csv", r.year, r.month),
+            "text/csv;charset=utf-8",
+            &bytes,
+        );
     };
     let estate = move || ctx().estate.get().map(|e| e.name).unwrap_or_default();
     view! {
@@ -65,9 +92,19 @@ pub(super) fn MonthlyReport() -> impl IntoView {
 
 #[component]
 fn ReportBody(r: MonthReport, estate: String) -> impl IntoView {
-    let comp_rate = r.callbacks.iter().find(|c| c.kind == crate::domain::complaints::CallbackKind::Complaint).copied();
+    let comp_rate = r
+        .callbacks
+        .iter()
+        .find(|c| c.kind == crate::domain::complaints::CallbackKind::Complaint)
+        .copied();
     let major_ok = r.majors_this_year <= r.major_target;
-    let max = r.by_subject.iter().map(|(_, t)| t.all).max().unwrap_or(1).max(1);
+    let max = r
+        .by_subject
+        .iter()
+        .map(|(_, t)| t.all)
+        .max()
+        .unwrap_or(1)
+        .max(1);
     let tally_rows = |rows: Vec<(Text, Tally)>| {
         rows.into_iter().map(|(l, n)| view! {
             <tr><td>{move || tx(&l)}</td><td class="num">{n.all}</td><td class="num">{n.in_time}</td><td class="num">{pct(n.rate())}</td></tr>

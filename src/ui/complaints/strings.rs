@@ -162,6 +162,11 @@ pub fn pair(key: &str) -> Option<(&'static str, &'static str)> {
         "rep.recurring_hint" => ("请制定纠正措施并限期完成", "Set a corrective action with a deadline"),
         "rep.help" => ("客户求助", "Help requests"),
         "rep.help_timely" => ("按时答复", "Answered in time"),
+        "cmp.set.title" => ("投诉与求助时限", "Complaint and help limits"),
+        "cmp.set.general" => ("一般投诉联系客户（小时）", "General complaint: contact within (hours)"),
+        "cmp.set.urgent" => ("紧急投诉联系客户（分钟）", "Urgent complaint: contact within (minutes)"),
+        "cmp.set.help" => ("求助答复时限（分钟）", "Help request reply within (minutes)"),
+        "cmp.set.numbers" => ("请输入整数", "Enter whole numbers"),
         _ => return None,
     })
 }

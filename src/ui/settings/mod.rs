@@ -108,6 +108,7 @@ pub fn SettingsPage() -> impl IntoView {
                     <button class="btn primary" data-testid="settings-save" on:click=save_main>{move || t("common.save")}</button>
                 </Show>
             </section>
+            <super::complaints::SettingsCard/>
             <section class="card">
                 <h2>{move || t("settings.holidays")}</h2>
                 <div class="chips wrap" data-testid="holiday-list">

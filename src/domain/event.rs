@@ -25,6 +25,18 @@ pub enum RecordKind {
     Facility,
     /// 巡查点
     Checkpoint,
+    /// 巡查路线 — PAT-1
+    PatrolRoute,
+    /// 巡查 (one round) — PAT-1, PAT-2
+    PatrolRound,
+    /// 巡查发现 — PAT-4, PAT-5
+    PatrolFinding,
+    /// 清洁工作检查记录 — PAT-4
+    CleaningCheck,
+    /// 装修违章情况记录 (draft) — VIO-10
+    ViolationDraft,
+    /// 工单 — REP-8
+    WorkOrder,
 }
 
 impl RecordKind {
@@ -37,6 +49,12 @@ impl RecordKind {
             RecordKind::Household => "household",
             RecordKind::Facility => "facility",
             RecordKind::Checkpoint => "checkpoint",
+            RecordKind::PatrolRoute => "patrol_route",
+            RecordKind::PatrolRound => "patrol_round",
+            RecordKind::PatrolFinding => "patrol_finding",
+            RecordKind::CleaningCheck => "cleaning_check",
+            RecordKind::ViolationDraft => "violation_draft",
+            RecordKind::WorkOrder => "work_order",
         }
     }
 }
@@ -65,6 +83,8 @@ pub enum EventBody {
     Estate(super::estate::EstateEvent),
     Staff(super::staff::StaffEvent),
     Registry(super::registry::RegistryEvent),
+    Patrol(super::patrol::PatrolEvent),
+    WorkOrder(super::workorder::WorkOrderEvent),
 }
 
 impl EventBody {
@@ -91,6 +111,8 @@ impl EventBody {
             EventBody::Registry(R::CheckpointSet { .. }) => {
                 T::new("巡查点资料", "Checkpoint details")
             }
+            EventBody::Patrol(p) => p.label(),
+            EventBody::WorkOrder(w) => w.label(),
         }
     }
 }

@@ -90,6 +90,14 @@ pub enum Action {
     ViewRegistry,
     /// Load or reset the demo estate in training mode (managers running training).
     RunTraining,
+    /// Set patrol routes, plan rounds, file violation drafts (PAT-1, PAT-2, VIO-10).
+    ManagePatrolRoutes,
+    /// Walk a round: check in, record findings (PAT-1, PAT-4).
+    WalkPatrol,
+    /// Close a finding or a cleaning record (PAT-5).
+    HandleFinding,
+    /// Take, attend and complete a work order (REP-8).
+    HandleWorkOrder,
 }
 
 impl Action {
@@ -100,6 +108,10 @@ impl Action {
             Action::EditRegistry => Text::new("编辑小区档案", "edit the estate registry"),
             Action::ViewRegistry => Text::new("查看小区档案", "view the estate registry"),
             Action::RunTraining => Text::new("培训演示", "run training"),
+            Action::ManagePatrolRoutes => Text::new("管理巡查路线", "manage patrol routes"),
+            Action::WalkPatrol => Text::new("巡查签到", "walk patrol rounds"),
+            Action::HandleFinding => Text::new("处理巡查发现", "handle patrol findings"),
+            Action::HandleWorkOrder => Text::new("处理工单", "handle work orders"),
         }
     }
 
@@ -111,6 +123,10 @@ impl Action {
             Action::EditRegistry => &[Director, Supervisor, Assistant, Receptionist],
             Action::ViewRegistry => &Role::ALL,
             Action::RunTraining => &[Director, Supervisor],
+            Action::ManagePatrolRoutes => &[Director, Supervisor],
+            Action::WalkPatrol => &[Director, Supervisor, Assistant, DepartmentLead],
+            Action::HandleFinding => &[Director, Supervisor, Assistant, DepartmentLead],
+            Action::HandleWorkOrder => &[Director, Supervisor, DepartmentLead, DepartmentStaff],
         }
     }
 }

@@ -1,0 +1,1 @@
+//! Demo patrol history (filled below).

@@ -295,6 +295,9 @@ pub fn demo_estate(seed: u64, pin: PinHash) -> DemoEstate {
         drafts.extend(registry::set_checkpoint(&actor, ids.id(), &info).expect("demo checkpoint"));
     }
 
+    // 7. Patrol routes and a month of rounds (PAT-1..8).
+    drafts.extend(super::patrol::demo::history(&actor, &drafts, &logins, seed));
+
     DemoEstate {
         estate_name: ESTATE_NAME.into(),
         director,

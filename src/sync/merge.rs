@@ -290,6 +290,12 @@ pub fn kind_label(kind: RecordKind) -> Text {
         RecordKind::Household => Text::new("住户", "Households"),
         RecordKind::Facility => Text::new("设施", "Facilities"),
         RecordKind::Checkpoint => Text::new("巡查点", "Checkpoints"),
+        RecordKind::PatrolRoute => Text::new("巡查路线", "Patrol routes"),
+        RecordKind::PatrolRound => Text::new("巡查", "Patrol rounds"),
+        RecordKind::PatrolFinding => Text::new("巡查发现", "Patrol findings"),
+        RecordKind::CleaningCheck => Text::new("清洁检查", "Cleaning inspections"),
+        RecordKind::ViolationDraft => Text::new("装修违章草稿", "Violation drafts"),
+        RecordKind::WorkOrder => Text::new("工单", "Work orders"),
     }
 }
 
@@ -303,6 +309,8 @@ pub fn field_group(body: &EventBody) -> &'static str {
         EventBody::Staff(StaffEvent::Deactivated | StaffEvent::Reactivated) => "active",
         EventBody::Registry(RegistryEvent::HouseholdMovedOut { .. }) => "moved_out",
         EventBody::Registry(_) => "info",
+        EventBody::Patrol(p) => p.field_group(),
+        EventBody::WorkOrder(_) => "step",
     }
 }
 

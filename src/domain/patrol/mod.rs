@@ -453,7 +453,7 @@ impl Aggregate for PatrolRound {
         };
         match e {
             PatrolEvent::RoundScheduled { plan } if self.plan.is_none() => {
-                self.plan = Some(plan.clone())
+                self.plan = Some((**plan).clone())
             }
             PatrolEvent::RoundStarted { at } if self.started.is_none() => self.started = Some(*at),
             // A retried or re-imported scan is the same scan id: never a second check-in.
@@ -764,10 +764,10 @@ impl Aggregate for Finding {
                 handled,
                 ..
             } if self.info.is_none() => {
-                self.info = Some(info.clone());
+                self.info = Some((**info).clone());
                 self.at = clock.started;
                 self.by = event.actor;
-                self.clock = Some(clock.clone());
+                self.clock = Some((**clock).clone());
                 self.assignee = *assignee;
                 self.routed = *routed;
                 if *handled {
@@ -852,7 +852,7 @@ impl Aggregate for CleaningCheck {
                 self.found_at = clock.started;
                 self.found_by = event.actor;
                 self.assignee = *assignee;
-                self.clock = Some(clock.clone());
+                self.clock = Some((**clock).clone());
             }
             PatrolEvent::CleaningRectified { at, note } if self.rectified.is_none() => {
                 self.rectified = Some((*at, note.clone()));
@@ -914,7 +914,7 @@ impl Aggregate for ViolationDraft {
                 self.found_at = clock.started;
                 self.found_by = event.actor;
                 self.assignee = *assignee;
-                self.clock = Some(clock.clone());
+                self.clock = Some((**clock).clone());
             }
             PatrolEvent::ViolationFiled { at, note } if self.filed.is_none() => {
                 self.filed = Some((*at, note.clone()));
@@ -949,7 +949,7 @@ pub enum PatrolEvent {
         info: RouteInfo,
     },
     RoundScheduled {
-        plan: RoundPlan,
+        plan: Box<RoundPlan>,
     },
     RoundStarted {
         at: i64,
@@ -965,8 +965,8 @@ pub enum PatrolEvent {
         finding: RecordId,
     },
     FindingRaised {
-        info: FindingInfo,
-        clock: Clock,
+        info: Box<FindingInfo>,
+        clock: Box<Clock>,
         assignee: Option<StaffId>,
         routed: Option<RecordRef>,
         /// Dealt with on the spot (door closed, persuaded).
@@ -989,7 +989,7 @@ pub enum PatrolEvent {
         location: String,
         problem: String,
         assignee: Option<StaffId>,
-        clock: Clock,
+        clock: Box<Clock>,
     },
     CleaningRectified {
         at: i64,
@@ -1001,7 +1001,7 @@ pub enum PatrolEvent {
         location: String,
         description: String,
         assignee: Option<StaffId>,
-        clock: Clock,
+        clock: Box<Clock>,
     },
     ViolationFiled {
         at: i64,
@@ -1382,7 +1382,7 @@ pub fn raise_finding(
                     location: location.clone(),
                     problem: desc.clone(),
                     assignee: to.environment,
-                    clock: clock.clone(),
+                    clock: Box::new(clock.clone()),
                 },
             ));
             (
@@ -1401,7 +1401,7 @@ pub fn raise_finding(
                     location: location.clone(),
                     description: desc.clone(),
                     assignee: to.supervisor,
-                    clock: clock.clone(),
+                    clock: Box::new(clock.clone()),
                 },
             ));
             (
@@ -1422,8 +1422,8 @@ pub fn raise_finding(
             RecordKind::PatrolFinding,
             ids.finding,
             PatrolEvent::FindingRaised {
-                info: info.clone(),
-                clock,
+                info: Box::new(info.clone()),
+                clock: Box::new(clock),
                 assignee,
                 routed,
                 handled,

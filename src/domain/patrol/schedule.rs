@@ -79,7 +79,8 @@ pub fn round_id(route: RecordId, date: NaiveDate, peak: Peak) -> RecordId {
 }
 
 /// Plans the week of `monday` for every active route with a walker. Rounds already in
-/// `existing` are skipped.
+/// `existing` are skipped. Anyone who walks rounds may run it: the plan follows from the
+/// routes a supervisor set, so the tablet plans the current week by itself when opened.
 pub fn plan_week(
     actor: &Actor,
     routes: &[(RecordId, PatrolRoute)],
@@ -87,7 +88,7 @@ pub fn plan_week(
     cal: &BusinessCalendar,
     existing: &BTreeSet<RecordId>,
 ) -> Result<Vec<Draft>, DomainError> {
-    actor.may(Action::ManagePatrolRoutes)?;
+    actor.may(Action::WalkPatrol)?;
     if monday.weekday() != Weekday::Mon {
         return Err(DomainError::invalid(
             "排班须从周一开始",
@@ -111,7 +112,7 @@ pub fn plan_week(
                 RecordKind::PatrolRound,
                 id,
                 PatrolEvent::RoundScheduled {
-                    plan: RoundPlan {
+                    plan: Box::new(RoundPlan {
                         route: *route_id,
                         route_name: info.name.clone(),
                         tier: info.tier,
@@ -120,7 +121,7 @@ pub fn plan_week(
                         end: cal.at(date, to),
                         utc_offset_minutes: cal.utc_offset_minutes,
                         stops: info.stops.clone(),
-                    },
+                    }),
                 },
             ));
         }

@@ -49,16 +49,16 @@ pub struct WorkOrderInfo {
 #[serde(tag = "t", rename_all = "snake_case")]
 pub enum WorkOrderEvent {
     Opened {
-        info: WorkOrderInfo,
+        info: Box<WorkOrderInfo>,
         /// Engineering lead the order goes to.
         assignee: Option<StaffId>,
-        notify: Clock,
-        report: Clock,
+        notify: Box<Clock>,
+        report: Box<Clock>,
     },
     /// 签收: engineering took the order (REP-8 10 min); the on-site clock starts.
     Notified {
         at: i64,
-        on_site: Clock,
+        on_site: Box<Clock>,
     },
     OnSite {
         at: i64,
@@ -126,18 +126,18 @@ impl Aggregate for WorkOrder {
                 notify,
                 report,
             } if self.info.is_none() => {
-                self.info = Some(info.clone());
+                self.info = Some((**info).clone());
                 self.assignee = *assignee;
                 self.opened_at = notify.started;
-                self.notify = Some(notify.clone());
-                self.report = Some(report.clone());
+                self.notify = Some((**notify).clone());
+                self.report = Some((**report).clone());
             }
             WorkOrderEvent::Notified { at, on_site } if self.status == WorkOrderStatus::Opened => {
                 self.status = WorkOrderStatus::Notified;
                 for c in [&mut self.notify, &mut self.report].into_iter().flatten() {
                     c.stop(*at);
                 }
-                self.on_site = Some(on_site.clone());
+                self.on_site = Some((**on_site).clone());
             }
             WorkOrderEvent::OnSite { at } if self.status == WorkOrderStatus::Notified => {
                 self.status = WorkOrderStatus::OnSite;
@@ -239,10 +239,10 @@ pub fn open_from_patrol(
     draft(
         id,
         WorkOrderEvent::Opened {
-            info,
+            info: Box::new(info),
             assignee,
-            notify,
-            report,
+            notify: Box::new(notify),
+            report: Box::new(report),
         },
     )
 }
@@ -268,7 +268,13 @@ pub fn take(
         now,
         cal,
     );
-    let mut out = vec![draft(id, WorkOrderEvent::Notified { at: now, on_site })];
+    let mut out = vec![draft(
+        id,
+        WorkOrderEvent::Notified {
+            at: now,
+            on_site: Box::new(on_site),
+        },
+    )];
     if let Some(Source::Patrol { finding, .. }) = current.info.as_ref().map(|i| &i.source) {
         out.push(super::patrol::finding_reported(
             *finding,

@@ -13,6 +13,7 @@
 //! week" is one prefix lookup on the search index, never a scan.
 
 pub mod demo;
+pub mod label;
 pub mod report;
 pub mod schedule;
 

@@ -4,6 +4,7 @@
 mod components;
 mod home;
 pub mod i18n;
+mod patrol;
 pub mod platform;
 pub(crate) mod registry;
 mod settings;

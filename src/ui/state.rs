@@ -73,6 +73,20 @@ pub enum Page {
     Staff,
     Sync,
     Settings,
+    /// 巡查 (issue 4): tabs; the round being walked and the printed sheet keep their record id
+    /// in the `patrol.round` preference, so a reopened tab returns to the same round.
+    Patrol(PatrolTab),
+    PatrolRound,
+    PatrolSheet,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PatrolTab {
+    Today,
+    Findings,
+    Coverage,
+    Routes,
+    Labels,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -94,6 +108,13 @@ impl Page {
             Page::Staff => "#/staff",
             Page::Sync => "#/sync",
             Page::Settings => "#/settings",
+            Page::Patrol(PatrolTab::Today) => "#/patrol",
+            Page::Patrol(PatrolTab::Findings) => "#/patrol/findings",
+            Page::Patrol(PatrolTab::Coverage) => "#/patrol/coverage",
+            Page::Patrol(PatrolTab::Routes) => "#/patrol/routes",
+            Page::Patrol(PatrolTab::Labels) => "#/patrol/labels",
+            Page::PatrolRound => "#/patrol/round",
+            Page::PatrolSheet => "#/patrol/sheet",
         }
     }
     pub fn from_hash(h: &str) -> Page {
@@ -105,6 +126,13 @@ impl Page {
             "#/staff" => Page::Staff,
             "#/sync" => Page::Sync,
             "#/settings" => Page::Settings,
+            "#/patrol" => Page::Patrol(PatrolTab::Today),
+            "#/patrol/findings" => Page::Patrol(PatrolTab::Findings),
+            "#/patrol/coverage" => Page::Patrol(PatrolTab::Coverage),
+            "#/patrol/routes" => Page::Patrol(PatrolTab::Routes),
+            "#/patrol/labels" => Page::Patrol(PatrolTab::Labels),
+            "#/patrol/round" => Page::PatrolRound,
+            "#/patrol/sheet" => Page::PatrolSheet,
             _ => Page::Home,
         }
     }

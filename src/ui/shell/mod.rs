@@ -3,7 +3,7 @@
 
 use super::i18n::t;
 use super::platform::{now_ms, reload, set_pref};
-use super::state::{ctx, go, Page, RegistryTab};
+use super::state::{ctx, go, Page, PatrolTab, RegistryTab};
 use crate::domain::i18n::Lang;
 use crate::domain::roles::Action;
 use leptos::prelude::*;
@@ -132,12 +132,19 @@ struct NavItem {
     needs: Option<Action>,
 }
 
-const NAV: [NavItem; 5] = [
+const NAV: [NavItem; 6] = [
     NavItem {
         page: Page::Home,
         key: "nav.home",
         icon: "☑",
         testid: "nav-home",
+        needs: None,
+    },
+    NavItem {
+        page: Page::Patrol(PatrolTab::Today),
+        key: "nav.patrol",
+        icon: "⌖",
+        testid: "nav-patrol",
         needs: None,
     },
     NavItem {
@@ -179,6 +186,7 @@ pub fn Shell() -> impl IntoView {
     }
     let is_active = move |p: Page| match (c.page.get(), p) {
         (Page::Registry(_), Page::Registry(_)) => true,
+        (Page::Patrol(_) | Page::PatrolRound | Page::PatrolSheet, Page::Patrol(_)) => true,
         (a, b) => a == b,
     };
     let session = move || c.session.get();
@@ -233,6 +241,9 @@ pub fn Shell() -> impl IntoView {
                     Page::Staff => view! { <super::staff::StaffPage/> }.into_any(),
                     Page::Sync => view! { <super::sync::SyncPage/> }.into_any(),
                     Page::Settings => view! { <super::settings::SettingsPage/> }.into_any(),
+                    Page::Patrol(tab) => view! { <super::patrol::PatrolPage tab=tab/> }.into_any(),
+                    Page::PatrolRound => view! { <super::patrol::walk::RoundScreen/> }.into_any(),
+                    Page::PatrolSheet => view! { <super::patrol::sheet::RoundSheet/> }.into_any(),
                 }}
             </main>
         </div>

@@ -7,5 +7,6 @@
 mod support;
 
 mod foundation;
+mod patrol;
 mod smoke;
 mod sync;

@@ -244,8 +244,8 @@ pub struct CheckIn {
     /// Index of the stop in the round.
     #[serde(rename = "i")]
     pub stop: u16,
-    /// Device time of the check-in (UTC ms).
-    #[serde(rename = "t")]
+    /// Device time of the check-in (UTC ms). Not "t": that is the event tag.
+    #[serde(rename = "w")]
     pub at: i64,
     /// Checked in by hand, not by scanning the label: flagged in every view.
     #[serde(rename = "m", default, skip_serializing_if = "is_false")]

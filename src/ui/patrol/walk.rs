@@ -129,11 +129,16 @@ pub fn RoundScreen() -> impl IntoView {
         check_open.set(true);
     };
 
-    let on_scan = Callback::new(move |cp: RecordId| {
-        let Some(r) = round() else { return };
+    // A label already checked in (walking past it again) keeps the camera scanning.
+    let on_scan = Callback::new(move |cp: RecordId| -> Option<&'static str> {
+        let r = round()?;
         match r.stop_of(cp) {
-            Some(i) => begin(i, false),
-            None => toast_err(t_untracked("pat.not_on_route")),
+            Some(i) if r.checked(i).is_some() => Some("pat.already_scanned"),
+            Some(i) => {
+                begin(i, false);
+                None
+            }
+            None => Some("pat.not_on_route"),
         }
     });
     let on_photo = Callback::new(move |p: Photo| photos.update(|v| v.push(p)));
@@ -451,7 +456,8 @@ fn FloorSweep(stop: Stop, skipped: RwSignal<Vec<i32>>) -> impl IntoView {
 #[component]
 pub fn CameraOverlay(
     mode: RwSignal<Option<CamMode>>,
-    on_scan: Callback<RecordId>,
+    /// Takes a scanned checkpoint; returns why it was not taken (the camera keeps scanning).
+    on_scan: Callback<RecordId, Option<&'static str>>,
     on_photo: Callback<Photo>,
 ) -> impl IntoView {
     let video = NodeRef::<leptos::html::Video>::new();
@@ -487,10 +493,14 @@ pub fn CameraOverlay(
                                 in_flight.set(false);
                                 match found {
                                     Some(Ok(cp)) if mode.get_untracked() == Some(CamMode::Scan) => {
-                                        SCAN_LOOP.with(|l| l.borrow_mut().take());
-                                        camera::stop();
-                                        mode.set(None);
-                                        on_scan.run(cp);
+                                        match on_scan.run(cp) {
+                                            None => {
+                                                SCAN_LOOP.with(|l| l.borrow_mut().take());
+                                                camera::stop();
+                                                mode.set(None);
+                                            }
+                                            Some(why) => error.set(Some(t_untracked(why).into())),
+                                        }
                                     }
                                     Some(Err(_)) => {
                                         error.set(Some(t_untracked("pat.foreign_code").into()))

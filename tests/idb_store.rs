@@ -804,3 +804,38 @@ fn browser_errors_map_to_store_errors_a_full_disk_to_quota_exceeded() {
         StoreError::Other(_)
     ));
 }
+
+/// Schema v3 (patrol, PAT-4): a v2 database gains the `photos` store, keeps its events and
+/// views, and a photo blob survives closing and reopening the database.
+#[wasm_bindgen_test]
+async fn a_version_2_database_gains_the_photo_store_and_photos_survive_a_reopen() {
+    let name = db_name("photos");
+    let events = stamp(estate_commands());
+    {
+        let v2 = IdbStore::open_version(&name, 2).await.expect("v2 opens");
+        v2.commit(Batch {
+            events: events.clone(),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+        v2.close();
+    }
+    let store = IdbStore::open(&name).await.expect("upgrades to v3");
+    assert_eq!(store.version(), 3);
+    assert_eq!(store.event_count().await.unwrap(), events.len() as u64);
+    assert_eq!(store.photo("p-1").await.unwrap(), None);
+    let bytes = js_sys::Uint8Array::from(&[0xFFu8, 0xD8, 0xFF, 0xE0, 1, 2, 3][..]);
+    let parts = js_sys::Array::of1(&bytes);
+    let opts = web_sys::BlobPropertyBag::new();
+    opts.set_type("image/jpeg");
+    let blob = web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &opts).unwrap();
+    store.put_photo("p-1", &blob).await.unwrap();
+    store.close();
+    let again = IdbStore::open(&name).await.unwrap();
+    let got = again.photo("p-1").await.unwrap().expect("kept");
+    assert_eq!(got.size() as u32, 7);
+    assert_eq!(got.type_(), "image/jpeg");
+    again.close();
+    IdbStore::delete(&name).await.unwrap();
+}

@@ -297,6 +297,8 @@ pub fn demo_estate(seed: u64, pin: PinHash) -> DemoEstate {
 
     let history = super::complaints::demo::history(seed, &logins, &drafts);
     drafts.extend(history);
+    // 7. Patrol routes and a month of rounds (PAT-1..8).
+    drafts.extend(super::patrol::demo::history(&actor, &drafts, &logins, seed));
 
     DemoEstate {
         estate_name: ESTATE_NAME.into(),

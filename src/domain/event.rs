@@ -31,6 +31,18 @@ pub enum RecordKind {
     Callback,
     /// 客户求助 (HELP)
     HelpRequest,
+    /// 巡查路线 — PAT-1
+    PatrolRoute,
+    /// 巡查 (one round) — PAT-1, PAT-2
+    PatrolRound,
+    /// 巡查发现 — PAT-4, PAT-5
+    PatrolFinding,
+    /// 清洁工作检查记录 — PAT-4
+    CleaningCheck,
+    /// 装修违章情况记录 (draft) — VIO-10
+    ViolationDraft,
+    /// 工单 — REP-8
+    WorkOrder,
 }
 
 impl RecordKind {
@@ -46,6 +58,12 @@ impl RecordKind {
             RecordKind::Complaint => "complaint",
             RecordKind::Callback => "callback",
             RecordKind::HelpRequest => "help_request",
+            RecordKind::PatrolRoute => "patrol_route",
+            RecordKind::PatrolRound => "patrol_round",
+            RecordKind::PatrolFinding => "patrol_finding",
+            RecordKind::CleaningCheck => "cleaning_check",
+            RecordKind::ViolationDraft => "violation_draft",
+            RecordKind::WorkOrder => "work_order",
         }
     }
 }
@@ -75,6 +93,8 @@ pub enum EventBody {
     Staff(super::staff::StaffEvent),
     Registry(super::registry::RegistryEvent),
     Complaints(super::complaints::ComplaintsEvent),
+    Patrol(super::patrol::PatrolEvent),
+    WorkOrder(super::workorder::WorkOrderEvent),
 }
 
 impl EventBody {
@@ -102,6 +122,8 @@ impl EventBody {
                 T::new("巡查点资料", "Checkpoint details")
             }
             EventBody::Complaints(e) => e.label(),
+            EventBody::Patrol(p) => p.label(),
+            EventBody::WorkOrder(w) => w.label(),
         }
     }
 }

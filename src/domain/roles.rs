@@ -108,6 +108,14 @@ pub enum Action {
     HandleHelp,
     /// CMP-12/13, HELP-6: the monthly analysis.
     ViewComplaintReport,
+    /// Set patrol routes, plan rounds, file violation drafts (PAT-1, PAT-2, VIO-10).
+    ManagePatrolRoutes,
+    /// Walk a round: check in, record findings (PAT-1, PAT-4).
+    WalkPatrol,
+    /// Close a finding or a cleaning record (PAT-5).
+    HandleFinding,
+    /// Take, attend and complete a work order (REP-8).
+    HandleWorkOrder,
 }
 
 impl Action {
@@ -127,6 +135,10 @@ impl Action {
             Action::PlanCallbacks => Text::new("安排和审阅回访", "plan and review callbacks"),
             Action::HandleHelp => Text::new("处理求助", "handle help requests"),
             Action::ViewComplaintReport => Text::new("查看投诉统计", "view the complaint report"),
+            Action::ManagePatrolRoutes => Text::new("管理巡查路线", "manage patrol routes"),
+            Action::WalkPatrol => Text::new("巡查签到", "walk patrol rounds"),
+            Action::HandleFinding => Text::new("处理巡查发现", "handle patrol findings"),
+            Action::HandleWorkOrder => Text::new("处理工单", "handle work orders"),
         }
     }
 
@@ -147,6 +159,10 @@ impl Action {
             }
             Action::InformCustomer => &[Director, Supervisor, Assistant, Receptionist],
             Action::RecordCallback => &[Director, Supervisor, Assistant],
+            Action::ManagePatrolRoutes => &[Director, Supervisor],
+            Action::WalkPatrol => &[Director, Supervisor, Assistant, DepartmentLead],
+            Action::HandleFinding => &[Director, Supervisor, Assistant, DepartmentLead],
+            Action::HandleWorkOrder => &[Director, Supervisor, DepartmentLead, DepartmentStaff],
         }
     }
 }

@@ -149,6 +149,12 @@ pub fn fold_all_kind(subject: RecordRef, events: Vec<Event>) -> Option<View> {
         RecordKind::Complaint => fold_all::<super::complaints::Complaint>(subject.id, events),
         RecordKind::Callback => fold_all::<super::complaints::Callback>(subject.id, events),
         RecordKind::HelpRequest => fold_all::<super::complaints::HelpRequest>(subject.id, events),
+        RecordKind::PatrolRoute => fold_all::<super::patrol::PatrolRoute>(subject.id, events),
+        RecordKind::PatrolRound => fold_all::<super::patrol::PatrolRound>(subject.id, events),
+        RecordKind::PatrolFinding => fold_all::<super::patrol::Finding>(subject.id, events),
+        RecordKind::CleaningCheck => fold_all::<super::patrol::CleaningCheck>(subject.id, events),
+        RecordKind::ViolationDraft => fold_all::<super::patrol::ViolationDraft>(subject.id, events),
+        RecordKind::WorkOrder => fold_all::<super::workorder::WorkOrder>(subject.id, events),
     }
 }
 
@@ -165,5 +171,11 @@ pub fn fold_onto_kind(view: &View, events: Vec<Event>) -> Option<View> {
         RecordKind::Complaint => fold_onto::<super::complaints::Complaint>(view, events),
         RecordKind::Callback => fold_onto::<super::complaints::Callback>(view, events),
         RecordKind::HelpRequest => fold_onto::<super::complaints::HelpRequest>(view, events),
+        RecordKind::PatrolRoute => fold_onto::<super::patrol::PatrolRoute>(view, events),
+        RecordKind::PatrolRound => fold_onto::<super::patrol::PatrolRound>(view, events),
+        RecordKind::PatrolFinding => fold_onto::<super::patrol::Finding>(view, events),
+        RecordKind::CleaningCheck => fold_onto::<super::patrol::CleaningCheck>(view, events),
+        RecordKind::ViolationDraft => fold_onto::<super::patrol::ViolationDraft>(view, events),
+        RecordKind::WorkOrder => fold_onto::<super::workorder::WorkOrder>(view, events),
     }
 }

@@ -6,6 +6,7 @@
 //! |---|---|
 //! | 1 | `events` (key path `id`, index `subject`), `meta` (out-of-line string keys) |
 //! | 2 | `views` (key path `key`) with indexes `kind`, `kind_status` [kind,status], `kind_unit` [kind,unit], `assignee_due` [assignee,due], `search` (multi-entry); existing events are refolded into views |
+//! | 3 | `photos` (out-of-line string keys → JPEG `Blob`s of patrol findings, PAT-4); additive, no data work |
 //!
 //! A migration that needs data work (v1 → v2 refolds every record) only changes the schema and
 //! sets the meta flag [`META_REBUILD`] inside the upgrade transaction. [`IdbStore::open`] then
@@ -54,11 +55,12 @@ use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 
 /// The schema version this build writes.
-pub const DB_VERSION: u32 = 2;
+pub const DB_VERSION: u32 = 3;
 
 const EVENTS: &str = "events";
 const VIEWS: &str = "views";
 const META: &str = "meta";
+const PHOTOS: &str = "photos";
 
 const IX_SUBJECT: &str = "subject";
 const IX_KIND: &str = "kind";
@@ -295,6 +297,33 @@ impl IdbStore {
             }
         }
         finish(tx).await
+    }
+
+    /// Keeps a photo (a JPEG `Blob`) under `key` (schema v3). Photos are device-local bytes;
+    /// the finding's event names the key.
+    pub async fn put_photo(&self, key: &str, blob: &web_sys::Blob) -> Result<(), StoreError> {
+        let tx = self.write(&[PHOTOS])?;
+        let store = tx.object_store(PHOTOS).map_err(store_error)?;
+        sent(
+            store
+                .put(JsValue::from(blob.clone()))
+                .with_key(JsValue::from_str(key))
+                .primitive(),
+        )?;
+        finish(tx).await
+    }
+
+    /// The photo stored under `key`, if this device has it.
+    pub async fn photo(&self, key: &str) -> Result<Option<web_sys::Blob>, StoreError> {
+        let tx = self.read(PHOTOS)?;
+        let store = tx.object_store(PHOTOS).map_err(store_error)?;
+        let row = store
+            .get::<JsValue, _, _>(JsValue::from_str(key))
+            .primitive()
+            .map_err(store_error)?
+            .await
+            .map_err(store_error)?;
+        Ok(row.and_then(|v| v.dyn_into::<web_sys::Blob>().ok()))
     }
 
     fn read(&self, store: &str) -> Result<Transaction<'_>, StoreError> {
@@ -566,6 +595,9 @@ fn migrate(db: &Database, old: u32, new: u32) -> indexed_db_futures::Result<()> 
     }
     if old < 2 && new >= 2 {
         create_v2(db, old >= 1)?;
+    }
+    if old < 3 && new >= 3 {
+        db.create_object_store(PHOTOS).build()?;
     }
     Ok(())
 }

@@ -293,6 +293,12 @@ pub fn kind_label(kind: RecordKind) -> Text {
         RecordKind::Complaint => Text::new("投诉", "Complaints"),
         RecordKind::Callback => Text::new("回访", "Callbacks"),
         RecordKind::HelpRequest => Text::new("求助", "Help requests"),
+        RecordKind::PatrolRoute => Text::new("巡查路线", "Patrol routes"),
+        RecordKind::PatrolRound => Text::new("巡查", "Patrol rounds"),
+        RecordKind::PatrolFinding => Text::new("巡查发现", "Patrol findings"),
+        RecordKind::CleaningCheck => Text::new("清洁检查", "Cleaning inspections"),
+        RecordKind::ViolationDraft => Text::new("装修违章草稿", "Violation drafts"),
+        RecordKind::WorkOrder => Text::new("工单", "Work orders"),
     }
 }
 
@@ -307,6 +313,8 @@ pub fn field_group(body: &EventBody) -> &'static str {
         EventBody::Registry(RegistryEvent::HouseholdMovedOut { .. }) => "moved_out",
         EventBody::Registry(_) => "info",
         EventBody::Complaints(e) => e.field_group(),
+        EventBody::Patrol(p) => p.field_group(),
+        EventBody::WorkOrder(_) => "step",
     }
 }
 

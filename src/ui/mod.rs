@@ -5,6 +5,7 @@ mod complaints;
 mod components;
 mod home;
 pub mod i18n;
+mod patrol;
 pub mod platform;
 pub(crate) mod registry;
 mod settings;

@@ -84,6 +84,20 @@ pub enum CmpTab {
     Callbacks,
     Help,
     Report,
+    /// 巡查 (issue 4): tabs; the round being walked and the printed sheet keep their record id
+    /// in the `patrol.round` preference, so a reopened tab returns to the same round.
+    Patrol(PatrolTab),
+    PatrolRound,
+    PatrolSheet,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PatrolTab {
+    Today,
+    Findings,
+    Coverage,
+    Routes,
+    Labels,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -110,6 +124,13 @@ impl Page {
             Page::Complaints(CmpTab::Callbacks) => "#/callbacks",
             Page::Complaints(CmpTab::Help) => "#/help",
             Page::Complaints(CmpTab::Report) => "#/complaints/report",
+            Page::Patrol(PatrolTab::Today) => "#/patrol",
+            Page::Patrol(PatrolTab::Findings) => "#/patrol/findings",
+            Page::Patrol(PatrolTab::Coverage) => "#/patrol/coverage",
+            Page::Patrol(PatrolTab::Routes) => "#/patrol/routes",
+            Page::Patrol(PatrolTab::Labels) => "#/patrol/labels",
+            Page::PatrolRound => "#/patrol/round",
+            Page::PatrolSheet => "#/patrol/sheet",
         }
     }
     pub fn from_hash(h: &str) -> Page {
@@ -126,6 +147,13 @@ impl Page {
             "#/callbacks" => Page::Complaints(CmpTab::Callbacks),
             "#/help" => Page::Complaints(CmpTab::Help),
             "#/complaints/report" => Page::Complaints(CmpTab::Report),
+            "#/patrol" => Page::Patrol(PatrolTab::Today),
+            "#/patrol/findings" => Page::Patrol(PatrolTab::Findings),
+            "#/patrol/coverage" => Page::Patrol(PatrolTab::Coverage),
+            "#/patrol/routes" => Page::Patrol(PatrolTab::Routes),
+            "#/patrol/labels" => Page::Patrol(PatrolTab::Labels),
+            "#/patrol/round" => Page::PatrolRound,
+            "#/patrol/sheet" => Page::PatrolSheet,
             _ => Page::Home,
         }
     }

@@ -8,5 +8,6 @@ mod support;
 
 mod complaints;
 mod foundation;
+mod patrol;
 mod smoke;
 mod sync;

@@ -4,6 +4,7 @@
 use super::i18n::t;
 use super::platform::{now_ms, reload, set_pref};
 use super::state::{ctx, go, CmpTab, Page, RegistryTab};
+use super::state::{ctx, go, Page, PatrolTab, RegistryTab};
 use crate::domain::i18n::Lang;
 use crate::domain::roles::Action;
 use leptos::prelude::*;
@@ -141,6 +142,13 @@ const NAV: [NavItem; 6] = [
         needs: None,
     },
     NavItem {
+        page: Page::Patrol(PatrolTab::Today),
+        key: "nav.patrol",
+        icon: "⌖",
+        testid: "nav-patrol",
+        needs: None,
+    },
+    NavItem {
         page: Page::Registry(RegistryTab::Buildings),
         key: "nav.registry",
         icon: "▦",
@@ -187,6 +195,7 @@ pub fn Shell() -> impl IntoView {
     let is_active = move |p: Page| match (c.page.get(), p) {
         (Page::Registry(_), Page::Registry(_)) => true,
         (Page::Complaints(_), Page::Complaints(_)) => true,
+        (Page::Patrol(_) | Page::PatrolRound | Page::PatrolSheet, Page::Patrol(_)) => true,
         (a, b) => a == b,
     };
     let session = move || c.session.get();
@@ -242,6 +251,9 @@ pub fn Shell() -> impl IntoView {
                     Page::Sync => view! { <super::sync::SyncPage/> }.into_any(),
                     Page::Settings => view! { <super::settings::SettingsPage/> }.into_any(),
                     Page::Complaints(tab) => view! { <super::complaints::Complaints tab=tab/> }.into_any(),
+                    Page::Patrol(tab) => view! { <super::patrol::PatrolPage tab=tab/> }.into_any(),
+                    Page::PatrolRound => view! { <super::patrol::walk::RoundScreen/> }.into_any(),
+                    Page::PatrolSheet => view! { <super::patrol::sheet::RoundSheet/> }.into_any(),
                 }}
             </main>
         </div>

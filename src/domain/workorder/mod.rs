@@ -1,0 +1,351 @@
+//! 工单 — a repair work order for engineering. Today it is opened by a patrol finding on a
+//! public facility (PAT-4, REP-8); the household repair SOP (§5) will open the same record
+//! from the front desk. Steps: opened → engineering notified (签收) → on site → done, each an
+//! event; the clocks' deadlines are fixed when they start and stored in the event.
+
+use super::calendar::BusinessCalendar;
+use super::command::{required, Actor, DomainError};
+use super::event::{Draft, Event, EventBody, RecordKind, RecordRef};
+use super::i18n::Text;
+use super::ids::{RecordId, StaffId};
+use super::roles::Action;
+use super::sla::{Clock, ClockSpec};
+use super::view::{Aggregate, IndexFields};
+use serde::{Deserialize, Serialize};
+
+/// REP-8: engineering is notified within 10 minutes of a public-facility report.
+pub const NOTIFY_MINUTES: i64 = 10;
+/// REP-8: a repairer is on site within 15 minutes of being notified.
+pub const ON_SITE_MINUTES: i64 = 15;
+/// PAT-4 (seed 002 §2.6): a broken public facility reaches engineering within 2 hours.
+pub const REPORT_MINUTES: i64 = 120;
+/// PAT-4 (seed 002 §2.9): a broken plant-room lock reaches engineering within 1 hour.
+pub const LOCK_REPORT_MINUTES: i64 = 60;
+
+/// Where the work order came from.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "t", rename_all = "snake_case")]
+pub enum Source {
+    /// A patrol finding (公共区域现场巡视表).
+    Patrol {
+        finding: RecordId,
+        round: Option<RecordId>,
+    },
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WorkOrderInfo {
+    pub source: Source,
+    pub facility: Option<RecordId>,
+    /// Where (user text).
+    pub location: String,
+    /// What is wrong (user text).
+    pub description: String,
+    /// A broken plant-room lock (1-hour rule).
+    pub lock: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "t", rename_all = "snake_case")]
+pub enum WorkOrderEvent {
+    Opened {
+        info: Box<WorkOrderInfo>,
+        /// Engineering lead the order goes to.
+        assignee: Option<StaffId>,
+        notify: Box<Clock>,
+        report: Box<Clock>,
+    },
+    /// 签收: engineering took the order (REP-8 10 min); the on-site clock starts.
+    Notified {
+        at: i64,
+        on_site: Box<Clock>,
+    },
+    OnSite {
+        at: i64,
+    },
+    /// The result, written on the patrol sheet (REP-8).
+    Completed {
+        at: i64,
+        result: String,
+    },
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum WorkOrderStatus {
+    #[default]
+    Opened,
+    Notified,
+    OnSite,
+    Done,
+}
+
+impl WorkOrderStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            WorkOrderStatus::Opened => "opened",
+            WorkOrderStatus::Notified => "notified",
+            WorkOrderStatus::OnSite => "on_site",
+            WorkOrderStatus::Done => "done",
+        }
+    }
+    pub fn label(self) -> Text {
+        match self {
+            WorkOrderStatus::Opened => Text::new("待工程部签收", "Waiting for engineering"),
+            WorkOrderStatus::Notified => Text::new("已签收，待到场", "Taken, not on site yet"),
+            WorkOrderStatus::OnSite => Text::new("维修中", "Being repaired"),
+            WorkOrderStatus::Done => Text::new("已完成", "Done"),
+        }
+    }
+}
+
+/// 工单
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct WorkOrder {
+    pub info: Option<WorkOrderInfo>,
+    pub status: WorkOrderStatus,
+    pub assignee: Option<StaffId>,
+    pub opened_at: i64,
+    pub notify: Option<Clock>,
+    pub report: Option<Clock>,
+    pub on_site: Option<Clock>,
+    pub result: Option<String>,
+    pub done_at: Option<i64>,
+}
+
+impl Aggregate for WorkOrder {
+    const KIND: RecordKind = RecordKind::WorkOrder;
+    fn apply(&mut self, event: &Event) {
+        let EventBody::WorkOrder(e) = &event.body else {
+            return;
+        };
+        match e {
+            WorkOrderEvent::Opened {
+                info,
+                assignee,
+                notify,
+                report,
+            } if self.info.is_none() => {
+                self.info = Some((**info).clone());
+                self.assignee = *assignee;
+                self.opened_at = notify.started;
+                self.notify = Some((**notify).clone());
+                self.report = Some((**report).clone());
+            }
+            WorkOrderEvent::Notified { at, on_site } if self.status == WorkOrderStatus::Opened => {
+                self.status = WorkOrderStatus::Notified;
+                for c in [&mut self.notify, &mut self.report].into_iter().flatten() {
+                    c.stop(*at);
+                }
+                self.on_site = Some((**on_site).clone());
+            }
+            WorkOrderEvent::OnSite { at } if self.status == WorkOrderStatus::Notified => {
+                self.status = WorkOrderStatus::OnSite;
+                if let Some(c) = &mut self.on_site {
+                    c.stop(*at);
+                }
+            }
+            WorkOrderEvent::Completed { at, result } if self.status != WorkOrderStatus::Done => {
+                self.status = WorkOrderStatus::Done;
+                for c in [&mut self.notify, &mut self.report, &mut self.on_site]
+                    .into_iter()
+                    .flatten()
+                {
+                    c.stop(*at);
+                }
+                self.result = Some(result.clone());
+                self.done_at = Some(*at);
+            }
+            _ => {}
+        }
+    }
+    fn index(&self) -> IndexFields {
+        let clock = self.running_clock().cloned();
+        let info = self.info.clone().unwrap_or(WorkOrderInfo {
+            source: Source::Patrol {
+                finding: RecordId::nil(),
+                round: None,
+            },
+            facility: None,
+            location: String::new(),
+            description: String::new(),
+            lock: false,
+        });
+        IndexFields {
+            status: Some(self.status.as_str().into()),
+            due: clock.as_ref().map(|c| c.deadline),
+            assignee: if self.status == WorkOrderStatus::Done {
+                None
+            } else {
+                self.assignee
+            },
+            search: vec![info.location.clone()],
+            title: format!("公共设施报修：{}", info.description),
+            subtitle: info.location,
+            clock,
+            ..Default::default()
+        }
+    }
+}
+
+impl WorkOrder {
+    /// The clock that matters now: notify (REP-8 10 min) until taken, then on-site (15 min).
+    pub fn running_clock(&self) -> Option<&Clock> {
+        match self.status {
+            WorkOrderStatus::Opened => self.notify.as_ref(),
+            WorkOrderStatus::Notified => self.on_site.as_ref(),
+            _ => None,
+        }
+    }
+}
+
+pub fn work_order_ref(id: RecordId) -> RecordRef {
+    RecordRef::new(RecordKind::WorkOrder, id)
+}
+
+fn draft(id: RecordId, e: WorkOrderEvent) -> Draft {
+    Draft {
+        subject: work_order_ref(id),
+        body: EventBody::WorkOrder(e),
+    }
+}
+
+/// Opens a public-facility work order (PAT-4 → REP-8). Called by the patrol finding command,
+/// in the same batch as the finding, so the report is made the moment it is recorded.
+pub fn open_from_patrol(
+    id: RecordId,
+    info: WorkOrderInfo,
+    assignee: Option<StaffId>,
+    now: i64,
+    cal: &BusinessCalendar,
+) -> Draft {
+    let notify = ClockSpec::elapsed_minutes(NOTIFY_MINUTES).start(
+        Text::new("通知工程部", "Notify engineering"),
+        now,
+        cal,
+    );
+    let (minutes, name) = if info.lock {
+        (
+            LOCK_REPORT_MINUTES,
+            Text::new("门锁1小时内报工程部", "Lock to engineering in 1 h"),
+        )
+    } else {
+        (
+            REPORT_MINUTES,
+            Text::new("2小时内报工程部", "To engineering in 2 h"),
+        )
+    };
+    let report = ClockSpec::elapsed_minutes(minutes).start(name, now, cal);
+    draft(
+        id,
+        WorkOrderEvent::Opened {
+            info: Box::new(info),
+            assignee,
+            notify: Box::new(notify),
+            report: Box::new(report),
+        },
+    )
+}
+
+/// 签收: engineering takes the order; starts the 15-minute on-site clock (REP-8). The patrol
+/// finding behind it counts as reported (PAT-5), so its 24-hour clock stops too.
+pub fn take(
+    actor: &Actor,
+    id: RecordId,
+    current: &WorkOrder,
+    now: i64,
+    cal: &BusinessCalendar,
+) -> Result<Vec<Draft>, DomainError> {
+    actor.may(Action::HandleWorkOrder)?;
+    if current.status != WorkOrderStatus::Opened {
+        return Err(DomainError::invalid(
+            "该工单已签收",
+            "This work order was already taken",
+        ));
+    }
+    let on_site = ClockSpec::elapsed_minutes(ON_SITE_MINUTES).start(
+        Text::new("15分钟内到场", "On site in 15 min"),
+        now,
+        cal,
+    );
+    let mut out = vec![draft(
+        id,
+        WorkOrderEvent::Notified {
+            at: now,
+            on_site: Box::new(on_site),
+        },
+    )];
+    if let Some(Source::Patrol { finding, .. }) = current.info.as_ref().map(|i| &i.source) {
+        out.push(super::patrol::finding_reported(
+            *finding,
+            now,
+            work_order_ref(id),
+        ));
+    }
+    Ok(out)
+}
+
+pub fn arrive(
+    actor: &Actor,
+    id: RecordId,
+    current: &WorkOrder,
+    now: i64,
+) -> Result<Vec<Draft>, DomainError> {
+    actor.may(Action::HandleWorkOrder)?;
+    if current.status != WorkOrderStatus::Notified {
+        return Err(DomainError::invalid(
+            "请先签收工单",
+            "Take the work order first",
+        ));
+    }
+    Ok(vec![draft(id, WorkOrderEvent::OnSite { at: now })])
+}
+
+/// Done, with the result written on the patrol sheet (REP-8); the finding is handled.
+pub fn complete(
+    actor: &Actor,
+    id: RecordId,
+    current: &WorkOrder,
+    now: i64,
+    result: &str,
+) -> Result<Vec<Draft>, DomainError> {
+    actor.may(Action::HandleWorkOrder)?;
+    let result = required(result, Text::new("维修结果", "the repair result"))?;
+    if current.status == WorkOrderStatus::Done {
+        return Err(DomainError::invalid(
+            "该工单已完成",
+            "This work order is already done",
+        ));
+    }
+    if current.status == WorkOrderStatus::Opened {
+        return Err(DomainError::invalid(
+            "请先签收工单",
+            "Take the work order first",
+        ));
+    }
+    let mut out = vec![draft(
+        id,
+        WorkOrderEvent::Completed {
+            at: now,
+            result: result.clone(),
+        },
+    )];
+    if let Some(Source::Patrol { finding, .. }) = current.info.as_ref().map(|i| &i.source) {
+        out.push(super::patrol::finding_handled(*finding, now, &result));
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests;
+
+impl WorkOrderEvent {
+    pub fn label(&self) -> Text {
+        match self {
+            WorkOrderEvent::Opened { .. } => Text::new("开具工单", "Work order opened"),
+            WorkOrderEvent::Notified { .. } => Text::new("工程部签收", "Taken by engineering"),
+            WorkOrderEvent::OnSite { .. } => Text::new("到达现场", "On site"),
+            WorkOrderEvent::Completed { .. } => Text::new("维修完成", "Repair done"),
+        }
+    }
+}

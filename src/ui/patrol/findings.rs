@@ -1,0 +1,283 @@
+//! 巡查发现 and what they became: open findings with their 24-hour clock (PAT-5), work orders
+//! for engineering (REP-8), the cleaning inspection record for environment (PAT-4) and the
+//! decoration violation drafts for the supervisor (VIO-10). Each step is one tap and a note.
+
+use super::{calendar, print, staff_list, staff_name, walk::Thumb};
+use crate::domain::event::RecordKind;
+use crate::domain::i18n::Text;
+use crate::domain::ids::RecordId;
+use crate::domain::patrol::{
+    self, CleaningCheck, Finding, FindingKind, FindingStatus, ViolationDraft,
+};
+use crate::domain::workorder::{self as wo, WorkOrder, WorkOrderStatus};
+use crate::store::{Filter, Query};
+use crate::ui::components::{Empty, Sheet, SlaBadge};
+use crate::ui::i18n::t;
+use crate::ui::platform::{format_time, now_ms};
+use crate::ui::state::{app, loader, submit, tx, utc_offset};
+use leptos::prelude::*;
+
+#[derive(Clone, Debug, PartialEq)]
+enum Step {
+    OwnerTold(RecordId, Finding),
+    Handle(RecordId, Finding),
+    Acknowledge(RecordId, Finding),
+    Take(RecordId, WorkOrder),
+    Arrive(RecordId, WorkOrder),
+    Complete(RecordId, WorkOrder),
+    Rectify(RecordId, CleaningCheck),
+    File(RecordId, ViolationDraft),
+}
+
+impl Step {
+    fn label(&self) -> &'static str {
+        match self {
+            Step::OwnerTold(..) => "pat.do.owner_told",
+            Step::Handle(..) => "pat.do.handle",
+            Step::Acknowledge(..) => "pat.do.ack",
+            Step::Take(..) => "pat.do.take",
+            Step::Arrive(..) => "pat.do.arrive",
+            Step::Complete(..) => "pat.do.complete",
+            Step::Rectify(..) => "pat.do.rectify",
+            Step::File(..) => "pat.do.file",
+        }
+    }
+    fn needs_note(&self) -> bool {
+        !matches!(
+            self,
+            Step::Acknowledge(..) | Step::Take(..) | Step::Arrive(..)
+        )
+    }
+    fn testid(&self) -> &'static str {
+        match self {
+            Step::OwnerTold(..) => "do-owner-told",
+            Step::Handle(..) => "do-handle",
+            Step::Acknowledge(..) => "do-ack",
+            Step::Take(..) => "do-take",
+            Step::Arrive(..) => "do-arrive",
+            Step::Complete(..) => "do-complete",
+            Step::Rectify(..) => "do-rectify",
+            Step::File(..) => "do-file",
+        }
+    }
+}
+
+async fn by_status<A: crate::domain::view::Aggregate>(
+    kind: RecordKind,
+    st: &[&str],
+) -> Vec<(RecordId, A)> {
+    let mut out = Vec::new();
+    for s in st {
+        let q = Query::new(kind, Filter::Status((*s).into()));
+        for v in app().query(&q).await.unwrap_or_default() {
+            if let Some(a) = v.state::<A>() {
+                out.push((v.id, a));
+            }
+        }
+    }
+    out
+}
+
+#[component]
+pub fn FindingsTab() -> impl IntoView {
+    let data = loader(|| async {
+        let findings: Vec<(RecordId, Finding)> =
+            by_status(RecordKind::PatrolFinding, &["open", "owner_told"]).await;
+        let orders: Vec<(RecordId, WorkOrder)> =
+            by_status(RecordKind::WorkOrder, &["opened", "notified", "on_site"]).await;
+        let cleaning: Vec<(RecordId, CleaningCheck)> = app()
+            .query(&Query::all(RecordKind::CleaningCheck))
+            .await
+            .unwrap_or_default()
+            .into_iter()
+            .filter_map(|v| v.state::<CleaningCheck>().map(|c| (v.id, c)))
+            .collect();
+        let drafts: Vec<(RecordId, ViolationDraft)> =
+            by_status(RecordKind::ViolationDraft, &["draft"]).await;
+        (findings, orders, cleaning, drafts, staff_list().await)
+    });
+    let step = RwSignal::new(None::<Step>);
+    let open = RwSignal::new(false);
+    let note = RwSignal::new(String::new());
+    let printing = RwSignal::new(false);
+    let ask = move |s: Step| {
+        note.set(String::new());
+        step.set(Some(s));
+        open.set(true);
+    };
+    let run = move |_| {
+        let Some(s) = step.get_untracked() else {
+            return;
+        };
+        let n = note.get_untracked();
+        let now = now_ms();
+        let cal = calendar();
+        submit(
+            move |actor| match s {
+                Step::OwnerTold(id, f) => patrol::owner_told(actor, id, &f, now, &n),
+                Step::Handle(id, f) => patrol::handle_finding(actor, id, &f, now, &n),
+                Step::Acknowledge(id, f) => patrol::acknowledge(actor, id, &f, now),
+                Step::Take(id, w) => wo::take(actor, id, &w, now, &cal),
+                Step::Arrive(id, w) => wo::arrive(actor, id, &w, now),
+                Step::Complete(id, w) => wo::complete(actor, id, &w, now, &n),
+                Step::Rectify(id, c) => patrol::rectify_cleaning(actor, id, &c, now, &n),
+                Step::File(id, v) => patrol::file_violation(actor, id, &v, now, &n),
+            },
+            Text::new("已保存", "Saved"),
+            move || open.set(false),
+        );
+    };
+    let btn = move |s: Step| {
+        let label = s.label();
+        let tid = s.testid();
+        view! { <button class="btn primary" data-testid=tid on:click=move |_| ask(s.clone())>{move || t(label)}</button> }
+    };
+    view! {
+        {move || data.get().map(|(findings, orders, cleaning, drafts, staff)| {
+            let now = now_ms();
+            let names = staff_list_names(&staff);
+            let open_cleaning: Vec<_> = cleaning.iter().filter(|(_, c)| c.rectified.is_none()).cloned().collect();
+            view! {
+                <div class="no-print">
+                <section class="card">
+                    <h2>{move || t("pat.wo.title")}" "<span class="muted">{orders.len()}</span></h2>
+                    {if orders.is_empty() { view! { <Empty text=Signal::derive(move || t("common.none").to_string())/> }.into_any() } else {
+                        view! { <ul class="flist">{orders.into_iter().map(|(id, w)| {
+                            let info = w.info.clone().expect("opened");
+                            let clock = w.running_clock().cloned();
+                            let report = w.report.clone();
+                            let s = match w.status {
+                                WorkOrderStatus::Opened => Some(Step::Take(id, w.clone())),
+                                WorkOrderStatus::Notified => Some(Step::Arrive(id, w.clone())),
+                                WorkOrderStatus::OnSite => Some(Step::Complete(id, w.clone())),
+                                WorkOrderStatus::Done => None,
+                            };
+                            let st = w.status;
+                            view! {
+                                <li class="frow" data-testid="wo-row">
+                                    <div class="row-main">
+                                        <strong>{info.description.clone()}</strong>
+                                        <span class="muted">{info.location.clone()}" · "{move || tx(&st.label())}" · "{staff_name(&staff, w.assignee)}</span>
+                                        <span class="clocks">
+                                            {clock.map(|c| view! { <SlaBadge state=c.state(now)/><span class="muted">{move || tx(&c.name)}" "{format_time(c.deadline, utc_offset())}</span> })}
+                                            {report.map(|c| view! { <span class="muted">" · "{move || tx(&c.name)}</span> })}
+                                        </span>
+                                    </div>
+                                    {s.map(btn)}
+                                </li>
+                            }
+                        }).collect_view()}</ul> }.into_any()
+                    }}
+                </section>
+                <section class="card">
+                    <h2>{move || t("pat.f.title")}" "<span class="muted">{findings.len()}</span></h2>
+                    {if findings.is_empty() { view! { <Empty text=Signal::derive(move || t("common.none").to_string())/> }.into_any() } else {
+                        view! { <ul class="flist">{findings.into_iter().map(|(id, f)| {
+                            let info = f.info.clone().expect("raised");
+                            let kind = info.kind;
+                            let clock = f.clock.clone();
+                            let s = if f.routed.is_some() { None } else {
+                                Some(match (kind, f.status) {
+                                    (FindingKind::HomeHazard, FindingStatus::Open) => Step::OwnerTold(id, f.clone()),
+                                    (FindingKind::Disturbance, FindingStatus::Open) => Step::Acknowledge(id, f.clone()),
+                                    _ => Step::Handle(id, f.clone()),
+                                })
+                            };
+                            let st = f.status;
+                            view! {
+                                <li class="frow" data-testid="finding-row">
+                                    <span class="chip">{move || tx(&kind.label())}</span>
+                                    <div class="row-main">
+                                        <strong>{info.note.clone()}</strong>
+                                        <span class="muted">{info.location.clone()}" · "{move || tx(&st.label())}" · "{staff_name(&staff, f.assignee)}</span>
+                                        <span class="clocks">{clock.map(|c| view! { <SlaBadge state=c.state(now)/><span class="muted">{move || tx(&c.name)}" "{format_time(c.deadline, utc_offset())}</span> })}</span>
+                                        <div class="photos small">{info.photos.into_iter().map(|p| view! { <Thumb photo=p/> }).collect_view()}</div>
+                                    </div>
+                                    {s.map(btn)}
+                                </li>
+                            }
+                        }).collect_view()}</ul> }.into_any()
+                    }}
+                </section>
+                <section class="card">
+                    <div class="section-head">
+                        <h2>{move || t("pat.c.title")}" "<span class="muted">{open_cleaning.len()}</span></h2>
+                        <button class="btn" data-testid="print-cleaning" on:click=move |_| { printing.set(true); print(); }>{move || t("pat.print")}</button>
+                    </div>
+                    <ul class="flist">{open_cleaning.into_iter().map(|(id, c)| view! {
+                        <li class="frow" data-testid="cleaning-row">
+                            <div class="row-main"><strong>{c.problem.clone()}</strong><span class="muted">{c.location.clone()}" · "{format_time(c.found_at, utc_offset())}</span></div>
+                            {btn(Step::Rectify(id, c.clone()))}
+                        </li>
+                    }).collect_view()}</ul>
+                </section>
+                <section class="card">
+                    <h2>{move || t("pat.v.title")}" "<span class="muted">{drafts.len()}</span></h2>
+                    <ul class="flist">{drafts.into_iter().map(|(id, v)| view! {
+                        <li class="frow" data-testid="violation-row">
+                            <div class="row-main"><strong>{v.description.clone()}</strong><span class="muted">{v.location.clone()}" · "{format_time(v.found_at, utc_offset())}</span></div>
+                            {super::may(crate::domain::roles::Action::ManagePatrolRoutes).then(|| btn(Step::File(id, v.clone())))}
+                        </li>
+                    }).collect_view()}</ul>
+                </section>
+                </div>
+                <CleaningRecord rows=cleaning staff=names/>
+            }
+        })}
+        <Sheet title=Signal::derive(move || step.get().map(|s| t(s.label()).to_string()).unwrap_or_default()) open=open>
+            <Show when=move || step.get().is_some_and(|s| s.needs_note())>
+                <label class="field">
+                    <span class="field-label">{move || t("pat.step_note")}</span>
+                    <textarea data-testid="step-note" prop:value=move || note.get() on:input=move |ev| note.set(event_target_value(&ev))></textarea>
+                </label>
+            </Show>
+            <button class="btn primary big" data-testid="step-save" on:click=run>{move || t("common.save")}</button>
+        </Sheet>
+    }
+}
+
+fn staff_list_names(s: &[(RecordId, crate::domain::staff::Staff)]) -> Vec<(RecordId, String)> {
+    s.iter()
+        .map(|(id, x)| (*id, x.profile.name.clone()))
+        .collect()
+}
+
+/// 清洁工作检查记录表 (seed 002 §3.3), printed on A4 with the environment lead's signature.
+#[component]
+fn CleaningRecord(
+    rows: Vec<(RecordId, CleaningCheck)>,
+    staff: Vec<(RecordId, String)>,
+) -> impl IntoView {
+    let name = move |id: Option<RecordId>| {
+        id.and_then(|id| staff.iter().find(|(x, _)| *x == id))
+            .map(|(_, n)| n.clone())
+            .unwrap_or_default()
+    };
+    let estate = crate::ui::state::ctx()
+        .estate
+        .get_untracked()
+        .map(|e| e.name)
+        .unwrap_or_default();
+    view! {
+        <section class="print-only a4">
+            <h1 class="print-title">{estate}" 清洁工作检查记录表"</h1>
+            <table class="print-table">
+                <thead><tr><th>"日期"</th><th>"检查地点"</th><th>"存在问题"</th><th>"检查人"</th><th>"整改情况"</th><th>"整改时间"</th><th>"环境部签名"</th></tr></thead>
+                <tbody>
+                    {rows.into_iter().map(|(_, c)| view! {
+                        <tr>
+                            <td>{format_time(c.found_at, utc_offset())}</td>
+                            <td>{c.location.clone()}</td>
+                            <td>{c.problem.clone()}</td>
+                            <td>{name(c.found_by)}</td>
+                            <td>{c.rectified.as_ref().map(|r| r.1.clone()).unwrap_or_default()}</td>
+                            <td>{c.rectified.as_ref().map(|r| format_time(r.0, utc_offset())).unwrap_or_default()}</td>
+                            <td></td>
+                        </tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+            <p class="sign-line">"检查人：__________　　环境部主管：__________　　日期：__________"</p>
+        </section>
+    }
+}

@@ -25,6 +25,18 @@ pub enum RecordKind {
     Facility,
     /// 巡查点
     Checkpoint,
+    /// 值班安排表 (one per month, DUTY-1)
+    Roster,
+    /// 请假 (DUTY-5)
+    DutyLeave,
+    /// 值班记录 of one post and day (DUTY-4)
+    DutyLog,
+    /// A device's duty-log hash chain head (DUTY-4)
+    DutyChain,
+    /// 交接班 (DUTY-6, DUTY-11)
+    Handover,
+    /// 突发事件 (EMG-1..3)
+    Incident,
 }
 
 impl RecordKind {
@@ -37,6 +49,12 @@ impl RecordKind {
             RecordKind::Household => "household",
             RecordKind::Facility => "facility",
             RecordKind::Checkpoint => "checkpoint",
+            RecordKind::Roster => "roster",
+            RecordKind::DutyLeave => "duty_leave",
+            RecordKind::DutyLog => "duty_log",
+            RecordKind::DutyChain => "duty_chain",
+            RecordKind::Handover => "handover",
+            RecordKind::Incident => "incident",
         }
     }
 }
@@ -65,6 +83,8 @@ pub enum EventBody {
     Estate(super::estate::EstateEvent),
     Staff(super::staff::StaffEvent),
     Registry(super::registry::RegistryEvent),
+    Duty(super::duty::DutyEvent),
+    Emergency(super::emergency::EmergencyEvent),
 }
 
 impl EventBody {
@@ -91,6 +111,8 @@ impl EventBody {
             EventBody::Registry(R::CheckpointSet { .. }) => {
                 T::new("巡查点资料", "Checkpoint details")
             }
+            EventBody::Duty(e) => e.label(),
+            EventBody::Emergency(e) => e.label(),
         }
     }
 }

@@ -90,6 +90,20 @@ pub enum Action {
     ViewRegistry,
     /// Load or reset the demo estate in training mode (managers running training).
     RunTraining,
+    /// Build and publish the duty roster, decide leave (DUTY-1, DUTY-5).
+    ManageRoster,
+    /// Ask for leave from a duty (DUTY-5).
+    RequestLeave,
+    /// Write the duty log (DUTY-3, DUTY-4, DUTY-11).
+    KeepDutyLog,
+    /// Read and sign the day's duty log (DUTY-8).
+    ReviewDutyLog,
+    /// Hand over or take over a shift (DUTY-6, DUTY-7).
+    HandOver,
+    /// Start an emergency playbook and record its steps (EMG-1, EMG-2): anyone.
+    RunEmergency,
+    /// Close an incident with cause and prevention (EMG-3).
+    CloseIncident,
 }
 
 impl Action {
@@ -100,6 +114,13 @@ impl Action {
             Action::EditRegistry => Text::new("编辑小区档案", "edit the estate registry"),
             Action::ViewRegistry => Text::new("查看小区档案", "view the estate registry"),
             Action::RunTraining => Text::new("培训演示", "run training"),
+            Action::ManageRoster => Text::new("排班", "manage the duty roster"),
+            Action::RequestLeave => Text::new("请假", "request leave"),
+            Action::KeepDutyLog => Text::new("填写值班记录", "write the duty log"),
+            Action::ReviewDutyLog => Text::new("签阅值班记录", "sign the duty log"),
+            Action::HandOver => Text::new("交接班", "hand over a shift"),
+            Action::RunEmergency => Text::new("启动突发事件处理", "run an emergency playbook"),
+            Action::CloseIncident => Text::new("突发事件结案", "close an incident"),
         }
     }
 
@@ -111,6 +132,12 @@ impl Action {
             Action::EditRegistry => &[Director, Supervisor, Assistant, Receptionist],
             Action::ViewRegistry => &Role::ALL,
             Action::RunTraining => &[Director, Supervisor],
+            Action::ManageRoster | Action::ReviewDutyLog => &[Director, Supervisor],
+            Action::RequestLeave | Action::KeepDutyLog | Action::HandOver => {
+                &[Supervisor, Assistant, Receptionist]
+            }
+            Action::RunEmergency => &Role::ALL,
+            Action::CloseIncident => &[Director, Supervisor, Assistant],
         }
     }
 }

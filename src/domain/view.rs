@@ -146,6 +146,12 @@ pub fn fold_all_kind(subject: RecordRef, events: Vec<Event>) -> Option<View> {
         RecordKind::Household => fold_all::<Household>(subject.id, events),
         RecordKind::Facility => fold_all::<Facility>(subject.id, events),
         RecordKind::Checkpoint => fold_all::<Checkpoint>(subject.id, events),
+        RecordKind::Roster => fold_all::<super::duty::roster::Roster>(subject.id, events),
+        RecordKind::DutyLeave => fold_all::<super::duty::roster::LeaveRequest>(subject.id, events),
+        RecordKind::DutyLog => fold_all::<super::duty::log::DutyLog>(subject.id, events),
+        RecordKind::DutyChain => fold_all::<super::duty::log::DutyChain>(subject.id, events),
+        RecordKind::Handover => fold_all::<super::duty::handover::Handover>(subject.id, events),
+        RecordKind::Incident => fold_all::<super::emergency::Incident>(subject.id, events),
     }
 }
 
@@ -159,5 +165,11 @@ pub fn fold_onto_kind(view: &View, events: Vec<Event>) -> Option<View> {
         RecordKind::Household => fold_onto::<Household>(view, events),
         RecordKind::Facility => fold_onto::<Facility>(view, events),
         RecordKind::Checkpoint => fold_onto::<Checkpoint>(view, events),
+        RecordKind::Roster => fold_onto::<super::duty::roster::Roster>(view, events),
+        RecordKind::DutyLeave => fold_onto::<super::duty::roster::LeaveRequest>(view, events),
+        RecordKind::DutyLog => fold_onto::<super::duty::log::DutyLog>(view, events),
+        RecordKind::DutyChain => fold_onto::<super::duty::log::DutyChain>(view, events),
+        RecordKind::Handover => fold_onto::<super::duty::handover::Handover>(view, events),
+        RecordKind::Incident => fold_onto::<super::emergency::Incident>(view, events),
     }
 }

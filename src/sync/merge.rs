@@ -290,6 +290,12 @@ pub fn kind_label(kind: RecordKind) -> Text {
         RecordKind::Household => Text::new("住户", "Households"),
         RecordKind::Facility => Text::new("设施", "Facilities"),
         RecordKind::Checkpoint => Text::new("巡查点", "Checkpoints"),
+        RecordKind::Roster => Text::new("值班安排表", "Duty rosters"),
+        RecordKind::DutyLeave => Text::new("请假", "Leave requests"),
+        RecordKind::DutyLog => Text::new("值班记录", "Duty logs"),
+        RecordKind::DutyChain => Text::new("值班记录链", "Duty log chains"),
+        RecordKind::Handover => Text::new("交接班", "Handovers"),
+        RecordKind::Incident => Text::new("突发事件", "Incidents"),
     }
 }
 
@@ -303,8 +309,14 @@ pub fn field_group(body: &EventBody) -> &'static str {
         EventBody::Staff(StaffEvent::Deactivated | StaffEvent::Reactivated) => "active",
         EventBody::Registry(RegistryEvent::HouseholdMovedOut { .. }) => "moved_out",
         EventBody::Registry(_) => "info",
+        EventBody::Duty(d) => crate::domain::duty::field_group(d),
+        EventBody::Emergency(e) => crate::domain::emergency::field_group(e),
     }
 }
+
+/// The group of append-only events (log entries, timeline steps, chain links): appends from two
+/// tablets are both kept, never a conflict.
+pub const APPEND_ONLY: &str = "append";
 
 fn is_founded(e: &Event) -> bool {
     matches!(e.body, EventBody::Estate(EstateEvent::Founded { .. }))
@@ -447,7 +459,7 @@ pub fn analyze_file(
         let mut groups: Vec<&'static str> = incoming.iter().map(|e| field_group(&e.body)).collect();
         groups.sort_unstable();
         groups.dedup();
-        for g in groups {
+        for g in groups.into_iter().filter(|g| *g != APPEND_ONLY) {
             let newest = |evs: &mut dyn Iterator<Item = &Event>| -> Option<Event> {
                 evs.filter(|e| field_group(&e.body) == g)
                     .max_by(|a, b| a.at.cmp(&b.at).then(a.id.cmp(&b.id)))

@@ -21,6 +21,8 @@ pub struct Settings {
     pub import_max_skew_hours: u32,
     /// Remind to export a file (also the backup) after this many days without one.
     pub backup_reminder_days: u32,
+    /// Items at the duty post counted at every handover (DUTY-6: 对讲机、灭火器、水瓶 …).
+    pub post_items: Vec<String>,
 }
 
 impl Default for Settings {
@@ -30,6 +32,10 @@ impl Default for Settings {
             calendar: BusinessCalendar::default(),
             import_max_skew_hours: 24,
             backup_reminder_days: 7,
+            post_items: crate::domain::duty::DEFAULT_POST_ITEMS
+                .iter()
+                .map(|s| s.to_string())
+                .collect(),
         }
     }
 }

@@ -35,7 +35,7 @@ pub fn lookup(lang: Lang, key: &str) -> &'static str {
 type Table = fn(&str) -> Option<(&'static str, &'static str)>;
 
 /// Every area's table, searched after the common one below.
-const AREAS: &[Table] = &[];
+const AREAS: &[Table] = &[super::duty::strings::pair, super::emergency::strings::pair];
 
 fn pair(key: &str) -> (&'static str, &'static str) {
     match key {

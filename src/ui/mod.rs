@@ -2,6 +2,8 @@
 //! call domain commands through [`state::submit`] and re-read views when `rev` changes.
 
 mod components;
+pub mod duty;
+mod emergency;
 mod home;
 pub mod i18n;
 pub mod platform;

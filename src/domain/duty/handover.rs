@@ -334,3 +334,24 @@ impl Aggregate for Handover {
         }
     }
 }
+
+/// The shift change nearest to `now` (a duty's start at 17:30, or its end at 08:30 the next
+/// morning; DUTY-2): the time the incoming person must be there 5 minutes before.
+pub fn shift_boundary(cal: &crate::domain::calendar::BusinessCalendar, now: i64) -> i64 {
+    let today = cal.local_date(now);
+    let mut best = now;
+    let mut gap = i64::MAX;
+    for d in [today.pred_opt(), Some(today), today.succ_opt()]
+        .into_iter()
+        .flatten()
+    {
+        let (s, e) = cal.duty_shift(d);
+        for b in [s, e] {
+            if (b - now).abs() < gap {
+                gap = (b - now).abs();
+                best = b;
+            }
+        }
+    }
+    best
+}

@@ -3,7 +3,7 @@
 
 use super::i18n::t;
 use super::platform::{now_ms, reload, set_pref};
-use super::state::{ctx, go, Page, RegistryTab};
+use super::state::{ctx, go, DutyTab, Page, RegistryTab};
 use crate::domain::i18n::Lang;
 use crate::domain::roles::Action;
 use leptos::prelude::*;
@@ -132,7 +132,7 @@ struct NavItem {
     needs: Option<Action>,
 }
 
-const NAV: [NavItem; 5] = [
+const NAV: [NavItem; 6] = [
     NavItem {
         page: Page::Home,
         key: "nav.home",
@@ -146,6 +146,13 @@ const NAV: [NavItem; 5] = [
         icon: "▦",
         testid: "nav-registry",
         needs: Some(Action::ViewRegistry),
+    },
+    NavItem {
+        page: Page::Duty(DutyTab::Log),
+        key: "nav.duty",
+        icon: "☾",
+        testid: "nav-duty",
+        needs: None,
     },
     NavItem {
         page: Page::Staff,
@@ -179,6 +186,7 @@ pub fn Shell() -> impl IntoView {
     }
     let is_active = move |p: Page| match (c.page.get(), p) {
         (Page::Registry(_), Page::Registry(_)) => true,
+        (Page::Duty(_), Page::Duty(_)) => true,
         (a, b) => a == b,
     };
     let session = move || c.session.get();
@@ -193,6 +201,7 @@ pub fn Shell() -> impl IntoView {
                     </div>
                 </div>
                 <span class="spacer"></span>
+                <super::emergency::EmergencyButton/>
                 <button class="btn ghost" data-testid="lang-toggle" on:click=move |_| toggle_lang()>{move || t("lang.toggle")}</button>
                 <div class="who" data-testid="who">
                     <span class="avatar">{move || session().and_then(|s| s.name.chars().next()).map(String::from).unwrap_or_default()}</span>
@@ -233,6 +242,9 @@ pub fn Shell() -> impl IntoView {
                     Page::Staff => view! { <super::staff::StaffPage/> }.into_any(),
                     Page::Sync => view! { <super::sync::SyncPage/> }.into_any(),
                     Page::Settings => view! { <super::settings::SettingsPage/> }.into_any(),
+                    Page::Duty(tab) => view! { <super::duty::DutyPage tab=tab/> }.into_any(),
+                    Page::Emergency => view! { <super::emergency::EmergencyPage/> }.into_any(),
+                    Page::Incident(id) => view! { <super::emergency::IncidentPage id=id/> }.into_any(),
                 }}
             </main>
         </div>

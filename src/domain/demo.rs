@@ -295,6 +295,11 @@ pub fn demo_estate(seed: u64, pin: PinHash) -> DemoEstate {
         drafts.extend(registry::set_checkpoint(&actor, ids.id(), &info).expect("demo checkpoint"));
     }
 
+    // 7. A month of duty: roster, logs, handovers, sign-offs and two incidents (DUTY, EMG).
+    drafts.extend(super::duty::demo::month_of_duty(
+        &logins, &drafts, DEMO_AS_OF,
+    ));
+
     DemoEstate {
         estate_name: ESTATE_NAME.into(),
         director,

@@ -231,6 +231,8 @@ pub struct ImportPlan {
     pub quarantined: Vec<Quarantine>,
     pub blobs: Vec<Blob>,
     pub sync: SyncUpdate,
+    /// Duty-log entries torn out, altered or relinked (DUTY-4): shown, not refused.
+    pub duty_log_problems: Vec<Text>,
 }
 
 impl ImportPlan {
@@ -269,6 +271,7 @@ impl ImportPlan {
         }
         out.extend(self.conflicts.iter().map(Conflict::message));
         out.extend(self.quarantined.iter().map(Quarantine::message));
+        out.extend(self.duty_log_problems.iter().cloned());
         let n = self.pins_withheld();
         if n > 0 {
             out.push(Text::new(
@@ -524,6 +527,7 @@ pub fn analyze_file(
             ahead_ms,
         })
         .collect();
+    let duty_log_problems = crate::domain::duty::import_check(&new_events, |s| local.events_for(s));
     Ok(ImportPlan {
         sync: SyncUpdate {
             exporter: header.device,
@@ -535,6 +539,7 @@ pub fn analyze_file(
         already_present,
         modules,
         conflicts,
+        duty_log_problems,
         quarantined,
         blobs: kept_blobs,
     })

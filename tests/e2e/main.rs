@@ -6,6 +6,7 @@
 
 mod support;
 
+mod duty;
 mod foundation;
 mod smoke;
 mod sync;

@@ -586,3 +586,60 @@ pub fn entries_in_write_order(logs: &[DutyLog]) -> Vec<LogEntry> {
     all.sort_by(|a, b| a.stamp.cmp(&b.stamp));
     all.into_iter().map(|l| l.entry.clone()).collect()
 }
+
+/// The duty-log check on import (DUTY-4): `new_entries` are the entries a file brings that this
+/// tablet doesn't hold, `links` every chain link known after the import (this tablet's and the
+/// file's: device, seq, hash) and `new_links` the file's new ones. Finds an entry altered in
+/// the file, a torn-out entry (its link without it, or a gap in a chain), and a broken link.
+pub fn verify_import(
+    new_entries: &[LogEntry],
+    links: &[(DeviceId, u64, String)],
+    new_links: &[(DeviceId, u64, String)],
+) -> Vec<ChainProblem> {
+    let mut known: BTreeMap<DeviceId, BTreeMap<u64, &str>> = BTreeMap::new();
+    for (c, s, h) in links {
+        known.entry(*c).or_default().insert(*s, h.as_str());
+    }
+    let mut problems = Vec::new();
+    for e in new_entries {
+        let chain = e.chain;
+        if e.compute_hash() != e.hash {
+            problems.push(ChainProblem::Changed { chain, seq: e.seq });
+        }
+        let links = known.get(&chain);
+        if let Some(h) = links.and_then(|l| l.get(&e.seq)) {
+            if *h != e.hash {
+                problems.push(ChainProblem::Forked { chain, seq: e.seq });
+            }
+        }
+        if e.seq > 1 {
+            match links.and_then(|l| l.get(&(e.seq - 1))) {
+                Some(p) if *p != e.prev => problems.push(ChainProblem::Changed {
+                    chain,
+                    seq: e.seq - 1,
+                }),
+                None => problems.push(ChainProblem::Removed {
+                    chain,
+                    seq: e.seq - 1,
+                }),
+                _ => {}
+            }
+        }
+    }
+    for (c, s, _) in new_links {
+        if !new_entries.iter().any(|e| e.chain == *c && e.seq == *s) {
+            problems.push(ChainProblem::Removed { chain: *c, seq: *s });
+        }
+    }
+    for (&chain, l) in &known {
+        let last = l.keys().next_back().copied().unwrap_or(0);
+        for seq in 1..=last {
+            if !l.contains_key(&seq) {
+                problems.push(ChainProblem::Removed { chain, seq });
+            }
+        }
+    }
+    problems.sort();
+    problems.dedup();
+    problems
+}

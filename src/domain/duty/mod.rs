@@ -167,3 +167,45 @@ pub fn field_group(e: &DutyEvent) -> &'static str {
         DutyEvent::HandedOver { .. } => "append",
     }
 }
+
+/// DUTY-4 on import (src/sync/merge.rs): checks the duty-log entries and chain links a file
+/// brings against the chains this tablet holds (`local` gives a record's stored events).
+/// Returns one message per problem, for the import preview.
+pub fn import_check(
+    new_events: &[super::event::Event],
+    local: impl Fn(super::event::RecordRef) -> Vec<super::event::Event>,
+) -> Vec<Text> {
+    use super::event::EventBody;
+    let link = |e: &super::event::Event| match &e.body {
+        EventBody::Duty(DutyEvent::ChainLinked {
+            chain, seq, hash, ..
+        }) => Some((*chain, *seq, hash.clone())),
+        _ => None,
+    };
+    let entries: Vec<LogEntry> = new_events
+        .iter()
+        .filter_map(|e| match &e.body {
+            EventBody::Duty(DutyEvent::EntryAdded { entry, .. }) => Some(entry.clone()),
+            _ => None,
+        })
+        .collect();
+    let new_links: Vec<_> = new_events.iter().filter_map(link).collect();
+    if entries.is_empty() && new_links.is_empty() {
+        return vec![];
+    }
+    let mut chains: Vec<super::event::RecordRef> = new_events
+        .iter()
+        .filter(|e| e.subject.kind == super::event::RecordKind::DutyChain)
+        .map(|e| e.subject)
+        .collect();
+    chains.sort();
+    chains.dedup();
+    let mut links = new_links.clone();
+    for c in chains {
+        links.extend(local(c).iter().filter_map(link));
+    }
+    log::verify_import(&entries, &links, &new_links)
+        .iter()
+        .map(|p| p.message())
+        .collect()
+}

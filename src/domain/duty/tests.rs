@@ -733,3 +733,44 @@ fn duty_3_10_only_duty_staff_write_the_log_and_the_index_lists_days() {
     let ix: IndexFields = write(1, 1).1.index();
     assert_eq!(ix.search, vec!["centre:2026-11-20".to_string()]);
 }
+
+#[test]
+fn duty_4_import_check_flags_a_torn_out_or_altered_entry_in_a_file() {
+    use crate::domain::event::EventBody;
+    let (drafts, _) = write(3, 1);
+    let events = stamp(drafts);
+    assert!(import_check(&events, |_| vec![]).is_empty(), "a clean file");
+    // The second entry torn out of the file (its chain link left in).
+    let torn: Vec<_> = events
+        .iter()
+        .filter(|e| !matches!(&e.body, EventBody::Duty(DutyEvent::EntryAdded { entry, .. }) if entry.seq == 2))
+        .cloned()
+        .collect();
+    let msgs = import_check(&torn, |_| vec![]);
+    assert!(
+        msgs.iter().any(|m| m.zh.contains("第2条记录缺失")),
+        "{msgs:?}"
+    );
+    // An entry altered (and its event re-hashed, so the file's own checks pass).
+    let mut forged = events.clone();
+    for e in &mut forged {
+        if let EventBody::Duty(DutyEvent::EntryAdded { entry, .. }) = &mut e.body {
+            if entry.seq == 2 {
+                entry.text = "改写".into();
+            }
+        }
+        e.hash = e.content_hash();
+    }
+    let msgs = import_check(&forged, |_| vec![]);
+    assert!(
+        msgs.iter().any(|m| m.zh.contains("第2条记录被改动")),
+        "{msgs:?}"
+    );
+    // An incremental file (entry 3 only) checks against the links this tablet already holds.
+    let (older, newer) = events.split_at(4);
+    assert!(import_check(newer, |_| older.to_vec()).is_empty());
+    assert!(
+        !import_check(newer, |_| vec![]).is_empty(),
+        "entry 2's link unknown"
+    );
+}

@@ -337,7 +337,7 @@ mod tests {
             .iter()
             .filter_map(|d| match &d.body {
                 EventBody::Duty(super::super::DutyEvent::EntryAdded { entry, .. }) => {
-                    Some(entry.clone())
+                    Some((**entry).clone())
                 }
                 _ => None,
             })

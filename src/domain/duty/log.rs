@@ -180,13 +180,12 @@ impl Aggregate for DutyLog {
                 self.date = Some(*date);
                 self.entries.push(Logged {
                     stamp: event.at,
-                    entry: entry.clone(),
+                    entry: (**entry).clone(),
                 });
             }
-            DutyEvent::LogSigned { by, at, remark } => {
-                if self.signed.is_none() {
-                    self.signed = Some((*by, *at, remark.clone()))
-                }
+            // The first signature stands.
+            DutyEvent::LogSigned { by, at, remark } if self.signed.is_none() => {
+                self.signed = Some((*by, *at, remark.clone()))
             }
             _ => {}
         }
@@ -304,7 +303,7 @@ pub fn chain_entries(
             body: EventBody::Duty(DutyEvent::EntryAdded {
                 post,
                 date,
-                entry: e.clone(),
+                entry: Box::new(e.clone()),
             }),
         });
         out.push(Draft {
@@ -583,7 +582,7 @@ pub fn verify<'a>(
 /// Every entry of the given logs in each device's write order (for [`verify`]).
 pub fn entries_in_write_order(logs: &[DutyLog]) -> Vec<LogEntry> {
     let mut all: Vec<&Logged> = logs.iter().flat_map(|l| l.entries.iter()).collect();
-    all.sort_by(|a, b| a.stamp.cmp(&b.stamp));
+    all.sort_by_key(|l| l.stamp);
     all.into_iter().map(|l| l.entry.clone()).collect()
 }
 

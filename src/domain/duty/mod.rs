@@ -84,7 +84,7 @@ pub enum DutyEvent {
         person: StaffId,
         reason: String,
         supervisor: StaffId,
-        clock: Clock,
+        clock: Box<Clock>,
     },
     LeaveApproved {
         replacement: StaffId,
@@ -100,7 +100,7 @@ pub enum DutyEvent {
     EntryAdded {
         post: Post,
         date: NaiveDate,
-        entry: LogEntry,
+        entry: Box<LogEntry>,
     },
     /// The chain head of one device moves on (seq and hash of its newest entry).
     ChainLinked {
@@ -185,7 +185,7 @@ pub fn import_check(
     let entries: Vec<LogEntry> = new_events
         .iter()
         .filter_map(|e| match &e.body {
-            EventBody::Duty(DutyEvent::EntryAdded { entry, .. }) => Some(entry.clone()),
+            EventBody::Duty(DutyEvent::EntryAdded { entry, .. }) => Some((**entry).clone()),
             _ => None,
         })
         .collect();

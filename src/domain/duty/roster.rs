@@ -317,7 +317,7 @@ impl Aggregate for LeaveRequest {
                 self.person = Some(*person);
                 self.reason = reason.clone();
                 self.supervisor = Some(*supervisor);
-                self.clock = Some(clock.clone());
+                self.clock = Some((**clock).clone());
             }
             DutyEvent::LeaveApproved {
                 replacement,
@@ -406,7 +406,7 @@ pub fn request_leave(
             person: actor.id,
             reason,
             supervisor,
-            clock,
+            clock: Box::new(clock),
         },
     )])
 }

@@ -36,7 +36,7 @@ pub enum EmergencyEvent {
         place: String,
         at: i64,
         by: StaffId,
-        clock: Clock,
+        clock: Box<Clock>,
     },
     /// A playbook step done (its index in the kind's playbook).
     StepDone { step: u32, at: i64, by: StaffId },
@@ -47,7 +47,7 @@ pub enum EmergencyEvent {
         prevention: String,
         households: Vec<RecordId>,
         supervisor: StaffId,
-        callback: Clock,
+        callback: Box<Clock>,
         at: i64,
         by: StaffId,
     },
@@ -121,7 +121,7 @@ impl Aggregate for Incident {
                 self.place = place.clone();
                 self.started = *at;
                 self.by = Some(*by);
-                self.clock = Some(clock.clone());
+                self.clock = Some((**clock).clone());
                 self.timeline.push(TimelineLine {
                     at: *at,
                     by: *by,
@@ -167,7 +167,7 @@ impl Aggregate for Incident {
                 self.clock = if households.is_empty() {
                     None
                 } else {
-                    Some(callback.clone())
+                    Some((**callback).clone())
                 };
             }
         }
@@ -253,7 +253,7 @@ pub fn start(
             place: place.trim().into(),
             at: now,
             by: actor.id,
-            clock,
+            clock: Box::new(clock),
         },
     )];
     let where_ = if place.trim().is_empty() {
@@ -406,7 +406,7 @@ pub fn close(
             prevention: prevention.clone(),
             households: households.clone(),
             supervisor,
-            callback,
+            callback: Box::new(callback),
             at: now,
             by: actor.id,
         },

@@ -232,13 +232,25 @@ pub fn HandoverTab() -> impl IntoView {
                     if open.is_empty() {
                         return view! { <p class="muted" data-testid="ho-open-none">{move || t("duty.ho.open_none")}</p> }.into_any();
                     }
+                    let names = staff.get().unwrap_or_default();
                     open.into_iter().enumerate().map(|(i, o)| {
-                        let due = o.deadline.map(hm).unwrap_or_default();
+                        let due = o
+                            .deadline
+                            .map(|d| {
+                                let s = crate::ui::platform::format_time(d, crate::ui::state::utc_offset_untracked());
+                                format!("{} {}", t("duty.ho.due"), s.get(5..).unwrap_or(&s))
+                            })
+                            .unwrap_or_default();
+                        let kind = serde_json::from_value::<crate::domain::event::RecordKind>(serde_json::Value::String(o.kind.clone()))
+                            .map(|k| tx(&crate::sync::merge::kind_label(k)))
+                            .unwrap_or_else(|_| o.kind.clone());
+                        let who = o.assignee.map(|a| name_of(&names, a)).unwrap_or_default();
                         view! {
                             <div class="open-row" class:important=o.important data-testid="ho-open">
                                 <div class="open-text">
                                     <strong>{o.title.clone()}</strong>
-                                    <span class="muted">{o.kind.clone()}" · "{due}{o.important.then(|| " · ")}{o.important.then(|| t("duty.ho.important"))}</span>
+                                    <span class="muted">{kind}" · "{who}" · "{due}</span>
+                                    {o.important.then(|| view! { <span class="badge overdue">{move || t("duty.ho.important")}</span> })}
                                 </div>
                                 <input class="open-note" placeholder=move || if o.important { t("duty.ho.note_required") } else { t("duty.ho.note") }
                                     data-testid=format!("ho-open-{i}-note") prop:value=o.note.clone()

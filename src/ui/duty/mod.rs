@@ -50,15 +50,23 @@ pub async fn staff_list() -> Vec<(StaffId, Staff)> {
     v
 }
 
-/// Staff who may be put on duty (DUTY-1: 管理员; supervisors and reception too).
+/// Staff who keep a duty or hand one over (customer service: supervisors, assistants, the
+/// front desk).
 pub fn on_duty_staff(list: &[(StaffId, Staff)]) -> Vec<(StaffId, String)> {
+    with_roles(
+        list,
+        &[Role::Supervisor, Role::Assistant, Role::Receptionist],
+    )
+}
+
+/// Who goes on the centre's roster (DUTY-1: 管理员 do the duty; the supervisor may too).
+pub fn roster_staff(list: &[(StaffId, Staff)]) -> Vec<(StaffId, String)> {
+    with_roles(list, &[Role::Supervisor, Role::Assistant])
+}
+
+fn with_roles(list: &[(StaffId, Staff)], roles: &[Role]) -> Vec<(StaffId, String)> {
     list.iter()
-        .filter(|(_, s)| {
-            s.profile
-                .roles
-                .iter()
-                .any(|r| matches!(r, Role::Supervisor | Role::Assistant | Role::Receptionist))
-        })
+        .filter(|(_, s)| s.profile.roles.iter().any(|r| roles.contains(r)))
         .map(|(id, s)| (*id, s.profile.name.clone()))
         .collect()
 }
@@ -158,9 +166,7 @@ pub fn DutyPage(tab: DutyTab) -> impl IntoView {
 pub fn HomeCard() -> impl IntoView {
     let c = ctx();
     let data = loader(move || async move {
-        let Some(s) = c.session.get_untracked() else {
-            return None;
-        };
+        let s = c.session.get_untracked()?;
         let cal = calendar();
         let today = cal.local_date(now_ms());
         let this = month_key(today);

@@ -8,22 +8,23 @@ use crate::ui::state::{loader, tx};
 use leptos::prelude::*;
 
 /// DUTY-10: director, supervisor, security and engineering leads keep their phones on.
-fn on_call(s: &Staff) -> Option<crate::domain::i18n::Text> {
+fn on_call(s: &Staff) -> Option<(u8, crate::domain::i18n::Text)> {
     let r = &s.profile.roles;
     if r.contains(&Role::Director) {
-        Some(Role::Director.label())
+        Some((0, Role::Director.label()))
     } else if r.contains(&Role::Supervisor) {
-        Some(Role::Supervisor.label())
+        Some((1, Role::Supervisor.label()))
     } else if r.contains(&Role::DepartmentLead)
         && matches!(
             s.profile.department,
             Some(Department::Security | Department::Engineering)
         )
     {
-        let d = s.profile.department.unwrap_or(Department::Security).label();
-        Some(crate::domain::i18n::Text::new(
-            format!("{}负责人", d.zh),
-            format!("{} lead", d.en),
+        let dept = s.profile.department.unwrap_or(Department::Security);
+        let d = dept.label();
+        Some((
+            if dept == Department::Security { 2 } else { 3 },
+            crate::domain::i18n::Text::new(format!("{}负责人", d.zh), format!("{} lead", d.en)),
         ))
     } else {
         None
@@ -34,12 +35,19 @@ fn on_call(s: &Staff) -> Option<crate::domain::i18n::Text> {
 #[component]
 pub fn Contacts() -> impl IntoView {
     let list = loader(|| async {
-        staff_list()
+        let mut v = staff_list()
             .await
             .into_iter()
             .filter_map(|(_, s)| {
-                on_call(&s).map(|role| (s.profile.name.clone(), s.profile.phone.clone(), role))
+                on_call(&s).map(|(rank, role)| {
+                    (rank, s.profile.name.clone(), s.profile.phone.clone(), role)
+                })
             })
+            .collect::<Vec<_>>();
+        // Director first, then supervisors, security, engineering (DUTY-10's order).
+        v.sort_by_key(|x| x.0);
+        v.into_iter()
+            .map(|(_, n, p, r)| (n, p, r))
             .collect::<Vec<_>>()
     });
     view! {

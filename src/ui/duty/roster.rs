@@ -1,6 +1,8 @@
 //! 值班安排表 — the month calendar editor, publishing, printing, leave (DUTY-1, DUTY-2, DUTY-5).
 
-use super::{calendar, hm, name_of, on_duty_staff, print_page, staff_list, supervisor_of};
+use super::{
+    calendar, hm, name_of, on_duty_staff, print_page, roster_staff, staff_list, supervisor_of,
+};
 use crate::domain::duty::roster::{
     self, days_of, first_of, month_key, next_month, roster_id, shift_of, LeaveRequest, Roster,
     DEFAULT_POST,
@@ -97,7 +99,16 @@ pub fn RosterTab() -> impl IntoView {
         let Some((r, staff, _)) = data.get_untracked() else {
             return;
         };
-        let people = on_duty_staff(&staff);
+        // In turn: the assistants (管理员) do the duties; the supervisor adjusts afterwards.
+        let people: Vec<_> = staff
+            .iter()
+            .filter(|(_, s)| {
+                s.profile
+                    .roles
+                    .contains(&crate::domain::roles::Role::Assistant)
+            })
+            .map(|(id, s)| (*id, s.profile.name.clone()))
+            .collect();
         if people.is_empty() {
             return;
         }
@@ -164,9 +175,9 @@ pub fn RosterTab() -> impl IntoView {
     view! {
         <div class="roster">
             <div class="duty-toolbar screen-only">
-                <button class="btn ghost" data-testid="roster-prev" on:click=move |_| month.update(|m| *m = prev_month(*m))>"‹"</button>
+                <button class="btn month-nav" data-testid="roster-prev" on:click=move |_| month.update(|m| *m = prev_month(*m))>"‹"</button>
                 <h2 class="month-title" data-testid="roster-month">{move || format!("{}年{}月", month.get() / 100, month.get() % 100)}</h2>
-                <button class="btn ghost" data-testid="roster-next" on:click=move |_| month.update(|m| *m = next_month(*m))>"›"</button>
+                <button class="btn month-nav" data-testid="roster-next" on:click=move |_| month.update(|m| *m = next_month(*m))>"›"</button>
                 <span class="spacer"></span>
                 {move || data.get().map(|(r, _, _)| match r.published {
                     Some(_) => view! { <span class="badge ok" data-testid="roster-published">{move || t("duty.roster.published")}</span> }.into_any(),
@@ -231,7 +242,7 @@ pub fn RosterTab() -> impl IntoView {
                                 }
                             }).collect_view()}
                         </div>
-                        <p class="muted small-print">{move || if published { t("duty.roster.hint_published") } else { t("duty.roster.hint_draft") }}</p>
+                        <p class="muted cal-hint">{move || if published { t("duty.roster.hint_published") } else { t("duty.roster.hint_draft") }}</p>
                     </section>
                     <LeaveQueue leaves=leaves staff=staff2.clone()/>
                     <RosterPrint roster=r2 staff=staff2/>
@@ -242,7 +253,7 @@ pub fn RosterTab() -> impl IntoView {
                     <span class="field-label">{move || t("duty.roster.person")}</span>
                     <select data-testid="slot-person" on:change=move |ev| pick_person.set(event_target_value(&ev).parse().ok())>
                         <option value="" selected=move || pick_person.get().is_none()>{move || t("duty.roster.nobody")}</option>
-                        {move || data.get().map(|(_, staff, _)| on_duty_staff(&staff).into_iter().map(|(id, n)| view! {
+                        {move || data.get().map(|(_, staff, _)| roster_staff(&staff).into_iter().map(|(id, n)| view! {
                             <option value=id.to_string() selected=move || pick_person.get() == Some(id)>{n}</option>
                         }).collect_view())}
                     </select>

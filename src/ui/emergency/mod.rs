@@ -120,7 +120,7 @@ pub fn IncidentPage(id: RecordId) -> impl IntoView {
         let q = search.get();
         async move {
             if q.trim().is_empty() {
-                return vec![];
+                return (q, vec![]);
             }
             let a = app();
             let units = a
@@ -153,7 +153,7 @@ pub fn IncidentPage(id: RecordId) -> impl IntoView {
                     out.push((h.id, format!("{b} {} {}", unit.info.number, h.title)));
                 }
             }
-            out
+            (q, out)
         }
     });
     let tap = move |step: u32| {
@@ -269,7 +269,7 @@ pub fn IncidentPage(id: RecordId) -> impl IntoView {
                                 <label class="field"><span class="field-label">{move || t("emg.households")}</span>
                                     <input data-testid="emg-unit-search" placeholder=move || t("emg.unit_hint") prop:value=move || search.get() on:input=move |ev| search.set(event_target_value(&ev))/></label>
                                 <div class="chips">
-                                    {move || hits.get().unwrap_or_default().into_iter().map(|(hid, label)| {
+                                    {move || hits.get().filter(|(q, _)| *q == search.get()).map(|h| h.1).unwrap_or_default().into_iter().map(|(hid, label)| {
                                         let l2 = label.clone();
                                         view! { <button class="chip" data-testid="emg-hh-hit" on:click=move |_| affected.update(|a| if !a.iter().any(|x| x.0 == hid) { a.push((hid, l2.clone())) })>{"+ "}{label}</button> }
                                     }).collect_view()}

@@ -43,6 +43,18 @@ pub enum RecordKind {
     ViolationDraft,
     /// 工单 — REP-8
     WorkOrder,
+    /// 值班安排表 (one per month, DUTY-1)
+    Roster,
+    /// 请假 (DUTY-5)
+    DutyLeave,
+    /// 值班记录 of one post and day (DUTY-4)
+    DutyLog,
+    /// A device's duty-log hash chain head (DUTY-4)
+    DutyChain,
+    /// 交接班 (DUTY-6, DUTY-11)
+    Handover,
+    /// 突发事件 (EMG-1..3)
+    Incident,
 }
 
 impl RecordKind {
@@ -64,6 +76,12 @@ impl RecordKind {
             RecordKind::CleaningCheck => "cleaning_check",
             RecordKind::ViolationDraft => "violation_draft",
             RecordKind::WorkOrder => "work_order",
+            RecordKind::Roster => "roster",
+            RecordKind::DutyLeave => "duty_leave",
+            RecordKind::DutyLog => "duty_log",
+            RecordKind::DutyChain => "duty_chain",
+            RecordKind::Handover => "handover",
+            RecordKind::Incident => "incident",
         }
     }
 }
@@ -95,6 +113,8 @@ pub enum EventBody {
     Complaints(super::complaints::ComplaintsEvent),
     Patrol(super::patrol::PatrolEvent),
     WorkOrder(super::workorder::WorkOrderEvent),
+    Duty(super::duty::DutyEvent),
+    Emergency(super::emergency::EmergencyEvent),
 }
 
 impl EventBody {
@@ -124,6 +144,8 @@ impl EventBody {
             EventBody::Complaints(e) => e.label(),
             EventBody::Patrol(p) => p.label(),
             EventBody::WorkOrder(w) => w.label(),
+            EventBody::Duty(e) => e.label(),
+            EventBody::Emergency(e) => e.label(),
         }
     }
 }

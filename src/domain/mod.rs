@@ -5,6 +5,8 @@ pub mod calendar;
 pub mod command;
 pub mod complaints;
 pub mod demo;
+pub mod duty;
+pub mod emergency;
 pub mod estate;
 pub mod event;
 pub mod hlc;

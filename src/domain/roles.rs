@@ -116,6 +116,20 @@ pub enum Action {
     HandleFinding,
     /// Take, attend and complete a work order (REP-8).
     HandleWorkOrder,
+    /// Build and publish the duty roster, decide leave (DUTY-1, DUTY-5).
+    ManageRoster,
+    /// Ask for leave from a duty (DUTY-5).
+    RequestLeave,
+    /// Write the duty log (DUTY-3, DUTY-4, DUTY-11).
+    KeepDutyLog,
+    /// Read and sign the day's duty log (DUTY-8).
+    ReviewDutyLog,
+    /// Hand over or take over a shift (DUTY-6, DUTY-7).
+    HandOver,
+    /// Start an emergency playbook and record its steps (EMG-1, EMG-2): anyone.
+    RunEmergency,
+    /// Close an incident with cause and prevention (EMG-3).
+    CloseIncident,
 }
 
 impl Action {
@@ -139,6 +153,13 @@ impl Action {
             Action::WalkPatrol => Text::new("巡查签到", "walk patrol rounds"),
             Action::HandleFinding => Text::new("处理巡查发现", "handle patrol findings"),
             Action::HandleWorkOrder => Text::new("处理工单", "handle work orders"),
+            Action::ManageRoster => Text::new("排班", "manage the duty roster"),
+            Action::RequestLeave => Text::new("请假", "request leave"),
+            Action::KeepDutyLog => Text::new("填写值班记录", "write the duty log"),
+            Action::ReviewDutyLog => Text::new("签阅值班记录", "sign the duty log"),
+            Action::HandOver => Text::new("交接班", "hand over a shift"),
+            Action::RunEmergency => Text::new("启动突发事件处理", "run an emergency playbook"),
+            Action::CloseIncident => Text::new("突发事件结案", "close an incident"),
         }
     }
 
@@ -163,6 +184,12 @@ impl Action {
             Action::WalkPatrol => &[Director, Supervisor, Assistant, DepartmentLead],
             Action::HandleFinding => &[Director, Supervisor, Assistant, DepartmentLead],
             Action::HandleWorkOrder => &[Director, Supervisor, DepartmentLead, DepartmentStaff],
+            Action::ManageRoster | Action::ReviewDutyLog => &[Director, Supervisor],
+            Action::RequestLeave | Action::KeepDutyLog | Action::HandOver => {
+                &[Supervisor, Assistant, Receptionist]
+            }
+            Action::RunEmergency => &Role::ALL,
+            Action::CloseIncident => &[Director, Supervisor, Assistant],
         }
     }
 }

@@ -155,6 +155,12 @@ pub fn fold_all_kind(subject: RecordRef, events: Vec<Event>) -> Option<View> {
         RecordKind::CleaningCheck => fold_all::<super::patrol::CleaningCheck>(subject.id, events),
         RecordKind::ViolationDraft => fold_all::<super::patrol::ViolationDraft>(subject.id, events),
         RecordKind::WorkOrder => fold_all::<super::workorder::WorkOrder>(subject.id, events),
+        RecordKind::Roster => fold_all::<super::duty::roster::Roster>(subject.id, events),
+        RecordKind::DutyLeave => fold_all::<super::duty::roster::LeaveRequest>(subject.id, events),
+        RecordKind::DutyLog => fold_all::<super::duty::log::DutyLog>(subject.id, events),
+        RecordKind::DutyChain => fold_all::<super::duty::log::DutyChain>(subject.id, events),
+        RecordKind::Handover => fold_all::<super::duty::handover::Handover>(subject.id, events),
+        RecordKind::Incident => fold_all::<super::emergency::Incident>(subject.id, events),
     }
 }
 
@@ -177,5 +183,11 @@ pub fn fold_onto_kind(view: &View, events: Vec<Event>) -> Option<View> {
         RecordKind::CleaningCheck => fold_onto::<super::patrol::CleaningCheck>(view, events),
         RecordKind::ViolationDraft => fold_onto::<super::patrol::ViolationDraft>(view, events),
         RecordKind::WorkOrder => fold_onto::<super::workorder::WorkOrder>(view, events),
+        RecordKind::Roster => fold_onto::<super::duty::roster::Roster>(view, events),
+        RecordKind::DutyLeave => fold_onto::<super::duty::roster::LeaveRequest>(view, events),
+        RecordKind::DutyLog => fold_onto::<super::duty::log::DutyLog>(view, events),
+        RecordKind::DutyChain => fold_onto::<super::duty::log::DutyChain>(view, events),
+        RecordKind::Handover => fold_onto::<super::duty::handover::Handover>(view, events),
+        RecordKind::Incident => fold_onto::<super::emergency::Incident>(view, events),
     }
 }

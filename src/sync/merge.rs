@@ -231,6 +231,8 @@ pub struct ImportPlan {
     pub quarantined: Vec<Quarantine>,
     pub blobs: Vec<Blob>,
     pub sync: SyncUpdate,
+    /// Duty-log entries torn out, altered or relinked (DUTY-4): shown, not refused.
+    pub duty_log_problems: Vec<Text>,
 }
 
 impl ImportPlan {
@@ -269,6 +271,7 @@ impl ImportPlan {
         }
         out.extend(self.conflicts.iter().map(Conflict::message));
         out.extend(self.quarantined.iter().map(Quarantine::message));
+        out.extend(self.duty_log_problems.iter().cloned());
         let n = self.pins_withheld();
         if n > 0 {
             out.push(Text::new(
@@ -299,6 +302,12 @@ pub fn kind_label(kind: RecordKind) -> Text {
         RecordKind::CleaningCheck => Text::new("清洁检查", "Cleaning inspections"),
         RecordKind::ViolationDraft => Text::new("装修违章草稿", "Violation drafts"),
         RecordKind::WorkOrder => Text::new("工单", "Work orders"),
+        RecordKind::Roster => Text::new("值班安排表", "Duty rosters"),
+        RecordKind::DutyLeave => Text::new("请假", "Leave requests"),
+        RecordKind::DutyLog => Text::new("值班记录", "Duty logs"),
+        RecordKind::DutyChain => Text::new("值班记录链", "Duty log chains"),
+        RecordKind::Handover => Text::new("交接班", "Handovers"),
+        RecordKind::Incident => Text::new("突发事件", "Incidents"),
     }
 }
 
@@ -315,8 +324,14 @@ pub fn field_group(body: &EventBody) -> &'static str {
         EventBody::Complaints(e) => e.field_group(),
         EventBody::Patrol(p) => p.field_group(),
         EventBody::WorkOrder(_) => "step",
+        EventBody::Duty(d) => crate::domain::duty::field_group(d),
+        EventBody::Emergency(e) => crate::domain::emergency::field_group(e),
     }
 }
+
+/// The group of append-only events (log entries, timeline steps, chain links): appends from two
+/// tablets are both kept, never a conflict.
+pub const APPEND_ONLY: &str = "append";
 
 fn is_founded(e: &Event) -> bool {
     matches!(e.body, EventBody::Estate(EstateEvent::Founded { .. }))
@@ -459,7 +474,7 @@ pub fn analyze_file(
         let mut groups: Vec<&'static str> = incoming.iter().map(|e| field_group(&e.body)).collect();
         groups.sort_unstable();
         groups.dedup();
-        for g in groups {
+        for g in groups.into_iter().filter(|g| *g != APPEND_ONLY) {
             let newest = |evs: &mut dyn Iterator<Item = &Event>| -> Option<Event> {
                 evs.filter(|e| field_group(&e.body) == g)
                     .max_by(|a, b| a.at.cmp(&b.at).then(a.id.cmp(&b.id)))
@@ -524,6 +539,7 @@ pub fn analyze_file(
             ahead_ms,
         })
         .collect();
+    let duty_log_problems = crate::domain::duty::import_check(&new_events, |s| local.events_for(s));
     Ok(ImportPlan {
         sync: SyncUpdate {
             exporter: header.device,
@@ -535,6 +551,7 @@ pub fn analyze_file(
         already_present,
         modules,
         conflicts,
+        duty_log_problems,
         quarantined,
         blobs: kept_blobs,
     })

@@ -3,6 +3,8 @@
 
 mod complaints;
 mod components;
+pub mod duty;
+mod emergency;
 mod home;
 pub mod i18n;
 mod patrol;

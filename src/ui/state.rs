@@ -98,6 +98,21 @@ pub enum PatrolTab {
     Coverage,
     Routes,
     Labels,
+    Duty(DutyTab),
+    /// The incident kind chooser (EMG-1, EMG-2).
+    Emergency,
+    /// One incident's step checklist.
+    Incident(crate::domain::ids::RecordId),
+}
+
+/// 值班 tabs (DUTY-1..11).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DutyTab {
+    Log,
+    Roster,
+    Handover,
+    Review,
+    OnCall,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -109,7 +124,10 @@ pub enum RegistryTab {
 }
 
 impl Page {
-    pub fn to_hash(self) -> &'static str {
+    pub fn to_hash(self) -> String {
+        if let Page::Incident(id) = self {
+            return format!("#/emergency/{id}");
+        }
         match self {
             Page::Home => "#/",
             Page::Registry(RegistryTab::Buildings) => "#/registry/buildings",
@@ -131,7 +149,14 @@ impl Page {
             Page::Patrol(PatrolTab::Labels) => "#/patrol/labels",
             Page::PatrolRound => "#/patrol/round",
             Page::PatrolSheet => "#/patrol/sheet",
+            Page::Duty(DutyTab::Log) => "#/duty/log",
+            Page::Duty(DutyTab::Roster) => "#/duty/roster",
+            Page::Duty(DutyTab::Handover) => "#/duty/handover",
+            Page::Duty(DutyTab::Review) => "#/duty/review",
+            Page::Duty(DutyTab::OnCall) => "#/duty/oncall",
+            Page::Emergency | Page::Incident(_) => "#/emergency",
         }
+        .into()
     }
     pub fn from_hash(h: &str) -> Page {
         match h {
@@ -154,6 +179,16 @@ impl Page {
             "#/patrol/labels" => Page::Patrol(PatrolTab::Labels),
             "#/patrol/round" => Page::PatrolRound,
             "#/patrol/sheet" => Page::PatrolSheet,
+            "#/duty/log" | "#/duty" => Page::Duty(DutyTab::Log),
+            "#/duty/roster" => Page::Duty(DutyTab::Roster),
+            "#/duty/handover" => Page::Duty(DutyTab::Handover),
+            "#/duty/review" => Page::Duty(DutyTab::Review),
+            "#/duty/oncall" => Page::Duty(DutyTab::OnCall),
+            "#/emergency" => Page::Emergency,
+            h if h.starts_with("#/emergency/") => h["#/emergency/".len()..]
+                .parse()
+                .map(Page::Incident)
+                .unwrap_or(Page::Emergency),
             _ => Page::Home,
         }
     }
@@ -234,7 +269,7 @@ pub fn go(p: Page) {
     let c = ctx();
     c.page.set(p);
     if let Some(w) = web_sys::window() {
-        let _ = w.location().set_hash(p.to_hash());
+        let _ = w.location().set_hash(&p.to_hash());
     }
 }
 

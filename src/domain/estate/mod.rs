@@ -23,6 +23,8 @@ pub struct Settings {
     pub backup_reminder_days: u32,
     /// CMP-4 contact limits, HELP-2 reply limit.
     pub complaints: super::complaints::ComplaintSettings,
+    /// Items at the duty post counted at every handover (DUTY-6: 对讲机、灭火器、水瓶 …).
+    pub post_items: Vec<String>,
 }
 
 impl Default for Settings {
@@ -33,6 +35,10 @@ impl Default for Settings {
             import_max_skew_hours: 24,
             backup_reminder_days: 7,
             complaints: Default::default(),
+            post_items: crate::domain::duty::DEFAULT_POST_ITEMS
+                .iter()
+                .map(|s| s.to_string())
+                .collect(),
         }
     }
 }

@@ -55,6 +55,7 @@ pub fn Home() -> impl IntoView {
                 {move || t("home.hello")}"，"{move || c.session.get().map(|s| s.name).unwrap_or_default()}
             </h1>
             <super::sync::BackupReminder last_export=Signal::derive(move || last_export.get()) link=true/>
+            <super::duty::HomeCard/>
             <section class="card">
                 <h2>{move || t("home.title")}</h2>
                 <div class="todo-list" data-testid="todo-list">

@@ -5,6 +5,7 @@ use super::i18n::t;
 use super::platform::{now_ms, reload, set_pref};
 use super::state::{ctx, go, CmpTab, Page, RegistryTab};
 use super::state::{ctx, go, Page, PatrolTab, RegistryTab};
+use super::state::{ctx, go, DutyTab, Page, RegistryTab};
 use crate::domain::i18n::Lang;
 use crate::domain::roles::Action;
 use leptos::prelude::*;
@@ -160,6 +161,10 @@ const NAV: [NavItem; 6] = [
         key: "nav.complaints",
         icon: "✆",
         testid: "nav-complaints",
+        page: Page::Duty(DutyTab::Log),
+        key: "nav.duty",
+        icon: "☾",
+        testid: "nav-duty",
         needs: None,
     },
     NavItem {
@@ -196,6 +201,7 @@ pub fn Shell() -> impl IntoView {
         (Page::Registry(_), Page::Registry(_)) => true,
         (Page::Complaints(_), Page::Complaints(_)) => true,
         (Page::Patrol(_) | Page::PatrolRound | Page::PatrolSheet, Page::Patrol(_)) => true,
+        (Page::Duty(_), Page::Duty(_)) => true,
         (a, b) => a == b,
     };
     let session = move || c.session.get();
@@ -210,6 +216,7 @@ pub fn Shell() -> impl IntoView {
                     </div>
                 </div>
                 <span class="spacer"></span>
+                <super::emergency::EmergencyButton/>
                 <button class="btn ghost" data-testid="lang-toggle" on:click=move |_| toggle_lang()>{move || t("lang.toggle")}</button>
                 <div class="who" data-testid="who">
                     <span class="avatar">{move || session().and_then(|s| s.name.chars().next()).map(String::from).unwrap_or_default()}</span>
@@ -254,6 +261,9 @@ pub fn Shell() -> impl IntoView {
                     Page::Patrol(tab) => view! { <super::patrol::PatrolPage tab=tab/> }.into_any(),
                     Page::PatrolRound => view! { <super::patrol::walk::RoundScreen/> }.into_any(),
                     Page::PatrolSheet => view! { <super::patrol::sheet::RoundSheet/> }.into_any(),
+                    Page::Duty(tab) => view! { <super::duty::DutyPage tab=tab/> }.into_any(),
+                    Page::Emergency => view! { <super::emergency::EmergencyPage/> }.into_any(),
+                    Page::Incident(id) => view! { <super::emergency::IncidentPage id=id/> }.into_any(),
                 }}
             </main>
         </div>

@@ -1,0 +1,235 @@
+//! 值班 — duty log, roster, handover, the supervisor's sign-off queue and on-call contacts
+//! (SOP.md §1). Rules live in `domain::duty`; these pages only gather input and show state.
+
+mod handover;
+mod log;
+mod oncall;
+mod review;
+mod roster;
+pub mod strings;
+
+use super::i18n::t;
+use super::platform::now_ms;
+use super::state::{app, ctx, go, loader, DutyTab, Page};
+use crate::domain::calendar::BusinessCalendar;
+use crate::domain::duty::log::{chain_id, DutyChain};
+use crate::domain::duty::roster::{
+    month_key, needs_reminder, next_month, roster_id, upcoming, Roster,
+};
+use crate::domain::event::RecordKind;
+use crate::domain::ids::StaffId;
+use crate::domain::roles::{Action, Role};
+use crate::domain::staff::Staff;
+use crate::store::{Filter, Query};
+use leptos::prelude::*;
+
+pub use oncall::{Contacts as OnCallContacts, OnCall};
+
+/// The estate's business calendar (DUTY-2 hours, holidays from settings).
+pub fn calendar() -> BusinessCalendar {
+    ctx()
+        .estate
+        .get_untracked()
+        .map(|e| e.settings.calendar)
+        .unwrap_or_default()
+}
+
+/// Active staff, by name.
+pub async fn staff_list() -> Vec<(StaffId, Staff)> {
+    let mut v: Vec<(StaffId, Staff)> = app()
+        .query(&Query::new(
+            RecordKind::Staff,
+            Filter::Status("active".into()),
+        ))
+        .await
+        .unwrap_or_default()
+        .into_iter()
+        .filter_map(|v| v.state::<Staff>().map(|s| (v.id, s)))
+        .collect();
+    v.sort_by(|a, b| a.1.profile.name.cmp(&b.1.profile.name));
+    v
+}
+
+/// Staff who keep a duty or hand one over (customer service: supervisors, assistants, the
+/// front desk).
+pub fn on_duty_staff(list: &[(StaffId, Staff)]) -> Vec<(StaffId, String)> {
+    with_roles(
+        list,
+        &[Role::Supervisor, Role::Assistant, Role::Receptionist],
+    )
+}
+
+/// Who goes on the centre's roster (DUTY-1: 管理员 do the duty; the supervisor may too).
+pub fn roster_staff(list: &[(StaffId, Staff)]) -> Vec<(StaffId, String)> {
+    with_roles(list, &[Role::Supervisor, Role::Assistant])
+}
+
+fn with_roles(list: &[(StaffId, Staff)], roles: &[Role]) -> Vec<(StaffId, String)> {
+    list.iter()
+        .filter(|(_, s)| s.profile.roles.iter().any(|r| roles.contains(r)))
+        .map(|(id, s)| (*id, s.profile.name.clone()))
+        .collect()
+}
+
+/// The supervisor who receives leave requests and emergency callbacks: the roster's
+/// signer if known, else the first active supervisor, else a director.
+pub fn supervisor_of(list: &[(StaffId, Staff)], roster: Option<&Roster>) -> Option<StaffId> {
+    roster.and_then(|r| r.published.map(|p| p.0)).or_else(|| {
+        list.iter()
+            .find(|(_, s)| s.profile.roles.contains(&Role::Supervisor))
+            .or_else(|| {
+                list.iter()
+                    .find(|(_, s)| s.profile.roles.contains(&Role::Director))
+            })
+            .map(|(id, _)| *id)
+    })
+}
+
+pub fn name_of(list: &[(StaffId, Staff)], id: StaffId) -> String {
+    list.iter()
+        .find(|(i, _)| *i == id)
+        .map(|(_, s)| s.profile.name.clone())
+        .unwrap_or_else(|| id.short())
+}
+
+/// This tablet's chain head (empty on its first entry).
+pub async fn chain_head() -> DutyChain {
+    let a = app();
+    let device = a.device();
+    a.get::<DutyChain>(chain_id(device))
+        .await
+        .ok()
+        .flatten()
+        .filter(|h| h.seq > 0)
+        .unwrap_or(DutyChain {
+            chain: device,
+            ..Default::default()
+        })
+}
+
+pub fn hm(ms: i64) -> String {
+    let s = super::platform::format_time(ms, super::state::utc_offset_untracked());
+    s.get(11..).unwrap_or(&s).to_string()
+}
+
+pub fn print_page() {
+    if let Some(w) = web_sys::window() {
+        let _ = w.print();
+    }
+}
+
+#[component]
+pub fn DutyPage(tab: DutyTab) -> impl IntoView {
+    let c = ctx();
+    let may = move |a: Action| c.session.get().is_some_and(|s| s.may(a));
+    let tabs = [
+        (DutyTab::Log, "duty.tab.log", "duty-tab-log", None),
+        (
+            DutyTab::Handover,
+            "duty.tab.handover",
+            "duty-tab-handover",
+            None,
+        ),
+        (DutyTab::Roster, "duty.tab.roster", "duty-tab-roster", None),
+        (
+            DutyTab::Review,
+            "duty.tab.review",
+            "duty-tab-review",
+            Some(Action::ReviewDutyLog),
+        ),
+        (DutyTab::OnCall, "duty.tab.oncall", "duty-tab-oncall", None),
+    ];
+    view! {
+        <div class="page duty">
+            <div class="reg-tabs duty-tabs screen-only">
+                {tabs.into_iter().map(|(t_, key, id, needs)| view! {
+                    <Show when=move || needs.is_none_or(may)>
+                        <button class=move || if tab == t_ { "reg-tab active" } else { "reg-tab" }
+                            data-testid=id on:click=move |_| go(Page::Duty(t_))>{move || t(key)}</button>
+                    </Show>
+                }).collect_view()}
+            </div>
+            {match tab {
+                DutyTab::Log => view! { <log::LogTab/> }.into_any(),
+                DutyTab::Roster => view! { <roster::RosterTab/> }.into_any(),
+                DutyTab::Handover => view! { <handover::HandoverTab/> }.into_any(),
+                DutyTab::Review => view! { <review::ReviewTab/> }.into_any(),
+                DutyTab::OnCall => view! { <OnCall/> }.into_any(),
+            }}
+        </div>
+    }
+}
+
+/// On 我的待办: my next duties (DUTY-1), the roster reminder from the 25th (DUTY-1) and the
+/// days still waiting for the supervisor's signature (DUTY-8).
+#[component]
+pub fn HomeCard() -> impl IntoView {
+    let c = ctx();
+    let data = loader(move || async move {
+        let s = c.session.get_untracked()?;
+        let cal = calendar();
+        let today = cal.local_date(now_ms());
+        let this = month_key(today);
+        let next = next_month(this);
+        let a = app();
+        let r1 = a.get::<Roster>(roster_id(this)).await.ok().flatten();
+        let r2 = a.get::<Roster>(roster_id(next)).await.ok().flatten();
+        let rosters: Vec<Roster> = [r1, r2.clone()].into_iter().flatten().collect();
+        let mine = upcoming(&rosters, s.id, today, &cal);
+        let supervisor = s.may(Action::ManageRoster);
+        let remind = supervisor && needs_reminder(today, r2.as_ref());
+        let unsigned = if s.may(Action::ReviewDutyLog) {
+            a.query(&Query::new(
+                RecordKind::DutyLog,
+                Filter::Status("unsigned".into()),
+            ))
+            .await
+            .unwrap_or_default()
+            .into_iter()
+            .filter_map(|v| v.state::<crate::domain::duty::log::DutyLog>())
+            .filter(|l| l.date.is_some_and(|d| d < today))
+            .count()
+        } else {
+            0
+        };
+        Some((mine, remind, unsigned, next))
+    });
+    view! {
+        {move || data.get().flatten().map(|(mine, remind, unsigned, next)| {
+            let show = !mine.is_empty() || remind || unsigned > 0;
+            show.then(|| view! {
+                <section class="card duty-home" data-testid="duty-home">
+                    <h2>{move || t("duty.home.title")}</h2>
+                    {remind.then(|| view! {
+                        <button class="duty-alert" data-testid="roster-reminder" on:click=move |_| go(Page::Duty(DutyTab::Roster))>
+                            {move || t("duty.roster.remind")}" "{format!("{}-{:02}", next / 100, next % 100)}
+                        </button>
+                    })}
+                    {(unsigned > 0).then(|| view! {
+                        <button class="duty-alert" data-testid="review-reminder" on:click=move |_| go(Page::Duty(DutyTab::Review))>
+                            {move || t("duty.review.waiting")}" "{unsigned}
+                        </button>
+                    })}
+                    <div class="duty-upcoming" data-testid="my-duties">
+                        {mine.into_iter().take(4).map(|s| {
+                            let (start, end) = (s.start, s.end);
+                            view! {
+                                <div class="duty-chip" class:holiday=s.holiday>
+                                    <strong>{s.date.format("%m-%d").to_string()}</strong>
+                                    <span>{move || weekday(s.date)}</span>
+                                    <span class="muted">{hm(start)}" → "{hm(end)}{if s.holiday { " · 24h" } else { "" }}</span>
+                                </div>
+                            }
+                        }).collect_view()}
+                    </div>
+                </section>
+            })
+        })}
+    }
+}
+
+pub fn weekday(d: chrono::NaiveDate) -> &'static str {
+    use chrono::Datelike;
+    let keys = ["wd.1", "wd.2", "wd.3", "wd.4", "wd.5", "wd.6", "wd.7"];
+    t(keys[d.weekday().num_days_from_monday() as usize])
+}

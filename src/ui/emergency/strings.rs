@@ -1,0 +1,31 @@
+//! UI strings of the emergency pages (突发事件), registered in `ui::i18n::AREAS`.
+
+pub fn pair(key: &str) -> Option<(&'static str, &'static str)> {
+    Some(match key {
+        "emg.button" => ("紧急", "Emergency"),
+        "emg.title" => ("突发事件", "Emergency"),
+        "emg.open" => ("正在处置", "In progress"),
+        "emg.place" => ("地点（可稍后补充）", "Where (can be added later)"),
+        "emg.playbooks" => ("处理规程", "Playbooks"),
+        "emg.assembly" => ("紧急集合", "Emergency assembly"),
+        "emg.started" => ("启动于", "started"),
+        "emg.closed" => ("已结案", "Closed"),
+        "emg.contacts" => ("联系人", "Contacts"),
+        "emg.timeline" => ("处置时间线", "Timeline"),
+        "emg.note" => ("谁做了什么", "Who did what"),
+        "emg.closure" => ("结案", "Closure"),
+        "emg.close" => ("结案", "Close the incident"),
+        "emg.cause" => ("事件原因", "Cause"),
+        "emg.prevention" => ("预防措施", "Prevention"),
+        "emg.callback" => ("需回访住户", "Households to call back"),
+        "emg.households" => ("受影响住户", "Affected households"),
+        "emg.unit_hint" => ("输入房号查找，如 1201", "Type a unit number, e.g. 1201"),
+        "emg.close_save" => ("结案并安排回访", "Close and schedule the callback"),
+        "emg.no_supervisor" => (
+            "没有主管可安排回访",
+            "There is no supervisor for the callback",
+        ),
+        "emg.not_found" => ("找不到该事件", "Incident not found"),
+        _ => return None,
+    })
+}

@@ -35,9 +35,12 @@ pub fn lookup(lang: Lang, key: &str) -> &'static str {
 type Table = fn(&str) -> Option<(&'static str, &'static str)>;
 
 /// Every area's table, searched after the common one below.
-const AREAS: &[Table] = &[super::complaints::strings::pair];
-const AREAS: &[Table] = &[super::patrol::strings::pair];
-const AREAS: &[Table] = &[super::duty::strings::pair, super::emergency::strings::pair];
+const AREAS: &[Table] = &[
+    super::complaints::strings::pair,
+    super::patrol::strings::pair,
+    super::duty::strings::pair,
+    super::emergency::strings::pair,
+];
 
 fn pair(key: &str) -> (&'static str, &'static str) {
     match key {

@@ -74,6 +74,16 @@ pub enum Page {
     Sync,
     Settings,
     Complaints(CmpTab),
+    /// 巡查 (issue 4): tabs; the round being walked and the printed sheet keep their record id
+    /// in the `patrol.round` preference, so a reopened tab returns to the same round.
+    Patrol(PatrolTab),
+    PatrolRound,
+    PatrolSheet,
+    Duty(DutyTab),
+    /// The incident kind chooser (EMG-1, EMG-2).
+    Emergency,
+    /// One incident's step checklist.
+    Incident(crate::domain::ids::RecordId),
 }
 
 /// 投诉·回访·求助 (issue 3) tabs.
@@ -84,11 +94,6 @@ pub enum CmpTab {
     Callbacks,
     Help,
     Report,
-    /// 巡查 (issue 4): tabs; the round being walked and the printed sheet keep their record id
-    /// in the `patrol.round` preference, so a reopened tab returns to the same round.
-    Patrol(PatrolTab),
-    PatrolRound,
-    PatrolSheet,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -98,11 +103,6 @@ pub enum PatrolTab {
     Coverage,
     Routes,
     Labels,
-    Duty(DutyTab),
-    /// The incident kind chooser (EMG-1, EMG-2).
-    Emergency,
-    /// One incident's step checklist.
-    Incident(crate::domain::ids::RecordId),
 }
 
 /// 值班 tabs (DUTY-1..11).

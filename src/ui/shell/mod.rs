@@ -3,9 +3,7 @@
 
 use super::i18n::t;
 use super::platform::{now_ms, reload, set_pref};
-use super::state::{ctx, go, CmpTab, Page, RegistryTab};
-use super::state::{ctx, go, Page, PatrolTab, RegistryTab};
-use super::state::{ctx, go, DutyTab, Page, RegistryTab};
+use super::state::{ctx, go, CmpTab, DutyTab, Page, PatrolTab, RegistryTab};
 use crate::domain::i18n::Lang;
 use crate::domain::roles::Action;
 use leptos::prelude::*;
@@ -134,12 +132,19 @@ struct NavItem {
     needs: Option<Action>,
 }
 
-const NAV: [NavItem; 6] = [
+const NAV: [NavItem; 8] = [
     NavItem {
         page: Page::Home,
         key: "nav.home",
         icon: "☑",
         testid: "nav-home",
+        needs: None,
+    },
+    NavItem {
+        page: Page::Complaints(CmpTab::List),
+        key: "nav.complaints",
+        icon: "✆",
+        testid: "nav-complaints",
         needs: None,
     },
     NavItem {
@@ -150,22 +155,18 @@ const NAV: [NavItem; 6] = [
         needs: None,
     },
     NavItem {
-        page: Page::Registry(RegistryTab::Buildings),
-        key: "nav.registry",
-        icon: "▦",
-        testid: "nav-registry",
-        needs: Some(Action::ViewRegistry),
-    },
-    NavItem {
-        page: Page::Complaints(CmpTab::List),
-        key: "nav.complaints",
-        icon: "✆",
-        testid: "nav-complaints",
         page: Page::Duty(DutyTab::Log),
         key: "nav.duty",
         icon: "☾",
         testid: "nav-duty",
         needs: None,
+    },
+    NavItem {
+        page: Page::Registry(RegistryTab::Buildings),
+        key: "nav.registry",
+        icon: "▦",
+        testid: "nav-registry",
+        needs: Some(Action::ViewRegistry),
     },
     NavItem {
         page: Page::Staff,

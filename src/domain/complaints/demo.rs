@@ -179,7 +179,7 @@ fn stamp(d: &Draft, n: u64, at: i64) -> Event {
 pub fn history(seed: u64, logins: &[DemoLogin], drafts: &[Draft]) -> Vec<Draft> {
     let cal = BusinessCalendar::default();
     let settings = ComplaintSettings::default();
-    let mut ids = SeededEntropy::new(seed ^ 0xC0_4D_1A_11_75_0000);
+    let mut ids = SeededEntropy::new(seed ^ 0x00C0_4D1A_1175_0000);
     let mut r = Rng(seed ^ 0x5EED_C0DE);
     // Places: building names, unit numbers, households.
     let mut bnames = BTreeMap::new();
@@ -221,13 +221,12 @@ pub fn history(seed: u64, logins: &[DemoLogin], drafts: &[Draft]) -> Vec<Draft> 
     let has = |r: Role| move |l: &DemoLogin| l.roles.contains(&r);
     let director = actor(&has(Role::Director), 0);
     let lead_of = |d: Department| {
-        let a = actor(
+        actor(
             &move |l: &DemoLogin| {
                 l.roles.contains(&Role::DepartmentLead) && l.department == Some(d)
             },
             0,
-        );
-        a
+        )
     };
 
     let mut out: Vec<Draft> = Vec::new();

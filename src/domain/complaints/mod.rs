@@ -378,7 +378,7 @@ pub enum ComplaintsEvent {
     Registered {
         at: i64,
         by: StaffId,
-        intake: Intake,
+        intake: Box<Intake>,
         /// CMP-3: one month after receipt; fixed now, so every tablet escalates alike.
         month_clock: Clock,
     },
@@ -443,7 +443,7 @@ pub enum ComplaintsEvent {
     CallbackScheduled {
         at: i64,
         by: StaffId,
-        spec: CallbackSpec,
+        spec: Box<CallbackSpec>,
     },
     CallbackPlanned {
         at: i64,
@@ -477,7 +477,7 @@ pub enum ComplaintsEvent {
     HelpRegistered {
         at: i64,
         by: StaffId,
-        intake: HelpIntake,
+        intake: Box<HelpIntake>,
         reply_clock: Clock,
     },
     HelpAnswered {
@@ -705,7 +705,7 @@ impl Aggregate for Complaint {
             } => {
                 self.received = *at;
                 self.registered_by = *by;
-                self.intake = intake.clone();
+                self.intake = (**intake).clone();
                 self.month_clock = Some(month_clock.clone());
                 self.status = if intake.duplicate_of.is_some() {
                     Status::Linked
@@ -921,7 +921,7 @@ impl Aggregate for Callback {
         match e {
             E::CallbackScheduled { at, spec, .. } => {
                 self.scheduled = *at;
-                self.spec = Some(spec.clone());
+                self.spec = Some((**spec).clone());
             }
             E::CallbackPlanned {
                 assignee,
@@ -1095,7 +1095,7 @@ impl Aggregate for HelpRequest {
             } => {
                 self.received = *at;
                 self.by = *by;
-                self.intake = Some(intake.clone());
+                self.intake = Some((**intake).clone());
                 self.reply_clock = Some(reply_clock.clone());
             }
             E::HelpAnswered { at, answer, .. } => {
@@ -1118,10 +1118,8 @@ impl Aggregate for HelpRequest {
                     self.status = HelpStatus::Answered;
                 }
             }
-            E::MedicalStepDone { at, by, step } => {
-                if !self.step_done(*step) {
-                    self.steps.push((*step, *at, *by));
-                }
+            E::MedicalStepDone { at, by, step } if !self.step_done(*step) => {
+                self.steps.push((*step, *at, *by))
             }
             E::HelpNotified { at, who, .. } => self.notified.push((who.clone(), *at)),
             E::HelpClosed { at, outcome, .. } => {
@@ -1259,7 +1257,7 @@ pub fn register(
             ComplaintsEvent::Registered {
                 at: now,
                 by: actor.id,
-                intake: i,
+                intake: Box::new(i),
                 month_clock,
             },
         ),
@@ -1695,7 +1693,7 @@ fn schedule_due(
         ComplaintsEvent::CallbackScheduled {
             at: now,
             by: actor.id,
-            spec: CallbackSpec {
+            spec: Box::new(CallbackSpec {
                 kind: req.kind,
                 source: req.source,
                 household: req.household,
@@ -1707,7 +1705,7 @@ fn schedule_due(
                 assignee: req.assignee,
                 clock,
                 previous: req.previous,
-            },
+            }),
         },
     )])
 }
@@ -1979,7 +1977,7 @@ pub fn register_help(
         ComplaintsEvent::HelpRegistered {
             at: now,
             by: actor.id,
-            intake: i,
+            intake: Box::new(i),
             reply_clock,
         },
     )])

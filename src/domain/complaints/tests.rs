@@ -1329,12 +1329,9 @@ fn help_3_medical_path_steps_notify_and_close_only_when_all_done() {
     let h = w.h(rid(1));
     assert_eq!(h.status, HelpStatus::Closed);
     assert_eq!(h.notified, vec![("物业部主任".to_string(), t0() + 6 * MIN)]);
-    assert_eq!(
-        medical_steps(MedicalPath::ShortCare)[0]
-            .0
-            .contains("不得单独"),
-        true
-    );
+    assert!(medical_steps(MedicalPath::ShortCare)[0]
+        .0
+        .contains("不得单独"));
     // Paths only for medical.
     let mut w = World::default();
     w.run(register_help(

@@ -148,7 +148,7 @@ pub(super) async fn find_units(text: String) -> Vec<UnitHit> {
             phone,
         });
     }
-    out.sort_by(|a, b| super::registry::natural(&a.place).cmp(&super::registry::natural(&b.place)));
+    out.sort_by_key(|a| super::registry::natural(&a.place));
     out
 }
 
@@ -247,7 +247,7 @@ fn ComplaintList() -> impl IntoView {
             .into_iter()
             .filter_map(|v| v.state::<Complaint>().map(|s| (v.id, s, v.created.wall)))
             .collect();
-        v.sort_by(|a, b| b.1.received.cmp(&a.1.received));
+        v.sort_by_key(|a| std::cmp::Reverse(a.1.received));
         v
     });
     let people = people();

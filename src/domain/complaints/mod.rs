@@ -460,6 +460,12 @@ pub enum ComplaintsEvent {
         new_problem: Option<NewProblem>,
         follow_up: Option<RecordId>,
     },
+    /// CB-6: the customer could not be reached within the due time; recorded, not hidden.
+    CallbackUnreached {
+        at: i64,
+        by: StaffId,
+        note: String,
+    },
     CallbackReviewed {
         at: i64,
         by: StaffId,
@@ -539,6 +545,7 @@ impl ComplaintsEvent {
             E::CallbackPlanned { .. } => Text::new("回访计划", "Callback planned"),
             E::CallbackRecorded { .. } => Text::new("回访记录", "Callback recorded"),
             E::CallbackReviewed { .. } => Text::new("主管审阅", "Reviewed"),
+            E::CallbackUnreached { .. } => Text::new("未能联系客户", "Customer not reached"),
             E::OpenLetterFiled { .. } => Text::new("公开信归档", "Open letter filed"),
             E::HelpRegistered { .. } => Text::new("登记求助", "Help request registered"),
             E::HelpAnswered { .. } => Text::new("已答复", "Answered"),
@@ -569,6 +576,7 @@ impl ComplaintsEvent {
             E::CallbackPlanned { .. } => "plan",
             E::CallbackRecorded { .. } | E::OpenLetterFiled { .. } => "record",
             E::CallbackReviewed { .. } => "review",
+            E::CallbackUnreached { .. } => "record",
             E::HelpAnswered { .. } => "answer",
             E::HelpConverted { .. } => "route",
             E::MedicalPathChosen { .. } | E::MedicalStepDone { .. } => "medical",
@@ -860,6 +868,7 @@ labelled!(
         Done => ("已回访待审阅", "Done, to review", "done"),
         Reviewed => ("已审阅", "Reviewed", "reviewed"),
         Filed => ("公开信已归档", "Letter filed", "filed"),
+        Unreached => ("未能联系", "Not reached", "unreached"),
     }
 );
 
@@ -956,6 +965,14 @@ impl Aggregate for Callback {
                 }
                 if self.status == CallbackStatus::Due {
                     self.status = CallbackStatus::Done;
+                }
+            }
+            E::CallbackUnreached { at, by, note } if self.status == CallbackStatus::Due => {
+                self.status = CallbackStatus::Unreached;
+                self.by = Some(*by);
+                self.comment = note.clone();
+                if let Some(s) = &mut self.spec {
+                    s.clock.stop(*at);
                 }
             }
             E::CallbackReviewed { at, by, comment } => {
@@ -1879,6 +1896,37 @@ pub fn record_callback(
         ));
     }
     Ok(out)
+}
+
+/// CB-6: a due callback whose customer could not be reached is closed with the reason (it
+/// counts as not called back in the CB-1 rate). Who may call back may record it.
+pub fn callback_unreached(
+    actor: &Actor,
+    id: RecordId,
+    cb: &Callback,
+    note: &str,
+    now: i64,
+) -> Result<Vec<Draft>, DomainError> {
+    actor.may(Action::RecordCallback)?;
+    if cb.status != CallbackStatus::Due {
+        return Err(wrong_state(
+            "此回访已记录",
+            "This callback is already recorded",
+        ));
+    }
+    let note = required(
+        note,
+        Text::new("未能联系的原因", "why the customer was not reached"),
+    )?;
+    Ok(vec![draft(
+        RecordKind::Callback,
+        id,
+        ComplaintsEvent::CallbackUnreached {
+            at: now,
+            by: actor.id,
+            note,
+        },
+    )])
 }
 
 /// CB-3: the supervisor reviews and comments on a callback record.

@@ -1567,3 +1567,35 @@ fn cmp_4_10_store_puts_the_complaint_on_the_leads_and_the_callback_on_the_caller
     assert_eq!(sup[0].kind, RecordKind::Callback);
     assert_eq!(sup[0].due, Some(t0() + 4 * DAY));
 }
+
+#[test]
+fn cb_6_unreached_callback_is_recorded_and_counts_as_not_called_back() {
+    let mut w = World::default();
+    let cb = completed_minor(&mut w);
+    assert!(callback_unreached(&receptionist(), rid(2), &cb, "无人接听", t0()).is_err());
+    assert!(callback_unreached(&assistant(), rid(2), &cb, " ", t0()).is_err());
+    w.run(callback_unreached(
+        &assistant(),
+        rid(2),
+        &cb,
+        "三次致电无人接听",
+        t0() + 4 * DAY,
+    ));
+    let cb = w.cb(rid(2));
+    assert_eq!(cb.status, CallbackStatus::Unreached);
+    assert!(cb.index().assignee.is_none(), "off the to-do list");
+    let r = monthly_report(2026, 3, &cal(), &[], std::slice::from_ref(&cb), &[]);
+    let comp = r
+        .callbacks
+        .iter()
+        .find(|c| c.kind == CallbackKind::Complaint)
+        .unwrap();
+    assert_eq!((comp.scheduled, comp.done), (1, 0));
+    let out = CallbackOutcome {
+        signoff: SignOff::Phone,
+        rating: Some(Rating::Satisfied),
+        comment: String::new(),
+        new_problem: None,
+    };
+    assert!(record_callback(&assistant(), rid(2), &cb, &out, rid(3), t0()).is_err());
+}

@@ -167,6 +167,8 @@ pub fn pair(key: &str) -> Option<(&'static str, &'static str)> {
         "cmp.set.urgent" => ("紧急投诉联系客户（分钟）", "Urgent complaint: contact within (minutes)"),
         "cmp.set.help" => ("求助答复时限（分钟）", "Help request reply within (minutes)"),
         "cmp.set.numbers" => ("请输入整数", "Enter whole numbers"),
+        "cb.unreached" => ("未能联系客户", "Customer not reached"),
+        "cb.unreached_hint" => ("多次联系不上时，在“客户意见”写明原因后点此，计为未回访。", "If the customer can't be reached, write why under comment and tap this; it counts as not called back."),
         _ => return None,
     })
 }

@@ -401,3 +401,78 @@ pub fn SettingsCard() -> impl IntoView {
         </Show>
     }
 }
+
+/// On the supervisor's and director's 我的待办: complaints waiting to be classified and every
+/// overdue complaint or callback clock, whoever holds it (issue 3: "overdue clocks show on the
+/// handler's and supervisor's home screens").
+#[component]
+pub fn SupervisorPanel() -> impl IntoView {
+    use crate::domain::complaints::Callback as Cb;
+    use crate::domain::sla::SlaState;
+    let rows = loader(|| async {
+        let a = app();
+        let now = now_ms();
+        let mut to_classify = 0;
+        let mut late: Vec<(String, crate::domain::sla::Clock)> = Vec::new();
+        for s in [Status::Registered, Status::Dispatched, Status::InProgress] {
+            for v in a
+                .query(&Query::new(RecordKind::Complaint, Filter::Status(s.key().into())))
+                .await
+                .unwrap_or_default()
+            {
+                if s == Status::Registered {
+                    to_classify += 1;
+                }
+                if let Some(k) = v.clock.clone().filter(|k| k.state(now) == SlaState::Overdue) {
+                    late.push((v.title.clone(), k));
+                }
+            }
+        }
+        for v in a
+            .query(&Query::new(RecordKind::Callback, Filter::Status("due".into())))
+            .await
+            .unwrap_or_default()
+        {
+            if let Some(k) = v
+                .state::<Cb>()
+                .and_then(|c| c.spec.map(|s| s.clock))
+                .filter(|k| k.state(now) == SlaState::Overdue)
+            {
+                late.push((v.title.clone(), k));
+            }
+        }
+        late.sort_by_key(|(_, k)| k.deadline);
+        (to_classify, late)
+    });
+    view! {
+        <Show when=move || may(Action::DispatchComplaint)>
+            <section class="card cmp-sup" data-testid="cmp-supervisor">
+                <div class="page-head">
+                    <h2>{move || t("cmp.sup.title")}</h2>
+                    <button class="btn small" on:click=move |_| go(Page::Complaints(CmpTab::List))>{move || t("cmp.sup.open")}</button>
+                </div>
+                {move || rows.get().map(|(n, late)| {
+                    let total = late.len();
+                    view! {
+                        <div class="stats">
+                            <div class="stat"><span class="stat-n">{n}</span><span class="stat-l">{move || t("cmp.sup.to_classify")}</span></div>
+                            <div class="stat"><span class="stat-n">{total}</span><span class="stat-l">{move || t("cmp.sup.overdue")}</span></div>
+                        </div>
+                        <div class="todo-list">
+                            {late.into_iter().take(6).map(|(title, k)| {
+                                let name = k.name.clone();
+                                view! {
+                                    <div class="todo-item">
+                                        <super::components::SlaBadge state=SlaState::Overdue/>
+                                        <div class="todo-text"><strong>{title}</strong>
+                                            <span class="muted">{move || tx(&name)}" · "{move || t("home.due")}" "{when(k.deadline)}</span></div>
+                                    </div>
+                                }
+                            }).collect_view()}
+                        </div>
+                    }
+                })}
+            </section>
+        </Show>
+    }
+}

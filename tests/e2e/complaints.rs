@@ -44,7 +44,7 @@ async fn open_complaint(app: &App, what: &str) {
 }
 
 async fn register(app: &App, unit: Option<&str>, subject: &str, what: &str) {
-    nav(&app, "#/complaints/new").await;
+    nav(app, "#/complaints/new").await;
     app.wait_testid("cmp-form").await;
     app.click("cmp-ch-phone").await;
     match unit {

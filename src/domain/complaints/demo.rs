@@ -179,7 +179,7 @@ fn stamp(d: &Draft, n: u64, at: i64) -> Event {
 pub fn history(seed: u64, logins: &[DemoLogin], drafts: &[Draft]) -> Vec<Draft> {
     let cal = BusinessCalendar::default();
     let settings = ComplaintSettings::default();
-    let mut ids = SeededEntropy::new(seed ^ 0xC0_4D_1A_11_75_0000);
+    let mut ids = SeededEntropy::new(seed ^ 0x00C0_4D1A_1175_0000);
     let mut r = Rng(seed ^ 0x5EED_C0DE);
     // Places: building names, unit numbers, households.
     let mut bnames = BTreeMap::new();
@@ -221,13 +221,12 @@ pub fn history(seed: u64, logins: &[DemoLogin], drafts: &[Draft]) -> Vec<Draft> 
     let has = |r: Role| move |l: &DemoLogin| l.roles.contains(&r);
     let director = actor(&has(Role::Director), 0);
     let lead_of = |d: Department| {
-        let a = actor(
+        actor(
             &move |l: &DemoLogin| {
                 l.roles.contains(&Role::DepartmentLead) && l.department == Some(d)
             },
             0,
-        );
-        a
+        )
     };
 
     let mut out: Vec<Draft> = Vec::new();
@@ -367,7 +366,7 @@ pub fn history(seed: u64, logins: &[DemoLogin], drafts: &[Draft]) -> Vec<Draft> 
             } else if let Ok(ds) = accept(&handler, id, &c, t2) {
                 push(ds, t2, &mut out, &mut fold_c, &mut fold_cb, &mut fold_h);
             }
-            let t3 = t2 + (4 + r.below(30) as i64) * H;
+            let t3 = office(&cal, t2 + (4 + r.below(30) as i64) * H);
             let c = fold_c[&id].clone();
             if let Ok(ds) = progress(&handler, id, &c, measures, t3) {
                 push(ds, t3, &mut out, &mut fold_c, &mut fold_cb, &mut fold_h);
@@ -381,12 +380,14 @@ pub fn history(seed: u64, logins: &[DemoLogin], drafts: &[Draft]) -> Vec<Draft> 
                 }
             }
             // One in twelve stays open a little longer than a week; very few run past a month.
-            let t4 = t3
-                + (6 + {
+            let t4 = office(
+                &cal,
+                t3 + (6 + {
                     let span = if r.chance(8) { 200 } else { 60 };
                     r.below(span)
                 } as i64)
-                    * H;
+                    * H,
+            );
             let callback_role = class.callback_role();
             let caller = actor(&has(callback_role), r.below(6) as usize);
             let closing = Closing {
@@ -424,8 +425,16 @@ pub fn history(seed: u64, logins: &[DemoLogin], drafts: &[Draft]) -> Vec<Draft> 
             let Some(cbv) = fold_cb.get(&cb).cloned() else {
                 continue;
             };
-            let t5 = t4 + (20 + r.below(48) as i64) * H;
-            if t5 >= cal.at(DEMO_AS_OF, NaiveTime::MIN) || !r.chance(68) {
+            let t5 = office(&cal, t4 + (20 + r.below(48) as i64) * H);
+            if t5 >= cal.at(DEMO_AS_OF, NaiveTime::MIN) {
+                continue;
+            }
+            if !r.chance(68) {
+                // CB-6: not reached — recorded, and counted as not called back (CB-1).
+                if let Ok(ds) = callback_unreached(&caller, cb, &cbv, "多次致电无人接听", t5)
+                {
+                    push(ds, t5, &mut out, &mut fold_c, &mut fold_cb, &mut fold_h);
+                }
                 continue;
             }
             let unsatisfied = r.chance(8);
@@ -456,7 +465,7 @@ pub fn history(seed: u64, logins: &[DemoLogin], drafts: &[Draft]) -> Vec<Draft> 
                 push(ds, t5, &mut out, &mut fold_c, &mut fold_cb, &mut fold_h);
             }
             let cbv = fold_cb[&cb].clone();
-            let t6 = t5 + (2 + r.below(24) as i64) * H;
+            let t6 = office(&cal, t5 + (2 + r.below(24) as i64) * H);
             if let Ok(ds) = review_callback(&sup, cb, &cbv, "记录完整，同意", t6) {
                 push(ds, t6, &mut out, &mut fold_c, &mut fold_cb, &mut fold_h);
             }
@@ -583,4 +592,18 @@ pub fn history(seed: u64, logins: &[DemoLogin], drafts: &[Draft]) -> Vec<Draft> 
         push(ds, t, &mut out, &mut fold_c, &mut fold_cb, &mut fold_h);
     }
     out
+}
+
+/// Moves a time into office hours (08:00–19:59 local): the demo's staff work by day.
+fn office(cal: &BusinessCalendar, t: i64) -> i64 {
+    use chrono::Timelike;
+    let local = cal.to_local(t);
+    let h = local.hour() as i64;
+    let minute = local.minute() as i64 * 60_000;
+    let day_start = cal.at(local.date(), NaiveTime::MIN);
+    match h {
+        0..=7 => day_start + 9 * 3_600_000 + minute,
+        20..=23 => day_start + 33 * 3_600_000 + minute,
+        _ => t,
+    }
 }

@@ -378,7 +378,7 @@ pub enum ComplaintsEvent {
     Registered {
         at: i64,
         by: StaffId,
-        intake: Intake,
+        intake: Box<Intake>,
         /// CMP-3: one month after receipt; fixed now, so every tablet escalates alike.
         month_clock: Clock,
     },
@@ -443,7 +443,7 @@ pub enum ComplaintsEvent {
     CallbackScheduled {
         at: i64,
         by: StaffId,
-        spec: CallbackSpec,
+        spec: Box<CallbackSpec>,
     },
     CallbackPlanned {
         at: i64,
@@ -459,6 +459,12 @@ pub enum ComplaintsEvent {
         comment: String,
         new_problem: Option<NewProblem>,
         follow_up: Option<RecordId>,
+    },
+    /// CB-6: the customer could not be reached within the due time; recorded, not hidden.
+    CallbackUnreached {
+        at: i64,
+        by: StaffId,
+        note: String,
     },
     CallbackReviewed {
         at: i64,
@@ -477,7 +483,7 @@ pub enum ComplaintsEvent {
     HelpRegistered {
         at: i64,
         by: StaffId,
-        intake: HelpIntake,
+        intake: Box<HelpIntake>,
         reply_clock: Clock,
     },
     HelpAnswered {
@@ -539,6 +545,7 @@ impl ComplaintsEvent {
             E::CallbackPlanned { .. } => Text::new("回访计划", "Callback planned"),
             E::CallbackRecorded { .. } => Text::new("回访记录", "Callback recorded"),
             E::CallbackReviewed { .. } => Text::new("主管审阅", "Reviewed"),
+            E::CallbackUnreached { .. } => Text::new("未能联系客户", "Customer not reached"),
             E::OpenLetterFiled { .. } => Text::new("公开信归档", "Open letter filed"),
             E::HelpRegistered { .. } => Text::new("登记求助", "Help request registered"),
             E::HelpAnswered { .. } => Text::new("已答复", "Answered"),
@@ -569,6 +576,7 @@ impl ComplaintsEvent {
             E::CallbackPlanned { .. } => "plan",
             E::CallbackRecorded { .. } | E::OpenLetterFiled { .. } => "record",
             E::CallbackReviewed { .. } => "review",
+            E::CallbackUnreached { .. } => "record",
             E::HelpAnswered { .. } => "answer",
             E::HelpConverted { .. } => "route",
             E::MedicalPathChosen { .. } | E::MedicalStepDone { .. } => "medical",
@@ -705,7 +713,7 @@ impl Aggregate for Complaint {
             } => {
                 self.received = *at;
                 self.registered_by = *by;
-                self.intake = intake.clone();
+                self.intake = (**intake).clone();
                 self.month_clock = Some(month_clock.clone());
                 self.status = if intake.duplicate_of.is_some() {
                     Status::Linked
@@ -860,6 +868,7 @@ labelled!(
         Done => ("已回访待审阅", "Done, to review", "done"),
         Reviewed => ("已审阅", "Reviewed", "reviewed"),
         Filed => ("公开信已归档", "Letter filed", "filed"),
+        Unreached => ("未能联系", "Not reached", "unreached"),
     }
 );
 
@@ -921,7 +930,7 @@ impl Aggregate for Callback {
         match e {
             E::CallbackScheduled { at, spec, .. } => {
                 self.scheduled = *at;
-                self.spec = Some(spec.clone());
+                self.spec = Some((**spec).clone());
             }
             E::CallbackPlanned {
                 assignee,
@@ -956,6 +965,14 @@ impl Aggregate for Callback {
                 }
                 if self.status == CallbackStatus::Due {
                     self.status = CallbackStatus::Done;
+                }
+            }
+            E::CallbackUnreached { at, by, note } if self.status == CallbackStatus::Due => {
+                self.status = CallbackStatus::Unreached;
+                self.by = Some(*by);
+                self.comment = note.clone();
+                if let Some(s) = &mut self.spec {
+                    s.clock.stop(*at);
                 }
             }
             E::CallbackReviewed { at, by, comment } => {
@@ -1095,7 +1112,7 @@ impl Aggregate for HelpRequest {
             } => {
                 self.received = *at;
                 self.by = *by;
-                self.intake = Some(intake.clone());
+                self.intake = Some((**intake).clone());
                 self.reply_clock = Some(reply_clock.clone());
             }
             E::HelpAnswered { at, answer, .. } => {
@@ -1118,10 +1135,8 @@ impl Aggregate for HelpRequest {
                     self.status = HelpStatus::Answered;
                 }
             }
-            E::MedicalStepDone { at, by, step } => {
-                if !self.step_done(*step) {
-                    self.steps.push((*step, *at, *by));
-                }
+            E::MedicalStepDone { at, by, step } if !self.step_done(*step) => {
+                self.steps.push((*step, *at, *by))
             }
             E::HelpNotified { at, who, .. } => self.notified.push((who.clone(), *at)),
             E::HelpClosed { at, outcome, .. } => {
@@ -1259,7 +1274,7 @@ pub fn register(
             ComplaintsEvent::Registered {
                 at: now,
                 by: actor.id,
-                intake: i,
+                intake: Box::new(i),
                 month_clock,
             },
         ),
@@ -1695,7 +1710,7 @@ fn schedule_due(
         ComplaintsEvent::CallbackScheduled {
             at: now,
             by: actor.id,
-            spec: CallbackSpec {
+            spec: Box::new(CallbackSpec {
                 kind: req.kind,
                 source: req.source,
                 household: req.household,
@@ -1707,7 +1722,7 @@ fn schedule_due(
                 assignee: req.assignee,
                 clock,
                 previous: req.previous,
-            },
+            }),
         },
     )])
 }
@@ -1883,6 +1898,37 @@ pub fn record_callback(
     Ok(out)
 }
 
+/// CB-6: a due callback whose customer could not be reached is closed with the reason (it
+/// counts as not called back in the CB-1 rate). Who may call back may record it.
+pub fn callback_unreached(
+    actor: &Actor,
+    id: RecordId,
+    cb: &Callback,
+    note: &str,
+    now: i64,
+) -> Result<Vec<Draft>, DomainError> {
+    actor.may(Action::RecordCallback)?;
+    if cb.status != CallbackStatus::Due {
+        return Err(wrong_state(
+            "此回访已记录",
+            "This callback is already recorded",
+        ));
+    }
+    let note = required(
+        note,
+        Text::new("未能联系的原因", "why the customer was not reached"),
+    )?;
+    Ok(vec![draft(
+        RecordKind::Callback,
+        id,
+        ComplaintsEvent::CallbackUnreached {
+            at: now,
+            by: actor.id,
+            note,
+        },
+    )])
+}
+
 /// CB-3: the supervisor reviews and comments on a callback record.
 pub fn review_callback(
     actor: &Actor,
@@ -1979,7 +2025,7 @@ pub fn register_help(
         ComplaintsEvent::HelpRegistered {
             at: now,
             by: actor.id,
-            intake: i,
+            intake: Box::new(i),
             reply_clock,
         },
     )])

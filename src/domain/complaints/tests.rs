@@ -1329,12 +1329,9 @@ fn help_3_medical_path_steps_notify_and_close_only_when_all_done() {
     let h = w.h(rid(1));
     assert_eq!(h.status, HelpStatus::Closed);
     assert_eq!(h.notified, vec![("物业部主任".to_string(), t0() + 6 * MIN)]);
-    assert_eq!(
-        medical_steps(MedicalPath::ShortCare)[0]
-            .0
-            .contains("不得单独"),
-        true
-    );
+    assert!(medical_steps(MedicalPath::ShortCare)[0]
+        .0
+        .contains("不得单独"));
     // Paths only for medical.
     let mut w = World::default();
     w.run(register_help(
@@ -1569,4 +1566,36 @@ fn cmp_4_10_store_puts_the_complaint_on_the_leads_and_the_callback_on_the_caller
     assert_eq!(sup.len(), 1);
     assert_eq!(sup[0].kind, RecordKind::Callback);
     assert_eq!(sup[0].due, Some(t0() + 4 * DAY));
+}
+
+#[test]
+fn cb_6_unreached_callback_is_recorded_and_counts_as_not_called_back() {
+    let mut w = World::default();
+    let cb = completed_minor(&mut w);
+    assert!(callback_unreached(&receptionist(), rid(2), &cb, "无人接听", t0()).is_err());
+    assert!(callback_unreached(&assistant(), rid(2), &cb, " ", t0()).is_err());
+    w.run(callback_unreached(
+        &assistant(),
+        rid(2),
+        &cb,
+        "三次致电无人接听",
+        t0() + 4 * DAY,
+    ));
+    let cb = w.cb(rid(2));
+    assert_eq!(cb.status, CallbackStatus::Unreached);
+    assert!(cb.index().assignee.is_none(), "off the to-do list");
+    let r = monthly_report(2026, 3, &cal(), &[], std::slice::from_ref(&cb), &[]);
+    let comp = r
+        .callbacks
+        .iter()
+        .find(|c| c.kind == CallbackKind::Complaint)
+        .unwrap();
+    assert_eq!((comp.scheduled, comp.done), (1, 0));
+    let out = CallbackOutcome {
+        signoff: SignOff::Phone,
+        rating: Some(Rating::Satisfied),
+        comment: String::new(),
+        new_problem: None,
+    };
+    assert!(record_callback(&assistant(), rid(2), &cb, &out, rid(3), t0()).is_err());
 }

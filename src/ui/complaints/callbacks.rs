@@ -202,6 +202,17 @@ fn CallbackSheet(
             done,
         );
     };
+    let unreached = move |_| {
+        let Some((id, cb)) = picked.get_untracked() else {
+            return;
+        };
+        let note = comment.get_untracked();
+        submit(
+            move |a| complaints::callback_unreached(a, id, &cb, &note, now_ms()),
+            Text::new("已记录未能联系", "Recorded: not reached"),
+            done,
+        );
+    };
     let do_review = move |_| {
         let Some((id, cb)) = picked.get_untracked() else {
             return;
@@ -298,6 +309,8 @@ fn CallbackSheet(
                         <crate::ui::components::TextField label=Signal::derive(|| t("cb.promised").to_string()) value=promised testid="cb-promised" kind="datetime-local"/>
                     </div>
                     <button class="btn primary big" data-testid="cb-save" on:click=record>{move || t("cb.save")}</button>
+                    <button class="btn" data-testid="cb-unreached" on:click=unreached>{move || t("cb.unreached")}</button>
+                    <p class="muted">{move || t("cb.unreached_hint")}</p>
                 </Show>
                 <Show when=move || st == CallbackStatus::Due && may(Action::PlanCallbacks)>
                     <h3>{move || t("cb.plan")}</h3>

@@ -133,7 +133,7 @@ pub(super) fn ComplaintDetail(id: RecordId, back: leptos::prelude::Callback<()>)
                 {i.duplicate_of.map(|_| view! { <p class="notice">{move || t("cmp.d.is_dup")}</p> })}
                 {(!c.raised_again.is_empty()).then(|| view! { <p class="notice" data-testid="cmp-raised-again">{move || t("cmp.d.raised_again")}" ×"{c.raised_again.len()}</p> })}
                 <dl class="facts cmp-facts">
-                    {facts.into_iter().map(|(k, v)| view! { <dt>{move || t(k)}</dt><dd>{v}</dd> }).collect_view()}
+                    {facts.into_iter().map(|(k, v)| view! { <dt>{move || t(k)}</dt><dd>{if v.trim().is_empty() { "—".to_string() } else { v }}</dd> }).collect_view()}
                     {c.department.map(|d| view! { <dt>{move || t("cmp.d.department")}</dt><dd>{move || tx(&d.label())}" · "{name_of(&people, c.handler)}</dd> })}
                 </dl>
                 <div class="cmp-clocks">

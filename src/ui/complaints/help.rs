@@ -226,7 +226,7 @@ fn HelpDetail(id: RecordId, back: Callback<()>) -> impl IntoView {
                     {i.clone().map(|i| view! {
                         <h2 class="cmp-what-big">{i.what.clone()}</h2>
                         <dl class="facts">
-                            <dt>{move || t("help.address")}</dt><dd>{i.address.clone()}" "{i.place.clone()}</dd>
+                            <dt>{move || t("help.address")}</dt><dd>{if i.address.trim().is_empty() { i.place.clone() } else { i.address.clone() }}</dd>
                             <dt>{move || t("cmp.reg.name")}</dt><dd>{i.caller.clone()}" "{i.phone.clone()}</dd>
                             <dt>{move || t("cmp.d.received")}</dt><dd>{when(h.received)}" · "{name_of(&people, Some(h.by))}</dd>
                         </dl>

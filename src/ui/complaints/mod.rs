@@ -148,7 +148,7 @@ pub(super) async fn find_units(text: String) -> Vec<UnitHit> {
             phone,
         });
     }
-    out.sort_by(|a, b| super::registry::natural(&a.place).cmp(&super::registry::natural(&b.place)));
+    out.sort_by_key(|a| super::registry::natural(&a.place));
     out
 }
 
@@ -247,7 +247,7 @@ fn ComplaintList() -> impl IntoView {
             .into_iter()
             .filter_map(|v| v.state::<Complaint>().map(|s| (v.id, s, v.created.wall)))
             .collect();
-        v.sort_by(|a, b| b.1.received.cmp(&a.1.received));
+        v.sort_by_key(|a| std::cmp::Reverse(a.1.received));
         v
     });
     let people = people();
@@ -397,6 +397,81 @@ pub fn SettingsCard() -> impl IntoView {
                 </div>
                 <NumberField label=Signal::derive(|| t("cmp.set.help").to_string()) value=help testid="cmp-set-help"/>
                 <button class="btn primary" data-testid="cmp-set-save" on:click=save>{move || t("common.save")}</button>
+            </section>
+        </Show>
+    }
+}
+
+/// On the supervisor's and director's 我的待办: complaints waiting to be classified and every
+/// overdue complaint or callback clock, whoever holds it (issue 3: "overdue clocks show on the
+/// handler's and supervisor's home screens").
+#[component]
+pub fn SupervisorPanel() -> impl IntoView {
+    use crate::domain::complaints::Callback as Cb;
+    use crate::domain::sla::SlaState;
+    let rows = loader(|| async {
+        let a = app();
+        let now = now_ms();
+        let mut to_classify = 0;
+        let mut late: Vec<(String, crate::domain::sla::Clock)> = Vec::new();
+        for s in [Status::Registered, Status::Dispatched, Status::InProgress] {
+            for v in a
+                .query(&Query::new(RecordKind::Complaint, Filter::Status(s.key().into())))
+                .await
+                .unwrap_or_default()
+            {
+                if s == Status::Registered {
+                    to_classify += 1;
+                }
+                if let Some(k) = v.clock.clone().filter(|k| k.state(now) == SlaState::Overdue) {
+                    late.push((v.title.clone(), k));
+                }
+            }
+        }
+        for v in a
+            .query(&Query::new(RecordKind::Callback, Filter::Status("due".into())))
+            .await
+            .unwrap_or_default()
+        {
+            if let Some(k) = v
+                .state::<Cb>()
+                .and_then(|c| c.spec.map(|s| s.clock))
+                .filter(|k| k.state(now) == SlaState::Overdue)
+            {
+                late.push((v.title.clone(), k));
+            }
+        }
+        late.sort_by_key(|(_, k)| k.deadline);
+        (to_classify, late)
+    });
+    view! {
+        <Show when=move || may(Action::DispatchComplaint)>
+            <section class="card cmp-sup" data-testid="cmp-supervisor">
+                <div class="page-head">
+                    <h2>{move || t("cmp.sup.title")}</h2>
+                    <button class="btn small" on:click=move |_| go(Page::Complaints(CmpTab::List))>{move || t("cmp.sup.open")}</button>
+                </div>
+                {move || rows.get().map(|(n, late)| {
+                    let total = late.len();
+                    view! {
+                        <div class="stats">
+                            <div class="stat"><span class="stat-n">{n}</span><span class="stat-l">{move || t("cmp.sup.to_classify")}</span></div>
+                            <div class="stat"><span class="stat-n">{total}</span><span class="stat-l">{move || t("cmp.sup.overdue")}</span></div>
+                        </div>
+                        <div class="todo-list">
+                            {late.into_iter().take(6).map(|(title, k)| {
+                                let name = k.name.clone();
+                                view! {
+                                    <div class="todo-item">
+                                        <super::components::SlaBadge state=SlaState::Overdue/>
+                                        <div class="todo-text"><strong>{title}</strong>
+                                            <span class="muted">{move || tx(&name)}" · "{move || t("home.due")}" "{when(k.deadline)}</span></div>
+                                    </div>
+                                }
+                            }).collect_view()}
+                        </div>
+                    }
+                })}
             </section>
         </Show>
     }

@@ -132,12 +132,12 @@ fn ReportBody(r: MonthReport, estate: String) -> impl IntoView {
                     {r.by_subject.iter().map(|(s, n)| {
                         let w = n.all * 100 / max;
                         let late = n.all - n.in_time;
-                        let lw = if n.all == 0 { 0 } else { w * late / n.all };
+                        let lw = (w * late).checked_div(n.all).unwrap_or(0);
                         let l = s.label();
                         view! {
                             <div class="bar-row">
                                 <span class="bar-label">{move || tx(&l)}</span>
-                                <span class="bar-track"><span class="bar" style=format!("width:{w}%")><span class="bar-late" style=format!("width:{}%", if w == 0 { 0 } else { lw * 100 / w })></span></span></span>
+                                <span class="bar-track"><span class="bar" style=format!("width:{w}%")><span class="bar-late" style=format!("width:{}%", (lw * 100).checked_div(w).unwrap_or(0))></span></span></span>
                                 <span class="bar-n">{n.all}</span>
                             </div>
                         }

@@ -167,6 +167,12 @@ pub fn pair(key: &str) -> Option<(&'static str, &'static str)> {
         "cmp.set.urgent" => ("紧急投诉联系客户（分钟）", "Urgent complaint: contact within (minutes)"),
         "cmp.set.help" => ("求助答复时限（分钟）", "Help request reply within (minutes)"),
         "cmp.set.numbers" => ("请输入整数", "Enter whole numbers"),
+        "cb.unreached" => ("未能联系客户", "Customer not reached"),
+        "cb.unreached_hint" => ("多次联系不上时，在“客户意见”写明原因后点此，计为未回访。", "If the customer can't be reached, write why under comment and tap this; it counts as not called back."),
+        "cmp.sup.title" => ("投诉与回访督办", "Complaints and callbacks to chase"),
+        "cmp.sup.open" => ("查看全部", "Open the list"),
+        "cmp.sup.to_classify" => ("待分类派单", "To classify"),
+        "cmp.sup.overdue" => ("已超时", "Overdue"),
         _ => return None,
     })
 }

@@ -82,6 +82,7 @@ pub fn Home() -> impl IntoView {
                     }}
                 </div>
             </section>
+            <super::complaints::SupervisorPanel/>
             <section class="card">
                 <h2>{move || t("home.estate")}</h2>
                 <div class="stats" data-testid="estate-stats">

@@ -108,7 +108,7 @@ async fn pat1_pat4_rep8_a_round_walked_with_real_qr_scans_a_photo_a_work_order_a
     assert_eq!(stops.len(), 5);
     // The camera shows the 2nd, 3rd and 4th labels (the 1st is checked in by hand).
     let video = label_video(&stops[1..4]);
-    let mut app = App::start_with(Options {
+    let app = App::start_with(Options {
         fake_media: true,
         extra_args: vec![format!(
             "--use-file-for-fake-video-capture={}",

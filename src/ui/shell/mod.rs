@@ -143,7 +143,7 @@ const NAV: [NavItem; 6] = [
     NavItem {
         page: Page::Patrol(PatrolTab::Today),
         key: "nav.patrol",
-        icon: "⌖",
+        icon: "◎",
         testid: "nav-patrol",
         needs: None,
     },

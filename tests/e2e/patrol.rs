@@ -43,7 +43,7 @@ fn label_video(labels: &[RecordId]) -> std::path::PathBuf {
     const W: usize = 480;
     let path = artifacts_dir().join("patrol-labels.y4m");
     let mut f = std::io::BufWriter::new(std::fs::File::create(&path).unwrap());
-    write!(f, "YUV4MPEG2 W{W} H{W} F8:1 Ip A1:1 C420jpeg\n").unwrap();
+    writeln!(f, "YUV4MPEG2 W{W} H{W} F8:1 Ip A1:1 C420jpeg").unwrap();
     for id in labels {
         let (side, luma) = label_luma(*id, 1);
         let scale = (W - 40) / side;

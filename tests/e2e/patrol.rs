@@ -213,5 +213,14 @@ async fn pat1_pat4_rep8_a_round_walked_with_real_qr_scans_a_photo_a_work_order_a
     );
     app.wait_testid("good-order").await;
     app.screenshot("patrol-coverage").await;
+
+    // The supervisor's tools: the A4 label sheet decodes to the same checkpoints it prints.
+    app.click("pat-tab-labels").await;
+    app.wait_css(&format!("[data-testid=qr-label][data-id=\"{}\"]", stops[0]))
+        .await;
+    app.screenshot("patrol-labels").await;
+    app.click("pat-tab-routes").await;
+    app.wait_css(&format!("[data-testid=route-row][data-name=\"{ROUTE}\"]"))
+        .await;
     app.quit().await;
 }

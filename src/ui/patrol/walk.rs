@@ -200,7 +200,9 @@ pub fn RoundScreen() -> impl IntoView {
                         <h1 data-testid="walk-route">{p.route_name.clone()}</h1>
                         <span class=format!("pat-outcome big o-{}", outcome.as_str()) data-testid="walk-outcome">{move || tx(&outcome.label())}</span>
                     </div>
-                    <p class="walk-sub">{hhmm(p.start)}"–"{hhmm(p.end)}" · "{staff_name(&staff, p.walker)}</p>
+                    <p class="walk-sub">{hhmm(p.start)}"–"{hhmm(p.end)}" · "{staff_name(&staff, p.walker)}
+                        {(r.finished.is_none() && now_ms() > p.end).then(|| view! { <span class="flag-late">{move || t("pat.past_window")}</span> })}
+                    </p>
                     <div class="walk-progress" role="progressbar" aria-valuemin="0" aria-valuemax=total aria-valuenow=n>
                         <span style=format!("width:{}%", (n * 100).checked_div(total).unwrap_or(0))></span>
                     </div>

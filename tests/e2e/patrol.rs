@@ -43,7 +43,7 @@ fn label_video(labels: &[RecordId]) -> std::path::PathBuf {
     const W: usize = 480;
     let path = artifacts_dir().join("patrol-labels.y4m");
     let mut f = std::io::BufWriter::new(std::fs::File::create(&path).unwrap());
-    write!(f, "YUV4MPEG2 W{W} H{W} F8:1 Ip A1:1 C420jpeg\n").unwrap();
+    writeln!(f, "YUV4MPEG2 W{W} H{W} F8:1 Ip A1:1 C420jpeg").unwrap();
     for id in labels {
         let (side, luma) = label_luma(*id, 1);
         let scale = (W - 40) / side;
@@ -108,7 +108,7 @@ async fn pat1_pat4_rep8_a_round_walked_with_real_qr_scans_a_photo_a_work_order_a
     assert_eq!(stops.len(), 5);
     // The camera shows the 2nd, 3rd and 4th labels (the 1st is checked in by hand).
     let video = label_video(&stops[1..4]);
-    let mut app = App::start_with(Options {
+    let app = App::start_with(Options {
         fake_media: true,
         extra_args: vec![format!(
             "--use-file-for-fake-video-capture={}",
@@ -213,5 +213,14 @@ async fn pat1_pat4_rep8_a_round_walked_with_real_qr_scans_a_photo_a_work_order_a
     );
     app.wait_testid("good-order").await;
     app.screenshot("patrol-coverage").await;
+
+    // The supervisor's tools: the A4 label sheet decodes to the same checkpoints it prints.
+    app.click("pat-tab-labels").await;
+    app.wait_css(&format!("[data-testid=qr-label][data-id=\"{}\"]", stops[0]))
+        .await;
+    app.screenshot("patrol-labels").await;
+    app.click("pat-tab-routes").await;
+    app.wait_css(&format!("[data-testid=route-row][data-name=\"{ROUTE}\"]"))
+        .await;
     app.quit().await;
 }

@@ -60,10 +60,18 @@ pub fn LabelsTab() -> impl IntoView {
             {move || data.get().map(|(points, routes, blist)| {
                 let list: Vec<(RecordId, String, String)> = match route.get().and_then(|r| routes.iter().find(|(id, _)| *id == r)) {
                     Some((_, r)) => r.stops.iter().map(|s| (s.checkpoint, s.name.clone(), s.area.clone())).collect(),
-                    None => points.into_iter().map(|(id, c)| {
+                    None => {
+                        let mut points = points;
+                        points.sort_by_key(|(_, c)| (
+                            c.location.building.and_then(|b| blist.iter().position(|(x, _)| *x == b)).unwrap_or(usize::MAX),
+                            c.location.floor.unwrap_or(0),
+                            c.name.clone(),
+                        ));
+                        points.into_iter().map(|(id, c)| {
                         let b = c.location.building.and_then(|b| blist.iter().find(|(x, _)| *x == b)).map(|(_, b)| b.name.clone()).unwrap_or_default();
                         (id, c.name, format!("{b} {}", c.location.area).trim().to_string())
-                    }).collect(),
+                    }).collect()
+                    }
                 };
                 list.into_iter().map(|(id, name, place)| view! {
                     <figure class="qr-label" data-testid="qr-label" data-id=id.to_string()>

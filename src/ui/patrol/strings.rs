@@ -42,6 +42,7 @@ pub fn pair(key: &str) -> Option<(&'static str, &'static str)> {
         "pat.finish_note" => ("备注", "Note"),
         "pat.not_on_route" => ("该二维码不是本路线的巡查点", "This label is not a checkpoint of this route"),
         "pat.already_scanned" => ("此点已签到，请扫下一个", "Already checked in: scan the next one"),
+        "pat.past_window" => ("已过巡查时段，完成后记为超时", "Past the window: counts as late"),
         "pat.foreign_code" => ("这不是本系统的巡查点二维码", "Not a checkpoint label of this app"),
         "pat.scan_hint" => ("将二维码对准框内", "Hold the label inside the frame"),
         "pat.shoot" => ("拍照", "Take photo"),

@@ -127,7 +127,8 @@ pub fn TodayTab() -> impl IntoView {
                                     &crate::ui::platform::format_time(p.start, offset())[11..],
                                     &crate::ui::platform::format_time(p.end, offset())[11..]
                                 );
-                                let done = outcome.is_final();
+                                // A missed round can still be walked today: it then counts as late (PAT-1).
+                                let done = r.finished.is_some() || matches!(outcome, RoundOutcome::OnTime | RoundOutcome::Late);
                                 let (n, total) = (r.checked_count(), p.stops.len());
                                 view! {
                                     <article class=if mine { "pat-round mine" } else { "pat-round" } data-testid="pat-round" data-route=p.route_name.clone()>

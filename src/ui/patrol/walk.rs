@@ -200,7 +200,9 @@ pub fn RoundScreen() -> impl IntoView {
                         <h1 data-testid="walk-route">{p.route_name.clone()}</h1>
                         <span class=format!("pat-outcome big o-{}", outcome.as_str()) data-testid="walk-outcome">{move || tx(&outcome.label())}</span>
                     </div>
-                    <p class="walk-sub">{hhmm(p.start)}"–"{hhmm(p.end)}" · "{staff_name(&staff, p.walker)}</p>
+                    <p class="walk-sub">{hhmm(p.start)}"–"{hhmm(p.end)}" · "{staff_name(&staff, p.walker)}
+                        {(r.finished.is_none() && now_ms() > p.end).then(|| view! { <span class="flag-late">{move || t("pat.past_window")}</span> })}
+                    </p>
                     <div class="walk-progress" role="progressbar" aria-valuemin="0" aria-valuemax=total aria-valuenow=n>
                         <span style=format!("width:{}%", (n * 100).checked_div(total).unwrap_or(0))></span>
                     </div>
@@ -233,7 +235,7 @@ pub fn RoundScreen() -> impl IntoView {
                         <button class="stop-btn" disabled=finished on:click=move |_| {
                             if !checked { manual_for.set(Some(i)); manual_open.set(true); }
                         }>
-                            <span class="stop-no">{match &c { Some(c) if c.manual => "✋".to_string(), Some(_) => "✓".to_string(), None => (i + 1).to_string() }}</span>
+                            <span class="stop-no">{match &c { Some(c) if c.manual => "手".to_string(), Some(_) => "✓".to_string(), None => (i + 1).to_string() }}</span>
                             <span class="stop-main">
                                 <strong>{s.name.clone()}</strong>
                                 <span class="stop-place">{place}</span>
@@ -295,7 +297,7 @@ pub fn RoundScreen() -> impl IntoView {
             <Show when=move || !finished() && round().is_some()>
                 <div class="walk-bar" role="toolbar">
                     <button class="walk-scan" data-testid="walk-scan" on:click=move |_| cam.set(Some(CamMode::Scan))>
-                        <span class="walk-scan-icon" aria-hidden="true">"⌗"</span>
+                        <QrIcon/>
                         {move || t("pat.scan")}
                     </button>
                     <div class="walk-bar-row">
@@ -315,12 +317,12 @@ pub fn RoundScreen() -> impl IntoView {
             <Sheet title=Signal::derive(move || manual_for.get().and_then(stop_at).map(|s| s.name).unwrap_or_default()) open=manual_open>
                 <p class="lead">{move || t("pat.manual_lead")}</p>
                 <button class="btn primary big" data-testid="manual-scan" on:click=move |_| { manual_open.set(false); cam.set(Some(CamMode::Scan)); }>
-                    "⌗ "{move || t("pat.scan")}
+                    <QrIcon/>{move || t("pat.scan")}
                 </button>
                 <button class="btn big warn-btn" data-testid="manual-checkin" on:click=move |_| {
                     manual_open.set(false);
                     if let Some(i) = manual_for.get_untracked() { begin(i, true); }
-                }>"✋ "{move || t("pat.manual_do")}</button>
+                }>{move || t("pat.manual_do")}</button>
             </Sheet>
 
             <Sheet title=Signal::derive(move || pending.get().and_then(|p| stop_at(p.stop)).map(|s| s.name).unwrap_or_default()) open=check_open>
@@ -760,7 +762,7 @@ fn FindingSheet(
                 {move || photos.get().into_iter().map(|p| view! { <Thumb photo=p/> }).collect_view()}
             </div>
             <div class="photo-btns">
-                <button class="btn big" data-testid="finding-photo" on:click=move |_| cam.set(Some(CamMode::Photo))>"📷 "{move || t("pat.take_photo")}</button>
+                <button class="btn big" data-testid="finding-photo" on:click=move |_| cam.set(Some(CamMode::Photo))>{move || t("pat.take_photo")}</button>
                 <label class="btn big file-btn">
                     {move || t("pat.gallery")}
                     <input type="file" accept="image/*" data-testid="finding-gallery" on:change=gallery/>
@@ -768,5 +770,15 @@ fn FindingSheet(
             </div>
             <button class="btn primary big" data-testid="finding-save" on:click=save>{move || t("pat.save_finding")}</button>
         </Sheet>
+    }
+}
+
+/// A QR-code glyph drawn in SVG (tablet fonts lack the symbol characters).
+#[component]
+fn QrIcon() -> impl IntoView {
+    view! {
+        <svg class="qr-icon" viewBox="0 0 24 24" aria-hidden="true">
+            <path fill="currentColor" d="M3 3h8v8H3zm2 2v4h4V5zm8-2h8v8h-8zm2 2v4h4V5zM3 13h8v8H3zm2 2v4h4v-4zm8-2h3v3h-3zm3 3h3v3h-3zm3-3h2v3h-2zm-6 6h3v2h-3zm5 0h4v2h-4z"/>
+        </svg>
     }
 }

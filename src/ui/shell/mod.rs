@@ -150,7 +150,7 @@ const NAV: [NavItem; 8] = [
     NavItem {
         page: Page::Patrol(PatrolTab::Today),
         key: "nav.patrol",
-        icon: "⌖",
+        icon: "◎",
         testid: "nav-patrol",
         needs: None,
     },

@@ -518,8 +518,9 @@ fn duty_6_open_items_are_gathered_from_any_module_by_assignee_and_running_clock(
     ];
     let items = gather_open_items(&views, now);
     let titles: Vec<&str> = items.iter().map(|o| o.title.as_str()).collect();
-    assert_eq!(titles, vec!["overdue", "gas leak", "due later"]);
-    assert!(items[0].important && items[1].important && !items[2].important);
+    assert_eq!(titles, vec!["overdue", "gas leak", "due later", "callback"]);
+    assert!(items[0].important && items[1].important);
+    assert!(!items[2].important && !items[3].important);
     assert!(items.iter().all(|o| !o.accepted));
 }
 

@@ -6,6 +6,7 @@ mod log;
 mod oncall;
 mod review;
 mod roster;
+mod settings;
 pub mod strings;
 
 use super::i18n::t;
@@ -24,6 +25,7 @@ use crate::store::{Filter, Query};
 use leptos::prelude::*;
 
 pub use oncall::{Contacts as OnCallContacts, OnCall};
+pub use settings::PostItemsSettings;
 
 /// The estate's business calendar (DUTY-2 hours, holidays from settings).
 pub fn calendar() -> BusinessCalendar {

@@ -16,6 +16,12 @@ pub fn pair(key: &str) -> Option<(&'static str, &'static str)> {
         "duty.tab.review" => ("主管签阅", "Sign-off"),
         "duty.tab.oncall" => ("值班联系人", "On call"),
         "duty.print" => ("打印", "Print"),
+        "duty.settings.items" => ("岗位物品（交接班清点）", "Items at the duty post (counted at handover)"),
+        "duty.settings.items_hint" => (
+            "每次交接班，接班人逐件清点；缺失或损坏须由交班人说明。",
+            "At every handover the incoming person counts each item; the outgoing person explains anything missing or damaged.",
+        ),
+        "duty.settings.item_new" => ("新增物品，如：应急灯", "New item, e.g. emergency lamp"),
         "duty.home.title" => ("我的值班", "My duties"),
         "duty.roster.remind" => ("下月值班安排表尚未发布：", "Next month's roster is not published:"),
         "duty.roster.remind_long" => (

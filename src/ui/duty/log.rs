@@ -170,7 +170,7 @@ pub fn LogTab() -> impl IntoView {
             {move || report.get().map(|r| {
                 let ok = r.ok();
                 view! {
-                    <div class=if ok { "verify ok" } else { "verify bad" } data-testid="verify-result">
+                    <div class=if ok { "verify ok screen-only" } else { "verify bad screen-only" } data-testid="verify-result">
                         <strong>{move || if ok { t("duty.log.verify_ok") } else { t("duty.log.verify_bad") }}</strong>
                         <span>{move || format!("{} {} · {} {}", r.entries, t("duty.log.entries"), r.chains, t("duty.log.chains"))}</span>
                         {r.problems.iter().map(|p| { let m = p.message(); view! { <span class="problem">{move || tx(&m)}</span> } }).collect_view()}

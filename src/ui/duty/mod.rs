@@ -232,6 +232,8 @@ pub fn HomeCard() -> impl IntoView {
 
 pub fn weekday(d: chrono::NaiveDate) -> &'static str {
     use chrono::Datelike;
-    let keys = ["wd.1", "wd.2", "wd.3", "wd.4", "wd.5", "wd.6", "wd.7"];
+    let keys = [
+        "wdl.1", "wdl.2", "wdl.3", "wdl.4", "wdl.5", "wdl.6", "wdl.7",
+    ];
     t(keys[d.weekday().num_days_from_monday() as usize])
 }

@@ -78,6 +78,7 @@ pub fn EmergencyPage() -> impl IntoView {
     view! {
         <div class="page emergency" data-testid="emergency-page">
             <h1 class="page-title">{move || t("emg.title")}</h1>
+            <p class="muted emg-lead">{move || t("emg.lead")}</p>
             {move || {
                 let list = open.get().unwrap_or_default();
                 (!list.is_empty()).then(|| view! {

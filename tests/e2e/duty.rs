@@ -5,6 +5,10 @@
 
 use std::time::Duration;
 
+use serde_json::json;
+#[allow(deprecated)] // `WebDriver::cdp()` needs thirtyfour's `cdp` feature, not enabled here.
+use thirtyfour::extensions::cdp::ChromeDevTools;
+
 use crate::foundation::{first_run, sign_in};
 use crate::support::*;
 
@@ -36,6 +40,22 @@ async fn top(app: &App) {
     )
     .await;
     tokio::time::sleep(Duration::from_millis(3_300)).await;
+}
+
+/// Screenshot of the page as it prints (A4 width), for the printable forms (DUTY-1, DUTY-9).
+#[allow(deprecated)]
+async fn print_shot(app: &App, name: &str) {
+    let cdp = ChromeDevTools::new(app.driver().handle().clone());
+    let _ = app.driver().set_window_rect(0, 0, 794, 1123).await;
+    let _ = cdp
+        .execute_cdp_with_params("Emulation.setEmulatedMedia", json!({ "media": "print" }))
+        .await;
+    top(app).await;
+    app.screenshot(name).await;
+    let _ = cdp
+        .execute_cdp_with_params("Emulation.setEmulatedMedia", json!({ "media": "" }))
+        .await;
+    portrait(app).await;
 }
 
 async fn landscape(app: &App) {
@@ -84,6 +104,39 @@ async fn duty_roster_signoff_log_correction_and_handover_with_two_pins() {
     portrait(&app).await;
     app.screenshot("duty-roster-800x1280").await;
 
+    // DUTY-5: 王丽 can't swap privately; she asks for leave on her day, the supervisor approves
+    // and names the replacement, and the roster shows it.
+    app.click("switch-user").await;
+    sign_in(&app, "王丽", "1234").await;
+    app.wait_testid("todo-list").await;
+    app.click("nav-duty").await;
+    app.click("duty-tab-roster").await;
+    app.wait_testid("roster-calendar").await;
+    for _ in 0..4 {
+        app.click("roster-next").await;
+    }
+    app.wait_testid("roster-published").await;
+    app.wait_testid_text("roster-day-2", "王丽").await;
+    app.click("roster-day-2").await;
+    app.fill("leave-reason", "家中有事").await;
+    app.click("leave-send").await;
+    app.wait_text("请假申请已交主管").await;
+    app.click("switch-user").await;
+    sign_in(&app, "刘晓梅", "1234").await;
+    app.wait_testid("todo-list").await;
+    app.wait_testid_text("todo-list", "请假").await;
+    app.click("nav-duty").await;
+    app.click("duty-tab-roster").await;
+    for _ in 0..3 {
+        app.click("roster-next").await;
+    }
+    app.wait_testid("leave-row").await;
+    app.select("leave-replacement", "张伟").await;
+    app.click("leave-approve").await;
+    app.wait_testid_text("roster-day-2", "张伟").await;
+    app.wait_testid_text("roster-day-2", "顶班").await;
+    print_shot(&app, "duty-roster-print-a4").await;
+
     // DUTY-8: the demo's last two days wait for the supervisor's signature.
     app.click("duty-tab-review").await;
     app.wait_testid("review-day").await;
@@ -118,6 +171,7 @@ async fn duty_roster_signoff_log_correction_and_handover_with_two_pins() {
     top(&app).await;
     app.screenshot("duty-log-1280x800").await;
     portrait(&app).await;
+    print_shot(&app, "duty-log-print-a4").await;
 
     // DUTY-6/7: the handover. The demo's overdue emergency callbacks are important open work:
     // blocked until each is handed over with a note.

@@ -65,7 +65,8 @@ pub struct OpenItem {
     pub note: String,
 }
 
-/// Record kinds whose open records are always important (an emergency in progress).
+/// Record kinds whose records with status "open" are always important (an emergency in
+/// progress).
 pub const ALWAYS_IMPORTANT: [&str; 1] = ["incident"];
 
 /// DUTY-6 b / DUTY-7: every record of every module that someone must still act on — any view
@@ -92,7 +93,8 @@ pub fn gather_open_items(views: &[View], now: i64) -> Vec<OpenItem> {
             assignee: v.assignee,
             deadline: Some(clock.deadline),
             important: matches!(state, SlaState::Warning | SlaState::Overdue)
-                || ALWAYS_IMPORTANT.contains(&v.kind.as_str()),
+                || (ALWAYS_IMPORTANT.contains(&v.kind.as_str())
+                    && v.status.as_deref() == Some("open")),
             accepted: false,
             note: String::new(),
         });

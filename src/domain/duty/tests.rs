@@ -501,13 +501,27 @@ fn duty_6_open_items_are_gathered_from_any_module_by_assignee_and_running_clock(
         ),
         view(RecordKind::Building, 4, Some(2), Some(stopped), "done"),
         view(RecordKind::Building, 5, Some(2), None, "no clock"),
-        view(
-            RecordKind::Incident,
-            6,
-            Some(2),
-            Some(running(600, now)),
-            "gas leak",
-        ),
+        View {
+            status: Some("open".into()),
+            ..view(
+                RecordKind::Incident,
+                6,
+                Some(2),
+                Some(running(600, now)),
+                "gas leak",
+            )
+        },
+        // A closed incident's callback, not yet due: ordinary follow-up.
+        View {
+            status: Some("callback_due".into()),
+            ..view(
+                RecordKind::Incident,
+                7,
+                Some(2),
+                Some(running(6000, now)),
+                "callback",
+            )
+        },
         view(
             RecordKind::Household,
             1,
@@ -518,8 +532,9 @@ fn duty_6_open_items_are_gathered_from_any_module_by_assignee_and_running_clock(
     ];
     let items = gather_open_items(&views, now);
     let titles: Vec<&str> = items.iter().map(|o| o.title.as_str()).collect();
-    assert_eq!(titles, vec!["overdue", "gas leak", "due later"]);
-    assert!(items[0].important && items[1].important && !items[2].important);
+    assert_eq!(titles, vec!["overdue", "gas leak", "due later", "callback"]);
+    assert!(items[0].important && items[1].important);
+    assert!(!items[2].important && !items[3].important);
     assert!(items.iter().all(|o| !o.accepted));
 }
 

@@ -76,6 +76,7 @@ pub fn LogTab() -> impl IntoView {
     let correct_open = RwSignal::new(false);
     let correction = RwSignal::new(String::new());
     let report = RwSignal::new(None::<ChainReport>);
+    let contacts_open = RwSignal::new(false);
     let may_write = move || {
         c.session
             .get()
@@ -162,13 +163,14 @@ pub fn LogTab() -> impl IntoView {
                     prop:value=move || date.get().to_string()
                     on:change=move |ev| { if let Ok(d) = event_target_value(&ev).parse::<NaiveDate>() { date.set(d) } }/>
                 <span class="spacer"></span>
+                <button class="btn" data-testid="log-contacts" on:click=move |_| contacts_open.set(true)>{move || t("duty.tab.oncall")}</button>
                 <button class="btn" data-testid="log-verify" on:click=run_verify>{move || t("duty.log.verify")}</button>
                 <button class="btn" data-testid="log-print" on:click=move |_| print_page()>{move || t("duty.print")}</button>
             </div>
             {move || report.get().map(|r| {
                 let ok = r.ok();
                 view! {
-                    <div class=if ok { "verify ok" } else { "verify bad" } data-testid="verify-result">
+                    <div class=if ok { "verify ok screen-only" } else { "verify bad screen-only" } data-testid="verify-result">
                         <strong>{move || if ok { t("duty.log.verify_ok") } else { t("duty.log.verify_bad") }}</strong>
                         <span>{move || format!("{} {} · {} {}", r.entries, t("duty.log.entries"), r.chains, t("duty.log.chains"))}</span>
                         {r.problems.iter().map(|p| { let m = p.message(); view! { <span class="problem">{move || tx(&m)}</span> } }).collect_view()}
@@ -263,6 +265,10 @@ pub fn LogTab() -> impl IntoView {
                     <button class="btn primary" data-testid="entry-save" on:click=add>{move || t("duty.log.add")}</button>
                 </section>
             </Show>
+            <Sheet title=Signal::derive(move || t("duty.oncall.title").to_string()) open=contacts_open>
+                <super::oncall::Principles/>
+                <super::OnCallContacts/>
+            </Sheet>
             <Sheet title=Signal::derive(move || t("duty.log.correct").to_string()) open=correct_open>
                 <p class="muted">{move || t("duty.log.correct_hint")}</p>
                 <blockquote class="quote">{move || correcting.get().map(|c| c.1).unwrap_or_default()}</blockquote>

@@ -6,6 +6,7 @@ mod log;
 mod oncall;
 mod review;
 mod roster;
+mod settings;
 pub mod strings;
 
 use super::i18n::t;
@@ -24,6 +25,7 @@ use crate::store::{Filter, Query};
 use leptos::prelude::*;
 
 pub use oncall::{Contacts as OnCallContacts, OnCall};
+pub use settings::PostItemsSettings;
 
 /// The estate's business calendar (DUTY-2 hours, holidays from settings).
 pub fn calendar() -> BusinessCalendar {
@@ -230,6 +232,8 @@ pub fn HomeCard() -> impl IntoView {
 
 pub fn weekday(d: chrono::NaiveDate) -> &'static str {
     use chrono::Datelike;
-    let keys = ["wd.1", "wd.2", "wd.3", "wd.4", "wd.5", "wd.6", "wd.7"];
+    let keys = [
+        "wdl.1", "wdl.2", "wdl.3", "wdl.4", "wdl.5", "wdl.6", "wdl.7",
+    ];
     t(keys[d.weekday().num_days_from_monday() as usize])
 }

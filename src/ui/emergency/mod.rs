@@ -78,6 +78,7 @@ pub fn EmergencyPage() -> impl IntoView {
     view! {
         <div class="page emergency" data-testid="emergency-page">
             <h1 class="page-title">{move || t("emg.title")}</h1>
+            <p class="muted emg-lead">{move || t("emg.lead")}</p>
             {move || {
                 let list = open.get().unwrap_or_default();
                 (!list.is_empty()).then(|| view! {
@@ -116,46 +117,18 @@ pub fn IncidentPage(id: RecordId) -> impl IntoView {
     let prevention = RwSignal::new(String::new());
     let search = RwSignal::new(String::new());
     let affected = RwSignal::new(Vec::<(RecordId, String)>::new());
-    let hits = loader(move || {
+    // Results of an older, slower search never replace the current one's.
+    let hits = RwSignal::new(Vec::<(RecordId, String)>::new());
+    Effect::new(move |_| {
         let q = search.get();
-        async move {
-            if q.trim().is_empty() {
-                return (q, vec![]);
+        leptos::task::spawn_local(async move {
+            let found = unit_households(q.clone()).await;
+            if search.get_untracked() == q {
+                hits.set(found);
             }
-            let a = app();
-            let units = a
-                .query(&Query::new(RecordKind::Unit, Filter::Prefix(q.trim().into())).limit(8))
-                .await
-                .unwrap_or_default();
-            let mut out = vec![];
-            for u in units {
-                let Some(unit) = u.state::<Unit>() else {
-                    continue;
-                };
-                let hh = a
-                    .query(&Query::new(RecordKind::Household, Filter::Unit(u.id)))
-                    .await
-                    .unwrap_or_default();
-                for h in hh {
-                    let Some(hs) = h.state::<Household>() else {
-                        continue;
-                    };
-                    if hs.moved_out.is_some() {
-                        continue;
-                    }
-                    let b = a
-                        .get::<crate::domain::registry::Building>(unit.info.building)
-                        .await
-                        .ok()
-                        .flatten()
-                        .map(|b| b.info.name)
-                        .unwrap_or_default();
-                    out.push((h.id, format!("{b} {} {}", unit.info.number, h.title)));
-                }
-            }
-            (q, out)
-        }
+        });
     });
+
     let tap = move |step: u32| {
         let Some((Some(inc), _)) = data.get_untracked() else {
             return;
@@ -269,7 +242,7 @@ pub fn IncidentPage(id: RecordId) -> impl IntoView {
                                 <label class="field"><span class="field-label">{move || t("emg.households")}</span>
                                     <input data-testid="emg-unit-search" placeholder=move || t("emg.unit_hint") prop:value=move || search.get() on:input=move |ev| search.set(event_target_value(&ev))/></label>
                                 <div class="chips">
-                                    {move || hits.get().filter(|(q, _)| *q == search.get()).map(|h| h.1).unwrap_or_default().into_iter().map(|(hid, label)| {
+                                    {move || hits.get().into_iter().map(|(hid, label)| {
                                         let l2 = label.clone();
                                         view! { <button class="chip" data-testid="emg-hh-hit" on:click=move |_| affected.update(|a| if !a.iter().any(|x| x.0 == hid) { a.push((hid, l2.clone())) })>{"+ "}{label}</button> }
                                     }).collect_view()}
@@ -287,4 +260,44 @@ pub fn IncidentPage(id: RecordId) -> impl IntoView {
             })}
         </div>
     }
+}
+
+/// Current households of the units whose number starts with `q` ("1201" → every building's
+/// 1201), labelled with building, unit and names.
+async fn unit_households(q: String) -> Vec<(RecordId, String)> {
+    if q.trim().is_empty() {
+        return vec![];
+    }
+    let a = app();
+    let units = a
+        .query(&Query::new(RecordKind::Unit, Filter::Prefix(q.trim().into())).limit(8))
+        .await
+        .unwrap_or_default();
+    let mut out = vec![];
+    for u in units {
+        let Some(unit) = u.state::<Unit>() else {
+            continue;
+        };
+        let hh = a
+            .query(&Query::new(RecordKind::Household, Filter::Unit(u.id)))
+            .await
+            .unwrap_or_default();
+        for h in hh {
+            let Some(hs) = h.state::<Household>() else {
+                continue;
+            };
+            if hs.moved_out.is_some() {
+                continue;
+            }
+            let b = a
+                .get::<crate::domain::registry::Building>(unit.info.building)
+                .await
+                .ok()
+                .flatten()
+                .map(|b| b.info.name)
+                .unwrap_or_default();
+            out.push((h.id, format!("{b} {} {}", unit.info.number, h.title)));
+        }
+    }
+    out
 }

@@ -4,6 +4,10 @@ pub fn pair(key: &str) -> Option<(&'static str, &'static str)> {
     Some(match key {
         "emg.button" => ("紧急", "Emergency"),
         "emg.title" => ("突发事件", "Emergency"),
+        "emg.lead" => (
+            "点一下事件类型即开始处置：逐项点步骤，时间自动记入值班记录。",
+            "Tap the kind to start: tap each step as it is done; the times go into the duty log.",
+        ),
         "emg.open" => ("正在处置", "In progress"),
         "emg.place" => ("地点（可稍后补充）", "Where (can be added later)"),
         "emg.playbooks" => ("处理规程", "Playbooks"),

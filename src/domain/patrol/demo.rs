@@ -200,7 +200,9 @@ pub fn history(actor: &Actor, drafts: &[Draft], logins: &[DemoLogin], seed: u64)
             let n = plan.stops.len();
             let fate = dice.below(100);
             if fate < 7 {
-                continue; // missed (PAT-1)
+                // Missed (PAT-1); closed the next day so it leaves the to-do list.
+                out.extend(close_overdue(actor, id, &r, plan.end + 2 * DAY_MS).expect("demo"));
+                continue;
             }
             let partial = fate < 15;
             let late = !partial && fate < 25;

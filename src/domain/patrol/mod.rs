@@ -428,7 +428,7 @@ impl PatrolRound {
     }
 }
 
-const DAY_MS: i64 = 86_400_000;
+pub(crate) const DAY_MS: i64 = 86_400_000;
 
 /// ISO week of a date, "2026-w48".
 pub fn week_key(date: chrono::NaiveDate) -> String {
@@ -1290,6 +1290,40 @@ pub fn finish_round(
         PatrolEvent::RoundFinished {
             at: now,
             note: note.trim().into(),
+        },
+    )])
+}
+
+/// Closes a round whose day has passed unfinished (missed, or abandoned mid-way), so it
+/// leaves the walker's to-do list with its outcome kept: missed stays missed, partial stays
+/// partial (PAT-1). Today's rounds are left alone: they can still be walked, late.
+pub fn close_overdue(
+    actor: &Actor,
+    id: RecordId,
+    round: &PatrolRound,
+    now: i64,
+) -> Result<Vec<Draft>, DomainError> {
+    actor.may(Action::WalkPatrol)?;
+    let Some(plan) = &round.plan else {
+        return Ok(vec![]);
+    };
+    let outcome = round.outcome(now);
+    if round.finished.is_some()
+        || now <= plan.end + DAY_MS
+        || !matches!(outcome, RoundOutcome::Missed | RoundOutcome::Partial)
+    {
+        return Ok(vec![]);
+    }
+    let note = match outcome {
+        RoundOutcome::Missed => "漏巡（逾期自动结束）",
+        _ => "未巡完（逾期自动结束）",
+    };
+    Ok(vec![pd(
+        RecordKind::PatrolRound,
+        id,
+        PatrolEvent::RoundFinished {
+            at: plan.end + DAY_MS,
+            note: note.into(),
         },
     )])
 }

@@ -220,7 +220,10 @@ async fn pat1_pat4_rep8_a_round_walked_with_real_qr_scans_a_photo_a_work_order_a
         .await;
     app.screenshot("patrol-labels").await;
     app.click("pat-tab-routes").await;
-    app.wait_css(&format!("[data-testid=route-row][data-name=\"{ROUTE}\"]"))
+    app.click_css(&format!("[data-testid=route-row][data-name=\"{ROUTE}\"]"))
         .await;
+    app.wait_testid("route-stops").await;
+    assert_eq!(app.all_testid("route-stop").await.len(), 5);
+    app.screenshot("patrol-route-editor").await;
     app.quit().await;
 }

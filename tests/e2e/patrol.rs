@@ -197,6 +197,7 @@ async fn pat1_pat4_rep8_a_round_walked_with_real_qr_scans_a_photo_a_work_order_a
         .await;
     app.click("step-save").await;
     app.wait_text("15分钟内到场").await;
+    app.screenshot("patrol-findings").await;
 
     // Coverage: floors nobody walked this week stand out (PAT-2).
     app.click("pat-tab-coverage").await;

@@ -299,6 +299,9 @@ pub fn kind_label(kind: RecordKind) -> Text {
     }
 }
 
+/// The field group of events that only add to a record (never in conflict).
+pub const APPEND: &str = "append";
+
 /// The field group an event sets (see the module doc).
 pub fn field_group(body: &EventBody) -> &'static str {
     match body {
@@ -310,7 +313,7 @@ pub fn field_group(body: &EventBody) -> &'static str {
         EventBody::Registry(RegistryEvent::HouseholdMovedOut { .. }) => "moved_out",
         EventBody::Registry(_) => "info",
         EventBody::Patrol(p) => p.field_group(),
-        EventBody::WorkOrder(_) => "step",
+        EventBody::WorkOrder(_) => APPEND,
     }
 }
 
@@ -467,7 +470,14 @@ pub fn analyze_file(
             ) else {
                 continue;
             };
-            if h.device() == n.device() || covered(&header.seen, &h) {
+            // Append-only workflow steps (patrol check-ins, findings …) add to a record and never
+            // overwrite each other; the same content written on two tablets (a round planned by
+            // both from the same routes) is no conflict either.
+            if h.device() == n.device()
+                || covered(&header.seen, &h)
+                || g == APPEND
+                || h.body == n.body
+            {
                 continue;
             }
             let (winner, loser) = if (n.at, n.id) > (h.at, h.id) {

@@ -1031,12 +1031,12 @@ impl PatrolEvent {
             ViolationFiled { .. } => Text::new("违章已处理", "Violation filed"),
         }
     }
-    /// Conflict group for merging tablets: append-only steps never conflict, except the
-    /// route's description (two supervisors editing one route).
+    /// Conflict group for merging tablets: the route's description can conflict (two
+    /// supervisors editing one route); every other patrol event only adds ("append").
     pub fn field_group(&self) -> &'static str {
         match self {
             PatrolEvent::RouteSet { .. } => "route",
-            _ => "step",
+            _ => "append",
         }
     }
 }

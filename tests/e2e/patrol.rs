@@ -172,6 +172,10 @@ async fn pat1_pat4_rep8_a_round_walked_with_real_qr_scans_a_photo_a_work_order_a
     assert_eq!(checked(&app).await, 4);
     app.wait_testid("tag-manual").await;
     app.wait_testid("walk-finding").await;
+    // The same screen on a landscape tablet.
+    app.driver().set_window_rect(0, 0, 1280, 860).await.unwrap();
+    app.screenshot("patrol-walk-1280x800").await;
+    app.driver().set_window_rect(0, 0, 800, 1340).await.unwrap();
 
     // Finishing with a checkpoint missing needs a reason; the round is partial (PAT-1).
     app.click("walk-finish").await;

@@ -73,6 +73,18 @@ pub fn history(actor: &Actor, drafts: &[Draft], logins: &[DemoLogin], seed: u64)
             _ => None,
         })
         .collect();
+    let kinds: Vec<(RecordId, crate::domain::registry::FacilityKind)> = drafts
+        .iter()
+        .filter_map(|d| match &d.body {
+            EventBody::Registry(RegistryEvent::FacilitySet { info }) => {
+                Some((d.subject.id, info.kind))
+            }
+            _ => None,
+        })
+        .collect();
+    let kind_of = |f: Option<RecordId>| {
+        f.and_then(|f| kinds.iter().find(|(id, _)| *id == f).map(|(_, k)| *k))
+    };
     let stop_of = |(id, cp): &(RecordId, CheckpointInfo)| -> Stop {
         // The lobby stop sweeps the building's floors, the B1 stop its basements (PAT-2).
         let floors = match (cp.location.building, cp.location.floor) {
@@ -95,7 +107,7 @@ pub fn history(actor: &Actor, drafts: &[Draft], logins: &[DemoLogin], seed: u64)
             floor: cp.location.floor,
             floors,
             area: cp.location.area.clone(),
-            items: default_items(cp.location.floor, cp.facility.is_some()),
+            items: default_items(cp.location.floor, kind_of(cp.facility)),
         }
     };
     let in_buildings = |ns: &[usize]| -> Vec<Stop> {

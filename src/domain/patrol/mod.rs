@@ -22,6 +22,7 @@ use super::command::{required, Actor, DomainError};
 use super::event::{Draft, Event, EventBody, RecordKind, RecordRef};
 use super::i18n::Text;
 use super::ids::{RecordId, StaffId};
+use super::registry::FacilityKind;
 use super::roles::Action;
 use super::sla::{Clock, ClockSpec};
 use super::view::{Aggregate, IndexFields};
@@ -95,20 +96,31 @@ pub fn standard_items() -> Vec<ItemSpec> {
     ]
 }
 
-/// A default item list for a checkpoint, from where it is (PAT-3).
-pub fn default_items(floor: Option<i32>, has_facility: bool) -> Vec<ItemSpec> {
+/// A default item list for a checkpoint, from what it checks and where it is (PAT-3; a plant
+/// room's door lock is checked every round, PAT-4).
+pub fn default_items(floor: Option<i32>, facility: Option<FacilityKind>) -> Vec<ItemSpec> {
     let all = standard_items();
     let pick = |labels: &[&str]| -> Vec<ItemSpec> {
-        all.iter()
-            .filter(|i| labels.contains(&i.label.as_str()))
-            .cloned()
+        labels
+            .iter()
+            .filter_map(|l| all.iter().find(|i| i.label == *l).cloned())
             .collect()
     };
-    match (floor, has_facility) {
-        (Some(f), true) if f < 0 => pick(&["机房门锁", "照明", "消防设施", "环境卫生"]),
-        (Some(_), _) => pick(&["照明", "消防设施", "环境卫生", "装修施工"]),
-        (None, true) => pick(&["监控", "报警系统", "照明", "环境卫生"]),
-        (None, false) => pick(&["环境卫生", "绿化", "秩序（停车、噪音）", "来访人员"]),
+    use FacilityKind as F;
+    match (facility, floor) {
+        (Some(F::PlantRoom), _) => pick(&["机房门锁", "照明", "消防设施", "环境卫生"]),
+        (Some(F::Elevator), _) => pick(&["电梯运行", "照明", "环境卫生"]),
+        (Some(F::Alarm | F::Cctv), _) => pick(&["报警系统", "监控", "照明", "环境卫生"]),
+        (Some(F::FireEquipment), _) => pick(&["消防设施", "消防水压", "环境卫生"]),
+        (Some(F::Green), _) => pick(&["绿化", "环境卫生", "秩序（停车、噪音）"]),
+        (Some(F::Toilet), _) => pick(&["公厕", "照明", "环境卫生"]),
+        (Some(F::Parking | F::Road), _) => {
+            pick(&["秩序（停车、噪音）", "照明", "消防设施", "环境卫生"])
+        }
+        (Some(F::Lighting), _) => pick(&["照明", "环境卫生"]),
+        (_, Some(f)) if f < 0 => pick(&["照明", "消防设施", "环境卫生", "机房门锁"]),
+        (_, Some(_)) => pick(&["照明", "消防设施", "环境卫生", "装修施工"]),
+        (_, None) => pick(&["环境卫生", "绿化", "秩序（停车、噪音）", "来访人员"]),
     }
 }
 

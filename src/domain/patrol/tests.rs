@@ -68,7 +68,7 @@ fn stop(n: u64, floor: i32) -> Stop {
         floor: Some(floor),
         floors: vec![],
         area: String::new(),
-        items: default_items(Some(floor), false),
+        items: default_items(Some(floor), None),
     }
 }
 
@@ -170,6 +170,13 @@ fn pat3_item_catalogue_covers_facilities_safety_sanitation_greenery_order_decora
         .map(|i| std::mem::discriminant(&i.answer))
         .collect();
     assert_eq!(kinds.len(), 3, "ok/not-ok, value and note answers");
+    // PAT-4: a plant room's lock is checked at its checkpoint by default.
+    use crate::domain::registry::FacilityKind;
+    let plant = default_items(Some(-1), Some(FacilityKind::PlantRoom));
+    assert!(plant.iter().any(|i| i.label == "机房门锁" && i.facility));
+    assert!(default_items(Some(5), None)
+        .iter()
+        .any(|i| i.label == "装修施工"));
 }
 
 // ----- scheduling (PAT-1, PAT-2) --------------------------------------------------------

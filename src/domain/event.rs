@@ -103,6 +103,10 @@ impl RecordRef {
     }
 }
 
+/// The field group (src/sync/merge.rs) of events that only add to a record — log entries,
+/// check-ins, timeline steps, notes: appends from two tablets are both kept, never a conflict.
+pub const APPEND: &str = "append";
+
 /// The typed body of an event: one variant per module.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "m", content = "e", rename_all = "snake_case")]

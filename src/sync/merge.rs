@@ -311,6 +311,8 @@ pub fn kind_label(kind: RecordKind) -> Text {
     }
 }
 
+pub use crate::domain::event::APPEND;
+
 /// The field group an event sets (see the module doc).
 pub fn field_group(body: &EventBody) -> &'static str {
     match body {
@@ -323,15 +325,11 @@ pub fn field_group(body: &EventBody) -> &'static str {
         EventBody::Registry(_) => "info",
         EventBody::Complaints(e) => e.field_group(),
         EventBody::Patrol(p) => p.field_group(),
-        EventBody::WorkOrder(_) => "step",
+        EventBody::WorkOrder(_) => APPEND,
         EventBody::Duty(d) => crate::domain::duty::field_group(d),
         EventBody::Emergency(e) => crate::domain::emergency::field_group(e),
     }
 }
-
-/// The group of append-only events (log entries, timeline steps, chain links): appends from two
-/// tablets are both kept, never a conflict.
-pub const APPEND_ONLY: &str = "append";
 
 fn is_founded(e: &Event) -> bool {
     matches!(e.body, EventBody::Estate(EstateEvent::Founded { .. }))
@@ -474,7 +472,7 @@ pub fn analyze_file(
         let mut groups: Vec<&'static str> = incoming.iter().map(|e| field_group(&e.body)).collect();
         groups.sort_unstable();
         groups.dedup();
-        for g in groups.into_iter().filter(|g| *g != APPEND_ONLY) {
+        for g in groups.into_iter().filter(|g| *g != APPEND) {
             let newest = |evs: &mut dyn Iterator<Item = &Event>| -> Option<Event> {
                 evs.filter(|e| field_group(&e.body) == g)
                     .max_by(|a, b| a.at.cmp(&b.at).then(a.id.cmp(&b.id)))
@@ -486,7 +484,12 @@ pub fn analyze_file(
             ) else {
                 continue;
             };
-            if h.device() == n.device() || covered(&header.seen, &h) {
+            // The same content written on two tablets (a round planned by both from the same
+            // routes) is no conflict.
+            if h.device() == n.device()
+                || covered(&header.seen, &h)
+                || h.body == n.body
+            {
                 continue;
             }
             let (winner, loser) = if (n.at, n.id) > (h.at, h.id) {

@@ -1053,3 +1053,77 @@ fn known_ids_are_found_through_the_store_snapshot() {
     assert_eq!(snap.estate().unwrap().name, "翠湖花园");
     assert_eq!(snap.device(), device(1));
 }
+
+/// Patrol (issue 4, PAT-1/PAT-2): two tablets plan the same week from the same route offline
+/// (identical rounds) and each check in on the same round; the import lists no conflict and
+/// the round keeps both check-ins.
+#[test]
+fn pat1_same_round_planned_and_checked_in_on_two_tablets_is_no_conflict() {
+    use crate::domain::patrol::schedule::plan_week;
+    use crate::domain::patrol::{self as patrol, PatrolRound, PatrolRoute, RouteInfo, Stop, Tier};
+    let a = found(1, "翠湖花园");
+    let route = Id::derived("route", 1);
+    let stop = |n: u64| Stop {
+        checkpoint: Id::derived("cp", n),
+        name: format!("点{n}"),
+        building: None,
+        floor: None,
+        floors: vec![],
+        area: "北门".into(),
+        items: vec![],
+    };
+    let info = RouteInfo {
+        name: "公共区域".into(),
+        tier: Tier::Supervisor,
+        walker: Some(sid(1)),
+        stops: vec![stop(1), stop(2)],
+        active: true,
+    };
+    let drafts = patrol::set_route(&director(&a), route, &info).unwrap();
+    block_on(a.record(T0 + MIN, Some(sid(1)), drafts)).unwrap();
+    let b = join(2, &a, None);
+    import(
+        &a,
+        &export(&b, Some(1), None, T0 + 2 * MIN).bytes,
+        None,
+        T0 + 2 * MIN,
+    );
+
+    let monday = chrono::NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
+    let cal = crate::domain::calendar::BusinessCalendar::default();
+    let mut round = None;
+    for (app, n, stop) in [(&a, 3, 0), (&b, 4, 1)] {
+        let r: PatrolRoute = block_on(app.get(route)).unwrap().unwrap();
+        let plan = plan_week(
+            &director(app),
+            &[(route, r)],
+            monday,
+            &cal,
+            &Default::default(),
+        )
+        .unwrap();
+        let id = plan[0].subject.id;
+        block_on(app.record(T0 + n * MIN, Some(sid(1)), plan)).unwrap();
+        let r: PatrolRound = block_on(app.get(id)).unwrap().unwrap();
+        let input = patrol::CheckInInput {
+            scan: format!("scan-{n}"),
+            stop,
+            at: T0 + n * MIN,
+            ..Default::default()
+        };
+        let d = patrol::check_in(&director(app), id, &r, input).unwrap();
+        block_on(app.record(T0 + n * MIN, Some(sid(1)), d)).unwrap();
+        round = Some(id);
+    }
+    let p = plan(
+        &a,
+        &export(&b, Some(1), None, T0 + 5 * MIN).bytes,
+        None,
+        T0 + 5 * MIN,
+    )
+    .unwrap();
+    assert!(p.conflicts.is_empty(), "{:?}", p.conflicts);
+    block_on(apply_import(&a, &p, T0 + 5 * MIN)).unwrap();
+    let r: PatrolRound = block_on(a.get(round.unwrap())).unwrap().unwrap();
+    assert_eq!(r.checked_count(), 2);
+}

@@ -172,6 +172,10 @@ async fn pat1_pat4_rep8_a_round_walked_with_real_qr_scans_a_photo_a_work_order_a
     assert_eq!(checked(&app).await, 4);
     app.wait_testid("tag-manual").await;
     app.wait_testid("walk-finding").await;
+    // The same screen on a landscape tablet.
+    app.driver().set_window_rect(0, 0, 1280, 860).await.unwrap();
+    app.screenshot("patrol-walk-1280x800").await;
+    app.driver().set_window_rect(0, 0, 800, 1340).await.unwrap();
 
     // Finishing with a checkpoint missing needs a reason; the round is partial (PAT-1).
     app.click("walk-finish").await;
@@ -197,6 +201,7 @@ async fn pat1_pat4_rep8_a_round_walked_with_real_qr_scans_a_photo_a_work_order_a
         .await;
     app.click("step-save").await;
     app.wait_text("15分钟内到场").await;
+    app.screenshot("patrol-findings").await;
 
     // Coverage: floors nobody walked this week stand out (PAT-2).
     app.click("pat-tab-coverage").await;
@@ -220,7 +225,10 @@ async fn pat1_pat4_rep8_a_round_walked_with_real_qr_scans_a_photo_a_work_order_a
         .await;
     app.screenshot("patrol-labels").await;
     app.click("pat-tab-routes").await;
-    app.wait_css(&format!("[data-testid=route-row][data-name=\"{ROUTE}\"]"))
+    app.click_css(&format!("[data-testid=route-row][data-name=\"{ROUTE}\"]"))
         .await;
+    app.wait_testid("route-stops").await;
+    assert_eq!(app.all_testid("route-stop").await.len(), 5);
+    app.screenshot("patrol-route-editor").await;
     app.quit().await;
 }

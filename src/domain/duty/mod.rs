@@ -159,12 +159,12 @@ pub fn field_group(e: &DutyEvent) -> &'static str {
     match e {
         DutyEvent::SlotSet { .. } | DutyEvent::SlotCleared { .. } => "slots",
         DutyEvent::Published { .. } => "published",
-        DutyEvent::SlotReplaced { .. } => "append",
+        DutyEvent::SlotReplaced { .. } => super::event::APPEND,
         DutyEvent::LeaveRequested { .. } => "request",
         DutyEvent::LeaveApproved { .. } | DutyEvent::LeaveRefused { .. } => "decision",
-        DutyEvent::EntryAdded { .. } | DutyEvent::ChainLinked { .. } => "append",
+        DutyEvent::EntryAdded { .. } | DutyEvent::ChainLinked { .. } => super::event::APPEND,
         DutyEvent::LogSigned { .. } => "signoff",
-        DutyEvent::HandedOver { .. } => "append",
+        DutyEvent::HandedOver { .. } => super::event::APPEND,
     }
 }
 

@@ -430,6 +430,6 @@ pub fn close(
 pub fn field_group(e: &EmergencyEvent) -> &'static str {
     match e {
         EmergencyEvent::Closed { .. } => "closure",
-        _ => "append",
+        _ => super::event::APPEND,
     }
 }

@@ -73,6 +73,18 @@ pub fn history(actor: &Actor, drafts: &[Draft], logins: &[DemoLogin], seed: u64)
             _ => None,
         })
         .collect();
+    let kinds: Vec<(RecordId, crate::domain::registry::FacilityKind)> = drafts
+        .iter()
+        .filter_map(|d| match &d.body {
+            EventBody::Registry(RegistryEvent::FacilitySet { info }) => {
+                Some((d.subject.id, info.kind))
+            }
+            _ => None,
+        })
+        .collect();
+    let kind_of = |f: Option<RecordId>| {
+        f.and_then(|f| kinds.iter().find(|(id, _)| *id == f).map(|(_, k)| *k))
+    };
     let stop_of = |(id, cp): &(RecordId, CheckpointInfo)| -> Stop {
         // The lobby stop sweeps the building's floors, the B1 stop its basements (PAT-2).
         let floors = match (cp.location.building, cp.location.floor) {
@@ -95,7 +107,7 @@ pub fn history(actor: &Actor, drafts: &[Draft], logins: &[DemoLogin], seed: u64)
             floor: cp.location.floor,
             floors,
             area: cp.location.area.clone(),
-            items: default_items(cp.location.floor, cp.facility.is_some()),
+            items: default_items(cp.location.floor, kind_of(cp.facility)),
         }
     };
     let in_buildings = |ns: &[usize]| -> Vec<Stop> {
@@ -200,7 +212,9 @@ pub fn history(actor: &Actor, drafts: &[Draft], logins: &[DemoLogin], seed: u64)
             let n = plan.stops.len();
             let fate = dice.below(100);
             if fate < 7 {
-                continue; // missed (PAT-1)
+                // Missed (PAT-1); closed the next day so it leaves the to-do list.
+                out.extend(close_overdue(actor, id, &r, plan.end + 2 * DAY_MS).expect("demo"));
+                continue;
             }
             let partial = fate < 15;
             let late = !partial && fate < 25;

@@ -22,6 +22,7 @@ use super::command::{required, Actor, DomainError};
 use super::event::{Draft, Event, EventBody, RecordKind, RecordRef};
 use super::i18n::Text;
 use super::ids::{RecordId, StaffId};
+use super::registry::FacilityKind;
 use super::roles::Action;
 use super::sla::{Clock, ClockSpec};
 use super::view::{Aggregate, IndexFields};
@@ -95,20 +96,31 @@ pub fn standard_items() -> Vec<ItemSpec> {
     ]
 }
 
-/// A default item list for a checkpoint, from where it is (PAT-3).
-pub fn default_items(floor: Option<i32>, has_facility: bool) -> Vec<ItemSpec> {
+/// A default item list for a checkpoint, from what it checks and where it is (PAT-3; a plant
+/// room's door lock is checked every round, PAT-4).
+pub fn default_items(floor: Option<i32>, facility: Option<FacilityKind>) -> Vec<ItemSpec> {
     let all = standard_items();
     let pick = |labels: &[&str]| -> Vec<ItemSpec> {
-        all.iter()
-            .filter(|i| labels.contains(&i.label.as_str()))
-            .cloned()
+        labels
+            .iter()
+            .filter_map(|l| all.iter().find(|i| i.label == *l).cloned())
             .collect()
     };
-    match (floor, has_facility) {
-        (Some(f), true) if f < 0 => pick(&["机房门锁", "照明", "消防设施", "环境卫生"]),
-        (Some(_), _) => pick(&["照明", "消防设施", "环境卫生", "装修施工"]),
-        (None, true) => pick(&["监控", "报警系统", "照明", "环境卫生"]),
-        (None, false) => pick(&["环境卫生", "绿化", "秩序（停车、噪音）", "来访人员"]),
+    use FacilityKind as F;
+    match (facility, floor) {
+        (Some(F::PlantRoom), _) => pick(&["机房门锁", "照明", "消防设施", "环境卫生"]),
+        (Some(F::Elevator), _) => pick(&["电梯运行", "照明", "环境卫生"]),
+        (Some(F::Alarm | F::Cctv), _) => pick(&["报警系统", "监控", "照明", "环境卫生"]),
+        (Some(F::FireEquipment), _) => pick(&["消防设施", "消防水压", "环境卫生"]),
+        (Some(F::Green), _) => pick(&["绿化", "环境卫生", "秩序（停车、噪音）"]),
+        (Some(F::Toilet), _) => pick(&["公厕", "照明", "环境卫生"]),
+        (Some(F::Parking | F::Road), _) => {
+            pick(&["秩序（停车、噪音）", "照明", "消防设施", "环境卫生"])
+        }
+        (Some(F::Lighting), _) => pick(&["照明", "环境卫生"]),
+        (_, Some(f)) if f < 0 => pick(&["照明", "消防设施", "环境卫生", "机房门锁"]),
+        (_, Some(_)) => pick(&["照明", "消防设施", "环境卫生", "装修施工"]),
+        (_, None) => pick(&["环境卫生", "绿化", "秩序（停车、噪音）", "来访人员"]),
     }
 }
 
@@ -428,7 +440,7 @@ impl PatrolRound {
     }
 }
 
-const DAY_MS: i64 = 86_400_000;
+pub(crate) const DAY_MS: i64 = 86_400_000;
 
 /// ISO week of a date, "2026-w48".
 pub fn week_key(date: chrono::NaiveDate) -> String {
@@ -1031,12 +1043,12 @@ impl PatrolEvent {
             ViolationFiled { .. } => Text::new("违章已处理", "Violation filed"),
         }
     }
-    /// Conflict group for merging tablets: append-only steps never conflict, except the
-    /// route's description (two supervisors editing one route).
+    /// Conflict group for merging tablets: the route's description can conflict (two
+    /// supervisors editing one route); every other patrol event only adds ("append").
     pub fn field_group(&self) -> &'static str {
         match self {
             PatrolEvent::RouteSet { .. } => "route",
-            _ => "step",
+            _ => super::event::APPEND,
         }
     }
 }
@@ -1290,6 +1302,40 @@ pub fn finish_round(
         PatrolEvent::RoundFinished {
             at: now,
             note: note.trim().into(),
+        },
+    )])
+}
+
+/// Closes a round whose day has passed unfinished (missed, or abandoned mid-way), so it
+/// leaves the walker's to-do list with its outcome kept: missed stays missed, partial stays
+/// partial (PAT-1). Today's rounds are left alone: they can still be walked, late.
+pub fn close_overdue(
+    actor: &Actor,
+    id: RecordId,
+    round: &PatrolRound,
+    now: i64,
+) -> Result<Vec<Draft>, DomainError> {
+    actor.may(Action::WalkPatrol)?;
+    let Some(plan) = &round.plan else {
+        return Ok(vec![]);
+    };
+    let outcome = round.outcome(now);
+    if round.finished.is_some()
+        || now <= plan.end + DAY_MS
+        || !matches!(outcome, RoundOutcome::Missed | RoundOutcome::Partial)
+    {
+        return Ok(vec![]);
+    }
+    let note = match outcome {
+        RoundOutcome::Missed => "漏巡（逾期自动结束）",
+        _ => "未巡完（逾期自动结束）",
+    };
+    Ok(vec![pd(
+        RecordKind::PatrolRound,
+        id,
+        PatrolEvent::RoundFinished {
+            at: plan.end + DAY_MS,
+            note: note.into(),
         },
     )])
 }

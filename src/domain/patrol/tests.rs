@@ -68,7 +68,7 @@ fn stop(n: u64, floor: i32) -> Stop {
         floor: Some(floor),
         floors: vec![],
         area: String::new(),
-        items: default_items(Some(floor), false),
+        items: default_items(Some(floor), None),
     }
 }
 
@@ -170,6 +170,13 @@ fn pat3_item_catalogue_covers_facilities_safety_sanitation_greenery_order_decora
         .map(|i| std::mem::discriminant(&i.answer))
         .collect();
     assert_eq!(kinds.len(), 3, "ok/not-ok, value and note answers");
+    // PAT-4: a plant room's lock is checked at its checkpoint by default.
+    use crate::domain::registry::FacilityKind;
+    let plant = default_items(Some(-1), Some(FacilityKind::PlantRoom));
+    assert!(plant.iter().any(|i| i.label == "机房门锁" && i.facility));
+    assert!(default_items(Some(5), None)
+        .iter()
+        .any(|i| i.label == "装修施工"));
 }
 
 // ----- scheduling (PAT-1, PAT-2) --------------------------------------------------------
@@ -1032,4 +1039,44 @@ fn pat4_recipients_come_from_the_staff_list() {
     assert_eq!(r.environment, Some(rid(3)));
     assert_eq!(r.supervisor, Some(rid(4)));
     assert_eq!(r.director, Some(rid(1)));
+}
+
+#[test]
+fn pat1_overdue_rounds_are_closed_keeping_missed_and_partial_but_today_stays_walkable() {
+    let (id, mut d) = round();
+    let plan = fold::<PatrolRound>(id, &d).plan.unwrap();
+    let a = assistant();
+    let r: PatrolRound = fold(id, &d);
+    assert!(
+        close_overdue(&a, id, &r, plan.end + HOUR)
+            .unwrap()
+            .is_empty(),
+        "still today"
+    );
+    d.extend(close_overdue(&a, id, &r, plan.end + 30 * HOUR).unwrap());
+    let r: PatrolRound = fold(id, &d);
+    assert_eq!(r.outcome(plan.end + 30 * HOUR), RoundOutcome::Missed);
+    let v = view::<PatrolRound>(
+        id,
+        d.iter().filter(|x| x.subject.id == id).cloned().collect(),
+    );
+    assert_eq!(v.assignee, None, "off the to-do list");
+    assert!(
+        close_overdue(&a, id, &r, plan.end + 40 * HOUR)
+            .unwrap()
+            .is_empty(),
+        "once"
+    );
+    // An abandoned round stays partial.
+    let (id2, mut d2) = round();
+    walk(&mut d2, id2, |r| {
+        check_in(&a, id2, r, ci("x", 0, plan.start + MIN))
+    })
+    .unwrap();
+    let r: PatrolRound = fold(id2, &d2);
+    d2.extend(close_overdue(&a, id2, &r, plan.end + 30 * HOUR).unwrap());
+    assert_eq!(
+        fold::<PatrolRound>(id2, &d2).outcome(plan.end + 30 * HOUR),
+        RoundOutcome::Partial
+    );
 }

@@ -336,8 +336,7 @@ pub fn complete(
     Ok(out)
 }
 
-#[cfg(test)]
-mod tests;
+// Tested with the patrol findings that open work orders: src/domain/patrol/tests.rs (REP-8).
 
 impl WorkOrderEvent {
     pub fn label(&self) -> Text {

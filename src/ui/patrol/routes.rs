@@ -8,7 +8,7 @@ use crate::domain::ids::RecordId;
 use crate::domain::patrol::{
     self, default_items, standard_items, PatrolRoute, RouteInfo, Stop, Tier,
 };
-use crate::domain::registry::{Checkpoint, CheckpointInfo};
+use crate::domain::registry::{Checkpoint, CheckpointInfo, Facility, FacilityKind};
 use crate::domain::roles::{Action, Role};
 use crate::store::Query;
 use crate::ui::components::{Empty, History, Sheet, TextField};
@@ -38,7 +38,20 @@ pub fn RoutesTab() -> impl IntoView {
             .into_iter()
             .filter_map(|v| v.state::<Checkpoint>().map(|c| (v.id, c.info)))
             .collect();
-        (routes, points, staff_list().await, buildings().await)
+        let facilities: Vec<(RecordId, FacilityKind)> = a
+            .query(&Query::all(RecordKind::Facility))
+            .await
+            .unwrap_or_default()
+            .into_iter()
+            .filter_map(|v| v.state::<Facility>().map(|f| (v.id, f.info.kind)))
+            .collect();
+        (
+            routes,
+            points,
+            staff_list().await,
+            buildings().await,
+            facilities,
+        )
     });
     let open = RwSignal::new(false);
     let editing = RwSignal::new(None::<RecordId>);
@@ -66,7 +79,7 @@ pub fn RoutesTab() -> impl IntoView {
         open.set(true);
     };
     let add_stop = move |cp: RecordId| {
-        let Some((_, points, _, _)) = data.get_untracked() else {
+        let Some((_, points, _, _, facilities)) = data.get_untracked() else {
             return;
         };
         let Some((_, c)) = points.into_iter().find(|(id, _)| *id == cp) else {
@@ -83,7 +96,11 @@ pub fn RoutesTab() -> impl IntoView {
                 floor: c.location.floor,
                 floors: vec![],
                 area: c.location.area.clone(),
-                items: default_items(c.location.floor, c.facility.is_some()),
+                items: default_items(
+                    c.location.floor,
+                    c.facility
+                        .and_then(|f| facilities.iter().find(|(id, _)| *id == f).map(|(_, k)| *k)),
+                ),
             })
         });
     };
@@ -108,7 +125,7 @@ pub fn RoutesTab() -> impl IntoView {
             <span class="muted">{move || t("pat.routes.lead")}</span>
             <button class="btn primary" data-testid="route-add" on:click=move |_| edit(None, None)>"＋ "{move || t("pat.routes.add")}</button>
         </div>
-        {move || data.get().map(|(routes, _, staff, _)| if routes.is_empty() {
+        {move || data.get().map(|(routes, _, staff, _, _)| if routes.is_empty() {
             view! { <div class="card"><Empty text=Signal::derive(move || t("common.none").to_string())/></div> }.into_any()
         } else {
             view! { <div class="card list">{routes.into_iter().map(|(id, r)| {
@@ -142,7 +159,7 @@ pub fn RoutesTab() -> impl IntoView {
                     <span class="field-label">{move || t("pat.routes.walker")}</span>
                     <select data-testid="route-walker" on:change=move |ev| walker.set(event_target_value(&ev).parse().ok())>
                         <option value="">"—"</option>
-                        {move || data.get().map(|(_, _, staff, _)| staff.into_iter()
+                        {move || data.get().map(|(_, _, staff, _, _)| staff.into_iter()
                             .filter(|(_, s)| s.active && crate::domain::roles::authorize(&s.profile.roles, Action::WalkPatrol).is_ok()
                                 && !s.profile.roles.iter().all(|r| *r == Role::DepartmentStaff))
                             .map(|(id, s)| view! { <option value=id.to_string() selected=move || walker.get() == Some(id)>{s.profile.name.clone()}</option> })
@@ -211,7 +228,7 @@ pub fn RoutesTab() -> impl IntoView {
                     adding.set(String::new());
                 }>
                     <option value="">"＋"</option>
-                    {move || data.get().map(|(_, points, _, blist)| {
+                    {move || data.get().map(|(_, points, _, blist, _)| {
                         let mut points = points;
                         points.sort_by_key(|(_, c)| (c.location.building.and_then(|b| blist.iter().position(|(x, _)| *x == b)).unwrap_or(usize::MAX), c.location.floor, c.name.clone()));
                         points.into_iter().map(|(id, c)| view! { <option value=id.to_string()>{c.name}</option> }).collect_view()

@@ -5,7 +5,7 @@ use super::{calendar, current_round, open_round, open_sheet, staff_list, staff_n
 use crate::domain::event::RecordKind;
 use crate::domain::ids::RecordId;
 use crate::domain::patrol::schedule::{monday_of, plan_week};
-use crate::domain::patrol::{day_key, PatrolRound, PatrolRoute, RoundOutcome};
+use crate::domain::patrol::{close_overdue, day_key, PatrolRound, PatrolRoute, RoundOutcome};
 use crate::domain::roles::Action;
 use crate::store::{Filter, Query};
 use crate::ui::components::Empty;
@@ -54,6 +54,21 @@ async fn plan_current_weeks() {
         }
         if let Ok(mut d) = plan_week(&session.actor(), &routes, m, &cal, &existing) {
             drafts.append(&mut d);
+        }
+    }
+    // My rounds of the past week that were never finished leave my to-do list (PAT-1).
+    for d in 1..=7 {
+        let day = cal.local_date(now_ms()) - chrono::Days::new(d);
+        let q = Query::new(RecordKind::PatrolRound, Filter::Prefix(day_key(day)));
+        for v in a.query(&q).await.unwrap_or_default() {
+            if v.assignee != Some(session.id) {
+                continue;
+            }
+            if let Some(r) = v.state::<PatrolRound>() {
+                if let Ok(mut x) = close_overdue(&session.actor(), v.id, &r, now_ms()) {
+                    drafts.append(&mut x);
+                }
+            }
         }
     }
     if !drafts.is_empty() && a.record(now_ms(), Some(session.id), drafts).await.is_ok() {

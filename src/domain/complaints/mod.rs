@@ -752,7 +752,12 @@ impl Aggregate for Complaint {
                 if self.status == Status::Registered {
                     self.status = Status::Dispatched;
                 }
-                self.note(*at, *by, label, &department.label().zh);
+                let d = department.label();
+                let text = Text::new(
+                    format!("{} → {}", label.zh, d.zh),
+                    format!("{} → {}", label.en, d.en),
+                );
+                self.note(*at, *by, text, "");
             }
             E::Accepted { at, by } => {
                 self.accepted.get_or_insert(*at);

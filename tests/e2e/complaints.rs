@@ -219,11 +219,18 @@ async fn anonymous_complaint_closed_with_written_reply_and_medical_help_call_120
     app.click("help-close").await;
     app.wait_testid_text("help-status", "已结案").await;
 
-    // The monthly report opens with the demo's history (CMP-12).
+    // CB-7: the supervisor schedules this month's phone call to every household.
     switch(&app, "刘晓梅").await;
+    nav(&app, "#/callbacks").await;
+    app.click("cb-round").await;
+    app.wait_testid_text("toast", "例行电话回访已安排").await;
+    app.wait_testid_text("cb-list", "例行电话回访").await;
+
+    // The monthly report opens with the demo's history (CMP-12).
     nav(&app, "#/complaints/report").await;
     app.wait_testid("rep-bars").await;
     app.wait_testid_text("rep-timely", "%").await;
+    app.wait_testid("rep-reached").await;
     app.screenshot("complaints-report").await;
 }
 

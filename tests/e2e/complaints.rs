@@ -219,10 +219,70 @@ async fn anonymous_complaint_closed_with_written_reply_and_medical_help_call_120
     app.click("help-close").await;
     app.wait_testid_text("help-status", "已结案").await;
 
-    // The monthly report opens with the demo's history (CMP-12).
+    // CB-7: the supervisor schedules this month's phone call to every household.
     switch(&app, "刘晓梅").await;
+    nav(&app, "#/callbacks").await;
+    app.click("cb-round").await;
+    app.wait_testid_text("toast", "例行电话回访已安排").await;
+    app.wait_testid_text("cb-list", "例行电话回访").await;
+
+    // The monthly report opens with the demo's history (CMP-12).
     nav(&app, "#/complaints/report").await;
     app.wait_testid("rep-bars").await;
     app.wait_testid_text("rep-timely", "%").await;
+    app.wait_testid("rep-reached").await;
     app.screenshot("complaints-report").await;
+}
+
+/// CMP-9: closing on site, the customer signs with a finger on the tablet; the drawn signature
+/// is kept with the handling report and printed on the 客户投诉登记表.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn complaint_closed_on_site_with_a_drawn_signature() {
+    let app = demo("刘晓梅").await; // 客服主管 handles a customer-service matter herself
+    let what = "E2E 前台接待态度冷淡";
+    register(&app, Some("1201"), "service", what).await;
+    app.click("cmp-save").await;
+    open_complaint(&app, what).await;
+    app.click("cmp-dispatch").await;
+    app.click("cmp-class-minor").await;
+    app.select("cmp-dept", "CustomerService").await;
+    app.select("cmp-handler", "刘晓梅").await;
+    app.click("cmp-dispatch-save").await;
+    app.wait_testid_text("cmp-status", "已派单").await;
+    app.click("cmp-accept").await;
+    app.wait_testid_text("cmp-status", "处理中").await;
+    app.click("cmp-close").await;
+    app.fill("cmp-cause", "接待员情绪管理不当").await;
+    app.fill("cmp-measures", "当面致歉并培训").await;
+    app.fill("cmp-result", "客户接受致歉").await;
+    app.click("cmp-rate-basic").await;
+    app.click("cmp-mode-drawn").await;
+    // Without a signature the close is refused.
+    app.click("cmp-close-save").await;
+    app.wait_testid_text("toast", "签名").await;
+    let pad = app.wait_testid("cmp-sig").await;
+    let _ = pad.scroll_into_view().await;
+    app.driver()
+        .action_chain()
+        .move_to_element_center(&pad)
+        .click_and_hold()
+        .move_by_offset(40, 15)
+        .move_by_offset(40, -20)
+        .move_by_offset(50, 25)
+        .release()
+        .perform()
+        .await
+        .expect("draw the signature");
+    app.poll("ink on the pad", Duration::from_secs(10), || async {
+        let d = app
+            .js("return document.querySelector('[data-testid=cmp-sig] .sig-ink').getAttribute('d') || '';", vec![])
+            .await;
+        d.as_str().is_some_and(|s| s.starts_with('M') && s.contains('L')).then_some(())
+    })
+    .await;
+    app.click("cmp-close-save").await;
+    app.wait_testid_text("cmp-status", "已处理待回访").await;
+    app.wait_css("[data-testid=cmp-report] .sig-show path")
+        .await;
+    app.screenshot("complaints-signed").await;
 }

@@ -313,6 +313,11 @@ pub fn history(seed: u64, logins: &[DemoLogin], drafts: &[Draft]) -> Vec<Draft> 
             if dup.is_some() {
                 continue;
             }
+            // The last day's complaints still wait for the supervisor to classify them.
+            if day >= 91 {
+                last_open = Some(id);
+                continue;
+            }
             let sup = actor(&has(Role::Supervisor), r.below(2) as usize);
             let class = if majors == 0 && day > 30 && r.chance(10) {
                 majors += 1;
@@ -344,7 +349,7 @@ pub fn history(seed: u64, logins: &[DemoLogin], drafts: &[Draft]) -> Vec<Draft> 
             let handler = lead.clone().unwrap_or(sup.clone());
             // Recent ones are left open, as a real desk has them.
             let days_left = 92 - day;
-            if days_left <= 3 {
+            if days_left <= 2 {
                 last_open = Some(id);
                 continue;
             }
@@ -378,6 +383,11 @@ pub fn history(seed: u64, logins: &[DemoLogin], drafts: &[Draft]) -> Vec<Draft> 
                 {
                     push(ds, t3 + H, &mut out, &mut fold_c, &mut fold_cb, &mut fold_h);
                 }
+            }
+            // The last few days are still being handled.
+            if days_left <= 5 {
+                last_open = Some(id);
+                continue;
             }
             // One in twelve stays open a little longer than a week; very few run past a month.
             let t4 = office(

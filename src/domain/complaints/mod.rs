@@ -158,6 +158,7 @@ labelled!(
         Event => ("社区活动回访", "Community event", "event"),
         MoveIn => ("入伙回访", "Move-in", "move_in"),
         Emergency => ("突发事件回访", "Emergency", "emergency"),
+        Regular => ("例行电话回访", "Monthly phone round", "regular"),
         Letter => ("公开信", "Open letter", "letter"),
     }
 );
@@ -244,6 +245,8 @@ impl CallbackKind {
             CallbackKind::Complaint => ClockSpec::days(3),
             CallbackKind::Repair | CallbackKind::Event => ClockSpec::months(1),
             CallbackKind::MoveIn | CallbackKind::Emergency => ClockSpec::days(7),
+            // CB-7: a month to phone every household once.
+            CallbackKind::Regular => ClockSpec::months(1),
             CallbackKind::Letter => ClockSpec::days(0),
         }
     }
@@ -752,7 +755,12 @@ impl Aggregate for Complaint {
                 if self.status == Status::Registered {
                     self.status = Status::Dispatched;
                 }
-                self.note(*at, *by, label, &department.label().zh);
+                let d = department.label();
+                let text = Text::new(
+                    format!("{} → {}", label.zh, d.zh),
+                    format!("{} → {}", label.en, d.en),
+                );
+                self.note(*at, *by, text, "");
             }
             E::Accepted { at, by } => {
                 self.accepted.get_or_insert(*at);
@@ -1725,6 +1733,55 @@ fn schedule_due(
             }),
         },
     )])
+}
+
+/// A household for the CB-7 monthly phone round.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RoundHousehold {
+    pub household: RecordId,
+    pub unit: RecordId,
+    pub place: String,
+    pub contact: String,
+}
+
+/// CB-7: every household phoned at least monthly — schedules a 例行电话回访 for each household
+/// that has no callback of any kind scheduled since `month_start`, assigned to the assistants in
+/// turn. Running it twice in a month adds nothing.
+pub fn monthly_round(
+    actor: &Actor,
+    households: &[RoundHousehold],
+    callbacks_this_month: &[Callback],
+    assistants: &[StaffId],
+    ids: &mut dyn super::ids::Entropy,
+    now: i64,
+    cal: &BusinessCalendar,
+) -> Result<Vec<Draft>, DomainError> {
+    actor.may(Action::PlanCallbacks)?;
+    let covered: std::collections::BTreeSet<RecordId> = callbacks_this_month
+        .iter()
+        .filter_map(|c| c.spec.as_ref().and_then(|s| s.household))
+        .collect();
+    let mut out = Vec::new();
+    for (n, h) in households
+        .iter()
+        .filter(|h| !covered.contains(&h.household))
+        .enumerate()
+    {
+        let req = CallbackRequest {
+            kind: CallbackKind::Regular,
+            source: None,
+            household: Some(h.household),
+            unit: Some(h.unit),
+            place: h.place.clone(),
+            contact: h.contact.clone(),
+            topic: "例行电话回访：了解意见和建议".into(),
+            role: Role::Assistant,
+            assignee: (!assistants.is_empty()).then(|| assistants[n % assistants.len()]),
+            previous: None,
+        };
+        out.extend(schedule_callback(actor, ids.id(), &req, now, cal)?);
+    }
+    Ok(out)
 }
 
 /// CB-1: the supervisor plans who calls back and when.

@@ -173,6 +173,7 @@ pub fn monthly_report(
         CallbackKind::Event,
         CallbackKind::MoveIn,
         CallbackKind::Emergency,
+        CallbackKind::Regular,
     ]
     .into_iter()
     .filter(|k| k.target_percent().is_some() || rates.contains_key(k))
@@ -321,6 +322,27 @@ impl MonthReport {
             pct(self.help_total.rate()),
         ]);
         (headers, rows)
+    }
+}
+
+/// CB-7: households phoned (a callback of any kind recorded) in the month, of all `households`.
+pub fn households_contacted(
+    year: i32,
+    month: u32,
+    cal: &BusinessCalendar,
+    callbacks: &[Callback],
+    households: u32,
+) -> Tally {
+    let (start, end) = month_bounds(year, month, cal).unwrap_or((0, 0));
+    let reached: std::collections::BTreeSet<_> = callbacks
+        .iter()
+        .filter(|c| c.done.is_some_and(|d| d >= start && d < end) && c.letter.is_none())
+        .filter(|c| matches!(c.status, CallbackStatus::Done | CallbackStatus::Reviewed))
+        .filter_map(|c| c.spec.as_ref().and_then(|s| s.household))
+        .collect();
+    Tally {
+        all: households,
+        in_time: reached.len() as u32,
     }
 }
 

@@ -1599,3 +1599,74 @@ fn cb_6_unreached_callback_is_recorded_and_counts_as_not_called_back() {
     };
     assert!(record_callback(&assistant(), rid(2), &cb, &out, rid(3), t0()).is_err());
 }
+
+#[test]
+fn cb_7_monthly_phone_round_covers_every_household_once() {
+    let mut w = World::default();
+    let hh: Vec<RoundHousehold> = (0..5)
+        .map(|n| RoundHousehold {
+            household: rid(100 + n),
+            unit: rid(200 + n),
+            place: format!("1号楼 {n}01"),
+            contact: String::new(),
+        })
+        .collect();
+    let mut ids = crate::domain::ids::SeededEntropy::new(3);
+    assert!(monthly_round(&assistant(), &hh, &[], &[], &mut ids, t0(), &cal()).is_err());
+    // One household already has a callback this month: four are scheduled, in turn.
+    let req = CallbackRequest {
+        kind: CallbackKind::Repair,
+        source: None,
+        household: Some(rid(100)),
+        unit: None,
+        place: String::new(),
+        contact: String::new(),
+        topic: "维修".into(),
+        role: Role::Assistant,
+        assignee: None,
+        previous: None,
+    };
+    w.run(schedule_callback(&staff(), rid(1), &req, t0(), &cal()));
+    let ds = w.run(monthly_round(
+        &supervisor(),
+        &hh,
+        &[w.cb(rid(1))],
+        &[assistant().id, receptionist().id],
+        &mut ids,
+        t0(),
+        &cal(),
+    ));
+    assert_eq!(ds.len(), 4);
+    let round: Vec<Callback> =
+        w.cb.values()
+            .filter(|c| c.kind() == CallbackKind::Regular)
+            .cloned()
+            .collect();
+    assert_eq!(round.len(), 4);
+    assert!(round
+        .iter()
+        .all(|c| c.spec.as_ref().unwrap().clock.deadline == at(2026, 4, 10, 9)));
+    // Recorded calls count towards the month's coverage.
+    let (id, cb) =
+        w.cb.iter()
+            .find(|(_, c)| c.kind() == CallbackKind::Regular)
+            .map(|(i, c)| (*i, c.clone()))
+            .unwrap();
+    let out = CallbackOutcome {
+        signoff: SignOff::Phone,
+        rating: Some(Rating::Satisfied),
+        comment: "无意见".into(),
+        new_problem: None,
+    };
+    w.run(record_callback(
+        &assistant(),
+        id,
+        &cb,
+        &out,
+        rid(99),
+        t0() + DAY,
+    ));
+    let all: Vec<Callback> = w.cb.values().cloned().collect();
+    let cov = super::report::households_contacted(2026, 3, &cal(), &all, 5);
+    assert_eq!(cov, Tally { all: 5, in_time: 1 });
+}

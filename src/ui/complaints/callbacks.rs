@@ -79,7 +79,10 @@ pub(super) fn CallbackQueue() -> impl IntoView {
         <div class="page-head">
             <h1 class="page-title">{move || t("cb.title")}</h1>
             <Show when=move || may(Action::PlanCallbacks)>
-                <button class="btn" data-testid="cb-letter" on:click=move |_| letter.set(true)>{move || t("cb.letter")}</button>
+                <div class="rep-tools">
+                    <button class="btn" data-testid="cb-round" on:click=move |_| leptos::task::spawn_local(round())>{move || t("cb.round")}</button>
+                    <button class="btn" data-testid="cb-letter" on:click=move |_| letter.set(true)>{move || t("cb.letter")}</button>
+                </div>
             </Show>
         </div>
         <div class="seg cmp-filter">
@@ -137,6 +140,89 @@ pub(super) fn CallbackQueue() -> impl IntoView {
         <CallbackSheet picked=picked open=open people=people/>
         <LetterSheet open=letter/>
     }
+}
+
+/// CB-7: schedules this month's phone call to every household not yet called back this month.
+async fn round() {
+    use crate::domain::complaints::report::month_bounds;
+    use crate::domain::complaints::RoundHousehold;
+    use crate::domain::registry::{Household, Unit};
+    use crate::domain::roles::Role;
+    use crate::domain::staff::Staff;
+    let a = app();
+    let (cal, _) = super::settings();
+    let now = now_ms();
+    let today = cal.local_date(now);
+    use chrono::Datelike;
+    let (start, _) = month_bounds(today.year(), today.month(), &cal).unwrap_or((0, 0));
+    let units: std::collections::BTreeMap<RecordId, String> = a
+        .query(&Query::all(RecordKind::Unit))
+        .await
+        .unwrap_or_default()
+        .into_iter()
+        .filter_map(|v| v.state::<Unit>().map(|u| (v.id, u.info.number)))
+        .collect();
+    let households: Vec<RoundHousehold> = a
+        .query(&Query::new(
+            RecordKind::Household,
+            Filter::Status("current".into()),
+        ))
+        .await
+        .unwrap_or_default()
+        .into_iter()
+        .filter_map(|v| {
+            let h = v.state::<Household>()?;
+            let p = h.info.people.first().cloned().unwrap_or_default();
+            Some(RoundHousehold {
+                household: v.id,
+                unit: h.info.unit,
+                place: units.get(&h.info.unit).cloned().unwrap_or_default(),
+                contact: format!("{} {}", p.name, p.phone),
+            })
+        })
+        .collect();
+    let this_month: Vec<Callback> = a
+        .query(&Query::all(RecordKind::Callback))
+        .await
+        .unwrap_or_default()
+        .into_iter()
+        .filter_map(|v| v.state::<Callback>())
+        .filter(|c| c.scheduled >= start)
+        .collect();
+    let assistants: Vec<crate::domain::ids::StaffId> = a
+        .query(&Query::new(
+            RecordKind::Staff,
+            Filter::Status("active".into()),
+        ))
+        .await
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|v| {
+            v.state::<Staff>()
+                .is_some_and(|s| s.profile.roles.contains(&Role::Assistant))
+        })
+        .map(|v| v.id)
+        .collect();
+    submit(
+        move |actor| {
+            app().with_entropy(|e| {
+                complaints::monthly_round(
+                    actor,
+                    &households,
+                    &this_month,
+                    &assistants,
+                    e,
+                    now,
+                    &cal,
+                )
+            })
+        },
+        Text::new(
+            "本月例行电话回访已安排",
+            "This month's phone round is scheduled",
+        ),
+        || {},
+    );
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]

@@ -416,20 +416,30 @@ pub fn SupervisorPanel() -> impl IntoView {
         let mut late: Vec<(String, crate::domain::sla::Clock)> = Vec::new();
         for s in [Status::Registered, Status::Dispatched, Status::InProgress] {
             for v in a
-                .query(&Query::new(RecordKind::Complaint, Filter::Status(s.key().into())))
+                .query(&Query::new(
+                    RecordKind::Complaint,
+                    Filter::Status(s.key().into()),
+                ))
                 .await
                 .unwrap_or_default()
             {
                 if s == Status::Registered {
                     to_classify += 1;
                 }
-                if let Some(k) = v.clock.clone().filter(|k| k.state(now) == SlaState::Overdue) {
+                if let Some(k) = v
+                    .clock
+                    .clone()
+                    .filter(|k| k.state(now) == SlaState::Overdue)
+                {
                     late.push((v.title.clone(), k));
                 }
             }
         }
         for v in a
-            .query(&Query::new(RecordKind::Callback, Filter::Status("due".into())))
+            .query(&Query::new(
+                RecordKind::Callback,
+                Filter::Status("due".into()),
+            ))
             .await
             .unwrap_or_default()
         {

@@ -2,11 +2,14 @@
 //! bar chart, printable on A4 and exported as CSV (UTF-8 with BOM, formulas neutralised).
 
 use super::settings;
-use crate::domain::complaints::report::{monthly_report, recent_months, MonthReport, Tally};
+use crate::domain::complaints::report::{
+    households_contacted, monthly_report, recent_months, MonthReport, Tally,
+};
 use crate::domain::complaints::{Callback, Complaint, HelpRequest};
 use crate::domain::event::RecordKind;
 use crate::domain::i18n::Text;
 use crate::store::Query;
+use crate::store::Store;
 use crate::ui::i18n::t;
 use crate::ui::platform::{download, now_ms};
 use crate::ui::state::{app, ctx, loader, tx};
@@ -45,17 +48,30 @@ pub(super) fn MonthlyReport() -> impl IntoView {
             .into_iter()
             .filter_map(|v| v.state())
             .collect();
-        (c, cb, h)
+        let homes = a
+            .store
+            .count(&Query::new(
+                RecordKind::Household,
+                crate::store::Filter::Status("current".into()),
+            ))
+            .await
+            .unwrap_or(0);
+        (c, cb, h, homes)
     });
     let report = Memo::new(move |_| {
         let (y, m) = month.get();
         data.with(|d| {
-            d.as_ref()
-                .map(|(c, cb, h)| monthly_report(y, m, &settings().0, c, cb, h))
+            d.as_ref().map(|(c, cb, h, homes)| {
+                let cal = settings().0;
+                (
+                    monthly_report(y, m, &cal, c, cb, h),
+                    households_contacted(y, m, &cal, cb, *homes),
+                )
+            })
         })
     });
     let export = move |_| {
-        let Some(r) = report.get_untracked() else {
+        let Some((r, _)) = report.get_untracked() else {
             return;
         };
         let (headers, rows) = r.csv();
@@ -85,13 +101,13 @@ pub(super) fn MonthlyReport() -> impl IntoView {
         </div>
         {move || match report.get() {
             None => view! { <p class="muted">{move || t("common.loading")}</p> }.into_any(),
-            Some(r) => view! { <ReportBody r=r estate=estate()/> }.into_any(),
+            Some((r, reached)) => view! { <ReportBody r=r reached=reached estate=estate()/> }.into_any(),
         }}
     }
 }
 
 #[component]
-fn ReportBody(r: MonthReport, estate: String) -> impl IntoView {
+fn ReportBody(r: MonthReport, reached: Tally, estate: String) -> impl IntoView {
     let comp_rate = r
         .callbacks
         .iter()
@@ -158,6 +174,7 @@ fn ReportBody(r: MonthReport, estate: String) -> impl IntoView {
                             <td class="num">{pct(c.rate())}{c.target.map(|t| format!(" (≥{t}%)"))}</td></tr>
                     }}).collect_view()}
                     <tr><td>{move || t("rep.unsatisfied")}</td><td class="num" colspan="3">{r.callbacks_unsatisfied}</td></tr>
+                    <tr data-testid="rep-reached"><td>{move || t("rep.reached")}</td><td class="num">{reached.all}</td><td class="num">{reached.in_time}</td><td class="num">{pct(reached.rate())}</td></tr>
                 </table></section>
                 <section class="card"><h2>{move || t("rep.recurring")}</h2>
                     {if r.recurring.is_empty() { view! { <p class="muted">"—"</p> }.into_any() } else { view! {

@@ -173,6 +173,8 @@ pub fn pair(key: &str) -> Option<(&'static str, &'static str)> {
         "cmp.sup.open" => ("查看全部", "Open the list"),
         "cmp.sup.to_classify" => ("待分类派单", "To classify"),
         "cmp.sup.overdue" => ("已超时", "Overdue"),
+        "cb.round" => ("本月例行电话回访", "This month's phone round"),
+        "rep.reached" => ("本月已电话联系住户（CB-7）", "Households phoned this month"),
         _ => return None,
     })
 }

@@ -137,7 +137,8 @@ impl Blob {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Record {
-    Event(Event),
+    // Boxed: events outweigh blobs in memory (clippy large_enum_variant); serde is unchanged.
+    Event(Box<Event>),
     Blob(Blob),
 }
 
@@ -419,7 +420,7 @@ fn read_body(version: u32, body: &[u8]) -> Result<(Vec<Event>, Vec<Blob>), Impor
         let record: Record = serde_json::from_value(migrate_record(version, value)?)
             .map_err(|e| malformed(format!("line {}: {e}", n + 1)))?;
         match record {
-            Record::Event(e) => events.push(e),
+            Record::Event(e) => events.push(*e),
             Record::Blob(b) => blobs.push(b),
         }
     }
@@ -436,7 +437,7 @@ pub(crate) fn encode(
 ) -> (Header, Vec<u8>) {
     let mut plain = Vec::new();
     for e in events {
-        write_record(&mut plain, &Record::Event(e.clone()));
+        write_record(&mut plain, &Record::Event(Box::new(e.clone())));
     }
     for b in blobs {
         write_record(&mut plain, &Record::Blob(b.clone()));

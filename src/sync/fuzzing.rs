@@ -190,7 +190,7 @@ mod tests {
         let sealed = export_full(&events, &req).unwrap().bytes;
         let mut body = Vec::new();
         for e in &events {
-            body.extend(serde_json::to_vec(&format::Record::Event(e.clone())).unwrap());
+            body.extend(serde_json::to_vec(&format::Record::Event(Box::new(e.clone()))).unwrap());
             body.push(b'\n');
         }
         let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/seeds/import");

@@ -141,7 +141,7 @@ fn file_with_lines(app: &App<MemoryStore>, lines: &[serde_json::Value], events: 
 }
 
 fn event_line(e: &Event) -> serde_json::Value {
-    serde_json::to_value(Record::Event(e.clone())).unwrap()
+    serde_json::to_value(Record::Event(Box::new(e.clone()))).unwrap()
 }
 
 // --- Round trips ------------------------------------------------------------------------------
@@ -484,7 +484,7 @@ fn a_tampered_event_refuses_the_whole_file() {
         .collect();
 
     // 1. Content edited, hash left alone (checksum recomputed, as anyone could).
-    let mut edited = serde_json::to_value(Record::Event(written[0].clone())).unwrap();
+    let mut edited = serde_json::to_value(Record::Event(Box::new(written[0].clone()))).unwrap();
     edited["event"]["body"]["e"]["info"]["floors"] = serde_json::json!(31);
     let mut lines: Vec<_> = others.iter().map(event_line).collect();
     lines.push(edited);

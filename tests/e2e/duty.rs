@@ -243,6 +243,9 @@ async fn gas_leak_incident_run_to_closure_shows_in_the_duty_log() {
     let mut app = App::start().await;
     app.timeout = Duration::from_secs(60);
     demo_as(&app, "王丽").await;
+    // 我的待办 with her next duties (from the demo's published roster, when it is current).
+    top(&app).await;
+    app.screenshot("duty-home-800x1280").await;
     // One tap from any screen.
     app.click("nav-registry").await;
     app.click("emergency").await;

@@ -243,6 +243,9 @@ async fn gas_leak_incident_run_to_closure_shows_in_the_duty_log() {
     let mut app = App::start().await;
     app.timeout = Duration::from_secs(60);
     demo_as(&app, "王丽").await;
+    // 我的待办 with her next duties (from the demo's published roster, when it is current).
+    top(&app).await;
+    app.screenshot("duty-home-800x1280").await;
     // One tap from any screen.
     app.click("nav-registry").await;
     app.click("emergency").await;
@@ -298,4 +301,37 @@ async fn gas_leak_incident_run_to_closure_shows_in_the_duty_log() {
     app.wait_testid_text("log-entries", "严禁开关电源").await;
     app.click("log-verify").await;
     app.wait_testid_text("verify-result", "记录完整").await;
+}
+
+/// DUTY-11: the front desk's handover log on the same mechanism: unclaimed mail carried over,
+/// accepted, both PINs, in the front desk's own log.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn front_desk_handover_carries_unclaimed_mail_into_its_own_log() {
+    let mut app = App::start().await;
+    app.timeout = Duration::from_secs(60);
+    demo_as(&app, "吴静").await;
+    app.click("nav-duty").await;
+    app.click("duty-tab-handover").await;
+    app.click("ho-post-desk").await;
+    app.wait_testid("ho-item").await;
+    app.click("ho-items-all-ok").await;
+    app.fill("ho-free-item", "3号楼1201挂号信未领取，已电话通知")
+        .await;
+    app.click("ho-free-add").await;
+    app.wait_testid_text("ho-blockers", "确认接收").await;
+    app.click("ho-open-0-accept").await;
+    if app.try_testid("ho-prev-read").await.is_some() {
+        app.click("ho-prev-read").await;
+    }
+    app.select("ho-out-person", "郑佳怡").await;
+    pin_in(&app, "ho-out", "1234").await;
+    app.wait_testid("ho-out-signed").await;
+    app.select("ho-in-person", "吴静").await;
+    pin_in(&app, "ho-in", "1234").await;
+    app.wait_testid("ho-in-signed").await;
+    app.click("ho-finish").await;
+    app.wait_testid("log-new").await;
+    app.click("log-post-desk").await;
+    app.wait_testid_text("log-entries", "交接班完成").await;
+    app.wait_testid_text("log-entries", "跟进事项1项").await;
 }

@@ -72,6 +72,21 @@ pub fn HandoverTab() -> impl IntoView {
             } else {
                 vec![]
             };
+            // The outgoing person is, by default, the one on the roster for the outgoing duty
+            // (unless someone was already chosen meanwhile).
+            if p == Post::ServiceCentre {
+                use crate::domain::duty::roster::{month_key, roster_id, Roster};
+                let on = app()
+                    .get::<Roster>(roster_id(month_key(prev_date)))
+                    .await
+                    .ok()
+                    .flatten()
+                    .and_then(|r| r.person_on(prev_date))
+                    .filter(|p| Some(*p) != incoming.get_untracked());
+                if outgoing.get_untracked().is_none() {
+                    outgoing.set(on);
+                }
+            }
             form.set(HandoverForm {
                 post: p,
                 date: Some(date),

@@ -245,6 +245,7 @@ pub fn RosterTab() -> impl IntoView {
                         <p class="muted cal-hint">{move || if published { t("duty.roster.hint_published") } else { t("duty.roster.hint_draft") }}</p>
                     </section>
                     <LeaveQueue leaves=leaves staff=staff2.clone()/>
+                    <MyLeave staff=staff2.clone()/>
                     <RosterPrint roster=r2 staff=staff2/>
                 }
             })}
@@ -306,9 +307,11 @@ fn LeaveQueue(
                         submit(move |a| roster::approve_leave(a, id, &l, rep, now_ms()), Text::new("已批准，顶班人员已排入", "Approved; the replacement is on the roster"), || {});
                     };
                     let l3 = l.clone();
+                    let why = RwSignal::new(String::new());
                     let refuse = move |_| {
                         let l = l3.clone();
-                        submit(move |a| roster::refuse_leave(a, id, &l, "工作需要", now_ms()), Text::new("未批准", "Refused"), || {});
+                        let w = why.get_untracked();
+                        submit(move |a| roster::refuse_leave(a, id, &l, &w, now_ms()), Text::new("未批准", "Refused"), || {});
                     };
                     view! {
                         <div class="leave-row" data-testid="leave-row">
@@ -321,6 +324,8 @@ fn LeaveQueue(
                                 {people.into_iter().map(|(id, n)| view! { <option value=id.to_string()>{n}</option> }).collect_view()}
                             </select>
                             <button class="btn primary" data-testid="leave-approve" on:click=approve>{move || t("duty.leave.approve")}</button>
+                            <input data-testid="leave-refuse-reason" placeholder=move || t("duty.leave.refuse_reason")
+                                prop:value=move || why.get() on:input=move |ev| why.set(event_target_value(&ev))/>
                             <button class="btn" data-testid="leave-refuse" on:click=refuse>{move || t("duty.leave.refuse")}</button>
                         </div>
                     }
@@ -372,5 +377,54 @@ fn RosterPrint(
                 <span>{format!("制表日期：{made}")}</span>
             </div>
         </div>
+    }
+}
+
+/// The signed-in person's own leave requests and what became of them (DUTY-5).
+#[component]
+fn MyLeave(staff: Vec<(StaffId, crate::domain::staff::Staff)>) -> impl IntoView {
+    use crate::domain::duty::roster::LeaveStatus;
+    let c = ctx();
+    let me = c.session.get_untracked().map(|s| s.id);
+    let mine = loader(move || async move {
+        let mut v: Vec<LeaveRequest> = app()
+            .query(&Query::all(RecordKind::DutyLeave))
+            .await
+            .unwrap_or_default()
+            .into_iter()
+            .filter_map(|v| v.state::<LeaveRequest>())
+            .filter(|l| l.person.is_some() && l.person == me)
+            .collect();
+        v.sort_by_key(|l| std::cmp::Reverse(l.date));
+        v
+    });
+    move || {
+        let list = mine.get().unwrap_or_default();
+        (!list.is_empty()).then(|| {
+            let staff = staff.clone();
+            view! {
+                <section class="card screen-only" data-testid="my-leave">
+                    <h2>{move || t("duty.leave.mine")}</h2>
+                    {list.into_iter().take(6).map(|l| {
+                        let (cls, key) = match l.status {
+                            LeaveStatus::Pending => ("badge warn", "duty.leave.pending"),
+                            LeaveStatus::Approved => ("badge ok", "duty.leave.approved"),
+                            LeaveStatus::Refused => ("badge late", "duty.leave.refused"),
+                        };
+                        let rep = l.replacement.map(|r| name_of(&staff, r)).unwrap_or_default();
+                        view! {
+                            <div class="leave-row">
+                                <div class="leave-text">
+                                    <strong>{l.date.map(|d| d.to_string()).unwrap_or_default()}</strong>
+                                    <span class="muted">{l.reason.clone()}{(!l.refusal.is_empty()).then(|| format!(" · {}", l.refusal))}</span>
+                                </div>
+                                {(!rep.is_empty()).then(|| view! { <span class="muted">{move || t("duty.roster.replaced")}"："{rep.clone()}</span> })}
+                                <span class=cls>{move || t(key)}</span>
+                            </div>
+                        }
+                    }).collect_view()}
+                </section>
+            }
+        })
     }
 }

@@ -486,10 +486,7 @@ pub fn analyze_file(
             };
             // The same content written on two tablets (a round planned by both from the same
             // routes) is no conflict.
-            if h.device() == n.device()
-                || covered(&header.seen, &h)
-                || h.body == n.body
-            {
+            if h.device() == n.device() || covered(&header.seen, &h) || h.body == n.body {
                 continue;
             }
             let (winner, loser) = if (n.at, n.id) > (h.at, h.id) {

@@ -571,8 +571,13 @@ impl ComplaintsEvent {
             E::Dispatched { .. } => "dispatch",
             E::Accepted { .. } => "accept",
             E::Contacted { .. } => "contact",
-            E::Progress { .. } | E::CustomerTold { .. } | E::RaisedAgain { .. } => "notes",
-            E::DirectorAlerted { .. } | E::HelpNotified { .. } => "alert",
+            // Notes, alerts and checklist ticks only add: two tablets' are both kept.
+            E::Progress { .. }
+            | E::CustomerTold { .. }
+            | E::RaisedAgain { .. }
+            | E::DirectorAlerted { .. }
+            | E::HelpNotified { .. }
+            | E::MedicalStepDone { .. } => super::event::APPEND,
             E::Escalated { .. } => "escalation",
             E::Completed { .. } | E::HelpClosed { .. } => "completion",
             E::CalledBack { .. } => "callback_result",
@@ -582,7 +587,7 @@ impl ComplaintsEvent {
             E::CallbackUnreached { .. } => "record",
             E::HelpAnswered { .. } => "answer",
             E::HelpConverted { .. } => "route",
-            E::MedicalPathChosen { .. } | E::MedicalStepDone { .. } => "medical",
+            E::MedicalPathChosen { .. } => "medical",
         }
     }
 }

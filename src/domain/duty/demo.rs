@@ -84,15 +84,29 @@ pub fn month_of_duty(logins: &[DemoLogin], registry: &[Draft], as_of: NaiveDate)
     if duty.len() < 2 {
         return vec![];
     }
-    let households: Vec<RecordId> = registry
+    // (household, "unit number main contact") for the incidents' callbacks (EMG-3).
+    let units: std::collections::HashMap<RecordId, String> = registry
         .iter()
-        .filter(|d| {
-            matches!(
-                d.body,
-                EventBody::Registry(RegistryEvent::HouseholdSet { .. })
-            )
+        .filter_map(|d| match &d.body {
+            EventBody::Registry(RegistryEvent::UnitSet { info, .. }) => {
+                Some((d.subject.id, info.number.clone()))
+            }
+            _ => None,
         })
-        .map(|d| d.subject.id)
+        .collect();
+    let households: Vec<(RecordId, String)> = registry
+        .iter()
+        .filter_map(|d| match &d.body {
+            EventBody::Registry(RegistryEvent::HouseholdSet { info, .. }) => Some((
+                d.subject.id,
+                format!(
+                    "{} {}",
+                    units.get(&info.unit).cloned().unwrap_or_default(),
+                    info.people.first().map(|p| p.name.as_str()).unwrap_or("")
+                ),
+            )),
+            _ => None,
+        })
         .take(40)
         .collect();
     let month = month_key(as_of);

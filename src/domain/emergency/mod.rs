@@ -15,16 +15,15 @@ use super::duty::log::{chain_entries, log_date, DutyChain, EntryKind, NewEntry};
 use super::duty::Post;
 use super::event::{Draft, Event, EventBody, RecordKind, RecordRef};
 use super::i18n::Text;
-use super::ids::{RecordId, StaffId};
-use super::roles::Action;
+use super::complaints::{schedule_callback, CallbackKind, CallbackRequest};
+use super::ids::{Id, RecordId, StaffId};
+use super::roles::{Action, Role};
 use super::sla::{Clock, ClockSpec};
 use super::view::{Aggregate, IndexFields};
 use serde::{Deserialize, Serialize};
 
 pub use playbook::{playbook, IncidentKind, Step};
 
-/// Days allowed for the callback after an emergency (CB-1, as for a complaint: 3 days).
-pub const CALLBACK_DAYS: i64 = 3;
 /// An incident still open after this many minutes is overdue on the handler's to-do.
 pub const RESPONSE_MINUTES: i64 = 60;
 
@@ -47,7 +46,6 @@ pub enum EmergencyEvent {
         prevention: String,
         households: Vec<RecordId>,
         supervisor: StaffId,
-        callback: Box<Clock>,
         at: i64,
         by: StaffId,
     },
@@ -152,7 +150,6 @@ impl Aggregate for Incident {
                 prevention,
                 households,
                 supervisor,
-                callback,
                 at,
                 by,
             } => {
@@ -164,11 +161,8 @@ impl Aggregate for Incident {
                     at: *at,
                     by: *by,
                 });
-                self.clock = if households.is_empty() {
-                    None
-                } else {
-                    Some((**callback).clone())
-                };
+                // EMG-3: the follow-up is the callbacks' (CB-1), on the supervisor's queue.
+                self.clock = None;
             }
         }
     }
@@ -176,9 +170,6 @@ impl Aggregate for Incident {
         let kind = self.kind.map(|k| k.label().zh).unwrap_or_default();
         let (status, assignee) = match &self.closed {
             None => ("open", self.by),
-            // EMG-3: the callback to the affected households is the supervisor's to-do until the
-            // callback module takes it over.
-            Some(c) if !c.households.is_empty() => ("callback_due", Some(c.supervisor)),
             Some(_) => ("closed", None),
         };
         IndexFields {
@@ -361,8 +352,9 @@ pub fn note(
     Ok(d)
 }
 
-/// Closes the incident with cause and prevention (EMG-3). The affected households get a
-/// callback within [`CALLBACK_DAYS`], on the supervisor's to-do (CB-1).
+/// Closes the incident with cause and prevention (EMG-3). Each affected household (id and how
+/// to name it: unit and person) gets a callback of kind 突发事件回访 in the supervisor's
+/// callback queue (CB-1), due by that kind's rule.
 #[allow(clippy::too_many_arguments)]
 pub fn close(
     actor: &Actor,
@@ -370,7 +362,7 @@ pub fn close(
     incident: &Incident,
     cause: &str,
     prevention: &str,
-    households: &[RecordId],
+    households: &[(RecordId, String)],
     supervisor: StaffId,
     head: &DutyChain,
     cal: &BusinessCalendar,
@@ -391,14 +383,10 @@ pub fn close(
     }
     let cause = required(cause, Text::new("事件原因", "the cause"))?;
     let prevention = required(prevention, Text::new("预防措施", "the prevention"))?;
-    let mut households = households.to_vec();
-    households.sort();
-    households.dedup();
-    let callback = ClockSpec::days(CALLBACK_DAYS).start(
-        Text::new("突发事件回访", "Callback after emergency"),
-        now,
-        cal,
-    );
+    let mut affected = households.to_vec();
+    affected.sort();
+    affected.dedup_by_key(|h| h.0);
+    let households: Vec<RecordId> = affected.iter().map(|h| h.0).collect();
     let mut d = vec![incident_draft(
         id,
         EmergencyEvent::Closed {
@@ -406,7 +394,6 @@ pub fn close(
             prevention: prevention.clone(),
             households: households.clone(),
             supervisor,
-            callback: Box::new(callback),
             at: now,
             by: actor.id,
         },
@@ -423,6 +410,23 @@ pub fn close(
             households.len()
         ),
     ));
+    for (n, (household, place)) in affected.iter().enumerate() {
+        let req = CallbackRequest {
+            kind: CallbackKind::Emergency,
+            source: Some(RecordRef::new(RecordKind::Incident, id)),
+            household: Some(*household),
+            unit: None,
+            place: place.clone(),
+            contact: String::new(),
+            topic: format!("{}：{cause}", kind.label().zh),
+            role: Role::Supervisor,
+            assignee: Some(supervisor),
+            previous: None,
+        };
+        // Derived ids: the incident closes once, so its callbacks are the same on every tablet.
+        let cb = Id::derived(&format!("incident-callback:{id}"), n as u64);
+        d.extend(schedule_callback(actor, cb, &req, now, cal)?);
+    }
     Ok(d)
 }
 

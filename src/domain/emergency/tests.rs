@@ -5,6 +5,7 @@ use crate::domain::calendar::BusinessCalendar;
 use crate::domain::duty::log::{chain_id, log_id, verify, DutyChain, DutyLog, EntryKind};
 use crate::domain::duty::Post;
 use crate::domain::event::{Draft, RecordKind, RecordRef};
+use crate::domain::complaints::Callback;
 use crate::domain::ids::Id;
 use crate::domain::roles::Role;
 use crate::domain::view::{fold_all, Aggregate};
@@ -99,7 +100,10 @@ fn emg_3_gas_leak_run_to_closure_timeline_in_the_duty_log_and_callback_for_the_s
     assert_eq!(inc.timeline[1].at, t0 + 60_000);
 
     let h: DutyChain = fold(&drafts, cref);
-    let hh = [Id::derived("household", 1), Id::derived("household", 2)];
+    let hh = [
+        (Id::derived("household", 1), "3号楼 501 王芳".to_string()),
+        (Id::derived("household", 2), "3号楼 502 李强".to_string()),
+    ];
     assert!(
         close(&a, id, &inc, "", "x", &hh, sup, &h, &cal, t0).is_err(),
         "cause required"
@@ -134,11 +138,25 @@ fn emg_3_gas_leak_run_to_closure_timeline_in_the_duty_log_and_callback_for_the_s
     );
     let inc: Incident = fold(&drafts, iref);
     let ix = inc.index();
-    assert_eq!(ix.status.as_deref(), Some("callback_due"));
-    assert_eq!(ix.assignee, Some(sup));
-    let cb = ix.clock.unwrap();
-    assert_eq!(cb.deadline - cb.started, 3 * 86_400_000);
+    assert_eq!(ix.status.as_deref(), Some("closed"));
+    assert_eq!(ix.clock, None, "the follow-up is the callbacks', not the incident's");
     assert_eq!(inc.closed.as_ref().unwrap().households.len(), 2);
+    // EMG-3 → CB-1: one 突发事件回访 per household, in the supervisor's callback queue.
+    let callbacks: Vec<Callback> = drafts
+        .iter()
+        .filter(|d| d.subject.kind == RecordKind::Callback)
+        .map(|d| fold(&drafts, d.subject))
+        .collect();
+    assert_eq!(callbacks.len(), 2);
+    for cb in &callbacks {
+        let ix = cb.index();
+        assert_eq!(ix.assignee, Some(sup));
+        let spec = cb.spec.as_ref().unwrap();
+        assert_eq!(spec.kind, CallbackKind::Emergency);
+        assert_eq!(spec.source, Some(iref));
+        assert!(spec.place.starts_with("3号楼"));
+        assert!(ix.clock.is_some_and(|c| c.started == t0 + 3_600_000));
+    }
     assert!(step(&a, id, &inc, 3, &h, &cal, t0).is_err(), "closed");
 
     // The whole timeline is in Monday's duty log, chained.

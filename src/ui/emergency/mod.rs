@@ -159,14 +159,14 @@ pub fn IncidentPage(id: RecordId) -> impl IntoView {
             return;
         };
         let (c, p) = (cause.get_untracked(), prevention.get_untracked());
-        let hh: Vec<RecordId> = affected.get_untracked().into_iter().map(|x| x.0).collect();
+        let hh = affected.get_untracked();
         run(
             move |a, head| {
                 emergency::close(a, id, &inc, &c, &p, &hh, sup, head, &calendar(), now_ms())
             },
             Text::new(
-                "已结案，回访已交主管",
-                "Closed; the callback is on the supervisor's list",
+                "已结案，回访已列入主管的回访队列",
+                "Closed; the callbacks are in the supervisor's callback queue",
             ),
             || {},
         );

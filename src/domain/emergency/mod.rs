@@ -11,11 +11,11 @@ mod tests;
 
 use super::calendar::BusinessCalendar;
 use super::command::{required, Actor, DomainError};
+use super::complaints::{schedule_callback, CallbackKind, CallbackRequest};
 use super::duty::log::{chain_entries, log_date, DutyChain, EntryKind, NewEntry};
 use super::duty::Post;
 use super::event::{Draft, Event, EventBody, RecordKind, RecordRef};
 use super::i18n::Text;
-use super::complaints::{schedule_callback, CallbackKind, CallbackRequest};
 use super::ids::{Id, RecordId, StaffId};
 use super::roles::{Action, Role};
 use super::sla::{Clock, ClockSpec};

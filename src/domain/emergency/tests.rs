@@ -2,10 +2,10 @@
 
 use super::*;
 use crate::domain::calendar::BusinessCalendar;
+use crate::domain::complaints::Callback;
 use crate::domain::duty::log::{chain_id, log_id, verify, DutyChain, DutyLog, EntryKind};
 use crate::domain::duty::Post;
 use crate::domain::event::{Draft, RecordKind, RecordRef};
-use crate::domain::complaints::Callback;
 use crate::domain::ids::Id;
 use crate::domain::roles::Role;
 use crate::domain::view::{fold_all, Aggregate};
@@ -139,7 +139,10 @@ fn emg_3_gas_leak_run_to_closure_timeline_in_the_duty_log_and_callback_for_the_s
     let inc: Incident = fold(&drafts, iref);
     let ix = inc.index();
     assert_eq!(ix.status.as_deref(), Some("closed"));
-    assert_eq!(ix.clock, None, "the follow-up is the callbacks', not the incident's");
+    assert_eq!(
+        ix.clock, None,
+        "the follow-up is the callbacks', not the incident's"
+    );
     assert_eq!(inc.closed.as_ref().unwrap().households.len(), 2);
     // EMG-3 → CB-1: one 突发事件回访 per household, in the supervisor's callback queue.
     let callbacks: Vec<Callback> = drafts

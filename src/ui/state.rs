@@ -208,6 +208,8 @@ pub struct Ctx {
     pub training: RwSignal<bool>,
     pub persisted: RwSignal<Option<bool>>,
     pub last_activity: RwSignal<i64>,
+    /// A record to open when its page appears (a tap on 我的待办); the page takes it.
+    pub focus: RwSignal<Option<crate::domain::event::RecordRef>>,
 }
 
 impl Ctx {
@@ -223,6 +225,7 @@ impl Ctx {
             training: RwSignal::new(training),
             persisted: RwSignal::new(None),
             last_activity: RwSignal::new(super::platform::now_ms()),
+            focus: RwSignal::new(None),
         }
     }
 }
@@ -352,4 +355,42 @@ pub fn utc_offset_untracked() -> i32 {
         .estate
         .with_untracked(|e| e.as_ref().map(|e| e.settings.calendar.utc_offset_minutes))
         .unwrap_or(480)
+}
+
+/// The page that shows a record of this kind, for a tap on 我的待办. Pages that open one
+/// record take it from `Ctx::focus` ([`take_focus`]).
+pub fn open_record(subject: crate::domain::event::RecordRef) {
+    use crate::domain::event::RecordKind as K;
+    let page = match subject.kind {
+        K::Complaint => Page::Complaints(CmpTab::List),
+        K::Callback => Page::Complaints(CmpTab::Callbacks),
+        K::HelpRequest => Page::Complaints(CmpTab::Help),
+        K::PatrolRound => {
+            super::platform::set_pref("patrol.round", Some(&subject.id.to_string()));
+            Page::PatrolRound
+        }
+        K::PatrolFinding | K::WorkOrder | K::CleaningCheck | K::ViolationDraft => {
+            Page::Patrol(PatrolTab::Findings)
+        }
+        K::PatrolRoute => Page::Patrol(PatrolTab::Routes),
+        K::Roster | K::DutyLeave => Page::Duty(DutyTab::Roster),
+        K::DutyLog | K::DutyChain => Page::Duty(DutyTab::Review),
+        K::Handover => Page::Duty(DutyTab::Handover),
+        K::Incident => Page::Incident(subject.id),
+        K::Staff => Page::Staff,
+        K::Estate => Page::Settings,
+        K::Building | K::Unit | K::Household => Page::Registry(RegistryTab::Households),
+        K::Facility => Page::Registry(RegistryTab::Facilities),
+        K::Checkpoint => Page::Registry(RegistryTab::Checkpoints),
+    };
+    ctx().focus.set(Some(subject));
+    go(page);
+}
+
+/// The record 我的待办 asked this page to open, if it is of `kind` (taken once).
+pub fn take_focus(kind: crate::domain::event::RecordKind) -> Option<crate::domain::ids::RecordId> {
+    let c = ctx();
+    let f = c.focus.get_untracked().filter(|f| f.kind == kind)?;
+    c.focus.set(None);
+    Some(f.id)
 }

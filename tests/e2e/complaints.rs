@@ -108,7 +108,12 @@ async fn complaint_dispatch_close_callback_unsatisfied_reopens_and_duplicate_lin
     // The engineering lead sees it on 我的待办, accepts, contacts, closes (CMP-4/8/9).
     switch(&app, "马国庆").await;
     app.wait_testid_text("todo-list", "设施设备").await;
-    open_complaint(&app, what).await;
+    // Tapping the item on 我的待办 opens the complaint itself.
+    app.click_css(&format!(
+        "[data-testid=todo-item][data-kind=complaint][data-text*=\"{what}\"]"
+    ))
+    .await;
+    app.wait_testid_text("cmp-status", "已派单").await;
     app.click("cmp-accept").await;
     app.wait_testid_text("cmp-status", "处理中").await;
     app.fill("cmp-note", "已电话联系，约今天下午检修").await;

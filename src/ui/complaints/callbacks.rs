@@ -75,6 +75,21 @@ pub(super) fn CallbackQueue() -> impl IntoView {
     let open = RwSignal::new(false);
     let letter = RwSignal::new(false);
     let me = c.session.get_untracked().map(|s| s.id);
+    // A callback tapped on 我的待办 opens as soon as the queue has loaded.
+    let focus = StoredValue::new(crate::ui::state::take_focus(RecordKind::Callback));
+    Effect::new(move |_| {
+        let Some(id) = focus.get_value() else { return };
+        if let Some(item) = rows
+            .get()
+            .unwrap_or_default()
+            .into_iter()
+            .find(|(i, _)| *i == id)
+        {
+            focus.set_value(None);
+            picked.set(Some(item));
+            open.set(true);
+        }
+    });
     view! {
         <div class="page-head">
             <h1 class="page-title">{move || t("cb.title")}</h1>

@@ -19,7 +19,9 @@ use leptos::prelude::*;
 
 #[component]
 pub(super) fn HelpPage() -> impl IntoView {
-    let opened = RwSignal::new(None::<RecordId>);
+    let opened = RwSignal::new(crate::ui::state::take_focus(
+        crate::domain::event::RecordKind::HelpRequest,
+    ));
     let adding = RwSignal::new(false);
     let rows = loader(|| async {
         let mut v: Vec<(RecordId, HelpRequest)> = app()

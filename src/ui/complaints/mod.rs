@@ -233,7 +233,7 @@ enum ListFilter {
 fn ComplaintList() -> impl IntoView {
     let c = ctx();
     let filter = RwSignal::new(ListFilter::Open);
-    let opened = RwSignal::new(None::<RecordId>);
+    let opened = RwSignal::new(super::state::take_focus(RecordKind::Complaint));
     let swept = StoredValue::new(false);
     let rows = loader(move || async move {
         if !swept.get_value() {

@@ -69,15 +69,20 @@ pub fn Home() -> impl IntoView {
                         if items.is_empty() {
                             view! { <Empty text=Signal::derive(move || t("home.empty").to_string())/> }.into_any()
                         } else {
-                            items.into_iter().map(|(state, clock, v)| view! {
-                                <div class="todo-item">
+                            items.into_iter().map(|(state, clock, v)| {
+                                let subject = crate::domain::event::RecordRef::new(v.kind, v.id);
+                                let text = format!("{} {}", v.title, v.subtitle);
+                                view! {
+                                <button class="todo-item" data-testid="todo-item" data-kind=v.kind.as_str() data-text=text
+                                    on:click=move |_| super::state::open_record(subject)>
                                     <SlaBadge state=state/>
                                     <div class="todo-text">
                                         <strong>{v.title.clone()}</strong>
                                         <span class="muted">{move || super::state::tx(&clock.name)}" · "{move || t("home.due")}" "{format_time(clock.deadline, offset())}</span>
                                     </div>
-                                </div>
-                            }).collect_view().into_any()
+                                    <span class="todo-go" aria-hidden="true">"›"</span>
+                                </button>
+                            }}).collect_view().into_any()
                         }
                     }}
                 </div>

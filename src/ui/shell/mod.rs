@@ -15,7 +15,12 @@ pub fn watch_hash() {
     let read = move || {
         if let Some(w) = web_sys::window() {
             let h = w.location().hash().unwrap_or_default();
-            c.page.set(Page::from_hash(&h));
+            // `go` already showed the page; setting it again would build it a second time
+            // (losing state such as a record opened from 我的待办).
+            let p = Page::from_hash(&h);
+            if c.page.get_untracked() != p {
+                c.page.set(p);
+            }
         }
     };
     read();

@@ -2,7 +2,7 @@
 
 pub fn pair(key: &str) -> Option<(&'static str, &'static str)> {
     Some(match key {
-        "nav.complaints" => ("投诉·回访·求助", "Complaints & help"),
+        "nav.complaints" => ("投诉回访", "Complaints"),
         "cmp.tab.list" => ("投诉", "Complaints"),
         "cmp.tab.register" => ("登记投诉", "Register"),
         "cmp.tab.callbacks" => ("回访", "Callbacks"),

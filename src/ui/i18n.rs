@@ -169,6 +169,11 @@ fn pair(key: &str) -> (&'static str, &'static str) {
         "reg.u.add" => ("新增房号/商铺", "Add unit / shop"),
         "reg.hh.add" => ("登记住户", "Add household"),
         "reg.hh.edit" => ("修改住户资料", "Edit household"),
+        "reg.unit.records" => ("本户记录", "Records for this unit"),
+        "reg.unit.records.none" => (
+            "暂无投诉、回访、求助或巡查记录",
+            "No complaints, callbacks, help requests or patrol notes",
+        ),
         "reg.hh.none" => ("暂无住户登记（空置）", "No household registered (vacant)"),
         "reg.hh.since" => ("入住", "Moved in"),
         "reg.hh.moved_out" => ("已迁出", "Moved out"),

@@ -350,6 +350,7 @@ pub(super) fn UnitSheet(pick: UnitPick, buildings: Buildings) -> impl IntoView {
                 } else {
                     list.into_iter().map(|(hid, h)| household_card(hid, h, mode, hh, moving, moving_date, history_of, confirm_move_out)).collect_view().into_any()
                 }}
+                <UnitRecords unit=unit_id/>
                 <History subject=RecordRef::new(RecordKind::Unit, unit_id)/>
             </div>
         }
@@ -512,5 +513,57 @@ fn HouseholdFields(form: HouseholdForm) -> impl IntoView {
         </label>
         <TextField label=Signal::derive(move || t("common.note").to_string()) value=form.note testid="hh-note"/>
         <p class="muted small-print">{move || fill(t("reg.hh.max"), &[MAX_PEOPLE.to_string()])}</p>
+    }
+}
+
+/// 本户记录: what the other modules hold about this unit — complaints, callbacks, help requests,
+/// and what patrols heard or saw there (PAT-6 resident opinions, home hazards), newest first.
+/// A tap opens the record.
+#[component]
+fn UnitRecords(unit: RecordId) -> impl IntoView {
+    const KINDS: [RecordKind; 4] = [
+        RecordKind::Complaint,
+        RecordKind::Callback,
+        RecordKind::HelpRequest,
+        RecordKind::PatrolFinding,
+    ];
+    let rows = loader(move || async move {
+        let a = app();
+        let mut all = Vec::new();
+        for kind in KINDS {
+            all.extend(
+                a.query(&Query::new(kind, Filter::Unit(unit)))
+                    .await
+                    .unwrap_or_default(),
+            );
+        }
+        // Newest first by when the record reached this tablet (imported and demo records carry
+        // their own dates inside; the list only needs a stable, recent-first order).
+        all.sort_by_key(|v| std::cmp::Reverse(v.created));
+        all
+    });
+    view! {
+        <div class="section-head"><h3>{move || t("reg.unit.records")}</h3></div>
+        <div class="card unit-records" data-testid="unit-records">
+            {move || {
+                let list = rows.get().unwrap_or_default();
+                if list.is_empty() {
+                    return view! { <Empty text=Signal::derive(move || t("reg.unit.records.none").to_string())/> }.into_any();
+                }
+                list.into_iter().map(|v| {
+                    let subject = RecordRef::new(v.kind, v.id);
+                    view! {
+                        <button class="todo-item" data-testid="unit-record" data-kind=v.kind.as_str()
+                            on:click=move |_| crate::ui::state::open_record(subject)>
+                            <div class="todo-text">
+                                <strong>{v.title.clone()}</strong>
+                                <span class="muted">{v.subtitle.clone()}</span>
+                            </div>
+                            <span class="todo-go" aria-hidden="true">"›"</span>
+                        </button>
+                    }
+                }).collect_view().into_any()
+            }}
+        </div>
     }
 }

@@ -48,3 +48,17 @@ pub fn stamp(drafts: Vec<Draft>) -> Vec<Event> {
         })
         .collect()
 }
+
+/// Folds drafts (stamped in order) into the aggregate of `subject`.
+pub fn fold<A: crate::domain::view::Aggregate>(
+    drafts: &[Draft],
+    subject: crate::domain::event::RecordRef,
+) -> A {
+    let events = stamp(drafts.to_vec())
+        .into_iter()
+        .filter(|e| e.subject == subject)
+        .collect::<Vec<_>>();
+    crate::domain::view::fold_all::<A>(subject.id, events)
+        .and_then(|v| v.state())
+        .unwrap_or_default()
+}

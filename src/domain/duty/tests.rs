@@ -11,8 +11,8 @@ use crate::domain::hlc::Hlc;
 use crate::domain::ids::{Id, RecordId};
 use crate::domain::roles::Role;
 use crate::domain::sla::ClockSpec;
-use crate::domain::view::{fold_all, Aggregate, IndexFields, View};
-use crate::testkit::{device, sid, stamp};
+use crate::domain::view::{Aggregate, IndexFields, View};
+use crate::testkit::{device, fold, sid, stamp};
 use chrono::{NaiveDate, NaiveTime};
 
 fn actor(n: u64, roles: &[Role]) -> Actor {
@@ -32,17 +32,6 @@ fn d(y: i32, m: u32, day: u32) -> NaiveDate {
 }
 fn cal() -> BusinessCalendar {
     BusinessCalendar::default()
-}
-
-/// Folds drafts (stamped in order) into the aggregate of `subject`.
-fn fold<A: Aggregate>(drafts: &[Draft], subject: RecordRef) -> A {
-    let events = stamp(drafts.to_vec())
-        .into_iter()
-        .filter(|e| e.subject == subject)
-        .collect::<Vec<_>>();
-    fold_all::<A>(subject.id, events)
-        .and_then(|v| v.state())
-        .unwrap_or_default()
 }
 
 fn full_roster(month: u32, who: &[u64]) -> (Vec<Draft>, Roster) {

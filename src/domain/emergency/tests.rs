@@ -5,11 +5,11 @@ use crate::domain::calendar::BusinessCalendar;
 use crate::domain::complaints::Callback;
 use crate::domain::duty::log::{chain_id, log_id, verify, DutyChain, DutyLog, EntryKind};
 use crate::domain::duty::Post;
-use crate::domain::event::{Draft, RecordKind, RecordRef};
+use crate::domain::event::{RecordKind, RecordRef};
 use crate::domain::ids::Id;
 use crate::domain::roles::Role;
-use crate::domain::view::{fold_all, Aggregate};
-use crate::testkit::{device, sid, stamp};
+use crate::domain::view::Aggregate;
+use crate::testkit::{device, fold, sid};
 use chrono::{NaiveDate, NaiveTime};
 
 fn actor(n: u64, roles: &[Role]) -> Actor {
@@ -17,16 +17,6 @@ fn actor(n: u64, roles: &[Role]) -> Actor {
         id: sid(n),
         roles: roles.iter().copied().collect(),
     }
-}
-
-fn fold<A: Aggregate>(drafts: &[Draft], subject: RecordRef) -> A {
-    let events = stamp(drafts.to_vec())
-        .into_iter()
-        .filter(|e| e.subject == subject)
-        .collect::<Vec<_>>();
-    fold_all::<A>(subject.id, events)
-        .and_then(|v| v.state())
-        .unwrap_or_default()
 }
 
 #[test]

@@ -2,6 +2,7 @@
 //! the browser of a tablet. See docs/ARCHITECTURE.md for the layers.
 
 pub mod app;
+pub mod bench;
 pub mod domain;
 pub mod store;
 pub mod sync;

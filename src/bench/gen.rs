@@ -1,0 +1,1 @@
+//! Deterministic benchmark dataset (issue 7). Filled in by the generator work.

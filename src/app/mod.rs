@@ -156,8 +156,8 @@ impl<S: Store> App<S> {
     /// refolds every affected record from all its events.
     pub async fn absorb(&self, events: Vec<Event>, now: i64) -> Result<usize, AppError> {
         let _writing = self.writing.lock().await;
-        let mut fresh = Vec::new();
         let mut seen = std::collections::HashSet::new();
+        let mut unique = Vec::with_capacity(events.len());
         for e in events {
             if !e.verify() {
                 return Err(DomainError::Invalid(Text::new(
@@ -166,10 +166,16 @@ impl<S: Store> App<S> {
                 ))
                 .into());
             }
-            if seen.insert(e.id) && !self.store.has_event(e.id).await? {
-                fresh.push(e);
+            if seen.insert(e.id) {
+                unique.push(e);
             }
         }
+        let ids: Vec<_> = unique.iter().map(|e| e.id).collect();
+        let stored = self.store.stored_among(&ids).await?;
+        let fresh: Vec<Event> = unique
+            .into_iter()
+            .filter(|e| !stored.contains(&e.id))
+            .collect();
         let n = fresh.len();
         let saved = self.clock.borrow().clone();
         if let Some(max) = fresh.iter().map(|e| e.at).max() {
@@ -183,24 +189,42 @@ impl<S: Store> App<S> {
     }
 
     async fn commit_events(&self, events: Vec<Event>, refold_all: bool) -> Result<(), AppError> {
+        if events.is_empty() {
+            return Ok(());
+        }
         let mut by_subject: BTreeMap<RecordRef, Vec<Event>> = BTreeMap::new();
         for e in &events {
             by_subject.entry(e.subject).or_default().push(e.clone());
         }
+        // One batched read of what is stored for every touched record (issue 7).
+        let keys: Vec<RecordRef> = by_subject.keys().copied().collect();
+        let stored = if refold_all {
+            self.store.subjects(&keys).await?
+        } else {
+            let mut out = Vec::with_capacity(keys.len());
+            for k in &keys {
+                out.push(crate::store::Subject {
+                    view: self.store.view(*k).await?,
+                    events: Vec::new(),
+                });
+            }
+            out
+        };
         let mut views = Vec::with_capacity(by_subject.len());
-        for (subject, new) in by_subject {
-            let existing = self.store.view(subject).await?;
-            let incremental = match (&existing, refold_all) {
-                (Some(v), false) => fold_onto_kind(v, new.clone()),
-                _ => None,
-            };
-            let view = match incremental {
-                Some(v) => Some(v),
-                None if existing.is_none() && !refold_all => fold_all_kind(subject, new),
-                None => {
-                    let mut all = self.store.events_for(subject).await?;
-                    let ids: std::collections::HashSet<_> = all.iter().map(|e| e.id).collect();
-                    all.extend(new.into_iter().filter(|e| !ids.contains(&e.id)));
+        for ((subject, new), stored) in by_subject.into_iter().zip(stored) {
+            let view = match (&stored.view, refold_all) {
+                (Some(v), false) => match fold_onto_kind(v, new.clone()) {
+                    Some(v) => Some(v),
+                    None => {
+                        let mut all = self.store.events_for(subject).await?;
+                        merge_new(&mut all, new);
+                        fold_all_kind(subject, all)
+                    }
+                },
+                (None, false) => fold_all_kind(subject, new),
+                (_, true) => {
+                    let mut all = stored.events;
+                    merge_new(&mut all, new);
                     fold_all_kind(subject, all)
                 }
             };
@@ -338,3 +362,9 @@ impl<S: Store> App<S> {
 
 #[cfg(test)]
 mod tests;
+
+/// Adds the new events not already among the stored ones.
+fn merge_new(all: &mut Vec<Event>, new: Vec<Event>) {
+    let ids: std::collections::HashSet<_> = all.iter().map(|e| e.id).collect();
+    all.extend(new.into_iter().filter(|e| !ids.contains(&e.id)));
+}

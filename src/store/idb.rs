@@ -37,10 +37,10 @@
 //! with both an assignee and a due time, by due time then key. Every read goes through an
 //! index or a primary key; nothing scans the `views` store.
 
-use super::{Batch, Filter, Query, Store, StoreError};
+use super::{Batch, Filter, Query, Store, StoreError, Subject};
 use crate::domain::event::{Event, RecordRef};
 use crate::domain::ids::{EventId, StaffId};
-use crate::domain::view::{fold_all_kind, View};
+use crate::domain::view::{fold_all_kind, View, VIEWS_VERSION};
 use indexed_db_futures::database::{Database, VersionChangeEvent};
 use indexed_db_futures::error::{Error as IdbError, OpenDbError};
 use indexed_db_futures::index::Index;
@@ -50,7 +50,7 @@ use indexed_db_futures::transaction::{
     Transaction, TransactionDurability, TransactionMode, TransactionOptions,
 };
 use indexed_db_futures::{KeyPath, KeyRange};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 
@@ -71,6 +71,8 @@ const IX_SEARCH: &str = "search";
 
 /// Meta flag: views must be refolded from the events (set by the v1 → v2 migration).
 pub const META_REBUILD: &str = "views_rebuild_needed";
+/// Meta: the [`VIEWS_VERSION`] the stored views were folded with (absent: 1).
+pub const META_VIEWS_VERSION: &str = "views_version";
 /// Meta: the last subject key whose view the running rebuild has written.
 pub const META_REBUILD_FROM: &str = "views_rebuild_from";
 /// Events read per rebuild transaction.
@@ -129,7 +131,8 @@ impl IdbStore {
             _on_version_change: on_version_change,
         };
         if version >= 2 {
-            store.finish_rebuild(REBUILD_CHUNK).await?;
+            let rebuilt = store.finish_rebuild(REBUILD_CHUNK).await?;
+            store.refold_if_outdated(rebuilt).await?;
         }
         Ok(store)
     }
@@ -214,15 +217,37 @@ impl IdbStore {
                 .primitive(),
         )?;
         finish(tx).await?;
-        self.finish_rebuild(chunk).await
+        self.finish_rebuild(chunk).await.map(|_| ())
     }
 
-    /// Runs the pending view rebuild, if any, to its end.
-    async fn finish_rebuild(&self, chunk: u32) -> Result<(), StoreError> {
+    /// Views folded by an older build lack newer index keys: fold them all again, once.
+    async fn refold_if_outdated(&self, just_rebuilt: bool) -> Result<(), StoreError> {
+        let stored = self
+            .meta(META_VIEWS_VERSION)
+            .await?
+            .and_then(|v| v.as_u64())
+            .unwrap_or(1);
+        if stored == u64::from(VIEWS_VERSION) {
+            return Ok(());
+        }
+        if !just_rebuilt && self.event_count().await? > 0 {
+            self.rebuild_views().await?;
+        }
+        self.commit(Batch {
+            meta: vec![(META_VIEWS_VERSION.into(), VIEWS_VERSION.into())],
+            ..Default::default()
+        })
+        .await
+    }
+
+    /// Runs the pending view rebuild, if any, to its end; true if there was one.
+    async fn finish_rebuild(&self, chunk: u32) -> Result<bool, StoreError> {
+        let mut ran = false;
         while self.meta(META_REBUILD).await? == Some(serde_json::Value::Bool(true)) {
             self.rebuild_chunk(chunk.max(1)).await?;
+            ran = true;
         }
-        Ok(())
+        Ok(ran)
     }
 
     /// Refolds the next chunk of subjects (in subject-key order) in one transaction.
@@ -565,6 +590,72 @@ impl Store for IdbStore {
             .await
             .map_err(store_error)?;
         Ok(n > 0)
+    }
+
+    async fn stored_among(&self, ids: &[EventId]) -> Result<HashSet<EventId>, StoreError> {
+        let tx = self.read(EVENTS)?;
+        let store = tx.object_store(EVENTS).map_err(store_error)?;
+        // Every request is sent before the first is awaited: they run concurrently in one
+        // transaction (issue 7: one transaction per id made imports crawl).
+        let mut counts = Vec::with_capacity(ids.len());
+        for id in ids {
+            counts.push(
+                store
+                    .count()
+                    .with_query(JsValue::from_str(&id.to_string()))
+                    .primitive()
+                    .map_err(store_error)?,
+            );
+        }
+        let mut out = HashSet::new();
+        for (id, n) in ids.iter().zip(counts) {
+            if n.await.map_err(store_error)? > 0 {
+                out.insert(*id);
+            }
+        }
+        Ok(out)
+    }
+
+    async fn subjects(&self, subjects: &[RecordRef]) -> Result<Vec<Subject>, StoreError> {
+        let with_views = self.version() >= 2;
+        let tx = if with_views {
+            self.db.transaction([EVENTS, VIEWS]).build()
+        } else {
+            self.db.transaction(EVENTS).build()
+        }
+        .map_err(store_error)?;
+        let events = tx.object_store(EVENTS).map_err(store_error)?;
+        let index = events.index(IX_SUBJECT).map_err(store_error)?;
+        let mut pending = Vec::with_capacity(subjects.len());
+        for s in subjects {
+            let key = JsValue::from_str(&s.key());
+            let evs = index
+                .get_all::<JsValue>()
+                .with_query(key.clone())
+                .primitive()
+                .map_err(store_error)?;
+            let view = if with_views {
+                let views = tx.object_store(VIEWS).map_err(store_error)?;
+                Some(views.get::<JsValue, _, _>(key).primitive().map_err(store_error)?)
+            } else {
+                None
+            };
+            pending.push((view, evs));
+        }
+        let mut out = Vec::with_capacity(subjects.len());
+        for (view, evs) in pending {
+            let view = match view {
+                Some(v) => v.await.map_err(store_error)?.map(|r| decode(&r)).transpose()?,
+                None => None,
+            };
+            let events = evs
+                .await
+                .map_err(store_error)?
+                .map(|r| decode(&r.map_err(store_error)?))
+                .collect::<Result<Vec<Event>, StoreError>>()?;
+            out.push(Subject { view, events });
+        }
+        Ok(out)
     }
 
     async fn event_count(&self) -> Result<u64, StoreError> {

@@ -10,6 +10,7 @@ use crate::domain::event::{Event, RecordKind, RecordRef};
 use crate::domain::i18n::Text;
 use crate::domain::ids::{EventId, RecordId, StaffId};
 use crate::domain::view::View;
+use std::collections::HashSet;
 
 /// Everything one command writes, committed in one transaction.
 #[derive(Clone, Debug, Default)]
@@ -17,6 +18,13 @@ pub struct Batch {
     pub events: Vec<Event>,
     pub views: Vec<View>,
     pub meta: Vec<(String, serde_json::Value)>,
+}
+
+/// One record as stored: its view (if folded) and all its events.
+#[derive(Clone, Debug, Default)]
+pub struct Subject {
+    pub view: Option<View>,
+    pub events: Vec<Event>,
 }
 
 /// Which views to read. Every variant is served by an index, never a full scan.
@@ -112,6 +120,28 @@ pub trait Store {
     /// Every event of one record (any order).
     async fn events_for(&self, subject: RecordRef) -> Result<Vec<Event>, StoreError>;
     async fn has_event(&self, id: EventId) -> Result<bool, StoreError>;
+    /// The ids of `ids` already stored. One read for the whole batch where the store can (an
+    /// import of 100k events must not pay 100k transactions; issue 7).
+    async fn stored_among(&self, ids: &[EventId]) -> Result<HashSet<EventId>, StoreError> {
+        let mut out = HashSet::new();
+        for id in ids {
+            if self.has_event(*id).await? {
+                out.insert(*id);
+            }
+        }
+        Ok(out)
+    }
+    /// For each subject, its view and its stored events, in one read where the store can.
+    async fn subjects(&self, subjects: &[RecordRef]) -> Result<Vec<Subject>, StoreError> {
+        let mut out = Vec::with_capacity(subjects.len());
+        for s in subjects {
+            out.push(Subject {
+                view: self.view(*s).await?,
+                events: self.events_for(*s).await?,
+            });
+        }
+        Ok(out)
+    }
     async fn event_count(&self) -> Result<u64, StoreError>;
     async fn meta(&self, key: &str) -> Result<Option<serde_json::Value>, StoreError>;
 }

@@ -1670,3 +1670,35 @@ fn cb_7_monthly_phone_round_covers_every_household_once() {
     let cov = super::report::households_contacted(2026, 3, &cal(), &all, 5);
     assert_eq!(cov, Tally { all: 5, in_time: 1 });
 }
+
+#[test]
+fn cmp_12_lists_by_month_and_status_come_from_the_index() {
+    use crate::store::{Filter, Query, Store};
+    use futures::executor::block_on;
+    let app = crate::testkit::open(crate::store::memory::MemoryStore::default(), 1);
+    let mut w = World::default();
+    registered(&mut w, rid(1), Subject::Repair);
+    in_progress(&mut w, rid(3), Class::Minor);
+    let drafts: Vec<Draft> = w
+        .events
+        .iter()
+        .map(|e| Draft {
+            subject: e.subject,
+            body: e.body.clone(),
+        })
+        .collect();
+    block_on(app.record(t0(), Some(director().id), drafts)).unwrap();
+    assert_eq!(month_of(t0()), "2026-03");
+    // 02:00 on 1 April in the estate is still 31 March in UTC: the key follows estate time.
+    assert_eq!(month_of(at(2026, 4, 1, 2)), "2026-04");
+    let q = |p: String| {
+        block_on(app.store.query(&Query::new(RecordKind::Complaint, Filter::Prefix(p))))
+            .unwrap()
+            .len()
+    };
+    assert_eq!(q(list_key("2026-03", None)), 2);
+    assert_eq!(q(list_key("2026-03", Some(Status::Registered))), 1);
+    assert_eq!(q(list_key("2026-03", Some(Status::InProgress))), 1);
+    assert_eq!(q(list_key("2026-03", Some(Status::Closed))), 0);
+    assert_eq!(q(list_key("2026-04", None)), 0);
+}

@@ -15,7 +15,9 @@ use super::i18n::t;
 use super::platform::{format_time, now_ms};
 use super::state::{app, ctx, go, loader, tx, utc_offset, CmpTab, Page};
 use crate::domain::calendar::BusinessCalendar;
-use crate::domain::complaints::{escalations_due, Class, Complaint, ComplaintSettings, Status};
+use crate::domain::complaints::{
+    escalations_due, list_key, month_of, Class, Complaint, ComplaintSettings, Status,
+};
 use crate::domain::event::RecordKind;
 use crate::domain::ids::{RecordId, StaffId};
 use crate::domain::registry::{Building, Household, Unit};
@@ -162,7 +164,9 @@ pub(super) fn class_chip(c: Option<Class>) -> &'static str {
 
 /// CMP-3: complaints open a month become major — applied when the list is opened, by whoever
 /// is signed in (the rule, not a person, decides; the event says so).
-async fn sweep_escalations() {
+/// Open complaints (registered, dispatched, in progress), from the status index: never
+/// every complaint of five years (issue 7).
+pub(super) async fn open_complaints() -> Vec<(RecordId, Complaint)> {
     let a = app();
     let mut open = Vec::new();
     for s in [Status::Registered, Status::Dispatched, Status::InProgress] {
@@ -179,8 +183,13 @@ async fn sweep_escalations() {
             }
         }
     }
+    open
+}
+
+async fn sweep_escalations() {
+    let open = open_complaints().await;
     let drafts = escalations_due(now_ms(), &open);
-    if !drafts.is_empty() && a.record(now_ms(), me(), drafts).await.is_ok() {
+    if !drafts.is_empty() && app().record(now_ms(), me(), drafts).await.is_ok() {
         super::state::bump();
     }
 }
@@ -235,20 +244,45 @@ fn ComplaintList() -> impl IntoView {
     let filter = RwSignal::new(ListFilter::Open);
     let opened = RwSignal::new(super::state::take_focus(RecordKind::Complaint));
     let swept = StoredValue::new(false);
-    let rows = loader(move || async move {
-        if !swept.get_value() {
-            swept.set_value(true);
-            sweep_escalations().await;
+    // Closed and "all" lists are one month at a time (the month-and-status index key).
+    let month = RwSignal::new(month_of(now_ms()));
+    let rows = loader(move || {
+        let f = filter.get();
+        let m = month.get();
+        async move {
+            if !swept.get_value() {
+                swept.set_value(true);
+                sweep_escalations().await;
+            }
+            let mut v = match f {
+                ListFilter::Open | ListFilter::Mine => open_complaints().await,
+                ListFilter::Done | ListFilter::All => {
+                    let statuses = match f {
+                        ListFilter::Done => vec![
+                            Some(Status::Completed),
+                            Some(Status::Closed),
+                            Some(Status::Linked),
+                        ],
+                        _ => vec![None],
+                    };
+                    let mut out = Vec::new();
+                    for s in statuses {
+                        let q = Query::new(RecordKind::Complaint, Filter::Prefix(list_key(&m, s)));
+                        out.extend(
+                            app()
+                                .query(&q)
+                                .await
+                                .unwrap_or_default()
+                                .into_iter()
+                                .filter_map(|v| v.state::<Complaint>().map(|c| (v.id, c))),
+                        );
+                    }
+                    out
+                }
+            };
+            v.sort_by_key(|a| std::cmp::Reverse(a.1.received));
+            v
         }
-        let mut v: Vec<(RecordId, Complaint, i64)> = app()
-            .query(&Query::all(RecordKind::Complaint))
-            .await
-            .unwrap_or_default()
-            .into_iter()
-            .filter_map(|v| v.state::<Complaint>().map(|s| (v.id, s, v.created.wall)))
-            .collect();
-        v.sort_by_key(|a| std::cmp::Reverse(a.1.received));
-        v
     });
     let people = people();
     let list = move || {
@@ -259,15 +293,10 @@ fn ComplaintList() -> impl IntoView {
             .get()
             .unwrap_or_default()
             .into_iter()
-            .filter(|(_, x, _)| match f {
-                ListFilter::Open => x.is_open(),
-                ListFilter::Mine => {
-                    x.is_open() && (x.handler == me || x.registered_by == me.unwrap_or_default())
-                }
-                ListFilter::Done => !x.is_open(),
-                ListFilter::All => true,
+            .filter(|(_, x)| match f {
+                ListFilter::Mine => x.handler == me || x.registered_by == me.unwrap_or_default(),
+                _ => true,
             })
-            .map(|(id, x, _)| (id, x))
             .take(200)
             .collect();
         if items.is_empty() {
@@ -320,6 +349,13 @@ fn ComplaintList() -> impl IntoView {
         }
         .into_any()
     };
+    let months: Vec<String> = crate::domain::complaints::report::recent_months(
+        BusinessCalendar::default().local_date(now_ms()),
+    )
+    .into_iter()
+    .map(|(y, m)| format!("{y}-{m:02}"))
+    .collect();
+    let months = StoredValue::new(months);
     let chips = [
         (ListFilter::Open, "cmp.f.open"),
         (ListFilter::Mine, "cmp.f.mine"),
@@ -336,11 +372,21 @@ fn ComplaintList() -> impl IntoView {
                     "＋ "{move || t("cmp.new")}
                 </button>
             </div>
-            <div class="seg cmp-filter" role="radiogroup">
-                {chips.into_iter().map(|(f, key)| view! {
-                    <button class=move || if filter.get() == f { "seg-btn on" } else { "seg-btn" }
-                        data-testid=format!("cmp-filter-{key}") on:click=move |_| filter.set(f)>{move || t(key)}</button>
-                }).collect_view()}
+            <div class="cmp-filters">
+                <div class="seg cmp-filter" role="radiogroup">
+                    {chips.into_iter().map(|(f, key)| view! {
+                        <button class=move || if filter.get() == f { "seg-btn on" } else { "seg-btn" }
+                            data-testid=format!("cmp-filter-{key}") on:click=move |_| filter.set(f)>{move || t(key)}</button>
+                    }).collect_view()}
+                </div>
+                <Show when=move || matches!(filter.get(), ListFilter::Done | ListFilter::All)>
+                    <select class="cmp-month" data-testid="cmp-month" aria-label=move || t("cmp.list.month")
+                        on:change=move |ev| month.set(event_target_value(&ev))>
+                        {months.get_value().into_iter().map(|m| { let v = m.clone(); view! {
+                            <option value=v.clone() selected=move || month.get() == v>{m}</option>
+                        }}).collect_view()}
+                    </select>
+                </Show>
             </div>
             {list}
         </Show>

@@ -4,9 +4,7 @@
 
 use super::{find_units, settings, UnitHit};
 use crate::domain::complaints::{self, Channel, Complaint, Intake, Subject};
-use crate::domain::event::RecordKind;
 use crate::domain::ids::RecordId;
-use crate::store::{Filter, Query};
 use crate::ui::i18n::t;
 use crate::ui::platform::now_ms;
 use crate::ui::state::{app, ctx, go, submit, tx, CmpTab, Page};
@@ -69,18 +67,14 @@ pub(super) fn RegisterForm() -> impl IntoView {
         let sub = subject.get();
         ctx().rev.track();
         leptos::task::spawn_local(async move {
-            let q = match unit {
-                Some(u) => Query::new(RecordKind::Complaint, Filter::Unit(u)),
-                None => Query::all(RecordKind::Complaint),
-            };
-            let found: Vec<(RecordId, Complaint)> = app()
-                .query(&q)
+            // The open complaints only (status index), never all of five years (issue 7).
+            let found: Vec<(RecordId, Complaint)> = super::open_complaints()
                 .await
-                .unwrap_or_default()
                 .into_iter()
-                .filter_map(|v| v.state::<Complaint>().map(|c| (v.id, c)))
-                .filter(|(_, c)| c.is_open())
-                .filter(|(_, c)| unit.is_some() || (sub.is_some() && c.intake.subject == sub))
+                .filter(|(_, c)| match unit {
+                    Some(u) => c.intake.unit == Some(u),
+                    None => sub.is_some() && c.intake.subject == sub,
+                })
                 .take(5)
                 .collect();
             set_open_same.set(found);

@@ -9,6 +9,7 @@ pub fn pair(key: &str) -> Option<(&'static str, &'static str)> {
         "cmp.tab.help" => ("求助", "Help requests"),
         "cmp.tab.report" => ("月度分析", "Monthly report"),
         "cmp.list.title" => ("客户投诉", "Complaints"),
+        "cmp.list.month" => ("受理月份", "Month received"),
         "cmp.list.empty" => ("这里暂无投诉", "No complaints here"),
         "cmp.new" => ("登记投诉", "Register a complaint"),
         "cmp.f.open" => ("处理中", "Open"),

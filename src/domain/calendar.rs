@@ -103,6 +103,15 @@ fn eighty_percent(started: i64, deadline: i64) -> i64 {
     (started as i128 + span * 4 / 5) as i64
 }
 
+/// `2026-10`: the month of `t_ms` in estate time (UTC+8), for index keys. Views are folded
+/// without the estate's settings, and every estate this serves is on China time.
+pub fn month_key(t_ms: i64) -> String {
+    BusinessCalendar::default()
+        .local_date(t_ms)
+        .format("%Y-%m")
+        .to_string()
+}
+
 impl BusinessCalendar {
     // ----- local time -------------------------------------------------------------------
 

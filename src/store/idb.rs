@@ -636,7 +636,12 @@ impl Store for IdbStore {
                 .map_err(store_error)?;
             let view = if with_views {
                 let views = tx.object_store(VIEWS).map_err(store_error)?;
-                Some(views.get::<JsValue, _, _>(key).primitive().map_err(store_error)?)
+                Some(
+                    views
+                        .get::<JsValue, _, _>(key)
+                        .primitive()
+                        .map_err(store_error)?,
+                )
             } else {
                 None
             };
@@ -645,7 +650,11 @@ impl Store for IdbStore {
         let mut out = Vec::with_capacity(subjects.len());
         for (view, evs) in pending {
             let view = match view {
-                Some(v) => v.await.map_err(store_error)?.map(|r| decode(&r)).transpose()?,
+                Some(v) => v
+                    .await
+                    .map_err(store_error)?
+                    .map(|r| decode(&r))
+                    .transpose()?,
                 None => None,
             };
             let events = evs

@@ -877,16 +877,21 @@ impl Aggregate for Complaint {
 
 /// `2026-10`: the local month (estate time, UTC+8) a complaint was received in.
 pub fn month_of(received: i64) -> String {
-    BusinessCalendar::default()
-        .local_date(received)
-        .format("%Y-%m")
-        .to_string()
+    super::calendar::month_key(received)
 }
 
 /// Search-index key of a complaint list: `cmp|<month>|<status>`. With `status` None, the
 /// prefix of every complaint of the month (`Filter::Prefix`).
 pub fn list_key(month: &str, status: Option<Status>) -> String {
-    format!("cmp|{month}|{}", status.map(|s| s.key()).unwrap_or_default())
+    format!(
+        "cmp|{month}|{}",
+        status.map(|s| s.key()).unwrap_or_default()
+    )
+}
+
+/// Search-index key of the callbacks scheduled in a month (CB-1 rates, the monthly report).
+pub fn callback_month_key(month: &str) -> String {
+    format!("cbm|{month}")
 }
 
 // ----- the callback ------------------------------------------------------------------------------
@@ -1042,7 +1047,10 @@ impl Aggregate for Callback {
             },
             search: spec
                 .map(|s| vec![s.place.clone(), s.contact.clone()])
-                .unwrap_or_default(),
+                .unwrap_or_default()
+                .into_iter()
+                .chain([callback_month_key(&month_of(self.scheduled))])
+                .collect(),
             title: match (&self.letter, spec) {
                 (Some((topic, _, _)), _) => format!("公开信 · {topic}"),
                 (_, Some(s)) => format!("{} · {}", s.kind.label().zh, s.place),

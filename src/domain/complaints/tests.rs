@@ -571,6 +571,11 @@ fn cmp_10_completion_schedules_callback_in_3_days_routed_by_class() {
             Some(RecordRef::new(RecordKind::Complaint, rid(1)))
         );
         assert_eq!(cb.index().status.as_deref(), Some("due"));
+        // CB-1 rates and the monthly report read the month's callbacks from the index.
+        assert!(cb
+            .index()
+            .search
+            .contains(&callback_month_key(&month_of(cb.scheduled))));
     }
 }
 
@@ -1692,9 +1697,12 @@ fn cmp_12_lists_by_month_and_status_come_from_the_index() {
     // 02:00 on 1 April in the estate is still 31 March in UTC: the key follows estate time.
     assert_eq!(month_of(at(2026, 4, 1, 2)), "2026-04");
     let q = |p: String| {
-        block_on(app.store.query(&Query::new(RecordKind::Complaint, Filter::Prefix(p))))
-            .unwrap()
-            .len()
+        block_on(
+            app.store
+                .query(&Query::new(RecordKind::Complaint, Filter::Prefix(p))),
+        )
+        .unwrap()
+        .len()
     };
     assert_eq!(q(list_key("2026-03", None)), 2);
     assert_eq!(q(list_key("2026-03", Some(Status::Registered))), 1);

@@ -453,6 +453,11 @@ pub fn coverage_key(building: RecordId, week: &str) -> String {
     format!("cov|{building}|{week}")
 }
 
+/// Search-index key of the findings of a month (`2026-10`): PAT-8 figures read one month.
+pub fn finding_month_key(month: &str) -> String {
+    format!("fndm|{month}")
+}
+
 /// The search key of rounds whose window opens on a local date ("day|2026-11-23").
 pub fn day_key(date: chrono::NaiveDate) -> String {
     format!("day|{date}")
@@ -822,7 +827,11 @@ impl Aggregate for Finding {
             due: running.as_ref().map(|c| c.deadline),
             unit: info.unit,
             assignee: running.as_ref().and(self.assignee),
-            search: vec![info.location.clone(), info.kind.as_str().into()],
+            search: vec![
+                info.location.clone(),
+                info.kind.as_str().into(),
+                finding_month_key(&super::calendar::month_key(self.at)),
+            ],
             title: format!("{}：{}", info.kind.label().zh, info.note),
             subtitle: info.location.clone(),
             clock: self.clock.clone(),

@@ -898,6 +898,9 @@ fn pat5_every_finding_kind_carries_the_24_hour_clock_and_routed_ones_close_throu
     }
     let (d, ids) = raise(FindingKind::Littering);
     let f: Finding = fold(ids.finding, &d);
+    // PAT-8 figures read one month of findings from the index (issue 7).
+    let month = crate::domain::calendar::month_key(NOW);
+    assert!(f.index().search.contains(&finding_month_key(&month)));
     assert_eq!(f.clock.unwrap().state(NOW + 25 * HOUR), SlaState::Overdue);
 }
 

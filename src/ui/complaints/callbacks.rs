@@ -197,7 +197,12 @@ async fn round() {
         })
         .collect();
     let this_month: Vec<Callback> = a
-        .query(&Query::all(RecordKind::Callback))
+        .query(&Query::new(
+            RecordKind::Callback,
+            Filter::Prefix(crate::domain::complaints::callback_month_key(
+                &crate::domain::complaints::month_of(start),
+            )),
+        ))
         .await
         .unwrap_or_default()
         .into_iter()

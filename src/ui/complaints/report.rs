@@ -5,11 +5,11 @@ use super::settings;
 use crate::domain::complaints::report::{
     households_contacted, monthly_report, recent_months, MonthReport, Tally,
 };
-use crate::domain::complaints::{Callback, Complaint, HelpRequest};
+use crate::domain::complaints::{callback_month_key, list_key, Callback, Complaint, HelpRequest};
 use crate::domain::event::RecordKind;
 use crate::domain::i18n::Text;
-use crate::store::Query;
 use crate::store::Store;
+use crate::store::{Filter, Query};
 use crate::ui::i18n::t;
 use crate::ui::platform::{download, now_ms};
 use crate::ui::state::{app, ctx, loader, tx};
@@ -25,38 +25,51 @@ pub(super) fn MonthlyReport() -> impl IntoView {
     let months = recent_months(cal.local_date(now_ms()));
     // The demo's history ends the month before; start on the last full month.
     let month = RwSignal::new(months.get(1).copied().unwrap_or(months[0]));
-    let data = loader(|| async {
-        let a = app();
-        let c: Vec<Complaint> = a
-            .query(&Query::all(RecordKind::Complaint))
-            .await
-            .unwrap_or_default()
-            .into_iter()
-            .filter_map(|v| v.state())
-            .collect();
-        let cb: Vec<Callback> = a
-            .query(&Query::all(RecordKind::Callback))
-            .await
-            .unwrap_or_default()
-            .into_iter()
-            .filter_map(|v| v.state())
-            .collect();
-        let h: Vec<HelpRequest> = a
-            .query(&Query::all(RecordKind::HelpRequest))
-            .await
-            .unwrap_or_default()
-            .into_iter()
-            .filter_map(|v| v.state())
-            .collect();
-        let homes = a
-            .store
-            .count(&Query::new(
-                RecordKind::Household,
-                crate::store::Filter::Status("current".into()),
-            ))
-            .await
-            .unwrap_or(0);
-        (c, cb, h, homes)
+    // Only what the month's figures read (issue 7: never five years of records): complaints
+    // received from January to the month (CMP-13 counts this year's majors) and callbacks
+    // scheduled in the month, from the month index keys.
+    let data = loader(move || {
+        let (y, m) = month.get();
+        async move {
+            let a = app();
+            let mut c: Vec<Complaint> = Vec::new();
+            for mm in 1..=m {
+                let key = list_key(&format!("{y}-{mm:02}"), None);
+                c.extend(
+                    a.query(&Query::new(RecordKind::Complaint, Filter::Prefix(key)))
+                        .await
+                        .unwrap_or_default()
+                        .into_iter()
+                        .filter_map(|v| v.state::<Complaint>()),
+                );
+            }
+            let cb: Vec<Callback> = a
+                .query(&Query::new(
+                    RecordKind::Callback,
+                    Filter::Prefix(callback_month_key(&format!("{y}-{m:02}"))),
+                ))
+                .await
+                .unwrap_or_default()
+                .into_iter()
+                .filter_map(|v| v.state())
+                .collect();
+            let h: Vec<HelpRequest> = a
+                .query(&Query::all(RecordKind::HelpRequest))
+                .await
+                .unwrap_or_default()
+                .into_iter()
+                .filter_map(|v| v.state())
+                .collect();
+            let homes = a
+                .store
+                .count(&Query::new(
+                    RecordKind::Household,
+                    Filter::Status("current".into()),
+                ))
+                .await
+                .unwrap_or(0);
+            (c, cb, h, homes)
+        }
     });
     let report = Memo::new(move |_| {
         let (y, m) = month.get();

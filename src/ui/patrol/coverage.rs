@@ -76,8 +76,13 @@ pub fn CoverageTab() -> impl IntoView {
         }
         let (from, to) = (cal.at(first, NaiveTime::MIN), cal.at(next, NaiveTime::MIN));
         let rounds: Vec<PatrolRound> = rounds.into_values().collect();
+        // The month's findings from the index, not five years of them (issue 7).
+        let month = first.format("%Y-%m").to_string();
         let findings: Vec<Finding> = app()
-            .query(&Query::all(RecordKind::PatrolFinding))
+            .query(&Query::new(
+                RecordKind::PatrolFinding,
+                Filter::Prefix(crate::domain::patrol::finding_month_key(&month)),
+            ))
             .await
             .unwrap_or_default()
             .into_iter()

@@ -66,7 +66,11 @@ pub struct Dataset {
 /// The dataset for `seed`, generated unless already on disk.
 pub fn prepare(root: &Path, seed: u64, small: bool) -> Dataset {
     let size = if small { "small" } else { "full" };
-    let dir = root.join(format!("v{}-{seed}{}", gen::GEN_VERSION, if small { "-small" } else { "" }));
+    let dir = root.join(format!(
+        "v{}-{seed}{}",
+        gen::GEN_VERSION,
+        if small { "-small" } else { "" }
+    ));
     let manifest = dir.join("manifest.json");
     if let Ok(text) = std::fs::read_to_string(&manifest) {
         if let Ok(m) = serde_json::from_str::<Manifest>(&text) {
@@ -77,7 +81,10 @@ pub fn prepare(root: &Path, seed: u64, small: bool) -> Dataset {
     let tmp = root.join(format!("tmp-{seed}-{size}"));
     let _ = std::fs::remove_dir_all(&tmp);
     std::fs::create_dir_all(tmp.join("photos")).expect("create dataset dir");
-    println!("dataset: generating {size} (seed {seed}) into {} …", dir.display());
+    println!(
+        "dataset: generating {size} (seed {seed}) into {} …",
+        dir.display()
+    );
     let m = generate(&tmp, seed, small);
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::rename(&tmp, &dir).expect("move dataset into place");
@@ -123,14 +130,25 @@ pub fn view_row(v: &View) -> Value {
         o.insert("due".into(), json!(d as f64));
     }
     o.insert("search".into(), json!(v.search));
-    o.insert("json".into(), json!(serde_json::to_string(v).expect("view json")));
+    o.insert(
+        "json".into(),
+        json!(serde_json::to_string(v).expect("view json")),
+    );
     Value::Object(o)
 }
 
 fn generate(dir: &Path, seed: u64, small: bool) -> Manifest {
     let started = Instant::now();
-    let spec = if small { gen::Spec::small(seed) } else { gen::Spec::full(seed) };
-    let (chunk, file_events) = if small { (500, 5_000) } else { (CHUNK, FILE_EVENTS) };
+    let spec = if small {
+        gen::Spec::small(seed)
+    } else {
+        gen::Spec::full(seed)
+    };
+    let (chunk, file_events) = if small {
+        (500, 5_000)
+    } else {
+        (CHUNK, FILE_EVENTS)
+    };
     let mem = block_on(App::open(
         MemoryStore::new(),
         Id::derived("bench-views", seed),
@@ -158,7 +176,10 @@ fn generate(dir: &Path, seed: u64, small: bool) -> Manifest {
                 views_100k = Some(mem.store.views());
             }
             if chunks.len() % 20 == 0 {
-                println!("  … {total} events ({:.0} s)", started.elapsed().as_secs_f64());
+                println!(
+                    "  … {total} events ({:.0} s)",
+                    started.elapsed().as_secs_f64()
+                );
             }
         }
     };

@@ -93,6 +93,7 @@ pub fn photo_jpeg(_spec: &Spec, index: usize) -> Vec<u8> {
     let mut out = Vec::new();
     let enc = jpeg_encoder::Encoder::new(&mut out, 70);
     let px: Vec<u8> = (0..32 * 32 * 3).map(|i| (i * 7 + index) as u8).collect();
-    enc.encode(&px, 32, 32, jpeg_encoder::ColorType::Rgb).unwrap();
+    enc.encode(&px, 32, 32, jpeg_encoder::ColorType::Rgb)
+        .unwrap();
     out
 }

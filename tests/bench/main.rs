@@ -131,11 +131,14 @@ const MARKS: &str = r#"
   const marks = {}, clicks = {};
   window.__marks = marks; window.__clicks = clicks; window.__last = 0;
   const sels = {
-    signin: '[data-testid=signin-list], [data-testid=signin-pin]',
+    signin: '[data-testid=signin-person], [data-testid=signin-pin]',
     pinpad: '[data-testid=signin-pin]',
     todo: '[data-testid=todo-list] > *',
-    cmp: '[data-testid=cmp-list], [data-testid=complaints] p.empty',
   };
+  // trunk hands the wasm instance's exports (with its memory) to this event.
+  window.addEventListener('TrunkApplicationStarted', (e) => {
+    window.__wasm = e.detail && e.detail.wasm;
+  });
   const check = () => {
     const now = performance.now();
     window.__last = now;
@@ -155,6 +158,8 @@ struct Bench {
     ds: data::Dataset,
     rows: Vec<Row>,
     notes: Vec<String>,
+    /// The check-in week is planned once (its rounds serve every rate).
+    planned: bool,
 }
 
 async fn run(cfg: Cfg) {
@@ -182,6 +187,7 @@ async fn run(cfg: Cfg) {
         ds,
         rows: Vec::new(),
         notes: Vec::new(),
+        planned: false,
     };
     b.cdp("Performance.enable", json!({})).await;
     b.cdp(
@@ -233,7 +239,10 @@ impl Bench {
             let r = self
                 .app
                 .driver()
-                .execute("return window.__job === undefined ? null : window.__job;", vec![])
+                .execute(
+                    "return window.__job === undefined ? null : window.__job;",
+                    vec![],
+                )
                 .await
                 .map(|r| r.json().clone())
                 .unwrap_or(Value::Null);
@@ -243,7 +252,10 @@ impl Bench {
             if let Some(err) = r.get("err") {
                 panic!("job failed: {err}\n{body}");
             }
-            assert!(Instant::now() < deadline, "job took over {limit:?}:\n{body}");
+            assert!(
+                Instant::now() < deadline,
+                "job took over {limit:?}:\n{body}"
+            );
         }
     }
 
@@ -310,7 +322,10 @@ impl Bench {
 
     /// Loads the whole dataset into the app's database (unthrottled; once per run).
     async fn load(&mut self) {
-        println!("loading {} events into IndexedDB `{DB}` …", self.ds.m.events);
+        println!(
+            "loading {} events into IndexedDB `{DB}` …",
+            self.ds.m.events
+        );
         self.throttle(1.0).await;
         self.goto_bench().await;
         self.api("bench_delete(args[0])", vec![json!(DB)]).await;
@@ -322,22 +337,36 @@ impl Bench {
                 .job(
                     "const b = new Uint8Array(await (await fetch(args[1])).arrayBuffer());\n\
                      return await window.wasmBindings.bench_put_photo(args[0], args[2], b);",
-                    vec![json!(DB), json!(self.url(&format!("photos/{i:04}.jpg"))), json!(key)],
+                    vec![
+                        json!(DB),
+                        json!(self.url(&format!("photos/{i:04}.jpg"))),
+                        json!(key),
+                    ],
                     Duration::from_secs(60),
                 )
                 .await;
             photos.push(v.as_f64().unwrap_or(0.0));
         }
-        println!("  loaded {n:.0} events in {:.0} s in-page ({:.0} events/s)", ms / 1000.0, n / ms * 1000.0);
+        println!(
+            "  loaded {n:.0} events in {:.0} s in-page ({:.0} events/s)",
+            ms / 1000.0,
+            n / ms * 1000.0
+        );
         let mut rate = Stat::default();
         rate.push(n / ms * 1000.0);
         let mut total = Stat::default();
         total.push(ms);
         self.rows.push(
-            Row::new("load (1×)", &format!("absorb all {n:.0} events, chunks of {}", data::CHUNK), "ms", total)
-                .note("App::absorb, once"),
+            Row::new(
+                "load (1×)",
+                &format!("absorb all {n:.0} events, chunks of {}", data::CHUNK),
+                "ms",
+                total,
+            )
+            .note("App::absorb, once"),
         );
-        self.rows.push(Row::new("load (1×)", "absorb rate", "/s", rate));
+        self.rows
+            .push(Row::new("load (1×)", "absorb rate", "/s", rate));
         let put_total: f64 = photos.runs.iter().sum();
         let mut pt = Stat::default();
         pt.push(put_total);
@@ -396,7 +425,10 @@ impl Bench {
         loop {
             let v = self
                 .app
-                .js(&format!("return (window.__marks && window.__marks['{key}']) || null;"), vec![])
+                .js(
+                    &format!("return (window.__marks && window.__marks['{key}']) || null;"),
+                    vec![],
+                )
                 .await;
             if let Some(t) = v.as_f64() {
                 return t;
@@ -407,24 +439,29 @@ impl Bench {
     }
 
     async fn click_js(&self, css: &str) {
+        self.app.wait_css(css).await;
         self.app
-            .wait_css(css)
-            .await;
-        self.app
-            .js("document.querySelector(arguments[0]).click(); return 0;", vec![json!(css)])
+            .js(
+                "document.querySelector(arguments[0]).click(); return 0;",
+                vec![json!(css)],
+            )
             .await;
     }
 
     async fn clicked(&self, testid: &str) -> f64 {
         self.app
-            .js(&format!("return window.__clicks['{testid}'] || null;"), vec![])
+            .js(
+                &format!("return window.__clicks['{testid}'] || null;"),
+                vec![],
+            )
             .await
             .as_f64()
             .unwrap_or_else(|| panic!("no click recorded on {testid}"))
     }
 
-    /// Waits until the DOM has been quiet for 500 ms; the last change's time.
+    /// Waits until the DOM has been quiet for 500 ms (at most 120 s); the last change's time.
     async fn settled(&self) -> f64 {
+        let deadline = Instant::now() + Duration::from_secs(120);
         loop {
             tokio::time::sleep(Duration::from_millis(200)).await;
             let v = self
@@ -433,7 +470,7 @@ impl Bench {
                 .await;
             let now = v[0].as_f64().unwrap_or(0.0);
             let last = v[1].as_f64().unwrap_or(0.0);
-            if now - last > 500.0 {
+            if now - last > 500.0 || Instant::now() > deadline {
                 return last;
             }
         }
@@ -458,8 +495,10 @@ impl Bench {
             self.goto("app/").await;
             let t_signin = self.wait_mark("signin", Duration::from_secs(120)).await;
             if self.app.try_testid("signin-pin").await.is_none() {
-                self.click_js(&format!("[data-testid=signin-person][data-name=\"{name}\"]"))
-                    .await;
+                self.click_js(&format!(
+                    "[data-testid=signin-person][data-name=\"{name}\"]"
+                ))
+                .await;
             }
             self.wait_mark("pinpad", Duration::from_secs(60)).await;
             let keys: Vec<String> = gen::BENCH_PIN
@@ -473,17 +512,19 @@ impl Bench {
                     vec![json!(keys)],
                 )
                 .await;
-            let t_todo = self.wait_mark("todo", Duration::from_secs(120)).await;
+            self.wait_mark("todo", Duration::from_secs(120)).await;
+            let t_todo = self.settled().await;
             let t_ok = self.clicked("pin-ok").await;
             let (h, _) = self.metrics().await;
             let wasm = self.app_wasm_memory().await;
             let r = Self::renderer_rss();
             self.click_js("[data-testid=nav-complaints]").await;
-            let t_cmp = self.wait_mark("cmp", Duration::from_secs(120)).await;
+            self.app.wait_testid("complaints").await;
+            let t_cmp = self.settled().await;
             let t_nav = self.clicked("nav-complaints").await;
             // Filter 全部 on the complaint list.
-            self.settled().await;
-            self.click_js("[data-testid=\"cmp-filter-cmp.f.all\"]").await;
+            self.click_js("[data-testid=\"cmp-filter-cmp.f.all\"]")
+                .await;
             let t_all = self.clicked("cmp-filter-cmp.f.all").await;
             let t_all_done = self.settled().await;
             // Households by unit number (the registry search).
@@ -525,17 +566,21 @@ impl Bench {
         self.rows.extend([
             Row::new(g, "cold start: navigation → sign-in usable", "ms", signin),
             Row::new(g, "sign-in: PIN OK → 我的待办 rendered", "ms", login)
-                .note("includes PBKDF2 of the PIN"),
+                .note("to DOM settled; includes the PIN's PBKDF2"),
             Row::new(g, "cold start to 我的待办 (sum of the two)", "ms", first)
                 .target(first_target),
             Row::new(g, "UI: 投诉 nav → complaint list rendered", "ms", cmp)
-                .target(Target::AtMost(50.0, "≤ 50 ms")),
+                .target(Target::AtMost(50.0, "≤ 50 ms"))
+                .note("click → DOM settled"),
             Row::new(g, "UI: complaint list filter 全部", "ms", cmp_all)
                 .target(Target::AtMost(50.0, "≤ 50 ms"))
                 .note("click → DOM settled"),
             Row::new(g, "UI: households search by unit number", "ms", hh)
                 .target(Target::AtMost(50.0, "≤ 50 ms"))
-                .note(format!("types “{}” → DOM settled", self.ds.m.probe_unit_prefix)),
+                .note(format!(
+                    "types “{}” → DOM settled",
+                    self.ds.m.probe_unit_prefix
+                )),
             Row::new(g, "memory after start: JS heap", "bytes", heap),
             Row::new(g, "memory after start: JS heap + wasm", "bytes", total_mem)
                 .target(Target::AtMost(150e6, "≤ 150 MB")),
@@ -547,7 +592,7 @@ impl Bench {
     async fn app_wasm_memory(&self) -> f64 {
         self.app
             .js(
-                "const w = window.wasmBindings; const m = w && (w.memory || (w.__wasm && w.__wasm.memory));\n\
+                "const m = window.__wasm && window.__wasm.memory;\n\
                  return m ? m.buffer.byteLength : 0;",
                 vec![],
             )
@@ -560,7 +605,11 @@ impl Bench {
     fn queries(&self) -> Vec<(&'static str, String, String)> {
         let m = &self.ds.m;
         vec![
-            ("complaints of a month (cmp|month|)", "complaint".into(), format!("cmp|{}|", m.probe_month)),
+            (
+                "complaints of a month (cmp|month|)",
+                "complaint".into(),
+                format!("cmp|{}|", m.probe_month),
+            ),
             (
                 "complaints of a month, status registered",
                 "complaint".into(),
@@ -574,7 +623,11 @@ impl Bench {
                     &m.probe_week,
                 ),
             ),
-            ("households by unit number", "household".into(), m.probe_unit_prefix.clone()),
+            (
+                "households by unit number",
+                "household".into(),
+                m.probe_unit_prefix.clone(),
+            ),
         ]
     }
 
@@ -588,7 +641,10 @@ impl Bench {
             let mut rows = 0;
             for _ in 0..self.cfg.runs {
                 let r = self
-                    .api("bench_query(args[0], args[1], args[2], 0)", vec![json!(DB), json!(kind), json!(prefix)])
+                    .api(
+                        "bench_query(args[0], args[1], args[2], 0)",
+                        vec![json!(DB), json!(kind), json!(prefix)],
+                    )
                     .await;
                 s.push(r["ms"].as_f64().unwrap_or(0.0));
                 rows = r["rows"].as_u64().unwrap_or(0);
@@ -604,13 +660,16 @@ impl Bench {
         }
         // A check-in with one photo, durable.
         let m = self.ds.m.clone();
-        let planned = self
-            .api(
+        if !self.planned {
+            self.throttle(1.0).await;
+            self.api(
                 "bench_checkin_prepare(args[0], args[1], args[2])",
                 vec![json!(DB), json!(m.login), json!(CHECKIN_WEEK)],
             )
             .await;
-        let _ = planned;
+            self.planned = true;
+            self.throttle(rate).await;
+        }
         let mut ck = Stat::default();
         for _ in 0..self.cfg.runs {
             let r = self
@@ -652,7 +711,8 @@ impl Bench {
         let mut rss = Stat::default();
         for _ in 0..self.cfg.heavy {
             self.throttle(1.0).await;
-            self.api("bench_delete(args[0])", vec![json!(DB_IMPORT)]).await;
+            self.api("bench_delete(args[0])", vec![json!(DB_IMPORT)])
+                .await;
             self.throttle(rate).await;
             let r = self
                 .api(
@@ -668,12 +728,14 @@ impl Bench {
             rss.push(Self::renderer_rss());
         }
         self.throttle(1.0).await;
-        self.api("bench_delete(args[0])", vec![json!(DB_IMPORT)]).await;
+        self.api("bench_delete(args[0])", vec![json!(DB_IMPORT)])
+            .await;
         let mut mostly = Stat::default();
         let mut new_events = 0.0;
         for _ in 0..self.cfg.heavy {
             self.throttle(1.0).await;
-            self.api("bench_delete(args[0])", vec![json!(DB_MOSTLY)]).await;
+            self.api("bench_delete(args[0])", vec![json!(DB_MOSTLY)])
+                .await;
             self.absorb(DB_MOSTLY, 0..m.mostly_chunks, false).await;
             self.throttle(rate).await;
             let r = self
@@ -686,16 +748,25 @@ impl Bench {
             new_events = r["new"].as_f64().unwrap_or(0.0);
         }
         self.throttle(1.0).await;
-        self.api("bench_delete(args[0])", vec![json!(DB_MOSTLY)]).await;
+        self.api("bench_delete(args[0])", vec![json!(DB_MOSTLY)])
+            .await;
         let (dexie, raw) = self.peer_insert(rate).await;
         self.rows.extend([
-            Row::new(g, &format!("import {} events into an empty DB", m.file_events), "ms", empty)
-                .peers(Some(dexie), Some(raw))
-                .target(Target::AtMostAndDexie(5000.0, "≤ 5 s and ≤ Dexie"))
-                .note("plan_import + apply_import; peers: bulk put of the same rows"),
             Row::new(
                 g,
-                &format!("import the same file into a DB holding {:.0} %", data::MOSTLY * 100.0),
+                &format!("import {} events into an empty DB", m.file_events),
+                "ms",
+                empty,
+            )
+            .peers(Some(dexie), Some(raw))
+            .target(Target::AtMostAndDexie(5000.0, "≤ 5 s and ≤ Dexie"))
+            .note("plan_import + apply_import; peers: bulk put of the same rows"),
+            Row::new(
+                g,
+                &format!(
+                    "import the same file into a DB holding {:.0} %",
+                    data::MOSTLY * 100.0
+                ),
                 "ms",
                 mostly,
             )
@@ -736,8 +807,12 @@ impl Bench {
                 s.push(ms.as_f64().unwrap_or(0.0));
             }
             self.throttle(1.0).await;
-            self.job("await peer.del(args[0]); return 0;", vec![json!(DB_PEER)], Duration::from_secs(120))
-                .await;
+            self.job(
+                "await peer.del(args[0]); return 0;",
+                vec![json!(DB_PEER)],
+                Duration::from_secs(120),
+            )
+            .await;
             out.push(s);
         }
         let raw = out.pop().unwrap_or_default();
@@ -778,13 +853,21 @@ impl Bench {
                 stats.push(s);
             }
             self.throttle(1.0).await;
-            self.job("await peer.del(args[0]); return 0;", vec![json!(DB_PEER_FULL)], Duration::from_secs(120))
-                .await;
+            self.job(
+                "await peer.del(args[0]); return 0;",
+                vec![json!(DB_PEER_FULL)],
+                Duration::from_secs(120),
+            )
+            .await;
             per_peer.push(stats);
         }
         for (i, (name, _, _)) in queries.iter().enumerate() {
             let label = format!("store: {name}");
-            if let Some(row) = self.rows.iter_mut().find(|r| r.group == g && r.name == label) {
+            if let Some(row) = self
+                .rows
+                .iter_mut()
+                .find(|r| r.group == g && r.name == label)
+            {
                 row.dexie = per_peer.first().map(|p| p[i].clone());
                 row.raw = per_peer.get(1).map(|p| p[i].clone());
             }
@@ -813,7 +896,8 @@ impl Bench {
     /// Raw, gzip and brotli sizes of dist/'s wasm and JS (node's zlib).
     fn sizes(&mut self) {
         let dist = root().join("dist");
-        let script = "const fs=require('fs'),z=require('zlib');const b=fs.readFileSync(process.argv[1]);\
+        let script =
+            "const fs=require('fs'),z=require('zlib');const b=fs.readFileSync(process.argv[1]);\
              console.log(JSON.stringify([b.length,z.gzipSync(b,{level:9}).length,\
              z.brotliCompressSync(b,{params:{[z.constants.BROTLI_PARAM_QUALITY]:11}}).length]))";
         let Ok(dir) = std::fs::read_dir(&dist) else {
@@ -834,10 +918,15 @@ impl Bench {
                 .ok()
                 .and_then(|o| serde_json::from_slice::<Vec<f64>>(&o.stdout).ok())
             else {
-                self.notes.push(format!("node could not measure {}", f.display()));
+                self.notes
+                    .push(format!("node could not measure {}", f.display()));
                 continue;
             };
-            let name = f.file_name().unwrap_or_default().to_string_lossy().to_string();
+            let name = f
+                .file_name()
+                .unwrap_or_default()
+                .to_string_lossy()
+                .to_string();
             for (i, what) in ["raw", "gzip", "brotli"].iter().enumerate() {
                 let mut s = Stat::default();
                 s.push(v[i]);

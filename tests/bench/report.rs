@@ -151,8 +151,17 @@ pub fn fmt(v: f64, unit: &str) -> String {
 }
 
 const HEAD: [&str; 11] = [
-    "group", "figure", "ours (median)", "min…max", "n", "Dexie", "ours/Dexie", "raw IDB",
-    "ours/raw", "target", "note",
+    "group",
+    "figure",
+    "ours (median)",
+    "min…max",
+    "n",
+    "Dexie",
+    "ours/Dexie",
+    "raw IDB",
+    "ours/raw",
+    "target",
+    "note",
 ];
 
 pub fn markdown(rows: &[Row]) -> String {

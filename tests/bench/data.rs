@@ -11,7 +11,7 @@
 //!   for the Dexie and raw IndexedDB pages;
 //! * `photos/NNNN.jpg`, `manifest.json`.
 
-use crate::gen;
+use estate_desk::bench::gen;
 use estate_desk::app::App;
 use estate_desk::domain::event::Event;
 use estate_desk::domain::ids::{Id, SeededEntropy};

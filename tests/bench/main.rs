@@ -21,10 +21,9 @@
 mod support;
 
 mod data;
-mod gen_stub;
 mod report;
 
-use gen_stub as gen;
+use estate_desk::bench::gen;
 
 use report::{Row, Stat, Target};
 use serde_json::{json, Value};

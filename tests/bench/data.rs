@@ -11,8 +11,8 @@
 //!   for the Dexie and raw IndexedDB pages;
 //! * `photos/NNNN.jpg`, `manifest.json`.
 
-use estate_desk::bench::gen;
 use estate_desk::app::App;
+use estate_desk::bench::gen;
 use estate_desk::domain::event::Event;
 use estate_desk::domain::ids::{Id, SeededEntropy};
 use estate_desk::domain::view::View;
@@ -47,6 +47,8 @@ pub struct Manifest {
     pub probe_unit_prefix: String,
     pub probe_month: String,
     pub chunks: Vec<String>,
+    /// Events per chunk file.
+    pub chunk: usize,
     pub events: usize,
     pub file_events: usize,
     pub file_chunks: usize,
@@ -233,6 +235,7 @@ fn generate(dir: &Path, seed: u64, small: bool) -> Manifest {
         probe_unit_prefix: summary.probes.unit_prefix.clone(),
         probe_month: summary.probes.month.clone(),
         chunks,
+        chunk,
         events: total,
         file_events: file.len(),
         file_chunks,

@@ -190,7 +190,6 @@ fn generate(dir: &Path, seed: u64, small: bool) -> Manifest {
         flush(&mut pending, false);
     });
     flush(&mut pending, true);
-    drop(flush);
     let views_full = mem.store.views();
     let views_100k = views_100k.unwrap_or_else(|| views_full.clone());
 

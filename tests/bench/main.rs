@@ -788,7 +788,7 @@ impl Bench {
         self.remember("export", rate, &ex);
         self.rows.push(
             Row::new(g, "full export (read all + build file)", "ms", ex)
-                .note(format!("{}", report::fmt(bytes, "bytes"))),
+                .note(report::fmt(bytes, "bytes")),
         );
         self.api("bench_close(args[0])", vec![json!(DB)]).await;
     }

@@ -61,7 +61,10 @@ pub(super) enum Dev {
 }
 
 pub(super) fn device_id(seed: u64, dev: Dev) -> DeviceId {
-    Id::derived("bench-tablet", seed.wrapping_mul(8).wrapping_add(dev as u64))
+    Id::derived(
+        "bench-tablet",
+        seed.wrapping_mul(8).wrapping_add(dev as u64),
+    )
 }
 
 struct Pending {
@@ -208,9 +211,10 @@ fn count_key(d: &Draft) -> Option<&'static str> {
         (EventBody::Complaints(ComplaintsEvent::Registered { .. }), RecordKind::Complaint) => {
             Some("complaints")
         }
-        (EventBody::Complaints(ComplaintsEvent::CallbackScheduled { .. }), RecordKind::Callback) => {
-            Some("callbacks")
-        }
+        (
+            EventBody::Complaints(ComplaintsEvent::CallbackScheduled { .. }),
+            RecordKind::Callback,
+        ) => Some("callbacks"),
         (EventBody::WorkOrder(WorkOrderEvent::Opened { .. }), _) => Some("work_orders"),
         (EventBody::Patrol(PatrolEvent::CheckedIn(_)), _) => Some("check_ins"),
         (EventBody::Duty(DutyEvent::EntryAdded { .. }), _) => Some("duty_log_entries"),

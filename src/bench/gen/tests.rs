@@ -57,7 +57,11 @@ fn small_spec_is_about_one_percent_of_the_full_volumes() {
     assert!(c("staff") >= 12, "staff of every role");
     assert_eq!(s.photos.len() as u64, c("photos"));
     let jpeg = photo_jpeg(&Spec::small(11), 0);
-    assert!(jpeg.starts_with(&[0xFF, 0xD8]) && jpeg.len() < 16_000, "{}", jpeg.len());
+    assert!(
+        jpeg.starts_with(&[0xFF, 0xD8]) && jpeg.len() < 16_000,
+        "{}",
+        jpeg.len()
+    );
     assert_eq!(jpeg, photo_jpeg(&Spec::small(11), 0));
     assert_ne!(jpeg, photo_jpeg(&Spec::small(11), 1));
 }
@@ -98,7 +102,10 @@ fn the_app_absorbs_the_small_dataset_and_the_probes_find_data() {
     for chunk in events.chunks(2_000) {
         block_on(app.absorb(chunk.to_vec(), now)).unwrap();
     }
-    assert_eq!(block_on(app.store.event_count()).unwrap(), events.len() as u64);
+    assert_eq!(
+        block_on(app.store.event_count()).unwrap(),
+        events.len() as u64
+    );
     let q = |kind, f: Filter| block_on(app.query(&Query::new(kind, f))).unwrap();
     // Complaints by status: most closed, some open.
     let all = q(RecordKind::Complaint, Filter::All);
@@ -107,7 +114,10 @@ fn the_app_absorbs_the_small_dataset_and_the_probes_find_data() {
     assert!(closed * 2 > all.len(), "{closed} of {} closed", all.len());
     assert!(closed < all.len());
     // Households by the unit prefix.
-    let hh = q(RecordKind::Household, Filter::Prefix(s.probes.unit_prefix.clone()));
+    let hh = q(
+        RecordKind::Household,
+        Filter::Prefix(s.probes.unit_prefix.clone()),
+    );
     assert!(!hh.is_empty(), "households for {}", s.probes.unit_prefix);
     // The probe building's check-ins of the last full week.
     let cov = q(
@@ -118,11 +128,15 @@ fn the_app_absorbs_the_small_dataset_and_the_probes_find_data() {
     assert_eq!(s.probes.month, "2026-10");
     // The login's to-do list has content, and the login signs in with the bench PIN.
     let mine = block_on(app.store.assigned(s.login)).unwrap();
-    assert!(!mine.is_empty());
+    assert!(mine.iter().any(|v| v.kind == RecordKind::Complaint));
+    // Open work orders wait for engineering (REP-8).
+    let open_orders = q(RecordKind::WorkOrder, Filter::All)
+        .iter()
+        .filter(|v| v.status.as_deref() != Some("done"))
+        .count();
+    assert!(open_orders > 0);
     let actor = block_on(app.sign_in(s.login, BENCH_PIN, now)).unwrap();
-    assert!(actor
-        .roles
-        .contains(&crate::domain::roles::Role::Director));
+    assert!(actor.roles.contains(&crate::domain::roles::Role::Director));
 }
 
 /// `cargo test --release --lib bench::gen::tests::full_generation_time -- --ignored --nocapture`
@@ -131,11 +145,19 @@ fn the_app_absorbs_the_small_dataset_and_the_probes_find_data() {
 fn full_generation_time() {
     let t = std::time::Instant::now();
     let mut n = 0usize;
-    let mut bytes = 0usize;
-    let s = generate(&Spec::full(1), 10_000, |c| {
-        n += c.len();
-        bytes += c.iter().map(|e| e.canonical_bytes().len()).sum::<usize>();
+    let s = generate(&Spec::full(1), 10_000, |c| n += c.len());
+    println!("generated {n} events in {:?}", t.elapsed());
+    // What the events weigh, by kind (canonical JSON).
+    let mut by: std::collections::BTreeMap<String, (usize, usize)> = Default::default();
+    generate(&Spec::full(1), 10_000, |c| {
+        for e in c {
+            let k = by.entry(e.body.label().en).or_default();
+            k.0 += 1;
+            k.1 += e.canonical_bytes().len();
+        }
     });
-    println!("generated {n} events ({} MB canonical) in {:?}", bytes >> 20, t.elapsed());
+    for (k, (n, b)) in by {
+        println!("{k:40} {n:8} {:6} KB", b >> 10);
+    }
     println!("{:?}\n{:?}", s.counts, s.probes);
 }

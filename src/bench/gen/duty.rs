@@ -12,7 +12,7 @@ use crate::domain::duty::log::{
 use crate::domain::duty::Post;
 use crate::domain::event::{RecordKind, RecordRef};
 use crate::domain::roles::Role;
-use chrono::{Days, NaiveDate, NaiveTime};
+use chrono::{Datelike, Days, NaiveDate, NaiveTime};
 
 const ENTRIES: [(EntryKind, &str, &str); 10] = [
     (
@@ -143,5 +143,3 @@ impl<'w> Duty<'w> {
         }
     }
 }
-
-use chrono::Datelike;

@@ -107,6 +107,7 @@ pub(super) struct Stream<'s> {
     chunk: usize,
     sink: &'s mut dyn FnMut(Vec<Event>),
     counts: BTreeMap<String, u64>,
+    emitted: u64,
 }
 
 impl<'s> Stream<'s> {
@@ -123,6 +124,7 @@ impl<'s> Stream<'s> {
             chunk,
             sink,
             counts: BTreeMap::new(),
+            emitted: 0,
         }
     }
 
@@ -172,6 +174,7 @@ impl<'s> Stream<'s> {
             *self.counts.entry(k.into()).or_default() += 1;
         }
         let e = Event::new(self.ids.id(), at, p.actor, p.draft);
+        self.emitted += 1;
         self.buf.push(e);
         if self.buf.len() >= self.chunk {
             let full = std::mem::replace(&mut self.buf, Vec::with_capacity(self.chunk));
@@ -182,13 +185,12 @@ impl<'s> Stream<'s> {
     /// Emits what is left; returns the counts by kind of thing made.
     pub fn finish(mut self) -> BTreeMap<String, u64> {
         self.flush_before(i64::MAX);
-        let events = self.ids_used();
         if !self.buf.is_empty() {
             let rest = std::mem::take(&mut self.buf);
             (self.sink)(rest);
         }
-        let mut counts = self.counts;
-        counts.insert("events".into(), events);
+        let mut counts = std::mem::take(&mut self.counts);
+        counts.insert("events".into(), self.emitted);
         for k in [
             "complaints",
             "callbacks",
@@ -199,10 +201,6 @@ impl<'s> Stream<'s> {
             counts.entry(k.into()).or_default();
         }
         counts
-    }
-
-    fn ids_used(&self) -> u64 {
-        self.seq
     }
 }
 

@@ -159,5 +159,32 @@ fn full_generation_time() {
     for (k, (n, b)) in by {
         println!("{k:40} {n:8} {:6} KB", b >> 10);
     }
+    // How the desk's lists look at the end: statuses of complaints and work orders, and
+    // what waits for the login.
+    let mut recs: HashMap<RecordRef, Vec<Event>> = HashMap::new();
+    generate(&Spec::full(1), 10_000, |c| {
+        for e in c {
+            if matches!(
+                e.subject.kind,
+                RecordKind::Complaint | RecordKind::WorkOrder
+            ) {
+                recs.entry(e.subject).or_default().push(e);
+            }
+        }
+    });
+    let mut status: std::collections::BTreeMap<String, usize> = Default::default();
+    let mut mine = 0;
+    for (subject, events) in recs {
+        let v = crate::domain::view::fold_all_kind(subject, events).unwrap();
+        *status
+            .entry(format!(
+                "{}:{}",
+                subject.kind.as_str(),
+                v.status.unwrap_or_default()
+            ))
+            .or_default() += 1;
+        mine += usize::from(v.assignee == Some(s.login));
+    }
+    println!("{status:?}\nassigned to the login: {mine}");
     println!("{:?}\n{:?}", s.counts, s.probes);
 }

@@ -85,6 +85,39 @@ fn every_event_verifies_and_the_stream_is_causal() {
             assert!(first[&staff(a)] <= i, "actor exists before acting");
         }
     }
+    // Records referenced by a complaint, a round or a finding were written before it.
+    use crate::domain::complaints::ComplaintsEvent;
+    use crate::domain::event::EventBody;
+    use crate::domain::patrol::PatrolEvent;
+    let before = |kind, id, i: usize| first.get(&RecordRef::new(kind, id)).is_some_and(|f| *f < i);
+    let mut checked = 0;
+    for (i, e) in events.iter().enumerate() {
+        match &e.body {
+            EventBody::Complaints(ComplaintsEvent::Registered { intake, .. }) => {
+                // Anonymous complaints keep no household (CMP-11).
+                if let Some(h) = intake.household {
+                    assert!(before(RecordKind::Household, h, i));
+                }
+                if let Some(u) = intake.unit {
+                    assert!(before(RecordKind::Unit, u, i));
+                }
+                checked += 1;
+            }
+            EventBody::Patrol(PatrolEvent::RoundScheduled { plan }) => {
+                assert!(before(RecordKind::PatrolRoute, plan.route, i));
+                for stop in &plan.stops {
+                    assert!(before(RecordKind::Checkpoint, stop.checkpoint, i));
+                }
+                checked += 1;
+            }
+            EventBody::Patrol(PatrolEvent::FindingRaised { info, .. }) => {
+                assert!(before(RecordKind::PatrolRound, info.round.unwrap(), i));
+                checked += 1;
+            }
+            _ => {}
+        }
+    }
+    assert!(checked > 500, "{checked}");
     assert!(s.photos.iter().all(|p| p.starts_with("photo-")));
     // Nothing after the last day.
     let end = crate::domain::calendar::BusinessCalendar::default().at(

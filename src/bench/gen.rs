@@ -40,7 +40,11 @@ pub struct Spec {
 }
 
 impl Spec {
-    /// 2,000 households over five years to 2026-10-31: about 600,000 events.
+    /// 2,000 households over five years to 2026-10-31. Measured (seed 1): 20.0k complaints
+    /// and 19.4k callbacks, 19.9k work orders, 459k check-ins, 11.0k duty-log entries, 2.0k
+    /// photos — 871k events in all (a complaint's story through the real commands is about
+    /// nine events, a work order's with its finding eight), about 520 MB of canonical JSON,
+    /// of which the round plans (every round carries its stops) are 160 MB.
     pub fn full(seed: u64) -> Spec {
         Spec {
             seed,

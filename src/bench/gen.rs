@@ -129,7 +129,7 @@ pub fn generate(spec: &Spec, chunk: usize, mut sink: impl FnMut(Vec<Event>)) -> 
 }
 
 /// Photo `index` (0-based, < summary.photos.len()): a small deterministic JPEG (a few KB) —
-/// 160×120, a seeded gradient with a few blocks, so every photo differs.
+/// 160×120, a seeded grainy gradient with a few blocks, so every photo differs.
 pub fn photo_jpeg(spec: &Spec, index: usize) -> Vec<u8> {
     const W: usize = 160;
     const H: usize = 120;
@@ -154,14 +154,19 @@ pub fn photo_jpeg(spec: &Spec, index: usize) -> Vec<u8> {
             match hit {
                 Some((.., c)) => px.extend_from_slice(c),
                 None => {
+                    // A gradient with a little grain, like a photo of a wall.
                     let shade = ((x + y) / 3) as u8;
-                    px.extend(base.iter().map(|b| b.wrapping_add(shade)));
+                    let grain = (r.next() % 24) as u8;
+                    px.extend(
+                        base.iter()
+                            .map(|b| b.wrapping_add(shade).saturating_add(grain)),
+                    );
                 }
             }
         }
     }
     let mut jpeg = Vec::new();
-    jpeg_encoder::Encoder::new(&mut jpeg, 70)
+    jpeg_encoder::Encoder::new(&mut jpeg, 85)
         .encode(&px, W as u16, H as u16, jpeg_encoder::ColorType::Rgb)
         .expect("encoding to memory cannot fail");
     jpeg

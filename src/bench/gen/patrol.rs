@@ -251,8 +251,7 @@ impl<'w> Patrol<'w> {
             }
         };
         let fate = self.r.below(100);
-        let today = (self.end - date).num_days() == 0;
-        if fate < 4 || (today && plan.start + 30 * MIN >= self.end_ms) {
+        if fate < 4 {
             // Missed (PAT-1); closed the day after, so it leaves the to-do list.
             let at = plan.end + DAY + MIN;
             if at < self.end_ms {

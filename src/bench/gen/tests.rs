@@ -32,6 +32,16 @@ fn same_spec_gives_identical_events_and_another_seed_differs() {
     let (b, eb) = small();
     assert_eq!(a, b);
     assert_eq!(digest(&ea), digest(&eb));
+    // The chunk size only cuts the same stream differently.
+    let mut chunks = 0;
+    let mut ec = Vec::new();
+    let c = generate(&Spec::small(11), 4_096, |chunk| {
+        chunks += 1;
+        ec.extend(chunk)
+    });
+    assert_eq!(c, a);
+    assert_eq!(digest(&ec), digest(&ea));
+    assert_eq!(chunks, ea.len().div_ceil(4_096));
     let mut other = Vec::new();
     generate(&Spec::small(12), 10_000, |c| other.extend(c));
     assert_ne!(digest(&ea), digest(&other));

@@ -40,7 +40,11 @@ pub struct Spec {
 }
 
 impl Spec {
-    /// 2,000 households over five years to 2026-10-31: about 600,000 events.
+    /// 2,000 households over five years to 2026-10-31. Measured (seed 1): 20.0k complaints
+    /// and 19.4k callbacks, 19.9k work orders, 459k check-ins, 11.0k duty-log entries, 2.0k
+    /// photos — 871k events in all (a complaint's story through the real commands is about
+    /// nine events, a work order's with its finding eight), about 520 MB of canonical JSON,
+    /// of which the round plans (every round carries its stops) are 160 MB.
     pub fn full(seed: u64) -> Spec {
         Spec {
             seed,
@@ -125,7 +129,7 @@ pub fn generate(spec: &Spec, chunk: usize, mut sink: impl FnMut(Vec<Event>)) -> 
 }
 
 /// Photo `index` (0-based, < summary.photos.len()): a small deterministic JPEG (a few KB) —
-/// 160×120, a seeded gradient with a few blocks, so every photo differs.
+/// 160×120, a seeded grainy gradient with a few blocks, so every photo differs.
 pub fn photo_jpeg(spec: &Spec, index: usize) -> Vec<u8> {
     const W: usize = 160;
     const H: usize = 120;
@@ -150,14 +154,19 @@ pub fn photo_jpeg(spec: &Spec, index: usize) -> Vec<u8> {
             match hit {
                 Some((.., c)) => px.extend_from_slice(c),
                 None => {
+                    // A gradient with a little grain, like a photo of a wall.
                     let shade = ((x + y) / 3) as u8;
-                    px.extend(base.iter().map(|b| b.wrapping_add(shade)));
+                    let grain = (r.next() % 24) as u8;
+                    px.extend(
+                        base.iter()
+                            .map(|b| b.wrapping_add(shade).saturating_add(grain)),
+                    );
                 }
             }
         }
     }
     let mut jpeg = Vec::new();
-    jpeg_encoder::Encoder::new(&mut jpeg, 70)
+    jpeg_encoder::Encoder::new(&mut jpeg, 85)
         .encode(&px, W as u16, H as u16, jpeg_encoder::ColorType::Rgb)
         .expect("encoding to memory cannot fail");
     jpeg

@@ -39,7 +39,12 @@ struct Story<'a, 's> {
 }
 
 impl Story<'_, '_> {
-    fn step(&mut self, at: i64, actor: &Actor, ds: Result<Vec<Draft>, crate::domain::command::DomainError>) -> bool {
+    fn step(
+        &mut self,
+        at: i64,
+        actor: &Actor,
+        ds: Result<Vec<Draft>, crate::domain::command::DomainError>,
+    ) -> bool {
         let Ok(ds) = ds else { return false };
         fold(
             &mut self.c,
@@ -59,7 +64,7 @@ impl<'w> Desk<'w> {
         Desk {
             w,
             r: Rng::new(spec.seed ^ 0xDE5C_0000_0000_0007),
-            ids: SeededEntropy::new(spec.seed ^ 0xDE5C_1D5_0000_0007),
+            ids: SeededEntropy::new(spec.seed ^ 0xDE5C_1D50_0000_0007),
             settings: ComplaintSettings::default(),
             rate: per_day * spec.scale * spec.households as f64 / 2000.0,
             end: spec.end,
@@ -78,8 +83,12 @@ impl<'w> Desk<'w> {
             .map(|_| {
                 self.w.cal.at(
                     date,
-                    NaiveTime::from_hms_opt(8 + self.r.below(11) as u32, self.r.below(60) as u32, 0)
-                        .unwrap_or(NaiveTime::MIN),
+                    NaiveTime::from_hms_opt(
+                        8 + self.r.below(11) as u32,
+                        self.r.below(60) as u32,
+                        0,
+                    )
+                    .unwrap_or(NaiveTime::MIN),
                 )
             })
             .collect();
@@ -139,7 +148,13 @@ impl<'w> Desk<'w> {
         // A duplicate also notes itself on the original: keep the original's copy current.
         let mut original = dup;
         if let (Ok(ds), Some((oid, oc))) = (&reg_ds, original.as_mut()) {
-            fold(oc, RecordRef::new(RecordKind::Complaint, *oid), ds, at, Some(&reg));
+            fold(
+                oc,
+                RecordRef::new(RecordKind::Complaint, *oid),
+                ds,
+                at,
+                Some(&reg),
+            );
         }
         if !s.step(at, &reg, reg_ds) {
             return;

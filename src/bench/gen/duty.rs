@@ -6,21 +6,47 @@ use super::estate::World;
 use super::stream::{fold, Dev, Rng, Stream};
 use super::Spec;
 use crate::domain::command::Actor;
-use crate::domain::duty::log::{add_entry, chain_id, log_id, sign_log, DutyChain, DutyLog, EntryKind, NewEntry};
+use crate::domain::duty::log::{
+    add_entry, chain_id, log_id, sign_log, DutyChain, DutyLog, EntryKind, NewEntry,
+};
 use crate::domain::duty::Post;
 use crate::domain::event::{RecordKind, RecordRef};
 use crate::domain::roles::Role;
-use chrono::{Days, NaiveDate, NaiveTime};
+use chrono::{Datelike, Days, NaiveDate, NaiveTime};
 
 const ENTRIES: [(EntryKind, &str, &str); 10] = [
-    (EntryKind::Enquiry, "住户来电咨询停车月卡续费", "已告知财务部办理时间"),
+    (
+        EntryKind::Enquiry,
+        "住户来电咨询停车月卡续费",
+        "已告知财务部办理时间",
+    ),
     (EntryKind::Enquiry, "住户询问快递柜位置", "已指引"),
     (EntryKind::Enquiry, "访客询问单元门禁", "已联系住户接待"),
-    (EntryKind::Help, "住户求助：钥匙锁在屋内", "护管员协助联系开锁公司"),
-    (EntryKind::Help, "住户反映楼道灯不亮", "已通知工程部，次日更换"),
-    (EntryKind::Incident, "地下车库入口积水", "护管员放置警示牌并清扫"),
-    (EntryKind::Incident, "住户反映邻居噪音", "护管员上门劝导，已安静"),
-    (EntryKind::FollowUp, "跟进昨晚漏水报修", "工程部已修复，住户确认"),
+    (
+        EntryKind::Help,
+        "住户求助：钥匙锁在屋内",
+        "护管员协助联系开锁公司",
+    ),
+    (
+        EntryKind::Help,
+        "住户反映楼道灯不亮",
+        "已通知工程部，次日更换",
+    ),
+    (
+        EntryKind::Incident,
+        "地下车库入口积水",
+        "护管员放置警示牌并清扫",
+    ),
+    (
+        EntryKind::Incident,
+        "住户反映邻居噪音",
+        "护管员上门劝导，已安静",
+    ),
+    (
+        EntryKind::FollowUp,
+        "跟进昨晚漏水报修",
+        "工程部已修复，住户确认",
+    ),
     (EntryKind::Note, "夜间巡查各岗位正常", ""),
     (EntryKind::Note, "监控室交接设备完好", ""),
 ];
@@ -64,11 +90,20 @@ impl<'w> Duty<'w> {
         let w = self.w;
         // DUTY-8: the supervisor signs yesterday's log this morning (the last two stay open).
         if let Some((day, log)) = self.unsigned.take() {
-            let at = w.cal.at(date, NaiveTime::from_hms_opt(9, 10, 0).expect("time"));
+            let at = w
+                .cal
+                .at(date, NaiveTime::from_hms_opt(9, 10, 0).expect("time"));
             let sups = w.with(Role::Supervisor);
             let sup = sups[self.r.below(sups.len() as u64) as usize];
             if (self.end - date).num_days() >= 1 {
-                if let Ok(ds) = sign_log(sup, log_id(Post::ServiceCentre, day), &log, "已阅", date, at) {
+                if let Ok(ds) = sign_log(
+                    sup,
+                    log_id(Post::ServiceCentre, day),
+                    &log,
+                    "已阅",
+                    date,
+                    at,
+                ) {
                     out.push(at, Dev::Duty, Some(sup), ds);
                 }
             }
@@ -108,5 +143,3 @@ impl<'w> Duty<'w> {
         }
     }
 }
-
-use chrono::Datelike;

@@ -438,7 +438,10 @@ fn unit_prefix(households: &[Home], buildings: &[Building]) -> String {
         }
         for pos in 1..=4 {
             let p = registry::unit_number(floor, pos);
-            let n = households.iter().filter(|h| h.phone.starts_with(&p)).count();
+            let n = households
+                .iter()
+                .filter(|h| h.phone.starts_with(&p))
+                .count();
             if n > best.0 {
                 best = (n, p);
             }

@@ -41,6 +41,17 @@ pub(super) struct Patrol<'w> {
     probe_building: Option<RecordId>,
 }
 
+/// A floor landing checks its lights and fire equipment (PAT-3); other stops get the
+/// module's default list. Kept short: every round carries its stops (a self-contained plan).
+fn items(c: &super::estate::Checkpoint) -> Vec<ItemSpec> {
+    match (c.facility, c.info.location.floor) {
+        (None, Some(f)) if f > 1 && c.info.location.building.is_some() => {
+            vec![ItemSpec::ok("照明", true), ItemSpec::ok("消防设施", true)]
+        }
+        (kind, floor) => default_items(floor, kind),
+    }
+}
+
 fn last_full_week(end: NaiveDate) -> NaiveDate {
     let sunday = if end.weekday() == Weekday::Sun {
         end
@@ -75,7 +86,7 @@ impl<'w> Patrol<'w> {
                 floor: c.info.location.floor,
                 floors: vec![],
                 area: c.info.location.area.clone(),
-                items: default_items(c.info.location.floor, c.facility),
+                items: items(c),
             }
         };
         let mut plans: Vec<(String, Tier, StaffId, Vec<Stop>)> = Vec::new();
@@ -164,7 +175,7 @@ impl<'w> Patrol<'w> {
             to,
             end: spec.end,
             end_ms: w.cal.at(spec.end + Days::new(1), NaiveTime::MIN),
-            p_fault: 0.043 * spec.scale,
+            p_fault: 0.045 * spec.scale,
             p_other: 0.013 * spec.scale,
             photos: Vec::new(),
             probe_week: week_key(monday),
@@ -191,7 +202,9 @@ impl<'w> Patrol<'w> {
 
     fn plan(&mut self, monday: NaiveDate, out: &mut Stream) {
         let w = self.w;
-        let at = w.cal.at(monday, NaiveTime::from_hms_opt(6, 30, 0).expect("time"));
+        let at = w
+            .cal
+            .at(monday, NaiveTime::from_hms_opt(6, 30, 0).expect("time"));
         let ds = plan_week(&w.director, &self.routes, monday, &w.cal, &BTreeSet::new())
             .expect("plan the week");
         let ds: Vec<Draft> = ds
@@ -206,7 +219,10 @@ impl<'w> Patrol<'w> {
                     return false;
                 }
                 let date = w.cal.local_date(plan.start);
-                self.planned.entry(date).or_default().push((d.subject.id, r));
+                self.planned
+                    .entry(date)
+                    .or_default()
+                    .push((d.subject.id, r));
                 true
             })
             .collect();
@@ -235,8 +251,7 @@ impl<'w> Patrol<'w> {
             }
         };
         let fate = self.r.below(100);
-        let today = (self.end - date).num_days() == 0;
-        if fate < 6 || (today && plan.start + 30 * MIN >= self.end_ms) {
+        if fate < 4 {
             // Missed (PAT-1); closed the day after, so it leaves the to-do list.
             let at = plan.end + DAY + MIN;
             if at < self.end_ms {
@@ -245,8 +260,8 @@ impl<'w> Patrol<'w> {
             }
             return;
         }
-        let partial = fate < 13;
-        let late = !partial && fate < 22;
+        let partial = fate < 9;
+        let late = !partial && fate < 18;
         let n = plan.stops.len();
         let mut t = if late {
             plan.end - 10 * MIN
@@ -317,7 +332,7 @@ impl<'w> Patrol<'w> {
             } else {
                 format!("{}：{}异常", stop.name, item)
             };
-            let photos = if self.r.p(0.075) {
+            let photos = if self.r.p(0.082) {
                 let blob = format!("photo-{}", self.ids.id());
                 self.photos.push(blob.clone());
                 vec![Photo {
@@ -409,10 +424,26 @@ impl<'w> Patrol<'w> {
                 fold(&mut order, wref, routed, at, Some(walker));
                 let late = self.r.chance(10);
                 let t1 = at + if late { 25 } else { 3 + self.r.below(7) as i64 } * MIN;
-                let t2 = t1 + if late { 30 } else { 5 + self.r.below(10) as i64 } * MIN;
-                let steps: [(i64, &Actor); 3] = [(t1, &lead), (t2, &fixer), (later.max(t2 + MIN), &fixer)];
+                let t2 = t1
+                    + if late {
+                        30
+                    } else {
+                        5 + self.r.below(10) as i64
+                    } * MIN;
+                let steps: [(i64, &Actor); 3] =
+                    [(t1, &lead), (t2, &fixer), (later.max(t2 + MIN), &fixer)];
+                // The last days' orders are still being worked on; a few older ones wait
+                // on site (parts ordered).
+                let days_left = (self.end - cal.local_date(at)).num_days();
+                let steps_done = if days_left < 3 {
+                    self.r.below(3) as usize
+                } else if days_left < 60 && self.r.chance(3) {
+                    2
+                } else {
+                    3
+                };
                 for (n, (t, who)) in steps.into_iter().enumerate() {
-                    if !due(t) {
+                    if n >= steps_done || !due(t) {
                         return;
                     }
                     let ds = match n {

@@ -32,6 +32,16 @@ fn same_spec_gives_identical_events_and_another_seed_differs() {
     let (b, eb) = small();
     assert_eq!(a, b);
     assert_eq!(digest(&ea), digest(&eb));
+    // The chunk size only cuts the same stream differently.
+    let mut chunks = 0;
+    let mut ec = Vec::new();
+    let c = generate(&Spec::small(11), 4_096, |chunk| {
+        chunks += 1;
+        ec.extend(chunk)
+    });
+    assert_eq!(c, a);
+    assert_eq!(digest(&ec), digest(&ea));
+    assert_eq!(chunks, ea.len().div_ceil(4_096));
     let mut other = Vec::new();
     generate(&Spec::small(12), 10_000, |c| other.extend(c));
     assert_ne!(digest(&ea), digest(&other));
@@ -57,7 +67,9 @@ fn small_spec_is_about_one_percent_of_the_full_volumes() {
     assert!(c("staff") >= 12, "staff of every role");
     assert_eq!(s.photos.len() as u64, c("photos"));
     let jpeg = photo_jpeg(&Spec::small(11), 0);
-    assert!(jpeg.starts_with(&[0xFF, 0xD8]) && jpeg.len() < 16_000, "{}", jpeg.len());
+    // A real JPEG of a few KB.
+    assert!(jpeg.starts_with(&[0xFF, 0xD8]) && jpeg.ends_with(&[0xFF, 0xD9]));
+    assert!((1_000..16_000).contains(&jpeg.len()), "{}", jpeg.len());
     assert_eq!(jpeg, photo_jpeg(&Spec::small(11), 0));
     assert_ne!(jpeg, photo_jpeg(&Spec::small(11), 1));
 }
@@ -81,6 +93,39 @@ fn every_event_verifies_and_the_stream_is_causal() {
             assert!(first[&staff(a)] <= i, "actor exists before acting");
         }
     }
+    // Records referenced by a complaint, a round or a finding were written before it.
+    use crate::domain::complaints::ComplaintsEvent;
+    use crate::domain::event::EventBody;
+    use crate::domain::patrol::PatrolEvent;
+    let before = |kind, id, i: usize| first.get(&RecordRef::new(kind, id)).is_some_and(|f| *f < i);
+    let mut checked = 0;
+    for (i, e) in events.iter().enumerate() {
+        match &e.body {
+            EventBody::Complaints(ComplaintsEvent::Registered { intake, .. }) => {
+                // Anonymous complaints keep no household (CMP-11).
+                if let Some(h) = intake.household {
+                    assert!(before(RecordKind::Household, h, i));
+                }
+                if let Some(u) = intake.unit {
+                    assert!(before(RecordKind::Unit, u, i));
+                }
+                checked += 1;
+            }
+            EventBody::Patrol(PatrolEvent::RoundScheduled { plan }) => {
+                assert!(before(RecordKind::PatrolRoute, plan.route, i));
+                for stop in &plan.stops {
+                    assert!(before(RecordKind::Checkpoint, stop.checkpoint, i));
+                }
+                checked += 1;
+            }
+            EventBody::Patrol(PatrolEvent::FindingRaised { info, .. }) => {
+                assert!(before(RecordKind::PatrolRound, info.round.unwrap(), i));
+                checked += 1;
+            }
+            _ => {}
+        }
+    }
+    assert!(checked > 500, "{checked}");
     assert!(s.photos.iter().all(|p| p.starts_with("photo-")));
     // Nothing after the last day.
     let end = crate::domain::calendar::BusinessCalendar::default().at(
@@ -98,7 +143,10 @@ fn the_app_absorbs_the_small_dataset_and_the_probes_find_data() {
     for chunk in events.chunks(2_000) {
         block_on(app.absorb(chunk.to_vec(), now)).unwrap();
     }
-    assert_eq!(block_on(app.store.event_count()).unwrap(), events.len() as u64);
+    assert_eq!(
+        block_on(app.store.event_count()).unwrap(),
+        events.len() as u64
+    );
     let q = |kind, f: Filter| block_on(app.query(&Query::new(kind, f))).unwrap();
     // Complaints by status: most closed, some open.
     let all = q(RecordKind::Complaint, Filter::All);
@@ -107,7 +155,10 @@ fn the_app_absorbs_the_small_dataset_and_the_probes_find_data() {
     assert!(closed * 2 > all.len(), "{closed} of {} closed", all.len());
     assert!(closed < all.len());
     // Households by the unit prefix.
-    let hh = q(RecordKind::Household, Filter::Prefix(s.probes.unit_prefix.clone()));
+    let hh = q(
+        RecordKind::Household,
+        Filter::Prefix(s.probes.unit_prefix.clone()),
+    );
     assert!(!hh.is_empty(), "households for {}", s.probes.unit_prefix);
     // The probe building's check-ins of the last full week.
     let cov = q(
@@ -118,11 +169,15 @@ fn the_app_absorbs_the_small_dataset_and_the_probes_find_data() {
     assert_eq!(s.probes.month, "2026-10");
     // The login's to-do list has content, and the login signs in with the bench PIN.
     let mine = block_on(app.store.assigned(s.login)).unwrap();
-    assert!(!mine.is_empty());
+    assert!(mine.iter().any(|v| v.kind == RecordKind::Complaint));
+    // Open work orders wait for engineering (REP-8).
+    let open_orders = q(RecordKind::WorkOrder, Filter::All)
+        .iter()
+        .filter(|v| v.status.as_deref() != Some("done"))
+        .count();
+    assert!(open_orders > 0);
     let actor = block_on(app.sign_in(s.login, BENCH_PIN, now)).unwrap();
-    assert!(actor
-        .roles
-        .contains(&crate::domain::roles::Role::Director));
+    assert!(actor.roles.contains(&crate::domain::roles::Role::Director));
 }
 
 /// `cargo test --release --lib bench::gen::tests::full_generation_time -- --ignored --nocapture`
@@ -131,11 +186,48 @@ fn the_app_absorbs_the_small_dataset_and_the_probes_find_data() {
 fn full_generation_time() {
     let t = std::time::Instant::now();
     let mut n = 0usize;
-    let mut bytes = 0usize;
-    let s = generate(&Spec::full(1), 10_000, |c| {
-        n += c.len();
-        bytes += c.iter().map(|e| e.canonical_bytes().len()).sum::<usize>();
+    let s = generate(&Spec::full(1), 10_000, |c| n += c.len());
+    println!("generated {n} events in {:?}", t.elapsed());
+    let photo = photo_jpeg(&Spec::full(1), 0).len();
+    println!("photo 0: {photo} bytes");
+    // What the events weigh, by kind (canonical JSON).
+    let mut by: std::collections::BTreeMap<String, (usize, usize)> = Default::default();
+    generate(&Spec::full(1), 10_000, |c| {
+        for e in c {
+            let k = by.entry(e.body.label().en).or_default();
+            k.0 += 1;
+            k.1 += e.canonical_bytes().len();
+        }
     });
-    println!("generated {n} events ({} MB canonical) in {:?}", bytes >> 20, t.elapsed());
+    for (k, (n, b)) in by {
+        println!("{k:40} {n:8} {:6} KB", b >> 10);
+    }
+    // How the desk's lists look at the end: statuses of complaints and work orders, and
+    // what waits for the login.
+    let mut recs: HashMap<RecordRef, Vec<Event>> = HashMap::new();
+    generate(&Spec::full(1), 10_000, |c| {
+        for e in c {
+            if matches!(
+                e.subject.kind,
+                RecordKind::Complaint | RecordKind::WorkOrder
+            ) {
+                recs.entry(e.subject).or_default().push(e);
+            }
+        }
+    });
+    let mut status: std::collections::BTreeMap<String, usize> = Default::default();
+    let mut mine = 0;
+    for (subject, events) in recs {
+        let v = crate::domain::view::fold_all_kind(subject, events).unwrap();
+        *status
+            .entry(format!(
+                "{}:{}",
+                subject.kind.as_str(),
+                v.status.unwrap_or_default()
+            ))
+            .or_default() += 1;
+        mine += usize::from(v.assignee == Some(s.login));
+    }
+    println!("{status:?}\nassigned to the login: {mine}");
     println!("{:?}\n{:?}", s.counts, s.probes);
 }

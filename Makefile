@@ -9,6 +9,7 @@
 #   make dev        debug build served with live reload (faster rebuilds)
 #   make serve-dist serve dist/ like a static host, service worker on (try it offline)
 #   make test-native | test-wasm | test-e2e   one part of `make test`
+#   make bench      the benchmark (issue 7): five years of a large estate, beside Dexie.js
 #
 # Every install step is skipped when the tool is already there at the right version
 # (.ci/setup.sh). Nothing is downloaded by trunk itself (Trunk.toml: offline = true).
@@ -35,7 +36,7 @@ DIST_BUILD := trunk build --release
 DIST_CHECK := bash .ci/check-dist.sh
 E2E_TEST := cargo test --features e2e --test e2e -- --test-threads=1
 
-.PHONY: help run dev serve-dist dist setup test-deps test test-native test-wasm test-e2e lint fmt clean
+.PHONY: help run dev serve-dist dist setup test-deps test test-native test-wasm test-e2e lint fmt clean bench
 
 help:
 	@sed -n 's/^#   //p' Makefile
@@ -91,6 +92,23 @@ test-e2e: setup test-deps
 	@$(STEP) "release build (trunk) into dist/" $(DIST_BUILD)
 	@$(DIST_CHECK)
 	@$(STEP) "end-to-end tests (dist/ in Chromium)" $(E2E_TEST)
+
+## Benchmark (issue 7) ------------------------------------------------------------------------
+
+# The release app (dist/, whose sizes are reported), the same app with the benchmark's JS API
+# (src/bench/api.rs) in target/bench-dist/, Dexie.js for the peer page, then the harness
+# (tests/bench/): dataset generation (cached in target/bench-data/), Chromium, the table and
+# target/bench/results.json. BENCH_RUNS, BENCH_HEAVY_RUNS, BENCH_SEED, BENCH_SMALL=1,
+# BENCH_THROTTLE (see tests/bench/main.rs).
+DEXIE_VERSION := 4.4.7
+BENCH_DIST := target/bench-dist
+
+bench: setup test-deps
+	@$(STEP) "release build (trunk) into dist/" $(DIST_BUILD)
+	@$(DIST_CHECK)
+	@$(STEP) "bench build (trunk, --features bench) into $(BENCH_DIST)/" $(DIST_BUILD) --features bench --dist $(BENCH_DIST)
+	@$(STEP) "Dexie.js $(DEXIE_VERSION) (npm)" bash bench/dexie.sh $(DEXIE_VERSION)
+	@$(STEP) "benchmark (tests/bench)" cargo test --release --features bench --test bench
 
 ## Lint ---------------------------------------------------------------------------------------
 

@@ -35,6 +35,10 @@ impl MemoryStore {
     pub fn all_events(&self) -> Vec<Event> {
         self.inner.borrow().events.values().cloned().collect()
     }
+    /// Every view, in key order (the benchmark's peer pages load the same rows; issue 7).
+    pub fn views(&self) -> Vec<View> {
+        self.inner.borrow().views.values().cloned().collect()
+    }
 }
 
 fn matches(v: &View, q: &Query) -> bool {

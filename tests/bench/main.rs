@@ -1,2 +1,1139 @@
-//! `make bench` (issue 7). Filled in by the harness work.
-fn main() {}
+//! `make bench` (issue 7): the app on five years of a large estate, side by side with Dexie.js
+//! and raw IndexedDB, in headless Chromium. Prints a table; writes `target/bench/results.json`
+//! and `target/bench/results.md`. Figures only, never assertions (speed is measured here, not
+//! tested).
+//!
+//! Needs `dist/` (release), `target/bench-dist/` (the same app with `--features bench`: the
+//! `bench_*` exports of `src/bench/api.rs`) and Dexie from npm in `$ESTATE_DESK_CACHE/dexie`
+//! — `make bench` builds and installs all three. Environment:
+//!
+//! * `BENCH_RUNS` (5): runs per figure (median, min, max);
+//! * `BENCH_HEAVY_RUNS` (`BENCH_RUNS`): runs of the multi-second figures (export, imports,
+//!   peers' bulk inserts);
+//! * `BENCH_SEED` (1); `BENCH_SMALL=1`: the ~1 % dataset (a quick check of the harness);
+//! * `BENCH_THROTTLE` ("4,1"): CPU throttling rates, 4× being the "tablet".
+//!
+//! One origin on 127.0.0.1 serves `/app/` (dist), `/bench/` (bench dist), `/peer/`
+//! (bench/peer), `/vendor/dexie.mjs` and `/data/` (the dataset), so the bench build loads the
+//! dataset into the very IndexedDB database (`estate-desk`) the real app then starts on.
+
+#[path = "../e2e/support.rs"]
+mod support;
+
+mod data;
+mod report;
+
+use estate_desk::bench::gen;
+
+use report::{Row, Stat, Target};
+use serde_json::{json, Value};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+use support::{App, Options};
+
+/// The app's own database (src/ui/mod.rs `DB_REAL`).
+const DB: &str = "estate-desk";
+const DB_IMPORT: &str = "bench-import";
+const DB_MOSTLY: &str = "bench-mostly";
+const DB_PEER: &str = "bench-peer";
+const DB_PEER_FULL: &str = "bench-peer-full";
+/// The patrol week planned for the check-in figure (after the data ends).
+const CHECKIN_WEEK: &str = "2027-01-04";
+
+struct Cfg {
+    runs: usize,
+    heavy: usize,
+    /// Heavy figures stop adding runs after this long (at least one run each).
+    figure_budget: Duration,
+    /// A heavy figure is skipped at a throttle where its unthrottled median × the rate would
+    /// exceed this (the run would not fit `make bench`'s time).
+    slow_limit: Duration,
+    seed: u64,
+    small: bool,
+    throttles: Vec<f64>,
+}
+
+fn env_num<T: std::str::FromStr>(k: &str, d: T) -> T {
+    std::env::var(k)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(d)
+}
+
+fn main() {
+    // `cargo test` passes libtest flags to a harness-less target: ignored.
+    let runs = env_num("BENCH_RUNS", 5usize).max(1);
+    let cfg = Cfg {
+        runs,
+        heavy: env_num("BENCH_HEAVY_RUNS", runs).max(1),
+        figure_budget: Duration::from_secs(env_num("BENCH_FIGURE_BUDGET_S", 90)),
+        slow_limit: Duration::from_secs(env_num("BENCH_SLOW_LIMIT_S", 180)),
+        seed: env_num("BENCH_SEED", 1u64),
+        small: std::env::var("BENCH_SMALL").is_ok_and(|v| v == "1"),
+        throttles: {
+            // Unthrottled first: its heavy figures predict whether the throttled ones fit.
+            let mut t: Vec<f64> = std::env::var("BENCH_THROTTLE")
+                .unwrap_or_else(|_| "4,1".into())
+                .split(',')
+                .filter_map(|s| s.trim().parse().ok())
+                .collect();
+            t.sort_by(|a, b| a.total_cmp(b));
+            t
+        },
+    };
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("tokio runtime");
+    rt.block_on(run(cfg));
+}
+
+fn root() -> PathBuf {
+    support::repo_root()
+}
+
+fn out_dir() -> PathBuf {
+    root().join("target/bench")
+}
+
+fn cache_dir() -> PathBuf {
+    std::env::var_os("ESTATE_DESK_CACHE")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            PathBuf::from(std::env::var("HOME").unwrap_or_default()).join(".cache/estate-desk")
+        })
+}
+
+/// The served folder: links to dist/, the bench dist, the peer pages, Dexie and the dataset.
+fn www(data: &Path) -> PathBuf {
+    let dexie = cache_dir().join("dexie/node_modules/dexie/dist/dexie.mjs");
+    let links = [
+        ("app", root().join("dist")),
+        ("bench", root().join("target/bench-dist")),
+        ("peer", root().join("bench/peer")),
+        ("data", data.to_path_buf()),
+    ];
+    let www = out_dir().join("www");
+    let _ = std::fs::remove_dir_all(&www);
+    std::fs::create_dir_all(www.join("vendor")).expect("create www");
+    for (name, target) in links {
+        let complete = if name == "app" || name == "bench" {
+            target.join("index.html").is_file()
+        } else {
+            target.exists()
+        };
+        assert!(
+            complete,
+            "{} is missing: run `make bench` (it builds dist/, target/bench-dist/ and installs Dexie)",
+            target.display()
+        );
+        std::os::unix::fs::symlink(&target, www.join(name)).expect("link");
+    }
+    assert!(
+        dexie.is_file(),
+        "{} is missing: run `make bench` (npm install dexie into $ESTATE_DESK_CACHE/dexie)",
+        dexie.display()
+    );
+    std::os::unix::fs::symlink(&dexie, www.join("vendor/dexie.mjs")).expect("link dexie");
+    www
+}
+
+/// Records, in every /app/ page, when key screens first appear and when testids are clicked
+/// (`performance.now()`, from navigation start), and the time of the last DOM change.
+const MARKS: &str = r#"
+(() => {
+  if (!location.pathname.startsWith('/app/')) return;
+  const marks = {}, clicks = {};
+  window.__marks = marks; window.__clicks = clicks; window.__last = 0;
+  const sels = {
+    signin: '[data-testid=signin-person], [data-testid=signin-pin]',
+    pinpad: '[data-testid=signin-pin]',
+    todo: '[data-testid=todo-list] > *',
+  };
+  // trunk hands the wasm instance's exports (with its memory) to this event.
+  window.addEventListener('TrunkApplicationStarted', (e) => {
+    window.__wasm = e.detail && e.detail.wasm;
+  });
+  const check = () => {
+    const now = performance.now();
+    window.__last = now;
+    for (const k in sels) if (!(k in marks) && document.querySelector(sels[k])) marks[k] = now;
+  };
+  new MutationObserver(check).observe(document, { subtree: true, childList: true, attributes: true, characterData: true });
+  document.addEventListener('click', (e) => {
+    const t = e.target.closest && e.target.closest('[data-testid]');
+    if (t) clicks[t.dataset.testid] = performance.now();
+  }, true);
+})();
+"#;
+
+struct Bench {
+    app: App,
+    cfg: Cfg,
+    ds: data::Dataset,
+    rows: Vec<Row>,
+    notes: Vec<String>,
+    /// The check-in week is planned once (its rounds serve every rate).
+    planned: bool,
+    /// The peers' databases holding the full dataset's views (loaded once).
+    peers_loaded: bool,
+    /// Unthrottled medians of the heavy figures (ms), by name.
+    unthrottled: std::collections::BTreeMap<&'static str, f64>,
+}
+
+/// Runs of a heavy figure: up to `max`, while within the figure's time budget.
+struct Runs {
+    max: usize,
+    budget: Duration,
+    start: Instant,
+    done: usize,
+}
+
+impl Runs {
+    fn next(&mut self) -> bool {
+        let go = self.done < self.max && (self.done == 0 || self.start.elapsed() < self.budget);
+        if go {
+            self.done += 1;
+        }
+        go
+    }
+}
+
+async fn run(cfg: Cfg) {
+    let started = Instant::now();
+    std::fs::create_dir_all(out_dir()).expect("target/bench");
+    let data_root = root().join("target/bench-data");
+    let small = cfg.small;
+    let seed = cfg.seed;
+    let ds = tokio::task::spawn_blocking(move || data::prepare(&data_root, seed, small))
+        .await
+        .expect("generate");
+    let www = www(&ds.dir);
+    let app = App::start_with(Options {
+        root: www,
+        path: "bench/".into(),
+        wait_ready: true,
+        window: (1280, 800),
+        timeout: Duration::from_secs(120),
+        ..Options::default()
+    })
+    .await;
+    let mut b = Bench {
+        app,
+        cfg,
+        ds,
+        rows: Vec::new(),
+        notes: Vec::new(),
+        planned: false,
+        peers_loaded: false,
+        unthrottled: Default::default(),
+    };
+    // A poll may wait behind a long synchronous step of the page (parsing a file at 4×).
+    b.app
+        .driver()
+        .set_script_timeout(Duration::from_secs(900))
+        .await
+        .expect("script timeout");
+    b.cdp("Performance.enable", json!({})).await;
+    b.cdp(
+        "Page.addScriptToEvaluateOnNewDocument",
+        json!({ "source": MARKS }),
+    )
+    .await;
+    b.sizes();
+    b.load().await;
+    let throttles = b.cfg.throttles.clone();
+    for rate in throttles {
+        b.at_rate(rate).await;
+    }
+    b.finish(started).await;
+}
+
+impl Bench {
+    fn heavy_runs(&self) -> Runs {
+        Runs {
+            max: self.cfg.heavy,
+            budget: self.cfg.figure_budget,
+            start: Instant::now(),
+            done: 0,
+        }
+    }
+
+    /// Whether the heavy figure `what` is run at `rate` (always unthrottled); records the
+    /// reason when it is not.
+    fn fits(&mut self, what: &'static str, rate: f64) -> bool {
+        if rate <= 1.0 {
+            return true;
+        }
+        match self.unthrottled.get(what) {
+            Some(ms) if ms * rate > self.cfg.slow_limit.as_secs_f64() * 1000.0 => {
+                self.notes.push(format!(
+                    "{what} at {rate}× skipped: unthrottled it takes {:.0} s, so about {:.0} s a run \
+                     (over BENCH_SLOW_LIMIT_S={})",
+                    ms / 1000.0,
+                    ms * rate / 1000.0,
+                    self.cfg.slow_limit.as_secs()
+                ));
+                false
+            }
+            _ => true,
+        }
+    }
+
+    fn remember(&mut self, what: &'static str, rate: f64, s: &Stat) {
+        if rate <= 1.0 {
+            if let Some(m) = s.median() {
+                self.unthrottled.insert(what, m);
+            }
+        }
+    }
+
+    /// One DevTools protocol command on the page.
+    async fn cdp(&self, method: &str, params: Value) -> Value {
+        self.app
+            .driver()
+            .cdp()
+            .send_raw(method, params)
+            .await
+            .unwrap_or_else(|e| panic!("CDP {method}: {e}"))
+    }
+
+    async fn throttle(&self, rate: f64) {
+        self.cdp("Emulation.setCPUThrottlingRate", json!({ "rate": rate }))
+            .await;
+    }
+
+    /// Runs `body` (an async JS function body; `args` as `arguments`) in the page and waits
+    /// for its value (no WebDriver script timeout: the promise is polled).
+    async fn job(&self, body: &str, args: Vec<Value>, limit: Duration) -> Value {
+        let script = format!(
+            "const args = arguments; window.__job = undefined;\n\
+             (async () => {{ {body} }})().then(v => window.__job = {{ ok: v === undefined ? null : v }},\n\
+             e => window.__job = {{ err: String((e && e.stack) || e) }}); return 0;"
+        );
+        self.app
+            .driver()
+            .execute(&script, args)
+            .await
+            .unwrap_or_else(|e| panic!("start job: {e}\n{body}"));
+        let deadline = Instant::now() + limit;
+        loop {
+            tokio::time::sleep(Duration::from_millis(100)).await;
+            let r = self
+                .app
+                .driver()
+                .execute(
+                    "return window.__job === undefined ? null : window.__job;",
+                    vec![],
+                )
+                .await
+                .map(|r| r.json().clone())
+                .unwrap_or(Value::Null);
+            if let Some(ok) = r.get("ok") {
+                return ok.clone();
+            }
+            if let Some(err) = r.get("err") {
+                panic!("job failed: {err}\n{body}");
+            }
+            assert!(
+                Instant::now() < deadline,
+                "job took over {limit:?}:\n{body}"
+            );
+        }
+    }
+
+    /// A bench_* export returning JSON text, parsed.
+    async fn api(&self, call: &str, args: Vec<Value>) -> Value {
+        let v = self
+            .job(
+                &format!("const r = await window.wasmBindings.{call}; return r;"),
+                args,
+                Duration::from_secs(1800),
+            )
+            .await;
+        match v {
+            Value::String(s) => serde_json::from_str(&s).unwrap_or(Value::String(s)),
+            v => v,
+        }
+    }
+
+    async fn goto(&self, path: &str) {
+        self.app.goto(path).await;
+    }
+
+    async fn goto_bench(&self) {
+        self.goto("bench/").await;
+        self.app.wait_ready().await;
+        self.app
+            .wait_js(
+                "the bench exports",
+                "return !!(window.wasmBindings && window.wasmBindings.bench_absorb);",
+            )
+            .await;
+    }
+
+    fn url(&self, file: &str) -> String {
+        format!("/data/{file}")
+    }
+
+    /// Absorbs chunk files `range` into `db` through the bench API; returns (events, ms).
+    async fn absorb(&self, db: &str, range: std::ops::Range<usize>, progress: bool) -> (f64, f64) {
+        let mut ms = 0.0;
+        let mut n = 0.0;
+        let t = Instant::now();
+        for i in range.clone() {
+            let r = self
+                .api(
+                    "bench_absorb(args[0], await (await fetch(args[1])).text())",
+                    vec![json!(db), json!(self.url(&self.ds.m.chunks[i]))],
+                )
+                .await;
+            ms += r["absorb_ms"].as_f64().unwrap_or(0.0) + r["parse_ms"].as_f64().unwrap_or(0.0);
+            n += r["added"].as_f64().unwrap_or(0.0);
+            if progress && (i + 1) % 10 == 0 {
+                println!(
+                    "  load: {} / {} chunks, {n:.0} events, {:.0} events/s in-page, {:.0} s",
+                    i + 1,
+                    range.end,
+                    n / ms * 1000.0,
+                    t.elapsed().as_secs_f64()
+                );
+            }
+        }
+        (n, ms)
+    }
+
+    /// Loads the whole dataset into the app's database (unthrottled; once per run).
+    async fn load(&mut self) {
+        println!(
+            "loading {} events into IndexedDB `{DB}` …",
+            self.ds.m.events
+        );
+        self.throttle(1.0).await;
+        self.goto_bench().await;
+        self.api("bench_delete(args[0])", vec![json!(DB)]).await;
+        let (n, ms) = self.absorb(DB, 0..self.ds.m.chunks.len(), true).await;
+        let mut photos = Stat::default();
+        let keys = self.ds.m.photo_keys.clone();
+        for (i, key) in keys.iter().enumerate() {
+            let v = self
+                .job(
+                    "const b = new Uint8Array(await (await fetch(args[1])).arrayBuffer());\n\
+                     return await window.wasmBindings.bench_put_photo(args[0], args[2], b);",
+                    vec![
+                        json!(DB),
+                        json!(self.url(&format!("photos/{i:04}.jpg"))),
+                        json!(key),
+                    ],
+                    Duration::from_secs(60),
+                )
+                .await;
+            photos.push(v.as_f64().unwrap_or(0.0));
+        }
+        println!(
+            "  loaded {n:.0} events in {:.0} s in-page ({:.0} events/s)",
+            ms / 1000.0,
+            n / ms * 1000.0
+        );
+        let mut rate = Stat::default();
+        rate.push(n / ms * 1000.0);
+        let mut total = Stat::default();
+        total.push(ms);
+        self.rows.push(
+            Row::new(
+                "load (1×)",
+                &format!("absorb all {n:.0} events, chunks of {}", self.ds.m.chunk),
+                "ms",
+                total,
+            )
+            .note("App::absorb, once"),
+        );
+        self.rows
+            .push(Row::new("load (1×)", "absorb rate", "/s", rate));
+        let put_total: f64 = photos.runs.iter().sum();
+        let mut pt = Stat::default();
+        pt.push(put_total);
+        self.rows.push(
+            Row::new("load (1×)", &format!("put {} photos", keys.len()), "ms", pt)
+                .note("IdbStore::put_photo, one each"),
+        );
+        self.api("bench_close(args[0])", vec![json!(DB)]).await;
+    }
+
+    async fn metrics(&self) -> (f64, f64) {
+        let m = self.cdp("Performance.getMetrics", json!({})).await;
+        let get = |name: &str| {
+            m["metrics"]
+                .as_array()
+                .and_then(|a| a.iter().find(|x| x["name"] == name))
+                .and_then(|x| x["value"].as_f64())
+                .unwrap_or(0.0)
+        };
+        (get("JSHeapUsedSize"), get("JSHeapTotalSize"))
+    }
+
+    /// Renderer processes' resident memory (bytes), from /proc.
+    fn renderer_rss() -> f64 {
+        let mut total = 0.0;
+        let Ok(dir) = std::fs::read_dir("/proc") else {
+            return 0.0;
+        };
+        for e in dir.flatten() {
+            let p = e.path();
+            let Ok(cmd) = std::fs::read(p.join("cmdline")) else {
+                continue;
+            };
+            let cmd = String::from_utf8_lossy(&cmd);
+            if !(cmd.contains("chromium") && cmd.contains("--type=renderer"))
+                || cmd.contains("--extension-process")
+            {
+                continue;
+            }
+            if let Ok(status) = std::fs::read_to_string(p.join("status")) {
+                if let Some(kb) = status
+                    .lines()
+                    .find(|l| l.starts_with("VmRSS:"))
+                    .and_then(|l| l.split_whitespace().nth(1))
+                    .and_then(|v| v.parse::<f64>().ok())
+                {
+                    total = f64::max(total, kb * 1024.0);
+                }
+            }
+        }
+        total
+    }
+
+    async fn wait_mark(&self, key: &str, limit: Duration) -> f64 {
+        let deadline = Instant::now() + limit;
+        loop {
+            let v = self
+                .app
+                .js(
+                    &format!("return (window.__marks && window.__marks['{key}']) || null;"),
+                    vec![],
+                )
+                .await;
+            if let Some(t) = v.as_f64() {
+                return t;
+            }
+            if Instant::now() > deadline {
+                let body = self.app.body_text().await;
+                panic!("the app never showed `{key}`; the page shows:\n{body}");
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    async fn click_js(&self, css: &str) {
+        self.app.wait_css(css).await;
+        self.app
+            .js(
+                "document.querySelector(arguments[0]).click(); return 0;",
+                vec![json!(css)],
+            )
+            .await;
+    }
+
+    async fn clicked(&self, testid: &str) -> f64 {
+        self.app
+            .js(
+                &format!("return window.__clicks['{testid}'] || null;"),
+                vec![],
+            )
+            .await
+            .as_f64()
+            .unwrap_or_else(|| panic!("no click recorded on {testid}"))
+    }
+
+    /// Waits until the DOM has been quiet for 500 ms (at most 120 s); the last change's time.
+    async fn settled(&self) -> f64 {
+        let deadline = Instant::now() + Duration::from_secs(120);
+        loop {
+            tokio::time::sleep(Duration::from_millis(200)).await;
+            let v = self
+                .app
+                .js("return [performance.now(), window.__last];", vec![])
+                .await;
+            let now = v[0].as_f64().unwrap_or(0.0);
+            let last = v[1].as_f64().unwrap_or(0.0);
+            if now - last > 500.0 || Instant::now() > deadline {
+                return last;
+            }
+        }
+    }
+
+    /// The real app from a cold navigation to the complaint list, then list interactions.
+    async fn app_runs(&mut self, rate: f64, g: &str) {
+        let mut signin = Stat::default();
+        let mut login = Stat::default();
+        let mut first = Stat::default();
+        let mut cmp = Stat::default();
+        let mut cmp_all = Stat::default();
+        let mut hh = Stat::default();
+        let mut heap = Stat::default();
+        let mut total_mem = Stat::default();
+        let mut rss = Stat::default();
+        let name = self.ds.m.login_name.clone();
+        for run in 0..=self.cfg.runs {
+            self.throttle(1.0).await;
+            self.goto("peer/raw.html").await;
+            self.throttle(rate).await;
+            self.goto("app/").await;
+            let t_signin = self.wait_mark("signin", Duration::from_secs(120)).await;
+            if self.app.try_testid("signin-pin").await.is_none() {
+                self.click_js(&format!(
+                    "[data-testid=signin-person][data-name=\"{name}\"]"
+                ))
+                .await;
+            }
+            self.wait_mark("pinpad", Duration::from_secs(60)).await;
+            let keys: Vec<String> = gen::BENCH_PIN
+                .chars()
+                .map(|d| format!("[data-testid=key-{d}]"))
+                .collect();
+            self.app
+                .js(
+                    "for (const k of arguments[0]) document.querySelector(k).click();\n\
+                     document.querySelector('[data-testid=pin-ok]').click(); return 0;",
+                    vec![json!(keys)],
+                )
+                .await;
+            self.wait_mark("todo", Duration::from_secs(120)).await;
+            let t_todo = self.settled().await;
+            let t_ok = self.clicked("pin-ok").await;
+            let (h, _) = self.metrics().await;
+            let wasm = self.app_wasm_memory().await;
+            let r = Self::renderer_rss();
+            self.click_js("[data-testid=nav-complaints]").await;
+            self.app.wait_testid("complaints").await;
+            let t_cmp = self.settled().await;
+            let t_nav = self.clicked("nav-complaints").await;
+            // Filter 全部 on the complaint list.
+            self.click_js("[data-testid=\"cmp-filter-cmp.f.all\"]")
+                .await;
+            let t_all = self.clicked("cmp-filter-cmp.f.all").await;
+            let t_all_done = self.settled().await;
+            // Households by unit number (the registry search).
+            self.app
+                .js("location.hash = '#/registry/households'; return 0;", vec![])
+                .await;
+            self.app.wait_testid("reg-search").await;
+            self.settled().await;
+            let t_type = self
+                .app
+                .js(
+                    "const i = document.querySelector('[data-testid=reg-search]');\n\
+                     const t = performance.now(); i.value = arguments[0];\n\
+                     i.dispatchEvent(new Event('input', { bubbles: true })); return t;",
+                    vec![json!(self.ds.m.probe_unit_prefix)],
+                )
+                .await
+                .as_f64()
+                .unwrap_or(0.0);
+            let t_found = self.settled().await;
+            if run == 0 {
+                continue; // warm-up: the first visit installs the service worker
+            }
+            signin.push(t_signin);
+            login.push(t_todo - t_ok);
+            first.push(t_signin + (t_todo - t_ok));
+            cmp.push(t_cmp - t_nav);
+            cmp_all.push((t_all_done - t_all).max(0.0));
+            hh.push((t_found - t_type).max(0.0));
+            heap.push(h);
+            total_mem.push(h + wasm);
+            rss.push(r);
+        }
+        let first_target = if rate >= 4.0 {
+            Target::AtMost(1000.0, "≤ 1.0 s at 4×")
+        } else {
+            Target::None
+        };
+        self.rows.extend([
+            Row::new(g, "cold start: navigation → sign-in usable", "ms", signin),
+            Row::new(g, "sign-in: PIN OK → 我的待办 rendered", "ms", login)
+                .note("to DOM settled; includes the PIN's PBKDF2"),
+            Row::new(g, "cold start to 我的待办 (sum of the two)", "ms", first)
+                .target(first_target),
+            Row::new(g, "UI: 投诉 nav → complaint list rendered", "ms", cmp)
+                .target(Target::AtMost(50.0, "≤ 50 ms"))
+                .note("click → DOM settled"),
+            Row::new(g, "UI: complaint list filter 全部", "ms", cmp_all)
+                .target(Target::AtMost(50.0, "≤ 50 ms"))
+                .note("click → DOM settled"),
+            Row::new(g, "UI: households search by unit number", "ms", hh)
+                .target(Target::AtMost(50.0, "≤ 50 ms"))
+                .note(format!(
+                    "types “{}” → DOM settled",
+                    self.ds.m.probe_unit_prefix
+                )),
+            Row::new(g, "memory after start: JS heap", "bytes", heap),
+            Row::new(g, "memory after start: JS heap + wasm", "bytes", total_mem)
+                .target(Target::AtMost(150e6, "≤ 150 MB")),
+            Row::new(g, "memory after start: renderer RSS", "bytes", rss),
+        ]);
+    }
+
+    /// The wasm memory of the real app: its exported `memory`, when wasm-bindgen exposes it.
+    async fn app_wasm_memory(&self) -> f64 {
+        self.app
+            .js(
+                "const m = window.__wasm && window.__wasm.memory;\n\
+                 return m ? m.buffer.byteLength : 0;",
+                vec![],
+            )
+            .await
+            .as_f64()
+            .unwrap_or(0.0)
+    }
+
+    /// The three index queries at store level, ours and the peers'.
+    fn queries(&self) -> Vec<(&'static str, String, String)> {
+        let m = &self.ds.m;
+        vec![
+            (
+                "complaints of a month (cmp|month|)",
+                "complaint".into(),
+                format!("cmp|{}|", m.probe_month),
+            ),
+            (
+                "complaints of a month, status registered",
+                "complaint".into(),
+                format!("cmp|{}|registered", m.probe_month),
+            ),
+            (
+                "check-ins of a building this week",
+                "patrol_round".into(),
+                estate_desk::domain::patrol::coverage_key(
+                    serde_json::from_value(json!(m.probe_building)).expect("building id"),
+                    &m.probe_week,
+                ),
+            ),
+            (
+                "households by unit number",
+                "household".into(),
+                m.probe_unit_prefix.clone(),
+            ),
+        ]
+    }
+
+    async fn store_runs(&mut self, rate: f64, g: &str) {
+        self.throttle(1.0).await;
+        self.goto_bench().await;
+        self.throttle(rate).await;
+        let mut out = Vec::new();
+        for (name, kind, prefix) in self.queries() {
+            let mut s = Stat::default();
+            let mut rows = 0;
+            for _ in 0..self.cfg.runs {
+                let r = self
+                    .api(
+                        "bench_query(args[0], args[1], args[2], 0)",
+                        vec![json!(DB), json!(kind), json!(prefix)],
+                    )
+                    .await;
+                s.push(r["ms"].as_f64().unwrap_or(0.0));
+                rows = r["rows"].as_u64().unwrap_or(0);
+            }
+            out.push((name, s, rows));
+        }
+        for (name, s, rows) in out {
+            self.rows.push(
+                Row::new(g, &format!("store: {name}"), "ms", s)
+                    .target(Target::AtMost(50.0, "≤ 50 ms"))
+                    .note(if rows == 0 {
+                        "0 rows: the probe matched nothing in this build".to_string()
+                    } else {
+                        format!("{rows} rows")
+                    }),
+            );
+        }
+        // A check-in with one photo, durable.
+        let m = self.ds.m.clone();
+        if !self.planned {
+            self.throttle(1.0).await;
+            self.api(
+                "bench_checkin_prepare(args[0], args[1], args[2])",
+                vec![json!(DB), json!(m.login), json!(CHECKIN_WEEK)],
+            )
+            .await;
+            self.planned = true;
+            self.throttle(rate).await;
+        }
+        let mut ck = Stat::default();
+        for _ in 0..self.cfg.runs {
+            let r = self
+                .api(
+                    "bench_checkin(args[0], args[1], args[2], new Uint8Array(await (await fetch(args[3])).arrayBuffer()))",
+                    vec![json!(DB), json!(m.login), json!(CHECKIN_WEEK), json!(self.url("photos/0000.jpg"))],
+                )
+                .await;
+            ck.push(r["total_ms"].as_f64().unwrap_or(0.0));
+        }
+        self.rows.push(
+            Row::new(g, "patrol check-in with one photo (durable)", "ms", ck)
+                .target(Target::AtMost(30.0, "≤ 30 ms"))
+                .note("put_photo + check_in via App::record, strict"),
+        );
+        // Full export.
+        let mut ex = Stat::default();
+        let mut bytes = 0.0;
+        let mut runs = self.heavy_runs();
+        while self.fits("export", rate) && runs.next() {
+            let r = self.api("bench_export(args[0])", vec![json!(DB)]).await;
+            ex.push(r["total_ms"].as_f64().unwrap_or(0.0));
+            bytes = r["bytes"].as_f64().unwrap_or(0.0);
+        }
+        self.remember("export", rate, &ex);
+        self.rows.push(
+            Row::new(g, "full export (read all + build file)", "ms", ex)
+                .note(report::fmt(bytes, "bytes")),
+        );
+        self.api("bench_close(args[0])", vec![json!(DB)]).await;
+    }
+
+    async fn import_runs(&mut self, rate: f64, g: &str) {
+        let m = self.ds.m.clone();
+        self.throttle(1.0).await;
+        self.goto_bench().await;
+        let fetch_file = "new Uint8Array(await (await fetch(args[1])).arrayBuffer())";
+        let mut empty = Stat::default();
+        let mut heap = Stat::default();
+        let mut total_mem = Stat::default();
+        let mut rss = Stat::default();
+        let mut runs = self.heavy_runs();
+        while self.fits("import", rate) && runs.next() {
+            self.throttle(1.0).await;
+            self.api("bench_delete(args[0])", vec![json!(DB_IMPORT)])
+                .await;
+            self.throttle(rate).await;
+            let r = self
+                .api(
+                    &format!("bench_import(args[0], {fetch_file})"),
+                    vec![json!(DB_IMPORT), json!(self.url("file-100k.wuye"))],
+                )
+                .await;
+            empty.push(r["total_ms"].as_f64().unwrap_or(0.0));
+            let (h, _) = self.metrics().await;
+            let wasm = r["wasm_memory"].as_f64().unwrap_or(0.0);
+            heap.push(h);
+            total_mem.push(h + wasm);
+            rss.push(Self::renderer_rss());
+        }
+        self.throttle(1.0).await;
+        self.api("bench_delete(args[0])", vec![json!(DB_IMPORT)])
+            .await;
+        let mut mostly = Stat::default();
+        let mut new_events = 0.0;
+        let mut runs = self.heavy_runs();
+        while self.fits("import_mostly", rate) && runs.next() {
+            self.throttle(1.0).await;
+            self.api("bench_delete(args[0])", vec![json!(DB_MOSTLY)])
+                .await;
+            self.absorb(DB_MOSTLY, 0..m.mostly_chunks, false).await;
+            self.throttle(rate).await;
+            let r = self
+                .api(
+                    &format!("bench_import(args[0], {fetch_file})"),
+                    vec![json!(DB_MOSTLY), json!(self.url("file-100k.wuye"))],
+                )
+                .await;
+            mostly.push(r["total_ms"].as_f64().unwrap_or(0.0));
+            new_events = r["new"].as_f64().unwrap_or(0.0);
+        }
+        self.throttle(1.0).await;
+        self.api("bench_delete(args[0])", vec![json!(DB_MOSTLY)])
+            .await;
+        self.remember("import", rate, &empty);
+        self.remember("import_mostly", rate, &mostly);
+        let (dexie, raw) = self.peer_insert(rate).await;
+        self.rows.extend([
+            Row::new(
+                g,
+                &format!("import {} events into an empty DB", m.file_events),
+                "ms",
+                empty,
+            )
+            .peers(Some(dexie), Some(raw))
+            .target(Target::AtMostAndDexie(5000.0, "≤ 5 s and ≤ Dexie"))
+            .note("plan_import + apply_import; peers: bulk put of the same rows"),
+            Row::new(
+                g,
+                &format!(
+                    "import the same file into a DB holding {:.0} %",
+                    data::MOSTLY * 100.0
+                ),
+                "ms",
+                mostly,
+            )
+            .target(Target::AtMost(5000.0, "≤ 5 s"))
+            .note(format!("{new_events:.0} new events")),
+            Row::new(g, "memory after import: JS heap", "bytes", heap),
+            Row::new(g, "memory after import: JS heap + wasm", "bytes", total_mem)
+                .target(Target::AtMost(150e6, "≤ 150 MB")),
+            Row::new(g, "memory after import: renderer RSS", "bytes", rss),
+        ]);
+    }
+
+    /// Bulk insert of the 100k file's rows (events and their views) by each peer.
+    async fn peer_insert(&self, rate: f64) -> (Stat, Stat) {
+        let mut out = Vec::new();
+        for page in ["peer/dexie.html", "peer/raw.html"] {
+            self.throttle(1.0).await;
+            self.goto(page).await;
+            self.app.wait_ready().await;
+            self.app.wait_js("the peer", "return !!window.peer;").await;
+            let mut s = Stat::default();
+            let mut runs = self.heavy_runs();
+            while runs.next() {
+                self.throttle(1.0).await;
+                self.job(
+                    "await peer.del(args[0]); await fetchRows(args[1]); await fetchRows(args[2]); return 0;",
+                    vec![json!(DB_PEER), json!(self.url("peer-events-100k.json")), json!(self.url("peer-views-100k.json"))],
+                    Duration::from_secs(600),
+                )
+                .await;
+                self.throttle(rate).await;
+                let ms = self
+                    .job(
+                        "return await peer.insert(args[0], rowsCache[args[1]], rowsCache[args[2]]);",
+                        vec![json!(DB_PEER), json!(self.url("peer-events-100k.json")), json!(self.url("peer-views-100k.json"))],
+                        Duration::from_secs(1200),
+                    )
+                    .await;
+                s.push(ms.as_f64().unwrap_or(0.0));
+            }
+            self.throttle(1.0).await;
+            self.job(
+                "await peer.del(args[0]); return 0;",
+                vec![json!(DB_PEER)],
+                Duration::from_secs(120),
+            )
+            .await;
+            out.push(s);
+        }
+        let raw = out.pop().unwrap_or_default();
+        let dexie = out.pop().unwrap_or_default();
+        (dexie, raw)
+    }
+
+    /// The peers' index queries on the full dataset's view rows; merged into our store rows.
+    async fn peer_queries(&mut self, rate: f64, g: &str) {
+        let queries = self.queries();
+        let mut per_peer = Vec::new();
+        let load = !self.peers_loaded;
+        self.peers_loaded = true;
+        for page in ["dexie", "raw"] {
+            let db = format!("{DB_PEER_FULL}-{page}");
+            self.throttle(1.0).await;
+            self.goto(&format!("peer/{page}.html")).await;
+            self.app.wait_ready().await;
+            self.app.wait_js("the peer", "return !!window.peer;").await;
+            if load {
+                self.job(
+                    "await peer.del(args[0]); const v = await fetchRows(args[1]);\n\
+                     await peer.insert(args[0], [], v); delete rowsCache[args[1]]; return 0;",
+                    vec![json!(db), json!(self.url("peer-views-full.json"))],
+                    Duration::from_secs(1200),
+                )
+                .await;
+            }
+            self.throttle(rate).await;
+            let mut stats = Vec::new();
+            for (_, kind, prefix) in &queries {
+                let mut s = Stat::default();
+                for _ in 0..self.cfg.runs {
+                    let r = self
+                        .job(
+                            "return await peer.query(args[0], args[1], args[2]);",
+                            vec![json!(db), json!(kind), json!(prefix)],
+                            Duration::from_secs(300),
+                        )
+                        .await;
+                    s.push(r["ms"].as_f64().unwrap_or(0.0));
+                }
+                stats.push(s);
+            }
+            self.throttle(1.0).await;
+            per_peer.push(stats);
+        }
+        for (i, (name, _, _)) in queries.iter().enumerate() {
+            let label = format!("store: {name}");
+            if let Some(row) = self
+                .rows
+                .iter_mut()
+                .find(|r| r.group == g && r.name == label)
+            {
+                row.dexie = per_peer.first().map(|p| p[i].clone());
+                row.raw = per_peer.get(1).map(|p| p[i].clone());
+            }
+        }
+    }
+
+    async fn at_rate(&mut self, rate: f64) {
+        let g = if rate > 1.0 {
+            format!("{rate}× (tablet)")
+        } else {
+            format!("{rate}×")
+        };
+        println!("— CPU throttle {rate}× —");
+        let t = Instant::now();
+        self.app_runs(rate, &g).await;
+        println!("  app: {:.0} s", t.elapsed().as_secs_f64());
+        self.store_runs(rate, &g).await;
+        println!("  store: {:.0} s", t.elapsed().as_secs_f64());
+        self.peer_queries(rate, &g).await;
+        println!("  peer queries: {:.0} s", t.elapsed().as_secs_f64());
+        self.import_runs(rate, &g).await;
+        println!("  imports: {:.0} s", t.elapsed().as_secs_f64());
+        self.throttle(1.0).await;
+    }
+
+    /// Raw, gzip and brotli sizes of dist/'s wasm and JS (node's zlib).
+    fn sizes(&mut self) {
+        let dist = root().join("dist");
+        let script =
+            "const fs=require('fs'),z=require('zlib');const b=fs.readFileSync(process.argv[1]);\
+             console.log(JSON.stringify([b.length,z.gzipSync(b,{level:9}).length,\
+             z.brotliCompressSync(b,{params:{[z.constants.BROTLI_PARAM_QUALITY]:11}}).length]))";
+        let Ok(dir) = std::fs::read_dir(&dist) else {
+            return;
+        };
+        let mut files: Vec<PathBuf> = dir
+            .flatten()
+            .map(|e| e.path())
+            .filter(|p| matches!(p.extension().and_then(|e| e.to_str()), Some("wasm" | "js")))
+            .collect();
+        files.sort();
+        for f in files {
+            let out = std::process::Command::new("node")
+                .args(["-e", script])
+                .arg(&f)
+                .output();
+            let Some(v) = out
+                .ok()
+                .and_then(|o| serde_json::from_slice::<Vec<f64>>(&o.stdout).ok())
+            else {
+                self.notes
+                    .push(format!("node could not measure {}", f.display()));
+                continue;
+            };
+            let name = f
+                .file_name()
+                .unwrap_or_default()
+                .to_string_lossy()
+                .to_string();
+            for (i, what) in ["raw", "gzip", "brotli"].iter().enumerate() {
+                let mut s = Stat::default();
+                s.push(v[i]);
+                let mut row = Row::new("size (dist/)", &format!("{name} {what}"), "bytes", s);
+                if name.ends_with(".wasm") && *what == "brotli" {
+                    row = row.target(Target::AtMost(400e3, "≤ 400 KB"));
+                }
+                self.rows.push(row);
+            }
+        }
+    }
+
+    async fn finish(&mut self, started: Instant) {
+        let m = &self.ds.m;
+        println!();
+        println!(
+            "Estate Desk benchmark — dataset v{} seed {} ({}): {} events ({}), {} views; {} runs ({} heavy)",
+            m.gen_version,
+            m.seed,
+            m.size,
+            m.events,
+            m.counts
+                .iter()
+                .map(|(k, v)| format!("{k} {v}"))
+                .collect::<Vec<_>>()
+                .join(", "),
+            m.views_full,
+            self.cfg.runs,
+            self.cfg.heavy
+        );
+        // The tablet figures first.
+        self.rows.sort_by_key(|r| match r.group.as_str() {
+            g if g.starts_with("size") => 0,
+            g if g.starts_with("load") => 1,
+            g if g.contains("tablet") => 2,
+            _ => 3,
+        });
+        report::print_table(&self.rows);
+        for n in &self.notes {
+            println!("note: {n}");
+        }
+        let browser = self
+            .app
+            .js("return navigator.userAgent;", vec![])
+            .await
+            .as_str()
+            .unwrap_or_default()
+            .to_string();
+        let machine = machine();
+        let json = json!({
+            "date": chrono::Utc::now().to_rfc3339(),
+            "machine": machine,
+            "browser": browser,
+            "dataset": m,
+            "runs": self.cfg.runs,
+            "heavy_runs": self.cfg.heavy,
+            "wall_seconds": started.elapsed().as_secs_f64(),
+            "figures": self.rows.iter().map(Row::json).collect::<Vec<_>>(),
+            "notes": self.notes,
+        });
+        let dir = out_dir();
+        std::fs::write(
+            dir.join("results.json"),
+            serde_json::to_string_pretty(&json).unwrap_or_default(),
+        )
+        .expect("write results.json");
+        let md = format!(
+            "Run {} on {machine}, {browser}.\n\nDataset v{} seed {} ({}): {} events, {} views. \
+             Median of {} runs ({} for export, imports and bulk inserts), min…max.\n\n{}",
+            chrono::Utc::now().format("%Y-%m-%d %H:%M UTC"),
+            m.gen_version,
+            m.seed,
+            m.size,
+            m.events,
+            m.views_full,
+            self.cfg.runs,
+            self.cfg.heavy,
+            report::markdown(&self.rows)
+        );
+        std::fs::write(dir.join("results.md"), md).expect("write results.md");
+        println!(
+            "\nwrote {} and results.md ({:.0} s)",
+            dir.join("results.json").display(),
+            started.elapsed().as_secs_f64()
+        );
+    }
+}
+
+fn machine() -> String {
+    let cpu = std::fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("model name"))
+                .and_then(|l| l.split(':').nth(1))
+                .map(|s| s.trim().to_string())
+        })
+        .unwrap_or_default();
+    let cores = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(0);
+    let mem = std::fs::read_to_string("/proc/meminfo")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .next()
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|v| v.parse::<f64>().ok())
+        })
+        .map(|kb| format!("{:.0} GB", kb / 1024.0 / 1024.0))
+        .unwrap_or_default();
+    format!("{cpu}, {cores} cores, {mem} RAM")
+}

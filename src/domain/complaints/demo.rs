@@ -35,7 +35,7 @@ impl Rng {
 }
 
 /// (subject, what happened, what the customer asks, cause, measures)
-const MATTERS: &[(Subject, &str, &str, &str, &str)] = &[
+pub(crate) const MATTERS: &[(Subject, &str, &str, &str, &str)] = &[
     (
         Subject::Facilities,
         "电梯近一周两次停在楼层之间，家中老人不敢乘坐",
@@ -605,7 +605,7 @@ pub fn history(seed: u64, logins: &[DemoLogin], drafts: &[Draft]) -> Vec<Draft> 
 }
 
 /// Moves a time into office hours (08:00–19:59 local): the demo's staff work by day.
-fn office(cal: &BusinessCalendar, t: i64) -> i64 {
+pub(crate) fn office(cal: &BusinessCalendar, t: i64) -> i64 {
     use chrono::Timelike;
     let local = cal.to_local(t);
     let h = local.hour() as i64;

@@ -308,7 +308,7 @@ pub fn history(actor: &Actor, drafts: &[Draft], logins: &[DemoLogin], seed: u64)
     out
 }
 
-fn demo_note(kind: FindingKind) -> &'static str {
+pub(crate) fn demo_note(kind: FindingKind) -> &'static str {
     match kind {
         FindingKind::BrokenFacility => "楼道灯不亮",
         FindingKind::BrokenLock => "风机房门锁损坏",

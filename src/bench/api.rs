@@ -1,0 +1,366 @@
+//! The benchmark's JS API (issue 7; bench build only: `--features bench`, wasm32).
+//!
+//! `tests/bench/` drives the bench build through these exports (`window.wasmBindings.bench_*`).
+//! Each one runs the app's own code path — `App::<IdbStore>::absorb`, `IdbStore::put_photo`,
+//! `sync::service::{plan_import, apply_import, export_for}`, `Store::query`, the patrol
+//! check-in command through `App::record` — and returns JSON text with the time it took,
+//! measured inside the page with `performance.now()` (no driver round trip in the figure).
+//! Nothing here holds a business rule: where the UI decides something (which export, which
+//! import settings) these calls do what the Sync and Patrol pages do.
+
+use crate::app::App;
+use crate::domain::event::{Event, RecordKind};
+use crate::domain::ids::{Entropy, Id, RecordId, StaffId};
+use crate::domain::patrol::schedule::{monday_of, plan_week};
+use crate::domain::patrol::{
+    check_in, day_key, Answer, AnswerType, AnswerValue, CheckInInput, PatrolRound, PatrolRoute,
+};
+use crate::store::idb::IdbStore;
+use crate::store::{Batch, Filter, Query, Store};
+use crate::sync::{apply_import, export_for, plan_import, ImportSettings};
+use serde_json::{json, Value};
+use std::cell::RefCell;
+use std::collections::{BTreeSet, HashMap};
+use std::rc::Rc;
+use wasm_bindgen::prelude::*;
+
+type BenchApp = App<IdbStore>;
+
+thread_local! {
+    /// Open databases by name (opening is not what the figures measure).
+    static APPS: RefCell<HashMap<String, Rc<BenchApp>>> = RefCell::new(HashMap::new());
+}
+
+/// Random ids from `crypto.getRandomValues`, as the app's own `BrowserEntropy`.
+struct PageEntropy;
+
+impl Entropy for PageEntropy {
+    fn fill(&mut self, buf: &mut [u8]) {
+        let crypto = web_sys::window()
+            .and_then(|w| w.crypto().ok())
+            .expect("window.crypto");
+        for chunk in buf.chunks_mut(65_536) {
+            crypto
+                .get_random_values_with_u8_array(chunk)
+                .expect("getRandomValues");
+        }
+    }
+}
+
+fn now_ms() -> i64 {
+    js_sys::Date::now() as i64
+}
+
+/// `performance.now()` in ms.
+fn clock() -> f64 {
+    web_sys::window()
+        .and_then(|w| w.performance())
+        .map(|p| p.now())
+        .unwrap_or_else(js_sys::Date::now)
+}
+
+fn err(e: impl std::fmt::Debug) -> JsValue {
+    JsValue::from_str(&format!("{e:?}"))
+}
+
+/// Opens `db` as the app does at start (`ui::open_app`): the store, this tablet's device id
+/// from meta (made once), the service with its clock.
+async fn open(db: &str) -> Result<Rc<BenchApp>, JsValue> {
+    if let Some(a) = APPS.with(|m| m.borrow().get(db).cloned()) {
+        return Ok(a);
+    }
+    let store = IdbStore::open(db).await.map_err(err)?;
+    let device = match store
+        .meta("device")
+        .await
+        .map_err(err)?
+        .and_then(|v| serde_json::from_value::<Id>(v).ok())
+    {
+        Some(d) => d,
+        None => {
+            let d = PageEntropy.id();
+            store
+                .commit(Batch {
+                    meta: vec![("device".into(), serde_json::to_value(d).map_err(err)?)],
+                    ..Default::default()
+                })
+                .await
+                .map_err(err)?;
+            d
+        }
+    };
+    let app = Rc::new(
+        App::open(store, device, Box::new(PageEntropy))
+            .await
+            .map_err(err)?,
+    );
+    APPS.with(|m| m.borrow_mut().insert(db.to_string(), app.clone()));
+    Ok(app)
+}
+
+/// Bytes of the wasm linear memory.
+fn wasm_memory() -> f64 {
+    let mem: js_sys::WebAssembly::Memory = wasm_bindgen::memory().unchecked_into();
+    let buf: js_sys::ArrayBuffer = mem.buffer().unchecked_into();
+    buf.byte_length() as f64
+}
+
+fn out(v: Value) -> String {
+    v.to_string()
+}
+
+/// Absorbs one chunk of events (a JSON array of `Event`) into `db` through `App::absorb`,
+/// as the demo estate and imports do.
+#[wasm_bindgen]
+pub async fn bench_absorb(db: String, events_json: String) -> Result<String, JsValue> {
+    let app = open(&db).await?;
+    let t0 = clock();
+    let events: Vec<Event> = serde_json::from_str(&events_json).map_err(err)?;
+    let t1 = clock();
+    let added = app.absorb(events, now_ms()).await.map_err(err)?;
+    let t2 = clock();
+    Ok(out(json!({
+        "parse_ms": t1 - t0,
+        "absorb_ms": t2 - t1,
+        "added": added,
+        "wasm_memory": wasm_memory(),
+    })))
+}
+
+/// Keeps one photo (JPEG bytes) under `key`, as the patrol camera does.
+#[wasm_bindgen]
+pub async fn bench_put_photo(db: String, key: String, jpeg: Vec<u8>) -> Result<f64, JsValue> {
+    let app = open(&db).await?;
+    let t0 = clock();
+    let blob = jpeg_blob(&jpeg)?;
+    app.store.put_photo(&key, &blob).await.map_err(err)?;
+    Ok(clock() - t0)
+}
+
+fn jpeg_blob(jpeg: &[u8]) -> Result<web_sys::Blob, JsValue> {
+    let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(jpeg).into());
+    let opts = web_sys::BlobPropertyBag::new();
+    opts.set_type("image/jpeg");
+    web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &opts)
+}
+
+/// Imports a `.wuye` file into `db` as the Sync page does: `plan_import` (validate, preview)
+/// then `apply_import` on confirmation.
+#[wasm_bindgen]
+pub async fn bench_import(db: String, file: Vec<u8>) -> Result<String, JsValue> {
+    let app = open(&db).await?;
+    let settings = match app.estate().await.map_err(err)? {
+        Some(e) => ImportSettings {
+            max_future_skew_ms: e.settings.import_max_skew_hours as i64 * 3_600_000,
+        },
+        None => ImportSettings::default(),
+    };
+    let t0 = clock();
+    let plan = plan_import(&app, &file, None, now_ms(), &settings)
+        .await
+        .map_err(|e| JsValue::from_str(&e.message().en))?;
+    let t1 = clock();
+    let outcome = apply_import(&app, &plan, now_ms())
+        .await
+        .map_err(|e| JsValue::from_str(&e.message().en))?;
+    let t2 = clock();
+    Ok(out(json!({
+        "plan_ms": t1 - t0,
+        "apply_ms": t2 - t1,
+        "total_ms": t2 - t0,
+        "new": plan.new_events.len(),
+        "present": plan.already_present,
+        "added": outcome.added,
+        "wasm_memory": wasm_memory(),
+    })))
+}
+
+/// A full export as the Sync page makes it (every event read from the store, the file built;
+/// the download itself is left out).
+#[wasm_bindgen]
+pub async fn bench_export(db: String) -> Result<String, JsValue> {
+    let app = open(&db).await?;
+    let t0 = clock();
+    let events = app.store.all_events().await.map_err(err)?;
+    let t1 = clock();
+    let file = export_for(&app, &events, None, now_ms(), None)
+        .await
+        .map_err(|e| JsValue::from_str(&e.message().en))?;
+    let t2 = clock();
+    Ok(out(json!({
+        "read_ms": t1 - t0,
+        "build_ms": t2 - t1,
+        "total_ms": t2 - t0,
+        "events": events.len(),
+        "bytes": file.bytes.len(),
+        "wasm_memory": wasm_memory(),
+    })))
+}
+
+/// One store query: `kind` (as `RecordKind::as_str`) and a search prefix (`Filter::Prefix`),
+/// or `*` for `Filter::All`; `limit` 0 means none. Returns the time and the row count.
+#[wasm_bindgen]
+pub async fn bench_query(
+    db: String,
+    kind: String,
+    prefix: String,
+    limit: u32,
+) -> Result<String, JsValue> {
+    let app = open(&db).await?;
+    let kind: RecordKind = serde_json::from_value(Value::String(kind)).map_err(err)?;
+    let filter = if prefix == "*" {
+        Filter::All
+    } else {
+        Filter::Prefix(prefix)
+    };
+    let mut q = Query::new(kind, filter);
+    if limit > 0 {
+        q = q.limit(limit);
+    }
+    let t0 = clock();
+    let rows = app.query(&q).await.map_err(err)?;
+    let t1 = clock();
+    Ok(out(json!({ "ms": t1 - t0, "rows": rows.len() })))
+}
+
+/// Plans the patrol week of `monday` ("yyyy-mm-dd") as `staff` would open 今日巡查 (PAT-2),
+/// so that [`bench_checkin`] has rounds to walk. Returns the number of rounds planned.
+#[wasm_bindgen]
+pub async fn bench_checkin_prepare(
+    db: String,
+    staff: String,
+    monday: String,
+) -> Result<u32, JsValue> {
+    let app = open(&db).await?;
+    let actor = app.actor(parse_id(&staff)?).await.map_err(err)?;
+    let monday = monday_of(monday.parse().map_err(err)?);
+    let cal = app
+        .estate()
+        .await
+        .map_err(err)?
+        .map(|e| e.settings.calendar)
+        .unwrap_or_default();
+    let routes: Vec<(RecordId, PatrolRoute)> = app
+        .query(&Query::new(
+            RecordKind::PatrolRoute,
+            Filter::Status("active".into()),
+        ))
+        .await
+        .map_err(err)?
+        .into_iter()
+        .filter_map(|v| v.state::<PatrolRoute>().map(|r| (v.id, r)))
+        .collect();
+    let drafts = plan_week(&actor, &routes, monday, &cal, &BTreeSet::new()).map_err(err)?;
+    let n = drafts.len() as u32;
+    app.record(now_ms(), Some(actor.id), drafts)
+        .await
+        .map_err(err)?;
+    Ok(n)
+}
+
+fn parse_id(s: &str) -> Result<StaffId, JsValue> {
+    serde_json::from_value(Value::String(s.to_string())).map_err(err)
+}
+
+/// One check-in with one photo, as the walk page does: the photo is kept (`put_photo`), then
+/// the stop is checked in (`patrol::check_in` through `App::record`); both transactions are
+/// durable (strict). Picks the next open stop of a round of the week of `monday` (not timed:
+/// the walk page has the round on screen).
+#[wasm_bindgen]
+pub async fn bench_checkin(
+    db: String,
+    staff: String,
+    monday: String,
+    jpeg: Vec<u8>,
+) -> Result<String, JsValue> {
+    let app = open(&db).await?;
+    let actor = app.actor(parse_id(&staff)?).await.map_err(err)?;
+    let monday = monday_of(monday.parse().map_err(err)?);
+    let mut found = None;
+    'days: for d in 0..7 {
+        let q = Query::new(
+            RecordKind::PatrolRound,
+            Filter::Prefix(day_key(monday + chrono::Days::new(d))),
+        );
+        for v in app.query(&q).await.map_err(err)? {
+            if let Some(r) = v.state::<PatrolRound>() {
+                if r.finished.is_none() && r.plan.is_some() {
+                    if let Some(stop) = (0..r.stops().len()).find(|i| r.checked(*i).is_none()) {
+                        found = Some((v.id, r, stop));
+                        break 'days;
+                    }
+                }
+            }
+        }
+    }
+    let Some((id, round, stop)) = found else {
+        return Err(JsValue::from_str("no open patrol stop in that week"));
+    };
+    let t0 = clock();
+    let key = format!("photo-{}", app.new_id());
+    app.store
+        .put_photo(&key, &jpeg_blob(&jpeg)?)
+        .await
+        .map_err(err)?;
+    let t1 = clock();
+    let input = CheckInInput {
+        scan: app.new_id().to_string(),
+        stop,
+        at: now_ms(),
+        manual: false,
+        answers: round.stops()[stop]
+            .items
+            .iter()
+            .enumerate()
+            .map(|(i, it)| Answer {
+                item: i as u8,
+                value: match it.answer {
+                    AnswerType::OkNotOk => AnswerValue::Ok,
+                    AnswerType::Value { .. } => AnswerValue::Value("1".into()),
+                    AnswerType::Note => AnswerValue::Note(String::new()),
+                },
+            })
+            .collect(),
+        skipped_floors: vec![],
+    };
+    let drafts = check_in(&actor, id, &round, input).map_err(err)?;
+    app.record(now_ms(), Some(actor.id), drafts)
+        .await
+        .map_err(err)?;
+    let t2 = clock();
+    Ok(out(json!({
+        "photo_ms": t1 - t0,
+        "record_ms": t2 - t1,
+        "total_ms": t2 - t0,
+    })))
+}
+
+/// Events stored in `db`.
+#[wasm_bindgen]
+pub async fn bench_event_count(db: String) -> Result<f64, JsValue> {
+    let app = open(&db).await?;
+    Ok(app.store.event_count().await.map_err(err)? as f64)
+}
+
+/// Bytes of the wasm linear memory now.
+#[wasm_bindgen]
+pub fn bench_wasm_memory() -> f64 {
+    wasm_memory()
+}
+
+/// Closes this page's connection to `db` (before another page opens it).
+#[wasm_bindgen]
+pub fn bench_close(db: String) {
+    if let Some(app) = APPS.with(|m| m.borrow_mut().remove(&db)) {
+        if let Ok(app) = Rc::try_unwrap(app) {
+            app.store.close();
+        }
+    }
+}
+
+/// Deletes `db` (an open connection of this page closes itself when asked).
+#[wasm_bindgen]
+pub async fn bench_delete(db: String) -> Result<(), JsValue> {
+    bench_close(db.clone());
+    IdbStore::delete(&db).await.map_err(err)
+}

@@ -861,17 +861,21 @@ async fn batched_reads_answer_like_single_reads() {
         kind: RecordKind::Household,
         id: household(999),
     });
-    let batch = idb.store.subjects(&subjects).await.expect("subjects");
-    assert_eq!(batch.len(), subjects.len());
-    for (s, got) in subjects.iter().zip(&batch) {
-        assert_eq!(got.view, idb.store.view(*s).await.unwrap(), "view of {s:?}");
+    let views = idb.store.views_of(&subjects).await.expect("views_of");
+    let events = idb.store.events_of(&subjects).await.expect("events_of");
+    assert_eq!(
+        (views.len(), events.len()),
+        (subjects.len(), subjects.len())
+    );
+    for ((s, view), evs) in subjects.iter().zip(&views).zip(&events) {
+        assert_eq!(*view, idb.store.view(*s).await.unwrap(), "view of {s:?}");
         let mut want: Vec<_> = idb.store.events_for(*s).await.unwrap();
-        let mut have = got.events.clone();
+        let mut have = evs.clone();
         want.sort_by_key(|e| e.id);
         have.sort_by_key(|e| e.id);
         assert_eq!(have, want, "events of {s:?}");
     }
-    assert!(batch.last().unwrap().view.is_none() && batch.last().unwrap().events.is_empty());
+    assert!(views.last().unwrap().is_none() && events.last().unwrap().is_empty());
     IdbStore::delete(&name).await.expect("deleted");
 }
 

@@ -181,7 +181,7 @@ impl<S: Store> App<S> {
         if let Some(max) = fresh.iter().map(|e| e.at).max() {
             self.clock.borrow_mut().observe(max, now);
         }
-        let result = self.commit_events(fresh, true).await;
+        let result = self.commit_events(fresh, false).await;
         if result.is_err() {
             *self.clock.borrow_mut() = saved;
         }
@@ -196,39 +196,34 @@ impl<S: Store> App<S> {
         for e in &events {
             by_subject.entry(e.subject).or_default().push(e.clone());
         }
-        // One batched read of what is stored for every touched record (issue 7).
+        // Batched reads (issue 7): every touched record's view at once; then, at once, the
+        // stored events of the records that need a full refold. Events newer than a view are
+        // folded onto it — the same result as refolding, without reading the record's events
+        // (a duty-log chain or a busy round holds thousands). An older event (an import from a
+        // tablet that was offline) refolds its record from all events, so the result never
+        // depends on arrival order. `refold_all` refolds every record regardless.
         let keys: Vec<RecordRef> = by_subject.keys().copied().collect();
-        let stored = if refold_all {
-            self.store.subjects(&keys).await?
-        } else {
-            let mut out = Vec::with_capacity(keys.len());
-            for k in &keys {
-                out.push(crate::store::Subject {
-                    view: self.store.view(*k).await?,
-                    events: Vec::new(),
-                });
-            }
-            out
-        };
-        let mut views = Vec::with_capacity(by_subject.len());
-        for ((subject, new), stored) in by_subject.into_iter().zip(stored) {
-            let view = match (&stored.view, refold_all) {
-                (Some(v), false) => match fold_onto_kind(v, new.clone()) {
-                    Some(v) => Some(v),
-                    None => {
-                        let mut all = self.store.events_for(subject).await?;
-                        merge_new(&mut all, new);
-                        fold_all_kind(subject, all)
-                    }
-                },
-                (None, false) => fold_all_kind(subject, new),
-                (_, true) => {
-                    let mut all = stored.events;
-                    merge_new(&mut all, new);
-                    fold_all_kind(subject, all)
-                }
+        let stored = self.store.views_of(&keys).await?;
+        let mut views = Vec::with_capacity(keys.len());
+        let mut refold = Vec::new();
+        for ((subject, new), view) in by_subject.into_iter().zip(stored) {
+            let folded = match view {
+                Some(v) if !refold_all => fold_onto_kind(&v, new.clone()),
+                None if !refold_all => fold_all_kind(subject, new.clone()),
+                _ => None,
             };
-            views.extend(view);
+            match folded {
+                Some(v) => views.push(v),
+                None => refold.push((subject, new)),
+            }
+        }
+        if !refold.is_empty() {
+            let subjects: Vec<RecordRef> = refold.iter().map(|(s, _)| *s).collect();
+            let stored = self.store.events_of(&subjects).await?;
+            for ((subject, new), mut all) in refold.into_iter().zip(stored) {
+                merge_new(&mut all, new);
+                views.extend(fold_all_kind(subject, all));
+            }
         }
         let clock = serde_json::to_value(&*self.clock.borrow()).expect("clock serialises");
         self.store

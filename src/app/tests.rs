@@ -161,6 +161,29 @@ fn events_fold_in_hlc_order_even_when_absorbed_out_of_order() {
 }
 
 #[test]
+fn newer_events_absorbed_later_fold_onto_the_view_like_one_import() {
+    // Issue 7: an import whose events are all newer than a record's view folds them onto it
+    // without rereading the record; the view is the one a single import of everything gives.
+    let remote = founded(2);
+    let d = director(&remote);
+    let mut written = set_building(&remote, &d, b3(), 30, T0 + MIN);
+    written.extend(set_building(&remote, &d, b3(), 31, T0 + 2 * MIN));
+    written.extend(set_building(&remote, &d, b3(), 32, T0 + 3 * MIN));
+    let subject = RecordRef::new(RecordKind::Building, b3());
+
+    let stepwise = founded(1);
+    for e in &written {
+        assert_eq!(block_on(stepwise.absorb(vec![e.clone()], T0)).unwrap(), 1);
+    }
+    let at_once = founded(3);
+    assert_eq!(block_on(at_once.absorb(written.clone(), T0)).unwrap(), 3);
+    let view = block_on(at_once.view(subject)).unwrap().unwrap();
+    assert_eq!(block_on(stepwise.view(subject)).unwrap().unwrap(), view);
+    assert_eq!(floors(&stepwise, b3()), 32);
+    assert_eq!(view.events, 3);
+}
+
+#[test]
 fn absorb_is_idempotent() {
     let remote = founded(2);
     let d = director(&remote);

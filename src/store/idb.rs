@@ -37,7 +37,7 @@
 //! with both an assignee and a due time, by due time then key. Every read goes through an
 //! index or a primary key; nothing scans the `views` store.
 
-use super::{Batch, Filter, Query, Store, StoreError, Subject};
+use super::{Batch, Filter, Query, Store, StoreError};
 use crate::domain::event::{Event, RecordRef};
 use crate::domain::ids::{EventId, StaffId};
 use crate::domain::view::{fold_all_kind, View, VIEWS_VERSION};
@@ -616,53 +616,52 @@ impl Store for IdbStore {
         Ok(out)
     }
 
-    async fn subjects(&self, subjects: &[RecordRef]) -> Result<Vec<Subject>, StoreError> {
-        let with_views = self.version() >= 2;
-        let tx = if with_views {
-            self.db.transaction([EVENTS, VIEWS]).build()
-        } else {
-            self.db.transaction(EVENTS).build()
-        }
-        .map_err(store_error)?;
-        let events = tx.object_store(EVENTS).map_err(store_error)?;
-        let index = events.index(IX_SUBJECT).map_err(store_error)?;
+    async fn views_of(&self, subjects: &[RecordRef]) -> Result<Vec<Option<View>>, StoreError> {
+        let tx = self.read(VIEWS)?;
+        let store = tx.object_store(VIEWS).map_err(store_error)?;
         let mut pending = Vec::with_capacity(subjects.len());
         for s in subjects {
-            let key = JsValue::from_str(&s.key());
-            let evs = index
-                .get_all::<JsValue>()
-                .with_query(key.clone())
-                .primitive()
-                .map_err(store_error)?;
-            let view = if with_views {
-                let views = tx.object_store(VIEWS).map_err(store_error)?;
-                Some(
-                    views
-                        .get::<JsValue, _, _>(key)
-                        .primitive()
-                        .map_err(store_error)?,
-                )
-            } else {
-                None
-            };
-            pending.push((view, evs));
+            pending.push(
+                store
+                    .get::<JsValue, _, _>(JsValue::from_str(&s.key()))
+                    .primitive()
+                    .map_err(store_error)?,
+            );
         }
         let mut out = Vec::with_capacity(subjects.len());
-        for (view, evs) in pending {
-            let view = match view {
-                Some(v) => v
-                    .await
+        for row in pending {
+            out.push(
+                row.await
                     .map_err(store_error)?
                     .map(|r| decode(&r))
                     .transpose()?,
-                None => None,
-            };
-            let events = evs
-                .await
-                .map_err(store_error)?
-                .map(|r| decode(&r.map_err(store_error)?))
-                .collect::<Result<Vec<Event>, StoreError>>()?;
-            out.push(Subject { view, events });
+            );
+        }
+        Ok(out)
+    }
+
+    async fn events_of(&self, subjects: &[RecordRef]) -> Result<Vec<Vec<Event>>, StoreError> {
+        let tx = self.read(EVENTS)?;
+        let store = tx.object_store(EVENTS).map_err(store_error)?;
+        let index = store.index(IX_SUBJECT).map_err(store_error)?;
+        let mut pending = Vec::with_capacity(subjects.len());
+        for s in subjects {
+            pending.push(
+                index
+                    .get_all::<JsValue>()
+                    .with_query(JsValue::from_str(&s.key()))
+                    .primitive()
+                    .map_err(store_error)?,
+            );
+        }
+        let mut out = Vec::with_capacity(subjects.len());
+        for rows in pending {
+            out.push(
+                rows.await
+                    .map_err(store_error)?
+                    .map(|r| decode(&r.map_err(store_error)?))
+                    .collect::<Result<Vec<Event>, StoreError>>()?,
+            );
         }
         Ok(out)
     }

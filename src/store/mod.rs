@@ -20,13 +20,6 @@ pub struct Batch {
     pub meta: Vec<(String, serde_json::Value)>,
 }
 
-/// One record as stored: its view (if folded) and all its events.
-#[derive(Clone, Debug, Default)]
-pub struct Subject {
-    pub view: Option<View>,
-    pub events: Vec<Event>,
-}
-
 /// Which views to read. Every variant is served by an index, never a full scan.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Filter {
@@ -131,14 +124,19 @@ pub trait Store {
         }
         Ok(out)
     }
-    /// For each subject, its view and its stored events, in one read where the store can.
-    async fn subjects(&self, subjects: &[RecordRef]) -> Result<Vec<Subject>, StoreError> {
+    /// The view of each subject, in one read where the store can.
+    async fn views_of(&self, subjects: &[RecordRef]) -> Result<Vec<Option<View>>, StoreError> {
         let mut out = Vec::with_capacity(subjects.len());
         for s in subjects {
-            out.push(Subject {
-                view: self.view(*s).await?,
-                events: self.events_for(*s).await?,
-            });
+            out.push(self.view(*s).await?);
+        }
+        Ok(out)
+    }
+    /// The stored events of each subject, in one read where the store can.
+    async fn events_of(&self, subjects: &[RecordRef]) -> Result<Vec<Vec<Event>>, StoreError> {
+        let mut out = Vec::with_capacity(subjects.len());
+        for s in subjects {
+            out.push(self.events_for(*s).await?);
         }
         Ok(out)
     }

@@ -73,11 +73,11 @@ impl LocalSnapshot {
             .collect::<HashSet<_>>()
             .into_iter()
             .collect();
-        for (s, stored) in subjects.iter().zip(app.store.subjects(&subjects).await?) {
-            for e in &stored.events {
+        for (s, stored) in subjects.iter().zip(app.store.events_of(&subjects).await?) {
+            for e in &stored {
                 snap.hashes.insert(e.id, e.hash.clone());
             }
-            snap.by_subject.insert(*s, stored.events);
+            snap.by_subject.insert(*s, stored);
         }
         let unknown: Vec<_> = events
             .iter()

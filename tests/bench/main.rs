@@ -243,6 +243,7 @@ async fn run(cfg: Cfg) {
     .await;
     b.sizes();
     b.load().await;
+    b.checkpoint();
     let throttles = b.cfg.throttles.clone();
     for rate in throttles {
         b.at_rate(rate).await;
@@ -971,6 +972,15 @@ impl Bench {
         }
     }
 
+    /// The figures so far, in `target/bench/results.partial.md` (a run stopped half-way still
+    /// leaves what it measured).
+    fn checkpoint(&self) {
+        let _ = std::fs::write(
+            out_dir().join("results.partial.md"),
+            report::markdown(&self.rows),
+        );
+    }
+
     async fn at_rate(&mut self, rate: f64) {
         let g = if rate > 1.0 {
             format!("{rate}× (tablet)")
@@ -981,12 +991,16 @@ impl Bench {
         let t = Instant::now();
         self.app_runs(rate, &g).await;
         println!("  app: {:.0} s", t.elapsed().as_secs_f64());
+        self.checkpoint();
         self.store_runs(rate, &g).await;
         println!("  store: {:.0} s", t.elapsed().as_secs_f64());
+        self.checkpoint();
         self.peer_queries(rate, &g).await;
         println!("  peer queries: {:.0} s", t.elapsed().as_secs_f64());
+        self.checkpoint();
         self.import_runs(rate, &g).await;
         println!("  imports: {:.0} s", t.elapsed().as_secs_f64());
+        self.checkpoint();
         self.throttle(1.0).await;
     }
 

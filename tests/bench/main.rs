@@ -474,35 +474,61 @@ impl Bench {
         (get("JSHeapUsedSize"), get("JSHeapTotalSize"))
     }
 
-    /// Renderer processes' resident memory (bytes), from /proc.
+    /// The largest resident memory (bytes) of this run's renderer processes, from /proc: the
+    /// renderers whose ancestors include the browser started on this process's profile (other
+    /// Chromiums on the machine are not counted).
     fn renderer_rss() -> f64 {
-        let mut total = 0.0;
+        let mine = format!("estate-desk-e2e-profile-{}-", std::process::id());
+        let read = |pid: &str, f: &str| std::fs::read(format!("/proc/{pid}/{f}")).ok();
+        let parent = |pid: &str| -> Option<String> {
+            let stat = String::from_utf8(read(pid, "stat")?).ok()?;
+            // pid (comm) state ppid …: the comm may hold spaces, so split after the ')'.
+            stat.rsplit_once(')')?
+                .1
+                .split_whitespace()
+                .nth(1)
+                .map(str::to_string)
+        };
+        let ours = |pid: &str| {
+            let mut p = pid.to_string();
+            for _ in 0..6 {
+                match parent(&p) {
+                    Some(pp) if pp != "0" && pp != "1" => p = pp,
+                    _ => return false,
+                }
+                if read(&p, "cmdline").is_some_and(|c| String::from_utf8_lossy(&c).contains(&mine))
+                {
+                    return true;
+                }
+            }
+            false
+        };
+        let mut best = 0.0;
         let Ok(dir) = std::fs::read_dir("/proc") else {
             return 0.0;
         };
         for e in dir.flatten() {
-            let p = e.path();
-            let Ok(cmd) = std::fs::read(p.join("cmdline")) else {
+            let pid = e.file_name().to_string_lossy().to_string();
+            let Some(cmd) = read(&pid, "cmdline") else {
                 continue;
             };
             let cmd = String::from_utf8_lossy(&cmd);
-            if !(cmd.contains("chromium") && cmd.contains("--type=renderer"))
-                || cmd.contains("--extension-process")
+            if !cmd.contains("--type=renderer") || cmd.contains("--top-chrome-webui") || !ours(&pid)
             {
                 continue;
             }
-            if let Ok(status) = std::fs::read_to_string(p.join("status")) {
-                if let Some(kb) = status
-                    .lines()
-                    .find(|l| l.starts_with("VmRSS:"))
-                    .and_then(|l| l.split_whitespace().nth(1))
-                    .and_then(|v| v.parse::<f64>().ok())
-                {
-                    total = f64::max(total, kb * 1024.0);
-                }
-            }
+            let rss = read(&pid, "status")
+                .and_then(|s| {
+                    String::from_utf8_lossy(&s)
+                        .lines()
+                        .find(|l| l.starts_with("VmRSS:"))
+                        .and_then(|l| l.split_whitespace().nth(1))
+                        .and_then(|v| v.parse::<f64>().ok())
+                })
+                .unwrap_or(0.0);
+            best = f64::max(best, rss * 1024.0);
         }
-        total
+        best
     }
 
     async fn wait_mark(&self, key: &str, limit: Duration) -> f64 {

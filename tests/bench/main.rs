@@ -306,10 +306,28 @@ impl Bench {
     }
 
     /// Runs `body` (an async JS function body; `args` as `arguments`) in the page and waits
-    /// for its value (no WebDriver script timeout: the promise is polled).
+    /// for its value (no WebDriver script timeout: the promise is polled). Panics on failure.
     async fn job(&self, body: &str, args: Vec<Value>, limit: Duration) -> Value {
+        self.try_job(body, args, limit)
+            .await
+            .unwrap_or_else(|e| panic!("{e}\n{body}"))
+    }
+
+    /// [`job`](Self::job), returning a failure: the promise rejected, the page reported an
+    /// uncaught error meanwhile (a wasm trap — out of memory — leaves the promise pending
+    /// forever), or `limit` passed.
+    async fn try_job(
+        &self,
+        body: &str,
+        args: Vec<Value>,
+        limit: Duration,
+    ) -> Result<Value, String> {
         let script = format!(
             "const args = arguments; window.__job = undefined;\n\
+             if (!window.__jobErrors) {{ window.__jobErrors = true;\n\
+               const fail = (m) => {{ if (window.__job === undefined) window.__job = {{ err: 'page error: ' + m }}; }};\n\
+               window.addEventListener('error', (e) => fail(e.message));\n\
+               window.addEventListener('unhandledrejection', (e) => fail(String(e.reason))); }}\n\
              (async () => {{ {body} }})().then(v => window.__job = {{ ok: v === undefined ? null : v }},\n\
              e => window.__job = {{ err: String((e && e.stack) || e) }}); return 0;"
         );
@@ -317,7 +335,7 @@ impl Bench {
             .driver()
             .execute(&script, args)
             .await
-            .unwrap_or_else(|e| panic!("start job: {e}\n{body}"));
+            .map_err(|e| format!("start job: {e}"))?;
         let deadline = Instant::now() + limit;
         loop {
             tokio::time::sleep(Duration::from_millis(100)).await;
@@ -332,30 +350,58 @@ impl Bench {
                 .map(|r| r.json().clone())
                 .unwrap_or(Value::Null);
             if let Some(ok) = r.get("ok") {
-                return ok.clone();
+                return Ok(ok.clone());
             }
             if let Some(err) = r.get("err") {
-                panic!("job failed: {err}\n{body}");
+                return Err(format!("job failed: {err}"));
             }
-            assert!(
-                Instant::now() < deadline,
-                "job took over {limit:?}:\n{body}"
-            );
+            if Instant::now() > deadline {
+                return Err(format!("no answer within {} s", limit.as_secs()));
+            }
         }
     }
 
     /// A bench_* export returning JSON text, parsed.
     async fn api(&self, call: &str, args: Vec<Value>) -> Value {
+        self.try_api(call, args, Duration::from_secs(1800))
+            .await
+            .unwrap_or_else(|e| panic!("{call}: {e}"))
+    }
+
+    async fn try_api(
+        &self,
+        call: &str,
+        args: Vec<Value>,
+        limit: Duration,
+    ) -> Result<Value, String> {
         let v = self
-            .job(
+            .try_job(
                 &format!("const r = await window.wasmBindings.{call}; return r;"),
                 args,
-                Duration::from_secs(1800),
+                limit,
             )
-            .await;
-        match v {
+            .await?;
+        Ok(match v {
             Value::String(s) => serde_json::from_str(&s).unwrap_or(Value::String(s)),
             v => v,
+        })
+    }
+
+    /// A heavy call that may fail (out of memory) or not end: the failure becomes a note and
+    /// the bench page is reloaded (a fresh wasm instance) so that the run goes on.
+    async fn heavy_api(&mut self, what: &str, call: &str, args: Vec<Value>) -> Option<Value> {
+        let limit = Duration::from_secs(env_num("BENCH_CALL_LIMIT_S", 600));
+        match self.try_api(call, args, limit).await {
+            Ok(v) => Some(v),
+            Err(e) => {
+                let e: String = e.chars().take(300).collect();
+                println!("  {what} failed: {e}");
+                self.notes.push(format!("{what}: {e}"));
+                self.throttle(1.0).await;
+                self.goto("peer/raw.html").await;
+                self.goto_bench().await;
+                None
+            }
         }
     }
 
@@ -808,7 +854,13 @@ impl Bench {
         let mut bytes = 0.0;
         let mut runs = self.heavy_runs();
         while self.fits("export", rate) && runs.next() {
-            let r = self.api("bench_export(args[0])", vec![json!(DB)]).await;
+            let what = format!("full export at {rate}×");
+            let Some(r) = self
+                .heavy_api(&what, "bench_export(args[0])", vec![json!(DB)])
+                .await
+            else {
+                break;
+            };
             ex.push(r["total_ms"].as_f64().unwrap_or(0.0));
             bytes = r["bytes"].as_f64().unwrap_or(0.0);
         }
@@ -835,12 +887,17 @@ impl Bench {
             self.api("bench_delete(args[0])", vec![json!(DB_IMPORT)])
                 .await;
             self.throttle(rate).await;
-            let r = self
-                .api(
+            let what = format!("import into {} at {rate}×", DB_IMPORT);
+            let Some(r) = self
+                .heavy_api(
+                    &what,
                     &format!("bench_import(args[0], {fetch_file})"),
                     vec![json!(DB_IMPORT), json!(self.url("file-100k.wuye"))],
                 )
-                .await;
+                .await
+            else {
+                break;
+            };
             empty.push(r["total_ms"].as_f64().unwrap_or(0.0));
             let (h, _) = self.metrics().await;
             let wasm = r["wasm_memory"].as_f64().unwrap_or(0.0);
@@ -860,12 +917,17 @@ impl Bench {
                 .await;
             self.absorb(DB_MOSTLY, 0..m.mostly_chunks, false).await;
             self.throttle(rate).await;
-            let r = self
-                .api(
+            let what = format!("import into {} at {rate}×", DB_MOSTLY);
+            let Some(r) = self
+                .heavy_api(
+                    &what,
                     &format!("bench_import(args[0], {fetch_file})"),
                     vec![json!(DB_MOSTLY), json!(self.url("file-100k.wuye"))],
                 )
-                .await;
+                .await
+            else {
+                break;
+            };
             mostly.push(r["total_ms"].as_f64().unwrap_or(0.0));
             new_events = r["new"].as_f64().unwrap_or(0.0);
         }

@@ -243,6 +243,7 @@ async fn run(cfg: Cfg) {
     .await;
     b.sizes();
     b.load().await;
+    b.checkpoint();
     let throttles = b.cfg.throttles.clone();
     for rate in throttles {
         b.at_rate(rate).await;
@@ -305,10 +306,28 @@ impl Bench {
     }
 
     /// Runs `body` (an async JS function body; `args` as `arguments`) in the page and waits
-    /// for its value (no WebDriver script timeout: the promise is polled).
+    /// for its value (no WebDriver script timeout: the promise is polled). Panics on failure.
     async fn job(&self, body: &str, args: Vec<Value>, limit: Duration) -> Value {
+        self.try_job(body, args, limit)
+            .await
+            .unwrap_or_else(|e| panic!("{e}\n{body}"))
+    }
+
+    /// [`job`](Self::job), returning a failure: the promise rejected, the page reported an
+    /// uncaught error meanwhile (a wasm trap — out of memory — leaves the promise pending
+    /// forever), or `limit` passed.
+    async fn try_job(
+        &self,
+        body: &str,
+        args: Vec<Value>,
+        limit: Duration,
+    ) -> Result<Value, String> {
         let script = format!(
             "const args = arguments; window.__job = undefined;\n\
+             if (!window.__jobErrors) {{ window.__jobErrors = true;\n\
+               const fail = (m) => {{ if (window.__job === undefined) window.__job = {{ err: 'page error: ' + m }}; }};\n\
+               window.addEventListener('error', (e) => fail(e.message));\n\
+               window.addEventListener('unhandledrejection', (e) => fail(String(e.reason))); }}\n\
              (async () => {{ {body} }})().then(v => window.__job = {{ ok: v === undefined ? null : v }},\n\
              e => window.__job = {{ err: String((e && e.stack) || e) }}); return 0;"
         );
@@ -316,7 +335,7 @@ impl Bench {
             .driver()
             .execute(&script, args)
             .await
-            .unwrap_or_else(|e| panic!("start job: {e}\n{body}"));
+            .map_err(|e| format!("start job: {e}"))?;
         let deadline = Instant::now() + limit;
         loop {
             tokio::time::sleep(Duration::from_millis(100)).await;
@@ -331,30 +350,58 @@ impl Bench {
                 .map(|r| r.json().clone())
                 .unwrap_or(Value::Null);
             if let Some(ok) = r.get("ok") {
-                return ok.clone();
+                return Ok(ok.clone());
             }
             if let Some(err) = r.get("err") {
-                panic!("job failed: {err}\n{body}");
+                return Err(format!("job failed: {err}"));
             }
-            assert!(
-                Instant::now() < deadline,
-                "job took over {limit:?}:\n{body}"
-            );
+            if Instant::now() > deadline {
+                return Err(format!("no answer within {} s", limit.as_secs()));
+            }
         }
     }
 
     /// A bench_* export returning JSON text, parsed.
     async fn api(&self, call: &str, args: Vec<Value>) -> Value {
+        self.try_api(call, args, Duration::from_secs(1800))
+            .await
+            .unwrap_or_else(|e| panic!("{call}: {e}"))
+    }
+
+    async fn try_api(
+        &self,
+        call: &str,
+        args: Vec<Value>,
+        limit: Duration,
+    ) -> Result<Value, String> {
         let v = self
-            .job(
+            .try_job(
                 &format!("const r = await window.wasmBindings.{call}; return r;"),
                 args,
-                Duration::from_secs(1800),
+                limit,
             )
-            .await;
-        match v {
+            .await?;
+        Ok(match v {
             Value::String(s) => serde_json::from_str(&s).unwrap_or(Value::String(s)),
             v => v,
+        })
+    }
+
+    /// A heavy call that may fail (out of memory) or not end: the failure becomes a note and
+    /// the bench page is reloaded (a fresh wasm instance) so that the run goes on.
+    async fn heavy_api(&mut self, what: &str, call: &str, args: Vec<Value>) -> Option<Value> {
+        let limit = Duration::from_secs(env_num("BENCH_CALL_LIMIT_S", 600));
+        match self.try_api(call, args, limit).await {
+            Ok(v) => Some(v),
+            Err(e) => {
+                let e: String = e.chars().take(300).collect();
+                println!("  {what} failed: {e}");
+                self.notes.push(format!("{what}: {e}"));
+                self.throttle(1.0).await;
+                self.goto("peer/raw.html").await;
+                self.goto_bench().await;
+                None
+            }
         }
     }
 
@@ -473,35 +520,61 @@ impl Bench {
         (get("JSHeapUsedSize"), get("JSHeapTotalSize"))
     }
 
-    /// Renderer processes' resident memory (bytes), from /proc.
+    /// The largest resident memory (bytes) of this run's renderer processes, from /proc: the
+    /// renderers whose ancestors include the browser started on this process's profile (other
+    /// Chromiums on the machine are not counted).
     fn renderer_rss() -> f64 {
-        let mut total = 0.0;
+        let mine = format!("estate-desk-e2e-profile-{}-", std::process::id());
+        let read = |pid: &str, f: &str| std::fs::read(format!("/proc/{pid}/{f}")).ok();
+        let parent = |pid: &str| -> Option<String> {
+            let stat = String::from_utf8(read(pid, "stat")?).ok()?;
+            // pid (comm) state ppid …: the comm may hold spaces, so split after the ')'.
+            stat.rsplit_once(')')?
+                .1
+                .split_whitespace()
+                .nth(1)
+                .map(str::to_string)
+        };
+        let ours = |pid: &str| {
+            let mut p = pid.to_string();
+            for _ in 0..6 {
+                match parent(&p) {
+                    Some(pp) if pp != "0" && pp != "1" => p = pp,
+                    _ => return false,
+                }
+                if read(&p, "cmdline").is_some_and(|c| String::from_utf8_lossy(&c).contains(&mine))
+                {
+                    return true;
+                }
+            }
+            false
+        };
+        let mut best = 0.0;
         let Ok(dir) = std::fs::read_dir("/proc") else {
             return 0.0;
         };
         for e in dir.flatten() {
-            let p = e.path();
-            let Ok(cmd) = std::fs::read(p.join("cmdline")) else {
+            let pid = e.file_name().to_string_lossy().to_string();
+            let Some(cmd) = read(&pid, "cmdline") else {
                 continue;
             };
             let cmd = String::from_utf8_lossy(&cmd);
-            if !(cmd.contains("chromium") && cmd.contains("--type=renderer"))
-                || cmd.contains("--extension-process")
+            if !cmd.contains("--type=renderer") || cmd.contains("--top-chrome-webui") || !ours(&pid)
             {
                 continue;
             }
-            if let Ok(status) = std::fs::read_to_string(p.join("status")) {
-                if let Some(kb) = status
-                    .lines()
-                    .find(|l| l.starts_with("VmRSS:"))
-                    .and_then(|l| l.split_whitespace().nth(1))
-                    .and_then(|v| v.parse::<f64>().ok())
-                {
-                    total = f64::max(total, kb * 1024.0);
-                }
-            }
+            let rss = read(&pid, "status")
+                .and_then(|s| {
+                    String::from_utf8_lossy(&s)
+                        .lines()
+                        .find(|l| l.starts_with("VmRSS:"))
+                        .and_then(|l| l.split_whitespace().nth(1))
+                        .and_then(|v| v.parse::<f64>().ok())
+                })
+                .unwrap_or(0.0);
+            best = f64::max(best, rss * 1024.0);
         }
-        total
+        best
     }
 
     async fn wait_mark(&self, key: &str, limit: Duration) -> f64 {
@@ -781,7 +854,13 @@ impl Bench {
         let mut bytes = 0.0;
         let mut runs = self.heavy_runs();
         while self.fits("export", rate) && runs.next() {
-            let r = self.api("bench_export(args[0])", vec![json!(DB)]).await;
+            let what = format!("full export at {rate}×");
+            let Some(r) = self
+                .heavy_api(&what, "bench_export(args[0])", vec![json!(DB)])
+                .await
+            else {
+                break;
+            };
             ex.push(r["total_ms"].as_f64().unwrap_or(0.0));
             bytes = r["bytes"].as_f64().unwrap_or(0.0);
         }
@@ -808,12 +887,17 @@ impl Bench {
             self.api("bench_delete(args[0])", vec![json!(DB_IMPORT)])
                 .await;
             self.throttle(rate).await;
-            let r = self
-                .api(
+            let what = format!("import into {} at {rate}×", DB_IMPORT);
+            let Some(r) = self
+                .heavy_api(
+                    &what,
                     &format!("bench_import(args[0], {fetch_file})"),
                     vec![json!(DB_IMPORT), json!(self.url("file-100k.wuye"))],
                 )
-                .await;
+                .await
+            else {
+                break;
+            };
             empty.push(r["total_ms"].as_f64().unwrap_or(0.0));
             let (h, _) = self.metrics().await;
             let wasm = r["wasm_memory"].as_f64().unwrap_or(0.0);
@@ -833,12 +917,17 @@ impl Bench {
                 .await;
             self.absorb(DB_MOSTLY, 0..m.mostly_chunks, false).await;
             self.throttle(rate).await;
-            let r = self
-                .api(
+            let what = format!("import into {} at {rate}×", DB_MOSTLY);
+            let Some(r) = self
+                .heavy_api(
+                    &what,
                     &format!("bench_import(args[0], {fetch_file})"),
                     vec![json!(DB_MOSTLY), json!(self.url("file-100k.wuye"))],
                 )
-                .await;
+                .await
+            else {
+                break;
+            };
             mostly.push(r["total_ms"].as_f64().unwrap_or(0.0));
             new_events = r["new"].as_f64().unwrap_or(0.0);
         }
@@ -971,6 +1060,15 @@ impl Bench {
         }
     }
 
+    /// The figures so far, in `target/bench/results.partial.md` (a run stopped half-way still
+    /// leaves what it measured).
+    fn checkpoint(&self) {
+        let _ = std::fs::write(
+            out_dir().join("results.partial.md"),
+            report::markdown(&self.rows),
+        );
+    }
+
     async fn at_rate(&mut self, rate: f64) {
         let g = if rate > 1.0 {
             format!("{rate}× (tablet)")
@@ -981,12 +1079,16 @@ impl Bench {
         let t = Instant::now();
         self.app_runs(rate, &g).await;
         println!("  app: {:.0} s", t.elapsed().as_secs_f64());
+        self.checkpoint();
         self.store_runs(rate, &g).await;
         println!("  store: {:.0} s", t.elapsed().as_secs_f64());
+        self.checkpoint();
         self.peer_queries(rate, &g).await;
         println!("  peer queries: {:.0} s", t.elapsed().as_secs_f64());
+        self.checkpoint();
         self.import_runs(rate, &g).await;
         println!("  imports: {:.0} s", t.elapsed().as_secs_f64());
+        self.checkpoint();
         self.throttle(1.0).await;
     }
 

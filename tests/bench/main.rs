@@ -771,9 +771,9 @@ impl Bench {
                 format!("cmp|{}|", m.probe_month),
             ),
             (
-                "complaints of a month, status registered",
+                "complaints of a month, status closed",
                 "complaint".into(),
-                format!("cmp|{}|registered", m.probe_month),
+                format!("cmp|{}|closed", m.probe_month),
             ),
             (
                 "check-ins of a building this week",

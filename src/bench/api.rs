@@ -24,27 +24,13 @@ use std::collections::{BTreeSet, HashMap};
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 
+use crate::ui::platform::BrowserEntropy;
+
 type BenchApp = App<IdbStore>;
 
 thread_local! {
     /// Open databases by name (opening is not what the figures measure).
     static APPS: RefCell<HashMap<String, Rc<BenchApp>>> = RefCell::new(HashMap::new());
-}
-
-/// Random ids from `crypto.getRandomValues`, as the app's own `BrowserEntropy`.
-struct PageEntropy;
-
-impl Entropy for PageEntropy {
-    fn fill(&mut self, buf: &mut [u8]) {
-        let crypto = web_sys::window()
-            .and_then(|w| w.crypto().ok())
-            .expect("window.crypto");
-        for chunk in buf.chunks_mut(65_536) {
-            crypto
-                .get_random_values_with_u8_array(chunk)
-                .expect("getRandomValues");
-        }
-    }
 }
 
 fn now_ms() -> i64 {
@@ -78,7 +64,7 @@ async fn open(db: &str) -> Result<Rc<BenchApp>, JsValue> {
     {
         Some(d) => d,
         None => {
-            let d = PageEntropy.id();
+            let d = BrowserEntropy.id();
             store
                 .commit(Batch {
                     meta: vec![("device".into(), serde_json::to_value(d).map_err(err)?)],
@@ -90,7 +76,7 @@ async fn open(db: &str) -> Result<Rc<BenchApp>, JsValue> {
         }
     };
     let app = Rc::new(
-        App::open(store, device, Box::new(PageEntropy))
+        App::open(store, device, Box::new(BrowserEntropy))
             .await
             .map_err(err)?,
     );

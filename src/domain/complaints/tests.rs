@@ -89,6 +89,16 @@ impl World {
         }
         ds
     }
+    /// Every draft run so far, to record them through a store.
+    fn drafts(&self) -> Vec<Draft> {
+        self.events
+            .iter()
+            .map(|e| Draft {
+                subject: e.subject,
+                body: e.body.clone(),
+            })
+            .collect()
+    }
     fn c(&self, id: RecordId) -> Complaint {
         self.c[&id].clone()
     }
@@ -1533,14 +1543,7 @@ fn cmp_4_10_store_puts_the_complaint_on_the_leads_and_the_callback_on_the_caller
     let app = crate::testkit::open(crate::store::memory::MemoryStore::default(), 1);
     let mut w = World::default();
     in_progress(&mut w, rid(1), Class::Important);
-    let drafts: Vec<Draft> = w
-        .events
-        .iter()
-        .map(|e| Draft {
-            subject: e.subject,
-            body: e.body.clone(),
-        })
-        .collect();
+    let drafts = w.drafts();
     block_on(app.record(t0(), Some(director().id), drafts)).unwrap();
     let mine = block_on(app.store.assigned(eng_lead().id)).unwrap();
     assert_eq!(mine.len(), 1);
@@ -1684,14 +1687,7 @@ fn cmp_12_lists_by_month_and_status_come_from_the_index() {
     let mut w = World::default();
     registered(&mut w, rid(1), Subject::Repair);
     in_progress(&mut w, rid(3), Class::Minor);
-    let drafts: Vec<Draft> = w
-        .events
-        .iter()
-        .map(|e| Draft {
-            subject: e.subject,
-            body: e.body.clone(),
-        })
-        .collect();
+    let drafts = w.drafts();
     block_on(app.record(t0(), Some(director().id), drafts)).unwrap();
     assert_eq!(month_of(t0()), "2026-03");
     // 02:00 on 1 April in the estate is still 31 March in UTC: the key follows estate time.

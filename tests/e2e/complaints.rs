@@ -38,6 +38,9 @@ async fn switch(app: &App, name: &str) {
 async fn open_complaint(app: &App, what: &str) {
     nav(app, "#/complaints").await;
     app.click("cmp-filter-cmp.f.all").await;
+    // The rows of the new filter load asynchronously: tap only in the list they replace.
+    app.wait_css("[data-testid=cmp-list][data-filter=all]")
+        .await;
     app.click_css(&format!("[data-testid=cmp-row][data-what=\"{what}\"]"))
         .await;
     app.wait_testid("cmp-detail").await;

@@ -238,6 +238,17 @@ enum ListFilter {
     All,
 }
 
+impl ListFilter {
+    fn key(self) -> &'static str {
+        match self {
+            ListFilter::Open => "open",
+            ListFilter::Mine => "mine",
+            ListFilter::Done => "done",
+            ListFilter::All => "all",
+        }
+    }
+}
+
 #[component]
 fn ComplaintList() -> impl IntoView {
     let c = ctx();
@@ -281,17 +292,19 @@ fn ComplaintList() -> impl IntoView {
                 }
             };
             v.sort_by_key(|a| std::cmp::Reverse(a.1.received));
-            v
+            (f, v)
         }
     });
     let people = people();
     let list = move || {
         let me = c.session.get().map(|s| s.id);
-        let f = filter.get();
+        // The filter the rows were loaded for (a new one loads asynchronously): the list says
+        // which it shows, so nothing is tapped in a list about to be replaced.
+        let Some((f, loaded)) = rows.get() else {
+            return ().into_any();
+        };
         let now = now_ms();
-        let items: Vec<(RecordId, Complaint)> = rows
-            .get()
-            .unwrap_or_default()
+        let items: Vec<(RecordId, Complaint)> = loaded
             .into_iter()
             .filter(|(_, x)| match f {
                 ListFilter::Mine => x.handler == me || x.registered_by == me.unwrap_or_default(),
@@ -303,7 +316,7 @@ fn ComplaintList() -> impl IntoView {
             return view! { <div class="card"><p class="empty">{move || t("cmp.list.empty")}</p></div> }.into_any();
         }
         view! {
-            <section class="card list cmp-list" data-testid="cmp-list">
+            <section class="card list cmp-list" data-testid="cmp-list" data-filter=f.key()>
                 {items.into_iter().map(|(id, x)| {
                     let clock = x.running_clock().cloned();
                     let status = x.status;

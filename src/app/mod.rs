@@ -16,6 +16,29 @@ use std::cell::RefCell;
 use std::collections::BTreeMap;
 
 const META_HLC: &str = "hlc";
+/// Meta: this tablet's device id, chosen once on first open.
+const META_DEVICE: &str = "device";
+
+/// This tablet's device id: the stored one, or `fresh` saved now (first open of a database).
+pub async fn device_id<S: Store>(store: &S, fresh: DeviceId) -> Result<DeviceId, StoreError> {
+    let stored = store
+        .meta(META_DEVICE)
+        .await?
+        .and_then(|v| serde_json::from_value::<DeviceId>(v).ok());
+    if let Some(d) = stored {
+        return Ok(d);
+    }
+    store
+        .commit(Batch {
+            meta: vec![(
+                META_DEVICE.into(),
+                serde_json::to_value(fresh).expect("id serialises"),
+            )],
+            ..Default::default()
+        })
+        .await?;
+    Ok(fresh)
+}
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum AppError {

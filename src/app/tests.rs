@@ -597,3 +597,13 @@ mod overlapping_writes {
         assert!(ec[0].at > eb[0].at, "HLC went backwards");
     }
 }
+
+#[test]
+fn a_database_keeps_the_device_id_chosen_on_its_first_open() {
+    let store = MemoryStore::new();
+    let first = block_on(crate::app::device_id(&store, Id::derived("device", 7))).unwrap();
+    assert_eq!(first, Id::derived("device", 7));
+    // A later open offers another fresh id: the stored one wins (HLCs stay one device's).
+    let again = block_on(crate::app::device_id(&store, Id::derived("device", 8))).unwrap();
+    assert_eq!(again, first);
+}

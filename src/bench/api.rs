@@ -10,13 +10,13 @@
 
 use crate::app::App;
 use crate::domain::event::{Event, RecordKind};
-use crate::domain::ids::{Entropy, Id, RecordId, StaffId};
+use crate::domain::ids::{Entropy, RecordId, StaffId};
 use crate::domain::patrol::schedule::{monday_of, plan_week};
 use crate::domain::patrol::{
     check_in, day_key, Answer, AnswerType, AnswerValue, CheckInInput, PatrolRound, PatrolRoute,
 };
 use crate::store::idb::IdbStore;
-use crate::store::{Batch, Filter, Query, Store};
+use crate::store::{Filter, Query, Store};
 use crate::sync::{apply_import, export_for, plan_import, ImportSettings};
 use serde_json::{json, Value};
 use std::cell::RefCell;
@@ -56,25 +56,9 @@ async fn open(db: &str) -> Result<Rc<BenchApp>, JsValue> {
         return Ok(a);
     }
     let store = IdbStore::open(db).await.map_err(err)?;
-    let device = match store
-        .meta("device")
+    let device = crate::app::device_id(&store, BrowserEntropy.id())
         .await
-        .map_err(err)?
-        .and_then(|v| serde_json::from_value::<Id>(v).ok())
-    {
-        Some(d) => d,
-        None => {
-            let d = BrowserEntropy.id();
-            store
-                .commit(Batch {
-                    meta: vec![("device".into(), serde_json::to_value(d).map_err(err)?)],
-                    ..Default::default()
-                })
-                .await
-                .map_err(err)?;
-            d
-        }
-    };
+        .map_err(err)?;
     let app = Rc::new(
         App::open(store, device, Box::new(BrowserEntropy))
             .await

@@ -20,8 +20,7 @@ mod sync;
 
 use crate::app::App;
 use crate::domain::i18n::Lang;
-use crate::domain::ids::{Entropy, Id};
-use crate::store::{Batch, Store};
+use crate::domain::ids::Entropy;
 use i18n::t;
 use leptos::prelude::*;
 use platform::{now_ms, pref, BrowserEntropy};
@@ -58,26 +57,9 @@ async fn open_app(training: bool) -> Result<(), String> {
     let store = Db::open(name)
         .await
         .map_err(|e| e.message().get(lang).to_string())?;
-    let device = match store
-        .meta("device")
+    let device = crate::app::device_id(&store, BrowserEntropy.id())
         .await
-        .ok()
-        .flatten()
-        .and_then(|v| serde_json::from_value::<Id>(v).ok())
-    {
-        Some(d) => d,
-        None => {
-            let d = BrowserEntropy.id();
-            store
-                .commit(Batch {
-                    meta: vec![("device".into(), serde_json::to_value(d).unwrap())],
-                    ..Default::default()
-                })
-                .await
-                .map_err(|e| e.message().get(lang).to_string())?;
-            d
-        }
-    };
+        .map_err(|e| e.message().get(lang).to_string())?;
     let app = App::open(store, device, Box::new(BrowserEntropy))
         .await
         .map_err(|e| e.message().get(lang).to_string())?;

@@ -313,7 +313,12 @@ fn ComplaintList() -> impl IntoView {
             .take(200)
             .collect();
         if items.is_empty() {
-            return view! { <div class="card"><p class="empty">{move || t("cmp.list.empty")}</p></div> }.into_any();
+            // Closed and "all" lists show one month: say so, or an empty month looks like no data.
+            let key = match f {
+                ListFilter::Done | ListFilter::All => "cmp.list.empty_month",
+                _ => "cmp.list.empty",
+            };
+            return view! { <div class="card"><p class="empty" data-testid="cmp-empty">{move || t(key)}</p></div> }.into_any();
         }
         view! {
             <section class="card list cmp-list" data-testid="cmp-list" data-filter=f.key()>

@@ -11,6 +11,7 @@ pub fn pair(key: &str) -> Option<(&'static str, &'static str)> {
         "cmp.list.title" => ("客户投诉", "Complaints"),
         "cmp.list.month" => ("受理月份", "Month received"),
         "cmp.list.empty" => ("这里暂无投诉", "No complaints here"),
+        "cmp.list.empty_month" => ("该月份暂无投诉，可在上方选择其他月份", "No complaints this month; pick another month above"),
         "cmp.new" => ("登记投诉", "Register a complaint"),
         "cmp.f.open" => ("处理中", "Open"),
         "cmp.f.mine" => ("我的", "Mine"),

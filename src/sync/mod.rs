@@ -38,6 +38,8 @@ pub mod service;
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod proptests;
 #[cfg(all(test, not(target_arch = "wasm32")))]
+mod golden;
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests;
 
 pub use error::{ExportError, ImportError};

@@ -453,7 +453,7 @@ async fn an_event_id_stored_with_other_content_is_refused_and_nothing_is_written
     // The same id with a different body (and so a different hash).
     let mut forged = stored[0].clone();
     forged.actor = Some(Id::derived("staff", 666));
-    forged.hash = forged.content_hash();
+    forged.reseal();
     assert_ne!(forged.hash, stored[0].hash);
     let new_building = Id::derived("building", 3);
     let fresh = stamp_with(

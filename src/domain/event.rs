@@ -162,7 +162,14 @@ pub struct Draft {
 }
 
 /// An immutable event. `at.device` is the device that wrote it.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+///
+/// **The bytes are the record** (issue 12): `hash` is the SHA-256 of the canonical JSON the
+/// writer produced, and those exact bytes are kept beside the decoded fields — in IndexedDB, in
+/// export files — and hashed again on verification. A later build whose structs gained a
+/// `#[serde(default)]` field would re-serialise an old event differently; it never needs to,
+/// because it never re-serialises. The decoded fields are read-only by convention: nothing in
+/// the app mutates an event after [`Event::new`] or decoding.
+#[derive(Clone, Debug, PartialEq)]
 pub struct Event {
     pub id: EventId,
     pub at: Hlc,
@@ -170,8 +177,13 @@ pub struct Event {
     pub actor: Option<StaffId>,
     pub subject: RecordRef,
     pub body: EventBody,
-    /// Hex SHA-256 of the canonical content (every field above).
+    /// Hex SHA-256 of the canonical content (every field above), as written.
     pub hash: String,
+    /// Ed25519 signature of `hash` (its 32 bytes) by the writing tablet's key, base64
+    /// (issue 12). `None` for events written before signatures existed.
+    pub sig: Option<String>,
+    /// The canonical JSON bytes `hash` was computed over, verbatim from the writer.
+    canonical: std::sync::Arc<str>,
 }
 
 #[derive(Serialize)]
@@ -183,48 +195,213 @@ struct Canonical<'a> {
     body: &'a EventBody,
 }
 
+/// An event as it travels: the canonical fields, then `hash`, then `sig` when signed.
+#[derive(Deserialize)]
+struct Wire {
+    id: EventId,
+    at: Hlc,
+    actor: Option<StaffId>,
+    subject: RecordRef,
+    body: EventBody,
+    hash: String,
+    #[serde(default)]
+    sig: Option<String>,
+}
+
 impl Event {
     pub fn new(id: EventId, at: Hlc, actor: Option<StaffId>, draft: Draft) -> Self {
-        let mut e = Event {
+        let canonical = canonical_text(&id, &at, &actor, &draft.subject, &draft.body);
+        Event {
             id,
             at,
             actor,
             subject: draft.subject,
             body: draft.body,
+            hash: hex::encode(Sha256::digest(canonical.as_bytes())),
+            sig: None,
+            canonical: canonical.into(),
+        }
+    }
+
+    /// An event that is folded once and thrown away (the benchmark generator's local state):
+    /// no canonical bytes, no hash. Never stored.
+    pub fn scratch(at: Hlc, actor: Option<StaffId>, subject: RecordRef, body: EventBody) -> Self {
+        Event {
+            id: EventId::nil(),
+            at,
+            actor,
+            subject,
+            body,
             hash: String::new(),
-        };
-        e.hash = e.content_hash();
-        e
+            sig: None,
+            canonical: "".into(),
+        }
     }
 
     pub fn device(&self) -> DeviceId {
         self.at.device
     }
 
-    /// Canonical content: JSON of the fields in declaration order (structs only, no maps with
-    /// unordered keys anywhere in bodies), so the same event hashes the same on every device.
-    pub fn canonical_bytes(&self) -> Vec<u8> {
-        serde_json::to_vec(&Canonical {
-            id: &self.id,
-            at: &self.at,
-            actor: &self.actor,
-            subject: &self.subject,
-            body: &self.body,
-        })
-        .expect("event bodies always serialise")
+    /// The canonical bytes the hash covers, exactly as the writing build produced them.
+    pub fn canonical_bytes(&self) -> &[u8] {
+        self.canonical.as_bytes()
     }
 
-    pub fn content_hash(&self) -> String {
-        hex::encode(Sha256::digest(self.canonical_bytes()))
-    }
-
-    /// True when the stored hash matches the content (detects edits and corruption).
+    /// True when the stored hash matches the stored bytes (detects edits and corruption).
+    /// Never re-serialises: an event of an older build verifies in every later one.
     pub fn verify(&self) -> bool {
-        self.hash == self.content_hash()
+        !self.canonical.is_empty()
+            && self.hash == hex::encode(Sha256::digest(self.canonical.as_bytes()))
+    }
+
+    /// Re-serialises the decoded fields and recomputes the hash, dropping the signature —
+    /// what someone editing a file and fixing its hash does. Tests use it to forge events;
+    /// the app never calls it.
+    #[doc(hidden)]
+    pub fn reseal(&mut self) {
+        let text = canonical_text(&self.id, &self.at, &self.actor, &self.subject, &self.body);
+        self.hash = hex::encode(Sha256::digest(text.as_bytes()));
+        self.canonical = text.into();
+        self.sig = None;
+    }
+
+    /// The event as one JSON object: the canonical bytes verbatim with `hash` (and `sig`)
+    /// appended. This is how events are stored and written into files.
+    pub fn to_json(&self) -> String {
+        let c = &*self.canonical;
+        let body = c.strip_suffix('}').unwrap_or(c);
+        let mut out = String::with_capacity(c.len() + 200);
+        out.push_str(body);
+        out.push_str(",\"hash\":\"");
+        out.push_str(&self.hash);
+        out.push('"');
+        if let Some(sig) = &self.sig {
+            out.push_str(",\"sig\":\"");
+            out.push_str(sig);
+            out.push('"');
+        }
+        out.push('}');
+        out
+    }
+
+    /// Decodes an event, keeping its canonical bytes. An event written by this or any older
+    /// build ends with `,"hash":"…"}` (or `,"hash":"…","sig":"…"}`) after its canonical
+    /// bytes; text in any other shape (re-formatted by hand) keeps the re-serialised fields as
+    /// its canonical bytes, so it verifies only if that is what was hashed.
+    pub fn from_json(text: &str) -> Result<Event, serde_json::Error> {
+        let w: Wire = serde_json::from_str(text)?;
+        let mut suffix = format!(",\"hash\":\"{}\"", w.hash);
+        if let Some(sig) = &w.sig {
+            suffix.push_str(&format!(",\"sig\":\"{sig}\""));
+        }
+        suffix.push('}');
+        let canonical: std::sync::Arc<str> = match text.trim_end().strip_suffix(&suffix) {
+            Some(head) if head.starts_with('{') => format!("{head}}}").into(),
+            _ => canonical_text(&w.id, &w.at, &w.actor, &w.subject, &w.body).into(),
+        };
+        Ok(Event {
+            id: w.id,
+            at: w.at,
+            actor: w.actor,
+            subject: w.subject,
+            body: w.body,
+            hash: w.hash,
+            sig: w.sig,
+            canonical,
+        })
+    }
+}
+
+/// Canonical content: JSON of the fields in declaration order (structs only, no maps with
+/// unordered keys anywhere in bodies). Computed once, when an event is written.
+fn canonical_text(
+    id: &EventId,
+    at: &Hlc,
+    actor: &Option<StaffId>,
+    subject: &RecordRef,
+    body: &EventBody,
+) -> String {
+    serde_json::to_string(&Canonical {
+        id,
+        at,
+        actor,
+        subject,
+        body,
+    })
+    .expect("event bodies always serialise")
+}
+
+impl Serialize for Event {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let raw = serde_json::value::RawValue::from_string(self.to_json())
+            .map_err(serde::ser::Error::custom)?;
+        raw.serialize(s)
+    }
+}
+
+impl<'de> Deserialize<'de> for Event {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let raw: Box<serde_json::value::RawValue> = Deserialize::deserialize(d)?;
+        Event::from_json(raw.get()).map_err(serde::de::Error::custom)
     }
 }
 
 /// Sorts events into fold order (HLC, then id as a tiebreak for identical stamps).
 pub fn sort_events(events: &mut [Event]) {
     events.sort_by(|a, b| a.at.cmp(&b.at).then(a.id.cmp(&b.id)));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::estate::{EstateEvent, Settings};
+
+    /// Issue 12: an event written before `Settings` gained `complaints` and `post_items` (with
+    /// serde defaults) decodes with the defaults — and still verifies, because its stored bytes
+    /// are hashed, not a re-serialisation that would now carry the new fields.
+    #[test]
+    fn an_older_event_with_a_newly_defaulted_field_verifies() {
+        let canonical = concat!(
+            r#"{"id":"0b6c5a4e-1d4f-4a63-9f1e-2f0d6a0c9b11","#,
+            r#""at":{"wall":1790000000000,"counter":0,"device":"5d1c8e2a-7b3f-4c9d-8e6a-1f2b3c4d5e6f"},"#,
+            r#""actor":"9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d","#,
+            r#""subject":{"kind":"estate","id":"00000000-0000-0000-0000-000000000000"},"#,
+            r#""body":{"m":"estate","e":{"t":"settings_changed","settings":{"idle_lock_minutes":3,"#,
+            r#""import_max_skew_hours":48,"backup_reminder_days":5}}}}"#
+        );
+        let hash = hex::encode(Sha256::digest(canonical.as_bytes()));
+        let line = format!(
+            "{},\"hash\":\"{hash}\"}}",
+            &canonical[..canonical.len() - 1]
+        );
+        let e: Event = serde_json::from_str(&line).unwrap();
+        let EventBody::Estate(EstateEvent::SettingsChanged { settings }) = &e.body else {
+            panic!("decodes as a settings change");
+        };
+        assert_eq!(settings.idle_lock_minutes, 3);
+        assert_eq!(settings.post_items, Settings::default().post_items);
+        assert!(e.verify(), "verified over the bytes it was hashed over");
+        assert_eq!(e.to_json(), line, "written back verbatim");
+        // What verification used to do — re-serialise — no longer matches.
+        let mut reserialised = e.clone();
+        reserialised.reseal();
+        assert_ne!(reserialised.hash, e.hash);
+    }
+
+    #[test]
+    fn an_edited_event_fails_verification() {
+        let e = Event::new(
+            crate::domain::ids::Id::derived("ev", 1),
+            Hlc::zero(crate::domain::ids::Id::derived("dev", 1)),
+            None,
+            Draft {
+                subject: crate::domain::estate::estate_ref(),
+                body: EventBody::Estate(EstateEvent::Renamed { name: "甲".into() }),
+            },
+        );
+        let line = e.to_json().replace("甲", "乙");
+        let edited: Event = serde_json::from_str(&line).unwrap();
+        assert!(!edited.verify());
+        assert!(e.verify());
+    }
 }

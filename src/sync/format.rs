@@ -415,10 +415,19 @@ fn read_body(version: u32, body: &[u8]) -> Result<(Vec<Event>, Vec<Blob>), Impor
         return Err(malformed("body does not end with a line break"));
     };
     for (n, line) in lines.split(|&b| b == b'\n').enumerate() {
-        let value: serde_json::Value = serde_json::from_slice(line)
-            .map_err(|_| malformed(format!("line {} is not JSON", n + 1)))?;
-        let record: Record = serde_json::from_value(migrate_record(version, value)?)
-            .map_err(|e| malformed(format!("line {}: {e}", n + 1)))?;
+        let bad = |e: serde_json::Error| match e.classify() {
+            serde_json::error::Category::Data => malformed(format!("line {}: {e}", n + 1)),
+            _ => malformed(format!("line {} is not JSON", n + 1)),
+        };
+        // Event lines are decoded straight from their bytes, never through a `Value` (whose
+        // maps re-order keys): an event keeps the exact bytes it was hashed over (issue 12),
+        // and events are never migrated — only the other record kinds are.
+        let record: Record = if version == FORMAT_VERSION || line.starts_with(b"{\"event\":") {
+            serde_json::from_slice(line).map_err(bad)?
+        } else {
+            let value: serde_json::Value = serde_json::from_slice(line).map_err(bad)?;
+            serde_json::from_value(migrate_record(version, value)?).map_err(bad)?
+        };
         match record {
             Record::Event(e) => events.push(*e),
             Record::Blob(b) => blobs.push(b),

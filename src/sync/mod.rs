@@ -32,13 +32,15 @@ pub mod format;
 #[doc(hidden)]
 pub mod fuzzing;
 pub mod merge;
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod schema;
 pub mod service;
 
 // Unit tests run natively (proptest and the fuzz harness are native-only).
 #[cfg(all(test, not(target_arch = "wasm32")))]
-mod proptests;
-#[cfg(all(test, not(target_arch = "wasm32")))]
 mod golden;
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod proptests;
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests;
 

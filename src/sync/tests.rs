@@ -505,7 +505,7 @@ fn a_tampered_event_refuses_the_whole_file() {
     if let EventBody::Registry(RegistryEvent::BuildingSet { info }) = &mut forged.body {
         info.floors = 31;
     }
-    forged.hash = forged.content_hash();
+    forged.reseal();
     let bytes = file_with_lines(&a, &[event_line(&forged)], 1);
     let err = plan(&b, &bytes, None, T0 + 2 * MIN).unwrap_err();
     assert_eq!(
@@ -520,7 +520,7 @@ fn a_tampered_event_refuses_the_whole_file() {
     // 3. Same id moved to another record (also different content): found through the store.
     let mut moved = written[0].clone();
     moved.subject = RecordRef::new(RecordKind::Building, bid(99));
-    moved.hash = moved.content_hash();
+    moved.reseal();
     let bytes = file_with_lines(&a, &[event_line(&moved)], 1);
     let err = plan(&b, &bytes, None, T0 + 2 * MIN).unwrap_err();
     assert_eq!(

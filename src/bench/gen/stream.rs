@@ -230,18 +230,16 @@ pub(super) fn fold<A: Aggregate>(
     actor: Option<&Actor>,
 ) {
     for d in drafts.iter().filter(|d| d.subject == subject) {
-        let e = Event {
-            id: Id::nil(),
-            at: Hlc {
+        let e = Event::scratch(
+            Hlc {
                 wall,
                 counter: 0,
                 device: Id::nil(),
             },
-            actor: actor.map(|a| a.id),
-            subject: d.subject,
-            body: d.body.clone(),
-            hash: String::new(),
-        };
+            actor.map(|a| a.id),
+            d.subject,
+            d.body.clone(),
+        );
         state.apply(&e);
     }
 }

@@ -763,7 +763,7 @@ fn duty_4_import_check_flags_a_torn_out_or_altered_entry_in_a_file() {
                 entry.text = "改写".into();
             }
         }
-        e.hash = e.content_hash();
+        e.reseal();
     }
     let msgs = import_check(&forged, |_| vec![]);
     assert!(

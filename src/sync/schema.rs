@@ -1,0 +1,186 @@
+//! The event schema's fingerprint (issue 12): every `EventBody` variant, every module variant
+//! and every field path the demo estate writes. `tests/fixtures/schema/v<N>.txt` holds the
+//! fingerprint of schema version N. The test fails when the event types change without
+//! [`super::format::SCHEMA_VERSION`] rising (docs/FILE-FORMAT.md, "Versions and migration"), or
+//! when anything ever recorded disappears (an event is forever).
+
+use crate::domain::event::{EventBody, RecordKind};
+use std::collections::BTreeSet;
+
+/// The variant names serde expects where `probe` names an unknown one (its error message
+/// lists them: "unknown variant `…`, expected one of `a`, `b`").
+fn variants_from_error(probe: &str) -> Vec<String> {
+    let err = serde_json::from_str::<EventBody>(probe)
+        .err()
+        .map(|e| e.to_string())
+        .unwrap_or_default();
+    let Some(list) = err.split("expected one of ").nth(1) else {
+        // A single expected variant reads "expected `a`".
+        return err
+            .split("expected `")
+            .nth(1)
+            .and_then(|s| s.split('`').next())
+            .map(|s| vec![s.to_string()])
+            .unwrap_or_default();
+    };
+    list.split(", ")
+        .map(|s| {
+            s.trim()
+                .trim_start_matches('`')
+                .split('`')
+                .next()
+                .unwrap_or("")
+                .to_string()
+        })
+        .filter(|s| !s.is_empty())
+        .collect()
+}
+
+fn paths(prefix: &str, v: &serde_json::Value, out: &mut BTreeSet<String>) {
+    match v {
+        serde_json::Value::Object(map) => {
+            // Internally tagged enums carry their variant in "t" (or "k"): part of the path.
+            let mut prefix = prefix.to_string();
+            for tag in ["t", "k"] {
+                if let Some(serde_json::Value::String(t)) = map.get(tag) {
+                    prefix = format!("{prefix}={t}");
+                }
+            }
+            for (k, v) in map {
+                let p = format!("{prefix}.{k}");
+                out.insert(p.clone());
+                paths(&p, v, out);
+            }
+        }
+        serde_json::Value::Array(items) => {
+            for item in items {
+                paths(&format!("{prefix}[]"), item, out);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// The fingerprint: one line per variant and field path, sorted.
+pub fn fingerprint(bodies: &[EventBody]) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    let modules = variants_from_error(r#"{"m":"__probe__","e":{}}"#);
+    for m in &modules {
+        out.insert(format!("module {m}"));
+        for v in variants_from_error(&format!(r#"{{"m":"{m}","e":{{"t":"__probe__"}}}}"#)) {
+            out.insert(format!("variant {m}.{v}"));
+        }
+    }
+    for b in bodies {
+        let v = serde_json::to_value(b).expect("bodies serialise");
+        let mut found = BTreeSet::new();
+        paths("", &v["e"], &mut found);
+        let m = v["m"].as_str().unwrap_or("?");
+        out.extend(found.into_iter().map(|p| format!("field {m}{p}")));
+    }
+    // Record kinds are part of every event's subject.
+    for k in all_kinds() {
+        out.insert(format!("kind {}", k.as_str()));
+    }
+    out
+}
+
+fn all_kinds() -> Vec<RecordKind> {
+    let probe = serde_json::from_str::<RecordKind>(r#""__probe__""#)
+        .err()
+        .map(|e| e.to_string())
+        .unwrap_or_default();
+    probe
+        .split("expected one of ")
+        .nth(1)
+        .unwrap_or("")
+        .split(", ")
+        .filter_map(|s| {
+            let name = s.trim().trim_start_matches('`').split('`').next()?;
+            serde_json::from_str(&format!("\"{name}\"")).ok()
+        })
+        .collect()
+}
+
+mod tests {
+    use super::*;
+    use crate::sync::format::SCHEMA_VERSION;
+    use std::path::PathBuf;
+
+    fn dir() -> PathBuf {
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/schema")
+    }
+
+    fn read(version: u32) -> Option<BTreeSet<String>> {
+        let text = std::fs::read_to_string(dir().join(format!("v{version}.txt"))).ok()?;
+        Some(
+            text.lines()
+                .filter(|l| !l.is_empty() && !l.starts_with('#'))
+                .map(str::to_string)
+                .collect(),
+        )
+    }
+
+    fn current() -> BTreeSet<String> {
+        let pin = crate::testkit::pin(crate::domain::demo::DEMO_PIN);
+        let demo = crate::domain::demo::demo_estate(20_261_122, pin);
+        let bodies: Vec<EventBody> = demo.drafts.into_iter().map(|d| d.body).collect();
+        fingerprint(&bodies)
+    }
+
+    /// Issue 12: the event types change only by the rule of docs/FILE-FORMAT.md — additions
+    /// only, and each addition raises SCHEMA_VERSION (an older build must say "update the app"
+    /// rather than fail on an event it cannot read). Record a new version's fingerprint with
+    /// `WRITE_SCHEMA=1 cargo test --lib schema` (it never overwrites an existing version).
+    #[test]
+    fn event_schema_changes_only_with_a_new_schema_version() {
+        let now = current();
+        assert!(now.iter().any(|l| l.starts_with("variant complaints.")));
+        let path = dir().join(format!("v{SCHEMA_VERSION}.txt"));
+        if std::env::var_os("WRITE_SCHEMA").is_some() && !path.exists() {
+            std::fs::create_dir_all(dir()).unwrap();
+            let mut text = format!(
+                "# Event schema version {SCHEMA_VERSION}: variants and field paths \
+                 (src/sync/schema.rs). Never edit; a change is a new version.\n"
+            );
+            for l in &now {
+                text.push_str(l);
+                text.push('\n');
+            }
+            std::fs::write(&path, text).unwrap();
+        }
+        let recorded = read(SCHEMA_VERSION).unwrap_or_else(|| {
+            panic!(
+                "no fingerprint for schema version {SCHEMA_VERSION}: record it with \
+                 WRITE_SCHEMA=1 cargo test --lib schema"
+            )
+        });
+        for v in 1..=SCHEMA_VERSION {
+            let Some(old) = read(v) else { continue };
+            let gone: Vec<_> = old.difference(&now).collect();
+            assert!(
+                gone.is_empty(),
+                "schema v{v} had these, now gone (an event is forever: never remove or rename \
+                 a variant or field): {gone:?}"
+            );
+        }
+        let added: Vec<_> = now.difference(&recorded).collect();
+        assert!(
+            added.is_empty(),
+            "the event types gained {added:?} but SCHEMA_VERSION is still {SCHEMA_VERSION}: \
+             raise it (src/sync/format.rs), make new fields #[serde(default)], add a golden \
+             fixture, and record the new fingerprint (docs/FILE-FORMAT.md)"
+        );
+    }
+
+    #[test]
+    fn the_fingerprint_sees_variants_and_fields() {
+        let f = current();
+        assert!(f.contains("module estate"));
+        assert!(f.contains("variant estate.settings_changed"));
+        assert!(f.contains("kind complaint"));
+        assert!(f
+            .iter()
+            .any(|l| l.starts_with("field registry=household_set.")));
+    }
+}

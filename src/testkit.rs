@@ -62,3 +62,33 @@ pub fn fold<A: crate::domain::view::Aggregate>(
         .and_then(|v| v.state())
         .unwrap_or_default()
 }
+
+/// Founds the estate on `app` with `people[0]` as the first Director (first run, no actor) and
+/// adds the others with their roles, at `now`: events recorded by them are then authorised at
+/// fold time (issue 12: an actor unknown to the staff records takes no effect).
+pub fn staffed(
+    app: &App<MemoryStore>,
+    now: i64,
+    people: &[(StaffId, &[crate::domain::roles::Role])],
+) {
+    use crate::domain::command::Actor;
+    use crate::domain::staff::{self, Profile};
+    let (director, _) = people[0];
+    let drafts = staff::first_run(false, "测试小区", director, "主任", pin("1234")).unwrap();
+    block_on(app.record(now, None, drafts)).unwrap();
+    let actor = Actor {
+        id: director,
+        roles: [crate::domain::roles::Role::Director].into(),
+    };
+    let mut drafts = Vec::new();
+    for (i, (id, roles)) in people.iter().enumerate().skip(1) {
+        let profile = Profile {
+            name: format!("员工{i}"),
+            roles: roles.iter().copied().collect(),
+            department: None,
+            phone: String::new(),
+        };
+        drafts.extend(staff::create(&actor, *id, &profile, pin("1234")).unwrap());
+    }
+    block_on(app.record(now, Some(director), drafts)).unwrap();
+}

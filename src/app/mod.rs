@@ -3,21 +3,49 @@
 //! (HLC, id, actor, hash), the affected views are refolded, and all of it is committed in one
 //! batch. Pure Rust over the [`Store`] trait, so it is tested natively with the memory store.
 
+use crate::domain::authority::{self, is_authority, Ledger, Refusal};
 use crate::domain::command::{Actor, DomainError};
 use crate::domain::estate::{estate_ref, Estate};
-use crate::domain::event::{Draft, Event, RecordRef};
-use crate::domain::hlc::HlcClock;
+use crate::domain::event::{Draft, Event, RecordKind, RecordRef};
+use crate::domain::hlc::{Hlc, HlcClock};
 use crate::domain::i18n::Text;
 use crate::domain::ids::{DeviceId, Entropy, RecordId, StaffId};
 use crate::domain::staff::{Lockout, Staff};
 use crate::domain::view::{fold_all_kind, fold_onto_kind, Aggregate, View};
 use crate::store::{Batch, Query, Store, StoreError};
 use std::cell::RefCell;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 
 const META_HLC: &str = "hlc";
 /// Meta: this tablet's device id, chosen once on first open.
 const META_DEVICE: &str = "device";
+
+/// Meta: the authority state the views were folded with (issue 12): [`AuthzMeta`].
+const META_AUTHZ: &str = "authz";
+/// Meta: the events without effect, `Vec<Refusal>` in HLC order (issue 12).
+pub const META_REFUSED: &str = "authz.refused";
+/// Version of the fold-time authorisation rules. A tablet whose views were folded by another
+/// version (or before issue 12) decides every stored event again on open.
+pub const AUTHZ_VERSION: u32 = 1;
+
+/// What the views were folded with: the rules' version, how many authority events the ledger
+/// holds (another tab that wrote one makes this tab reload it) and the newest stored event (an
+/// authority change older than it re-decides the stored events).
+#[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
+struct AuthzMeta {
+    version: u32,
+    authority: usize,
+    newest: Option<Hlc>,
+}
+
+/// The ledger of staff roles over time, with the events it was built from (issue 12). Staff
+/// events are few: read once per open, updated on writes.
+#[derive(Default)]
+struct Authority {
+    loaded: bool,
+    events: Vec<Event>,
+    ledger: Ledger,
+}
 
 /// This tablet's device id: the stored one, or `fresh` saved now (first open of a database).
 pub async fn device_id<S: Store>(store: &S, fresh: DeviceId) -> Result<DeviceId, StoreError> {
@@ -103,6 +131,8 @@ pub struct App<S: Store> {
     /// awaits let another write start mid-way; a double tap or an import would otherwise build
     /// a view that misses the other write's event, or rewind the clock past it).
     writing: futures::lock::Mutex<()>,
+    /// Authority at fold time (issue 12).
+    authority: RefCell<Authority>,
 }
 
 impl<S: Store> App<S> {
@@ -120,12 +150,15 @@ impl<S: Store> App<S> {
                 }
             }
         }
-        Ok(App {
+        let app = App {
             store,
             clock: RefCell::new(clock),
             entropy: RefCell::new(entropy),
             writing: futures::lock::Mutex::new(()),
-        })
+            authority: RefCell::new(Authority::default()),
+        };
+        app.settle_authority().await?;
+        Ok(app)
     }
 
     pub fn device(&self) -> DeviceId {
@@ -215,9 +248,106 @@ impl<S: Store> App<S> {
         if events.is_empty() {
             return Ok(());
         }
+        self.fold_and_commit(events, refold_all)
+            .await
+            .map_err(AppError::from)
+    }
+
+    /// Folds and commits one batch of new events (issue 12: only those the authority ledger
+    /// admits take effect; the others are stored and listed). Also the first open of a
+    /// database folded before authority checks (`events` empty).
+    async fn fold_and_commit(
+        &self,
+        events: Vec<Event>,
+        refold_all: bool,
+    ) -> Result<(), StoreError> {
+        let meta = self.load_authority().await?;
+        let (old, cached) = {
+            let a = self.authority.borrow();
+            (
+                a.ledger.clone(),
+                a.events.iter().map(|e| e.id).collect::<HashSet<_>>(),
+            )
+        };
+        let new_auth: Vec<Event> = events
+            .iter()
+            .filter(|e| is_authority(e) && !cached.contains(&e.id))
+            .cloned()
+            .collect();
+        let all_auth: Option<Vec<Event>> = (!new_auth.is_empty()).then(|| {
+            let mut all = self.authority.borrow().events.clone();
+            all.extend(new_auth);
+            all
+        });
+        let ledger = match &all_auth {
+            Some(all) => Ledger::build(all),
+            None => old.clone(),
+        };
+        // Order independence: an authority change older than what is already folded (a role
+        // grant, a removal, a staff creation arriving late) may change decisions on stored
+        // events; so does a build whose rules differ. Then every stored event is decided again
+        // (a full scan: rare — staff changes are few and usually newest).
+        let migrating = meta.version != AUTHZ_VERSION;
+        let late = old
+            .first_difference(&ledger)
+            .is_some_and(|t| meta.newest.is_some_and(|n| t <= n));
+        let newest = events.iter().map(|e| e.at).max().max(meta.newest);
+        let authz = AuthzMeta {
+            version: AUTHZ_VERSION,
+            authority: ledger.size,
+            newest,
+        };
+        let (views, dropped, refused) = if migrating || late {
+            self.redecide_all(&events, &old, &ledger, migrating).await?
+        } else {
+            self.fold_admitted(&events, &ledger, refold_all).await?
+        };
+        let clock = serde_json::to_value(&*self.clock.borrow()).expect("clock serialises");
+        let mut meta_rows = vec![
+            (META_HLC.into(), clock),
+            (
+                META_AUTHZ.into(),
+                serde_json::to_value(&authz).expect("authz serialises"),
+            ),
+        ];
+        if let Some(list) = refused {
+            meta_rows.push((
+                META_REFUSED.into(),
+                serde_json::to_value(&list).expect("refusals serialise"),
+            ));
+        }
+        self.store
+            .commit(Batch {
+                events,
+                views,
+                meta: meta_rows,
+                dropped,
+            })
+            .await?;
+        if let Some(all) = all_auth {
+            let mut a = self.authority.borrow_mut();
+            a.events = all;
+            a.ledger = ledger;
+        }
+        Ok(())
+    }
+
+    /// The usual path: folds the admitted new events onto the stored views (or refolds a record
+    /// from its admitted events when one is older than its view). Returns the views, and the
+    /// refusal list when this batch added to it.
+    async fn fold_admitted(
+        &self,
+        events: &[Event],
+        ledger: &Ledger,
+        refold_all: bool,
+    ) -> Result<(Vec<View>, Vec<RecordRef>, Option<Vec<Refusal>>), StoreError> {
         let mut by_subject: BTreeMap<RecordRef, Vec<Event>> = BTreeMap::new();
-        for e in &events {
-            by_subject.entry(e.subject).or_default().push(e.clone());
+        let mut refused = Vec::new();
+        for e in events {
+            match ledger.authorize(e) {
+                Ok(()) => by_subject.entry(e.subject).or_default().push(e.clone()),
+                Err(r) => refused.push(*r),
+            }
         }
         // Batched reads (issue 7): every touched record's view at once; then, at once, the
         // stored events of the records that need a full refold. Events newer than a view are
@@ -245,18 +375,124 @@ impl<S: Store> App<S> {
             let stored = self.store.events_of(&subjects).await?;
             for ((subject, new), mut all) in refold.into_iter().zip(stored) {
                 merge_new(&mut all, new);
+                // A stored event the ledger refuses was never folded; it is not now either.
+                all.retain(|e| ledger.admits(e));
                 views.extend(fold_all_kind(subject, all));
             }
         }
-        let clock = serde_json::to_value(&*self.clock.borrow()).expect("clock serialises");
-        self.store
-            .commit(Batch {
+        let refused = if refused.is_empty() {
+            None
+        } else {
+            let mut list = self.refused().await?;
+            list.extend(refused);
+            authority::sort_refusals(&mut list);
+            Some(list)
+        };
+        Ok((views, Vec::new(), refused))
+    }
+
+    /// The rare path (issue 12): decides every stored event again under the new ledger and
+    /// refolds each record whose admitted events changed (or that this batch touches); a record
+    /// none of whose events is admitted any more loses its view. The refusal list is rebuilt.
+    async fn redecide_all(
+        &self,
+        events: &[Event],
+        old: &Ledger,
+        ledger: &Ledger,
+        migrating: bool,
+    ) -> Result<(Vec<View>, Vec<RecordRef>, Option<Vec<Refusal>>), StoreError> {
+        let stored = self.store.every_event().await?;
+        let mut touched: std::collections::BTreeSet<RecordRef> =
+            events.iter().map(|e| e.subject).collect();
+        for e in &stored {
+            // Before this build's rules every stored event was folded.
+            let before = migrating || old.admits(e);
+            if before != ledger.admits(e) {
+                touched.insert(e.subject);
+            }
+        }
+        let mut by_subject: BTreeMap<RecordRef, Vec<Event>> = BTreeMap::new();
+        let mut all = stored;
+        merge_new(&mut all, events.to_vec());
+        let refused = authority::refusals(ledger, &all);
+        for e in all {
+            if touched.contains(&e.subject) && ledger.admits(&e) {
+                by_subject.entry(e.subject).or_default().push(e);
+            }
+        }
+        let mut views = Vec::new();
+        let mut dropped = Vec::new();
+        for subject in touched {
+            match by_subject
+                .remove(&subject)
+                .and_then(|ev| fold_all_kind(subject, ev))
+            {
+                Some(v) => views.push(v),
+                None => dropped.push(subject),
+            }
+        }
+        Ok((views, dropped, Some(refused)))
+    }
+
+    /// Reads the ledger once per open, and again when another tab wrote authority events.
+    async fn load_authority(&self) -> Result<AuthzMeta, StoreError> {
+        let meta: AuthzMeta = self
+            .store
+            .meta(META_AUTHZ)
+            .await?
+            .and_then(|v| serde_json::from_value(v).ok())
+            .unwrap_or_default();
+        let fresh = {
+            let a = self.authority.borrow();
+            a.loaded && (meta.version != AUTHZ_VERSION || meta.authority == a.ledger.size)
+        };
+        if !fresh {
+            let mut events = self.store.events_of_kind(RecordKind::Staff).await?;
+            events.extend(self.store.events_of_kind(RecordKind::Estate).await?);
+            events.retain(is_authority);
+            let ledger = Ledger::build(&events);
+            *self.authority.borrow_mut() = Authority {
+                loaded: true,
                 events,
-                views,
-                meta: vec![(META_HLC.into(), clock)],
-            })
-            .await?;
+                ledger,
+            };
+        }
+        Ok(meta)
+    }
+
+    /// On open: loads the ledger; a database folded before authority checks (or by other
+    /// rules) has every stored event decided once, forged ones unfolded (issue 12).
+    async fn settle_authority(&self) -> Result<(), StoreError> {
+        let meta = self.load_authority().await?;
+        if meta.version != AUTHZ_VERSION {
+            self.fold_and_commit(Vec::new(), false).await?;
+        }
         Ok(())
+    }
+
+    /// The events without effect (issue 12, SOP §0): forged or unauthorised events, stored but
+    /// never folded, oldest first — who, which tablet, when, what, why. Every tablet holding
+    /// the same events lists the same.
+    pub async fn refused(&self) -> Result<Vec<Refusal>, StoreError> {
+        Ok(self
+            .store
+            .meta(META_REFUSED)
+            .await?
+            .and_then(|v| serde_json::from_value(v).ok())
+            .unwrap_or_default())
+    }
+
+    /// A person's roles as of a moment, by the authority ledger (issue 12).
+    pub fn roles_at(
+        &self,
+        staff: StaffId,
+        at: Hlc,
+    ) -> Option<(std::collections::BTreeSet<crate::domain::roles::Role>, bool)> {
+        self.authority
+            .borrow()
+            .ledger
+            .roles_at(staff, at)
+            .map(|(r, a)| (r.clone(), a))
     }
 
     /// Writes device-local metadata only (lockout counters, preferences).
@@ -310,7 +546,6 @@ impl<S: Store> App<S> {
 
     /// Number of active Directors (the last one cannot be removed).
     pub async fn active_directors(&self) -> Result<usize, StoreError> {
-        use crate::domain::event::RecordKind;
         use crate::domain::roles::Role;
         use crate::store::Filter;
         let staff = self
@@ -378,6 +613,8 @@ impl<S: Store> App<S> {
     }
 }
 
+#[cfg(test)]
+mod authz_tests;
 #[cfg(test)]
 mod tests;
 

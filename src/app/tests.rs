@@ -527,6 +527,17 @@ mod overlapping_writes {
             y().await;
             self.0.has_event(id).await
         }
+        async fn events_of_kind(
+            &self,
+            k: crate::domain::event::RecordKind,
+        ) -> Result<Vec<Event>, StoreError> {
+            y().await;
+            self.0.events_of_kind(k).await
+        }
+        async fn every_event(&self) -> Result<Vec<Event>, StoreError> {
+            y().await;
+            self.0.every_event().await
+        }
         async fn event_count(&self) -> Result<u64, StoreError> {
             self.0.event_count().await
         }

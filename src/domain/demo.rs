@@ -569,6 +569,15 @@ mod tests {
         (demo, app)
     }
 
+    /// Issue 12: the demo writes through the domain commands with the Director as actor, so
+    /// every one of its events is authorised at fold time (nothing listed as without effect).
+    #[test]
+    fn every_demo_event_is_authorised_at_fold_time() {
+        let (_, app) = loaded(3);
+        let refused = block_on(app.refused()).unwrap();
+        assert!(refused.is_empty(), "{:?}", refused.first());
+    }
+
     fn count(app: &App<MemoryStore>, kind: RecordKind, filter: Filter) -> usize {
         block_on(app.query(&Query::new(kind, filter)))
             .unwrap()

@@ -1,6 +1,7 @@
 //! The domain: pure Rust, no web or storage crates. Records, each SOP's rules as commands over
 //! immutable events, the SLA clock and business calendar, roles and permissions.
 
+pub mod authority;
 pub mod calendar;
 pub mod command;
 pub mod complaints;

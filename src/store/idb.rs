@@ -38,7 +38,8 @@
 //! index or a primary key; nothing scans the `views` store.
 
 use super::{Batch, Filter, Query, Store, StoreError};
-use crate::domain::event::{Event, RecordRef};
+use crate::domain::authority::Ledger;
+use crate::domain::event::{Event, RecordKind, RecordRef};
 use crate::domain::ids::{EventId, StaffId};
 use crate::domain::view::{fold_all_kind, View, VIEWS_VERSION};
 use indexed_db_futures::database::{Database, VersionChangeEvent};
@@ -243,15 +244,28 @@ impl IdbStore {
     /// Runs the pending view rebuild, if any, to its end; true if there was one.
     async fn finish_rebuild(&self, chunk: u32) -> Result<bool, StoreError> {
         let mut ran = false;
+        let mut ledger: Option<Ledger> = None;
         while self.meta(META_REBUILD).await? == Some(serde_json::Value::Bool(true)) {
-            self.rebuild_chunk(chunk.max(1)).await?;
+            if ledger.is_none() {
+                ledger = Some(self.ledger().await?);
+            }
+            let ledger = ledger.as_ref().expect("loaded above");
+            self.rebuild_chunk(chunk.max(1), ledger).await?;
             ran = true;
         }
         Ok(ran)
     }
 
+    /// The authority ledger of the stored staff and estate events (issue 12): a rebuild folds
+    /// only the events it admits, like `App::commit_events`.
+    async fn ledger(&self) -> Result<Ledger, StoreError> {
+        let mut events = self.events_of_kind(RecordKind::Staff).await?;
+        events.extend(self.events_of_kind(RecordKind::Estate).await?);
+        Ok(Ledger::build(&events))
+    }
+
     /// Refolds the next chunk of subjects (in subject-key order) in one transaction.
-    async fn rebuild_chunk(&self, chunk: u32) -> Result<(), StoreError> {
+    async fn rebuild_chunk(&self, chunk: u32, ledger: &Ledger) -> Result<(), StoreError> {
         let tx = self.write(&[EVENTS, VIEWS, META])?;
         let events = tx.object_store(EVENTS).map_err(store_error)?;
         let views = tx.object_store(VIEWS).map_err(store_error)?;
@@ -296,12 +310,12 @@ impl IdbStore {
         let mut group_key: Option<String> = None;
         for (subject, e) in list {
             if group_key.as_deref() != Some(subject.as_str()) {
-                write_fold(&views, std::mem::take(&mut group))?;
+                write_fold(&views, std::mem::take(&mut group), ledger)?;
                 group_key = Some(subject);
             }
             group.push(e);
         }
-        write_fold(&views, group)?;
+        write_fold(&views, group, ledger)?;
 
         match (more, last_subject) {
             (true, Some(last)) => {
@@ -444,6 +458,9 @@ impl Store for IdbStore {
             let views = tx.object_store(VIEWS).map_err(store_error)?;
             for v in &batch.views {
                 sent(views.put(view_record(v)?).primitive())?;
+            }
+            for r in &batch.dropped {
+                sent(views.delete(JsValue::from_str(&r.key())).primitive())?;
             }
         }
         let meta = tx.object_store(META).map_err(store_error)?;
@@ -666,6 +683,27 @@ impl Store for IdbStore {
         Ok(out)
     }
 
+    async fn events_of_kind(&self, kind: RecordKind) -> Result<Vec<Event>, StoreError> {
+        let tx = self.read(EVENTS)?;
+        let store = tx.object_store(EVENTS).map_err(store_error)?;
+        let index = store.index(IX_SUBJECT).map_err(store_error)?;
+        // Subjects are "kind:uuid": every key of the kind lies in ["kind:", "kind;").
+        let lower = JsValue::from_str(&format!("{}:", kind.as_str()));
+        let upper = JsValue::from_str(&format!("{};", kind.as_str()));
+        let rows = index
+            .get_all::<JsValue>()
+            .with_query::<JsValue, _>(KeyRange::Bound(lower, false, upper, true))
+            .primitive()
+            .map_err(store_error)?
+            .await
+            .map_err(store_error)?;
+        rows.map(|r| decode(&r.map_err(store_error)?)).collect()
+    }
+
+    async fn every_event(&self) -> Result<Vec<Event>, StoreError> {
+        self.all_events().await
+    }
+
     async fn event_count(&self) -> Result<u64, StoreError> {
         let tx = self.read(EVENTS)?;
         let store = tx.object_store(EVENTS).map_err(store_error)?;
@@ -813,11 +851,14 @@ fn stored_hash(row: &JsValue) -> Result<String, StoreError> {
     decode::<HashOnly>(row).map(|h| h.hash)
 }
 
-/// Folds one subject's events and puts the view (nothing for an empty group).
+/// Folds one subject's events and puts the view (nothing for an empty group). Events the
+/// ledger refuses take no effect (issue 12, authority at fold time).
 fn write_fold(
     views: &indexed_db_futures::object_store::ObjectStore<'_>,
-    events: Vec<Event>,
+    mut events: Vec<Event>,
+    ledger: &Ledger,
 ) -> Result<(), StoreError> {
+    events.retain(|e| ledger.admits(e));
     let Some(subject) = events.first().map(|e| e.subject) else {
         return Ok(());
     };

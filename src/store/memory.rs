@@ -1,7 +1,7 @@
 //! In-memory store for native tests: the same contract as IndexedDB, on BTreeMaps.
 
 use super::{Batch, Filter, Query, Store, StoreError};
-use crate::domain::event::{Event, RecordRef};
+use crate::domain::event::{Event, RecordKind, RecordRef};
 use crate::domain::ids::{EventId, StaffId};
 use crate::domain::view::View;
 use std::cell::RefCell;
@@ -85,6 +85,9 @@ impl Store for MemoryStore {
         for v in batch.views {
             inner.views.insert(v.key.clone(), v);
         }
+        for r in batch.dropped {
+            inner.views.remove(&r.key());
+        }
         for (k, v) in batch.meta {
             inner.meta.insert(k, v);
         }
@@ -141,6 +144,21 @@ impl Store for MemoryStore {
 
     async fn has_event(&self, id: EventId) -> Result<bool, StoreError> {
         Ok(self.inner.borrow().events.contains_key(&id))
+    }
+
+    async fn events_of_kind(&self, kind: RecordKind) -> Result<Vec<Event>, StoreError> {
+        let inner = self.inner.borrow();
+        let prefix = format!("{}:", kind.as_str());
+        Ok(inner
+            .by_subject
+            .range(prefix.clone()..)
+            .take_while(|(k, _)| k.starts_with(&prefix))
+            .flat_map(|(_, ids)| ids.iter().filter_map(|id| inner.events.get(id).cloned()))
+            .collect())
+    }
+
+    async fn every_event(&self) -> Result<Vec<Event>, StoreError> {
+        Ok(self.all_events())
     }
 
     async fn event_count(&self) -> Result<u64, StoreError> {

@@ -18,6 +18,9 @@ pub struct Batch {
     pub events: Vec<Event>,
     pub views: Vec<View>,
     pub meta: Vec<(String, serde_json::Value)>,
+    /// Views to remove: records none of whose events take effect any more (an authority
+    /// change re-decided them; issue 12). Their events stay stored.
+    pub dropped: Vec<RecordRef>,
 }
 
 /// Which views to read. Every variant is served by an index, never a full scan.
@@ -140,6 +143,12 @@ pub trait Store {
         }
         Ok(out)
     }
+    /// Every stored event of one record kind (any order): the authority ledger reads the staff
+    /// and estate events once per open (issue 12). One range read of the subject index.
+    async fn events_of_kind(&self, kind: RecordKind) -> Result<Vec<Event>, StoreError>;
+    /// Every stored event (any order): the rare full re-decision when an authority change
+    /// arrives older than what is folded (issue 12), and the first open of a build with it.
+    async fn every_event(&self) -> Result<Vec<Event>, StoreError>;
     async fn event_count(&self) -> Result<u64, StoreError>;
     async fn meta(&self, key: &str) -> Result<Option<serde_json::Value>, StoreError>;
 }

@@ -88,6 +88,10 @@ fn assert_whole_estate(app: &App<MemoryStore>, expected_events: usize) {
     let events = app.store.all_events();
     assert_eq!(events.len(), expected_events);
     assert!(events.iter().all(Event::verify), "every event verifies");
+    // Issue 12: the founding recorded as the founded Director, and everything the demo's
+    // commands wrote, is authorised at fold time.
+    let refused = block_on(app.refused()).unwrap();
+    assert!(refused.is_empty(), "{:?}", refused.first());
     let estate = block_on(app.estate()).unwrap().expect("the estate folds");
     assert_eq!(estate.name, "翠湖花园");
     for kind in [

@@ -147,6 +147,9 @@ fn the_app_absorbs_the_small_dataset_and_the_probes_find_data() {
         block_on(app.store.event_count()).unwrap(),
         events.len() as u64
     );
+    // Issue 12: the generator writes through the domain commands, so every event is authorised.
+    let refused = block_on(app.refused()).unwrap();
+    assert!(refused.is_empty(), "{:?}", refused.first());
     let q = |kind, f: Filter| block_on(app.query(&Query::new(kind, f))).unwrap();
     // Complaints by status: most closed, some open.
     let all = q(RecordKind::Complaint, Filter::All);

@@ -50,6 +50,27 @@ fn staff() -> Actor {
     actor(7, &[Role::DepartmentStaff])
 }
 
+/// An app whose staff records hold everyone above with their roles (issue 12: events are
+/// authorised at fold time against the staff records).
+fn staffed_app() -> crate::app::App<crate::store::memory::MemoryStore> {
+    let app = crate::testkit::open(crate::store::memory::MemoryStore::default(), 1);
+    let people: Vec<(StaffId, Vec<Role>)> = [
+        director(),
+        supervisor(),
+        assistant(),
+        receptionist(),
+        eng_lead(),
+        sec_lead(),
+        staff(),
+    ]
+    .into_iter()
+    .map(|a| (a.id, a.roles.into_iter().collect()))
+    .collect();
+    let refs: Vec<(StaffId, &[Role])> = people.iter().map(|(i, r)| (*i, r.as_slice())).collect();
+    crate::testkit::staffed(&app, t0() - 86_400_000, &refs);
+    app
+}
+
 fn rid(n: u64) -> RecordId {
     Id::derived("rec", n)
 }
@@ -1540,7 +1561,7 @@ fn cmp_4_help_2_settings_are_validated() {
 fn cmp_4_10_store_puts_the_complaint_on_the_leads_and_the_callback_on_the_callers_home() {
     use crate::store::Store;
     use futures::executor::block_on;
-    let app = crate::testkit::open(crate::store::memory::MemoryStore::default(), 1);
+    let app = staffed_app();
     let mut w = World::default();
     in_progress(&mut w, rid(1), Class::Important);
     let drafts = w.drafts();
@@ -1683,7 +1704,7 @@ fn cb_7_monthly_phone_round_covers_every_household_once() {
 fn cmp_12_lists_by_month_and_status_come_from_the_index() {
     use crate::store::{Filter, Query, Store};
     use futures::executor::block_on;
-    let app = crate::testkit::open(crate::store::memory::MemoryStore::default(), 1);
+    let app = staffed_app();
     let mut w = World::default();
     registered(&mut w, rid(1), Subject::Repair);
     in_progress(&mut w, rid(3), Class::Minor);
@@ -1705,4 +1726,139 @@ fn cmp_12_lists_by_month_and_status_come_from_the_index() {
     assert_eq!(q(list_key("2026-03", Some(Status::InProgress))), 1);
     assert_eq!(q(list_key("2026-03", Some(Status::Closed))), 0);
     assert_eq!(q(list_key("2026-04", None)), 0);
+}
+
+/// Issue 12 (SOP §0, CMP-5): a forged role grant and a forged classification take no effect on
+/// any tablet in any order. The Assistant edits an export so that an event of theirs makes
+/// them a Director, and as that "Director" classifies and dispatches a complaint (which needs
+/// `Action::DispatchComplaint`). Every tablet stores the forged events, folds none of them, and
+/// lists them for the Director with who, which tablet, when and what.
+#[test]
+fn a_forged_role_grant_and_a_forged_classification_take_no_effect_on_any_tablet_in_any_order() {
+    use crate::domain::event::{Draft, Event, EventBody, RecordRef};
+    use crate::domain::staff::{Profile, Staff, StaffEvent};
+    use futures::executor::block_on;
+    let office = staffed_app();
+    let mut w = World::default();
+    registered(&mut w, rid(1), Subject::Facilities);
+    block_on(office.record(t0(), Some(receptionist().id), w.drafts())).unwrap();
+    let mut legit = office.store.all_events();
+    crate::domain::event::sort_events(&mut legit);
+
+    // Written on the Assistant's own tablet, bypassing the commands.
+    let tablet = crate::testkit::device(9);
+    let stamp = |n: u64, wall: i64, d: Draft| {
+        let at = Hlc {
+            wall,
+            counter: 0,
+            device: tablet,
+        };
+        Event::new(Id::derived("forged", n), at, Some(assistant().id), d)
+    };
+    let grant = stamp(
+        1,
+        t0() + MIN,
+        Draft {
+            subject: RecordRef::new(RecordKind::Staff, assistant().id),
+            body: EventBody::Staff(StaffEvent::Updated {
+                profile: Profile {
+                    name: "员工3".into(),
+                    roles: [Role::Director, Role::Assistant].into(),
+                    department: None,
+                    phone: String::new(),
+                },
+            }),
+        },
+    );
+    let as_director = Actor {
+        id: assistant().id,
+        roles: [Role::Director].into(),
+    };
+    let c = w.c(rid(1));
+    let classified = dispatch(
+        &as_director,
+        rid(1),
+        &c,
+        &dispatch_to(Class::Minor, Urgency::General, &eng_lead()),
+        t0() + 2 * MIN,
+        &ComplaintSettings::default(),
+        &cal(),
+    )
+    .unwrap();
+    let mut forged = vec![grant];
+    for (i, d) in classified.into_iter().enumerate() {
+        forged.push(stamp(10 + i as u64, t0() + 2 * MIN + i as i64, d));
+    }
+    // The Assistant's own classification without the grant, too (the plain case).
+    let c2 = dispatch(
+        &as_director,
+        rid(1),
+        &c,
+        &dispatch_to(Class::Important, Urgency::Urgent, &eng_lead()),
+        t0() + 3 * MIN,
+        &ComplaintSettings::default(),
+        &cal(),
+    )
+    .unwrap();
+    for (i, d) in c2.into_iter().enumerate() {
+        forged.push(stamp(20 + i as u64, t0() + 3 * MIN + i as i64, d));
+    }
+    let forged_ids: std::collections::BTreeSet<_> = forged.iter().map(|e| e.id).collect();
+
+    let mut reversed = forged.clone();
+    reversed.reverse();
+    let deliveries: Vec<Vec<Vec<Event>>> = vec![
+        // the office tablet: what it had, then the forged file
+        vec![legit.clone(), forged.clone()],
+        // forged first, then the legitimate history
+        vec![forged.clone(), legit.clone()],
+        // one at a time, forged ones newest first, interleaved
+        reversed
+            .iter()
+            .map(|e| vec![e.clone()])
+            .chain(legit.iter().rev().map(|e| vec![e.clone()]))
+            .collect(),
+        // everything at once
+        vec![legit.iter().chain(&forged).cloned().collect()],
+    ];
+    let mut results = Vec::new();
+    for (n, batches) in deliveries.into_iter().enumerate() {
+        let app = crate::testkit::open(crate::store::memory::MemoryStore::default(), 30 + n as u64);
+        for b in batches {
+            block_on(app.absorb(b, t0() + DAY)).unwrap();
+        }
+        let all: std::collections::BTreeSet<_> =
+            app.store.all_events().iter().map(|e| e.id).collect();
+        assert!(
+            forged_ids.is_subset(&all),
+            "forged events are stored, never deleted"
+        );
+        let a: Staff = block_on(app.get(assistant().id)).unwrap().unwrap();
+        assert_eq!(a.profile.roles, [Role::Assistant].into(), "tablet {n}");
+        let c: Complaint = block_on(app.get(rid(1))).unwrap().unwrap();
+        assert_eq!(c.status, Status::Registered, "tablet {n}: not classified");
+        assert_eq!(c.class, None);
+        let refused = block_on(app.refused()).unwrap();
+        let ids: std::collections::BTreeSet<_> = refused.iter().map(|r| r.event).collect();
+        assert_eq!(
+            ids, forged_ids,
+            "tablet {n} lists exactly the forged events"
+        );
+        let r = &refused[0];
+        assert_eq!(r.actor, Some(assistant().id));
+        assert_eq!(r.device, tablet);
+        assert_eq!(r.at.wall, t0() + MIN);
+        assert_eq!(r.what.zh, "修改员工资料");
+        assert!(r.why.zh.contains("物业部主任"), "{}", r.why.zh);
+        assert!(block_on(app.sign_in(assistant().id, "1234", t0() + DAY))
+            .unwrap()
+            .roles
+            .iter()
+            .all(|r| *r == Role::Assistant));
+        results.push((app.store.views(), refused));
+    }
+    for r in &results[1..] {
+        assert_eq!(r.0, results[0].0, "identical views");
+        assert_eq!(r.1, results[0].1, "identical refusals");
+    }
 }

@@ -5,7 +5,8 @@
 //! this tablet has seen, the last exchange with each and what an incremental export for it
 //! would carry; a backup reminder when no full export was made for [`BACKUP_DAYS`] days; the
 //! import with its preview (see [`import::ImportPanel`], also offered on the first-run screen to
-//! join an existing estate); the open conflicts for a supervisor; CSV exports of lists.
+//! join an existing estate); the open conflicts for a supervisor; the events without effect for
+//! the Director (issue 12, [`refused::Refused`]); CSV exports of lists.
 //!
 //! Everything sync-specific lives in `crate::sync`; this page only reads the store, calls
 //! `crate::sync::service` and keeps a small device-local log (meta [`LOG_KEY`]) of when files
@@ -14,6 +15,7 @@
 mod conflicts;
 mod import;
 pub(crate) mod lists;
+mod refused;
 
 pub use import::ImportPanel;
 
@@ -190,6 +192,7 @@ pub fn SyncPage() -> impl IntoView {
             </div>
             <Devices data=data/>
             <conflicts::Conflicts/>
+            <refused::Refused/>
         </div>
     }
 }

@@ -388,7 +388,7 @@ fn deliver(events: &[Event], order: &[usize], cuts: &[usize]) -> Vec<Vec<Event>>
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
 
     /// Issue 12: random event sets — staff hired, roles changed, people deactivated, buildings
     /// and the estate name edited, by actors with and without the role — delivered in random

@@ -36,7 +36,26 @@ struct AuthzMeta {
     version: u32,
     authority: usize,
     newest: Option<Hlc>,
+    /// The newest stored event of each actor (admitted or not): a change to a person's roles
+    /// older than it re-decides the stored events.
+    #[serde(default)]
+    newest_by: BTreeMap<StaffId, Hlc>,
 }
+
+impl AuthzMeta {
+    fn saw(&mut self, events: &[Event]) {
+        for e in events {
+            self.newest = self.newest.max(Some(e.at));
+            if let Some(a) = e.actor {
+                let n = self.newest_by.entry(a).or_insert(e.at);
+                *n = (*n).max(e.at);
+            }
+        }
+    }
+}
+
+/// A full re-decision: views, views to drop, the refusal list, and every event it read.
+type Redecided = (Vec<View>, Vec<RecordRef>, Option<Vec<Refusal>>, Vec<Event>);
 
 /// The ledger of staff roles over time, with the events it was built from (issue 12). Staff
 /// events are few: read once per open, updated on writes.
@@ -284,22 +303,29 @@ impl<S: Store> App<S> {
             None => old.clone(),
         };
         // Order independence: an authority change older than what is already folded (a role
-        // grant, a removal, a staff creation arriving late) may change decisions on stored
-        // events; so does a build whose rules differ. Then every stored event is decided again
-        // (a full scan: rare — staff changes are few and usually newest).
+        // grant or removal of someone whose later events this tablet holds, a staff creation
+        // arriving after the person's work) may change decisions on stored events; so does a
+        // build whose rules differ. Then every stored event is decided again: a full scan, rare
+        // — staff changes are few, and it runs only if this tablet holds events of that person
+        // newer than the change.
         let migrating = meta.version != AUTHZ_VERSION;
         let late = old
-            .first_difference(&ledger)
-            .is_some_and(|t| meta.newest.is_some_and(|n| t <= n));
-        let newest = events.iter().map(|e| e.at).max().max(meta.newest);
-        let authz = AuthzMeta {
+            .difference(&ledger)
+            .touches(&meta.newest_by, meta.newest);
+        let mut authz = AuthzMeta {
             version: AUTHZ_VERSION,
             authority: ledger.size,
-            newest,
+            ..meta.clone()
         };
         let (views, dropped, refused) = if migrating || late {
-            self.redecide_all(&events, &old, &ledger, migrating).await?
+            let (views, dropped, refused, all) =
+                self.redecide_all(&events, &old, &ledger, migrating).await?;
+            authz.newest = None;
+            authz.newest_by.clear();
+            authz.saw(&all);
+            (views, dropped, refused)
         } else {
+            authz.saw(&events);
             self.fold_admitted(&events, &ledger, refold_all).await?
         };
         let clock = serde_json::to_value(&*self.clock.borrow()).expect("clock serialises");
@@ -400,7 +426,7 @@ impl<S: Store> App<S> {
         old: &Ledger,
         ledger: &Ledger,
         migrating: bool,
-    ) -> Result<(Vec<View>, Vec<RecordRef>, Option<Vec<Refusal>>), StoreError> {
+    ) -> Result<Redecided, StoreError> {
         let stored = self.store.every_event().await?;
         let mut touched: std::collections::BTreeSet<RecordRef> =
             events.iter().map(|e| e.subject).collect();
@@ -415,9 +441,9 @@ impl<S: Store> App<S> {
         let mut all = stored;
         merge_new(&mut all, events.to_vec());
         let refused = authority::refusals(ledger, &all);
-        for e in all {
-            if touched.contains(&e.subject) && ledger.admits(&e) {
-                by_subject.entry(e.subject).or_default().push(e);
+        for e in &all {
+            if touched.contains(&e.subject) && ledger.admits(e) {
+                by_subject.entry(e.subject).or_default().push(e.clone());
             }
         }
         let mut views = Vec::new();
@@ -431,7 +457,7 @@ impl<S: Store> App<S> {
                 None => dropped.push(subject),
             }
         }
-        Ok((views, dropped, Some(refused)))
+        Ok((views, dropped, Some(refused), all))
     }
 
     /// Reads the ledger once per open, and again when another tab wrote authority events.

@@ -180,6 +180,9 @@ pub struct Refusal {
     pub why: Text,
 }
 
+/// The ledger's decision on one authority event: when, by whom, and the outcome.
+type Decision = (Hlc, Option<StaffId>, Result<(), Text>);
+
 /// A person's standing from one moment on.
 #[derive(Clone, Debug, PartialEq, Eq)]
 struct Standing {
@@ -201,7 +204,7 @@ struct Founding {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Ledger {
     timelines: HashMap<StaffId, Vec<Standing>>,
-    decisions: HashMap<EventId, (Hlc, Result<(), Text>)>,
+    decisions: HashMap<EventId, Decision>,
     founding: Founding,
     /// How many authority events were folded in.
     pub size: usize,
@@ -251,7 +254,7 @@ impl Ledger {
                     now.insert(id, next);
                 }
             }
-            ledger.decisions.insert(e.id, (e.at, decision));
+            ledger.decisions.insert(e.id, (e.at, e.actor, decision));
         }
         ledger
     }
@@ -351,7 +354,7 @@ impl Ledger {
     /// other event against its actor's roles as of its HLC.
     pub fn authorize(&self, e: &Event) -> Result<(), Box<Refusal>> {
         let decision = match self.decisions.get(&e.id) {
-            Some((_, d)) => d.clone(),
+            Some((_, _, d)) => d.clone(),
             None => self.decide(e),
         };
         decision.map_err(|why| {
@@ -371,15 +374,15 @@ impl Ledger {
         self.authorize(e).is_ok()
     }
 
-    /// The earliest HLC from which `self` and `other` may decide an event differently, or
-    /// `None` if they decide every event alike. Events at or after it must be decided again.
-    pub fn first_difference(&self, other: &Ledger) -> Option<Hlc> {
-        let mut t: Option<Hlc> = None;
-        let mut at = |h: Hlc| t = Some(t.map_or(h, |x| x.min(h)));
+    /// Where `self` and `other` may decide events differently: per person, the earliest HLC
+    /// after which their events may be decided otherwise, and for actor-less events the
+    /// founding's (issue 12). Empty when they decide every event alike.
+    pub fn difference(&self, other: &Ledger) -> Difference {
+        let mut d = Difference::default();
         if self.founding != other.founding {
             for f in [&self.founding, &other.founding] {
                 if let Some((_, h)) = f.founded {
-                    at(h);
+                    d.founding = Some(d.founding.map_or(h, |x: Hlc| x.min(h)));
                 }
             }
         }
@@ -392,29 +395,65 @@ impl Ledger {
         for s in staff {
             let a = self.timelines.get(s).unwrap_or(&empty);
             let b = other.timelines.get(s).unwrap_or(&empty);
-            let n = a.len().max(b.len());
-            for i in 0..n {
+            for i in 0..a.len().max(b.len()) {
                 match (a.get(i), b.get(i)) {
                     (Some(x), Some(y)) if x == y => continue,
                     (x, y) => {
                         for h in [x, y].into_iter().flatten() {
-                            at(h.from);
+                            d.person(*s, h.from);
                         }
                         break;
                     }
                 }
             }
         }
-        for (id, (h, d)) in &self.decisions {
+        for (id, (h, actor, dec)) in &self.decisions {
             if other
                 .decisions
                 .get(id)
-                .is_some_and(|(_, o)| o.is_ok() != d.is_ok())
+                .is_some_and(|(_, _, o)| o.is_ok() != dec.is_ok())
             {
-                at(*h);
+                match actor {
+                    Some(a) => d.person(*a, *h),
+                    None => d.founding = Some(d.founding.map_or(*h, |x| x.min(*h))),
+                }
             }
         }
-        t
+        d
+    }
+
+    /// The earliest HLC from which `self` and `other` may decide an event differently, or
+    /// `None` if they decide every event alike.
+    pub fn first_difference(&self, other: &Ledger) -> Option<Hlc> {
+        let d = self.difference(other);
+        d.staff.values().copied().chain(d.founding).min()
+    }
+}
+
+/// What changed between two ledgers (see [`Ledger::difference`]).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Difference {
+    /// Actor-less events may be decided otherwise (the founding changed) from this HLC.
+    pub founding: Option<Hlc>,
+    /// Each person's events after this HLC may be decided otherwise.
+    pub staff: BTreeMap<StaffId, Hlc>,
+}
+
+impl Difference {
+    fn person(&mut self, s: StaffId, h: Hlc) {
+        let e = self.staff.entry(s).or_insert(h);
+        *e = (*e).min(h);
+    }
+
+    /// Whether events already stored may be decided otherwise, given the newest stored event
+    /// by each actor and the newest stored event overall.
+    pub fn touches(&self, newest_by: &BTreeMap<StaffId, Hlc>, newest: Option<Hlc>) -> bool {
+        self.founding
+            .is_some_and(|t| newest.is_some_and(|n| t <= n))
+            || self
+                .staff
+                .iter()
+                .any(|(s, t)| newest_by.get(s).is_some_and(|n| t <= n))
     }
 }
 

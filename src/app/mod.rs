@@ -4,8 +4,9 @@
 //! batch. Pure Rust over the [`Store`] trait, so it is tested natively with the memory store.
 
 use crate::domain::command::{Actor, DomainError};
+use crate::domain::device;
 use crate::domain::estate::{estate_ref, Estate};
-use crate::domain::event::{Draft, Event, RecordRef};
+use crate::domain::event::{Draft, Event, EventBody, RecordRef};
 use crate::domain::hlc::HlcClock;
 use crate::domain::i18n::Text;
 use crate::domain::ids::{DeviceId, Entropy, RecordId, StaffId};
@@ -16,6 +17,10 @@ use std::cell::RefCell;
 use std::collections::BTreeMap;
 
 const META_HLC: &str = "hlc";
+/// Meta: this tablet's Ed25519 secret key (hex), made on first open (issue 12). Device-local:
+/// never exported. Someone with the browser's developer tools can read it — a key proves which
+/// tablet wrote an event, not which person (docs/ARCHITECTURE.md, "Signatures").
+const META_KEY: &str = "device_key";
 /// Meta: this tablet's device id, chosen once on first open.
 const META_DEVICE: &str = "device";
 
@@ -103,6 +108,10 @@ pub struct App<S: Store> {
     /// awaits let another write start mid-way; a double tap or an import would otherwise build
     /// a view that misses the other write's event, or rewind the clock past it).
     writing: futures::lock::Mutex<()>,
+    /// This tablet's signing key (issue 12).
+    signing: ed25519_dalek::SigningKey,
+    /// Whether this tablet's key is enrolled: it signs its events from then on.
+    enrolled: std::cell::Cell<bool>,
 }
 
 impl<S: Store> App<S> {
@@ -120,12 +129,47 @@ impl<S: Store> App<S> {
                 }
             }
         }
+        let mut entropy = entropy;
+        let signing = signing_key(&store, entropy.as_mut()).await?;
+        let enrolled = store
+            .view(device::device_ref(device))
+            .await?
+            .and_then(|v| v.state::<device::Device>())
+            .and_then(|d| d.key)
+            .is_some_and(|k| k == device::public_key(&signing));
         Ok(App {
             store,
             clock: RefCell::new(clock),
             entropy: RefCell::new(entropy),
             writing: futures::lock::Mutex::new(()),
+            signing,
+            enrolled: std::cell::Cell::new(enrolled),
         })
+    }
+
+    /// True once a Director enrolled this tablet: its events are signed (issue 12).
+    pub fn enrolled(&self) -> bool {
+        self.enrolled.get()
+    }
+
+    /// This tablet's public key (base64), as enrolled.
+    pub fn public_key(&self) -> String {
+        device::public_key(&self.signing)
+    }
+
+    /// Enrols this tablet (a Director, issue 12): records its public key, attesting every
+    /// unsigned event it holds, in one batch signed by that key. From then on it signs every
+    /// event it writes. `Ok(false)` when already enrolled.
+    pub async fn enroll(&self, actor: &Actor, now: i64) -> Result<bool, AppError> {
+        let _writing = self.writing.lock().await;
+        if self.enrolled.get() {
+            return Ok(false);
+        }
+        let events = self.store.every_event().await?;
+        let unsigned: Vec<&Event> = events.iter().filter(|e| e.sig.is_none()).collect();
+        let drafts = device::enroll(actor, self.device(), &self.signing, &unsigned)?;
+        self.record_locked(now, Some(actor.id), drafts).await?;
+        Ok(true)
     }
 
     pub fn device(&self) -> DeviceId {
@@ -157,6 +201,22 @@ impl<S: Store> App<S> {
             return Ok(vec![]);
         }
         let _writing = self.writing.lock().await;
+        self.record_locked(now, actor, drafts).await
+    }
+
+    /// [`App::record`] with the write lock held. Events are signed once this tablet is
+    /// enrolled, and so is the batch that enrols it (issue 12).
+    async fn record_locked(
+        &self,
+        now: i64,
+        actor: Option<StaffId>,
+        drafts: Vec<Draft>,
+    ) -> Result<Vec<Event>, AppError> {
+        let me = device::device_ref(self.device());
+        let enrolling = drafts
+            .iter()
+            .any(|d| d.subject == me && matches!(d.body, EventBody::Device(_)));
+        let sign = self.enrolled.get() || enrolling;
         let saved = self.clock.borrow().clone();
         let events: Vec<Event> = {
             let mut clock = self.clock.borrow_mut();
@@ -164,13 +224,19 @@ impl<S: Store> App<S> {
                 .into_iter()
                 .map(|d| {
                     let at = clock.tick(now);
-                    Event::new(self.entropy.borrow_mut().id(), at, actor, d)
+                    let mut e = Event::new(self.entropy.borrow_mut().id(), at, actor, d);
+                    if sign {
+                        device::sign(&self.signing, &mut e);
+                    }
+                    e
                 })
                 .collect()
         };
         let result = self.commit_events(events.clone(), false).await;
         if result.is_err() {
             *self.clock.borrow_mut() = saved;
+        } else if enrolling {
+            self.enrolled.set(true);
         }
         result.map(|_| events)
     }
@@ -376,6 +442,30 @@ impl<S: Store> App<S> {
             })
         }
     }
+}
+
+/// This tablet's signing key: the stored one, or a new one from `entropy` saved now.
+async fn signing_key<S: Store>(
+    store: &S,
+    entropy: &mut dyn Entropy,
+) -> Result<ed25519_dalek::SigningKey, StoreError> {
+    let stored = store
+        .meta(META_KEY)
+        .await?
+        .and_then(|v| v.as_str().and_then(|s| hex::decode(s).ok()))
+        .and_then(|b| <[u8; 32]>::try_from(b).ok());
+    if let Some(secret) = stored {
+        return Ok(device::signing_key(secret));
+    }
+    let mut secret = [0u8; 32];
+    entropy.fill(&mut secret);
+    store
+        .commit(Batch {
+            meta: vec![(META_KEY.into(), hex::encode(secret).into())],
+            ..Default::default()
+        })
+        .await?;
+    Ok(device::signing_key(secret))
 }
 
 #[cfg(test)]

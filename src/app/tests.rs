@@ -530,6 +530,10 @@ mod overlapping_writes {
         async fn event_count(&self) -> Result<u64, StoreError> {
             self.0.event_count().await
         }
+        async fn every_event(&self) -> Result<Vec<Event>, StoreError> {
+            y().await;
+            self.0.every_event().await
+        }
         async fn meta(&self, k: &str) -> Result<Option<serde_json::Value>, StoreError> {
             y().await;
             self.0.meta(k).await

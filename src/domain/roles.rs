@@ -130,6 +130,8 @@ pub enum Action {
     RunEmergency,
     /// Close an incident with cause and prevention (EMG-3).
     CloseIncident,
+    /// Enrol a tablet's signing key (issue 12).
+    EnrollDevice,
 }
 
 impl Action {
@@ -160,6 +162,7 @@ impl Action {
             Action::HandOver => Text::new("交接班", "hand over a shift"),
             Action::RunEmergency => Text::new("启动突发事件处理", "run an emergency playbook"),
             Action::CloseIncident => Text::new("突发事件结案", "close an incident"),
+            Action::EnrollDevice => Text::new("登记平板", "enrol a tablet"),
         }
     }
 
@@ -190,6 +193,7 @@ impl Action {
             }
             Action::RunEmergency => &Role::ALL,
             Action::CloseIncident => &[Director, Supervisor, Assistant],
+            Action::EnrollDevice => &[Director],
         }
     }
 }

@@ -405,6 +405,9 @@ impl Drop for IdbStore {
 }
 
 impl Store for IdbStore {
+    async fn every_event(&self) -> Result<Vec<Event>, StoreError> {
+        self.all_events().await
+    }
     async fn commit(&self, batch: Batch) -> Result<(), StoreError> {
         let with_views = self.version() >= 2;
         let tx = if with_views {

@@ -55,6 +55,9 @@ fn matches(v: &View, q: &Query) -> bool {
 }
 
 impl Store for MemoryStore {
+    async fn every_event(&self) -> Result<Vec<Event>, StoreError> {
+        Ok(self.all_events())
+    }
     async fn commit(&self, batch: Batch) -> Result<(), StoreError> {
         let mut inner = self.inner.borrow_mut();
         let mut fresh: Vec<Event> = Vec::new();

@@ -141,5 +141,7 @@ pub trait Store {
         Ok(out)
     }
     async fn event_count(&self) -> Result<u64, StoreError>;
+    /// Every stored event (export, and a tablet's enrolment attesting its unsigned events).
+    async fn every_event(&self) -> Result<Vec<Event>, StoreError>;
     async fn meta(&self, key: &str) -> Result<Option<serde_json::Value>, StoreError>;
 }

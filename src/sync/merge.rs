@@ -23,6 +23,7 @@ use super::error::{ImportError, Tamper};
 use super::export::is_pin;
 use super::format::{self, Blob, Covers, EstateIdentity, Header, ParsedFile};
 use super::{covered, just_before, raise, SyncState, Watermarks};
+use crate::domain::device::{Device, Trust, Untrusted};
 use crate::domain::estate::EstateEvent;
 use crate::domain::event::{Event, EventBody, RecordKind, RecordRef};
 use crate::domain::hlc::Hlc;
@@ -61,6 +62,8 @@ pub trait LocalData {
     fn events_for(&self, subject: RecordRef) -> Vec<Event>;
     /// This tablet's watermarks ([`SyncState::seen`]).
     fn seen(&self) -> Watermarks;
+    /// The enrolled tablets' keys and attestations this tablet holds (issue 12).
+    fn trust(&self) -> Trust;
 }
 
 /// The local data an import touches, gathered up front.
@@ -71,6 +74,7 @@ pub struct LocalSnapshot {
     pub hashes: HashMap<EventId, String>,
     pub by_subject: HashMap<RecordRef, Vec<Event>>,
     pub seen: Watermarks,
+    pub trust: Trust,
 }
 
 impl LocalSnapshot {
@@ -86,6 +90,17 @@ impl LocalSnapshot {
             s.hashes.insert(e.id, e.hash.clone());
             s.by_subject.entry(e.subject).or_default().push(e.clone());
         }
+        let devices: Vec<(DeviceId, Device)> = s
+            .by_subject
+            .iter()
+            .filter(|(r, _)| r.kind == RecordKind::Device)
+            .filter_map(|(r, evs)| {
+                crate::domain::view::fold_all::<Device>(r.id, evs.clone())
+                    .and_then(|v| v.state())
+                    .map(|d| (r.id, d))
+            })
+            .collect();
+        s.trust = Trust::from_devices(devices.iter().map(|(id, d)| (*id, d)));
         s
     }
 }
@@ -105,6 +120,9 @@ impl LocalData for LocalSnapshot {
     }
     fn seen(&self) -> Watermarks {
         self.seen.clone()
+    }
+    fn trust(&self) -> Trust {
+        self.trust.clone()
     }
 }
 
@@ -308,6 +326,7 @@ pub fn kind_label(kind: RecordKind) -> Text {
         RecordKind::DutyChain => Text::new("值班记录链", "Duty log chains"),
         RecordKind::Handover => Text::new("交接班", "Handovers"),
         RecordKind::Incident => Text::new("突发事件", "Incidents"),
+        RecordKind::Device => Text::new("平板", "Tablets"),
     }
 }
 
@@ -328,6 +347,17 @@ pub fn field_group(body: &EventBody) -> &'static str {
         EventBody::WorkOrder(_) => APPEND,
         EventBody::Duty(d) => crate::domain::duty::field_group(d),
         EventBody::Emergency(e) => crate::domain::emergency::field_group(e),
+        // A tablet enrols once; its first key stands (a different one refuses the file).
+        EventBody::Device(_) => APPEND,
+    }
+}
+
+fn untrusted_device(why: &Untrusted) -> DeviceId {
+    match why {
+        Untrusted::BadSignature { device }
+        | Untrusted::UnknownTablet { device }
+        | Untrusted::Unattested { device }
+        | Untrusted::KeyChanged { device } => *device,
     }
 }
 
@@ -426,6 +456,28 @@ pub fn analyze_file(
         return Err(ImportError::NeedFullExport {
             estate: header.estate.name.clone(),
         });
+    }
+
+    // Signatures (issue 12): enrolments in the file must be self-signed and agree with the
+    // keys this tablet knows; every event this tablet does not hold yet must carry its
+    // tablet's signature, or — unsigned, written before signatures — be attested.
+    let mut trust = local.trust();
+    trust.learn(&unique).map_err(|why| ImportError::Untrusted {
+        id: unique
+            .iter()
+            .find(|e| {
+                matches!(e.body, EventBody::Device(_)) && e.subject.id == untrusted_device(&why)
+            })
+            .map(|e| e.id)
+            .unwrap_or_default(),
+        why,
+    })?;
+    for e in &unique {
+        if local.event_hash(e.id).is_none() {
+            trust
+                .check(e)
+                .map_err(|why| ImportError::Untrusted { id: e.id, why })?;
+        }
     }
 
     // New, present, tampered, future.

@@ -59,10 +59,26 @@ impl LocalSnapshot {
     /// every record the file touches, and whether each id is already stored (under another
     /// record it is certainly different content: recorded with an empty hash).
     pub async fn load<S: Store>(app: &App<S>, events: &[Event]) -> Result<Self, StoreError> {
+        let devices = app
+            .store
+            .query(&crate::store::Query::all(
+                crate::domain::event::RecordKind::Device,
+            ))
+            .await?;
+        let devices: Vec<_> = devices
+            .iter()
+            .filter_map(|v| {
+                v.state::<crate::domain::device::Device>()
+                    .map(|d| (v.id, d))
+            })
+            .collect();
         let mut snap = LocalSnapshot {
             device: app.device(),
             estate: local_estate(app).await?,
             seen: load_state(&app.store).await?.seen,
+            trust: crate::domain::device::Trust::from_devices(
+                devices.iter().map(|(id, d)| (*id, d)),
+            ),
             ..Default::default()
         };
         // Two batched reads, not one transaction per record and per event (issue 7: a

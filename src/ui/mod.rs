@@ -79,6 +79,14 @@ async fn seed_demo(app: &App<Db>) -> Result<(), String> {
     app.record(now_ms(), Some(demo.director), demo.drafts)
         .await
         .map_err(|e| e.message().get(ctx().lang.get_untracked()).to_string())?;
+    // The training tablet signs like a real one (issue 12).
+    let director = crate::domain::command::Actor {
+        id: demo.director,
+        roles: [crate::domain::roles::Role::Director].into(),
+    };
+    app.enroll(&director, now_ms())
+        .await
+        .map_err(|e| e.message().get(ctx().lang.get_untracked()).to_string())?;
     Ok(())
 }
 

@@ -46,6 +46,14 @@ pub fn FirstRun() -> impl IntoView {
             let app = super::state::app();
             match app.record(now_ms(), None, drafts).await {
                 Ok(_) => {
+                    // The founding tablet enrols its signing key at once (issue 12).
+                    let founder = crate::domain::command::Actor {
+                        id,
+                        roles: [crate::domain::roles::Role::Director].into(),
+                    };
+                    if let Err(e) = app.enroll(&founder, now_ms()).await {
+                        toast_err(tx_untracked(&e.message()));
+                    }
                     let name = director.get_untracked().trim().to_string();
                     c.estate.set(app.estate().await.ok().flatten());
                     c.session.set(Some(Session {

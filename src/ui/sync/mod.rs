@@ -20,7 +20,7 @@ pub use import::ImportPanel;
 use super::components::{Empty, TextField};
 use super::i18n::{t, t_untracked};
 use super::platform::{download, format_time, now_ms, BrowserEntropy};
-use super::state::{app, bump, ctx, loader, toast_ok, tx};
+use super::state::{app, bump, ctx, loader, show_app_error, toast_ok, tx};
 use crate::domain::event::{Event, RecordKind};
 use crate::domain::i18n::Text;
 use crate::domain::ids::DeviceId;
@@ -188,6 +188,7 @@ pub fn SyncPage() -> impl IntoView {
                     <ImportPanel/>
                 </section>
             </div>
+            <Enrolment/>
             <Devices data=data/>
             <conflicts::Conflicts/>
         </div>
@@ -283,6 +284,60 @@ fn Devices(data: ReadSignal<Option<Overview>>) -> impl IntoView {
                         </div>
                     }
                 }).collect_view().into_any(),
+            }}
+        </section>
+    }
+}
+
+/// This tablet's signing key (issue 12): enrolled, or a button for a Director to enrol it.
+#[component]
+fn Enrolment() -> impl IntoView {
+    let c = ctx();
+    let a = app();
+    let enrolled = RwSignal::new(a.enrolled());
+    let key = a.public_key();
+    let fingerprint: String = key.chars().take(12).collect();
+    let busy = RwSignal::new(false);
+    let enrol = move |_| {
+        let Some(session) = c.session.get_untracked() else {
+            return;
+        };
+        busy.set(true);
+        leptos::task::spawn_local(async move {
+            let a = app();
+            let r = match a.actor(session.id).await {
+                Ok(actor) => a.enroll(&actor, now_ms()).await,
+                Err(e) => Err(e),
+            };
+            busy.set(false);
+            match r {
+                Ok(_) => {
+                    enrolled.set(true);
+                    toast_ok(t_untracked("sync.enrolled_ok"));
+                    bump();
+                }
+                Err(e) => show_app_error(&e),
+            }
+        });
+    };
+    view! {
+        <section class="card sync-enrol" data-testid="sync-enrolment"
+            data-enrolled=move || enrolled.get().to_string()>
+            <h2>{move || t("sync.enrol_title")}</h2>
+            {move || if enrolled.get() {
+                view! {
+                    <p data-testid="sync-enrolled">
+                        {t("sync.enrolled")}" "<code>{fingerprint.clone()}</code>
+                    </p>
+                }.into_any()
+            } else {
+                view! {
+                    <p class="sync-warn" role="note">{t("sync.not_enrolled")}</p>
+                    <button class="btn primary" data-testid="sync-enrol"
+                        disabled=move || busy.get() on:click=enrol>
+                        {t("sync.enrol")}
+                    </button>
+                }.into_any()
             }}
         </section>
     }

@@ -73,6 +73,13 @@ pub fn SignIn() -> impl IntoView {
     let pick = move |id: StaffId, name: String| {
         error.set(String::new());
         chosen.set(Some((id, name)));
+        // A locked tablet says so, and for how long, before anyone types (issue 12).
+        leptos::task::spawn_local(async move {
+            if let Ok(Some(ms_left)) = app().lockout_tick(uptime()).await {
+                let e = crate::app::SignInError::Locked { ms_left };
+                error.set(tx_untracked(&e.message()));
+            }
+        });
     };
     view! {
         <div class="centered signin">

@@ -15,7 +15,8 @@ use leptos::prelude::*;
 /// app is open.
 pub fn serve_lockout() {
     let interval = gloo::timers::callback::Interval::new(30_000, || {
-        leptos::task::spawn_local(async {
+        // Outside any component: plain wasm futures, no reactive owner needed.
+        wasm_bindgen_futures::spawn_local(async {
             let _ = app().lockout_tick(uptime()).await;
         });
     });

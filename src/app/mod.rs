@@ -10,7 +10,7 @@ use crate::domain::event::{Draft, Event, EventBody, RecordRef};
 use crate::domain::hlc::HlcClock;
 use crate::domain::i18n::Text;
 use crate::domain::ids::{DeviceId, Entropy, RecordId, StaffId};
-use crate::domain::staff::{Lockout, Staff};
+use crate::domain::staff::Staff;
 use crate::domain::view::{fold_all_kind, fold_onto_kind, Aggregate, View};
 use crate::store::{Batch, Query, Store, StoreError};
 use std::cell::RefCell;
@@ -68,35 +68,6 @@ impl From<DomainError> for AppError {
 impl From<StoreError> for AppError {
     fn from(e: StoreError) -> Self {
         AppError::Store(e)
-    }
-}
-
-/// Why a sign-in failed.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum SignInError {
-    WrongPin { attempts_left: u32 },
-    Locked { ms_left: i64 },
-    Inactive,
-    Store(StoreError),
-}
-
-impl SignInError {
-    pub fn message(&self) -> Text {
-        match self {
-            SignInError::WrongPin { attempts_left } => Text::new(
-                format!("PIN不正确，还可再试{attempts_left}次"),
-                format!("Wrong PIN. {attempts_left} attempts left"),
-            ),
-            SignInError::Locked { ms_left } => {
-                let min = (ms_left + 59_999) / 60_000;
-                Text::new(
-                    format!("连续输错5次，已锁定，请{min}分钟后再试"),
-                    format!("Five wrong PINs: locked, try again in {min} min"),
-                )
-            }
-            SignInError::Inactive => Text::new("该账号已停用", "This account is deactivated"),
-            SignInError::Store(e) => e.message(),
-        }
     }
 }
 
@@ -392,56 +363,6 @@ impl<S: Store> App<S> {
             .filter(|s| s.profile.roles.contains(&Role::Director))
             .count())
     }
-
-    /// PIN sign-in with the lockout rule (5 wrong PINs → 5 minutes), counted per person per tablet.
-    pub async fn sign_in(&self, id: StaffId, pin: &str, now: i64) -> Result<Actor, SignInError> {
-        // One attempt at a time: parallel attempts must each be counted.
-        let _writing = self.writing.lock().await;
-        let key = format!("lockout:{id}");
-        let mut lock: Lockout = self
-            .store
-            .meta(&key)
-            .await
-            .map_err(SignInError::Store)?
-            .and_then(|v| serde_json::from_value(v).ok())
-            .unwrap_or_default();
-        if let Some(ms_left) = lock.locked(now) {
-            return Err(SignInError::Locked { ms_left });
-        }
-        let staff = self.get::<Staff>(id).await.map_err(SignInError::Store)?;
-        let Some(staff) = staff else {
-            return Err(SignInError::Inactive);
-        };
-        if !staff.active {
-            return Err(SignInError::Inactive);
-        }
-        let ok = staff.pin.as_ref().is_some_and(|p| p.verify(pin));
-        if ok {
-            lock.succeed();
-        } else {
-            lock.fail(now);
-        }
-        let saved = self
-            .put_meta(
-                &key,
-                serde_json::to_value(&lock).expect("lockout serialises"),
-            )
-            .await;
-        // A right PIN signs in even on a full disk (staff must be able to export a backup);
-        // a wrong one whose count cannot be saved is refused as an error, never uncounted-ok.
-        if !ok {
-            saved.map_err(SignInError::Store)?;
-        }
-        if ok {
-            Ok(staff.actor(id))
-        } else if let Some(ms_left) = lock.locked(now) {
-            Err(SignInError::Locked { ms_left })
-        } else {
-            Err(SignInError::WrongPin {
-                attempts_left: lock.remaining(),
-            })
-        }
-    }
 }
 
 /// This tablet's signing key: the stored one, or a new one from `entropy` saved now.
@@ -467,6 +388,10 @@ async fn signing_key<S: Store>(
         .await?;
     Ok(device::signing_key(secret))
 }
+
+pub mod pin_kdf;
+mod signin;
+pub use signin::SignInError;
 
 #[cfg(test)]
 mod tests;

@@ -21,6 +21,8 @@ const META_HLC: &str = "hlc";
 /// never exported. Someone with the browser's developer tools can read it — a key proves which
 /// tablet wrote an event, not which person (docs/ARCHITECTURE.md, "Signatures").
 const META_KEY: &str = "device_key";
+/// A Director's sign-in enrols the tablet by itself up to this many stored events.
+pub const AUTO_ENROL_MAX: u64 = 20_000;
 /// Meta: this tablet's device id, chosen once on first open.
 const META_DEVICE: &str = "device";
 
@@ -126,6 +128,24 @@ impl<S: Store> App<S> {
     /// This tablet's public key (base64), as enrolled.
     pub fn public_key(&self) -> String {
         device::public_key(&self.signing)
+    }
+
+    /// Enrols this tablet when a Director signs in on it (issue 12): a joining or upgraded
+    /// tablet needs no extra step. Skipped for a tablet holding more than [`AUTO_ENROL_MAX`]
+    /// events (attesting means reading them all; the Exchange page's button does it with a
+    /// progress indicator) and for anyone but a Director.
+    pub async fn auto_enroll(&self, actor: &Actor, now: i64) -> Result<bool, AppError> {
+        if self.enrolled.get()
+            || actor
+                .may(crate::domain::roles::Action::EnrollDevice)
+                .is_err()
+        {
+            return Ok(false);
+        }
+        if self.store.event_count().await? > AUTO_ENROL_MAX {
+            return Ok(false);
+        }
+        self.enroll(actor, now).await
     }
 
     /// Enrols this tablet (a Director, issue 12): records its public key, attesting every

@@ -767,3 +767,37 @@ fn a_database_keeps_the_device_id_chosen_on_its_first_open() {
     let again = block_on(crate::app::device_id(&store, Id::derived("device", 8))).unwrap();
     assert_eq!(again, first);
 }
+
+/// Issue 12: a Director signing in enrols the tablet (a joining tablet needs no extra step);
+/// anyone else does not, and a tablet holding a very large history is left to the button.
+#[test]
+fn a_directors_sign_in_enrols_the_tablet_once() {
+    let app = founded(1);
+    assert!(!app.enrolled());
+    let d = director(&app);
+    let receptionist = crate::domain::command::Actor {
+        id: sid(5),
+        roles: [crate::domain::roles::Role::Receptionist].into(),
+    };
+    assert!(!block_on(app.auto_enroll(&receptionist, T0 + MIN)).unwrap());
+    assert!(block_on(app.auto_enroll(&d, T0 + MIN)).unwrap());
+    assert!(app.enrolled());
+    assert!(!block_on(app.auto_enroll(&d, T0 + 2 * MIN)).unwrap());
+    // From now on every event is signed; the first-run events are attested.
+    let written = set_building(&app, &d, b3(), 30, T0 + 3 * MIN);
+    assert!(written.iter().all(|e| e.sig.is_some()));
+    let key = app.public_key();
+    assert!(written
+        .iter()
+        .all(|e| crate::domain::device::signature_ok(&key, e)));
+    // The tablet stays enrolled when reopened on the same store.
+    let App { store, .. } = app;
+    let reopened = block_on(App::open(
+        store,
+        device(1),
+        Box::new(SeededEntropy::new(100)),
+    ))
+    .unwrap();
+    assert!(reopened.enrolled());
+    assert_eq!(reopened.public_key(), key, "the key is kept");
+}

@@ -1,7 +1,7 @@
 //! PIN sign-in on a shared tablet: pick your name, enter your PIN. Also the lock screen.
 
 use super::components::{PinPad, TextField};
-use super::i18n::t;
+use super::i18n::{t, t_untracked};
 use super::platform::{now_ms, uptime};
 use super::state::{app, ctx, loader, tx_untracked, Session};
 use crate::domain::event::RecordKind;
@@ -53,6 +53,15 @@ pub fn SignIn() -> impl IntoView {
         leptos::task::spawn_local(async move {
             match app().sign_in(id, &pin, uptime()).await {
                 Ok(actor) => {
+                    // A Director's sign-in enrols a tablet that is not yet (issue 12), after
+                    // the home screen is up.
+                    let enrolling = actor.clone();
+                    leptos::task::spawn_local(async move {
+                        if let Ok(true) = app().auto_enroll(&enrolling, now_ms()).await {
+                            super::state::toast_ok(t_untracked("sync.enrolled_ok"));
+                            super::state::bump();
+                        }
+                    });
                     // A new person starts on 我的待办; the same person unlocking stays put.
                     let same = c.session.get_untracked().is_some_and(|s| s.id == id);
                     if !same {

@@ -3,6 +3,7 @@
 
 use crate::domain::i18n::Text;
 use crate::domain::ids::EventId;
+use crate::domain::roles::Denied;
 use crate::store::StoreError;
 
 /// Why an event made the whole file untrustworthy.
@@ -47,6 +48,13 @@ pub enum ImportError {
     TamperedEvent { id: EventId, how: Tamper },
     /// A blob's content does not match its SHA-256 name.
     TamperedBlob { sha256: String },
+    /// A plain (unencrypted) file carries a PIN event: no exporter writes one, so the file was
+    /// made or edited by hand (issue 12: a PIN set through a plain file could take over a
+    /// person's sign-in).
+    PinInPlainFile { id: EventId },
+    /// The person signed in may not import (issue 12, SOP §0), or nobody is signed in on a
+    /// tablet that already holds an estate.
+    Denied(Denied),
     /// Reading this tablet's data failed.
     Store(StoreError),
 }
@@ -126,6 +134,11 @@ impl ImportError {
                 format!("照片 {} 内容与校验值不符：文件被篡改，已拒绝整个文件。", short_hash(sha256)),
                 format!("Photo {} does not match its hash: the file was tampered with, and the whole file is refused.", short_hash(sha256)),
             ),
+            ImportError::PinInPlainFile { id } => Text::new(
+                format!("此文件未加密，却含有员工PIN记录 {}：本应用只在加密文件中传递PIN，此文件被篡改，已拒绝整个文件。", id.short()),
+                format!("This file is not encrypted but carries a staff PIN record {}: this app passes PINs only in encrypted files, so the file was tampered with, and the whole file is refused.", id.short()),
+            ),
+            ImportError::Denied(d) => d.message(),
             ImportError::Store(e) => e.message(),
         }
     }
@@ -157,6 +170,9 @@ pub enum ExportError {
     KdfOutOfRange {
         iterations: u32,
     },
+    /// The person may not export personal data (issue 12, SOP §0): every `.wuye` file carries
+    /// the households and the staff list with phones.
+    Denied(Denied),
     Store(StoreError),
 }
 
@@ -181,6 +197,7 @@ impl ExportError {
                 format!("加密迭代次数{iterations}超出允许范围。"),
                 format!("{iterations} key-derivation iterations is out of the allowed range."),
             ),
+            ExportError::Denied(d) => d.message(),
             ExportError::Store(e) => e.message(),
         }
     }

@@ -387,18 +387,18 @@ fn duty_8_supervisor_signs_a_finished_days_log_once() {
     let lref = RecordRef::new(RecordKind::DutyLog, id);
     assert_eq!(log.index().status.as_deref(), Some("unsigned"));
     assert!(matches!(
-        sign_log(&assistant(2), id, &log, "", d(2026, 11, 21), 9),
+        sign_log(&assistant(2), id, &log, "", d(2026, 11, 21), 9, &[]),
         Err(DomainError::Denied(_))
     ));
     assert!(
-        sign_log(&supervisor(), id, &log, "", date, 9).is_err(),
+        sign_log(&supervisor(), id, &log, "", date, 9, &[]).is_err(),
         "not over yet"
     );
-    drafts.extend(sign_log(&supervisor(), id, &log, "已阅", d(2026, 11, 21), 9).unwrap());
+    drafts.extend(sign_log(&supervisor(), id, &log, "已阅", d(2026, 11, 21), 9, &[]).unwrap());
     let log: DutyLog = fold(&drafts, lref);
     assert_eq!(log.signed, Some((sid(1), 9, "已阅".into())));
     assert_eq!(log.index().status.as_deref(), Some("signed"));
-    assert!(sign_log(&supervisor(), id, &log, "", d(2026, 11, 21), 9).is_err());
+    assert!(sign_log(&supervisor(), id, &log, "", d(2026, 11, 21), 9, &[]).is_err());
     // A signed log takes no more entries (DUTY-4: nothing added after the signature).
     let h = head(1);
     let e = add_entry(

@@ -220,6 +220,7 @@ async fn export_csv(tab: RegistryTab) {
     use super::state::tx_untracked;
     use super::sync::lists::{download_csv, households_csv};
     use crate::domain::registry::{Checkpoint, Facility};
+    use crate::sync::csv::CsvList;
     let a = app();
     let mut names: Vec<(RecordId, BuildingInfo)> = a
         .query(&Query::all(RecordKind::Building))
@@ -261,7 +262,7 @@ async fn export_csv(tab: RegistryTab) {
                 tu("reg.csv.basements"),
                 tu("common.note"),
             ];
-            download_csv("buildings", &h, &rows);
+            download_csv(CsvList::Buildings, "buildings", &h, &rows).await;
         }
         RegistryTab::Facilities => {
             let rows: Vec<Vec<String>> = all::<Facility>()
@@ -281,7 +282,7 @@ async fn export_csv(tab: RegistryTab) {
                 tu("reg.csv.area"),
                 tu("common.note"),
             ];
-            download_csv("facilities", &h, &rows);
+            download_csv(CsvList::Facilities, "facilities", &h, &rows).await;
         }
         RegistryTab::Checkpoints => {
             let rows: Vec<Vec<String>> = all::<Checkpoint>()
@@ -298,7 +299,7 @@ async fn export_csv(tab: RegistryTab) {
                 tu("reg.csv.floor"),
                 tu("reg.csv.area"),
             ];
-            download_csv("checkpoints", &h, &rows);
+            download_csv(CsvList::Checkpoints, "checkpoints", &h, &rows).await;
         }
     }
 }

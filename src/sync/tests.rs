@@ -1699,3 +1699,35 @@ mod roster_conflicts {
         assert_eq!(on(&a, day(4)), Some(sid(15)));
     }
 }
+
+/// Issue 12: files written before the anchors (no header `chain_heads`, sign-offs without
+/// heads, PINs only in the encrypted one) still import on a blank tablet without a duty-log
+/// warning or a PIN refusal: the golden v1 fixtures.
+#[test]
+fn issue_12_the_v1_golden_files_import_cleanly_with_the_new_checks() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let now = 1_900_000_000_000;
+    for (name, pass) in [
+        ("v1-demo-plain.wuye", None),
+        ("v1-demo-encrypted.wuye", Some(golden::FIXTURE_PASSPHRASE)),
+    ] {
+        let bytes = std::fs::read(dir.join(name)).unwrap();
+        let blank = open(MemoryStore::new(), 8);
+        let p = block_on(plan_import(
+            &blank,
+            None,
+            &bytes,
+            pass,
+            now,
+            &ImportSettings::default(),
+        ))
+        .unwrap_or_else(|e| panic!("{name}: {}", e.message().en));
+        assert!(p.header.chain_heads.is_empty(), "{name}");
+        assert!(
+            p.duty_log_problems.is_empty(),
+            "{name}: {:?}",
+            p.duty_log_problems
+        );
+        assert!(p.conflicts.is_empty(), "{name}");
+    }
+}

@@ -78,9 +78,14 @@ pub fn Registry(tab: RegistryTab) -> impl IntoView {
                     <h1 class="page-title">{move || t("nav.registry")}</h1>
                     <span class="muted">{move || c.estate.get().map(|e| e.name).unwrap_or_default()}</span>
                 </div>
-                <button class="btn small" data-testid="reg-csv" on:click=move |_| leptos::task::spawn_local(export_csv(tab))>
-                    {move || t("reg.csv")}
-                </button>
+                // The household list carries names and phones (issue 12): hidden from those who
+                // may not export it; the CSV export refuses them anyway.
+                <Show when=move || tab != RegistryTab::Households
+                    || super::sync::may(crate::domain::roles::Action::ExportPersonalData)>
+                    <button class="btn small" data-testid="reg-csv" on:click=move |_| leptos::task::spawn_local(export_csv(tab))>
+                        {move || t("reg.csv")}
+                    </button>
+                </Show>
             </div>
             <nav class="reg-tabs" role="tablist">
                 {tabs.into_iter().map(|(which, key, testid)| {

@@ -778,3 +778,58 @@ fn duty_4_import_check_flags_a_torn_out_or_altered_entry_in_a_file() {
         "entry 2's link unknown"
     );
 }
+
+/// DUTY-4, issue 12: a head (stored, or anchored by a sign-off) names its entry's hash, and a
+/// head far beyond the entries is one gap, not a walk through every number.
+#[test]
+fn duty_4_issue_12_verify_checks_the_heads_hash_and_reports_long_gaps_as_one() {
+    let (drafts, log) = write(3, 1);
+    let h: DutyChain = fold(
+        &drafts,
+        RecordRef::new(RecordKind::DutyChain, chain_id(device(1))),
+    );
+    let es = entries(&log);
+    assert!(verify(&es, std::slice::from_ref(&h)).ok());
+    let mut other = h.clone();
+    other.hash = "f".repeat(64);
+    assert_eq!(
+        verify(&es, &[other]).problems,
+        vec![ChainProblem::Changed {
+            chain: device(1),
+            seq: 3
+        }]
+    );
+    let far = DutyChain {
+        seq: u64::MAX,
+        ..h.clone()
+    };
+    assert_eq!(
+        verify(&es, &[h, far]).problems,
+        vec![ChainProblem::RemovedRange {
+            chain: device(1),
+            from: 4,
+            to: u64::MAX
+        }]
+    );
+    // The sign-off's anchors are kept on the log and given back as heads.
+    let id = log_id(Post::ServiceCentre, d(2026, 11, 20));
+    let mut drafts = drafts;
+    let head: DutyChain = fold(
+        &drafts,
+        RecordRef::new(RecordKind::DutyChain, chain_id(device(1))),
+    );
+    drafts.extend(
+        sign_log(
+            &supervisor(),
+            id,
+            &log,
+            "已阅",
+            d(2026, 11, 21),
+            9,
+            std::slice::from_ref(&head),
+        )
+        .unwrap(),
+    );
+    let signed: DutyLog = fold(&drafts, RecordRef::new(RecordKind::DutyLog, id));
+    assert_eq!(anchored_heads(&[signed]), vec![head]);
+}

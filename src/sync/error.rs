@@ -4,6 +4,7 @@
 use crate::domain::device::{short, Untrusted};
 use crate::domain::i18n::Text;
 use crate::domain::ids::EventId;
+use crate::domain::roles::Denied;
 use crate::store::StoreError;
 
 /// Why an event made the whole file untrustworthy.
@@ -50,6 +51,13 @@ pub enum ImportError {
     TamperedBlob { sha256: String },
     /// An event's signature or attestation does not hold (issue 12).
     Untrusted { id: EventId, why: Untrusted },
+    /// A plain (unencrypted) file carries a PIN event: no exporter writes one, so the file was
+    /// made or edited by hand (issue 12: a PIN set through a plain file could take over a
+    /// person's sign-in).
+    PinInPlainFile { id: EventId },
+    /// The person signed in may not import (issue 12, SOP §0), or nobody is signed in on a
+    /// tablet that already holds an estate.
+    Denied(Denied),
     /// Reading this tablet's data failed.
     Store(StoreError),
 }
@@ -162,6 +170,11 @@ impl ImportError {
                     }
                 }
             }
+            ImportError::PinInPlainFile { id } => Text::new(
+                format!("此文件未加密，却含有员工PIN记录 {}：本应用只在加密文件中传递PIN，此文件被篡改，已拒绝整个文件。", id.short()),
+                format!("This file is not encrypted but carries a staff PIN record {}: this app passes PINs only in encrypted files, so the file was tampered with, and the whole file is refused.", id.short()),
+            ),
+            ImportError::Denied(d) => d.message(),
             ImportError::Store(e) => e.message(),
         }
     }
@@ -193,6 +206,9 @@ pub enum ExportError {
     KdfOutOfRange {
         iterations: u32,
     },
+    /// The person may not export personal data (issue 12, SOP §0): every `.wuye` file carries
+    /// the households and the staff list with phones.
+    Denied(Denied),
     Store(StoreError),
 }
 
@@ -217,6 +233,7 @@ impl ExportError {
                 format!("加密迭代次数{iterations}超出允许范围。"),
                 format!("{iterations} key-derivation iterations is out of the allowed range."),
             ),
+            ExportError::Denied(d) => d.message(),
             ExportError::Store(e) => e.message(),
         }
     }

@@ -179,6 +179,8 @@ fn build(events: &[Event], covers: Covers, req: &ExportRequest) -> Result<Export
             encoding: String::new(),
         },
         encryption: None,
+        // Every chain head the exporter holds, from all its events (not only the file's).
+        chain_heads: crate::domain::duty::log::heads_of(events),
     };
     let (header, bytes) = encode(header, &chosen, &[], req.encryption.as_ref());
     let stamp = chrono::DateTime::from_timestamp_millis(req.now)

@@ -116,6 +116,7 @@ fn v1_golden_files_import_into_this_build() {
         let now = FIXTURE_NOW + 3_600_000;
         let plan = block_on(plan_import(
             &app,
+            None,
             &bytes,
             pass,
             now,
@@ -124,7 +125,7 @@ fn v1_golden_files_import_into_this_build() {
         .unwrap_or_else(|e| panic!("fixture {n} refused: {}", e.message().en));
         let count = plan.new_events.len();
         assert!(count > 2_000, "the whole demo estate is in the file");
-        block_on(apply_import(&app, &plan, now)).unwrap();
+        block_on(apply_import(&app, None, &plan, now)).unwrap();
         assert_whole_estate(&app, count);
         // Encrypted files carry the PIN events too, so the demo's staff can sign in.
         if pass.is_some() {
@@ -206,10 +207,19 @@ fn an_upgraded_v1_tablet_enrols_and_its_old_events_travel_attested() {
     let file = crate::sync::export_full(&all, &req).unwrap();
     let fresh = blank(220);
     let now = FIXTURE_NOW + 3_600_000;
-    let plan = block_on(plan_import(&fresh, &file.bytes, None, now, &ImportSettings::default()))
-        .unwrap();
-    block_on(apply_import(&fresh, &plan, now)).unwrap();
-    assert_whole_estate(&fresh, all.len());
+    let plan = block_on(plan_import(
+        &fresh,
+        None,
+        &file.bytes,
+        None,
+        now,
+        &ImportSettings::default(),
+    ))
+    .unwrap();
+    let n = plan.new_events.len();
+    assert_eq!(n + 25, all.len(), "all but the PIN events of a plain file");
+    block_on(apply_import(&fresh, None, &plan, now)).unwrap();
+    assert_whole_estate(&fresh, n);
 
     // A back-dated unsigned rename "by the Director" slipped into the same file.
     let forged = Event::new(
@@ -225,7 +235,14 @@ fn an_upgraded_v1_tablet_enrols_and_its_old_events_travel_attested() {
     );
     all.push(forged);
     let file = crate::sync::export_full(&all, &req).unwrap();
-    let err = block_on(plan_import(&blank(221), &file.bytes, None, now, &ImportSettings::default()))
-        .unwrap_err();
+    let err = block_on(plan_import(
+        &blank(221),
+        None,
+        &file.bytes,
+        None,
+        now,
+        &ImportSettings::default(),
+    ))
+    .unwrap_err();
     assert!(matches!(err, ImportError::Untrusted { .. }), "{err:?}");
 }

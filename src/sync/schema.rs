@@ -47,7 +47,15 @@ fn paths(prefix: &str, v: &serde_json::Value, out: &mut BTreeSet<String>) {
                 }
             }
             for (k, v) in map {
-                let p = format!("{prefix}.{k}");
+                // Map keys that are data (tablet ids, dates) are not field names.
+                let field = k.starts_with(|c: char| c.is_ascii_lowercase())
+                    && k.chars()
+                        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+                let p = if field {
+                    format!("{prefix}.{k}")
+                } else {
+                    format!("{prefix}.*")
+                };
                 out.insert(p.clone());
                 paths(&p, v, out);
             }

@@ -21,9 +21,11 @@ use super::components::{Empty, TextField};
 use super::i18n::{t, t_untracked};
 use super::platform::{download, format_time, now_ms, BrowserEntropy};
 use super::state::{app, bump, ctx, loader, show_app_error, toast_ok, tx};
+use crate::domain::command::Actor;
 use crate::domain::event::{Event, RecordKind};
 use crate::domain::i18n::Text;
 use crate::domain::ids::DeviceId;
+use crate::domain::roles::{Action, Denied};
 use crate::store::Store;
 use crate::sync::export::is_pin;
 use crate::sync::merge::kind_label;
@@ -181,17 +183,35 @@ pub fn SyncPage() -> impl IntoView {
             </div>
             <BackupReminder last_export=Signal::derive(move || data.get().map(|o| o.log.last_export))/>
             <div class="sync-grid">
-                <ExportCard data=data/>
+                // Issue 12: shown to those allowed; the sync service refuses the others anyway.
+                <Show when=move || may(Action::ExportPersonalData)
+                    fallback=|| view! { <NotAllowed action=Action::ExportPersonalData title="sync.export"/> }>
+                    <ExportCard data=data/>
+                </Show>
                 <section class="card sync-import">
                     <h2>{move || t("sync.import")}</h2>
-                    <p class="muted">{move || t("sync.import_lead")}</p>
-                    <ImportPanel/>
+                    <Show when=move || may(Action::ImportData)
+                        fallback=|| view! { <p class="muted" data-testid="sync-not-allowed">{move || tx(&denied(Action::ImportData))}</p> }>
+                        <p class="muted">{move || t("sync.import_lead")}</p>
+                        <ImportPanel/>
+                    </Show>
                 </section>
             </div>
             <Enrolment/>
             <Devices data=data/>
             <conflicts::Conflicts/>
         </div>
+    }
+}
+
+/// A card saying who may do what this person may not (issue 12).
+#[component]
+fn NotAllowed(action: Action, title: &'static str) -> impl IntoView {
+    view! {
+        <section class="card">
+            <h2>{move || t(title)}</h2>
+            <p class="muted" data-testid="sync-not-allowed">{move || tx(&denied(action))}</p>
+        </section>
     }
 }
 
@@ -222,6 +242,10 @@ pub fn BackupReminder(
         }
     };
     move || {
+        // Only those who may export can act on it (issue 12).
+        if !may(Action::ExportPersonalData) {
+            return None;
+        }
         days().map(|d| {
             let text = match d {
                 None => t("sync.backup_never").to_string(),
@@ -416,9 +440,17 @@ fn ExportCard(data: ReadSignal<Option<Overview>>) -> impl IntoView {
             paint().await;
             let a = app();
             let now = now_ms();
+            let actor = match current_actor().await {
+                Ok(actor) => actor,
+                Err(e) => {
+                    error.set(Some(e));
+                    busy.set(false);
+                    return;
+                }
+            };
             let encryption = (!p1.is_empty()).then(|| Encryption::new(&p1, &mut BrowserEntropy));
             let result = match a.store.all_events().await {
-                Ok(events) => export_for(&a, &events, target, now, encryption).await,
+                Ok(events) => export_for(&a, &actor, &events, target, now, encryption).await,
                 Err(e) => Err(e.into()),
             };
             match result {
@@ -500,6 +532,29 @@ fn ExportCard(data: ReadSignal<Option<Overview>>) -> impl IntoView {
             </button>
         </section>
     }
+}
+
+/// The signed-in person as stored now (an import may have changed their roles), for the sync
+/// calls, which check the permission themselves (issue 12).
+pub(crate) async fn current_actor() -> Result<Actor, Text> {
+    let Some(session) = ctx().session.get_untracked() else {
+        return Err(denied(Action::ImportData));
+    };
+    app().actor(session.id).await.map_err(|e| e.message())
+}
+
+/// May the signed-in person do this? (Reactive; only hides what the domain refuses anyway.)
+pub(crate) fn may(action: Action) -> bool {
+    ctx().session.get().is_some_and(|s| s.may(action))
+}
+
+/// "Not allowed to …: needs one of these roles: …" for an action.
+pub(crate) fn denied(action: Action) -> Text {
+    Denied {
+        action,
+        needs: action.allowed_roles().to_vec(),
+    }
+    .message()
 }
 
 /// Both languages of a UI key (for messages kept as [`Text`] so they follow the language).

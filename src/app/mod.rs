@@ -5,18 +5,25 @@
 
 use crate::domain::authority::{self, is_authority, Ledger, Refusal};
 use crate::domain::command::{Actor, DomainError};
+use crate::domain::device;
 use crate::domain::estate::{estate_ref, Estate};
-use crate::domain::event::{Draft, Event, RecordKind, RecordRef};
+use crate::domain::event::{Draft, Event, EventBody, RecordKind, RecordRef};
 use crate::domain::hlc::{Hlc, HlcClock};
 use crate::domain::i18n::Text;
 use crate::domain::ids::{DeviceId, Entropy, RecordId, StaffId};
-use crate::domain::staff::{Lockout, Staff};
+use crate::domain::staff::Staff;
 use crate::domain::view::{fold_all_kind, fold_onto_kind, Aggregate, View};
 use crate::store::{Batch, Query, Store, StoreError};
 use std::cell::RefCell;
 use std::collections::{BTreeMap, HashSet};
 
 const META_HLC: &str = "hlc";
+/// Meta: this tablet's Ed25519 secret key (hex), made on first open (issue 12). Device-local:
+/// never exported. Someone with the browser's developer tools can read it — a key proves which
+/// tablet wrote an event, not which person (docs/ARCHITECTURE.md, "Signatures").
+const META_KEY: &str = "device_key";
+/// A Director's sign-in enrols the tablet by itself up to this many stored events.
+pub const AUTO_ENROL_MAX: u64 = 20_000;
 /// Meta: this tablet's device id, chosen once on first open.
 const META_DEVICE: &str = "device";
 
@@ -113,35 +120,6 @@ impl From<StoreError> for AppError {
     }
 }
 
-/// Why a sign-in failed.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum SignInError {
-    WrongPin { attempts_left: u32 },
-    Locked { ms_left: i64 },
-    Inactive,
-    Store(StoreError),
-}
-
-impl SignInError {
-    pub fn message(&self) -> Text {
-        match self {
-            SignInError::WrongPin { attempts_left } => Text::new(
-                format!("PIN不正确，还可再试{attempts_left}次"),
-                format!("Wrong PIN. {attempts_left} attempts left"),
-            ),
-            SignInError::Locked { ms_left } => {
-                let min = (ms_left + 59_999) / 60_000;
-                Text::new(
-                    format!("连续输错5次，已锁定，请{min}分钟后再试"),
-                    format!("Five wrong PINs: locked, try again in {min} min"),
-                )
-            }
-            SignInError::Inactive => Text::new("该账号已停用", "This account is deactivated"),
-            SignInError::Store(e) => e.message(),
-        }
-    }
-}
-
 pub struct App<S: Store> {
     pub store: S,
     clock: RefCell<HlcClock>,
@@ -152,6 +130,10 @@ pub struct App<S: Store> {
     writing: futures::lock::Mutex<()>,
     /// Authority at fold time (issue 12).
     authority: RefCell<Authority>,
+    /// This tablet's signing key (issue 12).
+    signing: ed25519_dalek::SigningKey,
+    /// Whether this tablet's key is enrolled: it signs its events from then on.
+    enrolled: std::cell::Cell<bool>,
 }
 
 impl<S: Store> App<S> {
@@ -169,15 +151,68 @@ impl<S: Store> App<S> {
                 }
             }
         }
+        let mut entropy = entropy;
+        let signing = signing_key(&store, entropy.as_mut()).await?;
+        let enrolled = store
+            .view(device::device_ref(device))
+            .await?
+            .and_then(|v| v.state::<device::Device>())
+            .and_then(|d| d.key)
+            .is_some_and(|k| k == device::public_key(&signing));
         let app = App {
             store,
             clock: RefCell::new(clock),
             entropy: RefCell::new(entropy),
             writing: futures::lock::Mutex::new(()),
+            signing,
+            enrolled: std::cell::Cell::new(enrolled),
             authority: RefCell::new(Authority::default()),
         };
         app.settle_authority().await?;
         Ok(app)
+    }
+
+    /// True once a Director enrolled this tablet: its events are signed (issue 12).
+    pub fn enrolled(&self) -> bool {
+        self.enrolled.get()
+    }
+
+    /// This tablet's public key (base64), as enrolled.
+    pub fn public_key(&self) -> String {
+        device::public_key(&self.signing)
+    }
+
+    /// Enrols this tablet when a Director signs in on it (issue 12): a joining or upgraded
+    /// tablet needs no extra step. Skipped for a tablet holding more than [`AUTO_ENROL_MAX`]
+    /// events (attesting means reading them all; the Exchange page's button does it with a
+    /// progress indicator) and for anyone but a Director.
+    pub async fn auto_enroll(&self, actor: &Actor, now: i64) -> Result<bool, AppError> {
+        if self.enrolled.get()
+            || actor
+                .may(crate::domain::roles::Action::EnrollDevice)
+                .is_err()
+        {
+            return Ok(false);
+        }
+        if self.store.event_count().await? > AUTO_ENROL_MAX {
+            return Ok(false);
+        }
+        self.enroll(actor, now).await
+    }
+
+    /// Enrols this tablet (a Director, issue 12): records its public key, attesting every
+    /// unsigned event it holds, in one batch signed by that key. From then on it signs every
+    /// event it writes. `Ok(false)` when already enrolled.
+    pub async fn enroll(&self, actor: &Actor, now: i64) -> Result<bool, AppError> {
+        let _writing = self.writing.lock().await;
+        if self.enrolled.get() {
+            return Ok(false);
+        }
+        let events = self.store.every_event().await?;
+        let unsigned: Vec<&Event> = events.iter().filter(|e| e.sig.is_none()).collect();
+        let drafts = device::enroll(actor, self.device(), &self.signing, &unsigned)?;
+        self.record_locked(now, Some(actor.id), drafts).await?;
+        Ok(true)
     }
 
     pub fn device(&self) -> DeviceId {
@@ -209,6 +244,22 @@ impl<S: Store> App<S> {
             return Ok(vec![]);
         }
         let _writing = self.writing.lock().await;
+        self.record_locked(now, actor, drafts).await
+    }
+
+    /// [`App::record`] with the write lock held. Events are signed once this tablet is
+    /// enrolled, and so is the batch that enrols it (issue 12).
+    async fn record_locked(
+        &self,
+        now: i64,
+        actor: Option<StaffId>,
+        drafts: Vec<Draft>,
+    ) -> Result<Vec<Event>, AppError> {
+        let me = device::device_ref(self.device());
+        let enrolling = drafts
+            .iter()
+            .any(|d| d.subject == me && matches!(d.body, EventBody::Device(_)));
+        let sign = self.enrolled.get() || enrolling;
         let saved = self.clock.borrow().clone();
         let events: Vec<Event> = {
             let mut clock = self.clock.borrow_mut();
@@ -216,13 +267,19 @@ impl<S: Store> App<S> {
                 .into_iter()
                 .map(|d| {
                     let at = clock.tick(now);
-                    Event::new(self.entropy.borrow_mut().id(), at, actor, d)
+                    let mut e = Event::new(self.entropy.borrow_mut().id(), at, actor, d);
+                    if sign {
+                        device::sign(&self.signing, &mut e);
+                    }
+                    e
                 })
                 .collect()
         };
         let result = self.commit_events(events.clone(), false).await;
         if result.is_err() {
             *self.clock.borrow_mut() = saved;
+        } else if enrolling {
+            self.enrolled.set(true);
         }
         result.map(|_| events)
     }
@@ -587,57 +644,35 @@ impl<S: Store> App<S> {
             .filter(|s| s.profile.roles.contains(&Role::Director))
             .count())
     }
-
-    /// PIN sign-in with the lockout rule (5 wrong PINs → 5 minutes), counted per person per tablet.
-    pub async fn sign_in(&self, id: StaffId, pin: &str, now: i64) -> Result<Actor, SignInError> {
-        // One attempt at a time: parallel attempts must each be counted.
-        let _writing = self.writing.lock().await;
-        let key = format!("lockout:{id}");
-        let mut lock: Lockout = self
-            .store
-            .meta(&key)
-            .await
-            .map_err(SignInError::Store)?
-            .and_then(|v| serde_json::from_value(v).ok())
-            .unwrap_or_default();
-        if let Some(ms_left) = lock.locked(now) {
-            return Err(SignInError::Locked { ms_left });
-        }
-        let staff = self.get::<Staff>(id).await.map_err(SignInError::Store)?;
-        let Some(staff) = staff else {
-            return Err(SignInError::Inactive);
-        };
-        if !staff.active {
-            return Err(SignInError::Inactive);
-        }
-        let ok = staff.pin.as_ref().is_some_and(|p| p.verify(pin));
-        if ok {
-            lock.succeed();
-        } else {
-            lock.fail(now);
-        }
-        let saved = self
-            .put_meta(
-                &key,
-                serde_json::to_value(&lock).expect("lockout serialises"),
-            )
-            .await;
-        // A right PIN signs in even on a full disk (staff must be able to export a backup);
-        // a wrong one whose count cannot be saved is refused as an error, never uncounted-ok.
-        if !ok {
-            saved.map_err(SignInError::Store)?;
-        }
-        if ok {
-            Ok(staff.actor(id))
-        } else if let Some(ms_left) = lock.locked(now) {
-            Err(SignInError::Locked { ms_left })
-        } else {
-            Err(SignInError::WrongPin {
-                attempts_left: lock.remaining(),
-            })
-        }
-    }
 }
+
+/// This tablet's signing key: the stored one, or a new one from `entropy` saved now.
+async fn signing_key<S: Store>(
+    store: &S,
+    entropy: &mut dyn Entropy,
+) -> Result<ed25519_dalek::SigningKey, StoreError> {
+    let stored = store
+        .meta(META_KEY)
+        .await?
+        .and_then(|v| v.as_str().and_then(|s| hex::decode(s).ok()))
+        .and_then(|b| <[u8; 32]>::try_from(b).ok());
+    if let Some(secret) = stored {
+        return Ok(device::signing_key(secret));
+    }
+    let mut secret = [0u8; 32];
+    entropy.fill(&mut secret);
+    store
+        .commit(Batch {
+            meta: vec![(META_KEY.into(), hex::encode(secret).into())],
+            ..Default::default()
+        })
+        .await?;
+    Ok(device::signing_key(secret))
+}
+
+pub mod pin_kdf;
+mod signin;
+pub use signin::SignInError;
 
 #[cfg(test)]
 mod authz_tests;

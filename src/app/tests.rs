@@ -7,7 +7,7 @@ use crate::domain::hlc::Hlc;
 use crate::domain::ids::{Id, SeededEntropy};
 use crate::domain::registry::{self, Building, BuildingInfo, RegistryEvent};
 use crate::domain::roles::{Department, Role};
-use crate::domain::staff::{self, Profile, LOCKOUT_MS};
+use crate::domain::staff::{self, Lockout, Profile, Uptime, LOCKOUT_MS};
 use crate::store::memory::MemoryStore;
 use crate::store::Filter;
 use crate::testkit::{device, open, pin, sid};
@@ -364,13 +364,26 @@ fn a_refused_command_writes_nothing() {
     assert_eq!(events(&app), before);
 }
 
-// --- Sign-in (5 wrong PINs lock for 5 minutes) ------------------------------------------------
+// --- Sign-in and the tablet's lockout (issue 12; SOP §0: a PIN is the person's signature) ----
+
+/// The running app's monotonic clock on one page load.
+fn up(ms: i64) -> Uptime {
+    Uptime::new(7, ms)
+}
+
+/// Five wrong PINs typed for `who` at `at` (the fifth locks the tablet).
+fn five_wrong(app: &App<MemoryStore>, who: u64, at: Uptime) -> SignInError {
+    for _ in 0..4 {
+        block_on(app.sign_in(sid(who), "9999", at)).unwrap_err();
+    }
+    block_on(app.sign_in(sid(who), "9999", at)).unwrap_err()
+}
 
 #[test]
 fn sign_in_with_the_right_pin_returns_the_persons_roles() {
     let app = founded(1);
     hire(&app, 2, "周婷", &[Role::Assistant, Role::Receptionist], T0);
-    let a = block_on(app.sign_in(sid(2), "2468", T0 + MIN)).unwrap();
+    let a = block_on(app.sign_in(sid(2), "2468", up(MIN))).unwrap();
     assert_eq!(a.id, sid(2));
     assert_eq!(a.roles, [Role::Assistant, Role::Receptionist].into());
 }
@@ -379,9 +392,9 @@ fn sign_in_with_the_right_pin_returns_the_persons_roles() {
 fn wrong_pins_count_down_then_the_fifth_locks_even_the_right_pin_for_five_minutes() {
     let app = founded(1);
     let before = events(&app);
-    let t = T0 + MIN;
+    let t = MIN;
     for left in (1..=4).rev() {
-        let e = block_on(app.sign_in(sid(DIRECTOR), "9999", t)).unwrap_err();
+        let e = block_on(app.sign_in(sid(DIRECTOR), "9999", up(t))).unwrap_err();
         assert_eq!(
             e,
             SignInError::WrongPin {
@@ -390,7 +403,7 @@ fn wrong_pins_count_down_then_the_fifth_locks_even_the_right_pin_for_five_minute
         );
         assert!(e.message().zh.contains(&format!("还可再试{left}次")));
     }
-    let e = block_on(app.sign_in(sid(DIRECTOR), "9999", t)).unwrap_err();
+    let e = block_on(app.sign_in(sid(DIRECTOR), "9999", up(t))).unwrap_err();
     assert_eq!(
         e,
         SignInError::Locked {
@@ -402,15 +415,16 @@ fn wrong_pins_count_down_then_the_fifth_locks_even_the_right_pin_for_five_minute
         "{}",
         e.message().zh
     );
+    assert!(e.message().en.contains("try again in 5 min"));
 
-    let e = block_on(app.sign_in(sid(DIRECTOR), "1234", t + LOCKOUT_MS - 1)).unwrap_err();
+    let e = block_on(app.sign_in(sid(DIRECTOR), "1234", up(t + LOCKOUT_MS - 1))).unwrap_err();
     assert_eq!(e, SignInError::Locked { ms_left: 1 });
     // Failed sign-ins are device-local metadata, never events.
     assert_eq!(events(&app), before);
 
     // Five minutes later the right PIN works and the count starts afresh.
-    assert!(block_on(app.sign_in(sid(DIRECTOR), "1234", t + LOCKOUT_MS)).is_ok());
-    let e = block_on(app.sign_in(sid(DIRECTOR), "9999", t + LOCKOUT_MS)).unwrap_err();
+    assert!(block_on(app.sign_in(sid(DIRECTOR), "1234", up(t + LOCKOUT_MS))).is_ok());
+    let e = block_on(app.sign_in(sid(DIRECTOR), "9999", up(t + LOCKOUT_MS))).unwrap_err();
     assert_eq!(e, SignInError::WrongPin { attempts_left: 4 });
 }
 
@@ -418,25 +432,161 @@ fn wrong_pins_count_down_then_the_fifth_locks_even_the_right_pin_for_five_minute
 fn a_right_pin_resets_the_count_of_wrong_ones() {
     let app = founded(1);
     for _ in 0..4 {
-        block_on(app.sign_in(sid(DIRECTOR), "0000", T0)).unwrap_err();
+        block_on(app.sign_in(sid(DIRECTOR), "0000", up(0))).unwrap_err();
     }
-    block_on(app.sign_in(sid(DIRECTOR), "1234", T0)).unwrap();
-    let e = block_on(app.sign_in(sid(DIRECTOR), "0000", T0)).unwrap_err();
+    block_on(app.sign_in(sid(DIRECTOR), "1234", up(0))).unwrap();
+    let e = block_on(app.sign_in(sid(DIRECTOR), "0000", up(0))).unwrap_err();
     assert_eq!(e, SignInError::WrongPin { attempts_left: 4 });
 }
 
 #[test]
-fn one_persons_lockout_does_not_lock_anyone_else() {
+fn wrong_pins_count_across_all_accounts_and_lock_everyone_on_the_tablet() {
+    // Issue 12: spreading guesses over several names gains nothing.
     let app = founded(1);
     hire(&app, 2, "吴静", &[Role::Receptionist], T0);
-    for _ in 0..5 {
-        block_on(app.sign_in(sid(2), "0000", T0)).unwrap_err();
+    hire(&app, 3, "张伟", &[Role::Assistant], T0);
+    for (who, left) in [(2, 4), (3, 3), (DIRECTOR, 2), (2, 1)] {
+        let e = block_on(app.sign_in(sid(who), "0000", up(0))).unwrap_err();
+        assert_eq!(
+            e,
+            SignInError::WrongPin {
+                attempts_left: left
+            }
+        );
     }
+    let e = block_on(app.sign_in(sid(3), "0000", up(0))).unwrap_err();
+    assert_eq!(
+        e,
+        SignInError::Locked {
+            ms_left: LOCKOUT_MS
+        }
+    );
+    assert!(e.message().zh.contains("本机"), "{}", e.message().zh);
+    // Nobody signs in on this tablet meanwhile, the Director included.
+    for (who, pin) in [(DIRECTOR, "1234"), (2, "2468"), (3, "2468")] {
+        assert!(matches!(
+            block_on(app.sign_in(sid(who), pin, up(MIN))),
+            Err(SignInError::Locked { .. })
+        ));
+    }
+    assert!(block_on(app.sign_in(sid(2), "2468", up(LOCKOUT_MS))).is_ok());
+}
+
+#[test]
+fn a_colleagues_right_pin_does_not_wipe_the_wrong_pins_typed_for_someone_else() {
+    // Issue 12: a colleague guessing the Director's PIN cannot sign in as themselves between
+    // tries to reset the count; their own typos are forgiven when they get in.
+    let app = founded(1);
+    hire(&app, 2, "吴静", &[Role::Receptionist], T0);
+    for _ in 0..3 {
+        block_on(app.sign_in(sid(DIRECTOR), "0000", up(0))).unwrap_err();
+    }
+    block_on(app.sign_in(sid(2), "0000", up(0))).unwrap_err();
+    block_on(app.sign_in(sid(2), "2468", up(0))).unwrap();
+    let e = block_on(app.sign_in(sid(DIRECTOR), "0000", up(0))).unwrap_err();
+    assert_eq!(e, SignInError::WrongPin { attempts_left: 1 });
     assert!(matches!(
-        block_on(app.sign_in(sid(2), "2468", T0)),
+        block_on(app.sign_in(sid(DIRECTOR), "0000", up(0))),
         Err(SignInError::Locked { .. })
     ));
-    assert!(block_on(app.sign_in(sid(DIRECTOR), "1234", T0)).is_ok());
+}
+
+#[test]
+fn locks_escalate_five_minutes_fifteen_minutes_one_hour_four_hours() {
+    // Issue 12: the ladder, measured on the running app's clock.
+    let app = founded(1);
+    hire(&app, 2, "吴静", &[Role::Receptionist], T0);
+    let mut t = 0;
+    for (min, text) in [
+        (5, "请5分钟后再试"),
+        (15, "请15分钟后再试"),
+        (60, "请1小时后再试"),
+        (240, "请4小时后再试"),
+        (240, "请4小时后再试"),
+    ] {
+        let e = five_wrong(&app, 2, up(t));
+        assert_eq!(e, SignInError::Locked { ms_left: min * MIN });
+        assert!(e.message().zh.contains(text), "{}", e.message().zh);
+        assert!(matches!(
+            block_on(app.sign_in(sid(2), "2468", up(t + min * MIN - 1))),
+            Err(SignInError::Locked { ms_left: 1 })
+        ));
+        t += min * MIN;
+        // A right PIN of a non-Director does not take the ladder back.
+        block_on(app.sign_in(sid(2), "2468", up(t))).unwrap();
+    }
+    let e = SignInError::Locked {
+        ms_left: 65 * MIN - 30_000,
+    };
+    assert!(e.message().zh.contains("请1小时5分钟后再试"));
+    assert!(e.message().en.contains("try again in 1 h 5 min"));
+}
+
+#[test]
+fn a_directors_right_pin_takes_the_ladder_back_to_five_minutes() {
+    let app = founded(1);
+    let mut t = 0;
+    for min in [5, 15] {
+        assert_eq!(
+            five_wrong(&app, DIRECTOR, up(t)),
+            SignInError::Locked { ms_left: min * MIN }
+        );
+        t += min * MIN;
+    }
+    block_on(app.sign_in(sid(DIRECTOR), "1234", up(t))).unwrap();
+    assert_eq!(
+        five_wrong(&app, DIRECTOR, up(t)),
+        SignInError::Locked {
+            ms_left: LOCKOUT_MS
+        }
+    );
+}
+
+#[test]
+fn moving_the_tablets_date_forward_or_back_neither_shortens_nor_ends_a_lock() {
+    // Issue 12: the lock is served on the running app's monotonic clock; the date is not an
+    // input at all. A day "passing" on the wall clock with one minute of uptime leaves four.
+    let app = founded(1);
+    five_wrong(&app, DIRECTOR, up(10 * MIN));
+    assert_eq!(
+        block_on(app.sign_in(sid(DIRECTOR), "1234", up(11 * MIN))).unwrap_err(),
+        SignInError::Locked { ms_left: 4 * MIN }
+    );
+    // A reload (another page, its clock starting at 0, whatever the date now says) counts
+    // none of the time in between, and serves the rest from there.
+    let reloaded = |ms| Uptime::new(8, ms);
+    assert_eq!(
+        block_on(app.sign_in(sid(DIRECTOR), "1234", reloaded(0))).unwrap_err(),
+        SignInError::Locked { ms_left: 4 * MIN }
+    );
+    assert_eq!(
+        block_on(app.lockout_tick(reloaded(MIN))).unwrap(),
+        Some(3 * MIN)
+    );
+    // A reading earlier than the last one on the same page consumes nothing.
+    assert_eq!(
+        block_on(app.lockout_tick(reloaded(0))).unwrap(),
+        Some(3 * MIN)
+    );
+    assert_eq!(
+        block_on(app.sign_in(sid(DIRECTOR), "1234", reloaded(3 * MIN - 1))).unwrap_err(),
+        SignInError::Locked { ms_left: 1 }
+    );
+    assert!(block_on(app.sign_in(sid(DIRECTOR), "1234", reloaded(3 * MIN))).is_ok());
+}
+
+#[test]
+fn the_lockout_is_device_metadata_under_one_key() {
+    let app = founded(1);
+    five_wrong(&app, DIRECTOR, up(0));
+    let stored: Lockout =
+        serde_json::from_value(block_on(app.store.meta("lockout")).unwrap().unwrap()).unwrap();
+    assert_eq!(stored.locked(), Some(LOCKOUT_MS));
+    assert_eq!(stored.locks, 1);
+    // Nothing to serve: the tick neither reads a lock nor writes.
+    let app = founded(2);
+    assert_eq!(block_on(app.lockout_tick(up(0))).unwrap(), None);
+    assert!(block_on(app.store.meta("lockout")).unwrap().is_none());
 }
 
 #[test]
@@ -447,12 +597,12 @@ fn a_deactivated_or_unknown_person_cannot_sign_in_or_act() {
     let drafts = staff::set_active(&director(&app), sid(2), &leaver, false, 1).unwrap();
     block_on(app.record(T0 + MIN, Some(sid(DIRECTOR)), drafts)).unwrap();
 
-    let e = block_on(app.sign_in(sid(2), "2468", T0 + 2 * MIN)).unwrap_err();
+    let e = block_on(app.sign_in(sid(2), "2468", up(2 * MIN))).unwrap_err();
     assert_eq!(e, SignInError::Inactive);
     assert!(e.message().zh.contains("已停用"));
     assert!(block_on(app.actor(sid(2))).is_err());
     assert_eq!(
-        block_on(app.sign_in(sid(99), "2468", T0)).unwrap_err(),
+        block_on(app.sign_in(sid(99), "2468", up(0))).unwrap_err(),
         SignInError::Inactive
     );
     // The leaver's record is kept, listed as inactive.
@@ -534,12 +684,12 @@ mod overlapping_writes {
             y().await;
             self.0.events_of_kind(k).await
         }
+        async fn event_count(&self) -> Result<u64, StoreError> {
+            self.0.event_count().await
+        }
         async fn every_event(&self) -> Result<Vec<Event>, StoreError> {
             y().await;
             self.0.every_event().await
-        }
-        async fn event_count(&self) -> Result<u64, StoreError> {
-            self.0.event_count().await
         }
         async fn meta(&self, k: &str) -> Result<Option<serde_json::Value>, StoreError> {
             y().await;
@@ -587,11 +737,11 @@ mod overlapping_writes {
     fn parallel_wrong_pins_are_each_counted() {
         let app = slow_founded();
         let futs: Vec<_> = (0..10)
-            .map(|_| app.sign_in(sid(DIRECTOR), "0000", T0 + 10))
+            .map(|_| app.sign_in(sid(DIRECTOR), "0000", up(10)))
             .collect();
         let res = block_on(futures::future::join_all(futs));
         assert!(res.iter().all(|r| r.is_err()));
-        let r = block_on(app.sign_in(sid(DIRECTOR), "1234", T0 + 11));
+        let r = block_on(app.sign_in(sid(DIRECTOR), "1234", up(11)));
         assert!(r.is_err(), "10 parallel wrong PINs did not lock: {r:?}");
     }
 
@@ -623,4 +773,38 @@ fn a_database_keeps_the_device_id_chosen_on_its_first_open() {
     // A later open offers another fresh id: the stored one wins (HLCs stay one device's).
     let again = block_on(crate::app::device_id(&store, Id::derived("device", 8))).unwrap();
     assert_eq!(again, first);
+}
+
+/// Issue 12: a Director signing in enrols the tablet (a joining tablet needs no extra step);
+/// anyone else does not, and a tablet holding a very large history is left to the button.
+#[test]
+fn a_directors_sign_in_enrols_the_tablet_once() {
+    let app = founded(1);
+    assert!(!app.enrolled());
+    let d = director(&app);
+    let receptionist = crate::domain::command::Actor {
+        id: sid(5),
+        roles: [crate::domain::roles::Role::Receptionist].into(),
+    };
+    assert!(!block_on(app.auto_enroll(&receptionist, T0 + MIN)).unwrap());
+    assert!(block_on(app.auto_enroll(&d, T0 + MIN)).unwrap());
+    assert!(app.enrolled());
+    assert!(!block_on(app.auto_enroll(&d, T0 + 2 * MIN)).unwrap());
+    // From now on every event is signed; the first-run events are attested.
+    let written = set_building(&app, &d, b3(), 30, T0 + 3 * MIN);
+    assert!(written.iter().all(|e| e.sig.is_some()));
+    let key = app.public_key();
+    assert!(written
+        .iter()
+        .all(|e| crate::domain::device::signature_ok(&key, e)));
+    // The tablet stays enrolled when reopened on the same store.
+    let App { store, .. } = app;
+    let reopened = block_on(App::open(
+        store,
+        device(1),
+        Box::new(SeededEntropy::new(100)),
+    ))
+    .unwrap();
+    assert!(reopened.enrolled());
+    assert_eq!(reopened.public_key(), key, "the key is kept");
 }

@@ -114,6 +114,14 @@ fn jpeg_blob(jpeg: &[u8]) -> Result<web_sys::Blob, JsValue> {
     web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &opts)
 }
 
+/// The sync calls check the acting person's role (issue 12): the bench acts as a Director.
+fn bench_actor() -> crate::domain::command::Actor {
+    crate::domain::command::Actor {
+        id: crate::domain::ids::Id::derived("bench-director", 0),
+        roles: [crate::domain::roles::Role::Director].into(),
+    }
+}
+
 /// Imports a `.wuye` file into `db` as the Sync page does: `plan_import` (validate, preview)
 /// then `apply_import` on confirmation.
 #[wasm_bindgen]
@@ -126,11 +134,11 @@ pub async fn bench_import(db: String, file: Vec<u8>) -> Result<String, JsValue> 
         None => ImportSettings::default(),
     };
     let t0 = clock();
-    let plan = plan_import(&app, &file, None, now_ms(), &settings)
+    let plan = plan_import(&app, Some(&bench_actor()), &file, None, now_ms(), &settings)
         .await
         .map_err(|e| JsValue::from_str(&e.message().en))?;
     let t1 = clock();
-    let outcome = apply_import(&app, &plan, now_ms())
+    let outcome = apply_import(&app, Some(&bench_actor()), &plan, now_ms())
         .await
         .map_err(|e| JsValue::from_str(&e.message().en))?;
     let t2 = clock();
@@ -153,7 +161,7 @@ pub async fn bench_export(db: String) -> Result<String, JsValue> {
     let t0 = clock();
     let events = app.store.all_events().await.map_err(err)?;
     let t1 = clock();
-    let file = export_for(&app, &events, None, now_ms(), None)
+    let file = export_for(&app, &bench_actor(), &events, None, now_ms(), None)
         .await
         .map_err(|e| JsValue::from_str(&e.message().en))?;
     let t2 = clock();

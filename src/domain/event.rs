@@ -55,6 +55,8 @@ pub enum RecordKind {
     Handover,
     /// 突发事件 (EMG-1..3)
     Incident,
+    /// 平板: an enrolled tablet and its signing key (issue 12)
+    Device,
 }
 
 impl RecordKind {
@@ -82,6 +84,7 @@ impl RecordKind {
             RecordKind::DutyChain => "duty_chain",
             RecordKind::Handover => "handover",
             RecordKind::Incident => "incident",
+            RecordKind::Device => "device",
         }
     }
 }
@@ -119,6 +122,8 @@ pub enum EventBody {
     WorkOrder(super::workorder::WorkOrderEvent),
     Duty(super::duty::DutyEvent),
     Emergency(super::emergency::EmergencyEvent),
+    /// Tablet enrolment (issue 12, schema version 2).
+    Device(super::device::DeviceEvent),
 }
 
 impl EventBody {
@@ -150,6 +155,7 @@ impl EventBody {
             EventBody::WorkOrder(w) => w.label(),
             EventBody::Duty(e) => e.label(),
             EventBody::Emergency(e) => e.label(),
+            EventBody::Device(e) => e.label(),
         }
     }
 }

@@ -6,6 +6,7 @@ pub mod calendar;
 pub mod command;
 pub mod complaints;
 pub mod demo;
+pub mod device;
 pub mod duty;
 pub mod emergency;
 pub mod estate;

@@ -130,6 +130,16 @@ pub enum Action {
     RunEmergency,
     /// Close an incident with cause and prevention (EMG-3).
     CloseIncident,
+    /// Enrol a tablet's signing key (issue 12).
+    EnrollDevice,
+    /// Import a `.wuye` file from another tablet (issue 12; §0: it changes every module's data).
+    ImportData,
+    /// Export personal data: a `.wuye` file (it carries households and staff phones) or a
+    /// staff / household CSV list (issue 12; §0). Lists without people (buildings, facilities,
+    /// checkpoints) need no permission.
+    ExportPersonalData,
+    /// Settle a sync conflict: confirm the winner or reverse it (issue 12; §0).
+    SettleConflicts,
 }
 
 impl Action {
@@ -160,6 +170,13 @@ impl Action {
             Action::HandOver => Text::new("交接班", "hand over a shift"),
             Action::RunEmergency => Text::new("启动突发事件处理", "run an emergency playbook"),
             Action::CloseIncident => Text::new("突发事件结案", "close an incident"),
+            Action::EnrollDevice => Text::new("登记平板", "enrol a tablet"),
+            Action::ImportData => Text::new("导入数据", "import data"),
+            Action::ExportPersonalData => Text::new(
+                "导出含个人信息的数据（住户、电话）",
+                "export personal data (households, phones)",
+            ),
+            Action::SettleConflicts => Text::new("处理同步冲突", "settle sync conflicts"),
         }
     }
 
@@ -190,6 +207,10 @@ impl Action {
             }
             Action::RunEmergency => &Role::ALL,
             Action::CloseIncident => &[Director, Supervisor, Assistant],
+            Action::EnrollDevice => &[Director],
+            Action::ImportData | Action::ExportPersonalData | Action::SettleConflicts => {
+                &[Director, Supervisor]
+            }
         }
     }
 }
@@ -263,6 +284,29 @@ mod tests {
         assert!(authorize(&set(&[Role::DepartmentStaff]), Action::ViewRegistry).is_ok());
         assert!(authorize(&set(&[Role::Supervisor]), Action::RunTraining).is_ok());
         assert!(authorize(&set(&[Role::Receptionist]), Action::RunTraining).is_err());
+    }
+
+    /// Issue 12, SOP §0: import, export of personal data and settling conflicts belong to the
+    /// Director and the Supervisor.
+    #[test]
+    fn issue_12_sync_permissions_are_director_and_supervisor() {
+        for a in [
+            Action::ImportData,
+            Action::ExportPersonalData,
+            Action::SettleConflicts,
+        ] {
+            assert!(authorize(&set(&[Role::Director]), a).is_ok(), "{a:?}");
+            assert!(authorize(&set(&[Role::Supervisor]), a).is_ok(), "{a:?}");
+            for r in [
+                Role::Assistant,
+                Role::Receptionist,
+                Role::DepartmentLead,
+                Role::DepartmentStaff,
+            ] {
+                let e = authorize(&set(&[r]), a).unwrap_err();
+                assert_eq!(e.needs, vec![Role::Director, Role::Supervisor]);
+            }
+        }
     }
 
     #[test]

@@ -167,6 +167,7 @@ pub fn fold_all_kind(subject: RecordRef, events: Vec<Event>) -> Option<View> {
         RecordKind::DutyChain => fold_all::<super::duty::log::DutyChain>(subject.id, events),
         RecordKind::Handover => fold_all::<super::duty::handover::Handover>(subject.id, events),
         RecordKind::Incident => fold_all::<super::emergency::Incident>(subject.id, events),
+        RecordKind::Device => fold_all::<super::device::Device>(subject.id, events),
     }
 }
 
@@ -195,5 +196,6 @@ pub fn fold_onto_kind(view: &View, events: Vec<Event>) -> Option<View> {
         RecordKind::DutyChain => fold_onto::<super::duty::log::DutyChain>(view, events),
         RecordKind::Handover => fold_onto::<super::duty::handover::Handover>(view, events),
         RecordKind::Incident => fold_onto::<super::emergency::Incident>(view, events),
+        RecordKind::Device => fold_onto::<super::device::Device>(view, events),
     }
 }

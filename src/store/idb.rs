@@ -419,6 +419,9 @@ impl Drop for IdbStore {
 }
 
 impl Store for IdbStore {
+    async fn every_event(&self) -> Result<Vec<Event>, StoreError> {
+        self.all_events().await
+    }
     async fn commit(&self, batch: Batch) -> Result<(), StoreError> {
         let with_views = self.version() >= 2;
         let tx = if with_views {
@@ -698,10 +701,6 @@ impl Store for IdbStore {
             .await
             .map_err(store_error)?;
         rows.map(|r| decode(&r.map_err(store_error)?)).collect()
-    }
-
-    async fn every_event(&self) -> Result<Vec<Event>, StoreError> {
-        self.all_events().await
     }
 
     async fn event_count(&self) -> Result<u64, StoreError> {

@@ -55,6 +55,9 @@ fn matches(v: &View, q: &Query) -> bool {
 }
 
 impl Store for MemoryStore {
+    async fn every_event(&self) -> Result<Vec<Event>, StoreError> {
+        Ok(self.all_events())
+    }
     async fn commit(&self, batch: Batch) -> Result<(), StoreError> {
         let mut inner = self.inner.borrow_mut();
         let mut fresh: Vec<Event> = Vec::new();
@@ -155,10 +158,6 @@ impl Store for MemoryStore {
             .take_while(|(k, _)| k.starts_with(&prefix))
             .flat_map(|(_, ids)| ids.iter().filter_map(|id| inner.events.get(id).cloned()))
             .collect())
-    }
-
-    async fn every_event(&self) -> Result<Vec<Event>, StoreError> {
-        Ok(self.all_events())
     }
 
     async fn event_count(&self) -> Result<u64, StoreError> {

@@ -146,9 +146,9 @@ pub trait Store {
     /// Every stored event of one record kind (any order): the authority ledger reads the staff
     /// and estate events once per open (issue 12). One range read of the subject index.
     async fn events_of_kind(&self, kind: RecordKind) -> Result<Vec<Event>, StoreError>;
-    /// Every stored event (any order): the rare full re-decision when an authority change
-    /// arrives older than what is folded (issue 12), and the first open of a build with it.
-    async fn every_event(&self) -> Result<Vec<Event>, StoreError>;
     async fn event_count(&self) -> Result<u64, StoreError>;
+    /// Every stored event (export, and a tablet's enrolment attesting its unsigned events; the
+    /// rare full re-decision of authority, issue 12).
+    async fn every_event(&self) -> Result<Vec<Event>, StoreError>;
     async fn meta(&self, key: &str) -> Result<Option<serde_json::Value>, StoreError>;
 }

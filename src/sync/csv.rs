@@ -3,8 +3,44 @@
 //! (a cell starting with `=`, `+`, `-`, `@`, a tab or a carriage return gets a leading `'`, so
 //! a resident named "=HYPERLINK(…)" stays text).
 
+use crate::domain::command::{Actor, DomainError};
+use crate::domain::roles::Action;
+
 /// The UTF-8 byte-order mark.
 pub const BOM: &[u8] = b"\xEF\xBB\xBF";
+
+/// The lists that can be exported as CSV.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CsvList {
+    /// Names, roles, departments, phones.
+    Staff,
+    /// Residents' names and phones by unit.
+    Households,
+    Buildings,
+    Facilities,
+    Checkpoints,
+}
+
+impl CsvList {
+    /// Carries people's names and phones (issue 12, SOP §0).
+    pub fn personal(self) -> bool {
+        matches!(self, CsvList::Staff | CsvList::Households)
+    }
+}
+
+/// The CSV of a list for `actor`: a list with personal data needs
+/// [`Action::ExportPersonalData`] (issue 12); the others anyone may export.
+pub fn export_csv(
+    actor: &Actor,
+    list: CsvList,
+    headers: &[&str],
+    rows: &[Vec<String>],
+) -> Result<Vec<u8>, DomainError> {
+    if list.personal() {
+        actor.may(Action::ExportPersonalData)?;
+    }
+    Ok(to_csv(headers, rows))
+}
 
 /// The file: BOM, the header line, then one line per row, each ended by CRLF.
 pub fn to_csv(headers: &[&str], rows: &[Vec<String>]) -> Vec<u8> {

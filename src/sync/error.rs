@@ -1,8 +1,10 @@
 //! Why an import or export was refused. Every refusal names the problem in both languages
 //! (Chinese first) and means nothing was changed on this tablet.
 
+use crate::domain::device::{short, Untrusted};
 use crate::domain::i18n::Text;
 use crate::domain::ids::EventId;
+use crate::domain::roles::Denied;
 use crate::store::StoreError;
 
 /// Why an event made the whole file untrustworthy.
@@ -47,6 +49,15 @@ pub enum ImportError {
     TamperedEvent { id: EventId, how: Tamper },
     /// A blob's content does not match its SHA-256 name.
     TamperedBlob { sha256: String },
+    /// An event's signature or attestation does not hold (issue 12).
+    Untrusted { id: EventId, why: Untrusted },
+    /// A plain (unencrypted) file carries a PIN event: no exporter writes one, so the file was
+    /// made or edited by hand (issue 12: a PIN set through a plain file could take over a
+    /// person's sign-in).
+    PinInPlainFile { id: EventId },
+    /// The person signed in may not import (issue 12, SOP §0), or nobody is signed in on a
+    /// tablet that already holds an estate.
+    Denied(Denied),
     /// Reading this tablet's data failed.
     Store(StoreError),
 }
@@ -126,6 +137,44 @@ impl ImportError {
                 format!("照片 {} 内容与校验值不符：文件被篡改，已拒绝整个文件。", short_hash(sha256)),
                 format!("Photo {} does not match its hash: the file was tampered with, and the whole file is refused.", short_hash(sha256)),
             ),
+            ImportError::Untrusted { id, why } => {
+                let id = id.short();
+                match why {
+                    Untrusted::BadSignature { device } => {
+                        let d = short(*device);
+                        Text::new(
+                            format!("平板 {d} 的记录 {id} 与该平板的签名不符：文件被篡改，已拒绝整个文件。"),
+                            format!("Record {id} of tablet {d} does not match that tablet's signature: the file was tampered with, and the whole file is refused."),
+                        )
+                    }
+                    Untrusted::UnknownTablet { device } => {
+                        let d = short(*device);
+                        Text::new(
+                            format!("记录 {id} 来自尚未登记的平板 {d}：请主任在该平板的「数据交换」页登记本平板，再重新导出。未导入任何内容。"),
+                            format!("Record {id} comes from tablet {d}, which is not enrolled: a Director enrols it on that tablet's Exchange page; then export again. Nothing was imported."),
+                        )
+                    }
+                    Untrusted::Unattested { device } => {
+                        let d = short(*device);
+                        Text::new(
+                            format!("平板 {d} 的记录 {id} 没有签名，也不在任何已登记平板的清单中：可能是伪造的，已拒绝整个文件。若该平板仍是旧版本，请先更新并登记后再导出。"),
+                            format!("Record {id} of tablet {d} is unsigned and attested by no enrolled tablet: it may be forged, and the whole file is refused. If that tablet runs an old version, update and enrol it, then export again."),
+                        )
+                    }
+                    Untrusted::KeyChanged { device } => {
+                        let d = short(*device);
+                        Text::new(
+                            format!("文件为平板 {d} 登记了另一把密钥：可能是伪造的，已拒绝整个文件。"),
+                            format!("The file enrols another key for tablet {d}: it may be forged, and the whole file is refused."),
+                        )
+                    }
+                }
+            }
+            ImportError::PinInPlainFile { id } => Text::new(
+                format!("此文件未加密，却含有员工PIN记录 {}：本应用只在加密文件中传递PIN，此文件被篡改，已拒绝整个文件。", id.short()),
+                format!("This file is not encrypted but carries a staff PIN record {}: this app passes PINs only in encrypted files, so the file was tampered with, and the whole file is refused.", id.short()),
+            ),
+            ImportError::Denied(d) => d.message(),
             ImportError::Store(e) => e.message(),
         }
     }
@@ -157,6 +206,9 @@ pub enum ExportError {
     KdfOutOfRange {
         iterations: u32,
     },
+    /// The person may not export personal data (issue 12, SOP §0): every `.wuye` file carries
+    /// the households and the staff list with phones.
+    Denied(Denied),
     Store(StoreError),
 }
 
@@ -181,6 +233,7 @@ impl ExportError {
                 format!("加密迭代次数{iterations}超出允许范围。"),
                 format!("{iterations} key-derivation iterations is out of the allowed range."),
             ),
+            ExportError::Denied(d) => d.message(),
             ExportError::Store(e) => e.message(),
         }
     }

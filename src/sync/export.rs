@@ -96,15 +96,18 @@ pub fn export_since(
 }
 
 /// The estate these events belong to: the id of the earliest `Founded` event, and the name
-/// folded from the estate's events.
+/// folded from the estate's events that take effect.
 pub fn estate_identity(events: &[Event]) -> Option<EstateIdentity> {
     let founded = events
         .iter()
         .filter(|e| matches!(e.body, EventBody::Estate(EstateEvent::Founded { .. })))
         .min_by(|a, b| a.at.cmp(&b.at).then(a.id.cmp(&b.id)))?;
+    // Only renames the authority ledger admits name the estate (issue 12: a forged rename has
+    // no effect, in the file header either).
+    let ledger = crate::domain::authority::Ledger::build(events);
     let estate_events: Vec<Event> = events
         .iter()
-        .filter(|e| e.subject == estate_ref())
+        .filter(|e| e.subject == estate_ref() && ledger.admits(e))
         .cloned()
         .collect();
     let name = fold_all_kind(estate_ref(), estate_events)
@@ -179,6 +182,8 @@ fn build(events: &[Event], covers: Covers, req: &ExportRequest) -> Result<Export
             encoding: String::new(),
         },
         encryption: None,
+        // Every chain head the exporter holds, from all its events (not only the file's).
+        chain_heads: crate::domain::duty::log::heads_of(events),
     };
     let (header, bytes) = encode(header, &chosen, &[], req.encryption.as_ref());
     let stamp = chrono::DateTime::from_timestamp_millis(req.now)

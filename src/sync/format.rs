@@ -17,6 +17,7 @@
 use super::crypto;
 use super::error::ImportError;
 use super::Watermarks;
+use crate::domain::duty::Anchors;
 use crate::domain::event::Event;
 use crate::domain::ids::{DeviceId, Id};
 use serde::{Deserialize, Serialize};
@@ -29,7 +30,7 @@ pub const FORMAT_VERSION: u32 = 1;
 /// The oldest container version [`migrate_header`] can bring forward.
 pub const MIN_FORMAT_VERSION: u32 = 1;
 /// The version of the event bodies (`EventBody` and its modules).
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 pub const FILE_EXTENSION: &str = "wuye";
 pub const BODY_ENCODING: &str = "jsonl";
 /// "SHA256 " + 64 hex digits + LF.
@@ -107,6 +108,12 @@ pub struct Header {
     pub body: BodyInfo,
     #[serde(default)]
     pub encryption: Option<EncryptionHeader>,
+    /// The exporter's duty-log chain heads when it made the file, `{device: {seq, hash}}`
+    /// (DUTY-4, issue 12): the import reports an entry missing below them even when the file
+    /// dropped the entry and its chain link. Absent when the exporter holds no duty log (and in
+    /// files from before issue 12: older readers ignore it). A header signature will cover it.
+    #[serde(default, skip_serializing_if = "Anchors::is_empty")]
+    pub chain_heads: Anchors,
 }
 
 /// A photo or other binary, stored once under its content hash (slot reserved: no module

@@ -102,6 +102,7 @@ pub fn header() -> Header {
             encoding: String::new(),
         },
         encryption: None,
+        chain_heads: Default::default(),
     }
 }
 

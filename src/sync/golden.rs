@@ -120,6 +120,7 @@ fn v1_golden_files_import_into_this_build() {
         let now = FIXTURE_NOW + 3_600_000;
         let plan = block_on(plan_import(
             &app,
+            None,
             &bytes,
             pass,
             now,
@@ -128,7 +129,7 @@ fn v1_golden_files_import_into_this_build() {
         .unwrap_or_else(|e| panic!("fixture {n} refused: {}", e.message().en));
         let count = plan.new_events.len();
         assert!(count > 2_000, "the whole demo estate is in the file");
-        block_on(apply_import(&app, &plan, now)).unwrap();
+        block_on(apply_import(&app, None, &plan, now)).unwrap();
         assert_whole_estate(&app, count);
         // Encrypted files carry the PIN events too, so the demo's staff can sign in.
         if pass.is_some() {
@@ -160,4 +161,92 @@ fn v1_golden_idb_rows_verify_fold_and_travel_verbatim() {
     let n = events.len();
     block_on(app.absorb(events.clone(), FIXTURE_NOW + 60_000)).unwrap();
     assert_whole_estate(&app, n);
+}
+
+/// Issue 12: a tablet upgraded from the v1 build (its IndexedDB rows as they were) is enrolled
+/// by its Director, attesting every v1 event; its full export then joins a new tablet, while an
+/// unsigned event slipped into that file — dated among the old ones — is refused.
+#[test]
+fn an_upgraded_v1_tablet_enrols_and_its_old_events_travel_attested() {
+    use crate::domain::event::{Draft, EventBody};
+    use crate::sync::export::ExportRequest;
+    use crate::sync::ImportError;
+    let dump = String::from_utf8(read("v1-demo-idb-events.jsonl")).unwrap();
+    let events: Vec<Event> = dump
+        .lines()
+        .map(|l| {
+            let row: serde_json::Value = serde_json::from_str(l).unwrap();
+            serde_json::from_str(row["json"].as_str().unwrap()).unwrap()
+        })
+        .collect();
+    let device = events[0].at.device;
+    let director = events
+        .iter()
+        .find_map(|e| match &e.body {
+            EventBody::Staff(crate::domain::staff::StaffEvent::Created { .. }) => {
+                Some(e.subject.id)
+            }
+            _ => None,
+        })
+        .unwrap();
+    // The same tablet: its device id is the one its events carry.
+    let app = block_on(App::open(
+        MemoryStore::new(),
+        device,
+        Box::new(SeededEntropy::new(5)),
+    ))
+    .unwrap();
+    block_on(app.absorb(events.clone(), FIXTURE_NOW + 60_000)).unwrap();
+    let actor = block_on(app.actor(director)).unwrap();
+    assert!(block_on(app.enroll(&actor, FIXTURE_NOW + 120_000)).unwrap());
+
+    let mut all = app.store.all_events();
+    crate::domain::event::sort_events(&mut all);
+    let req = ExportRequest {
+        device,
+        now: FIXTURE_NOW + 180_000,
+        seen: crate::sync::SyncState::default().knowledge(device, &all),
+        encryption: None,
+    };
+    let file = crate::sync::export_full(&all, &req).unwrap();
+    let fresh = blank(220);
+    let now = FIXTURE_NOW + 3_600_000;
+    let plan = block_on(plan_import(
+        &fresh,
+        None,
+        &file.bytes,
+        None,
+        now,
+        &ImportSettings::default(),
+    ))
+    .unwrap();
+    let n = plan.new_events.len();
+    assert_eq!(n + 25, all.len(), "all but the PIN events of a plain file");
+    block_on(apply_import(&fresh, None, &plan, now)).unwrap();
+    assert_whole_estate(&fresh, n);
+
+    // A back-dated unsigned rename "by the Director" slipped into the same file.
+    let forged = Event::new(
+        crate::domain::ids::Id::derived("forged", 1),
+        events[5].at,
+        Some(director),
+        Draft {
+            subject: crate::domain::estate::estate_ref(),
+            body: EventBody::Estate(crate::domain::estate::EstateEvent::Renamed {
+                name: "伪造花园".into(),
+            }),
+        },
+    );
+    all.push(forged);
+    let file = crate::sync::export_full(&all, &req).unwrap();
+    let err = block_on(plan_import(
+        &blank(221),
+        None,
+        &file.bytes,
+        None,
+        now,
+        &ImportSettings::default(),
+    ))
+    .unwrap_err();
+    assert!(matches!(err, ImportError::Untrusted { .. }), "{err:?}");
 }

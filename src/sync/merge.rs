@@ -23,6 +23,7 @@ use super::error::{ImportError, Tamper};
 use super::export::is_pin;
 use super::format::{self, Blob, Covers, EstateIdentity, Header, ParsedFile};
 use super::{covered, just_before, raise, SyncState, Watermarks};
+use crate::domain::device::{Device, Trust, Untrusted};
 use crate::domain::estate::EstateEvent;
 use crate::domain::event::{Event, EventBody, RecordKind, RecordRef};
 use crate::domain::hlc::Hlc;
@@ -31,6 +32,7 @@ use crate::domain::ids::{DeviceId, EventId, StaffId};
 use crate::domain::registry::RegistryEvent;
 use crate::domain::staff::StaffEvent;
 use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 /// Import settings.
@@ -61,6 +63,8 @@ pub trait LocalData {
     fn events_for(&self, subject: RecordRef) -> Vec<Event>;
     /// This tablet's watermarks ([`SyncState::seen`]).
     fn seen(&self) -> Watermarks;
+    /// The enrolled tablets' keys and attestations this tablet holds (issue 12).
+    fn trust(&self) -> Trust;
 }
 
 /// The local data an import touches, gathered up front.
@@ -71,6 +75,7 @@ pub struct LocalSnapshot {
     pub hashes: HashMap<EventId, String>,
     pub by_subject: HashMap<RecordRef, Vec<Event>>,
     pub seen: Watermarks,
+    pub trust: Trust,
 }
 
 impl LocalSnapshot {
@@ -86,6 +91,17 @@ impl LocalSnapshot {
             s.hashes.insert(e.id, e.hash.clone());
             s.by_subject.entry(e.subject).or_default().push(e.clone());
         }
+        let devices: Vec<(DeviceId, Device)> = s
+            .by_subject
+            .iter()
+            .filter(|(r, _)| r.kind == RecordKind::Device)
+            .filter_map(|(r, evs)| {
+                crate::domain::view::fold_all::<Device>(r.id, evs.clone())
+                    .and_then(|v| v.state())
+                    .map(|d| (r.id, d))
+            })
+            .collect();
+        s.trust = Trust::from_devices(devices.iter().map(|(id, d)| (*id, d)));
         s
     }
 }
@@ -105,6 +121,9 @@ impl LocalData for LocalSnapshot {
     }
     fn seen(&self) -> Watermarks {
         self.seen.clone()
+    }
+    fn trust(&self) -> Trust {
+        self.trust.clone()
     }
 }
 
@@ -153,7 +172,8 @@ impl ConflictSide {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Conflict {
     pub subject: RecordRef,
-    /// The field group: "info", "profile", "pin", "active", "moved_out", "name", "settings".
+    /// The field group: "info", "profile", "pin", "active", "moved_out", "name", "settings",
+    /// a module's own (`slot:2026-12-05` for one day of a roster, …).
     pub field: String,
     /// In force after the import (the higher HLC).
     pub winner: ConflictSide,
@@ -164,6 +184,20 @@ pub struct Conflict {
 impl Conflict {
     pub fn message(&self) -> Text {
         let (w, l) = (self.winner.device.short(), self.loser.device.short());
+        // A roster day (issue 12, DUTY-1): the same day set on two tablets; other days of the
+        // month are not part of it and stay as each tablet set them.
+        if let Some(what) = crate::domain::duty::group_label(&self.field) {
+            return Text::new(
+                format!(
+                    "{}被两台平板同时安排：采用平板 {w} 较晚的安排；平板 {l} 的安排未生效，保留在历史中，请主管确认或改回。",
+                    what.zh
+                ),
+                format!(
+                    "{} was set on two tablets at once: tablet {w}'s later choice is in force; tablet {l}'s is not, and is kept in the history for a supervisor to confirm or reverse.",
+                    what.en
+                ),
+            );
+        }
         Text::new(
             format!(
                 "{}记录 {} 被两台平板同时修改：采用平板 {w} 较晚的修改，平板 {l} 的修改已保留在历史中，请主管确认或改回。",
@@ -308,26 +342,43 @@ pub fn kind_label(kind: RecordKind) -> Text {
         RecordKind::DutyChain => Text::new("值班记录链", "Duty log chains"),
         RecordKind::Handover => Text::new("交接班", "Handovers"),
         RecordKind::Incident => Text::new("突发事件", "Incidents"),
+        RecordKind::Device => Text::new("平板", "Tablets"),
     }
 }
 
 pub use crate::domain::event::APPEND;
 
-/// The field group an event sets (see the module doc).
-pub fn field_group(body: &EventBody) -> &'static str {
+/// The field group an event sets (see the module doc). Roster slots are grouped per day
+/// (`slot:<date>`, issue 12), so two tablets filling different days are no conflict.
+pub fn field_group(body: &EventBody) -> Cow<'static, str> {
     match body {
-        EventBody::Estate(EstateEvent::Founded { .. } | EstateEvent::Renamed { .. }) => "name",
-        EventBody::Estate(EstateEvent::SettingsChanged { .. }) => "settings",
-        EventBody::Staff(StaffEvent::Created { .. } | StaffEvent::Updated { .. }) => "profile",
-        EventBody::Staff(StaffEvent::PinSet { .. }) => "pin",
-        EventBody::Staff(StaffEvent::Deactivated | StaffEvent::Reactivated) => "active",
-        EventBody::Registry(RegistryEvent::HouseholdMovedOut { .. }) => "moved_out",
-        EventBody::Registry(_) => "info",
-        EventBody::Complaints(e) => e.field_group(),
-        EventBody::Patrol(p) => p.field_group(),
-        EventBody::WorkOrder(_) => APPEND,
+        EventBody::Estate(EstateEvent::Founded { .. } | EstateEvent::Renamed { .. }) => {
+            "name".into()
+        }
+        EventBody::Estate(EstateEvent::SettingsChanged { .. }) => "settings".into(),
+        EventBody::Staff(StaffEvent::Created { .. } | StaffEvent::Updated { .. }) => {
+            "profile".into()
+        }
+        EventBody::Staff(StaffEvent::PinSet { .. }) => "pin".into(),
+        EventBody::Staff(StaffEvent::Deactivated | StaffEvent::Reactivated) => "active".into(),
+        EventBody::Registry(RegistryEvent::HouseholdMovedOut { .. }) => "moved_out".into(),
+        EventBody::Registry(_) => "info".into(),
+        EventBody::Complaints(e) => e.field_group().into(),
+        EventBody::Patrol(p) => p.field_group().into(),
+        EventBody::WorkOrder(_) => APPEND.into(),
         EventBody::Duty(d) => crate::domain::duty::field_group(d),
-        EventBody::Emergency(e) => crate::domain::emergency::field_group(e),
+        EventBody::Emergency(e) => crate::domain::emergency::field_group(e).into(),
+        // A tablet enrols once; its first key stands (a different one refuses the file).
+        EventBody::Device(_) => APPEND.into(),
+    }
+}
+
+fn untrusted_device(why: &Untrusted) -> DeviceId {
+    match why {
+        Untrusted::BadSignature { device }
+        | Untrusted::UnknownTablet { device }
+        | Untrusted::Unattested { device }
+        | Untrusted::KeyChanged { device } => *device,
     }
 }
 
@@ -379,12 +430,18 @@ pub fn analyze_file(
     // Every event against its own hash, and one content per id.
     let mut unique: Vec<Event> = Vec::with_capacity(events.len());
     let mut in_file: HashMap<EventId, String> = HashMap::new();
+    let plain = header.encryption.is_none();
     for e in events {
         if !e.verify() {
             return Err(ImportError::TamperedEvent {
                 id: e.id,
                 how: Tamper::ContentEdited,
             });
+        }
+        // No exporter writes PIN hashes in clear (issue 12): a plain file carrying one was made
+        // by hand, and accepting it would let anyone set a person's PIN.
+        if plain && is_pin(&e) {
+            return Err(ImportError::PinInPlainFile { id: e.id });
         }
         match in_file.get(&e.id) {
             Some(h) if *h == e.hash => continue,
@@ -428,11 +485,34 @@ pub fn analyze_file(
         });
     }
 
+    // Signatures (issue 12): enrolments in the file must be self-signed and agree with the
+    // keys this tablet knows; every event this tablet does not hold yet must carry its
+    // tablet's signature, or — unsigned, written before signatures — be attested.
+    let mut trust = local.trust();
+    trust.learn(&unique).map_err(|why| ImportError::Untrusted {
+        id: unique
+            .iter()
+            .find(|e| {
+                matches!(e.body, EventBody::Device(_)) && e.subject.id == untrusted_device(&why)
+            })
+            .map(|e| e.id)
+            .unwrap_or_default(),
+        why,
+    })?;
+    for e in &unique {
+        if local.event_hash(e.id).is_none() {
+            trust
+                .check(e)
+                .map_err(|why| ImportError::Untrusted { id: e.id, why })?;
+        }
+    }
+
     // New, present, tampered, future.
     let limit = now.saturating_add(settings.max_future_skew_ms);
     let mut new_events = Vec::new();
     let mut already_present = 0;
     let mut held: BTreeMap<DeviceId, (usize, i64, Hlc)> = BTreeMap::new();
+    let mut held_back: Vec<Event> = Vec::new();
     for e in unique {
         match local.event_hash(e.id) {
             Some(h) if h == e.hash => already_present += 1,
@@ -447,6 +527,9 @@ pub fn analyze_file(
                 q.0 += 1;
                 q.1 = q.1.max(e.at.wall.saturating_sub(now));
                 q.2 = q.2.min(e.at);
+                if e.subject.kind == RecordKind::DutyChain {
+                    held_back.push(e);
+                }
             }
             None => new_events.push(e),
         }
@@ -469,7 +552,8 @@ pub fn analyze_file(
             continue;
         }
         m.updated_records += 1;
-        let mut groups: Vec<&'static str> = incoming.iter().map(|e| field_group(&e.body)).collect();
+        let mut groups: Vec<Cow<'static, str>> =
+            incoming.iter().map(|e| field_group(&e.body)).collect();
         groups.sort_unstable();
         groups.dedup();
         for g in groups.into_iter().filter(|g| *g != APPEND) {
@@ -496,7 +580,7 @@ pub fn analyze_file(
             };
             conflicts.push(Conflict {
                 subject: *subject,
-                field: g.into(),
+                field: g.into_owned(),
                 winner,
                 loser,
             });
@@ -506,6 +590,7 @@ pub fn analyze_file(
     // What the import proves this tablet will hold: for each device, the exporter's watermark,
     // if the file's range starts at or below ours (no hole), and stops before any held-back event.
     let mine = local.seen();
+    let mine_before = mine.clone();
     let me = local.device();
     let mut advance = Watermarks::new();
     for (d, w) in &header.seen {
@@ -539,7 +624,24 @@ pub fn analyze_file(
             ahead_ms,
         })
         .collect();
-    let duty_log_problems = crate::domain::duty::import_check(&new_events, |s| local.events_for(s));
+    // DUTY-4 with the anchors (issue 12): the header's chain heads and the sign-offs'. Entries
+    // below them must be here after the import when it leaves this tablet holding everything the
+    // exporter held: a full file, or an incremental one that starts within what this tablet holds.
+    let complete = match &header.covers {
+        Covers::Full => true,
+        Covers::Since { since } => since
+            .iter()
+            .all(|(d, from)| *d == me || mine_before.get(d).is_some_and(|m| from <= m)),
+    };
+    let duty_log_problems = crate::domain::duty::import_check_file(
+        &new_events,
+        &crate::domain::duty::FileAnchors {
+            declared: header.chain_heads.clone(),
+            complete,
+            held_back: &held_back,
+        },
+        |s| local.events_for(s),
+    );
     Ok(ImportPlan {
         sync: SyncUpdate {
             exporter: header.device,

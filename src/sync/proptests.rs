@@ -136,6 +136,14 @@ fn director() -> StaffId {
     Id::derived("prop-staff", 1)
 }
 
+/// The person exchanging files (issue 12: the sync calls check the role).
+fn boss() -> Actor {
+    Actor {
+        id: director(),
+        roles: [Role::Director].into(),
+    }
+}
+
 struct Sim {
     apps: Vec<App<MemoryStore>>,
     skew: Vec<i64>,
@@ -275,7 +283,15 @@ impl Sim {
         let enc = encrypted
             .then(|| app.with_entropy(|e| Encryption::with_iterations(PASS, e, MIN_ITERATIONS)));
         let peer = (!full).then_some(device(to));
-        let file = block_on(export_for(app, &app.store.all_events(), peer, t, enc)).unwrap();
+        let file = block_on(export_for(
+            app,
+            &boss(),
+            &app.store.all_events(),
+            peer,
+            t,
+            enc,
+        ))
+        .unwrap();
         self.files.push((file.bytes.clone(), encrypted));
         self.import(&file.bytes, encrypted, to);
     }
@@ -284,16 +300,30 @@ impl Sim {
         let t = self.clock(to);
         let app = &self.apps[to];
         let pass = encrypted.then_some(PASS);
-        let plan = block_on(plan_import(app, bytes, pass, t, &ImportSettings::default()))
-            .unwrap_or_else(|e| panic!("import into {to} refused: {}", e.message().en));
+        let plan = block_on(plan_import(
+            app,
+            Some(&boss()),
+            bytes,
+            pass,
+            t,
+            &ImportSettings::default(),
+        ))
+        .unwrap_or_else(|e| panic!("import into {to} refused: {}", e.message().en));
         assert!(plan.quarantined.is_empty());
-        let out = block_on(apply_import(app, &plan, t)).unwrap();
+        let out = block_on(apply_import(app, Some(&boss()), &plan, t)).unwrap();
         assert_eq!(out.added, plan.new_events.len());
         // Importing the same file again right away adds nothing (checked on plain files only:
         // key derivation dominates the run time; `Reimport` repeats encrypted ones too).
         if !encrypted {
-            let again =
-                block_on(plan_import(app, bytes, None, t, &ImportSettings::default())).unwrap();
+            let again = block_on(plan_import(
+                app,
+                Some(&boss()),
+                bytes,
+                None,
+                t,
+                &ImportSettings::default(),
+            ))
+            .unwrap();
             assert!(again.is_noop());
         }
     }

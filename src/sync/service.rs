@@ -5,6 +5,13 @@
 //! 3. [`apply_import`] — on confirmation, absorb the plan's events atomically (`App::absorb`:
 //!    one batch, refolded views, the HLC restored if the commit fails) and then record the
 //!    watermarks the file proved.
+//!
+//! Each takes the acting person and checks the permission matrix (issue 12, SOP §0), so the
+//! rule holds whatever the page shows: importing needs [`Action::ImportData`], exporting a file
+//! [`Action::ExportPersonalData`] (every file carries the households and the staff list with
+//! phones, so a person without it exports nothing), settling a conflict
+//! [`Action::SettleConflicts`]. Only a tablet without an estate imports with nobody signed in:
+//! joining from the first-run screen, where there is nobody to sign in yet.
 
 use super::error::{ExportError, ImportError};
 use super::export::{export_full, export_since, Encryption, ExportFile, ExportRequest};
@@ -14,9 +21,11 @@ use super::merge::{
 };
 use super::SyncState;
 use crate::app::{App, AppError};
+use crate::domain::command::{Actor, DomainError};
 use crate::domain::estate::{estate_ref, EstateEvent};
-use crate::domain::event::{Event, EventBody};
+use crate::domain::event::{Event, EventBody, RecordRef};
 use crate::domain::ids::{DeviceId, EventId};
+use crate::domain::roles::{authorize, Action, Denied};
 use crate::store::{Store, StoreError};
 use std::collections::HashSet;
 
@@ -56,13 +65,34 @@ pub async fn local_estate<S: Store>(app: &App<S>) -> Result<Option<EstateIdentit
 
 impl LocalSnapshot {
     /// Reads what analysing `events` needs from the store: the estate, the stored events of
-    /// every record the file touches, and whether each id is already stored (under another
-    /// record it is certainly different content: recorded with an empty hash).
-    pub async fn load<S: Store>(app: &App<S>, events: &[Event]) -> Result<Self, StoreError> {
+    /// every record the file touches and of the records in `also` (the duty-log chains the
+    /// file's anchors name), and whether each id is already stored (under another record it is
+    /// certainly different content: recorded with an empty hash).
+    pub async fn load<S: Store>(
+        app: &App<S>,
+        events: &[Event],
+        also: &[RecordRef],
+    ) -> Result<Self, StoreError> {
+        let devices = app
+            .store
+            .query(&crate::store::Query::all(
+                crate::domain::event::RecordKind::Device,
+            ))
+            .await?;
+        let devices: Vec<_> = devices
+            .iter()
+            .filter_map(|v| {
+                v.state::<crate::domain::device::Device>()
+                    .map(|d| (v.id, d))
+            })
+            .collect();
         let mut snap = LocalSnapshot {
             device: app.device(),
             estate: local_estate(app).await?,
             seen: load_state(&app.store).await?.seen,
+            trust: crate::domain::device::Trust::from_devices(
+                devices.iter().map(|(id, d)| (*id, d)),
+            ),
             ..Default::default()
         };
         // Two batched reads, not one transaction per record and per event (issue 7: a
@@ -70,6 +100,7 @@ impl LocalSnapshot {
         let subjects: Vec<_> = events
             .iter()
             .map(|e| e.subject)
+            .chain(also.iter().copied())
             .collect::<HashSet<_>>()
             .into_iter()
             .collect();
@@ -91,18 +122,36 @@ impl LocalSnapshot {
     }
 }
 
-/// Validates a file and previews its import. Writes nothing, moves no clock.
+/// May `actor` import here? A signed-in person needs [`Action::ImportData`]; nobody signed in
+/// (`None`) may import only on a tablet that holds no estate yet (joining: a blank tablet has no
+/// staff to sign in and no data to protect; the file it takes must found the estate).
+async fn may_import<S: Store>(app: &App<S>, actor: Option<&Actor>) -> Result<(), ImportError> {
+    match actor {
+        Some(a) => authorize(&a.roles, Action::ImportData).map_err(ImportError::Denied),
+        None if local_estate(app).await?.is_none() => Ok(()),
+        None => Err(ImportError::Denied(Denied {
+            action: Action::ImportData,
+            needs: Action::ImportData.allowed_roles().to_vec(),
+        })),
+    }
+}
+
+/// Validates a file and previews its import. Writes nothing, moves no clock. Refused before
+/// the file is read when `actor` may not import (see [`may_import`]).
 pub async fn plan_import<S: Store>(
     app: &App<S>,
+    actor: Option<&Actor>,
     bytes: &[u8],
     passphrase: Option<&str>,
     now: i64,
     settings: &ImportSettings,
 ) -> Result<ImportPlan, ImportError> {
+    may_import(app, actor).await?;
     let envelope = format::read_envelope(bytes)?;
     check_estate(&envelope.header, local_estate(app).await?.as_ref())?;
     let file = envelope.open(passphrase)?;
-    let local = LocalSnapshot::load(app, &file.events).await?;
+    let also = crate::domain::duty::anchored_chains(&file.events, &file.header.chain_heads);
+    let local = LocalSnapshot::load(app, &file.events, &also).await?;
     analyze_file(file, &local, now, settings)
 }
 
@@ -117,11 +166,17 @@ pub async fn open_conflicts<S: Store>(store: &S) -> Result<Vec<Conflict>, StoreE
 }
 
 /// A supervisor confirmed the winner, or reversed it (by recording the losing value again
-/// through the ordinary domain command): the conflict leaves the open list.
-pub async fn settle_conflict<S: Store>(app: &App<S>, loser: EventId) -> Result<(), StoreError> {
+/// through the ordinary domain command): the conflict leaves the open list. Needs
+/// [`Action::SettleConflicts`] (issue 12, SOP §0).
+pub async fn settle_conflict<S: Store>(
+    app: &App<S>,
+    actor: &Actor,
+    loser: EventId,
+) -> Result<(), AppError> {
+    actor.may(Action::SettleConflicts)?;
     let mut open = open_conflicts(&app.store).await?;
     open.retain(|c| c.loser.event != loser);
-    save_conflicts(app, &open).await
+    Ok(save_conflicts(app, &open).await?)
 }
 
 async fn save_conflicts<S: Store>(app: &App<S>, open: &[Conflict]) -> Result<(), StoreError> {
@@ -147,11 +202,20 @@ pub struct ImportOutcome {
 /// Commits a confirmed plan: its new events in one atomic batch (`App::absorb`), then the
 /// watermarks it proved and its conflicts for a supervisor (separate writes: if they fail, the
 /// events are stored all the same, and the next exchange merely resends some of them).
+///
+/// The permission is checked again (the plan may have been made by someone else, or before
+/// the tablet held an estate).
 pub async fn apply_import<S: Store>(
     app: &App<S>,
+    actor: Option<&Actor>,
     plan: &ImportPlan,
     now: i64,
 ) -> Result<ImportOutcome, AppError> {
+    may_import(app, actor).await.map_err(|e| match e {
+        ImportError::Denied(d) => AppError::Domain(DomainError::Denied(d)),
+        ImportError::Store(s) => AppError::Store(s),
+        other => AppError::Domain(DomainError::Invalid(other.message())),
+    })?;
     let added = app.absorb(plan.new_events.clone(), now).await?;
     let mut state = load_state(&app.store).await?;
     state.merge(&plan.sync);
@@ -178,13 +242,21 @@ pub async fn apply_import<S: Store>(
 /// A file for `peer`: incremental from what this tablet last learned the peer holds, or full
 /// when `peer` is `None` or has never sent a file here. `events` are all of this tablet's
 /// events (the store has them; the caller reads them).
+///
+/// Needs [`Action::ExportPersonalData`] (issue 12, SOP §0): every file, full or incremental,
+/// plain or encrypted, carries the households (names, phones) and the staff list, and a file
+/// without them would break the watermarks' promise ("holds every event up to here"). A person
+/// without it exports no file; the lists without people (buildings, facilities, checkpoints)
+/// stay open to them as CSV (see [`super::csv::CsvList`]).
 pub async fn export_for<S: Store>(
     app: &App<S>,
+    actor: &Actor,
     events: &[Event],
     peer: Option<DeviceId>,
     now: i64,
     encryption: Option<Encryption>,
 ) -> Result<ExportFile, ExportError> {
+    authorize(&actor.roles, Action::ExportPersonalData).map_err(ExportError::Denied)?;
     let state = load_state(&app.store).await?;
     let req = ExportRequest {
         device: app.device(),

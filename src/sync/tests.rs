@@ -34,6 +34,14 @@ fn found(dev: u64, name: &str) -> App<MemoryStore> {
     app
 }
 
+/// The acting person for the sync calls: a Director (issue 12: they check the role only).
+fn boss() -> Actor {
+    Actor {
+        id: sid(1),
+        roles: [Role::Director].into(),
+    }
+}
+
 fn director(app: &App<MemoryStore>) -> Actor {
     block_on(app.actor(sid(1))).unwrap()
 }
@@ -75,6 +83,7 @@ fn export(app: &App<MemoryStore>, peer: Option<u64>, pass: Option<&str>, now: i6
     let enc = pass.map(|p| encryption(app, p));
     block_on(export_for(
         app,
+        &boss(),
         &app.store.all_events(),
         peer.map(device),
         now,
@@ -91,6 +100,7 @@ fn plan(
 ) -> Result<ImportPlan, ImportError> {
     block_on(plan_import(
         app,
+        Some(&boss()),
         bytes,
         pass,
         now,
@@ -100,7 +110,7 @@ fn plan(
 
 fn import(app: &App<MemoryStore>, bytes: &[u8], pass: Option<&str>, now: i64) -> ImportPlan {
     let p = plan(app, bytes, pass, now).unwrap();
-    block_on(apply_import(app, &p, now)).unwrap();
+    block_on(apply_import(app, Some(&boss()), &p, now)).unwrap();
     p
 }
 
@@ -140,6 +150,16 @@ fn file_with_lines(app: &App<MemoryStore>, lines: &[serde_json::Value], events: 
     format::encode_body(header, &body, None).1
 }
 
+/// A tablet's events as a plain file may carry them: without PIN events (issue 12: a plain
+/// file with one is refused).
+fn plain_events(app: &App<MemoryStore>) -> Vec<Event> {
+    app.store
+        .all_events()
+        .into_iter()
+        .filter(|e| !export::is_pin(e))
+        .collect()
+}
+
 fn event_line(e: &Event) -> serde_json::Value {
     serde_json::to_value(Record::Event(Box::new(e.clone()))).unwrap()
 }
@@ -163,7 +183,7 @@ fn a_full_export_lets_a_fresh_tablet_join_the_estate() {
     assert_eq!(p.modules[&RecordKind::Estate].new_records, 1);
     assert!(p.conflicts.is_empty() && p.quarantined.is_empty());
     assert_eq!(event_count(&b), 0, "the preview writes nothing");
-    let out = block_on(apply_import(&b, &p, T0 + 3 * MIN)).unwrap();
+    let out = block_on(apply_import(&b, Some(&boss()), &p, T0 + 3 * MIN)).unwrap();
     assert_eq!(out.added, p.new_events.len());
 
     assert_eq!(floors(&b, 3), Some(30));
@@ -233,7 +253,7 @@ fn importing_the_same_file_again_changes_nothing() {
         parse(&file.bytes, Some(PASS)).unwrap().events.len()
     );
     assert!(p.summary()[0].zh.contains("没有新内容"));
-    let out = block_on(apply_import(&b, &p, T0 + 3 * MIN)).unwrap();
+    let out = block_on(apply_import(&b, Some(&boss()), &p, T0 + 3 * MIN)).unwrap();
     assert_eq!(out.added, 0);
     assert_eq!(sorted_ids(&b), before);
     assert_eq!(
@@ -255,11 +275,27 @@ fn exports_are_refused_without_an_estate_or_with_a_short_passphrase() {
     assert!(ExportError::NoEstate.message().zh.contains("还没有小区"));
     let a = found(1, "翠湖花园");
     let short = Some(encryption(&empty, "1234567"));
-    let err = block_on(export_for(&a, &a.store.all_events(), None, T0, short)).unwrap_err();
+    let err = block_on(export_for(
+        &a,
+        &boss(),
+        &a.store.all_events(),
+        None,
+        T0,
+        short,
+    ))
+    .unwrap_err();
     assert_eq!(err, ExportError::WeakPassphrase);
     let mut huge = encryption(&a, PASS);
     huge.iterations = crypto::MAX_ITERATIONS + 1;
-    let err = block_on(export_for(&a, &a.store.all_events(), None, T0, Some(huge))).unwrap_err();
+    let err = block_on(export_for(
+        &a,
+        &boss(),
+        &a.store.all_events(),
+        None,
+        T0,
+        Some(huge),
+    ))
+    .unwrap_err();
     assert!(matches!(err, ExportError::KdfOutOfRange { .. }));
 }
 
@@ -412,10 +448,8 @@ fn a_newer_format_or_schema_asks_to_update_the_app() {
     let err = parse(&schema, None).unwrap_err();
     assert!(matches!(
         err,
-        ImportError::NewerSchema {
-            found: 2,
-            supported: 1
-        }
+        ImportError::NewerSchema { found, supported }
+            if found == format::SCHEMA_VERSION + 1 && supported == format::SCHEMA_VERSION
     ));
     assert!(err.message().zh.contains("请更新应用"));
 }
@@ -476,9 +510,7 @@ fn a_tampered_event_refuses_the_whole_file() {
     let a = found(1, "翠湖花园");
     let written = set_building(&a, 3, 30, T0 + MIN);
     let b = join(2, &a, None);
-    let others: Vec<Event> = a
-        .store
-        .all_events()
+    let others: Vec<Event> = plain_events(&a)
         .into_iter()
         .filter(|e| e.id != written[0].id)
         .collect();
@@ -532,7 +564,7 @@ fn a_tampered_event_refuses_the_whole_file() {
     );
 
     // 4. The same id twice with different content within one file.
-    let mut lines: Vec<_> = a.store.all_events().iter().map(event_line).collect();
+    let mut lines: Vec<_> = plain_events(&a).iter().map(event_line).collect();
     lines.push(event_line(&forged));
     let bytes = file_with_lines(&a, &lines, lines.len() as u64);
     let err = plan(&fresh, &bytes, None, T0).unwrap_err();
@@ -552,7 +584,7 @@ fn a_tampered_event_refuses_the_whole_file() {
 fn blobs_are_checked_against_their_hash() {
     let a = found(1, "翠湖花园");
     let fresh = open(MemoryStore::new(), 2);
-    let events: Vec<_> = a.store.all_events().iter().map(event_line).collect();
+    let events: Vec<_> = plain_events(&a).iter().map(event_line).collect();
     let photo = Blob::new("image/jpeg", b"\xff\xd8\xff photo bytes");
     let mut lines = events.clone();
     lines.push(serde_json::to_value(Record::Blob(photo.clone())).unwrap());
@@ -665,7 +697,7 @@ fn future_dated_events_are_quarantined_and_the_device_named() {
     assert!(q.message().en.contains("clock"));
     assert!(p.new_events.iter().all(|e| e.id != future[0].id));
     assert!(p.summary().iter().any(|t| t.zh.contains("时钟快了")));
-    block_on(apply_import(&a, &p, T0 + 3 * MIN)).unwrap();
+    block_on(apply_import(&a, Some(&boss()), &p, T0 + 3 * MIN)).unwrap();
     assert_eq!(floors(&a, 3), Some(30));
     assert_eq!(floors(&a, 4), None, "held back");
     // The local clock was not pushed into the future.
@@ -688,7 +720,7 @@ fn future_dated_events_are_quarantined_and_the_device_named() {
         .any(|e| e.id == future[0].id));
     let p = plan(&a, &again.bytes, None, ahead + 4 * MIN).unwrap();
     assert!(p.quarantined.is_empty());
-    block_on(apply_import(&a, &p, ahead + 4 * MIN)).unwrap();
+    block_on(apply_import(&a, Some(&boss()), &p, ahead + 4 * MIN)).unwrap();
     assert_eq!(floors(&a, 4), Some(12));
 }
 
@@ -703,7 +735,7 @@ fn an_aborted_import_does_not_move_the_clock() {
     // Room for only three events: the import fails on commit.
     let b = open(MemoryStore::with_capacity(3), 2);
     let p = plan(&b, &file.bytes, None, T0).unwrap();
-    let err = block_on(apply_import(&b, &p, T0)).unwrap_err();
+    let err = block_on(apply_import(&b, Some(&boss()), &p, T0)).unwrap_err();
     assert_eq!(err, crate::app::AppError::Store(StoreError::QuotaExceeded));
     assert_eq!(event_count(&b), 0);
     assert_eq!(
@@ -745,7 +777,9 @@ fn pin_hashes_never_leave_in_clear_and_travel_encrypted() {
     assert!(p.summary().iter().any(|t| t.zh.contains("不含员工PIN")));
     let staff: Staff = block_on(b.get(sid(2))).unwrap().unwrap();
     assert!(staff.pin.is_none());
-    assert!(block_on(b.sign_in(sid(2), "2468", T0 + 3 * MIN)).is_err());
+    // Sign-in runs on the app's monotonic clock (issue 12).
+    let up = |ms| crate::domain::staff::Uptime::new(0, ms);
+    assert!(block_on(b.sign_in(sid(2), "2468", up(3 * MIN))).is_err());
 
     // An encrypted file (even incremental) brings every PIN.
     set_building(&b, 3, 30, T0 + 4 * MIN);
@@ -758,8 +792,8 @@ fn pin_hashes_never_leave_in_clear_and_travel_encrypted() {
     let incr = export(&a, Some(2), Some(PASS), T0 + 5 * MIN);
     assert!(matches!(incr.header.covers, format::Covers::Since { .. }));
     import(&b, &incr.bytes, Some(PASS), T0 + 5 * MIN);
-    assert!(block_on(b.sign_in(sid(2), "2468", T0 + 6 * MIN)).is_ok());
-    assert!(block_on(b.sign_in(sid(1), "1234", T0 + 6 * MIN)).is_ok());
+    assert!(block_on(b.sign_in(sid(2), "2468", up(6 * MIN))).is_ok());
+    assert!(block_on(b.sign_in(sid(1), "1234", up(6 * MIN))).is_ok());
 }
 
 #[test]
@@ -770,6 +804,7 @@ fn full_strength_encryption_round_trips_at_600000_iterations() {
     assert_eq!(enc.iterations, 600_000);
     let file = block_on(export_for(
         &a,
+        &boss(),
         &a.store.all_events(),
         None,
         T0 + 2 * MIN,
@@ -858,14 +893,14 @@ fn concurrent_edits_keep_the_hlc_winner_and_surface_the_loser() {
     assert_eq!(c.loser.value["e"]["info"]["floors"], 31);
     assert!(c.message().zh.contains("同时修改"));
     assert_eq!(p.modules[&RecordKind::Building].updated_records, 1);
-    block_on(apply_import(&a, &p, T0 + 5 * MIN)).unwrap();
+    block_on(apply_import(&a, Some(&boss()), &p, T0 + 5 * MIN)).unwrap();
     assert_eq!(floors(&a, 3), Some(32));
     // Kept for a supervisor until settled; importing the file again does not list it twice.
     let open = block_on(open_conflicts(&a.store)).unwrap();
     assert_eq!(open, p.conflicts);
-    block_on(apply_import(&a, &p, T0 + 5 * MIN)).unwrap();
+    block_on(apply_import(&a, Some(&boss()), &p, T0 + 5 * MIN)).unwrap();
     assert_eq!(block_on(open_conflicts(&a.store)).unwrap().len(), 1);
-    block_on(settle_conflict(&a, on_a[0].id)).unwrap();
+    block_on(settle_conflict(&a, &boss(), on_a[0].id)).unwrap();
     assert!(block_on(open_conflicts(&a.store)).unwrap().is_empty());
 
     // b receives a's edit from a, which already holds both and reported the pair: b does not
@@ -878,7 +913,7 @@ fn concurrent_edits_keep_the_hlc_winner_and_surface_the_loser() {
     )
     .unwrap();
     assert!(p.conflicts.is_empty());
-    block_on(apply_import(&b, &p, T0 + 6 * MIN)).unwrap();
+    block_on(apply_import(&b, Some(&boss()), &p, T0 + 6 * MIN)).unwrap();
     assert_eq!(floors(&b, 3), Some(32));
     for app in [&a, &b] {
         let h = block_on(app.history(RecordRef::new(RecordKind::Building, bid(3)))).unwrap();
@@ -908,7 +943,7 @@ fn an_edit_made_after_seeing_the_other_is_no_conflict() {
     )
     .unwrap();
     assert!(p.conflicts.is_empty(), "{:?}", p.conflicts);
-    block_on(apply_import(&a, &p, T0 + 5 * MIN)).unwrap();
+    block_on(apply_import(&a, Some(&boss()), &p, T0 + 5 * MIN)).unwrap();
     assert_eq!(floors(&a, 3), Some(33));
     // Different fields of the same staff member (profile vs active) never conflict.
     hire(&a, 5, T0 + 6 * MIN);
@@ -1046,7 +1081,7 @@ fn the_fuzz_seeds_and_regressions_replay_without_panicking() {
 fn known_ids_are_found_through_the_store_snapshot() {
     let a = found(1, "翠湖花园");
     let events = a.store.all_events();
-    let snap = block_on(LocalSnapshot::load(&a, &events)).unwrap();
+    let snap = block_on(LocalSnapshot::load(&a, &events, &[])).unwrap();
     for e in &events {
         assert_eq!(snap.event_hash(e.id).as_deref(), Some(e.hash.as_str()));
     }
@@ -1123,7 +1158,680 @@ fn pat1_same_round_planned_and_checked_in_on_two_tablets_is_no_conflict() {
     )
     .unwrap();
     assert!(p.conflicts.is_empty(), "{:?}", p.conflicts);
-    block_on(apply_import(&a, &p, T0 + 5 * MIN)).unwrap();
+    block_on(apply_import(&a, Some(&boss()), &p, T0 + 5 * MIN)).unwrap();
     let r: PatrolRound = block_on(a.get(round.unwrap())).unwrap().unwrap();
     assert_eq!(r.checked_count(), 2);
+}
+
+// --- Signatures (issue 12) -------------------------------------------------------------------
+
+/// The events of a file, with `edit` applied to each event's JSON and, where it changed, the
+/// hash recomputed — what someone with a text editor and sha256sum does to a plain export.
+fn doctored(app: &App<MemoryStore>, edit: impl Fn(&str) -> String, keep_sig: bool) -> Vec<u8> {
+    let good = export(app, None, None, T0 + 3 * MIN);
+    let parsed = format::parse(&good.bytes, None).unwrap();
+    let events: Vec<Event> = parsed
+        .events
+        .iter()
+        .map(|e| {
+            let text = e.to_json();
+            let edited = edit(&text);
+            if edited == text {
+                return e.clone();
+            }
+            let mut f = Event::from_json(&edited).unwrap();
+            f.reseal();
+            if keep_sig {
+                f.sig = e.sig.clone();
+            }
+            f
+        })
+        .collect();
+    let req = ExportRequest {
+        device: app.device(),
+        now: T0 + 3 * MIN,
+        seen: parsed.header.seen.clone(),
+        encryption: None,
+    };
+    export_full(&events, &req).unwrap().bytes
+}
+
+#[test]
+fn an_edited_event_with_its_hash_recomputed_is_refused_naming_its_tablet() {
+    let a = found(1, "翠湖花园");
+    assert!(block_on(a.enroll(&director(&a), T0 + 1)).unwrap());
+    assert!(a.enrolled());
+    let b = join(2, &a, None);
+    set_building(&a, 3, 30, T0 + 2 * MIN);
+    let forge = |t: &str| t.replace("\"floors\":30", "\"floors\":31");
+    // At a tablet that knows tablet 1's key, and on a blank tablet restoring the "backup".
+    for target in [&b, &open(MemoryStore::new(), 3)] {
+        let err = plan(target, &doctored(&a, forge, true), None, T0 + 4 * MIN).unwrap_err();
+        assert!(
+            matches!(err, ImportError::Untrusted { why: crate::domain::device::Untrusted::BadSignature { device: d }, .. } if d == device(1)),
+            "{err:?}"
+        );
+        let short = crate::domain::device::short(device(1));
+        assert!(err.message().zh.contains(&short), "names the tablet");
+        assert!(err.message().zh.contains("签名"));
+        // Dropping the signature instead: an unsigned event nobody attested.
+        let err = plan(target, &doctored(&a, forge, false), None, T0 + 4 * MIN).unwrap_err();
+        assert!(
+            matches!(
+                err,
+                ImportError::Untrusted {
+                    why: crate::domain::device::Untrusted::Unattested { .. },
+                    ..
+                }
+            ),
+            "{err:?}"
+        );
+    }
+    // The genuine file goes through, and the first-run events attested at enrolment with it.
+    import(
+        &b,
+        &export(&a, None, None, T0 + 4 * MIN).bytes,
+        None,
+        T0 + 4 * MIN,
+    );
+    assert_eq!(floors(&b, 3), Some(30));
+}
+
+#[test]
+fn an_unenrolled_tablets_signed_events_wait_for_its_enrolment() {
+    let a = found(1, "翠湖花园");
+    block_on(a.enroll(&director(&a), T0 + 1)).unwrap();
+    let b = join(2, &a, None);
+    // Tablet 2 writes before anyone enrolled it: unsigned, and tablet 1 refuses them.
+    set_building(&b, 4, 12, T0 + 2 * MIN);
+    let err = plan(
+        &a,
+        &export(&b, None, None, T0 + 3 * MIN).bytes,
+        None,
+        T0 + 3 * MIN,
+    )
+    .unwrap_err();
+    assert!(err.message().zh.contains("登记"), "{}", err.message().zh);
+    // A Director enrols tablet 2: its earlier events are attested, the next ones signed.
+    let d = block_on(b.actor(sid(1))).unwrap();
+    assert!(block_on(b.enroll(&d, T0 + 3 * MIN)).unwrap());
+    assert!(!block_on(b.enroll(&d, T0 + 3 * MIN)).unwrap(), "once");
+    set_building(&b, 5, 6, T0 + 4 * MIN);
+    import(
+        &a,
+        &export(&b, None, None, T0 + 5 * MIN).bytes,
+        None,
+        T0 + 5 * MIN,
+    );
+    assert_eq!(floors(&a, 4), Some(12));
+    assert_eq!(floors(&a, 5), Some(6));
+}
+
+// --- Issue 12: permissions, PINs in plain files, duty-log anchors, roster conflicts ------------
+
+fn as_role(role: Role) -> Actor {
+    Actor {
+        id: sid(7),
+        roles: [role].into(),
+    }
+}
+
+/// Issue 12, SOP §0: importing, exporting personal data and settling conflicts are refused by
+/// the sync service itself (not only by a hidden button) for a role without the permission.
+#[test]
+fn issue_12_an_assistants_import_export_and_settling_are_refused_by_the_domain() {
+    let a = found(1, "翠湖花园");
+    let b = join(2, &a, None);
+    set_building(&a, 3, 31, T0 + 2 * MIN);
+    set_building(&b, 3, 32, T0 + 3 * MIN);
+    let assistant = as_role(Role::Assistant);
+
+    // Export: no file at all (every file carries the households and the staff phones).
+    let err = block_on(export_for(
+        &b,
+        &assistant,
+        &b.store.all_events(),
+        None,
+        T0,
+        None,
+    ))
+    .unwrap_err();
+    assert!(matches!(err, ExportError::Denied(_)), "{err:?}");
+    assert!(
+        err.message().zh.contains("无权导出含个人信息的数据"),
+        "{}",
+        err.message().zh
+    );
+    assert!(
+        err.message().en.contains("Director, Supervisor"),
+        "{}",
+        err.message().en
+    );
+    let supervisor = as_role(Role::Supervisor);
+    let file = block_on(export_for(
+        &b,
+        &supervisor,
+        &b.store.all_events(),
+        Some(device(1)),
+        T0 + 4 * MIN,
+        None,
+    ))
+    .unwrap();
+
+    // Import: refused before the file is read; a plan made by a supervisor can't be applied by
+    // an assistant either.
+    let settings = ImportSettings::default();
+    let err = block_on(plan_import(
+        &a,
+        Some(&assistant),
+        &file.bytes,
+        None,
+        T0 + 5 * MIN,
+        &settings,
+    ))
+    .unwrap_err();
+    assert!(matches!(err, ImportError::Denied(_)), "{err:?}");
+    assert!(
+        err.message().zh.contains("无权导入数据"),
+        "{}",
+        err.message().zh
+    );
+    let p = block_on(plan_import(
+        &a,
+        Some(&supervisor),
+        &file.bytes,
+        None,
+        T0 + 5 * MIN,
+        &settings,
+    ))
+    .unwrap();
+    assert_eq!(p.conflicts.len(), 1);
+    let err = block_on(apply_import(&a, Some(&assistant), &p, T0 + 5 * MIN)).unwrap_err();
+    assert!(matches!(
+        err,
+        crate::app::AppError::Domain(crate::domain::command::DomainError::Denied(_))
+    ));
+    assert_eq!(floors(&a, 3), Some(31), "nothing imported");
+    // Nobody signed in may import only on a tablet without an estate (joining).
+    let err = block_on(plan_import(
+        &a,
+        None,
+        &file.bytes,
+        None,
+        T0 + 5 * MIN,
+        &settings,
+    ))
+    .unwrap_err();
+    assert!(matches!(err, ImportError::Denied(_)));
+    assert!(block_on(apply_import(&a, None, &p, T0 + 5 * MIN)).is_err());
+    let blank = open(MemoryStore::new(), 3);
+    let full = export(&a, None, None, T0 + 5 * MIN);
+    let joined = block_on(plan_import(
+        &blank,
+        None,
+        &full.bytes,
+        None,
+        T0 + 5 * MIN,
+        &settings,
+    ))
+    .unwrap();
+    block_on(apply_import(&blank, None, &joined, T0 + 5 * MIN)).unwrap();
+    assert_eq!(floors(&blank, 3), Some(31));
+
+    // Settling the conflict: refused for the assistant, done by the supervisor.
+    block_on(apply_import(&a, Some(&supervisor), &p, T0 + 5 * MIN)).unwrap();
+    let open_now = block_on(open_conflicts(&a.store)).unwrap();
+    assert_eq!(open_now.len(), 1);
+    let loser = open_now[0].loser.event;
+    let err = block_on(settle_conflict(&a, &assistant, loser)).unwrap_err();
+    assert!(
+        err.message().zh.contains("无权处理同步冲突"),
+        "{}",
+        err.message().zh
+    );
+    assert_eq!(block_on(open_conflicts(&a.store)).unwrap().len(), 1);
+    block_on(settle_conflict(&a, &supervisor, loser)).unwrap();
+    assert!(block_on(open_conflicts(&a.store)).unwrap().is_empty());
+
+    // CSV: the lists with people need the permission; the others do not.
+    use super::csv::{export_csv, CsvList};
+    for list in [CsvList::Staff, CsvList::Households] {
+        assert!(
+            export_csv(&assistant, list, &["姓名"], &[]).is_err(),
+            "{list:?}"
+        );
+        assert!(
+            export_csv(&supervisor, list, &["姓名"], &[]).is_ok(),
+            "{list:?}"
+        );
+    }
+    for list in [
+        CsvList::Buildings,
+        CsvList::Facilities,
+        CsvList::Checkpoints,
+    ] {
+        assert!(
+            export_csv(&assistant, list, &["名称"], &[]).is_ok(),
+            "{list:?}"
+        );
+    }
+}
+
+/// Issue 12: a plain file never carries PIN material, and a hand-made plain file that does is
+/// refused as a whole (its PIN could take over a person's sign-in).
+#[test]
+fn issue_12_a_hand_made_plain_file_carrying_a_pin_set_is_refused() {
+    let a = found(1, "翠湖花园");
+    hire(&a, 2, T0 + MIN);
+    let plain = export(&a, None, None, T0 + 2 * MIN);
+    assert!(parse(&plain.bytes, None)
+        .unwrap()
+        .events
+        .iter()
+        .all(|e| !export::is_pin(e)));
+    // Every event, the PIN events included, in a plain file with a sound checksum.
+    let all = a.store.all_events();
+    let pin_event = all.iter().find(|e| export::is_pin(e)).unwrap().id;
+    let lines: Vec<_> = all.iter().map(event_line).collect();
+    let bytes = file_with_lines(&a, &lines, lines.len() as u64);
+    for tablet in [open(MemoryStore::new(), 3), join(4, &a, None)] {
+        let err = plan(&tablet, &bytes, None, T0 + 3 * MIN).unwrap_err();
+        assert!(
+            matches!(err, ImportError::PinInPlainFile { id } if all.iter().any(|e| e.id == id && export::is_pin(e))),
+            "{err:?}"
+        );
+        assert!(err.message().zh.contains("未加密") && err.message().zh.contains("PIN"));
+        assert!(err.message().en.contains("not encrypted"));
+    }
+    // Only the PIN event, on a tablet that holds everything else: still refused.
+    let b = join(5, &a, None);
+    let only_pin: Vec<_> = all
+        .iter()
+        .filter(|e| e.id == pin_event)
+        .map(event_line)
+        .collect();
+    let bytes = file_with_lines(&a, &only_pin, 1);
+    assert_eq!(
+        plan(&b, &bytes, None, T0 + 3 * MIN).unwrap_err(),
+        ImportError::PinInPlainFile { id: pin_event }
+    );
+    let staff: Staff = block_on(b.get(sid(2))).unwrap().unwrap();
+    assert!(staff.pin.is_none(), "no PIN arrived");
+}
+
+mod duty_anchors {
+    use super::*;
+    use crate::domain::duty::log::{
+        self, anchored_heads, chain_id, entries_in_write_order, log_id, DutyChain, DutyLog,
+        EntryKind, NewEntry,
+    };
+    use crate::domain::duty::{DutyEvent, Post};
+    use chrono::NaiveDate;
+
+    fn day() -> NaiveDate {
+        NaiveDate::from_ymd_opt(2027, 1, 14).unwrap()
+    }
+
+    fn head(app: &App<MemoryStore>) -> DutyChain {
+        block_on(app.get::<DutyChain>(chain_id(app.device())))
+            .unwrap()
+            .unwrap_or(DutyChain {
+                chain: app.device(),
+                ..Default::default()
+            })
+    }
+
+    fn day_log(app: &App<MemoryStore>) -> DutyLog {
+        block_on(app.get::<DutyLog>(log_id(Post::ServiceCentre, day())))
+            .unwrap()
+            .unwrap_or_default()
+    }
+
+    /// `n` entries in the day's log, written on this tablet's chain.
+    fn write(app: &App<MemoryStore>, n: usize, now: i64) {
+        for i in 0..n {
+            let drafts = log::add_entry(
+                &director(app),
+                &head(app),
+                &day_log(app),
+                Post::ServiceCentre,
+                day(),
+                NewEntry {
+                    kind: EntryKind::Enquiry,
+                    text: format!("住户咨询 {i}"),
+                    ..Default::default()
+                },
+                now + i as i64,
+            )
+            .unwrap();
+            block_on(app.record(now + i as i64, Some(sid(1)), drafts)).unwrap();
+        }
+    }
+
+    fn sign(app: &App<MemoryStore>, now: i64) {
+        let drafts = log::sign_log(
+            &director(app),
+            log_id(Post::ServiceCentre, day()),
+            &day_log(app),
+            "已阅",
+            day().succ_opt().unwrap(),
+            now,
+            &[head(app)],
+        )
+        .unwrap();
+        block_on(app.record(now, Some(sid(1)), drafts)).unwrap();
+    }
+
+    /// The file with the entry `seq` of `chain` and its chain link left out (counts fixed and
+    /// checksum recomputed, as anyone could); `header` edits the header too.
+    fn doctor(bytes: &[u8], seq: u64, header: impl FnOnce(&mut format::Header)) -> Vec<u8> {
+        let f = parse(bytes, None).unwrap();
+        let kept: Vec<Event> = f
+            .events
+            .into_iter()
+            .filter(|e| match &e.body {
+                EventBody::Duty(DutyEvent::EntryAdded { entry, .. }) => entry.seq != seq,
+                EventBody::Duty(DutyEvent::ChainLinked { seq: s, .. }) => *s != seq,
+                _ => true,
+            })
+            .collect();
+        let mut h = f.header;
+        header(&mut h);
+        format::encode(h, &kept, &[], None).1
+    }
+
+    fn restore(bytes: &[u8]) -> (App<MemoryStore>, ImportPlan) {
+        let blank = open(MemoryStore::new(), 9);
+        // A new tablet joins with nobody signed in.
+        let p = block_on(plan_import(
+            &blank,
+            None,
+            bytes,
+            None,
+            T0 + HOUR,
+            &ImportSettings::default(),
+        ))
+        .unwrap();
+        block_on(apply_import(&blank, None, &p, T0 + HOUR)).unwrap();
+        (blank, p)
+    }
+
+    /// DUTY-4, issue 12: a backup that drops the last entry together with its chain link is
+    /// reported on a blank tablet that never saw the entry, through the file header's chain heads.
+    #[test]
+    fn duty_4_issue_12_a_doctored_backup_dropping_the_last_entry_and_its_link_is_reported_on_a_blank_tablet(
+    ) {
+        let a = found(1, "翠湖花园");
+        write(&a, 3, T0 + MIN);
+        let file = export(&a, None, None, T0 + 10 * MIN);
+        let me = a.device();
+        assert_eq!(file.header.chain_heads[&me].seq, 3);
+        assert_eq!(file.header.chain_heads[&me].hash, head(&a).hash);
+        let (_, clean) = restore(&file.bytes);
+        assert!(
+            clean.duty_log_problems.is_empty(),
+            "{:?}",
+            clean.duty_log_problems
+        );
+
+        let doctored = doctor(&file.bytes, 3, |_| {});
+        // Without anchors the file is consistent in itself: this went unnoticed before issue 12.
+        let parsed = parse(&doctored, None).unwrap();
+        assert!(crate::domain::duty::import_check(&parsed.events, |_| vec![]).is_empty());
+        let (_, p) = restore(&doctored);
+        assert!(
+            p.duty_log_problems
+                .iter()
+                .any(|m| m.zh.contains("第3条记录缺失")),
+            "{:?}",
+            p.duty_log_problems
+        );
+        assert!(p
+            .summary()
+            .iter()
+            .any(|m| m.en.contains("Entry 3 of tablet")));
+        // An anchored hash that doesn't match the entry says it was altered.
+        let forged = doctor(&file.bytes, 0, |h| {
+            h.chain_heads.get_mut(&me).unwrap().hash = "0".repeat(64)
+        });
+        let (_, p) = restore(&forged);
+        assert!(
+            p.duty_log_problems
+                .iter()
+                .any(|m| m.zh.contains("第3条记录被改动")),
+            "{:?}",
+            p.duty_log_problems
+        );
+    }
+
+    /// DUTY-4, DUTY-8, issue 12: the supervisor's sign-off records the chain heads, so a backup
+    /// that also strips the header's anchors still shows the dropped entry, at import and in
+    /// the duty log's "校验记录" on the restored tablet.
+    #[test]
+    fn duty_4_8_issue_12_the_sign_off_anchors_the_chain_head_against_a_stripped_header() {
+        let a = found(1, "翠湖花园");
+        write(&a, 3, T0 + MIN);
+        sign(&a, T0 + 5 * MIN);
+        let signed = day_log(&a);
+        assert_eq!(signed.anchors[&a.device()].seq, 3);
+        let file = export(&a, None, None, T0 + 10 * MIN);
+        let doctored = doctor(&file.bytes, 3, |h| h.chain_heads.clear());
+        let (blank, p) = restore(&doctored);
+        assert!(
+            p.duty_log_problems
+                .iter()
+                .any(|m| m.zh.contains("第3条记录缺失")),
+            "{:?}",
+            p.duty_log_problems
+        );
+        // On the restored tablet the stored head is short (its link was dropped too), but the
+        // sign-off still names entry 3.
+        let logs = vec![day_log(&blank)];
+        assert_eq!(logs[0].entries.len(), 2);
+        let mut heads = vec![block_on(blank.get::<DutyChain>(chain_id(a.device())))
+            .unwrap()
+            .unwrap()];
+        assert_eq!(heads[0].seq, 2);
+        let entries = entries_in_write_order(&logs);
+        assert!(log::verify(&entries, &heads).ok(), "without the anchors");
+        heads.extend(anchored_heads(&logs));
+        let r = log::verify(&entries, &heads);
+        assert_eq!(
+            r.problems,
+            vec![log::ChainProblem::Removed {
+                chain: a.device(),
+                seq: 3
+            }]
+        );
+        // Sign-offs written before issue 12 (no heads) serialise exactly as before.
+        let old = DutyEvent::LogSigned {
+            by: sid(1),
+            at: 9,
+            remark: "已阅".into(),
+            heads: Default::default(),
+        };
+        assert_eq!(
+            serde_json::to_string(&old).unwrap(),
+            format!(
+                r#"{{"t":"log_signed","by":"{}","at":9,"remark":"已阅"}}"#,
+                sid(1)
+            )
+        );
+    }
+
+    /// Issue 12: an incremental file made for another tablet (this one lacks part of the range)
+    /// does not call entries "missing" that simply haven't reached this tablet yet; a hostile
+    /// head number does not hang the check.
+    #[test]
+    fn duty_4_issue_12_anchors_of_an_incomplete_file_are_not_read_as_torn_out_pages() {
+        let a = found(1, "翠湖花园");
+        let b = join(2, &a, None);
+        let c = join(3, &a, None);
+        // b holds a's three entries, and a knows it: a's next file for b carries none of them,
+        // but its header still names a's head (3).
+        write(&a, 3, T0 + 2 * MIN);
+        import(
+            &b,
+            &export(&a, None, None, T0 + 3 * MIN).bytes,
+            None,
+            T0 + 3 * MIN,
+        );
+        set_building(&b, 3, 30, T0 + 4 * MIN);
+        import(
+            &a,
+            &export(&b, Some(1), None, T0 + 4 * MIN).bytes,
+            None,
+            T0 + 4 * MIN,
+        );
+        set_building(&a, 4, 12, T0 + 5 * MIN);
+        let for_b = export(&a, Some(2), None, T0 + 6 * MIN);
+        assert!(matches!(for_b.header.covers, format::Covers::Since { .. }));
+        assert_eq!(for_b.header.chain_heads[&a.device()].seq, 3);
+        // c never got entries 1-3 and this file does not start within what c holds: they have
+        // not reached c yet, they were not torn out, and nothing is reported.
+        let p = plan(&c, &for_b.bytes, None, T0 + 7 * MIN).unwrap();
+        assert!(p.duty_log_problems.is_empty(), "{:?}", p.duty_log_problems);
+        // b, which holds them, imports the same file cleanly; a full file to c is complete.
+        assert!(plan(&b, &for_b.bytes, None, T0 + 7 * MIN)
+            .unwrap()
+            .duty_log_problems
+            .is_empty());
+        let full = export(&a, None, None, T0 + 7 * MIN);
+        assert!(plan(&c, &full.bytes, None, T0 + 7 * MIN)
+            .unwrap()
+            .duty_log_problems
+            .is_empty());
+        // A header claiming a head at u64::MAX: one line for the gap, no hang.
+        let f = parse(&export(&a, None, None, T0 + 8 * MIN).bytes, None).unwrap();
+        let mut h = f.header;
+        h.chain_heads.get_mut(&a.device()).unwrap().seq = u64::MAX;
+        let bytes = format::encode(h, &f.events, &[], None).1;
+        let (_, p) = restore(&bytes);
+        assert!(
+            p.duty_log_problems
+                .iter()
+                .any(|m| m.zh.contains("第4–18446744073709551615条记录缺失")),
+            "{:?}",
+            p.duty_log_problems
+        );
+    }
+}
+
+mod roster_conflicts {
+    use super::*;
+    use crate::domain::duty::roster::{self, roster_id, Roster};
+    use chrono::NaiveDate;
+
+    fn day(n: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(2027, 2, n).unwrap()
+    }
+
+    fn set(app: &App<MemoryStore>, date: NaiveDate, person: u64, now: i64) {
+        let r: Roster = block_on(app.get(roster_id(202702)))
+            .unwrap()
+            .unwrap_or_default();
+        let drafts = roster::set_slot(&director(app), &r, date, Some(sid(person)), "").unwrap();
+        block_on(app.record(now, Some(sid(1)), drafts)).unwrap();
+    }
+
+    fn on(app: &App<MemoryStore>, date: NaiveDate) -> Option<crate::domain::ids::StaffId> {
+        block_on(app.get::<Roster>(roster_id(202702)))
+            .unwrap()
+            .and_then(|r| r.person_on(date))
+    }
+
+    /// DUTY-1, issue 12: conflict groups are per roster day. Two tablets filling different days
+    /// of one month's roster is no conflict (both in force); the same day set on both is one
+    /// conflict whose message names the day and is true.
+    #[test]
+    fn duty_1_issue_12_different_roster_days_on_two_tablets_are_no_conflict_the_same_day_is_one() {
+        let a = found(1, "翠湖花园");
+        let b = join(2, &a, None);
+        import(
+            &a,
+            &export(&b, Some(1), None, T0 + 2 * MIN).bytes,
+            None,
+            T0 + 2 * MIN,
+        );
+        set(&a, day(1), 11, T0 + 3 * MIN);
+        set(&b, day(2), 12, T0 + 4 * MIN);
+        let p = import(
+            &a,
+            &export(&b, Some(1), None, T0 + 5 * MIN).bytes,
+            None,
+            T0 + 5 * MIN,
+        );
+        assert!(p.conflicts.is_empty(), "{:?}", p.conflicts);
+        assert_eq!(on(&a, day(1)), Some(sid(11)));
+        assert_eq!(on(&a, day(2)), Some(sid(12)));
+
+        // The same day on both: one conflict, the later setting in force.
+        set(&a, day(3), 13, T0 + 6 * MIN);
+        set(&b, day(3), 14, T0 + 7 * MIN);
+        set(&b, day(4), 15, T0 + 7 * MIN);
+        let p = import(
+            &a,
+            &export(&b, Some(1), None, T0 + 8 * MIN).bytes,
+            None,
+            T0 + 8 * MIN,
+        );
+        assert_eq!(p.conflicts.len(), 1, "{:?}", p.conflicts);
+        let c = &p.conflicts[0];
+        assert_eq!(c.field, "slot:2027-02-03");
+        assert_eq!((c.winner.device, c.loser.device), (b.device(), a.device()));
+        let m = c.message();
+        assert!(
+            m.zh.starts_with("2027年2月3日的值班被两台平板同时安排"),
+            "{}",
+            m.zh
+        );
+        assert!(
+            m.zh.contains(&format!("采用平板 {}", b.device().short())),
+            "{}",
+            m.zh
+        );
+        assert!(
+            m.en.starts_with("The duty on 2027-02-03 was set on two tablets"),
+            "{}",
+            m.en
+        );
+        // The message is true: day 3 is the winner's, the loser's is not in force; the other days
+        // are as each tablet set them.
+        assert_eq!(on(&a, day(3)), Some(sid(14)));
+        assert_eq!(on(&a, day(1)), Some(sid(11)));
+        assert_eq!(on(&a, day(2)), Some(sid(12)));
+        assert_eq!(on(&a, day(4)), Some(sid(15)));
+    }
+}
+
+/// Issue 12: files written before the anchors (no header `chain_heads`, sign-offs without
+/// heads, PINs only in the encrypted one) still import on a blank tablet without a duty-log
+/// warning or a PIN refusal: the golden v1 fixtures.
+#[test]
+fn issue_12_the_v1_golden_files_import_cleanly_with_the_new_checks() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let now = 1_900_000_000_000;
+    for (name, pass) in [
+        ("v1-demo-plain.wuye", None),
+        ("v1-demo-encrypted.wuye", Some(golden::FIXTURE_PASSPHRASE)),
+    ] {
+        let bytes = std::fs::read(dir.join(name)).unwrap();
+        let blank = open(MemoryStore::new(), 8);
+        let p = block_on(plan_import(
+            &blank,
+            None,
+            &bytes,
+            pass,
+            now,
+            &ImportSettings::default(),
+        ))
+        .unwrap_or_else(|e| panic!("{name}: {}", e.message().en));
+        assert!(p.header.chain_heads.is_empty(), "{name}");
+        assert!(
+            p.duty_log_problems.is_empty(),
+            "{name}: {:?}",
+            p.duty_log_problems
+        );
+        assert!(p.conflicts.is_empty(), "{name}");
+    }
 }

@@ -261,6 +261,17 @@ fn pair(key: &str) -> (&'static str, &'static str) {
         ),
         "sync.devices" => ("平板与交换记录", "Tablets and exchanges"),
         "sync.this_device" => ("本平板", "This tablet"),
+        "sync.enrol_title" => ("平板签名", "Tablet signature"),
+        "sync.enrolled" => (
+            "本平板已登记：它导出的每条记录都带有本平板的签名，其他平板会逐条核验。密钥指纹",
+            "This tablet is enrolled: every record it exports carries its signature, which other tablets verify. Key fingerprint",
+        ),
+        "sync.not_enrolled" => (
+            "本平板尚未登记，已登记的平板会拒收它的导出文件。请物业部主任在本平板上登记（只需一次）。",
+            "This tablet is not enrolled yet, and enrolled tablets refuse its export files. A Director enrols it here, once.",
+        ),
+        "sync.enrol" => ("登记本平板", "Enrol this tablet"),
+        "sync.enrolled_ok" => ("本平板已登记", "This tablet is enrolled"),
         "sync.tablet" => ("平板", "Tablet"),
         "sync.records" => ("{} 条记录", "{} records"),
         "sync.newest" => ("最新记录：", "Newest record: "),

@@ -72,11 +72,19 @@ async fn open_app(training: bool) -> Result<(), String> {
 }
 
 async fn seed_demo(app: &App<Db>) -> Result<(), String> {
-    use crate::domain::staff::{PinHash, PIN_ITERATIONS};
-    let pin =
-        PinHash::new(DEMO_PIN, app.random_salt(), PIN_ITERATIONS).map_err(|e| e.message().zh)?;
+    let pin = crate::app::pin_kdf::hash_pin(DEMO_PIN, app.random_salt())
+        .await
+        .map_err(|e| e.message().zh)?;
     let demo = crate::domain::demo::demo_estate(20_261_122, pin);
     app.record(now_ms(), Some(demo.director), demo.drafts)
+        .await
+        .map_err(|e| e.message().get(ctx().lang.get_untracked()).to_string())?;
+    // The training tablet signs like a real one (issue 12).
+    let director = crate::domain::command::Actor {
+        id: demo.director,
+        roles: [crate::domain::roles::Role::Director].into(),
+    };
+    app.enroll(&director, now_ms())
         .await
         .map_err(|e| e.message().get(ctx().lang.get_untracked()).to_string())?;
     Ok(())
@@ -88,7 +96,10 @@ fn Root() -> impl IntoView {
     let phase = RwSignal::new(Phase::Opening);
     leptos::task::spawn_local(async move {
         match open_app(c.training.get_untracked()).await {
-            Ok(()) => phase.set(Phase::Ready),
+            Ok(()) => {
+                signin::serve_lockout();
+                phase.set(Phase::Ready)
+            }
             Err(e) => phase.set(Phase::Failed(e)),
         }
         c.persisted.set(platform::request_persistence().await);

@@ -2,11 +2,28 @@
 //! persistence. Kept in one place so the rest of the UI stays plain Leptos.
 
 use crate::domain::ids::Entropy;
+use crate::domain::staff::Uptime;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
 pub fn now_ms() -> i64 {
     js_sys::Date::now() as i64
+}
+
+/// The running app's monotonic clock for the sign-in lockout (issue 12): `performance.now()`,
+/// which moving the tablet's date does not move, tagged with a random id of this page load
+/// (readings of two page loads cannot be compared).
+pub fn uptime() -> Uptime {
+    thread_local!(static PAGE: u64 = {
+        let mut b = [0u8; 8];
+        BrowserEntropy.fill(&mut b);
+        u64::from_le_bytes(b)
+    });
+    let ms = web_sys::window()
+        .and_then(|w| w.performance())
+        .map(|p| p.now())
+        .unwrap_or(0.0);
+    Uptime::new(PAGE.with(|p| *p), ms as i64)
 }
 
 /// Randomness from `crypto.getRandomValues` (ids, salts).

@@ -379,6 +379,7 @@ pub fn open_record(subject: crate::domain::event::RecordRef) {
         K::Incident => Page::Incident(subject.id),
         K::Staff => Page::Staff,
         K::Estate => Page::Settings,
+        K::Device => Page::Sync,
         K::Building | K::Unit | K::Household => Page::Registry(RegistryTab::Households),
         K::Facility => Page::Registry(RegistryTab::Facilities),
         K::Checkpoint => Page::Registry(RegistryTab::Checkpoints),

@@ -74,7 +74,8 @@ async fn first_run_then_director_adds_staff_who_signs_in_with_pin() {
     assert!(app.try_testid("nav-registry").await.is_some());
 }
 
-/// Five wrong PINs lock that person's sign-in for five minutes, even with the right PIN.
+/// Five wrong PINs lock sign-in on the tablet (for everyone) for five minutes, even with the
+/// right PIN; later locks last 15 min, 1 h, 4 h (issue 12, unit-tested in `app::tests`).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn five_wrong_pins_lock_sign_in() {
     let app = App::start().await;

@@ -245,3 +245,84 @@ async fn two_tablets_join_and_exchange_files_both_ways() {
     a.quit().await;
     b.quit().await;
 }
+
+/// The events of `file` with `edit` applied to each event's JSON and the hash recomputed where
+/// it changed (the signature kept) — an Assistant with a text editor and sha256sum — written as
+/// a well-formed file again (header, length and checksum fixed up).
+fn doctor(file: &Path, edit: impl Fn(&str) -> String) -> Vec<u8> {
+    use estate_desk::domain::event::Event;
+    use estate_desk::sync::{export_full, parse, ExportRequest};
+    let parsed = parse(&std::fs::read(file).unwrap(), None).unwrap();
+    let mut changed = 0;
+    let events: Vec<Event> = parsed
+        .events
+        .iter()
+        .map(|e| {
+            let text = e.to_json();
+            let edited = edit(&text);
+            if edited == text {
+                return e.clone();
+            }
+            changed += 1;
+            let mut f = Event::from_json(&edited).unwrap();
+            f.reseal();
+            f.sig = e.sig.clone();
+            f
+        })
+        .collect();
+    assert!(changed > 0, "the edit applies to the file");
+    let req = ExportRequest {
+        device: parsed.header.device,
+        now: parsed.header.exported_at,
+        seen: parsed.header.seen.clone(),
+        encryption: None,
+    };
+    export_full(&events, &req).unwrap().bytes
+}
+
+/// Issue 12: an Assistant edits a plain export so that their own staff record says Director,
+/// fixes the hashes and the checksum, and hands it to a new tablet: the tablet refuses the
+/// whole file, naming the tablet whose signature no longer matches; the genuine file joins.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_doctored_file_is_refused_naming_its_tablet() {
+    let files = TempDir::new("estate-desk-forged");
+    let a = start((1280, 800)).await;
+    let b = start((800, 1280)).await;
+
+    // The founding tablet enrols itself and signs everything it writes.
+    first_run(&a, "翠湖花园", "王建国", "2468").await;
+    add_staff(&a, "李娜", "13800001111", "1357").await;
+    a.click("nav-sync").await;
+    a.wait_testid("sync-enrolled").await;
+    let genuine = export(&a, files.path(), "a-full").await;
+
+    let forged = files.path().join("forged.wuye");
+    std::fs::write(
+        &forged,
+        doctor(&genuine, |t| {
+            if t.contains("李娜") {
+                t.replace("\"roles\":[\"Assistant\"]", "\"roles\":[\"Director\"]")
+            } else {
+                t.to_string()
+            }
+        }),
+    )
+    .unwrap();
+
+    b.wait_testid("first-run").await;
+    b.click("setup-import").await;
+    check_file(&b, &forged, "").await;
+    refused(&b, "签名不符").await;
+    b.wait_testid_text("sync-error", "篡改").await;
+    b.screenshot("sync-forged-refused").await;
+
+    // The genuine file: the new tablet joins, and 李娜 is an Assistant there.
+    check_file(&b, &genuine, "").await;
+    b.wait_testid_text("sync-preview", "翠湖花园").await;
+    b.click("sync-import-confirm").await;
+    sign_in(&b, "王建国", "2468").await;
+    b.wait_testid("todo-list").await;
+    assert_eq!(staff_names(&b).await, ["李娜", "王建国"]);
+    a.quit().await;
+    b.quit().await;
+}

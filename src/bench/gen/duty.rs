@@ -103,6 +103,8 @@ impl<'w> Duty<'w> {
                     "已阅",
                     date,
                     at,
+                    // No anchors: the generated data stays as GEN_VERSION 2 made it.
+                    &[],
                 ) {
                     out.push(at, Dev::Duty, Some(sup), ds);
                 }

@@ -179,7 +179,8 @@ fn the_app_absorbs_the_small_dataset_and_the_probes_find_data() {
         .filter(|v| v.status.as_deref() != Some("done"))
         .count();
     assert!(open_orders > 0);
-    let actor = block_on(app.sign_in(s.login, BENCH_PIN, now)).unwrap();
+    let up = crate::domain::staff::Uptime::new(0, now);
+    let actor = block_on(app.sign_in(s.login, BENCH_PIN, up)).unwrap();
     assert!(actor.roles.contains(&crate::domain::roles::Role::Director));
 }
 

@@ -152,6 +152,10 @@ pub fn requirement(body: &EventBody) -> Requirement {
             D::LogSigned { .. } => AnyOf(&[ReviewDutyLog]),
             D::HandedOver { .. } => AnyOf(&[HandOver]),
         },
+        // device::enroll: a Director enrols the tablet (issue 12, signatures).
+        EventBody::Device(e) => match e {
+            super::device::DeviceEvent::Enrolled { .. } => AnyOf(&[EnrollDevice]),
+        },
         EventBody::Emergency(e) => match e {
             M::Started { .. } | M::StepDone { .. } | M::Noted { .. } => AnyOf(&[RunEmergency]),
             M::Closed { .. } => AnyOf(&[CloseIncident]),

@@ -1850,7 +1850,8 @@ fn a_forged_role_grant_and_a_forged_classification_take_no_effect_on_any_tablet_
         assert_eq!(r.at.wall, t0() + MIN);
         assert_eq!(r.what.zh, "修改员工资料");
         assert!(r.why.zh.contains("物业部主任"), "{}", r.why.zh);
-        assert!(block_on(app.sign_in(assistant().id, "1234", t0() + DAY))
+        let up = crate::domain::staff::Uptime::new(1, 0);
+        assert!(block_on(app.sign_in(assistant().id, "1234", up))
             .unwrap()
             .roles
             .iter()

@@ -315,6 +315,7 @@ pub fn month_of_duty(logins: &[DemoLogin], registry: &[Draft], as_of: NaiveDate)
                     "已阅",
                     *d + Days::new(1),
                     morning + 30 * 60_000,
+                    std::slice::from_ref(&head),
                 )
                 .expect("demo sign-off"),
             );

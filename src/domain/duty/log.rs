@@ -155,6 +155,10 @@ pub struct DutyLog {
     pub entries: Vec<Logged>,
     /// 物业部主任助理确认 (DUTY-8): who, when, remark.
     pub signed: Option<(StaffId, i64, String)>,
+    /// The chain heads the sign-offs recorded (DUTY-4, issue 12), highest per chain: checked by
+    /// [`verify`] with the stored heads (see [`anchored_heads`]).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub anchors: Anchors,
 }
 
 impl DutyLog {
@@ -183,9 +187,22 @@ impl Aggregate for DutyLog {
                     entry: (**entry).clone(),
                 });
             }
-            // The first signature stands.
-            DutyEvent::LogSigned { by, at, remark } if self.signed.is_none() => {
-                self.signed = Some((*by, *at, remark.clone()))
+            DutyEvent::LogSigned {
+                by,
+                at,
+                remark,
+                heads,
+            } => {
+                // The first signature stands; every sign-off's anchors are kept.
+                if self.signed.is_none() {
+                    self.signed = Some((*by, *at, remark.clone()));
+                }
+                for (c, a) in heads {
+                    let e = self.anchors.entry(*c).or_default();
+                    if a.seq > e.seq {
+                        *e = a.clone();
+                    }
+                }
             }
             _ => {}
         }
@@ -257,6 +274,68 @@ impl Aggregate for DutyChain {
 
 pub fn chain_id(device: DeviceId) -> RecordId {
     Id::derived(&format!("duty-chain:{device}"), 0)
+}
+
+/// A chain head recorded somewhere a dropped entry can't erase it (DUTY-4, issue 12): in the
+/// supervisor's sign-off (`LogSigned.heads`) and in the export file's header (`chain_heads`).
+/// The number and hash of the newest entry of one device's chain.
+#[derive(Clone, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct Anchor {
+    pub seq: u64,
+    pub hash: String,
+}
+
+/// Anchored chain heads by device.
+pub type Anchors = BTreeMap<DeviceId, Anchor>;
+
+/// The heads as anchors (the highest per chain; chains without entries left out).
+pub fn anchors_of(heads: &[DutyChain]) -> Anchors {
+    let mut out = Anchors::new();
+    for h in heads.iter().filter(|h| h.seq > 0) {
+        let e = out.entry(h.chain).or_default();
+        if h.seq > e.seq {
+            *e = Anchor {
+                seq: h.seq,
+                hash: h.hash.clone(),
+            };
+        }
+    }
+    out
+}
+
+/// The chain heads among `events` (their `ChainLinked` links, the highest per chain): what an
+/// exporter declares in the file header.
+pub fn heads_of(events: &[Event]) -> Anchors {
+    let mut out = Anchors::new();
+    for e in events {
+        if let EventBody::Duty(DutyEvent::ChainLinked {
+            chain, seq, hash, ..
+        }) = &e.body
+        {
+            let a = out.entry(*chain).or_default();
+            if *seq > a.seq {
+                *a = Anchor {
+                    seq: *seq,
+                    hash: hash.clone(),
+                };
+            }
+        }
+    }
+    out
+}
+
+/// The sign-offs' anchors of these logs as heads, to pass to [`verify`] beside the stored
+/// chain heads: on a tablet restored from a backup that dropped an entry and its link, the
+/// stored head is short, but the sign-off still names the entry.
+pub fn anchored_heads(logs: &[DutyLog]) -> Vec<DutyChain> {
+    logs.iter()
+        .flat_map(|l| l.anchors.iter())
+        .map(|(c, a)| DutyChain {
+            chain: *c,
+            seq: a.seq,
+            hash: a.hash.clone(),
+        })
+        .collect()
 }
 
 /// What a new entry needs to say; the command fills in the chain fields.
@@ -411,6 +490,9 @@ pub fn correct_entry(
 }
 
 /// The supervisor reads and signs a day's log (DUTY-8). A day not yet over can't be signed.
+/// `heads`: the duty-log chain heads this tablet holds (every `duty_chain` record), recorded
+/// in the sign-off as anchors (DUTY-4, issue 12).
+#[allow(clippy::too_many_arguments)]
 pub fn sign_log(
     actor: &Actor,
     id: RecordId,
@@ -418,6 +500,7 @@ pub fn sign_log(
     remark: &str,
     today: NaiveDate,
     now: i64,
+    heads: &[DutyChain],
 ) -> Result<Vec<Draft>, DomainError> {
     actor.may(Action::ReviewDutyLog)?;
     if log.signed.is_some() {
@@ -441,6 +524,7 @@ pub fn sign_log(
             by: actor.id,
             at: now,
             remark: remark.trim().into(),
+            heads: anchors_of(heads),
         }),
     }])
 }
@@ -454,6 +538,8 @@ pub enum ChainProblem {
     Changed { chain: DeviceId, seq: u64 },
     /// An entry of the chain is missing (a page torn out).
     Removed { chain: DeviceId, seq: u64 },
+    /// Entries `from..=to` of the chain are missing (import check: one line for a long gap).
+    RemovedRange { chain: DeviceId, from: u64, to: u64 },
     /// The entry is stored out of its written order.
     Reordered { chain: DeviceId, seq: u64 },
     /// Two different entries claim the same place.
@@ -470,6 +556,13 @@ impl ChainProblem {
             ChainProblem::Removed { chain, seq } => Text::new(
                 format!("平板 {} 第{seq}条记录缺失", chain.short()),
                 format!("Entry {seq} of tablet {} is missing", chain.short()),
+            ),
+            ChainProblem::RemovedRange { chain, from, to } => Text::new(
+                format!("平板 {} 第{from}–{to}条记录缺失", chain.short()),
+                format!(
+                    "Entries {from}–{to} of tablet {} are missing",
+                    chain.short()
+                ),
             ),
             ChainProblem::Reordered { chain, seq } => Text::new(
                 format!("平板 {} 第{seq}条记录顺序被打乱", chain.short()),
@@ -542,13 +635,16 @@ pub fn verify<'a>(
             .map(|h| h.seq)
             .max()
             .unwrap_or(0);
-        let last = head.max(sorted.keys().next_back().copied().unwrap_or(0));
-        // Removed: every seq from 1 to the head must be present.
-        for seq in 1..=last {
-            if !sorted.contains_key(&seq) {
-                problems.push(ChainProblem::Removed { chain, seq });
+        // A head (stored, or anchored by a sign-off) names its entry's hash: another hash there
+        // means the entry was altered.
+        for h in heads.iter().filter(|h| h.chain == chain && h.seq > 0) {
+            if sorted.get(&h.seq).is_some_and(|e| e.hash != h.hash) {
+                problems.push(ChainProblem::Changed { chain, seq: h.seq });
             }
         }
+        let last = head.max(sorted.keys().next_back().copied().unwrap_or(0));
+        // Removed: every seq from 1 to the head must be present.
+        gaps(chain, sorted.keys().copied(), last, &mut problems);
         // Links: an entry's `prev` is the stored hash of the one before; a mismatch means the
         // one before was altered and re-hashed.
         for (&seq, e) in &sorted {
@@ -595,6 +691,21 @@ pub fn verify_import(
     links: &[(DeviceId, u64, String)],
     new_links: &[(DeviceId, u64, String)],
 ) -> Vec<ChainProblem> {
+    verify_import_anchored(new_entries, links, new_links, &[], false)
+}
+
+/// [`verify_import`] with anchored heads (issue 12: the file header's and the sign-offs'). An
+/// anchored entry present with another hash is `Changed`; when `complete` (this tablet will hold
+/// everything the exporter held), every entry up to an anchored head must be present, as a
+/// link or a new entry, or it is `Removed`: a file that dropped an entry together with its link
+/// no longer goes unnoticed.
+pub fn verify_import_anchored(
+    new_entries: &[LogEntry],
+    links: &[(DeviceId, u64, String)],
+    new_links: &[(DeviceId, u64, String)],
+    anchors: &[(DeviceId, Anchor)],
+    complete: bool,
+) -> Vec<ChainProblem> {
     let mut known: BTreeMap<DeviceId, BTreeMap<u64, &str>> = BTreeMap::new();
     for (c, s, h) in links {
         known.entry(*c).or_default().insert(*s, h.as_str());
@@ -632,13 +743,62 @@ pub fn verify_import(
     }
     for (&chain, l) in &known {
         let last = l.keys().next_back().copied().unwrap_or(0);
-        for seq in 1..=last {
-            if !l.contains_key(&seq) {
-                problems.push(ChainProblem::Removed { chain, seq });
-            }
+        gaps(chain, l.keys().copied(), last, &mut problems);
+    }
+    // Anchors: what the chain held when its head was recorded elsewhere. Present = a link
+    // known after the import, or a new entry.
+    let mut present = known.clone();
+    for e in new_entries {
+        present
+            .entry(e.chain)
+            .or_default()
+            .entry(e.seq)
+            .or_insert(e.hash.as_str());
+    }
+    let mut highest: BTreeMap<DeviceId, u64> = BTreeMap::new();
+    for (chain, a) in anchors {
+        let here = present.get(chain).and_then(|l| l.get(&a.seq));
+        if here.is_some_and(|h| *h != a.hash) {
+            problems.push(ChainProblem::Changed {
+                chain: *chain,
+                seq: a.seq,
+            });
+        }
+        let m = highest.entry(*chain).or_default();
+        *m = (*m).max(a.seq);
+    }
+    if complete {
+        for (chain, last) in highest {
+            let seqs = present
+                .get(&chain)
+                .into_iter()
+                .flat_map(|l| l.keys().copied());
+            gaps(chain, seqs, last, &mut problems);
         }
     }
     problems.sort();
     problems.dedup();
     problems
+}
+
+/// The numbers missing from `1..=last` among `seqs` (ascending), one problem per gap: a file's
+/// numbers are not trusted to be small, so a gap is never walked one number at a time.
+fn gaps(chain: DeviceId, seqs: impl Iterator<Item = u64>, last: u64, out: &mut Vec<ChainProblem>) {
+    let mut next = 1u64;
+    let gap = |from: u64, to: u64, out: &mut Vec<ChainProblem>| {
+        if from == to {
+            out.push(ChainProblem::Removed { chain, seq: from });
+        } else if from < to {
+            out.push(ChainProblem::RemovedRange { chain, from, to });
+        }
+    };
+    for s in seqs.take_while(|s| *s <= last) {
+        if s > next {
+            gap(next, s - 1, out);
+        }
+        next = next.max(s.saturating_add(1));
+    }
+    if last >= next {
+        gap(next, last, out);
+    }
 }

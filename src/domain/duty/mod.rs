@@ -19,9 +19,11 @@ use super::ids::{DeviceId, RecordId, StaffId};
 use super::sla::Clock;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
+use std::collections::BTreeMap;
 
 pub use handover::{HandoverRecord, ItemCheck, ItemState, OpenItem};
-pub use log::{EntryKind, LogEntry};
+pub use log::{Anchor, Anchors, EntryKind, LogEntry};
 
 /// Where the duty is kept: the customer service centre (DUTY-1..10) or the front desk (DUTY-11).
 #[derive(
@@ -109,11 +111,16 @@ pub enum DutyEvent {
         hash: String,
         log: RecordId,
     },
-    /// The supervisor read and signed the day's log (DUTY-8).
+    /// The supervisor read and signed the day's log (DUTY-8). `heads`: every duty-log chain
+    /// head the signing tablet held when signing (DUTY-4, issue 12), so an entry dropped later
+    /// together with its chain link is still seen to be missing. Absent in sign-offs written
+    /// before issue 12 (they serialise as before).
     LogSigned {
         by: StaffId,
         at: i64,
         remark: String,
+        #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+        heads: Anchors,
     },
     /// 交接班 completed, both signed (DUTY-6, DUTY-7, DUTY-11).
     HandedOver {
@@ -154,25 +161,97 @@ pub fn retained_until(date: NaiveDate) -> NaiveDate {
 }
 
 /// Field group for sync conflict detection (src/sync/merge.rs): entries, chain links and
-/// handovers are append-only, never conflicts; roster edits and decisions are.
-pub fn field_group(e: &DutyEvent) -> &'static str {
+/// handovers are append-only, never conflicts; roster edits and decisions are. A roster slot is
+/// its own group per day (`slot:2026-12-05`, issue 12, DUTY-1): two tablets filling different
+/// days of one month's roster both stay in force, and only the same day set on two tablets is a
+/// conflict.
+pub fn field_group(e: &DutyEvent) -> Cow<'static, str> {
     match e {
-        DutyEvent::SlotSet { .. } | DutyEvent::SlotCleared { .. } => "slots",
-        DutyEvent::Published { .. } => "published",
-        DutyEvent::SlotReplaced { .. } => super::event::APPEND,
-        DutyEvent::LeaveRequested { .. } => "request",
-        DutyEvent::LeaveApproved { .. } | DutyEvent::LeaveRefused { .. } => "decision",
-        DutyEvent::EntryAdded { .. } | DutyEvent::ChainLinked { .. } => super::event::APPEND,
-        DutyEvent::LogSigned { .. } => "signoff",
-        DutyEvent::HandedOver { .. } => super::event::APPEND,
+        DutyEvent::SlotSet { date, .. } | DutyEvent::SlotCleared { date } => {
+            Cow::Owned(format!("{SLOT_GROUP}{date}"))
+        }
+        DutyEvent::Published { .. } => "published".into(),
+        DutyEvent::SlotReplaced { .. } => super::event::APPEND.into(),
+        DutyEvent::LeaveRequested { .. } => "request".into(),
+        DutyEvent::LeaveApproved { .. } | DutyEvent::LeaveRefused { .. } => "decision".into(),
+        DutyEvent::EntryAdded { .. } | DutyEvent::ChainLinked { .. } => super::event::APPEND.into(),
+        DutyEvent::LogSigned { .. } => "signoff".into(),
+        DutyEvent::HandedOver { .. } => super::event::APPEND.into(),
+    }
+}
+
+/// Prefix of a roster day's conflict group; the ISO date follows.
+pub const SLOT_GROUP: &str = "slot:";
+
+/// What a duty conflict group is about, for the conflict message: "12月5日的值班" for a
+/// roster day's group (issue 12: the message names the day both tablets set).
+pub fn group_label(field: &str) -> Option<Text> {
+    let date: NaiveDate = field.strip_prefix(SLOT_GROUP)?.parse().ok()?;
+    use chrono::Datelike;
+    Some(Text::new(
+        format!("{}年{}月{}日的值班", date.year(), date.month(), date.day()),
+        format!("The duty on {date}"),
+    ))
+}
+
+/// What an import knows about a file besides its new events, for [`import_check_file`].
+#[derive(Clone, Debug, Default)]
+pub struct FileAnchors<'a> {
+    /// The chain heads the exporter declared in the file header (`chain_heads`).
+    pub declared: Anchors,
+    /// After the import this tablet holds everything the exporter held (a full file, or an
+    /// incremental one starting within what this tablet holds): every entry below an anchored
+    /// head must then be here. Otherwise anchors are only compared where the entry is here.
+    pub complete: bool,
+    /// Events of the file held back (future-dated): present in the file, not imported yet.
+    pub held_back: &'a [super::event::Event],
+}
+
+/// The duty-log chains an import check reads besides those the new events touch: every chain
+/// anchored in the header or in a sign-off among the events (for the store snapshot).
+pub fn anchored_chains(
+    events: &[super::event::Event],
+    declared: &Anchors,
+) -> Vec<super::event::RecordRef> {
+    let mut out: Vec<_> = declared
+        .keys()
+        .chain(events.iter().flat_map(|e| signed_heads(e).keys()))
+        .map(|c| {
+            super::event::RecordRef::new(super::event::RecordKind::DutyChain, log::chain_id(*c))
+        })
+        .collect();
+    out.sort();
+    out.dedup();
+    out
+}
+
+fn signed_heads(e: &super::event::Event) -> &Anchors {
+    static NONE: Anchors = BTreeMap::new();
+    match &e.body {
+        super::event::EventBody::Duty(DutyEvent::LogSigned { heads, .. }) => heads,
+        _ => &NONE,
     }
 }
 
 /// DUTY-4 on import (src/sync/merge.rs): checks the duty-log entries and chain links a file
 /// brings against the chains this tablet holds (`local` gives a record's stored events).
-/// Returns one message per problem, for the import preview.
+/// Returns one message per problem, for the import preview. Without anchors: see
+/// [`import_check_file`].
 pub fn import_check(
     new_events: &[super::event::Event],
+    local: impl Fn(super::event::RecordRef) -> Vec<super::event::Event>,
+) -> Vec<Text> {
+    import_check_file(new_events, &FileAnchors::default(), local)
+}
+
+/// [`import_check`] with the anchors (issue 12): the header's `chain_heads` and the chain heads
+/// recorded by supervisors' sign-offs among the new events. An entry missing at or below an
+/// anchored head is reported even when the file dropped the entry *and* its chain link (a
+/// doctored backup restored on a tablet that never saw the entry); an anchored hash that differs
+/// from the entry's says the entry was altered.
+pub fn import_check_file(
+    new_events: &[super::event::Event],
+    file: &FileAnchors<'_>,
     local: impl Fn(super::event::RecordRef) -> Vec<super::event::Event>,
 ) -> Vec<Text> {
     use super::event::EventBody;
@@ -190,7 +269,14 @@ pub fn import_check(
         })
         .collect();
     let new_links: Vec<_> = new_events.iter().filter_map(link).collect();
-    if entries.is_empty() && new_links.is_empty() {
+    // Anchors: the header's, then every sign-off's (all claims; each is checked).
+    let mut anchors: Vec<(DeviceId, Anchor)> =
+        file.declared.iter().map(|(c, a)| (*c, a.clone())).collect();
+    for e in new_events {
+        anchors.extend(signed_heads(e).iter().map(|(c, a)| (*c, a.clone())));
+    }
+    anchors.retain(|(_, a)| a.seq > 0);
+    if entries.is_empty() && new_links.is_empty() && anchors.is_empty() {
         return vec![];
     }
     let mut chains: Vec<super::event::RecordRef> = new_events
@@ -198,13 +284,16 @@ pub fn import_check(
         .filter(|e| e.subject.kind == super::event::RecordKind::DutyChain)
         .map(|e| e.subject)
         .collect();
+    chains.extend(anchored_chains(new_events, &file.declared));
     chains.sort();
     chains.dedup();
     let mut links = new_links.clone();
     for c in chains {
         links.extend(local(c).iter().filter_map(link));
     }
-    log::verify_import(&entries, &links, &new_links)
+    // Held-back links are in the file: not missing, only not imported yet.
+    links.extend(file.held_back.iter().filter_map(link));
+    log::verify_import_anchored(&entries, &links, &new_links, &anchors, file.complete)
         .iter()
         .map(|p| p.message())
         .collect()

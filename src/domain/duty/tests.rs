@@ -387,18 +387,18 @@ fn duty_8_supervisor_signs_a_finished_days_log_once() {
     let lref = RecordRef::new(RecordKind::DutyLog, id);
     assert_eq!(log.index().status.as_deref(), Some("unsigned"));
     assert!(matches!(
-        sign_log(&assistant(2), id, &log, "", d(2026, 11, 21), 9),
+        sign_log(&assistant(2), id, &log, "", d(2026, 11, 21), 9, &[]),
         Err(DomainError::Denied(_))
     ));
     assert!(
-        sign_log(&supervisor(), id, &log, "", date, 9).is_err(),
+        sign_log(&supervisor(), id, &log, "", date, 9, &[]).is_err(),
         "not over yet"
     );
-    drafts.extend(sign_log(&supervisor(), id, &log, "已阅", d(2026, 11, 21), 9).unwrap());
+    drafts.extend(sign_log(&supervisor(), id, &log, "已阅", d(2026, 11, 21), 9, &[]).unwrap());
     let log: DutyLog = fold(&drafts, lref);
     assert_eq!(log.signed, Some((sid(1), 9, "已阅".into())));
     assert_eq!(log.index().status.as_deref(), Some("signed"));
-    assert!(sign_log(&supervisor(), id, &log, "", d(2026, 11, 21), 9).is_err());
+    assert!(sign_log(&supervisor(), id, &log, "", d(2026, 11, 21), 9, &[]).is_err());
     // A signed log takes no more entries (DUTY-4: nothing added after the signature).
     let h = head(1);
     let e = add_entry(
@@ -777,4 +777,59 @@ fn duty_4_import_check_flags_a_torn_out_or_altered_entry_in_a_file() {
         !import_check(newer, |_| vec![]).is_empty(),
         "entry 2's link unknown"
     );
+}
+
+/// DUTY-4, issue 12: a head (stored, or anchored by a sign-off) names its entry's hash, and a
+/// head far beyond the entries is one gap, not a walk through every number.
+#[test]
+fn duty_4_issue_12_verify_checks_the_heads_hash_and_reports_long_gaps_as_one() {
+    let (drafts, log) = write(3, 1);
+    let h: DutyChain = fold(
+        &drafts,
+        RecordRef::new(RecordKind::DutyChain, chain_id(device(1))),
+    );
+    let es = entries(&log);
+    assert!(verify(&es, std::slice::from_ref(&h)).ok());
+    let mut other = h.clone();
+    other.hash = "f".repeat(64);
+    assert_eq!(
+        verify(&es, &[other]).problems,
+        vec![ChainProblem::Changed {
+            chain: device(1),
+            seq: 3
+        }]
+    );
+    let far = DutyChain {
+        seq: u64::MAX,
+        ..h.clone()
+    };
+    assert_eq!(
+        verify(&es, &[h, far]).problems,
+        vec![ChainProblem::RemovedRange {
+            chain: device(1),
+            from: 4,
+            to: u64::MAX
+        }]
+    );
+    // The sign-off's anchors are kept on the log and given back as heads.
+    let id = log_id(Post::ServiceCentre, d(2026, 11, 20));
+    let mut drafts = drafts;
+    let head: DutyChain = fold(
+        &drafts,
+        RecordRef::new(RecordKind::DutyChain, chain_id(device(1))),
+    );
+    drafts.extend(
+        sign_log(
+            &supervisor(),
+            id,
+            &log,
+            "已阅",
+            d(2026, 11, 21),
+            9,
+            std::slice::from_ref(&head),
+        )
+        .unwrap(),
+    );
+    let signed: DutyLog = fold(&drafts, RecordRef::new(RecordKind::DutyLog, id));
+    assert_eq!(anchored_heads(&[signed]), vec![head]);
 }

@@ -1,8 +1,12 @@
 //! 员工 — staff, their roles and departments (SOP §0), PIN credentials and sign-in lockout.
 //! A signature in the app is the signer's confirmation with their own PIN (SOP §0).
 
+mod lockout;
 mod pin;
-pub use pin::{Lockout, PinHash, LOCKOUT_FAILURES, LOCKOUT_MS, PIN_ITERATIONS};
+pub use lockout::{Lockout, Uptime, LOCKOUT_FAILURES, LOCKOUT_LADDER_MS, LOCKOUT_MS};
+pub use pin::{
+    pbkdf2_sha256, validate_pin, PinHash, MAX_PIN_ITERATIONS, MIN_PIN_ITERATIONS, PIN_ITERATIONS,
+};
 
 use super::command::{required, Actor, DomainError};
 use super::estate;

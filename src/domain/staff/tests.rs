@@ -99,7 +99,9 @@ fn pin_hash_verifies_the_right_pin_and_refuses_wrong_ones() {
 
 #[test]
 fn production_pin_hash_uses_the_stored_iteration_count() {
-    const { assert!(PIN_ITERATIONS >= 10_000) };
+    // Issue 12: never below today's 60,000.
+    assert_eq!(MIN_PIN_ITERATIONS, 60_000);
+    const { assert!(PIN_ITERATIONS >= MIN_PIN_ITERATIONS) };
     let h = PinHash::new("2580", [9; 16], PIN_ITERATIONS).unwrap();
     assert_eq!(h.iterations, PIN_ITERATIONS);
     assert!(h.verify("2580"));
@@ -109,6 +111,49 @@ fn production_pin_hash_uses_the_stored_iteration_count() {
         ..h.clone()
     };
     assert!(!other.verify("2580"));
+}
+
+#[test]
+fn pbkdf2_matches_the_published_sha256_test_vector() {
+    // RFC 7914 §11: PBKDF2-HMAC-SHA256, P = "passwd", S = "salt", c = 1 (first 32 bytes). The
+    // wasm test (tests/pin_webcrypto.rs) checks WebCrypto against the same bytes.
+    assert_eq!(
+        hex::encode(pbkdf2_sha256("passwd", b"salt", 1)),
+        "55ac046e56e3089fec1691c22544b605f94185216dde0465e68b9d57c20dacbc"
+    );
+}
+
+#[test]
+fn a_hash_from_derived_bytes_is_the_same_as_one_made_in_rust() {
+    // Issue 12: the app derives in WebCrypto and builds the hash from the bytes.
+    let salt = [5; 16];
+    let made = PinHash::new("2580", salt, FAST).unwrap();
+    let from = PinHash::from_derived(salt, FAST, pbkdf2_sha256("2580", &salt, FAST));
+    assert_eq!(made, from);
+    let (s, n) = made.params().unwrap();
+    assert_eq!((s.as_slice(), n), (&salt[..], FAST));
+    assert!(made.matches(&pbkdf2_sha256("2580", &s, n)));
+    assert!(!made.matches(&pbkdf2_sha256("2581", &s, n)));
+    assert!(!made.matches(&[0; 31]), "a short key never matches");
+    // Out-of-range counts from stored data are refused without deriving.
+    for iterations in [0, MAX_PIN_ITERATIONS + 1] {
+        let h = PinHash {
+            iterations,
+            ..made.clone()
+        };
+        assert!(h.params().is_none());
+        assert!(!h.verify("2580"));
+    }
+}
+
+#[test]
+fn an_existing_pin_set_event_keeps_its_exact_json() {
+    // Issue 12: PinSet events on tablets and in files are hashed as serialised: the stored
+    // shape {salt, iterations, hash} must decode and re-serialise byte for byte.
+    let json = r#"{"salt":"03030303030303030303030303030303","iterations":60000,"hash":"00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff"}"#;
+    let h: PinHash = serde_json::from_str(json).unwrap();
+    assert_eq!(h.iterations, 60_000);
+    assert_eq!(serde_json::to_string(&h).unwrap(), json);
 }
 
 #[test]
@@ -184,56 +229,125 @@ fn malformed_stored_hash_never_verifies() {
     assert!(!broken.verify("1234"));
 }
 
-// --- Lockout ----------------------------------------------------------------------------------
+// --- Lockout (issue 12) -----------------------------------------------------------------------
+
+fn at(ms: i64) -> Uptime {
+    Uptime::new(1, ms)
+}
 
 #[test]
 fn five_wrong_pins_lock_for_exactly_five_minutes() {
     let mut l = Lockout::default();
     let t0 = 1_000_000;
     for i in 1..LOCKOUT_FAILURES {
-        l.fail(t0 + i as i64);
-        assert_eq!(l.locked(t0 + i as i64), None);
-        assert_eq!(l.remaining(), LOCKOUT_FAILURES - i);
+        l.fail(sid(1), at(t0 + i as i64));
+        assert_eq!(l.locked(), None);
+        assert_eq!(l.attempts_left(), LOCKOUT_FAILURES - i);
     }
-    assert_eq!(l.remaining(), 1);
+    assert_eq!(l.attempts_left(), 1);
     let t5 = t0 + 100;
-    l.fail(t5);
+    l.fail(sid(1), at(t5));
     assert_eq!(LOCKOUT_MS, 5 * 60 * 1000);
-    assert_eq!(l.locked(t5), Some(LOCKOUT_MS));
-    assert_eq!(l.locked(t5 + LOCKOUT_MS - 1), Some(1));
-    assert_eq!(l.locked(t5 + LOCKOUT_MS), None);
-    assert_eq!(l.remaining(), 0);
+    assert_eq!(l.locked(), Some(LOCKOUT_MS));
+    l.advance(at(t5 + LOCKOUT_MS - 1));
+    assert_eq!(l.locked(), Some(1));
+    l.advance(at(t5 + LOCKOUT_MS));
+    assert_eq!(l.locked(), None);
+    assert!(!l.ticking());
 }
 
 #[test]
-fn lockout_counting_restarts_after_the_lock_expires() {
+fn lockout_counting_restarts_after_a_lock() {
     let mut l = Lockout::default();
     for _ in 0..LOCKOUT_FAILURES {
-        l.fail(0);
+        l.fail(sid(1), at(0));
     }
-    assert!(l.locked(0).is_some());
+    assert!(l.locked().is_some());
+    assert!(l.wrong.is_empty(), "the wrong PINs that locked are spent");
     let later = LOCKOUT_MS + 1;
-    l.fail(later);
-    assert_eq!(l.failures, 1);
-    assert_eq!(l.locked(later), None);
-    assert_eq!(l.remaining(), LOCKOUT_FAILURES - 1);
+    l.fail(sid(1), at(later));
+    assert_eq!(l.wrong.len(), 1);
+    assert_eq!(l.locked(), None);
+    assert_eq!(l.attempts_left(), LOCKOUT_FAILURES - 1);
 }
 
 #[test]
-fn successful_sign_in_resets_the_failure_count() {
+fn successful_sign_in_forgets_that_persons_wrong_pins_only() {
     let mut l = Lockout::default();
-    for _ in 0..LOCKOUT_FAILURES - 1 {
-        l.fail(0);
+    for _ in 0..LOCKOUT_FAILURES - 2 {
+        l.fail(sid(1), at(0));
     }
-    l.succeed();
-    assert_eq!(l, Lockout::default());
-    assert_eq!(l.remaining(), LOCKOUT_FAILURES);
-    l.fail(1);
+    l.fail(sid(2), at(0));
+    l.succeed(sid(1), false, at(0));
+    assert_eq!(l.wrong, vec![sid(2)]);
+    assert_eq!(l.attempts_left(), LOCKOUT_FAILURES - 1);
+    l.succeed(sid(2), false, at(0));
+    assert_eq!(l.attempts_left(), LOCKOUT_FAILURES);
+}
+
+#[test]
+fn the_count_is_one_for_the_whole_tablet() {
+    // Issue 12: five wrong PINs for five different people lock as five for one.
+    let mut l = Lockout::default();
+    for n in 1..=LOCKOUT_FAILURES as u64 {
+        assert_eq!(l.locked(), None);
+        l.fail(sid(n), at(0));
+    }
+    assert_eq!(l.locked(), Some(LOCKOUT_MS));
+}
+
+#[test]
+fn the_ladder_is_5_min_15_min_1_h_then_4_h() {
     assert_eq!(
-        l.locked(1),
-        None,
-        "one failure after a success does not lock"
+        LOCKOUT_LADDER_MS.map(|ms| ms / 60_000),
+        [5, 15, 60, 240],
+        "issue 12: 5 min, 15 min, 1 h …"
     );
+    let mut l = Lockout::default();
+    let mut t = 0;
+    for min in [5, 15, 60, 240, 240, 240] {
+        for _ in 0..LOCKOUT_FAILURES {
+            l.fail(sid(2), at(t));
+        }
+        assert_eq!(l.locked(), Some(min * 60_000));
+        t += min * 60_000;
+        l.advance(at(t));
+        assert_eq!(l.locked(), None);
+        // A right PIN that is not a Director's keeps the rung.
+        l.succeed(sid(2), false, at(t));
+    }
+    assert_eq!(l.locks, 6);
+    // A Director's takes it back to the first.
+    l.succeed(sid(1), true, at(t));
+    assert_eq!(l.locks, 0);
+    for _ in 0..LOCKOUT_FAILURES {
+        l.fail(sid(2), at(t));
+    }
+    assert_eq!(l.locked(), Some(LOCKOUT_MS));
+}
+
+#[test]
+fn only_the_running_apps_clock_serves_a_lock() {
+    // Issue 12: no date is read. Another page load's clock (the app reopened, whatever the date
+    // says by then) consumes nothing and becomes the base; so does an earlier reading.
+    let mut l = Lockout::default();
+    for _ in 0..LOCKOUT_FAILURES {
+        l.fail(sid(1), at(1_000));
+    }
+    l.advance(at(61_000));
+    assert_eq!(l.locked(), Some(LOCKOUT_MS - 60_000));
+    l.advance(Uptime::new(2, 10));
+    assert_eq!(l.locked(), Some(LOCKOUT_MS - 60_000));
+    l.advance(Uptime::new(2, 5));
+    assert_eq!(l.locked(), Some(LOCKOUT_MS - 60_000));
+    l.advance(Uptime::new(2, 60_005));
+    assert_eq!(l.locked(), Some(LOCKOUT_MS - 120_000));
+    // It survives being stored (device meta) as the time left and the last reading.
+    let back: Lockout = serde_json::from_value(serde_json::to_value(&l).unwrap()).unwrap();
+    assert_eq!(back, l);
+    // Unreadable or missing fields read as no lock and no count.
+    let empty: Lockout = serde_json::from_value(serde_json::json!({})).unwrap();
+    assert_eq!(empty, Lockout::default());
 }
 
 // --- Managing staff (SOP §0: only the Director manages staff) --------------------------------

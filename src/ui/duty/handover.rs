@@ -13,7 +13,7 @@ use crate::domain::ids::StaffId;
 use crate::store::Store;
 use crate::ui::components::PinPad;
 use crate::ui::i18n::{t, t_untracked};
-use crate::ui::platform::now_ms;
+use crate::ui::platform::{now_ms, uptime};
 use crate::ui::state::{app, bump, ctx, loader, toast_err, toast_ok, tx, tx_untracked};
 use leptos::prelude::*;
 
@@ -127,7 +127,7 @@ pub fn HandoverTab() -> impl IntoView {
         busy.set(true);
         leptos::task::spawn_local(async move {
             // The staff PIN check of sign-in, with its lockout (a handover PIN is a signature).
-            match app().sign_in(id, &pin, now_ms()).await {
+            match app().sign_in(id, &pin, uptime()).await {
                 Ok(actor) => {
                     if who == "out" {
                         out_actor.set(Some(actor))

@@ -143,6 +143,10 @@ pub fn LogTab() -> impl IntoView {
                 .filter_map(|v| v.state())
                 .collect();
             let entries = entries_in_write_order(&logs);
+            // The sign-offs' anchors too: a backup that dropped an entry and its link left the
+            // stored head short (DUTY-4, issue 12).
+            let mut heads = heads;
+            heads.extend(log::anchored_heads(&logs));
             report.set(Some(log::verify(&entries, &heads)));
         });
     };

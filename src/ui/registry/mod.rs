@@ -78,9 +78,14 @@ pub fn Registry(tab: RegistryTab) -> impl IntoView {
                     <h1 class="page-title">{move || t("nav.registry")}</h1>
                     <span class="muted">{move || c.estate.get().map(|e| e.name).unwrap_or_default()}</span>
                 </div>
-                <button class="btn small" data-testid="reg-csv" on:click=move |_| leptos::task::spawn_local(export_csv(tab))>
-                    {move || t("reg.csv")}
-                </button>
+                // The household list carries names and phones (issue 12): hidden from those who
+                // may not export it; the CSV export refuses them anyway.
+                <Show when=move || tab != RegistryTab::Households
+                    || super::sync::may(crate::domain::roles::Action::ExportPersonalData)>
+                    <button class="btn small" data-testid="reg-csv" on:click=move |_| leptos::task::spawn_local(export_csv(tab))>
+                        {move || t("reg.csv")}
+                    </button>
+                </Show>
             </div>
             <nav class="reg-tabs" role="tablist">
                 {tabs.into_iter().map(|(which, key, testid)| {
@@ -220,6 +225,7 @@ async fn export_csv(tab: RegistryTab) {
     use super::state::tx_untracked;
     use super::sync::lists::{download_csv, households_csv};
     use crate::domain::registry::{Checkpoint, Facility};
+    use crate::sync::csv::CsvList;
     let a = app();
     let mut names: Vec<(RecordId, BuildingInfo)> = a
         .query(&Query::all(RecordKind::Building))
@@ -261,7 +267,7 @@ async fn export_csv(tab: RegistryTab) {
                 tu("reg.csv.basements"),
                 tu("common.note"),
             ];
-            download_csv("buildings", &h, &rows);
+            download_csv(CsvList::Buildings, "buildings", &h, &rows).await;
         }
         RegistryTab::Facilities => {
             let rows: Vec<Vec<String>> = all::<Facility>()
@@ -281,7 +287,7 @@ async fn export_csv(tab: RegistryTab) {
                 tu("reg.csv.area"),
                 tu("common.note"),
             ];
-            download_csv("facilities", &h, &rows);
+            download_csv(CsvList::Facilities, "facilities", &h, &rows).await;
         }
         RegistryTab::Checkpoints => {
             let rows: Vec<Vec<String>> = all::<Checkpoint>()
@@ -298,7 +304,7 @@ async fn export_csv(tab: RegistryTab) {
                 tu("reg.csv.floor"),
                 tu("reg.csv.area"),
             ];
-            download_csv("checkpoints", &h, &rows);
+            download_csv(CsvList::Checkpoints, "checkpoints", &h, &rows).await;
         }
     }
 }

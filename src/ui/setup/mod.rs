@@ -4,7 +4,8 @@ use super::components::TextField;
 use super::i18n::{t, t_untracked};
 use super::platform::now_ms;
 use super::state::{app, ctx, toast_err, toast_ok, tx_untracked, Session};
-use crate::domain::staff::{first_run, PinHash, PIN_ITERATIONS};
+use crate::app::pin_kdf::hash_pin;
+use crate::domain::staff::first_run;
 use leptos::prelude::*;
 
 #[component]
@@ -27,25 +28,38 @@ pub fn FirstRun() -> impl IntoView {
         }
         let app = app();
         let id = app.new_id();
-        let hash = match PinHash::new(&pin.get_untracked(), app.random_salt(), PIN_ITERATIONS) {
-            Ok(h) => h,
-            Err(e) => return toast_err(tx_untracked(&e.message())),
-        };
-        let drafts = match first_run(
-            false,
-            &estate.get_untracked(),
-            id,
-            &director.get_untracked(),
-            hash,
-        ) {
-            Ok(d) => d,
-            Err(e) => return toast_err(tx_untracked(&e.message())),
-        };
+        let salt = app.random_salt();
+        let pin = pin.get_untracked();
         busy.set(true);
         leptos::task::spawn_local(async move {
+            // The PIN is checked and hashed (WebCrypto) first, then the names.
+            let drafts = match hash_pin(&pin, salt).await.and_then(|hash| {
+                first_run(
+                    false,
+                    &estate.get_untracked(),
+                    id,
+                    &director.get_untracked(),
+                    hash,
+                )
+            }) {
+                Ok(d) => d,
+                Err(e) => {
+                    toast_err(tx_untracked(&e.message()));
+                    busy.set(false);
+                    return;
+                }
+            };
             let app = super::state::app();
             match app.record(now_ms(), None, drafts).await {
                 Ok(_) => {
+                    // The founding tablet enrols its signing key at once (issue 12).
+                    let founder = crate::domain::command::Actor {
+                        id,
+                        roles: [crate::domain::roles::Role::Director].into(),
+                    };
+                    if let Err(e) = app.enroll(&founder, now_ms()).await {
+                        toast_err(tx_untracked(&e.message()));
+                    }
                     let name = director.get_untracked().trim().to_string();
                     c.estate.set(app.estate().await.ok().flatten());
                     c.session.set(Some(Session {

@@ -1,14 +1,27 @@
 //! PIN sign-in on a shared tablet: pick your name, enter your PIN. Also the lock screen.
 
 use super::components::{PinPad, TextField};
-use super::i18n::t;
-use super::platform::now_ms;
+use super::i18n::{t, t_untracked};
+use super::platform::{now_ms, uptime};
 use super::state::{app, ctx, loader, tx_untracked, Session};
 use crate::domain::event::RecordKind;
 use crate::domain::ids::StaffId;
 use crate::domain::staff::Staff;
 use crate::store::{Filter, Query};
 use leptos::prelude::*;
+
+/// Serves a sign-in lock on the running app's clock (issue 12): every 30 s the time consumed
+/// is saved, so closing or reloading the app loses at most that much of it. Started once the
+/// app is open.
+pub fn serve_lockout() {
+    let interval = gloo::timers::callback::Interval::new(30_000, || {
+        // Outside any component: plain wasm futures, no reactive owner needed.
+        wasm_bindgen_futures::spawn_local(async {
+            let _ = app().lockout_tick(uptime()).await;
+        });
+    });
+    interval.forget();
+}
 
 #[component]
 pub fn SignIn() -> impl IntoView {
@@ -38,8 +51,17 @@ pub fn SignIn() -> impl IntoView {
         busy.set(true);
         error.set(String::new());
         leptos::task::spawn_local(async move {
-            match app().sign_in(id, &pin, now_ms()).await {
+            match app().sign_in(id, &pin, uptime()).await {
                 Ok(actor) => {
+                    // A Director's sign-in enrols a tablet that is not yet (issue 12), after
+                    // the home screen is up.
+                    let enrolling = actor.clone();
+                    leptos::task::spawn_local(async move {
+                        if let Ok(true) = app().auto_enroll(&enrolling, now_ms()).await {
+                            super::state::toast_ok(t_untracked("sync.enrolled_ok"));
+                            super::state::bump();
+                        }
+                    });
                     // A new person starts on 我的待办; the same person unlocking stays put.
                     let same = c.session.get_untracked().is_some_and(|s| s.id == id);
                     if !same {
@@ -61,6 +83,13 @@ pub fn SignIn() -> impl IntoView {
     let pick = move |id: StaffId, name: String| {
         error.set(String::new());
         chosen.set(Some((id, name)));
+        // A locked tablet says so, and for how long, before anyone types (issue 12).
+        leptos::task::spawn_local(async move {
+            if let Ok(Some(ms_left)) = app().lockout_tick(uptime()).await {
+                let e = crate::app::SignInError::Locked { ms_left };
+                error.set(tx_untracked(&e.message()));
+            }
+        });
     };
     view! {
         <div class="centered signin">

@@ -3,11 +3,12 @@
 use super::components::{Empty, Sheet, TextField};
 use super::i18n::t;
 use super::state::{app, ctx, loader, submit, tx, Session};
+use crate::app::pin_kdf::hash_pin;
 use crate::domain::event::RecordKind;
 use crate::domain::i18n::Text;
 use crate::domain::ids::StaffId;
 use crate::domain::roles::{Department, Role};
-use crate::domain::staff::{self, PinHash, Profile, Staff, PIN_ITERATIONS};
+use crate::domain::staff::{self, Profile, Staff};
 use crate::store::Query;
 use leptos::prelude::*;
 use std::collections::BTreeSet;
@@ -72,14 +73,15 @@ pub fn StaffPage() -> impl IntoView {
         let profile = form.profile();
         let pin = form.pin.get_untracked();
         let salt = app.random_salt();
-        submit(
-            move |actor| {
-                let hash = PinHash::new(&pin, salt, PIN_ITERATIONS)?;
-                staff::create(actor, id, &profile, hash)
-            },
-            Text::new("员工已添加", "Staff member added"),
-            move || add_open.set(false),
-        );
+        leptos::task::spawn_local(async move {
+            // Hashed in WebCrypto before the command (which takes a computed hash).
+            let hash = hash_pin(&pin, salt).await;
+            submit(
+                move |actor| staff::create(actor, id, &profile, hash?),
+                Text::new("员工已添加", "Staff member added"),
+                move || add_open.set(false),
+            );
+        });
     };
     let open_edit = move |id: StaffId, s: Staff| {
         form.load(&s.profile);
@@ -97,15 +99,16 @@ pub fn StaffPage() -> impl IntoView {
         let salt = app.random_salt();
         leptos::task::spawn_local(async move {
             let directors = app.active_directors().await.unwrap_or(0);
+            let hash = if pin.is_empty() {
+                None
+            } else {
+                Some(hash_pin(&pin, salt).await)
+            };
             submit(
                 move |actor| {
                     let mut d = staff::update(actor, id, &current, &profile, directors)?;
-                    if !pin.is_empty() {
-                        d.extend(staff::set_pin(
-                            actor,
-                            id,
-                            PinHash::new(&pin, salt, PIN_ITERATIONS)?,
-                        )?);
+                    if let Some(hash) = hash {
+                        d.extend(staff::set_pin(actor, id, hash?)?);
                     }
                     Ok(d)
                 },

@@ -8,21 +8,26 @@ use super::text;
 use crate::domain::command::DomainError;
 use crate::domain::event::{EventBody, RecordKind};
 use crate::domain::registry::{self, RegistryEvent};
-use crate::domain::roles::Role;
+use crate::domain::roles::Action;
 use crate::domain::staff::{self, Staff, StaffEvent};
 use crate::sync::{open_conflicts, settle_conflict, Conflict};
 use crate::ui::components::Empty;
 use crate::ui::i18n::t;
 use crate::ui::platform::format_time;
-use crate::ui::state::{app, bump, ctx, loader, submit, toast_err, toast_ok, tx, tx_untracked};
+use crate::ui::state::{app, bump, loader, submit, toast_err, toast_ok, tx, tx_untracked};
 use leptos::prelude::*;
 
-/// May the signed-in person settle conflicts? (Reactive.)
+/// May the signed-in person settle conflicts? (Reactive; the service checks it too, issue 12.)
 fn may_settle() -> bool {
-    ctx()
-        .session
-        .get()
-        .is_some_and(|s| s.roles.contains(&Role::Director) || s.roles.contains(&Role::Supervisor))
+    super::may(Action::SettleConflicts)
+}
+
+/// Settles as the signed-in person (the service refuses those without the permission).
+async fn settle(loser: crate::domain::ids::EventId) -> Result<(), crate::domain::i18n::Text> {
+    let actor = super::current_actor().await?;
+    settle_conflict(&app(), &actor, loser)
+        .await
+        .map_err(|e| e.message())
 }
 
 /// The losing value as an event body, if it can be recorded again by an ordinary command.
@@ -44,12 +49,12 @@ fn reversible(c: &Conflict) -> Option<EventBody> {
 fn confirm(c: &Conflict) {
     let loser = c.loser.event;
     leptos::task::spawn_local(async move {
-        match settle_conflict(&app(), loser).await {
+        match settle(loser).await {
             Ok(()) => {
                 toast_ok(tx_untracked(&text("sync.c_confirmed")));
                 bump();
             }
-            Err(e) => toast_err(tx_untracked(&e.message())),
+            Err(e) => toast_err(tx_untracked(&e)),
         }
     });
 }
@@ -101,7 +106,9 @@ fn reverse(c: &Conflict) {
             text("sync.c_reversed"),
             move || {
                 leptos::task::spawn_local(async move {
-                    let _ = settle_conflict(&app(), loser).await;
+                    if let Err(e) = settle(loser).await {
+                        toast_err(tx_untracked(&e));
+                    }
                     bump();
                 });
             },

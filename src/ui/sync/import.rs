@@ -81,7 +81,14 @@ pub fn ImportPanel(
                             .map(|e| e.settings.import_max_skew_hours as i64 * 3_600_000)
                             .unwrap_or(ImportSettings::default().max_future_skew_ms),
                     };
-                    match plan_import(&a, &bytes, p, now_ms(), &settings).await {
+                    // Joining (first-run screen): nobody can sign in yet, and the service
+                    // accepts that only on a tablet without an estate (issue 12).
+                    let actor = if join {
+                        None
+                    } else {
+                        super::current_actor().await.ok()
+                    };
+                    match plan_import(&a, actor.as_ref(), &bytes, p, now_ms(), &settings).await {
                         Ok(pl) if join && !pl.encrypted() => {
                             error.set(Some(text("sync.join_needs_encrypted")))
                         }
@@ -104,7 +111,12 @@ pub fn ImportPanel(
         leptos::task::spawn_local(async move {
             let a = app();
             let now = now_ms();
-            match apply_import(&a, &pl, now).await {
+            let actor = if join {
+                None
+            } else {
+                super::current_actor().await.ok()
+            };
+            match apply_import(&a, actor.as_ref(), &pl, now).await {
                 Ok(out) => {
                     let from = pl.header.device;
                     update_log(|l| {

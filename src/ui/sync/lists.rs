@@ -4,18 +4,28 @@
 use crate::domain::event::RecordKind;
 use crate::domain::ids::RecordId;
 use crate::domain::registry::{Building, Household, Tenure, Unit};
+use crate::domain::roles::Action;
 use crate::domain::staff::Staff;
 use crate::store::Query;
-use crate::sync::csv::to_csv;
+use crate::sync::csv::{export_csv, CsvList};
 use crate::ui::i18n::{t, t_untracked};
 use crate::ui::platform::{download, format_time, now_ms};
 use crate::ui::registry::natural;
-use crate::ui::state::{app, toast_ok, tx_untracked};
+use crate::ui::state::{app, toast_err, toast_ok, tx_untracked};
 use leptos::prelude::*;
 use std::collections::BTreeMap;
 
-/// Offers `rows` as `<stem>-YYYYMMDD.csv`.
-pub fn download_csv(stem: &str, headers: &[&str], rows: &[Vec<String>]) {
+/// Offers `rows` as `<stem>-YYYYMMDD.csv`, as the signed-in person: a list with people's names
+/// and phones needs the permission (issue 12, `crate::sync::csv::export_csv` refuses).
+pub async fn download_csv(list: CsvList, stem: &str, headers: &[&str], rows: &[Vec<String>]) {
+    let bytes = match super::current_actor().await {
+        Ok(actor) => export_csv(&actor, list, headers, rows).map_err(|e| e.message()),
+        Err(e) => Err(e),
+    };
+    let bytes = match bytes {
+        Ok(b) => b,
+        Err(e) => return toast_err(tx_untracked(&e)),
+    };
     let offset = crate::ui::state::utc_offset_untracked();
     let date: String = format_time(now_ms(), offset)
         .chars()
@@ -25,7 +35,7 @@ pub fn download_csv(stem: &str, headers: &[&str], rows: &[Vec<String>]) {
     download(
         &format!("{stem}-{date}.csv"),
         "text/csv;charset=utf-8",
-        &to_csv(headers, rows),
+        &bytes,
     );
     toast_ok(t_untracked("sync.csv_done").replace("{}", &rows.len().to_string()));
 }
@@ -68,7 +78,7 @@ async fn staff_csv() {
         t_untracked("common.phone"),
         t_untracked("sync.csv.status"),
     ];
-    download_csv("staff", &h, &rows);
+    download_csv(CsvList::Staff, "staff", &h, &rows).await;
 }
 
 pub(crate) async fn households_csv() {
@@ -138,21 +148,24 @@ pub(crate) async fn households_csv() {
         t_untracked("sync.csv.move_in"),
         t_untracked("sync.csv.moved_out"),
     ];
-    download_csv("households", &h, &rows);
+    download_csv(CsvList::Households, "households", &h, &rows).await;
 }
 
 #[component]
 pub fn CsvButtons() -> impl IntoView {
+    // Both lists carry names and phones (issue 12): shown to those who may export them.
     view! {
-        <div class="sync-csv">
-            <button class="btn small" data-testid="sync-csv-staff"
-                on:click=move |_| leptos::task::spawn_local(staff_csv())>
-                {move || t("sync.csv_staff")}
-            </button>
-            <button class="btn small" data-testid="sync-csv-households"
-                on:click=move |_| leptos::task::spawn_local(households_csv())>
-                {move || t("sync.csv_households")}
-            </button>
-        </div>
+        <Show when=move || super::may(Action::ExportPersonalData)>
+            <div class="sync-csv">
+                <button class="btn small" data-testid="sync-csv-staff"
+                    on:click=move |_| leptos::task::spawn_local(staff_csv())>
+                    {move || t("sync.csv_staff")}
+                </button>
+                <button class="btn small" data-testid="sync-csv-households"
+                    on:click=move |_| leptos::task::spawn_local(households_csv())>
+                    {move || t("sync.csv_households")}
+                </button>
+            </div>
+        </Show>
     }
 }

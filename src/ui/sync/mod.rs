@@ -22,10 +22,12 @@ pub use import::ImportPanel;
 use super::components::{Empty, TextField};
 use super::i18n::{t, t_untracked};
 use super::platform::{download, format_time, now_ms, BrowserEntropy};
-use super::state::{app, bump, ctx, loader, toast_ok, tx};
+use super::state::{app, bump, ctx, loader, show_app_error, toast_ok, tx};
+use crate::domain::command::Actor;
 use crate::domain::event::{Event, RecordKind};
 use crate::domain::i18n::Text;
 use crate::domain::ids::DeviceId;
+use crate::domain::roles::{Action, Denied};
 use crate::store::Store;
 use crate::sync::export::is_pin;
 use crate::sync::merge::kind_label;
@@ -183,17 +185,36 @@ pub fn SyncPage() -> impl IntoView {
             </div>
             <BackupReminder last_export=Signal::derive(move || data.get().map(|o| o.log.last_export))/>
             <div class="sync-grid">
-                <ExportCard data=data/>
+                // Issue 12: shown to those allowed; the sync service refuses the others anyway.
+                <Show when=move || may(Action::ExportPersonalData)
+                    fallback=|| view! { <NotAllowed action=Action::ExportPersonalData title="sync.export"/> }>
+                    <ExportCard data=data/>
+                </Show>
                 <section class="card sync-import">
                     <h2>{move || t("sync.import")}</h2>
-                    <p class="muted">{move || t("sync.import_lead")}</p>
-                    <ImportPanel/>
+                    <Show when=move || may(Action::ImportData)
+                        fallback=|| view! { <p class="muted" data-testid="sync-not-allowed">{move || tx(&denied(Action::ImportData))}</p> }>
+                        <p class="muted">{move || t("sync.import_lead")}</p>
+                        <ImportPanel/>
+                    </Show>
                 </section>
             </div>
+            <Enrolment/>
             <Devices data=data/>
             <conflicts::Conflicts/>
             <refused::Refused/>
         </div>
+    }
+}
+
+/// A card saying who may do what this person may not (issue 12).
+#[component]
+fn NotAllowed(action: Action, title: &'static str) -> impl IntoView {
+    view! {
+        <section class="card">
+            <h2>{move || t(title)}</h2>
+            <p class="muted" data-testid="sync-not-allowed">{move || tx(&denied(action))}</p>
+        </section>
     }
 }
 
@@ -224,6 +245,10 @@ pub fn BackupReminder(
         }
     };
     move || {
+        // Only those who may export can act on it (issue 12).
+        if !may(Action::ExportPersonalData) {
+            return None;
+        }
         days().map(|d| {
             let text = match d {
                 None => t("sync.backup_never").to_string(),
@@ -286,6 +311,60 @@ fn Devices(data: ReadSignal<Option<Overview>>) -> impl IntoView {
                         </div>
                     }
                 }).collect_view().into_any(),
+            }}
+        </section>
+    }
+}
+
+/// This tablet's signing key (issue 12): enrolled, or a button for a Director to enrol it.
+#[component]
+fn Enrolment() -> impl IntoView {
+    let c = ctx();
+    let a = app();
+    let enrolled = RwSignal::new(a.enrolled());
+    let key = a.public_key();
+    let fingerprint: String = key.chars().take(12).collect();
+    let busy = RwSignal::new(false);
+    let enrol = move |_| {
+        let Some(session) = c.session.get_untracked() else {
+            return;
+        };
+        busy.set(true);
+        leptos::task::spawn_local(async move {
+            let a = app();
+            let r = match a.actor(session.id).await {
+                Ok(actor) => a.enroll(&actor, now_ms()).await,
+                Err(e) => Err(e),
+            };
+            busy.set(false);
+            match r {
+                Ok(_) => {
+                    enrolled.set(true);
+                    toast_ok(t_untracked("sync.enrolled_ok"));
+                    bump();
+                }
+                Err(e) => show_app_error(&e),
+            }
+        });
+    };
+    view! {
+        <section class="card sync-enrol" data-testid="sync-enrolment"
+            data-enrolled=move || enrolled.get().to_string()>
+            <h2>{move || t("sync.enrol_title")}</h2>
+            {move || if enrolled.get() {
+                view! {
+                    <p data-testid="sync-enrolled">
+                        {t("sync.enrolled")}" "<code>{fingerprint.clone()}</code>
+                    </p>
+                }.into_any()
+            } else {
+                view! {
+                    <p class="sync-warn" role="note">{t("sync.not_enrolled")}</p>
+                    <button class="btn primary" data-testid="sync-enrol"
+                        disabled=move || busy.get() on:click=enrol>
+                        {t("sync.enrol")}
+                    </button>
+                }.into_any()
             }}
         </section>
     }
@@ -364,9 +443,17 @@ fn ExportCard(data: ReadSignal<Option<Overview>>) -> impl IntoView {
             paint().await;
             let a = app();
             let now = now_ms();
+            let actor = match current_actor().await {
+                Ok(actor) => actor,
+                Err(e) => {
+                    error.set(Some(e));
+                    busy.set(false);
+                    return;
+                }
+            };
             let encryption = (!p1.is_empty()).then(|| Encryption::new(&p1, &mut BrowserEntropy));
             let result = match a.store.all_events().await {
-                Ok(events) => export_for(&a, &events, target, now, encryption).await,
+                Ok(events) => export_for(&a, &actor, &events, target, now, encryption).await,
                 Err(e) => Err(e.into()),
             };
             match result {
@@ -448,6 +535,29 @@ fn ExportCard(data: ReadSignal<Option<Overview>>) -> impl IntoView {
             </button>
         </section>
     }
+}
+
+/// The signed-in person as stored now (an import may have changed their roles), for the sync
+/// calls, which check the permission themselves (issue 12).
+pub(crate) async fn current_actor() -> Result<Actor, Text> {
+    let Some(session) = ctx().session.get_untracked() else {
+        return Err(denied(Action::ImportData));
+    };
+    app().actor(session.id).await.map_err(|e| e.message())
+}
+
+/// May the signed-in person do this? (Reactive; only hides what the domain refuses anyway.)
+pub(crate) fn may(action: Action) -> bool {
+    ctx().session.get().is_some_and(|s| s.may(action))
+}
+
+/// "Not allowed to …: needs one of these roles: …" for an action.
+pub(crate) fn denied(action: Action) -> Text {
+    Denied {
+        action,
+        needs: action.allowed_roles().to_vec(),
+    }
+    .message()
 }
 
 /// Both languages of a UI key (for messages kept as [`Text`] so they follow the language).

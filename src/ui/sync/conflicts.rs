@@ -128,7 +128,24 @@ fn value_text(v: &serde_json::Value) -> String {
 
 #[component]
 pub fn Conflicts() -> impl IntoView {
-    let list = loader(|| async { open_conflicts(&app().store).await.unwrap_or_default() });
+    let list = loader(|| async {
+        let a = app();
+        // A side that takes no effect (issue 12: its writer lacked the role) is no conflict:
+        // it is listed under 未生效的记录 instead.
+        let refused: std::collections::HashSet<_> = a
+            .refused()
+            .await
+            .unwrap_or_default()
+            .into_iter()
+            .map(|r| r.event)
+            .collect();
+        open_conflicts(&a.store)
+            .await
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|c| !refused.contains(&c.winner.event) && !refused.contains(&c.loser.event))
+            .collect::<Vec<_>>()
+    });
     let offset = move || crate::ui::state::utc_offset();
     view! {
         <section class="card sync-conflicts" data-testid="sync-conflicts">

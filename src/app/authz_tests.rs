@@ -423,3 +423,128 @@ proptest! {
         }
     }
 }
+
+/// Counts full scans (`Store::every_event`) over a memory store.
+struct Counting(MemoryStore, std::cell::Cell<u32>);
+
+impl crate::store::Store for Counting {
+    async fn commit(&self, b: crate::store::Batch) -> Result<(), crate::store::StoreError> {
+        self.0.commit(b).await
+    }
+    async fn view(
+        &self,
+        s: RecordRef,
+    ) -> Result<Option<crate::domain::view::View>, crate::store::StoreError> {
+        self.0.view(s).await
+    }
+    async fn query(
+        &self,
+        q: &crate::store::Query,
+    ) -> Result<Vec<crate::domain::view::View>, crate::store::StoreError> {
+        self.0.query(q).await
+    }
+    async fn count(&self, q: &crate::store::Query) -> Result<u32, crate::store::StoreError> {
+        self.0.count(q).await
+    }
+    async fn assigned(
+        &self,
+        s: StaffId,
+    ) -> Result<Vec<crate::domain::view::View>, crate::store::StoreError> {
+        self.0.assigned(s).await
+    }
+    async fn events_for(&self, s: RecordRef) -> Result<Vec<Event>, crate::store::StoreError> {
+        self.0.events_for(s).await
+    }
+    async fn has_event(
+        &self,
+        id: crate::domain::ids::EventId,
+    ) -> Result<bool, crate::store::StoreError> {
+        self.0.has_event(id).await
+    }
+    async fn events_of_kind(&self, k: RecordKind) -> Result<Vec<Event>, crate::store::StoreError> {
+        self.0.events_of_kind(k).await
+    }
+    async fn event_count(&self) -> Result<u64, crate::store::StoreError> {
+        self.0.event_count().await
+    }
+    async fn every_event(&self) -> Result<Vec<Event>, crate::store::StoreError> {
+        self.1.set(self.1.get() + 1);
+        self.0.every_event().await
+    }
+    async fn meta(&self, k: &str) -> Result<Option<serde_json::Value>, crate::store::StoreError> {
+        self.0.meta(k).await
+    }
+}
+
+/// Issue 12, "acceptable on IndexedDB": a staff change older than the tablet's newest event
+/// scans all events only when the tablet holds events of that person after the change. A new
+/// person, or a role change nobody has acted on since, costs no scan.
+#[test]
+fn a_late_staff_change_scans_only_when_that_persons_later_events_are_here() {
+    let app = block_on(App::open(
+        Counting(MemoryStore::new(), std::cell::Cell::new(0)),
+        device(8),
+        Box::new(crate::domain::ids::SeededEntropy::new(8)),
+    ))
+    .unwrap();
+    let scans = || app.store.1.get();
+    let d = sid(0);
+    let x = sid(1);
+    let mut work = founding();
+    for i in 0..5u64 {
+        work.push(building(
+            10 + i,
+            at(T0 + (100 + i as i64) * SEC, 0, device(0)),
+            d,
+            i % 3,
+            6,
+        ));
+    }
+    block_on(app.absorb(work, T0 + 1_000 * SEC)).unwrap();
+    let base = scans();
+    let hire = staff_event(
+        1,
+        at(T0 + 10 * SEC, 0, device(1)),
+        d,
+        x,
+        StaffEvent::Created {
+            profile: profile(1, &[Role::Assistant]),
+        },
+    );
+    block_on(app.absorb(vec![hire], T0 + 1_000 * SEC)).unwrap();
+    let promote = staff_event(
+        2,
+        at(T0 + 20 * SEC, 0, device(1)),
+        d,
+        x,
+        StaffEvent::Updated {
+            profile: profile(1, &[Role::Supervisor]),
+        },
+    );
+    block_on(app.absorb(vec![promote], T0 + 1_000 * SEC)).unwrap();
+    assert_eq!(scans(), base, "nothing of theirs here yet: no scan");
+    let theirs = building(3, at(T0 + 30 * SEC, 0, device(2)), x, 7, 3);
+    block_on(app.absorb(vec![theirs.clone()], T0 + 1_000 * SEC)).unwrap();
+    assert!(block_on(app.get::<Building>(Id::derived("b", 7)))
+        .unwrap()
+        .is_some());
+    let demote = staff_event(
+        4,
+        at(T0 + 25 * SEC, 0, device(1)),
+        d,
+        x,
+        StaffEvent::Updated {
+            profile: profile(1, &[Role::DepartmentStaff]),
+        },
+    );
+    block_on(app.absorb(vec![demote], T0 + 1_000 * SEC)).unwrap();
+    assert_eq!(
+        scans(),
+        base + 1,
+        "their later building edit is decided again"
+    );
+    assert!(block_on(app.get::<Building>(Id::derived("b", 7)))
+        .unwrap()
+        .is_none());
+    assert_eq!(block_on(app.refused()).unwrap()[0].event, theirs.id);
+}

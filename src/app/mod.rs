@@ -61,8 +61,8 @@ impl AuthzMeta {
     }
 }
 
-/// A full re-decision: views, views to drop, the refusal list, and every event it read.
-type Redecided = (Vec<View>, Vec<RecordRef>, Option<Vec<Refusal>>, Vec<Event>);
+/// A full re-decision: views, views to drop, the refusal list, and the newest events it read.
+type Redecided = (Vec<View>, Vec<RecordRef>, Option<Vec<Refusal>>, AuthzMeta);
 
 /// The ledger of staff roles over time, with the events it was built from (issue 12). Staff
 /// events are few: read once per open, updated on writes.
@@ -375,11 +375,10 @@ impl<S: Store> App<S> {
             ..meta.clone()
         };
         let (views, dropped, refused) = if migrating || late {
-            let (views, dropped, refused, all) =
+            let (views, dropped, refused, seen) =
                 self.redecide_all(&events, &old, &ledger, migrating).await?;
-            authz.newest = None;
-            authz.newest_by.clear();
-            authz.saw(&all);
+            authz.newest = seen.newest;
+            authz.newest_by = seen.newest_by;
             (views, dropped, refused)
         } else {
             authz.saw(&events);
@@ -477,6 +476,8 @@ impl<S: Store> App<S> {
     /// The rare path (issue 12): decides every stored event again under the new ledger and
     /// refolds each record whose admitted events changed (or that this batch touches); a record
     /// none of whose events is admitted any more loses its view. The refusal list is rebuilt.
+    /// Reads one record kind at a time (`Store::events_of_kind`), so a large tablet never holds
+    /// all its events at once.
     async fn redecide_all(
         &self,
         events: &[Event],
@@ -484,37 +485,55 @@ impl<S: Store> App<S> {
         ledger: &Ledger,
         migrating: bool,
     ) -> Result<Redecided, StoreError> {
-        let stored = self.store.every_event().await?;
-        let mut touched: std::collections::BTreeSet<RecordRef> =
-            events.iter().map(|e| e.subject).collect();
-        for e in &stored {
-            // Before this build's rules every stored event was folded.
-            let before = migrating || old.admits(e);
-            if before != ledger.admits(e) {
-                touched.insert(e.subject);
-            }
-        }
-        let mut by_subject: BTreeMap<RecordRef, Vec<Event>> = BTreeMap::new();
-        let mut all = stored;
-        merge_new(&mut all, events.to_vec());
-        let refused = authority::refusals(ledger, &all);
-        for e in &all {
-            if touched.contains(&e.subject) && ledger.admits(e) {
-                by_subject.entry(e.subject).or_default().push(e.clone());
-            }
-        }
         let mut views = Vec::new();
         let mut dropped = Vec::new();
-        for subject in touched {
-            match by_subject
-                .remove(&subject)
-                .and_then(|ev| fold_all_kind(subject, ev))
-            {
-                Some(v) => views.push(v),
-                None => dropped.push(subject),
+        let mut refused = Vec::new();
+        let mut seen = AuthzMeta::default();
+        for kind in authority::RECORD_KINDS {
+            let mut all = self.store.events_of_kind(kind).await?;
+            let mut touched: std::collections::BTreeSet<RecordRef> = events
+                .iter()
+                .filter(|e| e.subject.kind == kind)
+                .map(|e| e.subject)
+                .collect();
+            for e in &all {
+                // Before this build's rules every stored event was folded.
+                let before = migrating || old.admits(e);
+                if before != ledger.admits(e) {
+                    touched.insert(e.subject);
+                }
+            }
+            merge_new(
+                &mut all,
+                events
+                    .iter()
+                    .filter(|e| e.subject.kind == kind)
+                    .cloned()
+                    .collect(),
+            );
+            seen.saw(&all);
+            let mut by_subject: BTreeMap<RecordRef, Vec<Event>> = BTreeMap::new();
+            for e in all {
+                match ledger.authorize(&e) {
+                    Err(r) => refused.push(*r),
+                    Ok(()) if touched.contains(&e.subject) => {
+                        by_subject.entry(e.subject).or_default().push(e)
+                    }
+                    Ok(()) => {}
+                }
+            }
+            for subject in touched {
+                match by_subject
+                    .remove(&subject)
+                    .and_then(|ev| fold_all_kind(subject, ev))
+                {
+                    Some(v) => views.push(v),
+                    None => dropped.push(subject),
+                }
             }
         }
-        Ok((views, dropped, Some(refused), all))
+        authority::sort_refusals(&mut refused);
+        Ok((views, dropped, Some(refused), seen))
     }
 
     /// Reads the ledger once per open, and again when another tab wrote authority events.

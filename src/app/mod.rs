@@ -366,9 +366,10 @@ impl<S: Store> App<S> {
         // — staff changes are few, and it runs only if this tablet holds events of that person
         // newer than the change.
         let migrating = meta.version != AUTHZ_VERSION;
-        let late = old
-            .difference(&ledger)
-            .touches(&meta.newest_by, meta.newest);
+        let late = all_auth.is_some()
+            && old
+                .difference(&ledger)
+                .touches(&meta.newest_by, meta.newest);
         let mut authz = AuthzMeta {
             version: AUTHZ_VERSION,
             authority: ledger.size,

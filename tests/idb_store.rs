@@ -475,6 +475,7 @@ async fn an_event_id_stored_with_other_content_is_refused_and_nothing_is_written
         events: vec![fresh[0].clone(), forged.clone()],
         views: vec![view],
         meta: vec![("conflict-test".into(), json!(1))],
+        clock: None,
     };
     assert_eq!(s.commit(batch).await, Err(StoreError::Conflict(forged.id)));
 

@@ -37,7 +37,7 @@
 //! with both an assignee and a due time, by due time then key. Every read goes through an
 //! index or a primary key; nothing scans the `views` store.
 
-use super::{Batch, Filter, Query, Store, StoreError};
+use super::{Batch, Filter, Query, Store, StoreError, WriteLock, META_HLC};
 use crate::domain::event::{Event, RecordRef};
 use crate::domain::ids::{EventId, StaffId};
 use crate::domain::view::{fold_all_kind, View, VIEWS_VERSION};
@@ -404,7 +404,56 @@ impl Drop for IdbStore {
     }
 }
 
+/// `navigator.locks` (Web Locks), where the browser offers it (secure contexts).
+fn web_locks() -> Option<JsValue> {
+    let global = js_sys::global();
+    let navigator = js_sys::Reflect::get(&global, &JsValue::from_str("navigator")).ok()?;
+    let locks = js_sys::Reflect::get(&navigator, &JsValue::from_str("locks")).ok()?;
+    (!locks.is_undefined() && !locks.is_null()).then_some(locks)
+}
+
 impl Store for IdbStore {
+    /// One writer per database across every tab and the installed app (issue 12):
+    /// `navigator.locks.request("estate-desk-write:<db>", …)` holds the lock until the returned
+    /// guard is dropped. Without Web Locks (an old browser, plain http on a LAN address) the
+    /// clock check in [`commit`](Store::commit) still refuses a write that raced another tab.
+    async fn write_lock(&self) -> Result<WriteLock, StoreError> {
+        use std::cell::RefCell;
+        use std::rc::Rc;
+        let Some(locks) = web_locks() else {
+            return Ok(WriteLock::default());
+        };
+        let Some(request) = js_sys::Reflect::get(&locks, &JsValue::from_str("request"))
+            .ok()
+            .and_then(|f| f.dyn_into::<js_sys::Function>().ok())
+        else {
+            return Ok(WriteLock::default());
+        };
+        let release: Rc<RefCell<Option<js_sys::Function>>> = Rc::default();
+        let (granted, on_granted) = futures::channel::oneshot::channel::<()>();
+        let held = release.clone();
+        // Called once the lock is ours; the lock is held until the promise it returns settles.
+        let callback = Closure::once_into_js(move |_lock: JsValue| -> js_sys::Promise {
+            let promise = js_sys::Promise::new(&mut |resolve, _reject| {
+                *held.borrow_mut() = Some(resolve);
+            });
+            let _ = granted.send(());
+            promise
+        });
+        let name = JsValue::from_str(&format!("estate-desk-write:{}", self.name));
+        request
+            .call2(&locks, &name, &callback)
+            .map_err(error_from_js)?;
+        on_granted
+            .await
+            .map_err(|_| StoreError::Other("the write lock was not granted".into()))?;
+        Ok(WriteLock::new(move || {
+            if let Some(resolve) = release.borrow_mut().take() {
+                let _ = resolve.call0(&JsValue::UNDEFINED);
+            }
+        }))
+    }
+
     async fn commit(&self, batch: Batch) -> Result<(), StoreError> {
         let with_views = self.version() >= 2;
         let tx = if with_views {
@@ -413,6 +462,19 @@ impl Store for IdbStore {
             self.write(&[EVENTS, META])?
         };
         let events = tx.object_store(EVENTS).map_err(store_error)?;
+        let meta = tx.object_store(META).map_err(store_error)?;
+
+        // The clock is read, checked and written inside this transaction (issue 12): a tab
+        // that read it before another tab's write finds it changed and writes nothing.
+        if let Some(clock) = &batch.clock {
+            let stored = get_meta(&meta, META_HLC)
+                .await?
+                .and_then(|v| serde_json::from_value(v).ok());
+            if let Err(e) = clock.check(stored.as_ref()) {
+                let _ = tx.abort().await;
+                return Err(e);
+            }
+        }
 
         // Look every id up first (the requests run concurrently), then decide.
         let mut lookups = Vec::with_capacity(batch.events.len());
@@ -446,8 +508,11 @@ impl Store for IdbStore {
                 sent(views.put(view_record(v)?).primitive())?;
             }
         }
-        let meta = tx.object_store(META).map_err(store_error)?;
-        for (k, v) in &batch.meta {
+        let clock = batch
+            .clock
+            .as_ref()
+            .map(|c| (META_HLC.to_string(), json_value(&c.next)));
+        for (k, v) in batch.meta.iter().chain(clock.iter()) {
             sent(
                 meta.put(JsValue::from_str(&v.to_string()))
                     .with_key(JsValue::from_str(k))
@@ -753,6 +818,10 @@ fn set(obj: &js_sys::Object, field: &str, value: &JsValue) -> Result<(), StoreEr
     js_sys::Reflect::set(obj, &JsValue::from_str(field), value)
         .map(|_| ())
         .map_err(|e| store_error(e.into()))
+}
+
+fn json_value<T: serde::Serialize>(v: &T) -> serde_json::Value {
+    serde_json::to_value(v).expect("serialises")
 }
 
 fn json_text<T: serde::Serialize>(v: &T) -> Result<JsValue, StoreError> {

@@ -36,9 +36,9 @@ pub mod service;
 
 // Unit tests run natively (proptest and the fuzz harness are native-only).
 #[cfg(all(test, not(target_arch = "wasm32")))]
-mod proptests;
-#[cfg(all(test, not(target_arch = "wasm32")))]
 mod golden;
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod proptests;
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests;
 

@@ -80,10 +80,36 @@ pub const REBUILD_CHUNK: u32 = 5_000;
 /// Events read per transaction by [`IdbStore::all_events`].
 const EXPORT_CHUNK: u32 = 10_000;
 
+/// Window event dispatched when another tab opens a newer schema (or deletes the database):
+/// this tab's connection has closed itself; the page shows "a newer version is open — reload"
+/// without reloading by itself, so nothing typed is lost (issue 12).
+pub const EVENT_VERSION_CHANGE: &str = "estate-desk-versionchange";
+/// Window event dispatched while this tab's upgrade waits for an older tab to close.
+pub const EVENT_BLOCKED: &str = "estate-desk-blocked";
+/// Window event dispatched after each chunk of a view rebuild; `detail` is
+/// `{done, total}` (events refolded so far, events stored).
+pub const EVENT_REBUILD: &str = "estate-desk-rebuild";
+
+/// Dispatches `name` on the window with an optional `detail` property (a plain `Event`: no
+/// extra web-sys features).
+fn notify(name: &str, detail: Option<JsValue>) {
+    let Some(w) = web_sys::window() else {
+        return;
+    };
+    if let Ok(ev) = web_sys::Event::new(name) {
+        if let Some(d) = detail {
+            let _ = js_sys::Reflect::set(&ev, &JsValue::from_str("detail"), &d);
+        }
+        let _ = w.dispatch_event(&ev);
+    }
+}
+
 /// An open IndexedDB database holding the estate's events, views and device metadata.
 pub struct IdbStore {
     db: Database,
     name: String,
+    /// Set when another tab upgraded or deleted the database and this connection closed.
+    closed_by_newer: std::rc::Rc<std::cell::Cell<bool>>,
     /// Closes this connection when another tab upgrades or deletes the database.
     _on_version_change: Closure<dyn FnMut(web_sys::Event)>,
 }
@@ -110,6 +136,7 @@ impl IdbStore {
                 web_sys::console::warn_1(&JsValue::from_str(
                     "estate-desk: database upgrade waits for another open tab to close",
                 ));
+                notify(EVENT_BLOCKED, None);
                 Ok(())
             })
             .with_on_upgrade_needed(move |event: VersionChangeEvent, db: Database| {
@@ -119,15 +146,23 @@ impl IdbStore {
             .map_err(open_error)?;
 
         let raw: web_sys::IdbDatabase = db.as_sys().clone().unchecked_into();
+        let closed_by_newer = std::rc::Rc::new(std::cell::Cell::new(false));
         let on_version_change = {
             let raw = raw.clone();
-            Closure::<dyn FnMut(web_sys::Event)>::new(move |_| raw.close())
+            let closed = closed_by_newer.clone();
+            Closure::<dyn FnMut(web_sys::Event)>::new(move |_| {
+                // Close at once so the other tab's upgrade is not blocked; tell the page.
+                raw.close();
+                closed.set(true);
+                notify(EVENT_VERSION_CHANGE, None);
+            })
         };
         raw.set_onversionchange(Some(on_version_change.as_ref().unchecked_ref()));
 
         let store = IdbStore {
             db,
             name: db_name.to_string(),
+            closed_by_newer,
             _on_version_change: on_version_change,
         };
         if version >= 2 {
@@ -154,6 +189,12 @@ impl IdbStore {
 
     pub fn name(&self) -> &str {
         &self.name
+    }
+
+    /// True once another tab opened a newer schema (or deleted the database) and this
+    /// connection closed itself: writes fail until the page is reloaded.
+    pub fn closed_by_newer(&self) -> bool {
+        self.closed_by_newer.get()
     }
 
     /// The schema version of the open database.
@@ -227,7 +268,9 @@ impl IdbStore {
             .await?
             .and_then(|v| v.as_u64())
             .unwrap_or(1);
-        if stored == u64::from(VIEWS_VERSION) {
+        // Only an older fold is refolded: views written by a newer build (an old tab still
+        // open beside it) are left alone (issue 12).
+        if stored >= u64::from(VIEWS_VERSION) {
             return Ok(());
         }
         if !just_rebuilt && self.event_count().await? > 0 {
@@ -243,15 +286,27 @@ impl IdbStore {
     /// Runs the pending view rebuild, if any, to its end; true if there was one.
     async fn finish_rebuild(&self, chunk: u32) -> Result<bool, StoreError> {
         let mut ran = false;
+        let mut done = 0u64;
+        let mut total = None;
         while self.meta(META_REBUILD).await? == Some(serde_json::Value::Bool(true)) {
-            self.rebuild_chunk(chunk.max(1)).await?;
+            let total = match total {
+                Some(t) => t,
+                None => *total.insert(self.event_count().await?),
+            };
+            done += u64::from(self.rebuild_chunk(chunk.max(1)).await?);
             ran = true;
+            // Progress for the opening screen ("updating the data indexes … n / total").
+            let detail = js_sys::Object::new();
+            let _ = js_sys::Reflect::set(&detail, &"done".into(), &(done.min(total) as f64).into());
+            let _ = js_sys::Reflect::set(&detail, &"total".into(), &(total as f64).into());
+            notify(EVENT_REBUILD, Some(detail.into()));
         }
         Ok(ran)
     }
 
-    /// Refolds the next chunk of subjects (in subject-key order) in one transaction.
-    async fn rebuild_chunk(&self, chunk: u32) -> Result<(), StoreError> {
+    /// Refolds the next chunk of subjects (in subject-key order) in one transaction; returns
+    /// how many events it read.
+    async fn rebuild_chunk(&self, chunk: u32) -> Result<u32, StoreError> {
         let tx = self.write(&[EVENTS, VIEWS, META])?;
         let events = tx.object_store(EVENTS).map_err(store_error)?;
         let views = tx.object_store(VIEWS).map_err(store_error)?;
@@ -292,6 +347,7 @@ impl IdbStore {
             }
         }
 
+        let read = list.len() as u32;
         let mut group: Vec<Event> = Vec::new();
         let mut group_key: Option<String> = None;
         for (subject, e) in list {
@@ -321,7 +377,7 @@ impl IdbStore {
                 )?;
             }
         }
-        finish(tx).await
+        finish(tx).await.map(|_| read)
     }
 
     /// Keeps a photo (a JPEG `Blob`) under `key` (schema v3). Photos are device-local bytes;

@@ -46,6 +46,17 @@ fn pair(key: &str) -> (&'static str, &'static str) {
     match key {
         "app.name" => ("物业服务台", "Estate Desk"),
         "app.loading" => ("正在打开…", "Opening…"),
+        "notice.newer" => (
+            "本平板上已打开新版本的物业服务台：本窗口不能再保存。请记下正在填写的内容，然后重新载入",
+            "A newer version of Estate Desk is open on this tablet: this window can no longer save. Note anything you are typing, then reload",
+        ),
+        "notice.update" => ("新版本已就绪", "Update ready"),
+        "notice.reload" => ("重新载入", "Reload"),
+        "notice.blocked" => (
+            "物业服务台的旧版本仍开在另一个窗口（已安装的应用或浏览器标签页）：请关闭那个窗口，本窗口随后自动继续",
+            "An older version of Estate Desk is still open in another window (the installed app or a browser tab): close that window and this one carries on by itself",
+        ),
+        "notice.rebuild" => ("正在更新数据索引，已处理记录", "Updating the data indexes, records done"),
         "nav.home" => ("我的待办", "My to-do"),
         "nav.registry" => ("小区档案", "Estate registry"),
         "nav.staff" => ("员工管理", "Staff"),

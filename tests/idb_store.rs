@@ -980,10 +980,11 @@ async fn two_tabs_writing_at_once_never_fork_the_clock_and_both_events_are_expor
 
     // Both tabs at once, three times; tab B's physical time even reads earlier.
     for round in 0..3 {
-        let (a, b) = futures::join!(
+        let (a, b) = futures::future::join(
             tab_a.record(NOW + 60_000, Some(director().id), floors(40 + round)),
             tab_b.record(NOW + 5, Some(director().id), floors(50 + round)),
-        );
+        )
+        .await;
         a.expect("tab A saved");
         b.expect("tab B saved");
     }

@@ -50,6 +50,12 @@ fn pair(key: &str) -> (&'static str, &'static str) {
             "本平板上已打开新版本的物业服务台：本窗口不能再保存。请记下正在填写的内容，然后重新载入",
             "A newer version of Estate Desk is open on this tablet: this window can no longer save. Note anything you are typing, then reload",
         ),
+        "settings.clock_ahead" => (
+            "本平板的时钟记录比现在快了一天以上（时间曾设置错误）：请主管校正。快了约",
+            "This tablet's clock record is more than a day ahead of now (its time was set wrong): a supervisor should re-base it. Ahead by about",
+        ),
+        "settings.rebase" => ("校正时钟（本平板改用新的设备编号）", "Re-base the clock (this tablet takes a new device id)"),
+        "settings.rebased" => ("时钟已校正，本平板今后以新的设备编号记录", "Clock re-based: this tablet now records under a new device id"),
         "notice.update" => ("新版本已就绪", "Update ready"),
         "notice.reload" => ("重新载入", "Reload"),
         "notice.blocked" => (

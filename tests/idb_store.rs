@@ -1156,3 +1156,31 @@ async fn views_of_a_newer_build_are_left_alone() {
     store.close();
     IdbStore::delete(&name).await.unwrap();
 }
+
+/// The write lock is a Web Lock shared by every connection (tab) of the database: a second
+/// tab's writer waits until the first one's guard is dropped.
+#[wasm_bindgen_test]
+async fn the_write_lock_keeps_another_tab_waiting_until_released() {
+    use futures::future::{select, Either};
+    use gloo::timers::future::TimeoutFuture;
+    let locks =
+        js_sys::Reflect::get(&web_sys::window().unwrap().navigator(), &"locks".into()).unwrap();
+    assert!(!locks.is_undefined(), "Web Locks are available here");
+    let name = db_name("write-lock");
+    let tab_a = IdbStore::open(&name).await.unwrap();
+    let tab_b = IdbStore::open(&name).await.unwrap();
+    let held = tab_a.write_lock().await.unwrap();
+    let waiting = Box::pin(tab_b.write_lock());
+    let waiting = match select(waiting, TimeoutFuture::new(200)).await {
+        Either::Left(_) => panic!("tab B got the lock while tab A held it"),
+        Either::Right((_, waiting)) => waiting,
+    };
+    drop(held);
+    match select(waiting, TimeoutFuture::new(5_000)).await {
+        Either::Left((granted, _)) => drop(granted.unwrap()),
+        Either::Right(_) => panic!("tab B never got the lock after tab A released it"),
+    }
+    tab_a.close();
+    tab_b.close();
+    IdbStore::delete(&name).await.unwrap();
+}

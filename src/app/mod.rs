@@ -266,14 +266,14 @@ impl<S: Store> App<S> {
             .await?
             .and_then(|v| serde_json::from_value(v).ok());
         if let Some(s) = &stored {
-            let mut clock = self.clock.borrow_mut();
-            if s.last.device == clock.last.device {
-                if s.last > clock.last {
-                    *clock = s.clone();
+            let mine = self.clock.borrow().last;
+            if s.last.device == mine.device {
+                if s.last > mine {
+                    *self.clock.borrow_mut() = s.clone();
                 }
             } else if self.stored_device().await? == Some(s.last.device) {
                 // Re-based in another tab: carry on under the tablet's new device id.
-                *clock = s.clone();
+                *self.clock.borrow_mut() = s.clone();
             }
         }
         Ok(stored)

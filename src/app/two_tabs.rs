@@ -44,6 +44,8 @@ struct Shared {
     mem: MemoryStore,
     commits: RefCell<Vec<Vec<Hlc>>>,
     stale: std::cell::Cell<usize>,
+    /// Every successful commit, with or without events.
+    batches: std::cell::Cell<usize>,
 }
 
 impl Store for Shared {
@@ -51,6 +53,9 @@ impl Store for Shared {
         y().await;
         let stamps: Vec<Hlc> = b.events.iter().map(|e| e.at).collect();
         let r = self.mem.commit(b).await;
+        if r.is_ok() {
+            self.batches.set(self.batches.get() + 1);
+        }
         match &r {
             Ok(()) if !stamps.is_empty() => self.commits.borrow_mut().push(stamps),
             Err(StoreError::Stale) => self.stale.set(self.stale.get() + 1),
@@ -254,4 +259,52 @@ fn an_import_from_a_clock_far_ahead_moves_this_clock_a_day_at_most() {
     .unwrap();
     assert_eq!(after[0].at.device, device(3));
     assert!(after[0].at.wall < T0 + crate::domain::hlc::MAX_AHEAD_MS);
+}
+
+#[test]
+fn an_import_commits_its_events_watermarks_and_conflicts_in_one_batch() {
+    use crate::sync::merge::ImportSettings;
+    use crate::sync::service::{apply_import, export_for, load_state, plan_import};
+    let store = Rc::new(Shared::default());
+    let a = tab(&store, 1);
+    let drafts = staff::first_run(false, "翠湖花园", sid(1), "陈建国", pin("1234")).unwrap();
+    let founded = block_on(a.record(T0, None, drafts)).unwrap();
+    let b = block_on(App::open(
+        MemoryStore::new(),
+        device(2),
+        Box::new(SeededEntropy::new(5)),
+    ))
+    .unwrap();
+    block_on(b.absorb(founded, T0)).unwrap();
+    let d = block_on(b.actor(sid(1))).unwrap();
+    block_on(b.record(
+        T0 + 1_000,
+        Some(d.id),
+        registry::set_building(&d, Id::derived("b", 7), &building(6)).unwrap(),
+    ))
+    .unwrap();
+    let all = b.store.all_events();
+    let file = block_on(export_for(&b, &all, None, T0 + 2_000, None)).unwrap();
+
+    let plan = block_on(plan_import(
+        &a,
+        &file.bytes,
+        None,
+        T0 + 3_000,
+        &ImportSettings::default(),
+    ))
+    .unwrap();
+    let before = store.batches.get();
+    let outcome = block_on(apply_import(&a, &plan, T0 + 3_000)).unwrap();
+    assert!(outcome.added > 0);
+    assert_eq!(
+        store.batches.get(),
+        before + 1,
+        "one transaction for all of it"
+    );
+    let state = block_on(load_state(&*store)).unwrap();
+    assert!(
+        state.seen.contains_key(&device(2)),
+        "the watermark came with the events"
+    );
 }

@@ -1084,9 +1084,19 @@ async fn a_newer_version_elsewhere_closes_this_connection_and_tells_the_page() {
     let name = db_name("versionchange");
     let s = IdbStore::open(&name).await.unwrap();
     let heard = Rc::new(Cell::new(0));
+    let deleted = Rc::new(Cell::new(None));
     let on_event = {
         let heard = heard.clone();
-        Closure::<dyn FnMut(web_sys::Event)>::new(move |_| heard.set(heard.get() + 1))
+        let deleted = deleted.clone();
+        Closure::<dyn FnMut(web_sys::Event)>::new(move |e: web_sys::Event| {
+            heard.set(heard.get() + 1);
+            let detail = js_sys::Reflect::get(&e, &"detail".into()).unwrap();
+            deleted.set(
+                js_sys::Reflect::get(&detail, &"deleted".into())
+                    .unwrap()
+                    .as_bool(),
+            );
+        })
     };
     let window = web_sys::window().unwrap();
     window
@@ -1101,6 +1111,11 @@ async fn a_newer_version_elsewhere_closes_this_connection_and_tells_the_page() {
         .expect("the newer version opens without waiting for this tab");
     assert!(s.closed_by_newer());
     assert_eq!(heard.get(), 1, "the page was told once");
+    assert_eq!(
+        deleted.get(),
+        Some(false),
+        "a newer version, not a deletion"
+    );
     // This tab can no longer write, and says so instead of hanging.
     assert!(s
         .commit(Batch {

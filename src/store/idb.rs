@@ -80,9 +80,9 @@ pub const REBUILD_CHUNK: u32 = 5_000;
 /// Events read per transaction by [`IdbStore::all_events`].
 const EXPORT_CHUNK: u32 = 10_000;
 
-/// Window event dispatched when another tab opens a newer schema (or deletes the database):
-/// this tab's connection has closed itself; the page shows "a newer version is open — reload"
-/// without reloading by itself, so nothing typed is lost (issue 12).
+/// Window event dispatched when another tab opens a newer schema (or deletes the database:
+/// `detail.deleted` is true): this tab's connection has closed itself; the page shows "a newer
+/// version is open — reload" without reloading by itself, so nothing typed is lost (issue 12).
 pub const EVENT_VERSION_CHANGE: &str = "estate-desk-versionchange";
 /// Window event dispatched while this tab's upgrade waits for an older tab to close.
 pub const EVENT_BLOCKED: &str = "estate-desk-blocked";
@@ -150,11 +150,17 @@ impl IdbStore {
         let on_version_change = {
             let raw = raw.clone();
             let closed = closed_by_newer.clone();
-            Closure::<dyn FnMut(web_sys::Event)>::new(move |_| {
-                // Close at once so the other tab's upgrade is not blocked; tell the page.
+            Closure::<dyn FnMut(web_sys::Event)>::new(move |e: web_sys::Event| {
+                // Close at once so the other tab's upgrade is not blocked; tell the page
+                // (`detail.deleted`: the database is being deleted, e.g. a training reset).
                 raw.close();
                 closed.set(true);
-                notify(EVENT_VERSION_CHANGE, None);
+                let new_version = js_sys::Reflect::get(&e, &JsValue::from_str("newVersion"))
+                    .unwrap_or(JsValue::NULL);
+                let detail = js_sys::Object::new();
+                let _ =
+                    js_sys::Reflect::set(&detail, &"deleted".into(), &new_version.is_null().into());
+                notify(EVENT_VERSION_CHANGE, Some(detail.into()));
             })
         };
         raw.set_onversionchange(Some(on_version_change.as_ref().unchecked_ref()));

@@ -56,6 +56,10 @@ fn pair(key: &str) -> (&'static str, &'static str) {
         ),
         "settings.rebase" => ("校正时钟（本平板改用新的设备编号）", "Re-base the clock (this tablet takes a new device id)"),
         "settings.rebased" => ("时钟已校正，本平板今后以新的设备编号记录", "Clock re-based: this tablet now records under a new device id"),
+        "notice.deleted" => (
+            "本平板的本地数据库已在另一个窗口中删除或重置：本窗口不能再保存，请重新载入",
+            "The local database was deleted or reset in another window: this window can no longer save, please reload",
+        ),
         "notice.update" => ("新版本已就绪", "Update ready"),
         "notice.reload" => ("重新载入", "Reload"),
         "notice.blocked" => (

@@ -17,6 +17,8 @@ const EVENT_UPDATE_READY: &str = "estate-desk-update-ready";
 pub struct Notices {
     /// Another tab opened a newer schema (or deleted the database): this tab can no longer save.
     pub newer: RwSignal<bool>,
+    /// … and it was a deletion (a training reset elsewhere), not a newer version.
+    pub deleted: RwSignal<bool>,
     /// This tab's upgrade waits for an older tab to close.
     pub blocked: RwSignal<bool>,
     /// Views being rebuilt: (events done, events stored).
@@ -41,6 +43,7 @@ fn number(v: &JsValue, field: &str) -> Option<u64> {
 pub fn listen() -> Notices {
     let n = Notices {
         newer: RwSignal::new(false),
+        deleted: RwSignal::new(false),
         blocked: RwSignal::new(false),
         rebuild: RwSignal::new(None),
         update: RwSignal::new(false),
@@ -48,7 +51,16 @@ pub fn listen() -> Notices {
     let Some(w) = web_sys::window() else {
         return n;
     };
-    EventListener::new(&w, EVENT_VERSION_CHANGE, move |_| n.newer.set(true)).forget();
+    EventListener::new(&w, EVENT_VERSION_CHANGE, move |e| {
+        let detail = js_sys::Reflect::get(e, &JsValue::from_str("detail")).unwrap_or_default();
+        let deleted = js_sys::Reflect::get(&detail, &JsValue::from_str("deleted"))
+            .ok()
+            .and_then(|d| d.as_bool())
+            .unwrap_or(false);
+        n.deleted.set(deleted);
+        n.newer.set(true);
+    })
+    .forget();
     EventListener::new(&w, EVENT_BLOCKED, move |_| n.blocked.set(true)).forget();
     EventListener::new(&w, EVENT_REBUILD, move |e| {
         let detail = js_sys::Reflect::get(e, &JsValue::from_str("detail")).unwrap_or_default();
@@ -97,7 +109,7 @@ pub fn AppNotices(n: Notices) -> impl IntoView {
     view! {
         <Show when=move || n.newer.get()>
             <div class="app-notice warn" data-testid="newer-version" role="alert">
-                <span>{move || t("notice.newer")}</span>
+                <span>{move || if n.deleted.get() { t("notice.deleted") } else { t("notice.newer") }}</span>
                 <span class="spacer"></span>
                 <button class="btn small" data-testid="newer-version-reload" on:click=move |_| crate::ui::platform::reload()>
                     {move || t("notice.reload")}

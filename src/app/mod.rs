@@ -391,6 +391,9 @@ impl<S: Store> App<S> {
             })
             .await?;
         *self.clock.borrow_mut() = next;
+        // The new id is a tablet nobody enrolled yet: its events wait, unsigned, for the next
+        // Director's sign-in to enrol it (and attest them).
+        self.enrolled.set(false);
         Ok(Some(old.last.device))
     }
 

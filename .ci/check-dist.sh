@@ -18,5 +18,9 @@ if grep -q ' integrity="sha' dist/index.html; then
   echo "check-dist: dist/index.html has SRI hashes; the service worker needs data-integrity=none" >&2
   missing=1
 fi
+if grep -q '__ESTATE_DESK_BUILD__' dist/sw.js dist/index.html; then
+  echo "check-dist: the build id was not stamped into sw.js / index.html (.ci/build-id.sh hook)" >&2
+  missing=1
+fi
 [ "$missing" -eq 0 ] || exit 1
 echo "check-dist: dist/ has all $(echo "$shell" | wc -w) precached files"

@@ -1,20 +1,23 @@
 /* Estate Desk (物业服务台) service worker: keeps the app shell so the desk works offline.
  *
- * - install:   precache the app shell (fixed names: Trunk.toml sets filehash = false), then
- *              skipWaiting so a new worker takes over at once.
- * - activate:  drop caches of other versions, clients.claim().
- * - navigation: network first (fresh index.html when online), cached index.html when offline.
- * - other same-origin GETs: cache first, refreshed in the background.
- *   The wasm-bindgen glue and its .wasm must come from the same build, so the shell files are
- *   not refreshed one by one while a page is loading them: the page asks for a refresh
- *   ("refresh-shell") once the app has started, and the whole set is replaced only if every
- *   file downloaded. A new build is therefore used from the next load on.
+ * One cache per build (issue 12). BUILD is written into this file and into index.html at build
+ * time (Trunk's post_build hook, .ci/build-id.sh: a hash of the built files), so every build
+ * has its own sw.js bytes and its own cache "estate-desk-<build>".
  *
- * Bump CACHE_VERSION when the list below or this worker's logic changes.
+ * - install:   download the whole shell of this build into its own cache (bypassing the HTTP
+ *              cache) and check that the index.html it got is of this build; any failure
+ *              discards this worker and the open app keeps running on the old one. A new worker
+ *              then waits: it takes over only when the page asks ("skip-waiting", sent when
+ *              the user taps "Update ready — reload"). On a first visit there is nothing to
+ *              wait for and it activates at once.
+ * - activate:  drop the caches of other builds, clients.claim().
+ * - fetch:     navigations get this build's index.html, shell files come from this build's
+ *              cache, so index.html, the wasm-bindgen glue and the .wasm always come from one
+ *              build. Other same-origin GETs: cache first, refreshed in the background.
  */
-const CACHE_VERSION = 1;
+const BUILD = "__ESTATE_DESK_BUILD__";
 const CACHE_PREFIX = "estate-desk-";
-const CACHE = `${CACHE_PREFIX}v${CACHE_VERSION}`;
+const CACHE = `${CACHE_PREFIX}${BUILD}`;
 
 /* Paths relative to the worker's scope, so the app can live in a sub-folder of a host. */
 const SHELL = [
@@ -34,13 +37,23 @@ const scoped = (path) => new URL(path, self.registration.scope).href;
 const SHELL_URLS = new Set(SHELL.map(scoped));
 const INDEX_URL = scoped("index.html");
 
+async function installShell() {
+  const cache = await caches.open(CACHE);
+  try {
+    await cache.addAll(SHELL.map((p) => new Request(scoped(p), { cache: "reload" })));
+    const index = await cache.match(INDEX_URL);
+    const text = index ? await index.text() : "";
+    if (!text.includes(BUILD)) {
+      throw new Error(`index.html on the server is not of build ${BUILD}`);
+    }
+  } catch (err) {
+    await caches.delete(CACHE);
+    throw err;
+  }
+}
+
 self.addEventListener("install", (event) => {
-  event.waitUntil(
-    caches
-      .open(CACHE)
-      .then((cache) => cache.addAll(SHELL.map((p) => new Request(scoped(p), { cache: "reload" }))))
-      .then(() => self.skipWaiting()),
-  );
+  event.waitUntil(installShell());
 });
 
 self.addEventListener("activate", (event) => {
@@ -58,41 +71,17 @@ self.addEventListener("activate", (event) => {
   );
 });
 
-/* Downloads every shell file; replaces the cached set only when all of them arrived. */
-async function refreshShell() {
-  const responses = await Promise.all(
-    SHELL.map(async (p) => {
-      const response = await fetch(new Request(scoped(p), { cache: "no-cache" }));
-      if (!response.ok) throw new Error(`${p}: HTTP ${response.status}`);
-      return [scoped(p), response];
-    }),
-  );
-  const cache = await caches.open(CACHE);
-  await Promise.all(responses.map(([url, response]) => cache.put(url, response)));
-}
-
 self.addEventListener("message", (event) => {
-  if (event.data === "refresh-shell") {
-    event.waitUntil(refreshShell().catch(() => {}));
+  if (event.data === "skip-waiting") {
+    self.skipWaiting();
   }
 });
 
-async function networkFirstNavigation(request) {
+async function navigation(request) {
   const cache = await caches.open(CACHE);
-  try {
-    const response = await fetch(request);
-    const url = new URL(request.url);
-    url.search = "";
-    url.hash = "";
-    if (response.ok && (url.href === scoped("./") || url.href === INDEX_URL)) {
-      await cache.put(INDEX_URL, response.clone());
-    }
-    return response;
-  } catch (err) {
-    const cached = (await cache.match(INDEX_URL)) || (await cache.match(scoped("./")));
-    if (cached) return cached;
-    throw err;
-  }
+  const cached = (await cache.match(INDEX_URL)) || (await cache.match(scoped("./")));
+  if (cached) return cached;
+  return fetch(request);
 }
 
 async function cacheFirst(event) {
@@ -101,19 +90,22 @@ async function cacheFirst(event) {
   const isShell = SHELL_URLS.has(key);
   const cache = await caches.open(CACHE);
   const cached = await cache.match(isShell ? key : request);
-  const fromNetwork = () =>
-    fetch(request).then(async (response) => {
-      if (response.status === 200 && response.type === "basic") {
-        await cache.put(isShell ? key : request, response.clone());
-      }
-      return response;
-    });
   if (cached) {
-    // Shell files are refreshed as a set (see refreshShell); anything else one by one.
-    if (!isShell) event.waitUntil(fromNetwork().catch(() => {}));
+    // Shell files change only with a new build (a new worker); anything else is refreshed.
+    if (!isShell) event.waitUntil(fromNetwork(cache, request, false).catch(() => {}));
     return cached;
   }
-  return fromNetwork();
+  return fromNetwork(cache, request, isShell);
+}
+
+function fromNetwork(cache, request, isShell) {
+  return fetch(request).then(async (response) => {
+    // A shell file missing from this build's cache is served but not mixed into it.
+    if (!isShell && response.status === 200 && response.type === "basic") {
+      await cache.put(request, response.clone());
+    }
+    return response;
+  });
 }
 
 function stripSearch(href) {
@@ -132,7 +124,7 @@ self.addEventListener("fetch", (event) => {
   if (request.headers.has("range")) return;
 
   if (request.mode === "navigate") {
-    event.respondWith(networkFirstNavigation(request));
+    event.respondWith(navigation(request));
   } else {
     event.respondWith(cacheFirst(event));
   }

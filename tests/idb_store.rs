@@ -475,6 +475,8 @@ async fn an_event_id_stored_with_other_content_is_refused_and_nothing_is_written
         events: vec![fresh[0].clone(), forged.clone()],
         views: vec![view],
         meta: vec![("conflict-test".into(), json!(1))],
+        dropped: vec![],
+        clock: None,
     };
     assert_eq!(s.commit(batch).await, Err(StoreError::Conflict(forged.id)));
 
@@ -924,5 +926,277 @@ async fn views_of_an_older_build_are_refolded_on_open() {
         Some(json!(VIEWS_VERSION))
     );
     store.close();
+    IdbStore::delete(&name).await.unwrap();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Issue 12: one tablet, one writer
+// ---------------------------------------------------------------------------------------------
+
+fn floors(n: i32) -> Vec<Draft> {
+    set_building(
+        &director(),
+        building(),
+        &BuildingInfo {
+            name: "3号楼".into(),
+            floors: n,
+            ..Default::default()
+        },
+    )
+    .unwrap()
+}
+
+/// The installed app and a browser tab: two connections to one database, two `App`s with the
+/// device's id, each with its own clock in memory. Writing at the same moment, neither forks
+/// the HLC (Web Locks serialise them; the clock check in the commit would refuse a race), so
+/// an incremental export made before sends every later event of both.
+#[wasm_bindgen_test]
+async fn two_tabs_writing_at_once_never_fork_the_clock_and_both_events_are_exported() {
+    use estate_desk::domain::staff::{first_run, PinHash};
+    use estate_desk::sync::export::{export_since, ExportRequest};
+    let name = db_name("two-tabs");
+    let tab_a = App::open(
+        IdbStore::open(&name).await.unwrap(),
+        device(),
+        Box::new(SeededEntropy::new(1)),
+    )
+    .await
+    .unwrap();
+    let tab_b = App::open(
+        IdbStore::open(&name).await.unwrap(),
+        device(),
+        Box::new(SeededEntropy::new(2)),
+    )
+    .await
+    .unwrap();
+    let pin = PinHash::new("1234", [3; 16], 10).unwrap();
+    let founding = first_run(false, "翠湖花园", director().id, "陈建国", pin).unwrap();
+    tab_a.record(NOW, None, founding).await.unwrap();
+    record_all(&tab_a).await;
+
+    // An incremental export for a peer made now covers everything up to here.
+    let before = tab_a.store.all_events().await.unwrap();
+    let watermark = before.iter().map(|e| e.at).max().unwrap();
+    let since: BTreeMap<_, _> = [(device(), watermark)].into();
+
+    // Both tabs at once, three times; tab B's physical time even reads earlier.
+    for round in 0..3 {
+        let (a, b) = futures::future::join(
+            tab_a.record(NOW + 60_000, Some(director().id), floors(40 + round)),
+            tab_b.record(NOW + 5, Some(director().id), floors(50 + round)),
+        )
+        .await;
+        a.expect("tab A saved");
+        b.expect("tab B saved");
+    }
+
+    let all = tab_b.store.all_events().await.unwrap();
+    assert_eq!(all.len(), before.len() + 6);
+    let mut stamps: Vec<Hlc> = all.iter().map(|e| e.at).collect();
+    stamps.sort();
+    stamps.dedup();
+    assert_eq!(stamps.len(), all.len(), "no two events share a stamp");
+    let later: Vec<&Event> = all.iter().filter(|e| e.at > watermark).collect();
+    assert_eq!(
+        later.len(),
+        6,
+        "every new event sorts above the exported watermark"
+    );
+
+    let req = ExportRequest {
+        device: device(),
+        now: NOW + 120_000,
+        seen: [(device(), *stamps.last().unwrap())].into(),
+        encryption: None,
+    };
+    let file = export_since(&all, &since, &req).unwrap();
+    assert_eq!(
+        file.header.counts.events, 6,
+        "both tabs' events are in the next file"
+    );
+
+    // The stored clock is the newest stamp, and the view folds every edit.
+    let clock: HlcClock =
+        serde_json::from_value(tab_a.store.meta("hlc").await.unwrap().unwrap()).unwrap();
+    assert_eq!(clock.last, *stamps.last().unwrap());
+    let subject = RecordRef::new(RecordKind::Building, building());
+    let events = tab_a.store.events_for(subject).await.unwrap();
+    assert_eq!(
+        tab_b.store.view(subject).await.unwrap(),
+        fold_all_kind(subject, events)
+    );
+    let App { store, .. } = tab_a;
+    store.close();
+    let App { store, .. } = tab_b;
+    store.close();
+    IdbStore::delete(&name).await.unwrap();
+}
+
+/// A write that read the clock before another tab's write is refused inside the transaction,
+/// with nothing written (the App then retries on top of the other write).
+#[wasm_bindgen_test]
+async fn a_commit_whose_clock_is_stale_writes_nothing() {
+    use estate_desk::store::ClockWrite;
+    let name = db_name("stale-clock");
+    let s = IdbStore::open(&name).await.unwrap();
+    let clock = |wall| HlcClock {
+        last: Hlc {
+            wall,
+            counter: 0,
+            device: device(),
+        },
+    };
+    s.commit(Batch {
+        clock: Some(ClockWrite {
+            expect: None,
+            next: clock(10),
+        }),
+        ..Default::default()
+    })
+    .await
+    .unwrap();
+    let stale = Batch {
+        events: stamp_with(5, estate_commands()),
+        meta: vec![("other".into(), json!(1))],
+        clock: Some(ClockWrite {
+            expect: None,
+            next: clock(20),
+        }),
+        ..Default::default()
+    };
+    assert_eq!(s.commit(stale).await, Err(StoreError::Stale));
+    assert_eq!(s.event_count().await.unwrap(), 0);
+    assert_eq!(s.meta("other").await.unwrap(), None);
+    assert_eq!(s.meta("hlc").await.unwrap(), Some(json!(clock(10))));
+    s.close();
+    IdbStore::delete(&name).await.unwrap();
+}
+
+/// Another tab opens a newer schema: this connection closes itself at once (the other tab is
+/// not blocked), remembers why, and tells the page (the "a newer version is open — reload"
+/// banner listens for the event; the page is not reloaded, so nothing typed is lost).
+#[wasm_bindgen_test]
+async fn a_newer_version_elsewhere_closes_this_connection_and_tells_the_page() {
+    use estate_desk::store::idb::EVENT_VERSION_CHANGE;
+    use std::cell::Cell;
+    use std::rc::Rc;
+    use wasm_bindgen::closure::Closure;
+    use wasm_bindgen::JsCast;
+    let name = db_name("versionchange");
+    let s = IdbStore::open(&name).await.unwrap();
+    let heard = Rc::new(Cell::new(0));
+    let deleted = Rc::new(Cell::new(None));
+    let on_event = {
+        let heard = heard.clone();
+        let deleted = deleted.clone();
+        Closure::<dyn FnMut(web_sys::Event)>::new(move |e: web_sys::Event| {
+            heard.set(heard.get() + 1);
+            let detail = js_sys::Reflect::get(&e, &"detail".into()).unwrap();
+            deleted.set(
+                js_sys::Reflect::get(&detail, &"deleted".into())
+                    .unwrap()
+                    .as_bool(),
+            );
+        })
+    };
+    let window = web_sys::window().unwrap();
+    window
+        .add_event_listener_with_callback(EVENT_VERSION_CHANGE, on_event.as_ref().unchecked_ref())
+        .unwrap();
+    assert!(!s.closed_by_newer());
+
+    // The next build's tab: opening at a higher version succeeds (not blocked).
+    let newer = indexed_db_futures::database::Database::open(&name)
+        .with_version(DB_VERSION + 1)
+        .await
+        .expect("the newer version opens without waiting for this tab");
+    assert!(s.closed_by_newer());
+    assert_eq!(heard.get(), 1, "the page was told once");
+    assert_eq!(
+        deleted.get(),
+        Some(false),
+        "a newer version, not a deletion"
+    );
+    // This tab can no longer write, and says so instead of hanging.
+    assert!(s
+        .commit(Batch {
+            meta: vec![("late".into(), json!(1))],
+            ..Default::default()
+        })
+        .await
+        .is_err());
+
+    window
+        .remove_event_listener_with_callback(
+            EVENT_VERSION_CHANGE,
+            on_event.as_ref().unchecked_ref(),
+        )
+        .unwrap();
+    newer.close();
+    drop(s);
+    IdbStore::delete(&name).await.unwrap();
+}
+
+/// Views folded by a newer build (its tab still open beside an old one) are not refolded by
+/// the older build: only a lower stored views version triggers the rebuild.
+#[wasm_bindgen_test]
+async fn views_of_a_newer_build_are_left_alone() {
+    use estate_desk::domain::view::VIEWS_VERSION;
+    use estate_desk::store::idb::META_VIEWS_VERSION;
+    let name = db_name("views-newer");
+    let app = open_app(&name).await;
+    record_all(&app).await;
+    let mut newer = app
+        .store
+        .query(&Query::all(RecordKind::Household))
+        .await
+        .unwrap()[0]
+        .clone();
+    newer.search = vec!["household|from-a-newer-build".into()];
+    app.store
+        .commit(Batch {
+            views: vec![newer.clone()],
+            meta: vec![(META_VIEWS_VERSION.into(), json!(VIEWS_VERSION + 1))],
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    let App { store, .. } = app;
+    store.close();
+    let store = IdbStore::open(&name).await.unwrap();
+    assert_eq!(store.view(newer.subject()).await.unwrap(), Some(newer));
+    assert_eq!(
+        store.meta(META_VIEWS_VERSION).await.unwrap(),
+        Some(json!(VIEWS_VERSION + 1))
+    );
+    store.close();
+    IdbStore::delete(&name).await.unwrap();
+}
+
+/// The write lock is a Web Lock shared by every connection (tab) of the database: a second
+/// tab's writer waits until the first one's guard is dropped.
+#[wasm_bindgen_test]
+async fn the_write_lock_keeps_another_tab_waiting_until_released() {
+    use futures::future::{select, Either};
+    use gloo::timers::future::TimeoutFuture;
+    let locks =
+        js_sys::Reflect::get(&web_sys::window().unwrap().navigator(), &"locks".into()).unwrap();
+    assert!(!locks.is_undefined(), "Web Locks are available here");
+    let name = db_name("write-lock");
+    let tab_a = IdbStore::open(&name).await.unwrap();
+    let tab_b = IdbStore::open(&name).await.unwrap();
+    let held = tab_a.write_lock().await.unwrap();
+    let waiting = Box::pin(tab_b.write_lock());
+    let waiting = match select(waiting, TimeoutFuture::new(200)).await {
+        Either::Left(_) => panic!("tab B got the lock while tab A held it"),
+        Either::Right((_, waiting)) => waiting,
+    };
+    drop(held);
+    match select(waiting, TimeoutFuture::new(5_000)).await {
+        Either::Left((granted, _)) => drop(granted.unwrap()),
+        Either::Right(_) => panic!("tab B never got the lock after tab A released it"),
+    }
+    tab_a.close();
+    tab_b.close();
     IdbStore::delete(&name).await.unwrap();
 }

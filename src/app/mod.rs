@@ -13,11 +13,10 @@ use crate::domain::i18n::Text;
 use crate::domain::ids::{DeviceId, Entropy, RecordId, StaffId};
 use crate::domain::staff::Staff;
 use crate::domain::view::{fold_all_kind, fold_onto_kind, Aggregate, View};
-use crate::store::{Batch, Query, Store, StoreError};
+use crate::store::{Batch, ClockWrite, Query, Store, StoreError, META_HLC};
 use std::cell::RefCell;
 use std::collections::{BTreeMap, HashSet};
 
-const META_HLC: &str = "hlc";
 /// Meta: this tablet's Ed25519 secret key (hex), made on first open (issue 12). Device-local:
 /// never exported. Someone with the browser's developer tools can read it — a key proves which
 /// tablet wrote an event, not which person (docs/ARCHITECTURE.md, "Signatures").
@@ -126,7 +125,9 @@ pub struct App<S: Store> {
     entropy: RefCell<Box<dyn Entropy>>,
     /// Serialises writes: each reads views, folds and commits with nobody in between (IndexedDB
     /// awaits let another write start mid-way; a double tap or an import would otherwise build
-    /// a view that misses the other write's event, or rewind the clock past it).
+    /// a view that misses the other write's event, or rewind the clock past it). Other tabs on
+    /// the same database are kept out by [`Store::write_lock`], and every write re-reads the
+    /// stored clock and commits only if nobody wrote since (issue 12).
     writing: futures::lock::Mutex<()>,
     /// Authority at fold time (issue 12).
     authority: RefCell<Authority>,
@@ -135,6 +136,9 @@ pub struct App<S: Store> {
     /// Whether this tablet's key is enrolled: it signs its events from then on.
     enrolled: std::cell::Cell<bool>,
 }
+
+/// Attempts of one write when another tab raced it ([`StoreError::Stale`]).
+const WRITE_ATTEMPTS: usize = 4;
 
 impl<S: Store> App<S> {
     /// Opens the service over a store, restoring this device's clock.
@@ -205,6 +209,7 @@ impl<S: Store> App<S> {
     /// event it writes. `Ok(false)` when already enrolled.
     pub async fn enroll(&self, actor: &Actor, now: i64) -> Result<bool, AppError> {
         let _writing = self.writing.lock().await;
+        let _lock = self.store.write_lock().await?;
         if self.enrolled.get() {
             return Ok(false);
         }
@@ -244,11 +249,12 @@ impl<S: Store> App<S> {
             return Ok(vec![]);
         }
         let _writing = self.writing.lock().await;
+        let _lock = self.store.write_lock().await?;
         self.record_locked(now, actor, drafts).await
     }
 
-    /// [`App::record`] with the write lock held. Events are signed once this tablet is
-    /// enrolled, and so is the batch that enrols it (issue 12).
+    /// [`App::record`] with both write locks held (this tab's and the tablet's, issue 12).
+    /// Events are signed once this tablet is enrolled, and so is the batch that enrols it.
     async fn record_locked(
         &self,
         now: i64,
@@ -260,34 +266,59 @@ impl<S: Store> App<S> {
             .iter()
             .any(|d| d.subject == me && matches!(d.body, EventBody::Device(_)));
         let sign = self.enrolled.get() || enrolling;
-        let saved = self.clock.borrow().clone();
-        let events: Vec<Event> = {
-            let mut clock = self.clock.borrow_mut();
-            drafts
-                .into_iter()
-                .map(|d| {
-                    let at = clock.tick(now);
-                    let mut e = Event::new(self.entropy.borrow_mut().id(), at, actor, d);
-                    if sign {
-                        device::sign(&self.signing, &mut e);
-                    }
-                    e
-                })
-                .collect()
-        };
-        let result = self.commit_events(events.clone(), false).await;
-        if result.is_err() {
-            *self.clock.borrow_mut() = saved;
-        } else if enrolling {
-            self.enrolled.set(true);
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            let expect = self.reload_clock().await?;
+            let saved = self.clock.borrow().clone();
+            let events: Vec<Event> = {
+                let mut clock = self.clock.borrow_mut();
+                drafts
+                    .iter()
+                    .cloned()
+                    .map(|d| {
+                        let at = clock.tick(now);
+                        let mut e = Event::new(self.entropy.borrow_mut().id(), at, actor, d);
+                        if sign {
+                            device::sign(&self.signing, &mut e);
+                        }
+                        e
+                    })
+                    .collect()
+            };
+            let result = self
+                .commit_events(events.clone(), false, expect, vec![])
+                .await;
+            if result.is_err() {
+                *self.clock.borrow_mut() = saved;
+            } else if enrolling {
+                self.enrolled.set(true);
+            }
+            match result {
+                Err(AppError::Store(StoreError::Stale)) if attempt < WRITE_ATTEMPTS => continue,
+                r => return r.map(|_| events),
+            }
         }
-        result.map(|_| events)
     }
 
     /// Takes in events from elsewhere (import, demo estate): skips those already stored,
     /// refolds every affected record from all its events.
     pub async fn absorb(&self, events: Vec<Event>, now: i64) -> Result<usize, AppError> {
-        let _writing = self.writing.lock().await;
+        self.absorb_with(events, now, async || Ok(vec![])).await
+    }
+
+    /// [`absorb`](Self::absorb), committing `extra()` (device metadata computed from what is
+    /// stored, e.g. an import's watermarks and conflicts) in the same transaction as the
+    /// events. `extra` runs inside the write section, again if the write is retried.
+    pub async fn absorb_with<F>(
+        &self,
+        events: Vec<Event>,
+        now: i64,
+        extra: F,
+    ) -> Result<usize, AppError>
+    where
+        F: AsyncFn() -> Result<Vec<(String, serde_json::Value)>, AppError>,
+    {
         let mut seen = std::collections::HashSet::new();
         let mut unique = Vec::with_capacity(events.len());
         for e in events {
@@ -303,28 +334,133 @@ impl<S: Store> App<S> {
             }
         }
         let ids: Vec<_> = unique.iter().map(|e| e.id).collect();
-        let stored = self.store.stored_among(&ids).await?;
-        let fresh: Vec<Event> = unique
-            .into_iter()
-            .filter(|e| !stored.contains(&e.id))
-            .collect();
-        let n = fresh.len();
-        let saved = self.clock.borrow().clone();
-        if let Some(max) = fresh.iter().map(|e| e.at).max() {
-            self.clock.borrow_mut().observe(max, now);
+        let _writing = self.writing.lock().await;
+        let _lock = self.store.write_lock().await?;
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            let expect = self.reload_clock().await?;
+            let stored = self.store.stored_among(&ids).await?;
+            let fresh: Vec<Event> = unique
+                .iter()
+                .filter(|e| !stored.contains(&e.id))
+                .cloned()
+                .collect();
+            let meta = extra().await?;
+            let n = fresh.len();
+            if n == 0 && meta.is_empty() {
+                return Ok(0);
+            }
+            let saved = self.clock.borrow().clone();
+            if let Some(max) = fresh.iter().map(|e| e.at).max() {
+                self.clock.borrow_mut().observe(max, now);
+            }
+            let result = self.commit_events(fresh, false, expect, meta).await;
+            if result.is_err() {
+                *self.clock.borrow_mut() = saved;
+            }
+            match result {
+                Err(AppError::Store(StoreError::Stale)) if attempt < WRITE_ATTEMPTS => continue,
+                r => return r.map(|_| n),
+            }
         }
-        let result = self.commit_events(fresh, false).await;
-        if result.is_err() {
-            *self.clock.borrow_mut() = saved;
-        }
-        result.map(|_| n)
     }
 
-    async fn commit_events(&self, events: Vec<Event>, refold_all: bool) -> Result<(), AppError> {
-        if events.is_empty() {
+    /// Inside the write section: the stored clock, which this App's clock catches up with (the
+    /// other tab may have written since; or re-based the tablet). Returned for the commit's
+    /// compare-and-set.
+    async fn reload_clock(&self) -> Result<Option<HlcClock>, StoreError> {
+        let stored: Option<HlcClock> = self
+            .store
+            .meta(META_HLC)
+            .await?
+            .and_then(|v| serde_json::from_value(v).ok());
+        if let Some(s) = &stored {
+            let mine = self.clock.borrow().last;
+            if s.last.device == mine.device {
+                if s.last > mine {
+                    *self.clock.borrow_mut() = s.clone();
+                }
+            } else if self.stored_device().await? == Some(s.last.device) {
+                // Re-based in another tab: carry on under the tablet's new device id.
+                *self.clock.borrow_mut() = s.clone();
+            }
+        }
+        Ok(stored)
+    }
+
+    async fn stored_device(&self) -> Result<Option<DeviceId>, StoreError> {
+        Ok(self
+            .store
+            .meta(META_DEVICE)
+            .await?
+            .and_then(|v| serde_json::from_value(v).ok()))
+    }
+
+    /// How far this tablet's clock is ahead of physical time beyond the allowed day, if it
+    /// is (its time was wrong and has been set right): a supervisor should re-base it.
+    pub fn clock_ahead(&self, now: i64) -> Option<i64> {
+        self.clock.borrow().ahead_ms(now)
+    }
+
+    /// A supervisor's re-base of a tablet whose clock ran ahead (issue 12): the tablet
+    /// carries on as device `new_device` with its clock at `now`. Returns the old device id
+    /// (whose events stamped beyond now + [`MAX_AHEAD_MS`](crate::domain::hlc::MAX_AHEAD_MS)
+    /// other tablets hold back on import), or `None` when the clock was not ahead.
+    pub async fn rebase_clock(
+        &self,
+        actor: &Actor,
+        new_device: DeviceId,
+        now: i64,
+    ) -> Result<Option<DeviceId>, AppError> {
+        use crate::domain::roles::Role;
+        if !actor.roles.contains(&Role::Director) && !actor.roles.contains(&Role::Supervisor) {
+            return Err(DomainError::Invalid(Text::new(
+                "只有主管或经理可以校正平板时钟",
+                "Only a supervisor or the director can re-base the tablet's clock",
+            ))
+            .into());
+        }
+        let _writing = self.writing.lock().await;
+        let _lock = self.store.write_lock().await?;
+        let expect = self.reload_clock().await?;
+        let old = self.clock.borrow().clone();
+        if old.ahead_ms(now).is_none() {
+            return Ok(None);
+        }
+        let next = HlcClock::rebased(new_device, now);
+        self.store
+            .commit(Batch {
+                meta: vec![(
+                    META_DEVICE.into(),
+                    serde_json::to_value(new_device).expect("id serialises"),
+                )],
+                clock: Some(ClockWrite {
+                    expect,
+                    next: next.clone(),
+                }),
+                ..Default::default()
+            })
+            .await?;
+        *self.clock.borrow_mut() = next;
+        // The new id is a tablet nobody enrolled yet: its events wait, unsigned, for the next
+        // Director's sign-in to enrol it (and attest them).
+        self.enrolled.set(false);
+        Ok(Some(old.last.device))
+    }
+
+    async fn commit_events(
+        &self,
+        events: Vec<Event>,
+        refold_all: bool,
+        expect: Option<HlcClock>,
+        meta: Vec<(String, serde_json::Value)>,
+    ) -> Result<(), AppError> {
+        if events.is_empty() && meta.is_empty() {
             return Ok(());
         }
-        self.fold_and_commit(events, refold_all)
+        let next = self.clock.borrow().clone();
+        self.fold_and_commit(events, refold_all, Some(ClockWrite { expect, next }), meta)
             .await
             .map_err(AppError::from)
     }
@@ -336,6 +472,8 @@ impl<S: Store> App<S> {
         &self,
         events: Vec<Event>,
         refold_all: bool,
+        clock: Option<ClockWrite>,
+        extra_meta: Vec<(String, serde_json::Value)>,
     ) -> Result<(), StoreError> {
         let meta = self.load_authority().await?;
         let (old, cached) = {
@@ -385,14 +523,11 @@ impl<S: Store> App<S> {
             authz.saw(&events);
             self.fold_admitted(&events, &ledger, refold_all).await?
         };
-        let clock = serde_json::to_value(&*self.clock.borrow()).expect("clock serialises");
-        let mut meta_rows = vec![
-            (META_HLC.into(), clock),
-            (
-                META_AUTHZ.into(),
-                serde_json::to_value(&authz).expect("authz serialises"),
-            ),
-        ];
+        let mut meta_rows = extra_meta;
+        meta_rows.push((
+            META_AUTHZ.into(),
+            serde_json::to_value(&authz).expect("authz serialises"),
+        ));
         if let Some(list) = refused {
             meta_rows.push((
                 META_REFUSED.into(),
@@ -405,6 +540,7 @@ impl<S: Store> App<S> {
                 views,
                 meta: meta_rows,
                 dropped,
+                clock,
             })
             .await?;
         if let Some(all) = all_auth {
@@ -568,7 +704,13 @@ impl<S: Store> App<S> {
     async fn settle_authority(&self) -> Result<(), StoreError> {
         let meta = self.load_authority().await?;
         if meta.version != AUTHZ_VERSION {
-            self.fold_and_commit(Vec::new(), false).await?;
+            let _writing = self.writing.lock().await;
+            let _lock = self.store.write_lock().await?;
+            // Another tab may have settled it meanwhile.
+            if self.load_authority().await?.version != AUTHZ_VERSION {
+                self.fold_and_commit(Vec::new(), false, None, Vec::new())
+                    .await?;
+            }
         }
         Ok(())
     }
@@ -694,10 +836,12 @@ pub mod pin_kdf;
 mod signin;
 pub use signin::SignInError;
 
-#[cfg(test)]
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod authz_tests;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod two_tabs;
 
 /// Adds the new events not already among the stored ones.
 fn merge_new(all: &mut Vec<Event>, new: Vec<Event>) {

@@ -24,6 +24,12 @@ impl Hlc {
     }
 }
 
+/// How far ahead of a tablet's own physical time the clock may be moved (issue 12): the same
+/// 24 h as the import quarantine (`ImportSettings::max_future_skew_ms`). `observe` takes a
+/// remote stamp only up to now + this, so one tablet whose clock ran ahead cannot drag every
+/// other tablet's clock (and all their later events) into the future.
+pub const MAX_AHEAD_MS: i64 = 24 * 60 * 60 * 1000;
+
 /// The clock of one device; its state (`last`) is persisted with every write.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct HlcClock {
@@ -37,7 +43,9 @@ impl HlcClock {
         }
     }
 
-    /// A timestamp for a local event at physical time `now_ms`.
+    /// A timestamp for a local event at physical time `now_ms`. It never goes backwards; it
+    /// moves the wall only up to `now_ms` (a clock already beyond now + [`MAX_AHEAD_MS`] stays
+    /// where it is, counting, until a supervisor re-bases the tablet: see [`Self::ahead_ms`]).
     pub fn tick(&mut self, now_ms: i64) -> Hlc {
         let device = self.last.device;
         self.last = if now_ms > self.last.wall {
@@ -52,9 +60,20 @@ impl HlcClock {
         self.last
     }
 
-    /// Take in a remote timestamp (on import) so later local events sort after it.
+    /// Take in a remote timestamp (on import) so later local events sort after it — capped:
+    /// a remote stamp beyond `now_ms` + [`MAX_AHEAD_MS`] moves this clock only to that limit.
     pub fn observe(&mut self, remote: Hlc, now_ms: i64) {
         let device = self.last.device;
+        let limit = now_ms.saturating_add(MAX_AHEAD_MS);
+        let remote = if remote.wall > limit {
+            Hlc {
+                wall: limit,
+                counter: 0,
+                device: remote.device,
+            }
+        } else {
+            remote
+        };
         let wall = now_ms.max(self.last.wall).max(remote.wall);
         self.last = if wall == self.last.wall && wall == remote.wall {
             bump(wall, self.last.counter.max(remote.counter), device)
@@ -69,6 +88,29 @@ impl HlcClock {
                 device,
             }
         };
+    }
+}
+
+impl HlcClock {
+    /// How far this clock is beyond physical time `now_ms` + [`MAX_AHEAD_MS`] (the tablet's
+    /// clock ran ahead and was set right since): `Some(ms)` means it needs a re-base.
+    pub fn ahead_ms(&self, now_ms: i64) -> Option<i64> {
+        let over = self.last.wall - now_ms.saturating_add(MAX_AHEAD_MS);
+        (over > 0).then_some(self.last.wall - now_ms)
+    }
+
+    /// A supervisor's re-base of a tablet whose clock ran ahead: the tablet carries on as a new
+    /// device id `device` with a clock at `now_ms`. Stamps under the old id are never written
+    /// again, so no exported watermark (which may already be in the future) hides the new
+    /// events; the old id's future-dated events stay as they are (see FILE-FORMAT.md).
+    pub fn rebased(device: DeviceId, now_ms: i64) -> Self {
+        HlcClock {
+            last: Hlc {
+                wall: now_ms,
+                counter: 0,
+                device,
+            },
+        }
     }
 }
 
@@ -153,6 +195,46 @@ mod tests {
         c.observe(remote, 1_100);
         let next = c.tick(1_200);
         assert!(next > remote);
+    }
+
+    #[test]
+    fn hlc_observe_is_capped_at_a_day_ahead_of_physical_time() {
+        let mut c = HlcClock::new(dev(1));
+        c.tick(1_000);
+        let poisoned = Hlc {
+            wall: 1_000 + 30 * MAX_AHEAD_MS,
+            counter: 3,
+            device: dev(2),
+        };
+        c.observe(poisoned, 1_000);
+        assert!(c.last.wall <= 1_000 + MAX_AHEAD_MS);
+        assert_eq!(
+            c.ahead_ms(1_000),
+            None,
+            "the cap itself is no reason to re-base"
+        );
+        // A remote stamp within the cap is still taken in full.
+        let near = Hlc {
+            wall: 1_000 + MAX_AHEAD_MS - 5,
+            counter: 9,
+            device: dev(2),
+        };
+        let mut d = HlcClock::new(dev(1));
+        d.observe(near, 1_000);
+        assert!(d.last > near);
+    }
+
+    #[test]
+    fn a_clock_far_ahead_is_reported_and_rebased_under_a_new_device() {
+        let mut c = HlcClock::new(dev(1));
+        let future = 1_000 + 3 * MAX_AHEAD_MS;
+        c.tick(future); // the tablet's own time was wrong
+        let t = c.tick(1_000); // set right: the clock must not go backwards by itself
+        assert_eq!(t.wall, future);
+        assert_eq!(c.ahead_ms(1_000), Some(future - 1_000));
+        let r = HlcClock::rebased(dev(2), 1_000);
+        assert_eq!(r.ahead_ms(1_000), None);
+        assert_eq!(r.last.device, dev(2));
     }
 
     #[test]

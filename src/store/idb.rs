@@ -37,7 +37,7 @@
 //! with both an assignee and a due time, by due time then key. Every read goes through an
 //! index or a primary key; nothing scans the `views` store.
 
-use super::{Batch, Filter, Query, Store, StoreError};
+use super::{Batch, Filter, Query, Store, StoreError, WriteLock, META_HLC};
 use crate::domain::authority::Ledger;
 use crate::domain::event::{Event, RecordKind, RecordRef};
 use crate::domain::ids::{EventId, StaffId};
@@ -81,10 +81,36 @@ pub const REBUILD_CHUNK: u32 = 5_000;
 /// Events read per transaction by [`IdbStore::all_events`].
 const EXPORT_CHUNK: u32 = 10_000;
 
+/// Window event dispatched when another tab opens a newer schema (or deletes the database:
+/// `detail.deleted` is true): this tab's connection has closed itself; the page shows "a newer
+/// version is open — reload" without reloading by itself, so nothing typed is lost (issue 12).
+pub const EVENT_VERSION_CHANGE: &str = "estate-desk-versionchange";
+/// Window event dispatched while this tab's upgrade waits for an older tab to close.
+pub const EVENT_BLOCKED: &str = "estate-desk-blocked";
+/// Window event dispatched after each chunk of a view rebuild; `detail` is
+/// `{done, total}` (events refolded so far, events stored).
+pub const EVENT_REBUILD: &str = "estate-desk-rebuild";
+
+/// Dispatches `name` on the window with an optional `detail` property (a plain `Event`: no
+/// extra web-sys features).
+fn notify(name: &str, detail: Option<JsValue>) {
+    let Some(w) = web_sys::window() else {
+        return;
+    };
+    if let Ok(ev) = web_sys::Event::new(name) {
+        if let Some(d) = detail {
+            let _ = js_sys::Reflect::set(&ev, &JsValue::from_str("detail"), &d);
+        }
+        let _ = w.dispatch_event(&ev);
+    }
+}
+
 /// An open IndexedDB database holding the estate's events, views and device metadata.
 pub struct IdbStore {
     db: Database,
     name: String,
+    /// Set when another tab upgraded or deleted the database and this connection closed.
+    closed_by_newer: std::rc::Rc<std::cell::Cell<bool>>,
     /// Closes this connection when another tab upgrades or deletes the database.
     _on_version_change: Closure<dyn FnMut(web_sys::Event)>,
 }
@@ -111,6 +137,7 @@ impl IdbStore {
                 web_sys::console::warn_1(&JsValue::from_str(
                     "estate-desk: database upgrade waits for another open tab to close",
                 ));
+                notify(EVENT_BLOCKED, None);
                 Ok(())
             })
             .with_on_upgrade_needed(move |event: VersionChangeEvent, db: Database| {
@@ -120,15 +147,29 @@ impl IdbStore {
             .map_err(open_error)?;
 
         let raw: web_sys::IdbDatabase = db.as_sys().clone().unchecked_into();
+        let closed_by_newer = std::rc::Rc::new(std::cell::Cell::new(false));
         let on_version_change = {
             let raw = raw.clone();
-            Closure::<dyn FnMut(web_sys::Event)>::new(move |_| raw.close())
+            let closed = closed_by_newer.clone();
+            Closure::<dyn FnMut(web_sys::Event)>::new(move |e: web_sys::Event| {
+                // Close at once so the other tab's upgrade is not blocked; tell the page
+                // (`detail.deleted`: the database is being deleted, e.g. a training reset).
+                raw.close();
+                closed.set(true);
+                let new_version = js_sys::Reflect::get(&e, &JsValue::from_str("newVersion"))
+                    .unwrap_or(JsValue::NULL);
+                let detail = js_sys::Object::new();
+                let _ =
+                    js_sys::Reflect::set(&detail, &"deleted".into(), &new_version.is_null().into());
+                notify(EVENT_VERSION_CHANGE, Some(detail.into()));
+            })
         };
         raw.set_onversionchange(Some(on_version_change.as_ref().unchecked_ref()));
 
         let store = IdbStore {
             db,
             name: db_name.to_string(),
+            closed_by_newer,
             _on_version_change: on_version_change,
         };
         if version >= 2 {
@@ -155,6 +196,12 @@ impl IdbStore {
 
     pub fn name(&self) -> &str {
         &self.name
+    }
+
+    /// True once another tab opened a newer schema (or deleted the database) and this
+    /// connection closed itself: writes fail until the page is reloaded.
+    pub fn closed_by_newer(&self) -> bool {
+        self.closed_by_newer.get()
     }
 
     /// The schema version of the open database.
@@ -228,7 +275,9 @@ impl IdbStore {
             .await?
             .and_then(|v| v.as_u64())
             .unwrap_or(1);
-        if stored == u64::from(VIEWS_VERSION) {
+        // Only an older fold is refolded: views written by a newer build (an old tab still
+        // open beside it) are left alone (issue 12).
+        if stored >= u64::from(VIEWS_VERSION) {
             return Ok(());
         }
         if !just_rebuilt && self.event_count().await? > 0 {
@@ -244,14 +293,25 @@ impl IdbStore {
     /// Runs the pending view rebuild, if any, to its end; true if there was one.
     async fn finish_rebuild(&self, chunk: u32) -> Result<bool, StoreError> {
         let mut ran = false;
+        let mut done = 0u64;
+        let mut total = None;
         let mut ledger: Option<Ledger> = None;
         while self.meta(META_REBUILD).await? == Some(serde_json::Value::Bool(true)) {
+            let total = match total {
+                Some(t) => t,
+                None => *total.insert(self.event_count().await?),
+            };
             if ledger.is_none() {
                 ledger = Some(self.ledger().await?);
             }
             let ledger = ledger.as_ref().expect("loaded above");
-            self.rebuild_chunk(chunk.max(1), ledger).await?;
+            done += u64::from(self.rebuild_chunk(chunk.max(1), ledger).await?);
             ran = true;
+            // Progress for the opening screen ("updating the data indexes … n / total").
+            let detail = js_sys::Object::new();
+            let _ = js_sys::Reflect::set(&detail, &"done".into(), &(done.min(total) as f64).into());
+            let _ = js_sys::Reflect::set(&detail, &"total".into(), &(total as f64).into());
+            notify(EVENT_REBUILD, Some(detail.into()));
         }
         Ok(ran)
     }
@@ -264,8 +324,9 @@ impl IdbStore {
         Ok(Ledger::build(&events))
     }
 
-    /// Refolds the next chunk of subjects (in subject-key order) in one transaction.
-    async fn rebuild_chunk(&self, chunk: u32, ledger: &Ledger) -> Result<(), StoreError> {
+    /// Refolds the next chunk of subjects (in subject-key order) in one transaction; returns
+    /// how many events it read.
+    async fn rebuild_chunk(&self, chunk: u32, ledger: &Ledger) -> Result<u32, StoreError> {
         let tx = self.write(&[EVENTS, VIEWS, META])?;
         let events = tx.object_store(EVENTS).map_err(store_error)?;
         let views = tx.object_store(VIEWS).map_err(store_error)?;
@@ -306,6 +367,7 @@ impl IdbStore {
             }
         }
 
+        let read = list.len() as u32;
         let mut group: Vec<Event> = Vec::new();
         let mut group_key: Option<String> = None;
         for (subject, e) in list {
@@ -335,7 +397,7 @@ impl IdbStore {
                 )?;
             }
         }
-        finish(tx).await
+        finish(tx).await.map(|_| read)
     }
 
     /// Keeps a photo (a JPEG `Blob`) under `key` (schema v3). Photos are device-local bytes;
@@ -418,10 +480,60 @@ impl Drop for IdbStore {
     }
 }
 
+/// `navigator.locks` (Web Locks), where the browser offers it (secure contexts).
+fn web_locks() -> Option<JsValue> {
+    let global = js_sys::global();
+    let navigator = js_sys::Reflect::get(&global, &JsValue::from_str("navigator")).ok()?;
+    let locks = js_sys::Reflect::get(&navigator, &JsValue::from_str("locks")).ok()?;
+    (!locks.is_undefined() && !locks.is_null()).then_some(locks)
+}
+
 impl Store for IdbStore {
     async fn every_event(&self) -> Result<Vec<Event>, StoreError> {
         self.all_events().await
     }
+
+    /// One writer per database across every tab and the installed app (issue 12):
+    /// `navigator.locks.request("estate-desk-write:<db>", …)` holds the lock until the returned
+    /// guard is dropped. Without Web Locks (an old browser, plain http on a LAN address) the
+    /// clock check in [`commit`](Store::commit) still refuses a write that raced another tab.
+    async fn write_lock(&self) -> Result<WriteLock, StoreError> {
+        use std::cell::RefCell;
+        use std::rc::Rc;
+        let Some(locks) = web_locks() else {
+            return Ok(WriteLock::default());
+        };
+        let Some(request) = js_sys::Reflect::get(&locks, &JsValue::from_str("request"))
+            .ok()
+            .and_then(|f| f.dyn_into::<js_sys::Function>().ok())
+        else {
+            return Ok(WriteLock::default());
+        };
+        let release: Rc<RefCell<Option<js_sys::Function>>> = Rc::default();
+        let (granted, on_granted) = futures::channel::oneshot::channel::<()>();
+        let held = release.clone();
+        // Called once the lock is ours; the lock is held until the promise it returns settles.
+        let callback = Closure::once_into_js(move |_lock: JsValue| -> js_sys::Promise {
+            let promise = js_sys::Promise::new(&mut |resolve, _reject| {
+                *held.borrow_mut() = Some(resolve);
+            });
+            let _ = granted.send(());
+            promise
+        });
+        let name = JsValue::from_str(&format!("estate-desk-write:{}", self.name));
+        request
+            .call2(&locks, &name, &callback)
+            .map_err(error_from_js)?;
+        on_granted
+            .await
+            .map_err(|_| StoreError::Other("the write lock was not granted".into()))?;
+        Ok(WriteLock::new(move || {
+            if let Some(resolve) = release.borrow_mut().take() {
+                let _ = resolve.call0(&JsValue::UNDEFINED);
+            }
+        }))
+    }
+
     async fn commit(&self, batch: Batch) -> Result<(), StoreError> {
         let with_views = self.version() >= 2;
         let tx = if with_views {
@@ -430,6 +542,19 @@ impl Store for IdbStore {
             self.write(&[EVENTS, META])?
         };
         let events = tx.object_store(EVENTS).map_err(store_error)?;
+        let meta = tx.object_store(META).map_err(store_error)?;
+
+        // The clock is read, checked and written inside this transaction (issue 12): a tab
+        // that read it before another tab's write finds it changed and writes nothing.
+        if let Some(clock) = &batch.clock {
+            let stored = get_meta(&meta, META_HLC)
+                .await?
+                .and_then(|v| serde_json::from_value(v).ok());
+            if let Err(e) = clock.check(stored.as_ref()) {
+                let _ = tx.abort().await;
+                return Err(e);
+            }
+        }
 
         // Look every id up first (the requests run concurrently), then decide.
         let mut lookups = Vec::with_capacity(batch.events.len());
@@ -466,8 +591,11 @@ impl Store for IdbStore {
                 sent(views.delete(JsValue::from_str(&r.key())).primitive())?;
             }
         }
-        let meta = tx.object_store(META).map_err(store_error)?;
-        for (k, v) in &batch.meta {
+        let clock = batch
+            .clock
+            .as_ref()
+            .map(|c| (META_HLC.to_string(), json_value(&c.next)));
+        for (k, v) in batch.meta.iter().chain(clock.iter()) {
             sent(
                 meta.put(JsValue::from_str(&v.to_string()))
                     .with_key(JsValue::from_str(k))
@@ -790,6 +918,10 @@ fn set(obj: &js_sys::Object, field: &str, value: &JsValue) -> Result<(), StoreEr
     js_sys::Reflect::set(obj, &JsValue::from_str(field), value)
         .map(|_| ())
         .map_err(|e| store_error(e.into()))
+}
+
+fn json_value<T: serde::Serialize>(v: &T) -> serde_json::Value {
+    serde_json::to_value(v).expect("serialises")
 }
 
 fn json_text<T: serde::Serialize>(v: &T) -> Result<JsValue, StoreError> {

@@ -60,6 +60,13 @@ impl Store for MemoryStore {
     }
     async fn commit(&self, batch: Batch) -> Result<(), StoreError> {
         let mut inner = self.inner.borrow_mut();
+        if let Some(clock) = &batch.clock {
+            let stored = inner
+                .meta
+                .get(super::META_HLC)
+                .and_then(|v| serde_json::from_value(v.clone()).ok());
+            clock.check(stored.as_ref())?;
+        }
         let mut fresh: Vec<Event> = Vec::new();
         for e in batch.events {
             match inner
@@ -93,6 +100,10 @@ impl Store for MemoryStore {
         }
         for (k, v) in batch.meta {
             inner.meta.insert(k, v);
+        }
+        if let Some(clock) = batch.clock {
+            let v = serde_json::to_value(&clock.next).expect("clock serialises");
+            inner.meta.insert(super::META_HLC.into(), v);
         }
         Ok(())
     }

@@ -7,10 +7,14 @@ pub mod idb;
 pub mod memory;
 
 use crate::domain::event::{Event, RecordKind, RecordRef};
+use crate::domain::hlc::HlcClock;
 use crate::domain::i18n::Text;
 use crate::domain::ids::{EventId, RecordId, StaffId};
 use crate::domain::view::View;
 use std::collections::HashSet;
+
+/// Meta key of this device's hybrid logical clock (written only through [`Batch::clock`]).
+pub const META_HLC: &str = "hlc";
 
 /// Everything one command writes, committed in one transaction.
 #[derive(Clone, Debug, Default)]
@@ -21,6 +25,58 @@ pub struct Batch {
     /// Views to remove: records none of whose events take effect any more (an authority
     /// change re-decided them; issue 12). Their events stay stored.
     pub dropped: Vec<RecordRef>,
+    /// The device clock after this write (issue 12, one tablet one writer).
+    pub clock: Option<ClockWrite>,
+}
+
+/// A compare-and-set of the stored clock (meta [`META_HLC`]), checked inside the batch's own
+/// transaction: the commit fails with [`StoreError::Stale`] — writing nothing — when the stored
+/// clock is no longer `expect` (another tab wrote since this writer read it: its views may be
+/// stale and its stamps may fork the HLC), or when `next` would move the same device's clock
+/// backwards.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ClockWrite {
+    /// The stored clock the writer read (None: none stored, or unreadable).
+    pub expect: Option<HlcClock>,
+    pub next: HlcClock,
+}
+
+impl ClockWrite {
+    /// Checks the rule against what the transaction read.
+    pub fn check(&self, stored: Option<&HlcClock>) -> Result<(), StoreError> {
+        if stored != self.expect.as_ref() {
+            return Err(StoreError::Stale);
+        }
+        match stored {
+            Some(s) if s.last.device == self.next.last.device && self.next.last < s.last => {
+                Err(StoreError::Stale)
+            }
+            _ => Ok(()),
+        }
+    }
+}
+
+/// Held while a tab writes: other tabs' writers wait (Web Locks in the browser). Released on
+/// drop.
+#[derive(Default)]
+pub struct WriteLock {
+    release: Option<Box<dyn FnOnce()>>,
+}
+
+impl WriteLock {
+    pub fn new(release: impl FnOnce() + 'static) -> Self {
+        WriteLock {
+            release: Some(Box::new(release)),
+        }
+    }
+}
+
+impl Drop for WriteLock {
+    fn drop(&mut self) {
+        if let Some(f) = self.release.take() {
+            f();
+        }
+    }
 }
 
 /// Which views to read. Every variant is served by an index, never a full scan.
@@ -73,6 +129,9 @@ pub enum StoreError {
     Unavailable(String),
     /// An event id already stored with different content.
     Conflict(EventId),
+    /// Another tab (the installed app and a browser tab) wrote between this writer's read of
+    /// the clock and its commit; nothing was written (the app retries).
+    Stale,
     Other(String),
 }
 
@@ -91,6 +150,10 @@ impl StoreError {
                 format!("记录 {} 与已有内容不符，未保存", id.short()),
                 format!("Record {} differs from what is stored; nothing was saved", id.short()),
             ),
+            StoreError::Stale => Text::new(
+                "另一个窗口同时在保存，本次操作未保存，请重试",
+                "Another window of the app saved at the same moment; nothing was saved, please try again",
+            ),
             StoreError::Other(d) => Text::new(format!("保存失败：{d}"), format!("Saving failed: {d}")),
         }
     }
@@ -106,8 +169,14 @@ impl std::fmt::Display for StoreError {
 #[allow(async_fn_in_trait)]
 pub trait Store {
     /// Writes all of the batch or none of it. Events already stored with the same id and hash
-    /// are skipped (idempotent); the same id with another hash is a [`StoreError::Conflict`].
+    /// are skipped (idempotent); the same id with another hash is a [`StoreError::Conflict`];
+    /// a [`Batch::clock`] that fails its check is a [`StoreError::Stale`].
     async fn commit(&self, batch: Batch) -> Result<(), StoreError>;
+    /// Waits until no other tab on this store is writing and keeps them out until the guard
+    /// is dropped (a no-op where there is only one writer).
+    async fn write_lock(&self) -> Result<WriteLock, StoreError> {
+        Ok(WriteLock::default())
+    }
     async fn view(&self, subject: RecordRef) -> Result<Option<View>, StoreError>;
     async fn query(&self, q: &Query) -> Result<Vec<View>, StoreError>;
     async fn count(&self, q: &Query) -> Result<u32, StoreError>;
@@ -151,4 +220,53 @@ pub trait Store {
     /// rare full re-decision of authority, issue 12).
     async fn every_event(&self) -> Result<Vec<Event>, StoreError>;
     async fn meta(&self, key: &str) -> Result<Option<serde_json::Value>, StoreError>;
+}
+
+/// One store shared by several `App`s (tests: two tabs on one database).
+impl<T: Store> Store for std::rc::Rc<T> {
+    async fn commit(&self, batch: Batch) -> Result<(), StoreError> {
+        (**self).commit(batch).await
+    }
+    async fn write_lock(&self) -> Result<WriteLock, StoreError> {
+        (**self).write_lock().await
+    }
+    async fn view(&self, subject: RecordRef) -> Result<Option<View>, StoreError> {
+        (**self).view(subject).await
+    }
+    async fn query(&self, q: &Query) -> Result<Vec<View>, StoreError> {
+        (**self).query(q).await
+    }
+    async fn count(&self, q: &Query) -> Result<u32, StoreError> {
+        (**self).count(q).await
+    }
+    async fn assigned(&self, staff: StaffId) -> Result<Vec<View>, StoreError> {
+        (**self).assigned(staff).await
+    }
+    async fn events_for(&self, subject: RecordRef) -> Result<Vec<Event>, StoreError> {
+        (**self).events_for(subject).await
+    }
+    async fn has_event(&self, id: EventId) -> Result<bool, StoreError> {
+        (**self).has_event(id).await
+    }
+    async fn stored_among(&self, ids: &[EventId]) -> Result<HashSet<EventId>, StoreError> {
+        (**self).stored_among(ids).await
+    }
+    async fn views_of(&self, subjects: &[RecordRef]) -> Result<Vec<Option<View>>, StoreError> {
+        (**self).views_of(subjects).await
+    }
+    async fn events_of(&self, subjects: &[RecordRef]) -> Result<Vec<Vec<Event>>, StoreError> {
+        (**self).events_of(subjects).await
+    }
+    async fn event_count(&self) -> Result<u64, StoreError> {
+        (**self).event_count().await
+    }
+    async fn every_event(&self) -> Result<Vec<Event>, StoreError> {
+        (**self).every_event().await
+    }
+    async fn events_of_kind(&self, kind: RecordKind) -> Result<Vec<Event>, StoreError> {
+        (**self).events_of_kind(kind).await
+    }
+    async fn meta(&self, key: &str) -> Result<Option<serde_json::Value>, StoreError> {
+        (**self).meta(key).await
+    }
 }

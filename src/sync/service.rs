@@ -2,9 +2,9 @@
 //!
 //! 1. [`export_for`] — a full or incremental file for a peer tablet;
 //! 2. [`plan_import`] — validate a file and preview it (nothing written);
-//! 3. [`apply_import`] — on confirmation, absorb the plan's events atomically (`App::absorb`:
-//!    one batch, refolded views, the HLC restored if the commit fails) and then record the
-//!    watermarks the file proved.
+//! 3. [`apply_import`] — on confirmation, absorb the plan's events atomically
+//!    (`App::absorb_with`: one batch with the refolded views, the HLC, the watermarks the file
+//!    proved and its conflicts; the HLC restored if the commit fails).
 //!
 //! Each takes the acting person and checks the permission matrix (issue 12, SOP §0), so the
 //! rule holds whatever the page shows: importing needs [`Action::ImportData`], exporting a file
@@ -36,14 +36,6 @@ pub async fn load_state<S: Store>(store: &S) -> Result<SyncState, StoreError> {
         .await?
         .and_then(|v| serde_json::from_value(v).ok())
         .unwrap_or_default())
-}
-
-async fn save_state<S: Store>(app: &App<S>, state: &SyncState) -> Result<(), StoreError> {
-    app.put_meta(
-        SyncState::META_KEY,
-        serde_json::to_value(state).expect("sync state serialises"),
-    )
-    .await
 }
 
 /// The estate this tablet holds: the id of its `Founded` event and its current name.
@@ -199,9 +191,10 @@ pub struct ImportOutcome {
     pub quarantined: usize,
 }
 
-/// Commits a confirmed plan: its new events in one atomic batch (`App::absorb`), then the
-/// watermarks it proved and its conflicts for a supervisor (separate writes: if they fail, the
-/// events are stored all the same, and the next exchange merely resends some of them).
+/// Commits a confirmed plan in one atomic batch (`App::absorb_with`, issue 12): its new
+/// events, their refolded views, the clock, the watermarks the file proved and its conflicts
+/// for a supervisor — all or nothing. The sync state is read inside the write section, so an
+/// import in another tab at the same moment is merged, not overwritten.
 ///
 /// The permission is checked again (the plan may have been made by someone else, or before
 /// the tablet held an estate).
@@ -216,22 +209,33 @@ pub async fn apply_import<S: Store>(
         ImportError::Store(s) => AppError::Store(s),
         other => AppError::Domain(DomainError::Invalid(other.message())),
     })?;
-    let added = app.absorb(plan.new_events.clone(), now).await?;
-    let mut state = load_state(&app.store).await?;
-    state.merge(&plan.sync);
-    save_state(app, &state).await?;
-    if !plan.conflicts.is_empty() {
-        let mut open = open_conflicts(&app.store).await?;
-        for c in &plan.conflicts {
-            if !open
-                .iter()
-                .any(|o| o.loser.event == c.loser.event && o.winner.event == c.winner.event)
-            {
-                open.push(c.clone());
+    let bookkeeping = async || -> Result<Vec<(String, serde_json::Value)>, AppError> {
+        let mut state = load_state(&app.store).await?;
+        state.merge(&plan.sync);
+        let mut meta = vec![(
+            SyncState::META_KEY.to_string(),
+            serde_json::to_value(&state).expect("sync state serialises"),
+        )];
+        if !plan.conflicts.is_empty() {
+            let mut open = open_conflicts(&app.store).await?;
+            for c in &plan.conflicts {
+                if !open
+                    .iter()
+                    .any(|o| o.loser.event == c.loser.event && o.winner.event == c.winner.event)
+                {
+                    open.push(c.clone());
+                }
             }
+            meta.push((
+                CONFLICTS_KEY.to_string(),
+                serde_json::to_value(&open).expect("conflicts serialise"),
+            ));
         }
-        save_conflicts(app, &open).await?;
-    }
+        Ok(meta)
+    };
+    let added = app
+        .absorb_with(plan.new_events.clone(), now, bookkeeping)
+        .await?;
     Ok(ImportOutcome {
         added,
         conflicts: plan.conflicts.len(),

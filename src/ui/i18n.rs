@@ -46,6 +46,27 @@ fn pair(key: &str) -> (&'static str, &'static str) {
     match key {
         "app.name" => ("物业服务台", "Estate Desk"),
         "app.loading" => ("正在打开…", "Opening…"),
+        "notice.newer" => (
+            "本平板上已打开新版本的物业服务台：本窗口不能再保存。请记下正在填写的内容，然后重新载入",
+            "A newer version of Estate Desk is open on this tablet: this window can no longer save. Note anything you are typing, then reload",
+        ),
+        "settings.clock_ahead" => (
+            "本平板的时钟记录比现在快了一天以上（时间曾设置错误）：请主管校正。快了约",
+            "This tablet's clock record is more than a day ahead of now (its time was set wrong): a supervisor should re-base it. Ahead by about",
+        ),
+        "settings.rebase" => ("校正时钟（本平板改用新的设备编号）", "Re-base the clock (this tablet takes a new device id)"),
+        "settings.rebased" => ("时钟已校正，本平板今后以新的设备编号记录", "Clock re-based: this tablet now records under a new device id"),
+        "notice.deleted" => (
+            "本平板的本地数据库已在另一个窗口中删除或重置：本窗口不能再保存，请重新载入",
+            "The local database was deleted or reset in another window: this window can no longer save, please reload",
+        ),
+        "notice.update" => ("新版本已就绪", "Update ready"),
+        "notice.reload" => ("重新载入", "Reload"),
+        "notice.blocked" => (
+            "物业服务台的旧版本仍开在另一个窗口（已安装的应用或浏览器标签页）：请关闭那个窗口，本窗口随后自动继续",
+            "An older version of Estate Desk is still open in another window (the installed app or a browser tab): close that window and this one carries on by itself",
+        ),
+        "notice.rebuild" => ("正在更新数据索引，已处理记录", "Updating the data indexes, records done"),
         "nav.home" => ("我的待办", "My to-do"),
         "nav.registry" => ("小区档案", "Estate registry"),
         "nav.staff" => ("员工管理", "Staff"),

@@ -94,6 +94,7 @@ async fn seed_demo(app: &App<Db>) -> Result<(), String> {
 fn Root() -> impl IntoView {
     let c = ctx();
     let phase = RwSignal::new(Phase::Opening);
+    let notices = shell::listen_notices();
     leptos::task::spawn_local(async move {
         match open_app(c.training.get_untracked()).await {
             Ok(()) => {
@@ -111,6 +112,7 @@ fn Root() -> impl IntoView {
                 <div class="splash">
                     <div class="logo">"物"</div>
                     <p>{move || if c.training.get() { t("training.loading") } else { t("app.loading") }}</p>
+                    <shell::OpeningNotices n=notices/>
                 </div>
             }.into_any(),
             Phase::Failed(msg) => view! {
@@ -118,6 +120,7 @@ fn Root() -> impl IntoView {
             }.into_any(),
             Phase::Ready => view! {
                 <div data-testid="app-ready" hidden></div>
+                <shell::AppNotices n=notices/>
                 <shell::Banner/>
                 {move || {
                     if c.estate.get().is_none() {

@@ -12,3 +12,4 @@ mod foundation;
 mod patrol;
 mod smoke;
 mod sync;
+mod update;

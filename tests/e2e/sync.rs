@@ -282,7 +282,7 @@ fn doctor(file: &Path, edit: impl Fn(&str) -> String) -> Vec<u8> {
 
 /// Issue 12: an Assistant edits a plain export so that their own staff record says Director,
 /// fixes the hashes and the checksum, and hands it to a new tablet: the tablet refuses the
-/// whole file, naming the tablet whose signature no longer matches; the genuine file joins.
+/// whole file, naming the tablet whose signature no longer matches; the genuine estate joins.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_doctored_file_is_refused_naming_its_tablet() {
     let files = TempDir::new("estate-desk-forged");
@@ -316,8 +316,12 @@ async fn a_doctored_file_is_refused_naming_its_tablet() {
     b.wait_testid_text("sync-error", "篡改").await;
     b.screenshot("sync-forged-refused").await;
 
-    // The genuine file: the new tablet joins, and 李娜 is an Assistant there.
-    check_file(&b, &genuine, "").await;
+    // The genuine estate (a locked full export, as joining needs): the new tablet joins, and
+    // 李娜 is an Assistant there.
+    a.fill("sync-export-pass", PASSPHRASE).await;
+    a.fill("sync-export-pass2", PASSPHRASE).await;
+    let locked = export(&a, files.path(), "a-locked").await;
+    check_file(&b, &locked, PASSPHRASE).await;
     b.wait_testid_text("sync-preview", "翠湖花园").await;
     b.click("sync-import-confirm").await;
     sign_in(&b, "王建国", "2468").await;

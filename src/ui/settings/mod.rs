@@ -25,6 +25,34 @@ pub fn SettingsPage() -> impl IntoView {
     let skew = RwSignal::new(current().settings.import_max_skew_hours.to_string());
     let backup = RwSignal::new(current().settings.backup_reminder_days.to_string());
     let new_holiday = RwSignal::new(String::new());
+    // Issue 12: a clock more than a day ahead (the tablet's time was wrong) is re-based by a
+    // supervisor: the tablet carries on under a new device id (docs/FILE-FORMAT.md).
+    let ahead = loader(|| async { app().clock_ahead(super::platform::now_ms()) });
+    let may_rebase = move || {
+        c.session.get().is_some_and(|s| {
+            s.roles.contains(&crate::domain::roles::Role::Director)
+                || s.roles.contains(&crate::domain::roles::Role::Supervisor)
+        })
+    };
+    let rebase = move |_| {
+        let Some(session) = c.session.get_untracked() else {
+            return;
+        };
+        leptos::task::spawn_local(async move {
+            use crate::domain::ids::Entropy;
+            let new_device = super::platform::BrowserEntropy.id();
+            match app()
+                .rebase_clock(&session.actor(), new_device, super::platform::now_ms())
+                .await
+            {
+                Ok(_) => {
+                    super::state::toast_ok(super::i18n::t_untracked("settings.rebased"));
+                    super::state::bump();
+                }
+                Err(e) => toast_err(e.message().get(c.lang.get_untracked()).to_string()),
+            }
+        });
+    };
     let info = loader(|| async {
         let a = app();
         (
@@ -146,6 +174,14 @@ pub fn SettingsPage() -> impl IntoView {
                     <dt>{move || t("settings.device")}</dt><dd>{move || info.get().map(|i| i.0).unwrap_or_default()}</dd>
                     <dt>{move || t("settings.events")}</dt><dd data-testid="event-count">{move || info.get().map(|i| i.1).unwrap_or_default()}</dd>
                 </dl>
+                {move || ahead.get().flatten().map(|ms| view! {
+                    <div class="clock-ahead" data-testid="clock-ahead">
+                        <p class="warn">{move || t("settings.clock_ahead")} " " {ms / 3_600_000} " h"</p>
+                        <Show when=may_rebase>
+                            <button class="btn" data-testid="clock-rebase" on:click=rebase>{move || t("settings.rebase")}</button>
+                        </Show>
+                    </div>
+                })}
             </section>
             <section class="card">
                 <h2>{move || t("settings.training")}</h2>

@@ -1,6 +1,9 @@
 //! The frame around every page: training banner, navigation by SOP area, the signed-in person,
 //! language, lock after idle.
 
+mod notices;
+pub use notices::{listen as listen_notices, AppNotices, OpeningNotices};
+
 use super::i18n::t;
 use super::platform::{now_ms, reload, set_pref};
 use super::state::{ctx, go, CmpTab, DutyTab, Page, PatrolTab, RegistryTab};

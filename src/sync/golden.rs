@@ -1,7 +1,7 @@
 //! Golden fixtures (issue 12): files and an IndexedDB dump written by an earlier build, kept in
 //! `tests/fixtures/` forever. Every later build must import them: every event verifies, every
-//! view folds. `write_v1_fixtures` was run once, by the build that wrote them (git history); it is
-//! ignored so that no later build ever rewrites them.
+//! view folds. `write_v<N>_fixtures` was run once, by the build of schema version N that wrote
+//! them (git history); they are ignored so that no later build ever rewrites them.
 
 use crate::app::App;
 use crate::domain::ids::SeededEntropy;
@@ -12,8 +12,12 @@ use std::path::PathBuf;
 
 /// The demo estate's founding time (2026-11-22 08:00 +08:00) for the fixture's stamps.
 const FIXTURE_NOW: i64 = 1_795_305_600_000;
-/// Passphrase of the encrypted fixture.
-pub const FIXTURE_PASSPHRASE: &str = "golden-fixture-v1";
+/// Passphrase of the encrypted fixture of schema version `n`.
+pub fn fixture_passphrase(n: u32) -> String {
+    format!("golden-fixture-v{n}")
+}
+/// The schema versions that have golden fixtures.
+const FIXTURE_VERSIONS: [u32; 2] = [1, 2];
 
 fn fixtures() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
@@ -44,7 +48,7 @@ fn write_v1_fixtures() {
     let mut entropy = SeededEntropy::new(99);
     let enc = ExportRequest {
         encryption: Some(Encryption::with_iterations(
-            FIXTURE_PASSPHRASE,
+            &fixture_passphrase(1),
             &mut entropy,
             1_000,
         )),
@@ -64,6 +68,71 @@ fn write_v1_fixtures() {
         dump.push('\n');
     }
     std::fs::write(dir.join("v1-demo-idb-events.jsonl"), dump).unwrap();
+}
+
+/// Schema version 2 (issue 12): the founding tablet is enrolled by its Director right after
+/// first run (attesting the three first-run events), so everything after is signed; the
+/// supervisor's sign-offs anchor the duty-log chain heads.
+#[test]
+#[ignore = "writes the v2 golden fixtures; run once by the build that made them"]
+fn write_v2_fixtures() {
+    let device = crate::testkit::device(78);
+    let app = block_on(App::open(
+        MemoryStore::new(),
+        device,
+        Box::new(SeededEntropy::new(78)),
+    ))
+    .unwrap();
+    let pin = crate::testkit::pin(crate::domain::demo::DEMO_PIN);
+    let demo = crate::domain::demo::demo_estate(20_261_122, pin);
+    let mut drafts = demo.drafts;
+    let rest = drafts.split_off(3);
+    block_on(app.record(FIXTURE_NOW, None, drafts)).unwrap();
+    let director = crate::domain::command::Actor {
+        id: demo.director,
+        roles: [crate::domain::roles::Role::Director].into(),
+    };
+    assert!(block_on(app.enroll(&director, FIXTURE_NOW)).unwrap());
+    block_on(app.record(FIXTURE_NOW, Some(demo.director), rest)).unwrap();
+    write_fixtures(2, &app, device);
+}
+
+fn write_fixtures(n: u32, app: &App<MemoryStore>, device: crate::domain::ids::DeviceId) {
+    let mut events = app.store.all_events();
+    crate::domain::event::sort_events(&mut events);
+    let seen = crate::sync::SyncState::default().knowledge(device, &events);
+    let plain = ExportRequest {
+        device,
+        now: FIXTURE_NOW + 60_000,
+        seen,
+        encryption: None,
+    };
+    let dir = fixtures();
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = export_full(&events, &plain).unwrap();
+    std::fs::write(dir.join(format!("v{n}-demo-plain.wuye")), &file.bytes).unwrap();
+    let mut entropy = SeededEntropy::new(99);
+    let enc = ExportRequest {
+        encryption: Some(Encryption::with_iterations(
+            &fixture_passphrase(n),
+            &mut entropy,
+            1_000,
+        )),
+        ..plain
+    };
+    let file = export_full(&events, &enc).unwrap();
+    std::fs::write(dir.join(format!("v{n}-demo-encrypted.wuye")), &file.bytes).unwrap();
+    let mut dump = String::new();
+    for e in &events {
+        let row = serde_json::json!({
+            "id": e.id.to_string(),
+            "subject": e.subject.key(),
+            "json": serde_json::to_string(e).unwrap(),
+        });
+        dump.push_str(&row.to_string());
+        dump.push('\n');
+    }
+    std::fs::write(dir.join(format!("v{n}-demo-idb-events.jsonl")), dump).unwrap();
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -106,16 +175,20 @@ fn assert_whole_estate(app: &App<MemoryStore>, expected_events: usize) {
     }
 }
 
-/// Issue 12: a `.wuye` file written by the v1 build imports into this build on a blank
+/// Issue 12: the `.wuye` files written by the build of every schema version import into this build on a blank
 /// tablet — plain and encrypted — every event verifying and every view folding.
 #[test]
-fn v1_golden_files_import_into_this_build() {
-    let plain = read("v1-demo-plain.wuye");
-    let enc = read("v1-demo-encrypted.wuye");
-    for (n, (bytes, pass)) in [(plain, None), (enc, Some(FIXTURE_PASSPHRASE))]
-        .into_iter()
-        .enumerate()
-    {
+fn golden_files_of_every_schema_version_import_into_this_build() {
+    let mut cases = Vec::new();
+    for v in FIXTURE_VERSIONS {
+        cases.push((read(&format!("v{v}-demo-plain.wuye")), None));
+        cases.push((
+            read(&format!("v{v}-demo-encrypted.wuye")),
+            Some(fixture_passphrase(v)),
+        ));
+    }
+    for (n, (bytes, pass)) in cases.into_iter().enumerate() {
+        let pass = pass.as_deref();
         let app = blank(200 + n as u64);
         let now = FIXTURE_NOW + 3_600_000;
         let plan = block_on(plan_import(
@@ -145,8 +218,14 @@ fn v1_golden_files_import_into_this_build() {
 /// Issue 12: the rows an IndexedDB of the v1 build holds decode in this build, verify, fold,
 /// and travel on verbatim: re-exported and imported on another tablet, byte for byte the same.
 #[test]
-fn v1_golden_idb_rows_verify_fold_and_travel_verbatim() {
-    let dump = String::from_utf8(read("v1-demo-idb-events.jsonl")).unwrap();
+fn golden_idb_rows_of_every_schema_version_verify_fold_and_travel_verbatim() {
+    for v in FIXTURE_VERSIONS {
+        idb_rows_verify_fold_and_travel_verbatim(v);
+    }
+}
+
+fn idb_rows_verify_fold_and_travel_verbatim(v: u32) {
+    let dump = String::from_utf8(read(&format!("v{v}-demo-idb-events.jsonl"))).unwrap();
     let mut events = Vec::new();
     for line in dump.lines() {
         let row: serde_json::Value = serde_json::from_str(line).unwrap();
@@ -157,7 +236,7 @@ fn v1_golden_idb_rows_verify_fold_and_travel_verbatim() {
         assert_eq!(serde_json::to_string(&e).unwrap(), json);
         events.push(e);
     }
-    let app = blank(210);
+    let app = blank(210 + v as u64);
     let n = events.len();
     block_on(app.absorb(events.clone(), FIXTURE_NOW + 60_000)).unwrap();
     assert_whole_estate(&app, n);

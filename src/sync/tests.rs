@@ -1813,7 +1813,7 @@ fn issue_12_the_v1_golden_files_import_cleanly_with_the_new_checks() {
     let now = 1_900_000_000_000;
     for (name, pass) in [
         ("v1-demo-plain.wuye", None),
-        ("v1-demo-encrypted.wuye", Some(golden::FIXTURE_PASSPHRASE)),
+        ("v1-demo-encrypted.wuye", Some(golden::fixture_passphrase(1))),
     ] {
         let bytes = std::fs::read(dir.join(name)).unwrap();
         let blank = open(MemoryStore::new(), 8);
@@ -1821,7 +1821,7 @@ fn issue_12_the_v1_golden_files_import_cleanly_with_the_new_checks() {
             &blank,
             None,
             &bytes,
-            pass,
+            pass.as_deref(),
             now,
             &ImportSettings::default(),
         ))

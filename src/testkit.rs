@@ -92,3 +92,27 @@ pub fn staffed(
     }
     block_on(app.record(now, Some(director), drafts)).unwrap();
 }
+
+/// A future that yields to the executor once, like an IndexedDB transaction handing control
+/// back to the event loop (tests of interleaved writes).
+pub struct YieldOnce(bool);
+impl std::future::Future for YieldOnce {
+    type Output = ();
+    fn poll(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<()> {
+        if self.0 {
+            std::task::Poll::Ready(())
+        } else {
+            self.0 = true;
+            cx.waker().wake_by_ref();
+            std::task::Poll::Pending
+        }
+    }
+}
+
+/// Yields once (see [`YieldOnce`]).
+pub fn y() -> YieldOnce {
+    YieldOnce(false)
+}

@@ -626,7 +626,7 @@ impl<S: Store> App<S> {
         let mut dropped = Vec::new();
         let mut refused = Vec::new();
         let mut seen = AuthzMeta::default();
-        for kind in authority::RECORD_KINDS {
+        for kind in RecordKind::ALL {
             let mut all = self.store.events_of_kind(kind).await?;
             let mut touched: std::collections::BTreeSet<RecordRef> = events
                 .iter()

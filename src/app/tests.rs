@@ -623,27 +623,8 @@ mod overlapping_writes {
     use crate::domain::ids::EventId;
     use crate::domain::view::fold_all_kind;
     use crate::store::{Batch, Query};
+    use crate::testkit::y;
     use std::cell::Cell;
-    use std::future::Future;
-    use std::pin::Pin;
-    use std::task::{Context, Poll};
-
-    struct YieldOnce(bool);
-    impl Future for YieldOnce {
-        type Output = ();
-        fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
-            if self.0 {
-                Poll::Ready(())
-            } else {
-                self.0 = true;
-                cx.waker().wake_by_ref();
-                Poll::Pending
-            }
-        }
-    }
-    fn y() -> YieldOnce {
-        YieldOnce(false)
-    }
 
     /// Like IndexedDB: every call is a separate transaction that yields to the event loop.
     pub struct Slow(pub MemoryStore, pub Cell<bool>);

@@ -13,29 +13,11 @@ use crate::store::memory::MemoryStore;
 use crate::testkit::{device, pin, sid};
 use futures::executor::block_on;
 use std::cell::RefCell;
-use std::future::Future;
-use std::pin::Pin;
 use std::rc::Rc;
-use std::task::{Context, Poll};
 
 const T0: i64 = 1_800_000_000_000;
 
-struct YieldOnce(bool);
-impl Future for YieldOnce {
-    type Output = ();
-    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
-        if self.0 {
-            Poll::Ready(())
-        } else {
-            self.0 = true;
-            cx.waker().wake_by_ref();
-            Poll::Pending
-        }
-    }
-}
-fn y() -> YieldOnce {
-    YieldOnce(false)
-}
+use crate::testkit::y;
 
 /// One database shared by two tabs: every call yields (like an IndexedDB transaction), and
 /// the stamps of each successful commit are logged in commit order.

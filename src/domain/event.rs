@@ -60,6 +60,36 @@ pub enum RecordKind {
 }
 
 impl RecordKind {
+    /// Every record kind, for a pass over all stored events one kind at a time (issue 12).
+    pub const ALL: [RecordKind; 23] = {
+        use RecordKind::*;
+        [
+            Estate,
+            Staff,
+            Building,
+            Unit,
+            Household,
+            Facility,
+            Checkpoint,
+            Complaint,
+            Callback,
+            HelpRequest,
+            PatrolRoute,
+            PatrolRound,
+            PatrolFinding,
+            CleaningCheck,
+            ViolationDraft,
+            WorkOrder,
+            Roster,
+            DutyLeave,
+            DutyLog,
+            DutyChain,
+            Handover,
+            Incident,
+            Device,
+        ]
+    };
+
     pub fn as_str(self) -> &'static str {
         match self {
             RecordKind::Estate => "estate",
@@ -86,6 +116,19 @@ impl RecordKind {
             RecordKind::Incident => "incident",
             RecordKind::Device => "device",
         }
+    }
+}
+
+/// Fails to compile when a record kind is added: add it to [`RecordKind::ALL`] too (and raise the
+/// array's length), or a full re-decision would skip its events.
+#[allow(dead_code)]
+fn every_kind_is_listed(k: RecordKind) {
+    use RecordKind::*;
+    match k {
+        Estate | Staff | Building | Unit | Household | Facility | Checkpoint | Complaint
+        | Callback | HelpRequest | PatrolRoute | PatrolRound | PatrolFinding | CleaningCheck
+        | ViolationDraft | WorkOrder | Roster | DutyLeave | DutyLog | DutyChain | Handover
+        | Incident | Device => {}
     }
 }
 

@@ -169,6 +169,42 @@ pub fn check(file: &[u8]) {
     }
 }
 
+/// A plain file with `edit` applied to each event's JSON and, where it changed, the hash
+/// recomputed — what someone with a text editor and sha256sum does to a plain export (issue 12
+/// tests: native and end to end). `keep_sig` keeps the original signature on an edited event.
+pub fn doctor(file: &[u8], edit: impl Fn(&str) -> String, keep_sig: bool) -> Vec<u8> {
+    let parsed = format::parse(file, None).expect("a readable plain file");
+    let mut changed = 0;
+    let events: Vec<Event> = parsed
+        .events
+        .iter()
+        .map(|e| {
+            let text = e.to_json();
+            let edited = edit(&text);
+            if edited == text {
+                return e.clone();
+            }
+            changed += 1;
+            let mut f = Event::from_json(&edited).expect("the edit keeps the JSON");
+            f.reseal();
+            if keep_sig {
+                f.sig = e.sig.clone();
+            }
+            f
+        })
+        .collect();
+    assert!(changed > 0, "the edit applies to the file");
+    let req = super::ExportRequest {
+        device: parsed.header.device,
+        now: parsed.header.exported_at,
+        seen: parsed.header.seen.clone(),
+        encryption: None,
+    };
+    super::export_full(&events, &req)
+        .expect("the estate is in the file")
+        .bytes
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -32,42 +32,7 @@ fn write_v1_fixtures() {
     let pin = crate::testkit::pin(crate::domain::demo::DEMO_PIN);
     let demo = crate::domain::demo::demo_estate(20_261_122, pin);
     block_on(app.record(FIXTURE_NOW, Some(demo.director), demo.drafts)).unwrap();
-    let mut events = app.store.all_events();
-    crate::domain::event::sort_events(&mut events);
-    let seen = crate::sync::SyncState::default().knowledge(device, &events);
-    let plain = ExportRequest {
-        device,
-        now: FIXTURE_NOW + 60_000,
-        seen: seen.clone(),
-        encryption: None,
-    };
-    let file = export_full(&events, &plain).unwrap();
-    let dir = fixtures();
-    std::fs::create_dir_all(&dir).unwrap();
-    std::fs::write(dir.join("v1-demo-plain.wuye"), &file.bytes).unwrap();
-    let mut entropy = SeededEntropy::new(99);
-    let enc = ExportRequest {
-        encryption: Some(Encryption::with_iterations(
-            &fixture_passphrase(1),
-            &mut entropy,
-            1_000,
-        )),
-        ..plain
-    };
-    let file = export_full(&events, &enc).unwrap();
-    std::fs::write(dir.join("v1-demo-encrypted.wuye"), &file.bytes).unwrap();
-    // The `events` object store as IdbStore wrote its rows: {id, subject, json}, one per line.
-    let mut dump = String::new();
-    for e in &events {
-        let row = serde_json::json!({
-            "id": e.id.to_string(),
-            "subject": e.subject.key(),
-            "json": serde_json::to_string(e).unwrap(),
-        });
-        dump.push_str(&row.to_string());
-        dump.push('\n');
-    }
-    std::fs::write(dir.join("v1-demo-idb-events.jsonl"), dump).unwrap();
+    write_fixtures(1, &app, device);
 }
 
 /// Schema version 2 (issue 12): the founding tablet is enrolled by its Director right after

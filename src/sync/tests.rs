@@ -1165,35 +1165,10 @@ fn pat1_same_round_planned_and_checked_in_on_two_tablets_is_no_conflict() {
 
 // --- Signatures (issue 12) -------------------------------------------------------------------
 
-/// The events of a file, with `edit` applied to each event's JSON and, where it changed, the
-/// hash recomputed — what someone with a text editor and sha256sum does to a plain export.
+/// A plain export of `app`, doctored (see [`fuzzing::doctor`]).
 fn doctored(app: &App<MemoryStore>, edit: impl Fn(&str) -> String, keep_sig: bool) -> Vec<u8> {
     let good = export(app, None, None, T0 + 3 * MIN);
-    let parsed = format::parse(&good.bytes, None).unwrap();
-    let events: Vec<Event> = parsed
-        .events
-        .iter()
-        .map(|e| {
-            let text = e.to_json();
-            let edited = edit(&text);
-            if edited == text {
-                return e.clone();
-            }
-            let mut f = Event::from_json(&edited).unwrap();
-            f.reseal();
-            if keep_sig {
-                f.sig = e.sig.clone();
-            }
-            f
-        })
-        .collect();
-    let req = ExportRequest {
-        device: app.device(),
-        now: T0 + 3 * MIN,
-        seen: parsed.header.seen.clone(),
-        encryption: None,
-    };
-    export_full(&events, &req).unwrap().bytes
+    super::fuzzing::doctor(&good.bytes, edit, keep_sig)
 }
 
 #[test]
@@ -1813,7 +1788,10 @@ fn issue_12_the_v1_golden_files_import_cleanly_with_the_new_checks() {
     let now = 1_900_000_000_000;
     for (name, pass) in [
         ("v1-demo-plain.wuye", None),
-        ("v1-demo-encrypted.wuye", Some(golden::fixture_passphrase(1))),
+        (
+            "v1-demo-encrypted.wuye",
+            Some(golden::fixture_passphrase(1)),
+        ),
     ] {
         let bytes = std::fs::read(dir.join(name)).unwrap();
         let blank = open(MemoryStore::new(), 8);

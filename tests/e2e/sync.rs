@@ -246,38 +246,10 @@ async fn two_tablets_join_and_exchange_files_both_ways() {
     b.quit().await;
 }
 
-/// The events of `file` with `edit` applied to each event's JSON and the hash recomputed where
-/// it changed (the signature kept) — an Assistant with a text editor and sha256sum — written as
-/// a well-formed file again (header, length and checksum fixed up).
+/// `file` doctored by an Assistant with a text editor and sha256sum: each event's JSON edited,
+/// its hash recomputed, the signature kept, the file's length and checksum fixed up.
 fn doctor(file: &Path, edit: impl Fn(&str) -> String) -> Vec<u8> {
-    use estate_desk::domain::event::Event;
-    use estate_desk::sync::{export_full, parse, ExportRequest};
-    let parsed = parse(&std::fs::read(file).unwrap(), None).unwrap();
-    let mut changed = 0;
-    let events: Vec<Event> = parsed
-        .events
-        .iter()
-        .map(|e| {
-            let text = e.to_json();
-            let edited = edit(&text);
-            if edited == text {
-                return e.clone();
-            }
-            changed += 1;
-            let mut f = Event::from_json(&edited).unwrap();
-            f.reseal();
-            f.sig = e.sig.clone();
-            f
-        })
-        .collect();
-    assert!(changed > 0, "the edit applies to the file");
-    let req = ExportRequest {
-        device: parsed.header.device,
-        now: parsed.header.exported_at,
-        seen: parsed.header.seen.clone(),
-        encryption: None,
-    };
-    export_full(&events, &req).unwrap().bytes
+    estate_desk::sync::fuzzing::doctor(&std::fs::read(file).unwrap(), edit, true)
 }
 
 /// Issue 12: an Assistant edits a plain export so that their own staff record says Director,

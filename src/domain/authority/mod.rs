@@ -163,49 +163,6 @@ pub fn requirement(body: &EventBody) -> Requirement {
     }
 }
 
-/// Every record kind, for a pass over all stored events one kind at a time (issue 12).
-pub const RECORD_KINDS: [RecordKind; 23] = {
-    use RecordKind::*;
-    [
-        Estate,
-        Staff,
-        Building,
-        Unit,
-        Household,
-        Facility,
-        Checkpoint,
-        Complaint,
-        Callback,
-        HelpRequest,
-        PatrolRoute,
-        PatrolRound,
-        PatrolFinding,
-        CleaningCheck,
-        ViolationDraft,
-        WorkOrder,
-        Roster,
-        DutyLeave,
-        DutyLog,
-        DutyChain,
-        Handover,
-        Incident,
-        Device,
-    ]
-};
-
-/// Fails to compile when a record kind is added: add it to [`RECORD_KINDS`] too (and raise the
-/// array's length), or a full re-decision would skip its events.
-#[allow(dead_code)]
-fn every_kind_is_listed(k: RecordKind) {
-    use RecordKind::*;
-    match k {
-        Estate | Staff | Building | Unit | Household | Facility | Checkpoint | Complaint
-        | Callback | HelpRequest | PatrolRoute | PatrolRound | PatrolFinding | CleaningCheck
-        | ViolationDraft | WorkOrder | Roster | DutyLeave | DutyLog | DutyChain | Handover
-        | Incident | Device => {}
-    }
-}
-
 /// Whether an event belongs to the ledger (it can change who may do what).
 pub fn is_authority(e: &Event) -> bool {
     matches!(e.body, EventBody::Staff(_))

@@ -83,7 +83,11 @@ fn estate_commands() -> Vec<Vec<Draft>> {
         ..Default::default()
     };
     let mut entropy = SeededEntropy::new(7);
+    // The founding first: every later event is authorised at fold time against the Director
+    // it creates (issue 12).
+    let pin = estate_desk::domain::staff::PinHash::new("1234", [3; 16], 10).unwrap();
     vec![
+        estate_desk::domain::staff::first_run(false, "翠湖花园", a.id, "陈建国", pin).unwrap(),
         set_building(
             &a,
             b,
@@ -952,7 +956,6 @@ fn floors(n: i32) -> Vec<Draft> {
 /// an incremental export made before sends every later event of both.
 #[wasm_bindgen_test]
 async fn two_tabs_writing_at_once_never_fork_the_clock_and_both_events_are_exported() {
-    use estate_desk::domain::staff::{first_run, PinHash};
     use estate_desk::sync::export::{export_since, ExportRequest};
     let name = db_name("two-tabs");
     let tab_a = App::open(
@@ -969,9 +972,7 @@ async fn two_tabs_writing_at_once_never_fork_the_clock_and_both_events_are_expor
     )
     .await
     .unwrap();
-    let pin = PinHash::new("1234", [3; 16], 10).unwrap();
-    let founding = first_run(false, "翠湖花园", director().id, "陈建国", pin).unwrap();
-    tab_a.record(NOW, None, founding).await.unwrap();
+    // The founding and a small estate (estate_commands starts with the first run).
     record_all(&tab_a).await;
 
     // An incremental export for a peer made now covers everything up to here.

@@ -181,6 +181,13 @@ impl<S: Store> App<S> {
         self.enrolled.get()
     }
 
+    /// This tablet's signature of an export file's digest, once it is enrolled (issue 12).
+    pub fn sign_file_digest(&self, digest: &[u8; 32]) -> Option<String> {
+        self.enrolled
+            .get()
+            .then(|| device::sign_bytes(&self.signing, digest))
+    }
+
     /// This tablet's public key (base64), as enrolled.
     pub fn public_key(&self) -> String {
         device::public_key(&self.signing)

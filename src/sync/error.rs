@@ -161,6 +161,13 @@ impl ImportError {
                             format!("Record {id} of tablet {d} is unsigned and attested by no enrolled tablet: it may be forged, and the whole file is refused. If that tablet runs an old version, update and enrol it, then export again."),
                         )
                     }
+                    Untrusted::HeaderUnsigned { device } => {
+                        let d = short(*device);
+                        Text::new(
+                            format!("文件头没有导出平板 {d} 的有效签名：文件的范围、条数或值班记录锚点可能被改动（或该平板尚未登记），已拒绝整个文件。"),
+                            format!("The file's header carries no valid signature of tablet {d}, which exported it: its range, counts or duty-log anchors may have been changed (or that tablet is not enrolled). The whole file is refused."),
+                        )
+                    }
                     Untrusted::KeyChanged { device } => {
                         let d = short(*device);
                         Text::new(

@@ -184,6 +184,7 @@ fn build(events: &[Event], covers: Covers, req: &ExportRequest) -> Result<Export
         encryption: None,
         // Every chain head the exporter holds, from all its events (not only the file's).
         chain_heads: crate::domain::duty::log::heads_of(events),
+        sig: None,
     };
     let (header, bytes) = encode(header, &chosen, &[], req.encryption.as_ref());
     let stamp = chrono::DateTime::from_timestamp_millis(req.now)

@@ -114,6 +114,12 @@ pub struct Header {
     /// files from before issue 12: older readers ignore it). A header signature will cover it.
     #[serde(default, skip_serializing_if = "Anchors::is_empty")]
     pub chain_heads: Anchors,
+    /// The exporting tablet's Ed25519 signature (base64) of the file as it was before this
+    /// field was added — the SHA-256 its trailer had then (issue 12). Always the last field of
+    /// the header line; stripped, the file is byte for byte the unsigned one (also for the
+    /// encryption's associated data).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sig: Option<String>,
 }
 
 /// A photo or other binary, stored once under its content hash (slot reserved: no module
@@ -155,9 +161,11 @@ pub enum Record {
 pub struct Envelope<'a> {
     pub version: u32,
     pub header: Header,
-    /// Magic line and header line: the associated data of the encryption.
-    aad: &'a [u8],
+    /// Magic line and header line without its `sig`: the associated data of the encryption.
+    aad: std::borrow::Cow<'a, [u8]>,
     body: &'a [u8],
+    /// For a signed file, the SHA-256 the signature covers (the unsigned file's).
+    signed_digest: Option<[u8; 32]>,
 }
 
 /// A fully read file: every event and blob, not yet checked against their hashes (that is
@@ -167,6 +175,8 @@ pub struct ParsedFile {
     pub header: Header,
     pub events: Vec<Event>,
     pub blobs: Vec<Blob>,
+    /// For a signed file, the SHA-256 its header signature covers (issue 12).
+    pub signed_digest: Option<[u8; 32]>,
 }
 
 impl ParsedFile {
@@ -324,12 +334,53 @@ pub fn read_envelope(bytes: &[u8]) -> Result<Envelope<'_>, ImportError> {
     if !covers_ok || !watermarks_ok(&header.seen) {
         return Err(malformed("watermarks name the wrong device"));
     }
+    // 6. A signed header: the file without `sig` is what the signature covers.
+    let (aad, signed_digest) = match &header.sig {
+        None => (std::borrow::Cow::Borrowed(&bytes[..body_start]), None),
+        Some(sig) => {
+            let suffix = format!(",\"sig\":\"{sig}\"}}");
+            let head = header_raw
+                .strip_suffix(suffix.as_bytes())
+                .ok_or_else(|| malformed("the header's signature is not its last field"))?;
+            let mut unsigned = bytes[..header_start].to_vec();
+            unsigned.extend_from_slice(head);
+            unsigned.extend_from_slice(b"}\n");
+            let mut h = Sha256::new();
+            h.update(&unsigned);
+            h.update(&bytes[body_start..trailer_start]);
+            (std::borrow::Cow::Owned(unsigned), Some(h.finalize().into()))
+        }
+    };
     Ok(Envelope {
         version,
         header,
-        aad: &bytes[..body_start],
+        aad,
         body: &bytes[body_start..trailer_start],
+        signed_digest,
     })
+}
+
+/// Signs a finished file (plain or encrypted) as its exporting tablet (issue 12): `sign` gets
+/// the SHA-256 in the file's trailer — the hash of everything before it — and returns the
+/// signature, which goes into the header line as its last field; the trailer is recomputed.
+pub fn sign_file(file: &[u8], sign: impl FnOnce(&[u8; 32]) -> String) -> Vec<u8> {
+    let trailer_start = file.len() - TRAILER_LEN;
+    let digest: [u8; 32] = hex::decode(&file[trailer_start + TRAILER_TAG.len()..file.len() - 1])
+        .ok()
+        .and_then(|d| d.try_into().ok())
+        .expect("a file this app wrote has a trailer");
+    let sig = sign(&digest);
+    let magic_end = file.iter().position(|&b| b == b'\n').expect("magic line") + 1;
+    let header_end = magic_end
+        + file[magic_end..]
+            .iter()
+            .position(|&b| b == b'\n')
+            .expect("header line");
+    let mut out = Vec::with_capacity(file.len() + 100);
+    out.extend_from_slice(&file[..header_end - 1]);
+    out.extend_from_slice(format!(",\"sig\":\"{sig}\"}}").as_bytes());
+    out.extend_from_slice(&file[header_end..trailer_start]);
+    with_trailer(&out)
 }
 
 fn watermarks_ok(w: &Watermarks) -> bool {
@@ -394,7 +445,7 @@ impl Envelope<'_> {
                     return Err(ImportError::PassphraseRequired);
                 };
                 let key = crypto::derive_key(passphrase, &salt, enc.iterations);
-                plain = crypto::open(&key, &nonce, self.aad, self.body)
+                plain = crypto::open(&key, &nonce, &self.aad, self.body)
                     .ok_or(ImportError::WrongPassphrase)?;
                 &plain
             }
@@ -408,6 +459,7 @@ impl Envelope<'_> {
             header: self.header.clone(),
             events,
             blobs,
+            signed_digest: self.signed_digest,
         })
     }
 }

@@ -103,6 +103,7 @@ pub fn header() -> Header {
         },
         encryption: None,
         chain_heads: Default::default(),
+        sig: None,
     }
 }
 

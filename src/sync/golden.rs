@@ -62,6 +62,14 @@ fn write_v2_fixtures() {
     write_fixtures(2, &app, device);
 }
 
+/// The file with its header signed by `app`, as `export_for` does once the tablet is enrolled.
+fn signed(app: &App<MemoryStore>, file: Vec<u8>) -> Vec<u8> {
+    match app.sign_file_digest(&[0; 32]) {
+        Some(_) => crate::sync::format::sign_file(&file, |d| app.sign_file_digest(d).unwrap()),
+        None => file,
+    }
+}
+
 fn write_fixtures(n: u32, app: &App<MemoryStore>, device: crate::domain::ids::DeviceId) {
     let mut events = app.store.all_events();
     crate::domain::event::sort_events(&mut events);
@@ -74,8 +82,8 @@ fn write_fixtures(n: u32, app: &App<MemoryStore>, device: crate::domain::ids::De
     };
     let dir = fixtures();
     std::fs::create_dir_all(&dir).unwrap();
-    let file = export_full(&events, &plain).unwrap();
-    std::fs::write(dir.join(format!("v{n}-demo-plain.wuye")), &file.bytes).unwrap();
+    let file = signed(app, export_full(&events, &plain).unwrap().bytes);
+    std::fs::write(dir.join(format!("v{n}-demo-plain.wuye")), &file).unwrap();
     let mut entropy = SeededEntropy::new(99);
     let enc = ExportRequest {
         encryption: Some(Encryption::with_iterations(
@@ -85,8 +93,8 @@ fn write_fixtures(n: u32, app: &App<MemoryStore>, device: crate::domain::ids::De
         )),
         ..plain
     };
-    let file = export_full(&events, &enc).unwrap();
-    std::fs::write(dir.join(format!("v{n}-demo-encrypted.wuye")), &file.bytes).unwrap();
+    let file = signed(app, export_full(&events, &enc).unwrap().bytes);
+    std::fs::write(dir.join(format!("v{n}-demo-encrypted.wuye")), &file).unwrap();
     let mut dump = String::new();
     for e in &events {
         let row = serde_json::json!({
@@ -252,13 +260,13 @@ fn an_upgraded_v1_tablet_enrols_and_its_old_events_travel_attested() {
         seen: crate::sync::SyncState::default().knowledge(device, &all),
         encryption: None,
     };
-    let file = crate::sync::export_full(&all, &req).unwrap();
+    let file = signed(&app, crate::sync::export_full(&all, &req).unwrap().bytes);
     let fresh = blank(220);
     let now = FIXTURE_NOW + 3_600_000;
     let plan = block_on(plan_import(
         &fresh,
         None,
-        &file.bytes,
+        &file,
         None,
         now,
         &ImportSettings::default(),
@@ -282,11 +290,11 @@ fn an_upgraded_v1_tablet_enrols_and_its_old_events_travel_attested() {
         },
     );
     all.push(forged);
-    let file = crate::sync::export_full(&all, &req).unwrap();
+    let file = signed(&app, crate::sync::export_full(&all, &req).unwrap().bytes);
     let err = block_on(plan_import(
         &blank(221),
         None,
-        &file.bytes,
+        &file,
         None,
         now,
         &ImportSettings::default(),

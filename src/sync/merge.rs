@@ -378,7 +378,8 @@ fn untrusted_device(why: &Untrusted) -> DeviceId {
         Untrusted::BadSignature { device }
         | Untrusted::UnknownTablet { device }
         | Untrusted::Unattested { device }
-        | Untrusted::KeyChanged { device } => *device,
+        | Untrusted::KeyChanged { device }
+        | Untrusted::HeaderUnsigned { device } => *device,
     }
 }
 
@@ -423,6 +424,7 @@ pub fn analyze_file(
         header,
         events,
         blobs,
+        signed_digest,
     } = file;
     let local_estate = local.estate();
     check_estate(&header, local_estate.as_ref())?;
@@ -506,6 +508,14 @@ pub fn analyze_file(
                 .map_err(|why| ImportError::Untrusted { id: e.id, why })?;
         }
     }
+    // The header — range, counts, duty-log anchors — is the exporting tablet's, signed: a
+    // file cut down (events dropped, anchors stripped) no longer matches it.
+    trust
+        .check_file(header.device, header.sig.as_deref(), signed_digest.as_ref())
+        .map_err(|why| ImportError::Untrusted {
+            id: Default::default(),
+            why,
+        })?;
 
     // New, present, tampered, future.
     let limit = now.saturating_add(settings.max_future_skew_ms);

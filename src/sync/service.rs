@@ -268,8 +268,20 @@ pub async fn export_for<S: Store>(
         seen: state.knowledge(app.device(), events),
         encryption,
     };
-    match peer.and_then(|p| state.peers.get(&p)) {
+    let mut file = match peer.and_then(|p| state.peers.get(&p)) {
         Some(since) => export_since(events, since, &req),
         None => export_full(events, &req),
+    }?;
+    // An enrolled tablet signs the file's header (issue 12): its range, counts and duty-log
+    // anchors cannot be edited or stripped without the importer noticing.
+    let mut sig = None;
+    let signed = format::sign_file(&file.bytes, |d| {
+        sig = app.sign_file_digest(d);
+        sig.clone().unwrap_or_default()
+    });
+    if sig.is_some() {
+        file.bytes = signed;
+        file.header.sig = sig;
     }
+    Ok(file)
 }

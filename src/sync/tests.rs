@@ -1813,3 +1813,63 @@ fn issue_12_the_v1_golden_files_import_cleanly_with_the_new_checks() {
         assert!(p.conflicts.is_empty(), "{name}");
     }
 }
+
+/// Issue 12 (DUTY-4 anchors): an enrolled tablet signs its file's header, so a file whose
+/// header was stripped of its signature, or edited (range, counts, duty-log anchors) with the
+/// checksum fixed, is refused naming the exporting tablet.
+#[test]
+fn an_enrolled_tablets_file_header_is_signed_and_a_stripped_or_edited_one_is_refused() {
+    let a = found(1, "翠湖花园");
+    block_on(a.enroll(&director(&a), T0 + 1)).unwrap();
+    let b = join(2, &a, None);
+    set_building(&a, 3, 30, T0 + 2 * MIN);
+    let good = export(&a, None, None, T0 + 3 * MIN);
+    assert!(good.header.sig.is_some(), "signed by the enrolled exporter");
+    // Stripped: the same events under an unsigned header.
+    let parsed = format::parse(&good.bytes, None).unwrap();
+    let mut header = parsed.header.clone();
+    header.sig = None;
+    let stripped = format::encode(header, &parsed.events, &[], None).1;
+    let err = plan(&b, &stripped, None, T0 + 4 * MIN).unwrap_err();
+    assert!(
+        matches!(err, ImportError::Untrusted { why: crate::domain::device::Untrusted::HeaderUnsigned { device: d }, .. } if d == device(1)),
+        "{err:?}"
+    );
+    assert!(err
+        .message()
+        .zh
+        .contains(&crate::domain::device::short(device(1))));
+    // Edited: the header's anchors and time changed, the checksum recomputed.
+    let text = String::from_utf8(good.bytes[..good.bytes.len() - 72].to_vec()).unwrap();
+    let edited = text.replacen("\"exported_at_text\":\"", "\"exported_at_text\":\"0", 1);
+    assert_ne!(edited, text);
+    let err = plan(
+        &b,
+        &format::with_trailer(edited.as_bytes()),
+        None,
+        T0 + 4 * MIN,
+    )
+    .unwrap_err();
+    assert!(
+        matches!(
+            err,
+            ImportError::Untrusted {
+                why: crate::domain::device::Untrusted::HeaderUnsigned { .. },
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+    // The genuine file, plain and encrypted, goes through.
+    import(&b, &good.bytes, None, T0 + 4 * MIN);
+    assert_eq!(floors(&b, 3), Some(30));
+    let locked = export(&a, None, Some(PASS), T0 + 5 * MIN);
+    assert!(locked.header.sig.is_some());
+    plan(
+        &open(MemoryStore::new(), 4),
+        &locked.bytes,
+        Some(PASS),
+        T0 + 5 * MIN,
+    )
+    .unwrap();
+}

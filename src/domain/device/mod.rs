@@ -103,7 +103,12 @@ pub fn public_key(key: &SigningKey) -> String {
 /// Signs an event (its hash's 32 bytes).
 pub fn sign(key: &SigningKey, event: &mut Event) {
     let digest = hex::decode(&event.hash).unwrap_or_default();
-    event.sig = Some(B64.encode(key.sign(&digest).to_bytes()));
+    event.sig = Some(sign_bytes(key, &digest));
+}
+
+/// `key`'s signature of `bytes`, base64 (events' hashes, export files' digests).
+pub fn sign_bytes(key: &SigningKey, bytes: &[u8]) -> String {
+    B64.encode(key.sign(bytes).to_bytes())
 }
 
 /// True when `event.sig` is `key`'s signature of the event's hash.
@@ -111,6 +116,11 @@ pub fn signature_ok(key_b64: &str, event: &Event) -> bool {
     let (Some(sig), Ok(digest)) = (&event.sig, hex::decode(&event.hash)) else {
         return false;
     };
+    bytes_signature_ok(key_b64, &digest, sig)
+}
+
+/// True when `sig` (base64) is the signature of `bytes` by the key `key_b64` (base64).
+pub fn bytes_signature_ok(key_b64: &str, bytes: &[u8], sig: &str) -> bool {
     let key = B64
         .decode(key_b64)
         .ok()
@@ -122,7 +132,7 @@ pub fn signature_ok(key_b64: &str, event: &Event) -> bool {
         .and_then(|b| <[u8; 64]>::try_from(b).ok())
         .map(|b| Signature::from_bytes(&b));
     match (key, sig) {
-        (Some(k), Some(s)) => k.verify(&digest, &s).is_ok(),
+        (Some(k), Some(s)) => k.verify(bytes, &s).is_ok(),
         _ => false,
     }
 }
@@ -159,6 +169,9 @@ pub enum Untrusted {
     Unattested { device: DeviceId },
     /// A second, different key for an enrolled tablet.
     KeyChanged { device: DeviceId },
+    /// The file's header (its range, counts, duty-log anchors) carries no valid signature of
+    /// the enrolled tablet that exported it, in an estate whose tablets sign.
+    HeaderUnsigned { device: DeviceId },
 }
 
 /// The keys and attestations a tablet knows (its own store plus a file being imported).
@@ -221,6 +234,23 @@ impl Trust {
 
     pub fn key_of(&self, device: DeviceId) -> Option<&str> {
         self.keys.get(&device).map(String::as_str)
+    }
+
+    /// Checks a file's header signature: required once any tablet of the estate is enrolled,
+    /// by the key of the tablet the header names as the exporter.
+    pub fn check_file(
+        &self,
+        exporter: DeviceId,
+        sig: Option<&str>,
+        digest: Option<&[u8; 32]>,
+    ) -> Result<(), Untrusted> {
+        if !self.signing() {
+            return Ok(());
+        }
+        match (sig, digest, self.keys.get(&exporter)) {
+            (Some(sig), Some(d), Some(k)) if bytes_signature_ok(k, d, sig) => Ok(()),
+            _ => Err(Untrusted::HeaderUnsigned { device: exporter }),
+        }
     }
 
     /// Checks one event's signature, or its attestation when unsigned.

@@ -26,6 +26,18 @@ fn founded(dev: u64) -> App<MemoryStore> {
     app
 }
 
+/// The same tablet after a reload: same store and device, fresh entropy (the browser draws new
+/// random ids after a reload).
+fn reopen(app: App<MemoryStore>) -> App<MemoryStore> {
+    let App { store, .. } = app;
+    block_on(App::open(
+        store,
+        device(1),
+        Box::new(SeededEntropy::new(100)),
+    ))
+    .unwrap()
+}
+
 fn director(app: &App<MemoryStore>) -> Actor {
     block_on(app.actor(sid(DIRECTOR))).unwrap()
 }
@@ -321,14 +333,7 @@ fn a_refused_import_stores_nothing_either() {
 fn the_clock_survives_reopening_the_app() {
     let app = founded(1);
     set_building(&app, &director(&app), b3(), 30, T0 + 10 * MIN);
-    let App { store, .. } = app;
-    // Same device, fresh entropy (the browser draws new random ids after a reload).
-    let reopened = block_on(App::open(
-        store,
-        device(1),
-        Box::new(SeededEntropy::new(100)),
-    ))
-    .unwrap();
+    let reopened = reopen(app);
     // The tablet's wall clock is now behind: the HLC still moves forward.
     let next = set_building(&reopened, &director(&reopened), b3(), 31, T0);
     assert_eq!(next[0].at.wall, T0 + 10 * MIN);
@@ -779,13 +784,7 @@ fn a_directors_sign_in_enrols_the_tablet_once() {
         .iter()
         .all(|e| crate::domain::device::signature_ok(&key, e)));
     // The tablet stays enrolled when reopened on the same store.
-    let App { store, .. } = app;
-    let reopened = block_on(App::open(
-        store,
-        device(1),
-        Box::new(SeededEntropy::new(100)),
-    ))
-    .unwrap();
+    let reopened = reopen(app);
     assert!(reopened.enrolled());
     assert_eq!(reopened.public_key(), key, "the key is kept");
 }

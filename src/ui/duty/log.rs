@@ -3,8 +3,7 @@
 use super::{calendar, chain_head, hm, name_of, print_page, staff_list};
 use crate::domain::duty::handover::Handover;
 use crate::domain::duty::log::{
-    self, entries_in_write_order, log_date, log_id, ChainReport, DutyChain, DutyLog, EntryKind,
-    NewEntry,
+    self, entries_in_write_order, log_date, log_id, ChainReport, DutyLog, EntryKind, NewEntry,
 };
 use crate::domain::duty::roster::{month_key, roster_id, Roster};
 use crate::domain::duty::{retained_until, Post};
@@ -135,13 +134,7 @@ pub fn LogTab() -> impl IntoView {
                 .into_iter()
                 .filter_map(|v| v.state())
                 .collect();
-            let heads: Vec<DutyChain> = a
-                .query(&Query::all(RecordKind::DutyChain))
-                .await
-                .unwrap_or_default()
-                .into_iter()
-                .filter_map(|v| v.state())
-                .collect();
+            let heads = super::chain_heads().await;
             let entries = entries_in_write_order(&logs);
             // The sign-offs' anchors too: a backup that dropped an entry and its link left the
             // stored head short (DUTY-4, issue 12).

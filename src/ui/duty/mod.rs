@@ -109,6 +109,19 @@ pub async fn chain_head() -> DutyChain {
         })
 }
 
+/// Every duty-log chain head this tablet holds (the sign-off anchors them, DUTY-4, issue 12).
+pub async fn chain_heads() -> Vec<DutyChain> {
+    app()
+        .query(&crate::store::Query::all(
+            crate::domain::event::RecordKind::DutyChain,
+        ))
+        .await
+        .unwrap_or_default()
+        .into_iter()
+        .filter_map(|v| v.state())
+        .collect()
+}
+
 pub fn hm(ms: i64) -> String {
     let s = super::platform::format_time(ms, super::state::utc_offset_untracked());
     s.get(11..).unwrap_or(&s).to_string()

@@ -48,13 +48,7 @@ pub fn ReviewTab() -> impl IntoView {
                         let today = calendar().local_date(now_ms());
                         // Every chain head this tablet holds goes into the sign-off (DUTY-4, issue 12).
                         leptos::task::spawn_local(async move {
-                            let heads: Vec<log::DutyChain> = app()
-                                .query(&Query::all(RecordKind::DutyChain))
-                                .await
-                                .unwrap_or_default()
-                                .into_iter()
-                                .filter_map(|v| v.state())
-                                .collect();
+                            let heads = super::chain_heads().await;
                             submit(move |a| log::sign_log(a, id, &l, &r, today, now_ms(), &heads), Text::new("已签阅", "Signed"), || {});
                         });
                     };

@@ -116,3 +116,13 @@ impl std::future::Future for YieldOnce {
 pub fn y() -> YieldOnce {
     YieldOnce(false)
 }
+
+/// 3号楼 with `floors` floors and one basement (app tests).
+pub fn building_info(floors: i32) -> crate::domain::registry::BuildingInfo {
+    crate::domain::registry::BuildingInfo {
+        name: "3号楼".into(),
+        floors,
+        basements: 1,
+        note: String::new(),
+    }
+}

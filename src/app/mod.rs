@@ -420,14 +420,7 @@ impl<S: Store> App<S> {
         new_device: DeviceId,
         now: i64,
     ) -> Result<Option<DeviceId>, AppError> {
-        use crate::domain::roles::Role;
-        if !actor.roles.contains(&Role::Director) && !actor.roles.contains(&Role::Supervisor) {
-            return Err(DomainError::Invalid(Text::new(
-                "只有主管或经理可以校正平板时钟",
-                "Only a supervisor or the director can re-base the tablet's clock",
-            ))
-            .into());
-        }
+        actor.may(crate::domain::roles::Action::RebaseClock)?;
         let _writing = self.writing.lock().await;
         let _lock = self.store.write_lock().await?;
         let expect = self.reload_clock().await?;

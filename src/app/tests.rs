@@ -5,7 +5,7 @@ use super::*;
 use crate::domain::event::{EventBody, RecordKind};
 use crate::domain::hlc::Hlc;
 use crate::domain::ids::{Id, SeededEntropy};
-use crate::domain::registry::{self, Building, BuildingInfo, RegistryEvent};
+use crate::domain::registry::{self, Building, RegistryEvent};
 use crate::domain::roles::{Department, Role};
 use crate::domain::staff::{self, Lockout, Profile, Uptime, LOCKOUT_MS};
 use crate::store::memory::MemoryStore;
@@ -55,14 +55,7 @@ fn hire(app: &App<MemoryStore>, n: u64, name: &str, roles: &[Role], now: i64) ->
     block_on(app.actor(sid(n))).unwrap()
 }
 
-fn building(floors: i32) -> BuildingInfo {
-    BuildingInfo {
-        name: "3号楼".into(),
-        floors,
-        basements: 1,
-        note: String::new(),
-    }
-}
+use crate::testkit::building_info as building;
 
 fn set_building(
     app: &App<MemoryStore>,

@@ -7,7 +7,7 @@ use super::*;
 use crate::domain::event::RecordKind;
 use crate::domain::hlc::Hlc;
 use crate::domain::ids::{Id, SeededEntropy};
-use crate::domain::registry::{self, BuildingInfo};
+use crate::domain::registry;
 use crate::domain::staff;
 use crate::store::memory::MemoryStore;
 use crate::testkit::{device, pin, sid};
@@ -95,14 +95,7 @@ fn tab(store: &Rc<Shared>, seed: u64) -> App<Rc<Shared>> {
     .unwrap()
 }
 
-fn building(floors: i32) -> BuildingInfo {
-    BuildingInfo {
-        name: "3号楼".into(),
-        floors,
-        basements: 1,
-        note: String::new(),
-    }
-}
+use crate::testkit::building_info as building;
 
 #[test]
 fn two_apps_on_one_store_never_fork_the_hlc() {

@@ -132,6 +132,8 @@ pub enum Action {
     CloseIncident,
     /// Enrol a tablet's signing key (issue 12).
     EnrollDevice,
+    /// Re-base a tablet whose clock ran ahead onto a new device id (issue 12).
+    RebaseClock,
     /// Import a `.wuye` file from another tablet (issue 12; §0: it changes every module's data).
     ImportData,
     /// Export personal data: a `.wuye` file (it carries households and staff phones) or a
@@ -171,6 +173,7 @@ impl Action {
             Action::RunEmergency => Text::new("启动突发事件处理", "run an emergency playbook"),
             Action::CloseIncident => Text::new("突发事件结案", "close an incident"),
             Action::EnrollDevice => Text::new("登记平板", "enrol a tablet"),
+            Action::RebaseClock => Text::new("校正平板时钟", "re-base the tablet's clock"),
             Action::ImportData => Text::new("导入数据", "import data"),
             Action::ExportPersonalData => Text::new(
                 "导出含个人信息的数据（住户、电话）",
@@ -208,6 +211,7 @@ impl Action {
             Action::RunEmergency => &Role::ALL,
             Action::CloseIncident => &[Director, Supervisor, Assistant],
             Action::EnrollDevice => &[Director],
+            Action::RebaseClock => &[Director, Supervisor],
             Action::ImportData | Action::ExportPersonalData | Action::SettleConflicts => {
                 &[Director, Supervisor]
             }

@@ -1,7 +1,7 @@
 //! Why an import or export was refused. Every refusal names the problem in both languages
 //! (Chinese first) and means nothing was changed on this tablet.
 
-use crate::domain::device::{short, Untrusted};
+use crate::domain::device::Untrusted;
 use crate::domain::i18n::Text;
 use crate::domain::ids::EventId;
 use crate::domain::roles::Denied;
@@ -139,37 +139,33 @@ impl ImportError {
             ),
             ImportError::Untrusted { id, why } => {
                 let id = id.short();
+                let d = why.device().short();
                 match why {
-                    Untrusted::BadSignature { device } => {
-                        let d = short(*device);
+                    Untrusted::BadSignature { .. } => {
                         Text::new(
                             format!("平板 {d} 的记录 {id} 与该平板的签名不符：文件被篡改，已拒绝整个文件。"),
                             format!("Record {id} of tablet {d} does not match that tablet's signature: the file was tampered with, and the whole file is refused."),
                         )
                     }
-                    Untrusted::UnknownTablet { device } => {
-                        let d = short(*device);
+                    Untrusted::UnknownTablet { .. } => {
                         Text::new(
                             format!("记录 {id} 来自尚未登记的平板 {d}：请主任在该平板的「数据交换」页登记本平板，再重新导出。未导入任何内容。"),
                             format!("Record {id} comes from tablet {d}, which is not enrolled: a Director enrols it on that tablet's Exchange page; then export again. Nothing was imported."),
                         )
                     }
-                    Untrusted::Unattested { device } => {
-                        let d = short(*device);
+                    Untrusted::Unattested { .. } => {
                         Text::new(
                             format!("平板 {d} 的记录 {id} 没有签名，也不在任何已登记平板的清单中：可能是伪造的，已拒绝整个文件。若该平板仍是旧版本，请先更新并登记后再导出。"),
                             format!("Record {id} of tablet {d} is unsigned and attested by no enrolled tablet: it may be forged, and the whole file is refused. If that tablet runs an old version, update and enrol it, then export again."),
                         )
                     }
-                    Untrusted::HeaderUnsigned { device } => {
-                        let d = short(*device);
+                    Untrusted::HeaderUnsigned { .. } => {
                         Text::new(
                             format!("文件头没有导出平板 {d} 的有效签名：文件的范围、条数或值班记录锚点可能被改动（或该平板尚未登记），已拒绝整个文件。"),
                             format!("The file's header carries no valid signature of tablet {d}, which exported it: its range, counts or duty-log anchors may have been changed (or that tablet is not enrolled). The whole file is refused."),
                         )
                     }
-                    Untrusted::KeyChanged { device } => {
-                        let d = short(*device);
+                    Untrusted::KeyChanged { .. } => {
                         Text::new(
                             format!("文件为平板 {d} 登记了另一把密钥：可能是伪造的，已拒绝整个文件。"),
                             format!("The file enrols another key for tablet {d}: it may be forged, and the whole file is refused."),

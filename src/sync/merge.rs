@@ -23,7 +23,7 @@ use super::error::{ImportError, Tamper};
 use super::export::is_pin;
 use super::format::{self, Blob, Covers, EstateIdentity, Header, ParsedFile};
 use super::{covered, just_before, raise, SyncState, Watermarks};
-use crate::domain::device::{Device, Trust, Untrusted};
+use crate::domain::device::{Device, Trust};
 use crate::domain::estate::EstateEvent;
 use crate::domain::event::{Event, EventBody, RecordKind, RecordRef};
 use crate::domain::hlc::Hlc;
@@ -373,16 +373,6 @@ pub fn field_group(body: &EventBody) -> Cow<'static, str> {
     }
 }
 
-fn untrusted_device(why: &Untrusted) -> DeviceId {
-    match why {
-        Untrusted::BadSignature { device }
-        | Untrusted::UnknownTablet { device }
-        | Untrusted::Unattested { device }
-        | Untrusted::KeyChanged { device }
-        | Untrusted::HeaderUnsigned { device } => *device,
-    }
-}
-
 fn is_founded(e: &Event) -> bool {
     matches!(e.body, EventBody::Estate(EstateEvent::Founded { .. }))
 }
@@ -494,9 +484,7 @@ pub fn analyze_file(
     trust.learn(&unique).map_err(|why| ImportError::Untrusted {
         id: unique
             .iter()
-            .find(|e| {
-                matches!(e.body, EventBody::Device(_)) && e.subject.id == untrusted_device(&why)
-            })
+            .find(|e| matches!(e.body, EventBody::Device(_)) && e.subject.id == why.device())
             .map(|e| e.id)
             .unwrap_or_default(),
         why,

@@ -274,14 +274,13 @@ pub async fn export_for<S: Store>(
     }?;
     // An enrolled tablet signs the file's header (issue 12): its range, counts and duty-log
     // anchors cannot be edited or stripped without the importer noticing.
-    let mut sig = None;
-    let signed = format::sign_file(&file.bytes, |d| {
-        sig = app.sign_file_digest(d);
-        sig.clone().unwrap_or_default()
-    });
-    if sig.is_some() {
-        file.bytes = signed;
-        file.header.sig = sig;
+    if app.enrolled() {
+        let mut sig = String::new();
+        file.bytes = format::sign_file(&file.bytes, |d| {
+            sig = app.sign_file_digest(d).expect("an enrolled tablet signs");
+            sig.clone()
+        });
+        file.header.sig = Some(sig);
     }
     Ok(file)
 }

@@ -1186,7 +1186,7 @@ fn an_edited_event_with_its_hash_recomputed_is_refused_naming_its_tablet() {
             matches!(err, ImportError::Untrusted { why: crate::domain::device::Untrusted::BadSignature { device: d }, .. } if d == device(1)),
             "{err:?}"
         );
-        let short = crate::domain::device::short(device(1));
+        let short = device(1).short();
         assert!(err.message().zh.contains(&short), "names the tablet");
         assert!(err.message().zh.contains("签名"));
         // Dropping the signature instead: an unsigned event nobody attested.
@@ -1835,10 +1835,7 @@ fn an_enrolled_tablets_file_header_is_signed_and_a_stripped_or_edited_one_is_ref
         matches!(err, ImportError::Untrusted { why: crate::domain::device::Untrusted::HeaderUnsigned { device: d }, .. } if d == device(1)),
         "{err:?}"
     );
-    assert!(err
-        .message()
-        .zh
-        .contains(&crate::domain::device::short(device(1))));
+    assert!(err.message().zh.contains(&device(1).short()));
     // Edited: the header's anchors and time changed, the checksum recomputed.
     let text = String::from_utf8(good.bytes[..good.bytes.len() - 72].to_vec()).unwrap();
     let edited = text.replacen("\"exported_at_text\":\"", "\"exported_at_text\":\"0", 1);

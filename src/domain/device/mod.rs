@@ -174,6 +174,19 @@ pub enum Untrusted {
     HeaderUnsigned { device: DeviceId },
 }
 
+impl Untrusted {
+    /// The tablet the refusal names.
+    pub fn device(&self) -> DeviceId {
+        match self {
+            Untrusted::BadSignature { device }
+            | Untrusted::UnknownTablet { device }
+            | Untrusted::Unattested { device }
+            | Untrusted::KeyChanged { device }
+            | Untrusted::HeaderUnsigned { device } => *device,
+        }
+    }
+}
+
 /// The keys and attestations a tablet knows (its own store plus a file being imported).
 #[derive(Clone, Debug, Default)]
 pub struct Trust {
@@ -273,11 +286,6 @@ impl Trust {
             }
         }
     }
-}
-
-/// A tablet's short name in messages, as the Exchange page shows it.
-pub fn short(device: DeviceId) -> String {
-    device.short()
 }
 
 #[cfg(test)]

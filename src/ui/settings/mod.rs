@@ -30,8 +30,8 @@ pub fn SettingsPage() -> impl IntoView {
     let ahead = loader(|| async { app().clock_ahead(super::platform::now_ms()) });
     let may_rebase = move || {
         c.session.get().is_some_and(|s| {
-            s.roles.contains(&crate::domain::roles::Role::Director)
-                || s.roles.contains(&crate::domain::roles::Role::Supervisor)
+            crate::domain::roles::authorize(&s.roles, crate::domain::roles::Action::RebaseClock)
+                .is_ok()
         })
     };
     let rebase = move |_| {

@@ -310,6 +310,9 @@ pub fn demo_estate(seed: u64, pin: PinHash, as_of: NaiveDate) -> DemoEstate {
     ));
     // 8. A month of duty: roster, logs, handovers, sign-offs and two incidents (DUTY, EMG).
     drafts.extend(super::duty::demo::month_of_duty(&logins, &drafts, as_of));
+    // 9. The training matrix and records, one person still in training, one discipline
+    //    record (TRAIN-1..2, PAID-8).
+    drafts.extend(super::training::demo::history(&logins, as_of));
 
     DemoEstate {
         estate_name: ESTATE_NAME.into(),

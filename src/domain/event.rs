@@ -57,11 +57,17 @@ pub enum RecordKind {
     Incident,
     /// 平板: an enrolled tablet and its signing key (issue 12)
     Device,
+    /// 岗位培训表 (one per estate, TRAIN-1)
+    TrainingMatrix,
+    /// 员工培训记录 (one per person, TRAIN-2)
+    TrainingRecord,
+    /// 违纪处理记录 (one per person, PAID-8)
+    Discipline,
 }
 
 impl RecordKind {
     /// Every record kind, for a pass over all stored events one kind at a time (issue 12).
-    pub const ALL: [RecordKind; 23] = {
+    pub const ALL: [RecordKind; 26] = {
         use RecordKind::*;
         [
             Estate,
@@ -87,6 +93,9 @@ impl RecordKind {
             Handover,
             Incident,
             Device,
+            TrainingMatrix,
+            TrainingRecord,
+            Discipline,
         ]
     };
 
@@ -115,6 +124,9 @@ impl RecordKind {
             RecordKind::Handover => "handover",
             RecordKind::Incident => "incident",
             RecordKind::Device => "device",
+            RecordKind::TrainingMatrix => "training_matrix",
+            RecordKind::TrainingRecord => "training_record",
+            RecordKind::Discipline => "discipline",
         }
     }
 }
@@ -128,7 +140,7 @@ fn every_kind_is_listed(k: RecordKind) {
         Estate | Staff | Building | Unit | Household | Facility | Checkpoint | Complaint
         | Callback | HelpRequest | PatrolRoute | PatrolRound | PatrolFinding | CleaningCheck
         | ViolationDraft | WorkOrder | Roster | DutyLeave | DutyLog | DutyChain | Handover
-        | Incident | Device => {}
+        | Incident | Device | TrainingMatrix | TrainingRecord | Discipline => {}
     }
 }
 
@@ -167,6 +179,10 @@ pub enum EventBody {
     Emergency(super::emergency::EmergencyEvent),
     /// Tablet enrolment (issue 12, schema version 2).
     Device(super::device::DeviceEvent),
+    /// Training matrix and records (issue 17, TRAIN-1..2, schema version 3).
+    Training(super::training::TrainingEvent),
+    /// Discipline for paid services (issue 15/17, PAID-8, schema version 3).
+    Discipline(super::discipline::DisciplineEvent),
 }
 
 impl EventBody {
@@ -199,6 +215,8 @@ impl EventBody {
             EventBody::Duty(e) => e.label(),
             EventBody::Emergency(e) => e.label(),
             EventBody::Device(e) => e.label(),
+            EventBody::Training(e) => e.label(),
+            EventBody::Discipline(e) => e.label(),
         }
     }
 }

@@ -142,6 +142,12 @@ pub enum Action {
     ExportPersonalData,
     /// Settle a sync conflict: confirm the winner or reverse it (issue 12; §0).
     SettleConflicts,
+    /// TRAIN-1: edit the training matrix (the Director).
+    EditTrainingMatrix,
+    /// TRAIN-2: plan a person's training and record trainings and results.
+    RecordTraining,
+    /// PAID-8: record a private job or neglect of duty against a staff member.
+    RecordDiscipline,
 }
 
 impl Action {
@@ -180,6 +186,9 @@ impl Action {
                 "export personal data (households, phones)",
             ),
             Action::SettleConflicts => Text::new("处理同步冲突", "settle sync conflicts"),
+            Action::EditTrainingMatrix => Text::new("修改岗位培训表", "edit the training matrix"),
+            Action::RecordTraining => Text::new("记录培训", "record training"),
+            Action::RecordDiscipline => Text::new("记录违纪处理", "record discipline"),
         }
     }
 
@@ -215,6 +224,8 @@ impl Action {
             Action::ImportData | Action::ExportPersonalData | Action::SettleConflicts => {
                 &[Director, Supervisor]
             }
+            Action::EditTrainingMatrix => &[Director],
+            Action::RecordTraining | Action::RecordDiscipline => &[Director, Supervisor],
         }
     }
 }

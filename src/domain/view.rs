@@ -168,6 +168,13 @@ pub fn fold_all_kind(subject: RecordRef, events: Vec<Event>) -> Option<View> {
         RecordKind::Handover => fold_all::<super::duty::handover::Handover>(subject.id, events),
         RecordKind::Incident => fold_all::<super::emergency::Incident>(subject.id, events),
         RecordKind::Device => fold_all::<super::device::Device>(subject.id, events),
+        RecordKind::TrainingMatrix => {
+            fold_all::<super::training::TrainingMatrix>(subject.id, events)
+        }
+        RecordKind::TrainingRecord => {
+            fold_all::<super::training::TrainingRecord>(subject.id, events)
+        }
+        RecordKind::Discipline => fold_all::<super::discipline::Discipline>(subject.id, events),
     }
 }
 
@@ -197,5 +204,8 @@ pub fn fold_onto_kind(view: &View, events: Vec<Event>) -> Option<View> {
         RecordKind::Handover => fold_onto::<super::duty::handover::Handover>(view, events),
         RecordKind::Incident => fold_onto::<super::emergency::Incident>(view, events),
         RecordKind::Device => fold_onto::<super::device::Device>(view, events),
+        RecordKind::TrainingMatrix => fold_onto::<super::training::TrainingMatrix>(view, events),
+        RecordKind::TrainingRecord => fold_onto::<super::training::TrainingRecord>(view, events),
+        RecordKind::Discipline => fold_onto::<super::discipline::Discipline>(view, events),
     }
 }

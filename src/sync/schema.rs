@@ -124,6 +124,25 @@ mod tests {
                 legacy: "l".into(),
             },
         ));
+        bodies.push(EventBody::Training(
+            crate::domain::training::TrainingEvent::ItemRetired {
+                key: "k".into(),
+                by: crate::domain::ids::Id::nil(),
+            },
+        ));
+        bodies.push(EventBody::Training(
+            crate::domain::training::TrainingEvent::Trained {
+                person: crate::domain::ids::Id::nil(),
+                item: "complaints".into(),
+                date: crate::domain::demo::DEMO_AS_OF,
+                trainer: crate::domain::ids::Id::nil(),
+                result: crate::domain::training::TrainingResult::Pass,
+                note: "n".into(),
+                lesson: Some("complaints-intake".into()),
+                at: 0,
+                by: crate::domain::ids::Id::nil(),
+            },
+        ));
         fingerprint(&bodies)
     }
 

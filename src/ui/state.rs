@@ -84,6 +84,18 @@ pub enum Page {
     Emergency,
     /// One incident's step checklist.
     Incident(crate::domain::ids::RecordId),
+    /// 岗位培训 (issue 17, TRAIN-1..2): records and pass rates, the matrix, lessons.
+    Training(TrainTab),
+    /// 违纪处理 (PAID-8).
+    Discipline,
+}
+
+/// 岗位培训 tabs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TrainTab {
+    Records,
+    Matrix,
+    Lessons,
 }
 
 /// 投诉·回访·求助 (issue 3) tabs.
@@ -155,6 +167,10 @@ impl Page {
             Page::Duty(DutyTab::Review) => "#/duty/review",
             Page::Duty(DutyTab::OnCall) => "#/duty/oncall",
             Page::Emergency | Page::Incident(_) => "#/emergency",
+            Page::Training(TrainTab::Records) => "#/training",
+            Page::Training(TrainTab::Matrix) => "#/training/matrix",
+            Page::Training(TrainTab::Lessons) => "#/training/lessons",
+            Page::Discipline => "#/staff/discipline",
         }
         .into()
     }
@@ -185,6 +201,10 @@ impl Page {
             "#/duty/review" => Page::Duty(DutyTab::Review),
             "#/duty/oncall" => Page::Duty(DutyTab::OnCall),
             "#/emergency" => Page::Emergency,
+            "#/training" => Page::Training(TrainTab::Records),
+            "#/training/matrix" => Page::Training(TrainTab::Matrix),
+            "#/training/lessons" => Page::Training(TrainTab::Lessons),
+            "#/staff/discipline" => Page::Discipline,
             h if h.starts_with("#/emergency/") => h["#/emergency/".len()..]
                 .parse()
                 .map(Page::Incident)
@@ -383,6 +403,9 @@ pub fn open_record(subject: crate::domain::event::RecordRef) {
         K::Building | K::Unit | K::Household => Page::Registry(RegistryTab::Households),
         K::Facility => Page::Registry(RegistryTab::Facilities),
         K::Checkpoint => Page::Registry(RegistryTab::Checkpoints),
+        K::TrainingRecord => Page::Training(TrainTab::Records),
+        K::TrainingMatrix => Page::Training(TrainTab::Matrix),
+        K::Discipline => Page::Discipline,
     };
     ctx().focus.set(Some(subject));
     go(page);

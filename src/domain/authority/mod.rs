@@ -160,6 +160,19 @@ pub fn requirement(body: &EventBody) -> Requirement {
             M::Started { .. } | M::StepDone { .. } | M::Noted { .. } => AnyOf(&[RunEmergency]),
             M::Closed { .. } => AnyOf(&[CloseIncident]),
         },
+        // training::{set_item, retire_item} (EditTrainingMatrix), {plan, record}
+        // (RecordTraining) — TRAIN-1..2.
+        EventBody::Training(e) => {
+            use super::training::TrainingEvent as T;
+            match e {
+                T::ItemSet { .. } | T::ItemRetired { .. } => AnyOf(&[EditTrainingMatrix]),
+                T::Planned { .. } | T::Trained { .. } => AnyOf(&[RecordTraining]),
+            }
+        }
+        // discipline::record — PAID-8.
+        EventBody::Discipline(e) => match e {
+            super::discipline::DisciplineEvent::Recorded { .. } => AnyOf(&[RecordDiscipline]),
+        },
     }
 }
 

@@ -12,4 +12,5 @@ mod foundation;
 mod patrol;
 mod smoke;
 mod sync;
+mod training;
 mod update;

@@ -5,8 +5,9 @@
 use super::register::Area;
 use super::signature::{SignaturePad, SignatureView};
 use super::{class_chip, may, name_of, people, settings, when, People};
+use crate::domain::callbacks::Callback;
 use crate::domain::complaints::{
-    self, Callback, Class, Closing, Complaint, Dispatch, Rating, SignOff, Status, Urgency,
+    self, Class, Closing, Complaint, Dispatch, Rating, SignOff, Status, Urgency,
 };
 use crate::domain::event::{RecordKind, RecordRef};
 use crate::domain::i18n::Text;

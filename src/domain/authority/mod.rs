@@ -87,7 +87,7 @@ pub fn requirement(body: &EventBody) -> Requirement {
             C::CalledBack { .. } | C::CallbackRecorded { .. } | C::CallbackUnreached { .. } => {
                 AnyOf(&[RecordCallback])
             }
-            // schedule_callback: "part of completing work, so any signed-in staff member may
+            // callbacks::schedule: "part of completing work, so any signed-in staff member may
             // cause it" (complete, emergency close, monthly_round).
             C::CallbackScheduled { .. } => AnyActive,
             C::CallbackPlanned { .. } | C::CallbackReviewed { .. } | C::OpenLetterFiled { .. } => {

@@ -3,6 +3,7 @@
 
 pub mod authority;
 pub mod calendar;
+pub mod cash;
 pub mod command;
 pub mod complaints;
 pub mod demo;

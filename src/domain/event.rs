@@ -57,11 +57,13 @@ pub enum RecordKind {
     Incident,
     /// 平板: an enrolled tablet and its signing key (issue 12)
     Device,
+    /// 现金日结: one till's business day of cash (PAID-4, DESK-3; issue 17)
+    CashDay,
 }
 
 impl RecordKind {
     /// Every record kind, for a pass over all stored events one kind at a time (issue 12).
-    pub const ALL: [RecordKind; 23] = {
+    pub const ALL: [RecordKind; 24] = {
         use RecordKind::*;
         [
             Estate,
@@ -87,6 +89,7 @@ impl RecordKind {
             Handover,
             Incident,
             Device,
+            CashDay,
         ]
     };
 
@@ -115,6 +118,7 @@ impl RecordKind {
             RecordKind::Handover => "handover",
             RecordKind::Incident => "incident",
             RecordKind::Device => "device",
+            RecordKind::CashDay => "cash_day",
         }
     }
 }
@@ -128,7 +132,7 @@ fn every_kind_is_listed(k: RecordKind) {
         Estate | Staff | Building | Unit | Household | Facility | Checkpoint | Complaint
         | Callback | HelpRequest | PatrolRoute | PatrolRound | PatrolFinding | CleaningCheck
         | ViolationDraft | WorkOrder | Roster | DutyLeave | DutyLog | DutyChain | Handover
-        | Incident | Device => {}
+        | Incident | Device | CashDay => {}
     }
 }
 
@@ -167,6 +171,8 @@ pub enum EventBody {
     Emergency(super::emergency::EmergencyEvent),
     /// Tablet enrolment (issue 12, schema version 2).
     Device(super::device::DeviceEvent),
+    /// Cash taken at a desk and the day's close (issue 17, PAID-4; schema version 3).
+    Cash(super::cash::CashEvent),
 }
 
 impl EventBody {
@@ -199,6 +205,7 @@ impl EventBody {
             EventBody::Duty(e) => e.label(),
             EventBody::Emergency(e) => e.label(),
             EventBody::Device(e) => e.label(),
+            EventBody::Cash(e) => e.label(),
         }
     }
 }

@@ -28,6 +28,7 @@ macro_rules! labelled {
 pub mod authority;
 pub mod calendar;
 pub mod callbacks;
+pub mod cash;
 pub mod command;
 pub mod complaints;
 pub mod demo;

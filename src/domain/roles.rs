@@ -142,6 +142,12 @@ pub enum Action {
     ExportPersonalData,
     /// Settle a sync conflict: confirm the winner or reverse it (issue 12; §0).
     SettleConflicts,
+    /// Take cash at a desk and issue a receipt (PAID-4, DESK-3): customer service.
+    TakeCash,
+    /// Close a till's day, or confirm its difference as the second person (PAID-4).
+    CloseTill,
+    /// Carry an unclosed cash day over so the till can take cash again (PAID-4).
+    CarryOverCash,
 }
 
 impl Action {
@@ -180,6 +186,11 @@ impl Action {
                 "export personal data (households, phones)",
             ),
             Action::SettleConflicts => Text::new("处理同步冲突", "settle sync conflicts"),
+            Action::TakeCash => Text::new("收款开票", "take cash and issue receipts"),
+            Action::CloseTill => Text::new("现金日结", "close the day's cash"),
+            Action::CarryOverCash => {
+                Text::new("顺延未日结的现金", "carry over an unclosed cash day")
+            }
         }
     }
 
@@ -215,6 +226,12 @@ impl Action {
             Action::ImportData | Action::ExportPersonalData | Action::SettleConflicts => {
                 &[Director, Supervisor]
             }
+            // Seed 003: "所有有偿服务现金统一由客服部统一收取" — customer service takes and
+            // closes; carrying a day over is a Supervisor's decision.
+            Action::TakeCash | Action::CloseTill => {
+                &[Director, Supervisor, Assistant, Receptionist]
+            }
+            Action::CarryOverCash => &[Director, Supervisor],
         }
     }
 }

@@ -114,7 +114,8 @@ mod tests {
 
     fn current() -> BTreeSet<String> {
         let pin = crate::testkit::pin(crate::domain::demo::DEMO_PIN);
-        let demo = crate::domain::demo::demo_estate(20_261_122, pin);
+        let demo =
+            crate::domain::demo::demo_estate(20_261_122, pin, crate::domain::demo::DEMO_AS_OF);
         let mut bodies: Vec<EventBody> = demo.drafts.into_iter().map(|d| d.body).collect();
         // Events the demo does not write, with every field set.
         bodies.push(EventBody::Device(

@@ -63,11 +63,13 @@ pub enum RecordKind {
     TrainingRecord,
     /// 违纪处理记录 (one per person, PAID-8)
     Discipline,
+    /// 现金日结: one till's business day of cash (PAID-4, DESK-3; issue 17)
+    CashDay,
 }
 
 impl RecordKind {
     /// Every record kind, for a pass over all stored events one kind at a time (issue 12).
-    pub const ALL: [RecordKind; 26] = {
+    pub const ALL: [RecordKind; 27] = {
         use RecordKind::*;
         [
             Estate,
@@ -96,6 +98,7 @@ impl RecordKind {
             TrainingMatrix,
             TrainingRecord,
             Discipline,
+            CashDay,
         ]
     };
 
@@ -127,6 +130,7 @@ impl RecordKind {
             RecordKind::TrainingMatrix => "training_matrix",
             RecordKind::TrainingRecord => "training_record",
             RecordKind::Discipline => "discipline",
+            RecordKind::CashDay => "cash_day",
         }
     }
 }
@@ -140,7 +144,7 @@ fn every_kind_is_listed(k: RecordKind) {
         Estate | Staff | Building | Unit | Household | Facility | Checkpoint | Complaint
         | Callback | HelpRequest | PatrolRoute | PatrolRound | PatrolFinding | CleaningCheck
         | ViolationDraft | WorkOrder | Roster | DutyLeave | DutyLog | DutyChain | Handover
-        | Incident | Device | TrainingMatrix | TrainingRecord | Discipline => {}
+        | Incident | Device | TrainingMatrix | TrainingRecord | Discipline | CashDay => {}
     }
 }
 
@@ -183,6 +187,8 @@ pub enum EventBody {
     Training(super::training::TrainingEvent),
     /// Discipline for paid services (issue 15/17, PAID-8, schema version 3).
     Discipline(super::discipline::DisciplineEvent),
+    /// Cash taken at a desk and the day's close (issue 17, PAID-4; schema version 3).
+    Cash(super::cash::CashEvent),
 }
 
 impl EventBody {
@@ -217,6 +223,7 @@ impl EventBody {
             EventBody::Device(e) => e.label(),
             EventBody::Training(e) => e.label(),
             EventBody::Discipline(e) => e.label(),
+            EventBody::Cash(e) => e.label(),
         }
     }
 }

@@ -148,6 +148,12 @@ pub enum Action {
     RecordTraining,
     /// PAID-8: record a private job or neglect of duty against a staff member.
     RecordDiscipline,
+    /// Take cash at a desk and issue a receipt (PAID-4, DESK-3): customer service.
+    TakeCash,
+    /// Close a till's day, or confirm its difference as the second person (PAID-4).
+    CloseTill,
+    /// Carry an unclosed cash day over so the till can take cash again (PAID-4).
+    CarryOverCash,
 }
 
 impl Action {
@@ -189,6 +195,11 @@ impl Action {
             Action::EditTrainingMatrix => Text::new("修改岗位培训表", "edit the training matrix"),
             Action::RecordTraining => Text::new("记录培训", "record training"),
             Action::RecordDiscipline => Text::new("记录违纪处理", "record discipline"),
+            Action::TakeCash => Text::new("收款开票", "take cash and issue receipts"),
+            Action::CloseTill => Text::new("现金日结", "close the day's cash"),
+            Action::CarryOverCash => {
+                Text::new("顺延未日结的现金", "carry over an unclosed cash day")
+            }
         }
     }
 
@@ -226,6 +237,12 @@ impl Action {
             }
             Action::EditTrainingMatrix => &[Director],
             Action::RecordTraining | Action::RecordDiscipline => &[Director, Supervisor],
+            // Seed 003: "所有有偿服务现金统一由客服部统一收取" — customer service takes and
+            // closes; carrying a day over is a Supervisor's decision.
+            Action::TakeCash | Action::CloseTill => {
+                &[Director, Supervisor, Assistant, Receptionist]
+            }
+            Action::CarryOverCash => &[Director, Supervisor],
         }
     }
 }

@@ -153,7 +153,7 @@ pub fn fold_all_kind(subject: RecordRef, events: Vec<Event>) -> Option<View> {
         RecordKind::Facility => fold_all::<Facility>(subject.id, events),
         RecordKind::Checkpoint => fold_all::<Checkpoint>(subject.id, events),
         RecordKind::Complaint => fold_all::<super::complaints::Complaint>(subject.id, events),
-        RecordKind::Callback => fold_all::<super::complaints::Callback>(subject.id, events),
+        RecordKind::Callback => fold_all::<super::callbacks::Callback>(subject.id, events),
         RecordKind::HelpRequest => fold_all::<super::complaints::HelpRequest>(subject.id, events),
         RecordKind::PatrolRoute => fold_all::<super::patrol::PatrolRoute>(subject.id, events),
         RecordKind::PatrolRound => fold_all::<super::patrol::PatrolRound>(subject.id, events),
@@ -175,6 +175,7 @@ pub fn fold_all_kind(subject: RecordRef, events: Vec<Event>) -> Option<View> {
             fold_all::<super::training::TrainingRecord>(subject.id, events)
         }
         RecordKind::Discipline => fold_all::<super::discipline::Discipline>(subject.id, events),
+        RecordKind::CashDay => fold_all::<super::cash::CashDay>(subject.id, events),
     }
 }
 
@@ -189,7 +190,7 @@ pub fn fold_onto_kind(view: &View, events: Vec<Event>) -> Option<View> {
         RecordKind::Facility => fold_onto::<Facility>(view, events),
         RecordKind::Checkpoint => fold_onto::<Checkpoint>(view, events),
         RecordKind::Complaint => fold_onto::<super::complaints::Complaint>(view, events),
-        RecordKind::Callback => fold_onto::<super::complaints::Callback>(view, events),
+        RecordKind::Callback => fold_onto::<super::callbacks::Callback>(view, events),
         RecordKind::HelpRequest => fold_onto::<super::complaints::HelpRequest>(view, events),
         RecordKind::PatrolRoute => fold_onto::<super::patrol::PatrolRoute>(view, events),
         RecordKind::PatrolRound => fold_onto::<super::patrol::PatrolRound>(view, events),
@@ -207,5 +208,6 @@ pub fn fold_onto_kind(view: &View, events: Vec<Event>) -> Option<View> {
         RecordKind::TrainingMatrix => fold_onto::<super::training::TrainingMatrix>(view, events),
         RecordKind::TrainingRecord => fold_onto::<super::training::TrainingRecord>(view, events),
         RecordKind::Discipline => fold_onto::<super::discipline::Discipline>(view, events),
+        RecordKind::CashDay => fold_onto::<super::cash::CashDay>(view, events),
     }
 }

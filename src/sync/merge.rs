@@ -346,6 +346,7 @@ pub fn kind_label(kind: RecordKind) -> Text {
         RecordKind::TrainingMatrix => Text::new("岗位培训表", "Training matrix"),
         RecordKind::TrainingRecord => Text::new("培训记录", "Training records"),
         RecordKind::Discipline => Text::new("违纪处理", "Discipline records"),
+        RecordKind::CashDay => Text::new("现金日结", "Cash days"),
     }
 }
 
@@ -375,6 +376,7 @@ pub fn field_group(body: &EventBody) -> Cow<'static, str> {
         EventBody::Device(_) => APPEND.into(),
         EventBody::Training(e) => e.field_group().into(),
         EventBody::Discipline(e) => e.field_group().into(),
+        EventBody::Cash(e) => crate::domain::cash::field_group(e).into(),
     }
 }
 

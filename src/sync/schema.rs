@@ -143,6 +143,45 @@ mod tests {
                 by: crate::domain::ids::Id::nil(),
             },
         ));
+        // Issue 17 (PAID-4): the cash day, every field set (the demo's cash comes with the desk).
+        {
+            use crate::domain::cash::CashEvent as C;
+            use crate::domain::event::{RecordKind, RecordRef};
+            let by = crate::domain::ids::Id::derived("schema", 1);
+            let clock = crate::domain::sla::ClockSpec::elapsed_minutes(1).start(
+                crate::domain::i18n::Text::new("a", "a"),
+                0,
+                &crate::domain::calendar::BusinessCalendar::default(),
+            );
+            bodies.push(EventBody::Cash(C::Collected {
+                post: crate::domain::duty::Post::FrontDesk,
+                date: chrono::NaiveDate::from_ymd_opt(2026, 11, 30).unwrap(),
+                receipt: "r".into(),
+                amount: 1,
+                what: "w".into(),
+                source: Some(RecordRef::new(RecordKind::WorkOrder, by)),
+                payer: "p".into(),
+                at: 0,
+                by,
+                clock: Some(Box::new(clock)),
+            }));
+            bodies.push(EventBody::Cash(C::Closed {
+                number: "n".into(),
+                collected: 1,
+                counted: 1,
+                handed: 1,
+                received_by: "f".into(),
+                reason: "r".into(),
+                second: Some(by),
+                at: 0,
+                by,
+            }));
+            bodies.push(EventBody::Cash(C::CarriedOver {
+                reason: "r".into(),
+                at: 0,
+                by,
+            }));
+        }
         fingerprint(&bodies)
     }
 

@@ -406,6 +406,8 @@ pub fn open_record(subject: crate::domain::event::RecordRef) {
         K::TrainingRecord => Page::Training(TrainTab::Records),
         K::TrainingMatrix => Page::Training(TrainTab::Matrix),
         K::Discipline => Page::Discipline,
+        // The cash day's page comes with the front desk (issue 17).
+        K::CashDay => Page::Home,
     };
     ctx().focus.set(Some(subject));
     go(page);

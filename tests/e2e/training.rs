@@ -15,7 +15,10 @@ use crate::support::*;
 fn days() -> (String, String) {
     let now = chrono::Utc::now() + chrono::Duration::hours(8);
     let today = now.date_naive();
-    (today.to_string(), (today - chrono::Days::new(1)).to_string())
+    (
+        today.to_string(),
+        (today - chrono::Days::new(1)).to_string(),
+    )
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -111,10 +114,14 @@ async fn trainee_record_updated_by_the_trainer_after_a_demo_lesson() {
     app.wait_testid_text("trn-history", "投诉处理程序").await;
     app.wait_testid_text("trn-history", "王建国").await;
     let row = "[data-testid=trn-item-row][data-key=complaints]";
-    app.poll("the item passed with its lesson", Duration::from_secs(20), || async {
-        let t = app.by_css(row).await.text().await.unwrap_or_default();
-        (t.contains("合格") && t.contains("投诉：登记、分类、派单")).then_some(())
-    })
+    app.poll(
+        "the item passed with its lesson",
+        Duration::from_secs(20),
+        || async {
+            let t = app.by_css(row).await.text().await.unwrap_or_default();
+            (t.contains("合格") && t.contains("投诉：登记、分类、派单")).then_some(())
+        },
+    )
     .await;
     let want = format!("{} 项未完成", open_before - 1);
     app.wait_testid_text("trn-open-count", &want).await;

@@ -87,7 +87,7 @@ pub fn requirement(body: &EventBody) -> Requirement {
             C::CalledBack { .. } | C::CallbackRecorded { .. } | C::CallbackUnreached { .. } => {
                 AnyOf(&[RecordCallback])
             }
-            // schedule_callback: "part of completing work, so any signed-in staff member may
+            // callbacks::schedule: "part of completing work, so any signed-in staff member may
             // cause it" (complete, emergency close, monthly_round).
             C::CallbackScheduled { .. } => AnyActive,
             C::CallbackPlanned { .. } | C::CallbackReviewed { .. } | C::OpenLetterFiled { .. } => {
@@ -172,6 +172,12 @@ pub fn requirement(body: &EventBody) -> Requirement {
         // discipline::record — PAID-8.
         EventBody::Discipline(e) => match e {
             super::discipline::DisciplineEvent::Recorded { .. } => AnyOf(&[RecordDiscipline]),
+        },
+        // cash::collect / close_day / carry_over (PAID-4, DESK-3; issue 17).
+        EventBody::Cash(e) => match e {
+            super::cash::CashEvent::Collected { .. } => AnyOf(&[TakeCash]),
+            super::cash::CashEvent::Closed { .. } => AnyOf(&[CloseTill]),
+            super::cash::CashEvent::CarriedOver { .. } => AnyOf(&[CarryOverCash]),
         },
     }
 }

@@ -5,6 +5,7 @@
 
 use super::*;
 use crate::domain::calendar::BusinessCalendar;
+use crate::domain::callbacks::{self, *};
 use crate::domain::demo::DemoLogin;
 use crate::domain::hlc::Hlc;
 use crate::domain::ids::{Entropy, Id, SeededEntropy};
@@ -449,7 +450,7 @@ pub fn history(seed: u64, logins: &[DemoLogin], drafts: &[Draft], as_of: NaiveDa
             }
             if !r.chance(68) {
                 // CB-6: not reached — recorded, and counted as not called back (CB-1).
-                if let Ok(ds) = callback_unreached(&caller, cb, &cbv, "多次致电无人接听", t5)
+                if let Ok(ds) = callbacks::unreached(&caller, cb, &cbv, "多次致电无人接听", t5)
                 {
                     push(ds, t5, &mut out, &mut fold_c, &mut fold_cb, &mut fold_h);
                 }
@@ -479,12 +480,12 @@ pub fn history(seed: u64, logins: &[DemoLogin], drafts: &[Draft], as_of: NaiveDa
                 new_problem: None,
             };
             let follow = ids.id();
-            if let Ok(ds) = record_callback(&caller, cb, &cbv, &outcome, follow, t5) {
+            if let Ok(ds) = callbacks::record(&caller, cb, &cbv, &outcome, follow, t5) {
                 push(ds, t5, &mut out, &mut fold_c, &mut fold_cb, &mut fold_h);
             }
             let cbv = fold_cb[&cb].clone();
             let t6 = office(&cal, t5 + (2 + r.below(24) as i64) * H);
-            if let Ok(ds) = review_callback(&sup, cb, &cbv, "记录完整，同意", t6) {
+            if let Ok(ds) = callbacks::review(&sup, cb, &cbv, "记录完整，同意", t6) {
                 push(ds, t6, &mut out, &mut fold_c, &mut fold_cb, &mut fold_h);
             }
             if unsatisfied {
@@ -511,7 +512,8 @@ pub fn history(seed: u64, logins: &[DemoLogin], drafts: &[Draft], as_of: NaiveDa
                         };
                         let t8 = t7 + 30 * H;
                         if t8 < cutoff {
-                            if let Ok(ds) = record_callback(&caller, cb2, &cbv, &ok, ids.id(), t8) {
+                            if let Ok(ds) = callbacks::record(&caller, cb2, &cbv, &ok, ids.id(), t8)
+                            {
                                 push(ds, t8, &mut out, &mut fold_c, &mut fold_cb, &mut fold_h);
                             }
                         }
@@ -599,7 +601,7 @@ pub fn history(seed: u64, logins: &[DemoLogin], drafts: &[Draft], as_of: NaiveDa
         NaiveTime::from_hms_opt(10, 0, 0).unwrap_or(NaiveTime::MIN),
     );
     let addressees: Vec<String> = homes.iter().take(6).map(|h| place(h.1)).collect();
-    if let Ok(ds) = file_open_letter(
+    if let Ok(ds) = callbacks::file_open_letter(
         &director,
         ids.id(),
         "8月电梯停运检修安排",

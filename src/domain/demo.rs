@@ -297,6 +297,9 @@ pub fn demo_estate(seed: u64, pin: PinHash) -> DemoEstate {
 
     let history = super::complaints::demo::history(seed, &logins, &drafts);
     drafts.extend(history);
+    // Issue 15: the fee schedule and three months of repairs and paid services.
+    let orders = super::workorder::demo::history(seed, &logins, &drafts, DEMO_AS_OF);
+    drafts.extend(orders);
     // 7. Patrol routes and a month of rounds (PAT-1..8).
     drafts.extend(super::patrol::demo::history(&actor, &drafts, &logins, seed));
     // 7. A month of duty: roster, logs, handovers, sign-offs and two incidents (DUTY, EMG).

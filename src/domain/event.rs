@@ -57,11 +57,13 @@ pub enum RecordKind {
     Incident,
     /// 平板: an enrolled tablet and its signing key (issue 12)
     Device,
+    /// 收费标准项目 — one approved item of the fee schedule (REP-2, PAID-1; issue 15)
+    FeeItem,
 }
 
 impl RecordKind {
     /// Every record kind, for a pass over all stored events one kind at a time (issue 12).
-    pub const ALL: [RecordKind; 23] = {
+    pub const ALL: [RecordKind; 24] = {
         use RecordKind::*;
         [
             Estate,
@@ -87,6 +89,7 @@ impl RecordKind {
             Handover,
             Incident,
             Device,
+            FeeItem,
         ]
     };
 
@@ -115,6 +118,7 @@ impl RecordKind {
             RecordKind::Handover => "handover",
             RecordKind::Incident => "incident",
             RecordKind::Device => "device",
+            RecordKind::FeeItem => "fee_item",
         }
     }
 }
@@ -128,7 +132,7 @@ fn every_kind_is_listed(k: RecordKind) {
         Estate | Staff | Building | Unit | Household | Facility | Checkpoint | Complaint
         | Callback | HelpRequest | PatrolRoute | PatrolRound | PatrolFinding | CleaningCheck
         | ViolationDraft | WorkOrder | Roster | DutyLeave | DutyLog | DutyChain | Handover
-        | Incident | Device => {}
+        | Incident | Device | FeeItem => {}
     }
 }
 

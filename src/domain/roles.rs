@@ -142,6 +142,12 @@ pub enum Action {
     ExportPersonalData,
     /// Settle a sync conflict: confirm the winner or reverse it (issue 12; §0).
     SettleConflicts,
+    /// REP-2, PAID-1: approve the fee schedule's items and prices (issue 15).
+    ApproveFees,
+    /// REP-1, PAID-2/4: take repair and paid-service orders at the desk, collect paid fees.
+    TakeOrder,
+    /// REP-2/3, PAID-3: the department lead receives, assesses and dispatches orders.
+    DispatchOrder,
 }
 
 impl Action {
@@ -180,6 +186,11 @@ impl Action {
                 "export personal data (households, phones)",
             ),
             Action::SettleConflicts => Text::new("处理同步冲突", "settle sync conflicts"),
+            Action::ApproveFees => Text::new("批准收费标准", "approve the fee schedule"),
+            Action::TakeOrder => {
+                Text::new("受理报修和有偿服务", "take repair and paid-service orders")
+            }
+            Action::DispatchOrder => Text::new("接单派工", "receive and dispatch orders"),
         }
     }
 
@@ -215,6 +226,9 @@ impl Action {
             Action::ImportData | Action::ExportPersonalData | Action::SettleConflicts => {
                 &[Director, Supervisor]
             }
+            Action::ApproveFees => &[Director],
+            Action::TakeOrder => &[Director, Supervisor, Assistant, Receptionist],
+            Action::DispatchOrder => &[Director, DepartmentLead],
         }
     }
 }

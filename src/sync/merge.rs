@@ -343,6 +343,7 @@ pub fn kind_label(kind: RecordKind) -> Text {
         RecordKind::Handover => Text::new("交接班", "Handovers"),
         RecordKind::Incident => Text::new("突发事件", "Incidents"),
         RecordKind::Device => Text::new("平板", "Tablets"),
+        RecordKind::FeeItem => Text::new("收费标准", "Fee schedule"),
     }
 }
 

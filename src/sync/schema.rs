@@ -123,6 +123,7 @@ mod tests {
                 legacy: "l".into(),
             },
         ));
+        bodies.extend(crate::domain::workorder::demo::schema_samples());
         fingerprint(&bodies)
     }
 

@@ -25,6 +25,14 @@ pub struct Settings {
     pub complaints: super::complaints::ComplaintSettings,
     /// Items at the duty post counted at every handover (DUTY-6: 对讲机、灭火器、水瓶 …).
     pub post_items: Vec<String>,
+    /// REP-3 emergency limit, PAID-7 revenue split (issue 15). Left out of the bytes while
+    /// default, so settings written before it read and hash alike.
+    #[serde(skip_serializing_if = "is_default_orders")]
+    pub orders: super::workorder::orders::OrderSettings,
+}
+
+fn is_default_orders(o: &super::workorder::orders::OrderSettings) -> bool {
+    *o == Default::default()
 }
 
 impl Default for Settings {
@@ -39,6 +47,7 @@ impl Default for Settings {
                 .iter()
                 .map(|s| s.to_string())
                 .collect(),
+            orders: Default::default(),
         }
     }
 }
@@ -112,6 +121,7 @@ pub fn change_settings(actor: &Actor, settings: Settings) -> Result<Vec<Draft>, 
         ));
     }
     settings.complaints.validate()?;
+    settings.orders.validate()?;
     Ok(vec![draft(EstateEvent::SettingsChanged { settings })])
 }
 

@@ -380,6 +380,7 @@ pub fn open_record(subject: crate::domain::event::RecordRef) {
         K::Staff => Page::Staff,
         K::Estate => Page::Settings,
         K::Device => Page::Sync,
+        K::FeeItem => Page::Settings,
         K::Building | K::Unit | K::Household => Page::Registry(RegistryTab::Households),
         K::Facility => Page::Registry(RegistryTab::Facilities),
         K::Checkpoint => Page::Registry(RegistryTab::Checkpoints),

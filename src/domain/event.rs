@@ -59,11 +59,13 @@ pub enum RecordKind {
     Device,
     /// 收费标准项目 — one approved item of the fee schedule (REP-2, PAID-1; issue 15)
     FeeItem,
+    /// 现金日结: one till's business day of cash (PAID-4, DESK-3; issue 17)
+    CashDay,
 }
 
 impl RecordKind {
     /// Every record kind, for a pass over all stored events one kind at a time (issue 12).
-    pub const ALL: [RecordKind; 24] = {
+    pub const ALL: [RecordKind; 25] = {
         use RecordKind::*;
         [
             Estate,
@@ -90,6 +92,7 @@ impl RecordKind {
             Incident,
             Device,
             FeeItem,
+            CashDay,
         ]
     };
 
@@ -119,6 +122,7 @@ impl RecordKind {
             RecordKind::Incident => "incident",
             RecordKind::Device => "device",
             RecordKind::FeeItem => "fee_item",
+            RecordKind::CashDay => "cash_day",
         }
     }
 }
@@ -132,7 +136,7 @@ fn every_kind_is_listed(k: RecordKind) {
         Estate | Staff | Building | Unit | Household | Facility | Checkpoint | Complaint
         | Callback | HelpRequest | PatrolRoute | PatrolRound | PatrolFinding | CleaningCheck
         | ViolationDraft | WorkOrder | Roster | DutyLeave | DutyLog | DutyChain | Handover
-        | Incident | Device | FeeItem => {}
+        | Incident | Device | FeeItem | CashDay => {}
     }
 }
 
@@ -171,6 +175,8 @@ pub enum EventBody {
     Emergency(super::emergency::EmergencyEvent),
     /// Tablet enrolment (issue 12, schema version 2).
     Device(super::device::DeviceEvent),
+    /// Cash taken at a desk and the day's close (issue 17, PAID-4; schema version 3).
+    Cash(super::cash::CashEvent),
 }
 
 impl EventBody {
@@ -203,6 +209,7 @@ impl EventBody {
             EventBody::Duty(e) => e.label(),
             EventBody::Emergency(e) => e.label(),
             EventBody::Device(e) => e.label(),
+            EventBody::Cash(e) => e.label(),
         }
     }
 }

@@ -28,6 +28,7 @@ macro_rules! labelled {
 pub mod authority;
 pub mod calendar;
 pub mod callbacks;
+pub mod cash;
 pub mod command;
 pub mod complaints;
 pub mod demo;
@@ -40,6 +41,7 @@ pub mod hlc;
 pub mod i18n;
 pub mod ids;
 pub mod patrol;
+pub mod photo;
 pub mod registry;
 pub mod roles;
 pub mod sla;

@@ -148,6 +148,12 @@ pub enum Action {
     TakeOrder,
     /// REP-2/3, PAID-3: the department lead receives, assesses and dispatches orders.
     DispatchOrder,
+    /// Take cash at a desk and issue a receipt (PAID-4, DESK-3): customer service.
+    TakeCash,
+    /// Close a till's day, or confirm its difference as the second person (PAID-4).
+    CloseTill,
+    /// Carry an unclosed cash day over so the till can take cash again (PAID-4).
+    CarryOverCash,
 }
 
 impl Action {
@@ -191,6 +197,11 @@ impl Action {
                 Text::new("受理报修和有偿服务", "take repair and paid-service orders")
             }
             Action::DispatchOrder => Text::new("接单派工", "receive and dispatch orders"),
+            Action::TakeCash => Text::new("收款开票", "take cash and issue receipts"),
+            Action::CloseTill => Text::new("现金日结", "close the day's cash"),
+            Action::CarryOverCash => {
+                Text::new("顺延未日结的现金", "carry over an unclosed cash day")
+            }
         }
     }
 
@@ -229,6 +240,12 @@ impl Action {
             Action::ApproveFees => &[Director],
             Action::TakeOrder => &[Director, Supervisor, Assistant, Receptionist],
             Action::DispatchOrder => &[Director, DepartmentLead],
+            // Seed 003: "所有有偿服务现金统一由客服部统一收取" — customer service takes and
+            // closes; carrying a day over is a Supervisor's decision.
+            Action::TakeCash | Action::CloseTill => {
+                &[Director, Supervisor, Assistant, Receptionist]
+            }
+            Action::CarryOverCash => &[Director, Supervisor],
         }
     }
 }

@@ -169,6 +169,7 @@ pub fn fold_all_kind(subject: RecordRef, events: Vec<Event>) -> Option<View> {
         RecordKind::Handover => fold_all::<super::duty::handover::Handover>(subject.id, events),
         RecordKind::Incident => fold_all::<super::emergency::Incident>(subject.id, events),
         RecordKind::Device => fold_all::<super::device::Device>(subject.id, events),
+        RecordKind::CashDay => fold_all::<super::cash::CashDay>(subject.id, events),
     }
 }
 
@@ -199,5 +200,6 @@ pub fn fold_onto_kind(view: &View, events: Vec<Event>) -> Option<View> {
         RecordKind::Handover => fold_onto::<super::duty::handover::Handover>(view, events),
         RecordKind::Incident => fold_onto::<super::emergency::Incident>(view, events),
         RecordKind::Device => fold_onto::<super::device::Device>(view, events),
+        RecordKind::CashDay => fold_onto::<super::cash::CashDay>(view, events),
     }
 }

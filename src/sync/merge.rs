@@ -344,6 +344,7 @@ pub fn kind_label(kind: RecordKind) -> Text {
         RecordKind::Incident => Text::new("突发事件", "Incidents"),
         RecordKind::Device => Text::new("平板", "Tablets"),
         RecordKind::FeeItem => Text::new("收费标准", "Fee schedule"),
+        RecordKind::CashDay => Text::new("现金日结", "Cash days"),
     }
 }
 
@@ -371,6 +372,7 @@ pub fn field_group(body: &EventBody) -> Cow<'static, str> {
         EventBody::Emergency(e) => crate::domain::emergency::field_group(e).into(),
         // A tablet enrols once; its first key stands (a different one refuses the file).
         EventBody::Device(_) => APPEND.into(),
+        EventBody::Cash(e) => crate::domain::cash::field_group(e).into(),
     }
 }
 

@@ -114,7 +114,8 @@ mod tests {
 
     fn current() -> BTreeSet<String> {
         let pin = crate::testkit::pin(crate::domain::demo::DEMO_PIN);
-        let demo = crate::domain::demo::demo_estate(20_261_122, pin);
+        let demo =
+            crate::domain::demo::demo_estate(20_261_122, pin, crate::domain::demo::DEMO_AS_OF);
         let mut bodies: Vec<EventBody> = demo.drafts.into_iter().map(|d| d.body).collect();
         // Events the demo does not write, with every field set.
         bodies.push(EventBody::Device(
@@ -124,6 +125,45 @@ mod tests {
             },
         ));
         bodies.extend(crate::domain::workorder::demo::schema_samples());
+        // Issue 17 (PAID-4): the cash day, every field set (the demo's cash comes with the desk).
+        {
+            use crate::domain::cash::CashEvent as C;
+            use crate::domain::event::{RecordKind, RecordRef};
+            let by = crate::domain::ids::Id::derived("schema", 1);
+            let clock = crate::domain::sla::ClockSpec::elapsed_minutes(1).start(
+                crate::domain::i18n::Text::new("a", "a"),
+                0,
+                &crate::domain::calendar::BusinessCalendar::default(),
+            );
+            bodies.push(EventBody::Cash(C::Collected {
+                post: crate::domain::duty::Post::FrontDesk,
+                date: chrono::NaiveDate::from_ymd_opt(2026, 11, 30).unwrap(),
+                receipt: "r".into(),
+                amount: 1,
+                what: "w".into(),
+                source: Some(RecordRef::new(RecordKind::WorkOrder, by)),
+                payer: "p".into(),
+                at: 0,
+                by,
+                clock: Some(Box::new(clock)),
+            }));
+            bodies.push(EventBody::Cash(C::Closed {
+                number: "n".into(),
+                collected: 1,
+                counted: 1,
+                handed: 1,
+                received_by: "f".into(),
+                reason: "r".into(),
+                second: Some(by),
+                at: 0,
+                by,
+            }));
+            bodies.push(EventBody::Cash(C::CarriedOver {
+                reason: "r".into(),
+                at: 0,
+                by,
+            }));
+        }
         fingerprint(&bodies)
     }
 

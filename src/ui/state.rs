@@ -384,6 +384,8 @@ pub fn open_record(subject: crate::domain::event::RecordRef) {
         K::Building | K::Unit | K::Household => Page::Registry(RegistryTab::Households),
         K::Facility => Page::Registry(RegistryTab::Facilities),
         K::Checkpoint => Page::Registry(RegistryTab::Checkpoints),
+        // The cash day's page comes with the front desk (issue 17).
+        K::CashDay => Page::Home,
     };
     ctx().focus.set(Some(subject));
     go(page);

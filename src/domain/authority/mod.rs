@@ -182,6 +182,12 @@ pub fn requirement(body: &EventBody) -> Requirement {
             M::Started { .. } | M::StepDone { .. } | M::Noted { .. } => AnyOf(&[RunEmergency]),
             M::Closed { .. } => AnyOf(&[CloseIncident]),
         },
+        // cash::collect / close_day / carry_over (PAID-4, DESK-3; issue 17).
+        EventBody::Cash(e) => match e {
+            super::cash::CashEvent::Collected { .. } => AnyOf(&[TakeCash]),
+            super::cash::CashEvent::Closed { .. } => AnyOf(&[CloseTill]),
+            super::cash::CashEvent::CarriedOver { .. } => AnyOf(&[CarryOverCash]),
+        },
     }
 }
 

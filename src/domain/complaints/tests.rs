@@ -1455,6 +1455,7 @@ fn demo_history_spans_three_months_with_a_meaningful_report() {
     let demo = crate::domain::demo::demo_estate(
         7,
         crate::domain::staff::PinHash::new("1234", [1; 16], 10).unwrap(),
+        crate::domain::demo::DEMO_AS_OF,
     );
     let mut w = World::default();
     let ours: Vec<Draft> = demo
@@ -1493,6 +1494,7 @@ fn demo_history_spans_three_months_with_a_meaningful_report() {
     let again = crate::domain::demo::demo_estate(
         7,
         crate::domain::staff::PinHash::new("1234", [1; 16], 10).unwrap(),
+        crate::domain::demo::DEMO_AS_OF,
     );
     assert_eq!(demo.drafts, again.drafts);
 }

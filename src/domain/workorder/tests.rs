@@ -1304,7 +1304,7 @@ fn rep_8_patrol_orders_unchanged_household_events_do_not_touch_them() {
 fn demo_fee_schedule_and_three_months_of_orders_pass_every_rule() {
     use crate::domain::demo::{demo_estate, DEMO_AS_OF};
     let pin = crate::testkit::pin(crate::domain::demo::DEMO_PIN);
-    let demo = demo_estate(7, pin);
+    let demo = demo_estate(7, pin, DEMO_AS_OF);
     let mine: Vec<&Draft> = demo
         .drafts
         .iter()

@@ -13,6 +13,7 @@ use crate::domain::callbacks::{self, Callback, CallbackOutcome};
 use crate::domain::command::Actor;
 use crate::domain::complaints::{Rating, SignOff};
 use crate::domain::demo::DemoLogin;
+use crate::domain::duty::Post;
 use crate::domain::event::{Draft, Event, EventBody, RecordKind};
 use crate::domain::hlc::Hlc;
 use crate::domain::ids::{Entropy, Id, RecordId, SeededEntropy};
@@ -431,9 +432,55 @@ pub fn history(seed: u64, logins: &[DemoLogin], drafts: &[Draft], as_of: NaiveDa
                 let tc = done + 15 * MIN;
                 let o = orders[&id].clone();
                 if tc < end {
-                    let receipt = format!("SJ{}", 10_000 + out.len());
-                    if let Ok(ds) = orders::collect(&rec, id, &o, &receipt, tc) {
+                    // PAID-4 through the shared cash day of the service centre, closed the
+                    // same evening with the cash handed to finance.
+                    let day = cal.local_date(tc);
+                    if let Ok(ds) = orders::collect(
+                        &rec,
+                        id,
+                        &o,
+                        None,
+                        None,
+                        Post::ServiceCentre,
+                        "d3m0",
+                        tc,
+                        &cal,
+                    ) {
+                        let till = ds
+                            .iter()
+                            .find(|d| d.subject.kind == RecordKind::CashDay)
+                            .map(|d| d.subject);
+                        let mut cd = crate::domain::cash::CashDay::default();
+                        for (k, d) in ds.iter().enumerate() {
+                            if Some(d.subject) == till {
+                                let hlc = Hlc {
+                                    wall: tc,
+                                    counter: k as u32,
+                                    device: Id::derived("demo-orders", 1),
+                                };
+                                cd.apply(&Event::new(
+                                    Id::derived("demo-cash", k as u64),
+                                    hlc,
+                                    None,
+                                    d.clone(),
+                                ));
+                            }
+                        }
                         push(ds, tc, &mut out, &mut orders, &mut cbs);
+                        let close_at = cal.at(day, hm(17, 45)).max(tc + 30 * MIN);
+                        let input = crate::domain::cash::CloseInput {
+                            counted: cd.collected(),
+                            handed: cd.collected(),
+                            received_by: "何丽华".into(),
+                            reason: String::new(),
+                        };
+                        if close_at < end {
+                            if let Ok(ds) =
+                                crate::domain::cash::close_day(&rec, &cd, &input, None, close_at)
+                            {
+                                push(ds, close_at, &mut out, &mut orders, &mut cbs);
+                            }
+                        }
                     }
                 }
             } else {

@@ -11,8 +11,10 @@ use super::fees::{self, FeeLine, Pick, Schedule};
 use super::{draft, WorkOrder, WorkOrderEvent, WorkOrderStatus};
 use crate::domain::calendar::{month_key, BusinessCalendar};
 use crate::domain::callbacks::{self, CallbackKind, CallbackRequest};
+use crate::domain::cash::{self, CashDay};
 use crate::domain::command::{required, Actor, DomainError};
 use crate::domain::complaints::{valid_signature, ComplaintsEvent, HelpKind, HelpRequest};
+use crate::domain::duty::Post;
 use crate::domain::event::{Draft, EventBody, RecordKind, RecordRef};
 use crate::domain::i18n::Text;
 use crate::domain::ids::{RecordId, StaffId};
@@ -901,14 +903,21 @@ pub fn daily_check(
     )])
 }
 
-/// PAID-4: the desk collects the agreed fee of a done paid service and writes the receipt
-/// number. Repairs are refused: finance charges them with the management fee (REP-7).
+/// PAID-4: the desk collects the agreed fee of a done paid service through the shared cash day
+/// (`cash::collect`: the till's numbered receipt, the day's close); the order records the
+/// receipt number. `today` / `pending` are the till's cash days as `cash::collect` wants them.
+/// Repairs are refused: finance charges them with the management fee (REP-7).
+#[allow(clippy::too_many_arguments)]
 pub fn collect(
     actor: &Actor,
     id: RecordId,
     o: &WorkOrder,
-    receipt: &str,
+    today: Option<&CashDay>,
+    pending: Option<&CashDay>,
+    post: Post,
+    tablet: &str,
     now: i64,
+    cal: &BusinessCalendar,
 ) -> Result<Vec<Draft>, DomainError> {
     actor.may(Action::TakeOrder)?;
     let order = household(o)?;
@@ -927,8 +936,23 @@ pub fn collect(
     if o.collected.is_some() {
         return Err(wrong("已收费", "Already collected"));
     }
-    let receipt = required(receipt, Text::new("收据编号", "the receipt number"))?;
-    Ok(vec![draft(
+    let mut out = cash::collect(
+        actor,
+        today,
+        pending,
+        &cash::Collection {
+            post,
+            tablet: tablet.into(),
+            amount: o.fee_fen(),
+            what: format!("有偿服务 {}：{}", o.serial, order.content),
+            source: Some(RecordRef::new(RecordKind::WorkOrder, id)),
+            payer: order.contact_name.clone(),
+        },
+        now,
+        cal,
+    )?;
+    let receipt = cash::receipt_in(&out).unwrap_or_default().to_string();
+    out.push(draft(
         RecordKind::WorkOrder,
         id,
         WorkOrderEvent::FeeCollected {
@@ -937,7 +961,8 @@ pub fn collect(
             amount_fen: o.fee_fen(),
             receipt,
         },
-    )])
+    ));
+    Ok(out)
 }
 
 /// PAID-5: a fault found at the callback is reworked free until the owner is satisfied: the

@@ -9,6 +9,7 @@ use super::*;
 use crate::domain::callbacks::{Callback, CallbackKind};
 use crate::domain::command::Actor;
 use crate::domain::complaints::{self, HelpIntake, HelpKind, HelpRequest};
+use crate::domain::duty::Post;
 use crate::domain::event::{Draft, RecordKind, RecordRef};
 use crate::domain::ids::Id;
 use crate::domain::roles::{Department, Role};
@@ -821,7 +822,18 @@ fn rep_6_rep_9_cb_1_done_with_schedule_fees_and_signature_callback_due_in_a_mont
     assert_eq!(spec.clock.deadline, at(2026, 12, 10, 9, 30));
     assert_eq!(CallbackKind::Repair.target_percent(), Some(30));
     // Repairs take no cash at the desk (REP-7).
-    let e = collect(&reception(), rid(1), &o, "R-1", t0() + DAY).unwrap_err();
+    let e = collect(
+        &reception(),
+        rid(1),
+        &o,
+        None,
+        None,
+        Post::ServiceCentre,
+        "ab12",
+        t0() + DAY,
+        &cal(),
+    )
+    .unwrap_err();
     assert!(e.message().zh.contains("财务"));
 }
 
@@ -1008,7 +1020,18 @@ fn paid_4_5_owner_signs_desk_collects_once_rework_free_until_satisfied() {
     ));
     let o = w.o(rid(1));
     assert!(
-        collect(&reception(), rid(1), &o, "R-0001", at(2026, 11, 12, 12, 0)).is_err(),
+        collect(
+            &reception(),
+            rid(1),
+            &o,
+            None,
+            None,
+            Post::ServiceCentre,
+            "ab12",
+            at(2026, 11, 12, 12, 0),
+            &cal()
+        )
+        .is_err(),
         "after acceptance"
     );
     w.run(customer_agrees(
@@ -1030,18 +1053,82 @@ fn paid_4_5_owner_signs_desk_collects_once_rework_free_until_satisfied() {
         &cal(),
     ));
     let o = w.o(rid(1));
-    assert!(collect(&tech2(), rid(1), &o, "R-0001", at(2026, 11, 12, 12, 5)).is_err());
-    assert!(collect(&reception(), rid(1), &o, " ", at(2026, 11, 12, 12, 5)).is_err());
+    assert!(collect(
+        &tech2(),
+        rid(1),
+        &o,
+        None,
+        None,
+        Post::ServiceCentre,
+        "ab12",
+        at(2026, 11, 12, 12, 5),
+        &cal()
+    )
+    .is_err());
+    // PAID-4: an earlier cash day of the till still open refuses the collection (cash module).
+    let open_day = {
+        let ds = crate::domain::cash::collect(
+            &reception(),
+            None,
+            None,
+            &crate::domain::cash::Collection {
+                post: Post::ServiceCentre,
+                tablet: "ab12".into(),
+                amount: 100,
+                what: "前日收款".into(),
+                source: None,
+                payer: "x".into(),
+            },
+            at(2026, 11, 11, 10, 0),
+            &cal(),
+        )
+        .unwrap();
+        fold::<crate::domain::cash::CashDay>(&ds, ds[0].subject)
+    };
+    let e = collect(
+        &reception(),
+        rid(1),
+        &o,
+        None,
+        Some(&open_day),
+        Post::ServiceCentre,
+        "ab12",
+        at(2026, 11, 12, 12, 5),
+        &cal(),
+    )
+    .unwrap_err();
+    assert!(e.message().zh.contains("尚未日结"));
     w.run(collect(
         &reception(),
         rid(1),
         &o,
-        "R-0001",
+        None,
+        None,
+        Post::ServiceCentre,
+        "ab12",
         at(2026, 11, 12, 12, 5),
+        &cal(),
     ));
     let o = w.o(rid(1));
-    assert_eq!(o.collected.clone().unwrap().amount_fen, 12_000);
-    assert!(collect(&reception(), rid(1), &o, "R-0002", at(2026, 11, 12, 12, 6)).is_err());
+    let c = o.collected.clone().unwrap();
+    assert_eq!(c.amount_fen, 12_000);
+    assert!(
+        c.receipt.starts_with("SC-") || c.receipt.contains("-AB12-"),
+        "{}",
+        c.receipt
+    );
+    assert!(collect(
+        &reception(),
+        rid(1),
+        &o,
+        None,
+        None,
+        Post::ServiceCentre,
+        "ab12",
+        at(2026, 11, 12, 12, 6),
+        &cal()
+    )
+    .is_err());
     // PAID-5: a fault at the callback: reworked free, the fee stays, no second callback.
     w.run(rework(
         &reception(),
@@ -1155,8 +1242,12 @@ fn paid_6_7_monthly_summary_per_department_and_per_worker() {
                 &reception(),
                 rid(n),
                 &o,
-                &format!("R-{n}"),
+                None,
+                None,
+                Post::ServiceCentre,
+                "ab12",
                 at(2026, 11, 12, 12, 5),
+                &cal(),
             ));
         }
     }

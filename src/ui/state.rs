@@ -84,6 +84,20 @@ pub enum Page {
     Emergency,
     /// One incident's step checklist.
     Incident(crate::domain::ids::RecordId),
+    /// 报修 · 有偿服务 (issue 15).
+    Repairs(RepTab),
+    /// One household order.
+    RepairOrder(crate::domain::ids::RecordId),
+}
+
+/// 报修 · 有偿服务 tabs (issue 15).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RepTab {
+    Orders,
+    New,
+    Check,
+    Fees,
+    Month,
 }
 
 /// 投诉·回访·求助 (issue 3) tabs.
@@ -128,6 +142,9 @@ impl Page {
         if let Page::Incident(id) = self {
             return format!("#/emergency/{id}");
         }
+        if let Page::RepairOrder(id) = self {
+            return format!("#/repairs/{id}");
+        }
         match self {
             Page::Home => "#/",
             Page::Registry(RegistryTab::Buildings) => "#/registry/buildings",
@@ -155,6 +172,11 @@ impl Page {
             Page::Duty(DutyTab::Review) => "#/duty/review",
             Page::Duty(DutyTab::OnCall) => "#/duty/oncall",
             Page::Emergency | Page::Incident(_) => "#/emergency",
+            Page::Repairs(RepTab::Orders) | Page::RepairOrder(_) => "#/repairs",
+            Page::Repairs(RepTab::New) => "#/repairs/new",
+            Page::Repairs(RepTab::Check) => "#/repairs/check",
+            Page::Repairs(RepTab::Fees) => "#/repairs/fees",
+            Page::Repairs(RepTab::Month) => "#/repairs/month",
         }
         .into()
     }
@@ -185,6 +207,15 @@ impl Page {
             "#/duty/review" => Page::Duty(DutyTab::Review),
             "#/duty/oncall" => Page::Duty(DutyTab::OnCall),
             "#/emergency" => Page::Emergency,
+            "#/repairs" => Page::Repairs(RepTab::Orders),
+            "#/repairs/new" => Page::Repairs(RepTab::New),
+            "#/repairs/check" => Page::Repairs(RepTab::Check),
+            "#/repairs/fees" => Page::Repairs(RepTab::Fees),
+            "#/repairs/month" => Page::Repairs(RepTab::Month),
+            h if h.starts_with("#/repairs/") => h["#/repairs/".len()..]
+                .parse()
+                .map(Page::RepairOrder)
+                .unwrap_or(Page::Repairs(RepTab::Orders)),
             h if h.starts_with("#/emergency/") => h["#/emergency/".len()..]
                 .parse()
                 .map(Page::Incident)
@@ -369,7 +400,9 @@ pub fn open_record(subject: crate::domain::event::RecordRef) {
             super::platform::set_pref("patrol.round", Some(&subject.id.to_string()));
             Page::PatrolRound
         }
-        K::PatrolFinding | K::WorkOrder | K::CleaningCheck | K::ViolationDraft => {
+        // A household order opens on the repairs page; a patrol order is sent on from there.
+        K::WorkOrder => Page::Repairs(RepTab::Orders),
+        K::PatrolFinding | K::CleaningCheck | K::ViolationDraft => {
             Page::Patrol(PatrolTab::Findings)
         }
         K::PatrolRoute => Page::Patrol(PatrolTab::Routes),
@@ -380,7 +413,7 @@ pub fn open_record(subject: crate::domain::event::RecordRef) {
         K::Staff => Page::Staff,
         K::Estate => Page::Settings,
         K::Device => Page::Sync,
-        K::FeeItem => Page::Settings,
+        K::FeeItem => Page::Repairs(RepTab::Fees),
         K::Building | K::Unit | K::Household => Page::Registry(RegistryTab::Households),
         K::Facility => Page::Registry(RegistryTab::Facilities),
         K::Checkpoint => Page::Registry(RegistryTab::Checkpoints),

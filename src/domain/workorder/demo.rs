@@ -408,9 +408,20 @@ pub fn history(seed: u64, logins: &[DemoLogin], drafts: &[Draft], as_of: NaiveDa
                         "已提示可能漏水，客户坚持使用自购配件",
                     )
                 };
-                if let Ok(ds) =
-                    orders::check_material(&w, id, &o, "客户自购配件", v, "photo:demo", d, tt + MIN)
-                {
+                if let Ok(ds) = orders::check_material(
+                    &w,
+                    id,
+                    &o,
+                    "客户自购配件",
+                    v,
+                    Some(&crate::domain::photo::Photo {
+                        blob: "demo-material".into(),
+                        evidence: true,
+                        taken: tt,
+                    }),
+                    d,
+                    tt + MIN,
+                ) {
                     push(ds, tt + MIN, &mut out, &mut orders, &mut cbs);
                 }
             }
@@ -654,7 +665,11 @@ pub fn schema_samples() -> Vec<EventBody> {
                 by: id,
                 material: "m".into(),
                 verdict: MaterialVerdict::Poor,
-                photo: "p".into(),
+                photo: crate::domain::photo::Photo {
+                    blob: "b".into(),
+                    evidence: true,
+                    taken: 0,
+                },
                 customer_decision: "d".into(),
             }),
         }),

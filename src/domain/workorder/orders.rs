@@ -18,6 +18,7 @@ use crate::domain::duty::Post;
 use crate::domain::event::{Draft, EventBody, RecordKind, RecordRef};
 use crate::domain::i18n::Text;
 use crate::domain::ids::{RecordId, StaffId};
+use crate::domain::photo::Photo;
 use crate::domain::roles::{Action, Department, Role};
 use crate::domain::sla::{Clock, ClockSpec};
 use chrono::{Datelike, Days, NaiveDate, NaiveTime};
@@ -171,8 +172,8 @@ pub struct MaterialCheck {
     pub by: StaffId,
     pub material: String,
     pub verdict: MaterialVerdict,
-    /// Photo reference (data URL or stored photo id).
-    pub photo: String,
+    /// The photo (shared photo store reference).
+    pub photo: Photo,
     /// The customer was warned and decided (use it or not).
     pub customer_decision: String,
 }
@@ -683,15 +684,15 @@ pub fn check_material(
     o: &WorkOrder,
     material: &str,
     verdict: MaterialVerdict,
-    photo: &str,
+    photo: Option<&Photo>,
     customer_decision: &str,
     now: i64,
 ) -> Result<Vec<Draft>, DomainError> {
     on_site_check(actor, o)?;
     let material = required(material, Text::new("材料名称", "the material"))?;
-    if photo.trim().is_empty() {
+    let Some(photo) = photo.filter(|p| !p.blob.trim().is_empty()) else {
         return Err(wrong("请拍照留存", "Take a photo of the material"));
-    }
+    };
     let customer_decision = if verdict == MaterialVerdict::Ok {
         customer_decision.trim().to_string()
     } else {
@@ -714,7 +715,7 @@ pub fn check_material(
                 by: actor.id,
                 material,
                 verdict,
-                photo: photo.into(),
+                photo: photo.clone(),
                 customer_decision,
             }),
         },

@@ -37,7 +37,7 @@ pub fn repair_fees(month: &str, orders: &[WorkOrder]) -> Vec<HouseholdFees> {
             .or_insert_with(|| HouseholdFees {
                 household: order.household,
                 place: order.place.clone(),
-                contact: format!("{} {}", order.contact_name, order.contact_phone),
+                contact: order.contact_name.clone(),
                 orders: Vec::new(),
                 total_fen: 0,
             });

@@ -701,7 +701,7 @@ fn rep_5_customer_material_checked_with_a_photo_customer_warned_and_decides() {
             &o,
             "水龙头",
             MaterialVerdict::Poor,
-            "",
+            None,
             "",
             t0()
         )
@@ -715,7 +715,7 @@ fn rep_5_customer_material_checked_with_a_photo_customer_warned_and_decides() {
             &o,
             "水龙头",
             MaterialVerdict::Poor,
-            "photo:1",
+            Some(&photo("1")),
             " ",
             t0()
         )
@@ -728,7 +728,7 @@ fn rep_5_customer_material_checked_with_a_photo_customer_warned_and_decides() {
         &o,
         "水龙头",
         MaterialVerdict::Ok,
-        "photo:1",
+        Some(&photo("1")),
         "",
         t0(),
     ));
@@ -738,7 +738,7 @@ fn rep_5_customer_material_checked_with_a_photo_customer_warned_and_decides() {
         &o,
         "软管",
         MaterialVerdict::Poor,
-        "photo:2",
+        Some(&photo("2")),
         "已提示易漏水，客户坚持使用",
         t0(),
     ));
@@ -1427,5 +1427,13 @@ fn demo_fee_schedule_and_three_months_of_orders_pass_every_rule() {
     assert!(s.done > 1 && s.collected_fen > 0 && s.split.total() == s.fees_fen);
     for st in [WorkOrderStatus::Done, WorkOrderStatus::Declined] {
         assert!(household.iter().any(|o| o.status == st), "{st:?}");
+    }
+}
+
+fn photo(b: &str) -> crate::domain::photo::Photo {
+    crate::domain::photo::Photo {
+        blob: format!("blob-{b}"),
+        evidence: true,
+        taken: t0(),
     }
 }

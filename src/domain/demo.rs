@@ -304,6 +304,9 @@ pub fn demo_estate(seed: u64, pin: PinHash, as_of: NaiveDate) -> DemoEstate {
 
     let history = super::complaints::demo::history(seed, &logins, &drafts, as_of);
     drafts.extend(history);
+    // Issue 15: the fee schedule and three months of repairs and paid services.
+    let orders = super::workorder::demo::history(seed, &logins, &drafts, as_of);
+    drafts.extend(orders);
     // 7. Patrol routes and a month of rounds (PAT-1..8).
     drafts.extend(super::patrol::demo::history(
         &actor, &drafts, &logins, seed, as_of,

@@ -63,13 +63,15 @@ pub enum RecordKind {
     TrainingRecord,
     /// 违纪处理记录 (one per person, PAID-8)
     Discipline,
+    /// 收费标准项目 — one approved item of the fee schedule (REP-2, PAID-1; issue 15)
+    FeeItem,
     /// 现金日结: one till's business day of cash (PAID-4, DESK-3; issue 17)
     CashDay,
 }
 
 impl RecordKind {
     /// Every record kind, for a pass over all stored events one kind at a time (issue 12).
-    pub const ALL: [RecordKind; 27] = {
+    pub const ALL: [RecordKind; 28] = {
         use RecordKind::*;
         [
             Estate,
@@ -98,6 +100,7 @@ impl RecordKind {
             TrainingMatrix,
             TrainingRecord,
             Discipline,
+            FeeItem,
             CashDay,
         ]
     };
@@ -130,6 +133,7 @@ impl RecordKind {
             RecordKind::TrainingMatrix => "training_matrix",
             RecordKind::TrainingRecord => "training_record",
             RecordKind::Discipline => "discipline",
+            RecordKind::FeeItem => "fee_item",
             RecordKind::CashDay => "cash_day",
         }
     }
@@ -144,7 +148,7 @@ fn every_kind_is_listed(k: RecordKind) {
         Estate | Staff | Building | Unit | Household | Facility | Checkpoint | Complaint
         | Callback | HelpRequest | PatrolRoute | PatrolRound | PatrolFinding | CleaningCheck
         | ViolationDraft | WorkOrder | Roster | DutyLeave | DutyLog | DutyChain | Handover
-        | Incident | Device | TrainingMatrix | TrainingRecord | Discipline | CashDay => {}
+        | Incident | Device | TrainingMatrix | TrainingRecord | Discipline | FeeItem | CashDay => {}
     }
 }
 

@@ -148,6 +148,12 @@ pub enum Action {
     RecordTraining,
     /// PAID-8: record a private job or neglect of duty against a staff member.
     RecordDiscipline,
+    /// REP-2, PAID-1: approve the fee schedule's items and prices (issue 15).
+    ApproveFees,
+    /// REP-1, PAID-2/4: take repair and paid-service orders at the desk, collect paid fees.
+    TakeOrder,
+    /// REP-2/3, PAID-3: the department lead receives, assesses and dispatches orders.
+    DispatchOrder,
     /// Take cash at a desk and issue a receipt (PAID-4, DESK-3): customer service.
     TakeCash,
     /// Close a till's day, or confirm its difference as the second person (PAID-4).
@@ -195,6 +201,11 @@ impl Action {
             Action::EditTrainingMatrix => Text::new("修改岗位培训表", "edit the training matrix"),
             Action::RecordTraining => Text::new("记录培训", "record training"),
             Action::RecordDiscipline => Text::new("记录违纪处理", "record discipline"),
+            Action::ApproveFees => Text::new("批准收费标准", "approve the fee schedule"),
+            Action::TakeOrder => {
+                Text::new("受理报修和有偿服务", "take repair and paid-service orders")
+            }
+            Action::DispatchOrder => Text::new("接单派工", "receive and dispatch orders"),
             Action::TakeCash => Text::new("收款开票", "take cash and issue receipts"),
             Action::CloseTill => Text::new("现金日结", "close the day's cash"),
             Action::CarryOverCash => {
@@ -237,6 +248,9 @@ impl Action {
             }
             Action::EditTrainingMatrix => &[Director],
             Action::RecordTraining | Action::RecordDiscipline => &[Director, Supervisor],
+            Action::ApproveFees => &[Director],
+            Action::TakeOrder => &[Director, Supervisor, Assistant, Receptionist],
+            Action::DispatchOrder => &[Director, DepartmentLead],
             // Seed 003: "所有有偿服务现金统一由客服部统一收取" — customer service takes and
             // closes; carrying a day over is a Supervisor's decision.
             Action::TakeCash | Action::CloseTill => {

@@ -346,6 +346,7 @@ pub fn kind_label(kind: RecordKind) -> Text {
         RecordKind::TrainingMatrix => Text::new("岗位培训表", "Training matrix"),
         RecordKind::TrainingRecord => Text::new("培训记录", "Training records"),
         RecordKind::Discipline => Text::new("违纪处理", "Discipline records"),
+        RecordKind::FeeItem => Text::new("收费标准", "Fee schedule"),
         RecordKind::CashDay => Text::new("现金日结", "Cash days"),
     }
 }

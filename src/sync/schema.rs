@@ -143,6 +143,7 @@ mod tests {
                 by: crate::domain::ids::Id::nil(),
             },
         ));
+        bodies.extend(crate::domain::workorder::demo::schema_samples());
         // Issue 17 (PAID-4): the cash day, every field set (the demo's cash comes with the desk).
         {
             use crate::domain::cash::CashEvent as C;

@@ -41,6 +41,7 @@ const AREAS: &[Table] = &[
     super::duty::strings::pair,
     super::emergency::strings::pair,
     super::training::strings::pair,
+    super::repairs::strings::pair,
 ];
 
 fn pair(key: &str) -> (&'static str, &'static str) {

@@ -10,6 +10,7 @@ pub mod i18n;
 mod patrol;
 pub mod platform;
 pub(crate) mod registry;
+mod repairs;
 mod settings;
 mod setup;
 mod shell;

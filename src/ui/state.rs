@@ -88,6 +88,10 @@ pub enum Page {
     Training(TrainTab),
     /// 违纪处理 (PAID-8).
     Discipline,
+    /// 报修 · 有偿服务 (issue 15).
+    Repairs(RepTab),
+    /// One household order.
+    RepairOrder(crate::domain::ids::RecordId),
 }
 
 /// 岗位培训 tabs.
@@ -96,6 +100,16 @@ pub enum TrainTab {
     Records,
     Matrix,
     Lessons,
+}
+
+/// 报修 · 有偿服务 tabs (issue 15).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RepTab {
+    Orders,
+    New,
+    Check,
+    Fees,
+    Month,
 }
 
 /// 投诉·回访·求助 (issue 3) tabs.
@@ -140,6 +154,9 @@ impl Page {
         if let Page::Incident(id) = self {
             return format!("#/emergency/{id}");
         }
+        if let Page::RepairOrder(id) = self {
+            return format!("#/repairs/{id}");
+        }
         match self {
             Page::Home => "#/",
             Page::Registry(RegistryTab::Buildings) => "#/registry/buildings",
@@ -171,6 +188,11 @@ impl Page {
             Page::Training(TrainTab::Matrix) => "#/training/matrix",
             Page::Training(TrainTab::Lessons) => "#/training/lessons",
             Page::Discipline => "#/staff/discipline",
+            Page::Repairs(RepTab::Orders) | Page::RepairOrder(_) => "#/repairs",
+            Page::Repairs(RepTab::New) => "#/repairs/new",
+            Page::Repairs(RepTab::Check) => "#/repairs/check",
+            Page::Repairs(RepTab::Fees) => "#/repairs/fees",
+            Page::Repairs(RepTab::Month) => "#/repairs/month",
         }
         .into()
     }
@@ -205,6 +227,15 @@ impl Page {
             "#/training/matrix" => Page::Training(TrainTab::Matrix),
             "#/training/lessons" => Page::Training(TrainTab::Lessons),
             "#/staff/discipline" => Page::Discipline,
+            "#/repairs" => Page::Repairs(RepTab::Orders),
+            "#/repairs/new" => Page::Repairs(RepTab::New),
+            "#/repairs/check" => Page::Repairs(RepTab::Check),
+            "#/repairs/fees" => Page::Repairs(RepTab::Fees),
+            "#/repairs/month" => Page::Repairs(RepTab::Month),
+            h if h.starts_with("#/repairs/") => h["#/repairs/".len()..]
+                .parse()
+                .map(Page::RepairOrder)
+                .unwrap_or(Page::Repairs(RepTab::Orders)),
             h if h.starts_with("#/emergency/") => h["#/emergency/".len()..]
                 .parse()
                 .map(Page::Incident)
@@ -389,7 +420,9 @@ pub fn open_record(subject: crate::domain::event::RecordRef) {
             super::platform::set_pref("patrol.round", Some(&subject.id.to_string()));
             Page::PatrolRound
         }
-        K::PatrolFinding | K::WorkOrder | K::CleaningCheck | K::ViolationDraft => {
+        // A household order opens on the repairs page; a patrol order is sent on from there.
+        K::WorkOrder => Page::Repairs(RepTab::Orders),
+        K::PatrolFinding | K::CleaningCheck | K::ViolationDraft => {
             Page::Patrol(PatrolTab::Findings)
         }
         K::PatrolRoute => Page::Patrol(PatrolTab::Routes),
@@ -400,6 +433,7 @@ pub fn open_record(subject: crate::domain::event::RecordRef) {
         K::Staff => Page::Staff,
         K::Estate => Page::Settings,
         K::Device => Page::Sync,
+        K::FeeItem => Page::Repairs(RepTab::Fees),
         K::Building | K::Unit | K::Household => Page::Registry(RegistryTab::Households),
         K::Facility => Page::Registry(RegistryTab::Facilities),
         K::Checkpoint => Page::Registry(RegistryTab::Checkpoints),

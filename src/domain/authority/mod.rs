@@ -129,6 +129,28 @@ pub fn requirement(body: &EventBody) -> Requirement {
             W::Notified { .. } | W::OnSite { .. } | W::Completed { .. } => {
                 AnyOf(&[HandleWorkOrder])
             }
+            // issue 15: fees::set_item.
+            W::FeeItemSet { .. } => AnyOf(&[ApproveFees]),
+            // orders::take_order (TakeOrder) or from_help (HandleHelp, HELP-5).
+            W::Taken { .. } => AnyOf(&[TakeOrder, HandleHelp]),
+            // fee_answer, collect, rework: the desk.
+            W::FeeAnswered { .. } | W::FeeCollected { .. } | W::ReworkRequested { .. } => {
+                AnyOf(&[TakeOrder])
+            }
+            // receive, assess, dispatch: the department lead.
+            W::Received { .. } | W::Assessed { .. } | W::Dispatched { .. } => {
+                AnyOf(&[DispatchOrder])
+            }
+            // on site (the supervisor's PIN on a decline is a second actor: state).
+            W::ItemsCorrected { .. }
+            | W::CustomerAgreed { .. }
+            | W::Declined { .. }
+            | W::MaterialChecked { .. }
+            | W::Finished { .. } => AnyOf(&[HandleWorkOrder]),
+            // paper: supervisor (DispatchOrder) then desk (TakeOrder).
+            W::PaperMoved { .. } => AnyOf(&[DispatchOrder, TakeOrder]),
+            // daily_check: an assistant.
+            W::DailyChecked { .. } => AnyOf(&[RecordCallback]),
         },
         EventBody::Duty(e) => match e {
             D::SlotSet { .. }

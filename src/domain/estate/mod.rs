@@ -25,8 +25,22 @@ pub struct Settings {
     pub complaints: super::complaints::ComplaintSettings,
     /// Items at the duty post counted at every handover (DUTY-6: 对讲机、灭火器、水瓶 …).
     pub post_items: Vec<String>,
-    /// PAID-8: the fine for a private job or neglected duty, in fen (200 yuan).
+    /// PAID-8: the fine for a private job or neglected duty, in fen (200 yuan). Left out of
+    /// the bytes while default, like `orders`.
+    #[serde(skip_serializing_if = "is_default_fine")]
     pub discipline_fine_fen: u64,
+    /// REP-3 emergency limit, PAID-7 revenue split (issue 15). Left out of the bytes while
+    /// default, so settings written before it read and hash alike.
+    #[serde(skip_serializing_if = "is_default_orders")]
+    pub orders: super::workorder::orders::OrderSettings,
+}
+
+fn is_default_fine(f: &u64) -> bool {
+    *f == crate::domain::discipline::DEFAULT_FINE_FEN
+}
+
+fn is_default_orders(o: &super::workorder::orders::OrderSettings) -> bool {
+    *o == Default::default()
 }
 
 impl Default for Settings {
@@ -42,6 +56,7 @@ impl Default for Settings {
                 .map(|s| s.to_string())
                 .collect(),
             discipline_fine_fen: crate::domain::discipline::DEFAULT_FINE_FEN,
+            orders: Default::default(),
         }
     }
 }
@@ -115,6 +130,7 @@ pub fn change_settings(actor: &Actor, settings: Settings) -> Result<Vec<Draft>, 
         ));
     }
     settings.complaints.validate()?;
+    settings.orders.validate()?;
     Ok(vec![draft(EstateEvent::SettingsChanged { settings })])
 }
 

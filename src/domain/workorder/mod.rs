@@ -1,7 +1,19 @@
-//! 工单 — a repair work order for engineering. Today it is opened by a patrol finding on a
-//! public facility (PAT-4, REP-8); the household repair SOP (§5) will open the same record
-//! from the front desk. Steps: opened → engineering notified (签收) → on site → done, each an
-//! event; the clocks' deadlines are fixed when they start and stored in the event.
+//! 工单 — one order model for engineering and environment work (issue 15). Opened by a patrol
+//! finding on a public facility (PAT-4, REP-8: `Opened` … `Completed`, unchanged), or taken at
+//! the desk for a household — a repair (REP-1..9) or a paid convenience service (PAID-2..5):
+//! `Taken` … `Finished` in [`orders`]. The fee schedule the orders pick from is in [`fees`].
+//! Each step is an event; the clocks' deadlines are fixed when they start and stored in the
+//! event.
+
+pub mod demo;
+pub mod fees;
+pub mod orders;
+pub mod report;
+#[cfg(test)]
+mod tests;
+
+use fees::FeeLine;
+use orders::{Assessment, Collection, Decline, Finish, MaterialCheck, OrderIntake, PaperStep};
 
 use super::calendar::BusinessCalendar;
 use super::command::{required, Actor, DomainError};
@@ -68,6 +80,111 @@ pub enum WorkOrderEvent {
         at: i64,
         result: String,
     },
+    // ----- issue 15: the fee schedule and household orders (additions only) -----
+    /// REP-2, PAID-1: a fee-schedule item as the Director approved it (subject: a FeeItem).
+    FeeItemSet {
+        at: i64,
+        by: StaffId,
+        item: Box<fees::FeeItem>,
+    },
+    /// REP-1, PAID-2/3: the desk takes a household order (维修单 / 有偿服务登记表).
+    Taken {
+        at: i64,
+        by: StaffId,
+        serial: String,
+        order: Box<OrderIntake>,
+        /// REP-1: engineering notified in 3 min (PAID-3 phone: reply in 10 min).
+        notify: Box<Clock>,
+    },
+    /// REP-2: the department received it (接单); not in the schedule: the assessment clock.
+    Received {
+        at: i64,
+        by: StaffId,
+        assess: Option<Box<Clock>>,
+    },
+    /// REP-2: the engineering supervisor's 收费评审 (feasible, fee).
+    Assessed {
+        at: i64,
+        by: StaffId,
+        feasible: bool,
+        fee_fen: i64,
+        note: String,
+    },
+    /// REP-2: the customer's answer to the assessed fee.
+    FeeAnswered {
+        at: i64,
+        by: StaffId,
+        agreed: bool,
+    },
+    /// REP-2/3, PAID-3: a worker sent, with the on-site clock.
+    Dispatched {
+        at: i64,
+        by: StaffId,
+        worker: StaffId,
+        on_site: Box<Clock>,
+    },
+    /// REP-4: items corrected on site, from the schedule.
+    ItemsCorrected {
+        at: i64,
+        by: StaffId,
+        items: Vec<FeeLine>,
+        note: String,
+    },
+    /// REP-4: the customer agreed (drawn signature).
+    CustomerAgreed {
+        at: i64,
+        by: StaffId,
+        signature: String,
+    },
+    /// REP-4: declined; technician and supervisor confirmed with their PINs.
+    Declined {
+        at: i64,
+        by: StaffId,
+        reason: String,
+        technician: StaffId,
+        supervisor: StaffId,
+    },
+    /// REP-5: customer-supplied material checked.
+    MaterialChecked {
+        at: i64,
+        by: StaffId,
+        check: Box<MaterialCheck>,
+    },
+    /// REP-6, PAID-4: done and signed; the paperwork clocks (REP-7) and the callback (REP-9).
+    Finished {
+        at: i64,
+        by: StaffId,
+        finish: Box<Finish>,
+        paper: Box<Clock>,
+        finance: Box<Clock>,
+        callback: Option<RecordId>,
+    },
+    /// REP-7: the paper order moved on.
+    PaperMoved {
+        at: i64,
+        by: StaffId,
+        step: PaperStep,
+    },
+    /// REP-9: checked by an assistant the day after.
+    DailyChecked {
+        at: i64,
+        by: StaffId,
+        note: String,
+    },
+    /// PAID-4: the fee collected at the desk, with the receipt number.
+    FeeCollected {
+        at: i64,
+        by: StaffId,
+        amount_fen: i64,
+        receipt: String,
+    },
+    /// PAID-5: reworked free until the owner is satisfied.
+    ReworkRequested {
+        at: i64,
+        by: StaffId,
+        fault: String,
+        on_site: Box<Clock>,
+    },
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -78,6 +195,16 @@ pub enum WorkOrderStatus {
     Notified,
     OnSite,
     Done,
+    /// REP-2: not in the schedule, the supervisor assesses.
+    Assessing,
+    /// REP-2: the customer answers the assessed fee.
+    AwaitingCustomer,
+    /// REP-2: agreed, waiting for a worker.
+    Agreed,
+    /// REP-4: declined on site, back at customer service.
+    Declined,
+    /// Not feasible or the fee refused.
+    Cancelled,
 }
 
 impl WorkOrderStatus {
@@ -87,6 +214,11 @@ impl WorkOrderStatus {
             WorkOrderStatus::Notified => "notified",
             WorkOrderStatus::OnSite => "on_site",
             WorkOrderStatus::Done => "done",
+            WorkOrderStatus::Assessing => "assessing",
+            WorkOrderStatus::AwaitingCustomer => "awaiting_customer",
+            WorkOrderStatus::Agreed => "agreed",
+            WorkOrderStatus::Declined => "declined",
+            WorkOrderStatus::Cancelled => "cancelled",
         }
     }
     pub fn label(self) -> Text {
@@ -95,12 +227,34 @@ impl WorkOrderStatus {
             WorkOrderStatus::Notified => Text::new("已签收，待到场", "Taken, not on site yet"),
             WorkOrderStatus::OnSite => Text::new("维修中", "Being repaired"),
             WorkOrderStatus::Done => Text::new("已完成", "Done"),
+            WorkOrderStatus::Assessing => Text::new("待主管评审费用", "Supervisor assessing"),
+            WorkOrderStatus::AwaitingCustomer => {
+                Text::new("待客户确认费用", "Customer to agree the fee")
+            }
+            WorkOrderStatus::Agreed => Text::new("客户已同意，待派工", "Agreed, to dispatch"),
+            WorkOrderStatus::Declined => Text::new("客户不同意维修，已退回", "Declined, returned"),
+            WorkOrderStatus::Cancelled => Text::new("已取消", "Cancelled"),
         }
     }
 }
 
-/// 工单
+impl WorkOrderStatus {
+    pub const ALL: [WorkOrderStatus; 9] = [
+        WorkOrderStatus::Opened,
+        WorkOrderStatus::Assessing,
+        WorkOrderStatus::AwaitingCustomer,
+        WorkOrderStatus::Agreed,
+        WorkOrderStatus::Notified,
+        WorkOrderStatus::OnSite,
+        WorkOrderStatus::Done,
+        WorkOrderStatus::Declined,
+        WorkOrderStatus::Cancelled,
+    ];
+}
+
+/// 工单 (the fields after `done_at` are household orders', issue 15).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct WorkOrder {
     pub info: Option<WorkOrderInfo>,
     pub status: WorkOrderStatus,
@@ -111,6 +265,28 @@ pub struct WorkOrder {
     pub on_site: Option<Clock>,
     pub result: Option<String>,
     pub done_at: Option<i64>,
+    pub order: Option<OrderIntake>,
+    pub serial: String,
+    pub taken_by: Option<StaffId>,
+    pub received_at: Option<i64>,
+    pub assess: Option<Clock>,
+    pub assessment: Option<Assessment>,
+    pub worker: Option<StaffId>,
+    /// The items as they stand (taken, corrected on site, or the assessed fee).
+    pub lines: Vec<FeeLine>,
+    pub corrections: Vec<(i64, StaffId, String)>,
+    /// REP-4: when the customer agreed, and the signature.
+    pub agreed: Option<(i64, String)>,
+    pub declined: Option<Decline>,
+    pub materials: Vec<MaterialCheck>,
+    pub finished: Option<Finish>,
+    pub paper: Vec<(PaperStep, i64, StaffId)>,
+    pub paper_clock: Option<Clock>,
+    pub finance_clock: Option<Clock>,
+    pub callback: Option<RecordId>,
+    pub checked: Option<(i64, StaffId, String)>,
+    pub collected: Option<Collection>,
+    pub reworks: Vec<(i64, StaffId, String)>,
 }
 
 impl Aggregate for WorkOrder {
@@ -140,12 +316,21 @@ impl Aggregate for WorkOrder {
                 self.on_site = Some((**on_site).clone());
             }
             WorkOrderEvent::OnSite { at } if self.status == WorkOrderStatus::Notified => {
+                if self.order.is_some() {
+                    self.status = WorkOrderStatus::OnSite;
+                    if let Some(c) = &mut self.on_site {
+                        c.stop(*at);
+                    }
+                    return;
+                }
                 self.status = WorkOrderStatus::OnSite;
                 if let Some(c) = &mut self.on_site {
                     c.stop(*at);
                 }
             }
-            WorkOrderEvent::Completed { at, result } if self.status != WorkOrderStatus::Done => {
+            WorkOrderEvent::Completed { at, result }
+                if self.status != WorkOrderStatus::Done && self.order.is_none() =>
+            {
                 self.status = WorkOrderStatus::Done;
                 for c in [&mut self.notify, &mut self.report, &mut self.on_site]
                     .into_iter()
@@ -156,10 +341,13 @@ impl Aggregate for WorkOrder {
                 self.result = Some(result.clone());
                 self.done_at = Some(*at);
             }
-            _ => {}
+            e => self.apply_household(e),
         }
     }
     fn index(&self) -> IndexFields {
+        if self.order.is_some() {
+            return self.household_index();
+        }
         let clock = self.running_clock().cloned();
         let info = self.info.clone().unwrap_or(WorkOrderInfo {
             source: Source::Patrol {
@@ -203,9 +391,9 @@ pub fn work_order_ref(id: RecordId) -> RecordRef {
     RecordRef::new(RecordKind::WorkOrder, id)
 }
 
-fn draft(id: RecordId, e: WorkOrderEvent) -> Draft {
+fn draft(kind: RecordKind, id: RecordId, e: WorkOrderEvent) -> Draft {
     Draft {
-        subject: work_order_ref(id),
+        subject: RecordRef::new(kind, id),
         body: EventBody::WorkOrder(e),
     }
 }
@@ -237,6 +425,7 @@ pub fn open_from_patrol(
     };
     let report = ClockSpec::elapsed_minutes(minutes).start(name, now, cal);
     draft(
+        RecordKind::WorkOrder,
         id,
         WorkOrderEvent::Opened {
             info: Box::new(info),
@@ -269,6 +458,7 @@ pub fn take(
         cal,
     );
     let mut out = vec![draft(
+        RecordKind::WorkOrder,
         id,
         WorkOrderEvent::Notified {
             at: now,
@@ -298,7 +488,11 @@ pub fn arrive(
             "Take the work order first",
         ));
     }
-    Ok(vec![draft(id, WorkOrderEvent::OnSite { at: now })])
+    Ok(vec![draft(
+        RecordKind::WorkOrder,
+        id,
+        WorkOrderEvent::OnSite { at: now },
+    )])
 }
 
 /// Done, with the result written on the patrol sheet (REP-8); the finding is handled.
@@ -324,6 +518,7 @@ pub fn complete(
         ));
     }
     let mut out = vec![draft(
+        RecordKind::WorkOrder,
         id,
         WorkOrderEvent::Completed {
             at: now,
@@ -345,6 +540,36 @@ impl WorkOrderEvent {
             WorkOrderEvent::Notified { .. } => Text::new("工程部签收", "Taken by engineering"),
             WorkOrderEvent::OnSite { .. } => Text::new("到达现场", "On site"),
             WorkOrderEvent::Completed { .. } => Text::new("维修完成", "Repair done"),
+            WorkOrderEvent::FeeItemSet { .. } => Text::new("主任批准收费项目", "Fee item approved"),
+            WorkOrderEvent::Taken { .. } => Text::new("前台受理", "Order taken"),
+            WorkOrderEvent::Received { .. } => Text::new("部门接单", "Received by the department"),
+            WorkOrderEvent::Assessed { .. } => Text::new("主管收费评审", "Fee assessed"),
+            WorkOrderEvent::FeeAnswered { agreed: true, .. } => {
+                Text::new("客户同意评审费用", "Customer agreed the fee")
+            }
+            WorkOrderEvent::FeeAnswered { .. } => {
+                Text::new("客户不同意评审费用", "Customer refused the fee")
+            }
+            WorkOrderEvent::Dispatched { .. } => Text::new("派工", "Worker sent"),
+            WorkOrderEvent::ItemsCorrected { .. } => {
+                Text::new("现场更正维修项目", "Items corrected on site")
+            }
+            WorkOrderEvent::CustomerAgreed { .. } => {
+                Text::new("客户同意收费并签名", "Customer agreed and signed")
+            }
+            WorkOrderEvent::Declined { .. } => {
+                Text::new("客户不同意维修，退回客服", "Declined, back to the desk")
+            }
+            WorkOrderEvent::MaterialChecked { .. } => {
+                Text::new("验证客户自备材料", "Material checked")
+            }
+            WorkOrderEvent::Finished { .. } => {
+                Text::new("完工，客户验收签名", "Done, customer signed")
+            }
+            WorkOrderEvent::PaperMoved { .. } => Text::new("维修单流转", "Paperwork moved"),
+            WorkOrderEvent::DailyChecked { .. } => Text::new("次日检查", "Checked next day"),
+            WorkOrderEvent::FeeCollected { .. } => Text::new("前台收费开票", "Fee collected"),
+            WorkOrderEvent::ReworkRequested { .. } => Text::new("免费返修", "Free rework"),
         }
     }
 }

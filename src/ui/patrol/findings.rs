@@ -84,8 +84,13 @@ pub fn FindingsTab() -> impl IntoView {
     let data = loader(|| async {
         let findings: Vec<(RecordId, Finding)> =
             by_status(RecordKind::PatrolFinding, &["open", "owner_told"]).await;
+        // Public-facility orders only (household orders of issue 15 are on the repairs page).
         let orders: Vec<(RecordId, WorkOrder)> =
-            by_status(RecordKind::WorkOrder, &["opened", "notified", "on_site"]).await;
+            by_status(RecordKind::WorkOrder, &["opened", "notified", "on_site"])
+                .await
+                .into_iter()
+                .filter(|(_, w): &(RecordId, WorkOrder)| w.info.is_some())
+                .collect();
         let cleaning: Vec<(RecordId, CleaningCheck)> = app()
             .query(&Query::all(RecordKind::CleaningCheck))
             .await
@@ -151,7 +156,7 @@ pub fn FindingsTab() -> impl IntoView {
                                 WorkOrderStatus::Opened => Some(Step::Take(id, w.clone())),
                                 WorkOrderStatus::Notified => Some(Step::Arrive(id, w.clone())),
                                 WorkOrderStatus::OnSite => Some(Step::Complete(id, w.clone())),
-                                WorkOrderStatus::Done => None,
+                                _ => None,
                             };
                             let st = w.status;
                             view! {

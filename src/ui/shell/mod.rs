@@ -6,7 +6,7 @@ pub use notices::{listen as listen_notices, AppNotices, OpeningNotices};
 
 use super::i18n::t;
 use super::platform::{now_ms, reload, set_pref};
-use super::state::{ctx, go, CmpTab, DutyTab, Page, PatrolTab, RegistryTab, TrainTab};
+use super::state::{ctx, go, CmpTab, DutyTab, Page, PatrolTab, RegistryTab, RepTab, TrainTab};
 use crate::domain::i18n::Lang;
 use crate::domain::roles::Action;
 use leptos::prelude::*;
@@ -140,7 +140,7 @@ struct NavItem {
     needs: Option<Action>,
 }
 
-const NAV: [NavItem; 9] = [
+const NAV: &[NavItem] = &[
     NavItem {
         page: Page::Home,
         key: "nav.home",
@@ -153,6 +153,13 @@ const NAV: [NavItem; 9] = [
         key: "nav.complaints",
         icon: "✆",
         testid: "nav-complaints",
+        needs: None,
+    },
+    NavItem {
+        page: Page::Repairs(RepTab::Orders),
+        key: "nav.repairs",
+        icon: "⚒",
+        testid: "nav-repairs",
         needs: None,
     },
     NavItem {
@@ -219,6 +226,7 @@ pub fn Shell() -> impl IntoView {
         (Page::Patrol(_) | Page::PatrolRound | Page::PatrolSheet, Page::Patrol(_)) => true,
         (Page::Duty(_), Page::Duty(_)) => true,
         (Page::Training(_) | Page::Discipline, Page::Training(_)) => true,
+        (Page::Repairs(_) | Page::RepairOrder(_), Page::Repairs(_)) => true,
         (a, b) => a == b,
     };
     let session = move || c.session.get();
@@ -283,6 +291,8 @@ pub fn Shell() -> impl IntoView {
                     Page::Incident(id) => view! { <super::emergency::IncidentPage id=id/> }.into_any(),
                     Page::Training(tab) => view! { <super::training::TrainingPage tab=tab/> }.into_any(),
                     Page::Discipline => view! { <super::staff::discipline::DisciplinePage/> }.into_any(),
+                    Page::Repairs(tab) => view! { <super::repairs::RepairsPage tab=tab/> }.into_any(),
+                    Page::RepairOrder(id) => view! { <super::repairs::OrderPage id=id/> }.into_any(),
                 }}
             </main>
         </div>

@@ -16,6 +16,7 @@ pub mod hlc;
 pub mod i18n;
 pub mod ids;
 pub mod patrol;
+pub mod photo;
 pub mod registry;
 pub mod roles;
 pub mod sla;

@@ -303,6 +303,10 @@ pub fn demo_estate(seed: u64, pin: PinHash) -> DemoEstate {
     drafts.extend(super::duty::demo::month_of_duty(
         &logins, &drafts, DEMO_AS_OF,
     ));
+    // 8. A month of the front desk: mail, papers, consignment sales, closed cash days (DESK, PAID-4).
+    drafts.extend(super::desk::demo::history(
+        seed, &logins, &drafts, DEMO_AS_OF,
+    ));
 
     DemoEstate {
         estate_name: ESTATE_NAME.into(),

@@ -7,6 +7,7 @@ pub mod cash;
 pub mod command;
 pub mod complaints;
 pub mod demo;
+pub mod desk;
 pub mod device;
 pub mod duty;
 pub mod emergency;

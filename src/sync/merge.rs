@@ -344,6 +344,10 @@ pub fn kind_label(kind: RecordKind) -> Text {
         RecordKind::Incident => Text::new("突发事件", "Incidents"),
         RecordKind::Device => Text::new("平板", "Tablets"),
         RecordKind::CashDay => Text::new("现金日结", "Cash days"),
+        RecordKind::Mail => Text::new("业主信件", "Mail"),
+        RecordKind::Subscription => Text::new("客户订报", "Subscriptions"),
+        RecordKind::PaperDay => Text::new("报刊分拣", "Newspaper days"),
+        RecordKind::Consignment => Text::new("代售品", "Consigned items"),
     }
 }
 
@@ -372,6 +376,7 @@ pub fn field_group(body: &EventBody) -> Cow<'static, str> {
         // A tablet enrols once; its first key stands (a different one refuses the file).
         EventBody::Device(_) => APPEND.into(),
         EventBody::Cash(e) => crate::domain::cash::field_group(e).into(),
+        EventBody::Desk(e) => e.field_group().into(),
     }
 }
 

@@ -384,7 +384,7 @@ pub fn open_record(subject: crate::domain::event::RecordRef) {
         K::Facility => Page::Registry(RegistryTab::Facilities),
         K::Checkpoint => Page::Registry(RegistryTab::Checkpoints),
         // The cash day's page comes with the front desk (issue 17).
-        K::CashDay => Page::Home,
+        K::CashDay | K::Mail | K::Subscription | K::PaperDay | K::Consignment => Page::Home,
     };
     ctx().focus.set(Some(subject));
     go(page);

@@ -25,6 +25,14 @@ pub struct Settings {
     pub complaints: super::complaints::ComplaintSettings,
     /// Items at the duty post counted at every handover (DUTY-6: 对讲机、灭火器、水瓶 …).
     pub post_items: Vec<String>,
+    /// The front desk (issue 17): the mail renotify days (DESK-1). Omitted when default, so
+    /// settings written before it keep their bytes' meaning.
+    #[serde(default, skip_serializing_if = "is_default_desk")]
+    pub desk: crate::domain::desk::DeskSettings,
+}
+
+fn is_default_desk(d: &crate::domain::desk::DeskSettings) -> bool {
+    *d == crate::domain::desk::DeskSettings::default()
 }
 
 impl Default for Settings {
@@ -39,6 +47,7 @@ impl Default for Settings {
                 .iter()
                 .map(|s| s.to_string())
                 .collect(),
+            desk: Default::default(),
         }
     }
 }

@@ -40,6 +40,8 @@ const AREAS: &[Table] = &[
     super::patrol::strings::pair,
     super::duty::strings::pair,
     super::emergency::strings::pair,
+    super::desk::strings::pair,
+    super::components::cash_day::pair,
 ];
 
 fn pair(key: &str) -> (&'static str, &'static str) {

@@ -84,6 +84,17 @@ pub enum Page {
     Emergency,
     /// One incident's step checklist.
     Incident(crate::domain::ids::RecordId),
+    /// 前台 (issue 17, DESK-1..4).
+    Desk(DeskTab),
+}
+
+/// 前台 tabs (DESK-1..4).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DeskTab {
+    Mail,
+    Papers,
+    Sales,
+    Standards,
 }
 
 /// 投诉·回访·求助 (issue 3) tabs.
@@ -155,6 +166,10 @@ impl Page {
             Page::Duty(DutyTab::Review) => "#/duty/review",
             Page::Duty(DutyTab::OnCall) => "#/duty/oncall",
             Page::Emergency | Page::Incident(_) => "#/emergency",
+            Page::Desk(DeskTab::Mail) => "#/desk/mail",
+            Page::Desk(DeskTab::Papers) => "#/desk/papers",
+            Page::Desk(DeskTab::Sales) => "#/desk/sales",
+            Page::Desk(DeskTab::Standards) => "#/desk/standards",
         }
         .into()
     }
@@ -185,6 +200,10 @@ impl Page {
             "#/duty/review" => Page::Duty(DutyTab::Review),
             "#/duty/oncall" => Page::Duty(DutyTab::OnCall),
             "#/emergency" => Page::Emergency,
+            "#/desk/mail" | "#/desk" => Page::Desk(DeskTab::Mail),
+            "#/desk/papers" => Page::Desk(DeskTab::Papers),
+            "#/desk/sales" => Page::Desk(DeskTab::Sales),
+            "#/desk/standards" => Page::Desk(DeskTab::Standards),
             h if h.starts_with("#/emergency/") => h["#/emergency/".len()..]
                 .parse()
                 .map(Page::Incident)
@@ -384,7 +403,9 @@ pub fn open_record(subject: crate::domain::event::RecordRef) {
         K::Facility => Page::Registry(RegistryTab::Facilities),
         K::Checkpoint => Page::Registry(RegistryTab::Checkpoints),
         // The cash day's page comes with the front desk (issue 17).
-        K::CashDay | K::Mail | K::Subscription | K::PaperDay | K::Consignment => Page::Home,
+        K::Mail => Page::Desk(DeskTab::Mail),
+        K::Subscription | K::PaperDay => Page::Desk(DeskTab::Papers),
+        K::CashDay | K::Consignment => Page::Desk(DeskTab::Sales),
     };
     ctx().focus.set(Some(subject));
     go(page);

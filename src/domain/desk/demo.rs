@@ -106,7 +106,7 @@ pub fn history(
             EventBody::Registry(RegistryEvent::UnitSet { info }) => Some((
                 d.subject.id,
                 format!(
-                    "{}{}",
+                    "{} {}",
                     buildings.get(&info.building).cloned().unwrap_or_default(),
                     info.number
                 ),

@@ -136,6 +136,10 @@ fn desk_1_unclaimed_mail_is_an_open_item_of_the_handover_and_pickup_closes_it_an
     assert_eq!(items.len(), 1);
     assert!(items[0].title.contains("3栋1201"));
     assert_eq!(items[0].kind, "mail");
+    // The front desk's handover carries it, not the centre's (DUTY-11).
+    use crate::domain::duty::handover::for_post;
+    assert_eq!(for_post(items.clone(), Post::FrontDesk).len(), 1);
+    assert!(for_post(items, Post::ServiceCentre).is_empty());
     // Picked up the next day with a drawn signature: the line is gone.
     let m: Mail = fold(&d, r);
     let tue = mon().succ_opt().unwrap();

@@ -6,7 +6,7 @@ pub use notices::{listen as listen_notices, AppNotices, OpeningNotices};
 
 use super::i18n::t;
 use super::platform::{now_ms, reload, set_pref};
-use super::state::{ctx, go, CmpTab, DutyTab, Page, PatrolTab, RegistryTab};
+use super::state::{ctx, go, CmpTab, DeskTab, DutyTab, Page, PatrolTab, RegistryTab};
 use crate::domain::i18n::Lang;
 use crate::domain::roles::Action;
 use leptos::prelude::*;
@@ -140,7 +140,7 @@ struct NavItem {
     needs: Option<Action>,
 }
 
-const NAV: [NavItem; 8] = [
+const NAV: [NavItem; 9] = [
     NavItem {
         page: Page::Home,
         key: "nav.home",
@@ -168,6 +168,13 @@ const NAV: [NavItem; 8] = [
         icon: "☾",
         testid: "nav-duty",
         needs: None,
+    },
+    NavItem {
+        page: Page::Desk(DeskTab::Mail),
+        key: "nav.desk",
+        icon: "✉",
+        testid: "nav-desk",
+        needs: Some(Action::KeepDeskRegisters),
     },
     NavItem {
         page: Page::Registry(RegistryTab::Buildings),
@@ -211,6 +218,7 @@ pub fn Shell() -> impl IntoView {
         (Page::Complaints(_), Page::Complaints(_)) => true,
         (Page::Patrol(_) | Page::PatrolRound | Page::PatrolSheet, Page::Patrol(_)) => true,
         (Page::Duty(_), Page::Duty(_)) => true,
+        (Page::Desk(_), Page::Desk(_)) => true,
         (a, b) => a == b,
     };
     let session = move || c.session.get();
@@ -272,6 +280,7 @@ pub fn Shell() -> impl IntoView {
                     Page::PatrolSheet => view! { <super::patrol::sheet::RoundSheet/> }.into_any(),
                     Page::Duty(tab) => view! { <super::duty::DutyPage tab=tab/> }.into_any(),
                     Page::Emergency => view! { <super::emergency::EmergencyPage/> }.into_any(),
+                    Page::Desk(tab) => view! { <super::desk::DeskPage tab=tab/> }.into_any(),
                     Page::Incident(id) => view! { <super::emergency::IncidentPage id=id/> }.into_any(),
                 }}
             </main>

@@ -316,6 +316,8 @@ pub fn demo_estate(seed: u64, pin: PinHash, as_of: NaiveDate) -> DemoEstate {
     // 9. The training matrix and records, one person still in training, one discipline
     //    record (TRAIN-1..2, PAID-8).
     drafts.extend(super::training::demo::history(&logins, as_of));
+    // 8. A month of the front desk: mail, papers, consignment sales, closed cash days (DESK, PAID-4).
+    drafts.extend(super::desk::demo::history(seed, &logins, &drafts, as_of));
 
     DemoEstate {
         estate_name: ESTATE_NAME.into(),

@@ -67,11 +67,19 @@ pub enum RecordKind {
     FeeItem,
     /// 现金日结: one till's business day of cash (PAID-4, DESK-3; issue 17)
     CashDay,
+    /// 业主信件 — registered mail (DESK-1)
+    Mail,
+    /// 客户订报 — a customer's newspaper subscription (DESK-2)
+    Subscription,
+    /// 报刊分拣 — one day's papers (DESK-2)
+    PaperDay,
+    /// 代售品 — a consigned item, its stock and sales (DESK-3)
+    Consignment,
 }
 
 impl RecordKind {
     /// Every record kind, for a pass over all stored events one kind at a time (issue 12).
-    pub const ALL: [RecordKind; 28] = {
+    pub const ALL: [RecordKind; 32] = {
         use RecordKind::*;
         [
             Estate,
@@ -102,6 +110,10 @@ impl RecordKind {
             Discipline,
             FeeItem,
             CashDay,
+            Mail,
+            Subscription,
+            PaperDay,
+            Consignment,
         ]
     };
 
@@ -135,6 +147,10 @@ impl RecordKind {
             RecordKind::Discipline => "discipline",
             RecordKind::FeeItem => "fee_item",
             RecordKind::CashDay => "cash_day",
+            RecordKind::Mail => "mail",
+            RecordKind::Subscription => "subscription",
+            RecordKind::PaperDay => "paper_day",
+            RecordKind::Consignment => "consignment",
         }
     }
 }
@@ -148,7 +164,8 @@ fn every_kind_is_listed(k: RecordKind) {
         Estate | Staff | Building | Unit | Household | Facility | Checkpoint | Complaint
         | Callback | HelpRequest | PatrolRoute | PatrolRound | PatrolFinding | CleaningCheck
         | ViolationDraft | WorkOrder | Roster | DutyLeave | DutyLog | DutyChain | Handover
-        | Incident | Device | TrainingMatrix | TrainingRecord | Discipline | FeeItem | CashDay => {}
+        | Incident | Device | TrainingMatrix | TrainingRecord | Discipline | FeeItem | CashDay
+        | Mail | Subscription | PaperDay | Consignment => {}
     }
 }
 
@@ -193,6 +210,8 @@ pub enum EventBody {
     Discipline(super::discipline::DisciplineEvent),
     /// Cash taken at a desk and the day's close (issue 17, PAID-4; schema version 3).
     Cash(super::cash::CashEvent),
+    /// The front desk's registers (issue 17, DESK-1..3; schema version 3).
+    Desk(super::desk::DeskEvent),
 }
 
 impl EventBody {
@@ -228,6 +247,7 @@ impl EventBody {
             EventBody::Training(e) => e.label(),
             EventBody::Discipline(e) => e.label(),
             EventBody::Cash(e) => e.label(),
+            EventBody::Desk(e) => e.label(),
         }
     }
 }

@@ -32,6 +32,7 @@ pub mod cash;
 pub mod command;
 pub mod complaints;
 pub mod demo;
+pub mod desk;
 pub mod device;
 pub mod discipline;
 pub mod duty;

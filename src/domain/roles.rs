@@ -160,6 +160,10 @@ pub enum Action {
     CloseTill,
     /// Carry an unclosed cash day over so the till can take cash again (PAID-4).
     CarryOverCash,
+    /// The front desk's registers: mail, newspapers, consignment sales (DESK-1..3).
+    KeepDeskRegisters,
+    /// Identify the recipient of mail with an unknown address (DESK-1, seed 001 §6.2.5).
+    IdentifyMail,
 }
 
 impl Action {
@@ -211,6 +215,13 @@ impl Action {
             Action::CarryOverCash => {
                 Text::new("顺延未日结的现金", "carry over an unclosed cash day")
             }
+            Action::KeepDeskRegisters => {
+                Text::new("登记前台台账", "keep the front desk's registers")
+            }
+            Action::IdentifyMail => Text::new(
+                "识别地址不详的信件",
+                "identify mail with an unknown address",
+            ),
         }
     }
 
@@ -257,6 +268,9 @@ impl Action {
                 &[Director, Supervisor, Assistant, Receptionist]
             }
             Action::CarryOverCash => &[Director, Supervisor],
+            // Seed 001 §6.2.7: an Assistant covers the desk at weekends and records the same.
+            Action::KeepDeskRegisters => &[Director, Supervisor, Assistant, Receptionist],
+            Action::IdentifyMail => &[Director, Supervisor, Assistant],
         }
     }
 }

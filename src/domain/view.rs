@@ -177,6 +177,10 @@ pub fn fold_all_kind(subject: RecordRef, events: Vec<Event>) -> Option<View> {
         }
         RecordKind::Discipline => fold_all::<super::discipline::Discipline>(subject.id, events),
         RecordKind::CashDay => fold_all::<super::cash::CashDay>(subject.id, events),
+        RecordKind::Mail => fold_all::<super::desk::Mail>(subject.id, events),
+        RecordKind::Subscription => fold_all::<super::desk::Subscription>(subject.id, events),
+        RecordKind::PaperDay => fold_all::<super::desk::PaperDay>(subject.id, events),
+        RecordKind::Consignment => fold_all::<super::desk::Consignment>(subject.id, events),
     }
 }
 
@@ -211,5 +215,9 @@ pub fn fold_onto_kind(view: &View, events: Vec<Event>) -> Option<View> {
         RecordKind::TrainingRecord => fold_onto::<super::training::TrainingRecord>(view, events),
         RecordKind::Discipline => fold_onto::<super::discipline::Discipline>(view, events),
         RecordKind::CashDay => fold_onto::<super::cash::CashDay>(view, events),
+        RecordKind::Mail => fold_onto::<super::desk::Mail>(view, events),
+        RecordKind::Subscription => fold_onto::<super::desk::Subscription>(view, events),
+        RecordKind::PaperDay => fold_onto::<super::desk::PaperDay>(view, events),
+        RecordKind::Consignment => fold_onto::<super::desk::Consignment>(view, events),
     }
 }

@@ -19,12 +19,21 @@ pub enum CsvList {
     Buildings,
     Facilities,
     Checkpoints,
+    /// 业主信件签收表: recipients' names by unit (issue 17, DESK-1).
+    Mail,
+    /// 客户订报清单: subscribers' names by unit (DESK-2).
+    Subscriptions,
+    /// 代售销售记录表: items, amounts, receipts (DESK-3).
+    Sales,
 }
 
 impl CsvList {
     /// Carries people's names and phones (issue 12, SOP §0).
     pub fn personal(self) -> bool {
-        matches!(self, CsvList::Staff | CsvList::Households)
+        matches!(
+            self,
+            CsvList::Staff | CsvList::Households | CsvList::Mail | CsvList::Subscriptions
+        )
     }
 }
 

@@ -348,6 +348,10 @@ pub fn kind_label(kind: RecordKind) -> Text {
         RecordKind::Discipline => Text::new("违纪处理", "Discipline records"),
         RecordKind::FeeItem => Text::new("收费标准", "Fee schedule"),
         RecordKind::CashDay => Text::new("现金日结", "Cash days"),
+        RecordKind::Mail => Text::new("业主信件", "Mail"),
+        RecordKind::Subscription => Text::new("客户订报", "Subscriptions"),
+        RecordKind::PaperDay => Text::new("报刊分拣", "Newspaper days"),
+        RecordKind::Consignment => Text::new("代售品", "Consigned items"),
     }
 }
 
@@ -378,6 +382,7 @@ pub fn field_group(body: &EventBody) -> Cow<'static, str> {
         EventBody::Training(e) => e.field_group().into(),
         EventBody::Discipline(e) => e.field_group().into(),
         EventBody::Cash(e) => crate::domain::cash::field_group(e).into(),
+        EventBody::Desk(e) => e.field_group().into(),
     }
 }
 

@@ -182,6 +182,27 @@ mod tests {
                 at: 0,
                 by,
             }));
+            // Desk events the demo may not write (DESK-1, DESK-3).
+            use crate::domain::desk::{ConsignEvent, DeskEvent, MailEvent};
+            bodies.push(EventBody::Desk(DeskEvent::Mail(MailEvent::Identified {
+                recipient: "r".into(),
+                unit: Some(by),
+                place: "p".into(),
+                at: 0,
+                by,
+                clock: Box::new(crate::domain::sla::ClockSpec::elapsed_minutes(1).start(
+                    crate::domain::i18n::Text::new("a", "a"),
+                    0,
+                    &crate::domain::calendar::BusinessCalendar::default(),
+                )),
+            })));
+            bodies.push(EventBody::Desk(DeskEvent::Consign(
+                ConsignEvent::StockOutReported {
+                    to: "t".into(),
+                    at: 0,
+                    by,
+                },
+            )));
         }
         fingerprint(&bodies)
     }

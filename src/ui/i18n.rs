@@ -42,6 +42,8 @@ const AREAS: &[Table] = &[
     super::emergency::strings::pair,
     super::training::strings::pair,
     super::repairs::strings::pair,
+    super::desk::strings::pair,
+    super::components::cash_day::pair,
 ];
 
 fn pair(key: &str) -> (&'static str, &'static str) {

@@ -92,6 +92,8 @@ pub enum Page {
     Repairs(RepTab),
     /// One household order.
     RepairOrder(crate::domain::ids::RecordId),
+    /// 前台 (issue 17, DESK-1..4).
+    Desk(DeskTab),
 }
 
 /// 岗位培训 tabs.
@@ -110,6 +112,15 @@ pub enum RepTab {
     Check,
     Fees,
     Month,
+}
+
+/// 前台 tabs (DESK-1..4).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DeskTab {
+    Mail,
+    Papers,
+    Sales,
+    Standards,
 }
 
 /// 投诉·回访·求助 (issue 3) tabs.
@@ -193,6 +204,10 @@ impl Page {
             Page::Repairs(RepTab::Check) => "#/repairs/check",
             Page::Repairs(RepTab::Fees) => "#/repairs/fees",
             Page::Repairs(RepTab::Month) => "#/repairs/month",
+            Page::Desk(DeskTab::Mail) => "#/desk/mail",
+            Page::Desk(DeskTab::Papers) => "#/desk/papers",
+            Page::Desk(DeskTab::Sales) => "#/desk/sales",
+            Page::Desk(DeskTab::Standards) => "#/desk/standards",
         }
         .into()
     }
@@ -236,6 +251,10 @@ impl Page {
                 .parse()
                 .map(Page::RepairOrder)
                 .unwrap_or(Page::Repairs(RepTab::Orders)),
+            "#/desk/mail" | "#/desk" => Page::Desk(DeskTab::Mail),
+            "#/desk/papers" => Page::Desk(DeskTab::Papers),
+            "#/desk/sales" => Page::Desk(DeskTab::Sales),
+            "#/desk/standards" => Page::Desk(DeskTab::Standards),
             h if h.starts_with("#/emergency/") => h["#/emergency/".len()..]
                 .parse()
                 .map(Page::Incident)
@@ -441,7 +460,9 @@ pub fn open_record(subject: crate::domain::event::RecordRef) {
         K::TrainingMatrix => Page::Training(TrainTab::Matrix),
         K::Discipline => Page::Discipline,
         // The cash day's page comes with the front desk (issue 17).
-        K::CashDay => Page::Home,
+        K::Mail => Page::Desk(DeskTab::Mail),
+        K::Subscription | K::PaperDay => Page::Desk(DeskTab::Papers),
+        K::CashDay | K::Consignment => Page::Desk(DeskTab::Sales),
     };
     ctx().focus.set(Some(subject));
     go(page);

@@ -319,7 +319,13 @@ async fn front_desk_handover_carries_unclaimed_mail_into_its_own_log() {
         .await;
     app.click("ho-free-add").await;
     app.wait_testid_text("ho-blockers", "确认接收").await;
-    app.click("ho-open-0-accept").await;
+    // The demo's unclaimed mail is carried too (DESK-1): every line noted and accepted.
+    let n = app.all_testid("ho-open").await.len();
+    for i in 0..n {
+        app.set_value(&format!("ho-open-{i}-note"), "已电话通知，住户周末来取")
+            .await;
+        app.click(&format!("ho-open-{i}-accept")).await;
+    }
     if app.try_testid("ho-prev-read").await.is_some() {
         app.click("ho-prev-read").await;
     }

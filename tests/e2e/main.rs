@@ -7,6 +7,7 @@
 mod support;
 
 mod complaints;
+mod desk;
 mod duty;
 mod foundation;
 mod patrol;

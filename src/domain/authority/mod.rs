@@ -201,6 +201,16 @@ pub fn requirement(body: &EventBody) -> Requirement {
             super::cash::CashEvent::Closed { .. } => AnyOf(&[CloseTill]),
             super::cash::CashEvent::CarriedOver { .. } => AnyOf(&[CarryOverCash]),
         },
+        // desk::{mail, papers, consign} (DESK-1..3; issue 17): the front desk's registers; an
+        // unknown address is identified by an Assistant (seed 001 §6.2.5).
+        EventBody::Desk(e) => match e {
+            super::desk::DeskEvent::Mail(super::desk::MailEvent::Identified { .. }) => {
+                AnyOf(&[IdentifyMail])
+            }
+            super::desk::DeskEvent::Mail(_)
+            | super::desk::DeskEvent::Papers(_)
+            | super::desk::DeskEvent::Consign(_) => AnyOf(&[KeepDeskRegisters]),
+        },
     }
 }
 

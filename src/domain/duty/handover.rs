@@ -103,6 +103,25 @@ pub fn gather_open_items(views: &[View], now: i64) -> Vec<OpenItem> {
     out
 }
 
+/// Record kinds of the front desk's own registers (DUTY-11, DESK-1/2, issue 17): its handover
+/// gathers these (unclaimed mail, papers not handed out) and a till's open cash day; the
+/// centre's handover gathers everything else (and the cash day too: paid services).
+pub const FRONT_DESK_KINDS: [&str; 2] = ["mail", "paper_day"];
+
+/// The open items one post hands over (DUTY-6 for the centre, DUTY-11 for the front desk).
+pub fn for_post(items: Vec<OpenItem>, post: Post) -> Vec<OpenItem> {
+    items
+        .into_iter()
+        .filter(|o| {
+            let desk = FRONT_DESK_KINDS.contains(&o.kind.as_str());
+            match post {
+                Post::FrontDesk => desk || o.kind == "cash_day",
+                Post::ServiceCentre => !desk,
+            }
+        })
+        .collect()
+}
+
 /// An anomaly found in the area, with the outgoing person's explanation (DUTY-6 c).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Anomaly {

@@ -33,6 +33,10 @@ pub struct Settings {
     /// default, so settings written before it read and hash alike.
     #[serde(skip_serializing_if = "is_default_orders")]
     pub orders: super::workorder::orders::OrderSettings,
+    /// The front desk (issue 17): the mail renotify days (DESK-1). Omitted when default, so
+    /// settings written before it keep their bytes' meaning.
+    #[serde(default, skip_serializing_if = "is_default_desk")]
+    pub desk: crate::domain::desk::DeskSettings,
 }
 
 fn is_default_fine(f: &u64) -> bool {
@@ -41,6 +45,10 @@ fn is_default_fine(f: &u64) -> bool {
 
 fn is_default_orders(o: &super::workorder::orders::OrderSettings) -> bool {
     *o == Default::default()
+}
+
+fn is_default_desk(d: &crate::domain::desk::DeskSettings) -> bool {
+    *d == crate::domain::desk::DeskSettings::default()
 }
 
 impl Default for Settings {
@@ -57,6 +65,7 @@ impl Default for Settings {
                 .collect(),
             discipline_fine_fen: crate::domain::discipline::DEFAULT_FINE_FEN,
             orders: Default::default(),
+            desk: Default::default(),
         }
     }
 }

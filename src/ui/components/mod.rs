@@ -2,6 +2,7 @@
 //! SOP area reuses (one mechanism each): unit search, drawn signatures, photos and the camera.
 
 pub mod camera;
+pub mod cash_day;
 pub mod photos;
 mod pinpad;
 mod signature;

@@ -67,11 +67,8 @@ pub fn HandoverTab() -> impl IntoView {
                 .ok()
                 .flatten()
                 .filter(|l| !l.entries.is_empty());
-            let open = if p == Post::ServiceCentre {
-                open_items().await
-            } else {
-                vec![]
-            };
+            // DUTY-11: the front desk carries its own registers' open items (mail, papers).
+            let open = handover::for_post(open_items().await, p);
             // The outgoing person is, by default, the one on the roster for the outgoing duty
             // (unless someone was already chosen meanwhile).
             if p == Post::ServiceCentre {

@@ -6,7 +6,9 @@ pub use notices::{listen as listen_notices, AppNotices, OpeningNotices};
 
 use super::i18n::t;
 use super::platform::{now_ms, reload, set_pref};
-use super::state::{ctx, go, CmpTab, DutyTab, Page, PatrolTab, RegistryTab, RepTab, TrainTab};
+use super::state::{
+    ctx, go, CmpTab, DeskTab, DutyTab, Page, PatrolTab, RegistryTab, RepTab, TrainTab,
+};
 use crate::domain::i18n::Lang;
 use crate::domain::roles::Action;
 use leptos::prelude::*;
@@ -184,6 +186,13 @@ const NAV: &[NavItem] = &[
         needs: None,
     },
     NavItem {
+        page: Page::Desk(DeskTab::Mail),
+        key: "nav.desk",
+        icon: "✉",
+        testid: "nav-desk",
+        needs: Some(Action::KeepDeskRegisters),
+    },
+    NavItem {
         page: Page::Registry(RegistryTab::Buildings),
         key: "nav.registry",
         icon: "▦",
@@ -227,6 +236,7 @@ pub fn Shell() -> impl IntoView {
         (Page::Duty(_), Page::Duty(_)) => true,
         (Page::Training(_) | Page::Discipline, Page::Training(_)) => true,
         (Page::Repairs(_) | Page::RepairOrder(_), Page::Repairs(_)) => true,
+        (Page::Desk(_), Page::Desk(_)) => true,
         (a, b) => a == b,
     };
     let session = move || c.session.get();
@@ -288,6 +298,7 @@ pub fn Shell() -> impl IntoView {
                     Page::PatrolSheet => view! { <super::patrol::sheet::RoundSheet/> }.into_any(),
                     Page::Duty(tab) => view! { <super::duty::DutyPage tab=tab/> }.into_any(),
                     Page::Emergency => view! { <super::emergency::EmergencyPage/> }.into_any(),
+                    Page::Desk(tab) => view! { <super::desk::DeskPage tab=tab/> }.into_any(),
                     Page::Incident(id) => view! { <super::emergency::IncidentPage id=id/> }.into_any(),
                     Page::Training(tab) => view! { <super::training::TrainingPage tab=tab/> }.into_any(),
                     Page::Discipline => view! { <super::staff::discipline::DisciplinePage/> }.into_any(),

@@ -610,11 +610,13 @@ mod tests {
     }
 
     #[test]
-    fn demo_is_large_enough_and_stays_under_four_thousand_drafts() {
+    fn demo_is_large_enough_and_stays_under_six_thousand_drafts() {
         let demo = demo_estate(1, pin(), DEMO_AS_OF);
         assert_eq!(demo.estate_name, "翠湖花园");
+        // Loaded in one batch when training mode opens: every SOP area's history (issues 14-17
+        // added violations, orders, the desk, training) stays a few seconds' load.
         let n = demo.drafts.len();
-        assert!(n < 4_000, "{n} drafts");
+        assert!(n < 6_000, "{n} drafts");
         // The founding comes first, as on a real first run.
         assert!(matches!(demo.drafts[0].body, EventBody::Estate(_)));
         assert_eq!(demo.drafts[1].subject.id, demo.director);

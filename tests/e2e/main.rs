@@ -10,6 +10,7 @@ mod complaints;
 mod duty;
 mod foundation;
 mod patrol;
+mod repairs;
 mod smoke;
 mod sync;
 mod update;

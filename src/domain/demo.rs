@@ -300,6 +300,10 @@ pub fn demo_estate(seed: u64, pin: PinHash) -> DemoEstate {
     // 7. Patrol routes and a month of rounds (PAT-1..8).
     drafts.extend(super::patrol::demo::history(&actor, &drafts, &logins, seed));
     // 7. A month of duty: roster, logs, handovers, sign-offs and two incidents (DUTY, EMG).
+    // 8. A year of resident violations (VIO, issue 14).
+    drafts.extend(super::violations::demo::history(
+        seed, &logins, &drafts, DEMO_AS_OF,
+    ));
     drafts.extend(super::duty::demo::month_of_duty(
         &logins, &drafts, DEMO_AS_OF,
     ));

@@ -57,11 +57,13 @@ pub enum RecordKind {
     Incident,
     /// 平板: an enrolled tablet and its signing key (issue 12)
     Device,
+    /// 客户违章记录 (VIO-1..10, issue 14)
+    Violation,
 }
 
 impl RecordKind {
     /// Every record kind, for a pass over all stored events one kind at a time (issue 12).
-    pub const ALL: [RecordKind; 23] = {
+    pub const ALL: [RecordKind; 24] = {
         use RecordKind::*;
         [
             Estate,
@@ -87,6 +89,7 @@ impl RecordKind {
             Handover,
             Incident,
             Device,
+            Violation,
         ]
     };
 
@@ -115,6 +118,7 @@ impl RecordKind {
             RecordKind::Handover => "handover",
             RecordKind::Incident => "incident",
             RecordKind::Device => "device",
+            RecordKind::Violation => "violation",
         }
     }
 }
@@ -128,7 +132,7 @@ fn every_kind_is_listed(k: RecordKind) {
         Estate | Staff | Building | Unit | Household | Facility | Checkpoint | Complaint
         | Callback | HelpRequest | PatrolRoute | PatrolRound | PatrolFinding | CleaningCheck
         | ViolationDraft | WorkOrder | Roster | DutyLeave | DutyLog | DutyChain | Handover
-        | Incident | Device => {}
+        | Incident | Device | Violation => {}
     }
 }
 
@@ -167,6 +171,8 @@ pub enum EventBody {
     Emergency(super::emergency::EmergencyEvent),
     /// Tablet enrolment (issue 12, schema version 2).
     Device(super::device::DeviceEvent),
+    /// Resident violations (issue 14, schema version 3).
+    Violations(super::violations::ViolationsEvent),
 }
 
 impl EventBody {
@@ -199,6 +205,7 @@ impl EventBody {
             EventBody::Duty(e) => e.label(),
             EventBody::Emergency(e) => e.label(),
             EventBody::Device(e) => e.label(),
+            EventBody::Violations(e) => e.label(),
         }
     }
 }

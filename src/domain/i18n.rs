@@ -4,6 +4,32 @@
 
 use serde::{Deserialize, Serialize};
 
+/// A fieldless enum whose variants carry a label in both languages and a stable key (for
+/// statuses, index keys, test ids and CSV): `labelled!(Name { Variant => ("中文", "English",
+/// "key"), … })`. Shared by the modules (complaints, violations).
+macro_rules! labelled_enum {
+    ($(#[$m:meta])* $name:ident { $($v:ident => ($zh:expr, $en:expr, $key:expr)),+ $(,)? }) => {
+        $(#[$m])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+        #[serde(rename_all = "snake_case")]
+        pub enum $name { $($v),+ }
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$v),+];
+            pub fn label(self) -> Text {
+                match self { $($name::$v => Text::new($zh, $en)),+ }
+            }
+            /// Stable key for statuses, test ids and CSV.
+            pub fn key(self) -> &'static str {
+                match self { $($name::$v => $key),+ }
+            }
+            pub fn from_key(k: &str) -> Option<Self> {
+                Self::ALL.iter().copied().find(|v| v.key() == k)
+            }
+        }
+    };
+}
+pub(crate) use labelled_enum as labelled;
+
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum Lang {
     #[default]

@@ -142,6 +142,17 @@ pub enum Action {
     ExportPersonalData,
     /// Settle a sync conflict: confirm the winner or reverse it (issue 12; §0).
     SettleConflicts,
+    /// Record a violation one has persuaded (VIO-5): anyone.
+    RecordViolation,
+    /// Decide a handling opinion, record arrears, mediation, committee support (VIO-6).
+    DecideViolation,
+    /// Sign a handling opinion so it takes effect; decide compensation, cuts and every major
+    /// violation (VIO-5).
+    ApproveViolation,
+    /// Serve notices, recheck a rectification, record the follow-up (VIO-4, VIO-8).
+    FollowUpViolation,
+    /// Review records past their retention date, archive and purge them (QUAL-4).
+    PurgeRecords,
 }
 
 impl Action {
@@ -180,6 +191,13 @@ impl Action {
                 "export personal data (households, phones)",
             ),
             Action::SettleConflicts => Text::new("处理同步冲突", "settle sync conflicts"),
+            Action::RecordViolation => Text::new("登记违章", "record violations"),
+            Action::DecideViolation => {
+                Text::new("处理违章（处罚）", "decide violations (penalties)")
+            }
+            Action::ApproveViolation => Text::new("审批违章处理意见", "approve violation opinions"),
+            Action::FollowUpViolation => Text::new("跟进违章处理", "follow up violations"),
+            Action::PurgeRecords => Text::new("清理过期资料", "purge records past retention"),
         }
     }
 
@@ -215,6 +233,10 @@ impl Action {
             Action::ImportData | Action::ExportPersonalData | Action::SettleConflicts => {
                 &[Director, Supervisor]
             }
+            Action::RecordViolation => &Role::ALL,
+            Action::DecideViolation => &[Director, Supervisor],
+            Action::ApproveViolation | Action::PurgeRecords => &[Director],
+            Action::FollowUpViolation => &[Director, Supervisor, Assistant],
         }
     }
 }

@@ -168,6 +168,7 @@ pub fn fold_all_kind(subject: RecordRef, events: Vec<Event>) -> Option<View> {
         RecordKind::Handover => fold_all::<super::duty::handover::Handover>(subject.id, events),
         RecordKind::Incident => fold_all::<super::emergency::Incident>(subject.id, events),
         RecordKind::Device => fold_all::<super::device::Device>(subject.id, events),
+        RecordKind::Violation => fold_all::<super::violations::Violation>(subject.id, events),
     }
 }
 
@@ -197,5 +198,6 @@ pub fn fold_onto_kind(view: &View, events: Vec<Event>) -> Option<View> {
         RecordKind::Handover => fold_onto::<super::duty::handover::Handover>(view, events),
         RecordKind::Incident => fold_onto::<super::emergency::Incident>(view, events),
         RecordKind::Device => fold_onto::<super::device::Device>(view, events),
+        RecordKind::Violation => fold_onto::<super::violations::Violation>(view, events),
     }
 }

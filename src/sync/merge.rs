@@ -343,6 +343,7 @@ pub fn kind_label(kind: RecordKind) -> Text {
         RecordKind::Handover => Text::new("交接班", "Handovers"),
         RecordKind::Incident => Text::new("突发事件", "Incidents"),
         RecordKind::Device => Text::new("平板", "Tablets"),
+        RecordKind::Violation => Text::new("客户违章", "Violations"),
     }
 }
 
@@ -370,6 +371,7 @@ pub fn field_group(body: &EventBody) -> Cow<'static, str> {
         EventBody::Emergency(e) => crate::domain::emergency::field_group(e).into(),
         // A tablet enrols once; its first key stands (a different one refuses the file).
         EventBody::Device(_) => APPEND.into(),
+        EventBody::Violations(e) => e.field_group().into(),
     }
 }
 

@@ -62,27 +62,7 @@ impl ComplaintSettings {
 
 // ----- vocabulary ----------------------------------------------------------------------------
 
-macro_rules! labelled {
-    ($(#[$m:meta])* $name:ident { $($v:ident => ($zh:expr, $en:expr, $key:expr)),+ $(,)? }) => {
-        $(#[$m])*
-        #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-        #[serde(rename_all = "snake_case")]
-        pub enum $name { $($v),+ }
-        impl $name {
-            pub const ALL: &'static [$name] = &[$($name::$v),+];
-            pub fn label(self) -> Text {
-                match self { $($name::$v => Text::new($zh, $en)),+ }
-            }
-            /// Stable key for statuses, test ids and CSV.
-            pub fn key(self) -> &'static str {
-                match self { $($name::$v => $key),+ }
-            }
-            pub fn from_key(k: &str) -> Option<Self> {
-                Self::ALL.iter().copied().find(|v| v.key() == k)
-            }
-        }
-    };
-}
+use super::i18n::labelled;
 
 labelled!(
     /// CMP-2 channel.
@@ -160,6 +140,7 @@ labelled!(
         Emergency => ("突发事件回访", "Emergency", "emergency"),
         Regular => ("例行电话回访", "Monthly phone round", "regular"),
         Letter => ("公开信", "Open letter", "letter"),
+        Violation => ("违章回访", "Violation follow-up", "violation"),
     }
 );
 
@@ -244,7 +225,10 @@ impl CallbackKind {
         match self {
             CallbackKind::Complaint => ClockSpec::days(3),
             CallbackKind::Repair | CallbackKind::Event => ClockSpec::months(1),
-            CallbackKind::MoveIn | CallbackKind::Emergency => ClockSpec::days(7),
+            // VIO-7: the follow-up after a penalty, within a week like the other visits.
+            CallbackKind::MoveIn | CallbackKind::Emergency | CallbackKind::Violation => {
+                ClockSpec::days(7)
+            }
             // CB-7: a month to phone every household once.
             CallbackKind::Regular => ClockSpec::months(1),
             CallbackKind::Letter => ClockSpec::days(0),

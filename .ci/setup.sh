@@ -3,7 +3,7 @@
 # the right version. Quiet when everything is there. Called by the Makefile:
 #
 #   .ci/setup.sh toolchain   wasm32 target, trunk, wasm-bindgen-cli, wasm-opt (binaryen), crates
-#   .ci/setup.sh test-deps   Debian's chromium, chromium-driver, fonts-noto-cjk
+#   .ci/setup.sh test-deps   Debian's chromium, chromium-driver, fonts-noto-cjk, brotli
 #   .ci/setup.sh all         both
 #   .ci/setup.sh binaryen-bin   prints the folder that must come first on PATH (for wasm-opt)
 #
@@ -102,7 +102,7 @@ setup_toolchain() {
 
 setup_test_deps() {
   local missing
-  missing=$(missing_debs chromium chromium-driver fonts-noto-cjk)
+  missing=$(missing_debs chromium chromium-driver fonts-noto-cjk brotli)
   if [ -n "$missing" ]; then
     # shellcheck disable=SC2086
     apt_install $missing

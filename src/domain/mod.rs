@@ -15,6 +15,7 @@ pub mod hlc;
 pub mod i18n;
 pub mod ids;
 pub mod patrol;
+pub mod photo;
 pub mod registry;
 pub mod retention;
 pub mod roles;

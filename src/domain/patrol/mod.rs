@@ -699,14 +699,7 @@ impl FindingKind {
     }
 }
 
-/// A photo kept with a finding; the bytes live in the device's photo store under `blob`.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Photo {
-    pub blob: String,
-    /// Taken with the camera in the app. A gallery upload is not evidence (marked so).
-    pub evidence: bool,
-    pub taken: i64,
-}
+pub use super::photo::Photo;
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FindingInfo {

@@ -3,8 +3,6 @@
 //! supervisor's planning and review (CB-1, CB-3), open letters (CB-5), and the printable
 //! 回访记录表.
 
-use super::register::Area;
-use super::signature::{SignaturePad, SignatureView};
 use super::{may, name_of, people, when, People};
 use crate::domain::complaints::{
     self, Callback, CallbackOutcome, CallbackStatus, NewProblem, Rating, SignOff,
@@ -14,7 +12,9 @@ use crate::domain::i18n::Text;
 use crate::domain::ids::RecordId;
 use crate::domain::roles::Action;
 use crate::store::{Filter, Query};
+use crate::ui::components::Area;
 use crate::ui::components::{History, Sheet, SlaBadge};
+use crate::ui::components::{SignaturePad, SignatureView};
 use crate::ui::i18n::t;
 use crate::ui::platform::now_ms;
 use crate::ui::state::{app, ctx, loader, submit, tx, utc_offset_untracked};

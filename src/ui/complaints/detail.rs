@@ -2,8 +2,6 @@
 //! (CMP-8), closing with the handling report and the customer's sign-off (CMP-9), its callbacks
 //! (CMP-10), duplicates (CMP-11), the attributed history, and the printable 客户投诉登记表.
 
-use super::register::Area;
-use super::signature::{SignaturePad, SignatureView};
 use super::{class_chip, may, name_of, people, settings, when, People};
 use crate::domain::complaints::{
     self, Callback, Class, Closing, Complaint, Dispatch, Rating, SignOff, Status, Urgency,
@@ -12,7 +10,9 @@ use crate::domain::event::{RecordKind, RecordRef};
 use crate::domain::i18n::Text;
 use crate::domain::ids::RecordId;
 use crate::domain::roles::{Action, Department, Role};
+use crate::ui::components::Area;
 use crate::ui::components::{History, Sheet, SlaBadge};
+use crate::ui::components::{SignaturePad, SignatureView};
 use crate::ui::i18n::t;
 use crate::ui::platform::now_ms;
 use crate::ui::state::{app, loader, submit, tx};

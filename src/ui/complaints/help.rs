@@ -2,8 +2,7 @@
 //! complaint into the complaint procedure; a medical emergency runs one of the three HELP-3
 //! paths as a one-handed checklist, each step and each person notified timestamped.
 
-use super::register::Area;
-use super::{find_units, name_of, people, settings, when, UnitHit};
+use super::{name_of, people, settings, when};
 use crate::domain::complaints::{
     self, medical_steps, HelpIntake, HelpKind, HelpRequest, HelpStatus, MedicalPath, Subject,
 };
@@ -11,7 +10,9 @@ use crate::domain::event::{RecordKind, RecordRef};
 use crate::domain::i18n::Text;
 use crate::domain::ids::RecordId;
 use crate::store::Query;
+use crate::ui::components::Area;
 use crate::ui::components::{History, SlaBadge, TextField};
+use crate::ui::components::{UnitHit, UnitSearch};
 use crate::ui::i18n::t;
 use crate::ui::platform::now_ms;
 use crate::ui::state::{app, loader, submit, tx};
@@ -81,22 +82,12 @@ pub(super) fn HelpPage() -> impl IntoView {
 #[component]
 fn HelpForm(done: Callback<Option<RecordId>>) -> impl IntoView {
     let kind = RwSignal::new(None::<HelpKind>);
-    let unit_q = RwSignal::new(String::new());
     let picked = RwSignal::new(None::<UnitHit>);
     let caller = RwSignal::new(String::new());
     let phone = RwSignal::new(String::new());
     let address = RwSignal::new(String::new());
     let what = RwSignal::new(String::new());
     let needs_sup = RwSignal::new(false);
-    let (hits, set_hits) = signal(Vec::<UnitHit>::new());
-    Effect::new(move |_| {
-        let q = unit_q.get().trim().to_string();
-        if q.is_empty() {
-            set_hits.set(vec![]);
-            return;
-        }
-        leptos::task::spawn_local(async move { set_hits.set(find_units(q).await) });
-    });
     let save = move |_| {
         let Some(k) = kind.get_untracked() else {
             crate::ui::state::toast_err(crate::ui::i18n::t_untracked("help.need_kind"));
@@ -144,13 +135,9 @@ fn HelpForm(done: Callback<Option<RecordId>>) -> impl IntoView {
                     Some(p) => view! { <div class="cmp-picked"><span class="unit-badge"><strong>{p.place.clone()}</strong></span><span>{p.name.clone()}</span>
                         <button class="btn small" on:click=move |_| picked.set(None)>{move || t("cmp.reg.change")}</button></div> }.into_any(),
                     None => view! {
-                        <input type="search" inputmode="numeric" data-testid="help-unit" placeholder=move || t("cmp.reg.unit_ph")
-                            prop:value=move || unit_q.get() on:input=move |ev| unit_q.set(event_target_value(&ev))/>
-                        <div class="cmp-hits">{move || hits.get().into_iter().map(|h| { let h2 = h.clone(); view! {
-                            <button class="cmp-hit" data-testid="help-unit-hit" on:click=move |_| {
-                                caller.set(h2.name.clone()); phone.set(h2.phone.clone()); address.set(h2.place.clone()); unit_q.set(String::new()); picked.set(Some(h2.clone()));
-                            }><strong>{h.place.clone()}</strong><span class="muted">{h.name.clone()}</span></button>
-                        }}).collect_view()}</div>
+                        <UnitSearch testid="help-unit" on_pick=Callback::new(move |h: UnitHit| {
+                            caller.set(h.name.clone()); phone.set(h.phone.clone()); address.set(h.place.clone()); picked.set(Some(h));
+                        })/>
                     }.into_any(),
                 }}
             </div>

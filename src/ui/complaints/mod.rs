@@ -8,7 +8,6 @@ mod detail;
 mod help;
 mod register;
 mod report;
-mod signature;
 pub mod strings;
 
 use super::i18n::t;
@@ -20,7 +19,6 @@ use crate::domain::complaints::{
 };
 use crate::domain::event::RecordKind;
 use crate::domain::ids::{RecordId, StaffId};
-use crate::domain::registry::{Building, Household, Unit};
 use crate::domain::roles::{Action, Department, Role};
 use crate::domain::staff::Staff;
 use crate::store::{Filter, Query};
@@ -94,64 +92,6 @@ pub(super) fn name_of(people: &People, id: Option<StaffId>) -> String {
         .find(|p| p.id == id)
         .map(|p| p.name)
         .unwrap_or_else(|| id.short())
-}
-
-/// A unit found by number, with its current main contact.
-#[derive(Clone, Debug, PartialEq)]
-pub(super) struct UnitHit {
-    pub unit: RecordId,
-    pub household: Option<RecordId>,
-    pub place: String,
-    pub name: String,
-    pub phone: String,
-}
-
-/// Unit search for the forms: "1201" finds 1201 in every building, with who lives there.
-pub(super) async fn find_units(text: String) -> Vec<UnitHit> {
-    let a = app();
-    let buildings: Vec<(RecordId, String)> = a
-        .query(&Query::all(RecordKind::Building))
-        .await
-        .unwrap_or_default()
-        .into_iter()
-        .filter_map(|v| v.state::<Building>().map(|b| (v.id, b.info.name)))
-        .collect();
-    let units = a
-        .query(&Query::new(RecordKind::Unit, Filter::Prefix(text.to_lowercase())).limit(12))
-        .await
-        .unwrap_or_default();
-    let mut out = Vec::new();
-    for v in units {
-        let Some(u) = v.state::<Unit>() else { continue };
-        let b = buildings
-            .iter()
-            .find(|(id, _)| *id == u.info.building)
-            .map(|(_, n)| n.clone())
-            .unwrap_or_default();
-        let hh = a
-            .query(&Query::new(RecordKind::Household, Filter::Unit(v.id)))
-            .await
-            .unwrap_or_default()
-            .into_iter()
-            .filter_map(|h| h.state::<Household>().map(|s| (h.id, s)))
-            .find(|(_, h)| h.moved_out.is_none());
-        let (household, name, phone) = match hh {
-            Some((id, h)) => {
-                let p = h.info.people.first().cloned().unwrap_or_default();
-                (Some(id), p.name, p.phone)
-            }
-            None => (None, String::new(), String::new()),
-        };
-        out.push(UnitHit {
-            unit: v.id,
-            household,
-            place: format!("{b} {}", u.info.number),
-            name,
-            phone,
-        });
-    }
-    out.sort_by_key(|a| super::registry::natural(&a.place));
-    out
 }
 
 pub(super) fn class_chip(c: Option<Class>) -> &'static str {

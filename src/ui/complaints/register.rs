@@ -2,36 +2,19 @@
 //! household by unit number (or anonymous), the matter, what happened and what the customer
 //! asks. The reception rules and "四清楚一报告" stand beside the form as a checklist.
 
-use super::{find_units, settings, UnitHit};
+use super::settings;
 use crate::domain::complaints::{self, Channel, Complaint, Intake, Subject};
 use crate::domain::ids::RecordId;
+use crate::ui::components::{Area, UnitHit, UnitSearch};
 use crate::ui::i18n::t;
 use crate::ui::platform::now_ms;
 use crate::ui::state::{app, ctx, go, submit, tx, CmpTab, Page};
 use leptos::prelude::*;
 
-/// A text area bound to a signal.
-#[component]
-pub(super) fn Area(
-    #[prop(into)] label: Signal<String>,
-    value: RwSignal<String>,
-    #[prop(into)] testid: String,
-    #[prop(optional, into)] placeholder: Option<String>,
-) -> impl IntoView {
-    view! {
-        <label class="field">
-            <span class="field-label">{move || label.get()}</span>
-            <textarea rows="3" data-testid=testid placeholder=placeholder
-                prop:value=move || value.get() on:input=move |ev| value.set(event_target_value(&ev))></textarea>
-        </label>
-    }
-}
-
 #[component]
 pub(super) fn RegisterForm() -> impl IntoView {
     let channel = RwSignal::new(None::<Channel>);
     let anonymous = RwSignal::new(false);
-    let unit_q = RwSignal::new(String::new());
     let picked = RwSignal::new(None::<UnitHit>);
     let name = RwSignal::new(String::new());
     let phone = RwSignal::new(String::new());
@@ -42,24 +25,6 @@ pub(super) fn RegisterForm() -> impl IntoView {
     let asks = RwSignal::new(String::new());
     let dup = RwSignal::new(None::<RecordId>);
 
-    // Unit search: only the newest answer shows.
-    let (hits, set_hits) = signal(Vec::<UnitHit>::new());
-    let seq = StoredValue::new(0u64);
-    Effect::new(move |_| {
-        let q = unit_q.get().trim().to_string();
-        let n = seq.get_value() + 1;
-        seq.set_value(n);
-        if q.is_empty() {
-            set_hits.set(vec![]);
-            return;
-        }
-        leptos::task::spawn_local(async move {
-            let found = find_units(q).await;
-            if seq.get_value() == n {
-                set_hits.set(found);
-            }
-        });
-    });
     // CMP-11: open complaints of the same unit (or, anonymous, of the same matter).
     let (open_same, set_open_same) = signal(Vec::<(RecordId, Complaint)>::new());
     Effect::new(move |_| {
@@ -85,7 +50,6 @@ pub(super) fn RegisterForm() -> impl IntoView {
         name.set(h.name.clone());
         phone.set(h.phone.clone());
         anonymous.set(false);
-        unit_q.set(String::new());
         picked.set(Some(h));
     };
     let choose_subject = move |s: Subject| {
@@ -102,7 +66,7 @@ pub(super) fn RegisterForm() -> impl IntoView {
         }
     };
     let reset = move || {
-        for s in [unit_q, name, phone, occurred, about, what, asks] {
+        for s in [name, phone, occurred, about, what, asks] {
             s.set(String::new());
         }
         channel.set(None);
@@ -195,25 +159,11 @@ pub(super) fn RegisterForm() -> impl IntoView {
                             </div>
                         }.into_any(),
                         (None, false) => view! {
-                            <div class="cmp-unit-search">
-                                <input type="search" inputmode="numeric" autocomplete="off" data-testid="cmp-unit"
-                                    placeholder=move || t("cmp.reg.unit_ph")
-                                    prop:value=move || unit_q.get() on:input=move |ev| unit_q.set(event_target_value(&ev))/>
+                            <UnitSearch testid="cmp-unit" on_pick=Callback::new(pick)>
                                 <button class="btn" data-testid="cmp-anon" on:click=move |_| { anonymous.set(true); picked.set(None); }>
                                     {move || t("cmp.anonymous")}
                                 </button>
-                            </div>
-                            <div class="cmp-hits">
-                                {move || hits.get().into_iter().map(|h| {
-                                    let h2 = h.clone();
-                                    view! {
-                                        <button class="cmp-hit" data-testid="cmp-unit-hit" on:click=move |_| pick(h2.clone())>
-                                            <strong>{h.place.clone()}</strong>
-                                            <span class="muted">{if h.name.is_empty() { "—".to_string() } else { h.name.clone() }}</span>
-                                        </button>
-                                    }
-                                }).collect_view()}
-                            </div>
+                            </UnitSearch>
                         }.into_any(),
                     }}
                 </div>

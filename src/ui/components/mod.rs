@@ -1,7 +1,15 @@
-//! Shared components: form fields, the PIN pad, sheets, toasts, badges.
+//! Shared components: form fields, the PIN pad, sheets, toasts, badges, and the pieces every
+//! SOP area reuses (one mechanism each): unit search, drawn signatures, photos and the camera.
 
+pub mod camera;
+pub mod photos;
 mod pinpad;
+mod signature;
+pub mod unit_search;
+pub use photos::{CamMode, CameraOverlay, PhotoField, Thumb};
 pub use pinpad::PinPad;
+pub use signature::{SignaturePad, SignatureView};
+pub use unit_search::{UnitHit, UnitSearch};
 
 use super::i18n::t;
 use super::state::{ctx, ToastKind};
@@ -34,6 +42,23 @@ pub fn TextField(
 }
 
 /// A labelled number input bound to a string signal (parsed by the caller's command).
+/// A text area bound to a signal.
+#[component]
+pub fn Area(
+    #[prop(into)] label: Signal<String>,
+    value: RwSignal<String>,
+    #[prop(into)] testid: String,
+    #[prop(optional, into)] placeholder: Option<String>,
+) -> impl IntoView {
+    view! {
+        <label class="field">
+            <span class="field-label">{move || label.get()}</span>
+            <textarea rows="3" data-testid=testid placeholder=placeholder
+                prop:value=move || value.get() on:input=move |ev| value.set(event_target_value(&ev))></textarea>
+        </label>
+    }
+}
+
 #[component]
 pub fn NumberField(
     #[prop(into)] label: Signal<String>,

@@ -2,7 +2,7 @@
 //! for engineering (REP-8), the cleaning inspection record for environment (PAT-4) and the
 //! decoration violation drafts for the supervisor (VIO-10). Each step is one tap and a note.
 
-use super::{calendar, print, staff_list, staff_name, walk::Thumb};
+use super::{calendar, print, staff_list, staff_name};
 use crate::domain::event::RecordKind;
 use crate::domain::i18n::Text;
 use crate::domain::ids::RecordId;
@@ -11,6 +11,7 @@ use crate::domain::patrol::{
 };
 use crate::domain::workorder::{self as wo, WorkOrder, WorkOrderStatus};
 use crate::store::{Filter, Query};
+use crate::ui::components::Thumb;
 use crate::ui::components::{Empty, Sheet, SlaBadge};
 use crate::ui::i18n::t;
 use crate::ui::platform::{format_time, now_ms};

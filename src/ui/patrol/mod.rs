@@ -2,7 +2,6 @@
 //! the week's coverage with the figures of PAT-8, the route editor and the QR label sheet.
 //! Rules live in `domain::patrol`; these pages call its commands through `submit`.
 
-pub mod camera;
 mod coverage;
 mod findings;
 mod labels;

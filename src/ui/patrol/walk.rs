@@ -4,7 +4,6 @@
 //! findings with photos. Everything is an event in IndexedDB the moment it is confirmed, so a
 //! closed tab or a reboot mid-round comes back to the same round (PAT-1, PAT-3, PAT-4).
 
-use super::camera;
 use super::{calendar, current_round, open_sheet, staff_list, staff_name};
 use crate::domain::event::RecordKind;
 use crate::domain::i18n::Text;
@@ -16,21 +15,13 @@ use crate::domain::patrol::{
 use crate::domain::registry::{Household, Unit};
 use crate::domain::staff::Staff;
 use crate::store::{Filter, Query};
-use crate::ui::components::Sheet;
+use crate::ui::components::{CamMode, CameraOverlay, PhotoField, Sheet};
 use crate::ui::i18n::{t, t_untracked};
 use crate::ui::platform::{format_time, now_ms};
 use crate::ui::state::{
     app, go, loader, submit, toast_err, tx, tx_untracked, utc_offset, Page, PatrolTab,
 };
 use leptos::prelude::*;
-use std::cell::RefCell;
-use wasm_bindgen::JsCast;
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum CamMode {
-    Scan,
-    Photo,
-}
 
 /// A check-in being confirmed: the stop, its scan id and time (fixed when scanned, so a
 /// retry is the same scan), and whether it was manual.
@@ -47,10 +38,6 @@ enum Ans {
     Ok,
     NotOk,
     Text(String),
-}
-
-thread_local! {
-    static SCAN_LOOP: RefCell<Option<gloo::timers::callback::Interval>> = const { RefCell::new(None) };
 }
 
 fn hhmm(ms: i64) -> String {
@@ -454,147 +441,6 @@ fn FloorSweep(stop: Stop, skipped: RwSignal<Vec<i32>>) -> impl IntoView {
     })
 }
 
-/// The camera over the whole screen: scanning labels, or taking a photo.
-#[component]
-pub fn CameraOverlay(
-    mode: RwSignal<Option<CamMode>>,
-    /// Takes a scanned checkpoint; returns why it was not taken (the camera keeps scanning).
-    on_scan: Callback<RecordId, Option<&'static str>>,
-    on_photo: Callback<Photo>,
-) -> impl IntoView {
-    let video = NodeRef::<leptos::html::Video>::new();
-    let error = RwSignal::new(None::<String>);
-    let busy = RwSignal::new(false);
-    let close = move || {
-        SCAN_LOOP.with(|l| l.borrow_mut().take());
-        camera::stop();
-        mode.set(None);
-    };
-    Effect::new(move |_| {
-        let m = mode.get();
-        let v = video.get();
-        match (m, v) {
-            (Some(m), Some(v)) => {
-                error.set(None);
-                leptos::task::spawn_local(async move {
-                    if let Err(e) = camera::start(&v).await {
-                        error.set(Some(e));
-                        return;
-                    }
-                    if m == CamMode::Scan {
-                        let in_flight = std::rc::Rc::new(std::cell::Cell::new(false));
-                        let tick = gloo::timers::callback::Interval::new(300, move || {
-                            if mode.get_untracked() != Some(CamMode::Scan) || in_flight.get() {
-                                return;
-                            }
-                            in_flight.set(true);
-                            let v = v.clone();
-                            let in_flight = in_flight.clone();
-                            leptos::task::spawn_local(async move {
-                                let found = camera::scan(&v).await;
-                                in_flight.set(false);
-                                match found {
-                                    Some(Ok(cp)) if mode.get_untracked() == Some(CamMode::Scan) => {
-                                        match on_scan.run(cp) {
-                                            None => {
-                                                SCAN_LOOP.with(|l| l.borrow_mut().take());
-                                                camera::stop();
-                                                mode.set(None);
-                                            }
-                                            Some(why) => error.set(Some(t_untracked(why).into())),
-                                        }
-                                    }
-                                    Some(Err(_)) => {
-                                        error.set(Some(t_untracked("pat.foreign_code").into()))
-                                    }
-                                    _ => {}
-                                }
-                            });
-                        });
-                        SCAN_LOOP.with(|l| *l.borrow_mut() = Some(tick));
-                    }
-                });
-            }
-            (None, _) => {
-                SCAN_LOOP.with(|l| l.borrow_mut().take());
-                camera::stop();
-            }
-            _ => {}
-        }
-    });
-    let shoot = move |_| {
-        let Some(v) = video.get_untracked() else {
-            return;
-        };
-        if busy.get_untracked() {
-            return;
-        }
-        busy.set(true);
-        leptos::task::spawn_local(async move {
-            match camera::capture(&v).await {
-                Some(blob) => {
-                    let key = format!("photo-{}", app().new_id());
-                    match app().store.put_photo(&key, &blob).await {
-                        Ok(()) => {
-                            on_photo.run(Photo {
-                                blob: key,
-                                evidence: true,
-                                taken: now_ms(),
-                            });
-                            close();
-                        }
-                        Err(e) => toast_err(tx_untracked(&e.message())),
-                    }
-                }
-                None => toast_err(t_untracked("pat.photo_failed")),
-            }
-            busy.set(false);
-        });
-    };
-    view! {
-        <Show when=move || mode.get().is_some()>
-            <div class="cam" data-testid="camera">
-                <video node_ref=video class="cam-video" autoplay=true playsinline=true muted=true></video>
-                <Show when=move || mode.get() == Some(CamMode::Scan)>
-                    <div class="cam-frame" aria-hidden="true"></div>
-                    <p class="cam-hint">{move || t("pat.scan_hint")}</p>
-                </Show>
-                {move || error.get().map(|e| view! { <p class="cam-error" data-testid="camera-error">{e}</p> })}
-                <div class="cam-bar">
-                    <button class="btn big light" data-testid="camera-close" on:click=move |_| close()>{move || t("common.close")}</button>
-                    <Show when=move || mode.get() == Some(CamMode::Photo)>
-                        <button class="cam-shutter" data-testid="camera-shoot" aria-label=move || t("pat.shoot") disabled=move || busy.get() on:click=shoot></button>
-                    </Show>
-                </div>
-            </div>
-        </Show>
-    }
-}
-
-/// A stored photo as a thumbnail (gallery pictures marked "not evidence").
-#[component]
-pub fn Thumb(photo: Photo) -> impl IntoView {
-    let key = photo.blob.clone();
-    let url = loader(move || {
-        let key = key.clone();
-        async move {
-            app()
-                .store
-                .photo(&key)
-                .await
-                .ok()
-                .flatten()
-                .and_then(|b| web_sys::Url::create_object_url_with_blob(&b).ok())
-        }
-    });
-    view! {
-        <figure class=if photo.evidence { "thumb" } else { "thumb gallery" } data-testid="thumb" data-evidence=photo.evidence.to_string()>
-            {move || url.get().flatten().map(|u| view! { <img src=u alt=""/> })}
-            {(!photo.evidence).then(|| view! { <figcaption>{move || t("pat.not_evidence")}</figcaption> })}
-        </figure>
-    }
-}
-
 /// Recording a finding: the kind decides where it goes (shown before saving), a note, the
 /// place, photos; a household for opinions and home hazards (PAT-4, PAT-6, VIO-10).
 #[component]
@@ -631,35 +477,6 @@ fn FindingSheet(
             kind.get(),
             Some(FindingKind::Opinion | FindingKind::HomeHazard)
         )
-    };
-    let gallery = move |ev: web_sys::Event| {
-        let Some(input) = ev
-            .target()
-            .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
-        else {
-            return;
-        };
-        let Some(file) = input.files().and_then(|f| f.get(0)) else {
-            return;
-        };
-        input.set_value("");
-        leptos::task::spawn_local(async move {
-            let Some(blob) = camera::shrink_file(&file).await else {
-                toast_err(t_untracked("pat.photo_failed"));
-                return;
-            };
-            let key = format!("photo-{}", app().new_id());
-            match app().store.put_photo(&key, &blob).await {
-                Ok(()) => photos.update(|v| {
-                    v.push(Photo {
-                        blob: key,
-                        evidence: false,
-                        taken: now_ms(),
-                    })
-                }),
-                Err(e) => toast_err(tx_untracked(&e.message())),
-            }
-        });
     };
     let save = move |_| {
         let Some(k) = kind.get_untracked() else {
@@ -758,16 +575,7 @@ fn FindingSheet(
                 <label class="check big"><input type="checkbox" data-testid="finding-persuaded" prop:checked=move || persuaded.get() on:change=move |ev| persuaded.set(event_target_checked(&ev))/>{move || t("pat.persuaded")}</label>
                 <label class="check big"><input type="checkbox" prop:checked=move || posting.get() on:change=move |ev| posting.set(event_target_checked(&ev))/>{move || t("pat.posting")}</label>
             </Show>
-            <div class="photos">
-                {move || photos.get().into_iter().map(|p| view! { <Thumb photo=p/> }).collect_view()}
-            </div>
-            <div class="photo-btns">
-                <button class="btn big" data-testid="finding-photo" on:click=move |_| cam.set(Some(CamMode::Photo))>{move || t("pat.take_photo")}</button>
-                <label class="btn big file-btn">
-                    {move || t("pat.gallery")}
-                    <input type="file" accept="image/*" data-testid="finding-gallery" on:change=gallery/>
-                </label>
-            </div>
+            <PhotoField photos=photos testid="finding" cam=cam/>
             <button class="btn primary big" data-testid="finding-save" on:click=save>{move || t("pat.save_finding")}</button>
         </Sheet>
     }

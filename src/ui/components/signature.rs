@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
 #[component]
-pub(super) fn SignaturePad(path: RwSignal<String>, #[prop(into)] testid: String) -> impl IntoView {
+pub fn SignaturePad(path: RwSignal<String>, #[prop(into)] testid: String) -> impl IntoView {
     let drawing = StoredValue::new(false);
     let clear_id = format!("{testid}-clear");
     let point = |ev: &web_sys::PointerEvent| -> (i32, i32) { (ev.offset_x(), ev.offset_y()) };
@@ -59,7 +59,7 @@ fn scale(ev: &web_sys::PointerEvent, x: i32, y: i32) -> (i32, i32) {
 
 /// A stored signature shown again (forms, detail).
 #[component]
-pub(super) fn SignatureView(path: String) -> impl IntoView {
+pub fn SignatureView(path: String) -> impl IntoView {
     view! {
         <svg class="sig-show" viewBox="0 0 600 200" preserveAspectRatio="none">
             <path d=path class="sig-ink"/>

@@ -1,4 +1,4 @@
-//! The tablet camera for patrol: scanning checkpoint labels (the browser's `BarcodeDetector`
+//! The tablet camera (shared: patrol, violations, repairs, move-in): scanning checkpoint labels (the browser's `BarcodeDetector`
 //! where it has one, else the `rqrr` decoder compiled in — iPads included) and taking finding
 //! photos, shrunk on capture to about 1600 px JPEG. One camera at a time; the stream is kept
 //! here so closing the overlay always releases it.

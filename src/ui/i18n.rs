@@ -40,6 +40,7 @@ const AREAS: &[Table] = &[
     super::patrol::strings::pair,
     super::duty::strings::pair,
     super::emergency::strings::pair,
+    super::violations::strings::pair,
 ];
 
 fn pair(key: &str) -> (&'static str, &'static str) {

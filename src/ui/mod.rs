@@ -17,6 +17,7 @@ mod signin;
 mod staff;
 pub mod state;
 mod sync;
+mod violations;
 
 use crate::app::App;
 use crate::domain::i18n::Lang;

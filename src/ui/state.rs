@@ -84,6 +84,17 @@ pub enum Page {
     Emergency,
     /// One incident's step checklist.
     Incident(crate::domain::ids::RecordId),
+    /// 客户违章 (issue 14).
+    Violations(VioTab),
+}
+
+/// 客户违章 tabs (VIO-1..10, QUAL-4).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum VioTab {
+    List,
+    New,
+    Charges,
+    Retention,
 }
 
 /// 投诉·回访·求助 (issue 3) tabs.
@@ -155,6 +166,10 @@ impl Page {
             Page::Duty(DutyTab::Review) => "#/duty/review",
             Page::Duty(DutyTab::OnCall) => "#/duty/oncall",
             Page::Emergency | Page::Incident(_) => "#/emergency",
+            Page::Violations(VioTab::List) => "#/violations",
+            Page::Violations(VioTab::New) => "#/violations/new",
+            Page::Violations(VioTab::Charges) => "#/violations/charges",
+            Page::Violations(VioTab::Retention) => "#/violations/retention",
         }
         .into()
     }
@@ -185,6 +200,10 @@ impl Page {
             "#/duty/review" => Page::Duty(DutyTab::Review),
             "#/duty/oncall" => Page::Duty(DutyTab::OnCall),
             "#/emergency" => Page::Emergency,
+            "#/violations" => Page::Violations(VioTab::List),
+            "#/violations/new" => Page::Violations(VioTab::New),
+            "#/violations/charges" => Page::Violations(VioTab::Charges),
+            "#/violations/retention" => Page::Violations(VioTab::Retention),
             h if h.starts_with("#/emergency/") => h["#/emergency/".len()..]
                 .parse()
                 .map(Page::Incident)
@@ -369,9 +388,8 @@ pub fn open_record(subject: crate::domain::event::RecordRef) {
             super::platform::set_pref("patrol.round", Some(&subject.id.to_string()));
             Page::PatrolRound
         }
-        K::PatrolFinding | K::WorkOrder | K::CleaningCheck | K::ViolationDraft => {
-            Page::Patrol(PatrolTab::Findings)
-        }
+        K::PatrolFinding | K::WorkOrder | K::CleaningCheck => Page::Patrol(PatrolTab::Findings),
+        K::Violation | K::ViolationDraft => Page::Violations(VioTab::List),
         K::PatrolRoute => Page::Patrol(PatrolTab::Routes),
         K::Roster | K::DutyLeave => Page::Duty(DutyTab::Roster),
         K::DutyLog | K::DutyChain => Page::Duty(DutyTab::Review),

@@ -23,7 +23,8 @@ use super::complaints::{schedule_callback, valid_signature, CallbackKind, Callba
 use super::event::{Draft, Event, EventBody, RecordKind, RecordRef};
 use super::i18n::{labelled, Text};
 use super::ids::{Id, RecordId, StaffId};
-use super::patrol::{Photo, Recipients};
+use super::patrol::Recipients;
+use super::photo::Photo;
 use super::retention;
 use super::roles::{Action, Role};
 use super::sla::{Clock, ClockSpec};
@@ -1202,4 +1203,22 @@ pub fn charges_csv(
         })
         .collect();
     (headers, rows)
+}
+
+/// VIO-4: the round a rectification is rechecked on — the first round of `building` whose
+/// window opens at or after the deadline (the caller reads the rounds of the days from the
+/// deadline on by their `day|` keys).
+pub fn recheck_round(
+    building: RecordId,
+    deadline: i64,
+    rounds: &[(RecordId, super::patrol::PatrolRound)],
+) -> Option<RecordId> {
+    rounds
+        .iter()
+        .filter_map(|(id, r)| r.plan.as_ref().map(|p| (id, p)))
+        .filter(|(_, p)| {
+            p.start >= deadline && p.stops.iter().any(|s| s.building == Some(building))
+        })
+        .min_by_key(|(id, p)| (p.start, **id))
+        .map(|(id, _)| *id)
 }

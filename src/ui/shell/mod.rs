@@ -6,7 +6,7 @@ pub use notices::{listen as listen_notices, AppNotices, OpeningNotices};
 
 use super::i18n::t;
 use super::platform::{now_ms, reload, set_pref};
-use super::state::{ctx, go, CmpTab, DutyTab, Page, PatrolTab, RegistryTab};
+use super::state::{ctx, go, CmpTab, DutyTab, Page, PatrolTab, RegistryTab, VioTab};
 use crate::domain::i18n::Lang;
 use crate::domain::roles::Action;
 use leptos::prelude::*;
@@ -140,7 +140,7 @@ struct NavItem {
     needs: Option<Action>,
 }
 
-const NAV: [NavItem; 8] = [
+const NAV: [NavItem; 9] = [
     NavItem {
         page: Page::Home,
         key: "nav.home",
@@ -160,6 +160,13 @@ const NAV: [NavItem; 8] = [
         key: "nav.patrol",
         icon: "◎",
         testid: "nav-patrol",
+        needs: None,
+    },
+    NavItem {
+        page: Page::Violations(VioTab::List),
+        key: "nav.violations",
+        icon: "⚑",
+        testid: "nav-violations",
         needs: None,
     },
     NavItem {
@@ -211,6 +218,7 @@ pub fn Shell() -> impl IntoView {
         (Page::Complaints(_), Page::Complaints(_)) => true,
         (Page::Patrol(_) | Page::PatrolRound | Page::PatrolSheet, Page::Patrol(_)) => true,
         (Page::Duty(_), Page::Duty(_)) => true,
+        (Page::Violations(_), Page::Violations(_)) => true,
         (a, b) => a == b,
     };
     let session = move || c.session.get();
@@ -273,6 +281,7 @@ pub fn Shell() -> impl IntoView {
                     Page::Duty(tab) => view! { <super::duty::DutyPage tab=tab/> }.into_any(),
                     Page::Emergency => view! { <super::emergency::EmergencyPage/> }.into_any(),
                     Page::Incident(id) => view! { <super::emergency::IncidentPage id=id/> }.into_any(),
+                    Page::Violations(tab) => view! { <super::violations::ViolationsPage tab=tab/> }.into_any(),
                 }}
             </main>
         </div>

@@ -59,11 +59,13 @@ pub enum RecordKind {
     Device,
     /// 客户违章记录 (VIO-1..10, issue 14)
     Violation,
+    /// The tombstone of a record purged past its retention date (VIO-9, QUAL-4)
+    Purged,
 }
 
 impl RecordKind {
     /// Every record kind, for a pass over all stored events one kind at a time (issue 12).
-    pub const ALL: [RecordKind; 24] = {
+    pub const ALL: [RecordKind; 25] = {
         use RecordKind::*;
         [
             Estate,
@@ -90,6 +92,7 @@ impl RecordKind {
             Incident,
             Device,
             Violation,
+            Purged,
         ]
     };
 
@@ -119,6 +122,7 @@ impl RecordKind {
             RecordKind::Incident => "incident",
             RecordKind::Device => "device",
             RecordKind::Violation => "violation",
+            RecordKind::Purged => "purged",
         }
     }
 }
@@ -132,7 +136,7 @@ fn every_kind_is_listed(k: RecordKind) {
         Estate | Staff | Building | Unit | Household | Facility | Checkpoint | Complaint
         | Callback | HelpRequest | PatrolRoute | PatrolRound | PatrolFinding | CleaningCheck
         | ViolationDraft | WorkOrder | Roster | DutyLeave | DutyLog | DutyChain | Handover
-        | Incident | Device | Violation => {}
+        | Incident | Device | Violation | Purged => {}
     }
 }
 
@@ -173,6 +177,8 @@ pub enum EventBody {
     Device(super::device::DeviceEvent),
     /// Resident violations (issue 14, schema version 3).
     Violations(super::violations::ViolationsEvent),
+    /// Archive and purge past retention (issue 14, schema version 3).
+    Retention(super::retention::RetentionEvent),
 }
 
 impl EventBody {
@@ -206,6 +212,7 @@ impl EventBody {
             EventBody::Emergency(e) => e.label(),
             EventBody::Device(e) => e.label(),
             EventBody::Violations(e) => e.label(),
+            EventBody::Retention(e) => e.label(),
         }
     }
 }

@@ -169,6 +169,7 @@ pub fn fold_all_kind(subject: RecordRef, events: Vec<Event>) -> Option<View> {
         RecordKind::Incident => fold_all::<super::emergency::Incident>(subject.id, events),
         RecordKind::Device => fold_all::<super::device::Device>(subject.id, events),
         RecordKind::Violation => fold_all::<super::violations::Violation>(subject.id, events),
+        RecordKind::Purged => fold_all::<super::retention::Tombstone>(subject.id, events),
     }
 }
 
@@ -199,5 +200,6 @@ pub fn fold_onto_kind(view: &View, events: Vec<Event>) -> Option<View> {
         RecordKind::Incident => fold_onto::<super::emergency::Incident>(view, events),
         RecordKind::Device => fold_onto::<super::device::Device>(view, events),
         RecordKind::Violation => fold_onto::<super::violations::Violation>(view, events),
+        RecordKind::Purged => fold_onto::<super::retention::Tombstone>(view, events),
     }
 }

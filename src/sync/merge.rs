@@ -344,6 +344,7 @@ pub fn kind_label(kind: RecordKind) -> Text {
         RecordKind::Incident => Text::new("突发事件", "Incidents"),
         RecordKind::Device => Text::new("平板", "Tablets"),
         RecordKind::Violation => Text::new("客户违章", "Violations"),
+        RecordKind::Purged => Text::new("已清理的过期资料", "Purged records"),
     }
 }
 
@@ -372,6 +373,7 @@ pub fn field_group(body: &EventBody) -> Cow<'static, str> {
         // A tablet enrols once; its first key stands (a different one refuses the file).
         EventBody::Device(_) => APPEND.into(),
         EventBody::Violations(e) => e.field_group().into(),
+        EventBody::Retention(_) => APPEND.into(),
     }
 }
 

@@ -203,6 +203,15 @@ mod tests {
                 at: 1,
                 by: id,
             }),
+            EventBody::Retention(crate::domain::retention::RetentionEvent::Purged {
+                record: crate::domain::event::RecordRef::new(RecordKind::Violation, id),
+                title: "t".into(),
+                kept_until: 1,
+                archive: "a".into(),
+                events: 1,
+                at: 1,
+                by: id,
+            }),
             v(V::Approved {
                 signature: "M1 1".into(),
                 recheck: Some(Recheck {

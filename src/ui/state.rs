@@ -390,6 +390,7 @@ pub fn open_record(subject: crate::domain::event::RecordRef) {
         }
         K::PatrolFinding | K::WorkOrder | K::CleaningCheck => Page::Patrol(PatrolTab::Findings),
         K::Violation | K::ViolationDraft => Page::Violations(VioTab::List),
+        K::Purged => Page::Violations(VioTab::Retention),
         K::PatrolRoute => Page::Patrol(PatrolTab::Routes),
         K::Roster | K::DutyLeave => Page::Duty(DutyTab::Roster),
         K::DutyLog | K::DutyChain => Page::Duty(DutyTab::Review),

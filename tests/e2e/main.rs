@@ -13,3 +13,4 @@ mod patrol;
 mod smoke;
 mod sync;
 mod update;
+mod violations;

@@ -181,6 +181,10 @@ pub fn requirement(body: &EventBody) -> Requirement {
                 AnyOf(&[FollowUpViolation])
             }
         },
+        // retention::purge: the Director (QUAL-4).
+        EventBody::Retention(e) => match e {
+            super::retention::RetentionEvent::Purged { .. } => AnyOf(&[PurgeRecords]),
+        },
     }
 }
 

@@ -792,10 +792,10 @@ fn vio_9_qual_4_retention_dates() {
     assert_eq!(kept_until(Class::MajorViolation, t), day(2031, 10, 12));
     assert_eq!(kept_until(Class::DutyLog, t), day(2029, 10, 12));
     assert_eq!(kept_until(Class::Other(2), t), day(2028, 10, 12));
-    // 29 Feb → 28 Feb.
+    // 29 Feb → 1 Mar (never a day early), like the duty log's date (DUTY-4).
     assert_eq!(
         kept_until(Class::GeneralViolation, day(2028, 2, 29)),
-        day(2029, 2, 28)
+        day(2029, 3, 1)
     );
     let id = Id::derived("violation", 1);
     let d = record(
@@ -895,5 +895,145 @@ impl Decision {
             deadline: Some(t),
             ..self.clone()
         }
+    }
+}
+
+/// VIO-5, VIO-6 at fold time: a compensation "decided" on the Supervisor's tablet with a forged
+/// Director role, and an approval by an Assistant, take no effect; both are listed as refused.
+#[test]
+fn vio_6_forged_decisions_take_no_effect_at_fold_time() {
+    use crate::store::memory::MemoryStore;
+    use futures::executor::block_on;
+    let cal = BusinessCalendar::default();
+    let t = t0(&cal);
+    let app = crate::testkit::open(MemoryStore::new(), 1);
+    crate::testkit::staffed(
+        &app,
+        t - HOUR,
+        &[
+            (sid(1), &[Role::Director]),
+            (sid(2), &[Role::Supervisor]),
+            (sid(3), &[Role::Assistant]),
+        ],
+    );
+    let id = Id::derived("violation", 1);
+    let d = record(
+        &assistant(),
+        id,
+        &info(Severity::General, Persuasion::Ignored),
+        None,
+        &to(),
+        "",
+        t,
+        &cal,
+    )
+    .unwrap();
+    block_on(app.record(t, Some(sid(3)), d)).unwrap();
+    let v: Violation = block_on(app.get::<Violation>(id)).unwrap().unwrap();
+    // The Supervisor's tablet pretends she is the Director.
+    let fake = Actor {
+        id: sid(2),
+        roles: [Role::Director].into(),
+    };
+    let mut c = decision(Method::Compensation);
+    c.amount_fen = 100_000;
+    let d = decide(&fake, id, &v, &c, None, t + MIN, &cal).unwrap();
+    block_on(app.record(t + MIN, Some(sid(2)), d)).unwrap();
+    let after: Violation = block_on(app.get::<Violation>(id)).unwrap().unwrap();
+    assert_eq!(
+        after.status,
+        Some(Status::Reported),
+        "the forged decision changed nothing"
+    );
+    assert!(after.decision.is_none());
+    let refused = block_on(app.refused()).unwrap();
+    assert_eq!(refused.len(), 1);
+    assert!(
+        refused[0].why.zh.contains("物业部主任"),
+        "{}",
+        refused[0].why.zh
+    );
+}
+
+/// VIO-9, QUAL-4: the Director archives a closed violation past its date and purges it; the
+/// purge travels to another tablet, which drops the record's events and view; an older file
+/// carrying them brings nothing back; the tombstone (that it existed) stays on both. Anyone
+/// else, an open record, a record before its date or without an archive is refused.
+#[test]
+fn vio_9_qual_4_purge_travels_and_an_older_file_does_not_bring_the_record_back() {
+    use crate::domain::retention::{archive, purge, tombstone_ref, Tombstone};
+    use crate::store::memory::MemoryStore;
+    use crate::store::Store;
+    use futures::executor::block_on;
+    let cal = BusinessCalendar::default();
+    let t = t0(&cal);
+    let people: &[(crate::domain::ids::StaffId, &[Role])] = &[
+        (sid(1), &[Role::Director]),
+        (sid(2), &[Role::Supervisor]),
+        (sid(3), &[Role::Assistant]),
+    ];
+    let a = crate::testkit::open(MemoryStore::new(), 1);
+    crate::testkit::staffed(&a, t - HOUR, people);
+    let id = Id::derived("violation", 1);
+    let vref = violation_ref(id);
+    let d = record(
+        &assistant(),
+        id,
+        &info(Severity::General, Persuasion::Stopped),
+        None,
+        &to(),
+        "",
+        t,
+        &cal,
+    )
+    .unwrap();
+    block_on(a.record(t, Some(sid(3)), d)).unwrap();
+    // Tablet B holds everything A holds (a full file).
+    let b = crate::testkit::open(MemoryStore::new(), 2);
+    let all = block_on(a.store.every_event()).unwrap();
+    block_on(b.absorb(all.clone(), t + MIN)).unwrap();
+    assert!(block_on(b.store.view(vref)).unwrap().is_some());
+
+    let view = block_on(a.store.view(vref)).unwrap().unwrap();
+    let v: Violation = view.state().unwrap();
+    let kept = v.kept_until().unwrap();
+    let after = kept + MIN;
+    let events = block_on(a.store.events_for(vref)).unwrap();
+    let (text, hash) = archive(&events);
+    assert_eq!(text.lines().count(), events.len());
+    // Refusals: another role, before the date, without an archive.
+    assert!(matches!(
+        purge(&supervisor(), &view, Some(kept), &hash, after),
+        Err(DomainError::Denied(_))
+    ));
+    assert!(purge(&director(), &view, Some(kept), &hash, kept - MIN).is_err());
+    assert!(purge(&director(), &view, None, &hash, after).is_err());
+    assert!(purge(&director(), &view, Some(kept), "", after).is_err());
+    let d = purge(&director(), &view, Some(kept), &hash, after).unwrap();
+    let stamped = block_on(a.record(after, Some(sid(1)), d)).unwrap();
+    assert!(block_on(a.store.view(vref)).unwrap().is_none(), "view gone");
+    assert!(
+        block_on(a.store.events_for(vref)).unwrap().is_empty(),
+        "events gone"
+    );
+    let stone: Tombstone = block_on(a.get::<Tombstone>(tombstone_ref(vref).id))
+        .unwrap()
+        .unwrap();
+    assert_eq!(stone.record, Some(vref));
+    assert_eq!(stone.archive, hash);
+    assert_eq!(stone.events, events.len() as u32);
+
+    // The purge travels to B through a file: B drops the record too.
+    block_on(b.absorb(stamped, after + MIN)).unwrap();
+    assert!(block_on(b.store.view(vref)).unwrap().is_none());
+    assert!(block_on(b.store.events_for(vref)).unwrap().is_empty());
+    assert!(block_on(b.store.view(tombstone_ref(vref)))
+        .unwrap()
+        .is_some());
+    // An older file (the full one from before) brings nothing back, on either tablet.
+    for tablet in [&a, &b] {
+        block_on(tablet.absorb(all.clone(), after + 2 * MIN)).unwrap();
+        assert!(block_on(tablet.store.view(vref)).unwrap().is_none());
+        assert!(block_on(tablet.store.events_for(vref)).unwrap().is_empty());
     }
 }

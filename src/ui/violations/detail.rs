@@ -329,6 +329,13 @@ fn Steps(id: RecordId, v: Violation, people: People) -> impl IntoView {
     };
     let lbl = |k: &'static str| Signal::derive(move || t(k).to_string());
     let needs_recheck = v.with_value(|v| v.recheck.is_some() && v.rechecked.is_none());
+    // The written notice matters for a cut (VIO-4): offered once a cut is considered.
+    let notice_due = v.with_value(|v| {
+        v.serious_arrears()
+            || v.decision
+                .as_ref()
+                .is_some_and(|d| d.method == Method::WaterPowerCut)
+    });
     view! {
         <div class="screen-only vio-steps">
             <Show when=move || status == Status::Reported && may(Action::DecideViolation)>
@@ -353,8 +360,8 @@ fn Steps(id: RecordId, v: Violation, people: People) -> impl IntoView {
                 </section>
             </Show>
             <Show when=move || open && may(Action::DecideViolation)>
-                <section class="card" data-testid="vio-facts-steps">
-                    <h2>{move || t("vio.d.facts_on_file")}</h2>
+                <details class="card" data-testid="vio-facts-steps">
+                    <summary data-testid="vio-facts-toggle"><strong>{move || t("vio.a.facts_toggle")}</strong></summary>
                     <div class="row2">
                         <div>
                             <label class="check"><input type="checkbox" data-testid="vio-serious" prop:checked=move || serious.get()
@@ -375,9 +382,9 @@ fn Steps(id: RecordId, v: Violation, people: People) -> impl IntoView {
                     </div>
                     <TextField label=lbl("vio.a.note") value=com_note testid="vio-com-note"/>
                     <button class="btn" data-testid="vio-committee" on:click=move |_| fact(2)>{move || t("vio.a.committee")}</button>
-                </section>
+                </details>
             </Show>
-            <Show when=move || open && may(Action::FollowUpViolation)>
+            <Show when=move || open && notice_due && may(Action::FollowUpViolation)>
                 <section class="card" data-testid="vio-notice">
                     <h2>{move || t("vio.a.notice")}</h2>
                     <TextField label=lbl("vio.a.served_at") value=served_at testid="vio-served-at" kind="datetime-local"/>

@@ -132,7 +132,7 @@ pub(super) fn RecordForm() -> impl IntoView {
                     <div class="seg" role="radiogroup">
                         {Severity::ALL.iter().map(|s| { let s = *s; view! {
                             <button class=move || if severity.get() == Some(s) { "seg-btn on" } else { "seg-btn" }
-                                data-testid=format!("vio-sev-{}", s.key()) on:click=move |_| severity.set(Some(s))>{move || tx(&s.label())}</button>
+                                data-testid=format!("vio-severity-{}", s.key()) on:click=move |_| severity.set(Some(s))>{move || tx(&s.label())}</button>
                         }}).collect_view()}
                     </div>
                     {move || severity.get().map(|s| view! { <p class="muted" data-testid="vio-sev-def">{move || tx(&s.definition())}</p> })}

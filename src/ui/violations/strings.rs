@@ -77,6 +77,7 @@ pub fn pair(key: &str) -> Option<(&'static str, &'static str)> {
         "vio.a.mediation_failed" => ("调解无效", "Failed"),
         "vio.a.mediation_settled" => ("调解成功", "Settled"),
         "vio.a.committee" => ("记录业委会支持", "Record committee support"),
+        "vio.a.facts_toggle" => ("记录欠费、业委会调解或支持（停水停电、通报批评、诉讼前须记录）", "Record arrears, committee mediation or support (needed before a cut, criticism or lawsuit)"),
         "vio.a.note" => ("说明", "Note"),
         "vio.a.record" => ("记录", "Record"),
         "vio.a.approve" => ("主任签署（生效）", "Director signs (takes effect)"),
@@ -103,7 +104,8 @@ pub fn pair(key: &str) -> Option<(&'static str, &'static str)> {
         "vio.ret.rule" => ("保存期：一般违章1年，重大违章5年，值班记录3年，其他按设置。过期资料不会自动删除。", "Kept: general violations 1 year, major 5 years, duty log 3 years, others by a setting. Nothing is deleted by itself."),
         "vio.ret.kept" => ("保存至", "Kept until"),
         "vio.ret.empty" => ("没有已过保存期的资料", "Nothing is past its retention date"),
-        "vio.ret.purge_todo" => ("归档导出并在各平板清理：尚未开放（见说明文档）", "Archive and purge on every tablet: not available yet (see the docs)"),
+        "vio.ret.purge" => ("归档导出并清理", "Archive to a file and purge"),
+        "vio.ret.purged" => ("已清理的资料（记录曾存在，归档文件的校验值）", "Purged records (that they existed, the archive's checksum)"),
         _ => return None,
     })
 }

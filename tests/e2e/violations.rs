@@ -111,8 +111,10 @@ async fn vio_assistant_records_supervisor_rectifies_director_signs_and_cuts_afte
         "[data-testid=vio-row][data-facts=\"{facts}\"][data-status=reported]"
     ))
     .await;
+    app.screenshot("violations-register").await;
     // … and cannot decide it (VIO-6): no decision step, the rule is said instead.
     open(&app, facts).await;
+    app.screenshot("violations-detail-assistant").await;
     app.wait_testid("vio-cannot-decide").await;
     assert!(app.try_testid("vio-decide").await.is_none());
 

@@ -480,6 +480,7 @@ async fn an_event_id_stored_with_other_content_is_refused_and_nothing_is_written
         views: vec![view],
         meta: vec![("conflict-test".into(), json!(1))],
         dropped: vec![],
+        purged: vec![],
         clock: None,
     };
     assert_eq!(s.commit(batch).await, Err(StoreError::Conflict(forged.id)));
@@ -1199,5 +1200,52 @@ async fn the_write_lock_keeps_another_tab_waiting_until_released() {
     }
     tab_a.close();
     tab_b.close();
+    IdbStore::delete(&name).await.unwrap();
+}
+
+/// VIO-9, QUAL-4 (issue 14): a batch's purged records lose every stored event and their view
+/// in the same transaction, in IndexedDB as in the memory store; other records stay.
+#[wasm_bindgen_test]
+async fn a_purged_record_loses_its_events_and_view_in_one_commit() {
+    let name = db_name("purge");
+    let idb = IdbStore::open(&name).await.unwrap();
+    let mem = MemoryStore::new();
+    let events = stamp(estate_commands());
+    let hh = RecordRef::new(RecordKind::Household, household(1));
+    let mut views = Vec::new();
+    let mut by: BTreeMap<RecordRef, Vec<Event>> = BTreeMap::new();
+    for e in &events {
+        by.entry(e.subject).or_default().push(e.clone());
+    }
+    for (s, evs) in by {
+        views.extend(fold_all_kind(s, evs));
+    }
+    assert!(events.iter().any(|e| e.subject == hh));
+    let batch = Batch {
+        events: events.clone(),
+        views,
+        ..Default::default()
+    };
+    idb.commit(batch.clone()).await.unwrap();
+    mem.commit(batch).await.unwrap();
+    let purge = Batch {
+        purged: vec![hh],
+        ..Default::default()
+    };
+    idb.commit(purge.clone()).await.unwrap();
+    mem.commit(purge).await.unwrap();
+    assert!(idb.events_for(hh).await.unwrap().is_empty());
+    assert!(idb.view(hh).await.unwrap().is_none());
+    assert_eq!(
+        idb.event_count().await.unwrap(),
+        mem.event_count().await.unwrap()
+    );
+    assert_eq!(
+        idb.event_count().await.unwrap(),
+        events.iter().filter(|e| e.subject != hh).count() as u64
+    );
+    let b = RecordRef::new(RecordKind::Building, building());
+    assert!(idb.view(b).await.unwrap().is_some(), "other records stay");
+    idb.close();
     IdbStore::delete(&name).await.unwrap();
 }

@@ -497,6 +497,7 @@ impl<S: Store> App<S> {
             Some(all) => Ledger::build(all),
             None => old.clone(),
         };
+        let (events, purged) = self.without_purged(events, &ledger).await?;
         // Order independence: an authority change older than what is already folded (a role
         // grant or removal of someone whose later events this tablet holds, a staff creation
         // arriving after the person's work) may change decisions on stored events; so does a
@@ -540,6 +541,7 @@ impl<S: Store> App<S> {
                 views,
                 meta: meta_rows,
                 dropped,
+                purged,
                 clock,
             })
             .await?;
@@ -549,6 +551,39 @@ impl<S: Store> App<S> {
             a.ledger = ledger;
         }
         Ok(())
+    }
+
+    /// Purges (VIO-9, QUAL-4, issue 14): the records an admitted `Purged` event of this batch
+    /// removes (returned, for the batch), and the batch without any event of a purged record —
+    /// purged now or earlier (its tombstone is stored) — so an older file or a slower tablet
+    /// never brings a purged record back.
+    async fn without_purged(
+        &self,
+        mut events: Vec<Event>,
+        ledger: &Ledger,
+    ) -> Result<(Vec<Event>, Vec<RecordRef>), StoreError> {
+        use crate::domain::retention::{purgeable, purged_records, tombstone_ref};
+        let now: Vec<RecordRef> = purged_records(events.iter().filter(|e| ledger.admits(e)));
+        let subjects: Vec<RecordRef> = events
+            .iter()
+            .map(|e| e.subject)
+            .filter(|s| purgeable(s.kind) && !now.contains(s))
+            .collect::<std::collections::BTreeSet<_>>()
+            .into_iter()
+            .collect();
+        let mut gone: HashSet<RecordRef> = now.iter().copied().collect();
+        if !subjects.is_empty() {
+            let stones: Vec<RecordRef> = subjects.iter().map(|s| tombstone_ref(*s)).collect();
+            for (s, v) in subjects.iter().zip(self.store.views_of(&stones).await?) {
+                if v.is_some() {
+                    gone.insert(*s);
+                }
+            }
+        }
+        if !gone.is_empty() {
+            events.retain(|e| !gone.contains(&e.subject));
+        }
+        Ok((events, now))
     }
 
     /// The usual path: folds the admitted new events onto the stored views (or refolds a record

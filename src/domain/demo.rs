@@ -311,12 +311,17 @@ pub fn demo_estate(seed: u64, pin: PinHash, as_of: NaiveDate) -> DemoEstate {
     drafts.extend(super::patrol::demo::history(
         &actor, &drafts, &logins, seed, as_of,
     ));
-    // 8. A month of duty: roster, logs, handovers, sign-offs and two incidents (DUTY, EMG).
+    // 8. A year of resident violations (VIO, issue 14).
+    drafts.extend(super::violations::demo::history(
+        seed, &logins, &drafts, as_of,
+    ));
+    // 9. A month of duty: roster, logs, handovers, sign-offs and two incidents (DUTY, EMG).
     drafts.extend(super::duty::demo::month_of_duty(&logins, &drafts, as_of));
-    // 9. The training matrix and records, one person still in training, one discipline
-    //    record (TRAIN-1..2, PAID-8).
+    // 10. The training matrix and records, one person still in training, one discipline
+    //     record (TRAIN-1..2, PAID-8).
     drafts.extend(super::training::demo::history(&logins, as_of));
-    // 8. A month of the front desk: mail, papers, consignment sales, closed cash days (DESK, PAID-4).
+    // 11. A month of the front desk: mail, papers, consignment sales, closed cash days
+    //     (DESK, PAID-4).
     drafts.extend(super::desk::demo::history(seed, &logins, &drafts, as_of));
 
     DemoEstate {

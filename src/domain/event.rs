@@ -75,11 +75,15 @@ pub enum RecordKind {
     PaperDay,
     /// 代售品 — a consigned item, its stock and sales (DESK-3)
     Consignment,
+    /// 客户违章记录 (VIO-1..10, issue 14)
+    Violation,
+    /// The tombstone of a record purged past its retention date (VIO-9, QUAL-4)
+    Purged,
 }
 
 impl RecordKind {
     /// Every record kind, for a pass over all stored events one kind at a time (issue 12).
-    pub const ALL: [RecordKind; 32] = {
+    pub const ALL: [RecordKind; 34] = {
         use RecordKind::*;
         [
             Estate,
@@ -114,6 +118,8 @@ impl RecordKind {
             Subscription,
             PaperDay,
             Consignment,
+            Violation,
+            Purged,
         ]
     };
 
@@ -151,6 +157,8 @@ impl RecordKind {
             RecordKind::Subscription => "subscription",
             RecordKind::PaperDay => "paper_day",
             RecordKind::Consignment => "consignment",
+            RecordKind::Violation => "violation",
+            RecordKind::Purged => "purged",
         }
     }
 }
@@ -165,7 +173,7 @@ fn every_kind_is_listed(k: RecordKind) {
         | Callback | HelpRequest | PatrolRoute | PatrolRound | PatrolFinding | CleaningCheck
         | ViolationDraft | WorkOrder | Roster | DutyLeave | DutyLog | DutyChain | Handover
         | Incident | Device | TrainingMatrix | TrainingRecord | Discipline | FeeItem | CashDay
-        | Mail | Subscription | PaperDay | Consignment => {}
+        | Mail | Subscription | PaperDay | Consignment | Violation | Purged => {}
     }
 }
 
@@ -212,6 +220,10 @@ pub enum EventBody {
     Cash(super::cash::CashEvent),
     /// The front desk's registers (issue 17, DESK-1..3; schema version 3).
     Desk(super::desk::DeskEvent),
+    /// Resident violations (issue 14, schema version 3).
+    Violations(super::violations::ViolationsEvent),
+    /// Archive and purge past retention (issue 14, schema version 3).
+    Retention(super::retention::RetentionEvent),
 }
 
 impl EventBody {
@@ -248,6 +260,8 @@ impl EventBody {
             EventBody::Discipline(e) => e.label(),
             EventBody::Cash(e) => e.label(),
             EventBody::Desk(e) => e.label(),
+            EventBody::Violations(e) => e.label(),
+            EventBody::Retention(e) => e.label(),
         }
     }
 }

@@ -164,6 +164,17 @@ pub enum Action {
     KeepDeskRegisters,
     /// Identify the recipient of mail with an unknown address (DESK-1, seed 001 §6.2.5).
     IdentifyMail,
+    /// Record a violation one has persuaded (VIO-5): anyone.
+    RecordViolation,
+    /// Decide a handling opinion, record arrears, mediation, committee support (VIO-6).
+    DecideViolation,
+    /// Sign a handling opinion so it takes effect; decide compensation, cuts and every major
+    /// violation (VIO-5).
+    ApproveViolation,
+    /// Serve notices, recheck a rectification, record the follow-up (VIO-4, VIO-8).
+    FollowUpViolation,
+    /// Review records past their retention date, archive and purge them (QUAL-4).
+    PurgeRecords,
 }
 
 impl Action {
@@ -222,6 +233,13 @@ impl Action {
                 "识别地址不详的信件",
                 "identify mail with an unknown address",
             ),
+            Action::RecordViolation => Text::new("登记违章", "record violations"),
+            Action::DecideViolation => {
+                Text::new("处理违章（处罚）", "decide violations (penalties)")
+            }
+            Action::ApproveViolation => Text::new("审批违章处理意见", "approve violation opinions"),
+            Action::FollowUpViolation => Text::new("跟进违章处理", "follow up violations"),
+            Action::PurgeRecords => Text::new("清理过期资料", "purge records past retention"),
         }
     }
 
@@ -271,6 +289,10 @@ impl Action {
             // Seed 001 §6.2.7: an Assistant covers the desk at weekends and records the same.
             Action::KeepDeskRegisters => &[Director, Supervisor, Assistant, Receptionist],
             Action::IdentifyMail => &[Director, Supervisor, Assistant],
+            Action::RecordViolation => &Role::ALL,
+            Action::DecideViolation => &[Director, Supervisor],
+            Action::ApproveViolation | Action::PurgeRecords => &[Director],
+            Action::FollowUpViolation => &[Director, Supervisor, Assistant],
         }
     }
 }

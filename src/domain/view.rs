@@ -181,6 +181,8 @@ pub fn fold_all_kind(subject: RecordRef, events: Vec<Event>) -> Option<View> {
         RecordKind::Subscription => fold_all::<super::desk::Subscription>(subject.id, events),
         RecordKind::PaperDay => fold_all::<super::desk::PaperDay>(subject.id, events),
         RecordKind::Consignment => fold_all::<super::desk::Consignment>(subject.id, events),
+        RecordKind::Violation => fold_all::<super::violations::Violation>(subject.id, events),
+        RecordKind::Purged => fold_all::<super::retention::Tombstone>(subject.id, events),
     }
 }
 
@@ -219,5 +221,7 @@ pub fn fold_onto_kind(view: &View, events: Vec<Event>) -> Option<View> {
         RecordKind::Subscription => fold_onto::<super::desk::Subscription>(view, events),
         RecordKind::PaperDay => fold_onto::<super::desk::PaperDay>(view, events),
         RecordKind::Consignment => fold_onto::<super::desk::Consignment>(view, events),
+        RecordKind::Violation => fold_onto::<super::violations::Violation>(view, events),
+        RecordKind::Purged => fold_onto::<super::retention::Tombstone>(view, events),
     }
 }

@@ -590,6 +590,26 @@ impl Store for IdbStore {
             for r in &batch.dropped {
                 sent(views.delete(JsValue::from_str(&r.key())).primitive())?;
             }
+            for r in &batch.purged {
+                sent(views.delete(JsValue::from_str(&r.key())).primitive())?;
+            }
+        }
+        // Purged records (VIO-9): every stored event of theirs, by the subject index.
+        if !batch.purged.is_empty() {
+            let by_subject = events.index(IX_SUBJECT).map_err(store_error)?;
+            for r in &batch.purged {
+                let keys = by_subject
+                    .get_all_keys::<String>()
+                    .with_query(JsValue::from_str(&r.key()))
+                    .primitive()
+                    .map_err(store_error)?
+                    .await
+                    .map_err(store_error)?;
+                for k in keys {
+                    let k = k.map_err(store_error)?;
+                    sent(events.delete(JsValue::from_str(&k)).primitive())?;
+                }
+            }
         }
         let clock = batch
             .clock

@@ -98,6 +98,12 @@ impl Store for MemoryStore {
         for r in batch.dropped {
             inner.views.remove(&r.key());
         }
+        for r in batch.purged {
+            for id in inner.by_subject.remove(&r.key()).unwrap_or_default() {
+                inner.events.remove(&id);
+            }
+            inner.views.remove(&r.key());
+        }
         for (k, v) in batch.meta {
             inner.meta.insert(k, v);
         }

@@ -25,6 +25,10 @@ pub struct Batch {
     /// Views to remove: records none of whose events take effect any more (an authority
     /// change re-decided them; issue 12). Their events stay stored.
     pub dropped: Vec<RecordRef>,
+    /// Records purged past their retention date (VIO-9, QUAL-4, issue 14): every stored event
+    /// of theirs and their view are removed in this transaction. Their tombstone (record kind
+    /// `purged`) stays.
+    pub purged: Vec<RecordRef>,
     /// The device clock after this write (issue 12, one tablet one writer).
     pub clock: Option<ClockWrite>,
 }

@@ -352,6 +352,8 @@ pub fn kind_label(kind: RecordKind) -> Text {
         RecordKind::Subscription => Text::new("客户订报", "Subscriptions"),
         RecordKind::PaperDay => Text::new("报刊分拣", "Newspaper days"),
         RecordKind::Consignment => Text::new("代售品", "Consigned items"),
+        RecordKind::Violation => Text::new("客户违章", "Violations"),
+        RecordKind::Purged => Text::new("已清理的过期资料", "Purged records"),
     }
 }
 
@@ -383,6 +385,8 @@ pub fn field_group(body: &EventBody) -> Cow<'static, str> {
         EventBody::Discipline(e) => e.field_group().into(),
         EventBody::Cash(e) => crate::domain::cash::field_group(e).into(),
         EventBody::Desk(e) => e.field_group().into(),
+        EventBody::Violations(e) => e.field_group().into(),
+        EventBody::Retention(_) => APPEND.into(),
     }
 }
 

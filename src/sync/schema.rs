@@ -204,7 +204,108 @@ mod tests {
                 },
             )));
         }
+        bodies.extend(violation_samples());
         fingerprint(&bodies)
+    }
+
+    /// Patrol's decoration-breach drafts (now written as violations, issue 14; the old events
+    /// stay readable forever) and the violation steps the demo does not take, every field set.
+    fn violation_samples() -> Vec<EventBody> {
+        use crate::domain::i18n::Text;
+        use crate::domain::ids::Id;
+        use crate::domain::patrol::{PatrolEvent, Photo};
+        use crate::domain::sla::Clock;
+        use crate::domain::violations::{MediationOutcome, Notice, Recheck, ViolationsEvent as V};
+        let clock = Clock {
+            name: Text::new("z", "e"),
+            started: 1,
+            warn_at: 2,
+            deadline: 3,
+            stopped: Some(3),
+        };
+        let photo = Photo {
+            blob: "b".into(),
+            evidence: true,
+            taken: 1,
+        };
+        let id = Id::derived("schema", 1);
+        let v = |e| EventBody::Violations(e);
+        vec![
+            EventBody::Patrol(PatrolEvent::ViolationDrafted {
+                finding: id,
+                unit: Some(id),
+                location: "l".into(),
+                description: "d".into(),
+                assignee: Some(id),
+                clock: Box::new(clock.clone()),
+            }),
+            EventBody::Patrol(PatrolEvent::ViolationFiled {
+                at: 1,
+                note: "n".into(),
+            }),
+            v(V::SentBack {
+                note: "n".into(),
+                clock: Box::new(clock.clone()),
+                at: 1,
+                by: id,
+            }),
+            v(V::ArrearsRecorded {
+                serious: true,
+                note: "n".into(),
+                at: 1,
+                by: id,
+            }),
+            v(V::MediationRecorded {
+                outcome: MediationOutcome::Failed,
+                note: "n".into(),
+                at: 1,
+                by: id,
+            }),
+            v(V::CommitteeSupported {
+                note: "n".into(),
+                at: 1,
+                by: id,
+            }),
+            v(V::NoticeServed {
+                notice: Box::new(Notice {
+                    served_by: id,
+                    served_at: 1,
+                    photos: vec![photo.clone()],
+                    note: "n".into(),
+                }),
+                at: 1,
+                by: id,
+            }),
+            v(V::Rechecked {
+                passed: false,
+                note: "n".into(),
+                photos: vec![photo],
+                clock: Some(Box::new(clock.clone())),
+                at: 1,
+                by: id,
+            }),
+            EventBody::Retention(crate::domain::retention::RetentionEvent::Purged {
+                record: crate::domain::event::RecordRef::new(RecordKind::Violation, id),
+                title: "t".into(),
+                kept_until: 1,
+                archive: "a".into(),
+                events: 1,
+                at: 1,
+                by: id,
+            }),
+            v(V::Approved {
+                signature: "M1 1".into(),
+                recheck: Some(Recheck {
+                    due: 1,
+                    round: Some(id),
+                    assignee: Some(id),
+                    clock: Box::new(clock),
+                }),
+                callback: Some(id),
+                at: 1,
+                by: id,
+            }),
+        ]
     }
 
     /// Issue 12: the event types change only by the rule of docs/FILE-FORMAT.md — additions

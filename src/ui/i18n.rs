@@ -44,6 +44,7 @@ const AREAS: &[Table] = &[
     super::repairs::strings::pair,
     super::desk::strings::pair,
     super::components::cash_day::pair,
+    super::violations::strings::pair,
 ];
 
 fn pair(key: &str) -> (&'static str, &'static str) {

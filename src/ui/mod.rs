@@ -20,6 +20,7 @@ mod staff;
 pub mod state;
 mod sync;
 mod training;
+mod violations;
 
 use crate::app::App;
 use crate::domain::i18n::Lang;

@@ -115,3 +115,9 @@ pub fn format_time(ms: i64, offset_minutes: i32) -> String {
         .map(|t| t.format("%Y-%m-%d %H:%M").to_string())
         .unwrap_or_default()
 }
+
+/// "2026-11-25T14:30" (a datetime-local input) → UTC ms in the estate's offset.
+pub fn parse_local(s: &str) -> Option<i64> {
+    let dt = chrono::NaiveDateTime::parse_from_str(s.trim(), "%Y-%m-%dT%H:%M").ok()?;
+    Some(dt.and_utc().timestamp_millis() - super::state::utc_offset_untracked() as i64 * 60_000)
+}

@@ -94,6 +94,8 @@ pub enum Page {
     RepairOrder(crate::domain::ids::RecordId),
     /// 前台 (issue 17, DESK-1..4).
     Desk(DeskTab),
+    /// 客户违章 (issue 14).
+    Violations(VioTab),
 }
 
 /// 岗位培训 tabs.
@@ -121,6 +123,15 @@ pub enum DeskTab {
     Papers,
     Sales,
     Standards,
+}
+
+/// 客户违章 tabs (VIO-1..10, QUAL-4).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum VioTab {
+    List,
+    New,
+    Charges,
+    Retention,
 }
 
 /// 投诉·回访·求助 (issue 3) tabs.
@@ -208,6 +219,10 @@ impl Page {
             Page::Desk(DeskTab::Papers) => "#/desk/papers",
             Page::Desk(DeskTab::Sales) => "#/desk/sales",
             Page::Desk(DeskTab::Standards) => "#/desk/standards",
+            Page::Violations(VioTab::List) => "#/violations",
+            Page::Violations(VioTab::New) => "#/violations/new",
+            Page::Violations(VioTab::Charges) => "#/violations/charges",
+            Page::Violations(VioTab::Retention) => "#/violations/retention",
         }
         .into()
     }
@@ -255,6 +270,10 @@ impl Page {
             "#/desk/papers" => Page::Desk(DeskTab::Papers),
             "#/desk/sales" => Page::Desk(DeskTab::Sales),
             "#/desk/standards" => Page::Desk(DeskTab::Standards),
+            "#/violations" => Page::Violations(VioTab::List),
+            "#/violations/new" => Page::Violations(VioTab::New),
+            "#/violations/charges" => Page::Violations(VioTab::Charges),
+            "#/violations/retention" => Page::Violations(VioTab::Retention),
             h if h.starts_with("#/emergency/") => h["#/emergency/".len()..]
                 .parse()
                 .map(Page::Incident)
@@ -441,9 +460,10 @@ pub fn open_record(subject: crate::domain::event::RecordRef) {
         }
         // A household order opens on the repairs page; a patrol order is sent on from there.
         K::WorkOrder => Page::Repairs(RepTab::Orders),
-        K::PatrolFinding | K::CleaningCheck | K::ViolationDraft => {
-            Page::Patrol(PatrolTab::Findings)
-        }
+        K::PatrolFinding | K::CleaningCheck => Page::Patrol(PatrolTab::Findings),
+        // VIO-10: patrol's drafts are listed in the violation register.
+        K::Violation | K::ViolationDraft => Page::Violations(VioTab::List),
+        K::Purged => Page::Violations(VioTab::Retention),
         K::PatrolRoute => Page::Patrol(PatrolTab::Routes),
         K::Roster | K::DutyLeave => Page::Duty(DutyTab::Roster),
         K::DutyLog | K::DutyChain => Page::Duty(DutyTab::Review),

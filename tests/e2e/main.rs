@@ -16,3 +16,4 @@ mod smoke;
 mod sync;
 mod training;
 mod update;
+mod violations;

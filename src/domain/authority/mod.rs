@@ -42,6 +42,7 @@ pub fn requirement(body: &EventBody) -> Requirement {
     use super::emergency::EmergencyEvent as M;
     use super::patrol::PatrolEvent as P;
     use super::registry::RegistryEvent as R;
+    use super::violations::ViolationsEvent as V;
     use super::workorder::WorkOrderEvent as W;
     use Action::*;
     use Requirement::*;
@@ -210,6 +211,30 @@ pub fn requirement(body: &EventBody) -> Requirement {
             super::desk::DeskEvent::Mail(_)
             | super::desk::DeskEvent::Papers(_)
             | super::desk::DeskEvent::Consign(_) => AnyOf(&[KeepDeskRegisters]),
+        },
+        // violations: record (anyone, also patrol's raise_finding), decide (the Director for
+        // compensation and cuts: VIO-5), approve / send back (Director), facts, follow-up.
+        // The major-violation refinement (Director only) needs the record's state: command.
+        EventBody::Violations(e) => match e {
+            V::Recorded { .. } => AnyOf(&[RecordViolation]),
+            V::Decided { decision, .. } => {
+                if decision.method.director_only() {
+                    AnyOf(&[ApproveViolation])
+                } else {
+                    AnyOf(&[DecideViolation])
+                }
+            }
+            V::Approved { .. } | V::SentBack { .. } => AnyOf(&[ApproveViolation]),
+            V::ArrearsRecorded { .. }
+            | V::MediationRecorded { .. }
+            | V::CommitteeSupported { .. } => AnyOf(&[DecideViolation]),
+            V::NoticeServed { .. } | V::Rechecked { .. } | V::FollowedUp { .. } => {
+                AnyOf(&[FollowUpViolation])
+            }
+        },
+        // retention::purge: the Director (QUAL-4).
+        EventBody::Retention(e) => match e {
+            super::retention::RetentionEvent::Purged { .. } => AnyOf(&[PurgeRecords]),
         },
     }
 }

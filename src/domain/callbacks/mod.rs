@@ -39,6 +39,8 @@ labelled!(
         Emergency => ("突发事件回访", "Emergency", "emergency"),
         Regular => ("例行电话回访", "Monthly phone round", "regular"),
         Letter => ("公开信", "Open letter", "letter"),
+        // VIO-7: after a penalty, a visit to restore the relationship (issue 14).
+        Violation => ("违章回访", "Violation follow-up", "violation"),
     }
 );
 
@@ -48,7 +50,9 @@ impl CallbackKind {
         match self {
             CallbackKind::Complaint => ClockSpec::days(3),
             CallbackKind::Repair | CallbackKind::Event => ClockSpec::months(1),
-            CallbackKind::MoveIn | CallbackKind::Emergency => ClockSpec::days(7),
+            CallbackKind::MoveIn | CallbackKind::Emergency | CallbackKind::Violation => {
+                ClockSpec::days(7)
+            }
             // CB-7: a month to phone every household once.
             CallbackKind::Regular => ClockSpec::months(1),
             CallbackKind::Letter => ClockSpec::days(0),

@@ -150,14 +150,10 @@ impl DutyEvent {
 pub const DEFAULT_POST_ITEMS: [&str; 6] =
     ["对讲机", "灭火器", "水瓶", "手电筒", "钥匙箱", "值班记录本"];
 
-/// Years a duty log is kept (DUTY-4: 保存期3年).
-pub const RETENTION_YEARS: i32 = 3;
-
-/// The last date a log of `date` must be kept to (DUTY-4). Shown on every log.
+/// The last date a log of `date` must be kept to (DUTY-4: 保存期3年, QUAL-4, the retention
+/// rule of `domain::retention`). Shown on every log.
 pub fn retained_until(date: NaiveDate) -> NaiveDate {
-    use chrono::Datelike;
-    date.with_year(date.year() + RETENTION_YEARS)
-        .unwrap_or_else(|| date + chrono::Days::new(365 * RETENTION_YEARS as u64 + 1))
+    super::retention::until_date(super::retention::Class::DutyLog, date)
 }
 
 /// Field group for sync conflict detection (src/sync/merge.rs): entries, chain links and

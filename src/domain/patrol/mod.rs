@@ -26,6 +26,7 @@ use super::registry::FacilityKind;
 use super::roles::Action;
 use super::sla::{Clock, ClockSpec};
 use super::view::{Aggregate, IndexFields};
+use super::violations;
 use super::workorder::{self, WorkOrderInfo};
 use chrono::Datelike;
 use serde::{Deserialize, Serialize};
@@ -635,6 +636,20 @@ impl FindingKind {
             FindingKind::Opinion => Text::new("住户意见", "Resident's opinion"),
         }
     }
+    /// The VIO-2 catalogue entry a patrol violation note is recorded under (VIO-10).
+    pub fn violation_item(self) -> Option<(violations::Category, Option<u8>)> {
+        use violations::Category as C;
+        use FindingKind::*;
+        match self {
+            DecorationBreach => Some((C::Renovation, None)),
+            Littering => Some((C::Sanitation, Some(0))),
+            TrampledGrass => Some((C::Sanitation, Some(5))),
+            BadParking => Some((C::PublicOrder, Some(0))),
+            Hawking => Some((C::PublicOrder, Some(3))),
+            BlockedFireLane => Some((C::FireSafety, Some(0))),
+            _ => None,
+        }
+    }
     /// Where it goes (PAT-4, PAT-6, VIO-10).
     pub fn routing(self) -> Routing {
         use FindingKind::*;
@@ -667,12 +682,12 @@ impl FindingKind {
                 "Goes on the cleaning inspection record for environment",
             ),
             Routing::Violation => Text::new(
-                "生成装修违章情况记录表草稿，交客服主管处理",
-                "Drafts a decoration violation record for the supervisor",
+                "登记到客户违章记录（装修违章情况记录表），交客服主管处理",
+                "Recorded in the violation register (renovation breach) for the supervisor",
             ),
             Routing::Persuade => Text::new(
-                "记录在巡视表，做好解释劝导，必要时在宣传栏曝光",
-                "Recorded on the patrol sheet, persuaded, may be posted on the notice board",
+                "记录在巡视表和违章记录，做好解释劝导，必要时在宣传栏曝光",
+                "Recorded on the patrol sheet and in the violation register, persuaded, may be posted on the notice board",
             ),
             Routing::TellOwner => Text::new(
                 "先通知业主，再妥善排除隐患",
@@ -1441,25 +1456,54 @@ pub fn raise_finding(
             )
         }
         Routing::Violation => {
-            out.push(pd(
-                RecordKind::ViolationDraft,
+            // VIO-10: a decoration breach lands in the violation register (it was a
+            // `ViolationDraft` before issue 14; those records stay readable and listed).
+            out.extend(violations::from_patrol(
+                actor,
                 ids.routed,
-                PatrolEvent::ViolationDrafted {
-                    finding: ids.finding,
-                    unit: info.unit,
-                    location: location.clone(),
-                    description: desc.clone(),
-                    assignee: to.supervisor,
-                    clock: Box::new(clock.clone()),
-                },
-            ));
+                ids.finding,
+                violations::Category::Renovation,
+                None,
+                info.unit,
+                info.household,
+                &location,
+                &desc,
+                &info.photos,
+                false,
+                to,
+                now,
+                cal,
+            )?);
             (
                 to.supervisor,
-                Some(RecordRef::new(RecordKind::ViolationDraft, ids.routed)),
+                Some(violations::violation_ref(ids.routed)),
                 false,
             )
         }
-        Routing::Persuade => (Some(actor.id), None, info.persuaded),
+        Routing::Persuade => {
+            // VIO-10: littering, grass, parking, hawking, fire lanes are in the register too
+            // (persuaded on the spot or not); the finding itself stays the walker's.
+            let (category, item) = kind
+                .violation_item()
+                .unwrap_or((violations::Category::Sanitation, None));
+            out.extend(violations::from_patrol(
+                actor,
+                ids.routed,
+                ids.finding,
+                category,
+                item,
+                info.unit,
+                info.household,
+                &location,
+                &desc,
+                &info.photos,
+                info.persuaded,
+                to,
+                now,
+                cal,
+            )?);
+            (Some(actor.id), None, info.persuaded)
+        }
         Routing::ClosedOnSpot => (None, None, true),
         Routing::TellOwner => (Some(actor.id), None, false),
         Routing::Director => (to.director, None, false),

@@ -767,10 +767,42 @@ fn pat4_cleanliness_goes_on_the_cleaning_inspection_record_for_environment() {
 
 #[test]
 fn vio10_decoration_breach_drafts_a_violation_record_for_the_supervisor() {
-    let (mut d, ids) = raise(FindingKind::DecorationBreach);
+    // Issue 14: a decoration breach is a record of the violation register, for the Supervisor.
+    let (d, ids) = raise(FindingKind::DecorationBreach);
+    assert!(d
+        .iter()
+        .all(|x| x.subject.kind != RecordKind::ViolationDraft));
+    let v: crate::domain::violations::Violation = fold(ids.routed, &d);
+    assert_eq!(v.assignee, Some(supervisor().id));
+    assert_eq!(
+        v.info.category,
+        Some(crate::domain::violations::Category::Renovation)
+    );
+    // A draft written before issue 14 stays readable and is filed as before.
+    let mut d = vec![Draft {
+        subject: RecordRef::new(RecordKind::ViolationDraft, ids.routed),
+        body: EventBody::Patrol(PatrolEvent::ViolationDrafted {
+            finding: ids.finding,
+            unit: None,
+            location: "5栋".into(),
+            description: "拆改".into(),
+            assignee: Some(supervisor().id),
+            clock: Box::new(ClockSpec::elapsed_minutes(24 * 60).start(
+                Text::new("24小时内处理或上报", "Handle or report in 24 h"),
+                NOW,
+                &cal(),
+            )),
+        }),
+    }];
     let v: ViolationDraft = fold(ids.routed, &d);
     assert_eq!(v.assignee, Some(supervisor().id));
     assert!(file_violation(&assistant(), ids.routed, &v, NOW, "x").is_err());
+    d.extend(
+        raise(FindingKind::DecorationBreach)
+            .0
+            .into_iter()
+            .filter(|x| x.subject.id == ids.finding),
+    );
     d.extend(file_violation(&supervisor(), ids.routed, &v, NOW + HOUR, "按违约标准处理").unwrap());
     let f: Finding = fold(ids.finding, &d);
     assert_eq!(f.status, FindingStatus::Reported);
@@ -794,7 +826,9 @@ fn vio10_littering_parking_hawking_fire_lane_are_recorded_and_persuaded() {
             routed: rid(2),
         };
         let d = raise_finding(&assistant(), ids, &info, &recipients(), NOW, &cal()).unwrap();
-        assert_eq!(d.len(), 1);
+        // The finding and its record in the violation register (VIO-10, issue 14).
+        assert_eq!(d.len(), 2);
+        assert_eq!(d[1].subject.kind, RecordKind::Violation);
         let f: Finding = fold(rid(1), &d);
         assert_eq!(
             f.status,

@@ -517,15 +517,19 @@ fn HouseholdFields(form: HouseholdForm) -> impl IntoView {
 }
 
 /// 本户记录: what the other modules hold about this unit — complaints, callbacks, help requests,
+/// violations,
 /// and what patrols heard or saw there (PAT-6 resident opinions, home hazards), newest first.
 /// A tap opens the record.
 #[component]
 fn UnitRecords(unit: RecordId) -> impl IntoView {
-    const KINDS: [RecordKind; 4] = [
+    const KINDS: [RecordKind; 6] = [
         RecordKind::Complaint,
         RecordKind::Callback,
         RecordKind::HelpRequest,
         RecordKind::PatrolFinding,
+        // A repeat offender is visible before anyone decides (issue 14).
+        RecordKind::Violation,
+        RecordKind::ViolationDraft,
     ];
     let rows = loader(move || async move {
         let a = app();

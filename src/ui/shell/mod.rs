@@ -7,7 +7,7 @@ pub use notices::{listen as listen_notices, AppNotices, OpeningNotices};
 use super::i18n::t;
 use super::platform::{now_ms, reload, set_pref};
 use super::state::{
-    ctx, go, CmpTab, DeskTab, DutyTab, Page, PatrolTab, RegistryTab, RepTab, TrainTab,
+    ctx, go, CmpTab, DeskTab, DutyTab, Page, PatrolTab, RegistryTab, RepTab, TrainTab, VioTab,
 };
 use crate::domain::i18n::Lang;
 use crate::domain::roles::Action;
@@ -172,6 +172,13 @@ const NAV: &[NavItem] = &[
         needs: None,
     },
     NavItem {
+        page: Page::Violations(VioTab::List),
+        key: "nav.violations",
+        icon: "⚑",
+        testid: "nav-violations",
+        needs: None,
+    },
+    NavItem {
         page: Page::Duty(DutyTab::Log),
         key: "nav.duty",
         icon: "☾",
@@ -237,6 +244,7 @@ pub fn Shell() -> impl IntoView {
         (Page::Training(_) | Page::Discipline, Page::Training(_)) => true,
         (Page::Repairs(_) | Page::RepairOrder(_), Page::Repairs(_)) => true,
         (Page::Desk(_), Page::Desk(_)) => true,
+        (Page::Violations(_), Page::Violations(_)) => true,
         (a, b) => a == b,
     };
     let session = move || c.session.get();
@@ -304,6 +312,7 @@ pub fn Shell() -> impl IntoView {
                     Page::Discipline => view! { <super::staff::discipline::DisciplinePage/> }.into_any(),
                     Page::Repairs(tab) => view! { <super::repairs::RepairsPage tab=tab/> }.into_any(),
                     Page::RepairOrder(id) => view! { <super::repairs::OrderPage id=id/> }.into_any(),
+                    Page::Violations(tab) => view! { <super::violations::ViolationsPage tab=tab/> }.into_any(),
                 }}
             </main>
         </div>

@@ -11,14 +11,13 @@ use std::time::Duration;
 use crate::foundation::{first_run, sign_in};
 use crate::support::*;
 
-/// Today and yesterday in the estate's calendar (the default: UTC+8).
+/// Today ("2026-11-30") and yesterday as the complaint list shows it ("11-29"), in the estate's
+/// calendar (the default: UTC+8).
 fn days() -> (String, String) {
     let now = chrono::Utc::now() + chrono::Duration::hours(8);
     let today = now.date_naive();
-    (
-        today.to_string(),
-        (today - chrono::Days::new(1)).to_string(),
-    )
+    let yesterday = today - chrono::Days::new(1);
+    (today.to_string(), yesterday.format("%m-%d").to_string())
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -11,14 +11,13 @@ use std::time::Duration;
 use crate::foundation::{first_run, sign_in};
 use crate::support::*;
 
-/// Today and yesterday in the estate's calendar (the default: UTC+8).
+/// Today ("2026-11-30") and yesterday as the complaint list shows it ("11-29"), in the estate's
+/// calendar (the default: UTC+8).
 fn days() -> (String, String) {
     let now = chrono::Utc::now() + chrono::Duration::hours(8);
     let today = now.date_naive();
-    (
-        today.to_string(),
-        (today - chrono::Days::new(1)).to_string(),
-    )
+    let yesterday = today - chrono::Days::new(1);
+    (today.to_string(), yesterday.format("%m-%d").to_string())
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -126,6 +125,13 @@ async fn trainee_record_updated_by_the_trainer_after_a_demo_lesson() {
     let want = format!("{} 项未完成", open_before - 1);
     app.wait_testid_text("trn-open-count", &want).await;
     app.screenshot("training-record").await;
+    // TRAIN-1: the matrix with the roles' ticks and its pass rates.
+    app.click("trn-back").await;
+    app.wait_testid("trn-rate-overall").await;
+    app.screenshot("training-rates").await;
+    app.click("trn-tab-matrix").await;
+    app.wait_testid("trn-matrix").await;
+    app.screenshot("training-matrix").await;
 
     // PAID-8: a private job — the first step is a 200 fine, the next a fine and a transfer.
     app.click("nav-staff").await;

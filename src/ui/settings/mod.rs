@@ -24,6 +24,8 @@ pub fn SettingsPage() -> impl IntoView {
     let idle = RwSignal::new(current().settings.idle_lock_minutes.to_string());
     let skew = RwSignal::new(current().settings.import_max_skew_hours.to_string());
     let backup = RwSignal::new(current().settings.backup_reminder_days.to_string());
+    // PAID-8: the discipline fine, edited in yuan.
+    let fine = RwSignal::new((current().settings.discipline_fine_fen / 100).to_string());
     let new_holiday = RwSignal::new(String::new());
     // Issue 12: a clock more than a day ahead (the tablet's time was wrong) is re-based by a
     // supervisor: the tablet carries on under a new device id (docs/FILE-FORMAT.md).
@@ -82,9 +84,10 @@ pub fn SettingsPage() -> impl IntoView {
             )));
         };
         s.idle_lock_minutes = m;
-        let (Ok(h), Ok(d)) = (
+        let (Ok(h), Ok(d), Ok(f)) = (
             skew.get_untracked().trim().parse::<u32>(),
             backup.get_untracked().trim().parse::<u32>(),
+            fine.get_untracked().trim().parse::<u64>(),
         ) else {
             return toast_err(tx_untracked(&Text::new(
                 "请输入数字",
@@ -93,6 +96,7 @@ pub fn SettingsPage() -> impl IntoView {
         };
         s.import_max_skew_hours = h;
         s.backup_reminder_days = d;
+        s.discipline_fine_fen = f * 100;
         let new_name = name.get_untracked();
         let renamed = new_name.trim() != current().name;
         submit(
@@ -133,6 +137,7 @@ pub fn SettingsPage() -> impl IntoView {
                     <NumberField label=Signal::derive(move || t("settings.idle").to_string()) value=idle testid="settings-idle"/>
                     <NumberField label=Signal::derive(move || t("settings.backup_days").to_string()) value=backup testid="settings-backup-days"/>
                     <NumberField label=Signal::derive(move || t("settings.skew_hours").to_string()) value=skew testid="settings-skew-hours"/>
+                    <NumberField label=Signal::derive(move || t("settings.discipline_fine").to_string()) value=fine testid="settings-discipline-fine"/>
                     <button class="btn primary" data-testid="settings-save" on:click=save_main>{move || t("common.save")}</button>
                 </Show>
             </section>

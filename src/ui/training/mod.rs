@@ -119,17 +119,17 @@ pub fn TrainingPage(tab: TrainTab) -> impl IntoView {
             <div class="page-head screen-only">
                 <h1 class="page-title">{move || t("trn.title")}</h1>
             </div>
-            <div class="tabs screen-only">
+            <nav class="reg-tabs screen-only" role="tablist">
                 {tabs.into_iter().map(|(which, key, id)| view! {
-                    <button class=if which == tab { "tab active" } else { "tab" } data-testid=id
+                    <button class=if which == tab { "reg-tab active" } else { "reg-tab" } role="tab" data-testid=id
                         on:click=move |_| go(Page::Training(which))>{move || t(key)}</button>
                 }).collect_view()}
                 <Show when=move || may(Action::RecordDiscipline)>
-                    <button class="tab" data-testid="trn-tab-discipline" on:click=move |_| go(Page::Discipline)>
+                    <button class="reg-tab" data-testid="trn-tab-discipline" on:click=move |_| go(Page::Discipline)>
                         {move || t("trn.tab.discipline")}
                     </button>
                 </Show>
-            </div>
+            </nav>
             {match tab {
                 TrainTab::Records => view! { <Records/> }.into_any(),
                 TrainTab::Matrix => view! { <MatrixTab/> }.into_any(),
@@ -511,7 +511,7 @@ fn MatrixTab() -> impl IntoView {
             {move || data.get().map(|d| {
                 let d2 = d.clone();
                 view! {
-                    <table class="table trn-matrix" data-testid="trn-matrix">
+                    <div class="trn-matrix-wrap"><table class="table trn-matrix" data-testid="trn-matrix">
                         <thead><tr>
                             <th>"#"</th><th>{move || t("trn.item")}</th>
                             {roles.iter().map(|r| { let r = *r; view! { <th class="tick">{move || tx(&r.label())}</th> }}).collect_view()}
@@ -563,7 +563,7 @@ fn MatrixTab() -> impl IntoView {
                                 }
                             }).collect_view()}
                         </tbody>
-                    </table>
+                    </table></div>
                     <Show when=director>
                         {
                             let d3 = d2.clone();
@@ -673,10 +673,12 @@ fn LessonRun(
                                     on:change=move |_| { ticked.update(|t| if !t.remove(&i) { t.insert(i); }); save(); }/>
                                 <span>{move || tx(&text)}</span>
                             </label>
-                            {role.map(|r| view! { <small class="muted">{move || t("trn.sign_in_as")}{move || tx(&r)}</small> })}
-                            {page.map(|p| view! {
-                                <button class="btn small" data-testid=format!("trn-step-open-{i}") on:click=move |_| go(p)>{move || t("trn.open_screen")}" ›"</button>
-                            })}
+                            <div class="lesson-step-foot">
+                                {page.map(|p| view! {
+                                    <button class="btn small" data-testid=format!("trn-step-open-{i}") on:click=move |_| go(p)>{move || t("trn.open_screen")}" ›"</button>
+                                })}
+                                {role.map(|r| view! { <small class="muted">{move || t("trn.sign_in_as")}{move || tx(&r)}</small> })}
+                            </div>
                         </li>
                     }
                 }).collect_view()}

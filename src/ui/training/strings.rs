@@ -81,6 +81,10 @@ pub fn pair(key: &str) -> Option<(&'static str, &'static str)> {
         "trn.history" => ("培训经历", "Trainings"),
         "trn.print" => ("打印", "Print"),
         "dis.title" => ("违纪处理", "Discipline"),
+        "settings.discipline_fine" => (
+            "有偿服务违纪罚款（元，PAID-8）",
+            "Fine for private paid work (yuan, PAID-8)",
+        ),
         "dis.lead" => (
             "有偿服务只能经客服中心办理（PAID-8）。私自接活：第一次罚款，第二次罚款并调岗，第三次开除；影响本职工作：第一次罚款，第二次免职，第三次除名。罚款按月在奖励分成中扣除，不足部分从工资中扣除。",
             "Paid work goes only through customer service (PAID-8). A private job: 1st a fine, 2nd a fine and a transfer, 3rd dismissal. Duty neglected for paid work: 1st a fine, 2nd removal from post, 3rd dismissal. Fines are deducted monthly from the bonus share, the rest from wages.",

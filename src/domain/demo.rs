@@ -9,7 +9,7 @@
 //!
 //! ```ignore
 //! let pin = PinHash::new(DEMO_PIN, salt, PIN_ITERATIONS)?; // hashed once, shared by every login
-//! let demo = demo_estate(seed, pin);
+//! let demo = demo_estate(seed, pin, today); // today in the estate's calendar
 //! app.record(now, Some(demo.director), demo.drafts).await?;
 //! ```
 
@@ -27,8 +27,9 @@ use chrono::{Days, NaiveDate};
 /// The PIN of every demo login. Training data only: never use the demo database for real work.
 pub const DEMO_PIN: &str = "1234";
 
-/// Move-in dates are spread over the six years before this day (fixed, so the demo is
-/// deterministic).
+/// A fixed "as of" day for what must not move: golden fixtures, the schema fingerprint and
+/// tests that count the demo's records. The app passes today instead (issue 17: the demo
+/// estate lives in the present), see [`demo_estate`].
 pub const DEMO_AS_OF: NaiveDate = match NaiveDate::from_ymd_opt(2026, 11, 1) {
     Some(d) => d,
     None => panic!("valid date"),
@@ -65,7 +66,13 @@ pub struct DemoLogin {
 /// slow) and every demo login shares that hash. This is training data only; real staff set
 /// their own PINs. Ids come from `SeededEntropy::new(seed)`; the same seed always gives the
 /// same estate.
-pub fn demo_estate(seed: u64, pin: PinHash) -> DemoEstate {
+///
+/// `as_of` is the day the demo is opened (or reset), in the estate's calendar (issue 17): all
+/// history happens before it (move-ins over six years, three months of complaints, four weeks
+/// of patrol, twenty nights of duty …) and that day has its own work waiting — rounds to walk,
+/// complaints due, this morning's handover, tonight's duty. The same `(seed, as_of)` always
+/// gives the same drafts; fixtures and tests pass [`DEMO_AS_OF`].
+pub fn demo_estate(seed: u64, pin: PinHash, as_of: NaiveDate) -> DemoEstate {
     let mut ids = SeededEntropy::new(seed);
     let mut dice = Dice(SeededEntropy::new(seed ^ 0x7EA1_D1CE_5EED_0001));
     let mut drafts = Vec::new();
@@ -183,7 +190,7 @@ pub fn demo_estate(seed: u64, pin: PinHash) -> DemoEstate {
             people.push(dice.person());
         }
         let years = if tenure == Tenure::Tenant { 3 } else { 6 };
-        let move_in = DEMO_AS_OF.checked_sub_days(Days::new(dice.below(years * 365)));
+        let move_in = as_of.checked_sub_days(Days::new(dice.below(years * 365)));
         let note = match tenure {
             Tenure::Tenant => "租赁合同已备案".into(),
             Tenure::Owner => String::new(),
@@ -295,18 +302,19 @@ pub fn demo_estate(seed: u64, pin: PinHash) -> DemoEstate {
         drafts.extend(registry::set_checkpoint(&actor, ids.id(), &info).expect("demo checkpoint"));
     }
 
-    let history = super::complaints::demo::history(seed, &logins, &drafts);
+    let history = super::complaints::demo::history(seed, &logins, &drafts, as_of);
     drafts.extend(history);
     // 7. Patrol routes and a month of rounds (PAT-1..8).
-    drafts.extend(super::patrol::demo::history(&actor, &drafts, &logins, seed));
-    // 7. A month of duty: roster, logs, handovers, sign-offs and two incidents (DUTY, EMG).
-    drafts.extend(super::duty::demo::month_of_duty(
-        &logins, &drafts, DEMO_AS_OF,
+    drafts.extend(super::patrol::demo::history(
+        &actor, &drafts, &logins, seed, as_of,
     ));
-    // 8. A month of the front desk: mail, papers, consignment sales, closed cash days (DESK, PAID-4).
-    drafts.extend(super::desk::demo::history(
-        seed, &logins, &drafts, DEMO_AS_OF,
-    ));
+    // 8. A month of duty: roster, logs, handovers, sign-offs and two incidents (DUTY, EMG).
+    drafts.extend(super::duty::demo::month_of_duty(&logins, &drafts, as_of));
+    // 9. The training matrix and records, one person still in training, one discipline
+    //    record (TRAIN-1..2, PAID-8).
+    drafts.extend(super::training::demo::history(&logins, as_of));
+    // 10. A month of the front desk: mail, papers, consignment sales, closed cash days (DESK, PAID-4).
+    drafts.extend(super::desk::demo::history(seed, &logins, &drafts, as_of));
 
     DemoEstate {
         estate_name: ESTATE_NAME.into(),
@@ -562,7 +570,7 @@ mod tests {
     }
 
     fn loaded(seed: u64) -> (DemoEstate, App<MemoryStore>) {
-        let demo = demo_estate(seed, pin());
+        let demo = demo_estate(seed, pin(), DEMO_AS_OF);
         let app = block_on(App::open(
             MemoryStore::new(),
             crate::domain::ids::Id::derived("training-tablet", 1),
@@ -590,17 +598,17 @@ mod tests {
 
     #[test]
     fn same_seed_gives_identical_demo_and_another_seed_other_ids() {
-        let a = demo_estate(42, pin());
-        let b = demo_estate(42, pin());
+        let a = demo_estate(42, pin(), DEMO_AS_OF);
+        let b = demo_estate(42, pin(), DEMO_AS_OF);
         assert_eq!(a, b);
-        let c = demo_estate(43, pin());
+        let c = demo_estate(43, pin(), DEMO_AS_OF);
         assert_ne!(a.director, c.director);
         assert_ne!(a.drafts, c.drafts);
     }
 
     #[test]
     fn demo_is_large_enough_and_stays_under_four_thousand_drafts() {
-        let demo = demo_estate(1, pin());
+        let demo = demo_estate(1, pin(), DEMO_AS_OF);
         assert_eq!(demo.estate_name, "翠湖花园");
         let n = demo.drafts.len();
         assert!(n < 4_000, "{n} drafts");
@@ -611,7 +619,7 @@ mod tests {
 
     #[test]
     fn staff_cover_every_role_and_department_sop_0() {
-        let demo = demo_estate(1, pin());
+        let demo = demo_estate(1, pin(), DEMO_AS_OF);
         assert!(demo.logins.len() >= 20);
         let roles: BTreeSet<Role> = demo.logins.iter().flat_map(|l| l.roles.clone()).collect();
         assert_eq!(roles.len(), Role::ALL.len(), "every role: {roles:?}");
@@ -716,6 +724,79 @@ mod tests {
             .collect();
         assert_eq!(heights.first(), Some(&11));
         assert_eq!(heights.last(), Some(&32));
+    }
+
+    /// Issue 17: the demo estate lives in the present. Whatever day it is opened on (a Monday,
+    /// a Sunday, a month's first, New Year's Day), nothing in it happens after that day began,
+    /// and that day has work waiting: rounds to walk, open complaints with running clocks, a
+    /// published duty for tonight and this morning's handover still to do.
+    #[test]
+    fn issue_17_the_demo_has_todays_work_for_any_as_of() {
+        use crate::domain::complaints::Complaint;
+        use crate::domain::duty::roster::{month_key, roster_id, Roster};
+        let cal = crate::domain::calendar::BusinessCalendar::default();
+        for as_of in [
+            NaiveDate::from_ymd_opt(2027, 3, 15).unwrap(), // a Monday
+            NaiveDate::from_ymd_opt(2026, 11, 29).unwrap(), // a Sunday
+            NaiveDate::from_ymd_opt(2027, 6, 1).unwrap(),
+            NaiveDate::from_ymd_opt(2028, 1, 1).unwrap(),
+        ] {
+            let demo = demo_estate(11, pin(), as_of);
+            let morning = cal.at(as_of, chrono::NaiveTime::from_hms_opt(9, 0, 0).unwrap());
+            let app = block_on(App::open(
+                MemoryStore::new(),
+                crate::domain::ids::Id::derived("training-tablet", 1),
+                Box::new(SeededEntropy::new(12)),
+            ))
+            .unwrap();
+            block_on(app.record(morning, Some(demo.director), demo.drafts.clone())).unwrap();
+            assert!(block_on(app.refused()).unwrap().is_empty(), "{as_of}");
+            // Rounds of today, none walked yet (PAT-1).
+            let today = block_on(app.query(&Query::new(
+                RecordKind::PatrolRound,
+                Filter::Prefix(crate::domain::patrol::day_key(as_of)),
+            )))
+            .unwrap();
+            assert!(!today.is_empty(), "{as_of}: rounds today");
+            assert!(
+                today.iter().all(|v| v.status.as_deref() == Some("planned")),
+                "{as_of}: {:?}",
+                today.iter().map(|v| v.status.clone()).collect::<Vec<_>>()
+            );
+            // Complaints due: open ones with a running clock.
+            let open: Vec<Complaint> = block_on(app.query(&Query::all(RecordKind::Complaint)))
+                .unwrap()
+                .iter()
+                .filter_map(|v| v.state::<Complaint>())
+                .filter(|c| c.is_open())
+                .collect();
+            assert!(open.len() >= 3, "{as_of}: {} open complaints", open.len());
+            // Tonight's duty is on a published roster; last night's handover is to do.
+            let roster: Roster = block_on(app.query(&Query::all(RecordKind::Roster)))
+                .unwrap()
+                .iter()
+                .find(|v| v.id == roster_id(month_key(as_of)))
+                .and_then(|v| v.state())
+                .expect("this month's roster");
+            assert!(roster.published.is_some(), "{as_of}");
+            assert!(roster.gaps().is_empty(), "{as_of}");
+            let handovers = block_on(app.query(&Query::all(RecordKind::Handover))).unwrap();
+            assert_eq!(
+                handovers.len(),
+                19,
+                "{as_of}: this morning's is still to do"
+            );
+            // Nothing is dated on or after the day began.
+            let start = cal.at(as_of, chrono::NaiveTime::MIN);
+            for v in block_on(app.query(&Query::all(RecordKind::Complaint))).unwrap() {
+                let c: Complaint = v.state().unwrap();
+                assert!(
+                    c.received < start,
+                    "{as_of}: complaint received {}",
+                    c.received
+                );
+            }
+        }
     }
 
     #[test]

@@ -57,6 +57,12 @@ pub enum RecordKind {
     Incident,
     /// 平板: an enrolled tablet and its signing key (issue 12)
     Device,
+    /// 岗位培训表 (one per estate, TRAIN-1)
+    TrainingMatrix,
+    /// 员工培训记录 (one per person, TRAIN-2)
+    TrainingRecord,
+    /// 违纪处理记录 (one per person, PAID-8)
+    Discipline,
     /// 现金日结: one till's business day of cash (PAID-4, DESK-3; issue 17)
     CashDay,
     /// 业主信件 — registered mail (DESK-1)
@@ -71,7 +77,7 @@ pub enum RecordKind {
 
 impl RecordKind {
     /// Every record kind, for a pass over all stored events one kind at a time (issue 12).
-    pub const ALL: [RecordKind; 28] = {
+    pub const ALL: [RecordKind; 31] = {
         use RecordKind::*;
         [
             Estate,
@@ -97,6 +103,9 @@ impl RecordKind {
             Handover,
             Incident,
             Device,
+            TrainingMatrix,
+            TrainingRecord,
+            Discipline,
             CashDay,
             Mail,
             Subscription,
@@ -130,6 +139,9 @@ impl RecordKind {
             RecordKind::Handover => "handover",
             RecordKind::Incident => "incident",
             RecordKind::Device => "device",
+            RecordKind::TrainingMatrix => "training_matrix",
+            RecordKind::TrainingRecord => "training_record",
+            RecordKind::Discipline => "discipline",
             RecordKind::CashDay => "cash_day",
             RecordKind::Mail => "mail",
             RecordKind::Subscription => "subscription",
@@ -148,7 +160,8 @@ fn every_kind_is_listed(k: RecordKind) {
         Estate | Staff | Building | Unit | Household | Facility | Checkpoint | Complaint
         | Callback | HelpRequest | PatrolRoute | PatrolRound | PatrolFinding | CleaningCheck
         | ViolationDraft | WorkOrder | Roster | DutyLeave | DutyLog | DutyChain | Handover
-        | Incident | Device | CashDay | Mail | Subscription | PaperDay | Consignment => {}
+        | Incident | Device | TrainingMatrix | TrainingRecord | Discipline | CashDay | Mail
+        | Subscription | PaperDay | Consignment => {}
     }
 }
 
@@ -187,6 +200,10 @@ pub enum EventBody {
     Emergency(super::emergency::EmergencyEvent),
     /// Tablet enrolment (issue 12, schema version 2).
     Device(super::device::DeviceEvent),
+    /// Training matrix and records (issue 17, TRAIN-1..2, schema version 3).
+    Training(super::training::TrainingEvent),
+    /// Discipline for paid services (issue 15/17, PAID-8, schema version 3).
+    Discipline(super::discipline::DisciplineEvent),
     /// Cash taken at a desk and the day's close (issue 17, PAID-4; schema version 3).
     Cash(super::cash::CashEvent),
     /// The front desk's registers (issue 17, DESK-1..3; schema version 3).
@@ -223,6 +240,8 @@ impl EventBody {
             EventBody::Duty(e) => e.label(),
             EventBody::Emergency(e) => e.label(),
             EventBody::Device(e) => e.label(),
+            EventBody::Training(e) => e.label(),
+            EventBody::Discipline(e) => e.label(),
             EventBody::Cash(e) => e.label(),
             EventBody::Desk(e) => e.label(),
         }

@@ -142,6 +142,12 @@ pub enum Action {
     ExportPersonalData,
     /// Settle a sync conflict: confirm the winner or reverse it (issue 12; §0).
     SettleConflicts,
+    /// TRAIN-1: edit the training matrix (the Director).
+    EditTrainingMatrix,
+    /// TRAIN-2: plan a person's training and record trainings and results.
+    RecordTraining,
+    /// PAID-8: record a private job or neglect of duty against a staff member.
+    RecordDiscipline,
     /// Take cash at a desk and issue a receipt (PAID-4, DESK-3): customer service.
     TakeCash,
     /// Close a till's day, or confirm its difference as the second person (PAID-4).
@@ -190,6 +196,9 @@ impl Action {
                 "export personal data (households, phones)",
             ),
             Action::SettleConflicts => Text::new("处理同步冲突", "settle sync conflicts"),
+            Action::EditTrainingMatrix => Text::new("修改岗位培训表", "edit the training matrix"),
+            Action::RecordTraining => Text::new("记录培训", "record training"),
+            Action::RecordDiscipline => Text::new("记录违纪处理", "record discipline"),
             Action::TakeCash => Text::new("收款开票", "take cash and issue receipts"),
             Action::CloseTill => Text::new("现金日结", "close the day's cash"),
             Action::CarryOverCash => {
@@ -237,6 +246,8 @@ impl Action {
             Action::ImportData | Action::ExportPersonalData | Action::SettleConflicts => {
                 &[Director, Supervisor]
             }
+            Action::EditTrainingMatrix => &[Director],
+            Action::RecordTraining | Action::RecordDiscipline => &[Director, Supervisor],
             // Seed 003: "所有有偿服务现金统一由客服部统一收取" — customer service takes and
             // closes; carrying a day over is a Supervisor's decision.
             Action::TakeCash | Action::CloseTill => {

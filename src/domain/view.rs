@@ -153,7 +153,7 @@ pub fn fold_all_kind(subject: RecordRef, events: Vec<Event>) -> Option<View> {
         RecordKind::Facility => fold_all::<Facility>(subject.id, events),
         RecordKind::Checkpoint => fold_all::<Checkpoint>(subject.id, events),
         RecordKind::Complaint => fold_all::<super::complaints::Complaint>(subject.id, events),
-        RecordKind::Callback => fold_all::<super::complaints::Callback>(subject.id, events),
+        RecordKind::Callback => fold_all::<super::callbacks::Callback>(subject.id, events),
         RecordKind::HelpRequest => fold_all::<super::complaints::HelpRequest>(subject.id, events),
         RecordKind::PatrolRoute => fold_all::<super::patrol::PatrolRoute>(subject.id, events),
         RecordKind::PatrolRound => fold_all::<super::patrol::PatrolRound>(subject.id, events),
@@ -168,6 +168,13 @@ pub fn fold_all_kind(subject: RecordRef, events: Vec<Event>) -> Option<View> {
         RecordKind::Handover => fold_all::<super::duty::handover::Handover>(subject.id, events),
         RecordKind::Incident => fold_all::<super::emergency::Incident>(subject.id, events),
         RecordKind::Device => fold_all::<super::device::Device>(subject.id, events),
+        RecordKind::TrainingMatrix => {
+            fold_all::<super::training::TrainingMatrix>(subject.id, events)
+        }
+        RecordKind::TrainingRecord => {
+            fold_all::<super::training::TrainingRecord>(subject.id, events)
+        }
+        RecordKind::Discipline => fold_all::<super::discipline::Discipline>(subject.id, events),
         RecordKind::CashDay => fold_all::<super::cash::CashDay>(subject.id, events),
         RecordKind::Mail => fold_all::<super::desk::Mail>(subject.id, events),
         RecordKind::Subscription => fold_all::<super::desk::Subscription>(subject.id, events),
@@ -187,7 +194,7 @@ pub fn fold_onto_kind(view: &View, events: Vec<Event>) -> Option<View> {
         RecordKind::Facility => fold_onto::<Facility>(view, events),
         RecordKind::Checkpoint => fold_onto::<Checkpoint>(view, events),
         RecordKind::Complaint => fold_onto::<super::complaints::Complaint>(view, events),
-        RecordKind::Callback => fold_onto::<super::complaints::Callback>(view, events),
+        RecordKind::Callback => fold_onto::<super::callbacks::Callback>(view, events),
         RecordKind::HelpRequest => fold_onto::<super::complaints::HelpRequest>(view, events),
         RecordKind::PatrolRoute => fold_onto::<super::patrol::PatrolRoute>(view, events),
         RecordKind::PatrolRound => fold_onto::<super::patrol::PatrolRound>(view, events),
@@ -202,6 +209,9 @@ pub fn fold_onto_kind(view: &View, events: Vec<Event>) -> Option<View> {
         RecordKind::Handover => fold_onto::<super::duty::handover::Handover>(view, events),
         RecordKind::Incident => fold_onto::<super::emergency::Incident>(view, events),
         RecordKind::Device => fold_onto::<super::device::Device>(view, events),
+        RecordKind::TrainingMatrix => fold_onto::<super::training::TrainingMatrix>(view, events),
+        RecordKind::TrainingRecord => fold_onto::<super::training::TrainingRecord>(view, events),
+        RecordKind::Discipline => fold_onto::<super::discipline::Discipline>(view, events),
         RecordKind::CashDay => fold_onto::<super::cash::CashDay>(view, events),
         RecordKind::Mail => fold_onto::<super::desk::Mail>(view, events),
         RecordKind::Subscription => fold_onto::<super::desk::Subscription>(view, events),

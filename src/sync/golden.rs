@@ -30,7 +30,7 @@ fn write_v1_fixtures() {
     let device = crate::testkit::device(77);
     let app = block_on(App::open(store, device, Box::new(SeededEntropy::new(77)))).unwrap();
     let pin = crate::testkit::pin(crate::domain::demo::DEMO_PIN);
-    let demo = crate::domain::demo::demo_estate(20_261_122, pin);
+    let demo = crate::domain::demo::demo_estate(20_261_122, pin, crate::domain::demo::DEMO_AS_OF);
     block_on(app.record(FIXTURE_NOW, Some(demo.director), demo.drafts)).unwrap();
     write_fixtures(1, &app, device);
 }
@@ -49,7 +49,7 @@ fn write_v2_fixtures() {
     ))
     .unwrap();
     let pin = crate::testkit::pin(crate::domain::demo::DEMO_PIN);
-    let demo = crate::domain::demo::demo_estate(20_261_122, pin);
+    let demo = crate::domain::demo::demo_estate(20_261_122, pin, crate::domain::demo::DEMO_AS_OF);
     let mut drafts = demo.drafts;
     let rest = drafts.split_off(3);
     block_on(app.record(FIXTURE_NOW, None, drafts)).unwrap();

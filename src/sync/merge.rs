@@ -343,6 +343,9 @@ pub fn kind_label(kind: RecordKind) -> Text {
         RecordKind::Handover => Text::new("交接班", "Handovers"),
         RecordKind::Incident => Text::new("突发事件", "Incidents"),
         RecordKind::Device => Text::new("平板", "Tablets"),
+        RecordKind::TrainingMatrix => Text::new("岗位培训表", "Training matrix"),
+        RecordKind::TrainingRecord => Text::new("培训记录", "Training records"),
+        RecordKind::Discipline => Text::new("违纪处理", "Discipline records"),
         RecordKind::CashDay => Text::new("现金日结", "Cash days"),
         RecordKind::Mail => Text::new("业主信件", "Mail"),
         RecordKind::Subscription => Text::new("客户订报", "Subscriptions"),
@@ -375,6 +378,8 @@ pub fn field_group(body: &EventBody) -> Cow<'static, str> {
         EventBody::Emergency(e) => crate::domain::emergency::field_group(e).into(),
         // A tablet enrols once; its first key stands (a different one refuses the file).
         EventBody::Device(_) => APPEND.into(),
+        EventBody::Training(e) => e.field_group().into(),
+        EventBody::Discipline(e) => e.field_group().into(),
         EventBody::Cash(e) => crate::domain::cash::field_group(e).into(),
         EventBody::Desk(e) => e.field_group().into(),
     }

@@ -114,13 +114,33 @@ mod tests {
 
     fn current() -> BTreeSet<String> {
         let pin = crate::testkit::pin(crate::domain::demo::DEMO_PIN);
-        let demo = crate::domain::demo::demo_estate(20_261_122, pin);
+        let demo =
+            crate::domain::demo::demo_estate(20_261_122, pin, crate::domain::demo::DEMO_AS_OF);
         let mut bodies: Vec<EventBody> = demo.drafts.into_iter().map(|d| d.body).collect();
         // Events the demo does not write, with every field set.
         bodies.push(EventBody::Device(
             crate::domain::device::DeviceEvent::Enrolled {
                 key: "k".into(),
                 legacy: "l".into(),
+            },
+        ));
+        bodies.push(EventBody::Training(
+            crate::domain::training::TrainingEvent::ItemRetired {
+                key: "k".into(),
+                by: crate::domain::ids::Id::nil(),
+            },
+        ));
+        bodies.push(EventBody::Training(
+            crate::domain::training::TrainingEvent::Trained {
+                person: crate::domain::ids::Id::nil(),
+                item: "complaints".into(),
+                date: crate::domain::demo::DEMO_AS_OF,
+                trainer: crate::domain::ids::Id::nil(),
+                result: crate::domain::training::TrainingResult::Pass,
+                note: "n".into(),
+                lesson: Some("complaints-intake".into()),
+                at: 0,
+                by: crate::domain::ids::Id::nil(),
             },
         ));
         // Issue 17 (PAID-4): the cash day, every field set (the demo's cash comes with the desk).

@@ -42,6 +42,7 @@ const AREAS: &[Table] = &[
     super::emergency::strings::pair,
     super::desk::strings::pair,
     super::components::cash_day::pair,
+    super::training::strings::pair,
 ];
 
 fn pair(key: &str) -> (&'static str, &'static str) {
@@ -117,8 +118,8 @@ fn pair(key: &str) -> (&'static str, &'static str) {
         "signin.clear" => ("清除", "Clear"),
         "home.title" => ("我的待办", "My to-do"),
         "home.empty" => (
-            "暂无待办事项。投诉、回访、巡查等模块启用后，到期和超时的事项会显示在这里。",
-            "Nothing due. Once complaints, callbacks and patrols are in use, due and overdue items appear here.",
+            "暂无待办事项。分派给您的投诉、回访、巡查、工单和培训项目，到期和超时时都会显示在这里。",
+            "Nothing due for you. Complaints, callbacks, rounds, work orders and training items assigned to you appear here when due or overdue.",
         ),
         "home.hello" => ("您好", "Hello"),
         "home.overdue" => ("已超时", "Overdue"),

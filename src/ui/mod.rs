@@ -18,6 +18,7 @@ mod signin;
 mod staff;
 pub mod state;
 mod sync;
+mod training;
 
 use crate::app::App;
 use crate::domain::i18n::Lang;
@@ -76,7 +77,10 @@ async fn seed_demo(app: &App<Db>) -> Result<(), String> {
     let pin = crate::app::pin_kdf::hash_pin(DEMO_PIN, app.random_salt())
         .await
         .map_err(|e| e.message().zh)?;
-    let demo = crate::domain::demo::demo_estate(20_261_122, pin);
+    // The demo lives in the present (issue 17): dated relative to today in the demo estate's
+    // calendar (its settings are the defaults), so today has its own work waiting.
+    let today = crate::domain::calendar::BusinessCalendar::default().local_date(now_ms());
+    let demo = crate::domain::demo::demo_estate(20_261_122, pin, today);
     app.record(now_ms(), Some(demo.director), demo.drafts)
         .await
         .map_err(|e| e.message().get(ctx().lang.get_untracked()).to_string())?;

@@ -84,8 +84,20 @@ pub enum Page {
     Emergency,
     /// One incident's step checklist.
     Incident(crate::domain::ids::RecordId),
+    /// 岗位培训 (issue 17, TRAIN-1..2): records and pass rates, the matrix, lessons.
+    Training(TrainTab),
+    /// 违纪处理 (PAID-8).
+    Discipline,
     /// 前台 (issue 17, DESK-1..4).
     Desk(DeskTab),
+}
+
+/// 岗位培训 tabs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TrainTab {
+    Records,
+    Matrix,
+    Lessons,
 }
 
 /// 前台 tabs (DESK-1..4).
@@ -170,6 +182,10 @@ impl Page {
             Page::Desk(DeskTab::Papers) => "#/desk/papers",
             Page::Desk(DeskTab::Sales) => "#/desk/sales",
             Page::Desk(DeskTab::Standards) => "#/desk/standards",
+            Page::Training(TrainTab::Records) => "#/training",
+            Page::Training(TrainTab::Matrix) => "#/training/matrix",
+            Page::Training(TrainTab::Lessons) => "#/training/lessons",
+            Page::Discipline => "#/staff/discipline",
         }
         .into()
     }
@@ -204,6 +220,10 @@ impl Page {
             "#/desk/papers" => Page::Desk(DeskTab::Papers),
             "#/desk/sales" => Page::Desk(DeskTab::Sales),
             "#/desk/standards" => Page::Desk(DeskTab::Standards),
+            "#/training" => Page::Training(TrainTab::Records),
+            "#/training/matrix" => Page::Training(TrainTab::Matrix),
+            "#/training/lessons" => Page::Training(TrainTab::Lessons),
+            "#/staff/discipline" => Page::Discipline,
             h if h.starts_with("#/emergency/") => h["#/emergency/".len()..]
                 .parse()
                 .map(Page::Incident)
@@ -402,6 +422,9 @@ pub fn open_record(subject: crate::domain::event::RecordRef) {
         K::Building | K::Unit | K::Household => Page::Registry(RegistryTab::Households),
         K::Facility => Page::Registry(RegistryTab::Facilities),
         K::Checkpoint => Page::Registry(RegistryTab::Checkpoints),
+        K::TrainingRecord => Page::Training(TrainTab::Records),
+        K::TrainingMatrix => Page::Training(TrainTab::Matrix),
+        K::Discipline => Page::Discipline,
         // The cash day's page comes with the front desk (issue 17).
         K::Mail => Page::Desk(DeskTab::Mail),
         K::Subscription | K::PaperDay => Page::Desk(DeskTab::Papers),

@@ -13,4 +13,5 @@ mod foundation;
 mod patrol;
 mod smoke;
 mod sync;
+mod training;
 mod update;

@@ -26,7 +26,7 @@ const WALKER: &str = "赵志强";
 /// The checkpoints of the demo's daily route, in order.
 fn route_checkpoints() -> Vec<RecordId> {
     let pin = PinHash::new("1234", [7; 16], 10).unwrap();
-    let demo = demo_estate(DEMO_SEED, pin);
+    let demo = demo_estate(DEMO_SEED, pin, estate_desk::domain::demo::DEMO_AS_OF);
     demo.drafts
         .iter()
         .find_map(|d| match &d.body {

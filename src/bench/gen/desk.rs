@@ -7,6 +7,7 @@ use super::estate::World;
 use super::stream::{fold, Dev, Rng, Stream};
 use super::Spec;
 use crate::domain::calendar::BusinessCalendar;
+use crate::domain::callbacks::{self, *};
 use crate::domain::command::Actor;
 use crate::domain::complaints::demo::{office, MATTERS};
 use crate::domain::complaints::*;
@@ -277,7 +278,8 @@ impl<'w> Desk<'w> {
             return;
         }
         if !self.r.chance(80) {
-            if let Ok(ds) = callback_unreached(&caller, cb, &cbv, "多次致电无人接听", t5) {
+            if let Ok(ds) = callbacks::unreached(&caller, cb, &cbv, "多次致电无人接听", t5)
+            {
                 s.out.push(t5, Dev::Desk, Some(&caller), ds);
             }
             return;
@@ -300,7 +302,7 @@ impl<'w> Desk<'w> {
             new_problem: None,
         };
         let follow = self.ids.id();
-        let Ok(ds) = record_callback(&caller, cb, &cbv, &outcome, follow, t5) else {
+        let Ok(ds) = callbacks::record(&caller, cb, &cbv, &outcome, follow, t5) else {
             return;
         };
         fold(&mut cbv, cbref, &ds, t5, Some(&caller));
@@ -308,7 +310,7 @@ impl<'w> Desk<'w> {
         if self.r.chance(30) {
             let t6 = office(cal, t5 + (2 + self.r.below(24) as i64) * H);
             if t6 < self.end_ms {
-                if let Ok(ds) = review_callback(&sup, cb, &cbv, "记录完整，同意", t6) {
+                if let Ok(ds) = callbacks::review(&sup, cb, &cbv, "记录完整，同意", t6) {
                     s.out.push(t6, Dev::Desk, Some(&sup), ds);
                 }
             }

@@ -87,7 +87,7 @@ pub fn requirement(body: &EventBody) -> Requirement {
             C::CalledBack { .. } | C::CallbackRecorded { .. } | C::CallbackUnreached { .. } => {
                 AnyOf(&[RecordCallback])
             }
-            // schedule_callback: "part of completing work, so any signed-in staff member may
+            // callbacks::schedule: "part of completing work, so any signed-in staff member may
             // cause it" (complete, emergency close, monthly_round).
             C::CallbackScheduled { .. } => AnyActive,
             C::CallbackPlanned { .. } | C::CallbackReviewed { .. } | C::OpenLetterFiled { .. } => {
@@ -159,6 +159,19 @@ pub fn requirement(body: &EventBody) -> Requirement {
         EventBody::Emergency(e) => match e {
             M::Started { .. } | M::StepDone { .. } | M::Noted { .. } => AnyOf(&[RunEmergency]),
             M::Closed { .. } => AnyOf(&[CloseIncident]),
+        },
+        // training::{set_item, retire_item} (EditTrainingMatrix), {plan, record}
+        // (RecordTraining) — TRAIN-1..2.
+        EventBody::Training(e) => {
+            use super::training::TrainingEvent as T;
+            match e {
+                T::ItemSet { .. } | T::ItemRetired { .. } => AnyOf(&[EditTrainingMatrix]),
+                T::Planned { .. } | T::Trained { .. } => AnyOf(&[RecordTraining]),
+            }
+        }
+        // discipline::record — PAID-8.
+        EventBody::Discipline(e) => match e {
+            super::discipline::DisciplineEvent::Recorded { .. } => AnyOf(&[RecordDiscipline]),
         },
         // cash::collect / close_day / carry_over (PAID-4, DESK-3; issue 17).
         EventBody::Cash(e) => match e {

@@ -1,15 +1,16 @@
-//! Three months of complaint, callback and help history for the demo estate (August to
-//! October before [`crate::domain::demo::DEMO_AS_OF`]), made through this module's own
+//! Three months of complaint, callback and help history for the demo estate (the 92 days
+//! before its "as of" day, issue 17: the day the demo is opened), made through this module's own
 //! commands by the demo staff of the right roles, so the monthly report is meaningful on first
 //! open. Deterministic: the same seed gives the same drafts.
 
 use super::*;
 use crate::domain::calendar::BusinessCalendar;
-use crate::domain::demo::{DemoLogin, DEMO_AS_OF};
+use crate::domain::callbacks::{self, *};
+use crate::domain::demo::DemoLogin;
 use crate::domain::hlc::Hlc;
 use crate::domain::ids::{Entropy, Id, SeededEntropy};
 use crate::domain::registry::RegistryEvent;
-use chrono::{Days, NaiveTime};
+use chrono::{Days, NaiveDate, NaiveTime};
 use std::collections::BTreeMap;
 
 struct Rng(u64);
@@ -175,9 +176,12 @@ fn stamp(d: &Draft, n: u64, at: i64) -> Event {
 }
 
 /// The demo's complaint, callback and help history. `drafts` are the demo estate's drafts so
-/// far (households and units are read from them); `logins` its staff.
-pub fn history(seed: u64, logins: &[DemoLogin], drafts: &[Draft]) -> Vec<Draft> {
+/// far (households and units are read from them); `logins` its staff. Everything happens
+/// before `as_of` (00:00 in the estate's calendar): the most recent matters are still open
+/// then, with their clocks running into that day.
+pub fn history(seed: u64, logins: &[DemoLogin], drafts: &[Draft], as_of: NaiveDate) -> Vec<Draft> {
     let cal = BusinessCalendar::default();
+    let cutoff = cal.at(as_of, NaiveTime::MIN);
     let settings = ComplaintSettings::default();
     let mut ids = SeededEntropy::new(seed ^ 0x00C0_4D1A_1175_0000);
     let mut r = Rng(seed ^ 0x5EED_C0DE);
@@ -241,6 +245,10 @@ pub fn history(seed: u64, logins: &[DemoLogin], drafts: &[Draft]) -> Vec<Draft> 
                     fc: &mut BTreeMap<RecordId, Complaint>,
                     fcb: &mut BTreeMap<RecordId, Callback>,
                     fh: &mut BTreeMap<RecordId, HelpRequest>| {
+        // Nothing after the demo's day begins: a later step stays undone (still open).
+        if at >= cutoff {
+            return;
+        }
         for d in ds {
             n += 1;
             let e = stamp(&d, n, at);
@@ -254,15 +262,16 @@ pub fn history(seed: u64, logins: &[DemoLogin], drafts: &[Draft]) -> Vec<Draft> 
         }
     };
     const H: i64 = 3_600_000;
-    let start = DEMO_AS_OF
+    let start = as_of
         .checked_sub_days(Days::new(92))
         .expect("valid demo date");
     let mut majors = 0;
     let mut last_open: Option<RecordId> = None;
     for day in 0..92u64 {
         let date = start + Days::new(day);
-        // About one complaint every two days, one help request every three.
-        if r.chance(48) {
+        // About one complaint every two days (one on each of the last three: the desk has
+        // complaints due on the demo's day, issue 17), one help request every three.
+        if r.chance(48) || day >= 89 {
             let (subject, what, asks, cause, measures) = r.pick(MATTERS);
             let at = cal.at(
                 date,
@@ -424,7 +433,7 @@ pub fn history(seed: u64, logins: &[DemoLogin], drafts: &[Draft]) -> Vec<Draft> 
             };
             let cb = ids.id();
             let c = fold_c[&id].clone();
-            if t4 >= cal.at(DEMO_AS_OF, NaiveTime::MIN) {
+            if t4 >= cutoff {
                 last_open = Some(id);
                 continue;
             }
@@ -436,12 +445,12 @@ pub fn history(seed: u64, logins: &[DemoLogin], drafts: &[Draft]) -> Vec<Draft> 
                 continue;
             };
             let t5 = office(&cal, t4 + (20 + r.below(48) as i64) * H);
-            if t5 >= cal.at(DEMO_AS_OF, NaiveTime::MIN) {
+            if t5 >= cutoff {
                 continue;
             }
             if !r.chance(68) {
                 // CB-6: not reached — recorded, and counted as not called back (CB-1).
-                if let Ok(ds) = callback_unreached(&caller, cb, &cbv, "多次致电无人接听", t5)
+                if let Ok(ds) = callbacks::unreached(&caller, cb, &cbv, "多次致电无人接听", t5)
                 {
                     push(ds, t5, &mut out, &mut fold_c, &mut fold_cb, &mut fold_h);
                 }
@@ -471,12 +480,12 @@ pub fn history(seed: u64, logins: &[DemoLogin], drafts: &[Draft]) -> Vec<Draft> 
                 new_problem: None,
             };
             let follow = ids.id();
-            if let Ok(ds) = record_callback(&caller, cb, &cbv, &outcome, follow, t5) {
+            if let Ok(ds) = callbacks::record(&caller, cb, &cbv, &outcome, follow, t5) {
                 push(ds, t5, &mut out, &mut fold_c, &mut fold_cb, &mut fold_h);
             }
             let cbv = fold_cb[&cb].clone();
             let t6 = office(&cal, t5 + (2 + r.below(24) as i64) * H);
-            if let Ok(ds) = review_callback(&sup, cb, &cbv, "记录完整，同意", t6) {
+            if let Ok(ds) = callbacks::review(&sup, cb, &cbv, "记录完整，同意", t6) {
                 push(ds, t6, &mut out, &mut fold_c, &mut fold_cb, &mut fold_h);
             }
             if unsatisfied {
@@ -490,7 +499,7 @@ pub fn history(seed: u64, logins: &[DemoLogin], drafts: &[Draft]) -> Vec<Draft> 
                     ..closing
                 };
                 let cb2 = ids.id();
-                if t7 < cal.at(DEMO_AS_OF, NaiveTime::MIN) {
+                if t7 < cutoff {
                     if let Ok(ds) = complete(&handler, id, &c, &again, cb2, t7, &cal) {
                         push(ds, t7, &mut out, &mut fold_c, &mut fold_cb, &mut fold_h);
                     }
@@ -502,8 +511,9 @@ pub fn history(seed: u64, logins: &[DemoLogin], drafts: &[Draft]) -> Vec<Draft> 
                             new_problem: None,
                         };
                         let t8 = t7 + 30 * H;
-                        if t8 < cal.at(DEMO_AS_OF, NaiveTime::MIN) {
-                            if let Ok(ds) = record_callback(&caller, cb2, &cbv, &ok, ids.id(), t8) {
+                        if t8 < cutoff {
+                            if let Ok(ds) = callbacks::record(&caller, cb2, &cbv, &ok, ids.id(), t8)
+                            {
                                 push(ds, t8, &mut out, &mut fold_c, &mut fold_cb, &mut fold_h);
                             }
                         }
@@ -591,7 +601,7 @@ pub fn history(seed: u64, logins: &[DemoLogin], drafts: &[Draft]) -> Vec<Draft> 
         NaiveTime::from_hms_opt(10, 0, 0).unwrap_or(NaiveTime::MIN),
     );
     let addressees: Vec<String> = homes.iter().take(6).map(|h| place(h.1)).collect();
-    if let Ok(ds) = file_open_letter(
+    if let Ok(ds) = callbacks::file_open_letter(
         &director,
         ids.id(),
         "8月电梯停运检修安排",

@@ -2,11 +2,9 @@
 //! callback rates against their targets (CB-1) and help-request statistics (HELP-6).
 //! Pure arithmetic over folded records, so it is tested on a known set.
 
-use super::{
-    Callback, CallbackKind, CallbackStatus, Class, Complaint, HelpKind, HelpRequest, Status,
-    Subject,
-};
+use super::{Class, Complaint, HelpKind, HelpRequest, Status, Subject};
 use crate::domain::calendar::BusinessCalendar;
+use crate::domain::callbacks::{Callback, CallbackKind, CallbackStatus};
 use crate::domain::roles::Department;
 use chrono::{Datelike, NaiveDate, NaiveTime};
 use std::collections::BTreeMap;

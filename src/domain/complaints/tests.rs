@@ -1,6 +1,7 @@
 use super::report::{monthly_report, percent, Tally};
 use super::*;
 use crate::domain::calendar::BusinessCalendar;
+use crate::domain::callbacks::{self, *};
 use crate::domain::hlc::Hlc;
 use crate::domain::ids::Id;
 use crate::domain::sla::SlaState;
@@ -631,11 +632,11 @@ fn cmp_10_callback_by_a_lower_role_is_refused_higher_may() {
         comment: String::new(),
         new_problem: None,
     };
-    let e = record_callback(&assistant(), rid(2), &cb, &out, rid(3), t0() + 2 * DAY).unwrap_err();
+    let e = callbacks::record(&assistant(), rid(2), &cb, &out, rid(3), t0() + 2 * DAY).unwrap_err();
     assert!(e.message().zh.contains("客服主管"), "{}", e.message().zh);
-    assert!(record_callback(&receptionist(), rid(2), &cb, &out, rid(3), t0()).is_err());
-    assert!(record_callback(&director(), rid(2), &cb, &out, rid(3), t0() + 2 * DAY).is_ok());
-    assert!(record_callback(&supervisor(), rid(2), &cb, &out, rid(3), t0() + 2 * DAY).is_ok());
+    assert!(callbacks::record(&receptionist(), rid(2), &cb, &out, rid(3), t0()).is_err());
+    assert!(callbacks::record(&director(), rid(2), &cb, &out, rid(3), t0() + 2 * DAY).is_ok());
+    assert!(callbacks::record(&supervisor(), rid(2), &cb, &out, rid(3), t0() + 2 * DAY).is_ok());
 }
 
 #[test]
@@ -659,7 +660,7 @@ fn cmp_10_unsatisfied_reopens_until_satisfied_then_closed() {
         comment: "又坏了".into(),
         new_problem: None,
     };
-    w.run(record_callback(
+    w.run(callbacks::record(
         &assistant(),
         rid(2),
         &cb,
@@ -690,7 +691,7 @@ fn cmp_10_unsatisfied_reopens_until_satisfied_then_closed() {
         rating: Some(Rating::Satisfied),
         ..unhappy
     };
-    w.run(record_callback(
+    w.run(callbacks::record(
         &assistant(),
         rid(3),
         &cb,
@@ -946,7 +947,7 @@ fn cb_1_rates_per_kind_against_targets_with_other_modules_feeding_kinds() {
     };
     // Three repair callbacks (scheduled by the repairs module), one done: 33.3 % ≥ 30 %.
     for n in 1..=3 {
-        w.run(schedule_callback(
+        w.run(callbacks::schedule(
             &staff(),
             rid(n),
             &req(CallbackKind::Repair),
@@ -961,7 +962,7 @@ fn cb_1_rates_per_kind_against_targets_with_other_modules_feeding_kinds() {
     );
     // Two complaint callbacks, none done: 0 % < 50 %.
     for n in 4..=5 {
-        w.run(schedule_callback(
+        w.run(callbacks::schedule(
             &staff(),
             rid(n),
             &req(CallbackKind::Complaint),
@@ -976,7 +977,7 @@ fn cb_1_rates_per_kind_against_targets_with_other_modules_feeding_kinds() {
         new_problem: None,
     };
     let cb = w.cb(rid(1));
-    w.run(record_callback(
+    w.run(callbacks::record(
         &assistant(),
         rid(1),
         &cb,
@@ -1009,7 +1010,9 @@ fn cb_1_rates_per_kind_against_targets_with_other_modules_feeding_kinds() {
         .find(|c| c.kind == CallbackKind::Event)
         .unwrap();
     assert_eq!((event.scheduled, event.target), (0, Some(10)));
-    assert!(schedule_callback(&staff(), rid(8), &req(CallbackKind::Letter), t0(), &cal()).is_err());
+    assert!(
+        callbacks::schedule(&staff(), rid(8), &req(CallbackKind::Letter), t0(), &cal()).is_err()
+    );
 }
 
 #[test]
@@ -1027,8 +1030,8 @@ fn cb_1_supervisor_plans_who_calls_back_and_it_shows_on_their_list() {
         &cal(),
     ));
     let cb = w.cb(rid(2));
-    assert!(plan_callback(&assistant(), rid(2), &cb, assistant().id, t0(), t0()).is_err());
-    w.run(plan_callback(
+    assert!(callbacks::plan(&assistant(), rid(2), &cb, assistant().id, t0(), t0()).is_err());
+    w.run(callbacks::plan(
         &supervisor(),
         rid(2),
         &cb,
@@ -1071,13 +1074,13 @@ fn cb_2_on_site_needs_signature_phone_is_marked() {
         new_problem: None,
     };
     let e =
-        record_callback(&assistant(), rid(2), &cb, &onsite, rid(3), t0() + 2 * DAY).unwrap_err();
+        callbacks::record(&assistant(), rid(2), &cb, &onsite, rid(3), t0() + 2 * DAY).unwrap_err();
     assert!(e.message().zh.contains("签名"));
     let phone = CallbackOutcome {
         signoff: SignOff::Phone,
         ..onsite
     };
-    w.run(record_callback(
+    w.run(callbacks::record(
         &assistant(),
         rid(2),
         &cb,
@@ -1099,7 +1102,7 @@ fn cb_3_supervisor_reviews_a_recorded_callback() {
     let mut w = World::default();
     let cb = completed_minor(&mut w);
     assert!(
-        review_callback(&supervisor(), rid(2), &cb, "好", t0()).is_err(),
+        callbacks::review(&supervisor(), rid(2), &cb, "好", t0()).is_err(),
         "not done yet"
     );
     let out = CallbackOutcome {
@@ -1108,7 +1111,7 @@ fn cb_3_supervisor_reviews_a_recorded_callback() {
         comment: String::new(),
         new_problem: None,
     };
-    w.run(record_callback(
+    w.run(callbacks::record(
         &assistant(),
         rid(2),
         &cb,
@@ -1117,9 +1120,9 @@ fn cb_3_supervisor_reviews_a_recorded_callback() {
         t0() + 2 * DAY,
     ));
     let cb = w.cb(rid(2));
-    assert!(review_callback(&assistant(), rid(2), &cb, "好", t0()).is_err());
-    assert!(review_callback(&supervisor(), rid(2), &cb, " ", t0()).is_err());
-    w.run(review_callback(
+    assert!(callbacks::review(&assistant(), rid(2), &cb, "好", t0()).is_err());
+    assert!(callbacks::review(&supervisor(), rid(2), &cb, " ", t0()).is_err());
+    w.run(callbacks::review(
         &supervisor(),
         rid(2),
         &cb,
@@ -1143,12 +1146,12 @@ fn cb_4_cb_6_new_problem_gets_promised_time_and_a_further_callback_until_settled
             promised_reply: now - 1,
         }),
     };
-    assert!(record_callback(&assistant(), rid(2), &cb, &out, rid(3), now).is_err());
+    assert!(callbacks::record(&assistant(), rid(2), &cb, &out, rid(3), now).is_err());
     out.new_problem = Some(NewProblem {
         text: "楼下路灯也不亮".into(),
         promised_reply: now + 2 * DAY,
     });
-    w.run(record_callback(
+    w.run(callbacks::record(
         &assistant(),
         rid(2),
         &cb,
@@ -1175,7 +1178,7 @@ fn cb_4_cb_6_new_problem_gets_promised_time_and_a_further_callback_until_settled
         new_problem: None,
         ..out
     };
-    w.run(record_callback(
+    w.run(callbacks::record(
         &assistant(),
         rid(3),
         &next,
@@ -1184,51 +1187,6 @@ fn cb_4_cb_6_new_problem_gets_promised_time_and_a_further_callback_until_settled
         now + DAY,
     ));
     assert_eq!(w.cb(rid(3)).status, CallbackStatus::Done);
-}
-
-#[test]
-fn cb_5_open_letter_to_many_households_is_filed_with_callbacks() {
-    let mut w = World::default();
-    let hh = vec![
-        "1号楼 101".to_string(),
-        "1号楼 102".into(),
-        "1号楼 201".into(),
-    ];
-    assert!(file_open_letter(&assistant(), rid(1), "停水", "致各位业主", &hh, t0()).is_err());
-    assert!(file_open_letter(&supervisor(), rid(1), "停水", "致各位业主", &hh[..1], t0()).is_err());
-    w.run(file_open_letter(
-        &supervisor(),
-        rid(1),
-        "停水",
-        "致各位业主",
-        &hh,
-        t0(),
-    ));
-    let cb = w.cb(rid(1));
-    assert_eq!(cb.status, CallbackStatus::Filed);
-    assert_eq!(cb.letter.clone().unwrap().2.len(), 3);
-    assert!(cb.index().title.contains("公开信"));
-}
-
-#[test]
-fn cb_7_schedule_other_kinds_move_in_and_emergency_in_a_week() {
-    let mut w = World::default();
-    let req = CallbackRequest {
-        kind: CallbackKind::Emergency,
-        source: None,
-        household: None,
-        unit: None,
-        place: "2号楼".into(),
-        contact: String::new(),
-        topic: "水浸后回访".into(),
-        role: Role::Supervisor,
-        assignee: Some(supervisor().id),
-        previous: None,
-    };
-    w.run(schedule_callback(&assistant(), rid(1), &req, t0(), &cal()));
-    let ix = w.cb(rid(1)).index();
-    assert_eq!(ix.due, Some(t0() + 7 * DAY));
-    assert_eq!(ix.assignee, Some(supervisor().id));
 }
 
 // ----- HELP-1..6 ----------------------------------------------------------------------------------------
@@ -1497,6 +1455,7 @@ fn demo_history_spans_three_months_with_a_meaningful_report() {
     let demo = crate::domain::demo::demo_estate(
         7,
         crate::domain::staff::PinHash::new("1234", [1; 16], 10).unwrap(),
+        crate::domain::demo::DEMO_AS_OF,
     );
     let mut w = World::default();
     let ours: Vec<Draft> = demo
@@ -1535,6 +1494,7 @@ fn demo_history_spans_three_months_with_a_meaningful_report() {
     let again = crate::domain::demo::demo_estate(
         7,
         crate::domain::staff::PinHash::new("1234", [1; 16], 10).unwrap(),
+        crate::domain::demo::DEMO_AS_OF,
     );
     assert_eq!(demo.drafts, again.drafts);
 }
@@ -1601,9 +1561,9 @@ fn cmp_4_10_store_puts_the_complaint_on_the_leads_and_the_callback_on_the_caller
 fn cb_6_unreached_callback_is_recorded_and_counts_as_not_called_back() {
     let mut w = World::default();
     let cb = completed_minor(&mut w);
-    assert!(callback_unreached(&receptionist(), rid(2), &cb, "无人接听", t0()).is_err());
-    assert!(callback_unreached(&assistant(), rid(2), &cb, " ", t0()).is_err());
-    w.run(callback_unreached(
+    assert!(callbacks::unreached(&receptionist(), rid(2), &cb, "无人接听", t0()).is_err());
+    assert!(callbacks::unreached(&assistant(), rid(2), &cb, " ", t0()).is_err());
+    w.run(callbacks::unreached(
         &assistant(),
         rid(2),
         &cb,
@@ -1626,78 +1586,7 @@ fn cb_6_unreached_callback_is_recorded_and_counts_as_not_called_back() {
         comment: String::new(),
         new_problem: None,
     };
-    assert!(record_callback(&assistant(), rid(2), &cb, &out, rid(3), t0()).is_err());
-}
-
-#[test]
-fn cb_7_monthly_phone_round_covers_every_household_once() {
-    let mut w = World::default();
-    let hh: Vec<RoundHousehold> = (0..5)
-        .map(|n| RoundHousehold {
-            household: rid(100 + n),
-            unit: rid(200 + n),
-            place: format!("1号楼 {n}01"),
-            contact: String::new(),
-        })
-        .collect();
-    let mut ids = crate::domain::ids::SeededEntropy::new(3);
-    assert!(monthly_round(&assistant(), &hh, &[], &[], &mut ids, t0(), &cal()).is_err());
-    // One household already has a callback this month: four are scheduled, in turn.
-    let req = CallbackRequest {
-        kind: CallbackKind::Repair,
-        source: None,
-        household: Some(rid(100)),
-        unit: None,
-        place: String::new(),
-        contact: String::new(),
-        topic: "维修".into(),
-        role: Role::Assistant,
-        assignee: None,
-        previous: None,
-    };
-    w.run(schedule_callback(&staff(), rid(1), &req, t0(), &cal()));
-    let ds = w.run(monthly_round(
-        &supervisor(),
-        &hh,
-        &[w.cb(rid(1))],
-        &[assistant().id, receptionist().id],
-        &mut ids,
-        t0(),
-        &cal(),
-    ));
-    assert_eq!(ds.len(), 4);
-    let round: Vec<Callback> =
-        w.cb.values()
-            .filter(|c| c.kind() == CallbackKind::Regular)
-            .cloned()
-            .collect();
-    assert_eq!(round.len(), 4);
-    assert!(round
-        .iter()
-        .all(|c| c.spec.as_ref().unwrap().clock.deadline == at(2026, 4, 10, 9)));
-    // Recorded calls count towards the month's coverage.
-    let (id, cb) =
-        w.cb.iter()
-            .find(|(_, c)| c.kind() == CallbackKind::Regular)
-            .map(|(i, c)| (*i, c.clone()))
-            .unwrap();
-    let out = CallbackOutcome {
-        signoff: SignOff::Phone,
-        rating: Some(Rating::Satisfied),
-        comment: "无意见".into(),
-        new_problem: None,
-    };
-    w.run(record_callback(
-        &assistant(),
-        id,
-        &cb,
-        &out,
-        rid(99),
-        t0() + DAY,
-    ));
-    let all: Vec<Callback> = w.cb.values().cloned().collect();
-    let cov = super::report::households_contacted(2026, 3, &cal(), &all, 5);
-    assert_eq!(cov, Tally { all: 5, in_time: 1 });
+    assert!(callbacks::record(&assistant(), rid(2), &cb, &out, rid(3), t0()).is_err());
 }
 
 #[test]

@@ -10,8 +10,8 @@ pub mod playbook;
 mod tests;
 
 use super::calendar::BusinessCalendar;
+use super::callbacks::{self, CallbackKind, CallbackRequest};
 use super::command::{required, Actor, DomainError};
-use super::complaints::{schedule_callback, CallbackKind, CallbackRequest};
 use super::duty::log::{chain_entries, log_date, DutyChain, EntryKind, NewEntry};
 use super::duty::Post;
 use super::event::{Draft, Event, EventBody, RecordKind, RecordRef};
@@ -425,7 +425,7 @@ pub fn close(
         };
         // Derived ids: the incident closes once, so its callbacks are the same on every tablet.
         let cb = Id::derived(&format!("incident-callback:{id}"), n as u64);
-        d.extend(schedule_callback(actor, cb, &req, now, cal)?);
+        d.extend(callbacks::schedule(actor, cb, &req, now, cal)?);
     }
     Ok(d)
 }

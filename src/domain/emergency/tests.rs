@@ -2,7 +2,7 @@
 
 use super::*;
 use crate::domain::calendar::BusinessCalendar;
-use crate::domain::complaints::Callback;
+use crate::domain::callbacks::Callback;
 use crate::domain::duty::log::{chain_id, log_id, verify, DutyChain, DutyLog, EntryKind};
 use crate::domain::duty::Post;
 use crate::domain::event::{RecordKind, RecordRef};

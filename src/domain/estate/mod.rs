@@ -25,6 +25,8 @@ pub struct Settings {
     pub complaints: super::complaints::ComplaintSettings,
     /// Items at the duty post counted at every handover (DUTY-6: 对讲机、灭火器、水瓶 …).
     pub post_items: Vec<String>,
+    /// PAID-8: the fine for a private job or neglected duty, in fen (200 yuan).
+    pub discipline_fine_fen: u64,
     /// The front desk (issue 17): the mail renotify days (DESK-1). Omitted when default, so
     /// settings written before it keep their bytes' meaning.
     #[serde(default, skip_serializing_if = "is_default_desk")]
@@ -47,6 +49,7 @@ impl Default for Settings {
                 .iter()
                 .map(|s| s.to_string())
                 .collect(),
+            discipline_fine_fen: crate::domain::discipline::DEFAULT_FINE_FEN,
             desk: Default::default(),
         }
     }

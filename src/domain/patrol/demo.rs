@@ -1,19 +1,20 @@
 //! Demo patrol history for 翠湖花园: routes for each role of PAT-2 over the demo's buildings
-//! and checkpoints, and the four weeks before [`crate::domain::demo::DEMO_AS_OF`] walked —
+//! and checkpoints, and the four weeks before the demo's "as of" day walked (issue 17: the day
+//! the demo is opened; that day's rounds and the rest of its week are planned, waiting) —
 //! mostly on time, some late, partial or missed, some manual and out-of-order check-ins, a
 //! few facility faults (the good-order rate lands near PAT-8's 98 %) and findings of every
 //! routing, most handled within 24 h. Deterministic: the same seed gives the same drafts.
 
 use super::schedule::{monday_of, plan_week};
 use super::*;
-use crate::domain::demo::{DemoLogin, DEMO_AS_OF};
+use crate::domain::demo::DemoLogin;
 use crate::domain::event::Event;
 use crate::domain::hlc::Hlc;
 use crate::domain::ids::{Entropy, Id, SeededEntropy};
 use crate::domain::registry::{BuildingInfo, CheckpointInfo, RegistryEvent};
 use crate::domain::view::fold_all;
 use crate::domain::workorder::{self as wo, WorkOrder};
-use chrono::Days;
+use chrono::{Days, NaiveDate, NaiveTime};
 
 const MIN: i64 = 60_000;
 
@@ -49,11 +50,19 @@ impl Dice {
     }
 }
 
-/// Routes, a month of rounds and their findings, from the demo estate's drafts so far.
-pub fn history(actor: &Actor, drafts: &[Draft], logins: &[DemoLogin], seed: u64) -> Vec<Draft> {
+/// Routes, a month of rounds and their findings, from the demo estate's drafts so far. Only
+/// rounds that ended before `as_of` (00:00) are walked; `as_of`'s own rounds wait to be walked.
+pub fn history(
+    actor: &Actor,
+    drafts: &[Draft],
+    logins: &[DemoLogin],
+    seed: u64,
+    as_of: NaiveDate,
+) -> Vec<Draft> {
     let mut ids = SeededEntropy::new(seed ^ 0x9A7E_0150_0000_0004);
     let mut dice = Dice(SeededEntropy::new(seed ^ 0x9A7E_D1CE_0000_0004));
     let cal = BusinessCalendar::default();
+    let cutoff = cal.at(as_of, NaiveTime::MIN);
     let who = |name: &str| logins.iter().find(|l| l.name == name).map(|l| l.id);
     let buildings: Vec<(RecordId, BuildingInfo)> = drafts
         .iter()
@@ -197,23 +206,37 @@ pub fn history(actor: &Actor, drafts: &[Draft], logins: &[DemoLogin], seed: u64)
         .take(50)
         .collect();
 
-    let last_monday = monday_of(DEMO_AS_OF - Days::new(1));
+    let last_monday = monday_of(as_of - Days::new(1));
+    let mut mondays: Vec<NaiveDate> = (0..4u64)
+        .rev()
+        .map(|w| last_monday - Days::new(7 * w))
+        .collect();
+    // The week of `as_of` is planned too when it starts that day.
+    if monday_of(as_of) != last_monday {
+        mondays.push(monday_of(as_of));
+    }
     let mut scan = 0u64;
     let mut round_no = 0u64;
-    for week in (0..4u64).rev() {
-        let monday = last_monday - Days::new(7 * week);
+    for monday in mondays {
         let planned = plan_week(actor, &routes, monday, &cal, &BTreeSet::new()).expect("demo plan");
         let round_ids: Vec<RecordId> = planned.iter().map(|d| d.subject.id).collect();
         out.extend(planned);
         for id in round_ids {
-            round_no += 1;
             let r: PatrolRound = fold(id, &out);
             let plan = r.plan.clone().expect("planned");
+            if plan.end > cutoff {
+                // Today's (and the rest of the week's) rounds: to be walked.
+                continue;
+            }
+            round_no += 1;
             let n = plan.stops.len();
             let fate = dice.below(100);
             if fate < 7 {
-                // Missed (PAT-1); closed the next day so it leaves the to-do list.
-                out.extend(close_overdue(actor, id, &r, plan.end + 2 * DAY_MS).expect("demo"));
+                // Missed (PAT-1); closed the next day so it leaves the to-do list (a recent
+                // one is still on it).
+                if plan.end + 2 * DAY_MS < cutoff {
+                    out.extend(close_overdue(actor, id, &r, plan.end + 2 * DAY_MS).expect("demo"));
+                }
                 continue;
             }
             let partial = fate < 15;
@@ -291,8 +314,8 @@ pub fn history(actor: &Actor, drafts: &[Draft], logins: &[DemoLogin], seed: u64)
                 };
                 out.extend(raise_finding(actor, fids, &info, &to, at, &cal).expect("demo finding"));
                 // Most are handled within 24 h (PAT-5); every 9th is left open to show.
-                if round_no % 9 != 0 {
-                    let later = at + (20 + dice.below(600) as i64) * MIN;
+                let later = at + (20 + dice.below(600) as i64) * MIN;
+                if round_no % 9 != 0 && later < cutoff {
                     out.extend(follow_up(actor, fids, kind, at, later, &out, &cal));
                 }
             }
@@ -396,7 +419,7 @@ mod tests {
     #[test]
     fn pat1_pat2_demo_has_routes_a_month_of_rounds_with_misses_manual_and_findings() {
         let pin = PinHash::new("1234", [7; 16], 10).unwrap();
-        let demo = demo_estate(1, pin.clone());
+        let demo = demo_estate(1, pin.clone(), crate::domain::demo::DEMO_AS_OF);
         let count = |k: RecordKind| {
             demo.drafts
                 .iter()
@@ -420,6 +443,10 @@ mod tests {
             .any(|d| matches!(&d.body, EventBody::Patrol(PatrolEvent::CheckedIn(c)) if c.manual)));
         assert!(count(RecordKind::WorkOrder) >= 3);
         assert!(count(RecordKind::PatrolFinding) >= 10);
-        assert_eq!(demo.drafts, demo_estate(1, pin).drafts, "deterministic");
+        assert_eq!(
+            demo.drafts,
+            demo_estate(1, pin, crate::domain::demo::DEMO_AS_OF).drafts,
+            "deterministic"
+        );
     }
 }

@@ -428,7 +428,7 @@ fn c2() -> CheckIn {
 #[test]
 fn pat1_every_patrol_event_round_trips_through_json() {
     let pin = crate::domain::staff::PinHash::new("1234", [7; 16], 10).unwrap();
-    let demo = crate::domain::demo::demo_estate(3, pin);
+    let demo = crate::domain::demo::demo_estate(3, pin, crate::domain::demo::DEMO_AS_OF);
     let mut n = 0;
     for d in &demo.drafts {
         if matches!(d.body, EventBody::Patrol(_) | EventBody::WorkOrder(_)) {

@@ -4,9 +4,8 @@
 //! 回访记录表.
 
 use super::{may, name_of, people, when, People};
-use crate::domain::complaints::{
-    self, Callback, CallbackOutcome, CallbackStatus, NewProblem, Rating, SignOff,
-};
+use crate::domain::callbacks::{Callback, CallbackOutcome, CallbackStatus, NewProblem};
+use crate::domain::complaints::{Rating, SignOff};
 use crate::domain::event::{RecordKind, RecordRef};
 use crate::domain::i18n::Text;
 use crate::domain::ids::RecordId;
@@ -159,8 +158,8 @@ pub(super) fn CallbackQueue() -> impl IntoView {
 
 /// CB-7: schedules this month's phone call to every household not yet called back this month.
 async fn round() {
+    use crate::domain::callbacks::RoundHousehold;
     use crate::domain::complaints::report::month_bounds;
-    use crate::domain::complaints::RoundHousehold;
     use crate::domain::registry::{Household, Unit};
     use crate::domain::roles::Role;
     use crate::domain::staff::Staff;
@@ -199,7 +198,7 @@ async fn round() {
     let this_month: Vec<Callback> = a
         .query(&Query::new(
             RecordKind::Callback,
-            Filter::Prefix(crate::domain::complaints::callback_month_key(
+            Filter::Prefix(crate::domain::callbacks::callback_month_key(
                 &crate::domain::complaints::month_of(start),
             )),
         ))
@@ -226,7 +225,7 @@ async fn round() {
     submit(
         move |actor| {
             app().with_entropy(|e| {
-                complaints::monthly_round(
+                crate::domain::callbacks::monthly_round(
                     actor,
                     &households,
                     &this_month,
@@ -303,7 +302,7 @@ fn CallbackSheet(
         };
         let follow = app().new_id();
         submit(
-            move |a| complaints::record_callback(a, id, &cb, &outcome, follow, now_ms()),
+            move |a| crate::domain::callbacks::record(a, id, &cb, &outcome, follow, now_ms()),
             Text::new("回访已记录", "Callback recorded"),
             done,
         );
@@ -314,7 +313,7 @@ fn CallbackSheet(
         };
         let note = comment.get_untracked();
         submit(
-            move |a| complaints::callback_unreached(a, id, &cb, &note, now_ms()),
+            move |a| crate::domain::callbacks::unreached(a, id, &cb, &note, now_ms()),
             Text::new("已记录未能联系", "Recorded: not reached"),
             done,
         );
@@ -325,7 +324,7 @@ fn CallbackSheet(
         };
         let text = review.get_untracked();
         submit(
-            move |a| complaints::review_callback(a, id, &cb, &text, now_ms()),
+            move |a| crate::domain::callbacks::review(a, id, &cb, &text, now_ms()),
             Text::new("已审阅", "Reviewed"),
             done,
         );
@@ -346,7 +345,7 @@ fn CallbackSheet(
         };
         let at = parse_local(&plan_when.get_untracked()).unwrap_or_else(now_ms);
         submit(
-            move |a| complaints::plan_callback(a, id, &cb, p.id, at, now_ms()),
+            move |a| crate::domain::callbacks::plan(a, id, &cb, p.id, at, now_ms()),
             Text::new("回访计划已保存", "Plan saved"),
             done,
         );
@@ -506,7 +505,7 @@ fn LetterSheet(open: RwSignal<bool>) -> impl IntoView {
             .collect();
         let id = app().new_id();
         submit(
-            move |a| complaints::file_open_letter(a, id, &tp, &tx_, &list, now_ms()),
+            move |a| crate::domain::callbacks::file_open_letter(a, id, &tp, &tx_, &list, now_ms()),
             Text::new("公开信已归档", "Open letter filed"),
             move || {
                 open.set(false);

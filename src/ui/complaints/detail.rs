@@ -3,8 +3,9 @@
 //! (CMP-10), duplicates (CMP-11), the attributed history, and the printable 客户投诉登记表.
 
 use super::{class_chip, may, name_of, people, settings, when, People};
+use crate::domain::callbacks::Callback;
 use crate::domain::complaints::{
-    self, Callback, Class, Closing, Complaint, Dispatch, Rating, SignOff, Status, Urgency,
+    self, Class, Closing, Complaint, Dispatch, Rating, SignOff, Status, Urgency,
 };
 use crate::domain::event::{RecordKind, RecordRef};
 use crate::domain::i18n::Text;

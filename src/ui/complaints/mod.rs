@@ -411,7 +411,7 @@ pub fn SettingsCard() -> impl IntoView {
 /// handler's and supervisor's home screens").
 #[component]
 pub fn SupervisorPanel() -> impl IntoView {
-    use crate::domain::complaints::Callback as Cb;
+    use crate::domain::callbacks::Callback as Cb;
     use crate::domain::sla::SlaState;
     let rows = loader(|| async {
         let a = app();

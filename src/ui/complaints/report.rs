@@ -2,10 +2,11 @@
 //! bar chart, printable on A4 and exported as CSV (UTF-8 with BOM, formulas neutralised).
 
 use super::settings;
+use crate::domain::callbacks::{callback_month_key, Callback};
 use crate::domain::complaints::report::{
     households_contacted, monthly_report, recent_months, MonthReport, Tally,
 };
-use crate::domain::complaints::{callback_month_key, list_key, Callback, Complaint, HelpRequest};
+use crate::domain::complaints::{list_key, Complaint, HelpRequest};
 use crate::domain::event::RecordKind;
 use crate::domain::i18n::Text;
 use crate::store::Store;
@@ -124,7 +125,7 @@ fn ReportBody(r: MonthReport, reached: Tally, estate: String) -> impl IntoView {
     let comp_rate = r
         .callbacks
         .iter()
-        .find(|c| c.kind == crate::domain::complaints::CallbackKind::Complaint)
+        .find(|c| c.kind == crate::domain::callbacks::CallbackKind::Complaint)
         .copied();
     let major_ok = r.majors_this_year <= r.major_target;
     let max = r

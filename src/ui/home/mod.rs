@@ -88,6 +88,7 @@ pub fn Home() -> impl IntoView {
                 </div>
             </section>
             <super::complaints::SupervisorPanel/>
+            <super::training::HomeCard/>
             <section class="card">
                 <h2>{move || t("home.estate")}</h2>
                 <div class="stats" data-testid="estate-stats">

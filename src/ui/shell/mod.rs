@@ -6,7 +6,7 @@ pub use notices::{listen as listen_notices, AppNotices, OpeningNotices};
 
 use super::i18n::t;
 use super::platform::{now_ms, reload, set_pref};
-use super::state::{ctx, go, CmpTab, DeskTab, DutyTab, Page, PatrolTab, RegistryTab};
+use super::state::{ctx, go, CmpTab, DeskTab, DutyTab, Page, PatrolTab, RegistryTab, TrainTab};
 use crate::domain::i18n::Lang;
 use crate::domain::roles::Action;
 use leptos::prelude::*;
@@ -140,7 +140,7 @@ struct NavItem {
     needs: Option<Action>,
 }
 
-const NAV: [NavItem; 9] = [
+const NAV: [NavItem; 10] = [
     NavItem {
         page: Page::Home,
         key: "nav.home",
@@ -167,6 +167,13 @@ const NAV: [NavItem; 9] = [
         key: "nav.duty",
         icon: "☾",
         testid: "nav-duty",
+        needs: None,
+    },
+    NavItem {
+        page: Page::Training(TrainTab::Records),
+        key: "nav.training",
+        icon: "✎",
+        testid: "nav-training",
         needs: None,
     },
     NavItem {
@@ -219,6 +226,7 @@ pub fn Shell() -> impl IntoView {
         (Page::Patrol(_) | Page::PatrolRound | Page::PatrolSheet, Page::Patrol(_)) => true,
         (Page::Duty(_), Page::Duty(_)) => true,
         (Page::Desk(_), Page::Desk(_)) => true,
+        (Page::Training(_) | Page::Discipline, Page::Training(_)) => true,
         (a, b) => a == b,
     };
     let session = move || c.session.get();
@@ -282,6 +290,8 @@ pub fn Shell() -> impl IntoView {
                     Page::Emergency => view! { <super::emergency::EmergencyPage/> }.into_any(),
                     Page::Desk(tab) => view! { <super::desk::DeskPage tab=tab/> }.into_any(),
                     Page::Incident(id) => view! { <super::emergency::IncidentPage id=id/> }.into_any(),
+                    Page::Training(tab) => view! { <super::training::TrainingPage tab=tab/> }.into_any(),
+                    Page::Discipline => view! { <super::staff::discipline::DisciplinePage/> }.into_any(),
                 }}
             </main>
         </div>

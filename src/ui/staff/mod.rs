@@ -1,5 +1,7 @@
 //! 员工管理 — staff, their roles (a person may hold several) and department, PINs (SOP §0).
 
+pub mod discipline;
+
 use super::components::{Empty, Sheet, TextField};
 use super::i18n::t;
 use super::state::{app, ctx, loader, submit, tx, Session};
@@ -141,6 +143,7 @@ pub fn StaffPage() -> impl IntoView {
             <div class="page-head">
                 <h1 class="page-title">{move || t("staff.title")}</h1>
                 <button class="btn primary" data-testid="staff-add" on:click=open_add>{move || t("staff.add")}</button>
+                <button class="btn" data-testid="staff-discipline" on:click=move |_| super::state::go(super::state::Page::Discipline)>{move || t("dis.title")}</button>
             </div>
             <section class="card list" data-testid="staff-list">
                 {move || {

@@ -124,6 +124,7 @@ pub fn change_settings(actor: &Actor, settings: Settings) -> Result<Vec<Draft>, 
         ));
     }
     settings.complaints.validate()?;
+    settings.desk.validate()?;
     Ok(vec![draft(EstateEvent::SettingsChanged { settings })])
 }
 

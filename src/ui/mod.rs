@@ -3,7 +3,7 @@
 
 mod complaints;
 mod components;
-mod desk;
+pub(crate) mod desk;
 pub mod duty;
 mod emergency;
 mod home;

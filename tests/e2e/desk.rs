@@ -150,4 +150,13 @@ async fn front_desk_letter_through_a_handover_and_a_day_of_sales_closed_with_a_s
     // The closed day takes no more cash.
     app.click("sale-sell").await;
     app.wait_testid_text("toast", "已日结").await;
+
+    // DESK-2 and DESK-4: today's papers and the reception card, for the record.
+    app.click("desk-tab-papers").await;
+    app.wait_testid("papers-today").await;
+    app.screenshot("desk-papers-1280x800").await;
+    app.click("desk-tab-standards").await;
+    app.wait_testid_text("desk-standards", "铃响三声以内").await;
+    portrait(&app).await;
+    app.screenshot("desk-standards-800x1280").await;
 }

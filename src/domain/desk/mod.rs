@@ -58,6 +58,30 @@ pub struct DeskSettings {
     pub renotify_days: Vec<u32>,
 }
 
+impl DeskSettings {
+    /// DESK-1: 1 to 5 renotify days, each 1–30, increasing.
+    pub fn validate(&self) -> Result<(), super::command::DomainError> {
+        let d = &self.renotify_days;
+        if d.is_empty()
+            || d.len() > 5
+            || d.iter().any(|x| !(1..=30).contains(x))
+            || d.windows(2).any(|w| w[0] >= w[1])
+        {
+            return Err(super::command::DomainError::invalid(
+                "再次通知日须为1–5个递增的天数（1–30天）",
+                "The renotify days must be 1–5 increasing days (1–30)",
+            ));
+        }
+        Ok(())
+    }
+    /// Parses "1, 3, 7" (any separators).
+    pub fn parse_days(text: &str) -> Vec<u32> {
+        text.split(|c: char| !c.is_ascii_digit())
+            .filter_map(|p| p.parse().ok())
+            .collect()
+    }
+}
+
 impl Default for DeskSettings {
     fn default() -> Self {
         DeskSettings {

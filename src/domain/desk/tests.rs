@@ -520,6 +520,30 @@ fn desk_3_stock_running_out_is_reported_and_the_poster_asked_for_monthly() {
 }
 
 #[test]
+fn desk_1_the_renotify_days_are_a_checked_setting() {
+    use super::DeskSettings;
+    assert!(DeskSettings::default().validate().is_ok());
+    assert_eq!(DeskSettings::parse_days("1, 3，7"), vec![1, 3, 7]);
+    for bad in [
+        vec![],
+        vec![0],
+        vec![3, 1],
+        vec![1, 1],
+        vec![31],
+        vec![1, 2, 3, 4, 5, 6],
+    ] {
+        let s = DeskSettings { renotify_days: bad };
+        assert!(s.validate().is_err(), "{:?}", s.renotify_days);
+    }
+    let director = actor(1, &[Role::Director]);
+    let mut settings = crate::domain::estate::Settings::default();
+    settings.desk.renotify_days = vec![2, 5];
+    assert!(crate::domain::estate::change_settings(&director, settings.clone()).is_ok());
+    settings.desk.renotify_days = vec![5, 2];
+    assert!(crate::domain::estate::change_settings(&director, settings).is_err());
+}
+
+#[test]
 fn desk_4_the_reception_card_has_greeting_three_rings_and_farewell() {
     let card = reception::card();
     assert!(card.iter().any(|s| s.say.zh.contains("您好")));

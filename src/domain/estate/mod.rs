@@ -140,6 +140,7 @@ pub fn change_settings(actor: &Actor, settings: Settings) -> Result<Vec<Draft>, 
     }
     settings.complaints.validate()?;
     settings.orders.validate()?;
+    settings.desk.validate()?;
     Ok(vec![draft(EstateEvent::SettingsChanged { settings })])
 }
 

@@ -5,6 +5,7 @@
 mod mail;
 mod papers;
 mod sales;
+mod settings;
 pub mod strings;
 
 use super::i18n::t;
@@ -14,6 +15,8 @@ use crate::domain::desk::reception;
 use crate::domain::ids::StaffId;
 use crate::domain::staff::Staff;
 use leptos::prelude::*;
+
+pub use settings::DeskSettingsCard;
 
 pub fn when(ms: i64) -> String {
     format_time(ms, utc_offset_untracked())

@@ -65,6 +65,12 @@ pub fn pair(key: &str) -> Option<(&'static str, &'static str)> {
         "desk.sales.poster_btn" => ("已通知", "Asked"),
         "desk.sales.sell" => ("售出", "Sell"),
         "desk.sales.restock" => ("入库", "Receive"),
+        "desk.settings.title" => ("前台：信件再次通知", "Front desk: mail renotify days"),
+        "desk.settings.hint" => (
+            "信件登记后立即通知住户；未领取时在登记后第几天再次通知（如 1, 3, 7）",
+            "The household is told at once; while unclaimed, told again on these days after registration (e.g. 1, 3, 7)",
+        ),
+        "desk.settings.save" => ("保存", "Save"),
         "desk.standards.title" => ("前台接待服务标准", "Front desk reception standards"),
         _ => return None,
     })

@@ -17,7 +17,7 @@ pub fn fixture_passphrase(n: u32) -> String {
     format!("golden-fixture-v{n}")
 }
 /// The schema versions that have golden fixtures.
-const FIXTURE_VERSIONS: [u32; 2] = [1, 2];
+const FIXTURE_VERSIONS: [u32; 3] = [1, 2, 3];
 
 fn fixtures() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
@@ -60,6 +60,33 @@ fn write_v2_fixtures() {
     assert!(block_on(app.enroll(&director, FIXTURE_NOW)).unwrap());
     block_on(app.record(FIXTURE_NOW, Some(demo.director), rest)).unwrap();
     write_fixtures(2, &app, device);
+}
+
+/// Schema version 3 (issues 14, 15, 17): the same enrolled, signed demo estate, now with every
+/// new module's history — violations and a retention class, repair and paid-service orders with
+/// the fee schedule, cash days, the front desk's registers, training and discipline.
+#[test]
+#[ignore = "writes the v3 golden fixtures; run once by the build that made them"]
+fn write_v3_fixtures() {
+    let device = crate::testkit::device(79);
+    let app = block_on(App::open(
+        MemoryStore::new(),
+        device,
+        Box::new(SeededEntropy::new(79)),
+    ))
+    .unwrap();
+    let pin = crate::testkit::pin(crate::domain::demo::DEMO_PIN);
+    let demo = crate::domain::demo::demo_estate(20_261_122, pin, crate::domain::demo::DEMO_AS_OF);
+    let mut drafts = demo.drafts;
+    let rest = drafts.split_off(3);
+    block_on(app.record(FIXTURE_NOW, None, drafts)).unwrap();
+    let director = crate::domain::command::Actor {
+        id: demo.director,
+        roles: [crate::domain::roles::Role::Director].into(),
+    };
+    assert!(block_on(app.enroll(&director, FIXTURE_NOW)).unwrap());
+    block_on(app.record(FIXTURE_NOW, Some(demo.director), rest)).unwrap();
+    write_fixtures(3, &app, device);
 }
 
 /// The file with its header signed by `app`, as `export_for` does once the tablet is enrolled.

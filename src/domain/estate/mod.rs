@@ -72,6 +72,8 @@ impl Default for Settings {
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "t", rename_all = "snake_case")]
+// Settings changes are rare and never held in bulk; boxing would only add noise at every use.
+#[allow(clippy::large_enum_variant)]
 pub enum EstateEvent {
     Founded { name: String },
     Renamed { name: String },

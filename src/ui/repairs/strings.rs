@@ -3,7 +3,7 @@
 
 pub fn pair(key: &str) -> Option<(&'static str, &'static str)> {
     Some(match key {
-        "nav.repairs" => ("报修·有偿", "Repairs"),
+        "nav.repairs" => ("报修服务", "Repairs"),
         "wo.tab.orders" => ("维修单", "Orders"),
         "wo.tab.new" => ("受理报修", "Take an order"),
         "wo.tab.check" => ("次日检查", "Daily check"),

@@ -19,7 +19,16 @@ pub enum Class {
     Other(u32),
 }
 
+/// QUAL-4 "the rest per setting": the default years of other records, and the range the
+/// Director may set (`Settings::retention_other_years`).
+pub const DEFAULT_OTHER_YEARS: u32 = 3;
+pub const OTHER_YEARS: std::ops::RangeInclusive<u32> = 1..=30;
+
 impl Class {
+    /// A record that is neither a violation nor the duty log: the estate's setting (QUAL-4).
+    pub fn other(settings: &super::estate::Settings) -> Class {
+        Class::Other(settings.retention_other_years)
+    }
     pub fn for_violation(s: Severity) -> Class {
         match s {
             Severity::General => Class::GeneralViolation,
@@ -51,6 +60,11 @@ pub fn kept_until(class: Class, closed: i64) -> i64 {
     let cal = BusinessCalendar::default();
     let local = cal.to_local(closed);
     cal.from_local(until_date(class, local.date()).and_time(local.time()))
+}
+
+/// Kept until, for a record kept by the estate's "other records" setting (QUAL-4).
+pub fn other_kept_until(settings: &super::estate::Settings, closed: i64) -> i64 {
+    kept_until(Class::other(settings), closed)
 }
 
 /// Search-index key of the records whose retention ends in a month (`keep|2027-10`): the

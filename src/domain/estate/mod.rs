@@ -37,6 +37,15 @@ pub struct Settings {
     /// settings written before it keep their bytes' meaning.
     #[serde(default, skip_serializing_if = "is_default_desk")]
     pub desk: crate::domain::desk::DeskSettings,
+    /// QUAL-4 "the rest per setting": years a closed record that is neither a violation nor
+    /// the duty log is kept (1–30, default 3). Omitted when default, so settings written
+    /// before it keep their bytes' meaning.
+    #[serde(skip_serializing_if = "is_default_other_years")]
+    pub retention_other_years: u32,
+}
+
+fn is_default_other_years(y: &u32) -> bool {
+    *y == super::retention::DEFAULT_OTHER_YEARS
 }
 
 fn is_default_fine(f: &u64) -> bool {
@@ -66,6 +75,7 @@ impl Default for Settings {
             discipline_fine_fen: crate::domain::discipline::DEFAULT_FINE_FEN,
             orders: Default::default(),
             desk: Default::default(),
+            retention_other_years: super::retention::DEFAULT_OTHER_YEARS,
         }
     }
 }
@@ -143,6 +153,12 @@ pub fn change_settings(actor: &Actor, settings: Settings) -> Result<Vec<Draft>, 
     settings.complaints.validate()?;
     settings.orders.validate()?;
     settings.desk.validate()?;
+    if !super::retention::OTHER_YEARS.contains(&settings.retention_other_years) {
+        return Err(DomainError::invalid(
+            "其他资料保存期限须为1–30年",
+            "Other records must be kept 1–30 years",
+        ));
+    }
     Ok(vec![draft(EstateEvent::SettingsChanged { settings })])
 }
 
@@ -189,5 +205,98 @@ mod tests {
             ..Settings::default()
         };
         assert!(change_settings(&director(), bad).is_err());
+    }
+
+    /// QUAL-4: "the rest per setting" defaults to 3 years, and settings written before the
+    /// setting existed read as the default and serialize without it (same bytes).
+    #[test]
+    fn qual_4_other_records_retention_defaults_to_three_years() {
+        let s = Settings::default();
+        assert_eq!(s.retention_other_years, 3);
+        assert_eq!(
+            crate::domain::retention::Class::other(&s),
+            crate::domain::retention::Class::Other(3)
+        );
+        let old: Settings = serde_json::from_str(r#"{"idle_lock_minutes":3}"#).unwrap();
+        assert_eq!(old.retention_other_years, 3);
+        let json = serde_json::to_string(&s).unwrap();
+        assert!(!json.contains("retention_other_years"));
+        let changed = Settings {
+            retention_other_years: 7,
+            ..Settings::default()
+        };
+        let json = serde_json::to_string(&changed).unwrap();
+        assert!(json.contains(r#""retention_other_years":7"#));
+        let back: Settings = serde_json::from_str(&json).unwrap();
+        assert_eq!(back, changed);
+    }
+
+    /// QUAL-4: changing the setting changes the kept-until date of an "other" record, not that
+    /// of violations or the duty log.
+    #[test]
+    fn qual_4_changed_setting_changes_kept_until_of_other_records() {
+        use crate::domain::retention::{kept_until, other_kept_until, Class};
+        use chrono::{NaiveDate, NaiveTime};
+        let cal = BusinessCalendar::default();
+        let day = |y, m, d| {
+            cal.at(
+                NaiveDate::from_ymd_opt(y, m, d).unwrap(),
+                NaiveTime::from_hms_opt(9, 30, 0).unwrap(),
+            )
+        };
+        let closed = day(2026, 10, 12);
+        assert_eq!(
+            other_kept_until(&Settings::default(), closed),
+            day(2029, 10, 12)
+        );
+        let mut estate = Estate::default();
+        let drafts = change_settings(
+            &director(),
+            Settings {
+                retention_other_years: 10,
+                ..Settings::default()
+            },
+        )
+        .unwrap();
+        let EventBody::Estate(e) = &drafts[0].body else {
+            panic!("settings event")
+        };
+        let EstateEvent::SettingsChanged { settings } = e else {
+            panic!("settings event")
+        };
+        estate.settings = settings.clone();
+        assert_eq!(
+            other_kept_until(&estate.settings, closed),
+            day(2036, 10, 12)
+        );
+        // Violations and the duty log keep their fixed years (VIO-9, DUTY-4).
+        assert_eq!(
+            kept_until(Class::GeneralViolation, closed),
+            day(2027, 10, 12)
+        );
+        assert_eq!(kept_until(Class::DutyLog, closed), day(2029, 10, 12));
+    }
+
+    /// QUAL-4: the other-records years must be 1–30; anything else is refused in both
+    /// languages.
+    #[test]
+    fn qual_4_invalid_other_retention_years_are_refused() {
+        for y in [0, 31, 100] {
+            let bad = Settings {
+                retention_other_years: y,
+                ..Settings::default()
+            };
+            let err = change_settings(&director(), bad).unwrap_err();
+            let msg = err.message();
+            assert!(msg.zh.contains("1–30年"), "{y}: {}", msg.zh);
+            assert!(msg.en.contains("1–30 years"), "{y}: {}", msg.en);
+        }
+        for y in [1, 3, 30] {
+            let ok = Settings {
+                retention_other_years: y,
+                ..Settings::default()
+            };
+            assert!(change_settings(&director(), ok).is_ok());
+        }
     }
 }

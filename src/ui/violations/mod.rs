@@ -5,7 +5,10 @@
 
 mod detail;
 mod record;
+mod settings;
 pub mod strings;
+
+pub use settings::RetentionSettingsCard;
 
 use super::i18n::t;
 use super::platform::{format_time, now_ms};
@@ -436,6 +439,11 @@ fn Retention() -> impl IntoView {
     view! {
         <div class="page-head"><h1 class="page-title">{move || t("vio.ret.title")}</h1></div>
         <p class="muted">{move || t("vio.ret.rule")}</p>
+        <p class="muted" data-testid="vio-ret-other">
+            {move || t("vio.ret.other")}" "
+            {move || ctx().estate.get().unwrap_or_default().settings.retention_other_years}" "
+            {move || t("vio.ret.years")}
+        </p>
         {move || {
             let (list, stones) = rows.get().unwrap_or_default();
             let due = if list.is_empty() {

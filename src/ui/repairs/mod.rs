@@ -5,9 +5,12 @@
 //! No business rule here: every button calls a domain command that decides.
 
 mod order;
+mod reconcile;
+mod settings;
 pub mod strings;
 
 pub use order::OrderPage;
+pub use settings::OrderSettingsCard;
 
 use crate::domain::event::RecordKind;
 use crate::domain::i18n::Text;
@@ -458,6 +461,7 @@ fn FeeSchedule() -> impl IntoView {
                         }}).collect_view()}
                     </table>
                 </section>
+                <reconcile::Reconciliation month=m.clone()/>
             }
         })}
         <Show when=move || may(Action::ApproveFees)>

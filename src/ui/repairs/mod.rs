@@ -461,7 +461,6 @@ fn FeeSchedule() -> impl IntoView {
                         }}).collect_view()}
                     </table>
                 </section>
-                <reconcile::Reconciliation month=m.clone()/>
             }
         })}
         <Show when=move || may(Action::ApproveFees)>
@@ -567,6 +566,7 @@ fn MonthLists() -> impl IntoView {
                         {paid.by_worker.iter().map(|(w, (n, share))| view! { <tr><td>{name_of(&staff, *w)}</td><td>{*n}</td><td>{yuan(*share)}</td></tr> }).collect_view()}
                     </table>
                 </section>
+                <reconcile::Reconciliation month=m.clone()/>
             }
         })}
     }

@@ -79,11 +79,14 @@ pub enum RecordKind {
     Violation,
     /// The tombstone of a record purged past its retention date (VIO-9, QUAL-4)
     Purged,
+    /// 有偿服务月度对账 — one month's paid-service summary reconciled with finance, engineering
+    /// and environment (PAID-6; issue 15). One per month, its id derived from the month.
+    PaidReconciliation,
 }
 
 impl RecordKind {
     /// Every record kind, for a pass over all stored events one kind at a time (issue 12).
-    pub const ALL: [RecordKind; 34] = {
+    pub const ALL: [RecordKind; 35] = {
         use RecordKind::*;
         [
             Estate,
@@ -120,6 +123,7 @@ impl RecordKind {
             Consignment,
             Violation,
             Purged,
+            PaidReconciliation,
         ]
     };
 
@@ -159,6 +163,7 @@ impl RecordKind {
             RecordKind::Consignment => "consignment",
             RecordKind::Violation => "violation",
             RecordKind::Purged => "purged",
+            RecordKind::PaidReconciliation => "paid_reconciliation",
         }
     }
 }
@@ -173,7 +178,8 @@ fn every_kind_is_listed(k: RecordKind) {
         | Callback | HelpRequest | PatrolRoute | PatrolRound | PatrolFinding | CleaningCheck
         | ViolationDraft | WorkOrder | Roster | DutyLeave | DutyLog | DutyChain | Handover
         | Incident | Device | TrainingMatrix | TrainingRecord | Discipline | FeeItem | CashDay
-        | Mail | Subscription | PaperDay | Consignment | Violation | Purged => {}
+        | Mail | Subscription | PaperDay | Consignment | Violation | Purged
+        | PaidReconciliation => {}
     }
 }
 

@@ -175,6 +175,9 @@ pub enum Action {
     FollowUpViolation,
     /// Review records past their retention date, archive and purge them (QUAL-4).
     PurgeRecords,
+    /// PAID-6: record that a month's paid-service summary was reconciled with finance,
+    /// engineering and environment (the Supervisor).
+    ReconcilePaid,
 }
 
 impl Action {
@@ -240,6 +243,10 @@ impl Action {
             Action::ApproveViolation => Text::new("审批违章处理意见", "approve violation opinions"),
             Action::FollowUpViolation => Text::new("跟进违章处理", "follow up violations"),
             Action::PurgeRecords => Text::new("清理过期资料", "purge records past retention"),
+            Action::ReconcilePaid => Text::new(
+                "确认有偿服务月度对账",
+                "record the paid-service monthly reconciliation",
+            ),
         }
     }
 
@@ -293,6 +300,7 @@ impl Action {
             Action::DecideViolation => &[Director, Supervisor],
             Action::ApproveViolation | Action::PurgeRecords => &[Director],
             Action::FollowUpViolation => &[Director, Supervisor, Assistant],
+            Action::ReconcilePaid => &[Director, Supervisor],
         }
     }
 }

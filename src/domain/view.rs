@@ -183,6 +183,9 @@ pub fn fold_all_kind(subject: RecordRef, events: Vec<Event>) -> Option<View> {
         RecordKind::Consignment => fold_all::<super::desk::Consignment>(subject.id, events),
         RecordKind::Violation => fold_all::<super::violations::Violation>(subject.id, events),
         RecordKind::Purged => fold_all::<super::retention::Tombstone>(subject.id, events),
+        RecordKind::PaidReconciliation => {
+            fold_all::<super::workorder::report::PaidReconciliation>(subject.id, events)
+        }
     }
 }
 
@@ -223,5 +226,8 @@ pub fn fold_onto_kind(view: &View, events: Vec<Event>) -> Option<View> {
         RecordKind::Consignment => fold_onto::<super::desk::Consignment>(view, events),
         RecordKind::Violation => fold_onto::<super::violations::Violation>(view, events),
         RecordKind::Purged => fold_onto::<super::retention::Tombstone>(view, events),
+        RecordKind::PaidReconciliation => {
+            fold_onto::<super::workorder::report::PaidReconciliation>(view, events)
+        }
     }
 }

@@ -354,6 +354,9 @@ pub fn kind_label(kind: RecordKind) -> Text {
         RecordKind::Consignment => Text::new("代售品", "Consigned items"),
         RecordKind::Violation => Text::new("客户违章", "Violations"),
         RecordKind::Purged => Text::new("已清理的过期资料", "Purged records"),
+        RecordKind::PaidReconciliation => {
+            Text::new("有偿服务月度对账", "Paid-service reconciliations")
+        }
     }
 }
 

@@ -473,6 +473,7 @@ pub fn open_record(subject: crate::domain::event::RecordRef) {
         K::Estate => Page::Settings,
         K::Device => Page::Sync,
         K::FeeItem => Page::Repairs(RepTab::Fees),
+        K::PaidReconciliation => Page::Repairs(RepTab::Month),
         K::Building | K::Unit | K::Household => Page::Registry(RegistryTab::Households),
         K::Facility => Page::Registry(RegistryTab::Facilities),
         K::Checkpoint => Page::Registry(RegistryTab::Checkpoints),

@@ -152,6 +152,8 @@ pub fn requirement(body: &EventBody) -> Requirement {
             W::PaperMoved { .. } => AnyOf(&[DispatchOrder, TakeOrder]),
             // daily_check: an assistant.
             W::DailyChecked { .. } => AnyOf(&[RecordCallback]),
+            // PAID-6: report::reconcile_month, the Supervisor (or the Director).
+            W::PaidReconciled { .. } => AnyOf(&[ReconcilePaid]),
         },
         EventBody::Duty(e) => match e {
             D::SlotSet { .. }

@@ -679,6 +679,16 @@ pub fn schema_samples() -> Vec<EventBody> {
             fault: "f".into(),
             on_site: Box::new(clock),
         }),
+        // PAID-6: the demo does not reconcile a month.
+        EventBody::WorkOrder(W::PaidReconciled {
+            at: 0,
+            by: id,
+            month: "2026-11".into(),
+            finance: "f".into(),
+            engineering: "e".into(),
+            environment: "v".into(),
+            difference: "d".into(),
+        }),
         EventBody::Estate(crate::domain::estate::EstateEvent::SettingsChanged {
             settings: crate::domain::estate::Settings {
                 orders: OrderSettings {

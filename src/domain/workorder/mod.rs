@@ -185,6 +185,21 @@ pub enum WorkOrderEvent {
         fault: String,
         on_site: Box<Clock>,
     },
+    /// PAID-6: the month's paid-service summary reconciled with finance, engineering and
+    /// environment (subject: the month's PaidReconciliation, id derived from the month).
+    PaidReconciled {
+        at: i64,
+        by: StaffId,
+        /// "YYYY-MM".
+        month: String,
+        /// Who confirmed the figures in each department (names, free text).
+        finance: String,
+        engineering: String,
+        environment: String,
+        /// Any difference found, and how it was settled.
+        #[serde(default)]
+        difference: String,
+    },
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -570,6 +585,9 @@ impl WorkOrderEvent {
             WorkOrderEvent::DailyChecked { .. } => Text::new("次日检查", "Checked next day"),
             WorkOrderEvent::FeeCollected { .. } => Text::new("前台收费开票", "Fee collected"),
             WorkOrderEvent::ReworkRequested { .. } => Text::new("免费返修", "Free rework"),
+            WorkOrderEvent::PaidReconciled { .. } => {
+                Text::new("有偿服务月度对账确认", "Paid-service month reconciled")
+            }
         }
     }
 }

@@ -4,10 +4,15 @@
 //! (PAID-7), rounded to the fen with nothing lost. Pure arithmetic over folded orders.
 
 use super::orders::{OrderKind, OrderSettings};
-use super::{WorkOrder, WorkOrderStatus};
+use super::{draft, WorkOrder, WorkOrderEvent, WorkOrderStatus};
 use crate::domain::calendar::month_key;
-use crate::domain::ids::{RecordId, StaffId};
-use crate::domain::roles::Department;
+use crate::domain::command::{required, Actor, DomainError};
+use crate::domain::event::{Draft, Event, EventBody, RecordKind};
+use crate::domain::i18n::Text;
+use crate::domain::ids::{Id, RecordId, StaffId};
+use crate::domain::roles::{Action, Department};
+use crate::domain::view::{Aggregate, IndexFields};
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 /// One household's repair fees of a month (REP-7).
@@ -168,4 +173,138 @@ pub fn unchecked(orders: &[(RecordId, WorkOrder)]) -> Vec<(RecordId, WorkOrder)>
         .filter(|(_, o)| o.status == WorkOrderStatus::Done && o.checked.is_none())
         .cloned()
         .collect()
+}
+
+/// PAID-6: a month's reconciliation sign-off (folded; None until recorded). Recording again
+/// replaces it (a correction), the history stays in the events.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PaidReconciliation {
+    pub signed: Option<Reconciled>,
+}
+
+/// Who checked the month's summary with whom, and when.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Reconciled {
+    pub at: i64,
+    pub by: StaffId,
+    pub month: String,
+    pub finance: String,
+    pub engineering: String,
+    pub environment: String,
+    pub difference: String,
+}
+
+impl Aggregate for PaidReconciliation {
+    const KIND: RecordKind = RecordKind::PaidReconciliation;
+    fn apply(&mut self, event: &Event) {
+        if let EventBody::WorkOrder(WorkOrderEvent::PaidReconciled {
+            at,
+            by,
+            month,
+            finance,
+            engineering,
+            environment,
+            difference,
+        }) = &event.body
+        {
+            self.signed = Some(Reconciled {
+                at: *at,
+                by: *by,
+                month: month.clone(),
+                finance: finance.clone(),
+                engineering: engineering.clone(),
+                environment: environment.clone(),
+                difference: difference.clone(),
+            });
+        }
+    }
+    fn index(&self) -> IndexFields {
+        let Some(r) = &self.signed else {
+            return IndexFields::default();
+        };
+        IndexFields {
+            status: Some("reconciled".into()),
+            search: vec![r.month.clone()],
+            title: format!("有偿服务月度对账 {}", r.month),
+            subtitle: format!("{} / {} / {}", r.finance, r.engineering, r.environment),
+            ..Default::default()
+        }
+    }
+}
+
+/// "YYYY-MM" → the month's number (yyyymm), None when it is not a month.
+fn month_number(month: &str) -> Option<u64> {
+    let (y, m) = month.trim().split_once('-')?;
+    if y.len() != 4 || m.len() != 2 {
+        return None;
+    }
+    let (y, m) = (y.parse::<u64>().ok()?, m.parse::<u64>().ok()?);
+    ((2000..=2999).contains(&y) && (1..=12).contains(&m)).then_some(y * 100 + m)
+}
+
+/// The month's one reconciliation record: its id derived from the month.
+pub fn reconciliation_id(month: &str) -> Option<RecordId> {
+    month_number(month).map(|n| Id::derived("paid-reconciliation", n))
+}
+
+/// What the Supervisor writes down after checking the month's summary (PAID-6).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ReconcileInput {
+    /// "YYYY-MM".
+    pub month: String,
+    /// Who confirmed the figures in finance, engineering and environment.
+    pub finance: String,
+    pub engineering: String,
+    pub environment: String,
+    /// Any difference found (empty: none).
+    pub difference: String,
+}
+
+/// PAID-6: the Supervisor (or the Director) records that the month's paid-service summary was
+/// reconciled with finance, engineering and environment: who confirmed in each department and
+/// any difference. Any other role is refused, naming the role.
+pub fn reconcile_month(
+    actor: &Actor,
+    input: &ReconcileInput,
+    now: i64,
+) -> Result<Vec<Draft>, DomainError> {
+    actor.may(Action::ReconcilePaid)?;
+    let month = input.month.trim().to_string();
+    let Some(id) = reconciliation_id(&month) else {
+        return Err(DomainError::invalid(
+            "月份格式须为 YYYY-MM",
+            "The month must be written YYYY-MM",
+        ));
+    };
+    if month.as_str() > month_key(now).as_str() {
+        return Err(DomainError::invalid(
+            "不能确认未来月份的对账",
+            "A month still to come cannot be reconciled",
+        ));
+    }
+    let finance = required(
+        &input.finance,
+        Text::new("财务部确认人", "who confirmed in finance"),
+    )?;
+    let engineering = required(
+        &input.engineering,
+        Text::new("工程部确认人", "who confirmed in engineering"),
+    )?;
+    let environment = required(
+        &input.environment,
+        Text::new("环境部确认人", "who confirmed in environment"),
+    )?;
+    Ok(vec![draft(
+        RecordKind::PaidReconciliation,
+        id,
+        WorkOrderEvent::PaidReconciled {
+            at: now,
+            by: actor.id,
+            month,
+            finance,
+            engineering,
+            environment,
+            difference: input.difference.trim().to_string(),
+        },
+    )])
 }

@@ -1437,3 +1437,112 @@ fn photo(b: &str) -> crate::domain::photo::Photo {
         taken: t0(),
     }
 }
+
+/// REP-3 (the emergency on-the-way limit) and PAID-7 (the revenue split) are settings the
+/// Director changes; a split that does not add up to 100 % is refused, a good one is recorded.
+#[test]
+fn rep_3_paid_7_order_settings_bad_split_refused_good_one_recorded() {
+    use crate::domain::estate::{self, Estate, Settings};
+    let bad = Settings {
+        orders: OrderSettings {
+            emergency_minutes: 15,
+            split_company: 50,
+            split_workers: 40,
+            split_reserve: 15,
+        },
+        ..Settings::default()
+    };
+    let e = estate::change_settings(&director(), bad).unwrap_err();
+    assert!(e.message().zh.contains("100%"), "{}", e.message().zh);
+    assert!(e.message().en.contains("100 %"), "{}", e.message().en);
+    let late = Settings {
+        orders: OrderSettings {
+            emergency_minutes: 61,
+            ..OrderSettings::default()
+        },
+        ..Settings::default()
+    };
+    assert!(estate::change_settings(&director(), late).is_err());
+    let good = OrderSettings {
+        emergency_minutes: 15,
+        split_company: 60,
+        split_workers: 30,
+        split_reserve: 10,
+    };
+    let s = Settings {
+        orders: good,
+        ..Settings::default()
+    };
+    assert!(estate::change_settings(&supervisor(), s.clone()).is_err());
+    let mut d = vec![estate::founded("Estate".into())];
+    d.extend(estate::change_settings(&director(), s).unwrap());
+    let recorded: Estate = fold(&d, estate::estate_ref());
+    assert_eq!(recorded.settings.orders, good);
+    // The REP-3 clock reads the recorded limit.
+    assert_eq!(recorded.settings.orders.emergency_minutes, 15);
+}
+
+fn reconcile_input(month: &str) -> super::report::ReconcileInput {
+    super::report::ReconcileInput {
+        month: month.into(),
+        finance: "王会计".into(),
+        engineering: "李主管".into(),
+        environment: "赵主管".into(),
+        difference: "差额¥5.00：一张收据未交财务，已补交".into(),
+    }
+}
+
+/// PAID-6: the Supervisor records that the month's paid-service summary was reconciled with
+/// finance, engineering and environment; one record per month (id derived from the month),
+/// folded with who, when and the difference.
+#[test]
+fn paid_6_supervisor_records_the_month_reconciliation_one_record_per_month() {
+    use super::report::{reconcile_month, reconciliation_id, PaidReconciliation};
+    let now = t0();
+    let d = reconcile_month(&supervisor(), &reconcile_input("2026-11"), now).unwrap();
+    assert_eq!(d.len(), 1);
+    let id = reconciliation_id("2026-11").unwrap();
+    assert_eq!(
+        d[0].subject,
+        RecordRef::new(RecordKind::PaidReconciliation, id)
+    );
+    // the same month always has the same record; another month another one.
+    assert_eq!(reconciliation_id("2026-11"), Some(id));
+    assert_ne!(reconciliation_id("2026-10"), Some(id));
+    let r: PaidReconciliation = fold(&d, d[0].subject);
+    let s = r.signed.expect("reconciled");
+    assert_eq!(s.month, "2026-11");
+    assert_eq!((s.at, s.by), (now, supervisor().id));
+    assert_eq!(s.finance, "王会计");
+    assert_eq!(s.engineering, "李主管");
+    assert_eq!(s.environment, "赵主管");
+    assert!(s.difference.contains("¥5.00"));
+    // the Director may too; a past month is fine, a month to come or a bad month is not.
+    assert!(reconcile_month(&director(), &reconcile_input("2026-10"), now).is_ok());
+    assert!(reconcile_month(&director(), &reconcile_input("2026-12"), now).is_err());
+    assert!(reconcile_month(&director(), &reconcile_input("2026-13"), now).is_err());
+    assert!(reconcile_month(&director(), &reconcile_input("11/2026"), now).is_err());
+    // every department's confirmer is required.
+    let mut missing = reconcile_input("2026-11");
+    missing.environment = "  ".into();
+    assert!(reconcile_month(&supervisor(), &missing, now).is_err());
+}
+
+/// PAID-6: only the Supervisor or the Director records the reconciliation; anyone else is
+/// refused with a message naming the role, and the fold-time authority agrees.
+#[test]
+fn paid_6_reconciliation_refuses_other_roles_naming_the_role() {
+    use super::report::reconcile_month;
+    use crate::domain::authority::{requirement, Requirement};
+    use crate::domain::roles::Action;
+    for a in [assistant(), reception(), eng_lead(), tech()] {
+        let e = reconcile_month(&a, &reconcile_input("2026-11"), t0()).unwrap_err();
+        assert!(e.message().zh.contains("客服主管"), "{}", e.message().zh);
+        assert!(e.message().en.contains("Supervisor"), "{}", e.message().en);
+    }
+    let d = reconcile_month(&supervisor(), &reconcile_input("2026-11"), t0()).unwrap();
+    assert_eq!(
+        requirement(&d[0].body),
+        Requirement::AnyOf(&[Action::ReconcilePaid])
+    );
+}

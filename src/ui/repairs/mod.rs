@@ -5,9 +5,12 @@
 //! No business rule here: every button calls a domain command that decides.
 
 mod order;
+mod reconcile;
+mod settings;
 pub mod strings;
 
 pub use order::OrderPage;
+pub use settings::OrderSettingsCard;
 
 use crate::domain::event::RecordKind;
 use crate::domain::i18n::Text;
@@ -563,6 +566,7 @@ fn MonthLists() -> impl IntoView {
                         {paid.by_worker.iter().map(|(w, (n, share))| view! { <tr><td>{name_of(&staff, *w)}</td><td>{*n}</td><td>{yuan(*share)}</td></tr> }).collect_view()}
                     </table>
                 </section>
+                <reconcile::Reconciliation month=m.clone()/>
             }
         })}
     }

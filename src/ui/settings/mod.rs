@@ -164,6 +164,7 @@ pub fn SettingsPage() -> impl IntoView {
             <super::duty::PostItemsSettings/>
             <super::desk::DeskSettingsCard/>
             <super::violations::RetentionSettingsCard/>
+            <super::repairs::OrderSettingsCard/>
             <section class="card">
                 <h2>{move || t("settings.lang")}</h2>
                 <button class="btn" data-testid="settings-lang" on:click=move |_| super::shell::toggle_lang()>{move || t("lang.toggle")}</button>

@@ -93,19 +93,7 @@ async fn front_desk_letter_through_a_handover_and_a_day_of_sales_closed_with_a_s
     app.click("nav-desk").await;
     app.wait_testid_text("mail-open", NUMBER).await;
     app.click("mail-pickup").await;
-    let pad = app.wait_testid("mail-sig").await;
-    let _ = pad.scroll_into_view().await;
-    app.driver()
-        .action_chain()
-        .move_to_element_center(&pad)
-        .click_and_hold()
-        .move_by_offset(40, 15)
-        .move_by_offset(40, -20)
-        .move_by_offset(50, 25)
-        .release()
-        .perform()
-        .await
-        .expect("draw the signature");
+    app.draw_signature("mail-sig").await;
     app.click("mail-pickup-save").await;
     app.wait_testid_text("toast", "已签收").await;
     app.wait_no_text(NUMBER).await;

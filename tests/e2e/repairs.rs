@@ -36,32 +36,6 @@ async fn switch(app: &App, name: &str) {
     app.wait_testid("todo-list").await;
 }
 
-async fn draw(app: &App, testid: &str) {
-    let pad = app.wait_testid(testid).await;
-    let _ = pad.scroll_into_view().await;
-    app.driver()
-        .action_chain()
-        .move_to_element_center(&pad)
-        .click_and_hold()
-        .move_by_offset(40, 15)
-        .move_by_offset(40, -20)
-        .move_by_offset(50, 25)
-        .release()
-        .perform()
-        .await
-        .expect("draw the signature");
-    let script = format!(
-        "return document.querySelector('[data-testid={testid}] .sig-ink').getAttribute('d') || '';"
-    );
-    app.poll("ink on the pad", Duration::from_secs(10), || async {
-        let d = app.js(&script, vec![]).await;
-        d.as_str()
-            .is_some_and(|s| s.starts_with('M') && s.contains('L'))
-            .then_some(())
-    })
-    .await;
-}
-
 /// Takes an order at the desk; returns the order page's hash.
 async fn take(app: &App, kind: &str, content: &str, item: &str) -> String {
     nav(app, "#/repairs/new").await;
@@ -133,11 +107,11 @@ async fn repair_on_site_correction_signature_print_paid_cleaning_collected_callb
     // Agreeing without a signature is refused.
     app.click("wo-agree").await;
     app.wait_testid_text("toast", "签名").await;
-    draw(&app, "wo-sign-agree").await;
+    app.draw_signature("wo-sign-agree").await;
     app.click("wo-agree").await;
     app.wait_testid("wo-finish").await;
     app.fill("wo-result", "更换水龙头和角阀，试用不漏").await;
-    draw(&app, "wo-sign-done").await;
+    app.draw_signature("wo-sign-done").await;
     app.screenshot("repairs-on-site").await;
     app.click("wo-finish-save").await;
     app.wait_css("[data-testid=wo-status][data-status=done]")
@@ -147,11 +121,11 @@ async fn repair_on_site_correction_signature_print_paid_cleaning_collected_callb
     open(&app, &paid, "notified").await;
     app.click("wo-arrive").await;
     app.wait_testid("wo-onsite").await;
-    draw(&app, "wo-sign-agree").await;
+    app.draw_signature("wo-sign-agree").await;
     app.click("wo-agree").await;
     app.wait_testid("wo-finish").await;
     app.fill("wo-result", "保洁完成，业主验收").await;
-    draw(&app, "wo-sign-done").await;
+    app.draw_signature("wo-sign-done").await;
     app.click("wo-finish-save").await;
     app.wait_css("[data-testid=wo-status][data-status=done]")
         .await;

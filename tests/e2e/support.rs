@@ -518,6 +518,34 @@ pub fn testid_selector(id: &str) -> String {
 }
 
 impl App {
+    /// Draws a short stroke on a signature pad (`SignatureView`'s `.sig-ink` gets a path) —
+    /// the customer's or staff member's drawn signature in every area.
+    pub async fn draw_signature(&self, testid: &str) {
+        let pad = self.wait_testid(testid).await;
+        let _ = pad.scroll_into_view().await;
+        self.driver()
+            .action_chain()
+            .move_to_element_center(&pad)
+            .click_and_hold()
+            .move_by_offset(40, 15)
+            .move_by_offset(40, -20)
+            .move_by_offset(50, 25)
+            .release()
+            .perform()
+            .await
+            .expect("draw the signature");
+        let q = format!(
+            "return document.querySelector('[data-testid={testid}] .sig-ink').getAttribute('d') || '';"
+        );
+        self.poll("ink on the pad", Duration::from_secs(10), || async {
+            let d = self.js(&q, vec![]).await;
+            d.as_str()
+                .is_some_and(|s| s.starts_with('M') && s.contains('L'))
+                .then_some(())
+        })
+        .await;
+    }
+
     /// Serves `dist/`, starts Chromium, opens the app and waits until it has mounted.
     pub async fn start() -> App {
         App::start_with(Options::default()).await

@@ -32,32 +32,6 @@ fn local_in(hours: i64) -> String {
         .to_string()
 }
 
-async fn draw(app: &App, testid: &str) {
-    let pad = app.wait_testid(testid).await;
-    let _ = pad.scroll_into_view().await;
-    app.driver()
-        .action_chain()
-        .move_to_element_center(&pad)
-        .click_and_hold()
-        .move_by_offset(40, 15)
-        .move_by_offset(40, -20)
-        .move_by_offset(50, 25)
-        .release()
-        .perform()
-        .await
-        .expect("draw the signature");
-    let q = format!(
-        "return document.querySelector('[data-testid={testid}] .sig-ink').getAttribute('d') || '';"
-    );
-    app.poll("ink on the pad", Duration::from_secs(10), || async {
-        let d = app.js(&q, vec![]).await;
-        d.as_str()
-            .is_some_and(|s| s.starts_with('M') && s.contains('L'))
-            .then_some(())
-    })
-    .await;
-}
-
 async fn photo(app: &App, prefix: &str) {
     app.click(&format!("{prefix}-photo")).await;
     app.wait_testid("camera-shoot").await;
@@ -140,7 +114,7 @@ async fn vio_assistant_records_supervisor_rectifies_director_signs_and_cuts_afte
     // The Director signs; the recheck is scheduled on the deadline (VIO-4, VIO-5, VIO-7).
     switch(&app, DIRECTOR).await;
     open(&app, facts).await;
-    draw(&app, "vio-approve-sign").await;
+    app.draw_signature("vio-approve-sign").await;
     app.click("vio-approve-btn").await;
     app.wait_testid_text("vio-status", "执行中").await;
     app.wait_testid_text("vio-recheck", "复查").await;
@@ -152,7 +126,7 @@ async fn vio_assistant_records_supervisor_rectifies_director_signs_and_cuts_afte
     app.wait_testid("vio-follow").await;
     app.fill("vio-follow-result", "上门回访，业主表示理解")
         .await;
-    draw(&app, "vio-follow-sign").await;
+    app.draw_signature("vio-follow-sign").await;
     app.click("vio-follow-btn").await;
     app.wait_testid_text("vio-status", "已结案").await;
     // The printed 客户违章记录表 (VIO-8) shows every field.
@@ -222,7 +196,7 @@ async fn vio_assistant_records_supervisor_rectifies_director_signs_and_cuts_afte
         .await;
     app.click("vio-notice-save").await;
     app.wait_testid_text("vio-pre-notices", "·").await;
-    draw(&app, "vio-approve-sign").await;
+    app.draw_signature("vio-approve-sign").await;
     app.click("vio-approve-btn").await;
     app.wait_testid_text("toast", "3天").await;
     app.wait_testid_text("vio-status", "待主任审批").await;
@@ -242,7 +216,7 @@ async fn vio_assistant_records_supervisor_rectifies_director_signs_and_cuts_afte
         (n.as_i64() == Some(2)).then_some(())
     })
     .await;
-    draw(&app, "vio-approve-sign").await;
+    app.draw_signature("vio-approve-sign").await;
     app.click("vio-approve-btn").await;
     app.wait_testid_text("vio-status", "执行中").await;
     app.screenshot("violations-cut").await;

@@ -16,7 +16,7 @@ use crate::ui::components::{History, Sheet, SlaBadge};
 use crate::ui::components::{SignaturePad, SignatureView};
 use crate::ui::i18n::t;
 use crate::ui::platform::now_ms;
-use crate::ui::state::{app, ctx, loader, submit, tx, utc_offset_untracked};
+use crate::ui::state::{app, ctx, loader, submit, tx};
 use leptos::prelude::*;
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -27,11 +27,6 @@ enum Tab {
 }
 
 /// "2026-11-25T14:30" (datetime-local) → UTC ms in the estate's offset.
-fn parse_local(s: &str) -> Option<i64> {
-    let dt = chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M").ok()?;
-    Some(dt.and_utc().timestamp_millis() - utc_offset_untracked() as i64 * 60_000)
-}
-
 #[component]
 pub(super) fn CallbackQueue() -> impl IntoView {
     let c = ctx();
@@ -280,7 +275,7 @@ fn CallbackSheet(
         let new_problem = if np.trim().is_empty() {
             None
         } else {
-            let Some(at) = parse_local(&promised.get_untracked()) else {
+            let Some(at) = crate::ui::platform::parse_local(&promised.get_untracked()) else {
                 crate::ui::state::toast_err(crate::ui::i18n::t_untracked("cb.need_promise"));
                 return;
             };
@@ -343,7 +338,8 @@ fn CallbackSheet(
             crate::ui::state::toast_err(crate::ui::i18n::t_untracked("cb.need_who"));
             return;
         };
-        let at = parse_local(&plan_when.get_untracked()).unwrap_or_else(now_ms);
+        let at =
+            crate::ui::platform::parse_local(&plan_when.get_untracked()).unwrap_or_else(now_ms);
         submit(
             move |a| crate::domain::callbacks::plan(a, id, &cb, p.id, at, now_ms()),
             Text::new("回访计划已保存", "Plan saved"),

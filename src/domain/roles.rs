@@ -178,6 +178,8 @@ pub enum Action {
     /// PAID-6: record that a month's paid-service summary was reconciled with finance,
     /// engineering and environment (the Supervisor).
     ReconcilePaid,
+    /// HELP-4: answer an enquiry referred to (or flagged for) a supervisor.
+    AnswerReferredHelp,
 }
 
 impl Action {
@@ -243,6 +245,10 @@ impl Action {
             Action::ApproveViolation => Text::new("审批违章处理意见", "approve violation opinions"),
             Action::FollowUpViolation => Text::new("跟进违章处理", "follow up violations"),
             Action::PurgeRecords => Text::new("清理过期资料", "purge records past retention"),
+            Action::AnswerReferredHelp => Text::new(
+                "答复转交主管的咨询",
+                "answer enquiries referred to a supervisor",
+            ),
             Action::ReconcilePaid => Text::new(
                 "确认有偿服务月度对账",
                 "record the paid-service monthly reconciliation",
@@ -301,6 +307,8 @@ impl Action {
             Action::ApproveViolation | Action::PurgeRecords => &[Director],
             Action::FollowUpViolation => &[Director, Supervisor, Assistant],
             Action::ReconcilePaid => &[Director, Supervisor],
+            // HELP-4: "by the supervisor if needed".
+            Action::AnswerReferredHelp => &[Director, Supervisor],
         }
     }
 }

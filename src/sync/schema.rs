@@ -205,6 +205,29 @@ mod tests {
             )));
         }
         bodies.extend(violation_samples());
+        // Schema 4 (issue 18): HELP-4 referral and supervisor's answer, CMP-7 outside bodies.
+        {
+            use crate::domain::complaints::{ComplaintsEvent as C, LiaisonStep};
+            let by = crate::domain::ids::Id::derived("schema", 2);
+            bodies.push(EventBody::Complaints(C::HelpReferred {
+                at: 0,
+                by,
+                to: by,
+                note: "n".into(),
+            }));
+            bodies.push(EventBody::Complaints(C::HelpSupervisorAnswered {
+                at: 0,
+                by,
+                answer: "a".into(),
+            }));
+            bodies.push(EventBody::Complaints(C::OutsideLiaison {
+                at: 0,
+                by,
+                body: "b".into(),
+                step: LiaisonStep::ReportedBack,
+                note: "n".into(),
+            }));
+        }
         fingerprint(&bodies)
     }
 

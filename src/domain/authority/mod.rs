@@ -77,7 +77,9 @@ pub fn requirement(body: &EventBody) -> Requirement {
             // dispatch (DispatchComplaint) or alert_director (RegisterComplaint).
             C::DirectorAlerted { .. } => AnyOf(&[RegisterComplaint, DispatchComplaint]),
             // handler_check (HandleComplaint; the assigned handler is state, not checked here).
-            C::Accepted { .. } | C::Progress { .. } => AnyOf(&[HandleComplaint]),
+            C::Accepted { .. } | C::Progress { .. } | C::OutsideLiaison { .. } => {
+                AnyOf(&[HandleComplaint])
+            }
             // contacted (HandleComplaint) or complete (CloseComplaint).
             C::Contacted { .. } => AnyOf(&[HandleComplaint, CloseComplaint]),
             C::CustomerTold { .. } => AnyOf(&[InformCustomer]),
@@ -100,7 +102,10 @@ pub fn requirement(body: &EventBody) -> Requirement {
             | C::MedicalPathChosen { .. }
             | C::MedicalStepDone { .. }
             | C::HelpNotified { .. }
-            | C::HelpClosed { .. } => AnyOf(&[HandleHelp]),
+            | C::HelpClosed { .. }
+            | C::HelpReferred { .. } => AnyOf(&[HandleHelp]),
+            // HELP-4: the referred enquiry's answer needs the supervisor's role at fold time too.
+            C::HelpSupervisorAnswered { .. } => AnyOf(&[AnswerReferredHelp]),
         },
         EventBody::Patrol(e) => match e {
             P::RouteSet { .. } => AnyOf(&[ManagePatrolRoutes]),

@@ -437,7 +437,39 @@ pub enum ComplaintsEvent {
         by: StaffId,
         outcome: String,
     },
+    /// HELP-4: an enquiry the desk cannot answer goes to a supervisor by name (schema 4).
+    HelpReferred {
+        at: i64,
+        by: StaffId,
+        to: StaffId,
+        note: String,
+    },
+    /// HELP-4: the answer to a referred (or flagged) enquiry, by a supervisor or the director
+    /// (schema 4). Its own variant so fold-time authority can require the role without state.
+    HelpSupervisorAnswered {
+        at: i64,
+        by: StaffId,
+        answer: String,
+    },
+    /// CMP-7: a complaint involving an outside body (utility, government office, developer…):
+    /// explain to the customer, liaise with the body, report back (schema 4).
+    OutsideLiaison {
+        at: i64,
+        by: StaffId,
+        body: String,
+        step: LiaisonStep,
+        note: String,
+    },
 }
+
+labelled!(
+    /// CMP-7: the three steps with an outside body, in the seed's words.
+    LiaisonStep {
+        Explained => ("向客户解释", "Explained to the customer", "explained"),
+        Liaised => ("与外部单位联系协调", "Liaised with the body", "liaised"),
+        ReportedBack => ("向客户反馈结果", "Reported back to the customer", "reported_back"),
+    }
+);
 
 impl ComplaintsEvent {
     /// History text.
@@ -475,6 +507,17 @@ impl ComplaintsEvent {
             E::MedicalStepDone { .. } => Text::new("完成处置步骤", "Step done"),
             E::HelpNotified { .. } => Text::new("已通知", "Notified"),
             E::HelpClosed { .. } => Text::new("求助结案", "Help request closed"),
+            E::HelpReferred { .. } => Text::new("转主管答复", "Referred to a supervisor"),
+            E::HelpSupervisorAnswered { .. } => {
+                Text::new("主管已答复", "Answered by the supervisor")
+            }
+            E::OutsideLiaison { step, .. } => {
+                let l = step.label();
+                Text::new(
+                    format!("外部单位：{}", l.zh),
+                    format!("Outside body: {}", l.en),
+                )
+            }
         }
     }
 
@@ -503,7 +546,9 @@ impl ComplaintsEvent {
             E::CallbackRecorded { .. } | E::OpenLetterFiled { .. } => "record",
             E::CallbackReviewed { .. } => "review",
             E::CallbackUnreached { .. } => "record",
-            E::HelpAnswered { .. } => "answer",
+            E::HelpAnswered { .. } | E::HelpSupervisorAnswered { .. } => "answer",
+            E::HelpReferred { .. } => "referral",
+            E::OutsideLiaison { .. } => super::event::APPEND,
             E::HelpConverted { .. } => "route",
             E::MedicalPathChosen { .. } => "medical",
         }
@@ -552,6 +597,19 @@ pub struct Complaint {
     pub reopened: u32,
     pub callbacks: Vec<RecordId>,
     pub notes: Vec<Note>,
+    /// CMP-7: the steps taken with outside bodies, in order.
+    #[serde(default)]
+    pub outside: Vec<Liaison>,
+}
+
+/// CMP-7: one step taken with an outside body.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Liaison {
+    pub at: i64,
+    pub by: StaffId,
+    pub body: String,
+    pub step: LiaisonStep,
+    pub note: String,
 }
 
 impl Default for Complaint {
@@ -578,11 +636,20 @@ impl Default for Complaint {
             reopened: 0,
             callbacks: vec![],
             notes: vec![],
+            outside: vec![],
         }
     }
 }
 
 impl Complaint {
+    /// CMP-7: an outside body is involved and the customer has not yet been told the result.
+    pub fn awaits_report_back(&self) -> bool {
+        !self.outside.is_empty()
+            && !self
+                .outside
+                .iter()
+                .any(|l| l.step == LiaisonStep::ReportedBack)
+    }
     pub fn is_open(&self) -> bool {
         matches!(
             self.status,
@@ -704,6 +771,22 @@ impl Aggregate for Complaint {
             E::DirectorAlerted { at, by } => {
                 self.alerted.get_or_insert(*at);
                 self.note(*at, *by, label, "");
+            }
+            E::OutsideLiaison {
+                at,
+                by,
+                body,
+                step,
+                note,
+            } => {
+                self.outside.push(Liaison {
+                    at: *at,
+                    by: *by,
+                    body: body.clone(),
+                    step: *step,
+                    note: note.clone(),
+                });
+                self.note(*at, *by, label, &format!("{body}：{note}"));
             }
             E::Escalated { at } => {
                 self.escalated.get_or_insert(*at);
@@ -836,6 +919,18 @@ pub struct HelpRequest {
     pub notified: Vec<(String, i64)>,
     pub outcome: String,
     pub closed: Option<i64>,
+    /// HELP-4: referred to this supervisor (when, by whom, note).
+    #[serde(default)]
+    pub referred: Option<Referral>,
+}
+
+/// HELP-4: who the enquiry went to.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Referral {
+    pub to: StaffId,
+    pub at: i64,
+    pub by: StaffId,
+    pub note: String,
 }
 
 impl Default for HelpRequest {
@@ -853,11 +948,16 @@ impl Default for HelpRequest {
             notified: vec![],
             outcome: String::new(),
             closed: None,
+            referred: None,
         }
     }
 }
 
 impl HelpRequest {
+    /// HELP-4: only a supervisor (or the director) answers: referred, or flagged at intake.
+    pub fn needs_supervisor(&self) -> bool {
+        self.referred.is_some() || self.intake.as_ref().is_some_and(|i| i.needs_supervisor)
+    }
     pub fn kind(&self) -> HelpKind {
         self.intake
             .as_ref()
@@ -898,7 +998,15 @@ impl Aggregate for HelpRequest {
                 self.intake = Some((**intake).clone());
                 self.reply_clock = Some(reply_clock.clone());
             }
-            E::HelpAnswered { at, answer, .. } => {
+            E::HelpReferred { at, by, to, note } if self.referred.is_none() => {
+                self.referred = Some(Referral {
+                    to: *to,
+                    at: *at,
+                    by: *by,
+                    note: note.clone(),
+                });
+            }
+            E::HelpAnswered { at, answer, .. } | E::HelpSupervisorAnswered { at, answer, .. } => {
                 self.stop(*at);
                 self.answer = answer.clone();
                 if self.status == HelpStatus::Open {
@@ -938,8 +1046,9 @@ impl Aggregate for HelpRequest {
             status: Some(self.status.key().into()),
             due: clock.as_ref().map(|c| c.deadline),
             unit: i.and_then(|i| i.unit),
+            // HELP-4: a referred enquiry waits on the supervisor's list.
             assignee: if self.status == HelpStatus::Open {
-                Some(self.by)
+                Some(self.referred.as_ref().map_or(self.by, |r| r.to))
             } else {
                 None
             },
@@ -1326,6 +1435,12 @@ pub fn complete(
             "Only a complaint in progress can be completed",
         ));
     }
+    if c.awaits_report_back() {
+        return Err(wrong_state(
+            "涉及外部单位的投诉，须先向客户反馈协调结果再结案 (CMP-7)",
+            "A complaint involving an outside body needs the result reported back to the customer before it is completed (CMP-7)",
+        ));
+    }
     let cause = required(&closing.cause, Text::new("投诉原因", "the cause"))?;
     let measures = required(&closing.measures, Text::new("处理措施", "the measures"))?;
     let result = required(&closing.result, Text::new("处理结果", "the result"))?;
@@ -1487,7 +1602,8 @@ fn help_open(h: &HelpRequest) -> Result<(), DomainError> {
     }
 }
 
-/// HELP-2/4: the answer (never guessed; the supervisor's if needed).
+/// HELP-2/4: the answer (never guessed). A referred or flagged enquiry is answered by a
+/// supervisor or the director only.
 pub fn answer_help(
     actor: &Actor,
     id: RecordId,
@@ -1498,13 +1614,95 @@ pub fn answer_help(
     actor.may(Action::HandleHelp)?;
     help_open(h)?;
     let answer = required(answer, Text::new("答复内容", "the answer"))?;
-    Ok(vec![draft(
-        RecordKind::HelpRequest,
-        id,
+    let event = if h.needs_supervisor() {
+        actor.may(Action::AnswerReferredHelp)?;
+        ComplaintsEvent::HelpSupervisorAnswered {
+            at: now,
+            by: actor.id,
+            answer,
+        }
+    } else {
         ComplaintsEvent::HelpAnswered {
             at: now,
             by: actor.id,
             answer,
+        }
+    };
+    Ok(vec![draft(RecordKind::HelpRequest, id, event)])
+}
+
+/// HELP-4: the desk refers an enquiry it cannot answer to a supervisor by name; it then waits on
+/// that supervisor's list. `to_roles` are the roles the staff register gives that person.
+pub fn refer_help(
+    actor: &Actor,
+    id: RecordId,
+    h: &HelpRequest,
+    to: StaffId,
+    to_roles: &[Role],
+    note: &str,
+    now: i64,
+) -> Result<Vec<Draft>, DomainError> {
+    actor.may(Action::HandleHelp)?;
+    help_open(h)?;
+    if h.status != HelpStatus::Open {
+        return Err(wrong_state(
+            "此求助已答复",
+            "This request is already answered",
+        ));
+    }
+    if h.referred.is_some() {
+        return Err(wrong_state(
+            "此求助已转主管",
+            "This request is already referred",
+        ));
+    }
+    if !to_roles
+        .iter()
+        .any(|r| matches!(r, Role::Supervisor | Role::Director))
+    {
+        return Err(DomainError::invalid(
+            "请转给客服主管或物业部主任",
+            "Refer it to a supervisor or the director",
+        ));
+    }
+    Ok(vec![draft(
+        RecordKind::HelpRequest,
+        id,
+        ComplaintsEvent::HelpReferred {
+            at: now,
+            by: actor.id,
+            to,
+            note: note.trim().to_string(),
+        },
+    )])
+}
+
+/// CMP-7: a step with an outside body (explain, liaise, report back), by whoever handles the
+/// complaint. Once one is recorded, completing needs the report back.
+pub fn outside_liaison(
+    actor: &Actor,
+    id: RecordId,
+    c: &Complaint,
+    body: &str,
+    step: LiaisonStep,
+    note: &str,
+    now: i64,
+) -> Result<Vec<Draft>, DomainError> {
+    handler_check(actor, c)?;
+    if !c.is_open() {
+        return Err(wrong_state("此投诉已结案", "This complaint is closed"));
+    }
+    let body = required(body, Text::new("外部单位", "the outside body"))?;
+    let note = required(note, Text::new("情况说明", "what was said or agreed"))?;
+    Ok(vec![draft(
+        RecordKind::Complaint,
+        id,
+        ComplaintsEvent::OutsideLiaison {
+            at: now,
+            by: actor.id,
+            body,
+            step,
+            note,
         },
     )])
 }

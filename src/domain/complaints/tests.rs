@@ -1752,3 +1752,244 @@ fn a_forged_role_grant_and_a_forged_classification_take_no_effect_on_any_tablet_
         assert_eq!(r.1, results[0].1, "identical refusals");
     }
 }
+
+// ----- HELP-4 referred enquiries, CMP-7 outside bodies, CMP-4 settings (issue 18) ----------------
+
+#[test]
+fn help_4_a_referred_enquiry_waits_on_the_supervisors_list_and_only_a_supervisor_answers() {
+    let mut w = World::default();
+    let mut i = help(HelpKind::Enquiry);
+    i.what = "小区能否安装充电桩？书面咨询".into();
+    w.run(register_help(
+        &receptionist(),
+        rid(1),
+        &i,
+        t0(),
+        &ComplaintSettings::default(),
+        &cal(),
+    ));
+    let h = w.h(rid(1));
+    assert_eq!(h.index().assignee, Some(receptionist().id));
+    // Referred to an assistant: refused (HELP-4 "by the supervisor").
+    assert!(refer_help(
+        &receptionist(),
+        rid(1),
+        &h,
+        assistant().id,
+        &[Role::Assistant],
+        "",
+        t0() + MIN
+    )
+    .is_err());
+    w.run(refer_help(
+        &receptionist(),
+        rid(1),
+        &h,
+        supervisor().id,
+        &[Role::Supervisor],
+        "涉及公司规划，请主管答复",
+        t0() + MIN,
+    ));
+    let h = w.h(rid(1));
+    assert_eq!(h.referred.as_ref().unwrap().to, supervisor().id);
+    assert_eq!(
+        h.index().assignee,
+        Some(supervisor().id),
+        "on the supervisor's 我的待办"
+    );
+    assert!(h.needs_supervisor());
+    // Referred once only.
+    assert!(refer_help(
+        &receptionist(),
+        rid(1),
+        &h,
+        director().id,
+        &[Role::Director],
+        "",
+        t0() + 2 * MIN
+    )
+    .is_err());
+    // The desk may not answer it now; the supervisor does, with the supervisor's event.
+    let err = answer_help(&receptionist(), rid(1), &h, "可以", t0() + 3 * MIN).unwrap_err();
+    assert!(
+        err.message().zh.contains("客服主管"),
+        "names the role needed"
+    );
+    let ds = w.run(answer_help(
+        &supervisor(),
+        rid(1),
+        &h,
+        "已报开发商评估，两周内书面回复",
+        t0() + 5 * MIN,
+    ));
+    assert!(matches!(
+        ds[0].body,
+        EventBody::Complaints(ComplaintsEvent::HelpSupervisorAnswered { .. })
+    ));
+    let h = w.h(rid(1));
+    assert_eq!(h.status, HelpStatus::Answered);
+    assert!(h.answered_in_time(), "within the 10-minute reply clock");
+    assert_eq!(h.index().assignee, None);
+}
+
+#[test]
+fn help_4_an_enquiry_flagged_for_the_supervisor_at_intake_needs_the_role_and_fold_time_agrees() {
+    let mut w = World::default();
+    let mut i = help(HelpKind::Enquiry);
+    i.needs_supervisor = true;
+    w.run(register_help(
+        &assistant(),
+        rid(1),
+        &i,
+        t0(),
+        &ComplaintSettings::default(),
+        &cal(),
+    ));
+    let h = w.h(rid(1));
+    assert!(answer_help(&assistant(), rid(1), &h, "不清楚", t0()).is_err());
+    assert!(answer_help(&director(), rid(1), &h, "按规定办理", t0()).is_ok());
+    // An imported supervisor's answer is checked against the role when folded (issue 12).
+    use crate::domain::authority::{requirement, Requirement};
+    let body = EventBody::Complaints(ComplaintsEvent::HelpSupervisorAnswered {
+        at: t0(),
+        by: assistant().id,
+        answer: "x".into(),
+    });
+    let Requirement::AnyOf(actions) = requirement(&body) else {
+        panic!("a role requirement")
+    };
+    let may = |a: &Actor| {
+        actions
+            .iter()
+            .any(|x| crate::domain::roles::authorize(&a.roles, *x).is_ok())
+    };
+    assert!(may(&supervisor()) && may(&director()));
+    assert!(!may(&assistant()) && !may(&receptionist()) && !may(&eng_lead()));
+}
+
+#[test]
+fn cmp_7_outside_body_explain_liaise_report_back_before_completion() {
+    let mut w = World::default();
+    in_progress(&mut w, rid(1), Class::Important);
+    let c = w.c(rid(1));
+    assert!(!c.awaits_report_back());
+    // Not the handler's department: an assistant may not record the step.
+    assert!(outside_liaison(
+        &assistant(),
+        rid(1),
+        &c,
+        "自来水公司",
+        LiaisonStep::Liaised,
+        "已报修",
+        t0() + 2 * H
+    )
+    .is_err());
+    assert!(outside_liaison(
+        &eng_lead(),
+        rid(1),
+        &c,
+        "  ",
+        LiaisonStep::Explained,
+        "x",
+        t0()
+    )
+    .is_err());
+    w.run(outside_liaison(
+        &eng_lead(),
+        rid(1),
+        &c,
+        "自来水公司",
+        LiaisonStep::Explained,
+        "停水系市政管网维修，已向客户解释",
+        t0() + 2 * H,
+    ));
+    let c = w.c(rid(1));
+    w.run(outside_liaison(
+        &eng_lead(),
+        rid(1),
+        &c,
+        "自来水公司",
+        LiaisonStep::Liaised,
+        "自来水公司承诺今晚20:00前恢复供水",
+        t0() + 3 * H,
+    ));
+    let c = w.c(rid(1));
+    assert!(c.awaits_report_back());
+    let err = complete(
+        &eng_lead(),
+        rid(1),
+        &c,
+        &phone_closing(),
+        rid(30),
+        t0() + 4 * H,
+        &cal(),
+    )
+    .unwrap_err();
+    assert!(err.message().zh.contains("反馈"));
+    w.run(outside_liaison(
+        &eng_lead(),
+        rid(1),
+        &c,
+        "自来水公司",
+        LiaisonStep::ReportedBack,
+        "已电话告知客户20:00恢复供水",
+        t0() + 5 * H,
+    ));
+    let c = w.c(rid(1));
+    assert!(!c.awaits_report_back());
+    assert_eq!(c.outside.len(), 3);
+    assert!(c.notes.iter().any(|n| n.note.contains("自来水公司")));
+    w.run(complete(
+        &eng_lead(),
+        rid(1),
+        &c,
+        &phone_closing(),
+        rid(30),
+        t0() + 6 * H,
+        &cal(),
+    ));
+    assert_eq!(w.c(rid(1)).status, Status::Completed);
+}
+
+#[test]
+fn cmp_4_contact_limits_are_the_directors_setting_and_bad_limits_are_refused() {
+    use crate::domain::estate::{change_settings, Settings};
+    let mut s = Settings::default();
+    s.complaints.contact_general_minutes = 12 * 60;
+    s.complaints.contact_urgent_minutes = 20;
+    assert!(change_settings(&supervisor(), s.clone()).is_err());
+    assert!(change_settings(&director(), s.clone()).is_ok());
+    // Urgent longer than general, or under 5 minutes: refused with the rule in the message.
+    let mut bad = s.clone();
+    bad.complaints.contact_urgent_minutes = 13 * 60;
+    assert!(change_settings(&director(), bad).is_err());
+    let mut bad = s.clone();
+    bad.complaints.contact_urgent_minutes = 4;
+    assert!(change_settings(&director(), bad).is_err());
+    // The changed limits set the clock from receipt: general 12 h, urgent 20 min.
+    let mut w = World::default();
+    registered(&mut w, rid(1), Subject::Facilities);
+    let c = w.c(rid(1));
+    w.run(dispatch(
+        &supervisor(),
+        rid(1),
+        &c,
+        &dispatch_to(Class::Minor, Urgency::General, &eng_lead()),
+        t0() + MIN,
+        &s.complaints,
+        &cal(),
+    ));
+    assert_eq!(w.c(rid(1)).contact_clock.unwrap().deadline, t0() + 12 * H);
+    registered(&mut w, rid(2), Subject::Facilities);
+    let c = w.c(rid(2));
+    w.run(dispatch(
+        &supervisor(),
+        rid(2),
+        &c,
+        &dispatch_to(Class::Minor, Urgency::Urgent, &eng_lead()),
+        t0() + MIN,
+        &s.complaints,
+        &cal(),
+    ));
+    assert_eq!(w.c(rid(2)).contact_clock.unwrap().deadline, t0() + 20 * MIN);
+}

@@ -5,7 +5,7 @@
 use super::{class_chip, may, name_of, people, settings, when, People};
 use crate::domain::callbacks::Callback;
 use crate::domain::complaints::{
-    self, Class, Closing, Complaint, Dispatch, Rating, SignOff, Status, Urgency,
+    self, Class, Closing, Complaint, Dispatch, LiaisonStep, Rating, SignOff, Status, Urgency,
 };
 use crate::domain::event::{RecordKind, RecordRef};
 use crate::domain::i18n::Text;
@@ -41,6 +41,8 @@ pub(super) fn ComplaintDetail(id: RecordId, back: leptos::prelude::Callback<()>)
     let people = people();
     let cur = move || rec.get().flatten();
     let note = RwSignal::new(String::new());
+    // CMP-7: the outside body a step is taken with (kept between steps).
+    let body_name = RwSignal::new(String::new());
     let dispatch_open = RwSignal::new(false);
     let close_open = RwSignal::new(false);
 
@@ -55,10 +57,18 @@ pub(super) fn ComplaintDetail(id: RecordId, back: leptos::prelude::Callback<()>)
             "contact" => Text::new("已记录联系客户", "Contact recorded"),
             "progress" => Text::new("进度已记录", "Progress recorded"),
             "told" => Text::new("已记录告知客户", "Recorded: customer informed"),
+            "explained" | "liaised" | "reported_back" => {
+                Text::new("已记录外部单位协调", "Outside-body step recorded")
+            }
             _ => Text::new("已报告主任", "Director alerted"),
         };
+        let body = body_name.get_untracked();
         submit(
             move |a| match kind {
+                "explained" | "liaised" | "reported_back" => {
+                    let step = LiaisonStep::from_key(kind).unwrap_or(LiaisonStep::Explained);
+                    complaints::outside_liaison(a, id, &c, &body, step, &text, now)
+                }
                 "accept" => complaints::accept(a, id, &c, now),
                 "contact" => complaints::contacted(a, id, &c, &text, now),
                 "progress" => complaints::progress(a, id, &c, &text, now),
@@ -128,6 +138,7 @@ pub(super) fn ComplaintDetail(id: RecordId, back: leptos::prelude::Callback<()>)
                     {c.escalated.map(|at| view! { <span class="chip cmp-major" data-testid="cmp-escalated">{move || t("cmp.d.escalated")}" "{when(at)}</span> })}
                     {c.alerted.map(|_| view! { <span class="chip cmp-major">{move || t("cmp.d.alerted")}</span> })}
                     {(c.reopened > 0).then(|| view! { <span class="chip cmp-important">{move || t("cmp.d.reopened")}" ×"{c.reopened}</span> })}
+                    {c.awaits_report_back().then(|| view! { <span class="chip cmp-important" data-testid="cmp-outside-pending">{move || t("cmp.d.outside_pending")}</span> })}
                 </div>
                 <h2 class="cmp-what-big">{i.what.clone()}</h2>
                 {(!i.asks.is_empty()).then(|| view! { <p><span class="muted">{move || t("cmp.reg.asks")}"："</span>{i.asks.clone()}</p> })}
@@ -181,6 +192,17 @@ pub(super) fn ComplaintDetail(id: RecordId, back: leptos::prelude::Callback<()>)
                                 <button class="btn" data-testid="cmp-told" on:click=move |_| step("told")>{move || t("cmp.a.told")}</button>
                             </Show>
                         </div>
+                        // CMP-7: a complaint involving an outside body — explain, liaise, report back
+                        // (the note above says what was said or agreed).
+                        <Show when=move || status == Status::InProgress && may(Action::HandleComplaint)>
+                            <div class="cmp-note-bar" data-testid="cmp-outside">
+                                <input type="text" data-testid="cmp-outside-body" placeholder=move || t("cmp.a.outside_ph")
+                                    prop:value=move || body_name.get() on:input=move |ev| body_name.set(event_target_value(&ev))/>
+                                {LiaisonStep::ALL.iter().copied().map(|s| view! {
+                                    <button class="btn small" data-testid=format!("cmp-outside-{}", s.key()) on:click=move |_| step(s.key())>{move || tx(&s.label())}</button>
+                                }).collect_view()}
+                            </div>
+                        </Show>
                     </Show>
                 </Show>
 

@@ -9,6 +9,7 @@ use crate::domain::complaints::{
 use crate::domain::event::{RecordKind, RecordRef};
 use crate::domain::i18n::Text;
 use crate::domain::ids::RecordId;
+use crate::domain::roles::Role;
 use crate::store::Query;
 use crate::ui::components::Area;
 use crate::ui::components::{History, SlaBadge, TextField};
@@ -161,6 +162,8 @@ fn HelpDetail(id: RecordId, back: Callback<()>) -> impl IntoView {
     let answer = RwSignal::new(String::new());
     let who = RwSignal::new(String::new());
     let outcome = RwSignal::new(String::new());
+    let refer_to = RwSignal::new(String::new());
+    let refer_note = RwSignal::new(String::new());
     let cur = move || rec.get_untracked().flatten();
     let run = move |what: &'static str, arg: u8| {
         let Some(h) = cur() else { return };
@@ -172,9 +175,23 @@ fn HelpDetail(id: RecordId, back: Callback<()>) -> impl IntoView {
         );
         let cid = app().new_id();
         let (cal, _) = settings();
+        // HELP-4: the chosen supervisor and the roles the staff register gives them.
+        let to = people
+            .get_untracked()
+            .unwrap_or_default()
+            .into_iter()
+            .find(|p| p.id.to_string() == refer_to.get_untracked());
+        let note = refer_note.get_untracked();
         submit(
             move |a| match what {
                 "answer" => complaints::answer_help(a, id, &h, &ans, now),
+                "refer" => match &to {
+                    Some(p) => complaints::refer_help(a, id, &h, p.id, &p.roles, &note, now),
+                    None => Err(crate::domain::command::DomainError::invalid(
+                        "请选择答复的主管",
+                        "Choose the supervisor who answers",
+                    )),
+                },
                 "hospital" => complaints::choose_path(a, id, &h, MedicalPath::Hospital, now),
                 "call120" => complaints::choose_path(a, id, &h, MedicalPath::Call120, now),
                 "short_care" => complaints::choose_path(a, id, &h, MedicalPath::ShortCare, now),
@@ -189,6 +206,7 @@ fn HelpDetail(id: RecordId, back: Callback<()>) -> impl IntoView {
             move || {
                 answer.set(String::new());
                 who.set(String::new());
+                refer_note.set(String::new());
             },
         );
     };
@@ -219,6 +237,11 @@ fn HelpDetail(id: RecordId, back: Callback<()>) -> impl IntoView {
                             <dt>{move || t("cmp.reg.name")}</dt><dd>{i.caller.clone()}" "{i.phone.clone()}</dd>
                             <dt>{move || t("cmp.d.received")}</dt><dd>{when(h.received)}" · "{name_of(&people, Some(h.by))}</dd>
                         </dl>
+                    })}
+                    {h.referred.clone().map(|r| view! {
+                        <p class="notice" data-testid="help-referred">{move || t("help.referred")}" "{name_of(&people, Some(r.to))}
+                            <span class="muted">" · "{when(r.at)}" · "{name_of(&people, Some(r.by))}</span>
+                            {(!r.note.is_empty()).then(|| view! { <br/>{r.note.clone()} })}</p>
                     })}
                     {(!h.answer.is_empty()).then(|| view! { <p class="cmp-report">{move || t("help.answer")}"："{h.answer.clone()}</p> })}
                     {h.routed_to.map(|_| view! { <p class="notice" data-testid="help-routed">{move || t("help.routed")}</p> })}
@@ -259,6 +282,22 @@ fn HelpDetail(id: RecordId, back: Callback<()>) -> impl IntoView {
                             <input type="text" data-testid="help-who" placeholder=move || t("help.who_ph") prop:value=move || who.get() on:input=move |ev| who.set(event_target_value(&ev))/>
                             <button class="btn" data-testid="help-notify" on:click=move |_| run("notify", 0)>{move || t("help.notify")}</button>
                         </div>
+                        {(!medical && st == HelpStatus::Open && h.referred.is_none()).then(|| {
+                            // HELP-4: the desk never guesses; it refers the enquiry by name.
+                            let sups: Vec<(String, String)> = people.get().unwrap_or_default().into_iter()
+                                .filter(|p| p.roles.iter().any(|r| matches!(r, Role::Supervisor | Role::Director)))
+                                .map(|p| (p.id.to_string(), p.name)).collect();
+                            view! {
+                                <div class="cmp-note-bar" data-testid="help-refer-bar">
+                                    <select data-testid="help-refer-to" on:change=move |ev| refer_to.set(event_target_value(&ev))>
+                                        <option value="">{move || t("help.refer_to")}</option>
+                                        {sups.into_iter().map(|(v, n)| view! { <option value=v>{n}</option> }).collect_view()}
+                                    </select>
+                                    <input type="text" data-testid="help-refer-note" placeholder=move || t("help.refer_note_ph") prop:value=move || refer_note.get() on:input=move |ev| refer_note.set(event_target_value(&ev))/>
+                                    <button class="btn" data-testid="help-refer" on:click=move |_| run("refer", 0)>{move || t("help.refer")}</button>
+                                </div>
+                            }
+                        })}
                         {(!medical).then(|| view! {
                             <div class="cmp-note-bar">
                                 <input type="text" data-testid="help-answer" placeholder=move || t("help.answer_ph") prop:value=move || answer.get() on:input=move |ev| answer.set(event_target_value(&ev))/>

@@ -95,6 +95,9 @@ pub struct CallbackSpec {
 }
 
 /// Search-index key of the callbacks scheduled in a month (CB-1 rates, the monthly report).
+/// CB-6: the search key of callback problems still without a result.
+pub const OPEN_PROBLEM_KEY: &str = "cbprob|open";
+
 pub fn callback_month_key(month: &str) -> String {
     format!("cbm|{month}")
 }
@@ -254,6 +257,17 @@ impl Aggregate for Callback {
                 .unwrap_or_default()
                 .into_iter()
                 .chain([callback_month_key(&month_of(self.scheduled))])
+                // CB-6: a problem raised in a callback stays listed until its follow-up is made.
+                .chain(
+                    spec.filter(|s| {
+                        s.previous.is_some()
+                            && matches!(
+                                self.status,
+                                CallbackStatus::Due | CallbackStatus::Unreached
+                            )
+                    })
+                    .map(|_| OPEN_PROBLEM_KEY.to_string()),
+                )
                 .collect(),
             title: match (&self.letter, spec) {
                 (Some((topic, _, _)), _) => format!("公开信 · {topic}"),

@@ -75,6 +75,9 @@ pub struct MonthReport {
     pub major_target: u32,
     pub callbacks: Vec<CallbackRate>,
     pub callbacks_unsatisfied: u32,
+    /// CB-6: problems raised in callbacks (the follow-up calls scheduled in the month) and those
+    /// that reached a result (the follow-up was made); the target is 100 %.
+    pub problems: Tally,
     /// Subjects raised at least twice in the month (or raised again), most first: the
     /// candidates for a corrective action (CMP-12).
     pub recurring: Vec<(Subject, u32)>,
@@ -150,8 +153,15 @@ pub fn monthly_report(
 
     let mut rates: BTreeMap<CallbackKind, (u32, u32)> = BTreeMap::new();
     let mut unsatisfied = 0;
+    let mut problems = Tally::default();
     for cb in callbacks {
         let Some(spec) = &cb.spec else { continue };
+        if spec.previous.is_some() && in_month(cb.scheduled) {
+            problems.add(matches!(
+                cb.status,
+                CallbackStatus::Done | CallbackStatus::Reviewed
+            ));
+        }
         // Follow-ups (CB-4) are further calls on the same job, not new jobs.
         if spec.previous.is_some() || !in_month(cb.scheduled) {
             continue;
@@ -214,6 +224,7 @@ pub fn monthly_report(
         major_target: 1,
         callbacks,
         callbacks_unsatisfied: unsatisfied,
+        problems,
         recurring,
         help_by_kind: help_by.into_iter().collect(),
         help_total,
@@ -294,6 +305,13 @@ impl MonthReport {
                 ),
             ]);
         }
+        rows.push(vec![
+            "回访问题落实（目标100%）".into(),
+            String::new(),
+            self.problems.all.to_string(),
+            self.problems.in_time.to_string(),
+            pct(self.problems.rate()),
+        ]);
         for (s, n) in &self.recurring {
             rows.push(vec![
                 "重复出现的问题".into(),

@@ -1993,3 +1993,60 @@ fn cmp_4_contact_limits_are_the_directors_setting_and_bad_limits_are_refused() {
     ));
     assert_eq!(w.c(rid(2)).contact_clock.unwrap().deadline, t0() + 20 * MIN);
 }
+
+#[test]
+fn cb_6_every_problem_raised_in_a_callback_is_listed_until_it_has_a_result_and_counted_monthly() {
+    let mut w = World::default();
+    let cb = completed_minor(&mut w);
+    let now = t0() + 2 * DAY;
+    let out = CallbackOutcome {
+        signoff: SignOff::Phone,
+        rating: Some(Rating::Satisfied),
+        comment: String::new(),
+        new_problem: Some(NewProblem {
+            text: "楼下路灯也不亮".into(),
+            promised_reply: now + 2 * DAY,
+        }),
+    };
+    w.run(callbacks::record(
+        &assistant(),
+        rid(2),
+        &cb,
+        &out,
+        rid(3),
+        now,
+    ));
+    let open = |w: &World, id| {
+        w.cb(id)
+            .index()
+            .search
+            .contains(&OPEN_PROBLEM_KEY.to_string())
+    };
+    assert!(!open(&w, rid(2)), "the first callback was made");
+    assert!(open(&w, rid(3)), "the problem waits for its follow-up");
+    let month = |w: &World| {
+        monthly_report(2026, 3, &cal(), &[], &[w.cb(rid(2)), w.cb(rid(3))], &[]).problems
+    };
+    assert_eq!((month(&w).all, month(&w).in_time), (1, 0));
+    assert_eq!(month(&w).rate(), Some(0.0), "0 % against the 100 % of CB-6");
+    // The follow-up is made: the problem has its result, off the list, 100 %.
+    let next = w.cb(rid(3));
+    let done = CallbackOutcome {
+        new_problem: None,
+        ..out
+    };
+    w.run(callbacks::record(
+        &assistant(),
+        rid(3),
+        &next,
+        &done,
+        rid(4),
+        now + DAY,
+    ));
+    assert!(!open(&w, rid(3)));
+    assert_eq!(month(&w).rate(), Some(100.0));
+    let (_, rows) = monthly_report(2026, 3, &cal(), &[], &[w.cb(rid(2)), w.cb(rid(3))], &[]).csv();
+    assert!(rows
+        .iter()
+        .any(|r| r[0].starts_with("回访问题落实") && r[4] == "100.0%"));
+}

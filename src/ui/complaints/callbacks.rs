@@ -23,6 +23,7 @@ use leptos::prelude::*;
 enum Tab {
     Due,
     Review,
+    Problems,
     All,
 }
 
@@ -37,11 +38,16 @@ pub(super) fn CallbackQueue() -> impl IntoView {
             let status = match which {
                 Tab::Due => Some("due"),
                 Tab::Review => Some("done"),
-                Tab::All => None,
+                Tab::Problems | Tab::All => None,
             };
-            let q = match status {
-                Some(s) => Query::new(RecordKind::Callback, Filter::Status(s.into())),
-                None => Query::all(RecordKind::Callback),
+            let q = match (status, which) {
+                (Some(s), _) => Query::new(RecordKind::Callback, Filter::Status(s.into())),
+                // CB-6: problems raised in callbacks still without a result.
+                (None, Tab::Problems) => Query::new(
+                    RecordKind::Callback,
+                    Filter::Prefix(crate::domain::callbacks::OPEN_PROBLEM_KEY.into()),
+                ),
+                (None, _) => Query::all(RecordKind::Callback),
             };
             let mut v: Vec<(RecordId, Callback)> = app()
                 .query(&q)
@@ -95,7 +101,7 @@ pub(super) fn CallbackQueue() -> impl IntoView {
             </Show>
         </div>
         <div class="seg cmp-filter">
-            {[(Tab::Due, "cb.f.due"), (Tab::Review, "cb.f.review"), (Tab::All, "cmp.f.all")].into_iter().map(|(w, k)| view! {
+            {[(Tab::Due, "cb.f.due"), (Tab::Review, "cb.f.review"), (Tab::Problems, "cb.f.problems"), (Tab::All, "cmp.f.all")].into_iter().map(|(w, k)| view! {
                 <button class=move || if tab.get() == w { "seg-btn on" } else { "seg-btn" } data-testid=format!("cb-filter-{k}")
                     on:click=move |_| tab.set(w)>{move || t(k)}</button>
             }).collect_view()}

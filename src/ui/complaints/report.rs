@@ -188,6 +188,7 @@ fn ReportBody(r: MonthReport, reached: Tally, estate: String) -> impl IntoView {
                             <td class="num">{pct(c.rate())}{c.target.map(|t| format!(" (≥{t}%)"))}</td></tr>
                     }}).collect_view()}
                     <tr><td>{move || t("rep.unsatisfied")}</td><td class="num" colspan="3">{r.callbacks_unsatisfied}</td></tr>
+                    <tr data-testid="rep-problems" class={if r.problems.all > r.problems.in_time { "bad" } else { "" }}><td>{move || t("rep.problems")}</td><td class="num">{r.problems.all}</td><td class="num">{r.problems.in_time}</td><td class="num">{pct(r.problems.rate())}" (100%)"</td></tr>
                     <tr data-testid="rep-reached"><td>{move || t("rep.reached")}</td><td class="num">{reached.all}</td><td class="num">{reached.in_time}</td><td class="num">{pct(reached.rate())}</td></tr>
                 </table></section>
                 <section class="card"><h2>{move || t("rep.recurring")}</h2>

@@ -65,6 +65,8 @@ pub fn pair(key: &str) -> Option<(&'static str, &'static str)> {
         "cmp.a.contacted" => ("已联系客户", "Customer contacted"),
         "cmp.a.progress" => ("报告进度", "Report progress"),
         "cmp.a.told" => ("已告知客户", "Customer informed"),
+        "cb.f.problems" => ("未落实的问题", "Problems open"),
+        "rep.problems" => ("回访中提出的问题（已落实）", "Problems raised in callbacks (settled)"),
         "cmp.a.outside_ph" => ("外部单位（如自来水公司、街道办）", "Outside body (e.g. water company)"),
         "cmp.d.outside_pending" => ("涉及外部单位：待向客户反馈", "Outside body: report back due"),
         "cmp.dsp.title" => ("投诉分类与派单", "Classify and dispatch"),

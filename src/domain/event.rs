@@ -82,11 +82,13 @@ pub enum RecordKind {
     /// 有偿服务月度对账 — one month's paid-service summary reconciled with finance, engineering
     /// and environment (PAID-6; issue 15). One per month, its id derived from the month.
     PaidReconciliation,
+    /// 月度呈报 — a month's results submitted to the director and signed off (CB-3; issue 18)
+    MonthlyReview,
 }
 
 impl RecordKind {
     /// Every record kind, for a pass over all stored events one kind at a time (issue 12).
-    pub const ALL: [RecordKind; 35] = {
+    pub const ALL: [RecordKind; 36] = {
         use RecordKind::*;
         [
             Estate,
@@ -124,6 +126,7 @@ impl RecordKind {
             Violation,
             Purged,
             PaidReconciliation,
+            MonthlyReview,
         ]
     };
 
@@ -164,6 +167,7 @@ impl RecordKind {
             RecordKind::Violation => "violation",
             RecordKind::Purged => "purged",
             RecordKind::PaidReconciliation => "paid_reconciliation",
+            RecordKind::MonthlyReview => "monthly_review",
         }
     }
 }
@@ -179,7 +183,7 @@ fn every_kind_is_listed(k: RecordKind) {
         | ViolationDraft | WorkOrder | Roster | DutyLeave | DutyLog | DutyChain | Handover
         | Incident | Device | TrainingMatrix | TrainingRecord | Discipline | FeeItem | CashDay
         | Mail | Subscription | PaperDay | Consignment | Violation | Purged
-        | PaidReconciliation => {}
+        | PaidReconciliation | MonthlyReview => {}
     }
 }
 
@@ -230,6 +234,8 @@ pub enum EventBody {
     Violations(super::violations::ViolationsEvent),
     /// Archive and purge past retention (issue 14, schema version 3).
     Retention(super::retention::RetentionEvent),
+    /// Monthly results submitted to the director (issue 18, CB-3; schema version 4).
+    Review(super::review::ReviewEvent),
 }
 
 impl EventBody {
@@ -268,6 +274,7 @@ impl EventBody {
             EventBody::Desk(e) => e.label(),
             EventBody::Violations(e) => e.label(),
             EventBody::Retention(e) => e.label(),
+            EventBody::Review(e) => e.label(),
         }
     }
 }

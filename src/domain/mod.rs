@@ -46,6 +46,7 @@ pub mod patrol;
 pub mod photo;
 pub mod registry;
 pub mod retention;
+pub mod review;
 pub mod roles;
 pub mod sla;
 pub mod staff;

@@ -180,6 +180,10 @@ pub enum Action {
     ReconcilePaid,
     /// HELP-4: answer an enquiry referred to (or flagged for) a supervisor.
     AnswerReferredHelp,
+    /// CB-3: submit a month's results to the director.
+    SubmitMonthlyResults,
+    /// CB-3: sign a month's results off (the director).
+    AcknowledgeMonthlyResults,
 }
 
 impl Action {
@@ -245,6 +249,13 @@ impl Action {
             Action::ApproveViolation => Text::new("审批违章处理意见", "approve violation opinions"),
             Action::FollowUpViolation => Text::new("跟进违章处理", "follow up violations"),
             Action::PurgeRecords => Text::new("清理过期资料", "purge records past retention"),
+            Action::SubmitMonthlyResults => Text::new(
+                "向主任呈报月度结果",
+                "submit monthly results to the director",
+            ),
+            Action::AcknowledgeMonthlyResults => {
+                Text::new("审阅月度结果", "sign monthly results off")
+            }
             Action::AnswerReferredHelp => Text::new(
                 "答复转交主管的咨询",
                 "answer enquiries referred to a supervisor",
@@ -309,6 +320,9 @@ impl Action {
             Action::ReconcilePaid => &[Director, Supervisor],
             // HELP-4: "by the supervisor if needed".
             Action::AnswerReferredHelp => &[Director, Supervisor],
+            // CB-3: "monthly results go to the director".
+            Action::SubmitMonthlyResults => &[Director, Supervisor],
+            Action::AcknowledgeMonthlyResults => &[Director],
         }
     }
 }

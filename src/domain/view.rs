@@ -187,6 +187,7 @@ pub fn fold_all_kind(subject: RecordRef, events: Vec<Event>) -> Option<View> {
         RecordKind::PaidReconciliation => {
             fold_all::<super::workorder::report::PaidReconciliation>(subject.id, events)
         }
+        RecordKind::MonthlyReview => fold_all::<super::review::MonthlyReview>(subject.id, events),
     }
 }
 
@@ -230,5 +231,6 @@ pub fn fold_onto_kind(view: &View, events: Vec<Event>) -> Option<View> {
         RecordKind::PaidReconciliation => {
             fold_onto::<super::workorder::report::PaidReconciliation>(view, events)
         }
+        RecordKind::MonthlyReview => fold_onto::<super::review::MonthlyReview>(view, events),
     }
 }

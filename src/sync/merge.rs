@@ -357,6 +357,7 @@ pub fn kind_label(kind: RecordKind) -> Text {
         RecordKind::PaidReconciliation => {
             Text::new("有偿服务月度对账", "Paid-service reconciliations")
         }
+        RecordKind::MonthlyReview => Text::new("月度呈报", "Monthly results"),
     }
 }
 
@@ -390,6 +391,10 @@ pub fn field_group(body: &EventBody) -> Cow<'static, str> {
         EventBody::Desk(e) => e.field_group().into(),
         EventBody::Violations(e) => e.field_group().into(),
         EventBody::Retention(_) => APPEND.into(),
+        EventBody::Review(e) => match e {
+            crate::domain::review::ReviewEvent::Submitted { .. } => "submit".into(),
+            crate::domain::review::ReviewEvent::Acknowledged { .. } => "signoff".into(),
+        },
     }
 }
 

@@ -220,6 +220,20 @@ mod tests {
                 by,
                 answer: "a".into(),
             }));
+            use crate::domain::review::{ReviewArea, ReviewEvent};
+            bodies.push(EventBody::Review(ReviewEvent::Submitted {
+                area: ReviewArea::Callbacks,
+                month: "2026-10".into(),
+                summary: "s".into(),
+                to: by,
+                at: 0,
+                by,
+            }));
+            bodies.push(EventBody::Review(ReviewEvent::Acknowledged {
+                comment: "c".into(),
+                at: 0,
+                by,
+            }));
             bodies.push(EventBody::Complaints(C::OutsideLiaison {
                 at: 0,
                 by,

@@ -474,6 +474,7 @@ pub fn open_record(subject: crate::domain::event::RecordRef) {
         K::Device => Page::Sync,
         K::FeeItem => Page::Repairs(RepTab::Fees),
         K::PaidReconciliation => Page::Repairs(RepTab::Month),
+        K::MonthlyReview => Page::Complaints(CmpTab::Report),
         K::Building | K::Unit | K::Household => Page::Registry(RegistryTab::Households),
         K::Facility => Page::Registry(RegistryTab::Facilities),
         K::Checkpoint => Page::Registry(RegistryTab::Checkpoints),

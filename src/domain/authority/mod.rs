@@ -240,6 +240,10 @@ pub fn requirement(body: &EventBody) -> Requirement {
             }
         },
         // retention::purge: the Director (QUAL-4).
+        EventBody::Review(e) => match e {
+            super::review::ReviewEvent::Submitted { .. } => AnyOf(&[SubmitMonthlyResults]),
+            super::review::ReviewEvent::Acknowledged { .. } => AnyOf(&[AcknowledgeMonthlyResults]),
+        },
         EventBody::Retention(e) => match e {
             super::retention::RetentionEvent::Purged { .. } => AnyOf(&[PurgeRecords]),
         },

@@ -84,11 +84,13 @@ pub enum RecordKind {
     PaidReconciliation,
     /// 月度呈报 — a month's results submitted to the director and signed off (CB-3; issue 18)
     MonthlyReview,
+    /// 业主座谈会 — the quarterly residents' forum, minutes and follow-up (CB-7; issue 18)
+    Forum,
 }
 
 impl RecordKind {
     /// Every record kind, for a pass over all stored events one kind at a time (issue 12).
-    pub const ALL: [RecordKind; 36] = {
+    pub const ALL: [RecordKind; 37] = {
         use RecordKind::*;
         [
             Estate,
@@ -127,6 +129,7 @@ impl RecordKind {
             Purged,
             PaidReconciliation,
             MonthlyReview,
+            Forum,
         ]
     };
 
@@ -168,6 +171,7 @@ impl RecordKind {
             RecordKind::Purged => "purged",
             RecordKind::PaidReconciliation => "paid_reconciliation",
             RecordKind::MonthlyReview => "monthly_review",
+            RecordKind::Forum => "forum",
         }
     }
 }
@@ -183,7 +187,7 @@ fn every_kind_is_listed(k: RecordKind) {
         | ViolationDraft | WorkOrder | Roster | DutyLeave | DutyLog | DutyChain | Handover
         | Incident | Device | TrainingMatrix | TrainingRecord | Discipline | FeeItem | CashDay
         | Mail | Subscription | PaperDay | Consignment | Violation | Purged
-        | PaidReconciliation | MonthlyReview => {}
+        | PaidReconciliation | MonthlyReview | Forum => {}
     }
 }
 
@@ -236,6 +240,8 @@ pub enum EventBody {
     Retention(super::retention::RetentionEvent),
     /// Monthly results submitted to the director (issue 18, CB-3; schema version 4).
     Review(super::review::ReviewEvent),
+    /// The quarterly residents' forum (issue 18, CB-7; schema version 4).
+    Forum(super::forum::ForumEvent),
 }
 
 impl EventBody {
@@ -275,6 +281,7 @@ impl EventBody {
             EventBody::Violations(e) => e.label(),
             EventBody::Retention(e) => e.label(),
             EventBody::Review(e) => e.label(),
+            EventBody::Forum(e) => e.label(),
         }
     }
 }

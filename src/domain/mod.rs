@@ -39,6 +39,7 @@ pub mod duty;
 pub mod emergency;
 pub mod estate;
 pub mod event;
+pub mod forum;
 pub mod hlc;
 pub mod i18n;
 pub mod ids;

@@ -188,6 +188,7 @@ pub fn fold_all_kind(subject: RecordRef, events: Vec<Event>) -> Option<View> {
             fold_all::<super::workorder::report::PaidReconciliation>(subject.id, events)
         }
         RecordKind::MonthlyReview => fold_all::<super::review::MonthlyReview>(subject.id, events),
+        RecordKind::Forum => fold_all::<super::forum::Forum>(subject.id, events),
     }
 }
 
@@ -232,5 +233,6 @@ pub fn fold_onto_kind(view: &View, events: Vec<Event>) -> Option<View> {
             fold_onto::<super::workorder::report::PaidReconciliation>(view, events)
         }
         RecordKind::MonthlyReview => fold_onto::<super::review::MonthlyReview>(view, events),
+        RecordKind::Forum => fold_onto::<super::forum::Forum>(view, events),
     }
 }

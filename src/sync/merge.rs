@@ -358,6 +358,7 @@ pub fn kind_label(kind: RecordKind) -> Text {
             Text::new("有偿服务月度对账", "Paid-service reconciliations")
         }
         RecordKind::MonthlyReview => Text::new("月度呈报", "Monthly results"),
+        RecordKind::Forum => Text::new("业主座谈会", "Residents' forums"),
     }
 }
 
@@ -391,6 +392,10 @@ pub fn field_group(body: &EventBody) -> Cow<'static, str> {
         EventBody::Desk(e) => e.field_group().into(),
         EventBody::Violations(e) => e.field_group().into(),
         EventBody::Retention(_) => APPEND.into(),
+        EventBody::Forum(crate::domain::forum::ForumEvent::Held { .. }) => "held".into(),
+        EventBody::Forum(crate::domain::forum::ForumEvent::FollowedUp { item, .. }) => {
+            format!("item:{item}").into()
+        }
         EventBody::Review(e) => match e {
             crate::domain::review::ReviewEvent::Submitted { .. } => "submit".into(),
             crate::domain::review::ReviewEvent::Acknowledged { .. } => "signoff".into(),

@@ -229,6 +229,22 @@ mod tests {
                 at: 0,
                 by,
             }));
+            use crate::domain::forum::ForumEvent;
+            bodies.push(EventBody::Forum(ForumEvent::Held {
+                date: crate::domain::demo::DEMO_AS_OF,
+                place: "p".into(),
+                attendees: 1,
+                minutes: "m".into(),
+                items: vec!["i".into()],
+                at: 0,
+                by,
+            }));
+            bodies.push(EventBody::Forum(ForumEvent::FollowedUp {
+                item: 0,
+                result: "r".into(),
+                at: 0,
+                by,
+            }));
             bodies.push(EventBody::Review(ReviewEvent::Acknowledged {
                 comment: "c".into(),
                 at: 0,

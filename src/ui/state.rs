@@ -475,6 +475,7 @@ pub fn open_record(subject: crate::domain::event::RecordRef) {
         K::FeeItem => Page::Repairs(RepTab::Fees),
         K::PaidReconciliation => Page::Repairs(RepTab::Month),
         K::MonthlyReview => Page::Complaints(CmpTab::Report),
+        K::Forum => Page::Complaints(CmpTab::Callbacks),
         K::Building | K::Unit | K::Household => Page::Registry(RegistryTab::Households),
         K::Facility => Page::Registry(RegistryTab::Facilities),
         K::Checkpoint => Page::Registry(RegistryTab::Checkpoints),

@@ -240,6 +240,11 @@ pub fn requirement(body: &EventBody) -> Requirement {
             }
         },
         // retention::purge: the Director (QUAL-4).
+        // forum::hold (PlanCallbacks), forum::follow_up (RecordCallback).
+        EventBody::Forum(e) => match e {
+            super::forum::ForumEvent::Held { .. } => AnyOf(&[PlanCallbacks]),
+            super::forum::ForumEvent::FollowedUp { .. } => AnyOf(&[RecordCallback]),
+        },
         EventBody::Review(e) => match e {
             super::review::ReviewEvent::Submitted { .. } => AnyOf(&[SubmitMonthlyResults]),
             super::review::ReviewEvent::Acknowledged { .. } => AnyOf(&[AcknowledgeMonthlyResults]),

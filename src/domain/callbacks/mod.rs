@@ -495,6 +495,13 @@ pub fn record(
                 "Choose phone or on-site",
             ))
         }
+        // CB-7: a door visit of the regular contact is made only by appointment (planned).
+        SignOff::Drawn { .. } if spec.kind == CallbackKind::Regular && cb.planned_for.is_none() => {
+            return Err(DomainError::invalid(
+                "上门拜访须先预约：请先安排回访时间",
+                "A door visit is made only by appointment: plan the visit first",
+            ))
+        }
         _ => {}
     }
     let Some(rating) = outcome.rating else {

@@ -189,3 +189,54 @@ fn cb_7_monthly_phone_round_covers_every_household_once() {
     let cov = crate::domain::complaints::report::households_contacted(2026, 3, &cal(), &all, 5);
     assert_eq!(cov, Tally { all: 5, in_time: 1 });
 }
+
+#[test]
+fn cb_7_door_visits_of_the_regular_contact_only_by_appointment() {
+    let mut w = World::default();
+    let hh = vec![RoundHousehold {
+        household: rid(100),
+        unit: rid(200),
+        place: "1号楼 101".into(),
+        contact: String::new(),
+    }];
+    let mut ids = crate::domain::ids::SeededEntropy::new(3);
+    w.run(monthly_round(
+        &supervisor(),
+        &hh,
+        &[],
+        &[assistant().id],
+        &mut ids,
+        t0(),
+        &cal(),
+    ));
+    let (id, cb) = w.cb.iter().map(|(i, c)| (*i, c.clone())).next().unwrap();
+    let visit = CallbackOutcome {
+        signoff: SignOff::Drawn {
+            path: "M10 10 L20 30 L40 12".into(),
+        },
+        rating: Some(Rating::Satisfied),
+        comment: "上门拜访".into(),
+        new_problem: None,
+    };
+    let err = record(&assistant(), id, &cb, &visit, rid(99), t0() + DAY).unwrap_err();
+    assert!(err.message().zh.contains("预约"), "{:?}", err.message());
+    // By appointment: planned first, then the visit is recorded with the signature.
+    w.run(plan(
+        &supervisor(),
+        id,
+        &cb,
+        assistant().id,
+        t0() + 2 * DAY,
+        t0() + DAY,
+    ));
+    let cb = w.cb(id);
+    w.run(record(
+        &assistant(),
+        id,
+        &cb,
+        &visit,
+        rid(99),
+        t0() + 2 * DAY,
+    ));
+    assert_eq!(w.cb(id).status, CallbackStatus::Done);
+}

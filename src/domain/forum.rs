@@ -307,7 +307,7 @@ mod tests {
         let f = fold(&ds);
         assert_eq!(f.items.len(), 2, "the empty matter is dropped");
         assert_eq!(f.open_items(), 2);
-        assert!(!forum_due(&[f.clone()]));
+        assert!(!forum_due(std::slice::from_ref(&f)));
         assert_eq!(f.index().search, vec!["forum|2026-Q4".to_string()]);
         assert_eq!(f.index().status.as_deref(), Some("open"));
         // Follow-up of each matter, by whoever calls residents back; once each.

@@ -5,6 +5,7 @@
 
 mod callbacks;
 mod detail;
+mod forum;
 mod help;
 mod register;
 mod report;
@@ -146,7 +147,7 @@ pub fn Complaints(tab: CmpTab) -> impl IntoView {
     let body = match tab {
         CmpTab::List => view! { <ComplaintList/> }.into_any(),
         CmpTab::Register => view! { <register::RegisterForm/> }.into_any(),
-        CmpTab::Callbacks => view! { <callbacks::CallbackQueue/> }.into_any(),
+        CmpTab::Callbacks => view! { <callbacks::CallbackQueue/><forum::ForumCard/> }.into_any(),
         CmpTab::Help => view! { <help::HelpPage/> }.into_any(),
         CmpTab::Report => view! { <report::MonthlyReport/> }.into_any(),
     };

@@ -42,9 +42,10 @@ async fn top(app: &App) {
     tokio::time::sleep(Duration::from_millis(3_300)).await;
 }
 
-/// Screenshot of the page as it prints (A4 width), for the printable forms (DUTY-1, DUTY-9).
+/// Screenshot of the page as it prints (A4 width), for the printable forms (DUTY-1, DUTY-9);
+/// returns the text the printed page shows.
 #[allow(deprecated)]
-async fn print_shot(app: &App, name: &str) {
+async fn print_shot(app: &App, name: &str) -> String {
     let cdp = ChromeDevTools::new(app.driver().handle().clone());
     let _ = app.driver().set_window_rect(0, 0, 794, 1123).await;
     let _ = cdp
@@ -52,10 +53,12 @@ async fn print_shot(app: &App, name: &str) {
         .await;
     top(app).await;
     app.screenshot(name).await;
+    let printed = app.body_text().await;
     let _ = cdp
         .execute_cdp_with_params("Emulation.setEmulatedMedia", json!({ "media": "" }))
         .await;
     portrait(app).await;
+    printed
 }
 
 async fn landscape(app: &App) {
@@ -171,7 +174,25 @@ async fn duty_roster_signoff_log_correction_and_handover_with_two_pins() {
     top(&app).await;
     app.screenshot("duty-log-1280x800").await;
     portrait(&app).await;
-    print_shot(&app, "duty-log-print-a4").await;
+    let printed = print_shot(&app, "duty-log-print-a4").await;
+    // DUTY-9: the printed 值班记录 carries every field of the seed's form, with the entry.
+    for field in [
+        "值班记录",
+        "日期",
+        "岗位",
+        "值班人",
+        "工作用品交接",
+        "交班人",
+        "接班人",
+        "工作记录",
+        "跟进结果",
+        "物业部主任助理确认",
+        "备注",
+        "老人摔倒",
+        "家属已到医院",
+    ] {
+        assert!(printed.contains(field), "DUTY-9 printed form lacks {field}");
+    }
 
     // DUTY-6/7: the handover. The demo's overdue emergency callbacks are important open work:
     // blocked until each is handed over with a note.

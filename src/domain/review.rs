@@ -390,4 +390,33 @@ mod tests {
         assert!(s.contains("目标≥50%"), "{s}");
         assert!(s.contains("回访中提出的问题0件"), "{s}");
     }
+
+    #[test]
+    fn cb_3_cb_7_help_4_the_demo_shows_each_on_first_open() {
+        use crate::domain::complaints::ComplaintsEvent;
+        use crate::domain::forum::ForumEvent;
+        let pin = crate::testkit::pin(crate::domain::demo::DEMO_PIN);
+        let demo = crate::domain::demo::demo_estate(7, pin, crate::domain::demo::DEMO_AS_OF);
+        let has = |f: &dyn Fn(&EventBody) -> bool| demo.drafts.iter().any(|d| f(&d.body));
+        assert!(has(&|b| matches!(
+            b,
+            EventBody::Review(ReviewEvent::Submitted { .. })
+        )));
+        assert!(has(&|b| matches!(
+            b,
+            EventBody::Forum(ForumEvent::Held { .. })
+        )));
+        assert!(has(&|b| matches!(
+            b,
+            EventBody::Forum(ForumEvent::FollowedUp { .. })
+        )));
+        assert!(has(&|b| matches!(
+            b,
+            EventBody::Complaints(ComplaintsEvent::HelpReferred { .. })
+        )));
+        assert!(has(&|b| matches!(
+            b,
+            EventBody::Complaints(ComplaintsEvent::HelpSupervisorAnswered { .. })
+        )));
+    }
 }

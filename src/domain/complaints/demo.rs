@@ -10,7 +10,7 @@ use crate::domain::demo::DemoLogin;
 use crate::domain::hlc::Hlc;
 use crate::domain::ids::{Entropy, Id, SeededEntropy};
 use crate::domain::registry::RegistryEvent;
-use chrono::{Days, NaiveDate, NaiveTime};
+use chrono::{Datelike, Days, NaiveDate, NaiveTime};
 use std::collections::BTreeMap;
 
 struct Rng(u64);
@@ -585,7 +585,21 @@ pub fn history(seed: u64, logins: &[DemoLogin], drafts: &[Draft], as_of: NaiveDa
                     push(ds, t + H, &mut out, &mut fold_c, &mut fold_cb, &mut fold_h);
                 }
             } else {
-                if let Ok(ds) = answer_help(&desk, id, &h, answer, t1) {
+                // HELP-4: a flagged enquiry is referred to the supervisor, who answers it.
+                let answerer = if h.needs_supervisor() {
+                    let sup = actor(&has(Role::Supervisor), 0);
+                    let note = "须主管答复";
+                    let t = t1 - 60_000;
+                    if let Ok(ds) = refer_help(&desk, id, &h, sup.id, &[Role::Supervisor], note, t)
+                    {
+                        push(ds, t, &mut out, &mut fold_c, &mut fold_cb, &mut fold_h);
+                    }
+                    sup
+                } else {
+                    desk.clone()
+                };
+                let h = fold_h[&id].clone();
+                if let Ok(ds) = answer_help(&answerer, id, &h, answer, t1) {
                     push(ds, t1, &mut out, &mut fold_c, &mut fold_cb, &mut fold_h);
                 }
                 let h = fold_h[&id].clone();
@@ -610,6 +624,79 @@ pub fn history(seed: u64, logins: &[DemoLogin], drafts: &[Draft], as_of: NaiveDa
         t,
     ) {
         push(ds, t, &mut out, &mut fold_c, &mut fold_cb, &mut fold_h);
+    }
+    // CB-7: the residents' forum three weeks ago, one matter still to follow up.
+    let supervisor = actor(&has(Role::Supervisor), 0);
+    let forum_day = as_of.checked_sub_days(Days::new(21)).unwrap_or(as_of);
+    let t = cal.at(
+        forum_day,
+        NaiveTime::from_hms_opt(19, 0, 0).unwrap_or(NaiveTime::MIN),
+    );
+    let forum_id = ids.id();
+    let input = crate::domain::forum::ForumInput {
+        date: Some(forum_day),
+        place: "会所二楼多功能厅".into(),
+        attendees: 18,
+        minutes: "通报本季度收费、维修及安全情况；业主代表提出意见三项，客服部逐项答复并承诺跟进。"
+            .into(),
+        items: vec![
+            "地下车库B区照明不足".into(),
+            "快递柜数量不够".into(),
+            "儿童游乐区地垫破损".into(),
+        ],
+    };
+    if let Ok(ds) = crate::domain::forum::hold(&supervisor, forum_id, &input, forum_day, t) {
+        let mut forum = crate::domain::forum::Forum::default();
+        for (k, d) in ds.iter().enumerate() {
+            forum.apply(&stamp(d, 900_000 + k as u64, t));
+        }
+        push(ds, t, &mut out, &mut fold_c, &mut fold_cb, &mut fold_h);
+        let results = [
+            "工程部已加装照明12盏，已告知业主代表",
+            "已联系快递公司增设一组快递柜",
+        ];
+        for (i, res) in results.iter().enumerate() {
+            let at = t + (i as i64 + 3) * 24 * H;
+            if let Ok(ds) =
+                crate::domain::forum::follow_up(&supervisor, forum_id, &forum, i, res, at)
+            {
+                for (k, d) in ds.iter().enumerate() {
+                    forum.apply(&stamp(d, 900_100 + (i * 10 + k) as u64, at));
+                }
+                push(ds, at, &mut out, &mut fold_c, &mut fold_cb, &mut fold_h);
+            }
+        }
+    }
+    // CB-3: last month's callback results, submitted to the director, waiting for the sign-off.
+    let first = as_of.with_day(1).unwrap_or(as_of);
+    if let Some(prev) = first.checked_sub_days(Days::new(1)) {
+        let cbs: Vec<Callback> = fold_cb.values().cloned().collect();
+        let report = super::report::monthly_report(prev.year(), prev.month(), &cal, &[], &cbs, &[]);
+        let month = format!("{}-{:02}", prev.year(), prev.month());
+        // The morning of the 1st, or the month's last evening when the demo opens on the 1st.
+        let at = if as_of > first {
+            cal.at(
+                first,
+                NaiveTime::from_hms_opt(9, 30, 0).unwrap_or(NaiveTime::MIN),
+            )
+        } else {
+            cal.at(
+                prev,
+                NaiveTime::from_hms_opt(18, 0, 0).unwrap_or(NaiveTime::MIN),
+            )
+        };
+        if let Ok(ds) = crate::domain::review::submit(
+            &supervisor,
+            None,
+            crate::domain::review::ReviewArea::Callbacks,
+            &month,
+            &crate::domain::review::callbacks_summary(&report),
+            director.id,
+            &[Role::Director],
+            at,
+        ) {
+            push(ds, at, &mut out, &mut fold_c, &mut fold_cb, &mut fold_h);
+        }
     }
     out
 }

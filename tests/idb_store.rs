@@ -482,8 +482,15 @@ async fn an_event_id_stored_with_other_content_is_refused_and_nothing_is_written
         dropped: vec![],
         purged: vec![],
         clock: None,
+        // Issue 13: a photo in a refused batch is not stored either.
+        photos: vec![estate_desk::store::PhotoRow::new(
+            "image/jpeg",
+            vec![0xFF, 0xD8, 9, 9],
+        )],
     };
+    let photo_key = batch.photos[0].key();
     assert_eq!(s.commit(batch).await, Err(StoreError::Conflict(forged.id)));
+    assert!(!s.has_photo(&photo_key).await.unwrap());
 
     assert_eq!(s.event_count().await.unwrap(), before);
     assert!(!s.has_event(fresh[0].id).await.unwrap());
@@ -843,6 +850,22 @@ async fn a_version_2_database_gains_the_photo_store_and_photos_survive_a_reopen(
     let got = again.photo("p-1").await.unwrap().expect("kept");
     assert_eq!(got.size() as u32, 7);
     assert_eq!(got.type_(), "image/jpeg");
+    // Issue 13: a legacy key reads as a row hashed from its bytes; photos committed in a batch
+    // are stored under their hash, and a legacy alias resolves to the same bytes.
+    let legacy = again.photo_row("p-1").await.unwrap().expect("legacy row");
+    assert_eq!(legacy.bytes, vec![0xFF, 0xD8, 0xFF, 0xE0, 1, 2, 3]);
+    let mut row = estate_desk::store::PhotoRow::new("image/jpeg", vec![0xFF, 0xD8, 7]);
+    row.aliases = vec!["photo-legacy-1".into()];
+    again
+        .commit(Batch {
+            photos: vec![row.clone()],
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert!(again.has_photo(&row.key()).await.unwrap());
+    let via_alias = again.photo_row("photo-legacy-1").await.unwrap().unwrap();
+    assert_eq!(via_alias.sha256, row.sha256);
     again.close();
     IdbStore::delete(&name).await.unwrap();
 }

@@ -13,7 +13,7 @@ use crate::domain::i18n::Text;
 use crate::domain::ids::{DeviceId, Entropy, RecordId, StaffId};
 use crate::domain::staff::Staff;
 use crate::domain::view::{fold_all_kind, fold_onto_kind, Aggregate, View};
-use crate::store::{Batch, ClockWrite, Query, Store, StoreError, META_HLC};
+use crate::store::{Batch, ClockWrite, PhotoRow, Query, Store, StoreError, META_HLC};
 use std::cell::RefCell;
 use std::collections::{BTreeMap, HashSet};
 
@@ -135,6 +135,9 @@ pub struct App<S: Store> {
     signing: ed25519_dalek::SigningKey,
     /// Whether this tablet's key is enrolled: it signs its events from then on.
     enrolled: std::cell::Cell<bool>,
+    /// Photos taken but not yet stored (issue 13): each is written in the same transaction as
+    /// the first event that names it (a patrol finding with its photo, PAT-4), never alone.
+    staged_photos: RefCell<Vec<PhotoRow>>,
 }
 
 /// Attempts of one write when another tab raced it ([`StoreError::Stale`]).
@@ -170,6 +173,7 @@ impl<S: Store> App<S> {
             writing: futures::lock::Mutex::new(()),
             signing,
             enrolled: std::cell::Cell::new(enrolled),
+            staged_photos: RefCell::new(Vec::new()),
             authority: RefCell::new(Authority::default()),
         };
         app.settle_authority().await?;
@@ -245,6 +249,41 @@ impl<S: Store> App<S> {
         f(self.entropy.borrow_mut().as_mut())
     }
 
+    /// Keeps a photo's bytes until the event naming it is recorded (issue 13): returns its key
+    /// (`sha256-<hex>`). [`App::record`] stores the photo in the same transaction as that event,
+    /// so a photo is never stored without its record, nor a record without its photo.
+    pub fn stage_photo(&self, row: PhotoRow) -> String {
+        let key = row.key();
+        let mut staged = self.staged_photos.borrow_mut();
+        if !staged.iter().any(|p| p.sha256 == row.sha256) {
+            staged.push(row);
+        }
+        key
+    }
+
+    /// A staged photo not yet recorded (the form shows its thumbnail from here).
+    pub fn staged_photo(&self, key: &str) -> Option<PhotoRow> {
+        self.staged_photos
+            .borrow()
+            .iter()
+            .find(|p| p.key() == key)
+            .cloned()
+    }
+
+    /// The staged photos these events name.
+    fn staged_for(&self, events: &[Event]) -> Vec<PhotoRow> {
+        let staged = self.staged_photos.borrow();
+        if staged.is_empty() {
+            return Vec::new();
+        }
+        let keys: HashSet<String> = events.iter().flat_map(crate::store::photo_keys).collect();
+        staged
+            .iter()
+            .filter(|p| keys.contains(&p.key()))
+            .cloned()
+            .collect()
+    }
+
     /// Stamps drafts into events and commits them with their refolded views, atomically.
     pub async fn record(
         &self,
@@ -293,13 +332,20 @@ impl<S: Store> App<S> {
                     })
                     .collect()
             };
+            let photos = self.staged_for(&events);
+            let stored: Vec<String> = photos.iter().map(|p| p.sha256.clone()).collect();
             let result = self
-                .commit_events(events.clone(), false, expect, vec![])
+                .commit_events(events.clone(), false, expect, vec![], photos)
                 .await;
             if result.is_err() {
                 *self.clock.borrow_mut() = saved;
-            } else if enrolling {
-                self.enrolled.set(true);
+            } else {
+                self.staged_photos
+                    .borrow_mut()
+                    .retain(|p| !stored.contains(&p.sha256));
+                if enrolling {
+                    self.enrolled.set(true);
+                }
             }
             match result {
                 Err(AppError::Store(StoreError::Stale)) if attempt < WRITE_ATTEMPTS => continue,
@@ -320,6 +366,22 @@ impl<S: Store> App<S> {
     pub async fn absorb_with<F>(
         &self,
         events: Vec<Event>,
+        now: i64,
+        extra: F,
+    ) -> Result<usize, AppError>
+    where
+        F: AsyncFn() -> Result<Vec<(String, serde_json::Value)>, AppError>,
+    {
+        self.absorb_with_photos(events, Vec::new(), now, extra)
+            .await
+    }
+
+    /// [`absorb_with`](Self::absorb_with), storing `photos` (an import's, their hashes
+    /// checked) in the same transaction as the events (issue 13).
+    pub async fn absorb_with_photos<F>(
+        &self,
+        events: Vec<Event>,
+        photos: Vec<PhotoRow>,
         now: i64,
         extra: F,
     ) -> Result<usize, AppError>
@@ -355,14 +417,16 @@ impl<S: Store> App<S> {
                 .collect();
             let meta = extra().await?;
             let n = fresh.len();
-            if n == 0 && meta.is_empty() {
+            if n == 0 && meta.is_empty() && photos.is_empty() {
                 return Ok(0);
             }
             let saved = self.clock.borrow().clone();
             if let Some(max) = fresh.iter().map(|e| e.at).max() {
                 self.clock.borrow_mut().observe(max, now);
             }
-            let result = self.commit_events(fresh, false, expect, meta).await;
+            let result = self
+                .commit_events(fresh, false, expect, meta, photos.clone())
+                .await;
             if result.is_err() {
                 *self.clock.borrow_mut() = saved;
             }
@@ -455,14 +519,21 @@ impl<S: Store> App<S> {
         refold_all: bool,
         expect: Option<HlcClock>,
         meta: Vec<(String, serde_json::Value)>,
+        photos: Vec<PhotoRow>,
     ) -> Result<(), AppError> {
-        if events.is_empty() && meta.is_empty() {
+        if events.is_empty() && meta.is_empty() && photos.is_empty() {
             return Ok(());
         }
         let next = self.clock.borrow().clone();
-        self.fold_and_commit(events, refold_all, Some(ClockWrite { expect, next }), meta)
-            .await
-            .map_err(AppError::from)
+        self.fold_and_commit(
+            events,
+            refold_all,
+            Some(ClockWrite { expect, next }),
+            meta,
+            photos,
+        )
+        .await
+        .map_err(AppError::from)
     }
 
     /// Folds and commits one batch of new events (issue 12: only those the authority ledger
@@ -474,6 +545,7 @@ impl<S: Store> App<S> {
         refold_all: bool,
         clock: Option<ClockWrite>,
         extra_meta: Vec<(String, serde_json::Value)>,
+        photos: Vec<PhotoRow>,
     ) -> Result<(), StoreError> {
         let meta = self.load_authority().await?;
         let (old, cached) = {
@@ -543,6 +615,7 @@ impl<S: Store> App<S> {
                 dropped,
                 purged,
                 clock,
+                photos,
             })
             .await?;
         if let Some(all) = all_auth {
@@ -743,7 +816,7 @@ impl<S: Store> App<S> {
             let _lock = self.store.write_lock().await?;
             // Another tab may have settled it meanwhile.
             if self.load_authority().await?.version != AUTHZ_VERSION {
-                self.fold_and_commit(Vec::new(), false, None, Vec::new())
+                self.fold_and_commit(Vec::new(), false, None, Vec::new(), Vec::new())
                     .await?;
             }
         }

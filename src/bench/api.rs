@@ -240,9 +240,10 @@ fn parse_id(s: &str) -> Result<StaffId, JsValue> {
     serde_json::from_value(Value::String(s.to_string())).map_err(err)
 }
 
-/// One check-in with one photo, as the walk page does: the photo is kept (`put_photo`), then
-/// the stop is checked in (`patrol::check_in` through `App::record`); both transactions are
-/// durable (strict). Picks the next open stop of a round of the week of `monday` (not timed:
+/// One check-in with one photo, as the walk page does (issue 13): the photo is staged
+/// (`App::stage_photo`, hashed), then the stop is checked in and the fault found there recorded
+/// with the photo (`patrol::check_in` + `patrol::raise_finding` through one `App::record`): the
+/// photo, the check-in and the finding are ONE durable (strict) transaction. Picks the next open stop of a round of the week of `monday` (not timed:
 /// the walk page has the round on screen).
 #[wasm_bindgen]
 pub async fn bench_checkin(
@@ -275,11 +276,7 @@ pub async fn bench_checkin(
         return Err(JsValue::from_str("no open patrol stop in that week"));
     };
     let t0 = clock();
-    let key = format!("photo-{}", app.new_id());
-    app.store
-        .put_photo(&key, &jpeg_blob(&jpeg)?)
-        .await
-        .map_err(err)?;
+    let key = app.stage_photo(crate::store::PhotoRow::new("image/jpeg", jpeg));
     let t1 = clock();
     let input = CheckInInput {
         scan: app.new_id().to_string(),
@@ -301,7 +298,39 @@ pub async fn bench_checkin(
             .collect(),
         skipped_floors: vec![],
     };
-    let drafts = check_in(&actor, id, &round, input).map_err(err)?;
+    let mut drafts = check_in(&actor, id, &round, input).map_err(err)?;
+    let finding = crate::domain::patrol::FindingInfo {
+        kind: crate::domain::patrol::FindingKind::BrokenFacility,
+        round: Some(id),
+        stop: Some(stop as u16),
+        location: "bench".into(),
+        note: String::new(),
+        facility: None,
+        unit: None,
+        household: None,
+        photos: vec![crate::domain::photo::Photo {
+            blob: key,
+            evidence: true,
+            taken: now_ms(),
+        }],
+        persuaded: false,
+        for_posting: false,
+    };
+    let ids = crate::domain::patrol::FindingIds {
+        finding: app.new_id(),
+        routed: app.new_id(),
+    };
+    drafts.extend(
+        crate::domain::patrol::raise_finding(
+            &actor,
+            ids,
+            &finding,
+            &Default::default(),
+            now_ms(),
+            &Default::default(),
+        )
+        .map_err(err)?,
+    );
     app.record(now_ms(), Some(actor.id), drafts)
         .await
         .map_err(err)?;

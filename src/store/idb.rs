@@ -8,6 +8,12 @@
 //! | 2 | `views` (key path `key`) with indexes `kind`, `kind_status` [kind,status], `kind_unit` [kind,unit], `assignee_due` [assignee,due], `search` (multi-entry); existing events are refolded into views |
 //! | 3 | `photos` (out-of-line string keys → JPEG `Blob`s of patrol findings, PAT-4); additive, no data work |
 //!
+//! Photos (issue 13): new photos are stored under `sha256-<hex of their bytes>`, in the same
+//! transaction as the event that names them ([`Batch::photos`]). Rows under the older
+//! `photo-<uuid>` keys stay as they are; an import that brings such a key for bytes this
+//! tablet lacks stores the bytes under their hash and, under the old key, the hashed key as a
+//! string (an alias [`IdbStore::photo`] follows).
+//!
 //! A migration that needs data work (v1 → v2 refolds every record) only changes the schema and
 //! sets the meta flag [`META_REBUILD`] inside the upgrade transaction. [`IdbStore::open`] then
 //! does the work after the upgrade has completed, in chunks of [`REBUILD_CHUNK`] events, each
@@ -37,7 +43,7 @@
 //! with both an assignee and a due time, by due time then key. Every read goes through an
 //! index or a primary key; nothing scans the `views` store.
 
-use super::{Batch, Filter, Query, Store, StoreError, WriteLock, META_HLC};
+use super::{Batch, Filter, PhotoRow, Query, Store, StoreError, WriteLock, META_HLC};
 use crate::domain::authority::Ledger;
 use crate::domain::event::{Event, RecordKind, RecordRef};
 use crate::domain::ids::{EventId, StaffId};
@@ -414,17 +420,25 @@ impl IdbStore {
         finish(tx).await
     }
 
-    /// The photo stored under `key`, if this device has it.
+    /// The photo stored under `key`, if this device has it (a legacy key's alias followed).
     pub async fn photo(&self, key: &str) -> Result<Option<web_sys::Blob>, StoreError> {
         let tx = self.read(PHOTOS)?;
         let store = tx.object_store(PHOTOS).map_err(store_error)?;
-        let row = store
-            .get::<JsValue, _, _>(JsValue::from_str(key))
-            .primitive()
-            .map_err(store_error)?
-            .await
-            .map_err(store_error)?;
-        Ok(row.and_then(|v| v.dyn_into::<web_sys::Blob>().ok()))
+        let mut key = key.to_string();
+        for _ in 0..2 {
+            let row = store
+                .get::<JsValue, _, _>(JsValue::from_str(&key))
+                .primitive()
+                .map_err(store_error)?
+                .await
+                .map_err(store_error)?;
+            match row {
+                Some(v) if v.is_string() => key = v.as_string().unwrap_or_default(),
+                Some(v) => return Ok(v.dyn_into::<web_sys::Blob>().ok()),
+                None => return Ok(None),
+            }
+        }
+        Ok(None)
     }
 
     fn read(&self, store: &str) -> Result<Transaction<'_>, StoreError> {
@@ -536,11 +550,15 @@ impl Store for IdbStore {
 
     async fn commit(&self, batch: Batch) -> Result<(), StoreError> {
         let with_views = self.version() >= 2;
-        let tx = if with_views {
-            self.write(&[EVENTS, VIEWS, META])?
-        } else {
-            self.write(&[EVENTS, META])?
-        };
+        let with_photos = !batch.photos.is_empty() && self.version() >= 3;
+        let mut stores = vec![EVENTS, META];
+        if with_views {
+            stores.push(VIEWS);
+        }
+        if with_photos {
+            stores.push(PHOTOS);
+        }
+        let tx = self.write(&stores)?;
         let events = tx.object_store(EVENTS).map_err(store_error)?;
         let meta = tx.object_store(META).map_err(store_error)?;
 
@@ -608,6 +626,28 @@ impl Store for IdbStore {
                 for k in keys {
                     let k = k.map_err(store_error)?;
                     sent(events.delete(JsValue::from_str(&k)).primitive())?;
+                }
+            }
+        }
+        // Photos (issue 13) with the events that name them: content-addressed, so a put of a
+        // key already stored writes the same bytes.
+        if with_photos {
+            let photos = tx.object_store(PHOTOS).map_err(store_error)?;
+            for p in &batch.photos {
+                let key = p.key();
+                sent(
+                    photos
+                        .put(JsValue::from(photo_blob(p)?))
+                        .with_key(JsValue::from_str(&key))
+                        .primitive(),
+                )?;
+                for a in &p.aliases {
+                    sent(
+                        photos
+                            .put(JsValue::from_str(&key))
+                            .with_key(JsValue::from_str(a))
+                            .primitive(),
+                    )?;
                 }
             }
         }
@@ -863,6 +903,42 @@ impl Store for IdbStore {
         Ok(u64::from(n))
     }
 
+    async fn photo_row(&self, key: &str) -> Result<Option<PhotoRow>, StoreError> {
+        if self.version() < 3 {
+            return Ok(None);
+        }
+        let Some(blob) = self.photo(key).await? else {
+            return Ok(None);
+        };
+        let buf = wasm_bindgen_futures::JsFuture::from(blob.array_buffer())
+            .await
+            .map_err(error_from_js)?;
+        let media_type = match blob.type_() {
+            t if t.is_empty() => "image/jpeg".to_string(),
+            t => t,
+        };
+        Ok(Some(PhotoRow::new(
+            &media_type,
+            js_sys::Uint8Array::new(&buf).to_vec(),
+        )))
+    }
+
+    async fn has_photo(&self, key: &str) -> Result<bool, StoreError> {
+        if self.version() < 3 {
+            return Ok(false);
+        }
+        let tx = self.read(PHOTOS)?;
+        let store = tx.object_store(PHOTOS).map_err(store_error)?;
+        let n = store
+            .count()
+            .with_query(JsValue::from_str(key))
+            .primitive()
+            .map_err(store_error)?
+            .await
+            .map_err(store_error)?;
+        Ok(n > 0)
+    }
+
     async fn meta(&self, key: &str) -> Result<Option<serde_json::Value>, StoreError> {
         let tx = self.read(META)?;
         let store = tx.object_store(META).map_err(store_error)?;
@@ -933,6 +1009,15 @@ fn create_v2(db: &Database, had_data: bool) -> indexed_db_futures::Result<()> {
 }
 
 // ---- records ------------------------------------------------------------------------------
+
+/// A photo row's bytes as the `Blob` IndexedDB keeps (and `<img>` shows through an object URL).
+fn photo_blob(p: &PhotoRow) -> Result<web_sys::Blob, StoreError> {
+    let arr = js_sys::Uint8Array::from(p.bytes.as_slice());
+    let parts = js_sys::Array::of1(&arr);
+    let opts = web_sys::BlobPropertyBag::new();
+    opts.set_type(&p.media_type);
+    web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &opts).map_err(error_from_js)
+}
 
 fn set(obj: &js_sys::Object, field: &str, value: &JsValue) -> Result<(), StoreError> {
     js_sys::Reflect::set(obj, &JsValue::from_str(field), value)

@@ -1,6 +1,6 @@
 //! In-memory store for native tests: the same contract as IndexedDB, on BTreeMaps.
 
-use super::{Batch, Filter, Query, Store, StoreError};
+use super::{Batch, Filter, PhotoRow, Query, Store, StoreError};
 use crate::domain::event::{Event, RecordKind, RecordRef};
 use crate::domain::ids::{EventId, StaffId};
 use crate::domain::view::View;
@@ -12,12 +12,19 @@ pub struct MemoryStore {
     inner: RefCell<Inner>,
 }
 
+enum StoredPhoto {
+    Bytes { media_type: String, bytes: Vec<u8> },
+    Alias(String),
+}
+
 #[derive(Default)]
 struct Inner {
     events: HashMap<EventId, Event>,
     by_subject: BTreeMap<String, Vec<EventId>>,
     views: BTreeMap<String, View>,
     meta: BTreeMap<String, serde_json::Value>,
+    /// Photos by key: bytes under `sha256-…`, or a legacy key's alias (issue 13).
+    photos: BTreeMap<String, StoredPhoto>,
     /// Simulated capacity in events, to test the full-disk path.
     capacity: Option<usize>,
 }
@@ -34,6 +41,20 @@ impl MemoryStore {
     }
     pub fn all_events(&self) -> Vec<Event> {
         self.inner.borrow().events.values().cloned().collect()
+    }
+    /// Stores a photo under a legacy key, as a tablet before issue 13 did (tests).
+    pub fn put_legacy_photo(&self, key: &str, media_type: &str, bytes: &[u8]) {
+        self.inner.borrow_mut().photos.insert(
+            key.into(),
+            StoredPhoto::Bytes {
+                media_type: media_type.into(),
+                bytes: bytes.to_vec(),
+            },
+        );
+    }
+    /// How many photo rows (bytes or aliases) are stored.
+    pub fn photo_rows(&self) -> usize {
+        self.inner.borrow().photos.len()
     }
     /// Every view, in key order (the benchmark's peer pages load the same rows; issue 7).
     pub fn views(&self) -> Vec<View> {
@@ -106,6 +127,19 @@ impl Store for MemoryStore {
         }
         for (k, v) in batch.meta {
             inner.meta.insert(k, v);
+        }
+        for p in batch.photos {
+            let key = p.key();
+            for a in p.aliases {
+                inner.photos.insert(a, StoredPhoto::Alias(key.clone()));
+            }
+            inner.photos.insert(
+                key,
+                StoredPhoto::Bytes {
+                    media_type: p.media_type,
+                    bytes: p.bytes,
+                },
+            );
         }
         if let Some(clock) = batch.clock {
             let v = serde_json::to_value(&clock.next).expect("clock serialises");
@@ -183,5 +217,23 @@ impl Store for MemoryStore {
 
     async fn meta(&self, key: &str) -> Result<Option<serde_json::Value>, StoreError> {
         Ok(self.inner.borrow().meta.get(key).cloned())
+    }
+
+    async fn photo_row(&self, key: &str) -> Result<Option<PhotoRow>, StoreError> {
+        let inner = self.inner.borrow();
+        let found = match inner.photos.get(key) {
+            Some(StoredPhoto::Alias(k)) => inner.photos.get(k),
+            other => other,
+        };
+        Ok(match found {
+            Some(StoredPhoto::Bytes { media_type, bytes }) => {
+                Some(PhotoRow::new(media_type, bytes.clone()))
+            }
+            _ => None,
+        })
+    }
+
+    async fn has_photo(&self, key: &str) -> Result<bool, StoreError> {
+        Ok(self.inner.borrow().photos.contains_key(key))
     }
 }

@@ -31,6 +31,76 @@ pub struct Batch {
     pub purged: Vec<RecordRef>,
     /// The device clock after this write (issue 12, one tablet one writer).
     pub clock: Option<ClockWrite>,
+    /// Photo bytes written in the same transaction as the events that name them (issue 13): a
+    /// patrol check-in's photo with its finding, an import's photos with its events.
+    pub photos: Vec<PhotoRow>,
+}
+
+/// Keys of photos stored under the SHA-256 of their bytes (issue 13): `sha256-<64 hex>`.
+pub const PHOTO_KEY_PREFIX: &str = "sha256-";
+
+/// The key of the photo whose bytes hash to `sha256_hex`.
+pub fn photo_key(sha256_hex: &str) -> String {
+    format!("{PHOTO_KEY_PREFIX}{sha256_hex}")
+}
+
+/// One photo's bytes, keyed by their SHA-256 (issue 13). Older tablets stored photos under
+/// `photo-<uuid>` keys that events still name: those keys become `aliases` of the hashed row
+/// (an alias row holds only the hashed key), so every old event keeps finding its picture.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PhotoRow {
+    /// Lowercase hex SHA-256 of `bytes`.
+    pub sha256: String,
+    pub media_type: String,
+    pub bytes: Vec<u8>,
+    /// Legacy keys (`photo-<uuid>`) that name these bytes.
+    pub aliases: Vec<String>,
+}
+
+impl PhotoRow {
+    pub fn new(media_type: &str, bytes: Vec<u8>) -> Self {
+        use sha2::Digest;
+        PhotoRow {
+            sha256: hex::encode(sha2::Sha256::digest(&bytes)),
+            media_type: media_type.into(),
+            bytes,
+            aliases: Vec::new(),
+        }
+    }
+    /// The key it is stored under.
+    pub fn key(&self) -> String {
+        photo_key(&self.sha256)
+    }
+}
+
+/// Whether `key` may be stored as an alias of a hashed photo: only the legacy `photo-…` keys
+/// (a file may not alias one hashed key to other bytes).
+pub fn legacy_photo_key(key: &str) -> bool {
+    key.starts_with("photo-")
+        && key.len() <= 80
+        && key[6..]
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
+
+/// The photo keys an event names (`"blob":"…"` inside its canonical bytes, wherever a module
+/// keeps its `Photo`s): what an export must carry along and a commit must store with it.
+pub fn photo_keys(e: &Event) -> Vec<String> {
+    const NEEDLE: &[u8] = b"\"blob\":\"";
+    let bytes = e.canonical_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while let Some(p) = bytes[i..].windows(NEEDLE.len()).position(|w| w == NEEDLE) {
+        let start = i + p + NEEDLE.len();
+        let len = bytes[start..].iter().position(|&b| b == b'"').unwrap_or(0);
+        if let Ok(k) = std::str::from_utf8(&bytes[start..start + len]) {
+            if !k.is_empty() && !out.iter().any(|o: &String| o == k) {
+                out.push(k.to_string());
+            }
+        }
+        i = start + len;
+    }
+    out
 }
 
 /// A compare-and-set of the stored clock (meta [`META_HLC`]), checked inside the batch's own
@@ -224,6 +294,15 @@ pub trait Store {
     /// rare full re-decision of authority, issue 12).
     async fn every_event(&self) -> Result<Vec<Event>, StoreError>;
     async fn meta(&self, key: &str) -> Result<Option<serde_json::Value>, StoreError>;
+    /// The photo stored under `key` (a hashed key, or a legacy alias resolved to its bytes),
+    /// with its SHA-256 computed from the bytes (issue 13). `aliases` is empty.
+    async fn photo_row(&self, _key: &str) -> Result<Option<PhotoRow>, StoreError> {
+        Ok(None)
+    }
+    /// Whether a photo (or an alias) is stored under `key`, without reading its bytes.
+    async fn has_photo(&self, key: &str) -> Result<bool, StoreError> {
+        Ok(self.photo_row(key).await?.is_some())
+    }
 }
 
 /// One store shared by several `App`s (tests: two tabs on one database).
@@ -272,5 +351,11 @@ impl<T: Store> Store for std::rc::Rc<T> {
     }
     async fn meta(&self, key: &str) -> Result<Option<serde_json::Value>, StoreError> {
         (**self).meta(key).await
+    }
+    async fn photo_row(&self, key: &str) -> Result<Option<PhotoRow>, StoreError> {
+        (**self).photo_row(key).await
+    }
+    async fn has_photo(&self, key: &str) -> Result<bool, StoreError> {
+        (**self).has_photo(key).await
     }
 }

@@ -10,7 +10,7 @@
 
 use super::crypto;
 use super::error::ExportError;
-use super::format::{encode, BodyInfo, Counts, Covers, EstateIdentity, Header};
+use super::format::{encode, Blob, BodyInfo, Counts, Covers, EstateIdentity, Header};
 use super::Watermarks;
 use crate::domain::estate::{estate_ref, Estate, EstateEvent};
 use crate::domain::event::{sort_events, Event, EventBody};
@@ -74,9 +74,10 @@ pub struct ExportFile {
     pub header: Header,
 }
 
-/// Every event (PIN events only if encrypted).
+/// Every event (PIN events only if encrypted), without photos (the benchmark and tests; the
+/// app's export, [`super::service::export_for`], adds the photos the events name).
 pub fn export_full(events: &[Event], req: &ExportRequest) -> Result<ExportFile, ExportError> {
-    build(events, Covers::Full, req)
+    Ok(write(select(events, Covers::Full, req)?, Vec::new(), req))
 }
 
 /// Everything this tablet holds that a peer with watermarks `since` has not seen: events whose
@@ -86,13 +87,50 @@ pub fn export_since(
     since: &Watermarks,
     req: &ExportRequest,
 ) -> Result<ExportFile, ExportError> {
-    build(
-        events,
-        Covers::Since {
-            since: since.clone(),
-        },
-        req,
-    )
+    let covers = Covers::Since {
+        since: since.clone(),
+    };
+    Ok(write(select(events, covers, req)?, Vec::new(), req))
+}
+
+/// The events a file will carry, chosen and ordered, before its photos are read.
+#[derive(Clone, Debug)]
+pub struct Selection {
+    pub events: Vec<Event>,
+    covers: Covers,
+    estate: EstateIdentity,
+    pins_withheld: u64,
+    chain_heads: crate::domain::duty::Anchors,
+}
+
+impl Selection {
+    /// The photo keys the chosen events name, each once, in event order (issue 13).
+    pub fn photo_keys(&self) -> Vec<String> {
+        let mut seen = std::collections::HashSet::new();
+        self.events
+            .iter()
+            .flat_map(crate::store::photo_keys)
+            .filter(|k| seen.insert(k.clone()))
+            .collect()
+    }
+}
+
+/// The `blob` lines for photos read from the store (issue 13): one per distinct SHA-256, the
+/// legacy keys that named the same bytes listed in `keys`. `rows` pairs each key an event
+/// names with what the store holds under it (photos this tablet never received are skipped).
+pub fn blobs_for(rows: Vec<(String, crate::store::PhotoRow)>) -> Vec<Blob> {
+    let mut out: Vec<Blob> = Vec::new();
+    let mut at: std::collections::HashMap<String, usize> = Default::default();
+    for (key, row) in rows {
+        let i = *at.entry(row.sha256.clone()).or_insert_with(|| {
+            out.push(Blob::new(&row.media_type, &row.bytes));
+            out.len() - 1
+        });
+        if crate::store::legacy_photo_key(&key) && !out[i].keys.contains(&key) {
+            out[i].keys.push(key);
+        }
+    }
+    out
 }
 
 /// The estate these events belong to: the id of the earliest `Founded` event, and the name
@@ -124,7 +162,12 @@ pub(crate) fn is_pin(e: &Event) -> bool {
     matches!(e.body, EventBody::Staff(StaffEvent::PinSet { .. }))
 }
 
-fn build(events: &[Event], covers: Covers, req: &ExportRequest) -> Result<ExportFile, ExportError> {
+/// Chooses the file's events (checks the passphrase first).
+pub fn select(
+    events: &[Event],
+    covers: Covers,
+    req: &ExportRequest,
+) -> Result<Selection, ExportError> {
     let estate = estate_identity(events).ok_or(ExportError::NoEstate)?;
     if let Some(enc) = &req.encryption {
         if enc.passphrase.chars().count() < crypto::MIN_PASSPHRASE_CHARS {
@@ -159,6 +202,25 @@ fn build(events: &[Event], covers: Covers, req: &ExportRequest) -> Result<Export
         }
     }
     sort_events(&mut chosen);
+    Ok(Selection {
+        events: chosen,
+        covers,
+        estate,
+        pins_withheld,
+        // Every chain head the exporter holds, from all its events (not only the file's).
+        chain_heads: crate::domain::duty::log::heads_of(events),
+    })
+}
+
+/// Writes the file: the selection's events, then `blobs` (each once).
+pub fn write(sel: Selection, blobs: Vec<Blob>, req: &ExportRequest) -> ExportFile {
+    let Selection {
+        events: chosen,
+        covers,
+        estate,
+        pins_withheld,
+        chain_heads,
+    } = sel;
     let full = matches!(covers, Covers::Full);
     let header = Header {
         format: String::new(),
@@ -182,11 +244,10 @@ fn build(events: &[Event], covers: Covers, req: &ExportRequest) -> Result<Export
             encoding: String::new(),
         },
         encryption: None,
-        // Every chain head the exporter holds, from all its events (not only the file's).
-        chain_heads: crate::domain::duty::log::heads_of(events),
+        chain_heads,
         sig: None,
     };
-    let (header, bytes) = encode(header, &chosen, &[], req.encryption.as_ref());
+    let (header, bytes) = encode(header, &chosen, &blobs, req.encryption.as_ref());
     let stamp = chrono::DateTime::from_timestamp_millis(req.now)
         .map(|t| t.format("%Y%m%d-%H%M").to_string())
         .unwrap_or_default();
@@ -196,9 +257,9 @@ fn build(events: &[Event], covers: Covers, req: &ExportRequest) -> Result<Export
         if full { "full" } else { "incr" },
         super::format::FILE_EXTENSION
     );
-    Ok(ExportFile {
+    ExportFile {
         bytes,
         file_name,
         header,
-    })
+    }
 }

@@ -1,7 +1,7 @@
 //! The `.wuye` container (docs/FILE-FORMAT.md):
 //!
 //! ```text
-//! WUYE 1\n                         magic line: "WUYE", a space, the format version, LF
+//! WUYE 2\n                         magic line: "WUYE", a space, the format version, LF
 //! {"format":"estate-desk-export",…}\n   the header: one line of JSON, never encrypted
 //! <body: exactly header.body.bytes bytes>
 //!                                  plain: JSON lines ({"event":…} / {"blob":…}), each ending LF
@@ -25,8 +25,9 @@ use sha2::{Digest, Sha256};
 
 pub const MAGIC: &[u8] = b"WUYE";
 pub const FORMAT_NAME: &str = "estate-desk-export";
-/// The container version this app writes and the newest it reads.
-pub const FORMAT_VERSION: u32 = 1;
+/// The container version this app writes and the newest it reads. Version 2 (issue 13): photos
+/// travel as `blob` lines whose bytes are base64 (version 1 had hex and no writer of blobs).
+pub const FORMAT_VERSION: u32 = 2;
 /// The oldest container version [`migrate_header`] can bring forward.
 pub const MIN_FORMAT_VERSION: u32 = 1;
 /// The version of the event bodies (`EventBody` and its modules).
@@ -122,27 +123,42 @@ pub struct Header {
     pub sig: Option<String>,
 }
 
-/// A photo or other binary, stored once under its content hash (slot reserved: no module
-/// produces blobs yet).
+/// A photo (issue 13), written once under the SHA-256 of its bytes.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Blob {
-    /// Lowercase hex SHA-256 of the decoded bytes.
+    /// Lowercase hex SHA-256 of the decoded bytes; events name it as `sha256-<this>`.
     pub sha256: String,
     pub media_type: String,
-    /// The bytes, hex.
+    /// The bytes, standard base64 with padding (hex in format version 1, migrated on read).
     pub data: String,
+    /// Legacy keys (`photo-<uuid>`) under which events written before issue 13 name these
+    /// bytes; the importer keeps them as aliases. Absent when none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub keys: Vec<String>,
 }
 
 impl Blob {
     pub fn new(media_type: &str, bytes: &[u8]) -> Self {
+        use base64::Engine;
         Blob {
             sha256: hex::encode(Sha256::digest(bytes)),
             media_type: media_type.into(),
-            data: hex::encode(bytes),
+            data: base64::engine::general_purpose::STANDARD.encode(bytes),
+            keys: Vec::new(),
         }
     }
+    /// The decoded bytes, if `data` is base64.
+    pub fn bytes(&self) -> Option<Vec<u8>> {
+        use base64::Engine;
+        base64::engine::general_purpose::STANDARD
+            .decode(&self.data)
+            .ok()
+    }
+    /// The bytes hash to `sha256`, and every alias is a legacy key.
     pub fn verify(&self) -> bool {
-        hex::decode(&self.data).is_ok_and(|b| hex::encode(Sha256::digest(b)) == self.sha256)
+        self.bytes()
+            .is_some_and(|b| hex::encode(Sha256::digest(b)) == self.sha256)
+            && self.keys.iter().all(|k| crate::store::legacy_photo_key(k))
     }
 }
 
@@ -387,26 +403,38 @@ fn watermarks_ok(w: &Watermarks) -> bool {
     w.iter().all(|(d, h)| h.device == *d)
 }
 
-/// Brings an older version's header forward to the current shape. Version 1 is the first, so
-/// there is nothing to convert yet; a version 2 reader adds `1 => …` here (and the matching arm
-/// in [`migrate_record`]) instead of refusing version 1 files.
+/// Brings an older version's header forward to the current shape. Version 1's header has the
+/// same shape as version 2's (issue 13 changed only the `blob` lines).
 pub fn migrate_header(
     version: u32,
     header: serde_json::Value,
 ) -> Result<serde_json::Value, ImportError> {
     match version {
-        FORMAT_VERSION => Ok(header),
+        1 | FORMAT_VERSION => Ok(header),
         v => Err(ImportError::UnsupportedOldFormat { found: v }),
     }
 }
 
-/// Brings an older version's body line forward (see [`migrate_header`]).
+/// Brings an older version's body line forward (see [`migrate_header`]). Version 1 wrote a
+/// blob's bytes in hex: re-encoded as base64 (a line that is not hex is left for the hash
+/// check to refuse).
 pub fn migrate_record(
     version: u32,
-    record: serde_json::Value,
+    mut record: serde_json::Value,
 ) -> Result<serde_json::Value, ImportError> {
     match version {
         FORMAT_VERSION => Ok(record),
+        1 => {
+            if let Some(data) = record.pointer_mut("/blob/data") {
+                if let Some(bytes) = data.as_str().and_then(|h| hex::decode(h).ok()) {
+                    use base64::Engine;
+                    *data = base64::engine::general_purpose::STANDARD
+                        .encode(bytes)
+                        .into();
+                }
+            }
+            Ok(record)
+        }
         v => Err(ImportError::UnsupportedOldFormat { found: v }),
     }
 }

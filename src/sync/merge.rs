@@ -303,6 +303,15 @@ impl ImportPlan {
                 ),
             ));
         }
+        if !self.blobs.is_empty() {
+            let n = self.blobs.len();
+            out.push(Text::new(
+                format!("照片{n}张（已校验）：本平板缺少的照片与记录一并保存。"),
+                format!(
+                    "{n} photos (checked): those this tablet lacks are saved with the records."
+                ),
+            ));
+        }
         out.extend(self.conflicts.iter().map(Conflict::message));
         out.extend(self.quarantined.iter().map(Quarantine::message));
         out.extend(self.duty_log_problems.iter().cloned());

@@ -14,7 +14,7 @@
 //! joining from the first-run screen, where there is nobody to sign in yet.
 
 use super::error::{ExportError, ImportError};
-use super::export::{export_full, export_since, Encryption, ExportFile, ExportRequest};
+use super::export::{self, Encryption, ExportFile, ExportRequest};
 use super::format::{self, EstateIdentity};
 use super::merge::{
     analyze_file, check_estate, Conflict, ImportPlan, ImportSettings, LocalSnapshot,
@@ -233,14 +233,49 @@ pub async fn apply_import<S: Store>(
         }
         Ok(meta)
     };
+    let photos = photos_to_store(&app.store, &plan.blobs).await?;
     let added = app
-        .absorb_with(plan.new_events.clone(), now, bookkeeping)
+        .absorb_with_photos(plan.new_events.clone(), photos, now, bookkeeping)
         .await?;
     Ok(ImportOutcome {
         added,
         conflicts: plan.conflicts.len(),
         quarantined: plan.quarantined.iter().map(|q| q.events).sum(),
     })
+}
+
+/// The file's photos this tablet lacks, as rows to store with the import's events (issue 13);
+/// their hashes were checked by the analysis. A legacy key already stored here is never
+/// re-pointed (a file cannot replace a picture this tablet holds).
+async fn photos_to_store<S: Store>(
+    store: &S,
+    blobs: &[format::Blob],
+) -> Result<Vec<crate::store::PhotoRow>, StoreError> {
+    let mut out = Vec::new();
+    for b in blobs {
+        let mut aliases = Vec::new();
+        for k in &b.keys {
+            if crate::store::legacy_photo_key(k) && !store.has_photo(k).await? {
+                aliases.push(k.clone());
+            }
+        }
+        if store.has_photo(&crate::store::photo_key(&b.sha256)).await? && aliases.is_empty() {
+            continue;
+        }
+        let Some(bytes) = b.bytes() else { continue };
+        let media_type = if b.media_type.starts_with("image/") && b.media_type.len() < 64 {
+            b.media_type.as_str()
+        } else {
+            "application/octet-stream"
+        };
+        let mut row = crate::store::PhotoRow::new(media_type, bytes);
+        if row.sha256 != b.sha256 {
+            continue;
+        }
+        row.aliases = aliases;
+        out.push(row);
+    }
+    Ok(out)
 }
 
 /// A file for `peer`: incremental from what this tablet last learned the peer holds, or full
@@ -268,10 +303,21 @@ pub async fn export_for<S: Store>(
         seen: state.knowledge(app.device(), events),
         encryption,
     };
-    let mut file = match peer.and_then(|p| state.peers.get(&p)) {
-        Some(since) => export_since(events, since, &req),
-        None => export_full(events, &req),
-    }?;
+    let covers = match peer.and_then(|p| state.peers.get(&p)) {
+        Some(since) => format::Covers::Since {
+            since: since.clone(),
+        },
+        None => format::Covers::Full,
+    };
+    let sel = export::select(events, covers, &req)?;
+    // Issue 13: the photos the file's events name travel with them, each once.
+    let mut rows = Vec::new();
+    for key in sel.photo_keys() {
+        if let Some(row) = app.store.photo_row(&key).await? {
+            rows.push((key, row));
+        }
+    }
+    let mut file = export::write(sel, export::blobs_for(rows), &req);
     // An enrolled tablet signs the file's header (issue 12): its range, counts and duty-log
     // anchors cannot be edited or stripped without the importer noticing.
     if app.enrolled() {

@@ -419,13 +419,13 @@ fn a_newer_format_or_schema_asks_to_update_the_app() {
     let a = found(1, "翠湖花园");
     let file = export(&a, None, None, T0).bytes;
     let content = &file[..file.len() - format::TRAILER_LEN];
-    // Format version 2 (a future app), with a sound checksum.
-    let newer = format::with_trailer(&[b"WUYE 2".as_slice(), &content[6..]].concat());
+    // Format version 3 (a future app), with a sound checksum.
+    let newer = format::with_trailer(&[b"WUYE 3".as_slice(), &content[6..]].concat());
     let err = parse(&newer, None).unwrap_err();
     assert_eq!(
         err,
         ImportError::NewerFormat {
-            found: 2,
+            found: 3,
             supported: FORMAT_VERSION
         }
     );
@@ -437,14 +437,14 @@ fn a_newer_format_or_schema_asks_to_update_the_app() {
         parse(&future, None).unwrap_err(),
         ImportError::NewerFormat {
             found: 3,
-            supported: 1
+            supported: FORMAT_VERSION
         }
     );
     // A newer event schema in a current container.
     let mut header = parse(&file, None).unwrap().header;
     header.schema_version = format::SCHEMA_VERSION + 1;
     let line = serde_json::to_vec(&header).unwrap();
-    let schema = format::with_trailer(&[b"WUYE 1\n".as_slice(), &line, b"\n"].concat());
+    let schema = format::with_trailer(&[b"WUYE 2\n".as_slice(), &line, b"\n"].concat());
     let err = parse(&schema, None).unwrap_err();
     assert!(matches!(
         err,
@@ -602,7 +602,7 @@ fn blobs_are_checked_against_their_hash() {
     assert_eq!(p.blobs, vec![photo.clone()], "stored once");
 
     let mut bad = photo.clone();
-    bad.data = hex::encode(b"another photo");
+    bad.data = Blob::new("image/jpeg", b"another photo").data;
     let mut lines = events;
     lines.push(serde_json::to_value(Record::Blob(bad)).unwrap());
     header.counts.blobs = 1;
@@ -1869,4 +1869,224 @@ fn an_enrolled_tablets_file_header_is_signed_and_a_stripped_or_edited_one_is_ref
         T0 + 5 * MIN,
     )
     .unwrap();
+}
+
+// --- Photos travel (issue 13) -------------------------------------------------------------------
+
+const JPEG_1: &[u8] = b"\xff\xd8\xff\xe0 patrol photo one \x00\x01\x02\xff";
+const JPEG_OLD: &[u8] = b"\xff\xd8\xff\xe0 taken before issue 13 \x00\xfe";
+
+/// A patrol finding (PAT-4) by the Director of `app`, with these photo keys.
+fn finding_with(app: &App<MemoryStore>, keys: &[String], now: i64) -> Vec<Event> {
+    use crate::domain::patrol::{self, FindingIds, FindingInfo, FindingKind};
+    let info = FindingInfo {
+        kind: FindingKind::BrokenFacility,
+        round: None,
+        stop: None,
+        location: "3号楼2层".into(),
+        note: "灯不亮".into(),
+        facility: None,
+        unit: None,
+        household: None,
+        photos: keys
+            .iter()
+            .map(|k| crate::domain::photo::Photo {
+                blob: k.clone(),
+                evidence: true,
+                taken: now,
+            })
+            .collect(),
+        persuaded: false,
+        for_posting: false,
+    };
+    let ids = FindingIds {
+        finding: app.new_id(),
+        routed: app.new_id(),
+    };
+    let drafts = patrol::raise_finding(
+        &director(app),
+        ids,
+        &info,
+        &Default::default(),
+        now,
+        &Default::default(),
+    )
+    .unwrap();
+    block_on(app.record(now, Some(sid(1)), drafts)).unwrap()
+}
+
+fn photo_bytes(app: &App<MemoryStore>, key: &str) -> Option<Vec<u8>> {
+    block_on(app.store.photo_row(key)).unwrap().map(|r| r.bytes)
+}
+
+#[test]
+fn issue_13_pat4_a_photo_is_stored_with_the_event_that_names_it_in_one_commit() {
+    let a = found(1, "翠湖花园");
+    let key = a.stage_photo(crate::store::PhotoRow::new("image/jpeg", JPEG_1.to_vec()));
+    assert!(key.starts_with("sha256-") && key.len() == 7 + 64, "{key}");
+    assert_eq!(photo_bytes(&a, &key), None, "staged, not stored alone");
+    assert_eq!(a.staged_photo(&key).unwrap().bytes, JPEG_1);
+    let events = finding_with(&a, std::slice::from_ref(&key), T0 + MIN);
+    assert!(events
+        .iter()
+        .any(|e| crate::store::photo_keys(e) == vec![key.clone()]));
+    assert_eq!(photo_bytes(&a, &key).as_deref(), Some(JPEG_1));
+    assert!(a.staged_photo(&key).is_none(), "stored, no longer staged");
+
+    // A refused commit (a full disk) stores neither the finding nor its photo.
+    let full = open(MemoryStore::with_capacity(0), 3);
+    let k2 = full.stage_photo(crate::store::PhotoRow::new("image/jpeg", b"x".to_vec()));
+    let drafts = crate::domain::patrol::raise_finding(
+        &boss(),
+        crate::domain::patrol::FindingIds {
+            finding: full.new_id(),
+            routed: full.new_id(),
+        },
+        &crate::domain::patrol::FindingInfo {
+            kind: crate::domain::patrol::FindingKind::BrokenFacility,
+            round: None,
+            stop: None,
+            location: "门口".into(),
+            note: String::new(),
+            facility: None,
+            unit: None,
+            household: None,
+            photos: vec![crate::domain::photo::Photo {
+                blob: k2.clone(),
+                evidence: true,
+                taken: T0,
+            }],
+            persuaded: false,
+            for_posting: false,
+        },
+        &Default::default(),
+        T0,
+        &Default::default(),
+    )
+    .unwrap();
+    assert!(block_on(full.record(T0, Some(sid(1)), drafts)).is_err());
+    assert_eq!(full.store.photo_rows(), 0);
+    assert!(full.staged_photo(&k2).is_some(), "kept for the retry");
+}
+
+#[test]
+fn issue_13_photos_round_trip_through_full_and_incremental_files() {
+    let a = found(1, "翠湖花园");
+    let b = join(2, &a, None);
+    // b's file teaches a what b holds: a's next file for b is incremental.
+    let back = export(&b, None, None, T0 + 2 * MIN);
+    import(&a, &back.bytes, None, T0 + 2 * MIN);
+
+    // A photo taken now (hashed key) and one kept before issue 13 (legacy key).
+    let key = a.stage_photo(crate::store::PhotoRow::new("image/jpeg", JPEG_1.to_vec()));
+    a.store
+        .put_legacy_photo("photo-0b7d7a4e-old", "image/jpeg", JPEG_OLD);
+    finding_with(&a, std::slice::from_ref(&key), T0 + 3 * MIN);
+    finding_with(&a, &["photo-0b7d7a4e-old".to_string()], T0 + 4 * MIN);
+    // The same bytes named twice travel once.
+    finding_with(&a, std::slice::from_ref(&key), T0 + 5 * MIN);
+
+    let incr = export(&a, Some(2), None, T0 + 6 * MIN);
+    assert!(matches!(incr.header.covers, format::Covers::Since { .. }));
+    assert_eq!(incr.header.counts.blobs, 2);
+    let text = String::from_utf8_lossy(&incr.bytes);
+    assert!(text.starts_with("WUYE 2\n"));
+    assert!(
+        text.contains("\"keys\":[\"photo-0b7d7a4e-old\"]"),
+        "the legacy key travels with its bytes"
+    );
+    let p = import(&b, &incr.bytes, None, T0 + 6 * MIN);
+    assert_eq!(p.blobs.len(), 2);
+    assert_eq!(photo_bytes(&b, &key).as_deref(), Some(JPEG_1));
+    assert_eq!(
+        photo_bytes(&b, "photo-0b7d7a4e-old").as_deref(),
+        Some(JPEG_OLD)
+    );
+    let rows = b.store.photo_rows();
+    // Importing the same file again changes nothing.
+    import(&b, &incr.bytes, None, T0 + 7 * MIN);
+    assert_eq!(b.store.photo_rows(), rows);
+
+    // A full backup of b, encrypted, restored on a blank tablet shows both.
+    let full = export(&b, None, Some(PASS), T0 + 8 * MIN);
+    assert_eq!(full.header.counts.blobs, 2);
+    let c = open(MemoryStore::new(), 3);
+    import(&c, &full.bytes, Some(PASS), T0 + 8 * MIN);
+    assert_eq!(photo_bytes(&c, &key).as_deref(), Some(JPEG_1));
+    assert_eq!(
+        photo_bytes(&c, "photo-0b7d7a4e-old").as_deref(),
+        Some(JPEG_OLD)
+    );
+    assert_eq!(sorted_ids(&c), sorted_ids(&b));
+
+    // A file made for c: c already holds every photo, so nothing more is stored.
+    let again = export(&a, Some(2), None, T0 + 9 * MIN);
+    let before = c.store.photo_rows();
+    let pc = plan(&c, &again.bytes, None, T0 + 9 * MIN).unwrap();
+    block_on(apply_import(&c, Some(&boss()), &pc, T0 + 9 * MIN)).unwrap();
+    assert_eq!(c.store.photo_rows(), before);
+}
+
+#[test]
+fn issue_13_a_tampered_photo_refuses_the_file_and_writes_nothing() {
+    let a = found(1, "翠湖花园");
+    let key = a.stage_photo(crate::store::PhotoRow::new("image/jpeg", JPEG_1.to_vec()));
+    finding_with(&a, std::slice::from_ref(&key), T0 + MIN);
+    let good = export(&a, None, None, T0 + 2 * MIN);
+    // Swap the photo's bytes for others (same length, valid base64), checksum recomputed.
+    let parsed = parse(&good.bytes, None).unwrap();
+    let mut blob = parsed.blobs[0].clone();
+    blob.data = Blob::new("image/jpeg", b"\xff\xd8 another picture!!").data;
+    let mut lines: Vec<_> = parsed.events.iter().map(event_line).collect();
+    lines.push(serde_json::to_value(Record::Blob(blob)).unwrap());
+    let mut header = parsed.header.clone();
+    header.counts.blobs = 1;
+    let body: Vec<u8> = lines
+        .iter()
+        .flat_map(|l| [serde_json::to_vec(l).unwrap(), b"\n".to_vec()].concat())
+        .collect();
+    let bad = format::encode_body(header, &body, None).1;
+    let fresh = open(MemoryStore::new(), 2);
+    let err = plan(&fresh, &bad, None, T0 + 3 * MIN).unwrap_err();
+    assert!(matches!(&err, ImportError::TamperedBlob { sha256 } if *sha256 == key[7..]));
+    assert!(err.message().zh.contains("照片"), "{}", err.message().zh);
+    assert!(err.message().en.contains("Photo"), "{}", err.message().en);
+    assert_eq!(event_count(&fresh), 0);
+    assert_eq!(fresh.store.photo_rows(), 0);
+    // A blob that would alias a hashed key (not a legacy one) is refused the same way.
+    let mut alias = parsed.blobs[0].clone();
+    alias.keys = vec![format!("sha256-{}", "0".repeat(64))];
+    assert!(!alias.verify());
+}
+
+#[test]
+fn issue_13_a_version_1_file_with_a_hex_blob_still_imports() {
+    let a = found(1, "翠湖花园");
+    let events: Vec<_> = plain_events(&a).iter().map(event_line).collect();
+    let good = export(&a, None, None, T0);
+    let mut header = good.header;
+    header.counts.events = events.len() as u64;
+    header.counts.blobs = 1;
+    let sha = hex::encode(<sha2::Sha256 as sha2::Digest>::digest(JPEG_OLD));
+    let mut lines = events;
+    lines.push(serde_json::json!({"blob": {"sha256": sha, "media_type": "image/jpeg", "data": hex::encode(JPEG_OLD)}}));
+    let body: Vec<u8> = lines
+        .iter()
+        .flat_map(|l| [serde_json::to_vec(l).unwrap(), b"\n".to_vec()].concat())
+        .collect();
+    let v2 = format::encode_body(header, &body, None).1;
+    // The same file as format version 1 wrote it.
+    let text = v2[..v2.len() - format::TRAILER_LEN].to_vec();
+    let text = String::from_utf8(text)
+        .unwrap()
+        .replacen("WUYE 2\n", "WUYE 1\n", 1)
+        .replacen("\"format_version\":2", "\"format_version\":1", 1);
+    let v1 = format::with_trailer(text.as_bytes());
+    let fresh = open(MemoryStore::new(), 2);
+    let p = import(&fresh, &v1, None, T0);
+    assert_eq!(p.blobs.len(), 1);
+    assert_eq!(
+        photo_bytes(&fresh, &format!("sha256-{sha}")).as_deref(),
+        Some(JPEG_OLD)
+    );
 }

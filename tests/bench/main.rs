@@ -847,7 +847,7 @@ impl Bench {
         self.rows.push(
             Row::new(g, "patrol check-in with one photo (durable)", "ms", ck)
                 .target(Target::AtMost(30.0, "≤ 30 ms"))
-                .note("put_photo + check_in via App::record, strict"),
+                .note("photo + check_in + finding: one App::record, strict (issue 13)"),
         );
         // Full export.
         let mut ex = Stat::default();

@@ -6,6 +6,7 @@
 
 mod support;
 
+mod backup;
 mod complaints;
 mod desk;
 mod duty;

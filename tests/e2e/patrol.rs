@@ -20,8 +20,8 @@ use crate::support::*;
 
 /// The seed the app's training mode builds the demo from (src/ui/mod.rs).
 const DEMO_SEED: u64 = 20_261_122;
-const ROUTE: &str = "保洁绿化巡视";
-const WALKER: &str = "赵志强";
+pub(crate) const ROUTE: &str = "保洁绿化巡视";
+pub(crate) const WALKER: &str = "赵志强";
 
 /// The checkpoints of the demo's daily route, in order.
 fn route_checkpoints() -> Vec<RecordId> {
@@ -67,14 +67,14 @@ fn label_video(labels: &[RecordId]) -> std::path::PathBuf {
     path
 }
 
-async fn enter_training_as(app: &App, name: &str) {
+pub(crate) async fn enter_training_as(app: &App, name: &str) {
     app.click("nav-settings").await;
     app.click("training-enter").await;
     app.wait_testid("training-banner").await;
     sign_in_demo(app, name).await;
 }
 
-async fn sign_in_demo(app: &App, name: &str) {
+pub(crate) async fn sign_in_demo(app: &App, name: &str) {
     crate::foundation::sign_in(app, name, "1234").await;
     app.wait_testid("todo-list").await;
 }

@@ -18,9 +18,9 @@ use thirtyfour::extensions::cdp::ChromeDevTools;
 use crate::foundation::{first_run, sign_in};
 use crate::support::*;
 
-const PASSPHRASE: &str = "湖边的长椅 2027";
+pub(crate) const PASSPHRASE: &str = "湖边的长椅 2027";
 
-async fn start(window: (u32, u32)) -> App {
+pub(crate) async fn start(window: (u32, u32)) -> App {
     let mut app = App::start_with(Options {
         window,
         ..Options::default()
@@ -33,7 +33,7 @@ async fn start(window: (u32, u32)) -> App {
 
 /// Points the browser's downloads at a fresh folder `into/name`.
 #[allow(deprecated)]
-async fn download_into(app: &App, into: &Path, name: &str) -> PathBuf {
+pub(crate) async fn download_into(app: &App, into: &Path, name: &str) -> PathBuf {
     let dir = into.join(name);
     std::fs::create_dir_all(&dir).unwrap();
     ChromeDevTools::new(app.driver().handle().clone())
@@ -47,7 +47,7 @@ async fn download_into(app: &App, into: &Path, name: &str) -> PathBuf {
 }
 
 /// Waits for a complete file with extension `ext` in `dir`.
-async fn downloaded(app: &App, dir: &Path, ext: &str) -> PathBuf {
+pub(crate) async fn downloaded(app: &App, dir: &Path, ext: &str) -> PathBuf {
     app.poll(
         &format!("a .{ext} file to be saved in {}", dir.display()),
         app.timeout,
@@ -66,7 +66,7 @@ async fn downloaded(app: &App, dir: &Path, ext: &str) -> PathBuf {
 }
 
 /// Clicks Export and returns the file the browser saved (into a fresh folder under `into`).
-async fn export(app: &App, into: &Path, name: &str) -> PathBuf {
+pub(crate) async fn export(app: &App, into: &Path, name: &str) -> PathBuf {
     let dir = download_into(app, into, name).await;
     app.click("sync-export-go").await;
     app.wait_testid("sync-export-done").await;
@@ -74,7 +74,7 @@ async fn export(app: &App, into: &Path, name: &str) -> PathBuf {
 }
 
 /// Chooses `file` in the import panel, with an optional passphrase, and checks it.
-async fn check_file(app: &App, file: &Path, passphrase: &str) {
+pub(crate) async fn check_file(app: &App, file: &Path, passphrase: &str) {
     // Cancel a preview still open; clear an earlier choice.
     if app.try_testid("sync-import-cancel").await.is_some() {
         app.click("sync-import-cancel").await;

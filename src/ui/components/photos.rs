@@ -1,14 +1,15 @@
 //! Photos, shared by every area that keeps evidence (patrol findings, violations, repairs,
 //! move-in inspections): the full-screen camera (also the patrol label scanner), a gallery
-//! upload marked "not evidence", thumbnails. Bytes go to the tablet's photo store; events
-//! carry only the `Photo` reference (`domain::photo`).
+//! upload marked "not evidence", thumbnails. Bytes go to the tablet's photo store under the
+//! SHA-256 of their bytes (issue 13), in the same transaction as the event that names them (the
+//! App stages them until then); events carry only the `Photo` reference (`domain::photo`).
 
 use super::camera;
 use crate::domain::ids::RecordId;
 use crate::domain::photo::Photo;
 use crate::ui::i18n::{t, t_untracked};
 use crate::ui::platform::now_ms;
-use crate::ui::state::{app, loader, toast_err, tx_untracked};
+use crate::ui::state::{app, loader, toast_err};
 use leptos::prelude::*;
 use std::cell::RefCell;
 use wasm_bindgen::JsCast;
@@ -141,13 +142,11 @@ pub fn Thumb(photo: Photo) -> impl IntoView {
     let url = loader(move || {
         let key = key.clone();
         async move {
-            app()
-                .store
-                .photo(&key)
-                .await
-                .ok()
-                .flatten()
-                .and_then(|b| web_sys::Url::create_object_url_with_blob(&b).ok())
+            let blob = match app().staged_photo(&key) {
+                Some(row) => bytes_blob(&row.bytes, &row.media_type),
+                None => app().store.photo(&key).await.ok().flatten(),
+            };
+            blob.and_then(|b| web_sys::Url::create_object_url_with_blob(&b).ok())
         }
     });
     view! {
@@ -158,14 +157,27 @@ pub fn Thumb(photo: Photo) -> impl IntoView {
     }
 }
 
-/// Stores a picture and returns its reference (`evidence`: taken with the app's camera).
+fn bytes_blob(bytes: &[u8], media_type: &str) -> Option<web_sys::Blob> {
+    let arr = js_sys::Uint8Array::from(bytes);
+    let parts = js_sys::Array::of1(&arr);
+    let opts = web_sys::BlobPropertyBag::new();
+    opts.set_type(media_type);
+    web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &opts).ok()
+}
+
+/// Keeps a picture for the record being made and returns its reference (`evidence`: taken
+/// with the app's camera). Its key is the SHA-256 of its bytes (`sha256-<hex>`, issue 13); the
+/// bytes are stored together with the event that names the photo, in one transaction.
 pub async fn keep_photo(blob: &web_sys::Blob, evidence: bool) -> Result<Photo, String> {
-    let key = format!("photo-{}", app().new_id());
-    app()
-        .store
-        .put_photo(&key, blob)
+    let buf = wasm_bindgen_futures::JsFuture::from(blob.array_buffer())
         .await
-        .map_err(|e| tx_untracked(&e.message()))?;
+        .map_err(|_| t_untracked("pat.photo_failed").to_string())?;
+    let bytes = js_sys::Uint8Array::new(&buf).to_vec();
+    let media_type = match blob.type_() {
+        t if t.is_empty() => "image/jpeg".to_string(),
+        t => t,
+    };
+    let key = app().stage_photo(crate::store::PhotoRow::new(&media_type, bytes));
     Ok(Photo {
         blob: key,
         evidence,

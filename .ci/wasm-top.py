@@ -112,6 +112,11 @@ def demangle(n):
 
 def group(name):
     d = demangle(name).lstrip("<").replace("_<", "<")
+    # Generic code instantiated for the app's types counts for the app's module that owns the
+    # type (serde of the event types belongs to domain::event).
+    m = re.search(r"estate_desk::(\w+)::(\w+)", d)
+    if m:
+        return f"estate_desk::{m.group(1)}::{m.group(2)}"
     parts = re.split(r"::|<| as ", d)
     parts = [p for p in parts if p and p not in ("impl", "_")]
     if not parts:
@@ -129,17 +134,24 @@ def main():
     total = len(b)
     code = sum(bodies)
     by = Counter()
+    areas = Counter()
     for k, size in enumerate(bodies):
-        by[group(names.get(imports + k, "?"))] += size
+        g = group(names.get(imports + k, "?"))
+        by[g] += size
+        parts = g.split("::")
+        areas["app: " + "::".join(parts[1:2]) if parts[0] == "estate_desk" else "dependencies"] += size
     print(f"{path}: {total:,} B; code {code:,} B in {len(bodies):,} functions; data {data:,} B; "
           f"custom sections {dict(custom)}")
-    print(f"{'bytes':>10} {'share':>6}  group")
+    print(f"{'bytes':>10} {'code':>6}  group (share of the code section)")
     for g, size in by.most_common(top):
-        print(f"{size:>10,} {size / total:>6.1%}  {g}")
+        print(f"{size:>10,} {size / code:>6.1%}  {g}")
+    print("\nby layer:")
+    for g, size in areas.most_common():
+        print(f"{size:>10,} {size / code:>6.1%}  {g}")
     fns = sorted(((s, names.get(imports + k, '?')) for k, s in enumerate(bodies)), reverse=True)
     print("\nlargest functions:")
     for s, n in fns[:12]:
-        print(f"{s:>10,} {s / total:>6.1%}  {demangle(n)[:110]}")
+        print(f"{s:>10,} {s / code:>6.1%}  {demangle(n)[:110]}")
 
 
 if __name__ == "__main__":

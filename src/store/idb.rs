@@ -443,15 +443,14 @@ impl IdbStore {
             .map_err(store_error)
     }
 
-    /// Stored view records by one exact key of one index, each decoded by `dec` (the full view
-    /// or the list row).
-    async fn records_by<T>(
+    /// Stored view records by one exact key of one index, in primary-key order (undecoded: the
+    /// caller decodes the full view or the list row; one copy of the read code for both).
+    async fn records_by(
         &self,
         index: &str,
         key: JsValue,
         limit: Option<u32>,
-        dec: fn(&JsValue) -> Result<T, StoreError>,
-    ) -> Result<Vec<T>, StoreError> {
+    ) -> Result<Vec<JsValue>, StoreError> {
         let tx = self.read(VIEWS)?;
         let store = tx.object_store(VIEWS).map_err(store_error)?;
         let index = store.index(index).map_err(store_error)?;
@@ -461,33 +460,23 @@ impl IdbStore {
             None => query.primitive().map_err(store_error)?.await,
         }
         .map_err(store_error)?;
-        rows.map(|r| dec(&r.map_err(store_error)?)).collect()
+        rows.map(|r| r.map_err(store_error)).collect()
     }
 
-    /// The query's stored records, decoded by `dec` ([`Store::query`] and [`Store::rows`]).
-    async fn select<T>(
-        &self,
-        q: &Query,
-        dec: fn(&JsValue) -> Result<T, StoreError>,
-    ) -> Result<Vec<T>, StoreError> {
+    /// The query's stored records, undecoded ([`Store::query`] and [`Store::rows`]).
+    async fn select(&self, q: &Query) -> Result<Vec<JsValue>, StoreError> {
         let kind = JsValue::from_str(q.kind.as_str());
         match &q.filter {
-            Filter::All => self.records_by(IX_KIND, kind, q.limit, dec).await,
+            Filter::All => self.records_by(IX_KIND, kind, q.limit).await,
             Filter::Status(s) => {
-                self.records_by(
-                    IX_KIND_STATUS,
-                    pair(kind, JsValue::from_str(s)),
-                    q.limit,
-                    dec,
-                )
-                .await
+                self.records_by(IX_KIND_STATUS, pair(kind, JsValue::from_str(s)), q.limit)
+                    .await
             }
             Filter::Unit(u) => {
                 self.records_by(
                     IX_KIND_UNIT,
                     pair(kind, JsValue::from_str(&u.to_string())),
                     q.limit,
-                    dec,
                 )
                 .await
             }
@@ -510,7 +499,7 @@ impl IdbStore {
                         let row = row.map_err(store_error)?;
                         unique.insert(string_field(&row, "key")?, row);
                     }
-                    return unique.values().map(dec).collect();
+                    return Ok(unique.into_values().collect());
                 };
                 let keys = prefix_keys(&index, q, p).await?;
                 let mut gets = Vec::new();
@@ -525,7 +514,7 @@ impl IdbStore {
                 let mut out = Vec::with_capacity(gets.len());
                 for g in gets {
                     if let Some(row) = g.await.map_err(store_error)? {
-                        out.push(dec(&row)?);
+                        out.push(row);
                     }
                 }
                 Ok(out)
@@ -533,12 +522,8 @@ impl IdbStore {
         }
     }
 
-    /// A person's stored view records by due time, decoded by `dec`.
-    async fn assigned_records<T>(
-        &self,
-        staff: StaffId,
-        dec: fn(&JsValue) -> Result<T, StoreError>,
-    ) -> Result<Vec<T>, StoreError> {
+    /// A person's stored view records by due time, undecoded.
+    async fn assigned_records(&self, staff: StaffId) -> Result<Vec<JsValue>, StoreError> {
         let who = JsValue::from_str(&staff.to_string());
         let lower = pair(who.clone(), JsValue::from_f64(f64::NEG_INFINITY));
         let upper = pair(who, JsValue::from_f64(f64::INFINITY));
@@ -552,7 +537,7 @@ impl IdbStore {
             .map_err(store_error)?
             .await
             .map_err(store_error)?;
-        rows.map(|r| dec(&r.map_err(store_error)?)).collect()
+        rows.map(|r| r.map_err(store_error)).collect()
     }
 
     async fn count_by(&self, index: &str, key: JsValue) -> Result<u32, StoreError> {
@@ -734,11 +719,11 @@ impl Store for IdbStore {
     }
 
     async fn query(&self, q: &Query) -> Result<Vec<View>, StoreError> {
-        self.select(q, decode).await
+        self.select(q).await?.iter().map(decode).collect()
     }
 
     async fn rows(&self, q: &Query) -> Result<Vec<Row>, StoreError> {
-        self.select(q, decode_row).await
+        self.select(q).await?.iter().map(decode_row).collect()
     }
 
     async fn count(&self, q: &Query) -> Result<u32, StoreError> {
@@ -763,11 +748,19 @@ impl Store for IdbStore {
     }
 
     async fn assigned(&self, staff: StaffId) -> Result<Vec<View>, StoreError> {
-        self.assigned_records(staff, decode).await
+        self.assigned_records(staff)
+            .await?
+            .iter()
+            .map(decode)
+            .collect()
     }
 
     async fn assigned_rows(&self, staff: StaffId) -> Result<Vec<Row>, StoreError> {
-        self.assigned_records(staff, decode_row).await
+        self.assigned_records(staff)
+            .await?
+            .iter()
+            .map(decode_row)
+            .collect()
     }
 
     async fn events_for(&self, subject: RecordRef) -> Result<Vec<Event>, StoreError> {

@@ -21,8 +21,13 @@ async fn long_todo_list_scrolls_to_its_end() {
     app.click("training-enter").await;
     app.wait_testid("training-banner").await;
     sign_in(&app, DEMO_SUPERVISOR, "1234").await;
-    app.wait_testid("todo-list").await;
-    app.wait_testid("load-more").await;
+    app.wait_testid("todo-item").await;
+    // The sentinel is an empty element below the first page (present, not "visible").
+    app.wait_js(
+        "the list's sentinel",
+        "return !!document.querySelector('[data-testid=load-more]');",
+    )
+    .await;
 
     // The first screen: one page, not the whole list.
     let count = || async {

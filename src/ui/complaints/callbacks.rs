@@ -31,11 +31,8 @@ enum Tab {
 pub(super) fn CallbackQueue() -> impl IntoView {
     let c = ctx();
     let tab = RwSignal::new(Tab::Due);
-    // Windowed (issue 19): one page of rows, the next on scroll; a new tab starts again.
-    let shown = RwSignal::new(super::super::components::PAGE);
     let rows = loader(move || {
         let which = tab.get();
-        shown.set(super::super::components::PAGE);
         async move {
             let status = match which {
                 Tab::Due => Some("due"),
@@ -109,10 +106,9 @@ pub(super) fn CallbackQueue() -> impl IntoView {
             if list.is_empty() {
                 return view! { <div class="card"><p class="empty">{move || t("cb.empty")}</p></div> }.into_any();
             }
-            let total = list.len();
             view! {
                 <section class="card list" data-testid="cb-list">
-                    {move || list.iter().take(shown.get()).map(|(id, cb)| {
+                    {list.into_iter().take(200).map(|(id, cb)| {
                         let spec = cb.spec.clone();
                         let kind = cb.kind().label();
                         let st = cb.status;
@@ -127,7 +123,7 @@ pub(super) fn CallbackQueue() -> impl IntoView {
                         let role = spec.as_ref().map(|s| s.role.label());
                         let mine = spec.as_ref().and_then(|s| s.assignee) == me && me.is_some();
                         let assignee = spec.as_ref().and_then(|s| s.assignee);
-                        let item = (*id, cb.clone());
+                        let item = (id, cb.clone());
                         view! {
                             <button class=if mine { "row cb-row mine" } else { "row cb-row" } data-testid="cb-row" data-status=st.key() data-topic=topic_attr
                                 on:click=move |_| { picked.set(Some(item.clone())); open.set(true); }>
@@ -147,7 +143,6 @@ pub(super) fn CallbackQueue() -> impl IntoView {
                             </button>
                         }
                     }).collect_view()}
-                    <super::super::components::LoadMore shown=shown total=Signal::derive(move || total)/>
                 </section>
             }.into_any()
         }}

@@ -36,11 +36,21 @@ const SHELL = [
 const scoped = (path) => new URL(path, self.registration.scope).href;
 const SHELL_URLS = new Set(SHELL.map(scoped));
 const INDEX_URL = scoped("index.html");
+const WASM_URL = scoped("estate-desk_bg.wasm");
 
 async function installShell() {
   const cache = await caches.open(CACHE);
   try {
     await cache.addAll(SHELL.map((p) => new Request(scoped(p), { cache: "reload" })));
+    // The wasm is compiled by streaming (WebAssembly.instantiateStreaming in the wasm-bindgen
+    // glue) straight from this cache, which lets the browser keep its compiled code for every
+    // later start (issue 19). Streaming needs the application/wasm type: a host that serves
+    // another one gets it fixed here, once, instead of a slower fallback on every start.
+    const wasm = await cache.match(WASM_URL);
+    if (wasm && wasm.headers.get("content-type") !== "application/wasm") {
+      const body = await wasm.blob();
+      await cache.put(WASM_URL, new Response(body, { headers: { "Content-Type": "application/wasm" } }));
+    }
     const index = await cache.match(INDEX_URL);
     const text = index ? await index.text() : "";
     if (!text.includes(BUILD)) {

@@ -201,6 +201,32 @@ pub async fn bench_query(
     Ok(out(json!({ "ms": t1 - t0, "rows": rows.len() })))
 }
 
+/// The same query as [`bench_query`] read as list rows (`Store::rows`, issue 19): each row's
+/// small JSON, never the folded state. Returns the time and the row count.
+#[wasm_bindgen]
+pub async fn bench_rows(
+    db: String,
+    kind: String,
+    prefix: String,
+    limit: u32,
+) -> Result<String, JsValue> {
+    let app = open(&db).await?;
+    let kind: RecordKind = serde_json::from_value(Value::String(kind)).map_err(err)?;
+    let filter = if prefix == "*" {
+        Filter::All
+    } else {
+        Filter::Prefix(prefix)
+    };
+    let mut q = Query::new(kind, filter);
+    if limit > 0 {
+        q = q.limit(limit);
+    }
+    let t0 = clock();
+    let rows = app.store.rows(&q).await.map_err(err)?;
+    let t1 = clock();
+    Ok(out(json!({ "ms": t1 - t0, "rows": rows.len() })))
+}
+
 /// Plans the patrol week of `monday` ("yyyy-mm-dd") as `staff` would open 今日巡查 (PAT-2),
 /// so that [`bench_checkin`] has rounds to walk. Returns the number of rounds planned.
 #[wasm_bindgen]

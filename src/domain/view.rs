@@ -42,6 +42,10 @@ pub struct View {
     pub title: String,
     pub subtitle: String,
     pub clock: Option<Clock>,
+    /// What the record's list rows show beyond the index fields ([`Aggregate::list_row`],
+    /// issue 19); null for most kinds.
+    #[serde(default, skip_serializing_if = "serde_json::Value::is_null")]
+    pub list: serde_json::Value,
     /// Stamp of the newest event folded in; events older than this need a full refold.
     pub last: Hlc,
     /// Stamp of the first event (record creation).
@@ -51,9 +55,67 @@ pub struct View {
     pub state: serde_json::Value,
 }
 
+/// A list row (issue 19): what a list shows — the index fields, never the folded state. The
+/// store keeps each view's row as its own small JSON beside the full one, so a list of a month
+/// of complaints decodes a few hundred bytes per row instead of each complaint's history; the
+/// full [`View`] is read when a record opens. Not an event: its shape may change (a stored row
+/// that does not decode is rebuilt from the full view).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Row {
+    /// "kind:uuid" — the store's primary key.
+    pub key: String,
+    pub kind: RecordKind,
+    pub id: RecordId,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub due: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit: Option<RecordId>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub assignee: Option<StaffId>,
+    pub title: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub subtitle: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub clock: Option<Clock>,
+    /// Stamp of the first event (record creation): lists sort and show "registered at" by it.
+    pub created: Hlc,
+    /// The aggregate's own list fields ([`Aggregate::list_row`]); null when it has none.
+    #[serde(default, skip_serializing_if = "serde_json::Value::is_null")]
+    pub list: serde_json::Value,
+}
+
+impl Row {
+    pub fn subject(&self) -> RecordRef {
+        RecordRef::new(self.kind, self.id)
+    }
+    /// Decodes the aggregate's list fields (its `list_row` type).
+    pub fn list<T: DeserializeOwned>(&self) -> Option<T> {
+        T::deserialize(&self.list).ok()
+    }
+}
+
 impl View {
     pub fn subject(&self) -> RecordRef {
         RecordRef::new(self.kind, self.id)
+    }
+    /// The list row of this view (the same fields, without the folded state).
+    pub fn row(&self) -> Row {
+        Row {
+            key: self.key.clone(),
+            kind: self.kind,
+            id: self.id,
+            status: self.status.clone(),
+            due: self.due,
+            unit: self.unit,
+            assignee: self.assignee,
+            title: self.title.clone(),
+            subtitle: self.subtitle.clone(),
+            clock: self.clock.clone(),
+            created: self.created,
+            list: self.list.clone(),
+        }
     }
     /// Decodes the folded state.
     pub fn state<A: DeserializeOwned>(&self) -> Option<A> {
@@ -66,6 +128,13 @@ pub trait Aggregate: Default + Serialize + DeserializeOwned {
     const KIND: RecordKind;
     fn apply(&mut self, event: &Event);
     fn index(&self) -> IndexFields;
+    /// What a list row of this record shows beyond [`IndexFields`] (issue 19): a small struct
+    /// of the aggregate's own (never its history), read by lists through `Store::rows` and
+    /// [`Row::list`]. Null (the default) when title, subtitle, status and clock suffice.
+    /// Changing it bumps [`VIEWS_VERSION`].
+    fn list_row(&self) -> serde_json::Value {
+        serde_json::Value::Null
+    }
 }
 
 fn build_view<A: Aggregate>(id: RecordId, state: &A, created: Hlc, last: Hlc, events: u32) -> View {
@@ -88,6 +157,7 @@ fn build_view<A: Aggregate>(id: RecordId, state: &A, created: Hlc, last: Hlc, ev
         title: ix.title,
         subtitle: ix.subtitle,
         clock: ix.clock,
+        list: state.list_row(),
         last,
         created,
         events,
@@ -138,9 +208,10 @@ pub fn fold_onto<A: Aggregate>(view: &View, mut new: Vec<Event>) -> Option<View>
 /// Version of what views hold and index. Bump it when an aggregate's `index()` changes (a new
 /// search key …): stores fold every view again from the events on their next open, so lists
 /// served by the new keys are complete on existing tablets. 2: complaints by month and status
-/// (issue 7). 3: callbacks' open problems (CB-6) and referred enquiries on the supervisor's list
-/// (HELP-4, issue 18).
-pub const VIEWS_VERSION: u32 = 3;
+/// (issue 7). 3: list rows (issue 19: each view's `row` beside it in IndexedDB, and the
+/// complaints' own list fields). 4: callbacks' open problems (CB-6) and referred enquiries on
+/// the supervisor's list (HELP-4, issue 18).
+pub const VIEWS_VERSION: u32 = 4;
 
 /// Dispatch over every record kind. Adding a module adds one line to each function.
 pub fn fold_all_kind(subject: RecordRef, events: Vec<Event>) -> Option<View> {

@@ -30,9 +30,12 @@
 //! * `events`: `{ id: "uuid", subject: "kind:uuid", json: "<Event as JSON>" }`
 //! * `views`: `{ key: "kind:uuid", kind: "unit", status?: "shop", unit?: "uuid",
 //!   assignee?: "uuid", due?: <UTC ms as a JS number>, search: ["kind|text", …],
-//!   json: "<View as JSON>" }` — an optional field that is `None` is left out (not `null`), so
+//!   json: "<View as JSON>", row: "<Row as JSON>" }` — an optional field that is `None` is left out (not `null`), so
 //!   the record stays out of the compound indexes that use it (IndexedDB skips records whose
 //!   key path does not resolve to a valid key).
+//!   `row` (issue 19) is the view's list row (`domain::view::Row`: the index fields, without
+//!   the folded state): lists decode only it. Views written before it have no `row`; they are
+//!   read through their `json` until their record is next written (no schema change).
 //! * `meta`: key → the JSON text of the `serde_json::Value`.
 //!
 //! # Semantics
@@ -47,7 +50,7 @@ use super::{Batch, Filter, PhotoRow, Query, Store, StoreError, WriteLock, META_H
 use crate::domain::authority::Ledger;
 use crate::domain::event::{Event, RecordKind, RecordRef};
 use crate::domain::ids::{EventId, StaffId};
-use crate::domain::view::{fold_all_kind, View, VIEWS_VERSION};
+use crate::domain::view::{fold_all_kind, Row, View, VIEWS_VERSION};
 use indexed_db_futures::database::{Database, VersionChangeEvent};
 use indexed_db_futures::error::{Error as IdbError, OpenDbError};
 use indexed_db_futures::index::Index;
@@ -454,13 +457,14 @@ impl IdbStore {
             .map_err(store_error)
     }
 
-    /// Views by one exact key of one index, in primary-key order.
-    async fn views_by(
+    /// Stored view records by one exact key of one index, in primary-key order (undecoded: the
+    /// caller decodes the full view or the list row; one copy of the read code for both).
+    async fn records_by(
         &self,
         index: &str,
         key: JsValue,
         limit: Option<u32>,
-    ) -> Result<Vec<View>, StoreError> {
+    ) -> Result<Vec<JsValue>, StoreError> {
         let tx = self.read(VIEWS)?;
         let store = tx.object_store(VIEWS).map_err(store_error)?;
         let index = store.index(index).map_err(store_error)?;
@@ -470,7 +474,84 @@ impl IdbStore {
             None => query.primitive().map_err(store_error)?.await,
         }
         .map_err(store_error)?;
-        rows.map(|r| decode(&r.map_err(store_error)?)).collect()
+        rows.map(|r| r.map_err(store_error)).collect()
+    }
+
+    /// The query's stored records, undecoded ([`Store::query`] and [`Store::rows`]).
+    async fn select(&self, q: &Query) -> Result<Vec<JsValue>, StoreError> {
+        let kind = JsValue::from_str(q.kind.as_str());
+        match &q.filter {
+            Filter::All => self.records_by(IX_KIND, kind, q.limit).await,
+            Filter::Status(s) => {
+                self.records_by(IX_KIND_STATUS, pair(kind, JsValue::from_str(s)), q.limit)
+                    .await
+            }
+            Filter::Unit(u) => {
+                self.records_by(
+                    IX_KIND_UNIT,
+                    pair(kind, JsValue::from_str(&u.to_string())),
+                    q.limit,
+                )
+                .await
+            }
+            Filter::Prefix(p) => {
+                // One view may match on several search keys: dedupe by primary key, which
+                // also gives key order.
+                let tx = self.read(VIEWS)?;
+                let store = tx.object_store(VIEWS).map_err(store_error)?;
+                let index = store.index(IX_SEARCH).map_err(store_error)?;
+                let Some(n) = q.limit else {
+                    let rows = index
+                        .get_all::<JsValue>()
+                        .with_query::<JsValue, _>(prefix_range(q, p))
+                        .primitive()
+                        .map_err(store_error)?
+                        .await
+                        .map_err(store_error)?;
+                    let mut unique = BTreeMap::new();
+                    for row in rows {
+                        let row = row.map_err(store_error)?;
+                        unique.insert(string_field(&row, "key")?, row);
+                    }
+                    return Ok(unique.into_values().collect());
+                };
+                let keys = prefix_keys(&index, q, p).await?;
+                let mut gets = Vec::new();
+                for k in keys.iter().take(n as usize) {
+                    gets.push(
+                        store
+                            .get::<JsValue, _, _>(JsValue::from_str(k))
+                            .primitive()
+                            .map_err(store_error)?,
+                    );
+                }
+                let mut out = Vec::with_capacity(gets.len());
+                for g in gets {
+                    if let Some(row) = g.await.map_err(store_error)? {
+                        out.push(row);
+                    }
+                }
+                Ok(out)
+            }
+        }
+    }
+
+    /// A person's stored view records by due time, undecoded.
+    async fn assigned_records(&self, staff: StaffId) -> Result<Vec<JsValue>, StoreError> {
+        let who = JsValue::from_str(&staff.to_string());
+        let lower = pair(who.clone(), JsValue::from_f64(f64::NEG_INFINITY));
+        let upper = pair(who, JsValue::from_f64(f64::INFINITY));
+        let tx = self.read(VIEWS)?;
+        let store = tx.object_store(VIEWS).map_err(store_error)?;
+        let index = store.index(IX_ASSIGNEE_DUE).map_err(store_error)?;
+        let rows = index
+            .get_all::<JsValue>()
+            .with_query::<JsValue, _>(KeyRange::Bound(lower, false, upper, false))
+            .primitive()
+            .map_err(store_error)?
+            .await
+            .map_err(store_error)?;
+        rows.map(|r| r.map_err(store_error)).collect()
     }
 
     async fn count_by(&self, index: &str, key: JsValue) -> Result<u32, StoreError> {
@@ -678,61 +759,11 @@ impl Store for IdbStore {
     }
 
     async fn query(&self, q: &Query) -> Result<Vec<View>, StoreError> {
-        let kind = JsValue::from_str(q.kind.as_str());
-        match &q.filter {
-            Filter::All => self.views_by(IX_KIND, kind, q.limit).await,
-            Filter::Status(s) => {
-                self.views_by(IX_KIND_STATUS, pair(kind, JsValue::from_str(s)), q.limit)
-                    .await
-            }
-            Filter::Unit(u) => {
-                self.views_by(
-                    IX_KIND_UNIT,
-                    pair(kind, JsValue::from_str(&u.to_string())),
-                    q.limit,
-                )
-                .await
-            }
-            Filter::Prefix(p) => {
-                // One view may match on several search keys: dedupe by primary key, which
-                // also gives key order.
-                let tx = self.read(VIEWS)?;
-                let store = tx.object_store(VIEWS).map_err(store_error)?;
-                let index = store.index(IX_SEARCH).map_err(store_error)?;
-                let Some(n) = q.limit else {
-                    let rows = index
-                        .get_all::<JsValue>()
-                        .with_query::<JsValue, _>(prefix_range(q, p))
-                        .primitive()
-                        .map_err(store_error)?
-                        .await
-                        .map_err(store_error)?;
-                    let mut unique = BTreeMap::new();
-                    for row in rows {
-                        let row = row.map_err(store_error)?;
-                        unique.insert(string_field(&row, "key")?, row);
-                    }
-                    return unique.values().map(decode).collect();
-                };
-                let keys = prefix_keys(&index, q, p).await?;
-                let mut gets = Vec::new();
-                for k in keys.iter().take(n as usize) {
-                    gets.push(
-                        store
-                            .get::<JsValue, _, _>(JsValue::from_str(k))
-                            .primitive()
-                            .map_err(store_error)?,
-                    );
-                }
-                let mut out = Vec::with_capacity(gets.len());
-                for g in gets {
-                    if let Some(row) = g.await.map_err(store_error)? {
-                        out.push(decode(&row)?);
-                    }
-                }
-                Ok(out)
-            }
-        }
+        self.select(q).await?.iter().map(decode).collect()
+    }
+
+    async fn rows(&self, q: &Query) -> Result<Vec<Row>, StoreError> {
+        self.select(q).await?.iter().map(decode_row).collect()
     }
 
     async fn count(&self, q: &Query) -> Result<u32, StoreError> {
@@ -757,20 +788,19 @@ impl Store for IdbStore {
     }
 
     async fn assigned(&self, staff: StaffId) -> Result<Vec<View>, StoreError> {
-        let who = JsValue::from_str(&staff.to_string());
-        let lower = pair(who.clone(), JsValue::from_f64(f64::NEG_INFINITY));
-        let upper = pair(who, JsValue::from_f64(f64::INFINITY));
-        let tx = self.read(VIEWS)?;
-        let store = tx.object_store(VIEWS).map_err(store_error)?;
-        let index = store.index(IX_ASSIGNEE_DUE).map_err(store_error)?;
-        let rows = index
-            .get_all::<JsValue>()
-            .with_query::<JsValue, _>(KeyRange::Bound(lower, false, upper, false))
-            .primitive()
-            .map_err(store_error)?
-            .await
-            .map_err(store_error)?;
-        rows.map(|r| decode(&r.map_err(store_error)?)).collect()
+        self.assigned_records(staff)
+            .await?
+            .iter()
+            .map(decode)
+            .collect()
+    }
+
+    async fn assigned_rows(&self, staff: StaffId) -> Result<Vec<Row>, StoreError> {
+        self.assigned_records(staff)
+            .await?
+            .iter()
+            .map(decode_row)
+            .collect()
     }
 
     async fn events_for(&self, subject: RecordRef) -> Result<Vec<Event>, StoreError> {
@@ -1062,6 +1092,7 @@ fn view_record(v: &View) -> Result<JsValue, StoreError> {
     let search: js_sys::Array = v.search.iter().map(|s| JsValue::from_str(s)).collect();
     set(&obj, "search", &search)?;
     set(&obj, "json", &json_text(v)?)?;
+    set(&obj, "row", &json_text(&v.row())?)?;
     Ok(obj.into())
 }
 
@@ -1076,6 +1107,18 @@ fn string_field(row: &JsValue, field: &str) -> Result<String, StoreError> {
 fn decode<T: serde::de::DeserializeOwned>(row: &JsValue) -> Result<T, StoreError> {
     serde_json::from_str(&string_field(row, "json")?)
         .map_err(|e| StoreError::Other(format!("stored record unreadable: {e}")))
+}
+
+/// The list row of a stored view record: its `row` JSON only (issue 19). A record written
+/// before rows existed (or whose row no longer decodes) is read through its full view.
+fn decode_row(row: &JsValue) -> Result<Row, StoreError> {
+    let text = js_sys::Reflect::get(row, &JsValue::from_str("row"))
+        .ok()
+        .and_then(|v| v.as_string());
+    if let Some(r) = text.and_then(|t| serde_json::from_str(&t).ok()) {
+        return Ok(r);
+    }
+    decode::<View>(row).map(|v| v.row())
 }
 
 /// The hash of a stored event, without decoding its body.

@@ -5,12 +5,14 @@
 #[cfg(target_arch = "wasm32")]
 pub mod idb;
 pub mod memory;
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod rows_tests;
 
 use crate::domain::event::{Event, RecordKind, RecordRef};
 use crate::domain::hlc::HlcClock;
 use crate::domain::i18n::Text;
 use crate::domain::ids::{EventId, RecordId, StaffId};
-use crate::domain::view::View;
+use crate::domain::view::{Row, View};
 use std::collections::HashSet;
 
 /// Meta key of this device's hybrid logical clock (written only through [`Batch::clock`]).
@@ -256,6 +258,16 @@ pub trait Store {
     async fn count(&self, q: &Query) -> Result<u32, StoreError>;
     /// Views assigned to a person, of any kind, ordered by due time.
     async fn assigned(&self, staff: StaffId) -> Result<Vec<View>, StoreError>;
+    /// The list rows of [`Store::query`] (issue 19): the same records in the same order, each
+    /// only its index fields. Lists read these; the full view is read when a record opens.
+    /// IndexedDB decodes each row's own small JSON, never the folded state.
+    async fn rows(&self, q: &Query) -> Result<Vec<Row>, StoreError> {
+        Ok(self.query(q).await?.iter().map(View::row).collect())
+    }
+    /// The list rows of [`Store::assigned`] (我的待办).
+    async fn assigned_rows(&self, staff: StaffId) -> Result<Vec<Row>, StoreError> {
+        Ok(self.assigned(staff).await?.iter().map(View::row).collect())
+    }
     /// Every event of one record (any order).
     async fn events_for(&self, subject: RecordRef) -> Result<Vec<Event>, StoreError>;
     async fn has_event(&self, id: EventId) -> Result<bool, StoreError>;
@@ -324,6 +336,12 @@ impl<T: Store> Store for std::rc::Rc<T> {
     }
     async fn assigned(&self, staff: StaffId) -> Result<Vec<View>, StoreError> {
         (**self).assigned(staff).await
+    }
+    async fn rows(&self, q: &Query) -> Result<Vec<Row>, StoreError> {
+        (**self).rows(q).await
+    }
+    async fn assigned_rows(&self, staff: StaffId) -> Result<Vec<Row>, StoreError> {
+        (**self).assigned_rows(staff).await
     }
     async fn events_for(&self, subject: RecordRef) -> Result<Vec<Event>, StoreError> {
         (**self).events_for(subject).await

@@ -36,6 +36,7 @@ pub const DB_TRAINING: &str = "estate-desk-training";
 pub const DEMO_PIN: &str = "1234";
 
 pub fn start() {
+    platform::mark("ed-start");
     console_error_panic_hook::set_once();
     let lang = match pref("lang").as_deref() {
         Some("en") => Lang::En,
@@ -43,6 +44,14 @@ pub fn start() {
     };
     let training = pref("mode").as_deref() == Some("training");
     install_ctx(Ctx::new(lang, training));
+    // index.html paints a static splash while the wasm downloads and compiles (issue 19); the
+    // app's own opening screen replaces it in the same frame.
+    if let Some(boot) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id("boot"))
+    {
+        boot.remove();
+    }
     leptos::mount::mount_to_body(Root);
 }
 
@@ -72,6 +81,7 @@ async fn open_app(training: bool) -> Result<(), String> {
     }
     c.estate.set(app.estate().await.ok().flatten());
     set_app(app);
+    platform::mark("ed-store-open");
     Ok(())
 }
 
@@ -116,14 +126,14 @@ fn Root() -> impl IntoView {
     view! {
         {move || match phase.get() {
             Phase::Opening => view! {
-                <div class="splash">
+                <main class="splash">
                     <div class="logo">"物"</div>
                     <p>{move || if c.training.get() { t("training.loading") } else { t("app.loading") }}</p>
                     <shell::OpeningNotices n=notices/>
-                </div>
+                </main>
             }.into_any(),
             Phase::Failed(msg) => view! {
-                <div class="splash error" data-testid="open-failed"><p>{msg}</p></div>
+                <main class="splash error" data-testid="open-failed"><p>{msg}</p></main>
             }.into_any(),
             Phase::Ready => view! {
                 <div data-testid="app-ready" hidden></div>

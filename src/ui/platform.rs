@@ -6,6 +6,19 @@ use crate::domain::staff::Uptime;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
+/// A `performance.mark` (issue 19: the benchmark reads `ed-start`, `ed-store-open` and
+/// `ed-first-query` to split the start-up into compile, store open and first query).
+pub fn mark(name: &str) {
+    let Some(p) = web_sys::window().and_then(|w| w.performance()) else {
+        return;
+    };
+    if let Ok(f) =
+        js_sys::Reflect::get(&p, &"mark".into()).and_then(|f| f.dyn_into::<js_sys::Function>())
+    {
+        let _ = f.call1(&p, &name.into());
+    }
+}
+
 pub fn now_ms() -> i64 {
     js_sys::Date::now() as i64
 }

@@ -139,6 +139,11 @@ fn www(data: &Path) -> PathBuf {
     www
 }
 
+/// The label of a store query's list-row figure (issue 19).
+fn name_rows(name: &str) -> &'static str {
+    Box::leak(format!("{name} — list rows").into_boxed_str())
+}
+
 /// Records, in every /app/ page, when key screens first appear and when testids are clicked
 /// (`performance.now()`, from navigation start), and the time of the last DOM change.
 const MARKS: &str = r#"
@@ -647,6 +652,10 @@ impl Bench {
         let mut heap = Stat::default();
         let mut total_mem = Stat::default();
         let mut rss = Stat::default();
+        let mut wasm_fetch = Stat::default();
+        let mut compile = Stat::default();
+        let mut store_open = Stat::default();
+        let mut first_query = Stat::default();
         let name = self.ds.m.login_name.clone();
         for run in 0..=self.cfg.runs {
             self.throttle(1.0).await;
@@ -661,6 +670,7 @@ impl Bench {
                 .await;
             }
             self.wait_mark("pinpad", Duration::from_secs(60)).await;
+            let phases = self.startup_phases().await;
             let keys: Vec<String> = gen::BENCH_PIN
                 .chars()
                 .map(|d| format!("[data-testid=key-{d}]"))
@@ -708,6 +718,12 @@ impl Bench {
             if run == 0 {
                 continue; // warm-up: the first visit installs the service worker
             }
+            if let [fetched, started, opened, queried] = phases[..] {
+                wasm_fetch.push(fetched);
+                compile.push(started - fetched);
+                store_open.push(opened - started);
+                first_query.push(queried - opened);
+            }
             signin.push(t_signin);
             login.push(t_todo - t_ok);
             first.push(t_signin + (t_todo - t_ok));
@@ -725,8 +741,22 @@ impl Bench {
         };
         self.rows.extend([
             Row::new(g, "cold start: navigation → sign-in usable", "ms", signin),
+            Row::new(
+                g,
+                "start-up: navigation → wasm downloaded",
+                "ms",
+                wasm_fetch,
+            )
+            .note("resource timing responseEnd (service-worker cache after the first visit)"),
+            Row::new(g, "start-up: wasm compiled and started", "ms", compile)
+                .note("responseEnd → the app's first line (mark ed-start; streaming compile)"),
+            Row::new(g, "start-up: store open", "ms", store_open)
+                .note("ed-start → ed-store-open (IndexedDB open, device id, clock, ledger)"),
+            Row::new(g, "start-up: first query (sign-in list)", "ms", first_query)
+                .note("ed-store-open → ed-first-query (the active staff read)"),
             Row::new(g, "sign-in: PIN OK → 我的待办 rendered", "ms", login)
-                .note("to DOM settled; includes the PIN's PBKDF2"),
+                .target(Target::AtMost(300.0, "≤ 300 ms"))
+                .note("to DOM settled; includes the PIN's PBKDF2 (the rows are read beside it)"),
             Row::new(g, "cold start to 我的待办 (sum of the two)", "ms", first)
                 .target(first_target),
             Row::new(g, "UI: 投诉 nav → complaint list rendered", "ms", cmp)
@@ -746,6 +776,31 @@ impl Bench {
                 .target(Target::AtMost(150e6, "≤ 150 MB")),
             Row::new(g, "memory after start: renderer RSS", "bytes", rss),
         ]);
+    }
+
+    /// Start-up phases from navigation start (ms): the wasm downloaded (resource timing), the
+    /// app started (`ed-start`, after compile and instantiation), the store open
+    /// (`ed-store-open`), the first query done (`ed-first-query`). Empty when a mark is missing.
+    async fn startup_phases(&self) -> Vec<f64> {
+        let v = self
+            .app
+            .js(
+                "const r = performance.getEntriesByType('resource')\n\
+                   .find((e) => e.name.endsWith('_bg.wasm'));\n\
+                 const m = (n) => { const e = performance.getEntriesByName(n)[0]; return e ? e.startTime : null; };\n\
+                 return [r ? r.responseEnd : null, m('ed-start'), m('ed-store-open'), m('ed-first-query')];",
+                vec![],
+            )
+            .await;
+        let out: Vec<f64> = v
+            .as_array()
+            .map(|a| a.iter().filter_map(Value::as_f64).collect())
+            .unwrap_or_default();
+        if out.len() == 4 {
+            out
+        } else {
+            vec![]
+        }
     }
 
     /// The wasm memory of the real app: its exported `memory`, when wasm-bindgen exposes it.
@@ -810,11 +865,25 @@ impl Bench {
                 rows = r["rows"].as_u64().unwrap_or(0);
             }
             out.push((name, s, rows));
+            // The same range as list rows (issue 19): what the list pages read.
+            let mut s = Stat::default();
+            let mut n = 0;
+            for _ in 0..self.cfg.runs {
+                let r = self
+                    .api(
+                        "bench_rows(args[0], args[1], args[2], 0)",
+                        vec![json!(DB), json!(kind), json!(prefix)],
+                    )
+                    .await;
+                s.push(r["ms"].as_f64().unwrap_or(0.0));
+                n = r["rows"].as_u64().unwrap_or(0);
+            }
+            out.push((name_rows(name), s, n));
         }
         for (name, s, rows) in out {
             self.rows.push(
                 Row::new(g, &format!("store: {name}"), "ms", s)
-                    .target(Target::AtMost(50.0, "≤ 50 ms"))
+                    .target(Target::AtMostAndDexie(50.0, "≤ 50 ms and ≤ Dexie"))
                     .note(if rows == 0 {
                         "0 rows: the probe matched nothing in this build".to_string()
                     } else {
@@ -1048,14 +1117,18 @@ impl Bench {
             per_peer.push(stats);
         }
         for (i, (name, _, _)) in queries.iter().enumerate() {
-            let label = format!("store: {name}");
-            if let Some(row) = self
-                .rows
-                .iter_mut()
-                .find(|r| r.group == g && r.name == label)
-            {
-                row.dexie = per_peer.first().map(|p| p[i].clone());
-                row.raw = per_peer.get(1).map(|p| p[i].clone());
+            for label in [
+                format!("store: {name}"),
+                format!("store: {}", name_rows(name)),
+            ] {
+                if let Some(row) = self
+                    .rows
+                    .iter_mut()
+                    .find(|r| r.group == g && r.name == label)
+                {
+                    row.dexie = per_peer.first().map(|p| p[i].clone());
+                    row.raw = per_peer.get(1).map(|p| p[i].clone());
+                }
             }
         }
     }
@@ -1131,7 +1204,10 @@ impl Bench {
                 s.push(v[i]);
                 let mut row = Row::new("size (dist/)", &format!("{name} {what}"), "bytes", s);
                 if name.ends_with(".wasm") && *what == "brotli" {
-                    row = row.target(Target::AtMost(400e3, "≤ 400 KB"));
+                    row = row.target(Target::AtMost(1.0e6, "≤ 1.0 MB")).note(format!(
+                        "stretch ≤ 400 KB on the start-up path: {}",
+                        if v[i] <= 400e3 { "met" } else { "missed" }
+                    ));
                 }
                 self.rows.push(row);
             }

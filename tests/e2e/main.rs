@@ -11,6 +11,7 @@ mod complaints;
 mod desk;
 mod duty;
 mod foundation;
+mod lists;
 mod patrol;
 mod repairs;
 mod smoke;

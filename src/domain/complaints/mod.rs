@@ -612,6 +612,51 @@ pub struct Liaison {
     pub note: String,
 }
 
+/// What the complaint list shows of a complaint (issue 19: lists read this row, never the
+/// complaint's notes, report and callbacks; the complaint opens from its full state).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ComplaintRow {
+    pub status: Status,
+    pub received: i64,
+    pub registered_by: StaffId,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subject: Option<Subject>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub class: Option<Class>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub department: Option<Department>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub handler: Option<StaffId>,
+    #[serde(default)]
+    pub anonymous: bool,
+    #[serde(default)]
+    pub place: String,
+    #[serde(default)]
+    pub what: String,
+    /// The running SLA clock (contact, then the month's), if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub clock: Option<Clock>,
+}
+
+impl Complaint {
+    /// The complaint's list row.
+    pub fn row(&self) -> ComplaintRow {
+        ComplaintRow {
+            status: self.status,
+            received: self.received,
+            registered_by: self.registered_by,
+            subject: self.intake.subject,
+            class: self.class,
+            department: self.department,
+            handler: self.handler,
+            anonymous: self.intake.anonymous,
+            place: self.intake.place.clone(),
+            what: self.intake.what.clone(),
+            clock: self.running_clock().cloned(),
+        }
+    }
+}
+
 impl Default for Complaint {
     fn default() -> Self {
         Complaint {
@@ -873,6 +918,10 @@ impl Aggregate for Complaint {
             subtitle: self.intake.what.chars().take(60).collect(),
             clock,
         }
+    }
+
+    fn list_row(&self) -> serde_json::Value {
+        serde_json::to_value(self.row()).expect("complaint row serialises")
     }
 }
 

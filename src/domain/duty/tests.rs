@@ -445,6 +445,7 @@ fn view(
         title: title.into(),
         subtitle: String::new(),
         clock,
+        list: serde_json::Value::Null,
         last: Hlc::zero(device(1)),
         created: Hlc::zero(device(1)),
         events: 1,

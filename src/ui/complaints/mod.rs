@@ -11,18 +11,19 @@ mod register;
 mod report;
 pub mod strings;
 
+use super::components::PAGE;
 use super::i18n::t;
 use super::platform::{format_time, now_ms};
 use super::state::{app, ctx, go, loader, tx, utc_offset, CmpTab, Page};
 use crate::domain::calendar::BusinessCalendar;
 use crate::domain::complaints::{
-    escalations_due, list_key, month_of, Class, Complaint, ComplaintSettings, Status,
+    escalations_due, list_key, month_of, Class, Complaint, ComplaintRow, ComplaintSettings, Status,
 };
 use crate::domain::event::RecordKind;
 use crate::domain::ids::{RecordId, StaffId};
 use crate::domain::roles::{Action, Department, Role};
 use crate::domain::staff::Staff;
-use crate::store::{Filter, Query};
+use crate::store::{Filter, Query, Store};
 use leptos::prelude::*;
 
 /// Settings in force (calendar and this module's limits).
@@ -195,43 +196,48 @@ fn ComplaintList() -> impl IntoView {
     let c = ctx();
     let filter = RwSignal::new(ListFilter::Open);
     let opened = RwSignal::new(super::state::take_focus(RecordKind::Complaint));
-    let swept = StoredValue::new(false);
+    // The CMP-3 escalation sweep reads the open complaints' full state: once per visit,
+    // beside the list (never before it; issue 19). A sweep that escalates bumps the list.
+    leptos::task::spawn_local(sweep_escalations());
     // Closed and "all" lists are one month at a time (the month-and-status index key).
     let month = RwSignal::new(month_of(now_ms()));
+    // Windowed (issue 19): one page of rows, the next on scroll; a new filter starts again.
+    let shown = RwSignal::new(PAGE);
     let rows = loader(move || {
         let f = filter.get();
         let m = month.get();
+        shown.set(PAGE);
         async move {
-            if !swept.get_value() {
-                swept.set_value(true);
-                sweep_escalations().await;
-            }
-            let mut v = match f {
-                ListFilter::Open | ListFilter::Mine => open_complaints().await,
-                ListFilter::Done | ListFilter::All => {
-                    let statuses = match f {
-                        ListFilter::Done => vec![
-                            Some(Status::Completed),
-                            Some(Status::Closed),
-                            Some(Status::Linked),
-                        ],
-                        _ => vec![None],
-                    };
-                    let mut out = Vec::new();
-                    for s in statuses {
-                        let q = Query::new(RecordKind::Complaint, Filter::Prefix(list_key(&m, s)));
-                        out.extend(
-                            app()
-                                .query(&q)
-                                .await
-                                .unwrap_or_default()
-                                .into_iter()
-                                .filter_map(|v| v.state::<Complaint>().map(|c| (v.id, c))),
-                        );
-                    }
-                    out
+            // List rows (issue 19): each complaint's `ComplaintRow`, never its history.
+            let keys: Vec<String> = match f {
+                ListFilter::Open | ListFilter::Mine => {
+                    [Status::Registered, Status::Dispatched, Status::InProgress]
+                        .iter()
+                        .map(|s| format!("status:{}", s.key()))
+                        .collect()
                 }
+                ListFilter::Done => [Status::Completed, Status::Closed, Status::Linked]
+                    .into_iter()
+                    .map(|s| list_key(&m, Some(s)))
+                    .collect(),
+                ListFilter::All => vec![list_key(&m, None)],
             };
+            let mut v: Vec<(RecordId, ComplaintRow)> = Vec::new();
+            for k in keys {
+                let q = match k.strip_prefix("status:") {
+                    Some(s) => Query::new(RecordKind::Complaint, Filter::Status(s.into())),
+                    None => Query::new(RecordKind::Complaint, Filter::Prefix(k)),
+                };
+                v.extend(
+                    app()
+                        .store
+                        .rows(&q)
+                        .await
+                        .unwrap_or_default()
+                        .into_iter()
+                        .filter_map(|r| r.list::<ComplaintRow>().map(|c| (r.id, c))),
+                );
+            }
             v.sort_by_key(|a| std::cmp::Reverse(a.1.received));
             (f, v)
         }
@@ -245,14 +251,14 @@ fn ComplaintList() -> impl IntoView {
             return ().into_any();
         };
         let now = now_ms();
-        let items: Vec<(RecordId, Complaint)> = loaded
+        let items: Vec<(RecordId, ComplaintRow)> = loaded
             .into_iter()
             .filter(|(_, x)| match f {
                 ListFilter::Mine => x.handler == me || x.registered_by == me.unwrap_or_default(),
                 _ => true,
             })
-            .take(200)
             .collect();
+        let total = items.len();
         if items.is_empty() {
             // Closed and "all" lists show one month: say so, or an empty month looks like no data.
             let key = match f {
@@ -263,15 +269,15 @@ fn ComplaintList() -> impl IntoView {
         }
         view! {
             <section class="card list cmp-list" data-testid="cmp-list" data-filter=f.key()>
-                {items.into_iter().map(|(id, x)| {
-                    let clock = x.running_clock().cloned();
+                {move || items.iter().take(shown.get()).cloned().map(|(id, x)| {
+                    let clock = x.clock;
                     let status = x.status;
                     let class = x.class;
-                    let anonymous = x.intake.anonymous;
-                    let subject = x.intake.subject.map(|s| s.label());
+                    let anonymous = x.anonymous;
+                    let subject = x.subject.map(|s| s.label());
                     let dept = x.department.map(|d| d.label());
-                    let place = x.intake.place.clone();
-                    let what = x.intake.what.clone();
+                    let place = x.place;
+                    let what = x.what;
                     let what_attr = what.clone();
                     let received = x.received;
                     let handler = x.handler;
@@ -304,6 +310,7 @@ fn ComplaintList() -> impl IntoView {
                         </button>
                     }
                 }).collect_view()}
+                <super::components::LoadMore shown=shown total=Signal::derive(move || total)/>
             </section>
         }
         .into_any()

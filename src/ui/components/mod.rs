@@ -7,10 +7,12 @@ pub mod photos;
 mod pinpad;
 mod signature;
 pub mod unit_search;
+pub mod window;
 pub use photos::{CamMode, CameraOverlay, PhotoField, Thumb};
 pub use pinpad::PinPad;
 pub use signature::{SignaturePad, SignatureView};
 pub use unit_search::{UnitHit, UnitSearch};
+pub use window::{LoadMore, PAGE};
 
 use super::i18n::t;
 use super::state::{ctx, ToastKind};

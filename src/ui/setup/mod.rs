@@ -76,7 +76,7 @@ pub fn FirstRun() -> impl IntoView {
         });
     };
     view! {
-        <div class="centered">
+        <main class="centered">
             <section class="card narrow setup" data-testid="first-run">
                 <div class="logo">"物"</div>
                 <h1>{move || t("setup.title")}</h1>
@@ -102,6 +102,6 @@ pub fn FirstRun() -> impl IntoView {
                 </button>
                 <button class="btn ghost" on:click=move |_| super::shell::toggle_lang()>{move || t("lang.toggle")}</button>
             </section>
-        </div>
+        </main>
     }
 }

@@ -36,13 +36,15 @@ pub fn SignIn() -> impl IntoView {
     let busy = RwSignal::new(false);
     let error = RwSignal::new(String::new());
     let staff = loader(|| async {
-        app()
+        let people = app()
             .query(&Query::new(
                 RecordKind::Staff,
                 Filter::Status("active".into()),
             ))
             .await
-            .unwrap_or_default()
+            .unwrap_or_default();
+        super::platform::mark("ed-first-query");
+        people
     });
     let submit = move |pin: String| {
         let Some((id, name)) = chosen.get_untracked() else {
@@ -51,7 +53,12 @@ pub fn SignIn() -> impl IntoView {
         busy.set(true);
         error.set(String::new());
         leptos::task::spawn_local(async move {
-            match app().sign_in(id, &pin, uptime()).await {
+            // The PIN check (WebCrypto PBKDF2) and the read of 我的待办 run together (issue 19):
+            // the home screen has its rows when the check ends.
+            let (signed, ()) =
+                futures::future::join(app().sign_in(id, &pin, uptime()), super::home::prefetch(id))
+                    .await;
+            match signed {
                 Ok(actor) => {
                     // A Director's sign-in enrols a tablet that is not yet (issue 12), after
                     // the home screen is up.
@@ -75,7 +82,10 @@ pub fn SignIn() -> impl IntoView {
                     c.locked.set(false);
                     c.last_activity.set(now_ms());
                 }
-                Err(e) => error.set(tx_untracked(&e.message())),
+                Err(e) => {
+                    super::home::drop_prefetch();
+                    error.set(tx_untracked(&e.message()));
+                }
             }
             busy.set(false);
         });
@@ -92,7 +102,7 @@ pub fn SignIn() -> impl IntoView {
         });
     };
     view! {
-        <div class="centered signin">
+        <main class="centered signin">
             {move || match chosen.get() {
                 Some((_, name)) => view! {
                     <section class="card narrow" data-testid="signin-pin">
@@ -147,6 +157,6 @@ pub fn SignIn() -> impl IntoView {
                     </section>
                 }.into_any(),
             }}
-        </div>
+        </main>
     }
 }

@@ -82,11 +82,15 @@ pub enum RecordKind {
     /// 有偿服务月度对账 — one month's paid-service summary reconciled with finance, engineering
     /// and environment (PAID-6; issue 15). One per month, its id derived from the month.
     PaidReconciliation,
+    /// 入伙批次 — move-in opened for a set of units (MOVE-1; issue 16)
+    MoveInBatch,
+    /// 入伙手续 — one household's move-in session (MOVE-2..10; issue 16)
+    MoveInSession,
 }
 
 impl RecordKind {
     /// Every record kind, for a pass over all stored events one kind at a time (issue 12).
-    pub const ALL: [RecordKind; 35] = {
+    pub const ALL: [RecordKind; 37] = {
         use RecordKind::*;
         [
             Estate,
@@ -124,6 +128,8 @@ impl RecordKind {
             Violation,
             Purged,
             PaidReconciliation,
+            MoveInBatch,
+            MoveInSession,
         ]
     };
 
@@ -164,6 +170,8 @@ impl RecordKind {
             RecordKind::Violation => "violation",
             RecordKind::Purged => "purged",
             RecordKind::PaidReconciliation => "paid_reconciliation",
+            RecordKind::MoveInBatch => "move_in_batch",
+            RecordKind::MoveInSession => "move_in_session",
         }
     }
 }
@@ -179,7 +187,7 @@ fn every_kind_is_listed(k: RecordKind) {
         | ViolationDraft | WorkOrder | Roster | DutyLeave | DutyLog | DutyChain | Handover
         | Incident | Device | TrainingMatrix | TrainingRecord | Discipline | FeeItem | CashDay
         | Mail | Subscription | PaperDay | Consignment | Violation | Purged
-        | PaidReconciliation => {}
+        | PaidReconciliation | MoveInBatch | MoveInSession => {}
     }
 }
 
@@ -230,6 +238,8 @@ pub enum EventBody {
     Violations(super::violations::ViolationsEvent),
     /// Archive and purge past retention (issue 14, schema version 3).
     Retention(super::retention::RetentionEvent),
+    /// Move-in batches and sessions (issue 16, MOVE-1..10; schema version 4).
+    MoveIn(super::movein::MoveInEvent),
 }
 
 impl EventBody {
@@ -268,6 +278,7 @@ impl EventBody {
             EventBody::Desk(e) => e.label(),
             EventBody::Violations(e) => e.label(),
             EventBody::Retention(e) => e.label(),
+            EventBody::MoveIn(e) => e.label(),
         }
     }
 }

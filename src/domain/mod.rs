@@ -42,6 +42,7 @@ pub mod event;
 pub mod hlc;
 pub mod i18n;
 pub mod ids;
+pub mod movein;
 pub mod patrol;
 pub mod photo;
 pub mod registry;

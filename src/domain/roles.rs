@@ -178,6 +178,12 @@ pub enum Action {
     /// PAID-6: record that a month's paid-service summary was reconciled with finance,
     /// engineering and environment (the Supervisor).
     ReconcilePaid,
+    /// MOVE-1: open move-in for a set of units; report the no-shows to the Director.
+    OpenMoveIn,
+    /// MOVE-1: remind owners who have not come (seed 002 篇3 5.4: the Assistant).
+    RemindMoveIn,
+    /// MOVE-2..10: run a household's move-in session at the desk (客服部各岗位).
+    HandleMoveIn,
 }
 
 impl Action {
@@ -247,6 +253,9 @@ impl Action {
                 "确认有偿服务月度对账",
                 "record the paid-service monthly reconciliation",
             ),
+            Action::OpenMoveIn => Text::new("安排入伙", "open move-in"),
+            Action::RemindMoveIn => Text::new("再次通知入伙", "remind owners to move in"),
+            Action::HandleMoveIn => Text::new("办理入伙手续", "run move-in sessions"),
         }
     }
 
@@ -301,6 +310,11 @@ impl Action {
             Action::ApproveViolation | Action::PurgeRecords => &[Director],
             Action::FollowUpViolation => &[Director, Supervisor, Assistant],
             Action::ReconcilePaid => &[Director, Supervisor],
+            // Seed 002 篇3 3.2/3.3/5.4: the Supervisor organises, the Assistant reminds, every
+            // customer-service post handles the papers.
+            Action::OpenMoveIn => &[Director, Supervisor],
+            Action::RemindMoveIn => &[Director, Supervisor, Assistant],
+            Action::HandleMoveIn => &[Director, Supervisor, Assistant, Receptionist],
         }
     }
 }

@@ -186,6 +186,8 @@ pub fn fold_all_kind(subject: RecordRef, events: Vec<Event>) -> Option<View> {
         RecordKind::PaidReconciliation => {
             fold_all::<super::workorder::report::PaidReconciliation>(subject.id, events)
         }
+        RecordKind::MoveInBatch => fold_all::<super::movein::MoveInBatch>(subject.id, events),
+        RecordKind::MoveInSession => fold_all::<super::movein::MoveInSession>(subject.id, events),
     }
 }
 
@@ -229,5 +231,7 @@ pub fn fold_onto_kind(view: &View, events: Vec<Event>) -> Option<View> {
         RecordKind::PaidReconciliation => {
             fold_onto::<super::workorder::report::PaidReconciliation>(view, events)
         }
+        RecordKind::MoveInBatch => fold_onto::<super::movein::MoveInBatch>(view, events),
+        RecordKind::MoveInSession => fold_onto::<super::movein::MoveInSession>(view, events),
     }
 }

@@ -357,6 +357,8 @@ pub fn kind_label(kind: RecordKind) -> Text {
         RecordKind::PaidReconciliation => {
             Text::new("有偿服务月度对账", "Paid-service reconciliations")
         }
+        RecordKind::MoveInBatch => Text::new("入伙批次", "Move-in batches"),
+        RecordKind::MoveInSession => Text::new("入伙手续", "Move-in sessions"),
     }
 }
 
@@ -390,6 +392,7 @@ pub fn field_group(body: &EventBody) -> Cow<'static, str> {
         EventBody::Desk(e) => e.field_group().into(),
         EventBody::Violations(e) => e.field_group().into(),
         EventBody::Retention(_) => APPEND.into(),
+        EventBody::MoveIn(e) => e.field_group().into(),
     }
 }
 

@@ -205,6 +205,7 @@ mod tests {
             )));
         }
         bodies.extend(violation_samples());
+        bodies.extend(crate::domain::movein::demo::schema_samples());
         fingerprint(&bodies)
     }
 

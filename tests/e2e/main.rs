@@ -10,6 +10,7 @@ mod complaints;
 mod desk;
 mod duty;
 mod foundation;
+mod movein;
 mod patrol;
 mod repairs;
 mod smoke;

@@ -323,6 +323,8 @@ pub fn demo_estate(seed: u64, pin: PinHash, as_of: NaiveDate) -> DemoEstate {
     // 11. A month of the front desk: mail, papers, consignment sales, closed cash days
     //     (DESK, PAID-4).
     drafts.extend(super::desk::demo::history(seed, &logins, &drafts, as_of));
+    // 12. A newer building in move-in: households done, in progress, overdue (MOVE, issue 16).
+    drafts.extend(super::movein::demo::history(seed, &logins, as_of));
 
     DemoEstate {
         estate_name: ESTATE_NAME.into(),

@@ -86,11 +86,15 @@ pub enum RecordKind {
     MonthlyReview,
     /// 业主座谈会 — the quarterly residents' forum, minutes and follow-up (CB-7; issue 18)
     Forum,
+    /// 入伙批次 — move-in opened for a set of units (MOVE-1; issue 16)
+    MoveInBatch,
+    /// 入伙手续 — one household's move-in session (MOVE-2..10; issue 16)
+    MoveInSession,
 }
 
 impl RecordKind {
     /// Every record kind, for a pass over all stored events one kind at a time (issue 12).
-    pub const ALL: [RecordKind; 37] = {
+    pub const ALL: [RecordKind; 39] = {
         use RecordKind::*;
         [
             Estate,
@@ -130,6 +134,8 @@ impl RecordKind {
             PaidReconciliation,
             MonthlyReview,
             Forum,
+            MoveInBatch,
+            MoveInSession,
         ]
     };
 
@@ -172,6 +178,8 @@ impl RecordKind {
             RecordKind::PaidReconciliation => "paid_reconciliation",
             RecordKind::MonthlyReview => "monthly_review",
             RecordKind::Forum => "forum",
+            RecordKind::MoveInBatch => "move_in_batch",
+            RecordKind::MoveInSession => "move_in_session",
         }
     }
 }
@@ -187,7 +195,7 @@ fn every_kind_is_listed(k: RecordKind) {
         | ViolationDraft | WorkOrder | Roster | DutyLeave | DutyLog | DutyChain | Handover
         | Incident | Device | TrainingMatrix | TrainingRecord | Discipline | FeeItem | CashDay
         | Mail | Subscription | PaperDay | Consignment | Violation | Purged
-        | PaidReconciliation | MonthlyReview | Forum => {}
+        | PaidReconciliation | MonthlyReview | Forum | MoveInBatch | MoveInSession => {}
     }
 }
 
@@ -242,6 +250,8 @@ pub enum EventBody {
     Review(super::review::ReviewEvent),
     /// The quarterly residents' forum (issue 18, CB-7; schema version 4).
     Forum(super::forum::ForumEvent),
+    /// Move-in batches and sessions (issue 16, MOVE-1..10; schema version 4).
+    MoveIn(super::movein::MoveInEvent),
 }
 
 impl EventBody {
@@ -282,6 +292,7 @@ impl EventBody {
             EventBody::Retention(e) => e.label(),
             EventBody::Review(e) => e.label(),
             EventBody::Forum(e) => e.label(),
+            EventBody::MoveIn(e) => e.label(),
         }
     }
 }

@@ -43,6 +43,7 @@ pub mod forum;
 pub mod hlc;
 pub mod i18n;
 pub mod ids;
+pub mod movein;
 pub mod patrol;
 pub mod photo;
 pub mod registry;

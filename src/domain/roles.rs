@@ -184,6 +184,12 @@ pub enum Action {
     SubmitMonthlyResults,
     /// CB-3: sign a month's results off (the director).
     AcknowledgeMonthlyResults,
+    /// MOVE-1: open move-in for a set of units; report the no-shows to the Director.
+    OpenMoveIn,
+    /// MOVE-1: remind owners who have not come (seed 002 篇3 5.4: the Assistant).
+    RemindMoveIn,
+    /// MOVE-2..10: run a household's move-in session at the desk (客服部各岗位).
+    HandleMoveIn,
 }
 
 impl Action {
@@ -264,6 +270,9 @@ impl Action {
                 "确认有偿服务月度对账",
                 "record the paid-service monthly reconciliation",
             ),
+            Action::OpenMoveIn => Text::new("安排入伙", "open move-in"),
+            Action::RemindMoveIn => Text::new("再次通知入伙", "remind owners to move in"),
+            Action::HandleMoveIn => Text::new("办理入伙手续", "run move-in sessions"),
         }
     }
 
@@ -323,6 +332,11 @@ impl Action {
             // CB-3: "monthly results go to the director".
             Action::SubmitMonthlyResults => &[Director, Supervisor],
             Action::AcknowledgeMonthlyResults => &[Director],
+            // Seed 002 篇3 3.2/3.3/5.4: the Supervisor organises, the Assistant reminds, every
+            // customer-service post handles the papers.
+            Action::OpenMoveIn => &[Director, Supervisor],
+            Action::RemindMoveIn => &[Director, Supervisor, Assistant],
+            Action::HandleMoveIn => &[Director, Supervisor, Assistant, Receptionist],
         }
     }
 }

@@ -260,6 +260,8 @@ pub fn fold_all_kind(subject: RecordRef, events: Vec<Event>) -> Option<View> {
         }
         RecordKind::MonthlyReview => fold_all::<super::review::MonthlyReview>(subject.id, events),
         RecordKind::Forum => fold_all::<super::forum::Forum>(subject.id, events),
+        RecordKind::MoveInBatch => fold_all::<super::movein::MoveInBatch>(subject.id, events),
+        RecordKind::MoveInSession => fold_all::<super::movein::MoveInSession>(subject.id, events),
     }
 }
 
@@ -305,5 +307,7 @@ pub fn fold_onto_kind(view: &View, events: Vec<Event>) -> Option<View> {
         }
         RecordKind::MonthlyReview => fold_onto::<super::review::MonthlyReview>(view, events),
         RecordKind::Forum => fold_onto::<super::forum::Forum>(view, events),
+        RecordKind::MoveInBatch => fold_onto::<super::movein::MoveInBatch>(view, events),
+        RecordKind::MoveInSession => fold_onto::<super::movein::MoveInSession>(view, events),
     }
 }

@@ -368,6 +368,8 @@ pub fn kind_label(kind: RecordKind) -> Text {
         }
         RecordKind::MonthlyReview => Text::new("月度呈报", "Monthly results"),
         RecordKind::Forum => Text::new("业主座谈会", "Residents' forums"),
+        RecordKind::MoveInBatch => Text::new("入伙批次", "Move-in batches"),
+        RecordKind::MoveInSession => Text::new("入伙手续", "Move-in sessions"),
     }
 }
 
@@ -409,6 +411,7 @@ pub fn field_group(body: &EventBody) -> Cow<'static, str> {
             crate::domain::review::ReviewEvent::Submitted { .. } => "submit".into(),
             crate::domain::review::ReviewEvent::Acknowledged { .. } => "signoff".into(),
         },
+        EventBody::MoveIn(e) => e.field_group().into(),
     }
 }
 

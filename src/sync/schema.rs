@@ -258,6 +258,7 @@ mod tests {
                 note: "n".into(),
             }));
         }
+        bodies.extend(crate::domain::movein::demo::schema_samples());
         fingerprint(&bodies)
     }
 

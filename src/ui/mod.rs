@@ -8,6 +8,7 @@ pub mod duty;
 mod emergency;
 mod home;
 pub mod i18n;
+mod movein;
 mod patrol;
 pub mod platform;
 pub(crate) mod registry;

@@ -96,6 +96,18 @@ pub enum Page {
     Desk(DeskTab),
     /// 客户违章 (issue 14).
     Violations(VioTab),
+    /// 入伙 (issue 16): batches, kept keys, a new batch.
+    MoveIn(MoveTab),
+    /// One household's move-in session.
+    MoveInSession(crate::domain::ids::RecordId),
+}
+
+/// 入伙 tabs (MOVE-1, MOVE-7).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MoveTab {
+    Batches,
+    Keys,
+    New,
 }
 
 /// 岗位培训 tabs.
@@ -179,6 +191,9 @@ impl Page {
         if let Page::RepairOrder(id) = self {
             return format!("#/repairs/{id}");
         }
+        if let Page::MoveInSession(id) = self {
+            return format!("#/movein/{id}");
+        }
         match self {
             Page::Home => "#/",
             Page::Registry(RegistryTab::Buildings) => "#/registry/buildings",
@@ -223,6 +238,10 @@ impl Page {
             Page::Violations(VioTab::New) => "#/violations/new",
             Page::Violations(VioTab::Charges) => "#/violations/charges",
             Page::Violations(VioTab::Retention) => "#/violations/retention",
+            Page::MoveIn(MoveTab::Batches) => "#/movein",
+            Page::MoveIn(MoveTab::Keys) => "#/movein/keys",
+            Page::MoveIn(MoveTab::New) => "#/movein/new",
+            Page::MoveInSession(_) => "#/movein",
         }
         .into()
     }
@@ -274,6 +293,13 @@ impl Page {
             "#/violations/new" => Page::Violations(VioTab::New),
             "#/violations/charges" => Page::Violations(VioTab::Charges),
             "#/violations/retention" => Page::Violations(VioTab::Retention),
+            "#/movein" => Page::MoveIn(MoveTab::Batches),
+            "#/movein/keys" => Page::MoveIn(MoveTab::Keys),
+            "#/movein/new" => Page::MoveIn(MoveTab::New),
+            h if h.starts_with("#/movein/") => h["#/movein/".len()..]
+                .parse()
+                .map(Page::MoveInSession)
+                .unwrap_or(Page::MoveIn(MoveTab::Batches)),
             h if h.starts_with("#/emergency/") => h["#/emergency/".len()..]
                 .parse()
                 .map(Page::Incident)
@@ -486,6 +512,8 @@ pub fn open_record(subject: crate::domain::event::RecordRef) {
         K::Mail => Page::Desk(DeskTab::Mail),
         K::Subscription | K::PaperDay => Page::Desk(DeskTab::Papers),
         K::CashDay | K::Consignment => Page::Desk(DeskTab::Sales),
+        K::MoveInBatch => Page::MoveIn(MoveTab::Batches),
+        K::MoveInSession => Page::MoveInSession(subject.id),
     };
     ctx().focus.set(Some(subject));
     go(page);

@@ -12,6 +12,7 @@ mod desk;
 mod duty;
 mod foundation;
 mod lists;
+mod movein;
 mod patrol;
 mod repairs;
 mod smoke;

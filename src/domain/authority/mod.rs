@@ -252,6 +252,13 @@ pub fn requirement(body: &EventBody) -> Requirement {
         EventBody::Retention(e) => match e {
             super::retention::RetentionEvent::Purged { .. } => AnyOf(&[PurgeRecords]),
         },
+        // movein (MOVE-1..10; issue 16): the Supervisor opens a batch and reports no-shows,
+        // the Assistant reminds, customer service runs the sessions (`MoveInEvent::action`).
+        EventBody::MoveIn(e) => match e.action() {
+            OpenMoveIn => AnyOf(&[OpenMoveIn]),
+            RemindMoveIn => AnyOf(&[RemindMoveIn]),
+            _ => AnyOf(&[HandleMoveIn]),
+        },
     }
 }
 

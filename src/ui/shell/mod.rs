@@ -7,7 +7,8 @@ pub use notices::{listen as listen_notices, AppNotices, OpeningNotices};
 use super::i18n::t;
 use super::platform::{now_ms, reload, set_pref};
 use super::state::{
-    ctx, go, CmpTab, DeskTab, DutyTab, Page, PatrolTab, RegistryTab, RepTab, TrainTab, VioTab,
+    ctx, go, CmpTab, DeskTab, DutyTab, MoveTab, Page, PatrolTab, RegistryTab, RepTab, TrainTab,
+    VioTab,
 };
 use crate::domain::i18n::Lang;
 use crate::domain::roles::Action;
@@ -179,6 +180,13 @@ const NAV: &[NavItem] = &[
         needs: None,
     },
     NavItem {
+        page: Page::MoveIn(MoveTab::Batches),
+        key: "nav.movein",
+        icon: "⌂",
+        testid: "nav-movein",
+        needs: None,
+    },
+    NavItem {
         page: Page::Duty(DutyTab::Log),
         key: "nav.duty",
         icon: "☾",
@@ -245,6 +253,7 @@ pub fn Shell() -> impl IntoView {
         (Page::Repairs(_) | Page::RepairOrder(_), Page::Repairs(_)) => true,
         (Page::Desk(_), Page::Desk(_)) => true,
         (Page::Violations(_), Page::Violations(_)) => true,
+        (Page::MoveIn(_) | Page::MoveInSession(_), Page::MoveIn(_)) => true,
         (a, b) => a == b,
     };
     let session = move || c.session.get();
@@ -313,6 +322,8 @@ pub fn Shell() -> impl IntoView {
                     Page::Repairs(tab) => view! { <super::repairs::RepairsPage tab=tab/> }.into_any(),
                     Page::RepairOrder(id) => view! { <super::repairs::OrderPage id=id/> }.into_any(),
                     Page::Violations(tab) => view! { <super::violations::ViolationsPage tab=tab/> }.into_any(),
+                    Page::MoveIn(tab) => view! { <super::movein::MoveInPage tab=tab/> }.into_any(),
+                    Page::MoveInSession(id) => view! { <super::movein::SessionPage id=id/> }.into_any(),
                 }}
             </main>
         </div>

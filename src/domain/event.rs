@@ -82,11 +82,17 @@ pub enum RecordKind {
     /// 有偿服务月度对账 — one month's paid-service summary reconciled with finance, engineering
     /// and environment (PAID-6; issue 15). One per month, its id derived from the month.
     PaidReconciliation,
+    /// 用户意见调查 — one satisfaction survey (QUAL-1; issue 18, schema version 4)
+    Survey,
+    /// 欠费清单 — one month's arrears list from finance and its follow-up (PAT-7; issue 18)
+    ArrearsMonth,
+    /// 质量年度记录 — a year's major safety incidents found by the Director (QUAL-2; issue 18)
+    QualityYear,
 }
 
 impl RecordKind {
     /// Every record kind, for a pass over all stored events one kind at a time (issue 12).
-    pub const ALL: [RecordKind; 35] = {
+    pub const ALL: [RecordKind; 38] = {
         use RecordKind::*;
         [
             Estate,
@@ -124,6 +130,9 @@ impl RecordKind {
             Violation,
             Purged,
             PaidReconciliation,
+            Survey,
+            ArrearsMonth,
+            QualityYear,
         ]
     };
 
@@ -164,6 +173,9 @@ impl RecordKind {
             RecordKind::Violation => "violation",
             RecordKind::Purged => "purged",
             RecordKind::PaidReconciliation => "paid_reconciliation",
+            RecordKind::Survey => "survey",
+            RecordKind::ArrearsMonth => "arrears_month",
+            RecordKind::QualityYear => "quality_year",
         }
     }
 }
@@ -179,7 +191,7 @@ fn every_kind_is_listed(k: RecordKind) {
         | ViolationDraft | WorkOrder | Roster | DutyLeave | DutyLog | DutyChain | Handover
         | Incident | Device | TrainingMatrix | TrainingRecord | Discipline | FeeItem | CashDay
         | Mail | Subscription | PaperDay | Consignment | Violation | Purged
-        | PaidReconciliation => {}
+        | PaidReconciliation | Survey | ArrearsMonth | QualityYear => {}
     }
 }
 
@@ -230,6 +242,8 @@ pub enum EventBody {
     Violations(super::violations::ViolationsEvent),
     /// Archive and purge past retention (issue 14, schema version 3).
     Retention(super::retention::RetentionEvent),
+    /// Surveys, arrears and the quality year (issue 18, QUAL-1..2, PAT-7; schema version 4).
+    Quality(super::quality::QualityEvent),
 }
 
 impl EventBody {
@@ -268,6 +282,7 @@ impl EventBody {
             EventBody::Desk(e) => e.label(),
             EventBody::Violations(e) => e.label(),
             EventBody::Retention(e) => e.label(),
+            EventBody::Quality(e) => e.label(),
         }
     }
 }

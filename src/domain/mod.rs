@@ -44,6 +44,7 @@ pub mod i18n;
 pub mod ids;
 pub mod patrol;
 pub mod photo;
+pub mod quality;
 pub mod registry;
 pub mod retention;
 pub mod roles;

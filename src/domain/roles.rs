@@ -178,6 +178,15 @@ pub enum Action {
     /// PAID-6: record that a month's paid-service summary was reconciled with finance,
     /// engineering and environment (the Supervisor).
     ReconcilePaid,
+    /// QUAL-1/2: draft, edit, start and close satisfaction surveys, open corrective actions,
+    /// find a major safety incident (the Director).
+    ManageQuality,
+    /// QUAL-1: take a household's survey answers (tablet or paper); report an action done.
+    TakeSurvey,
+    /// PAT-7: import finance's monthly arrears list.
+    ImportArrears,
+    /// PAT-7: phone and visit households in arrears.
+    FollowUpArrears,
 }
 
 impl Action {
@@ -243,6 +252,13 @@ impl Action {
             Action::ApproveViolation => Text::new("审批违章处理意见", "approve violation opinions"),
             Action::FollowUpViolation => Text::new("跟进违章处理", "follow up violations"),
             Action::PurgeRecords => Text::new("清理过期资料", "purge records past retention"),
+            Action::ManageQuality => Text::new(
+                "管理质量目标和满意度调查",
+                "manage quality targets and surveys",
+            ),
+            Action::TakeSurvey => Text::new("填写满意度调查", "take survey answers"),
+            Action::ImportArrears => Text::new("导入欠费清单", "import the arrears list"),
+            Action::FollowUpArrears => Text::new("欠费催缴", "follow up arrears"),
             Action::ReconcilePaid => Text::new(
                 "确认有偿服务月度对账",
                 "record the paid-service monthly reconciliation",
@@ -301,6 +317,11 @@ impl Action {
             Action::ApproveViolation | Action::PurgeRecords => &[Director],
             Action::FollowUpViolation => &[Director, Supervisor, Assistant],
             Action::ReconcilePaid => &[Director, Supervisor],
+            Action::ManageQuality => &[Director],
+            Action::TakeSurvey => &[Director, Supervisor, Assistant, Receptionist],
+            Action::ImportArrears => &[Director, Supervisor],
+            // Seed 002: the patrol (Assistants, department leads) visits during rounds.
+            Action::FollowUpArrears => &[Director, Supervisor, Assistant, DepartmentLead],
         }
     }
 }

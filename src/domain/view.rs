@@ -186,6 +186,9 @@ pub fn fold_all_kind(subject: RecordRef, events: Vec<Event>) -> Option<View> {
         RecordKind::PaidReconciliation => {
             fold_all::<super::workorder::report::PaidReconciliation>(subject.id, events)
         }
+        RecordKind::Survey => fold_all::<super::quality::Survey>(subject.id, events),
+        RecordKind::ArrearsMonth => fold_all::<super::quality::ArrearsMonth>(subject.id, events),
+        RecordKind::QualityYear => fold_all::<super::quality::QualityYear>(subject.id, events),
     }
 }
 
@@ -229,5 +232,8 @@ pub fn fold_onto_kind(view: &View, events: Vec<Event>) -> Option<View> {
         RecordKind::PaidReconciliation => {
             fold_onto::<super::workorder::report::PaidReconciliation>(view, events)
         }
+        RecordKind::Survey => fold_onto::<super::quality::Survey>(view, events),
+        RecordKind::ArrearsMonth => fold_onto::<super::quality::ArrearsMonth>(view, events),
+        RecordKind::QualityYear => fold_onto::<super::quality::QualityYear>(view, events),
     }
 }

@@ -357,6 +357,9 @@ pub fn kind_label(kind: RecordKind) -> Text {
         RecordKind::PaidReconciliation => {
             Text::new("有偿服务月度对账", "Paid-service reconciliations")
         }
+        RecordKind::Survey => Text::new("满意度调查", "Satisfaction surveys"),
+        RecordKind::ArrearsMonth => Text::new("欠费清单", "Arrears lists"),
+        RecordKind::QualityYear => Text::new("质量年度记录", "Quality years"),
     }
 }
 
@@ -390,6 +393,7 @@ pub fn field_group(body: &EventBody) -> Cow<'static, str> {
         EventBody::Desk(e) => e.field_group().into(),
         EventBody::Violations(e) => e.field_group().into(),
         EventBody::Retention(_) => APPEND.into(),
+        EventBody::Quality(e) => e.field_group().into(),
     }
 }
 

@@ -45,6 +45,7 @@ const AREAS: &[Table] = &[
     super::desk::strings::pair,
     super::components::cash_day::pair,
     super::violations::strings::pair,
+    super::quality::strings::pair,
 ];
 
 fn pair(key: &str) -> (&'static str, &'static str) {

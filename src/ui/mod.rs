@@ -10,6 +10,7 @@ mod home;
 pub mod i18n;
 mod patrol;
 pub mod platform;
+pub(crate) mod quality;
 pub(crate) mod registry;
 mod repairs;
 mod settings;

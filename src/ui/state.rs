@@ -96,6 +96,18 @@ pub enum Page {
     Desk(DeskTab),
     /// 客户违章 (issue 14).
     Violations(VioTab),
+    /// 质量目标 (issue 18, QUAL-1..3, PAT-7, PAT-8).
+    Quality(QualTab),
+}
+
+/// 质量目标 tabs (issue 18).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum QualTab {
+    Dashboard,
+    Survey,
+    Arrears,
+    Pack,
+    Board,
 }
 
 /// 岗位培训 tabs.
@@ -223,6 +235,11 @@ impl Page {
             Page::Violations(VioTab::New) => "#/violations/new",
             Page::Violations(VioTab::Charges) => "#/violations/charges",
             Page::Violations(VioTab::Retention) => "#/violations/retention",
+            Page::Quality(QualTab::Dashboard) => "#/quality",
+            Page::Quality(QualTab::Survey) => "#/quality/survey",
+            Page::Quality(QualTab::Arrears) => "#/quality/arrears",
+            Page::Quality(QualTab::Pack) => "#/quality/pack",
+            Page::Quality(QualTab::Board) => "#/quality/board",
         }
         .into()
     }
@@ -274,6 +291,11 @@ impl Page {
             "#/violations/new" => Page::Violations(VioTab::New),
             "#/violations/charges" => Page::Violations(VioTab::Charges),
             "#/violations/retention" => Page::Violations(VioTab::Retention),
+            "#/quality" => Page::Quality(QualTab::Dashboard),
+            "#/quality/survey" => Page::Quality(QualTab::Survey),
+            "#/quality/arrears" => Page::Quality(QualTab::Arrears),
+            "#/quality/pack" => Page::Quality(QualTab::Pack),
+            "#/quality/board" => Page::Quality(QualTab::Board),
             h if h.starts_with("#/emergency/") => h["#/emergency/".len()..]
                 .parse()
                 .map(Page::Incident)
@@ -484,6 +506,9 @@ pub fn open_record(subject: crate::domain::event::RecordRef) {
         K::Mail => Page::Desk(DeskTab::Mail),
         K::Subscription | K::PaperDay => Page::Desk(DeskTab::Papers),
         K::CashDay | K::Consignment => Page::Desk(DeskTab::Sales),
+        K::Survey => Page::Quality(QualTab::Survey),
+        K::ArrearsMonth => Page::Quality(QualTab::Arrears),
+        K::QualityYear => Page::Quality(QualTab::Dashboard),
     };
     ctx().focus.set(Some(subject));
     go(page);

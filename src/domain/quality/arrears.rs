@@ -186,13 +186,13 @@ pub fn read_rows(
         let owed = get(row, Field::Owed);
         let reason = if place.is_empty() {
             Some(Text::new("房号为空", "No unit"))
-        } else if let Some(prev) = rows.iter().find(|r| r.place == place) {
-            Some(Text::new(
-                format!("房号 {} 重复出现", prev.place),
-                format!("Unit {} appears twice", prev.place),
-            ))
         } else {
-            None
+            rows.iter().find(|r| r.place == place).map(|prev| {
+                Text::new(
+                    format!("房号 {} 重复出现", prev.place),
+                    format!("Unit {} appears twice", prev.place),
+                )
+            })
         };
         if let Some(reason) = reason {
             bad.push(BadRow { line, reason });

@@ -302,16 +302,12 @@ impl Aggregate for Survey {
                 self.year = *year;
                 self.items = items.clone();
             }
-            QualityEvent::SurveyItemsSet { items, .. } => {
-                if self.status == SurveyStatus::Draft {
-                    self.items = items.clone();
-                }
+            QualityEvent::SurveyItemsSet { items, .. } if self.status == SurveyStatus::Draft => {
+                self.items = items.clone();
             }
-            QualityEvent::SurveyStarted { at, .. } => {
-                if self.status == SurveyStatus::Draft {
-                    self.status = SurveyStatus::Open;
-                    self.started = Some(*at);
-                }
+            QualityEvent::SurveyStarted { at, .. } if self.status == SurveyStatus::Draft => {
+                self.status = SurveyStatus::Open;
+                self.started = Some(*at);
             }
             QualityEvent::SurveyAnswered {
                 household,
@@ -535,6 +531,7 @@ pub struct Household {
 
 /// QUAL-1: records a household's answers (tablet or paper). One answer per item; at least one
 /// item must be answered other than 不了解.
+#[allow(clippy::too_many_arguments)]
 pub fn answer(
     actor: &Actor,
     id: RecordId,

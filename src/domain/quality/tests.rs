@@ -764,7 +764,7 @@ fn qual_2_pat_7_demo_month_figures_checked_by_hand() {
         .filter(|d| matches!(d.body, crate::domain::event::EventBody::Quality(_)))
     {
         let t = match &d.body {
-            crate::domain::event::EventBody::Quality(e) => match e {
+            crate::domain::event::EventBody::Quality(
                 QualityEvent::SurveyDrafted { at, .. }
                 | QualityEvent::SurveyStarted { at, .. }
                 | QualityEvent::SurveyAnswered { at, .. }
@@ -772,9 +772,8 @@ fn qual_2_pat_7_demo_month_figures_checked_by_hand() {
                 | QualityEvent::CorrectiveOpened { at, .. }
                 | QualityEvent::ArrearsImported { at, .. }
                 | QualityEvent::ArrearsCalled { at, .. }
-                | QualityEvent::ArrearsVisited { at, .. } => *at,
-                _ => 0,
-            },
+                | QualityEvent::ArrearsVisited { at, .. },
+            ) => *at,
             _ => 0,
         };
         assert!(t < limit);

@@ -7,7 +7,8 @@ pub use notices::{listen as listen_notices, AppNotices, OpeningNotices};
 use super::i18n::t;
 use super::platform::{now_ms, reload, set_pref};
 use super::state::{
-    ctx, go, CmpTab, DeskTab, DutyTab, Page, PatrolTab, RegistryTab, RepTab, TrainTab, VioTab,
+    ctx, go, CmpTab, DeskTab, DutyTab, Page, PatrolTab, QualTab, RegistryTab, RepTab, TrainTab,
+    VioTab,
 };
 use crate::domain::i18n::Lang;
 use crate::domain::roles::Action;
@@ -193,6 +194,13 @@ const NAV: &[NavItem] = &[
         needs: None,
     },
     NavItem {
+        page: Page::Quality(QualTab::Dashboard),
+        key: "nav.quality",
+        icon: "★",
+        testid: "nav-quality",
+        needs: None,
+    },
+    NavItem {
         page: Page::Desk(DeskTab::Mail),
         key: "nav.desk",
         icon: "✉",
@@ -245,6 +253,7 @@ pub fn Shell() -> impl IntoView {
         (Page::Repairs(_) | Page::RepairOrder(_), Page::Repairs(_)) => true,
         (Page::Desk(_), Page::Desk(_)) => true,
         (Page::Violations(_), Page::Violations(_)) => true,
+        (Page::Quality(_), Page::Quality(_)) => true,
         (a, b) => a == b,
     };
     let session = move || c.session.get();
@@ -313,6 +322,7 @@ pub fn Shell() -> impl IntoView {
                     Page::Repairs(tab) => view! { <super::repairs::RepairsPage tab=tab/> }.into_any(),
                     Page::RepairOrder(id) => view! { <super::repairs::OrderPage id=id/> }.into_any(),
                     Page::Violations(tab) => view! { <super::violations::ViolationsPage tab=tab/> }.into_any(),
+                    Page::Quality(tab) => view! { <super::quality::QualityPage tab=tab/> }.into_any(),
                 }}
             </main>
         </div>

@@ -11,6 +11,7 @@ mod desk;
 mod duty;
 mod foundation;
 mod patrol;
+mod quality;
 mod repairs;
 mod smoke;
 mod sync;

@@ -37,6 +37,16 @@ async fn upload(app: &App, path: &std::path::Path) {
     app.wait_testid("q-map-unit").await;
 }
 
+/// The screen at 800×1280 (portrait tablet) and 1280×800 (landscape), into tests/e2e/artifacts/.
+async fn shots(app: &App, name: &str) {
+    app.screenshot(&format!("{name}-800x1280")).await;
+    let _ = app.driver().set_window_rect(0, 0, 1280, 800).await;
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    app.screenshot(&format!("{name}-1280x800")).await;
+    let _ = app.driver().set_window_rect(0, 0, 800, 1280).await;
+    tokio::time::sleep(Duration::from_millis(400)).await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn quality_survey_on_the_tablet_arrears_followed_up_dashboard_and_monthly_pack() {
     let mut app = App::start().await;
@@ -68,13 +78,21 @@ async fn quality_survey_on_the_tablet_arrears_followed_up_dashboard_and_monthly_
     assert_eq!(questions.len(), 10, "the seed's ten items");
     for (i, q) in questions.iter().enumerate() {
         let answer = if i == 2 { "basic" } else { "satisfied" };
-        q.find(thirtyfour::By::Css(&format!("[data-testid=q-answer-{answer}]")))
-            .await
-            .unwrap()
-            .click()
+        let b = q
+            .find(thirtyfour::By::Css(&format!(
+                "[data-testid=q-answer-{answer}]"
+            )))
             .await
             .unwrap();
+        // Bring the row into view (the bottom navigation covers the lowest line) and tap.
+        app.js(
+            "arguments[0].scrollIntoView({block: 'center'}); return 1;",
+            vec![b.to_json().unwrap()],
+        )
+        .await;
+        b.click().await.unwrap();
     }
+    shots(&app, "quality-survey-take").await;
     app.click("q-take-save").await;
     app.wait_testid_gone("q-take-form").await;
     app.wait_text("问卷已保存").await;
@@ -100,7 +118,10 @@ async fn quality_survey_on_the_tablet_arrears_followed_up_dashboard_and_monthly_
     let reasons = app.text("q-import-bad").await;
     assert!(reasons.contains("9-999"), "{reasons}");
     assert!(reasons.contains("abc"), "{reasons}");
-    assert!(app.try_testid("q-import-save").await.is_none(), "nothing half-imported");
+    assert!(
+        app.try_testid("q-import-save").await.is_none(),
+        "nothing half-imported"
+    );
     // The corrected file: columns mapped from the header, the month's fees due typed in.
     let good = dir.path().join("欠费清单.csv");
     std::fs::write(
@@ -118,14 +139,16 @@ async fn quality_survey_on_the_tablet_arrears_followed_up_dashboard_and_monthly_
     app.wait_testid_text("q-collection", "93.3%").await;
     // A call nobody answers turns into a visit on the building's next round; the visit pays.
     let row = "[data-testid=q-arrears-row][data-place=\"1-201\"]";
-    app.click_css(&format!("{row} [data-testid=q-record]")).await;
+    app.click_css(&format!("{row} [data-testid=q-record]"))
+        .await;
     app.wait_css(&format!("{row} .badge.warn")).await;
     app.js(
         &format!("const s = document.querySelector('{row} [data-testid=q-outcome]'); s.value = 'paid'; s.dispatchEvent(new Event('change')); return 1;"),
         vec![],
     )
     .await;
-    app.click_css(&format!("{row} [data-testid=q-record]")).await;
+    app.click_css(&format!("{row} [data-testid=q-record]"))
+        .await;
     app.wait_css(&format!("{row} .badge.ok")).await;
     // 450 of 675 paid: (10,000 − 225) ÷ 10,000 = 97.8 %.
     app.wait_testid_text("q-collection", "97.8%").await;
@@ -136,9 +159,14 @@ async fn quality_survey_on_the_tablet_arrears_followed_up_dashboard_and_monthly_
     app.wait_testid("q-dashboard").await;
     let rows = app.all_testid("q-row").await;
     assert_eq!(rows.len(), 12, "every target of seed 001 §1.2 and SOP §12");
-    assert!(!app.all_testid("q-missed").await.is_empty(), "the demo misses a target");
+    assert!(
+        !app.all_testid("q-missed").await.is_empty(),
+        "the demo misses a target"
+    );
     assert!(!app.all_testid("q-met").await.is_empty());
-    app.wait_css("[data-target=collection] svg.q-trend circle").await;
+    app.wait_css("[data-target=collection] svg.q-trend circle")
+        .await;
+    shots(&app, "quality-dashboard").await;
     app.click("q-open-collection").await;
     app.wait_testid("q-arrears").await;
     nav(&app, "#/quality").await;
@@ -149,17 +177,38 @@ async fn quality_survey_on_the_tablet_arrears_followed_up_dashboard_and_monthly_
     app.click("q-tab-pack").await;
     app.click("q-pack-build").await;
     app.wait_testid("q-pack").await;
-    assert!(app.all_testid("q-sheet").await.len() >= 12, "a sheet per module");
+    assert!(
+        app.all_testid("q-sheet").await.len() >= 12,
+        "a sheet per module"
+    );
     let into = download_into(&app, dir.path(), "pack").await;
     app.click("q-pack-xlsx").await;
     let file = downloaded(&app, &into, "xlsx").await;
     let mut book: calamine::Xlsx<_> = calamine::open_workbook(&file).expect("an XLSX workbook");
     let names = book.sheet_names().to_vec();
-    for sheet in ["质量目标", "投诉", "回访", "维修", "巡查", "违章", "值班", "培训", "入伙", "满意度调查", "欠费催缴"] {
+    for sheet in [
+        "质量目标",
+        "投诉",
+        "回访",
+        "维修",
+        "巡查",
+        "违章",
+        "值班",
+        "培训",
+        "入伙",
+        "满意度调查",
+        "欠费催缴",
+    ] {
         assert!(names.iter().any(|n| n == sheet), "{sheet} in {names:?}");
     }
     let targets = book.worksheet_range("质量目标").expect("the targets sheet");
-    let first: Vec<String> = targets.rows().next().unwrap().iter().map(|c| c.to_string()).collect();
+    let first: Vec<String> = targets
+        .rows()
+        .next()
+        .unwrap()
+        .iter()
+        .map(|c| c.to_string())
+        .collect();
     assert_eq!(first[0], "目标");
     assert_eq!(targets.rows().count(), 13, "header + 12 targets");
 }

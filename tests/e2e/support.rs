@@ -1238,4 +1238,3 @@ pub async fn downloaded(app: &App, dir: &Path, ext: &str) -> PathBuf {
     )
     .await
 }
-

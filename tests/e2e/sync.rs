@@ -11,7 +11,6 @@
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-
 use crate::foundation::{first_run, sign_in};
 use crate::support::*;
 

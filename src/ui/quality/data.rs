@@ -15,7 +15,7 @@ use crate::domain::quality::dashboard::{self, MonthInputs};
 use crate::domain::quality::survey::{Survey, SurveyStatus};
 use crate::domain::quality::{year_id, QualityYear};
 use crate::domain::view::Aggregate;
-use crate::domain::workorder::fees::{self, FeeItem, FEE_ACTIVE_KEY};
+use crate::domain::workorder::fees;
 use crate::domain::workorder::orders::finished_month_key;
 use crate::domain::workorder::WorkOrder;
 use crate::store::{Filter, Query};
@@ -115,16 +115,7 @@ pub struct Dash {
 /// QUAL-2: the twelve months ending with `(y, m)`.
 pub async fn gather(y: i32, m: u32, cal: BusinessCalendar, today: NaiveDate) -> Dash {
     let surveys: Vec<Survey> = states(RecordKind::Survey, "srv|all".into()).await;
-    let sched: fees::Schedule = app()
-        .query(&Query::new(
-            RecordKind::FeeItem,
-            Filter::Prefix(FEE_ACTIVE_KEY.into()),
-        ))
-        .await
-        .unwrap_or_default()
-        .into_iter()
-        .filter_map(|v| v.state::<FeeItem>().map(|s| (v.id, s)))
-        .collect();
+    let sched: fees::Schedule = crate::ui::repairs::schedule().await;
     let kinds = fees::paid_kinds(&sched).len() as u32;
     let first_year = sched
         .values()

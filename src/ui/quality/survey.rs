@@ -172,6 +172,10 @@ fn SurveyDetail(id: RecordId) -> impl IntoView {
     let taking = RwSignal::new(false);
     view! {
         {move || data.get().map(|d| {
+            // The resident sees only the questionnaire, not the results so far.
+            if taking.get() {
+                return view! { <TakeSurvey survey=d.survey.clone() id=id done=move || taking.set(false)/> }.into_any();
+            }
             let s = d.survey.clone();
             let r = s.results();
             let status = s.status;
@@ -180,7 +184,6 @@ fn SurveyDetail(id: RecordId) -> impl IntoView {
             let s_start = s.clone();
             let s_close = s.clone();
             let s_items = s.clone();
-            let s_take = s.clone();
             let avg_ok = r.average_met();
             view! {
                 <section class="card" data-testid="q-survey">
@@ -260,8 +263,8 @@ fn SurveyDetail(id: RecordId) -> impl IntoView {
                     </div>
                 </section>
                 <Corrective survey=s.clone() id=id staff=d.staff.clone()/>
-                {move || taking.get().then(|| view! { <TakeSurvey survey=s_take.clone() id=id done=move || taking.set(false)/> })}
             }
+            .into_any()
         })}
     }
 }

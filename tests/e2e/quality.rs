@@ -79,7 +79,7 @@ async fn quality_survey_on_the_tablet_arrears_followed_up_dashboard_and_monthly_
     for (i, q) in questions.iter().enumerate() {
         let answer = if i == 2 { "basic" } else { "satisfied" };
         let b = q
-            .find(thirtyfour::By::Css(&format!(
+            .find(thirtyfour::By::Css(format!(
                 "[data-testid=q-answer-{answer}]"
             )))
             .await

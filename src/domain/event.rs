@@ -90,11 +90,17 @@ pub enum RecordKind {
     MoveInBatch,
     /// 入伙手续 — one household's move-in session (MOVE-2..10; issue 16)
     MoveInSession,
+    /// 用户意见调查 — one satisfaction survey (QUAL-1; issue 18, schema version 4)
+    Survey,
+    /// 欠费清单 — one month's arrears list from finance and its follow-up (PAT-7; issue 18)
+    ArrearsMonth,
+    /// 质量年度记录 — a year's major safety incidents found by the Director (QUAL-2; issue 18)
+    QualityYear,
 }
 
 impl RecordKind {
     /// Every record kind, for a pass over all stored events one kind at a time (issue 12).
-    pub const ALL: [RecordKind; 39] = {
+    pub const ALL: [RecordKind; 42] = {
         use RecordKind::*;
         [
             Estate,
@@ -136,6 +142,9 @@ impl RecordKind {
             Forum,
             MoveInBatch,
             MoveInSession,
+            Survey,
+            ArrearsMonth,
+            QualityYear,
         ]
     };
 
@@ -180,6 +189,9 @@ impl RecordKind {
             RecordKind::Forum => "forum",
             RecordKind::MoveInBatch => "move_in_batch",
             RecordKind::MoveInSession => "move_in_session",
+            RecordKind::Survey => "survey",
+            RecordKind::ArrearsMonth => "arrears_month",
+            RecordKind::QualityYear => "quality_year",
         }
     }
 }
@@ -195,7 +207,8 @@ fn every_kind_is_listed(k: RecordKind) {
         | ViolationDraft | WorkOrder | Roster | DutyLeave | DutyLog | DutyChain | Handover
         | Incident | Device | TrainingMatrix | TrainingRecord | Discipline | FeeItem | CashDay
         | Mail | Subscription | PaperDay | Consignment | Violation | Purged
-        | PaidReconciliation | MonthlyReview | Forum | MoveInBatch | MoveInSession => {}
+        | PaidReconciliation | MonthlyReview | Forum | MoveInBatch | MoveInSession | Survey
+        | ArrearsMonth | QualityYear => {}
     }
 }
 
@@ -252,6 +265,8 @@ pub enum EventBody {
     Forum(super::forum::ForumEvent),
     /// Move-in batches and sessions (issue 16, MOVE-1..10; schema version 4).
     MoveIn(super::movein::MoveInEvent),
+    /// Surveys, arrears and the quality year (issue 18, QUAL-1..2, PAT-7; schema version 4).
+    Quality(super::quality::QualityEvent),
 }
 
 impl EventBody {
@@ -293,6 +308,7 @@ impl EventBody {
             EventBody::Review(e) => e.label(),
             EventBody::Forum(e) => e.label(),
             EventBody::MoveIn(e) => e.label(),
+            EventBody::Quality(e) => e.label(),
         }
     }
 }

@@ -46,6 +46,7 @@ pub mod ids;
 pub mod movein;
 pub mod patrol;
 pub mod photo;
+pub mod quality;
 pub mod registry;
 pub mod retention;
 pub mod review;

@@ -190,6 +190,15 @@ pub enum Action {
     RemindMoveIn,
     /// MOVE-2..10: run a household's move-in session at the desk (客服部各岗位).
     HandleMoveIn,
+    /// QUAL-1/2: draft, edit, start and close satisfaction surveys, open corrective actions,
+    /// find a major safety incident (the Director).
+    ManageQuality,
+    /// QUAL-1: take a household's survey answers (tablet or paper); report an action done.
+    TakeSurvey,
+    /// PAT-7: import finance's monthly arrears list.
+    ImportArrears,
+    /// PAT-7: phone and visit households in arrears.
+    FollowUpArrears,
 }
 
 impl Action {
@@ -266,6 +275,13 @@ impl Action {
                 "答复转交主管的咨询",
                 "answer enquiries referred to a supervisor",
             ),
+            Action::ManageQuality => Text::new(
+                "管理质量目标和满意度调查",
+                "manage quality targets and surveys",
+            ),
+            Action::TakeSurvey => Text::new("填写满意度调查", "take survey answers"),
+            Action::ImportArrears => Text::new("导入欠费清单", "import the arrears list"),
+            Action::FollowUpArrears => Text::new("欠费催缴", "follow up arrears"),
             Action::ReconcilePaid => Text::new(
                 "确认有偿服务月度对账",
                 "record the paid-service monthly reconciliation",
@@ -337,6 +353,11 @@ impl Action {
             Action::OpenMoveIn => &[Director, Supervisor],
             Action::RemindMoveIn => &[Director, Supervisor, Assistant],
             Action::HandleMoveIn => &[Director, Supervisor, Assistant, Receptionist],
+            Action::ManageQuality => &[Director],
+            Action::TakeSurvey => &[Director, Supervisor, Assistant, Receptionist],
+            Action::ImportArrears => &[Director, Supervisor],
+            // Seed 002: the patrol (Assistants, department leads) visits during rounds.
+            Action::FollowUpArrears => &[Director, Supervisor, Assistant, DepartmentLead],
         }
     }
 }

@@ -262,6 +262,9 @@ pub fn fold_all_kind(subject: RecordRef, events: Vec<Event>) -> Option<View> {
         RecordKind::Forum => fold_all::<super::forum::Forum>(subject.id, events),
         RecordKind::MoveInBatch => fold_all::<super::movein::MoveInBatch>(subject.id, events),
         RecordKind::MoveInSession => fold_all::<super::movein::MoveInSession>(subject.id, events),
+        RecordKind::Survey => fold_all::<super::quality::Survey>(subject.id, events),
+        RecordKind::ArrearsMonth => fold_all::<super::quality::ArrearsMonth>(subject.id, events),
+        RecordKind::QualityYear => fold_all::<super::quality::QualityYear>(subject.id, events),
     }
 }
 
@@ -309,5 +312,8 @@ pub fn fold_onto_kind(view: &View, events: Vec<Event>) -> Option<View> {
         RecordKind::Forum => fold_onto::<super::forum::Forum>(view, events),
         RecordKind::MoveInBatch => fold_onto::<super::movein::MoveInBatch>(view, events),
         RecordKind::MoveInSession => fold_onto::<super::movein::MoveInSession>(view, events),
+        RecordKind::Survey => fold_onto::<super::quality::Survey>(view, events),
+        RecordKind::ArrearsMonth => fold_onto::<super::quality::ArrearsMonth>(view, events),
+        RecordKind::QualityYear => fold_onto::<super::quality::QualityYear>(view, events),
     }
 }

@@ -87,6 +87,52 @@ pub fn cell(value: &str) -> String {
     }
 }
 
+/// Reads a CSV file (finance's arrears list, PAT-7): UTF-8 with or without BOM, `,` separated,
+/// `"` quoting with `""` inside, CRLF or LF. Blank lines are skipped. Returns the lines' cells;
+/// the first line is the header. A file that is not UTF-8 (GBK from an older Excel) is refused
+/// with a message rather than read as garbage.
+pub fn parse(bytes: &[u8]) -> Result<Vec<Vec<String>>, crate::domain::i18n::Text> {
+    let bytes = bytes.strip_prefix(BOM).unwrap_or(bytes);
+    let text = std::str::from_utf8(bytes).map_err(|_| {
+        crate::domain::i18n::Text::new(
+            "文件不是UTF-8编码：请在表格软件中另存为“CSV UTF-8”",
+            "The file is not UTF-8: save it as \"CSV UTF-8\" in the spreadsheet program",
+        )
+    })?;
+    let mut lines = Vec::new();
+    let mut cells = Vec::new();
+    let mut cur = String::new();
+    let mut quoted = false;
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match (quoted, c) {
+            (true, '"') if chars.peek() == Some(&'"') => {
+                chars.next();
+                cur.push('"');
+            }
+            (true, '"') => quoted = false,
+            (true, c) => cur.push(c),
+            (false, '"') if cur.is_empty() => quoted = true,
+            (false, ',') => cells.push(std::mem::take(&mut cur)),
+            (false, '\r') => {}
+            (false, '\n') => {
+                cells.push(std::mem::take(&mut cur));
+                if cells.iter().any(|c| !c.trim().is_empty()) {
+                    lines.push(std::mem::take(&mut cells));
+                } else {
+                    cells.clear();
+                }
+            }
+            (false, c) => cur.push(c),
+        }
+    }
+    cells.push(cur);
+    if cells.iter().any(|c| !c.trim().is_empty()) {
+        lines.push(cells);
+    }
+    Ok(lines)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -370,6 +370,9 @@ pub fn kind_label(kind: RecordKind) -> Text {
         RecordKind::Forum => Text::new("业主座谈会", "Residents' forums"),
         RecordKind::MoveInBatch => Text::new("入伙批次", "Move-in batches"),
         RecordKind::MoveInSession => Text::new("入伙手续", "Move-in sessions"),
+        RecordKind::Survey => Text::new("满意度调查", "Satisfaction surveys"),
+        RecordKind::ArrearsMonth => Text::new("欠费清单", "Arrears lists"),
+        RecordKind::QualityYear => Text::new("质量年度记录", "Quality years"),
     }
 }
 
@@ -412,6 +415,7 @@ pub fn field_group(body: &EventBody) -> Cow<'static, str> {
             crate::domain::review::ReviewEvent::Acknowledged { .. } => "signoff".into(),
         },
         EventBody::MoveIn(e) => e.field_group().into(),
+        EventBody::Quality(e) => e.field_group().into(),
     }
 }
 

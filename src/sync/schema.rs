@@ -118,6 +118,28 @@ mod tests {
             crate::domain::demo::demo_estate(20_261_122, pin, crate::domain::demo::DEMO_AS_OF);
         let mut bodies: Vec<EventBody> = demo.drafts.into_iter().map(|d| d.body).collect();
         // Events the demo does not write, with every field set.
+        {
+            use crate::domain::quality::{QualityEvent as Q, SurveyItem};
+            let nil = crate::domain::ids::Id::nil();
+            bodies.push(EventBody::Quality(Q::SurveyItemsSet {
+                items: vec![SurveyItem::new("k", "z", "e")],
+                at: 1,
+                by: nil,
+            }));
+            bodies.push(EventBody::Quality(Q::CorrectiveDone {
+                item: "k".into(),
+                note: "n".into(),
+                at: 1,
+                by: nil,
+            }));
+            bodies.push(EventBody::Quality(Q::MajorIncidentFound {
+                incident: nil,
+                date: crate::domain::demo::DEMO_AS_OF,
+                note: "n".into(),
+                at: 1,
+                by: nil,
+            }));
+        }
         bodies.push(EventBody::Device(
             crate::domain::device::DeviceEvent::Enrolled {
                 key: "k".into(),

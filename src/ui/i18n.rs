@@ -46,6 +46,7 @@ const AREAS: &[Table] = &[
     super::components::cash_day::pair,
     super::violations::strings::pair,
     super::movein::strings::pair,
+    super::quality::strings::pair,
 ];
 
 fn pair(key: &str) -> (&'static str, &'static str) {

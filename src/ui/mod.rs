@@ -11,6 +11,7 @@ pub mod i18n;
 mod movein;
 mod patrol;
 pub mod platform;
+pub(crate) mod quality;
 pub(crate) mod registry;
 mod repairs;
 mod settings;

@@ -3,7 +3,7 @@
 
 use crate::domain::ids::Entropy;
 use crate::domain::staff::Uptime;
-use wasm_bindgen::JsCast;
+use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
 /// A `performance.mark` (issue 19: the benchmark reads `ed-start`, `ed-store-open` and
@@ -93,6 +93,23 @@ pub async fn request_persistence() -> Option<bool> {
     }
     let granted = JsFuture::from(storage.persist().ok()?).await.ok()?;
     granted.as_bool()
+}
+
+/// The first chosen file's name and bytes (the sync import; finance's arrears list, PAT-7). web-sys `File`/`FileList` are not enabled: the
+/// `files` list and its first entry are read as plain JS properties; a `File` is a `Blob`.
+pub async fn read_chosen(input: &web_sys::HtmlInputElement) -> Option<(String, Vec<u8>)> {
+    let files = js_sys::Reflect::get(input, &JsValue::from_str("files")).ok()?;
+    let first = js_sys::Reflect::get(&files, &JsValue::from_f64(0.0)).ok()?;
+    if first.is_undefined() || first.is_null() {
+        return None;
+    }
+    let name = js_sys::Reflect::get(&first, &JsValue::from_str("name"))
+        .ok()
+        .and_then(|v| v.as_string())
+        .unwrap_or_default();
+    let blob: web_sys::Blob = first.dyn_into().ok()?;
+    let buf = JsFuture::from(blob.array_buffer()).await.ok()?;
+    Some((name, js_sys::Uint8Array::new(&buf).to_vec()))
 }
 
 /// Offers text as a file download (CSV exports, backups).

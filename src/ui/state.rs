@@ -100,6 +100,8 @@ pub enum Page {
     MoveIn(MoveTab),
     /// One household's move-in session.
     MoveInSession(crate::domain::ids::RecordId),
+    /// 质量目标 (issue 18, QUAL-1..3, PAT-7, PAT-8).
+    Quality(QualTab),
 }
 
 /// 入伙 tabs (MOVE-1, MOVE-7).
@@ -108,6 +110,16 @@ pub enum MoveTab {
     Batches,
     Keys,
     New,
+}
+
+/// 质量目标 tabs (issue 18).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum QualTab {
+    Dashboard,
+    Survey,
+    Arrears,
+    Pack,
+    Board,
 }
 
 /// 岗位培训 tabs.
@@ -242,6 +254,11 @@ impl Page {
             Page::MoveIn(MoveTab::Keys) => "#/movein/keys",
             Page::MoveIn(MoveTab::New) => "#/movein/new",
             Page::MoveInSession(_) => "#/movein",
+            Page::Quality(QualTab::Dashboard) => "#/quality",
+            Page::Quality(QualTab::Survey) => "#/quality/survey",
+            Page::Quality(QualTab::Arrears) => "#/quality/arrears",
+            Page::Quality(QualTab::Pack) => "#/quality/pack",
+            Page::Quality(QualTab::Board) => "#/quality/board",
         }
         .into()
     }
@@ -300,6 +317,11 @@ impl Page {
                 .parse()
                 .map(Page::MoveInSession)
                 .unwrap_or(Page::MoveIn(MoveTab::Batches)),
+            "#/quality" => Page::Quality(QualTab::Dashboard),
+            "#/quality/survey" => Page::Quality(QualTab::Survey),
+            "#/quality/arrears" => Page::Quality(QualTab::Arrears),
+            "#/quality/pack" => Page::Quality(QualTab::Pack),
+            "#/quality/board" => Page::Quality(QualTab::Board),
             h if h.starts_with("#/emergency/") => h["#/emergency/".len()..]
                 .parse()
                 .map(Page::Incident)
@@ -514,6 +536,9 @@ pub fn open_record(subject: crate::domain::event::RecordRef) {
         K::CashDay | K::Consignment => Page::Desk(DeskTab::Sales),
         K::MoveInBatch => Page::MoveIn(MoveTab::Batches),
         K::MoveInSession => Page::MoveInSession(subject.id),
+        K::Survey => Page::Quality(QualTab::Survey),
+        K::ArrearsMonth => Page::Quality(QualTab::Arrears),
+        K::QualityYear => Page::Quality(QualTab::Dashboard),
     };
     ctx().focus.set(Some(subject));
     go(page);

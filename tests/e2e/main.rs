@@ -14,6 +14,7 @@ mod foundation;
 mod lists;
 mod movein;
 mod patrol;
+mod quality;
 mod repairs;
 mod smoke;
 mod sync;

@@ -1201,3 +1201,40 @@ fn truncate(s: &str, max_chars: usize) -> String {
         format!("{cut} …(truncated)")
     }
 }
+
+// Downloads (the sync export, the quality monthly pack): the DevTools
+// `Browser.setDownloadBehavior` command sends them to a fresh folder.
+
+/// Points the browser's downloads at a fresh folder `into/name`.
+#[allow(deprecated)] // `WebDriver::cdp()` needs thirtyfour's `cdp` feature, not enabled here.
+pub async fn download_into(app: &App, into: &Path, name: &str) -> PathBuf {
+    let dir = into.join(name);
+    std::fs::create_dir_all(&dir).unwrap();
+    thirtyfour::extensions::cdp::ChromeDevTools::new(app.driver().handle().clone())
+        .execute_cdp_with_params(
+            "Browser.setDownloadBehavior",
+            json!({ "behavior": "allow", "downloadPath": dir.to_string_lossy() }),
+        )
+        .await
+        .expect("set the download folder");
+    dir
+}
+
+/// Waits for a complete file with extension `ext` in `dir`.
+pub async fn downloaded(app: &App, dir: &Path, ext: &str) -> PathBuf {
+    app.poll(
+        &format!("a .{ext} file to be saved in {}", dir.display()),
+        app.timeout,
+        || async move {
+            std::fs::read_dir(dir)
+                .ok()?
+                .flatten()
+                .map(|e| e.path())
+                .find(|p| {
+                    p.extension().is_some_and(|e| e == ext)
+                        && std::fs::metadata(p).is_ok_and(|m| m.len() > 0)
+                })
+        },
+    )
+    .await
+}

@@ -11,10 +11,6 @@
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use serde_json::json;
-#[allow(deprecated)] // `WebDriver::cdp()` needs thirtyfour's `cdp` feature, not enabled here.
-use thirtyfour::extensions::cdp::ChromeDevTools;
-
 use crate::foundation::{first_run, sign_in};
 use crate::support::*;
 
@@ -29,40 +25,6 @@ pub(crate) async fn start(window: (u32, u32)) -> App {
     // Key derivation (600,000 PBKDF2 rounds) in wasm takes seconds on a busy machine.
     app.timeout = Duration::from_secs(60);
     app
-}
-
-/// Points the browser's downloads at a fresh folder `into/name`.
-#[allow(deprecated)]
-pub(crate) async fn download_into(app: &App, into: &Path, name: &str) -> PathBuf {
-    let dir = into.join(name);
-    std::fs::create_dir_all(&dir).unwrap();
-    ChromeDevTools::new(app.driver().handle().clone())
-        .execute_cdp_with_params(
-            "Browser.setDownloadBehavior",
-            json!({ "behavior": "allow", "downloadPath": dir.to_string_lossy() }),
-        )
-        .await
-        .expect("set the download folder");
-    dir
-}
-
-/// Waits for a complete file with extension `ext` in `dir`.
-pub(crate) async fn downloaded(app: &App, dir: &Path, ext: &str) -> PathBuf {
-    app.poll(
-        &format!("a .{ext} file to be saved in {}", dir.display()),
-        app.timeout,
-        || async move {
-            std::fs::read_dir(dir)
-                .ok()?
-                .flatten()
-                .map(|e| e.path())
-                .find(|p| {
-                    p.extension().is_some_and(|e| e == ext)
-                        && std::fs::metadata(p).is_ok_and(|m| m.len() > 0)
-                })
-        },
-    )
-    .await
 }
 
 /// Clicks Export and returns the file the browser saved (into a fresh folder under `into`).

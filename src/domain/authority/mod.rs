@@ -259,6 +259,22 @@ pub fn requirement(body: &EventBody) -> Requirement {
             RemindMoveIn => AnyOf(&[RemindMoveIn]),
             _ => AnyOf(&[HandleMoveIn]),
         },
+        // quality::{survey, arrears, find_major_incident} (QUAL-1..2, PAT-7; issue 18). The
+        // owner-or-Director refinement of a corrective action's close is state: command.
+        EventBody::Quality(e) => {
+            use super::quality::QualityEvent as Q;
+            match e {
+                Q::SurveyDrafted { .. }
+                | Q::SurveyItemsSet { .. }
+                | Q::SurveyStarted { .. }
+                | Q::SurveyClosed { .. }
+                | Q::CorrectiveOpened { .. }
+                | Q::MajorIncidentFound { .. } => AnyOf(&[ManageQuality]),
+                Q::SurveyAnswered { .. } | Q::CorrectiveDone { .. } => AnyOf(&[TakeSurvey]),
+                Q::ArrearsImported { .. } => AnyOf(&[ImportArrears]),
+                Q::ArrearsCalled { .. } | Q::ArrearsVisited { .. } => AnyOf(&[FollowUpArrears]),
+            }
+        }
     }
 }
 

@@ -274,6 +274,13 @@ pub fn RoundScreen() -> impl IntoView {
         <div class="walk" data-testid="walk">
             {header}
             <ol class="walk-stops">{list}</ol>
+            // PAT-7 (issue 18): households of this round's buildings to visit for arrears.
+            {move || round().map(|r| {
+                let mut bs: Vec<_> = r.stops().iter().filter_map(|s| s.building).collect();
+                bs.sort();
+                bs.dedup();
+                view! { <crate::ui::quality::ArrearsStops buildings=bs/> }
+            })}
             {findings_list}
             <Show when=finished>
                 <div class="walk-done card">

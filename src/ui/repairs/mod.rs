@@ -36,7 +36,7 @@ fn may(a: Action) -> bool {
 }
 
 /// The approved, active fee schedule.
-pub(super) async fn schedule() -> Schedule {
+pub(crate) async fn schedule() -> Schedule {
     app()
         .query(&Query::all(RecordKind::FeeItem))
         .await

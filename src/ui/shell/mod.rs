@@ -7,8 +7,8 @@ pub use notices::{listen as listen_notices, AppNotices, OpeningNotices};
 use super::i18n::t;
 use super::platform::{now_ms, reload, set_pref};
 use super::state::{
-    ctx, go, CmpTab, DeskTab, DutyTab, MoveTab, Page, PatrolTab, RegistryTab, RepTab, TrainTab,
-    VioTab,
+    ctx, go, CmpTab, DeskTab, DutyTab, MoveTab, Page, PatrolTab, QualTab, RegistryTab, RepTab,
+    TrainTab, VioTab,
 };
 use crate::domain::i18n::Lang;
 use crate::domain::roles::Action;
@@ -201,6 +201,13 @@ const NAV: &[NavItem] = &[
         needs: None,
     },
     NavItem {
+        page: Page::Quality(QualTab::Dashboard),
+        key: "nav.quality",
+        icon: "★",
+        testid: "nav-quality",
+        needs: None,
+    },
+    NavItem {
         page: Page::Desk(DeskTab::Mail),
         key: "nav.desk",
         icon: "✉",
@@ -254,6 +261,7 @@ pub fn Shell() -> impl IntoView {
         (Page::Desk(_), Page::Desk(_)) => true,
         (Page::Violations(_), Page::Violations(_)) => true,
         (Page::MoveIn(_) | Page::MoveInSession(_), Page::MoveIn(_)) => true,
+        (Page::Quality(_), Page::Quality(_)) => true,
         (a, b) => a == b,
     };
     let session = move || c.session.get();
@@ -324,6 +332,7 @@ pub fn Shell() -> impl IntoView {
                     Page::Violations(tab) => view! { <super::violations::ViolationsPage tab=tab/> }.into_any(),
                     Page::MoveIn(tab) => view! { <super::movein::MoveInPage tab=tab/> }.into_any(),
                     Page::MoveInSession(id) => view! { <super::movein::SessionPage id=id/> }.into_any(),
+                    Page::Quality(tab) => view! { <super::quality::QualityPage tab=tab/> }.into_any(),
                 }}
             </main>
         </div>

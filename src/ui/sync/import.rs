@@ -7,28 +7,9 @@ use crate::domain::i18n::Text;
 use crate::sync::{apply_import, plan_import, ImportPlan, ImportSettings};
 use crate::ui::components::TextField;
 use crate::ui::i18n::{t, t_untracked};
-use crate::ui::platform::{format_time, now_ms};
+use crate::ui::platform::{format_time, now_ms, read_chosen};
 use crate::ui::state::{app, bump, ctx, toast_ok, tx};
 use leptos::prelude::*;
-use wasm_bindgen::{JsCast, JsValue};
-use wasm_bindgen_futures::JsFuture;
-
-/// The first chosen file's name and bytes (web-sys `File`/`FileList` are not enabled: the
-/// `files` list and its first entry are read as plain JS properties; a `File` is a `Blob`).
-async fn read_chosen(input: &web_sys::HtmlInputElement) -> Option<(String, Vec<u8>)> {
-    let files = js_sys::Reflect::get(input, &JsValue::from_str("files")).ok()?;
-    let first = js_sys::Reflect::get(&files, &JsValue::from_f64(0.0)).ok()?;
-    if first.is_undefined() || first.is_null() {
-        return None;
-    }
-    let name = js_sys::Reflect::get(&first, &JsValue::from_str("name"))
-        .ok()
-        .and_then(|v| v.as_string())
-        .unwrap_or_default();
-    let blob: web_sys::Blob = first.dyn_into().ok()?;
-    let buf = JsFuture::from(blob.array_buffer()).await.ok()?;
-    Some((name, js_sys::Uint8Array::new(&buf).to_vec()))
-}
 
 #[component]
 pub fn ImportPanel(

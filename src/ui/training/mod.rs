@@ -48,7 +48,7 @@ fn may(a: Action) -> bool {
 /// Everything the training pages read: active staff, the matrix, every person's record (one
 /// record per person, so bounded by the staff list, never by years of data).
 #[derive(Clone, Debug, Default, PartialEq)]
-struct Data {
+pub(crate) struct Data {
     staff: Vec<(StaffId, Staff)>,
     matrix: Vec<MatrixItem>,
     edits: TrainingMatrix,
@@ -59,7 +59,7 @@ impl Data {
     fn record(&self, id: StaffId) -> TrainingRecord {
         self.records.get(&id).cloned().unwrap_or_default()
     }
-    fn rates(&self) -> training::PassRates {
+    pub(crate) fn rates(&self) -> training::PassRates {
         let people: Vec<(StaffId, BTreeSet<Role>)> = self
             .staff
             .iter()
@@ -69,7 +69,7 @@ impl Data {
     }
 }
 
-async fn load() -> Data {
+pub(crate) async fn load() -> Data {
     let a = app();
     let edits: TrainingMatrix = a
         .get::<TrainingMatrix>(matrix_id())

@@ -1,0 +1,246 @@
+//! 月度统计资料 — the monthly pack (QUAL-3): the month's statistics of every module as sheets.
+//! The same sheets are printed on A4 (the UI), written as one XLSX workbook ([`xlsx`], a sheet
+//! per module, `rust_xlsxwriter`) and as CSVs (through `sync::csv`, which neutralises formula
+//! injection). Each module's sheet comes from that module's own report function; this file only
+//! lays them out.
+
+use super::dashboard::{show, Row};
+use super::survey::Survey;
+use super::{arrears::ArrearsMonth, pct};
+use crate::domain::complaints::report::MonthReport;
+
+/// One sheet of the pack.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Sheet {
+    /// The sheet's name in the workbook and the CSV's file name (≤ 31 characters, no `[]:*?/\`).
+    pub name: String,
+    pub headers: Vec<String>,
+    pub rows: Vec<Vec<String>>,
+}
+
+impl Sheet {
+    pub fn new(name: &str, headers: &[&str], rows: Vec<Vec<String>>) -> Self {
+        let clean: String = name
+            .chars()
+            .filter(|c| !"[]:*?/\\".contains(*c))
+            .take(31)
+            .collect();
+        Sheet {
+            name: clean,
+            headers: headers.iter().map(|h| h.to_string()).collect(),
+            rows,
+        }
+    }
+    /// A module's CSV table (its own `csv()` function) as a sheet.
+    pub fn from_table(name: &str, table: (Vec<&'static str>, Vec<Vec<String>>)) -> Self {
+        Sheet::new(name, &table.0, table.1)
+    }
+    pub fn header_refs(&self) -> Vec<&str> {
+        self.headers.iter().map(String::as_str).collect()
+    }
+}
+
+/// QUAL-2 targets as the pack's first sheet.
+pub fn targets_sheet(rows: &[Row], paid_goal: u32) -> Sheet {
+    Sheet::new(
+        "质量目标",
+        &["目标", "本月", "本年", "目标值", "达标"],
+        rows.iter()
+            .map(|r| {
+                vec![
+                    r.target.label().zh,
+                    show(r.target, r.month),
+                    show(r.target, r.year),
+                    r.target.goal_text(paid_goal).zh,
+                    match r.met {
+                        Some(true) => "达标".into(),
+                        Some(false) => "未达标".into(),
+                        None => "—".into(),
+                    },
+                ]
+            })
+            .collect(),
+    )
+}
+
+/// CB-1 rates of the month (from the complaints module's report).
+pub fn callbacks_sheet(r: &MonthReport) -> Sheet {
+    Sheet::new(
+        "回访",
+        &["回访类别", "应回访", "已回访", "回访率", "目标"],
+        r.callbacks
+            .iter()
+            .map(|c| {
+                vec![
+                    c.kind.label().zh,
+                    c.scheduled.to_string(),
+                    c.done.to_string(),
+                    pct(c.rate()),
+                    c.target
+                        .map(|t| format!("{t}%"))
+                        .unwrap_or_else(|| "—".into()),
+                ]
+            })
+            .collect(),
+    )
+}
+
+/// HELP-6 of the month.
+pub fn help_sheet(r: &MonthReport) -> Sheet {
+    let mut rows: Vec<Vec<String>> = r
+        .help_by_kind
+        .iter()
+        .map(|(k, n)| vec![k.label().zh, n.to_string()])
+        .collect();
+    rows.push(vec!["合计".into(), r.help_total.all.to_string()]);
+    rows.push(vec!["及时答复".into(), r.help_total.in_time.to_string()]);
+    Sheet::new("求助", &["求助类别", "件数"], rows)
+}
+
+/// QUAL-1: the surveys' item rates.
+pub fn survey_sheet(surveys: &[Survey]) -> Sheet {
+    let mut rows = Vec::new();
+    for s in surveys {
+        let r = s.results();
+        for i in &r.items {
+            rows.push(vec![
+                s.title.clone(),
+                i.item.zh.clone(),
+                i.satisfied.to_string(),
+                i.basic.to_string(),
+                i.unsatisfied.to_string(),
+                i.unknown.to_string(),
+                pct(i.rate),
+                if i.under_target() {
+                    "未达标"
+                } else {
+                    "达标"
+                }
+                .into(),
+            ]);
+        }
+        rows.push(vec![
+            s.title.clone(),
+            "平均满意率".into(),
+            String::new(),
+            String::new(),
+            String::new(),
+            format!("{} 户", r.households),
+            pct(r.average),
+            if r.average_met() {
+                "达标"
+            } else {
+                "未达标"
+            }
+            .into(),
+        ]);
+    }
+    Sheet::new(
+        "满意度调查",
+        &[
+            "调查",
+            "项目",
+            "满意",
+            "基本满意",
+            "不满意",
+            "不了解",
+            "满意率",
+            "≥85%",
+        ],
+        rows,
+    )
+}
+
+/// PAT-7: the month's arrears follow-up.
+pub fn arrears_sheet(m: Option<&ArrearsMonth>) -> Sheet {
+    let mut rows = Vec::new();
+    if let Some(m) = m {
+        for r in &m.rows {
+            let last = m.contacts.get(&r.unit).and_then(|c| c.last());
+            rows.push(vec![
+                r.place.clone(),
+                r.name.clone(),
+                super::arrears::yuan(r.owed_fen),
+                r.months.to_string(),
+                last.map(|c| c.outcome.label().zh)
+                    .unwrap_or_else(|| "未催缴".into()),
+                last.and_then(|c| c.promise)
+                    .map(|d| d.to_string())
+                    .unwrap_or_default(),
+            ]);
+        }
+        rows.push(vec![
+            "收费率".into(),
+            String::new(),
+            super::arrears::yuan(m.outstanding_fen()),
+            String::new(),
+            pct(m.collection_rate()),
+            String::new(),
+        ]);
+    }
+    Sheet::new(
+        "欠费催缴",
+        &["房号", "业主", "欠费（元）", "月数", "催缴结果", "承诺日期"],
+        rows,
+    )
+}
+
+/// A sheet of (item, figure) lines for a module whose month is a few counts.
+pub fn counts_sheet(name: &str, lines: Vec<(String, String)>) -> Sheet {
+    Sheet::new(
+        name,
+        &["项目", "数值"],
+        lines.into_iter().map(|(a, b)| vec![a, b]).collect(),
+    )
+}
+
+/// MOVE (issue 19, built in parallel): the move-in module's month goes here. The integrator
+/// replaces this placeholder with the move-in report's sheet after the merge.
+pub fn movein_placeholder() -> Sheet {
+    counts_sheet(
+        "入伙",
+        vec![(
+            "入伙统计".into(),
+            "待入伙模块接入 / to be wired to move-in".into(),
+        )],
+    )
+}
+
+/// A cell that is a plain number is written as a number (so sums work in the spreadsheet);
+/// everything else as text (never a formula).
+fn number(s: &str) -> Option<f64> {
+    let t = s.trim();
+    let ok = !t.is_empty()
+        && t.chars().all(|c| c.is_ascii_digit() || c == '.')
+        && !(t.len() > 1 && t.starts_with('0') && !t.starts_with("0."));
+    ok.then(|| t.parse().ok()).flatten()
+}
+
+/// QUAL-3: the workbook, one sheet per module, header row in bold.
+pub fn xlsx(title: &str, sheets: &[Sheet]) -> Result<Vec<u8>, String> {
+    use rust_xlsxwriter::{Format, Workbook};
+    let mut wb = Workbook::new();
+    let bold = Format::new().set_bold();
+    for s in sheets {
+        let ws = wb.add_worksheet();
+        ws.set_name(&s.name).map_err(|e| e.to_string())?;
+        for (c, h) in s.headers.iter().enumerate() {
+            ws.write_string_with_format(0, c as u16, h, &bold)
+                .map_err(|e| e.to_string())?;
+            ws.set_column_width(c as u16, 14)
+                .map_err(|e| e.to_string())?;
+        }
+        for (r, row) in s.rows.iter().enumerate() {
+            for (c, v) in row.iter().enumerate() {
+                let (r, c) = (r as u32 + 1, c as u16);
+                match number(v) {
+                    Some(n) => ws.write_number(r, c, n),
+                    None => ws.write_string(r, c, v),
+                }
+                .map_err(|e| e.to_string())?;
+            }
+        }
+    }
+    wb.set_properties(&rust_xlsxwriter::DocProperties::new().set_title(title));
+    wb.save_to_buffer().map_err(|e| e.to_string())
+}

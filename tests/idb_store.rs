@@ -17,7 +17,8 @@ use estate_desk::domain::registry::{
 use estate_desk::domain::roles::Role;
 use estate_desk::domain::view::{fold_all_kind, View};
 use estate_desk::store::idb::{
-    error_from_js, IdbStore, DB_VERSION, META_REBUILD, META_REBUILD_FROM,
+    error_from_js, IdbStore, DB_VERSION, META_DEVICE_INDEX, META_DEVICE_INDEX_FROM, META_REBUILD,
+    META_REBUILD_FROM,
 };
 use estate_desk::store::memory::MemoryStore;
 use estate_desk::store::{Batch, Filter, Query, Store, StoreError};
@@ -164,7 +165,12 @@ async fn memory_app() -> App<MemoryStore> {
 /// Stamps drafts into events the way the app does (one HLC tick and one id per draft); ids
 /// come from `seed`, so two calls with one seed give the same ids.
 fn stamp_with(seed: u64, drafts: Vec<Vec<Draft>>) -> Vec<Event> {
-    let mut clock = HlcClock::new(device());
+    stamp_on(device(), seed, drafts)
+}
+
+/// [`stamp_with`] on another device's clock.
+fn stamp_on(dev: Id, seed: u64, drafts: Vec<Vec<Draft>>) -> Vec<Event> {
+    let mut clock = HlcClock::new(dev);
     let mut ids = SeededEntropy::new(seed);
     let mut out = Vec::new();
     for (i, group) in drafts.into_iter().enumerate() {
@@ -836,7 +842,7 @@ async fn a_version_2_database_gains_the_photo_store_and_photos_survive_a_reopen(
         v2.close();
     }
     let store = IdbStore::open(&name).await.expect("upgrades to v3");
-    assert_eq!(store.version(), 3);
+    assert_eq!(store.version(), DB_VERSION);
     assert_eq!(store.event_count().await.unwrap(), events.len() as u64);
     assert_eq!(store.photo("p-1").await.unwrap(), None);
     let bytes = js_sys::Uint8Array::from(&[0xFFu8, 0xD8, 0xFF, 0xE0, 1, 2, 3][..]);
@@ -1270,5 +1276,112 @@ async fn a_purged_record_loses_its_events_and_view_in_one_commit() {
     let b = RecordRef::new(RecordKind::Building, building());
     assert!(idb.view(b).await.unwrap().is_some(), "other records stay");
     idb.close();
+    IdbStore::delete(&name).await.unwrap();
+}
+
+/// Events of two devices (the second one's a little later, interleaved ids).
+fn two_devices_events() -> Vec<Event> {
+    let mut events = stamp(estate_commands());
+    events.extend(stamp_on(Id::derived("device", 2), 7, estate_commands()));
+    events
+}
+
+/// The per-device answers of `store` equal the memory store's over the same events.
+async fn assert_same_device_answers<S: Store>(store: &S, events: &[Event]) {
+    let mem = MemoryStore::new();
+    mem.commit(Batch {
+        events: events.to_vec(),
+        ..Default::default()
+    })
+    .await
+    .unwrap();
+    let got = store.device_events().await.unwrap();
+    assert_eq!(got, mem.device_events().await.unwrap());
+    assert_eq!(got.len(), 2);
+    assert_eq!(
+        got.iter().map(|d| d.events).sum::<u64>(),
+        events.len() as u64
+    );
+    for d in &got {
+        let all = mem.events_above(d.device, None).await.unwrap();
+        assert_eq!(store.events_above(d.device, None).await.unwrap(), all);
+        // Above every watermark along the device's history, and above its newest: nothing.
+        for (i, e) in all.iter().enumerate() {
+            let above = store.events_above(d.device, Some(e.at)).await.unwrap();
+            assert_eq!(above, all[i + 1..].to_vec(), "above event {i}");
+        }
+        assert!(store
+            .events_above(d.device, Some(d.newest))
+            .await
+            .unwrap()
+            .is_empty());
+    }
+}
+
+/// Issue 13 item 2 (schema v4): the `device_hlc` index answers the Sync page's per-device
+/// counts and newest HLC, and an incremental export's events above a watermark, exactly like
+/// the memory store.
+#[wasm_bindgen_test]
+async fn the_device_index_answers_counts_newest_and_events_above_a_watermark() {
+    let name = db_name("device-index");
+    let store = IdbStore::open(&name).await.unwrap();
+    assert_eq!(store.version(), 4);
+    let events = two_devices_events();
+    store
+        .commit(Batch {
+            events: events.clone(),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert_same_device_answers(&store, &events).await;
+    let blank_name = db_name("device-index-blank");
+    let blank = IdbStore::open(&blank_name).await.unwrap();
+    assert!(blank.device_events().await.unwrap().is_empty());
+    blank.close();
+    IdbStore::delete(&blank_name).await.unwrap();
+    store.close();
+    IdbStore::delete(&name).await.unwrap();
+}
+
+/// Issue 13 item 2: a version-3 database gains the index on open; the events it already
+/// holds are backfilled (in chunks, resumable: a backfill flagged again and run in chunks of
+/// two gives the same answers), and none is lost.
+#[wasm_bindgen_test]
+async fn a_version_3_database_gains_the_device_index_and_its_events_are_backfilled() {
+    let name = db_name("device-index-v3");
+    let events = two_devices_events();
+    {
+        let v3 = IdbStore::open_version(&name, 3).await.expect("v3 opens");
+        v3.commit(Batch {
+            events: events.clone(),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+        v3.close();
+    }
+    let store = IdbStore::open(&name).await.expect("upgrades to v4");
+    assert_eq!(store.version(), 4);
+    assert_eq!(
+        store.meta(META_DEVICE_INDEX).await.unwrap(),
+        None,
+        "backfill done"
+    );
+    assert_eq!(store.meta(META_DEVICE_INDEX_FROM).await.unwrap(), None);
+    assert_eq!(store.event_count().await.unwrap(), events.len() as u64);
+    assert_same_device_answers(&store, &events).await;
+    // Flag it again (as a tab closed mid-way would leave it) and finish in tiny chunks.
+    store
+        .commit(Batch {
+            meta: vec![(META_DEVICE_INDEX.into(), json!(true))],
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    store.finish_device_index(2).await.unwrap();
+    assert_eq!(store.meta(META_DEVICE_INDEX).await.unwrap(), None);
+    assert_same_device_answers(&store, &events).await;
+    store.close();
     IdbStore::delete(&name).await.unwrap();
 }

@@ -175,6 +175,23 @@ pub async fn bench_export(db: String) -> Result<String, JsValue> {
     })))
 }
 
+/// The Sync page's device table (issue 13): per-device counts and newest HLCs from the
+/// `device_hlc` index, and the incremental preview per known peer — what opening the page
+/// reads, without drawing it.
+#[wasm_bindgen]
+pub async fn bench_sync_page(db: String) -> Result<String, JsValue> {
+    let app = open(&db).await?;
+    let t0 = clock();
+    let rows = crate::sync::device_summaries(&app).await.map_err(err)?;
+    let t1 = clock();
+    Ok(out(json!({
+        "total_ms": t1 - t0,
+        "devices": rows.len(),
+        "events": rows.iter().map(|r| r.events).sum::<u64>(),
+        "wasm_memory": wasm_memory(),
+    })))
+}
+
 /// One store query: `kind` (as `RecordKind::as_str`) and a search prefix (`Filter::Prefix`),
 /// or `*` for `Filter::All`; `limit` 0 means none. Returns the time and the row count.
 #[wasm_bindgen]

@@ -7,6 +7,13 @@
 //! | 1 | `events` (key path `id`, index `subject`), `meta` (out-of-line string keys) |
 //! | 2 | `views` (key path `key`) with indexes `kind`, `kind_status` [kind,status], `kind_unit` [kind,unit], `assignee_due` [assignee,due], `search` (multi-entry); existing events are refolded into views |
 //! | 3 | `photos` (out-of-line string keys → JPEG `Blob`s of patrol findings, PAT-4); additive, no data work |
+//! | 4 | index `device_hlc` [dev, hlc] on `events` (issue 13: the Sync page's per-device counts and newest HLC, an incremental export's events above a watermark, read by key range); existing rows gain `dev`/`hlc` in a resumable backfill |
+//!
+//! The version-4 backfill works like the view rebuild below: the upgrade sets
+//! [`META_DEVICE_INDEX`]; `open` then rewrites the stored rows in id order, [`REBUILD_CHUNK`] per
+//! transaction, recording the last id done in [`META_DEVICE_INDEX_FROM`] in the same
+//! transaction, and clears both at the end (a closed tab resumes). Rows written by this build
+//! carry the fields from their first commit.
 //!
 //! Photos (issue 13): new photos are stored under `sha256-<hex of their bytes>`, in the same
 //! transaction as the event that names them ([`Batch::photos`]). Rows under the older
@@ -46,11 +53,13 @@
 //! with both an assignee and a due time, by due time then key. Every read goes through an
 //! index or a primary key; nothing scans the `views` store.
 
-use super::{Batch, Filter, PhotoRow, Query, Store, StoreError, WriteLock, META_HLC};
+use super::{Batch, DeviceEvents, Filter, PhotoRow, Query, Store, StoreError, WriteLock, META_HLC};
 use crate::domain::authority::Ledger;
 use crate::domain::event::{Event, RecordKind, RecordRef};
-use crate::domain::ids::{EventId, StaffId};
+use crate::domain::hlc::Hlc;
+use crate::domain::ids::{DeviceId, EventId, StaffId};
 use crate::domain::view::{fold_all_kind, Row, View, VIEWS_VERSION};
+use indexed_db_futures::cursor::CursorDirection;
 use indexed_db_futures::database::{Database, VersionChangeEvent};
 use indexed_db_futures::error::{Error as IdbError, OpenDbError};
 use indexed_db_futures::index::Index;
@@ -65,7 +74,7 @@ use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 
 /// The schema version this build writes.
-pub const DB_VERSION: u32 = 3;
+pub const DB_VERSION: u32 = 4;
 
 const EVENTS: &str = "events";
 const VIEWS: &str = "views";
@@ -78,6 +87,15 @@ const IX_KIND_STATUS: &str = "kind_status";
 const IX_KIND_UNIT: &str = "kind_unit";
 const IX_ASSIGNEE_DUE: &str = "assignee_due";
 const IX_SEARCH: &str = "search";
+/// Events by [device, sortable HLC text] (schema v4, issue 13; see [`super::hlc_key`]).
+const IX_DEVICE_HLC: &str = "device_hlc";
+/// Upper end of one device's `hlc` keys (every `hlc_key` is 24 hex digits).
+const HLC_KEY_MAX: &str = "~";
+
+/// Meta flag: stored events still lack the `dev`/`hlc` fields of the v4 index.
+pub const META_DEVICE_INDEX: &str = "device_index_backfill";
+/// Meta: the last event id the running v4 backfill has rewritten.
+pub const META_DEVICE_INDEX_FROM: &str = "device_index_backfill_from";
 
 /// Meta flag: views must be refolded from the events (set by the v1 → v2 migration).
 pub const META_REBUILD: &str = "views_rebuild_needed";
@@ -150,7 +168,11 @@ impl IdbStore {
                 Ok(())
             })
             .with_on_upgrade_needed(move |event: VersionChangeEvent, db: Database| {
-                migrate(&db, event.old_version() as u32, version)
+                migrate(&db, event.old_version() as u32, version)?;
+                if event.old_version() < 4.0 && version >= 4 {
+                    create_v4(event.old_version() >= 1.0)?;
+                }
+                Ok(())
             })
             .await
             .map_err(open_error)?;
@@ -181,6 +203,9 @@ impl IdbStore {
             closed_by_newer,
             _on_version_change: on_version_change,
         };
+        if version >= 4 {
+            store.finish_device_index(REBUILD_CHUNK).await?;
+        }
         if version >= 2 {
             let rebuilt = store.finish_rebuild(REBUILD_CHUNK).await?;
             store.refold_if_outdated(rebuilt).await?;
@@ -407,6 +432,93 @@ impl IdbStore {
             }
         }
         finish(tx).await.map(|_| read)
+    }
+
+    /// Runs the pending v4 backfill (rows gain `dev` and `hlc`), if any, to its end.
+    #[doc(hidden)]
+    pub async fn finish_device_index(&self, chunk: u32) -> Result<(), StoreError> {
+        while self.meta(META_DEVICE_INDEX).await? == Some(serde_json::Value::Bool(true)) {
+            self.device_index_chunk(chunk.max(1)).await?;
+        }
+        Ok(())
+    }
+
+    /// Rewrites the next `chunk` events (id order) with their index fields, in one
+    /// transaction that also records how far it got.
+    async fn device_index_chunk(&self, chunk: u32) -> Result<(), StoreError> {
+        let tx = self.write(&[EVENTS, META])?;
+        let events = tx.object_store(EVENTS).map_err(store_error)?;
+        let meta = tx.object_store(META).map_err(store_error)?;
+        let from: Option<String> = get_meta(&meta, META_DEVICE_INDEX_FROM)
+            .await?
+            .and_then(|v| v.as_str().map(str::to_string));
+        let rows = events
+            .get_all::<JsValue>()
+            .with_query::<JsValue, _>(after_range(from.as_deref()))
+            .with_limit(chunk)
+            .primitive()
+            .map_err(store_error)?
+            .await
+            .map_err(store_error)?;
+        let mut n = 0u32;
+        let mut last = None;
+        for row in rows {
+            let e: Event = decode(&row.map_err(store_error)?)?;
+            sent(events.put(event_record(&e)?).primitive())?;
+            last = Some(e.id.to_string());
+            n += 1;
+        }
+        match last.filter(|_| n >= chunk) {
+            Some(last) => sent(
+                meta.put(JsValue::from_str(
+                    &serde_json::Value::String(last).to_string(),
+                ))
+                .with_key(JsValue::from_str(META_DEVICE_INDEX_FROM))
+                .primitive(),
+            )?,
+            None => {
+                sent(
+                    meta.delete(JsValue::from_str(META_DEVICE_INDEX))
+                        .primitive(),
+                )?;
+                sent(
+                    meta.delete(JsValue::from_str(META_DEVICE_INDEX_FROM))
+                        .primitive(),
+                )?;
+            }
+        }
+        finish(tx).await
+    }
+
+    /// The first or last `device_hlc` key in `range` (`None`: the range is empty), from a key
+    /// cursor: no record is read.
+    async fn device_hlc_key(
+        &self,
+        range: KeyRange<JsValue>,
+        direction: CursorDirection,
+    ) -> Result<Option<(DeviceId, String)>, StoreError> {
+        let tx = self.read(EVENTS)?;
+        let store = tx.object_store(EVENTS).map_err(store_error)?;
+        let index = store.index(IX_DEVICE_HLC).map_err(store_error)?;
+        let cursor = index
+            .open_key_cursor()
+            .with_query::<JsValue, _>(range)
+            .with_direction(direction)
+            .primitive()
+            .map_err(store_error)?
+            .await
+            .map_err(store_error)?;
+        let Some(cursor) = cursor else {
+            return Ok(None);
+        };
+        let key = cursor.as_sys().key().map_err(error_from_js)?;
+        let parts: js_sys::Array = key.dyn_into().map_err(error_from_js)?;
+        let device = parts
+            .get(0)
+            .as_string()
+            .and_then(|d| d.parse().ok())
+            .ok_or_else(|| StoreError::Other("device_hlc key without a device".into()))?;
+        Ok(Some((device, parts.get(1).as_string().unwrap_or_default())))
     }
 
     /// Keeps a photo (a JPEG `Blob`) under `key` (schema v3). Photos are device-local bytes;
@@ -969,6 +1081,78 @@ impl Store for IdbStore {
         Ok(n > 0)
     }
 
+    async fn device_events(&self) -> Result<Vec<DeviceEvents>, StoreError> {
+        if self.version() < 4 {
+            return Ok(DeviceEvents::of(&self.all_events().await?));
+        }
+        // One device at a time: the first key past the previous device names the next one;
+        // its count and its newest key come from the same index. Nothing is decoded.
+        let mut out = Vec::new();
+        let mut range = KeyRange::LowerBound(JsValue::from(js_sys::Array::new()), false);
+        while let Some((device, _)) = self.device_hlc_key(range, CursorDirection::Next).await? {
+            let d = device.to_string();
+            let all = device_range(&d, None);
+            let n = {
+                let tx = self.read(EVENTS)?;
+                let store = tx.object_store(EVENTS).map_err(store_error)?;
+                let index = store.index(IX_DEVICE_HLC).map_err(store_error)?;
+                index
+                    .count()
+                    .with_query::<JsValue, _>(all.clone())
+                    .primitive()
+                    .map_err(store_error)?
+                    .await
+                    .map_err(store_error)?
+            };
+            let newest = self
+                .device_hlc_key(all, CursorDirection::Prev)
+                .await?
+                .and_then(|(_, h)| super::hlc_from_key(&h, device))
+                .unwrap_or_else(|| Hlc::zero(device));
+            out.push(DeviceEvents {
+                device,
+                events: u64::from(n),
+                newest,
+            });
+            range = KeyRange::LowerBound(index_key(&d, HLC_KEY_MAX), true);
+        }
+        Ok(out)
+    }
+
+    async fn events_above(
+        &self,
+        device: DeviceId,
+        after: Option<Hlc>,
+    ) -> Result<Vec<Event>, StoreError> {
+        if self.version() < 4 {
+            let mut out: Vec<Event> = self
+                .all_events()
+                .await?
+                .into_iter()
+                .filter(|e| e.device() == device && after.is_none_or(|h| e.at > h))
+                .collect();
+            out.sort_by_key(|e| e.at);
+            return Ok(out);
+        }
+        let tx = self.read(EVENTS)?;
+        let store = tx.object_store(EVENTS).map_err(store_error)?;
+        let index = store.index(IX_DEVICE_HLC).map_err(store_error)?;
+        let rows = index
+            .get_all::<JsValue>()
+            .with_query::<JsValue, _>(device_range(&device.to_string(), after.as_ref()))
+            .primitive()
+            .map_err(store_error)?
+            .await
+            .map_err(store_error)?;
+        let mut out = Vec::with_capacity(rows.len());
+        for row in rows {
+            out.push(decode::<Event>(&row.map_err(store_error)?)?);
+        }
+        // Same wall and counter on one device cannot happen; the full HLC order anyway.
+        out.sort_by_key(|e| e.at);
+        Ok(out)
+    }
+
     async fn meta(&self, key: &str) -> Result<Option<serde_json::Value>, StoreError> {
         let tx = self.read(META)?;
         let store = tx.object_store(META).map_err(store_error)?;
@@ -990,6 +1174,48 @@ fn migrate(db: &Database, old: u32, new: u32) -> indexed_db_futures::Result<()> 
         db.create_object_store(PHOTOS).build()?;
     }
     Ok(())
+}
+
+/// Version 4 (issue 13): the `device_hlc` index on the existing `events` store, through the
+/// upgrade's own transaction (the open request's, read from the `upgradeneeded` event being
+/// dispatched: `indexed_db_futures` 0.6 gives no handle on it for a store created earlier).
+/// With stored events (`had_data`), flags the backfill `open` runs after the upgrade.
+fn create_v4(had_data: bool) -> indexed_db_futures::Result<()> {
+    let event = web_sys::window()
+        .map(|w| js_sys::Reflect::get(&w, &JsValue::from_str("event")).unwrap_or_default())
+        .unwrap_or_default();
+    let target = js_sys::Reflect::get(&event, &JsValue::from_str("target")).unwrap_or_default();
+    let tx = target
+        .dyn_into::<web_sys::IdbRequest>()
+        .ok()
+        .and_then(|r| r.transaction())
+        .ok_or_else(|| JsValue::from_str("no upgrade transaction for schema version 4"))?;
+    let events = tx.object_store(EVENTS)?;
+    let path = js_sys::Array::of2(&JsValue::from_str("dev"), &JsValue::from_str("hlc"));
+    events.create_index_with_str_sequence(IX_DEVICE_HLC, &path)?;
+    if had_data {
+        tx.object_store(META)?.put_with_key(
+            &JsValue::from_str("true"),
+            &JsValue::from_str(META_DEVICE_INDEX),
+        )?;
+    }
+    Ok(())
+}
+
+/// A `device_hlc` index key.
+fn index_key(device: &str, hlc: &str) -> JsValue {
+    js_sys::Array::of2(&JsValue::from_str(device), &JsValue::from_str(hlc)).into()
+}
+
+/// One device's `device_hlc` keys above `after` (all of them for `None`).
+fn device_range(device: &str, after: Option<&Hlc>) -> KeyRange<JsValue> {
+    let lower = after.map(super::hlc_key).unwrap_or_default();
+    KeyRange::Bound(
+        index_key(device, &lower),
+        after.is_some(),
+        index_key(device, HLC_KEY_MAX),
+        false,
+    )
 }
 
 /// Version 1 (the previous schema): events by id with a subject index, and meta.
@@ -1069,6 +1295,9 @@ fn event_record(e: &Event) -> Result<JsValue, StoreError> {
     let obj = js_sys::Object::new();
     set(&obj, "id", &JsValue::from_str(&e.id.to_string()))?;
     set(&obj, "subject", &JsValue::from_str(&e.subject.key()))?;
+    // Schema v4 (issue 13): the `device_hlc` index fields.
+    set(&obj, "dev", &JsValue::from_str(&e.device().to_string()))?;
+    set(&obj, "hlc", &JsValue::from_str(&super::hlc_key(&e.at)))?;
     set(&obj, "json", &json_text(e)?)?;
     Ok(obj.into())
 }

@@ -27,6 +27,9 @@ struct Inner {
     photos: BTreeMap<String, StoredPhoto>,
     /// Simulated capacity in events, to test the full-disk path.
     capacity: Option<usize>,
+    /// How many times `every_event` ran (issue 13: the Sync page and an incremental export
+    /// must not read every event).
+    full_reads: u32,
 }
 
 impl MemoryStore {
@@ -51,6 +54,10 @@ impl MemoryStore {
                 bytes: bytes.to_vec(),
             },
         );
+    }
+    /// How many times `Store::every_event` has read every stored event (tests, issue 13).
+    pub fn full_reads(&self) -> u32 {
+        self.inner.borrow().full_reads
     }
     /// How many photo rows (bytes or aliases) are stored.
     pub fn photo_rows(&self) -> usize {
@@ -77,7 +84,26 @@ fn matches(v: &View, q: &Query) -> bool {
 
 impl Store for MemoryStore {
     async fn every_event(&self) -> Result<Vec<Event>, StoreError> {
+        self.inner.borrow_mut().full_reads += 1;
         Ok(self.all_events())
+    }
+    async fn device_events(&self) -> Result<Vec<super::DeviceEvents>, StoreError> {
+        Ok(super::DeviceEvents::of(self.inner.borrow().events.values()))
+    }
+    async fn events_above(
+        &self,
+        device: crate::domain::ids::DeviceId,
+        after: Option<crate::domain::hlc::Hlc>,
+    ) -> Result<Vec<Event>, StoreError> {
+        let inner = self.inner.borrow();
+        let mut out: Vec<Event> = inner
+            .events
+            .values()
+            .filter(|e| e.device() == device && after.is_none_or(|h| e.at > h))
+            .cloned()
+            .collect();
+        out.sort_by_key(|e| e.at);
+        Ok(out)
     }
     async fn commit(&self, batch: Batch) -> Result<(), StoreError> {
         let mut inner = self.inner.borrow_mut();

@@ -9,9 +9,9 @@ pub mod memory;
 mod rows_tests;
 
 use crate::domain::event::{Event, RecordKind, RecordRef};
-use crate::domain::hlc::HlcClock;
+use crate::domain::hlc::{Hlc, HlcClock};
 use crate::domain::i18n::Text;
-use crate::domain::ids::{EventId, RecordId, StaffId};
+use crate::domain::ids::{DeviceId, EventId, RecordId, StaffId};
 use crate::domain::view::{Row, View};
 use std::collections::HashSet;
 
@@ -315,6 +315,73 @@ pub trait Store {
     async fn has_photo(&self, key: &str) -> Result<bool, StoreError> {
         Ok(self.photo_row(key).await?.is_some())
     }
+    /// For each device that wrote events held here: how many, and its newest HLC (issue 13:
+    /// the Sync page reads these counts, never the events). By device. The default reads every
+    /// event; IndexedDB answers from its `device_hlc` index without decoding any.
+    async fn device_events(&self) -> Result<Vec<DeviceEvents>, StoreError> {
+        Ok(DeviceEvents::of(&self.every_event().await?))
+    }
+    /// The stored events written by `device` with an HLC above `after` (all of them for
+    /// `None`), in HLC order: what an incremental export for a peer whose watermark for
+    /// `device` is `after` carries (issue 13). IndexedDB reads them by key range.
+    async fn events_above(
+        &self,
+        device: DeviceId,
+        after: Option<Hlc>,
+    ) -> Result<Vec<Event>, StoreError> {
+        let mut out: Vec<Event> = self
+            .every_event()
+            .await?
+            .into_iter()
+            .filter(|e| e.device() == device && after.is_none_or(|h| e.at > h))
+            .collect();
+        out.sort_by_key(|e| e.at);
+        Ok(out)
+    }
+}
+
+/// One device's events held by this tablet (issue 13, the Sync page's device table).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DeviceEvents {
+    pub device: DeviceId,
+    pub events: u64,
+    /// The newest HLC of those events.
+    pub newest: Hlc,
+}
+
+impl DeviceEvents {
+    /// The reference computation over a list of events (native stores, tests).
+    pub fn of<'a>(events: impl IntoIterator<Item = &'a Event>) -> Vec<DeviceEvents> {
+        let mut m: std::collections::BTreeMap<DeviceId, DeviceEvents> = Default::default();
+        for e in events {
+            let d = m.entry(e.device()).or_insert(DeviceEvents {
+                device: e.device(),
+                events: 0,
+                newest: e.at,
+            });
+            d.events += 1;
+            d.newest = d.newest.max(e.at);
+        }
+        m.into_values().collect()
+    }
+}
+
+/// An HLC as the text the `device_hlc` index sorts (issue 13): fixed-width hex of the wall
+/// time (clamped at 0) and the counter, so text order is HLC order within one device.
+pub fn hlc_key(h: &Hlc) -> String {
+    format!("{:016x}{:08x}", h.wall.max(0) as u64, h.counter)
+}
+
+/// The inverse of [`hlc_key`] for `device`.
+pub fn hlc_from_key(key: &str, device: DeviceId) -> Option<Hlc> {
+    if key.len() != 24 || !key.is_ascii() {
+        return None;
+    }
+    Some(Hlc {
+        wall: i64::try_from(u64::from_str_radix(&key[..16], 16).ok()?).ok()?,
+        counter: u32::from_str_radix(&key[16..], 16).ok()?,
+        device,
+    })
 }
 
 /// One store shared by several `App`s (tests: two tabs on one database).
@@ -375,5 +442,15 @@ impl<T: Store> Store for std::rc::Rc<T> {
     }
     async fn has_photo(&self, key: &str) -> Result<bool, StoreError> {
         (**self).has_photo(key).await
+    }
+    async fn device_events(&self) -> Result<Vec<DeviceEvents>, StoreError> {
+        (**self).device_events().await
+    }
+    async fn events_above(
+        &self,
+        device: DeviceId,
+        after: Option<Hlc>,
+    ) -> Result<Vec<Event>, StoreError> {
+        (**self).events_above(device, after).await
     }
 }

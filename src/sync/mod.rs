@@ -51,8 +51,8 @@ pub use merge::{
     analyze, analyze_file, Conflict, ImportPlan, ImportSettings, LocalData, LocalSnapshot,
 };
 pub use service::{
-    apply_import, export_for, load_state, local_estate, open_conflicts, plan_import,
-    settle_conflict, ImportOutcome,
+    apply_import, device_summaries, export_for, export_to, load_state, local_estate,
+    open_conflicts, plan_import, settle_conflict, DeviceSummary, ImportOutcome,
 };
 
 use crate::domain::event::Event;

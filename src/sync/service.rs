@@ -23,7 +23,7 @@ use super::SyncState;
 use crate::app::{App, AppError};
 use crate::domain::command::{Actor, DomainError};
 use crate::domain::estate::{estate_ref, EstateEvent};
-use crate::domain::event::{Event, EventBody, RecordRef};
+use crate::domain::event::{Event, EventBody, RecordKind, RecordRef};
 use crate::domain::ids::{DeviceId, EventId};
 use crate::domain::roles::{authorize, Action, Denied};
 use crate::store::{Store, StoreError};
@@ -295,12 +295,66 @@ pub async fn export_for<S: Store>(
     now: i64,
     encryption: Option<Encryption>,
 ) -> Result<ExportFile, ExportError> {
+    export_from(app, actor, events, None, peer, now, encryption).await
+}
+
+/// What the Sync page exports (issue 13): [`export_for`] reading from the store only what the
+/// file needs. For a peer that sent a file here (an incremental file), that is, per device,
+/// the events above the peer's watermark — read by key range (`Store::events_above`), not by
+/// decoding every stored event — plus the estate, staff and duty-chain events the header is
+/// made from (estate identity, PIN events, chain heads). A full file reads every event. The
+/// file is the same as [`export_for`] over every stored event.
+pub async fn export_to<S: Store>(
+    app: &App<S>,
+    actor: &Actor,
+    peer: Option<DeviceId>,
+    now: i64,
+    encryption: Option<Encryption>,
+) -> Result<ExportFile, ExportError> {
     authorize(&actor.roles, Action::ExportPersonalData).map_err(ExportError::Denied)?;
     let state = load_state(&app.store).await?;
+    let Some(since) = peer.and_then(|p| state.peers.get(&p)) else {
+        let events = app.store.every_event().await?;
+        return export_for(app, actor, &events, peer, now, encryption).await;
+    };
+    let devices = app.store.device_events().await?;
+    let mut events = Vec::new();
+    for d in &devices {
+        let mark = since.get(&d.device).copied();
+        if mark.is_none_or(|h| d.newest > h) {
+            events.extend(app.store.events_above(d.device, mark).await?);
+        }
+    }
+    for kind in [RecordKind::Estate, RecordKind::Staff, RecordKind::DutyChain] {
+        events.extend(app.store.events_of_kind(kind).await?);
+    }
+    let own = devices
+        .iter()
+        .find(|d| d.device == app.device())
+        .map(|d| d.newest);
+    export_from(app, actor, &events, own, peer, now, encryption).await
+}
+
+/// [`export_for`], with this tablet's own newest HLC when `events` may not hold it.
+async fn export_from<S: Store>(
+    app: &App<S>,
+    actor: &Actor,
+    events: &[Event],
+    own_newest: Option<crate::domain::hlc::Hlc>,
+    peer: Option<DeviceId>,
+    now: i64,
+    encryption: Option<Encryption>,
+) -> Result<ExportFile, ExportError> {
+    authorize(&actor.roles, Action::ExportPersonalData).map_err(ExportError::Denied)?;
+    let state = load_state(&app.store).await?;
+    let mut seen = state.knowledge(app.device(), events);
+    if let Some(h) = own_newest {
+        super::raise(&mut seen, &[(app.device(), h)].into());
+    }
     let req = ExportRequest {
         device: app.device(),
         now,
-        seen: state.knowledge(app.device(), events),
+        seen,
         encryption,
     };
     let covers = match peer.and_then(|p| state.peers.get(&p)) {
@@ -329,4 +383,61 @@ pub async fn export_for<S: Store>(
         file.header.sig = Some(sig);
     }
     Ok(file)
+}
+
+/// One tablet in the Sync page's device table (issue 13).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DeviceSummary {
+    pub device: DeviceId,
+    /// Events written by that tablet held here.
+    pub events: u64,
+    /// Their newest HLC.
+    pub newest: Option<crate::domain::hlc::Hlc>,
+    /// What an incremental export for it would carry, per record kind (`None`: it never sent a
+    /// file here, so the export for it is full; and this tablet itself).
+    pub incremental: Option<std::collections::BTreeMap<RecordKind, usize>>,
+}
+
+/// The Sync page's device table (issue 13): this tablet, every device whose events are held
+/// here and every device the sync bookkeeping names, from the store's per-device counts
+/// (`Store::device_events`) and, for each peer that sent a file here, the events above its
+/// watermarks (`Store::events_above`). Never decodes every stored event.
+pub async fn device_summaries<S: Store>(app: &App<S>) -> Result<Vec<DeviceSummary>, StoreError> {
+    let me = app.device();
+    let state = load_state(&app.store).await?;
+    let counts = app.store.device_events().await?;
+    let mut rows: std::collections::BTreeMap<DeviceId, DeviceSummary> = Default::default();
+    let blank = |device| DeviceSummary {
+        device,
+        events: 0,
+        newest: None,
+        incremental: None,
+    };
+    rows.insert(me, blank(me));
+    for c in &counts {
+        let r = rows.entry(c.device).or_insert_with(|| blank(c.device));
+        r.events = c.events;
+        r.newest = Some(c.newest);
+    }
+    for d in state.peers.keys().chain(state.seen.keys()) {
+        rows.entry(*d).or_insert_with(|| blank(*d));
+    }
+    for (peer, since) in state.peers.iter().filter(|(p, _)| **p != me) {
+        let mut kinds = std::collections::BTreeMap::new();
+        for c in &counts {
+            let mark = since.get(&c.device).copied();
+            if mark.is_some_and(|h| c.newest <= h) {
+                continue;
+            }
+            for e in app.store.events_above(c.device, mark).await? {
+                if !super::export::is_pin(&e) {
+                    *kinds.entry(e.subject.kind).or_insert(0) += 1;
+                }
+            }
+        }
+        if let Some(r) = rows.get_mut(peer) {
+            r.incremental = Some(kinds);
+        }
+    }
+    Ok(rows.into_values().collect())
 }

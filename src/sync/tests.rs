@@ -2090,3 +2090,128 @@ fn issue_13_a_version_1_file_with_a_hex_blob_still_imports() {
         Some(JPEG_OLD)
     );
 }
+
+/// Two tablets that have exchanged files, then each wrote more: a's view of b is stale.
+fn exchanged_then_diverged() -> (App<MemoryStore>, App<MemoryStore>) {
+    let a = found(1, "翠湖花园");
+    let b = join(2, &a, Some(PASS));
+    set_building(&b, 5, 6, T0 + 2 * MIN);
+    import(
+        &a,
+        &export(&b, Some(1), None, T0 + 3 * MIN).bytes,
+        None,
+        T0 + 3 * MIN,
+    );
+    set_building(&a, 3, 30, T0 + 4 * MIN);
+    hire(&a, 7, T0 + 5 * MIN);
+    set_building(&b, 6, 8, T0 + 5 * MIN);
+    (a, b)
+}
+
+/// Issue 13 item 2: the Sync page's device table comes from per-device counts
+/// (`Store::device_events`) and the events above each peer's watermarks, never from a read of
+/// every stored event; and it says exactly what a full scan says.
+#[test]
+fn issue_13_the_sync_page_reads_counts_and_watermarks_not_every_event() {
+    let (a, _b) = exchanged_then_diverged();
+    let before = a.store.full_reads();
+    let rows = block_on(device_summaries(&a)).unwrap();
+    assert_eq!(a.store.full_reads(), before, "no read of every event");
+
+    // The same table from a full scan.
+    let all = a.store.all_events();
+    let state = block_on(load_state(&a.store)).unwrap();
+    let mut devices: Vec<_> = rows.iter().map(|r| r.device).collect();
+    devices.sort();
+    let mut expected = vec![device(1), device(2)];
+    expected.sort();
+    assert_eq!(devices, expected);
+    for r in &rows {
+        let mine: Vec<_> = all.iter().filter(|e| e.device() == r.device).collect();
+        assert_eq!(r.events, mine.len() as u64);
+        assert_eq!(r.newest, mine.iter().map(|e| e.at).max());
+    }
+    let me = rows.iter().find(|r| r.device == device(1)).unwrap();
+    assert_eq!(
+        me.incremental, None,
+        "this tablet exports nothing to itself"
+    );
+    let peer = rows.iter().find(|r| r.device == device(2)).unwrap();
+    let since = &state.peers[&device(2)];
+    let mut expected = std::collections::BTreeMap::new();
+    for e in all
+        .iter()
+        .filter(|e| !export::is_pin(e) && !covered(since, e))
+    {
+        *expected.entry(e.subject.kind).or_insert(0usize) += 1;
+    }
+    assert_eq!(peer.incremental.as_ref(), Some(&expected));
+    assert_eq!(expected[&RecordKind::Building], 1, "a's new building");
+    assert!(expected.contains_key(&RecordKind::Staff), "a's new hire");
+    // A blank tablet: only itself, nothing held.
+    let blank = open(MemoryStore::new(), 9);
+    let rows = block_on(device_summaries(&blank)).unwrap();
+    assert_eq!(rows.len(), 1);
+    assert_eq!((rows[0].device, rows[0].events), (device(9), 0));
+}
+
+/// Issue 13 item 2: the Sync page's incremental export reads only the events above the peer's
+/// watermarks (plus the estate, staff and duty-chain events its header needs), and writes the
+/// very same file as an export over every stored event — plain or encrypted, incremental or
+/// full, and when the peer already holds everything.
+#[test]
+fn issue_13_an_incremental_export_reads_only_above_the_watermarks_and_writes_the_same_file() {
+    let (a, b) = exchanged_then_diverged();
+    let same = |peer: Option<u64>, pass: Option<&str>, now: i64| {
+        let enc = pass.map(|p| encryption(&a, p));
+        let before = a.store.full_reads();
+        let ranged = block_on(export_to(&a, &boss(), peer.map(device), now, enc.clone())).unwrap();
+        if matches!(ranged.header.covers, format::Covers::Since { .. }) {
+            assert_eq!(a.store.full_reads(), before, "no read of every event");
+        }
+        let whole = block_on(export_for(
+            &a,
+            &boss(),
+            &a.store.all_events(),
+            peer.map(device),
+            now,
+            enc,
+        ))
+        .unwrap();
+        assert_eq!(
+            ranged.bytes,
+            whole.bytes,
+            "peer {peer:?}, encrypted {}",
+            pass.is_some()
+        );
+        ranged
+    };
+    let incr = same(Some(2), None, T0 + 6 * MIN);
+    assert!(incr.file_name.ends_with("-incr.wuye"));
+    assert!(incr.header.counts.events >= 2);
+    same(Some(2), Some(PASS), T0 + 6 * MIN);
+    same(None, None, T0 + 6 * MIN);
+    // A peer never heard from gets a full file (read whole).
+    assert!(same(Some(5), None, T0 + 6 * MIN)
+        .file_name
+        .ends_with("-full.wuye"));
+    // b takes a's file and tells a so: a's next incremental file for b carries nothing, and its
+    // header still names a's own newest event.
+    import(&b, &incr.bytes, None, T0 + 7 * MIN);
+    import(
+        &a,
+        &export(&b, Some(1), None, T0 + 8 * MIN).bytes,
+        None,
+        T0 + 8 * MIN,
+    );
+    let empty = same(Some(2), None, T0 + 9 * MIN);
+    assert_eq!(empty.header.counts.events, 0);
+    let own = a
+        .store
+        .all_events()
+        .iter()
+        .filter(|e| e.device() == device(1))
+        .map(|e| e.at)
+        .max();
+    assert_eq!(empty.header.seen.get(&device(1)).copied(), own);
+}

@@ -24,14 +24,13 @@ use super::i18n::{t, t_untracked};
 use super::platform::{download, format_time, now_ms, BrowserEntropy};
 use super::state::{app, bump, ctx, loader, show_app_error, toast_ok, tx};
 use crate::domain::command::Actor;
-use crate::domain::event::{Event, RecordKind};
+use crate::domain::event::RecordKind;
 use crate::domain::i18n::Text;
 use crate::domain::ids::DeviceId;
 use crate::domain::roles::{Action, Denied};
 use crate::store::Store;
-use crate::sync::export::is_pin;
 use crate::sync::merge::kind_label;
-use crate::sync::{covered, export_for, load_state, Encryption, SyncState};
+use crate::sync::{device_summaries, export_to, Encryption};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -101,54 +100,40 @@ struct Overview {
     log: SyncLog,
 }
 
-fn per_kind<'a>(events: impl Iterator<Item = &'a Event>) -> BTreeMap<RecordKind, usize> {
-    let mut m = BTreeMap::new();
-    for e in events {
-        *m.entry(e.subject.kind).or_insert(0) += 1;
-    }
-    m
-}
-
 async fn overview() -> Overview {
     let a = app();
     let me = a.device();
-    let events = a.store.all_events().await.unwrap_or_default();
-    let state: SyncState = load_state(&a.store).await.unwrap_or_default();
+    // Issue 13: counts and watermarks only (the store's per-device index), never every event.
+    let summaries = device_summaries(&a).await.unwrap_or_default();
     let log = load_log().await;
-    let mut rows: BTreeMap<DeviceId, DeviceRow> = BTreeMap::new();
-    let row = |d: DeviceId| DeviceRow {
-        device: d,
-        me: d == me,
-        events: 0,
-        newest: None,
-        imported: None,
-        exported: None,
-        incremental: None,
-    };
-    rows.insert(me, row(me));
-    for e in &events {
-        let r = rows.entry(e.device()).or_insert_with(|| row(e.device()));
-        r.events += 1;
-        r.newest = r.newest.max(Some(e.at.wall));
+    let mut devices: Vec<DeviceRow> = summaries
+        .into_iter()
+        .map(|s| DeviceRow {
+            device: s.device,
+            me: s.device == me,
+            events: s.events as usize,
+            newest: s.newest.map(|h| h.wall),
+            imported: log.imported_from.get(&s.device).copied(),
+            exported: log.exported_to.get(&s.device).copied(),
+            incremental: s.incremental,
+        })
+        .collect();
+    if !devices.iter().any(|r| r.me) {
+        devices.push(DeviceRow {
+            device: me,
+            me: true,
+            events: 0,
+            newest: None,
+            imported: None,
+            exported: None,
+            incremental: None,
+        });
     }
-    for d in state.peers.keys().chain(state.seen.keys()) {
-        rows.entry(*d).or_insert_with(|| row(*d));
-    }
-    for (d, r) in rows.iter_mut() {
-        r.imported = log.imported_from.get(d).copied();
-        r.exported = log.exported_to.get(d).copied();
-        if let Some(since) = state.peers.get(d).filter(|_| !r.me) {
-            r.incremental = Some(per_kind(
-                events.iter().filter(|e| !is_pin(e) && !covered(since, e)),
-            ));
-        }
-    }
-    let mut devices: Vec<DeviceRow> = rows.into_values().collect();
     devices.sort_by_key(|r| (!r.me, std::cmp::Reverse(r.imported.max(r.exported))));
     Overview {
         me,
+        total_events: devices.iter().map(|r| r.events).sum(),
         devices,
-        total_events: events.len(),
         log,
     }
 }
@@ -452,10 +437,8 @@ fn ExportCard(data: ReadSignal<Option<Overview>>) -> impl IntoView {
                 }
             };
             let encryption = (!p1.is_empty()).then(|| Encryption::new(&p1, &mut BrowserEntropy));
-            let result = match a.store.all_events().await {
-                Ok(events) => export_for(&a, &actor, &events, target, now, encryption).await,
-                Err(e) => Err(e.into()),
-            };
+            // Issue 13: an incremental file reads only the events above the peer's watermarks.
+            let result = export_to(&a, &actor, target, now, encryption).await;
             match result {
                 Ok(file) => {
                     download(&file.file_name, "application/octet-stream", &file.bytes);

@@ -1476,3 +1476,32 @@ pub fn finish(
     ));
     Ok(out)
 }
+
+/// QUAL-3: the move-in month for the monthly pack — households started, finished, defects found
+/// and kept keys still out — over the sessions of the estate (a few hundred at most, so the pack
+/// reads them all). `(start, end)` are the month's UTC bounds.
+pub fn month_figures(sessions: &[MoveInSession], start: i64, end: i64) -> Vec<(String, String)> {
+    let inside = |t: Option<&Tick>| t.is_some_and(|t| t.at >= start && t.at < end);
+    let started = sessions
+        .iter()
+        .filter(|s| inside(s.started.as_ref()))
+        .count();
+    let finished: Vec<&MoveInSession> = sessions
+        .iter()
+        .filter(|s| inside(s.finished.as_ref()))
+        .collect();
+    let defects: usize = finished.iter().map(|s| s.defects().len()).sum();
+    let in_progress = sessions
+        .iter()
+        .filter(|s| s.started.as_ref().is_some_and(|t| t.at < end))
+        .filter(|s| s.finished.as_ref().is_none_or(|t| t.at >= end))
+        .count();
+    let kept = sessions.iter().filter(|s| s.kept.is_some()).count();
+    vec![
+        ("本月开始办理（户）".into(), started.to_string()),
+        ("本月办结（户）".into(), finished.len().to_string()),
+        ("月末办理中（户）".into(), in_progress.to_string()),
+        ("办结户验房缺陷（项）".into(), defects.to_string()),
+        ("维修留存钥匙未归还（户）".into(), kept.to_string()),
+    ]
+}

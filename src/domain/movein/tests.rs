@@ -883,6 +883,16 @@ fn move_1_7_demo_building_has_households_done_in_progress_and_overdue() {
     assert_eq!((sessions.len(), done), (8, 6));
     let kept = sessions.iter().filter(|s| s.kept.is_some()).count();
     assert_eq!(kept, 2);
+    // QUAL-3: the monthly pack's move-in sheet over all time counts what the demo holds.
+    let all = month_figures(&sessions, i64::MIN, i64::MAX);
+    let get = |k: &str| all.iter().find(|(l, _)| l == k).map(|(_, v)| v.clone());
+    assert_eq!(get("本月开始办理（户）").as_deref(), Some("8"));
+    assert_eq!(get("本月办结（户）").as_deref(), Some("6"));
+    assert_eq!(get("月末办理中（户）").as_deref(), Some("2"));
+    assert_eq!(get("维修留存钥匙未归还（户）").as_deref(), Some("2"));
+    // A month before move-in opened counts nothing.
+    let none = month_figures(&sessions, 0, 1);
+    assert!(none.iter().all(|(_, v)| v == "0"));
     assert!(sessions
         .iter()
         .any(|s| s.finished.is_none() && !s.missing_docs().is_empty()));

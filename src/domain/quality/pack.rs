@@ -194,16 +194,9 @@ pub fn counts_sheet(name: &str, lines: Vec<(String, String)>) -> Sheet {
     )
 }
 
-/// MOVE (issue 19, built in parallel): the move-in module's month goes here. The integrator
-/// replaces this placeholder with the move-in report's sheet after the merge.
-pub fn movein_placeholder() -> Sheet {
-    counts_sheet(
-        "入伙",
-        vec![(
-            "入伙统计".into(),
-            "待入伙模块接入 / to be wired to move-in".into(),
-        )],
-    )
+/// MOVE-1..10: the move-in month (`movein::month_figures`).
+pub fn movein_sheet(lines: Vec<(String, String)>) -> Sheet {
+    counts_sheet("入伙", lines)
 }
 
 /// A cell that is a plain number is written as a number (so sums work in the spreadsheet);

@@ -796,7 +796,7 @@ fn qual_3_the_pack_is_one_workbook_with_a_sheet_per_module() {
         pack::targets_sheet(&rows, 7),
         pack::survey_sheet(&[s]),
         pack::arrears_sheet(Some(&m)),
-        pack::movein_placeholder(),
+        pack::movein_sheet(vec![("本月办结（户）".into(), "3".into())]),
         pack::counts_sheet("=HYPERLINK(\"x\")/违章", vec![("=1+1".into(), "12".into())]),
     ];
     assert_eq!(

@@ -151,7 +151,21 @@ pub async fn build(y: i32, m: u32) -> Vec<Sheet> {
             })
             .collect(),
     ));
-    sheets.push(pack::movein_placeholder());
+    {
+        // Move-in sessions are few (one per household, once): read them all for the month.
+        let sessions: Vec<crate::domain::movein::MoveInSession> = app()
+            .query(&Query::all(RecordKind::MoveInSession))
+            .await
+            .unwrap_or_default()
+            .into_iter()
+            .filter_map(|v| v.state())
+            .collect();
+        let (start, end) =
+            crate::domain::complaints::report::month_bounds(y, m, &cal).unwrap_or((0, 0));
+        sheets.push(pack::movein_sheet(crate::domain::movein::month_figures(
+            &sessions, start, end,
+        )));
+    }
     let surveys: Vec<Survey> = states(
         RecordKind::Survey,
         crate::domain::quality::survey::year_key(y),

@@ -15,6 +15,7 @@ labelled!(
     /// What a submission reports on.
     ReviewArea {
         Callbacks => ("回访月度结果", "Monthly callback results", "callbacks"),
+        PatrolProcedure => ("巡查规程年度修订", "Yearly patrol procedure revision", "patrol_procedure"),
     }
 );
 
@@ -203,6 +204,23 @@ pub fn acknowledge(
             by: actor.id,
         },
     )])
+}
+
+/// PAT-8: the patrol procedure is revised yearly — due when no revision was signed off by the
+/// Director in the twelve months before `month` ("YYYY-MM"). `signed` are the months of the
+/// signed-off revisions.
+pub fn procedure_revision_due(signed: &[String], month: &str) -> bool {
+    let n = |m: &str| -> Option<i64> {
+        let (y, mm) = m.split_once('-')?;
+        Some(y.parse::<i64>().ok()? * 12 + mm.parse::<i64>().ok()? - 1)
+    };
+    let Some(now) = n(month) else {
+        return true;
+    };
+    !signed
+        .iter()
+        .filter_map(|m| n(m))
+        .any(|s| s <= now && now - s < 12)
 }
 
 /// The summary the Supervisor submits for the callbacks of a month (CB-1 rates per kind, CB-6
@@ -418,5 +436,39 @@ mod tests {
             b,
             EventBody::Complaints(ComplaintsEvent::HelpSupervisorAnswered { .. })
         )));
+    }
+
+    #[test]
+    fn pat_8_the_patrol_procedure_is_revised_yearly_and_signed_off_by_the_director() {
+        let director = actor(1, &[Role::Director]);
+        let supervisor = actor(2, &[Role::Supervisor]);
+        assert!(procedure_revision_due(&[], "2026-11"));
+        let ds = submit(
+            &supervisor,
+            None,
+            ReviewArea::PatrolProcedure,
+            "2025-12",
+            "巡查路线增加地下车库B区；发现问题2小时内上报",
+            director.id,
+            &[Role::Director],
+            0,
+        )
+        .unwrap();
+        assert_ne!(
+            ds[0].subject.id,
+            review_id(ReviewArea::Callbacks, "2025-12").unwrap(),
+            "its own record beside the month's callback results"
+        );
+        let r = fold(&ds);
+        assert_eq!(
+            r.index().search,
+            vec!["review|patrol_procedure|2025-12".to_string()]
+        );
+        assert!(acknowledge(&supervisor, ds[0].subject.id, &r, "同意", 1).is_err());
+        let signed = vec!["2025-12".to_string()];
+        // Signed off in December 2025: not due until December 2026.
+        assert!(!procedure_revision_due(&signed, "2026-11"));
+        assert!(procedure_revision_due(&signed, "2026-12"));
+        assert!(!procedure_revision_due(&signed, "2025-12"));
     }
 }

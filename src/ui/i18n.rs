@@ -44,6 +44,7 @@ const AREAS: &[Table] = &[
     super::repairs::strings::pair,
     super::desk::strings::pair,
     super::components::cash_day::pair,
+    super::components::review::pair,
     super::violations::strings::pair,
     super::movein::strings::pair,
     super::quality::strings::pair,

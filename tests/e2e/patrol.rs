@@ -202,6 +202,18 @@ async fn pat1_pat4_rep8_a_round_walked_with_real_qr_scans_a_photo_a_work_order_a
     app.click("step-save").await;
     app.wait_text("15分钟内到场").await;
     app.screenshot("patrol-findings").await;
+    // REP-8: on site, then the result — written on the patrol sheet of the round.
+    app.click_css("[data-testid=wo-row] [data-testid=do-arrive]")
+        .await;
+    app.click("step-save").await;
+    app.click_css("[data-testid=wo-row] [data-testid=do-complete]")
+        .await;
+    app.fill("step-note", "更换照明灯管，已恢复照明").await;
+    app.click("step-save").await;
+    app.js("location.hash = '#/patrol/sheet';", vec![]).await;
+    app.wait_testid("patrol-sheet").await;
+    app.wait_text("更换照明灯管，已恢复照明").await;
+    app.click("nav-patrol").await;
 
     // Coverage: floors nobody walked this week stand out (PAT-2).
     app.click("pat-tab-coverage").await;

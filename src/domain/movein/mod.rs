@@ -1502,6 +1502,6 @@ pub fn month_figures(sessions: &[MoveInSession], start: i64, end: i64) -> Vec<(S
         ("本月办结（户）".into(), finished.len().to_string()),
         ("月末办理中（户）".into(), in_progress.to_string()),
         ("办结户验房缺陷（项）".into(), defects.to_string()),
-        ("维修留存钥匙未归还（户）".into(), kept.to_string()),
+        ("维修留存钥匙未归还（户，当前）".into(), kept.to_string()),
     ]
 }

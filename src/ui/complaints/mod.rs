@@ -21,8 +21,7 @@ use crate::domain::complaints::{
 };
 use crate::domain::event::RecordKind;
 use crate::domain::ids::{RecordId, StaffId};
-use crate::domain::roles::{Action, Department, Role};
-use crate::domain::staff::Staff;
+use crate::domain::roles::Action;
 use crate::store::{Filter, Query, Store};
 use leptos::prelude::*;
 
@@ -47,54 +46,7 @@ pub(super) fn when(ms: i64) -> String {
     format_time(ms, utc_offset())
 }
 
-/// Active staff: (id, name, roles, department), by name.
-#[derive(Clone, Debug, PartialEq)]
-pub(super) struct Person {
-    pub id: StaffId,
-    pub name: String,
-    pub roles: Vec<Role>,
-    pub department: Option<Department>,
-}
-
-pub(super) type People = ReadSignal<Option<Vec<Person>>>;
-
-pub(super) fn people() -> People {
-    loader(|| async {
-        let mut v: Vec<Person> = app()
-            .query(&Query::new(
-                RecordKind::Staff,
-                Filter::Status("active".into()),
-            ))
-            .await
-            .unwrap_or_default()
-            .into_iter()
-            .filter_map(|v| {
-                let s = v.state::<Staff>()?;
-                Some(Person {
-                    id: v.id,
-                    name: s.profile.name,
-                    roles: s.profile.roles.into_iter().collect(),
-                    department: s.profile.department,
-                })
-            })
-            .collect();
-        v.sort_by(|a, b| a.name.cmp(&b.name));
-        v
-    })
-}
-
-pub(super) fn name_of(people: &People, id: Option<StaffId>) -> String {
-    let Some(id) = id else {
-        return "—".into();
-    };
-    people
-        .get()
-        .unwrap_or_default()
-        .into_iter()
-        .find(|p| p.id == id)
-        .map(|p| p.name)
-        .unwrap_or_else(|| id.short())
-}
+pub(super) use crate::ui::components::people::{name_of, people, People};
 
 pub(super) fn class_chip(c: Option<Class>) -> &'static str {
     match c {

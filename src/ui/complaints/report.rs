@@ -119,7 +119,10 @@ pub(super) fn MonthlyReport() -> impl IntoView {
                 let (y, m) = month.get_untracked();
                 view! {
                     <ReportBody r=r.clone() reached=reached estate=estate()/>
-                    <ResultsToDirector month=format!("{y}-{m:02}") r=r/>
+                    <crate::ui::components::review::ReviewCard
+                        area=crate::domain::review::ReviewArea::Callbacks
+                        month=format!("{y}-{m:02}")
+                        summary=Some(crate::domain::review::callbacks_summary(&r))/>
                 }.into_any()
             }
         }}
@@ -211,103 +214,4 @@ fn ReportBody(r: MonthReport, reached: Tally, estate: String) -> impl IntoView {
             <p class="print-only sign-line">"主管：__________　　物业部主任：__________　　日期：__________"</p>
         </div>
     }
-}
-
-/// CB-3: the month's callback results go to the director, who signs them off with a comment.
-#[component]
-fn ResultsToDirector(month: String, r: MonthReport) -> impl IntoView {
-    use crate::domain::review::{self, MonthlyReview, ReviewArea};
-    use crate::domain::roles::{Action, Role};
-    let Some(id) = review::review_id(ReviewArea::Callbacks, &month) else {
-        return ().into_any();
-    };
-    let rec = loader(move || async move { app().get::<MonthlyReview>(id).await.ok().flatten() });
-    let people = super::people();
-    let to = RwSignal::new(String::new());
-    let comment = RwSignal::new(String::new());
-    let summary = review::callbacks_summary(&r);
-    let may = super::may;
-    let send = {
-        let (month, summary) = (month.clone(), summary.clone());
-        move |_| {
-            let current = rec.get_untracked().flatten();
-            let who = people
-                .get_untracked()
-                .unwrap_or_default()
-                .into_iter()
-                .find(|p| p.id.to_string() == to.get_untracked());
-            let (month, summary) = (month.clone(), summary.clone());
-            crate::ui::state::submit(
-                move |a| match &who {
-                    Some(p) => review::submit(
-                        a,
-                        current.as_ref(),
-                        ReviewArea::Callbacks,
-                        &month,
-                        &summary,
-                        p.id,
-                        &p.roles,
-                        now_ms(),
-                    ),
-                    None => Err(crate::domain::command::DomainError::invalid(
-                        "请选择呈报的主任",
-                        "Choose the director",
-                    )),
-                },
-                Text::new("已呈报主任", "Submitted to the director"),
-                || {},
-            );
-        }
-    };
-    let sign = move |_| {
-        let Some(cur) = rec.get_untracked().flatten() else {
-            return;
-        };
-        let text = comment.get_untracked();
-        crate::ui::state::submit(
-            move |a| review::acknowledge(a, id, &cur, &text, now_ms()),
-            Text::new("已阅", "Signed off"),
-            move || comment.set(String::new()),
-        );
-    };
-    view! {
-        <section class="card screen-only" data-testid="rep-to-director">
-            <h2>{move || t("rep.to_director")}</h2>
-            {move || {
-                let cur = rec.get().flatten();
-                let submitted = cur.as_ref().and_then(|c| c.submitted);
-                let acked = cur.as_ref().and_then(|c| c.acknowledged.clone());
-                let shown = cur.as_ref().filter(|c| c.submitted.is_some()).map(|c| c.summary.clone()).unwrap_or_else(|| summary.clone());
-                let directors: Vec<(String, String)> = people.get().unwrap_or_default().into_iter()
-                    .filter(|p| p.roles.contains(&Role::Director))
-                    .map(|p| (p.id.to_string(), p.name)).collect();
-                view! {
-                    <pre class="rep-summary" data-testid="rep-summary">{shown}</pre>
-                    {submitted.map(|(at, by)| view! {
-                        <p class="muted" data-testid="rep-submitted">{move || t("rep.submitted")}" "{super::when(at)}" · "{super::name_of(&people, Some(by))}
-                            " → "{super::name_of(&people, cur.as_ref().and_then(|c| c.to))}</p>
-                    })}
-                    {acked.clone().map(|(at, by, c)| view! {
-                        <p class="notice" data-testid="rep-acknowledged">{move || t("rep.acknowledged")}" "{super::name_of(&people, Some(by))}" · "{super::when(at)}<br/>{c}</p>
-                    })}
-                    {(submitted.is_none() && may(Action::SubmitMonthlyResults)).then(|| view! {
-                        <div class="cmp-note-bar">
-                            <select data-testid="rep-director" on:change=move |ev| to.set(event_target_value(&ev))>
-                                <option value="">{move || t("rep.choose_director")}</option>
-                                {directors.into_iter().map(|(v, n)| view! { <option value=v>{n}</option> }).collect_view()}
-                            </select>
-                            <button class="btn primary" data-testid="rep-submit" on:click=send.clone()>{move || t("rep.submit")}</button>
-                        </div>
-                    })}
-                    {(submitted.is_some() && acked.is_none() && may(Action::AcknowledgeMonthlyResults)).then(|| view! {
-                        <div class="cmp-note-bar">
-                            <input type="text" data-testid="rep-comment" placeholder=move || t("rep.comment_ph") prop:value=move || comment.get() on:input=move |ev| comment.set(event_target_value(&ev))/>
-                            <button class="btn primary" data-testid="rep-sign" on:click=sign>{move || t("rep.sign")}</button>
-                        </div>
-                    })}
-                }
-            }}
-        </section>
-    }
-    .into_any()
 }

@@ -3,8 +3,10 @@
 
 pub mod camera;
 pub mod cash_day;
+pub mod people;
 pub mod photos;
 mod pinpad;
+pub mod review;
 mod signature;
 pub mod unit_search;
 pub mod window;

@@ -153,5 +153,37 @@ pub fn CoverageTab() -> impl IntoView {
                 </section>
             }
         })}
+        <ProcedureRevision/>
+    }
+}
+
+/// PAT-8: the patrol procedure revised yearly — due when none was signed off in twelve months;
+/// the revision goes to the Director on the shared review card.
+#[component]
+fn ProcedureRevision() -> impl IntoView {
+    use crate::domain::review::{procedure_revision_due, review_key, MonthlyReview, ReviewArea};
+    use crate::store::{Filter, Query};
+    let month = crate::domain::calendar::month_key(crate::ui::platform::now_ms());
+    let signed = crate::ui::state::loader(|| async {
+        let prefix = review_key(ReviewArea::PatrolProcedure, "");
+        crate::ui::state::app()
+            .query(&Query::new(
+                crate::domain::event::RecordKind::MonthlyReview,
+                Filter::Prefix(prefix),
+            ))
+            .await
+            .unwrap_or_default()
+            .into_iter()
+            .filter_map(|v| v.state::<MonthlyReview>())
+            .filter(|r| r.acknowledged.is_some())
+            .map(|r| r.month)
+            .collect::<Vec<String>>()
+    });
+    let m2 = month.clone();
+    view! {
+        {move || signed.get().map(|s| procedure_revision_due(&s, &m2)).unwrap_or(false).then(|| view! {
+            <p class="notice" data-testid="procedure-due">{move || t("pat.procedure_due")}</p>
+        })}
+        <crate::ui::components::review::ReviewCard area=ReviewArea::PatrolProcedure month=month summary=None/>
     }
 }

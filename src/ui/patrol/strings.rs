@@ -3,6 +3,7 @@
 pub fn pair(key: &str) -> Option<(&'static str, &'static str)> {
     Some(match key {
         "nav.patrol" => ("巡查", "Patrol"),
+        "pat.procedure_due" => ("巡查规程已满一年未修订：请修订并呈报主任 (PAT-8)", "The patrol procedure has not been revised for a year: revise it and submit it to the director (PAT-8)"),
         "pat.tab.today" => ("今日巡查", "Today's rounds"),
         "pat.tab.findings" => ("问题与工单", "Findings & orders"),
         "pat.tab.coverage" => ("覆盖与统计", "Coverage & figures"),

@@ -243,7 +243,6 @@ mod tests {
     use super::*;
     use crate::domain::ids::Id;
     use crate::domain::roles::Role;
-    use crate::domain::view::fold_all;
 
     fn actor(n: u64, roles: &[Role]) -> Actor {
         Actor {
@@ -253,25 +252,7 @@ mod tests {
     }
 
     fn fold(drafts: &[Draft]) -> Forum {
-        let events: Vec<Event> = drafts
-            .iter()
-            .enumerate()
-            .map(|(n, d)| {
-                Event::new(
-                    Id::derived("ev", n as u64),
-                    crate::domain::hlc::Hlc {
-                        wall: 1_000 + n as i64,
-                        counter: 0,
-                        device: Id::nil(),
-                    },
-                    Some(Id::nil()),
-                    d.clone(),
-                )
-            })
-            .collect();
-        fold_all::<Forum>(drafts[0].subject.id, events)
-            .and_then(|v| v.state::<Forum>())
-            .unwrap()
+        crate::testkit::fold(drafts, drafts[0].subject)
     }
 
     fn d(m: u32, day: u32) -> NaiveDate {

@@ -262,7 +262,6 @@ pub fn callbacks_summary(r: &super::complaints::report::MonthReport) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::view::fold_all;
 
     fn actor(n: u64, roles: &[Role]) -> Actor {
         Actor {
@@ -272,25 +271,7 @@ mod tests {
     }
 
     fn fold(drafts: &[Draft]) -> MonthlyReview {
-        let events: Vec<Event> = drafts
-            .iter()
-            .enumerate()
-            .map(|(n, d)| {
-                Event::new(
-                    Id::derived("ev", n as u64),
-                    crate::domain::hlc::Hlc {
-                        wall: 1_000 + n as i64,
-                        counter: 0,
-                        device: Id::nil(),
-                    },
-                    Some(Id::nil()),
-                    d.clone(),
-                )
-            })
-            .collect();
-        fold_all::<MonthlyReview>(drafts[0].subject.id, events)
-            .and_then(|v| v.state::<MonthlyReview>())
-            .unwrap()
+        crate::testkit::fold(drafts, drafts[0].subject)
     }
 
     #[test]

@@ -41,25 +41,7 @@ fn write_v1_fixtures() {
 #[test]
 #[ignore = "writes the v2 golden fixtures; run once by the build that made them"]
 fn write_v2_fixtures() {
-    let device = crate::testkit::device(78);
-    let app = block_on(App::open(
-        MemoryStore::new(),
-        device,
-        Box::new(SeededEntropy::new(78)),
-    ))
-    .unwrap();
-    let pin = crate::testkit::pin(crate::domain::demo::DEMO_PIN);
-    let demo = crate::domain::demo::demo_estate(20_261_122, pin, crate::domain::demo::DEMO_AS_OF);
-    let mut drafts = demo.drafts;
-    let rest = drafts.split_off(3);
-    block_on(app.record(FIXTURE_NOW, None, drafts)).unwrap();
-    let director = crate::domain::command::Actor {
-        id: demo.director,
-        roles: [crate::domain::roles::Role::Director].into(),
-    };
-    assert!(block_on(app.enroll(&director, FIXTURE_NOW)).unwrap());
-    block_on(app.record(FIXTURE_NOW, Some(demo.director), rest)).unwrap();
-    write_fixtures(2, &app, device);
+    write_signed_fixtures(2, 78);
 }
 
 /// Schema version 3 (issues 14, 15, 17): the same enrolled, signed demo estate, now with every
@@ -68,25 +50,7 @@ fn write_v2_fixtures() {
 #[test]
 #[ignore = "writes the v3 golden fixtures; run once by the build that made them"]
 fn write_v3_fixtures() {
-    let device = crate::testkit::device(79);
-    let app = block_on(App::open(
-        MemoryStore::new(),
-        device,
-        Box::new(SeededEntropy::new(79)),
-    ))
-    .unwrap();
-    let pin = crate::testkit::pin(crate::domain::demo::DEMO_PIN);
-    let demo = crate::domain::demo::demo_estate(20_261_122, pin, crate::domain::demo::DEMO_AS_OF);
-    let mut drafts = demo.drafts;
-    let rest = drafts.split_off(3);
-    block_on(app.record(FIXTURE_NOW, None, drafts)).unwrap();
-    let director = crate::domain::command::Actor {
-        id: demo.director,
-        roles: [crate::domain::roles::Role::Director].into(),
-    };
-    assert!(block_on(app.enroll(&director, FIXTURE_NOW)).unwrap());
-    block_on(app.record(FIXTURE_NOW, Some(demo.director), rest)).unwrap();
-    write_fixtures(3, &app, device);
+    write_signed_fixtures(3, 79);
 }
 
 /// Schema version 4 (issues 13, 16, 18, 19): the enrolled, signed demo estate with move-in
@@ -95,11 +59,17 @@ fn write_v3_fixtures() {
 #[test]
 #[ignore = "writes the v4 golden fixtures; run once by the build that made them"]
 fn write_v4_fixtures() {
-    let device = crate::testkit::device(80);
+    write_signed_fixtures(4, 80);
+}
+
+/// The demo estate founded on tablet `dev`, enrolled by its Director right after first run (so
+/// everything after is signed), written as the golden fixtures of schema version `n`.
+fn write_signed_fixtures(n: u32, dev: u64) {
+    let device = crate::testkit::device(dev);
     let app = block_on(App::open(
         MemoryStore::new(),
         device,
-        Box::new(SeededEntropy::new(80)),
+        Box::new(SeededEntropy::new(dev)),
     ))
     .unwrap();
     let pin = crate::testkit::pin(crate::domain::demo::DEMO_PIN);
@@ -113,7 +83,7 @@ fn write_v4_fixtures() {
     };
     assert!(block_on(app.enroll(&director, FIXTURE_NOW)).unwrap());
     block_on(app.record(FIXTURE_NOW, Some(demo.director), rest)).unwrap();
-    write_fixtures(4, &app, device);
+    write_fixtures(n, &app, device);
 }
 
 /// The file with its header signed by `app`, as `export_for` does once the tablet is enrolled.

@@ -127,6 +127,7 @@ async fn duty_roster_signoff_log_correction_and_handover_with_two_pins() {
     app.click("switch-user").await;
     sign_in(&app, "刘晓梅", "1234").await;
     app.wait_testid("todo-list").await;
+    app.scroll_list_to_end("todo-item").await;
     app.wait_testid_text("todo-list", "请假").await;
     app.click("nav-duty").await;
     app.click("duty-tab-roster").await;

@@ -47,22 +47,7 @@ async fn long_todo_list_scrolls_to_its_end() {
     app.screenshot("lists-todo-first-page").await;
 
     // Scroll to the end, page by page, until the sentinel is gone.
-    let total = app
-        .poll(
-            "the list scrolled to its end",
-            Duration::from_secs(30),
-            || async {
-                app.js(
-                    "const s = document.querySelector('[data-testid=load-more]');\n\
-                 if (s) { s.scrollIntoView(); return null; }\n\
-                 return document.querySelectorAll('[data-testid=todo-item]').length;",
-                    vec![],
-                )
-                .await
-                .as_u64()
-            },
-        )
-        .await;
+    let total = app.scroll_list_to_end("todo-item").await;
     assert!(total > first, "scrolling loaded more: {first} → {total}");
     // Every open item is rendered now: as many rows as the list holds.
     let held = app

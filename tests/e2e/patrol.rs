@@ -202,14 +202,32 @@ async fn pat1_pat4_rep8_a_round_walked_with_real_qr_scans_a_photo_a_work_order_a
     app.click("step-save").await;
     app.wait_text("15分钟内到场").await;
     app.screenshot("patrol-findings").await;
-    // REP-8: on site, then the result — written on the patrol sheet of the round.
-    app.click_css("[data-testid=wo-row] [data-testid=do-arrive]")
-        .await;
-    app.click("step-save").await;
-    app.click_css("[data-testid=wo-row] [data-testid=do-complete]")
-        .await;
+    // REP-8: this round's order (not the demo's older one) taken, on site, then the result —
+    // written on the patrol sheet of the round.
+    let on_ours = |step: &'static str| {
+        let app = &app;
+        async move {
+            let script = format!(
+                "const r = [...document.querySelectorAll('[data-testid=wo-row]')]\n\
+                 .find(r => r.textContent.includes('消防水泵房照明灯不亮'));\n\
+                 const b = r && r.querySelector('[data-testid={step}]');\n\
+                 if (b) {{ b.click(); return true; }} return false;"
+            );
+            app.poll(step, app.timeout, || async {
+                (app.js(&script, vec![]).await == serde_json::Value::Bool(true)).then_some(())
+            })
+            .await;
+        }
+    };
+    for step in ["do-take", "do-arrive"] {
+        on_ours(step).await;
+        app.click("step-save").await;
+        app.wait_testid_gone("step-save").await;
+    }
+    on_ours("do-complete").await;
     app.fill("step-note", "更换照明灯管，已恢复照明").await;
     app.click("step-save").await;
+    app.wait_testid_gone("step-save").await;
     app.js("location.hash = '#/patrol/sheet';", vec![]).await;
     app.wait_testid("patrol-sheet").await;
     app.wait_text("更换照明灯管，已恢复照明").await;

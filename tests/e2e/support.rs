@@ -1015,6 +1015,20 @@ impl App {
         }
     }
 
+    /// Scrolls a windowed list (issue 19: `LoadMore`) page by page until its sentinel is gone,
+    /// so every row is rendered; returns how many `row_testid` rows the page then holds.
+    pub async fn scroll_list_to_end(&self, row_testid: &str) -> u64 {
+        let script = format!(
+            "const s = document.querySelector('[data-testid=load-more]');\n\
+             if (s) {{ s.scrollIntoView(); return null; }}\n\
+             return document.querySelectorAll('[data-testid={row_testid}]').length;"
+        );
+        self.poll("the list scrolled to its end", self.timeout, || async {
+            self.js(&script, vec![]).await.as_u64()
+        })
+        .await
+    }
+
     /// Waits until `script` (a function body) returns true.
     pub async fn wait_js(&self, what: &str, script: &str) {
         self.poll(what, self.timeout, || async {

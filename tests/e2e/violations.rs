@@ -94,6 +94,8 @@ async fn vio_assistant_records_supervisor_rectifies_director_signs_and_cuts_afte
 
     // The Supervisor sees it on 我的待办 and sets rectification by a deadline (VIO-4).
     switch(&app, SUPERVISOR).await;
+    app.wait_testid("todo-list").await;
+    app.scroll_list_to_end("todo-item").await;
     app.click_css(&format!(
         "[data-testid=todo-item][data-kind=violation][data-text*=\"{facts}\"]"
     ))

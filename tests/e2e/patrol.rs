@@ -197,11 +197,6 @@ async fn pat1_pat4_rep8_a_round_walked_with_real_qr_scans_a_photo_a_work_order_a
     app.wait_css("[data-testid=wo-row]").await;
     app.wait_text("消防水泵房照明灯不亮").await;
     app.wait_text("通知工程部").await;
-    app.click_css("[data-testid=wo-row] [data-testid=do-take]")
-        .await;
-    app.click("step-save").await;
-    app.wait_text("15分钟内到场").await;
-    app.screenshot("patrol-findings").await;
     // REP-8: this round's order (not the demo's older one) taken, on site, then the result —
     // written on the patrol sheet of the round.
     let on_ours = |step: &'static str| {
@@ -219,11 +214,14 @@ async fn pat1_pat4_rep8_a_round_walked_with_real_qr_scans_a_photo_a_work_order_a
             .await;
         }
     };
-    for step in ["do-take", "do-arrive"] {
-        on_ours(step).await;
-        app.click("step-save").await;
-        app.wait_testid_gone("step-save").await;
-    }
+    on_ours("do-take").await;
+    app.click("step-save").await;
+    app.wait_text("15分钟内到场").await;
+    app.screenshot("patrol-findings").await;
+    app.wait_testid_gone("step-save").await;
+    on_ours("do-arrive").await;
+    app.click("step-save").await;
+    app.wait_testid_gone("step-save").await;
     on_ours("do-complete").await;
     app.fill("step-note", "更换照明灯管，已恢复照明").await;
     app.click("step-save").await;

@@ -5,7 +5,7 @@
 //! unsatisfied callback reopens it; a duplicate is linked (CMP-11); an anonymous complaint is
 //! closed with a written reply; a medical help request runs the 120 path (HELP-3).
 
-use crate::foundation::sign_in;
+use crate::foundation::{nav, sign_in, switch};
 use crate::support::App;
 use std::time::Duration;
 
@@ -20,19 +20,6 @@ async fn demo(name: &str) -> App {
     app.wait_testid("todo-list").await;
     app.timeout = Duration::from_secs(30);
     app
-}
-
-/// Goes to a page by its hash (a same-document navigation: the session stays).
-async fn nav(app: &App, hash: &str) {
-    app.js(&format!("location.hash = '{hash}'; return 1;"), vec![])
-        .await;
-}
-
-async fn switch(app: &App, name: &str) {
-    nav(app, "#/").await;
-    app.click("switch-user").await;
-    sign_in(app, name, "1234").await;
-    app.wait_testid("todo-list").await;
 }
 
 async fn open_complaint(app: &App, what: &str) {

@@ -20,6 +20,20 @@ pub async fn first_run(app: &App, estate: &str, director: &str, pin: &str) {
 }
 
 /// Picks a person on the sign-in screen and types the PIN on the keypad.
+/// Goes to a page by its hash (a same-document navigation: the session stays).
+pub async fn nav(app: &App, hash: &str) {
+    app.js(&format!("location.hash = '{hash}'; return 1;"), vec![])
+        .await;
+}
+
+/// Signs the current person out and `name` in with the demo PIN, landing on 我的待办.
+pub async fn switch(app: &App, name: &str) {
+    nav(app, "#/").await;
+    app.click("switch-user").await;
+    sign_in(app, name, "1234").await;
+    app.wait_testid("todo-list").await;
+}
+
 pub async fn sign_in(app: &App, name: &str, pin: &str) {
     if app.try_testid("signin-pin").await.is_none() {
         app.wait_testid("signin-list").await;

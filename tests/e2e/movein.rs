@@ -8,7 +8,7 @@
 //! defect becomes a repair order in one tap; the engineering lead assesses it (warranty: no
 //! fee), the plumber repairs it and the owner signs; back at the desk the kept key returns.
 
-use crate::foundation::sign_in;
+use crate::foundation::{nav, sign_in, switch};
 use crate::support::App;
 use std::time::Duration;
 
@@ -16,18 +16,6 @@ const DESK: &str = "吴静"; // 前台接待员
 const LEAD: &str = "马国庆"; // 工程部主管
 const PLUMBER: &str = "罗志刚";
 const PLACE: &str = "9号楼 602";
-
-async fn nav(app: &App, hash: &str) {
-    app.js(&format!("location.hash = '{hash}'; return 1;"), vec![])
-        .await;
-}
-
-async fn switch(app: &App, name: &str) {
-    nav(app, "#/").await;
-    app.click("switch-user").await;
-    sign_in(app, name, "1234").await;
-    app.wait_testid("todo-list").await;
-}
 
 async fn hash(app: &App) -> String {
     app.js("return location.hash;", vec![])

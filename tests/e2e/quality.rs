@@ -6,7 +6,7 @@
 //! sees met and missed targets and taps through to the records behind a figure (QUAL-2), then
 //! builds the monthly pack and downloads the workbook, which the test reads back (QUAL-3).
 
-use crate::foundation::sign_in;
+use crate::foundation::{nav, sign_in, switch};
 use crate::support::*;
 use calamine::Reader;
 use std::time::Duration;
@@ -14,18 +14,6 @@ use std::time::Duration;
 const ASSISTANT: &str = "王丽";
 const SUPERVISOR: &str = "刘晓梅";
 const DIRECTOR: &str = "陈建国";
-
-async fn nav(app: &App, hash: &str) {
-    app.js(&format!("location.hash = '{hash}'; return 1;"), vec![])
-        .await;
-}
-
-async fn switch(app: &App, name: &str) {
-    nav(app, "#/").await;
-    app.click("switch-user").await;
-    sign_in(app, name, "1234").await;
-    app.wait_testid("todo-list").await;
-}
 
 async fn upload(app: &App, path: &std::path::Path) {
     let input = app.wait_testid("q-import-file").await;

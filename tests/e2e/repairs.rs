@@ -8,7 +8,7 @@
 //! cannot move the clock a month: the due date to the minute is proven by the domain test
 //! `rep_6_rep_9_cb_1_done_with_schedule_fees_and_signature_callback_due_in_a_month`.)
 
-use crate::foundation::sign_in;
+use crate::foundation::{nav, sign_in, switch};
 use crate::support::App;
 use std::time::Duration;
 
@@ -22,18 +22,6 @@ async fn demo(name: &str) -> App {
     app.wait_testid("todo-list").await;
     app.timeout = Duration::from_secs(30);
     app
-}
-
-async fn nav(app: &App, hash: &str) {
-    app.js(&format!("location.hash = '{hash}'; return 1;"), vec![])
-        .await;
-}
-
-async fn switch(app: &App, name: &str) {
-    nav(app, "#/").await;
-    app.click("switch-user").await;
-    sign_in(app, name, "1234").await;
-    app.wait_testid("todo-list").await;
 }
 
 /// Takes an order at the desk; returns the order page's hash.

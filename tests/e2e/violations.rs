@@ -5,25 +5,13 @@
 //! printed 客户违章记录表 shows every field (VIO-8); the Director approves a water/power cut only
 //! once a written notice served 3 days (72 h) before is on record (VIO-4).
 
-use crate::foundation::sign_in;
+use crate::foundation::{nav, sign_in, switch};
 use crate::support::App;
 use std::time::Duration;
 
 const ASSISTANT: &str = "王丽";
 const SUPERVISOR: &str = "刘晓梅";
 const DIRECTOR: &str = "陈建国";
-
-async fn nav(app: &App, hash: &str) {
-    app.js(&format!("location.hash = '{hash}'; return 1;"), vec![])
-        .await;
-}
-
-async fn switch(app: &App, name: &str) {
-    nav(app, "#/").await;
-    app.click("switch-user").await;
-    sign_in(app, name, "1234").await;
-    app.wait_testid("todo-list").await;
-}
 
 /// "2026-11-30T10:00" in estate time (UTC+8), `hours` from now.
 fn local_in(hours: i64) -> String {

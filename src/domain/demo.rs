@@ -325,6 +325,10 @@ pub fn demo_estate(seed: u64, pin: PinHash, as_of: NaiveDate) -> DemoEstate {
     drafts.extend(super::desk::demo::history(seed, &logins, &drafts, as_of));
     // 12. A newer building in move-in: households done, in progress, overdue (MOVE, issue 16).
     drafts.extend(super::movein::demo::history(seed, &logins, as_of));
+    // CB-3: last month's callback results of every kind, submitted to the Director.
+    drafts.extend(super::complaints::demo::callback_review(
+        &logins, &drafts, as_of,
+    ));
     // 12. A year of quality figures: quarterly surveys, one under way, twelve months of
     //     arrears lists with their calls and visits (QUAL-1..2, PAT-7; issue 18).
     drafts.extend(super::quality::demo::history(seed, &logins, &drafts, as_of));

@@ -401,6 +401,25 @@ mod tests {
             b,
             EventBody::Review(ReviewEvent::Submitted { .. })
         )));
+        // CB-3: the submitted summary counts every kind of callback, as the report on screen
+        // does (the repair callbacks come from another module's demo).
+        let summary = demo
+            .drafts
+            .iter()
+            .find_map(|d| match &d.body {
+                EventBody::Review(ReviewEvent::Submitted {
+                    area: ReviewArea::Callbacks,
+                    summary,
+                    ..
+                }) => Some(summary.clone()),
+                _ => None,
+            })
+            .expect("the callbacks review");
+        let repairs = summary
+            .lines()
+            .find(|l| l.starts_with("维修回访"))
+            .expect("a repairs line");
+        assert!(!repairs.starts_with("维修回访：应回访0"), "{summary}");
         assert!(has(&|b| matches!(
             b,
             EventBody::Forum(ForumEvent::Held { .. })

@@ -1692,24 +1692,40 @@ pub fn file_violation(
 /// Who gets routed findings, from the staff list: the active leads of engineering and
 /// environment, the first supervisor and the first director.
 pub fn recipients(staff: &[(StaffId, super::staff::Staff)]) -> Recipients {
+    recipients_among(staff.iter().filter(|(_, s)| s.active).map(|(id, s)| {
+        (
+            *id,
+            s.profile.roles.iter().copied().collect(),
+            s.profile.department,
+        )
+    }))
+}
+
+/// [`recipients`] over active staff given as (id, roles, department): the first of each by id.
+pub fn recipients_among(
+    staff: impl Iterator<
+            Item = (
+                StaffId,
+                Vec<super::roles::Role>,
+                Option<super::roles::Department>,
+            ),
+        > + Clone,
+) -> Recipients {
     use super::roles::{Department, Role};
-    let find = |pred: &dyn Fn(&super::staff::Staff) -> bool| {
+    let find = |pred: &dyn Fn(&[Role], Option<Department>) -> bool| {
         staff
-            .iter()
-            .filter(|(_, s)| s.active && pred(s))
-            .map(|(id, _)| *id)
+            .clone()
+            .filter(|(_, roles, dep)| pred(roles, *dep))
+            .map(|(id, _, _)| id)
             .min()
     };
-    let lead_of = |d: Department| {
-        find(&|s| {
-            s.profile.department == Some(d) && s.profile.roles.contains(&Role::DepartmentLead)
-        })
-    };
+    let lead_of =
+        |d: Department| find(&|roles, dep| dep == Some(d) && roles.contains(&Role::DepartmentLead));
     Recipients {
         engineering: lead_of(Department::Engineering),
         environment: lead_of(Department::Environment),
-        supervisor: find(&|s| s.profile.roles.contains(&Role::Supervisor)),
-        director: find(&|s| s.profile.roles.contains(&Role::Director)),
+        supervisor: find(&|roles, _| roles.contains(&Role::Supervisor)),
+        director: find(&|roles, _| roles.contains(&Role::Director)),
     }
 }
 

@@ -57,3 +57,11 @@ pub fn name_of(people: &People, id: Option<StaffId>) -> String {
         .map(|p| p.name)
         .unwrap_or_else(|| id.short())
 }
+
+/// Who findings and violations go to (PAT-4, VIO-5): the first active lead, Supervisor, Director.
+pub fn recipients(people: &People) -> crate::domain::patrol::Recipients {
+    let all = people.get_untracked().unwrap_or_default();
+    crate::domain::patrol::recipients_among(
+        all.iter().map(|p| (p.id, p.roles.clone(), p.department)),
+    )
+}

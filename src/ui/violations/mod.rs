@@ -16,9 +16,8 @@ use super::state::{app, ctx, go, loader, take_focus, tx, utc_offset, Page, VioTa
 use crate::domain::calendar::BusinessCalendar;
 use crate::domain::event::RecordKind;
 use crate::domain::ids::{RecordId, StaffId};
-use crate::domain::patrol::{Recipients, ViolationDraft};
+use crate::domain::patrol::ViolationDraft;
 use crate::domain::roles::{Action, Role};
-use crate::domain::staff::Staff;
 use crate::domain::violations::{
     charge_key, charges, charges_csv, list_key, yuan, Severity, Status, Violation,
 };
@@ -41,51 +40,15 @@ pub(super) fn cal() -> BusinessCalendar {
         .unwrap_or_default()
 }
 
-/// Active staff with their roles, by name.
-pub(super) type People = ReadSignal<Option<Vec<(StaffId, Staff)>>>;
-
-pub(super) fn people() -> People {
-    loader(|| async {
-        let mut v: Vec<(StaffId, Staff)> = app()
-            .query(&Query::new(
-                RecordKind::Staff,
-                Filter::Status("active".into()),
-            ))
-            .await
-            .unwrap_or_default()
-            .into_iter()
-            .filter_map(|v| v.state::<Staff>().map(|s| (v.id, s)))
-            .collect();
-        v.sort_by(|a, b| a.1.profile.name.cmp(&b.1.profile.name));
-        v
-    })
-}
-
-pub(super) fn name_of(people: &People, id: Option<StaffId>) -> String {
-    let Some(id) = id else {
-        return "—".into();
-    };
-    people
-        .get()
-        .unwrap_or_default()
-        .into_iter()
-        .find(|(i, _)| *i == id)
-        .map(|(_, s)| s.profile.name)
-        .unwrap_or_else(|| id.short())
-}
-
-/// Who violations go to (VIO-5): the first active Supervisor and Director.
-pub(super) fn recipients(people: &People) -> Recipients {
-    crate::domain::patrol::recipients(&people.get_untracked().unwrap_or_default())
-}
+pub(super) use crate::ui::components::people::{name_of, people, recipients, People};
 
 pub(super) fn assistants(people: &People) -> Vec<(StaffId, String)> {
     people
         .get()
         .unwrap_or_default()
         .into_iter()
-        .filter(|(_, s)| s.profile.roles.contains(&Role::Assistant))
-        .map(|(id, s)| (id, s.profile.name))
+        .filter(|p| p.roles.contains(&Role::Assistant))
+        .map(|p| (p.id, p.name))
         .collect()
 }
 

@@ -60,6 +60,45 @@ pub struct DemoLogin {
     pub pin: &'static str,
 }
 
+impl DemoLogin {
+    /// The demo person as the actor of a command.
+    pub fn actor(&self) -> Actor {
+        Actor {
+            id: self.id,
+            roles: self.roles.iter().copied().collect(),
+        }
+    }
+}
+
+/// Folds the demo's drafts so far for one record: the demo writes through the real commands,
+/// which read current state. `device` stamps the throwaway events (a duty log's chain is per
+/// device).
+pub fn fold_drafts<A: super::view::Aggregate>(
+    drafts: &[Draft],
+    subject: super::event::RecordRef,
+    device: super::ids::Id,
+) -> A {
+    let mut a = A::default();
+    for (i, d) in drafts
+        .iter()
+        .enumerate()
+        .filter(|(_, d)| d.subject == subject)
+    {
+        let e = super::event::Event::new(
+            super::ids::Id::derived("demo-fold", i as u64),
+            super::hlc::Hlc {
+                wall: i as i64,
+                counter: 0,
+                device,
+            },
+            None,
+            d.clone(),
+        );
+        a.apply(&e);
+    }
+    a
+}
+
 /// Builds the demo estate.
 ///
 /// `pin` is the hash of [`DEMO_PIN`] ("1234"): the UI hashes it once (PBKDF2 is deliberately

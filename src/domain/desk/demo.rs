@@ -13,43 +13,13 @@ use crate::domain::cash::{self, CashDay, CloseInput};
 use crate::domain::command::Actor;
 use crate::domain::demo::DemoLogin;
 use crate::domain::duty::Post;
-use crate::domain::event::{Draft, Event, EventBody, RecordRef};
-use crate::domain::hlc::Hlc;
+use crate::domain::event::{Draft, EventBody, RecordRef};
 use crate::domain::ids::{Id, RecordId};
 use crate::domain::registry::RegistryEvent;
 use crate::domain::roles::Role;
 use crate::domain::view::Aggregate;
 use chrono::{Days, NaiveDate, NaiveTime};
 use std::collections::HashMap;
-
-fn actor(l: &DemoLogin) -> Actor {
-    Actor {
-        id: l.id,
-        roles: l.roles.iter().copied().collect(),
-    }
-}
-
-fn state<A: Aggregate>(drafts: &[Draft], subject: RecordRef) -> A {
-    let mut a = A::default();
-    for (i, d) in drafts
-        .iter()
-        .enumerate()
-        .filter(|(_, d)| d.subject == subject)
-    {
-        let e = Event::new(
-            Id::derived("desk-demo-fold", i as u64),
-            Hlc {
-                wall: i as i64,
-                counter: 0,
-                device: Id::derived("desk-demo", 0),
-            },
-            None,
-            d.clone(),
-        );
-        a.apply(&e);
-    }
-    a
-}
 
 fn at(cal: &BusinessCalendar, d: NaiveDate, h: u32, m: u32) -> i64 {
     cal.at(d, NaiveTime::from_hms_opt(h, m, 0).expect("valid time"))
@@ -83,8 +53,8 @@ pub fn history(
             .iter()
             .filter(move |l| l.roles.contains(&r) && !l.roles.contains(&Role::Director))
     };
-    let desk: Vec<Actor> = with(Role::Receptionist).map(actor).collect();
-    let Some(asst) = with(Role::Assistant).map(actor).next() else {
+    let desk: Vec<Actor> = with(Role::Receptionist).map(DemoLogin::actor).collect();
+    let Some(asst) = with(Role::Assistant).map(DemoLogin::actor).next() else {
         return vec![];
     };
     if desk.len() < 2 {
@@ -367,4 +337,8 @@ pub fn history(
         }
     }
     out
+}
+
+fn state<A: Aggregate>(drafts: &[Draft], subject: RecordRef) -> A {
+    crate::domain::demo::fold_drafts(drafts, subject, Id::derived("desk-demo", 0))
 }

@@ -15,8 +15,7 @@ use crate::domain::calendar::BusinessCalendar;
 use crate::domain::command::Actor;
 use crate::domain::demo::DemoLogin;
 use crate::domain::emergency::{self, Incident, IncidentKind};
-use crate::domain::event::{Draft, Event, EventBody, RecordKind, RecordRef};
-use crate::domain::hlc::Hlc;
+use crate::domain::event::{Draft, EventBody, RecordKind, RecordRef};
 use crate::domain::ids::{Id, RecordId};
 use crate::domain::registry::RegistryEvent;
 use crate::domain::roles::Role;
@@ -39,35 +38,8 @@ const ENQUIRIES: [(&str, &str); 8] = [
     ("住户咨询水费账单", "已告知次日到前台查询"),
 ];
 
-fn actor(l: &DemoLogin) -> Actor {
-    Actor {
-        id: l.id,
-        roles: l.roles.iter().copied().collect(),
-    }
-}
-
-/// Folds the drafts so far for one record (the demo writes through the real commands, which
-/// read current state).
 fn state<A: Aggregate>(drafts: &[Draft], subject: RecordRef) -> A {
-    let mut a = A::default();
-    for (i, d) in drafts
-        .iter()
-        .enumerate()
-        .filter(|(_, d)| d.subject == subject)
-    {
-        let e = Event::new(
-            Id::derived("demo-fold", i as u64),
-            Hlc {
-                wall: i as i64,
-                counter: 0,
-                device: demo_chain(),
-            },
-            None,
-            d.clone(),
-        );
-        a.apply(&e);
-    }
-    a
+    crate::domain::demo::fold_drafts(drafts, subject, demo_chain())
 }
 
 fn at(cal: &BusinessCalendar, d: NaiveDate, h: u32, m: u32) -> i64 {
@@ -79,10 +51,10 @@ fn at(cal: &BusinessCalendar, d: NaiveDate, h: u32, m: u32) -> i64 {
 pub fn month_of_duty(logins: &[DemoLogin], registry: &[Draft], as_of: NaiveDate) -> Vec<Draft> {
     let cal = BusinessCalendar::default();
     let with = |r: Role| logins.iter().filter(move |l| l.roles.contains(&r));
-    let Some(sup) = with(Role::Supervisor).next().map(actor) else {
+    let Some(sup) = with(Role::Supervisor).next().map(DemoLogin::actor) else {
         return vec![];
     };
-    let duty: Vec<Actor> = with(Role::Assistant).map(actor).collect();
+    let duty: Vec<Actor> = with(Role::Assistant).map(DemoLogin::actor).collect();
     if duty.len() < 2 {
         return vec![];
     }

@@ -12,39 +12,9 @@
 
 use super::*;
 use crate::domain::demo::DemoLogin;
-use crate::domain::hlc::Hlc;
 use crate::domain::ids::Id;
 use crate::domain::registry::{BuildingInfo, UnitInfo};
 use chrono::NaiveTime;
-
-fn actor(l: &DemoLogin) -> Actor {
-    Actor {
-        id: l.id,
-        roles: l.roles.iter().copied().collect(),
-    }
-}
-
-fn state<A: Aggregate>(drafts: &[Draft], subject: RecordRef) -> A {
-    let mut a = A::default();
-    for (i, d) in drafts
-        .iter()
-        .enumerate()
-        .filter(|(_, d)| d.subject == subject)
-    {
-        let e = Event::new(
-            Id::derived("movein-demo-fold", i as u64),
-            Hlc {
-                wall: i as i64,
-                counter: 0,
-                device: Id::derived("movein-demo", 0),
-            },
-            None,
-            d.clone(),
-        );
-        a.apply(&e);
-    }
-    a
-}
 
 const SIG: &str = "M12 40 L30 22 L48 38 L66 18 L84 36";
 const OWNERS: [&str; 12] = [
@@ -254,9 +224,9 @@ pub fn history(seed: u64, logins: &[DemoLogin], as_of: NaiveDate) -> Vec<Draft> 
         })
         .map(|l| l.id);
     let mut c = Ctx {
-        sup: actor(sup),
-        asst: actor(asst),
-        desk: actor(desk),
+        sup: sup.actor(),
+        asst: asst.actor(),
+        desk: desk.actor(),
         lead,
         cal: BusinessCalendar::default(),
         n: 0,
@@ -562,4 +532,8 @@ pub fn schema_samples() -> Vec<EventBody> {
     .into_iter()
     .map(EventBody::MoveIn)
     .collect()
+}
+
+fn state<A: Aggregate>(drafts: &[Draft], subject: RecordRef) -> A {
+    crate::domain::demo::fold_drafts(drafts, subject, Id::derived("movein-demo", 0))
 }

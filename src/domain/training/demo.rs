@@ -13,13 +13,6 @@ use chrono::{Days, NaiveTime};
 /// The demo's new member of staff, still in training.
 pub const NEW_STAFF: &str = "孙悦";
 
-fn actor(l: &DemoLogin) -> Actor {
-    Actor {
-        id: l.id,
-        roles: l.roles.iter().copied().collect(),
-    }
-}
-
 /// The item the demo's Director added to the seed's matrix.
 pub fn added_item() -> MatrixItem {
     MatrixItem {
@@ -40,7 +33,7 @@ pub fn history(logins: &[DemoLogin], as_of: NaiveDate) -> Vec<Draft> {
     let (Some(director), Some(sup)) = (by_role(Role::Director), by_role(Role::Supervisor)) else {
         return vec![];
     };
-    let (director, sup_actor) = (actor(director), actor(sup));
+    let (director, sup_actor) = (director.actor(), sup.actor());
     let day = |back: u64| as_of - Days::new(back);
     let at = |d: NaiveDate, h: u32| {
         cal.at(

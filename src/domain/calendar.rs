@@ -14,6 +14,11 @@ use std::collections::BTreeSet;
 
 const MINUTE_MS: i64 = 60_000;
 const DAY_MS: i64 = 86_400_000;
+/// The last moment of a local day: where a month clock clamped to a month's end runs out.
+const END_OF_DAY: NaiveTime = match NaiveTime::from_hms_milli_opt(23, 59, 59, 999) {
+    Some(t) => t,
+    None => NaiveTime::MIN,
+};
 /// `NaiveDate::num_days_from_ce` of 1970-01-01.
 const UNIX_EPOCH_CE_DAYS: i64 = 719_163;
 
@@ -355,8 +360,10 @@ impl BusinessCalendar {
     /// - `Business`: amount minutes of office hours on working days; a clock started outside
     ///   office hours begins counting at the next opening.
     /// - `CalendarDays`: same local time, amount days later.
-    /// - `CalendarMonths`: same local time, amount calendar months later, clamped to the end
-    ///   of the month (Jan 31 + 1 month = Feb 28/29) — CMP-3.
+    /// - `CalendarMonths`: same local time, amount calendar months later; a day the month
+    ///   lacks is clamped to the end of the month, the last day's last moment (Jan 31 10:00 +
+    ///   1 month = Feb 28/29 23:59:59.999) — CMP-3. Keeping the start's time of day there would
+    ///   let a later start end sooner (Jan 28 23:00 → Feb 28 23:00, Jan 29 01:00 → Feb 28 01:00).
     ///
     /// `warn_at` is where 80 % of the allowed time is used (for `Business` 80 % of the
     /// business minutes, on the business timeline). Negative amounts count as 0.
@@ -393,7 +400,13 @@ impl BusinessCalendar {
                 let d = u32::try_from(amount)
                     .ok()
                     .and_then(|m| local.date().checked_add_months(Months::new(m)))
-                    .map(|date| self.at(date, local.time()))
+                    .map(|date| {
+                        if date.day() == local.date().day() {
+                            self.at(date, local.time())
+                        } else {
+                            self.at(date, END_OF_DAY)
+                        }
+                    })
                     .unwrap_or(i64::MAX);
                 (eighty_percent(started, d), d)
             }
@@ -695,12 +708,19 @@ mod tests {
     fn cmp_3_one_month_clamps_to_month_end() {
         let cal = BusinessCalendar::default();
         let month = ClockSpec::months(1);
-        // Ordinary year: Jan 31 + 1 month = Feb 28.
+        // Ordinary year: Jan 31 + 1 month = the end of Feb 28.
+        let end = |y, m, d| cal.at(NaiveDate::from_ymd_opt(y, m, d).unwrap(), END_OF_DAY);
         let (_, d) = cal.deadline(t(&cal, 2023, 1, 31, 10, 0), &month);
-        assert_eq!(d, t(&cal, 2023, 2, 28, 10, 0));
+        assert_eq!(d, end(2023, 2, 28));
         // Leap year: Feb 29.
         let (_, d) = cal.deadline(t(&cal, 2024, 1, 31, 10, 0), &month);
-        assert_eq!(d, t(&cal, 2024, 2, 29, 10, 0));
+        assert_eq!(d, end(2024, 2, 29));
+        // A later start never ends sooner: Jan 28 23:00 ends Feb 28 23:00, Jan 29 01:00 at
+        // the end of that day (not Feb 28 01:00).
+        let (_, a) = cal.deadline(t(&cal, 2023, 1, 28, 23, 0), &month);
+        let (_, b) = cal.deadline(t(&cal, 2023, 1, 29, 1, 0), &month);
+        assert_eq!(a, t(&cal, 2023, 2, 28, 23, 0));
+        assert_eq!(b, end(2023, 2, 28));
         // Across the year end: Dec 31 → Jan 31.
         let (_, d) = cal.deadline(t(&cal, 2024, 12, 31, 16, 20), &month);
         assert_eq!(d, t(&cal, 2025, 1, 31, 16, 20));
@@ -714,7 +734,10 @@ mod tests {
         let cal = BusinessCalendar::default();
         // 01:00 on Jan 31 local is still Jan 30 in UTC; the month follows the local date.
         let (_, d) = cal.deadline(t(&cal, 2024, 1, 31, 1, 0), &ClockSpec::months(1));
-        assert_eq!(d, t(&cal, 2024, 2, 29, 1, 0));
+        assert_eq!(
+            d,
+            cal.at(NaiveDate::from_ymd_opt(2024, 2, 29).unwrap(), END_OF_DAY)
+        );
     }
 
     #[test]

@@ -455,7 +455,8 @@ fn cmp_3_open_one_month_becomes_major_clamped_at_month_end() {
         jan31,
         &cal(),
     ));
-    let feb28 = at(2026, 2, 28, 15);
+    // Feb 31 does not exist: the month runs out at the end of Feb 28.
+    let feb28 = at(2026, 3, 1, 0) - 1;
     assert_eq!(w.c(rid(1)).month_clock.unwrap().deadline, feb28);
     let list = vec![(rid(1), w.c(rid(1)))];
     assert!(escalations_due(feb28 - 1, &list).is_empty());
@@ -492,7 +493,8 @@ fn cmp_3_leap_year_and_december_to_january() {
     ));
     assert_eq!(
         w.c(rid(1)).month_clock.unwrap().deadline,
-        at(2028, 2, 29, 9)
+        at(2028, 3, 1, 0) - 1,
+        "Feb 30 does not exist: the end of Feb 29"
     );
     w.run(register(
         &receptionist(),

@@ -265,6 +265,9 @@ pub fn fold_all_kind(subject: RecordRef, events: Vec<Event>) -> Option<View> {
         RecordKind::Survey => fold_all::<super::quality::Survey>(subject.id, events),
         RecordKind::ArrearsMonth => fold_all::<super::quality::ArrearsMonth>(subject.id, events),
         RecordKind::QualityYear => fold_all::<super::quality::QualityYear>(subject.id, events),
+        RecordKind::CorrectiveAction => {
+            fold_all::<super::corrective::CorrectiveAction>(subject.id, events)
+        }
     }
 }
 
@@ -315,5 +318,8 @@ pub fn fold_onto_kind(view: &View, events: Vec<Event>) -> Option<View> {
         RecordKind::Survey => fold_onto::<super::quality::Survey>(view, events),
         RecordKind::ArrearsMonth => fold_onto::<super::quality::ArrearsMonth>(view, events),
         RecordKind::QualityYear => fold_onto::<super::quality::QualityYear>(view, events),
+        RecordKind::CorrectiveAction => {
+            fold_onto::<super::corrective::CorrectiveAction>(view, events)
+        }
     }
 }

@@ -275,6 +275,13 @@ pub fn requirement(body: &EventBody) -> Requirement {
                 Q::ArrearsCalled { .. } | Q::ArrearsVisited { .. } => AnyOf(&[FollowUpArrears]),
             }
         }
+        // corrective::{open, verify, send_back} (OpenCorrective), {note, done}
+        // (ReportCorrective; CMP-12, QUAL-1). The owner-or-opener and the opener's-level
+        // refinements are state: command.
+        EventBody::Corrective(e) => match e.action() {
+            OpenCorrective => AnyOf(&[OpenCorrective]),
+            _ => AnyOf(&[ReportCorrective]),
+        },
     }
 }
 

@@ -3,6 +3,7 @@
 
 pub mod camera;
 pub mod cash_day;
+pub mod corrective;
 pub mod people;
 pub mod photos;
 mod pinpad;

@@ -210,8 +210,9 @@ pub fn fold_onto<A: Aggregate>(view: &View, mut new: Vec<Event>) -> Option<View>
 /// served by the new keys are complete on existing tablets. 2: complaints by month and status
 /// (issue 7). 3: list rows (issue 19: each view's `row` beside it in IndexedDB, and the
 /// complaints' own list fields). 4: callbacks' open problems (CB-6) and referred enquiries on
-/// the supervisor's list (HELP-4, issue 18).
-pub const VIEWS_VERSION: u32 = 4;
+/// the supervisor's list (HELP-4, issue 18). 5: list rows of violations, work orders, patrol
+/// findings, households and callbacks (issue 19: those lists page over slim rows).
+pub const VIEWS_VERSION: u32 = 5;
 
 /// Dispatch over every record kind. Adding a module adds one line to each function.
 pub fn fold_all_kind(subject: RecordRef, events: Vec<Event>) -> Option<View> {

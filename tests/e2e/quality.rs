@@ -1,7 +1,8 @@
 //! Quality targets (issue 18; SOP §12 QUAL-1..3, PAT-7, PAT-8), one journey through the demo
 //! estate: an Assistant takes a resident's satisfaction questionnaire on the tablet (QUAL-1);
-//! the Supervisor imports finance's arrears CSV — a file with bad rows is refused whole with the
-//! reasons, the corrected one comes in with its columns mapped — and follows a household up by
+//! the Supervisor imports finance's arrears list — a CSV with bad rows is refused whole with the
+//! reasons, the corrected one comes in as .xlsx (read by the office worker) with its columns
+//! mapped — and follows a household up by
 //! phone, the unanswered call turning into a visit (PAT-7); the Director opens the dashboard,
 //! sees met and missed targets and taps through to the records behind a figure (QUAL-2), then
 //! builds the monthly pack and downloads the workbook, which the test reads back (QUAL-3).
@@ -115,13 +116,33 @@ async fn quality_survey_on_the_tablet_arrears_followed_up_dashboard_and_monthly_
         app.try_testid("q-import-save").await.is_none(),
         "nothing half-imported"
     );
-    // The corrected file: columns mapped from the header, the month's fees due typed in.
-    let good = dir.path().join("欠费清单.csv");
-    std::fs::write(
-        &good,
-        "房号,业主姓名,联系电话,欠费金额,欠费月数\r\n1-201,张先生,13800000001,450.00,2\r\n1-202,王先生,13800000003,225,1\r\n",
-    )
-    .unwrap();
+    // The corrected file, saved from finance's spreadsheet as .xlsx (numbers as numbers): read
+    // by the office worker (issue 19), then the CSV's path — columns mapped from the header,
+    // the month's fees due typed in.
+    let good = dir.path().join("欠费清单.xlsx");
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    for (c, h) in ["房号", "业主姓名", "联系电话", "欠费金额", "欠费月数"]
+        .iter()
+        .enumerate()
+    {
+        sheet.write_string(0, c as u16, *h).unwrap();
+    }
+    for (r, (place, name, phone, owed, months)) in [
+        ("1-201", "张先生", 13800000001.0, 450.0, 2.0),
+        ("1-202", "王先生", 13800000003.0, 225.0, 1.0),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let r = r as u32 + 1;
+        sheet.write_string(r, 0, place).unwrap();
+        sheet.write_string(r, 1, name).unwrap();
+        sheet.write_number(r, 2, phone).unwrap();
+        sheet.write_number(r, 3, owed).unwrap();
+        sheet.write_number(r, 4, months).unwrap();
+    }
+    book.save(&good).unwrap();
     upload(&app, &good).await;
     app.click("q-import-check").await;
     app.wait_testid_text("q-import-ok", "2").await;

@@ -775,6 +775,44 @@ pub struct Finding {
     pub steps: Vec<(i64, String)>,
 }
 
+/// What the findings list shows of a finding (issue 19: read as a list row, never the steps;
+/// a step reads the full finding when it is tapped).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct FindingRow {
+    pub kind: FindingKind,
+    pub status: FindingStatus,
+    #[serde(default)]
+    pub note: String,
+    #[serde(default)]
+    pub location: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub assignee: Option<StaffId>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub clock: Option<Clock>,
+    /// Already routed to a work order, a cleaning record or a violation draft.
+    #[serde(default)]
+    pub routed: bool,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub photos: Vec<Photo>,
+}
+
+impl Finding {
+    /// The findings list's row (issue 19); None before it is raised.
+    pub fn row(&self) -> Option<FindingRow> {
+        let info = self.info.as_ref()?;
+        Some(FindingRow {
+            kind: info.kind,
+            status: self.status,
+            note: info.note.clone(),
+            location: info.location.clone(),
+            assignee: self.assignee,
+            clock: self.clock.clone(),
+            routed: self.routed.is_some(),
+            photos: info.photos.clone(),
+        })
+    }
+}
+
 impl Aggregate for Finding {
     const KIND: RecordKind = RecordKind::PatrolFinding;
     fn apply(&mut self, event: &Event) {
@@ -823,6 +861,12 @@ impl Aggregate for Finding {
                 self.steps.push((*at, note.clone()));
             }
             _ => {}
+        }
+    }
+    fn list_row(&self) -> serde_json::Value {
+        match self.row() {
+            Some(r) => serde_json::to_value(r).expect("finding row serialises"),
+            None => serde_json::Value::Null,
         }
     }
     fn index(&self) -> IndexFields {

@@ -429,6 +429,51 @@ fn pat_7_import_lists_every_bad_row_and_imports_nothing() {
     assert_eq!(arrears::parse_yuan("1.234"), None);
 }
 
+/// PAT-7 (issue 19): finance's list as an .xlsx, written here by rust_xlsxwriter the way a
+/// spreadsheet program saves it (numbers as numbers), read by the office worker's function into
+/// rows, then mapped and checked by the same path as a CSV: bad rows listed, nothing imported.
+#[test]
+fn pat_7_an_xlsx_list_takes_the_csv_path_with_bad_rows_listed() {
+    use rust_xlsxwriter::Workbook;
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    for (c, h) in ["户号", "业主", "手机", "欠费金额(元)", "欠费月数"]
+        .iter()
+        .enumerate()
+    {
+        ws.write_string(0, c as u16, *h).unwrap();
+    }
+    // line 2 good (numbers typed as numbers), line 3 an unknown unit, line 4 a bad amount
+    ws.write_string(1, 0, "1-1201").unwrap();
+    ws.write_string(1, 1, "王伟").unwrap();
+    ws.write_number(1, 2, 13800000001.0).unwrap();
+    ws.write_number(1, 3, 1350.5).unwrap();
+    ws.write_number(1, 4, 6).unwrap();
+    ws.write_string(2, 0, "1-9999").unwrap();
+    ws.write_number(2, 3, 225).unwrap();
+    ws.write_string(3, 0, "1-1202").unwrap();
+    ws.write_string(3, 3, "abc").unwrap();
+    let bytes = wb.save_to_buffer().unwrap();
+    assert!(arrears::is_xlsx("欠费.XLSX", &bytes) && arrears::is_xlsx("x", &bytes));
+    assert!(!arrears::is_xlsx("欠费.csv", "户号,欠费\n".as_bytes()));
+    let lines = crate::office::read_first_sheet(&bytes).unwrap();
+    let m = arrears::guess_mapping(&lines[0], &Default::default());
+    assert_eq!(
+        m.get(&Field::Owed).map(String::as_str),
+        Some("欠费金额(元)")
+    );
+    let bad = arrears::read_rows(&lines, &m, &units).unwrap_err();
+    assert_eq!(bad.iter().map(|b| b.line).collect::<Vec<_>>(), vec![3, 4]);
+    assert!(bad[0].reason.zh.contains("找不到房号 1-9999"));
+    assert!(bad[1].reason.zh.contains("abc"));
+    // Corrected (the bad rows removed), the same file imports; numbers read as typed.
+    let rows = arrears::read_rows(&lines[..2], &m, &units).unwrap();
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0].owed_fen, 135_050);
+    assert_eq!(rows[0].months, 6);
+    assert_eq!(rows[0].phone, "13800000001");
+}
+
 fn known_month() -> (Vec<Draft>, ArrearsMonth) {
     let rows: Vec<ArrearsRow> = (1..=4)
         .map(|n| ArrearsRow {
@@ -826,8 +871,12 @@ fn qual_3_the_pack_is_one_workbook_with_a_sheet_per_module() {
         sheets[4].name, "=HYPERLINK(\"x\")违章",
         "no / in a sheet name"
     );
-    let bytes = pack::xlsx("2026-10", &sheets).unwrap();
+    // The same spec -> bytes function the office worker runs; read back as the e2e test does.
+    let bytes = crate::office::write(&pack::workbook("2026-10", &sheets)).unwrap();
     assert_eq!(&bytes[..2], b"PK", "an XLSX is a zip");
+    let first = crate::office::read_first_sheet(&bytes).unwrap();
+    assert_eq!(first[0], sheets[0].headers);
+    assert_eq!(first.len(), sheets[0].rows.len() + 1);
     assert_eq!(sheets[0].rows.len(), Target::ALL.len());
     assert!(sheets[1]
         .rows

@@ -77,8 +77,8 @@ pub fn pair(key: &str) -> Option<(&'static str, &'static str)> {
         "q.import" => ("导入财务欠费清单", "Import finance's arrears list"),
         "q.import.read" => ("读取文件", "Read file"),
         "q.import.xlsx" => (
-            "请在表格软件中另存为 CSV（UTF-8）后导入。",
-            "Save the spreadsheet as CSV (UTF-8), then import it.",
+            "可导入 Excel（.xlsx，读取第一个工作表）或 CSV（UTF-8）文件。",
+            "Excel (.xlsx, its first sheet) or CSV (UTF-8) files can be imported.",
         ),
         "q.import.map" => ("对应列（下月自动沿用）", "Columns (remembered for next month)"),
         "q.import.rows" => ("行", "rows"),

@@ -19,9 +19,9 @@ use crate::domain::ids::{RecordId, StaffId};
 use crate::domain::patrol::ViolationDraft;
 use crate::domain::roles::{Action, Role};
 use crate::domain::violations::{
-    charge_key, charges, charges_csv, list_key, yuan, Severity, Status, Violation,
+    charge_key, charges, charges_csv, list_key, yuan, Severity, Status, Violation, ViolationRow,
 };
-use crate::store::{Filter, Query};
+use crate::store::{Filter, Query, Store};
 use leptos::prelude::*;
 
 pub(super) fn may(a: Action) -> bool {
@@ -114,41 +114,36 @@ fn Register() -> impl IntoView {
     let severity = RwSignal::new(None::<Severity>);
     let months = StoredValue::new(recent_months());
     let month = RwSignal::new(months.get_value().first().cloned().unwrap_or_default());
+    let shown = RwSignal::new(super::components::PAGE);
     let rows = loader(move || {
         let f = filter.get();
         let m = month.get();
+        shown.set(super::components::PAGE);
         async move {
             let a = app();
-            let mut views = Vec::new();
-            match f {
-                ListFilter::Open => {
-                    for s in [Status::Reported, Status::Decided, Status::InEffect] {
-                        views.extend(
-                            a.query(&Query::new(
-                                RecordKind::Violation,
-                                Filter::Status(s.key().into()),
-                            ))
-                            .await
-                            .unwrap_or_default(),
-                        );
-                    }
-                }
-                ListFilter::Month => {
-                    views.extend(
-                        a.query(&Query::new(
-                            RecordKind::Violation,
-                            Filter::Prefix(list_key(&m, None)),
-                        ))
+            // List rows (issue 19): each violation's `ViolationRow`, never its full record.
+            let queries: Vec<Query> = match f {
+                ListFilter::Open => [Status::Reported, Status::Decided, Status::InEffect]
+                    .iter()
+                    .map(|s| Query::new(RecordKind::Violation, Filter::Status(s.key().into())))
+                    .collect(),
+                ListFilter::Month => vec![Query::new(
+                    RecordKind::Violation,
+                    Filter::Prefix(list_key(&m, None)),
+                )],
+            };
+            let mut v: Vec<(RecordId, ViolationRow)> = Vec::new();
+            for q in queries {
+                v.extend(
+                    a.store
+                        .rows(&q)
                         .await
-                        .unwrap_or_default(),
-                    );
-                }
+                        .unwrap_or_default()
+                        .into_iter()
+                        .filter_map(|r| r.list::<ViolationRow>().map(|x| (r.id, x))),
+                );
             }
-            let mut v: Vec<(RecordId, Violation)> = views
-                .into_iter()
-                .filter_map(|v| v.state::<Violation>().map(|x| (v.id, x)))
-                .collect();
-            v.sort_by_key(|(id, x)| std::cmp::Reverse((x.recorded.as_ref().map(|r| r.at), *id)));
+            v.sort_by_key(|(id, x)| std::cmp::Reverse((x.at, *id)));
             // Patrol's renovation drafts written before issue 14, still open (status index).
             let drafts: Vec<(RecordId, ViolationDraft)> = a
                 .query(&Query::new(
@@ -170,11 +165,11 @@ fn Register() -> impl IntoView {
         };
         let sev = severity.get();
         let now = now_ms();
-        let items: Vec<(RecordId, Violation)> = loaded
+        let items: Vec<(RecordId, ViolationRow)> = loaded
             .into_iter()
-            .filter(|(_, v)| sev.is_none_or(|s| v.severity() == s))
-            .take(200)
+            .filter(|(_, v)| sev.is_none_or(|s| v.severity == s))
             .collect();
+        let total = items.len();
         let drafts_view = (!drafts.is_empty()).then(|| view! {
             <h2 class="section-title">{move || t("vio.drafts")}</h2>
             <section class="card list" data-testid="vio-drafts">
@@ -197,15 +192,15 @@ fn Register() -> impl IntoView {
         }
         view! {
             <section class="card list vio-list" data-testid="vio-list" data-filter=format!("{f:?}")>
-                {items.into_iter().map(|(id, v)| {
-                    let status = v.status.unwrap_or(Status::Reported);
-                    let sev = v.severity();
-                    let at = v.recorded.as_ref().map(|r| r.at).unwrap_or_default();
-                    let cat = v.info.category.map(|c| c.label());
-                    let who = if v.info.unit_label.is_empty() { v.info.violator.clone() } else { v.info.unit_label.clone() };
-                    let facts = v.info.facts.clone();
+                {move || items.iter().take(shown.get()).cloned().map(|(id, v)| {
+                    let status = v.status;
+                    let sev = v.severity;
+                    let at = v.at;
+                    let cat = v.category.map(|c| c.label());
+                    let who = v.who;
+                    let facts = v.facts;
                     let facts_attr = facts.clone();
-                    let clock = v.clock.clone().filter(|c| c.is_running());
+                    let clock = v.clock;
                     let assignee = v.assignee;
                     view! {
                         <button class="row cmp-row" data-testid="vio-row" data-status=status.key() data-severity=sev.key()
@@ -229,6 +224,7 @@ fn Register() -> impl IntoView {
                         </button>
                     }
                 }).collect_view()}
+                <super::components::LoadMore shown=shown total=Signal::derive(move || total)/>
             </section>
             {drafts_view}
         }

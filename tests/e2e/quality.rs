@@ -291,12 +291,15 @@ async fn quality_survey_on_the_tablet_arrears_followed_up_dashboard_and_monthly_
     nav(&app, "#/quality/actions").await;
     app.wait_testid("ca-list").await;
     app.wait_js("the owner's action", &status_is("open")).await;
-    app.js(&act("ca-done", "已逐户回访，3户问题已解决"), vec![]).await;
-    app.wait_js("awaiting verification", &status_is("done")).await;
+    app.js(&act("ca-done", "已逐户回访，3户问题已解决"), vec![])
+        .await;
+    app.wait_js("awaiting verification", &status_is("done"))
+        .await;
     // The Director, who opened it, verifies and closes it: it leaves the list.
     switch(&app, DIRECTOR).await;
     nav(&app, "#/quality/actions").await;
-    app.wait_js("awaiting the director", &status_is("done")).await;
+    app.wait_js("awaiting the director", &status_is("done"))
+        .await;
     app.js(&act("ca-verify", "抽查2户属实"), vec![]).await;
     app.wait_js(
         "closed",

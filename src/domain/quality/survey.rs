@@ -6,7 +6,9 @@
 //! first). Each item is answered 满意 / 基本满意 / 不满意 / 不了解: an item's satisfaction rate
 //! is (满意 + 基本满意) ÷ answers other than 不了解; the survey's average is the mean of its
 //! item rates. Targets: average ≥ 90 %, every item ≥ 85 % (seed 001 §1.2 item 1). An item
-//! under 85 % gets a corrective action with an owner and a deadline (on the owner's 我的待办).
+//! under 85 % gets a corrective action with an owner and a deadline (on the owner's 我的待办):
+//! the shared record of `domain::corrective` ([`corrective_source`]); schema 4 kept it inside
+//! the survey (`CorrectiveOpened`/`CorrectiveDone`), which still folds and closes here.
 
 use super::{percent, QualityEvent};
 use crate::domain::command::{required, Actor, DomainError};

@@ -7,7 +7,8 @@ use crate::domain::corrective::{self, source_key, CorrectiveAction, CorrectiveSo
 use crate::domain::event::RecordKind;
 use crate::domain::i18n::Text;
 use crate::domain::ids::RecordId;
-use crate::domain::roles::Action;
+use crate::domain::roles::{Action, Role};
+use crate::domain::sla::SlaState;
 use crate::store::{Filter, Query};
 use crate::ui::components::people::{name_of, people, People};
 use crate::ui::components::SlaBadge;
@@ -154,14 +155,25 @@ pub fn ActionBody(id: RecordId, a: CorrectiveAction, people: People) -> impl Int
     let me = ctx().session.get_untracked().map(|s| s.id);
     let now = now_ms();
     let when = |ms: i64| format_time(ms, utc_offset());
-    let state = a.running().map(|c| c.state(now));
+    // The clock's chip only when it matters (the status already says "under way").
+    let state = a
+        .running()
+        .map(|c| c.state(now))
+        .filter(|s| matches!(s, SlaState::Warning | SlaState::Overdue));
     let status = a.status.label();
     let rec = StoredValue::new(a.clone());
     let text = RwSignal::new(String::new());
     let back_to = RwSignal::new((today() + chrono::Days::new(7)).to_string());
     let works = a.status != Status::Closed
         && (me.is_some() && me == a.owner || may(Action::OpenCorrective));
-    let verifies = a.status == Status::Done && may(Action::OpenCorrective);
+    // A Director's action is verified by a Director (the domain refuses anyone else).
+    let verifies = a.status == Status::Done
+        && may(Action::OpenCorrective)
+        && (a.level != Role::Director
+            || ctx()
+                .session
+                .get_untracked()
+                .is_some_and(|s| s.roles.contains(&Role::Director)));
     let run = move |which: &'static str| {
         let (a, n) = (rec.get_value(), text.get_untracked());
         let back = parse_date(&back_to.get_untracked());
@@ -195,16 +207,16 @@ pub fn ActionBody(id: RecordId, a: CorrectiveAction, people: People) -> impl Int
             <div class="ca-head">
                 <span class="badge due" data-testid="ca-status">{move || tx(&status)}</span>
                 {state.map(|s| view! { <SlaBadge state=s/> })}
-                <span class="muted small">{move || t("ca.owner")}": "<strong>{name_of(&people, a.owner)}</strong>
+                <span class="muted small">{move || t("ca.owner")}": "<strong>{move || name_of(&people, a.owner)}</strong>
                     " · "{move || t("ca.deadline")}": "<strong>{a.deadline.map(|d| d.to_string()).unwrap_or_default()}</strong></span>
             </div>
             <p class="ca-problem">{a.problem.clone()}</p>
             <p class="ca-what" data-testid="ca-what-shown">{a.action.clone()}</p>
             <ul class="ca-notes">
-                {a.opened.map(|(at, by)| view! { <li class="muted small">{move || t("ca.opened_by")}" "{name_of(&people, Some(by))}" · "{when(at)}</li> })}
-                {a.notes.iter().cloned().map(|(at, by, n)| view! { <li><span class="muted small">{when(at)}" · "{name_of(&people, Some(by))}": "</span>{n}</li> }).collect_view()}
-                {a.done.clone().map(|(at, by, r)| view! { <li data-testid="ca-result"><span class="muted small">{move || t("ca.result")}" · "{when(at)}" · "{name_of(&people, Some(by))}": "</span>{r}</li> })}
-                {a.verified.clone().map(|(at, by, n)| view! { <li class="ok-text" data-testid="ca-verified"><span class="muted small">{move || t("ca.verified")}" · "{when(at)}" · "{name_of(&people, Some(by))}": "</span>{n}</li> })}
+                {a.opened.map(|(at, by)| view! { <li class="muted small">{move || t("ca.opened_by")}" "{move || name_of(&people, Some(by))}" · "{when(at)}</li> })}
+                {a.notes.iter().cloned().map(|(at, by, n)| view! { <li><span class="muted small">{when(at)}" · "{move || name_of(&people, Some(by))}": "</span>{n}</li> }).collect_view()}
+                {a.done.clone().map(|(at, by, r)| view! { <li data-testid="ca-result"><span class="muted small">{move || t("ca.result")}" · "{when(at)}" · "{move || name_of(&people, Some(by))}": "</span>{r}</li> })}
+                {a.verified.clone().map(|(at, by, n)| view! { <li class="ok-text" data-testid="ca-verified"><span class="muted small">{move || t("ca.verified")}" · "{when(at)}" · "{move || name_of(&people, Some(by))}": "</span>{n}</li> })}
             </ul>
             {(works || verifies).then(|| view! {
                 <div class="cmp-note-bar">

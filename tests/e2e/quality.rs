@@ -144,6 +144,8 @@ async fn quality_survey_on_the_tablet_arrears_followed_up_dashboard_and_monthly_
     }
     book.save(&good).unwrap();
     upload(&app, &good).await;
+    // The worker answers asynchronously: check only once this file's two rows are read.
+    app.wait_testid_text("q-import-rows", "2 ").await;
     app.click("q-import-check").await;
     app.wait_testid_text("q-import-ok", "2").await;
     app.fill("q-billed", "10000").await;

@@ -122,6 +122,8 @@ fn Import(month: RwSignal<String>) -> impl IntoView {
             error.set(None);
             bad.set(vec![]);
             ready.set(None);
+            // The previous file's rows go while this one is read: nothing checks stale rows.
+            lines.set(vec![]);
             let Some((name, bytes)) = read_chosen(&el).await else {
                 error.set(Some(Text::new("请先选择文件", "Choose a file first")));
                 return;
@@ -218,7 +220,7 @@ fn Import(month: RwSignal<String>) -> impl IntoView {
                             }
                         }).collect_view()}
                     </div>
-                    <p class="muted small">{move || format!("{} {}", lines.get().len().saturating_sub(1), t("q.import.rows"))}</p>
+                    <p class="muted small" data-testid="q-import-rows">{move || format!("{} {}", lines.get().len().saturating_sub(1), t("q.import.rows"))}</p>
                     <button class="btn" data-testid="q-import-check" on:click=check>{move || t("q.import.check")}</button>
                 }
             })}

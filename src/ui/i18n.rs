@@ -45,6 +45,7 @@ const AREAS: &[Table] = &[
     super::desk::strings::pair,
     super::components::cash_day::pair,
     super::components::review::pair,
+    super::components::retention::pair,
     super::violations::strings::pair,
     super::movein::strings::pair,
     super::quality::strings::pair,

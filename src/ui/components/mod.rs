@@ -6,6 +6,7 @@ pub mod cash_day;
 pub mod people;
 pub mod photos;
 mod pinpad;
+pub mod retention;
 pub mod review;
 mod signature;
 pub mod unit_search;

@@ -31,7 +31,7 @@ pub const FORMAT_VERSION: u32 = 2;
 /// The oldest container version [`migrate_header`] can bring forward.
 pub const MIN_FORMAT_VERSION: u32 = 1;
 /// The version of the event bodies (`EventBody` and its modules).
-pub const SCHEMA_VERSION: u32 = 4;
+pub const SCHEMA_VERSION: u32 = 5;
 pub const FILE_EXTENSION: &str = "wuye";
 pub const BODY_ENCODING: &str = "jsonl";
 /// "SHA256 " + 64 hex digits + LF.

@@ -167,6 +167,25 @@ pub fn period_key(tier: Tier, date: NaiveDate) -> String {
     }
 }
 
+/// The search key of an inspection round (without the kind prefix): `insp|<tier>|<period>`, so
+/// the coverage page reads a period's inspections with one prefix lookup.
+pub fn round_key(tier: Tier, date: NaiveDate) -> Option<String> {
+    tier.is_inspection()
+        .then(|| format!("insp|{}|{}", tier_key(tier), period_key(tier, date)))
+}
+
+fn tier_key(tier: Tier) -> &'static str {
+    match tier {
+        Tier::ServiceInspection => "services",
+        _ => "cleaning",
+    }
+}
+
+/// The prefix of a period's inspection rounds of `tier`.
+pub fn period_prefix(tier: Tier, period: &str) -> String {
+    format!("insp|{}|{period}", tier_key(tier))
+}
+
 /// PAT-2 coverage of the inspection rounds of `tier` per period, oldest first.
 pub fn coverage(tier: Tier, rounds: &[PatrolRound], now: i64) -> Vec<PeriodCoverage> {
     let mut by: std::collections::BTreeMap<String, PeriodCoverage> = Default::default();

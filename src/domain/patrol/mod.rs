@@ -575,6 +575,7 @@ impl Aggregate for PatrolRound {
         let open = self.is_open();
         let mut search = self.coverage_keys();
         search.push(day_key(cal.local_date(plan.start)));
+        search.extend(inspect::round_key(plan.tier, cal.local_date(plan.start)));
         search.push(plan.route_name.clone());
         let status = if !open {
             "finished"

@@ -1324,6 +1324,13 @@ fn pat2_inspection_with_a_problem_and_a_callback() {
     );
     assert_eq!(v.assignee, None, "off the to-do list");
     assert!(v.title.starts_with("检查："));
+    assert!(v
+        .search
+        .contains(&"patrol_round|insp|cleaning|2026-w48".to_string()));
+    assert_eq!(
+        inspect::period_prefix(Tier::CleaningInspection, "2026-w48"),
+        "insp|cleaning|2026-w48"
+    );
     // Nothing checked: finishing needs a reason.
     let id2 = d[1].subject.id;
     let r2: PatrolRound = fold(id2, &d);

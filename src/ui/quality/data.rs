@@ -166,15 +166,16 @@ pub async fn gather(y: i32, m: u32, cal: BusinessCalendar, today: NaiveDate) -> 
             .unwrap_or(0);
         let current = i == span.len() - 1;
         let in_past = NaiveDate::from_ymd_opt(yy, mm, 1).is_some_and(|d| d <= today);
-        // QUAL-4: records kept past their date as the month ends (now, for this month).
-        let past_retention = if in_past {
+        // QUAL-4: records kept past their date now count against this month (an earlier
+        // month's figure is not rebuilt: when a record was dealt with is not recorded).
+        let past_retention = if current && in_past {
             let settings =
                 leptos::prelude::GetUntracked::get_untracked(&crate::ui::state::ctx().estate)
                     .unwrap_or_default()
                     .settings;
             crate::ui::components::retention::past_retention_count(
                 &settings,
-                (to - 1).min(crate::ui::platform::now_ms()),
+                crate::ui::platform::now_ms(),
             )
             .await
         } else {

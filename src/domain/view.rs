@@ -152,6 +152,7 @@ fn build_view<A: Aggregate>(id: RecordId, state: &A, created: Hlc, last: Hlc, ev
             .search
             .iter()
             .filter(|s| !s.is_empty())
+            .chain(super::retention::index_key(kind, last.wall).as_ref())
             .map(|s| format!("{}|{}", kind.as_str(), s.to_lowercase()))
             .collect(),
         title: ix.title,
@@ -211,7 +212,9 @@ pub fn fold_onto<A: Aggregate>(view: &View, mut new: Vec<Event>) -> Option<View>
 /// (issue 7). 3: list rows (issue 19: each view's `row` beside it in IndexedDB, and the
 /// complaints' own list fields). 4: callbacks' open problems (CB-6) and referred enquiries on
 /// the supervisor's list (HELP-4, issue 18). 5: list rows of violations, work orders, patrol
-/// findings, households and callbacks (issue 19: those lists page over slim rows).
+/// findings, households and callbacks (issue 19: those lists page over slim rows), and every
+/// kept record's `ret|<month>` retention key (QUAL-4, added by the fold from the last entry,
+/// `retention::index_key`).
 pub const VIEWS_VERSION: u32 = 5;
 
 /// Dispatch over every record kind. Adding a module adds one line to each function.

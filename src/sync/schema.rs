@@ -181,6 +181,22 @@ mod tests {
                 by: nil,
             }));
         }
+        // PAT-2 inspection of an order (schema 5), every field set.
+        bodies.push(EventBody::Patrol(
+            crate::domain::patrol::PatrolEvent::OrderInspected(Box::new(
+                crate::domain::patrol::inspect::OrderCheck {
+                    order: crate::domain::ids::Id::nil(),
+                    title: "t".into(),
+                    at: 1,
+                    ok: false,
+                    note: "n".into(),
+                    follow_up: Some(crate::domain::event::RecordRef::new(
+                        crate::domain::event::RecordKind::Callback,
+                        crate::domain::ids::Id::nil(),
+                    )),
+                },
+            )),
+        ));
         bodies.push(EventBody::Device(
             crate::domain::device::DeviceEvent::Enrolled {
                 key: "k".into(),

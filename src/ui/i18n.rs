@@ -46,6 +46,7 @@ const AREAS: &[Table] = &[
     super::components::cash_day::pair,
     super::components::review::pair,
     super::components::corrective::pair,
+    super::components::retention::pair,
     super::violations::strings::pair,
     super::movein::strings::pair,
     super::quality::strings::pair,

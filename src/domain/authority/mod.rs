@@ -119,7 +119,9 @@ pub fn requirement(body: &EventBody) -> Requirement {
             | P::FindingRaised { .. }
             | P::CleaningRaised { .. }
             | P::ViolationDrafted { .. }
-            | P::OwnerTold { .. } => AnyOf(&[WalkPatrol]),
+            | P::OwnerTold { .. }
+            // inspect_order (PAT-2): walking an inspection round.
+            | P::OrderInspected(_) => AnyOf(&[WalkPatrol]),
             // acknowledge (HandleFinding), work order take (HandleWorkOrder), file_violation.
             P::FindingReported { .. } => {
                 AnyOf(&[HandleFinding, HandleWorkOrder, ManagePatrolRoutes])

@@ -918,3 +918,37 @@ fn qual_2_the_director_finds_a_major_safety_incident_other_roles_are_refused() {
     // Found once.
     assert!(find_major_incident(&director(), Some(&y), incident, day, "again", t + 1).is_err());
 }
+
+/// QUAL-2 archive compliance counts records past retention (QUAL-4): on a known set — one
+/// finished order signed, the same order unsigned, no duty log, two records kept past their date
+/// and not dealt with — 1 of 4 is compliant: 25 %.
+#[test]
+fn qual_2_qual_4_archive_compliance_counts_records_past_retention() {
+    let pin = crate::testkit::pin(crate::domain::demo::DEMO_PIN);
+    let demo = crate::domain::demo::demo_estate(20_261_122, pin, crate::domain::demo::DEMO_AS_OF);
+    let ids: std::collections::BTreeSet<Id> = demo
+        .drafts
+        .iter()
+        .filter(|d| d.subject.kind == RecordKind::WorkOrder)
+        .map(|d| d.subject.id)
+        .collect();
+    let signed: crate::domain::workorder::WorkOrder = ids
+        .iter()
+        .map(|id| fold::<crate::domain::workorder::WorkOrder>(*id, &demo.drafts))
+        .find(|o| o.order.is_some() && o.finished.is_some() && o.agreed.is_some())
+        .expect("a signed finished order in the demo");
+    let mut unsigned = signed.clone();
+    unsigned.agreed = None;
+    unsigned.declined = None;
+    assert_eq!(
+        dashboard::archive_figures(&[signed.clone(), unsigned.clone()], &[], 0),
+        (1, 2)
+    );
+    let (ok, all) = dashboard::archive_figures(&[signed, unsigned], &[], 2);
+    assert_eq!((ok, all), (1, 4));
+    let mut m = month(2026, 11);
+    m.archive = (ok, all);
+    let rows = dashboard::dashboard(&[m], 7);
+    let r = rows.iter().find(|r| r.target == Target::Archive).unwrap();
+    assert_eq!((r.month, r.met), (Some(25.0), Some(false)));
+}

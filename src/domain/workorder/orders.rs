@@ -1023,8 +1023,16 @@ pub(super) fn index_keys(o: &WorkOrder) -> Vec<String> {
         o.serial.to_lowercase(),
     ];
     if let Some(f) = &o.finished {
-        k.push(day_key(BusinessCalendar::default().local_date(f.at)));
+        let day = BusinessCalendar::default().local_date(f.at);
+        k.push(day_key(day));
         k.push(finished_month_key(&month_key(f.at)));
+        // PAT-2: the Director's and the internal supervisor's inspections read these.
+        if order.kind == OrderKind::Paid {
+            k.extend(crate::domain::patrol::inspect::order_keys(
+                order.department,
+                day,
+            ));
+        }
     }
     k
 }

@@ -7,6 +7,7 @@ pub mod corrective;
 pub mod people;
 pub mod photos;
 mod pinpad;
+pub mod retention;
 pub mod review;
 mod signature;
 pub mod unit_search;

@@ -83,7 +83,7 @@ pub fn ViolationsPage(tab: VioTab) -> impl IntoView {
                 VioTab::List => view! { <Register/> }.into_any(),
                 VioTab::New => view! { <record::RecordForm/> }.into_any(),
                 VioTab::Charges => view! { <Charges/> }.into_any(),
-                VioTab::Retention => view! { <Retention/> }.into_any(),
+                VioTab::Retention => view! { <crate::ui::components::retention::RetentionReview/> }.into_any(),
             }}
         </div>
     }
@@ -332,115 +332,6 @@ fn Charges() -> impl IntoView {
                         }).collect_view()}
                         <tr><th colspan="5">{move || t("vio.ch.total")}</th><td data-testid="vio-ch-total">{yuan(total)}</td></tr>
                     </table>
-                </section>
-            }
-            .into_any()
-        }}
-    }
-}
-
-/// VIO-9, QUAL-4: closed violations whose retention date has passed, read month by month from
-/// the `keep|` keys, for the Director. Nothing is deleted by itself: the Director archives a
-/// record into a file (its events, verbatim) and purges it; the purge travels to every tablet
-/// and its tombstone stays listed below.
-#[component]
-fn Retention() -> impl IntoView {
-    use crate::domain::retention::{archive, purge, Tombstone};
-    use crate::store::Store;
-    let rows = loader(|| async {
-        let now = now_ms();
-        let mut out = Vec::new();
-        for m in crate::domain::retention::review_months("2020-01", now) {
-            for v in app()
-                .query(&Query::new(
-                    RecordKind::Violation,
-                    Filter::Prefix(format!("keep|{m}")),
-                ))
-                .await
-                .unwrap_or_default()
-            {
-                if let Some(x) = v.state::<Violation>() {
-                    if x.kept_until().is_some_and(|k| k <= now) {
-                        out.push((v, x));
-                    }
-                }
-            }
-        }
-        let stones: Vec<Tombstone> = app()
-            .query(&Query::new(RecordKind::Purged, Filter::Status("purged".into())).limit(200))
-            .await
-            .unwrap_or_default()
-            .into_iter()
-            .filter_map(|v| v.state::<Tombstone>())
-            .collect();
-        (out, stones)
-    });
-    let purge_one = move |view: crate::domain::view::View, kept: Option<i64>| {
-        leptos::task::spawn_local(async move {
-            let events = app()
-                .store
-                .events_for(view.subject())
-                .await
-                .unwrap_or_default();
-            let (text, hash) = archive(&events);
-            super::platform::download(
-                &format!("违章归档-{}.jsonl", view.id.short()),
-                "application/x-ndjson",
-                text.as_bytes(),
-            );
-            super::state::submit(
-                move |a| purge(a, &view, kept, &hash, now_ms()),
-                crate::domain::i18n::Text::new("已归档并清理", "Archived and purged"),
-                || {},
-            );
-        });
-    };
-    view! {
-        <div class="page-head"><h1 class="page-title">{move || t("vio.ret.title")}</h1></div>
-        <p class="muted">{move || t("vio.ret.rule")}</p>
-        <p class="muted" data-testid="vio-ret-other">
-            {move || t("vio.ret.other")}" "
-            {move || ctx().estate.get().unwrap_or_default().settings.retention_other_years}" "
-            {move || t("vio.ret.years")}
-        </p>
-        {move || {
-            let (list, stones) = rows.get().unwrap_or_default();
-            let due = if list.is_empty() {
-                view! { <div class="card"><p class="empty" data-testid="vio-ret-empty">{move || t("vio.ret.empty")}</p></div> }.into_any()
-            } else {
-                view! {
-                    <section class="card list" data-testid="vio-retention">
-                        {list.into_iter().map(|(view, v)| {
-                            let kept = v.kept_until();
-                            let sev = v.severity();
-                            let view2 = view.clone();
-                            view! {
-                                <div class="row" data-testid="vio-ret-row">
-                                    <span class="row-main">
-                                        <strong>{v.info.facts.clone()}</strong>
-                                        <span class="muted">{move || tx(&sev.label())}" · "{v.info.unit_label.clone()}" · "
-                                            {move || t("vio.ret.kept")}" "{when(kept.unwrap_or_default()).get(..10).unwrap_or_default().to_string()}</span>
-                                    </span>
-                                    <button class="btn" data-testid="vio-ret-purge" on:click=move |_| purge_one(view2.clone(), kept)>{move || t("vio.ret.purge")}</button>
-                                </div>
-                            }
-                        }).collect_view()}
-                    </section>
-                }
-                .into_any()
-            };
-            view! {
-                {due}
-                <h2 class="section-title">{move || t("vio.ret.purged")}</h2>
-                <section class="card list" data-testid="vio-tombstones">
-                    {stones.into_iter().map(|s| view! {
-                        <div class="row">
-                            <span class="row-main">
-                                <strong>{s.title.clone()}</strong>
-                                <span class="muted">{when(s.at)}" · "{s.events}" · SHA-256 "{s.archive.get(..12).unwrap_or_default().to_string()}</span>
-                            </span>
-                        </div>
-                    }).collect_view()}
                 </section>
             }
             .into_any()

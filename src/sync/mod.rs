@@ -35,6 +35,7 @@ pub mod merge;
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod schema;
 pub mod service;
+pub mod stream;
 
 // Unit tests run natively (proptest and the fuzz harness are native-only).
 #[cfg(all(test, not(target_arch = "wasm32")))]

@@ -419,24 +419,24 @@ fn a_newer_format_or_schema_asks_to_update_the_app() {
     let a = found(1, "翠湖花园");
     let file = export(&a, None, None, T0).bytes;
     let content = &file[..file.len() - format::TRAILER_LEN];
-    // Format version 3 (a future app), with a sound checksum.
-    let newer = format::with_trailer(&[b"WUYE 3".as_slice(), &content[6..]].concat());
+    // Format version 4 (a future app), with a sound checksum.
+    let newer = format::with_trailer(&[b"WUYE 4".as_slice(), &content[6..]].concat());
     let err = parse(&newer, None).unwrap_err();
     assert_eq!(
         err,
         ImportError::NewerFormat {
-            found: 3,
+            found: 4,
             supported: FORMAT_VERSION
         }
     );
     assert!(err.message().zh.contains("请更新应用"));
     assert!(err.message().en.contains("update the app"));
-    // Version 3 with an unknown header layout: refused the same way, before the header is read.
-    let future = format::with_trailer(b"WUYE 3\n{\"whatever\":true}\n\x00\x01binary");
+    // Version 4 with an unknown header layout: refused the same way, before the header is read.
+    let future = format::with_trailer(b"WUYE 4\n{\"whatever\":true}\n\x00\x01binary");
     assert_eq!(
         parse(&future, None).unwrap_err(),
         ImportError::NewerFormat {
-            found: 3,
+            found: 4,
             supported: FORMAT_VERSION
         }
     );
@@ -444,7 +444,7 @@ fn a_newer_format_or_schema_asks_to_update_the_app() {
     let mut header = parse(&file, None).unwrap().header;
     header.schema_version = format::SCHEMA_VERSION + 1;
     let line = serde_json::to_vec(&header).unwrap();
-    let schema = format::with_trailer(&[b"WUYE 2\n".as_slice(), &line, b"\n"].concat());
+    let schema = format::with_trailer(&[b"WUYE 3\n".as_slice(), &line, b"\n"].concat());
     let err = parse(&schema, None).unwrap_err();
     assert!(matches!(
         err,
@@ -813,10 +813,17 @@ fn full_strength_encryption_round_trips_at_600000_iterations() {
     .unwrap();
     let header = file.header.encryption.clone().unwrap();
     assert_eq!(header.iterations, crypto::EXPORT_ITERATIONS);
-    assert_eq!(header.cipher, "AES-256-GCM");
+    assert_eq!(
+        header.cipher, "AES-256-GCM-STREAM-BE32",
+        "format 3 (issue 13)"
+    );
     assert_eq!(header.kdf, "PBKDF2-HMAC-SHA256");
     assert_eq!(hex::decode(&header.salt).unwrap().len(), 16);
-    assert_eq!(hex::decode(&header.nonce).unwrap().len(), 12);
+    assert_eq!(
+        hex::decode(&header.nonce).unwrap().len(),
+        7,
+        "STREAM-BE32 nonce prefix"
+    );
     let b = open(MemoryStore::new(), 2);
     import(&b, &file.bytes, Some(PASS), T0 + 3 * MIN);
     assert_eq!(floors(&b, 3), Some(30));
@@ -1837,16 +1844,12 @@ fn an_enrolled_tablets_file_header_is_signed_and_a_stripped_or_edited_one_is_ref
     );
     assert!(err.message().zh.contains(&device(1).short()));
     // Edited: the header's anchors and time changed, the checksum recomputed.
-    let text = String::from_utf8(good.bytes[..good.bytes.len() - 72].to_vec()).unwrap();
-    let edited = text.replacen("\"exported_at_text\":\"", "\"exported_at_text\":\"0", 1);
-    assert_ne!(edited, text);
-    let err = plan(
-        &b,
-        &format::with_trailer(edited.as_bytes()),
-        None,
-        T0 + 4 * MIN,
-    )
-    .unwrap_err();
+    // (Format 3's segment frames are binary: edit the bytes, not a string.)
+    let text = &good.bytes[..good.bytes.len() - 72];
+    let at = br#""exported_at_text":""#;
+    let pos = text.windows(at.len()).position(|w| w == at).unwrap() + at.len();
+    let edited = [&text[..pos], b"0", &text[pos..]].concat();
+    let err = plan(&b, &format::with_trailer(&edited), None, T0 + 4 * MIN).unwrap_err();
     assert!(
         matches!(
             err,
@@ -1990,7 +1993,7 @@ fn issue_13_photos_round_trip_through_full_and_incremental_files() {
     assert!(matches!(incr.header.covers, format::Covers::Since { .. }));
     assert_eq!(incr.header.counts.blobs, 2);
     let text = String::from_utf8_lossy(&incr.bytes);
-    assert!(text.starts_with("WUYE 2\n"));
+    assert!(text.starts_with("WUYE 3\n"));
     assert!(
         text.contains("\"keys\":[\"photo-0b7d7a4e-old\"]"),
         "the legacy key travels with its bytes"
@@ -2074,7 +2077,7 @@ fn issue_13_a_version_1_file_with_a_hex_blob_still_imports() {
         .iter()
         .flat_map(|l| [serde_json::to_vec(l).unwrap(), b"\n".to_vec()].concat())
         .collect();
-    let v2 = format::encode_body(header, &body, None).1;
+    let v2 = format::encode_body_v2(header, &body, None).1;
     // The same file as format version 1 wrote it.
     let text = v2[..v2.len() - format::TRAILER_LEN].to_vec();
     let text = String::from_utf8(text)
@@ -2214,4 +2217,204 @@ fn issue_13_an_incremental_export_reads_only_above_the_watermarks_and_writes_the
         .map(|e| e.at)
         .max();
     assert_eq!(empty.header.seen.get(&device(1)).copied(), own);
+}
+
+// --- File format 3: segments, streamed (issue 13) ----------------------------------------------
+
+/// A tablet with enough events for a file of several 64 KiB segments.
+fn many_segments() -> App<MemoryStore> {
+    let a = found(1, "翠湖花园");
+    for n in 0..400 {
+        set_building(&a, n + 10, 20 + (n % 9) as i32, T0 + 2 * MIN + n as i64);
+    }
+    a
+}
+
+/// Offsets of the segment frames of a format-3 file and where its end line starts.
+fn frames(bytes: &[u8]) -> (Vec<usize>, usize) {
+    let envelope = format::read_envelope(bytes).unwrap();
+    let mut walk = envelope.segments();
+    let offsets = walk.by_ref().map(|s| s.unwrap().offset).collect();
+    (offsets, walk.position())
+}
+
+/// Issue 13: the file is written as a stream — the one-shot path is the streamed writer
+/// collected into one `Vec`, and a writer drained after every line (as the browser hands each
+/// segment to a `Blob` part) writes byte for byte the same file, plain and encrypted, full and
+/// incremental, with photos.
+#[test]
+fn issue_13_the_streamed_writer_writes_the_one_shot_files_bytes() {
+    let a = many_segments();
+    // A photo larger than a segment: its line is a segment of its own.
+    let big: Vec<u8> = (0..80_000u32).map(|i| (i * 7919 % 251) as u8).collect();
+    let key = a.stage_photo(crate::store::PhotoRow::new("image/jpeg", big.clone()));
+    finding_with(&a, std::slice::from_ref(&key), T0 + HOUR);
+    for pass in [None, Some(PASS)] {
+        let file = export(&a, None, pass, T0 + 2 * HOUR);
+        let parsed = parse(&file.bytes, pass).unwrap();
+        assert!(file.bytes.starts_with(b"WUYE 3\n"));
+        let (offsets, _) = frames(&file.bytes);
+        assert!(offsets.len() >= 3, "several segments: {}", offsets.len());
+        // The same events and header again, through the streamed writer drained line by line.
+        let enc = pass.map(|_| {
+            let e = file.header.encryption.clone().unwrap();
+            let mut nonce = [0u8; 12];
+            nonce[..7].copy_from_slice(&hex::decode(&e.nonce).unwrap());
+            Encryption {
+                passphrase: PASS.into(),
+                salt: hex::decode(&e.salt).unwrap().try_into().unwrap(),
+                nonce,
+                iterations: e.iterations,
+            }
+        });
+        let mut header = parsed.header.clone();
+        header.sig = None;
+        let mut w = stream::StreamWriter::new(header, enc.as_ref());
+        let mut parts: Vec<Vec<u8>> = vec![w.take()];
+        for e in &parsed.events {
+            w.event(e);
+            parts.push(w.take());
+        }
+        for b in &parsed.blobs {
+            w.blob(b);
+            parts.push(w.take());
+        }
+        let (h, last) = w.finish(None);
+        parts.push(last);
+        assert!(parts.iter().all(|p| p.len() <= 2 * stream::SEGMENT_TARGET));
+        assert_eq!(parts.concat(), file.bytes, "streamed = one-shot ({pass:?})");
+        assert_eq!(h.counts, parsed.header.counts);
+    }
+    // Incremental, with the photo, round-trips on a tablet that holds the rest.
+    let b = join(2, &a, None);
+    set_building(&a, 1, 7, T0 + 3 * HOUR);
+    import(
+        &a,
+        &export(&b, None, None, T0 + 3 * HOUR).bytes,
+        None,
+        T0 + 3 * HOUR,
+    );
+    set_building(&a, 2, 8, T0 + 4 * HOUR);
+    let incr = export(&a, Some(2), Some(PASS), T0 + 4 * HOUR);
+    assert!(matches!(incr.header.covers, format::Covers::Since { .. }));
+    import(&b, &incr.bytes, Some(PASS), T0 + 4 * HOUR);
+    assert_eq!(floors(&b, 2), Some(8));
+    assert_eq!(
+        photo_bytes(&b, &key),
+        Some(big),
+        "the photo came with the full file"
+    );
+}
+
+/// Issue 13: a file cut at every segment boundary, and at every byte of its last segment and
+/// end line, is refused as incomplete and writes nothing — plain and encrypted.
+#[test]
+fn issue_13_a_file_cut_at_any_segment_boundary_or_in_its_last_segment_is_refused() {
+    let a = many_segments();
+    let b = join(2, &found(1, "翠湖花园"), None);
+    let before = sorted_ids(&b);
+    for pass in [None, Some(PASS)] {
+        let file = export(&a, None, pass, T0 + HOUR).bytes;
+        let (offsets, end_start) = frames(&file);
+        let last = *offsets.last().unwrap();
+        let cuts = offsets
+            .iter()
+            .copied()
+            .chain(last..file.len())
+            .chain([end_start]);
+        for len in cuts {
+            match parse(&file[..len], pass) {
+                Err(ImportError::Truncated { actual, .. }) => assert_eq!(actual, len as u64),
+                other => panic!("cut at {len}: {other:?}"),
+            }
+            // Streamed check (pass 1) refuses it too (a sample: it hashes what it is fed).
+            if offsets.contains(&len) || len % 997 == 0 || len + 100 > file.len() {
+                assert!(
+                    check_streamed(&file[..len], pass, 4096).is_err(),
+                    "cut {len}"
+                );
+            }
+        }
+        assert!(matches!(
+            plan(&b, &file[..offsets[1]], pass, T0 + HOUR),
+            Err(ImportError::Truncated { .. })
+        ));
+    }
+    assert_eq!(sorted_ids(&b), before, "nothing written");
+}
+
+/// The streamed pass 1 over `bytes` fed in slices of `slice` bytes.
+fn check_streamed(
+    bytes: &[u8],
+    pass: Option<&str>,
+    slice: usize,
+) -> Result<stream::EndLine, ImportError> {
+    let envelope = format::read_head(bytes)?;
+    let cipher = envelope.segment_cipher(pass)?;
+    let mut check = stream::StreamCheck::new(envelope.head(), cipher);
+    for chunk in bytes.chunks(slice) {
+        check.feed(chunk);
+    }
+    check.finish()
+}
+
+/// Issue 13: STREAM authenticates each segment's position and the last one: a segment edited,
+/// dropped, moved or falsely flagged last (the checksum recomputed) is refused; a wrong
+/// passphrase fails on the first segment with the usual message.
+#[test]
+fn issue_13_a_tampered_or_truncated_encrypted_stream_is_refused() {
+    let a = many_segments();
+    let file = export(&a, None, Some(PASS), T0 + HOUR).bytes;
+    let (offsets, end_start) = frames(&file);
+    assert_eq!(
+        parse(&file, Some("wrong horse battery")).unwrap_err(),
+        ImportError::WrongPassphrase
+    );
+    assert_eq!(
+        check_streamed(&file, Some("wrong horse battery"), 7000).unwrap_err(),
+        ImportError::WrongPassphrase
+    );
+    check_streamed(&file, Some(PASS), 7000).unwrap();
+    check_streamed(&file, Some(PASS), 1).unwrap();
+    // A byte of segment 1 flipped, checksum fixed.
+    let mut edited = file[..file.len() - format::TRAILER_LEN].to_vec();
+    edited[offsets[1] + 40] ^= 1;
+    let edited = format::with_trailer(&edited);
+    assert_eq!(
+        parse(&edited, Some(PASS)).unwrap_err(),
+        ImportError::ChecksumMismatch
+    );
+    assert_eq!(
+        check_streamed(&edited, Some(PASS), 5000).unwrap_err(),
+        ImportError::ChecksumMismatch
+    );
+    // Cut after segment 1, which is re-flagged as the last; end line and checksum rewritten.
+    let mut cut = file[..offsets[2]].to_vec();
+    cut[offsets[1]] |= 0x80;
+    let end = stream::EndLine {
+        counts: Default::default(),
+        segments: 2,
+        sig: None,
+    };
+    cut.extend(serde_json::to_vec(&end).unwrap());
+    cut.push(b'\n');
+    let cut = format::with_trailer(&cut);
+    assert_eq!(
+        parse(&cut, Some(PASS)).unwrap_err(),
+        ImportError::ChecksumMismatch
+    );
+    // Two segments swapped.
+    let mut swapped = file[..offsets[0]].to_vec();
+    swapped.extend(&file[offsets[1]..offsets[2]]);
+    swapped.extend(&file[offsets[0]..offsets[1]]);
+    swapped.extend(&file[offsets[2]..end_start]);
+    swapped.extend(&file[end_start..file.len() - format::TRAILER_LEN]);
+    let swapped = format::with_trailer(&swapped);
+    assert!(parse(&swapped, Some(PASS)).is_err());
+    // The plain file's streamed check passes at any slice size.
+    let plain = export(&a, None, None, T0 + HOUR).bytes;
+    for slice in [1, 72, 4096, 65_536, plain.len()] {
+        let end = check_streamed(&plain, None, slice).unwrap();
+        assert_eq!(end.segments as usize, frames(&plain).0.len());
+    }
 }

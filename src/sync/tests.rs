@@ -2418,3 +2418,94 @@ fn issue_13_a_tampered_or_truncated_encrypted_stream_is_refused() {
         assert_eq!(end.segments as usize, frames(&plain).0.len());
     }
 }
+
+// --- Resumable import (issue 13) ----------------------------------------------------------------
+
+/// Everything an import leaves in a memory store: events, views, and the sync bookkeeping.
+fn store_state(app: &App<MemoryStore>) -> (Vec<(EventId, String)>, Vec<String>, Vec<String>) {
+    let mut views: Vec<String> = app
+        .store
+        .views()
+        .iter()
+        .map(|v| serde_json::to_string(v).unwrap())
+        .collect();
+    views.sort();
+    let mut meta: Vec<String> = ["sync", service::CONFLICTS_KEY]
+        .iter()
+        .map(|k| format!("{:?}", block_on(app.store.meta(k)).unwrap()))
+        .collect();
+    meta.push(format!(
+        "{:?}",
+        block_on(import_marker(&app.store)).unwrap()
+    ));
+    (sorted_ids(app), views, meta)
+}
+
+use crate::domain::ids::EventId;
+use proptest::{prop_assert, prop_assert_eq};
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig { cases: 12, ..Default::default() })]
+
+    /// Issue 13: an import interrupted after any group (a tab closed halfway) and finished by
+    /// choosing the same file again leaves the same store — events, views, watermarks, open
+    /// conflicts, photos — as one uninterrupted import; the marker says "unfinished" in between.
+    #[test]
+    fn issue_13_an_interrupted_import_resumed_equals_one_uninterrupted_import(
+        edits in proptest::collection::vec((0u64..12, 1i32..40), 1..50),
+        local in proptest::collection::vec((0u64..12, 1i32..40), 0..4),
+        group in 1usize..12,
+        stop in 0usize..8,
+        photo in proptest::bool::ANY,
+    ) {
+        let a = found(1, "翠湖花园");
+        let tablets: Vec<_> = (0..2).map(|_| join(2, &a, None)).collect();
+        // b learns what a holds from b's file, so a's later edits of the same buildings that b
+        // also edits are conflicts.
+        for b in &tablets {
+            for (i, (n, f)) in local.iter().enumerate() {
+                set_building(b, *n, *f, T0 + 2 * MIN + i as i64);
+            }
+        }
+        assert_eq!(store_state(&tablets[0]), store_state(&tablets[1]));
+        let mut key = None;
+        for (i, (n, f)) in edits.iter().enumerate() {
+            set_building(&a, *n, *f, T0 + 3 * MIN + i as i64);
+            if photo && i == edits.len() / 2 {
+                let k = a.stage_photo(crate::store::PhotoRow::new("image/jpeg", JPEG_1.to_vec()));
+                finding_with(&a, std::slice::from_ref(&k), T0 + 3 * MIN + i as i64);
+                key = Some(k);
+            }
+        }
+        let file = export(&a, None, None, T0 + HOUR).bytes;
+        let id = file_id(&file);
+        let now = T0 + HOUR;
+        // One uninterrupted import.
+        let p = plan(&tablets[0], &file, None, now).unwrap();
+        block_on(apply_import(&tablets[0], Some(&boss()), &p, now)).unwrap();
+        // Interrupted after `stop` groups, then the same file chosen again.
+        let b = &tablets[1];
+        let p = plan(b, &file, None, now).unwrap();
+        let mut seen = Vec::new();
+        block_on(apply_import_in_groups(b, Some(&boss()), &p, &id, now, group, &mut |d, t| seen.push((d, t)), Some(stop))).unwrap();
+        let groups = p.new_events.len().div_ceil(group).max(1);
+        let marker = block_on(import_marker(&b.store)).unwrap();
+        if stop == 0 || stop >= groups {
+            prop_assert!(marker.is_none());
+        } else {
+            let m = marker.unwrap();
+            prop_assert_eq!(&m.file, &id);
+            prop_assert_eq!(m.done, (stop * group) as u64);
+            prop_assert_eq!(m.events, p.new_events.len() as u64);
+            prop_assert_eq!(seen.last().copied(), Some((m.done, m.events)));
+        }
+        let p2 = plan(b, &file, None, now).unwrap();
+        block_on(apply_import_in_groups(b, Some(&boss()), &p2, &id, now, group, &mut |_, _| {}, None)).unwrap();
+        prop_assert!(block_on(import_marker(&b.store)).unwrap().is_none());
+        prop_assert_eq!(store_state(&tablets[0]), store_state(b));
+        if let Some(k) = key {
+            prop_assert_eq!(photo_bytes(b, &k), photo_bytes(&tablets[0], &k));
+            prop_assert!(photo_bytes(b, &k).is_some());
+        }
+    }
+}

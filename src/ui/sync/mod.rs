@@ -16,6 +16,7 @@ mod conflicts;
 mod import;
 pub(crate) mod lists;
 mod refused;
+pub mod strings;
 
 pub use import::ImportPanel;
 

@@ -772,38 +772,26 @@ pub(crate) fn read_body_lines(
     Ok((events, blobs))
 }
 
-/// Writes a file (format 3): the [`super::stream::StreamWriter`] fed every event and blob,
-/// collected into one `Vec` — the one-shot path is the streamed writer, so both write the same
-/// bytes. `header.body`, `header.counts.events/blobs` and `header.encryption` are filled in
-/// here; the rest of the header is the caller's. `sign` signs the file (issue 12).
+/// Writes a file (format 3) of these events and blobs for tests: the
+/// [`super::stream::StreamWriter`] collected into one `Vec`, as `export::write` does.
+/// `header.body`, `header.counts.events/blobs` and `header.encryption` are filled in here.
+#[cfg(all(test, not(target_arch = "wasm32")))]
 pub(crate) fn encode(
     header: Header,
     events: &[Event],
     blobs: &[Blob],
     encryption: Option<&super::export::Encryption>,
 ) -> (Header, Vec<u8>) {
-    encode_signed(header, events, blobs, encryption, None)
-}
-
-/// [`encode`], signed by `sign` when given.
-pub(crate) fn encode_signed(
-    header: Header,
-    events: &[Event],
-    blobs: &[Blob],
-    encryption: Option<&super::export::Encryption>,
-    sign: Option<&mut super::stream::Signer<'_>>,
-) -> (Header, Vec<u8>) {
     let mut w = super::stream::StreamWriter::new(header, encryption);
-    let mut out = Vec::new();
+    let mut out = w.take();
     for e in events {
         w.event(e);
-        out.extend(w.take());
     }
     for b in blobs {
         w.blob(b);
-        out.extend(w.take());
     }
-    let (header, last) = w.finish(sign);
+    out.extend(w.take());
+    let (header, last) = w.finish(None);
     out.extend(last);
     (header, out)
 }

@@ -52,8 +52,8 @@ pub use merge::{
     analyze, analyze_file, Conflict, ImportPlan, ImportSettings, LocalData, LocalSnapshot,
 };
 pub use service::{
-    apply_import, apply_import_in_groups, device_summaries, export_for, export_to, file_id,
-    import_marker, load_state, local_estate, open_conflicts, plan_import, settle_conflict,
+    apply_import, apply_import_in_groups, device_summaries, export_for, export_streamed, export_to,
+    file_id, import_marker, load_state, local_estate, open_conflicts, plan_import, settle_conflict,
     DeviceSummary, ImportMarker, ImportOutcome, IMPORT_GROUP_EVENTS,
 };
 

@@ -274,11 +274,20 @@ pub async fn export_to<S: Store>(
     now: i64,
     encryption: Option<Encryption>,
 ) -> Result<ExportFile, ExportError> {
+    let (events, own) = export_events(app, actor, peer).await?;
+    export_from(app, actor, &events, own, peer, now, encryption).await
+}
+
+/// The events [`export_to`] reads, and this tablet's own newest HLC when they may not hold it.
+async fn export_events<S: Store>(
+    app: &App<S>,
+    actor: &Actor,
+    peer: Option<DeviceId>,
+) -> Result<(Vec<Event>, Option<crate::domain::hlc::Hlc>), ExportError> {
     authorize(&actor.roles, Action::ExportPersonalData).map_err(ExportError::Denied)?;
     let state = load_state(&app.store).await?;
     let Some(since) = peer.and_then(|p| state.peers.get(&p)) else {
-        let events = app.store.every_event().await?;
-        return export_for(app, actor, &events, peer, now, encryption).await;
+        return Ok((app.store.every_event().await?, None));
     };
     let devices = app.store.device_events().await?;
     let mut events = Vec::new();
@@ -295,10 +304,11 @@ pub async fn export_to<S: Store>(
         .iter()
         .find(|d| d.device == app.device())
         .map(|d| d.newest);
-    export_from(app, actor, &events, own, peer, now, encryption).await
+    Ok((events, own))
 }
 
 /// [`export_for`], with this tablet's own newest HLC when `events` may not hold it.
+#[allow(clippy::too_many_arguments)]
 async fn export_from<S: Store>(
     app: &App<S>,
     actor: &Actor,
@@ -308,6 +318,65 @@ async fn export_from<S: Store>(
     now: i64,
     encryption: Option<Encryption>,
 ) -> Result<ExportFile, ExportError> {
+    let mut bytes = Vec::new();
+    let (header, file_name) = export_into(
+        app,
+        actor,
+        events,
+        own_newest,
+        peer,
+        now,
+        encryption,
+        async |part: Vec<u8>, _: u64, _: u64| {
+            bytes.extend(part);
+            true
+        },
+    )
+    .await?
+    .expect("never cancelled");
+    Ok(ExportFile {
+        bytes,
+        file_name,
+        header,
+    })
+}
+
+/// What the Sync page's streamed export does (issue 13): [`export_to`]'s file, handed to
+/// `sink` piece by piece as the streamed writer makes it — after each segment's worth of
+/// events, each photo, and the end — with the events and bytes written so far; `sink` returns
+/// `false` to cancel (then `Ok(None)`). The pieces concatenated are [`export_to`]'s bytes.
+pub async fn export_streamed<S: Store, F>(
+    app: &App<S>,
+    actor: &Actor,
+    peer: Option<DeviceId>,
+    now: i64,
+    encryption: Option<Encryption>,
+    sink: F,
+) -> Result<Option<(format::Header, String)>, ExportError>
+where
+    F: AsyncFnMut(Vec<u8>, u64, u64) -> bool,
+{
+    let (events, own) = export_events(app, actor, peer).await?;
+    export_into(app, actor, &events, own, peer, now, encryption, sink).await
+}
+
+/// Writes the file for `events` through the streamed writer into `sink` (see
+/// [`export_streamed`]); signed by an enrolled tablet (issue 12: its range, counts and
+/// duty-log anchors cannot be edited or stripped without the importer noticing).
+#[allow(clippy::too_many_arguments)]
+async fn export_into<S: Store, F>(
+    app: &App<S>,
+    actor: &Actor,
+    events: &[Event],
+    own_newest: Option<crate::domain::hlc::Hlc>,
+    peer: Option<DeviceId>,
+    now: i64,
+    encryption: Option<Encryption>,
+    mut sink: F,
+) -> Result<Option<(format::Header, String)>, ExportError>
+where
+    F: AsyncFnMut(Vec<u8>, u64, u64) -> bool,
+{
     authorize(&actor.roles, Action::ExportPersonalData).map_err(ExportError::Denied)?;
     let state = load_state(&app.store).await?;
     let mut seen = state.knowledge(app.device(), events);
@@ -334,18 +403,37 @@ async fn export_from<S: Store>(
             rows.push((key, row));
         }
     }
-    let mut file = export::write(sel, export::blobs_for(rows), &req);
-    // An enrolled tablet signs the file's header (issue 12): its range, counts and duty-log
-    // anchors cannot be edited or stripped without the importer noticing.
-    if app.enrolled() {
-        let mut sig = String::new();
-        file.bytes = format::sign_file(&file.bytes, |d| {
-            sig = app.sign_file_digest(d).expect("an enrolled tablet signs");
-            sig.clone()
-        });
-        file.header.sig = Some(sig);
+    let blobs = export::blobs_for(rows);
+    let (mut w, chosen, file_name) = export::begin(sel, &req);
+    let mut segments = 0;
+    for (i, e) in chosen.iter().enumerate() {
+        w.event(e);
+        let (bytes, closed) = w.progress();
+        if closed > segments {
+            segments = closed;
+            if !sink(w.take(), i as u64 + 1, bytes).await {
+                return Ok(None);
+            }
+        }
     }
-    Ok(file)
+    let n = chosen.len() as u64;
+    drop(chosen);
+    for b in &blobs {
+        w.blob(b);
+        let (bytes, _) = w.progress();
+        if !sink(w.take(), n, bytes).await {
+            return Ok(None);
+        }
+    }
+    let mut sign = |d: &[u8; 32]| app.sign_file_digest(d).expect("an enrolled tablet signs");
+    let signer: Option<&mut super::stream::Signer<'_>> = app.enrolled().then_some(&mut sign);
+    let before = w.progress().0 - w.pending_out();
+    let (header, last) = w.finish(signer);
+    let bytes = before + last.len() as u64;
+    if !sink(last, n, bytes).await {
+        return Ok(None);
+    }
+    Ok(Some((header, file_name)))
 }
 
 /// One tablet in the Sync page's device table (issue 13).

@@ -214,6 +214,11 @@ impl StreamWriter {
         std::mem::take(&mut self.out)
     }
 
+    /// Bytes written but not yet taken.
+    pub fn pending_out(&self) -> u64 {
+        self.out.len() as u64
+    }
+
     /// Bytes written so far (taken or not) and segments closed.
     pub fn progress(&self) -> (u64, u32) {
         (self.written, self.position)

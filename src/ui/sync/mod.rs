@@ -446,9 +446,9 @@ fn ExportCard(data: ReadSignal<Option<Overview>>) -> impl IntoView {
             // wasm), with progress, and can be cancelled between segments.
             cancel.set(false);
             let parts = js_sys::Array::new();
-            // Yield to the page (paint the progress, take a cancel tap) at most every 100 ms: a
-            // timer per part would add ≥ 4 ms to each of thousands of segments.
-            let mut shown = js_sys::Date::now() - 100.0;
+            // Yield to the page (paint the progress, take a cancel tap) every 8 parts (≤ 512 KiB):
+            // a timer per part would add ≥ 4 ms to each of thousands of segments.
+            let mut n = 0u32;
             let result = export_streamed(
                 &a,
                 &actor,
@@ -458,10 +458,10 @@ fn ExportCard(data: ReadSignal<Option<Overview>>) -> impl IntoView {
                 async |part: Vec<u8>, events: u64, bytes: u64| {
                     parts.push(&js_sys::Uint8Array::from(&part[..]));
                     drop(part);
-                    if js_sys::Date::now() - shown >= 100.0 {
+                    n += 1;
+                    if n % 8 == 1 {
                         progress.set(Some((events, bytes)));
                         gloo::timers::future::TimeoutFuture::new(0).await;
-                        shown = js_sys::Date::now();
                     }
                     !cancel.get_untracked()
                 },
@@ -572,7 +572,7 @@ fn ExportCard(data: ReadSignal<Option<Overview>>) -> impl IntoView {
 /// "12.3 MB" for a progress line.
 fn human_bytes(n: u64) -> String {
     if n >= 1 << 20 {
-        format!("{:.1} MB", n as f64 / (1u64 << 20) as f64)
+        format!("{}.{} MB", n >> 20, ((n & 0xF_FFFF) * 10) >> 20)
     } else {
         format!("{} KB", n.div_ceil(1024))
     }

@@ -50,6 +50,7 @@ const AREAS: &[Table] = &[
     super::violations::strings::pair,
     super::movein::strings::pair,
     super::quality::strings::pair,
+    super::sync::strings::pair,
 ];
 
 fn pair(key: &str) -> (&'static str, &'static str) {

@@ -19,7 +19,7 @@ use crate::domain::ids::{RecordId, StaffId};
 use crate::domain::patrol::ViolationDraft;
 use crate::domain::roles::{Action, Role};
 use crate::domain::violations::{
-    charge_key, charges, charges_csv, list_key, yuan, Severity, Status, Violation, ViolationRow,
+    charge_key, charges, charges_csv, list_key, yuan, Severity, Status, ViolationRow,
 };
 use crate::store::{Filter, Query, Store};
 use leptos::prelude::*;

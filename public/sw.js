@@ -25,6 +25,11 @@ const SHELL = [
   "index.html",
   "estate-desk.js",
   "estate-desk_bg.wasm",
+  // The office worker (issue 19: XLSX for the monthly pack and finance's arrears list), loaded
+  // on first use but precached so it works offline.
+  "office_loader.js",
+  "office.js",
+  "office_bg.wasm",
   "app.css",
   "manifest.webmanifest",
   "icons/icon-192.png",
@@ -36,7 +41,7 @@ const SHELL = [
 const scoped = (path) => new URL(path, self.registration.scope).href;
 const SHELL_URLS = new Set(SHELL.map(scoped));
 const INDEX_URL = scoped("index.html");
-const WASM_URL = scoped("estate-desk_bg.wasm");
+const WASM_URLS = [scoped("estate-desk_bg.wasm"), scoped("office_bg.wasm")];
 
 async function installShell() {
   const cache = await caches.open(CACHE);
@@ -46,10 +51,12 @@ async function installShell() {
     // glue) straight from this cache, which lets the browser keep its compiled code for every
     // later start (issue 19). Streaming needs the application/wasm type: a host that serves
     // another one gets it fixed here, once, instead of a slower fallback on every start.
-    const wasm = await cache.match(WASM_URL);
-    if (wasm && wasm.headers.get("content-type") !== "application/wasm") {
-      const body = await wasm.blob();
-      await cache.put(WASM_URL, new Response(body, { headers: { "Content-Type": "application/wasm" } }));
+    for (const url of WASM_URLS) {
+      const wasm = await cache.match(url);
+      if (wasm && wasm.headers.get("content-type") !== "application/wasm") {
+        const body = await wasm.blob();
+        await cache.put(url, new Response(body, { headers: { "Content-Type": "application/wasm" } }));
+      }
     }
     const index = await cache.match(INDEX_URL);
     const text = index ? await index.text() : "";

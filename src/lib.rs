@@ -4,6 +4,7 @@
 pub mod app;
 pub mod bench;
 pub mod domain;
+pub mod office;
 pub mod store;
 pub mod sync;
 

@@ -96,11 +96,14 @@ pub enum RecordKind {
     ArrearsMonth,
     /// 质量年度记录 — a year's major safety incidents found by the Director (QUAL-2; issue 18)
     QualityYear,
+    /// 纠正措施 — one corrective action, shared by complaints and surveys (CMP-12, QUAL-1;
+    /// issue 18, schema version 5)
+    CorrectiveAction,
 }
 
 impl RecordKind {
     /// Every record kind, for a pass over all stored events one kind at a time (issue 12).
-    pub const ALL: [RecordKind; 42] = {
+    pub const ALL: [RecordKind; 43] = {
         use RecordKind::*;
         [
             Estate,
@@ -145,6 +148,7 @@ impl RecordKind {
             Survey,
             ArrearsMonth,
             QualityYear,
+            CorrectiveAction,
         ]
     };
 
@@ -192,6 +196,7 @@ impl RecordKind {
             RecordKind::Survey => "survey",
             RecordKind::ArrearsMonth => "arrears_month",
             RecordKind::QualityYear => "quality_year",
+            RecordKind::CorrectiveAction => "corrective_action",
         }
     }
 }
@@ -208,7 +213,7 @@ fn every_kind_is_listed(k: RecordKind) {
         | Incident | Device | TrainingMatrix | TrainingRecord | Discipline | FeeItem | CashDay
         | Mail | Subscription | PaperDay | Consignment | Violation | Purged
         | PaidReconciliation | MonthlyReview | Forum | MoveInBatch | MoveInSession | Survey
-        | ArrearsMonth | QualityYear => {}
+        | ArrearsMonth | QualityYear | CorrectiveAction => {}
     }
 }
 
@@ -267,6 +272,8 @@ pub enum EventBody {
     MoveIn(super::movein::MoveInEvent),
     /// Surveys, arrears and the quality year (issue 18, QUAL-1..2, PAT-7; schema version 4).
     Quality(super::quality::QualityEvent),
+    /// One shared corrective action (issue 18, CMP-12, QUAL-1; schema version 5).
+    Corrective(super::corrective::CorrectiveEvent),
 }
 
 impl EventBody {
@@ -309,6 +316,7 @@ impl EventBody {
             EventBody::Forum(e) => e.label(),
             EventBody::MoveIn(e) => e.label(),
             EventBody::Quality(e) => e.label(),
+            EventBody::Corrective(e) => e.label(),
         }
     }
 }

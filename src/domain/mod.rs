@@ -31,6 +31,7 @@ pub mod callbacks;
 pub mod cash;
 pub mod command;
 pub mod complaints;
+pub mod corrective;
 pub mod demo;
 pub mod desk;
 pub mod device;

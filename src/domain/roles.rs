@@ -199,6 +199,12 @@ pub enum Action {
     ImportArrears,
     /// PAT-7: phone and visit households in arrears.
     FollowUpArrears,
+    /// CMP-12 / QUAL-1: open a corrective action with an owner and a deadline, verify its
+    /// result or send it back (seed 002 投诉 4.5: 采取措施限期整改).
+    OpenCorrective,
+    /// CMP-12 / QUAL-1: report progress and the result of a corrective action (its owner,
+    /// whoever that is: the command checks it).
+    ReportCorrective,
 }
 
 impl Action {
@@ -282,6 +288,12 @@ impl Action {
             Action::TakeSurvey => Text::new("填写满意度调查", "take survey answers"),
             Action::ImportArrears => Text::new("导入欠费清单", "import the arrears list"),
             Action::FollowUpArrears => Text::new("欠费催缴", "follow up arrears"),
+            Action::OpenCorrective => {
+                Text::new("下达和验证纠正措施", "open and verify corrective actions")
+            }
+            Action::ReportCorrective => {
+                Text::new("填写纠正措施进展", "report on corrective actions")
+            }
             Action::ReconcilePaid => Text::new(
                 "确认有偿服务月度对账",
                 "record the paid-service monthly reconciliation",
@@ -358,6 +370,8 @@ impl Action {
             Action::ImportArrears => &[Director, Supervisor],
             // Seed 002: the patrol (Assistants, department leads) visits during rounds.
             Action::FollowUpArrears => &[Director, Supervisor, Assistant, DepartmentLead],
+            Action::OpenCorrective => &[Director, Supervisor],
+            Action::ReportCorrective => &Role::ALL,
         }
     }
 }

@@ -152,6 +152,7 @@ fn build_view<A: Aggregate>(id: RecordId, state: &A, created: Hlc, last: Hlc, ev
             .search
             .iter()
             .filter(|s| !s.is_empty())
+            .chain(super::retention::index_key(kind, last.wall).as_ref())
             .map(|s| format!("{}|{}", kind.as_str(), s.to_lowercase()))
             .collect(),
         title: ix.title,
@@ -210,8 +211,11 @@ pub fn fold_onto<A: Aggregate>(view: &View, mut new: Vec<Event>) -> Option<View>
 /// served by the new keys are complete on existing tablets. 2: complaints by month and status
 /// (issue 7). 3: list rows (issue 19: each view's `row` beside it in IndexedDB, and the
 /// complaints' own list fields). 4: callbacks' open problems (CB-6) and referred enquiries on
-/// the supervisor's list (HELP-4, issue 18).
-pub const VIEWS_VERSION: u32 = 4;
+/// the supervisor's list (HELP-4, issue 18). 5: list rows of violations, work orders, patrol
+/// findings, households and callbacks (issue 19: those lists page over slim rows), and every
+/// kept record's `ret|<month>` retention key (QUAL-4, added by the fold from the last entry,
+/// `retention::index_key`).
+pub const VIEWS_VERSION: u32 = 5;
 
 /// Dispatch over every record kind. Adding a module adds one line to each function.
 pub fn fold_all_kind(subject: RecordRef, events: Vec<Event>) -> Option<View> {
@@ -265,6 +269,9 @@ pub fn fold_all_kind(subject: RecordRef, events: Vec<Event>) -> Option<View> {
         RecordKind::Survey => fold_all::<super::quality::Survey>(subject.id, events),
         RecordKind::ArrearsMonth => fold_all::<super::quality::ArrearsMonth>(subject.id, events),
         RecordKind::QualityYear => fold_all::<super::quality::QualityYear>(subject.id, events),
+        RecordKind::CorrectiveAction => {
+            fold_all::<super::corrective::CorrectiveAction>(subject.id, events)
+        }
     }
 }
 
@@ -315,5 +322,8 @@ pub fn fold_onto_kind(view: &View, events: Vec<Event>) -> Option<View> {
         RecordKind::Survey => fold_onto::<super::quality::Survey>(view, events),
         RecordKind::ArrearsMonth => fold_onto::<super::quality::ArrearsMonth>(view, events),
         RecordKind::QualityYear => fold_onto::<super::quality::QualityYear>(view, events),
+        RecordKind::CorrectiveAction => {
+            fold_onto::<super::corrective::CorrectiveAction>(view, events)
+        }
     }
 }

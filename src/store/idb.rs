@@ -606,7 +606,7 @@ impl IdbStore {
                 )
                 .await
             }
-            Filter::Prefix(p) => {
+            Filter::Prefix(_) | Filter::Range(..) => {
                 // One view may match on several search keys: dedupe by primary key, which
                 // also gives key order.
                 let tx = self.read(VIEWS)?;
@@ -615,7 +615,7 @@ impl IdbStore {
                 let Some(n) = q.limit else {
                     let rows = index
                         .get_all::<JsValue>()
-                        .with_query::<JsValue, _>(prefix_range(q, p))
+                        .with_query::<JsValue, _>(search_range(q))
                         .primitive()
                         .map_err(store_error)?
                         .await
@@ -627,7 +627,7 @@ impl IdbStore {
                     }
                     return Ok(unique.into_values().collect());
                 };
-                let keys = prefix_keys(&index, q, p).await?;
+                let keys = search_keys(&index, q).await?;
                 let mut gets = Vec::new();
                 for k in keys.iter().take(n as usize) {
                     gets.push(
@@ -890,11 +890,11 @@ impl Store for IdbStore {
                 self.count_by(IX_KIND_UNIT, pair(kind, JsValue::from_str(&u.to_string())))
                     .await
             }
-            Filter::Prefix(p) => {
+            Filter::Prefix(_) | Filter::Range(..) => {
                 let tx = self.read(VIEWS)?;
                 let store = tx.object_store(VIEWS).map_err(store_error)?;
                 let index = store.index(IX_SEARCH).map_err(store_error)?;
-                Ok(prefix_keys(&index, q, p).await?.len() as u32)
+                Ok(search_keys(&index, q).await?.len() as u32)
             }
         }
     }
@@ -1400,9 +1400,16 @@ async fn get_meta(
 }
 
 /// The `search` index range of the keys starting with "kind|prefix" (lower-cased).
-fn prefix_range(q: &Query, p: &str) -> KeyRange<JsValue> {
-    let lower = format!("{}|{}", q.kind.as_str(), p.to_lowercase());
-    let upper = format!("{lower}\u{ffff}");
+/// The search-index range of a `Prefix` or `Range` filter (other filters read no search key).
+fn search_range(q: &Query) -> KeyRange<JsValue> {
+    let kind = q.kind.as_str();
+    let (from, to) = match &q.filter {
+        Filter::Range(from, to) => (from.to_lowercase(), to.to_lowercase()),
+        Filter::Prefix(p) => (p.to_lowercase(), p.to_lowercase()),
+        _ => (String::new(), String::new()),
+    };
+    let lower = format!("{kind}|{from}");
+    let upper = format!("{kind}|{to}\u{ffff}");
     KeyRange::Bound(
         JsValue::from_str(&lower),
         false,
@@ -1411,15 +1418,11 @@ fn prefix_range(q: &Query, p: &str) -> KeyRange<JsValue> {
     )
 }
 
-/// Primary keys of the views with a search key starting with the prefix: sorted, unique.
-async fn prefix_keys(
-    index: &Index<'_>,
-    q: &Query,
-    p: &str,
-) -> Result<BTreeSet<String>, StoreError> {
+/// Primary keys of the views with a search key in the filter's range: sorted, unique.
+async fn search_keys(index: &Index<'_>, q: &Query) -> Result<BTreeSet<String>, StoreError> {
     let keys = index
         .get_all_keys::<String>()
-        .with_query::<JsValue, _>(prefix_range(q, p))
+        .with_query::<JsValue, _>(search_range(q))
         .primitive()
         .map_err(store_error)?
         .await

@@ -79,6 +79,16 @@ fn matches(v: &View, q: &Query) -> bool {
                 let p = format!("{}|{}", q.kind.as_str(), p.to_lowercase());
                 v.search.iter().any(|s| s.starts_with(&p))
             }
+            Filter::Range(from, to) => {
+                let k = q.kind.as_str();
+                let (from, to) = (
+                    format!("{k}|{}", from.to_lowercase()),
+                    format!("{k}|{}", to.to_lowercase()),
+                );
+                v.search
+                    .iter()
+                    .any(|s| *s >= from && (*s <= to || s.starts_with(&to)))
+            }
         }
 }
 

@@ -166,6 +166,10 @@ pub enum Filter {
     Unit(RecordId),
     /// Records of the kind whose search keys start with this text (lower-cased).
     Prefix(String),
+    /// Records of the kind with a search key from `.0` up to and including every key that
+    /// starts with `.1` (lower-cased): one range read of the search index, e.g. every record
+    /// whose retention month is up to a month (`ret|` … `ret|2023-10`, QUAL-4).
+    Range(String, String),
 }
 
 #[derive(Clone, Debug, PartialEq)]

@@ -10,7 +10,8 @@
 
 use super::crypto;
 use super::error::ExportError;
-use super::format::{encode, Blob, BodyInfo, Counts, Covers, EstateIdentity, Header};
+use super::format::{Blob, BodyInfo, Counts, Covers, EstateIdentity, Header};
+use super::stream::StreamWriter;
 use super::Watermarks;
 use crate::domain::estate::{estate_ref, Estate, EstateEvent};
 use crate::domain::event::{sort_events, Event, EventBody};
@@ -212,8 +213,31 @@ pub fn select(
     })
 }
 
-/// Writes the file: the selection's events, then `blobs` (each once).
+/// Writes the file: the selection's events, then `blobs` (each once) — the streamed writer
+/// ([`begin`]) collected into one `Vec`.
 pub fn write(sel: Selection, blobs: Vec<Blob>, req: &ExportRequest) -> ExportFile {
+    let (mut w, events, file_name) = begin(sel, req);
+    let mut bytes = w.take();
+    for e in &events {
+        w.event(e);
+        bytes.extend(w.take());
+    }
+    for b in &blobs {
+        w.blob(b);
+        bytes.extend(w.take());
+    }
+    let (header, last) = w.finish(None);
+    bytes.extend(last);
+    ExportFile {
+        bytes,
+        file_name,
+        header,
+    }
+}
+
+/// Starts a file for the selection (issue 13): the streamed writer with the magic line and
+/// header written, the events to feed it in order, and the file's name.
+pub fn begin(sel: Selection, req: &ExportRequest) -> (StreamWriter, Vec<Event>, String) {
     let Selection {
         events: chosen,
         covers,
@@ -247,7 +271,7 @@ pub fn write(sel: Selection, blobs: Vec<Blob>, req: &ExportRequest) -> ExportFil
         chain_heads,
         sig: None,
     };
-    let (header, bytes) = encode(header, &chosen, &blobs, req.encryption.as_ref());
+    let writer = StreamWriter::new(header, req.encryption.as_ref());
     let stamp = chrono::DateTime::from_timestamp_millis(req.now)
         .map(|t| t.format("%Y%m%d-%H%M").to_string())
         .unwrap_or_default();
@@ -257,9 +281,5 @@ pub fn write(sel: Selection, blobs: Vec<Blob>, req: &ExportRequest) -> ExportFil
         if full { "full" } else { "incr" },
         super::format::FILE_EXTENSION
     );
-    ExportFile {
-        bytes,
-        file_name,
-        header,
-    }
+    (writer, chosen, file_name)
 }

@@ -27,11 +27,13 @@ pub const MAGIC: &[u8] = b"WUYE";
 pub const FORMAT_NAME: &str = "estate-desk-export";
 /// The container version this app writes and the newest it reads. Version 2 (issue 13): photos
 /// travel as `blob` lines whose bytes are base64 (version 1 had hex and no writer of blobs).
-pub const FORMAT_VERSION: u32 = 2;
+/// Version 3 (issue 13): the body is a sequence of segments, written and read as a stream
+/// (`super::stream`).
+pub const FORMAT_VERSION: u32 = super::stream::VERSION;
 /// The oldest container version [`migrate_header`] can bring forward.
 pub const MIN_FORMAT_VERSION: u32 = 1;
 /// The version of the event bodies (`EventBody` and its modules).
-pub const SCHEMA_VERSION: u32 = 4;
+pub const SCHEMA_VERSION: u32 = 5;
 pub const FILE_EXTENSION: &str = "wuye";
 pub const BODY_ENCODING: &str = "jsonl";
 /// "SHA256 " + 64 hex digits + LF.
@@ -69,9 +71,23 @@ pub struct Counts {
     pub pins_withheld: u64,
 }
 
+impl Counts {
+    /// A format-3 header carries no counts (they are in its end line).
+    pub fn is_empty(&self) -> bool {
+        *self == Counts::default()
+    }
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BodyInfo {
-    /// Length of the body as stored (the ciphertext with its tag when encrypted).
+    /// Length of the body as stored (the ciphertext with its tag when encrypted). Format 3
+    /// writes no length in its header: a reader fills in the length of the segments and the
+    /// end line.
+    #[serde(default, skip_serializing_if = "is_zero")]
     pub bytes: u64,
     pub encoding: String,
 }
@@ -105,6 +121,8 @@ pub struct Header {
     pub covers: Covers,
     /// The exporter's watermarks when it made the file (see [`super::SyncState`]).
     pub seen: Watermarks,
+    /// Format 3 writes them in the end line instead (a reader fills them in here).
+    #[serde(default, skip_serializing_if = "Counts::is_empty")]
     pub counts: Counts,
     pub body: BodyInfo,
     #[serde(default)]
@@ -179,7 +197,10 @@ pub struct Envelope<'a> {
     pub header: Header,
     /// Magic line and header line without its `sig`: the associated data of the encryption.
     aad: std::borrow::Cow<'a, [u8]>,
+    /// Format 1–2: the body. Format 3: the file up to its end line (segments from
+    /// `segments_start`).
     body: &'a [u8],
+    segments_start: usize,
     /// For a signed file, the SHA-256 the signature covers (the unsigned file's).
     signed_digest: Option<[u8; 32]>,
 }
@@ -213,8 +234,24 @@ fn malformed(detail: impl Into<String>) -> ImportError {
     }
 }
 
-/// The total length the header line promises, if there is a readable header line.
-fn declared_length(bytes: &[u8], header_start: usize) -> Option<u64> {
+/// The total length the header line promises, if there is a readable header line. Format 3
+/// writes no length in its header: its segment frames and end line tell where the trailer
+/// begins.
+fn declared_length(bytes: &[u8], header_start: usize, version: u32) -> Option<u64> {
+    if version >= super::stream::VERSION {
+        let header_end = header_start
+            + bytes[header_start..]
+                .iter()
+                .take(MAX_HEADER_BYTES)
+                .position(|&b| b == b'\n')?;
+        let mut walk = super::stream::Segments::new(bytes, header_end + 1);
+        for seg in walk.by_ref() {
+            seg.ok()?;
+        }
+        let end = walk.position();
+        let nl = bytes.get(end..)?.iter().position(|&b| b == b'\n')?;
+        return Some((end + nl + 1 + TRAILER_LEN) as u64);
+    }
     let window = &bytes[header_start
         ..bytes
             .len()
@@ -239,8 +276,14 @@ struct ProbeBody {
 
 /// Checks the envelope: magic line, completeness, checksum, version, header.
 pub fn read_envelope(bytes: &[u8]) -> Result<Envelope<'_>, ImportError> {
-    let len = bytes.len() as u64;
     // 1. Magic line "WUYE <digits>\n".
+    let (version, header_start) = magic_line(bytes)?;
+    read_envelope_after_magic(bytes, version, header_start)
+}
+
+/// The magic line: the version and where the header line starts.
+fn magic_line(bytes: &[u8]) -> Result<(u32, usize), ImportError> {
+    let len = bytes.len() as u64;
     let magic_sp = [MAGIC, b" "].concat();
     if !bytes.starts_with(&magic_sp) {
         return Err(if magic_sp.starts_with(bytes) {
@@ -267,7 +310,86 @@ pub fn read_envelope(bytes: &[u8]) -> Result<Envelope<'_>, ImportError> {
         .ok()
         .and_then(|s| s.parse().ok())
         .ok_or(ImportError::NotEstateDeskFile)?;
-    let header_start = magic_sp.len() + digits + 1;
+    Ok((version, magic_sp.len() + digits + 1))
+}
+
+/// The header line, parsed and checked (name, version, schema).
+fn header_of(version: u32, header_raw: &[u8]) -> Result<Header, ImportError> {
+    let value: serde_json::Value =
+        serde_json::from_slice(header_raw).map_err(|_| malformed("header is not JSON"))?;
+    let header: Header = serde_json::from_value(migrate_header(version, value)?)
+        .map_err(|e| malformed(format!("header: {e}")))?;
+    if header.format != FORMAT_NAME {
+        return Err(ImportError::NotEstateDeskFile);
+    }
+    if header.format_version != version {
+        return Err(malformed("header and magic line disagree on the version"));
+    }
+    if header.schema_version > SCHEMA_VERSION {
+        return Err(ImportError::NewerSchema {
+            found: header.schema_version,
+            supported: SCHEMA_VERSION,
+        });
+    }
+    Ok(header)
+}
+
+/// The container version on a file's magic line (`None`: not an export file, or too short).
+pub fn version_of(bytes: &[u8]) -> Option<u32> {
+    magic_line(bytes).ok().map(|(v, _)| v)
+}
+
+/// The magic line and header line of a format-3 file from its first bytes (`prefix`: at least
+/// the header line, which is at most [`MAX_HEADER_BYTES`]), for a streamed import (issue 13):
+/// an envelope without body, whose [`Envelope::segment_cipher`] and [`Envelope::head`] open
+/// the segments read later. Its checksum is checked by [`super::stream::StreamCheck`].
+pub fn read_head(prefix: &[u8]) -> Result<Envelope<'_>, ImportError> {
+    let (version, header_start) = magic_line(prefix)?;
+    if version > FORMAT_VERSION {
+        return Err(ImportError::NewerFormat {
+            found: version,
+            supported: FORMAT_VERSION,
+        });
+    }
+    if version < super::stream::VERSION {
+        return Err(malformed("not a streamed file (format 3)"));
+    }
+    let header_end = prefix[header_start..]
+        .iter()
+        .take(MAX_HEADER_BYTES)
+        .position(|&b| b == b'\n')
+        .map(|p| header_start + p)
+        .ok_or(ImportError::Truncated {
+            actual: prefix.len() as u64,
+            expected: None,
+        })?;
+    let header = header_of(version, &prefix[header_start..header_end])?;
+    if header.body.encoding != super::stream::ENCODING {
+        return Err(malformed("body encoding"));
+    }
+    let covers_ok = match &header.covers {
+        Covers::Full => true,
+        Covers::Since { since } => watermarks_ok(since),
+    };
+    if !covers_ok || !watermarks_ok(&header.seen) {
+        return Err(malformed("watermarks name the wrong device"));
+    }
+    Ok(Envelope {
+        version,
+        header,
+        aad: std::borrow::Cow::Borrowed(&prefix[..header_end + 1]),
+        body: &[],
+        segments_start: 0,
+        signed_digest: None,
+    })
+}
+
+fn read_envelope_after_magic(
+    bytes: &[u8],
+    version: u32,
+    header_start: usize,
+) -> Result<Envelope<'_>, ImportError> {
+    let len = bytes.len() as u64;
 
     // 2. Completeness and checksum. The trailer is the one part every version keeps: the last
     // 72 bytes. A cut-off file ends in the middle of its body, so its last bytes are no trailer;
@@ -282,7 +404,7 @@ pub fn read_envelope(bytes: &[u8]) -> Result<Envelope<'_>, ImportError> {
             .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(b));
     if !well_formed {
         // Cut short, or the trailer itself damaged: the header's body length tells which.
-        return Err(match declared_length(bytes, header_start) {
+        return Err(match declared_length(bytes, header_start, version) {
             Some(n) if len >= n => ImportError::ChecksumMismatch,
             expected => ImportError::Truncated {
                 actual: len,
@@ -318,26 +440,40 @@ pub fn read_envelope(bytes: &[u8]) -> Result<Envelope<'_>, ImportError> {
     let body_start = header_end + 1;
 
     // 5. Header.
-    let value: serde_json::Value =
-        serde_json::from_slice(header_raw).map_err(|_| malformed("header is not JSON"))?;
-    let header: Header = serde_json::from_value(migrate_header(version, value)?)
-        .map_err(|e| malformed(format!("header: {e}")))?;
-    if header.format != FORMAT_NAME {
-        return Err(ImportError::NotEstateDeskFile);
-    }
-    if header.format_version != version {
-        return Err(malformed("header and magic line disagree on the version"));
-    }
-    if header.schema_version > SCHEMA_VERSION {
-        return Err(ImportError::NewerSchema {
-            found: header.schema_version,
-            supported: SCHEMA_VERSION,
-        });
-    }
-    if (body_start as u64).checked_add(header.body.bytes) != Some(trailer_start as u64) {
+    let mut header = header_of(version, header_raw)?;
+    let mut end_line = None;
+    if version >= super::stream::VERSION {
+        // Format 3: walk the segment frames to the end line, which holds what the header
+        // could not know when it was written.
+        if header.body.encoding != super::stream::ENCODING {
+            return Err(malformed(format!(
+                "body encoding {:?}",
+                header.body.encoding
+            )));
+        }
+        let mut walk = super::stream::Segments::new(content, body_start);
+        let mut segments = 0u64;
+        for seg in walk.by_ref() {
+            seg.map_err(malformed)?;
+            segments += 1;
+        }
+        let end_start = walk.position();
+        let line = content[end_start..]
+            .strip_suffix(b"\n")
+            .filter(|l| !l.contains(&b'\n'))
+            .ok_or_else(|| malformed("no end line after the last segment"))?;
+        let end = super::stream::read_end_line(line)?;
+        if end.segments != segments {
+            return Err(malformed("segment count differs from the end line"));
+        }
+        header.counts = end.counts.clone();
+        header.body.bytes = (trailer_start - body_start) as u64;
+        header.sig = end.sig.clone();
+        end_line = Some((end_start, line));
+    } else if (body_start as u64).checked_add(header.body.bytes) != Some(trailer_start as u64) {
         return Err(malformed("body length differs from the header"));
     }
-    if header.body.encoding != BODY_ENCODING {
+    if version < super::stream::VERSION && header.body.encoding != BODY_ENCODING {
         return Err(malformed(format!(
             "body encoding {:?}",
             header.body.encoding
@@ -351,6 +487,31 @@ pub fn read_envelope(bytes: &[u8]) -> Result<Envelope<'_>, ImportError> {
         return Err(malformed("watermarks name the wrong device"));
     }
     // 6. A signed header: the file without `sig` is what the signature covers.
+    if let Some((end_start, line)) = end_line {
+        // Format 3: the signature is the end line's last field.
+        let signed_digest = match &header.sig {
+            None => None,
+            Some(sig) => {
+                let suffix = format!(",\"sig\":\"{sig}\"}}");
+                let head = line
+                    .strip_suffix(suffix.as_bytes())
+                    .ok_or_else(|| malformed("the signature is not the end line's last field"))?;
+                let mut h = Sha256::new();
+                h.update(&bytes[..end_start]);
+                h.update(head);
+                h.update(b"}\n");
+                Some(h.finalize().into())
+            }
+        };
+        return Ok(Envelope {
+            version,
+            header,
+            aad: std::borrow::Cow::Borrowed(&bytes[..body_start]),
+            body: &bytes[..end_start],
+            segments_start: body_start,
+            signed_digest,
+        });
+    }
     let (aad, signed_digest) = match &header.sig {
         None => (std::borrow::Cow::Borrowed(&bytes[..body_start]), None),
         Some(sig) => {
@@ -372,13 +533,15 @@ pub fn read_envelope(bytes: &[u8]) -> Result<Envelope<'_>, ImportError> {
         header,
         aad,
         body: &bytes[body_start..trailer_start],
+        segments_start: 0,
         signed_digest,
     })
 }
 
 /// Signs a finished file (plain or encrypted) as its exporting tablet (issue 12): `sign` gets
 /// the SHA-256 in the file's trailer — the hash of everything before it — and returns the
-/// signature, which goes into the header line as its last field; the trailer is recomputed.
+/// signature, which goes into the header line as its last field (format 3: the end line's);
+/// the trailer is recomputed. The file must be unsigned.
 pub fn sign_file(file: &[u8], sign: impl FnOnce(&[u8; 32]) -> String) -> Vec<u8> {
     let trailer_start = file.len() - TRAILER_LEN;
     let digest: [u8; 32] = hex::decode(&file[trailer_start + TRAILER_TAG.len()..file.len() - 1])
@@ -386,6 +549,17 @@ pub fn sign_file(file: &[u8], sign: impl FnOnce(&[u8; 32]) -> String) -> Vec<u8>
         .and_then(|d| d.try_into().ok())
         .expect("a file this app wrote has a trailer");
     let sig = sign(&digest);
+    if file.starts_with(format!("WUYE {}\n", super::stream::VERSION).as_bytes()) {
+        // Format 3: the signature is the end line's last field (the header went out first).
+        let envelope = read_envelope(file).expect("a file this app wrote");
+        let end_start = envelope.body.len();
+        let end_line = &file[end_start..trailer_start - 1];
+        let mut out = Vec::with_capacity(file.len() + 100);
+        out.extend_from_slice(&file[..end_start]);
+        out.extend_from_slice(&end_line[..end_line.len() - 1]);
+        out.extend_from_slice(format!(",\"sig\":\"{sig}\"}}\n").as_bytes());
+        return with_trailer(&out);
+    }
     let magic_end = file.iter().position(|&b| b == b'\n').expect("magic line") + 1;
     let header_end = magic_end
         + file[magic_end..]
@@ -410,7 +584,7 @@ pub fn migrate_header(
     header: serde_json::Value,
 ) -> Result<serde_json::Value, ImportError> {
     match version {
-        1 | FORMAT_VERSION => Ok(header),
+        1..=FORMAT_VERSION => Ok(header),
         v => Err(ImportError::UnsupportedOldFormat { found: v }),
     }
 }
@@ -423,7 +597,7 @@ pub fn migrate_record(
     mut record: serde_json::Value,
 ) -> Result<serde_json::Value, ImportError> {
     match version {
-        FORMAT_VERSION => Ok(record),
+        2..=FORMAT_VERSION => Ok(record),
         1 => {
             if let Some(data) = record.pointer_mut("/blob/data") {
                 if let Some(bytes) = data.as_str().and_then(|h| hex::decode(h).ok()) {
@@ -444,41 +618,77 @@ impl Envelope<'_> {
         self.header.encryption.is_some()
     }
 
+    /// Format 3: the cipher that opens the segments (`None` for a plain file). Checks the
+    /// parameters and derives the key.
+    pub fn segment_cipher(
+        &self,
+        passphrase: Option<&str>,
+    ) -> Result<Option<super::stream::SegmentCipher>, ImportError> {
+        let Some(enc) = &self.header.encryption else {
+            return Ok(None);
+        };
+        let (key, nonce) = key_and_nonce::<{ super::stream::NONCE_BYTES }>(
+            enc,
+            super::stream::CIPHER,
+            passphrase,
+        )?;
+        Ok(Some(super::stream::SegmentCipher::new(&key, &nonce)))
+    }
+
+    /// Format 3: the segments, in order (the frames were checked by [`read_envelope`]).
+    pub fn segments(&self) -> super::stream::Segments<'_> {
+        super::stream::Segments::new(self.body, self.segments_start)
+    }
+
+    /// Format 3: the magic line and header line (the associated data of every segment).
+    pub fn head(&self) -> &[u8] {
+        &self.aad
+    }
+
     /// Decrypts (if needed) and reads the body.
     pub fn open(&self, passphrase: Option<&str>) -> Result<ParsedFile, ImportError> {
+        if self.version >= super::stream::VERSION {
+            return self.open_segments(passphrase);
+        }
         let plain;
         let body: &[u8] = match &self.header.encryption {
             None => self.body,
             Some(enc) => {
-                if enc.cipher != crypto::CIPHER || enc.kdf != crypto::KDF {
-                    return Err(malformed(format!(
-                        "cipher {:?} / {:?}",
-                        enc.cipher, enc.kdf
-                    )));
-                }
-                if !crypto::iterations_ok(enc.iterations) {
-                    return Err(ImportError::KdfOutOfRange {
-                        iterations: enc.iterations,
-                    });
-                }
-                let salt = hex::decode(&enc.salt)
-                    .ok()
-                    .filter(|s| s.len() == crypto::SALT_BYTES);
-                let nonce: Option<[u8; crypto::NONCE_BYTES]> =
-                    hex::decode(&enc.nonce).ok().and_then(|n| n.try_into().ok());
-                let (Some(salt), Some(nonce)) = (salt, nonce) else {
-                    return Err(malformed("salt or nonce"));
-                };
-                let Some(passphrase) = passphrase else {
-                    return Err(ImportError::PassphraseRequired);
-                };
-                let key = crypto::derive_key(passphrase, &salt, enc.iterations);
+                let (key, nonce) =
+                    key_and_nonce::<{ crypto::NONCE_BYTES }>(enc, crypto::CIPHER, passphrase)?;
                 plain = crypto::open(&key, &nonce, &self.aad, self.body)
                     .ok_or(ImportError::WrongPassphrase)?;
                 &plain
             }
         };
-        let (events, blobs) = read_body(self.version, body)?;
+        let (events, blobs) = read_body_lines(self.version, body, 0)?;
+        self.finish_open(events, blobs)
+    }
+
+    /// Format 3: every segment opened at its position (the last one as the last), its lines
+    /// read; the end line's counts must match.
+    fn open_segments(&self, passphrase: Option<&str>) -> Result<ParsedFile, ImportError> {
+        let cipher = self.segment_cipher(passphrase)?;
+        let (mut events, mut blobs) = (Vec::new(), Vec::new());
+        let mut lines = 0;
+        for seg in self.segments() {
+            let seg = seg.map_err(malformed)?;
+            let plain = match &cipher {
+                None => std::borrow::Cow::Borrowed(seg.stored),
+                Some(c) => std::borrow::Cow::Owned(
+                    c.open(seg.index, seg.last, &self.aad, seg.stored)
+                        .ok_or_else(|| super::stream::segment_refused(seg.index))?,
+                ),
+            };
+            let (e, b) = read_body_lines(self.version, &plain, lines)?;
+            lines += plain.iter().filter(|&&b| b == b'\n').count();
+            events.extend(e);
+            blobs.extend(b);
+        }
+        self.finish_open(events, blobs)
+    }
+
+    fn finish_open(&self, events: Vec<Event>, blobs: Vec<Blob>) -> Result<ParsedFile, ImportError> {
         let c = &self.header.counts;
         if events.len() as u64 != c.events || blobs.len() as u64 != c.blobs {
             return Err(malformed("record counts differ from the header"));
@@ -492,7 +702,44 @@ impl Envelope<'_> {
     }
 }
 
-fn read_body(version: u32, body: &[u8]) -> Result<(Vec<Event>, Vec<Blob>), ImportError> {
+/// Checks an encrypted file's parameters (cipher, KDF, iteration count, salt, nonce) and
+/// derives its key from `passphrase`.
+fn key_and_nonce<const N: usize>(
+    enc: &EncryptionHeader,
+    cipher: &str,
+    passphrase: Option<&str>,
+) -> Result<([u8; 32], [u8; N]), ImportError> {
+    if enc.cipher != cipher || enc.kdf != crypto::KDF {
+        return Err(malformed(format!(
+            "cipher {:?} / {:?}",
+            enc.cipher, enc.kdf
+        )));
+    }
+    if !crypto::iterations_ok(enc.iterations) {
+        return Err(ImportError::KdfOutOfRange {
+            iterations: enc.iterations,
+        });
+    }
+    let salt = hex::decode(&enc.salt)
+        .ok()
+        .filter(|s| s.len() == crypto::SALT_BYTES);
+    let nonce: Option<[u8; N]> = hex::decode(&enc.nonce).ok().and_then(|n| n.try_into().ok());
+    let (Some(salt), Some(nonce)) = (salt, nonce) else {
+        return Err(malformed("salt or nonce"));
+    };
+    let Some(passphrase) = passphrase else {
+        return Err(ImportError::PassphraseRequired);
+    };
+    Ok((crypto::derive_key(passphrase, &salt, enc.iterations), nonce))
+}
+
+/// The records of JSON lines (a format 1–2 body, or one format-3 segment's plaintext);
+/// `first_line` numbers the lines in messages.
+pub(crate) fn read_body_lines(
+    version: u32,
+    body: &[u8],
+    first_line: usize,
+) -> Result<(Vec<Event>, Vec<Blob>), ImportError> {
     let mut events = Vec::new();
     let mut blobs = Vec::new();
     if body.is_empty() {
@@ -503,13 +750,15 @@ fn read_body(version: u32, body: &[u8]) -> Result<(Vec<Event>, Vec<Blob>), Impor
     };
     for (n, line) in lines.split(|&b| b == b'\n').enumerate() {
         let bad = |e: serde_json::Error| match e.classify() {
-            serde_json::error::Category::Data => malformed(format!("line {}: {e}", n + 1)),
-            _ => malformed(format!("line {} is not JSON", n + 1)),
+            serde_json::error::Category::Data => {
+                malformed(format!("line {}: {e}", first_line + n + 1))
+            }
+            _ => malformed(format!("line {} is not JSON", first_line + n + 1)),
         };
         // Event lines are decoded straight from their bytes, never through a `Value` (whose
         // maps re-order keys): an event keeps the exact bytes it was hashed over (issue 12),
         // and events are never migrated — only the other record kinds are.
-        let record: Record = if version == FORMAT_VERSION || line.starts_with(b"{\"event\":") {
+        let record: Record = if version >= 2 || line.starts_with(b"{\"event\":") {
             serde_json::from_slice(line).map_err(bad)?
         } else {
             let value: serde_json::Value = serde_json::from_slice(line).map_err(bad)?;
@@ -523,35 +772,62 @@ fn read_body(version: u32, body: &[u8]) -> Result<(Vec<Event>, Vec<Blob>), Impor
     Ok((events, blobs))
 }
 
-/// Writes a file. `header.body`, `header.counts.events/blobs` and `header.encryption` are
-/// filled in here; the rest of the header is the caller's.
+/// Writes a file (format 3) of these events and blobs for tests: the
+/// [`super::stream::StreamWriter`] collected into one `Vec`, as `export::write` does.
+/// `header.body`, `header.counts.events/blobs` and `header.encryption` are filled in here.
+#[cfg(all(test, not(target_arch = "wasm32")))]
 pub(crate) fn encode(
-    mut header: Header,
+    header: Header,
     events: &[Event],
     blobs: &[Blob],
     encryption: Option<&super::export::Encryption>,
 ) -> (Header, Vec<u8>) {
-    let mut plain = Vec::new();
+    let mut w = super::stream::StreamWriter::new(header, encryption);
+    let mut out = w.take();
     for e in events {
-        write_record(&mut plain, &Record::Event(Box::new(e.clone())));
+        w.event(e);
     }
     for b in blobs {
-        write_record(&mut plain, &Record::Blob(b.clone()));
+        w.blob(b);
     }
-    header.counts.events = events.len() as u64;
-    header.counts.blobs = blobs.len() as u64;
-    encode_body(header, &plain, encryption)
+    out.extend(w.take());
+    let (header, last) = w.finish(None);
+    out.extend(last);
+    (header, out)
 }
 
-/// Writes a file around an already serialised body (the JSON lines). Fills in the format
-/// fields, `header.body` and `header.encryption`.
+/// Writes a file (format 3) around already serialised JSON lines, with the counts the caller
+/// put in `header.counts` (tests and the fuzz target build files of hand-made lines this way).
 pub fn encode_body(
+    header: Header,
+    plain: &[u8],
+    encryption: Option<&super::export::Encryption>,
+) -> (Header, Vec<u8>) {
+    let counts = header.counts.clone();
+    let mut w = super::stream::StreamWriter::new(header, encryption);
+    let lines = plain.strip_suffix(b"\n").unwrap_or(plain);
+    if !plain.is_empty() {
+        for line in lines.split(|&b| b == b'\n') {
+            w.line(line);
+        }
+    }
+    w.counts = counts;
+    let mut out = w.take();
+    let (header, last) = w.finish(None);
+    out.extend(last);
+    (header, out)
+}
+
+/// The format-2 writer (one AES-GCM message over the whole body), kept for tests of the
+/// readers of older files.
+#[cfg(all(test, not(target_arch = "wasm32")))]
+pub(crate) fn encode_body_v2(
     mut header: Header,
     plain: &[u8],
     encryption: Option<&super::export::Encryption>,
 ) -> (Header, Vec<u8>) {
     header.format = FORMAT_NAME.into();
-    header.format_version = FORMAT_VERSION;
+    header.format_version = 2;
     header.schema_version = SCHEMA_VERSION;
     header.body.encoding = BODY_ENCODING.into();
     header.encryption = encryption.map(|e| EncryptionHeader {
@@ -567,7 +843,7 @@ pub fn encode_body(
         } else {
             0
         }) as u64;
-    let mut out = format!("WUYE {FORMAT_VERSION}\n").into_bytes();
+    let mut out = b"WUYE 2\n".to_vec();
     out.extend(serde_json::to_vec(&header).expect("headers serialise"));
     out.push(b'\n');
     match encryption {
@@ -581,12 +857,6 @@ pub fn encode_body(
     }
     let out = with_trailer(&out);
     (header, out)
-}
-
-fn write_record(out: &mut Vec<u8>, r: &Record) {
-    // Compact JSON escapes line breaks inside strings, so one record is one line.
-    out.extend(serde_json::to_vec(r).expect("records serialise"));
-    out.push(b'\n');
 }
 
 /// Appends a correct trailer to `content` (for tests and the fuzz target, which build files

@@ -373,6 +373,7 @@ pub fn kind_label(kind: RecordKind) -> Text {
         RecordKind::Survey => Text::new("满意度调查", "Satisfaction surveys"),
         RecordKind::ArrearsMonth => Text::new("欠费清单", "Arrears lists"),
         RecordKind::QualityYear => Text::new("质量年度记录", "Quality years"),
+        RecordKind::CorrectiveAction => Text::new("纠正措施", "Corrective actions"),
     }
 }
 
@@ -416,6 +417,7 @@ pub fn field_group(body: &EventBody) -> Cow<'static, str> {
         },
         EventBody::MoveIn(e) => e.field_group().into(),
         EventBody::Quality(e) => e.field_group().into(),
+        EventBody::Corrective(e) => e.field_group().into(),
     }
 }
 

@@ -35,6 +35,7 @@ pub mod merge;
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod schema;
 pub mod service;
+pub mod stream;
 
 // Unit tests run natively (proptest and the fuzz harness are native-only).
 #[cfg(all(test, not(target_arch = "wasm32")))]
@@ -51,8 +52,9 @@ pub use merge::{
     analyze, analyze_file, Conflict, ImportPlan, ImportSettings, LocalData, LocalSnapshot,
 };
 pub use service::{
-    apply_import, device_summaries, export_for, export_to, load_state, local_estate,
-    open_conflicts, plan_import, settle_conflict, DeviceSummary, ImportOutcome,
+    apply_import, apply_import_in_groups, device_summaries, export_for, export_streamed, export_to,
+    file_id, import_marker, load_state, local_estate, open_conflicts, plan_import, settle_conflict,
+    DeviceSummary, ImportMarker, ImportOutcome, IMPORT_GROUP_EVENTS,
 };
 
 use crate::domain::event::Event;

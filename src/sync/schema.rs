@@ -139,7 +139,64 @@ mod tests {
                 at: 1,
                 by: nil,
             }));
+            // Schema 4's corrective action inside a survey: no longer written (issue 18: the
+            // shared record), read forever.
+            let clock = crate::domain::sla::ClockSpec::days(1).start(
+                crate::domain::i18n::Text::new("z", "e"),
+                0,
+                &crate::domain::calendar::BusinessCalendar::default(),
+            );
+            bodies.push(EventBody::Quality(Q::CorrectiveOpened {
+                item: "k".into(),
+                what: "w".into(),
+                owner: nil,
+                deadline: crate::domain::demo::DEMO_AS_OF,
+                clock: Box::new(clock.clone()),
+                at: 1,
+                by: nil,
+            }));
+            // Schema 5 (issue 18): the shared corrective action's steps the demo does not take.
+            use crate::domain::corrective::CorrectiveEvent as C;
+            bodies.push(EventBody::Corrective(C::Noted {
+                note: "n".into(),
+                at: 1,
+                by: nil,
+            }));
+            bodies.push(EventBody::Corrective(C::Done {
+                result: "r".into(),
+                verify: Box::new(clock.clone()),
+                at: 1,
+                by: nil,
+            }));
+            bodies.push(EventBody::Corrective(C::Verified {
+                note: "n".into(),
+                at: 1,
+                by: nil,
+            }));
+            bodies.push(EventBody::Corrective(C::SentBack {
+                note: "n".into(),
+                deadline: crate::domain::demo::DEMO_AS_OF,
+                clock: Box::new(clock),
+                at: 1,
+                by: nil,
+            }));
         }
+        // PAT-2 inspection of an order (schema 5), every field set.
+        bodies.push(EventBody::Patrol(
+            crate::domain::patrol::PatrolEvent::OrderInspected(Box::new(
+                crate::domain::patrol::inspect::OrderCheck {
+                    order: crate::domain::ids::Id::nil(),
+                    title: "t".into(),
+                    at: 1,
+                    ok: false,
+                    note: "n".into(),
+                    follow_up: Some(crate::domain::event::RecordRef::new(
+                        crate::domain::event::RecordKind::Callback,
+                        crate::domain::ids::Id::nil(),
+                    )),
+                },
+            )),
+        ));
         bodies.push(EventBody::Device(
             crate::domain::device::DeviceEvent::Enrolled {
                 key: "k".into(),

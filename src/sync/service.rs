@@ -204,44 +204,7 @@ pub async fn apply_import<S: Store>(
     plan: &ImportPlan,
     now: i64,
 ) -> Result<ImportOutcome, AppError> {
-    may_import(app, actor).await.map_err(|e| match e {
-        ImportError::Denied(d) => AppError::Domain(DomainError::Denied(d)),
-        ImportError::Store(s) => AppError::Store(s),
-        other => AppError::Domain(DomainError::Invalid(other.message())),
-    })?;
-    let bookkeeping = async || -> Result<Vec<(String, serde_json::Value)>, AppError> {
-        let mut state = load_state(&app.store).await?;
-        state.merge(&plan.sync);
-        let mut meta = vec![(
-            SyncState::META_KEY.to_string(),
-            serde_json::to_value(&state).expect("sync state serialises"),
-        )];
-        if !plan.conflicts.is_empty() {
-            let mut open = open_conflicts(&app.store).await?;
-            for c in &plan.conflicts {
-                if !open
-                    .iter()
-                    .any(|o| o.loser.event == c.loser.event && o.winner.event == c.winner.event)
-                {
-                    open.push(c.clone());
-                }
-            }
-            meta.push((
-                CONFLICTS_KEY.to_string(),
-                serde_json::to_value(&open).expect("conflicts serialise"),
-            ));
-        }
-        Ok(meta)
-    };
-    let photos = photos_to_store(&app.store, &plan.blobs).await?;
-    let added = app
-        .absorb_with_photos(plan.new_events.clone(), photos, now, bookkeeping)
-        .await?;
-    Ok(ImportOutcome {
-        added,
-        conflicts: plan.conflicts.len(),
-        quarantined: plan.quarantined.iter().map(|q| q.events).sum(),
-    })
+    apply_import_in_groups(app, actor, plan, "", now, usize::MAX, &mut |_, _| {}, None).await
 }
 
 /// The file's photos this tablet lacks, as rows to store with the import's events (issue 13);
@@ -311,11 +274,20 @@ pub async fn export_to<S: Store>(
     now: i64,
     encryption: Option<Encryption>,
 ) -> Result<ExportFile, ExportError> {
+    let (events, own) = export_events(app, actor, peer).await?;
+    export_from(app, actor, &events, own, peer, now, encryption).await
+}
+
+/// The events [`export_to`] reads, and this tablet's own newest HLC when they may not hold it.
+async fn export_events<S: Store>(
+    app: &App<S>,
+    actor: &Actor,
+    peer: Option<DeviceId>,
+) -> Result<(Vec<Event>, Option<crate::domain::hlc::Hlc>), ExportError> {
     authorize(&actor.roles, Action::ExportPersonalData).map_err(ExportError::Denied)?;
     let state = load_state(&app.store).await?;
     let Some(since) = peer.and_then(|p| state.peers.get(&p)) else {
-        let events = app.store.every_event().await?;
-        return export_for(app, actor, &events, peer, now, encryption).await;
+        return Ok((app.store.every_event().await?, None));
     };
     let devices = app.store.device_events().await?;
     let mut events = Vec::new();
@@ -332,10 +304,11 @@ pub async fn export_to<S: Store>(
         .iter()
         .find(|d| d.device == app.device())
         .map(|d| d.newest);
-    export_from(app, actor, &events, own, peer, now, encryption).await
+    Ok((events, own))
 }
 
 /// [`export_for`], with this tablet's own newest HLC when `events` may not hold it.
+#[allow(clippy::too_many_arguments)]
 async fn export_from<S: Store>(
     app: &App<S>,
     actor: &Actor,
@@ -345,6 +318,65 @@ async fn export_from<S: Store>(
     now: i64,
     encryption: Option<Encryption>,
 ) -> Result<ExportFile, ExportError> {
+    let mut bytes = Vec::new();
+    let (header, file_name) = export_into(
+        app,
+        actor,
+        events,
+        own_newest,
+        peer,
+        now,
+        encryption,
+        async |part: Vec<u8>, _: u64, _: u64| {
+            bytes.extend(part);
+            true
+        },
+    )
+    .await?
+    .expect("never cancelled");
+    Ok(ExportFile {
+        bytes,
+        file_name,
+        header,
+    })
+}
+
+/// What the Sync page's streamed export does (issue 13): [`export_to`]'s file, handed to
+/// `sink` piece by piece as the streamed writer makes it — after each segment's worth of
+/// events, each photo, and the end — with the events and bytes written so far; `sink` returns
+/// `false` to cancel (then `Ok(None)`). The pieces concatenated are [`export_to`]'s bytes.
+pub async fn export_streamed<S: Store, F>(
+    app: &App<S>,
+    actor: &Actor,
+    peer: Option<DeviceId>,
+    now: i64,
+    encryption: Option<Encryption>,
+    sink: F,
+) -> Result<Option<(format::Header, String)>, ExportError>
+where
+    F: AsyncFnMut(Vec<u8>, u64, u64) -> bool,
+{
+    let (events, own) = export_events(app, actor, peer).await?;
+    export_into(app, actor, &events, own, peer, now, encryption, sink).await
+}
+
+/// Writes the file for `events` through the streamed writer into `sink` (see
+/// [`export_streamed`]); signed by an enrolled tablet (issue 12: its range, counts and
+/// duty-log anchors cannot be edited or stripped without the importer noticing).
+#[allow(clippy::too_many_arguments)]
+async fn export_into<S: Store, F>(
+    app: &App<S>,
+    actor: &Actor,
+    events: &[Event],
+    own_newest: Option<crate::domain::hlc::Hlc>,
+    peer: Option<DeviceId>,
+    now: i64,
+    encryption: Option<Encryption>,
+    mut sink: F,
+) -> Result<Option<(format::Header, String)>, ExportError>
+where
+    F: AsyncFnMut(Vec<u8>, u64, u64) -> bool,
+{
     authorize(&actor.roles, Action::ExportPersonalData).map_err(ExportError::Denied)?;
     let state = load_state(&app.store).await?;
     let mut seen = state.knowledge(app.device(), events);
@@ -371,18 +403,37 @@ async fn export_from<S: Store>(
             rows.push((key, row));
         }
     }
-    let mut file = export::write(sel, export::blobs_for(rows), &req);
-    // An enrolled tablet signs the file's header (issue 12): its range, counts and duty-log
-    // anchors cannot be edited or stripped without the importer noticing.
-    if app.enrolled() {
-        let mut sig = String::new();
-        file.bytes = format::sign_file(&file.bytes, |d| {
-            sig = app.sign_file_digest(d).expect("an enrolled tablet signs");
-            sig.clone()
-        });
-        file.header.sig = Some(sig);
+    let blobs = export::blobs_for(rows);
+    let (mut w, chosen, file_name) = export::begin(sel, &req);
+    let mut segments = 0;
+    for (i, e) in chosen.iter().enumerate() {
+        w.event(e);
+        let (bytes, closed) = w.progress();
+        if closed > segments {
+            segments = closed;
+            if !sink(w.take(), i as u64 + 1, bytes).await {
+                return Ok(None);
+            }
+        }
     }
-    Ok(file)
+    let n = chosen.len() as u64;
+    drop(chosen);
+    for b in &blobs {
+        w.blob(b);
+        let (bytes, _) = w.progress();
+        if !sink(w.take(), n, bytes).await {
+            return Ok(None);
+        }
+    }
+    let mut sign = |d: &[u8; 32]| app.sign_file_digest(d).expect("an enrolled tablet signs");
+    let signer: Option<&mut super::stream::Signer<'_>> = app.enrolled().then_some(&mut sign);
+    let before = w.progress().0 - w.pending_out();
+    let (header, last) = w.finish(signer);
+    let bytes = before + last.len() as u64;
+    if !sink(last, n, bytes).await {
+        return Ok(None);
+    }
+    Ok(Some((header, file_name)))
 }
 
 /// One tablet in the Sync page's device table (issue 13).
@@ -440,4 +491,176 @@ pub async fn device_summaries<S: Store>(app: &App<S>) -> Result<Vec<DeviceSummar
         }
     }
     Ok(rows.into_values().collect())
+}
+
+/// Meta key of an import in progress (issue 13): written in the same transaction as each group
+/// of events, cleared with the last.
+pub const IMPORT_MARKER_KEY: &str = "sync.import";
+
+/// Where an interrupted import stands (meta [`IMPORT_MARKER_KEY`]). While it is present, some
+/// records may be folded from only part of the file's events: the Sync page says so ("导入未完成，
+/// 请重新选择同一文件继续"), and choosing the same file again finishes it — the events already
+/// absorbed are "present" in the new plan and skipped, the rest are absorbed, and the sync
+/// state (watermarks) advances only with the last group.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct ImportMarker {
+    /// The file's id: the hex SHA-256 of its trailer.
+    pub file: String,
+    /// The exporting tablet.
+    pub exporter: DeviceId,
+    /// Events of the file absorbed so far, of `events`.
+    pub done: u64,
+    pub events: u64,
+    /// When the import began (UTC ms).
+    pub started: i64,
+}
+
+/// The id of a file: the hex SHA-256 in its trailer (its last 72 bytes).
+pub fn file_id(bytes: &[u8]) -> String {
+    let n = bytes.len();
+    if n < format::TRAILER_LEN {
+        return String::new();
+    }
+    String::from_utf8_lossy(&bytes[n - format::TRAILER_LEN + 7..n - 1]).into_owned()
+}
+
+/// An import left unfinished on this tablet (a tab closed halfway), if any.
+pub async fn import_marker<S: Store>(store: &S) -> Result<Option<ImportMarker>, StoreError> {
+    Ok(store
+        .meta(IMPORT_MARKER_KEY)
+        .await?
+        .and_then(|v| serde_json::from_value(v).ok()))
+}
+
+/// Events per transaction of a resumable import.
+pub const IMPORT_GROUP_EVENTS: usize = 2_000;
+
+/// [`apply_import`] in groups of `group` events (issue 13), each its own transaction with the
+/// photos its events name and the resume marker ([`ImportMarker`]); the open conflicts are kept
+/// from the first group on, and the last group writes the watermarks the file proved and clears
+/// the marker. `progress(done, total)` is called after each group. `stop_after` ends after that
+/// many groups, as a tab closed halfway would (tests). The outcome of an uninterrupted run, or of
+/// an interrupted one finished by importing the same file again, is the store
+/// [`apply_import`] leaves.
+#[allow(clippy::too_many_arguments)]
+pub async fn apply_import_in_groups<S: Store>(
+    app: &App<S>,
+    actor: Option<&Actor>,
+    plan: &ImportPlan,
+    file: &str,
+    now: i64,
+    group: usize,
+    progress: &mut dyn FnMut(u64, u64),
+    stop_after: Option<usize>,
+) -> Result<ImportOutcome, AppError> {
+    may_import(app, actor).await.map_err(|e| match e {
+        ImportError::Denied(d) => AppError::Domain(DomainError::Denied(d)),
+        ImportError::Store(s) => AppError::Store(s),
+        other => AppError::Domain(DomainError::Invalid(other.message())),
+    })?;
+    let previous = import_marker(&app.store)
+        .await?
+        .filter(|m| m.file == file && m.exporter == plan.header.device);
+    let ours = previous.is_some();
+    let before = previous.as_ref().map_or(0, |m| m.done);
+    let total = before + plan.new_events.len() as u64;
+    let started = previous.as_ref().map_or(now, |m| m.started);
+    // Each photo goes with the first group whose events name it; the rest with the last.
+    let mut photos: Vec<Option<crate::store::PhotoRow>> = photos_to_store(&app.store, &plan.blobs)
+        .await?
+        .into_iter()
+        .map(Some)
+        .collect();
+    let mut by_key: std::collections::HashMap<String, usize> = Default::default();
+    for (i, p) in photos.iter().enumerate() {
+        let p = p.as_ref().expect("all present");
+        by_key.insert(crate::store::photo_key(&p.sha256), i);
+        for a in &p.aliases {
+            by_key.insert(a.clone(), i);
+        }
+    }
+    for b in &plan.blobs {
+        if let Some(&i) = by_key.get(&crate::store::photo_key(&b.sha256)) {
+            for k in &b.keys {
+                by_key.insert(k.clone(), i);
+            }
+        }
+    }
+    let chunks: Vec<&[Event]> = if plan.new_events.is_empty() {
+        vec![&[]]
+    } else {
+        plan.new_events.chunks(group.max(1)).collect()
+    };
+    let groups = chunks.len();
+    let mut added = 0;
+    let mut done = before;
+    for (g, chunk) in chunks.into_iter().enumerate() {
+        if stop_after.is_some_and(|s| g >= s) {
+            break;
+        }
+        let last = g + 1 == groups;
+        let mut rows = Vec::new();
+        for e in chunk {
+            for k in crate::store::photo_keys(e) {
+                if let Some(row) = by_key.get(&k).and_then(|&i| photos[i].take()) {
+                    rows.push(row);
+                }
+            }
+        }
+        if last {
+            rows.extend(photos.iter_mut().filter_map(Option::take));
+        }
+        done += chunk.len() as u64;
+        let marker = ImportMarker {
+            file: file.to_string(),
+            exporter: plan.header.device,
+            done,
+            events: total,
+            started,
+        };
+        let bookkeeping = async || -> Result<Vec<(String, serde_json::Value)>, AppError> {
+            let mut meta = Vec::new();
+            if last {
+                let mut state = load_state(&app.store).await?;
+                state.merge(&plan.sync);
+                meta.push((
+                    SyncState::META_KEY.to_string(),
+                    serde_json::to_value(&state).expect("sync state serialises"),
+                ));
+                if ours || g > 0 {
+                    meta.push((IMPORT_MARKER_KEY.to_string(), serde_json::Value::Null));
+                }
+            } else {
+                meta.push((
+                    IMPORT_MARKER_KEY.to_string(),
+                    serde_json::to_value(&marker).expect("marker serialises"),
+                ));
+            }
+            if !plan.conflicts.is_empty() {
+                let mut open = open_conflicts(&app.store).await?;
+                for c in &plan.conflicts {
+                    if !open
+                        .iter()
+                        .any(|o| o.loser.event == c.loser.event && o.winner.event == c.winner.event)
+                    {
+                        open.push(c.clone());
+                    }
+                }
+                meta.push((
+                    CONFLICTS_KEY.to_string(),
+                    serde_json::to_value(&open).expect("conflicts serialise"),
+                ));
+            }
+            Ok(meta)
+        };
+        added += app
+            .absorb_with_photos(chunk.to_vec(), rows, now, bookkeeping)
+            .await?;
+        progress(done, total);
+    }
+    Ok(ImportOutcome {
+        added,
+        conflicts: plan.conflicts.len(),
+        quarantined: plan.quarantined.iter().map(|q| q.events).sum(),
+    })
 }

@@ -45,9 +45,12 @@ const AREAS: &[Table] = &[
     super::desk::strings::pair,
     super::components::cash_day::pair,
     super::components::review::pair,
+    super::components::corrective::pair,
+    super::components::retention::pair,
     super::violations::strings::pair,
     super::movein::strings::pair,
     super::quality::strings::pair,
+    super::sync::strings::pair,
 ];
 
 fn pair(key: &str) -> (&'static str, &'static str) {

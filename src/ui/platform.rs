@@ -115,10 +115,15 @@ pub async fn read_chosen(input: &web_sys::HtmlInputElement) -> Option<(String, V
 /// Offers text as a file download (CSV exports, backups).
 pub fn download(filename: &str, mime: &str, bytes: &[u8]) {
     let arr = js_sys::Uint8Array::from(bytes);
-    let parts = js_sys::Array::of1(&arr);
+    download_parts(filename, mime, &js_sys::Array::of1(&arr));
+}
+
+/// Saves a file made of `parts` (`Uint8Array`s): the browser joins them into one `Blob` outside
+/// wasm memory (issue 13: a streamed export never holds the whole file in wasm).
+pub fn download_parts(filename: &str, mime: &str, parts: &js_sys::Array) {
     let opts = web_sys::BlobPropertyBag::new();
     opts.set_type(mime);
-    let Ok(blob) = web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &opts) else {
+    let Ok(blob) = web_sys::Blob::new_with_u8_array_sequence_and_options(parts, &opts) else {
         return;
     };
     let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else {

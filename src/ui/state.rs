@@ -120,6 +120,8 @@ pub enum QualTab {
     Arrears,
     Pack,
     Board,
+    /// 纠正措施 under way (CMP-12, QUAL-1).
+    Actions,
 }
 
 /// 岗位培训 tabs.
@@ -259,6 +261,7 @@ impl Page {
             Page::Quality(QualTab::Arrears) => "#/quality/arrears",
             Page::Quality(QualTab::Pack) => "#/quality/pack",
             Page::Quality(QualTab::Board) => "#/quality/board",
+            Page::Quality(QualTab::Actions) => "#/quality/actions",
         }
         .into()
     }
@@ -322,6 +325,7 @@ impl Page {
             "#/quality/arrears" => Page::Quality(QualTab::Arrears),
             "#/quality/pack" => Page::Quality(QualTab::Pack),
             "#/quality/board" => Page::Quality(QualTab::Board),
+            "#/quality/actions" => Page::Quality(QualTab::Actions),
             h if h.starts_with("#/emergency/") => h["#/emergency/".len()..]
                 .parse()
                 .map(Page::Incident)
@@ -539,6 +543,7 @@ pub fn open_record(subject: crate::domain::event::RecordRef) {
         K::Survey => Page::Quality(QualTab::Survey),
         K::ArrearsMonth => Page::Quality(QualTab::Arrears),
         K::QualityYear => Page::Quality(QualTab::Dashboard),
+        K::CorrectiveAction => Page::Quality(QualTab::Actions),
     };
     ctx().focus.set(Some(subject));
     go(page);

@@ -124,6 +124,9 @@ async fn complaint_dispatch_close_callback_unsatisfied_reopens_and_duplicate_lin
     // CMP-10: an important complaint is called back by a supervisor; an assistant is refused.
     switch(&app, "王丽").await;
     nav(&app, "#/callbacks").await;
+    // The queue is windowed (issue 19): this callback may be below the first page.
+    app.scroll_list_to(&format!("[data-testid=cb-row][data-topic=\"{what}\"]"))
+        .await;
     app.click_css(&format!("[data-testid=cb-row][data-topic=\"{what}\"]"))
         .await;
     app.click("cb-mode-phone").await;
@@ -134,6 +137,9 @@ async fn complaint_dispatch_close_callback_unsatisfied_reopens_and_duplicate_lin
     // The supervisor's callback finds the customer unsatisfied: the complaint reopens.
     switch(&app, "刘晓梅").await;
     nav(&app, "#/callbacks").await;
+    // The queue is windowed (issue 19): this callback may be below the first page.
+    app.scroll_list_to(&format!("[data-testid=cb-row][data-topic=\"{what}\"]"))
+        .await;
     app.click_css(&format!("[data-testid=cb-row][data-topic=\"{what}\"]"))
         .await;
     app.click("cb-mode-phone").await;
@@ -147,6 +153,9 @@ async fn complaint_dispatch_close_callback_unsatisfied_reopens_and_duplicate_lin
     // The callback waits for the supervisor's review (CB-3).
     nav(&app, "#/callbacks").await;
     app.click("cb-filter-cb.f.review").await;
+    // The queue is windowed (issue 19): this callback may be below the first page.
+    app.scroll_list_to(&format!("[data-testid=cb-row][data-topic=\"{what}\"]"))
+        .await;
     app.click_css(&format!("[data-testid=cb-row][data-topic=\"{what}\"]"))
         .await;
     app.fill("cb-review", "已转工程部再次处理").await;
@@ -219,7 +228,8 @@ async fn anonymous_complaint_closed_with_written_reply_and_medical_help_call_120
     nav(&app, "#/callbacks").await;
     app.click("cb-round").await;
     app.wait_testid_text("toast", "例行电话回访已安排").await;
-    app.wait_testid_text("cb-list", "例行电话回访").await;
+    app.scroll_list_to("[data-testid=cb-row][data-topic^=\"例行电话回访\"]")
+        .await;
 
     // The monthly report opens with the demo's history (CMP-12).
     nav(&app, "#/complaints/report").await;

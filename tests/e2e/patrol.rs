@@ -22,6 +22,8 @@ use crate::support::*;
 const DEMO_SEED: u64 = 20_261_122;
 pub(crate) const ROUTE: &str = "保洁绿化巡视";
 pub(crate) const WALKER: &str = "赵志强";
+/// The internal supervisor's in-home cleaning inspection route of the demo (PAT-2).
+const INSPECTION: &str = "居家保洁检查";
 
 /// The checkpoints of the demo's daily route, in order.
 fn route_checkpoints() -> Vec<RecordId> {
@@ -247,6 +249,44 @@ async fn pat1_pat4_rep8_a_round_walked_with_real_qr_scans_a_photo_a_work_order_a
     app.wait_testid("good-order").await;
     app.screenshot("patrol-coverage").await;
 
+    // PAT-2 role inspection: the internal supervisor's in-home cleaning inspection (twice a
+    // week) is on his today list within the coming week; its stops are the period's finished
+    // cleaning orders. A problem is noted with a callback; the round is finished.
+    app.click("pat-tab-today").await;
+    let insp = format!("[data-testid=pat-round][data-route=\"{INSPECTION}\"]");
+    app.wait_css(&insp).await;
+    app.click_css(&format!("{insp} [data-testid=pat-inspect]"))
+        .await;
+    app.wait_testid("insp-orders").await;
+    if app.try_testid("insp-none").await.is_none() {
+        app.wait_testid("insp-order").await;
+        app.click("insp-problem").await;
+        app.fill("insp-note", "厨房台面未擦净，住户不满意").await;
+        app.click("insp-save").await;
+        app.wait_testid("insp-result").await;
+        app.wait_text("已安排回访").await;
+    }
+    app.screenshot("patrol-inspection-800x1280").await;
+    app.driver().set_window_rect(0, 0, 1280, 860).await.unwrap();
+    app.screenshot("patrol-inspection-1280x800").await;
+    app.driver().set_window_rect(0, 0, 800, 1340).await.unwrap();
+    app.fill("insp-finish-note", "本期居家保洁已抽查").await;
+    app.click("insp-finish").await;
+    app.wait_testid_gone("inspect-screen").await;
+    // Coverage shows met or missed per period for the inspections (the demo missed one).
+    app.click("pat-tab-coverage").await;
+    app.wait_testid("insp-coverage").await;
+    app.wait_css("[data-testid=insp-period][data-met=true]")
+        .await;
+    app.wait_css("[data-testid=insp-period][data-met=false]")
+        .await;
+    app.js(
+        "document.querySelector('[data-testid=insp-coverage]').scrollIntoView(); return 1;",
+        vec![],
+    )
+    .await;
+    app.screenshot("patrol-inspection-coverage").await;
+
     // The supervisor's tools: the A4 label sheet decodes to the same checkpoints it prints.
     app.click("pat-tab-labels").await;
     app.wait_css(&format!("[data-testid=qr-label][data-id=\"{}\"]", stops[0]))
@@ -258,5 +298,21 @@ async fn pat1_pat4_rep8_a_round_walked_with_real_qr_scans_a_photo_a_work_order_a
     app.wait_testid("route-stops").await;
     assert_eq!(app.all_testid("route-stop").await.len(), 5);
     app.screenshot("patrol-route-editor").await;
+    // QUAL-4: the Director's review list of every kind past its retention date (shared).
+    // Other records kept one year instead of three: last year's records are due for review.
+    crate::foundation::switch(&app, "陈建国").await;
+    crate::foundation::nav(&app, "#/settings").await;
+    app.set_value("retention-other-years", "1").await;
+    app.click("retention-other-save").await;
+    app.wait_text("资料保存期限已保存").await;
+    crate::foundation::nav(&app, "#/violations/retention").await;
+    app.wait_testid("ret-tombstones").await;
+    app.wait_css("[data-testid=ret-row], [data-testid=ret-empty]")
+        .await;
+    app.wait_testid_text("ret-other", "1").await;
+    app.screenshot("retention-review-800x1280").await;
+    app.driver().set_window_rect(0, 0, 1280, 860).await.unwrap();
+    app.screenshot("retention-review-1280x800").await;
+    app.driver().set_window_rect(0, 0, 800, 1340).await.unwrap();
     app.quit().await;
 }

@@ -1,10 +1,16 @@
 //! Quality targets (issue 18; SOP §12 QUAL-1..3, PAT-7, PAT-8), one journey through the demo
 //! estate: an Assistant takes a resident's satisfaction questionnaire on the tablet (QUAL-1);
-//! the Supervisor imports finance's arrears CSV — a file with bad rows is refused whole with the
-//! reasons, the corrected one comes in with its columns mapped — and follows a household up by
+//! the Supervisor imports finance's arrears list — a CSV with bad rows is refused whole with the
+//! reasons, the corrected one comes in as .xlsx (read by the office worker) with its columns
+//! mapped — and follows a household up by
 //! phone, the unanswered call turning into a visit (PAT-7); the Director opens the dashboard,
 //! sees met and missed targets and taps through to the records behind a figure (QUAL-2), then
 //! builds the monthly pack and downloads the workbook, which the test reads back (QUAL-3).
+//! Then the shared corrective action (CMP-12, QUAL-1): the last closed survey's item under 85 %
+//! shows the demo's action on the one card the complaints analysis uses too; the Director sets
+//! an action on a recurring complaint subject, the Supervisor (its owner) reports it done and
+//! the Director verifies and closes it. Last, the Director finds a new incident a major safety
+//! incident and the dashboard counts it (QUAL-2).
 
 use crate::foundation::{nav, sign_in, switch};
 use crate::support::*;
@@ -110,14 +116,36 @@ async fn quality_survey_on_the_tablet_arrears_followed_up_dashboard_and_monthly_
         app.try_testid("q-import-save").await.is_none(),
         "nothing half-imported"
     );
-    // The corrected file: columns mapped from the header, the month's fees due typed in.
-    let good = dir.path().join("欠费清单.csv");
-    std::fs::write(
-        &good,
-        "房号,业主姓名,联系电话,欠费金额,欠费月数\r\n1-201,张先生,13800000001,450.00,2\r\n1-202,王先生,13800000003,225,1\r\n",
-    )
-    .unwrap();
+    // The corrected file, saved from finance's spreadsheet as .xlsx (numbers as numbers): read
+    // by the office worker (issue 19), then the CSV's path — columns mapped from the header,
+    // the month's fees due typed in.
+    let good = dir.path().join("欠费清单.xlsx");
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    for (c, h) in ["房号", "业主姓名", "联系电话", "欠费金额", "欠费月数"]
+        .iter()
+        .enumerate()
+    {
+        sheet.write_string(0, c as u16, *h).unwrap();
+    }
+    for (r, (place, name, phone, owed, months)) in [
+        ("1-201", "张先生", 13800000001.0, 450.0, 2.0),
+        ("1-202", "王先生", 13800000003.0, 225.0, 1.0),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let r = r as u32 + 1;
+        sheet.write_string(r, 0, place).unwrap();
+        sheet.write_string(r, 1, name).unwrap();
+        sheet.write_number(r, 2, phone).unwrap();
+        sheet.write_number(r, 3, owed).unwrap();
+        sheet.write_number(r, 4, months).unwrap();
+    }
+    book.save(&good).unwrap();
     upload(&app, &good).await;
+    // The worker answers asynchronously: check only once this file's two rows are read.
+    app.wait_testid_text("q-import-rows", "2 ").await;
     app.click("q-import-check").await;
     app.wait_testid_text("q-import-ok", "2").await;
     app.fill("q-billed", "10000").await;
@@ -199,4 +227,103 @@ async fn quality_survey_on_the_tablet_arrears_followed_up_dashboard_and_monthly_
         .collect();
     assert_eq!(first[0], "目标");
     assert_eq!(targets.rows().count(), 13, "header + 12 targets");
+
+    // QUAL-1 / CMP-12: the last closed survey's item under 85 % carries the demo's shared
+    // corrective action.
+    nav(&app, "#/quality/survey").await;
+    app.wait_testid("q-survey").await;
+    app.js(
+        "[...document.querySelectorAll('[data-testid=q-survey-item]')].find(b => b.textContent.includes('已结束')).click(); return 1;",
+        vec![],
+    )
+    .await;
+    app.wait_css("[data-testid=q-action-item][data-item=repairs] [data-testid=ca-action]")
+        .await;
+    app.js(
+        "document.querySelector('[data-testid=q-actions]').scrollIntoView({block: 'start'}); return 1;",
+        vec![],
+    )
+    .await;
+    shots(&app, "corrective-survey").await;
+
+    // CMP-12: last month's analysis shows the demo's action on its most recurring subject…
+    nav(&app, "#/complaints/report").await;
+    app.wait_css("[data-testid=rep-recurring-row] [data-testid=ca-action]")
+        .await;
+    // …and two months back a recurring subject without one gets an action from the Director.
+    app.js(
+        "const s = document.querySelector('[data-testid=rep-month]'); s.value = s.options[2].value; s.dispatchEvent(new Event('change')); return 1;",
+        vec![],
+    )
+    .await;
+    app.wait_js(
+        "a recurring subject without an action",
+        "return !document.querySelector('[data-testid=rep-recurring] [data-testid=ca-action]') && !!document.querySelector('[data-testid=rep-recurring] [data-testid=ca-open]');",
+    )
+    .await;
+    app.click_css("[data-testid=rep-recurring] [data-testid=ca-open]")
+        .await;
+    const WHAT: &str = "E2E 逐户回访重复投诉的住户，查明原因后整改";
+    app.fill("ca-what", WHAT).await;
+    app.select("ca-owner", SUPERVISOR).await;
+    app.click("ca-save").await;
+    app.wait_css("[data-testid=rep-recurring] [data-testid=ca-action][data-status=open]")
+        .await;
+    app.js(
+        "document.querySelector('[data-testid=rep-recurring]').scrollIntoView({block: 'start'}); return 1;",
+        vec![],
+    )
+    .await;
+    shots(&app, "corrective-complaints").await;
+    // The action's buttons, found by its text on the list of actions under way.
+    let act = |button: &'static str, text: &'static str| {
+        format!(
+            "const a = [...document.querySelectorAll('[data-testid=ca-action]')].find(x => x.textContent.includes('{WHAT}'));
+             const i = a.querySelector('[data-testid=ca-text]'); i.value = '{text}'; i.dispatchEvent(new Event('input', {{bubbles: true}}));
+             a.querySelector('[data-testid={button}]').click(); return 1;"
+        )
+    };
+    let status_is = |status: &'static str| {
+        format!(
+            "return [...document.querySelectorAll('[data-testid=ca-action]')].some(x => x.textContent.includes('{WHAT}') && x.dataset.status === '{status}');"
+        )
+    };
+    // The owner reports the result.
+    switch(&app, SUPERVISOR).await;
+    nav(&app, "#/quality/actions").await;
+    app.wait_testid("ca-list").await;
+    app.wait_js("the owner's action", &status_is("open")).await;
+    app.js(&act("ca-done", "已逐户回访，3户问题已解决"), vec![])
+        .await;
+    app.wait_js("awaiting verification", &status_is("done"))
+        .await;
+    // The Director, who opened it, verifies and closes it: it leaves the list.
+    switch(&app, DIRECTOR).await;
+    nav(&app, "#/quality/actions").await;
+    app.wait_js("awaiting the director", &status_is("done"))
+        .await;
+    app.js(&act("ca-verify", "抽查2户属实"), vec![]).await;
+    app.wait_js(
+        "closed",
+        &format!("return ![...document.querySelectorAll('[data-testid=ca-action]')].some(x => x.textContent.includes('{WHAT}'));"),
+    )
+    .await;
+
+    // QUAL-2: the Director finds an incident a major safety incident (with a confirm step).
+    nav(&app, "#/emergency").await;
+    app.wait_testid("emergency-page").await;
+    app.fill("emg-place", "3号楼地下车库").await;
+    app.click("emg-kind-gas").await;
+    app.wait_testid("incident-page").await;
+    app.click("emg-major").await;
+    app.fill("emg-major-reason", "燃气爆燃造成人员受伤").await;
+    app.click("emg-major-confirm").await;
+    app.wait_testid("emg-major-found").await;
+    nav(&app, "#/quality").await;
+    app.wait_testid("q-dashboard").await;
+    app.wait_js(
+        "the dashboard counts the incident this month",
+        "const f = document.querySelector('[data-testid=q-row][data-target=safety] [data-testid=q-month-fig]'); return !!f && f.textContent.trim() === '1';",
+    )
+    .await;
 }

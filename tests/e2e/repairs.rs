@@ -151,6 +151,6 @@ async fn repair_on_site_correction_signature_print_paid_cleaning_collected_callb
 
     // REP-9 / CB-1: the repair's callback is in the queue, due a month after completion.
     nav(&app, "#/callbacks").await;
-    app.wait_css("[data-testid=cb-row][data-topic=\"报修：E2E 厨房水龙头漏水\"]")
+    app.scroll_list_to("[data-testid=cb-row][data-topic=\"报修：E2E 厨房水龙头漏水\"]")
         .await;
 }

@@ -1029,6 +1029,18 @@ impl App {
         .await
     }
 
+    /// Scrolls a windowed list (issue 19, `LoadMore`) page by page until an element matching
+    /// `css` is rendered, and returns once it is. Works while the list is still (re)loading.
+    pub async fn scroll_list_to(&self, css: &str) {
+        let script = format!(
+            "if (document.querySelector({css:?})) return true;\n\
+             const s = document.querySelector('[data-testid=load-more]');\n\
+             if (s) s.scrollIntoView();\n\
+             return false;"
+        );
+        self.wait_js(&format!("{css} in the list"), &script).await;
+    }
+
     /// Waits until `script` (a function body) returns true.
     pub async fn wait_js(&self, what: &str, script: &str) {
         self.poll(what, self.timeout, || async {

@@ -119,7 +119,9 @@ pub fn requirement(body: &EventBody) -> Requirement {
             | P::FindingRaised { .. }
             | P::CleaningRaised { .. }
             | P::ViolationDrafted { .. }
-            | P::OwnerTold { .. } => AnyOf(&[WalkPatrol]),
+            | P::OwnerTold { .. }
+            // inspect_order (PAT-2): walking an inspection round.
+            | P::OrderInspected(_) => AnyOf(&[WalkPatrol]),
             // acknowledge (HandleFinding), work order take (HandleWorkOrder), file_violation.
             P::FindingReported { .. } => {
                 AnyOf(&[HandleFinding, HandleWorkOrder, ManagePatrolRoutes])
@@ -275,6 +277,13 @@ pub fn requirement(body: &EventBody) -> Requirement {
                 Q::ArrearsCalled { .. } | Q::ArrearsVisited { .. } => AnyOf(&[FollowUpArrears]),
             }
         }
+        // corrective::{open, verify, send_back} (OpenCorrective), {note, done}
+        // (ReportCorrective; CMP-12, QUAL-1). The owner-or-opener and the opener's-level
+        // refinements are state: command.
+        EventBody::Corrective(e) => match e.action() {
+            OpenCorrective => AnyOf(&[OpenCorrective]),
+            _ => AnyOf(&[ReportCorrective]),
+        },
     }
 }
 

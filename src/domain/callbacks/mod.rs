@@ -162,6 +162,48 @@ impl Callback {
     }
 }
 
+/// What the callback queue shows of a callback (issue 19: the queue reads this row, never the
+/// sign-off, comment and review; the callback opens from its full state).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CallbackRow {
+    pub status: CallbackStatus,
+    pub kind: CallbackKind,
+    /// "place contact", or an open letter's "topic · households".
+    #[serde(default)]
+    pub title: String,
+    #[serde(default)]
+    pub topic: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub role: Option<Role>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub assignee: Option<StaffId>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub clock: Option<Clock>,
+    /// The queue's sort key: the deadline, or when it was scheduled.
+    pub due: i64,
+}
+
+impl Callback {
+    /// The queue's row (issue 19).
+    pub fn row(&self) -> CallbackRow {
+        let spec = self.spec.as_ref();
+        CallbackRow {
+            status: self.status,
+            kind: self.kind(),
+            title: match (&self.letter, spec) {
+                (Some((topic, _, hh)), _) => format!("{topic} · {}", hh.len()),
+                (_, Some(s)) => format!("{} {}", s.place, s.contact),
+                _ => String::new(),
+            },
+            topic: spec.map(|s| s.topic.clone()).unwrap_or_default(),
+            role: spec.map(|s| s.role),
+            assignee: spec.and_then(|s| s.assignee),
+            clock: spec.map(|s| s.clock.clone()),
+            due: spec.map(|s| s.clock.deadline).unwrap_or(self.scheduled),
+        }
+    }
+}
+
 impl Aggregate for Callback {
     const KIND: RecordKind = RecordKind::Callback;
     fn apply(&mut self, event: &Event) {
@@ -277,6 +319,10 @@ impl Aggregate for Callback {
             subtitle: spec.map(|s| s.topic.clone()).unwrap_or_default(),
             clock,
         }
+    }
+
+    fn list_row(&self) -> serde_json::Value {
+        serde_json::to_value(self.row()).expect("callback row serialises")
     }
 }
 

@@ -377,3 +377,39 @@ pub fn recent_months(today: NaiveDate) -> Vec<(i32, u32)> {
     }
     out
 }
+
+impl MonthReport {
+    /// "YYYY-MM" of the report.
+    pub fn month_key(&self) -> String {
+        format!("{}-{:02}", self.year, self.month)
+    }
+    /// CMP-12: the source and problem of a shared corrective action (`domain::corrective`) on
+    /// a subject that recurred in the month — refused for a subject that did not.
+    pub fn corrective_source(
+        &self,
+        subject: Subject,
+    ) -> Result<
+        (crate::domain::corrective::CorrectiveSource, String),
+        crate::domain::command::DomainError,
+    > {
+        let Some((_, n)) = self.recurring.iter().find(|(s, _)| *s == subject) else {
+            return Err(crate::domain::command::DomainError::invalid(
+                "该类问题本月没有重复出现",
+                "This subject did not recur in the month",
+            ));
+        };
+        Ok((
+            crate::domain::corrective::CorrectiveSource::ComplaintSubject {
+                subject,
+                month: self.month_key(),
+            },
+            format!(
+                "{}年{}月投诉中“{}”重复出现{}次",
+                self.year,
+                self.month,
+                subject.label().zh,
+                n
+            ),
+        ))
+    }
+}

@@ -328,6 +328,93 @@ pub fn history(
             out.extend(finish_round(actor, id, &r, t + 5 * MIN, note).expect("demo finish"));
         }
     }
+    out.extend(inspections(actor, &who, &mondays_of(as_of), cutoff, &cal));
+    out
+}
+
+/// The weeks the demo plans: the four before `as_of` and its own when it starts that day.
+fn mondays_of(as_of: NaiveDate) -> Vec<NaiveDate> {
+    let last_monday = monday_of(as_of - Days::new(1));
+    let mut mondays: Vec<NaiveDate> = (0..4u64)
+        .rev()
+        .map(|w| last_monday - Days::new(7 * w))
+        .collect();
+    if monday_of(as_of) != last_monday {
+        mondays.push(monday_of(as_of));
+    }
+    mondays
+}
+
+/// PAT-2 role inspections (seed 001): the director's of paid in-home services, the internal
+/// supervisor's of in-home cleaning, planned like every round. Past ones were done (the
+/// period's orders looked at, noted), the second-to-last cleaning one missed; the coming ones
+/// are on the walkers' lists. Ids of their own, so the rest of the demo is unchanged.
+fn inspections(
+    actor: &Actor,
+    who: &dyn Fn(&str) -> Option<crate::domain::ids::StaffId>,
+    mondays: &[NaiveDate],
+    cutoff: i64,
+    cal: &BusinessCalendar,
+) -> Vec<Draft> {
+    let mut out = Vec::new();
+    let mut routes = Vec::new();
+    for (n, (name, tier, walker)) in [
+        ("有偿服务检查", Tier::ServiceInspection, "陈建国"),
+        ("居家保洁检查", Tier::CleaningInspection, "赵志强"),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let id = crate::domain::ids::Id::derived("demo-inspection-route", n as u64);
+        let info = RouteInfo {
+            name: name.into(),
+            tier,
+            walker: who(walker),
+            stops: vec![],
+            active: true,
+        };
+        out.extend(set_route(actor, id, &info).expect("demo inspection route"));
+        routes.push((id, fold::<PatrolRoute>(id, &out)));
+    }
+    let mut past = Vec::new();
+    for monday in mondays {
+        let planned = plan_week(actor, &routes, *monday, cal, &BTreeSet::new()).expect("plan");
+        past.extend(planned.iter().map(|d| d.subject.id));
+        out.extend(planned);
+    }
+    let past: Vec<RecordId> = past
+        .into_iter()
+        .filter(|id| {
+            fold::<PatrolRound>(*id, &out)
+                .plan
+                .is_some_and(|p| p.end <= cutoff)
+        })
+        .collect();
+    let missed = past
+        .iter()
+        .rev()
+        .filter(|id| {
+            fold::<PatrolRound>(**id, &out)
+                .plan
+                .is_some_and(|p| p.tier == Tier::CleaningInspection)
+        })
+        .nth(1)
+        .copied();
+    for id in past {
+        let r: PatrolRound = fold(id, &out);
+        let plan = r.plan.clone().expect("planned");
+        if Some(id) == missed {
+            out.extend(close_overdue(actor, id, &r, plan.end + 2 * DAY_MS).expect("demo"));
+            continue;
+        }
+        let t = plan.start + 90 * MIN;
+        out.extend(start_round(actor, id, &r, t).expect("demo start"));
+        let r: PatrolRound = fold(id, &out);
+        out.extend(
+            finish_round(actor, id, &r, t + 60 * MIN, "本期工单已上门抽查，住户满意")
+                .expect("demo finish"),
+        );
+    }
     out
 }
 

@@ -13,6 +13,7 @@
 //! week" is one prefix lookup on the search index, never a scan.
 
 pub mod demo;
+pub mod inspect;
 pub mod label;
 pub mod report;
 pub mod schedule;
@@ -164,21 +165,40 @@ pub enum Tier {
     Director,
     /// 内务主管: cleaning and greening daily.
     Internal,
+    /// 物业部主任: inspects the paid in-home services twice a month (PAT-2, seed 001). A route
+    /// of this tier has no checkpoints: its round's stops are the period's orders.
+    ServiceInspection,
+    /// 内务主管: inspects in-home cleaning twice a week (PAT-2, seed 001).
+    CleaningInspection,
 }
 
 impl Tier {
-    pub const ALL: [Tier; 4] = [
+    pub const ALL: [Tier; 6] = [
         Tier::Assistant,
         Tier::Supervisor,
         Tier::Director,
         Tier::Internal,
+        Tier::ServiceInspection,
+        Tier::CleaningInspection,
     ];
+    /// An inspection of household orders (PAT-2), not a walk of checkpoints.
+    pub fn is_inspection(self) -> bool {
+        matches!(self, Tier::ServiceInspection | Tier::CleaningInspection)
+    }
     pub fn label(self) -> Text {
         match self {
             Tier::Assistant => Text::new("物业助理 每周2次", "Assistant, twice a week"),
             Tier::Supervisor => Text::new("客服主管 每周2次", "Supervisor, twice a week"),
             Tier::Director => Text::new("物业部主任 每月2次", "Director, twice a month"),
             Tier::Internal => Text::new("内务主管 每日", "Internal supervisor, daily"),
+            Tier::ServiceInspection => Text::new(
+                "物业部主任 有偿服务检查 每月2次",
+                "Director, paid in-home services inspection, twice a month",
+            ),
+            Tier::CleaningInspection => Text::new(
+                "内务主管 居家保洁检查 每周2次",
+                "Internal supervisor, in-home cleaning inspection, twice a week",
+            ),
         }
     }
 }
@@ -351,6 +371,9 @@ pub struct PatrolRound {
     pub note: String,
     /// Findings raised on this round (record ids).
     pub findings: Vec<RecordId>,
+    /// An inspection round's checked orders (PAT-2), in the order checked.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub inspections: Vec<inspect::OrderCheck>,
 }
 
 impl PatrolRound {
@@ -375,6 +398,15 @@ impl PatrolRound {
     pub fn next_stop(&self) -> Option<usize> {
         (0..self.stops().len()).find(|i| self.checked(*i).is_none())
     }
+    /// An inspection of household orders (PAT-2): its stops are the period's orders.
+    pub fn is_inspection(&self) -> bool {
+        self.plan.as_ref().is_some_and(|p| p.tier.is_inspection())
+    }
+    /// Still to be walked or inspected: not finished and (for a walk) stops left.
+    pub fn is_open(&self) -> bool {
+        self.finished.is_none()
+            && (self.is_inspection() || self.checked_count() < self.stops().len())
+    }
     pub fn has_manual(&self) -> bool {
         self.check_ins.iter().any(|c| c.manual)
     }
@@ -388,6 +420,9 @@ impl PatrolRound {
         let Some(plan) = &self.plan else {
             return RoundOutcome::Upcoming;
         };
+        if plan.tier.is_inspection() {
+            return self.inspection_outcome(plan, now);
+        }
         let total = plan.stops.len();
         let checked = self.checked_count();
         if total > 0 && checked == total {
@@ -419,6 +454,32 @@ impl PatrolRound {
             RoundOutcome::Due
         } else {
             RoundOutcome::Missed
+        }
+    }
+
+    /// PAT-2 inspection: done in the window (on time) or later the same day (late); finished
+    /// with nothing checked and never started (closed when the day passed) is missed.
+    fn inspection_outcome(&self, plan: &RoundPlan, now: i64) -> RoundOutcome {
+        let begun = self.started.is_some() || !self.inspections.is_empty();
+        match self.finished {
+            Some(at) if begun => {
+                if at <= plan.end {
+                    RoundOutcome::OnTime
+                } else {
+                    RoundOutcome::Late
+                }
+            }
+            Some(_) => RoundOutcome::Missed,
+            None if begun => {
+                if now > plan.end + DAY_MS {
+                    RoundOutcome::Partial
+                } else {
+                    RoundOutcome::Walking
+                }
+            }
+            None if now < plan.start => RoundOutcome::Upcoming,
+            None if now <= plan.end => RoundOutcome::Due,
+            None => RoundOutcome::Missed,
         }
     }
 
@@ -490,6 +551,16 @@ impl Aggregate for PatrolRound {
             PatrolEvent::RoundFindingLinked { finding } if !self.findings.contains(finding) => {
                 self.findings.push(*finding)
             }
+            // One result per order: a retried or re-imported check is the same order.
+            PatrolEvent::OrderInspected(c)
+                if self.finished.is_none()
+                    && !self.inspections.iter().any(|x| x.order == c.order) =>
+            {
+                if self.started.is_none() {
+                    self.started = Some(c.at);
+                }
+                self.inspections.push((**c).clone());
+            }
             _ => {}
         }
     }
@@ -501,9 +572,10 @@ impl Aggregate for PatrolRound {
             utc_offset_minutes: plan.utc_offset_minutes,
             ..BusinessCalendar::default()
         };
-        let open = self.finished.is_none() && self.checked_count() < plan.stops.len();
+        let open = self.is_open();
         let mut search = self.coverage_keys();
         search.push(day_key(cal.local_date(plan.start)));
+        search.extend(inspect::round_key(plan.tier, cal.local_date(plan.start)));
         search.push(plan.route_name.clone());
         let status = if !open {
             "finished"
@@ -525,14 +597,27 @@ impl Aggregate for PatrolRound {
             due: Some(plan.end),
             assignee: if open { plan.walker } else { None },
             search,
-            title: format!("巡查：{}", plan.route_name),
-            subtitle: format!(
-                "{} {} · {}/{}",
-                local.date(),
-                local.time().format("%H:%M"),
-                self.checked_count(),
-                plan.stops.len()
-            ),
+            title: if plan.tier.is_inspection() {
+                format!("检查：{}", plan.route_name)
+            } else {
+                format!("巡查：{}", plan.route_name)
+            },
+            subtitle: if plan.tier.is_inspection() {
+                format!(
+                    "{} {} · 已检查{}单",
+                    local.date(),
+                    local.time().format("%H:%M"),
+                    self.inspections.len()
+                )
+            } else {
+                format!(
+                    "{} {} · {}/{}",
+                    local.date(),
+                    local.time().format("%H:%M"),
+                    self.checked_count(),
+                    plan.stops.len()
+                )
+            },
             clock,
             ..Default::default()
         }
@@ -775,6 +860,44 @@ pub struct Finding {
     pub steps: Vec<(i64, String)>,
 }
 
+/// What the findings list shows of a finding (issue 19: read as a list row, never the steps;
+/// a step reads the full finding when it is tapped).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct FindingRow {
+    pub kind: FindingKind,
+    pub status: FindingStatus,
+    #[serde(default)]
+    pub note: String,
+    #[serde(default)]
+    pub location: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub assignee: Option<StaffId>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub clock: Option<Clock>,
+    /// Already routed to a work order, a cleaning record or a violation draft.
+    #[serde(default)]
+    pub routed: bool,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub photos: Vec<Photo>,
+}
+
+impl Finding {
+    /// The findings list's row (issue 19); None before it is raised.
+    pub fn row(&self) -> Option<FindingRow> {
+        let info = self.info.as_ref()?;
+        Some(FindingRow {
+            kind: info.kind,
+            status: self.status,
+            note: info.note.clone(),
+            location: info.location.clone(),
+            assignee: self.assignee,
+            clock: self.clock.clone(),
+            routed: self.routed.is_some(),
+            photos: info.photos.clone(),
+        })
+    }
+}
+
 impl Aggregate for Finding {
     const KIND: RecordKind = RecordKind::PatrolFinding;
     fn apply(&mut self, event: &Event) {
@@ -823,6 +946,12 @@ impl Aggregate for Finding {
                 self.steps.push((*at, note.clone()));
             }
             _ => {}
+        }
+    }
+    fn list_row(&self) -> serde_json::Value {
+        match self.row() {
+            Some(r) => serde_json::to_value(r).expect("finding row serialises"),
+            None => serde_json::Value::Null,
         }
     }
     fn index(&self) -> IndexFields {
@@ -1037,6 +1166,8 @@ pub enum PatrolEvent {
         at: i64,
         note: String,
     },
+    /// On an inspection round (PAT-2): one order checked, satisfactory or a problem (schema 5).
+    OrderInspected(Box<inspect::OrderCheck>),
 }
 
 impl PatrolEvent {
@@ -1058,6 +1189,8 @@ impl PatrolEvent {
             CleaningRectified { .. } => Text::new("已整改", "Rectified"),
             ViolationDrafted { .. } => Text::new("装修违章记录草稿", "Violation drafted"),
             ViolationFiled { .. } => Text::new("违章已处理", "Violation filed"),
+            OrderInspected(c) if c.ok => Text::new("检查：满意", "Inspected: satisfactory"),
+            OrderInspected(_) => Text::new("检查：有问题", "Inspected: a problem"),
         }
     }
     /// Conflict group for merging tablets: the route's description can conflict (two
@@ -1083,6 +1216,25 @@ fn pd(kind: RecordKind, id: RecordId, e: PatrolEvent) -> Draft {
 pub fn set_route(actor: &Actor, id: RecordId, info: &RouteInfo) -> Result<Vec<Draft>, DomainError> {
     actor.may(Action::ManagePatrolRoutes)?;
     let name = required(&info.name, Text::new("路线名称", "the route name"))?;
+    if info.tier.is_inspection() {
+        // PAT-2: an inspection's stops are the period's orders, read when it is walked.
+        if !info.stops.is_empty() {
+            return Err(DomainError::invalid(
+                "检查路线不设巡查点：检查对象是本期的有偿服务工单",
+                "An inspection route has no checkpoints: it checks the period's orders",
+            ));
+        }
+        return Ok(vec![pd(
+            RecordKind::PatrolRoute,
+            id,
+            PatrolEvent::RouteSet {
+                info: RouteInfo {
+                    name,
+                    ..info.clone()
+                },
+            },
+        )]);
+    }
     if info.stops.is_empty() {
         return Err(DomainError::invalid(
             "路线至少需要一个巡查点",
@@ -1306,6 +1458,12 @@ pub fn finish_round(
     note: &str,
 ) -> Result<Vec<Draft>, DomainError> {
     may_walk(actor, round)?;
+    if round.is_inspection() && round.inspections.is_empty() && note.trim().is_empty() {
+        return Err(DomainError::invalid(
+            "没有检查任何工单，请说明原因（如本期无工单）",
+            "No order was checked: say why (no orders this period …)",
+        ));
+    }
     let missing = round.stops().len() - round.checked_count();
     if missing > 0 && note.trim().is_empty() {
         return Err(DomainError::Invalid(Text::new(

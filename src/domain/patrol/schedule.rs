@@ -18,6 +18,8 @@ pub enum Peak {
     Morning,
     /// 17:00–19:30
     Evening,
+    /// 09:00–17:30: an inspection of household orders (PAT-2) is done in working hours.
+    Day,
 }
 
 impl Peak {
@@ -26,11 +28,13 @@ impl Peak {
         match self {
             Peak::Morning => (t(7, 30), t(10, 0)),
             Peak::Evening => (t(17, 0), t(19, 30)),
+            Peak::Day => (t(9, 0), t(17, 30)),
         }
     }
     fn n(self) -> u64 {
         match self {
-            Peak::Morning => 0,
+            // An inspection route has only day slots: its ids never meet a peak's.
+            Peak::Morning | Peak::Day => 0,
             Peak::Evening => 1,
         }
     }
@@ -39,6 +43,9 @@ impl Peak {
 /// The rounds of a tier in the week starting `monday`: (day offset, peak). PAT-2:
 /// assistant and supervisor twice a week (different days and peaks), the director twice a
 /// month (first and third week of the month), the internal supervisor every day, alternating.
+/// Inspections of household orders (seed 001): the director's of paid in-home services twice a
+/// month (second and fourth week, Wednesday), the internal supervisor's of in-home cleaning twice
+/// a week (Tuesday and Friday), in working hours.
 pub fn slots(tier: Tier, monday: NaiveDate) -> Vec<(u64, Peak)> {
     match tier {
         Tier::Assistant => vec![(0, Peak::Morning), (3, Peak::Evening)],
@@ -64,6 +71,14 @@ pub fn slots(tier: Tier, monday: NaiveDate) -> Vec<(u64, Peak)> {
                 _ => vec![],
             }
         }
+        Tier::ServiceInspection => {
+            let wed = monday + Days::new(2);
+            match (wed.day() - 1) / 7 {
+                1 | 3 => vec![(2, Peak::Day)],
+                _ => vec![],
+            }
+        }
+        Tier::CleaningInspection => vec![(1, Peak::Day), (4, Peak::Day)],
     }
 }
 

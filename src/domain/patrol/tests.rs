@@ -1117,3 +1117,313 @@ fn pat1_overdue_rounds_are_closed_keeping_missed_and_partial_but_today_stays_wal
         RoundOutcome::Partial
     );
 }
+
+// ----- PAT-2 role inspections of household orders ---------------------------------------
+
+fn director() -> Actor {
+    actor(1, &[Role::Director])
+}
+fn internal() -> Actor {
+    actor(11, &[Role::DepartmentLead])
+}
+fn inspection_route(tier: Tier, walker: &Actor) -> PatrolRoute {
+    let info = RouteInfo {
+        name: if tier == Tier::ServiceInspection {
+            "有偿服务检查".into()
+        } else {
+            "居家保洁检查".into()
+        },
+        tier,
+        walker: Some(walker.id),
+        stops: vec![],
+        active: true,
+    };
+    let d = set_route(&supervisor(), rid(50), &info).unwrap();
+    fold(rid(50), &d)
+}
+fn plan_inspections(tier: Tier, walker: &Actor, monday: NaiveDate) -> Vec<Draft> {
+    plan_week(
+        walker,
+        &[(rid(50), inspection_route(tier, walker))],
+        monday,
+        &cal(),
+        &BTreeSet::new(),
+    )
+    .unwrap()
+}
+fn check(order: u64, ok: bool, note: &str) -> inspect::InspectInput {
+    inspect::InspectInput {
+        order: rid(order),
+        title: format!("PS-{order} · 5号楼 802 · 居家保洁"),
+        ok,
+        note: note.into(),
+        callback: None,
+    }
+}
+
+/// PAT-2: the internal supervisor inspects in-home cleaning twice a week, on different days,
+/// in working hours; the director the paid in-home services twice a month.
+#[test]
+fn pat2_inspections_cleaning_twice_a_week_on_different_days_services_twice_a_month() {
+    let d = plan_inspections(Tier::CleaningInspection, &internal(), date(2026, 11, 23));
+    let c = cal();
+    let days: Vec<String> = d
+        .iter()
+        .map(|x| {
+            let r: PatrolRound = fold(x.subject.id, &d);
+            let p = r.plan.unwrap();
+            assert!(p.stops.is_empty(), "stops are the period's orders");
+            assert_eq!(p.walker, Some(internal().id));
+            format!(
+                "{} {}-{}",
+                c.to_local(p.start).format("%a"),
+                c.to_local(p.start).format("%H:%M"),
+                c.to_local(p.end).format("%H:%M")
+            )
+        })
+        .collect();
+    assert_eq!(days, ["Tue 09:00-17:30", "Fri 09:00-17:30"]);
+    // The director: twice in November, twice in December, on different weeks from the
+    // public-area rounds.
+    let mut monday = date(2026, 11, 2);
+    let (mut nov, mut dec) = (vec![], vec![]);
+    for _ in 0..9 {
+        for (day, _) in slots(Tier::ServiceInspection, monday) {
+            let day = monday + chrono::Days::new(day);
+            match day.month() {
+                11 => nov.push(day),
+                12 => dec.push(day),
+                _ => {}
+            }
+        }
+        monday = monday + chrono::Days::new(7);
+    }
+    assert_eq!(nov, [date(2026, 11, 11), date(2026, 11, 25)]);
+    assert_eq!(dec.len(), 2);
+    for day in nov {
+        let m = monday_of(day);
+        assert!(
+            slots(Tier::Director, m).is_empty(),
+            "not the public-area round's week"
+        );
+    }
+}
+
+/// PAT-2: planning an inspection week twice (two tablets) makes the same rounds, never more.
+#[test]
+fn pat2_inspections_planned_twice_never_duplicate() {
+    let first = plan_inspections(Tier::CleaningInspection, &internal(), date(2026, 11, 23));
+    let again = plan_inspections(Tier::CleaningInspection, &internal(), date(2026, 11, 23));
+    let ids: BTreeSet<_> = first.iter().map(|d| d.subject.id).collect();
+    assert_eq!(ids.len(), 2);
+    assert_eq!(
+        again.iter().map(|d| d.subject.id).collect::<BTreeSet<_>>(),
+        ids
+    );
+    let skipped = plan_week(
+        &internal(),
+        &[(
+            rid(50),
+            inspection_route(Tier::CleaningInspection, &internal()),
+        )],
+        date(2026, 11, 23),
+        &cal(),
+        &ids,
+    )
+    .unwrap();
+    assert!(skipped.is_empty());
+    // An inspection route has no checkpoints.
+    let mut info = inspection_route(Tier::ServiceInspection, &director())
+        .info
+        .unwrap();
+    info.stops = vec![stop(1, 1)];
+    assert!(set_route(&supervisor(), rid(51), &info).is_err());
+}
+
+/// PAT-2: the period's orders are one range of the work orders' index; an inspection with a
+/// problem needs a note and may schedule a callback (the one callback mechanism); an order is
+/// checked once; the round is on the walker's to-do list until finished, then on time.
+#[test]
+fn pat2_inspection_with_a_problem_and_a_callback() {
+    use crate::domain::callbacks::{CallbackKind, CallbackRequest};
+    assert_eq!(
+        inspect::order_range(Tier::CleaningInspection, date(2026, 11, 24)),
+        Some((
+            "wo-paid|cleaning|2026-11-18".into(),
+            "wo-paid|cleaning|2026-11-24".into()
+        ))
+    );
+    assert_eq!(
+        inspect::order_range(Tier::ServiceInspection, date(2026, 11, 25)).map(|r| r.0),
+        Some("wo-paid|all|2026-11-11".into())
+    );
+    assert_eq!(
+        inspect::order_keys(
+            crate::domain::roles::Department::Environment,
+            date(2026, 11, 20)
+        ),
+        ["wo-paid|all|2026-11-20", "wo-paid|cleaning|2026-11-20"]
+    );
+    let mut d = plan_inspections(Tier::CleaningInspection, &internal(), date(2026, 11, 23));
+    let id = d[0].subject.id;
+    let r: PatrolRound = fold(id, &d);
+    let start = r.plan.as_ref().unwrap().start;
+    let v = view::<PatrolRound>(
+        id,
+        d.iter().filter(|x| x.subject.id == id).cloned().collect(),
+    );
+    assert_eq!(v.assignee, Some(internal().id), "on 我的待办");
+    assert_eq!(r.outcome(start + MIN), RoundOutcome::Due);
+    let now = start + HOUR;
+    d.extend(
+        inspect::inspect_order(&internal(), id, &r, &check(1, true, ""), now, &cal()).unwrap(),
+    );
+    let r: PatrolRound = fold(id, &d);
+    assert!(
+        inspect::inspect_order(&internal(), id, &r, &check(1, true, ""), now, &cal()).is_err(),
+        "checked once"
+    );
+    assert!(
+        inspect::inspect_order(&internal(), id, &r, &check(2, false, " "), now, &cal()).is_err(),
+        "a problem needs a note"
+    );
+    let mut problem = check(2, false, "厨房台面未擦净，住户不满意");
+    problem.callback = Some((
+        rid(700),
+        CallbackRequest {
+            kind: CallbackKind::Repair,
+            source: Some(RecordRef::new(RecordKind::WorkOrder, rid(2))),
+            household: None,
+            unit: None,
+            place: "5号楼 802".into(),
+            contact: "王女士".into(),
+            topic: "保洁返工后回访".into(),
+            role: Role::Supervisor,
+            assignee: None,
+            previous: None,
+        },
+    ));
+    let out = inspect::inspect_order(&internal(), id, &r, &problem, now + MIN, &cal()).unwrap();
+    assert!(out
+        .iter()
+        .any(|x| x.subject == RecordRef::new(RecordKind::Callback, rid(700))));
+    d.extend(out);
+    let r: PatrolRound = fold(id, &d);
+    assert_eq!(r.inspections.len(), 2);
+    assert_eq!(
+        r.inspections[1].follow_up,
+        Some(RecordRef::new(RecordKind::Callback, rid(700)))
+    );
+    assert_eq!(r.outcome(now + 2 * MIN), RoundOutcome::Walking);
+    d.extend(finish_round(&internal(), id, &r, now + 5 * MIN, "").unwrap());
+    let r: PatrolRound = fold(id, &d);
+    assert_eq!(r.outcome(now + DAY_MS), RoundOutcome::OnTime);
+    let v = view::<PatrolRound>(
+        id,
+        d.iter().filter(|x| x.subject.id == id).cloned().collect(),
+    );
+    assert_eq!(v.assignee, None, "off the to-do list");
+    assert!(v.title.starts_with("检查："));
+    assert!(v
+        .search
+        .contains(&"patrol_round|insp|cleaning|2026-w48".to_string()));
+    assert_eq!(
+        inspect::period_prefix(Tier::CleaningInspection, "2026-w48"),
+        "insp|cleaning|2026-w48"
+    );
+    // Nothing checked: finishing needs a reason.
+    let id2 = d[1].subject.id;
+    let r2: PatrolRound = fold(id2, &d);
+    assert!(finish_round(&internal(), id2, &r2, now, "").is_err());
+    assert!(finish_round(&internal(), id2, &r2, now, "本期无保洁工单").is_ok());
+    // A walk round takes no order results.
+    let (wid, wd) = round();
+    let w: PatrolRound = fold(wid, &wd);
+    assert!(
+        inspect::inspect_order(&assistant(), wid, &w, &check(3, true, ""), now, &cal()).is_err()
+    );
+}
+
+/// PAT-2 authority: only the roles that walk rounds record inspections (command and fold).
+#[test]
+fn pat2_inspection_refused_for_each_role_that_does_not_walk_rounds() {
+    let d = plan_inspections(Tier::ServiceInspection, &director(), date(2026, 11, 9));
+    assert_eq!(d.len(), 1, "the second week of November");
+    let id = d[0].subject.id;
+    let r: PatrolRound = fold(id, &d);
+    for role in [Role::Receptionist, Role::DepartmentStaff] {
+        let err =
+            inspect::inspect_order(&actor(20, &[role]), id, &r, &check(1, true, ""), 0, &cal())
+                .unwrap_err();
+        assert!(
+            matches!(&err, DomainError::Denied(x) if x.action == Action::WalkPatrol),
+            "{role:?}: {err:?}"
+        );
+        assert!(plan_week(
+            &actor(20, &[role]),
+            &[(
+                rid(50),
+                inspection_route(Tier::ServiceInspection, &director())
+            )],
+            date(2026, 11, 9),
+            &cal(),
+            &BTreeSet::new()
+        )
+        .is_err());
+    }
+    let body = inspect::inspect_order(&director(), id, &r, &check(1, true, ""), 0, &cal())
+        .unwrap()
+        .remove(0)
+        .body;
+    assert_eq!(
+        crate::domain::authority::requirement(&body),
+        crate::domain::authority::Requirement::AnyOf(&[Action::WalkPatrol])
+    );
+}
+
+/// PAT-2 coverage of inspections: met or missed per period (month for the director's, ISO week
+/// for the internal supervisor's), with orders checked and problems.
+#[test]
+fn pat2_inspection_coverage_met_and_missed_per_period() {
+    let mut d = plan_inspections(Tier::CleaningInspection, &internal(), date(2026, 11, 16));
+    d.extend(plan_inspections(
+        Tier::CleaningInspection,
+        &internal(),
+        date(2026, 11, 23),
+    ));
+    let ids: Vec<RecordId> = d.iter().map(|x| x.subject.id).collect();
+    // Week 47: both done (one late). Week 48: one done, one missed.
+    for (n, id) in ids.iter().enumerate().take(3) {
+        let r: PatrolRound = fold(*id, &d);
+        let p = r.plan.clone().unwrap();
+        let at = if n == 1 { p.end + HOUR } else { p.start + HOUR };
+        d.extend(
+            inspect::inspect_order(
+                &internal(),
+                *id,
+                &r,
+                &check(n as u64, n != 2, "返工"),
+                at,
+                &cal(),
+            )
+            .unwrap(),
+        );
+        let r: PatrolRound = fold(*id, &d);
+        d.extend(finish_round(&internal(), *id, &r, at + MIN, "").unwrap());
+    }
+    let rounds: Vec<PatrolRound> = ids.iter().map(|id| fold(*id, &d)).collect();
+    let now = rounds[3].plan.as_ref().unwrap().end + 2 * DAY_MS;
+    let cov = inspect::coverage(Tier::CleaningInspection, &rounds, now);
+    let got: Vec<(String, u32, u32, u32, bool)> = cov
+        .iter()
+        .map(|c| (c.period.clone(), c.planned, c.done, c.problems, c.met()))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("2026-w47".into(), 2, 2, 0, true),
+            ("2026-w48".into(), 2, 1, 1, false)
+        ]
+    );
+    assert!(inspect::coverage(Tier::ServiceInspection, &rounds, now).is_empty());
+}

@@ -140,8 +140,15 @@ pub fn yuan(fen: i64) -> String {
     format!("{}.{:02}", fen / 100, fen % 100)
 }
 
-/// PAT-7: checks finance's file. `lines` is the parsed CSV (header first); `find_unit` resolves
-/// finance's unit text to (unit, building). Every row is checked; any bad row refuses the file.
+/// PAT-7: finance's file is an Excel workbook (a zip, or named .xlsx) rather than a CSV. Its
+/// first sheet is read into rows by the office worker (`crate::office::read_first_sheet`);
+/// those rows then go through [`guess_mapping`] and [`read_rows`] exactly as a CSV's do.
+pub fn is_xlsx(name: &str, bytes: &[u8]) -> bool {
+    bytes.starts_with(b"PK\x03\x04") || name.to_lowercase().ends_with(".xlsx")
+}
+
+/// PAT-7: checks finance's file. `lines` is the parsed CSV or the .xlsx's first sheet (header
+/// first); `find_unit` resolves finance's unit text to (unit, building). Every row is checked; any bad row refuses the file.
 pub fn read_rows(
     lines: &[Vec<String>],
     mapping: &BTreeMap<Field, String>,

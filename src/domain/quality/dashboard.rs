@@ -268,10 +268,12 @@ pub fn from_complaint_report(r: &MonthReport) -> ((u32, u32), u32, Vec<CallbackF
 
 /// Archive compliance of a month: the household orders finished in it must carry the
 /// customer's signature or a confirmed decline (REP-4); the duty logs of its past days must be
-/// signed (DUTY-8). (complete, checked).
-pub fn archive_figures(orders: &[WorkOrder], logs: &[DutyLog]) -> (u32, u32) {
+/// signed (DUTY-8); every record still kept past its retention date and not yet dealt with by
+/// the Director (`past_retention`, the review list of QUAL-4) is a record out of compliance.
+/// (complete, checked).
+pub fn archive_figures(orders: &[WorkOrder], logs: &[DutyLog], past_retention: u32) -> (u32, u32) {
     let mut ok = 0;
-    let mut all = 0;
+    let mut all = past_retention;
     for o in orders
         .iter()
         .filter(|o| o.order.is_some() && o.finished.is_some())

@@ -9,6 +9,7 @@ use super::arrears::{self, ArrearsMonth, ArrearsRow, CallOutcome, Field};
 use super::survey::{self, Answer, Household, Source, Survey};
 use crate::domain::calendar::BusinessCalendar;
 use crate::domain::command::Actor;
+use crate::domain::corrective;
 use crate::domain::demo::DemoLogin;
 use crate::domain::event::{Draft, Event, EventBody};
 use crate::domain::ids::RecordId;
@@ -204,11 +205,14 @@ pub fn history(seed: u64, logins: &[DemoLogin], drafts: &[Draft], as_of: NaiveDa
                     .iter()
                     .any(|i| i.item.key == WEAK_ITEM)
             {
-                let d = survey::open_action(
+                let (source, problem) =
+                    survey::corrective_source(id, &s, WEAK_ITEM).expect("demo weak item");
+                let d = corrective::open(
                     &director,
-                    id,
-                    &s,
-                    WEAK_ITEM,
+                    RecordId::derived("demo-corrective", seed ^ q),
+                    &[],
+                    source,
+                    &problem,
                     "维修回访中不满意的住户逐户上门，工程部每周复查报修完成质量",
                     Some(owner),
                     as_of + Days::new(7),
@@ -364,5 +368,61 @@ pub fn history(seed: u64, logins: &[DemoLogin], drafts: &[Draft], as_of: NaiveDa
             }
         }
     }
+    // CMP-12: last month's complaint analysis — its most recurring subject gets a corrective
+    // action from the Supervisor, owned by engineering's lead and still under way.
+    out.extend(complaint_action(&sup, owner, drafts, as_of, &cal));
     out
+}
+
+/// CMP-12: the demo's open corrective action on last month's most recurring complaint subject.
+fn complaint_action(
+    sup: &Actor,
+    owner: crate::domain::ids::StaffId,
+    drafts: &[Draft],
+    as_of: NaiveDate,
+    cal: &BusinessCalendar,
+) -> Vec<Draft> {
+    use crate::domain::complaints::{report::monthly_report, Complaint};
+    use crate::domain::event::RecordKind;
+    let mut complaints: BTreeMap<RecordId, Complaint> = BTreeMap::new();
+    for d in drafts
+        .iter()
+        .filter(|d| d.subject.kind == RecordKind::Complaint)
+    {
+        apply(
+            complaints.entry(d.subject.id).or_default(),
+            std::slice::from_ref(d),
+        );
+    }
+    let Some(last) = as_of.checked_sub_months(Months::new(1)) else {
+        return vec![];
+    };
+    let cs: Vec<Complaint> = complaints.into_values().collect();
+    let r = monthly_report(last.year(), last.month(), cal, &cs, &[], &[]);
+    let Some((subject, _)) = r.recurring.first() else {
+        return vec![];
+    };
+    let Ok((source, problem)) = r.corrective_source(*subject) else {
+        return vec![];
+    };
+    let day = as_of - Days::new(1);
+    corrective::open(
+        sup,
+        RecordId::derived(
+            "demo-corrective-cmp",
+            last.year() as u64 * 100 + last.month() as u64,
+        ),
+        &[],
+        source,
+        &problem,
+        "责任部门逐项查明原因，制定整改方案并每周向客服部报告进度",
+        Some(owner),
+        as_of + Days::new(10),
+        cal,
+        cal.at(
+            day,
+            NaiveTime::from_hms_opt(16, 0, 0).unwrap_or(NaiveTime::MIN),
+        ),
+    )
+    .unwrap_or_default()
 }

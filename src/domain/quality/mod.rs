@@ -219,9 +219,11 @@ impl super::view::Aggregate for QualityYear {
 }
 
 /// QUAL-2: the Director records an incident as a major safety incident (seed 001 §1.2 item 9:
-/// 不发生重大安全责任事故). The dashboard counts these per year.
+/// 不发生重大安全责任事故), with the reason. The dashboard counts these per year. `current`:
+/// the year's record — an incident is found once.
 pub fn find_major_incident(
     actor: &super::command::Actor,
+    current: Option<&QualityYear>,
     incident: RecordId,
     date: NaiveDate,
     note: &str,
@@ -229,6 +231,12 @@ pub fn find_major_incident(
 ) -> Result<Vec<super::event::Draft>, super::command::DomainError> {
     use chrono::Datelike;
     actor.may(Action::ManageQuality)?;
+    if current.is_some_and(|y| y.major_incidents.iter().any(|(i, _, _)| *i == incident)) {
+        return Err(super::command::DomainError::invalid(
+            "该事件已认定为重大安全责任事故",
+            "This incident has already been found a major safety incident",
+        ));
+    }
     let note = super::command::required(note, Text::new("认定理由", "the reason"))?;
     Ok(vec![super::event::Draft {
         subject: super::event::RecordRef::new(

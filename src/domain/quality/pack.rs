@@ -1,8 +1,8 @@
 //! 月度统计资料 — the monthly pack (QUAL-3): the month's statistics of every module as sheets.
-//! The same sheets are printed on A4 (the UI), written as one XLSX workbook ([`xlsx`], a sheet
-//! per module, `rust_xlsxwriter`) and as CSVs (through `sync::csv`, which neutralises formula
-//! injection). Each module's sheet comes from that module's own report function; this file only
-//! lays them out.
+//! The same sheets are printed on A4 (the UI), written as one XLSX workbook ([`workbook`], a
+//! sheet per module, written by the office worker, `crate::office`) and as CSVs (through
+//! `sync::csv`, which neutralises formula injection). Each module's sheet comes from that
+//! module's own report function; this file only lays them out.
 
 use super::dashboard::{show, Row};
 use super::survey::Survey;
@@ -209,31 +209,32 @@ fn number(s: &str) -> Option<f64> {
     ok.then(|| t.parse().ok()).flatten()
 }
 
-/// QUAL-3: the workbook, one sheet per module, header row in bold.
-pub fn xlsx(title: &str, sheets: &[Sheet]) -> Result<Vec<u8>, String> {
-    use rust_xlsxwriter::{Format, Workbook};
-    let mut wb = Workbook::new();
-    let bold = Format::new().set_bold();
-    for s in sheets {
-        let ws = wb.add_worksheet();
-        ws.set_name(&s.name).map_err(|e| e.to_string())?;
-        for (c, h) in s.headers.iter().enumerate() {
-            ws.write_string_with_format(0, c as u16, h, &bold)
-                .map_err(|e| e.to_string())?;
-            ws.set_column_width(c as u16, 14)
-                .map_err(|e| e.to_string())?;
-        }
-        for (r, row) in s.rows.iter().enumerate() {
-            for (c, v) in row.iter().enumerate() {
-                let (r, c) = (r as u32 + 1, c as u16);
-                match number(v) {
-                    Some(n) => ws.write_number(r, c, n),
-                    None => ws.write_string(r, c, v),
-                }
-                .map_err(|e| e.to_string())?;
-            }
-        }
+/// QUAL-3: the workbook, one sheet per module (header row in bold), as the office worker's
+/// [`crate::office::Workbook`]: the app posts it to the worker, which writes the XLSX bytes
+/// (`crate::office::write`, natively tested here).
+pub fn workbook(title: &str, sheets: &[Sheet]) -> crate::office::Workbook {
+    use crate::office::{Cell, Sheet as OfficeSheet};
+    crate::office::Workbook {
+        title: title.to_string(),
+        sheets: sheets
+            .iter()
+            .map(|s| {
+                OfficeSheet::new(
+                    &s.name,
+                    s.headers.clone(),
+                    s.rows
+                        .iter()
+                        .map(|row| {
+                            row.iter()
+                                .map(|v| match number(v) {
+                                    Some(n) => Cell::Number(n),
+                                    None => Cell::text(v.clone()),
+                                })
+                                .collect()
+                        })
+                        .collect(),
+                )
+            })
+            .collect(),
     }
-    wb.set_properties(&rust_xlsxwriter::DocProperties::new().set_title(title));
-    wb.save_to_buffer().map_err(|e| e.to_string())
 }

@@ -6,16 +6,17 @@
 //! first). Each item is answered 满意 / 基本满意 / 不满意 / 不了解: an item's satisfaction rate
 //! is (满意 + 基本满意) ÷ answers other than 不了解; the survey's average is the mean of its
 //! item rates. Targets: average ≥ 90 %, every item ≥ 85 % (seed 001 §1.2 item 1). An item
-//! under 85 % gets a corrective action with an owner and a deadline (on the owner's 我的待办).
+//! under 85 % gets a corrective action with an owner and a deadline (on the owner's 我的待办):
+//! the shared record of `domain::corrective` ([`corrective_source`]); schema 4 kept it inside
+//! the survey (`CorrectiveOpened`/`CorrectiveDone`), which still folds and closes here.
 
 use super::{percent, QualityEvent};
-use crate::domain::calendar::BusinessCalendar;
 use crate::domain::command::{required, Actor, DomainError};
 use crate::domain::event::{Draft, Event, EventBody, RecordKind, RecordRef};
 use crate::domain::i18n::Text;
 use crate::domain::ids::{RecordId, StaffId};
 use crate::domain::roles::Action;
-use crate::domain::sla::{Clock, ClockSpec};
+use crate::domain::sla::Clock;
 use crate::domain::view::{Aggregate, IndexFields};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -578,21 +579,14 @@ pub fn answer(
     )])
 }
 
-/// QUAL-1: opens a corrective action on an item under 85 % (refused for an item on target or
-/// one that already has an open action). The deadline is a date; the clock runs to its end.
-#[allow(clippy::too_many_arguments)]
-pub fn open_action(
-    actor: &Actor,
+/// QUAL-1: the source and problem of a shared corrective action (`domain::corrective`) on an
+/// item under 85 % — refused for an item on target or one that still has an open action of
+/// the survey's own (written by schema-4 builds inside the survey, `CorrectiveOpened`).
+pub fn corrective_source(
     id: RecordId,
     s: &Survey,
     item: &str,
-    what: &str,
-    owner: Option<StaffId>,
-    deadline: NaiveDate,
-    cal: &BusinessCalendar,
-    now: i64,
-) -> Result<Vec<Draft>, DomainError> {
-    actor.may(Action::ManageQuality)?;
+) -> Result<(crate::domain::corrective::CorrectiveSource, String), DomainError> {
     let r = s.results();
     let Some(res) = r.items.iter().find(|i| i.item.key == item) else {
         return Err(DomainError::invalid("没有这个调查项目", "No such item"));
@@ -609,46 +603,22 @@ pub fn open_action(
             "This item already has an open corrective action",
         ));
     }
-    let what = required(what, Text::new("纠正措施", "the corrective action"))?;
-    let Some(owner) = owner else {
-        return Err(DomainError::invalid(
-            "请选择负责人",
-            "Please choose the owner",
-        ));
-    };
-    let today = cal.local_date(now);
-    let days = (deadline - today).num_days() + 1;
-    if days < 1 {
-        return Err(DomainError::invalid(
-            "期限不能早于今天",
-            "The deadline cannot be before today",
-        ));
-    }
-    let start_of_today = cal.at(today, chrono::NaiveTime::MIN);
-    let mut clock = ClockSpec::days(days).start(
-        Text::new(
-            format!("纠正措施：{}", res.item.zh),
-            format!("Corrective action: {}", res.item.en),
-        ),
-        start_of_today,
-        cal,
-    );
-    clock.started = now;
-    Ok(vec![draft(
-        id,
-        QualityEvent::CorrectiveOpened {
+    Ok((
+        crate::domain::corrective::CorrectiveSource::SurveyItem {
+            survey: id,
             item: item.into(),
-            what,
-            owner,
-            deadline,
-            clock: Box::new(clock),
-            at: now,
-            by: actor.id,
         },
-    )])
+        format!(
+            "{}：{}满意率{}（目标≥85%）",
+            s.title,
+            res.item.zh,
+            super::pct(res.rate)
+        ),
+    ))
 }
 
-/// QUAL-1: the owner (or the Director) reports an action done.
+/// QUAL-1: the owner (or the Director) reports an action done — for the actions of schema-4
+/// builds kept inside the survey (new ones are shared records, `domain::corrective`).
 pub fn action_done(
     actor: &Actor,
     id: RecordId,

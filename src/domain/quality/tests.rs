@@ -257,20 +257,6 @@ fn qual_1_roles_manage_and_take_surveys() {
             "{role:?}"
         );
         assert!(denied(survey::close(&a, id, &s, t)), "{role:?}");
-        assert!(
-            denied(survey::open_action(
-                &a,
-                id,
-                &s,
-                "repairs",
-                "x",
-                Some(a.id),
-                date(2026, 11, 30),
-                &cal(),
-                t
-            )),
-            "{role:?}"
-        );
     }
     for role in [Role::DepartmentLead, Role::DepartmentStaff] {
         let a = who(role, 9);
@@ -305,85 +291,102 @@ fn qual_1_roles_manage_and_take_surveys() {
 }
 
 #[test]
-fn qual_1_an_item_under_target_opens_a_corrective_action_with_owner_and_deadline() {
-    let (id, mut drafts, s) = known_survey();
+fn qual_1_an_item_under_target_opens_a_shared_corrective_action_with_owner_and_deadline() {
+    use crate::domain::corrective::{self, CorrectiveAction, CorrectiveSource};
+    let (id, _, s) = known_survey();
     let t = at(date(2026, 10, 20), 9);
     let owner = Id::derived("staff", 30);
-    // An item on target needs none.
-    assert!(survey::open_action(
+    // An item on target needs none; an unknown item has none.
+    assert!(survey::corrective_source(id, &s, "desk").is_err());
+    assert!(survey::corrective_source(id, &s, "nope").is_err());
+    let (source, problem) = survey::corrective_source(id, &s, "repairs").unwrap();
+    assert_eq!(
+        source,
+        CorrectiveSource::SurveyItem {
+            survey: id,
+            item: "repairs".into()
+        }
+    );
+    assert!(problem.contains("报修维修服务"), "{problem}");
+    let ca = Id::derived("ca", 1);
+    let ds = corrective::open(
         &director(),
-        id,
-        &s,
-        "desk",
-        "x",
+        ca,
+        &[],
+        source,
+        &problem,
+        "每周复查报修质量",
         Some(owner),
         date(2026, 11, 20),
         &cal(),
-        t
+        t,
     )
-    .is_err());
-    assert!(survey::open_action(
-        &director(),
-        id,
-        &s,
-        "repairs",
-        "x",
-        None,
-        date(2026, 11, 20),
-        &cal(),
-        t
-    )
-    .is_err());
-    drafts.extend(
-        survey::open_action(
-            &director(),
-            id,
-            &s,
-            "repairs",
-            "每周复查报修质量",
-            Some(owner),
-            date(2026, 11, 20),
-            &cal(),
-            t,
-        )
-        .unwrap(),
+    .unwrap();
+    assert_eq!(ds[0].subject.kind, RecordKind::CorrectiveAction);
+    let a: CorrectiveAction = fold(ca, &ds);
+    assert_eq!(a.owner, Some(owner));
+    assert_eq!(
+        a.clock.as_ref().unwrap().deadline,
+        cal().at(date(2026, 11, 21), NaiveTime::MIN),
+        "to the end of the deadline day"
     );
-    let s: Survey = fold(id, &drafts);
-    let a = s.open_action("repairs").unwrap();
+    assert!(a
+        .index()
+        .search
+        .contains(&format!("ca|src|srv|{id}|repairs")));
+}
+
+#[test]
+fn qual_1_a_schema_4_corrective_action_inside_a_survey_still_folds_and_closes() {
+    // Written by schema-4 builds (an event is forever): the survey's own action.
+    let (id, mut drafts, s) = known_survey();
+    let t = at(date(2026, 10, 20), 9);
+    let owner = Id::derived("staff", 30);
+    let mut clock = crate::domain::sla::ClockSpec::days(32).start(
+        crate::domain::i18n::Text::new("纠正措施：报修维修服务", "Corrective action: Repairs"),
+        cal().at(date(2026, 10, 20), NaiveTime::MIN),
+        &cal(),
+    );
+    clock.started = t;
+    drafts.push(Draft {
+        subject: crate::domain::event::RecordRef::new(RecordKind::Survey, id),
+        body: crate::domain::event::EventBody::Quality(QualityEvent::CorrectiveOpened {
+            item: "repairs".into(),
+            what: "每周复查报修质量".into(),
+            owner,
+            deadline: date(2026, 11, 20),
+            clock: Box::new(clock),
+            at: t,
+            by: director().id,
+        }),
+    });
+    let s2: Survey = fold(id, &drafts);
+    let a = s2.open_action("repairs").unwrap();
     assert_eq!(a.owner, owner);
-    // The clock runs to the end of the deadline day, to the minute.
     assert_eq!(
         a.clock.deadline,
         cal().at(date(2026, 11, 21), NaiveTime::MIN)
     );
-    let ix = s.index();
+    let ix = s2.index();
     assert_eq!(ix.assignee, Some(owner), "on the owner's 我的待办");
     assert!(ix.clock.is_some());
-    assert!(survey::open_action(
-        &director(),
-        id,
-        &s,
-        "repairs",
-        "again",
-        Some(owner),
-        date(2026, 11, 20),
-        &cal(),
-        t
-    )
-    .is_err());
+    // The item has its action: no shared one on top of it.
+    assert!(survey::corrective_source(id, &s2, "repairs").is_err());
+    assert!(survey::corrective_source(id, &s, "repairs").is_ok());
     // Someone else cannot close it; the owner can.
     assert!(
-        survey::action_done(&who(Role::Assistant, 31), id, &s, "repairs", "done", t + 5).is_err()
+        survey::action_done(&who(Role::Assistant, 31), id, &s2, "repairs", "done", t + 5).is_err()
     );
     let owner_actor = Actor {
         id: owner,
         roles: [Role::Supervisor].into(),
     };
-    drafts
-        .extend(survey::action_done(&owner_actor, id, &s, "repairs", "已逐户上门", t + 5).unwrap());
-    let s: Survey = fold(id, &drafts);
-    assert!(s.open_action("repairs").is_none());
-    assert_eq!(s.index().assignee, None);
+    drafts.extend(
+        survey::action_done(&owner_actor, id, &s2, "repairs", "已逐户上门", t + 5).unwrap(),
+    );
+    let s3: Survey = fold(id, &drafts);
+    assert!(s3.open_action("repairs").is_none());
+    assert_eq!(s3.index().assignee, None);
 }
 
 fn csv(text: &str) -> Vec<Vec<String>> {
@@ -424,6 +427,51 @@ fn pat_7_import_lists_every_bad_row_and_imports_nothing() {
     assert_eq!(arrears::parse_yuan("¥300元"), Some(30_000));
     assert_eq!(arrears::parse_yuan("-5"), None);
     assert_eq!(arrears::parse_yuan("1.234"), None);
+}
+
+/// PAT-7 (issue 19): finance's list as an .xlsx, written here by rust_xlsxwriter the way a
+/// spreadsheet program saves it (numbers as numbers), read by the office worker's function into
+/// rows, then mapped and checked by the same path as a CSV: bad rows listed, nothing imported.
+#[test]
+fn pat_7_an_xlsx_list_takes_the_csv_path_with_bad_rows_listed() {
+    use rust_xlsxwriter::Workbook;
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    for (c, h) in ["户号", "业主", "手机", "欠费金额(元)", "欠费月数"]
+        .iter()
+        .enumerate()
+    {
+        ws.write_string(0, c as u16, *h).unwrap();
+    }
+    // line 2 good (numbers typed as numbers), line 3 an unknown unit, line 4 a bad amount
+    ws.write_string(1, 0, "1-1201").unwrap();
+    ws.write_string(1, 1, "王伟").unwrap();
+    ws.write_number(1, 2, 13800000001.0).unwrap();
+    ws.write_number(1, 3, 1350.5).unwrap();
+    ws.write_number(1, 4, 6).unwrap();
+    ws.write_string(2, 0, "1-9999").unwrap();
+    ws.write_number(2, 3, 225).unwrap();
+    ws.write_string(3, 0, "1-1202").unwrap();
+    ws.write_string(3, 3, "abc").unwrap();
+    let bytes = wb.save_to_buffer().unwrap();
+    assert!(arrears::is_xlsx("欠费.XLSX", &bytes) && arrears::is_xlsx("x", &bytes));
+    assert!(!arrears::is_xlsx("欠费.csv", "户号,欠费\n".as_bytes()));
+    let lines = crate::office::read_first_sheet(&bytes).unwrap();
+    let m = arrears::guess_mapping(&lines[0], &Default::default());
+    assert_eq!(
+        m.get(&Field::Owed).map(String::as_str),
+        Some("欠费金额(元)")
+    );
+    let bad = arrears::read_rows(&lines, &m, &units).unwrap_err();
+    assert_eq!(bad.iter().map(|b| b.line).collect::<Vec<_>>(), vec![3, 4]);
+    assert!(bad[0].reason.zh.contains("找不到房号 1-9999"));
+    assert!(bad[1].reason.zh.contains("abc"));
+    // Corrected (the bad rows removed), the same file imports; numbers read as typed.
+    let rows = arrears::read_rows(&lines[..2], &m, &units).unwrap();
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0].owed_fen, 135_050);
+    assert_eq!(rows[0].months, 6);
+    assert_eq!(rows[0].phone, "13800000001");
 }
 
 fn known_month() -> (Vec<Draft>, ArrearsMonth) {
@@ -728,10 +776,30 @@ fn qual_2_pat_7_demo_month_figures_checked_by_hand() {
         .filter(|s| s.status == survey::SurveyStatus::Open)
         .collect();
     assert_eq!(open.len(), 1, "one survey under way for the tablet");
-    let weak = surveys
+    // The last closed survey's weak item has a shared corrective action (CMP-12 / QUAL-1).
+    let actions: Vec<crate::domain::corrective::CorrectiveAction> = demo
+        .drafts
         .iter()
-        .find(|s| s.open_action(demo::WEAK_ITEM).is_some())
-        .unwrap();
+        .filter(|d| d.subject.kind == RecordKind::CorrectiveAction)
+        .map(|d| fold(d.subject.id, &demo.drafts))
+        .collect();
+    let weak_id = actions
+        .iter()
+        .find_map(|a| match &a.source {
+            Some(crate::domain::corrective::CorrectiveSource::SurveyItem { survey, item })
+                if item == demo::WEAK_ITEM =>
+            {
+                Some(*survey)
+            }
+            _ => None,
+        })
+        .expect("the weak item's shared action");
+    assert!(actions.iter().any(|a| matches!(
+        a.source,
+        Some(crate::domain::corrective::CorrectiveSource::ComplaintSubject { .. })
+    ) && a.status == crate::domain::corrective::Status::Open));
+    let weak: Survey = fold(weak_id, &demo.drafts);
+    let weak = &weak;
     let r = weak.results();
     let item = r
         .items
@@ -803,11 +871,84 @@ fn qual_3_the_pack_is_one_workbook_with_a_sheet_per_module() {
         sheets[4].name, "=HYPERLINK(\"x\")违章",
         "no / in a sheet name"
     );
-    let bytes = pack::xlsx("2026-10", &sheets).unwrap();
+    // The same spec -> bytes function the office worker runs; read back as the e2e test does.
+    let bytes = crate::office::write(&pack::workbook("2026-10", &sheets)).unwrap();
     assert_eq!(&bytes[..2], b"PK", "an XLSX is a zip");
+    let first = crate::office::read_first_sheet(&bytes).unwrap();
+    assert_eq!(first[0], sheets[0].headers);
+    assert_eq!(first.len(), sheets[0].rows.len() + 1);
     assert_eq!(sheets[0].rows.len(), Target::ALL.len());
     assert!(sheets[1]
         .rows
         .iter()
         .any(|r| r[1] == "报修维修服务" && r[7] == "未达标"));
+}
+
+#[test]
+fn qual_2_the_director_finds_a_major_safety_incident_other_roles_are_refused() {
+    let incident = Id::derived("incident", 1);
+    let day = date(2026, 11, 3);
+    let t = at(day, 15);
+    for role in [
+        Role::Supervisor,
+        Role::Assistant,
+        Role::Receptionist,
+        Role::DepartmentLead,
+        Role::DepartmentStaff,
+    ] {
+        let r = find_major_incident(&who(role, 9), None, incident, day, "燃气爆燃，2人受伤", t);
+        assert!(denied(r.clone()), "{role:?}");
+        assert!(r.unwrap_err().message().zh.contains("物业部主任"));
+    }
+    // The reason is required.
+    assert!(find_major_incident(&director(), None, incident, day, " ", t).is_err());
+    let ds = find_major_incident(&director(), None, incident, day, "燃气爆燃，2人受伤", t).unwrap();
+    assert_eq!(ds[0].subject.id, year_id(2026));
+    assert_eq!(
+        crate::domain::authority::requirement(&ds[0].body),
+        crate::domain::authority::Requirement::AnyOf(&[Action::ManageQuality])
+    );
+    let y: QualityYear = fold(year_id(2026), &ds);
+    assert_eq!(
+        y.major_incidents.len(),
+        1,
+        "the dashboard's figure: one this year"
+    );
+    assert_eq!(y.index().search, vec!["qy|2026".to_string()]);
+    // Found once.
+    assert!(find_major_incident(&director(), Some(&y), incident, day, "again", t + 1).is_err());
+}
+
+/// QUAL-2 archive compliance counts records past retention (QUAL-4): on a known set — one
+/// finished order signed, the same order unsigned, no duty log, two records kept past their date
+/// and not dealt with — 1 of 4 is compliant: 25 %.
+#[test]
+fn qual_2_qual_4_archive_compliance_counts_records_past_retention() {
+    let pin = crate::testkit::pin(crate::domain::demo::DEMO_PIN);
+    let demo = crate::domain::demo::demo_estate(20_261_122, pin, crate::domain::demo::DEMO_AS_OF);
+    let ids: std::collections::BTreeSet<Id> = demo
+        .drafts
+        .iter()
+        .filter(|d| d.subject.kind == RecordKind::WorkOrder)
+        .map(|d| d.subject.id)
+        .collect();
+    let signed: crate::domain::workorder::WorkOrder = ids
+        .iter()
+        .map(|id| fold::<crate::domain::workorder::WorkOrder>(*id, &demo.drafts))
+        .find(|o| o.order.is_some() && o.finished.is_some() && o.agreed.is_some())
+        .expect("a signed finished order in the demo");
+    let mut unsigned = signed.clone();
+    unsigned.agreed = None;
+    unsigned.declined = None;
+    assert_eq!(
+        dashboard::archive_figures(&[signed.clone(), unsigned.clone()], &[], 0),
+        (1, 2)
+    );
+    let (ok, all) = dashboard::archive_figures(&[signed, unsigned], &[], 2);
+    assert_eq!((ok, all), (1, 4));
+    let mut m = month(2026, 11);
+    m.archive = (ok, all);
+    let rows = dashboard::dashboard(&[m], 7);
+    let r = rows.iter().find(|r| r.target == Target::Archive).unwrap();
+    assert_eq!((r.month, r.met), (Some(25.0), Some(false)));
 }

@@ -247,6 +247,50 @@ pub struct Household {
     pub moved_out: Option<NaiveDate>,
 }
 
+/// What the household search shows of a household (issue 19: read as a list row).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HouseholdRow {
+    pub unit: RecordId,
+    /// The people's names, 、-separated.
+    #[serde(default)]
+    pub names: String,
+    /// The first phone given.
+    #[serde(default)]
+    pub phone: String,
+    pub tenure: Tenure,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub since: Option<NaiveDate>,
+    #[serde(default)]
+    pub moved_out: bool,
+}
+
+impl Household {
+    /// The search's row (issue 19).
+    pub fn row(&self) -> HouseholdRow {
+        HouseholdRow {
+            unit: self.info.unit,
+            names: self
+                .info
+                .people
+                .iter()
+                .map(|p| p.name.as_str())
+                .filter(|n| !n.is_empty())
+                .collect::<Vec<_>>()
+                .join("、"),
+            phone: self
+                .info
+                .people
+                .iter()
+                .map(|p| p.phone.clone())
+                .find(|p| !p.is_empty())
+                .unwrap_or_default(),
+            tenure: self.info.tenure,
+            since: self.info.move_in,
+            moved_out: self.moved_out.is_some(),
+        }
+    }
+}
+
 impl Aggregate for Household {
     const KIND: RecordKind = RecordKind::Household;
     fn apply(&mut self, event: &Event) {
@@ -257,6 +301,9 @@ impl Aggregate for Household {
             }
             _ => {}
         }
+    }
+    fn list_row(&self) -> serde_json::Value {
+        serde_json::to_value(self.row()).expect("household row serialises")
     }
     fn index(&self) -> IndexFields {
         let mut search = Vec::new();

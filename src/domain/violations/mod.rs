@@ -297,6 +297,48 @@ impl Violation {
     }
 }
 
+/// What the violations register shows of a record (issue 19: the list reads this row, never
+/// the decision, notices, photos and follow-up; the record opens from its full state).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ViolationRow {
+    pub status: Status,
+    pub severity: Severity,
+    /// When it was recorded.
+    pub at: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub category: Option<Category>,
+    /// The unit, or the violator where there is no unit.
+    #[serde(default)]
+    pub who: String,
+    #[serde(default)]
+    pub facts: String,
+    /// The running clock, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub clock: Option<Clock>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub assignee: Option<StaffId>,
+}
+
+impl Violation {
+    /// The register's row (issue 19).
+    pub fn row(&self) -> ViolationRow {
+        ViolationRow {
+            status: self.status.unwrap_or(Status::Reported),
+            severity: self.severity(),
+            at: self.recorded.as_ref().map(|r| r.at).unwrap_or_default(),
+            category: self.info.category,
+            who: if self.info.unit_label.is_empty() {
+                self.info.violator.clone()
+            } else {
+                self.info.unit_label.clone()
+            },
+            facts: self.info.facts.clone(),
+            clock: self.clock.clone().filter(|c| c.is_running()),
+            assignee: self.assignee,
+        }
+    }
+}
+
 impl Aggregate for Violation {
     const KIND: RecordKind = RecordKind::Violation;
     fn apply(&mut self, event: &Event) {
@@ -493,6 +535,13 @@ impl Aggregate for Violation {
             subtitle: format!("{who} · {what}"),
             clock: self.clock.clone(),
         }
+    }
+
+    fn list_row(&self) -> serde_json::Value {
+        if self.recorded.is_none() {
+            return serde_json::Value::Null;
+        }
+        serde_json::to_value(self.row()).expect("violation row serialises")
     }
 }
 

@@ -359,6 +359,13 @@ impl Aggregate for WorkOrder {
             e => self.apply_household(e),
         }
     }
+    fn list_row(&self) -> serde_json::Value {
+        match (self.row(), self.patrol_row()) {
+            (Some(r), _) => serde_json::to_value(r).expect("work order row serialises"),
+            (None, Some(r)) => serde_json::to_value(r).expect("work order row serialises"),
+            _ => serde_json::Value::Null,
+        }
+    }
     fn index(&self) -> IndexFields {
         if self.order.is_some() {
             return self.household_index();
@@ -399,6 +406,39 @@ impl WorkOrder {
             WorkOrderStatus::Notified => self.on_site.as_ref(),
             _ => None,
         }
+    }
+}
+
+/// What the patrol page's list shows of a public-facility order (issue 19; household orders
+/// have [`orders::WorkOrderRow`]). `description` and `location` are required, so a household
+/// order's row never reads as one of these.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PatrolOrderRow {
+    pub status: WorkOrderStatus,
+    pub description: String,
+    pub location: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub assignee: Option<StaffId>,
+    /// The running clock ([`WorkOrder::running_clock`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub clock: Option<Clock>,
+    /// The report clock's name, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub report: Option<Text>,
+}
+
+impl WorkOrder {
+    /// The patrol page's row of a public-facility order (issue 19); None for a household order.
+    pub fn patrol_row(&self) -> Option<PatrolOrderRow> {
+        let info = self.info.as_ref().filter(|_| self.order.is_none())?;
+        Some(PatrolOrderRow {
+            status: self.status,
+            description: info.description.clone(),
+            location: info.location.clone(),
+            assignee: self.assignee,
+            clock: self.running_clock().cloned(),
+            report: self.report.as_ref().map(|c| c.name.clone()),
+        })
     }
 }
 

@@ -1023,16 +1023,56 @@ pub(super) fn index_keys(o: &WorkOrder) -> Vec<String> {
         o.serial.to_lowercase(),
     ];
     if let Some(f) = &o.finished {
-        k.push(day_key(BusinessCalendar::default().local_date(f.at)));
+        let day = BusinessCalendar::default().local_date(f.at);
+        k.push(day_key(day));
         k.push(finished_month_key(&month_key(f.at)));
+        // PAT-2: the Director's and the internal supervisor's inspections read these.
+        if order.kind == OrderKind::Paid {
+            k.extend(crate::domain::patrol::inspect::order_keys(
+                order.department,
+                day,
+            ));
+        }
     }
     k
+}
+
+/// What the work-order lists show of a household order (issue 19: the lists read this row,
+/// never the fee lines, materials, paper trail or photos; the order opens from its full state).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct WorkOrderRow {
+    pub status: WorkOrderStatus,
+    pub serial: String,
+    pub kind: OrderKind,
+    #[serde(default)]
+    pub emergency: bool,
+    #[serde(default)]
+    pub place: String,
+    #[serde(default)]
+    pub content: String,
+    /// The clock that matters now ([`WorkOrder::household_clock`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub clock: Option<Clock>,
 }
 
 impl WorkOrder {
     /// The kind, for a household order.
     pub fn kind(&self) -> Option<OrderKind> {
         self.order.as_ref().map(|o| o.kind)
+    }
+
+    /// The lists' row of a household order (issue 19); None for a patrol work order.
+    pub fn row(&self) -> Option<WorkOrderRow> {
+        let o = self.order.as_ref()?;
+        Some(WorkOrderRow {
+            status: self.status,
+            serial: self.serial.clone(),
+            kind: o.kind,
+            emergency: o.emergency,
+            place: o.place.clone(),
+            content: o.content.clone(),
+            clock: self.household_clock().cloned(),
+        })
     }
 
     /// The fee as it stands: the items (schedule prices) or the assessed fee (REP-2).

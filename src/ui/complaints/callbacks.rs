@@ -4,15 +4,17 @@
 //! 回访记录表.
 
 use super::{may, name_of, people, when, People};
-use crate::domain::callbacks::{Callback, CallbackOutcome, CallbackStatus, NewProblem};
+use crate::domain::callbacks::{
+    Callback, CallbackOutcome, CallbackRow, CallbackStatus, NewProblem,
+};
 use crate::domain::complaints::{Rating, SignOff};
 use crate::domain::event::{RecordKind, RecordRef};
 use crate::domain::i18n::Text;
 use crate::domain::ids::RecordId;
 use crate::domain::roles::Action;
-use crate::store::{Filter, Query};
+use crate::store::{Filter, Query, Store};
 use crate::ui::components::Area;
-use crate::ui::components::{History, Sheet, SlaBadge};
+use crate::ui::components::{History, LoadMore, Sheet, SlaBadge, PAGE};
 use crate::ui::components::{SignaturePad, SignatureView};
 use crate::ui::i18n::t;
 use crate::ui::platform::now_ms;
@@ -32,8 +34,10 @@ enum Tab {
 pub(super) fn CallbackQueue() -> impl IntoView {
     let c = ctx();
     let tab = RwSignal::new(Tab::Due);
+    let shown = RwSignal::new(PAGE);
     let rows = loader(move || {
         let which = tab.get();
+        shown.set(PAGE);
         async move {
             let status = match which {
                 Tab::Due => Some("due"),
@@ -49,23 +53,20 @@ pub(super) fn CallbackQueue() -> impl IntoView {
                 ),
                 (None, _) => Query::all(RecordKind::Callback),
             };
-            let mut v: Vec<(RecordId, Callback)> = app()
-                .query(&q)
+            // List rows (issue 19): each callback's `CallbackRow`; the full callback is read
+            // when one opens.
+            let mut v: Vec<(RecordId, CallbackRow)> = app()
+                .store
+                .rows(&q)
                 .await
                 .unwrap_or_default()
                 .into_iter()
-                .filter_map(|v| v.state::<Callback>().map(|s| (v.id, s)))
+                .filter_map(|r| r.list::<CallbackRow>().map(|s| (r.id, s)))
                 .collect();
-            let due = |c: &Callback| {
-                c.spec
-                    .as_ref()
-                    .map(|s| s.clock.deadline)
-                    .unwrap_or(c.scheduled)
-            };
             if status == Some("due") {
-                v.sort_by_key(|(_, c)| due(c));
+                v.sort_by_key(|(_, c)| c.due);
             } else {
-                v.sort_by_key(|(_, c)| std::cmp::Reverse(due(c)));
+                v.sort_by_key(|(_, c)| std::cmp::Reverse(c.due));
             }
             v
         }
@@ -75,19 +76,22 @@ pub(super) fn CallbackQueue() -> impl IntoView {
     let open = RwSignal::new(false);
     let letter = RwSignal::new(false);
     let me = c.session.get_untracked().map(|s| s.id);
+    // A tapped row opens from the callback's full state.
+    let pick = move |id: RecordId| {
+        leptos::task::spawn_local(async move {
+            if let Ok(Some(cb)) = app().get::<Callback>(id).await {
+                picked.set(Some((id, cb)));
+                open.set(true);
+            }
+        });
+    };
     // A callback tapped on 我的待办 opens as soon as the queue has loaded.
     let focus = StoredValue::new(crate::ui::state::take_focus(RecordKind::Callback));
     Effect::new(move |_| {
         let Some(id) = focus.get_value() else { return };
-        if let Some(item) = rows
-            .get()
-            .unwrap_or_default()
-            .into_iter()
-            .find(|(i, _)| *i == id)
-        {
+        if rows.get().unwrap_or_default().iter().any(|(i, _)| *i == id) {
             focus.set_value(None);
-            picked.set(Some(item));
-            open.set(true);
+            pick(id);
         }
     });
     view! {
@@ -112,27 +116,22 @@ pub(super) fn CallbackQueue() -> impl IntoView {
             if list.is_empty() {
                 return view! { <div class="card"><p class="empty">{move || t("cb.empty")}</p></div> }.into_any();
             }
+            let total = list.len();
             view! {
                 <section class="card list" data-testid="cb-list">
-                    {list.into_iter().take(200).map(|(id, cb)| {
-                        let spec = cb.spec.clone();
-                        let kind = cb.kind().label();
+                    {move || list.iter().take(shown.get()).cloned().map(|(id, cb)| {
+                        let kind = cb.kind.label();
                         let st = cb.status;
-                        let title = match (&cb.letter, &spec) {
-                            (Some((topic, _, hh)), _) => format!("{topic} · {}", hh.len()),
-                            (_, Some(s)) => format!("{} {}", s.place, s.contact),
-                            _ => String::new(),
-                        };
-                        let topic = spec.as_ref().map(|s| s.topic.clone()).unwrap_or_default();
+                        let title = cb.title;
+                        let topic = cb.topic;
                         let topic_attr = topic.clone();
-                        let clock = spec.as_ref().map(|s| s.clock.clone());
-                        let role = spec.as_ref().map(|s| s.role.label());
-                        let mine = spec.as_ref().and_then(|s| s.assignee) == me && me.is_some();
-                        let assignee = spec.as_ref().and_then(|s| s.assignee);
-                        let item = (id, cb.clone());
+                        let clock = cb.clock;
+                        let role = cb.role.map(|r| r.label());
+                        let mine = cb.assignee == me && me.is_some();
+                        let assignee = cb.assignee;
                         view! {
                             <button class=if mine { "row cb-row mine" } else { "row cb-row" } data-testid="cb-row" data-status=st.key() data-topic=topic_attr
-                                on:click=move |_| { picked.set(Some(item.clone())); open.set(true); }>
+                                on:click=move |_| pick(id)>
                                 <span class="row-main">
                                     <span class="chips">
                                         <span class="chip dept">{move || tx(&kind)}</span>
@@ -149,6 +148,7 @@ pub(super) fn CallbackQueue() -> impl IntoView {
                             </button>
                         }
                     }).collect_view()}
+                    <LoadMore shown=shown total=Signal::derive(move || total)/>
                 </section>
             }.into_any()
         }}

@@ -200,10 +200,22 @@ fn ReportBody(r: MonthReport, reached: Tally, estate: String) -> impl IntoView {
                     <tr data-testid="rep-problems" class={if r.problems.all > r.problems.in_time { "bad" } else { "" }}><td>{move || t("rep.problems")}</td><td class="num">{r.problems.all}</td><td class="num">{r.problems.in_time}</td><td class="num">{pct(r.problems.rate())}" (100%)"</td></tr>
                     <tr data-testid="rep-reached"><td>{move || t("rep.reached")}</td><td class="num">{reached.all}</td><td class="num">{reached.in_time}</td><td class="num">{pct(reached.rate())}</td></tr>
                 </table></section>
-                <section class="card"><h2>{move || t("rep.recurring")}</h2>
+                <section class="card rep-recurring" data-testid="rep-recurring"><h2>{move || t("rep.recurring")}</h2>
                     {if r.recurring.is_empty() { view! { <p class="muted">"—"</p> }.into_any() } else { view! {
-                        <table class="rep-table">{r.recurring.iter().map(|(s, n)| { let l = s.label(); view! { <tr><td>{move || tx(&l)}</td><td class="num">{*n}</td></tr> } }).collect_view()}</table>
-                        <p class="muted">{move || t("rep.recurring_hint")}</p>
+                        <p class="muted small screen-only">{move || t("rep.recurring_hint")}</p>
+                        {r.recurring.iter().map(|(s, n)| {
+                            let l = s.label();
+                            // CMP-12: the row shows its corrective action (one shared card with the survey's).
+                            let card = r.corrective_source(*s).ok().map(|(src, problem)| view! {
+                                <crate::ui::components::corrective::CorrectiveCard source=src problem=problem/>
+                            });
+                            view! {
+                                <div class="rep-recurring-row" data-testid="rep-recurring-row" data-subject=s.key()>
+                                    <div class="rep-recurring-head"><strong>{move || tx(&l)}</strong><span class="num">{*n}" "{move || t("rep.times")}</span></div>
+                                    {card}
+                                </div>
+                            }
+                        }).collect_view()}
                     }.into_any() }}
                 </section>
                 <section class="card"><h2>{move || t("rep.help")}</h2><table class="rep-table">

@@ -3,9 +3,11 @@
 
 pub mod camera;
 pub mod cash_day;
+pub mod corrective;
 pub mod people;
 pub mod photos;
 mod pinpad;
+pub mod retention;
 pub mod review;
 mod signature;
 pub mod unit_search;

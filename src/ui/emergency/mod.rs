@@ -256,9 +256,74 @@ pub fn IncidentPage(id: RecordId) -> impl IntoView {
                             </section>
                         }.into_any(),
                     }}
+                    <MajorIncident id=id started=inc.started/>
                 }.into_any()
             })}
         </div>
+    }
+}
+
+/// QUAL-2: the Director finds the incident a major safety incident (认定为重大安全责任事故),
+/// with the reason and a confirm step; the quality dashboard counts it. Other roles see only
+/// the finding once made (the domain refuses them anyway).
+#[component]
+fn MajorIncident(id: RecordId, started: i64) -> impl IntoView {
+    use crate::domain::quality::{find_major_incident, year_id, QualityYear};
+    use chrono::Datelike;
+    let date = calendar().local_date(started);
+    let year = loader(move || async move {
+        app()
+            .get::<QualityYear>(year_id(date.year()))
+            .await
+            .ok()
+            .flatten()
+    });
+    let asking = RwSignal::new(false);
+    let reason = RwSignal::new(String::new());
+    let director = move || {
+        ctx()
+            .session
+            .get()
+            .is_some_and(|s| s.may(crate::domain::roles::Action::ManageQuality))
+    };
+    let confirm = move |_| {
+        let current = year.get_untracked().flatten();
+        let why = reason.get_untracked();
+        crate::ui::state::submit(
+            move |a| find_major_incident(a, current.as_ref(), id, date, &why, now_ms()),
+            Text::new("已认定为重大安全责任事故", "Found a major safety incident"),
+            move || asking.set(false),
+        );
+    };
+    view! {
+        {move || {
+            let found = year.get().flatten().and_then(|y| y.major_incidents.into_iter().find(|(i, _, _)| *i == id));
+            match found {
+                Some((_, _, note)) => view! {
+                    <section class="card emg-major" data-testid="emg-major-found">
+                        <h2>{move || t("emg.major.found")}</h2>
+                        <p>{note}</p>
+                    </section>
+                }.into_any(),
+                None if director() => view! {
+                    <section class="card emg-major screen-only">
+                        {move || if asking.get() { view! {
+                            <p class="notice">{move || t("emg.major.confirm_lead")}</p>
+                            <label class="field"><span class="field-label">{move || t("emg.major.reason")}</span>
+                                <textarea class="input" rows="3" data-testid="emg-major-reason" prop:value=move || reason.get()
+                                    on:input=move |ev| reason.set(event_target_value(&ev))></textarea></label>
+                            <div class="actions">
+                                <button class="btn ghost" on:click=move |_| asking.set(false)>{move || t("common.cancel")}</button>
+                                <button class="btn danger" data-testid="emg-major-confirm" on:click=confirm>{move || t("emg.major.confirm")}</button>
+                            </div>
+                        }.into_any() } else { view! {
+                            <button class="btn" data-testid="emg-major" on:click=move |_| asking.set(true)>{move || t("emg.major")}</button>
+                        }.into_any() }}
+                    </section>
+                }.into_any(),
+                None => ().into_any(),
+            }
+        }}
     }
 }
 

@@ -30,6 +30,14 @@ pub fn pair(key: &str) -> Option<(&'static str, &'static str)> {
             "There is no supervisor for the callback",
         ),
         "emg.not_found" => ("找不到该事件", "Incident not found"),
+        "emg.major" => ("认定为重大安全责任事故", "Find a major safety incident"),
+        "emg.major.found" => ("已认定为重大安全责任事故", "Found a major safety incident"),
+        "emg.major.reason" => ("认定理由", "Reason"),
+        "emg.major.confirm_lead" => (
+            "认定后计入本年度质量目标“不发生重大安全责任事故”，不能撤销",
+            "Once found, it counts against this year's target of no major safety incident and cannot be undone",
+        ),
+        "emg.major.confirm" => ("确认认定", "Confirm the finding"),
         _ => return None,
     })
 }

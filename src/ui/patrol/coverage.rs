@@ -153,7 +153,72 @@ pub fn CoverageTab() -> impl IntoView {
                 </section>
             }
         })}
+        <InspectionCoverage/>
         <ProcedureRevision/>
+    }
+}
+
+/// PAT-2 role inspections met or missed per period: the Director's of paid in-home services
+/// (the last six months), the internal supervisor's of in-home cleaning (the last eight weeks),
+/// each period one prefix lookup of the inspection rounds' index key.
+#[component]
+fn InspectionCoverage() -> impl IntoView {
+    use crate::domain::patrol::inspect::{coverage, period_key, period_prefix, PeriodCoverage};
+    use crate::domain::patrol::Tier;
+    let data = loader(|| async {
+        let now = now_ms();
+        let today = calendar().local_date(now);
+        let mut out: Vec<(Tier, String, Vec<PeriodCoverage>)> = Vec::new();
+        for (tier, n, step) in [
+            (Tier::ServiceInspection, 6u64, 31u64),
+            (Tier::CleaningInspection, 8, 7),
+        ] {
+            let mut periods: Vec<String> = (0..n * 31)
+                .step_by(step as usize)
+                .map(|b| period_key(tier, today - Days::new(b)))
+                .collect();
+            periods.dedup();
+            periods.truncate(n as usize);
+            let mut rounds = BTreeMap::new();
+            for p in &periods {
+                rounds_by_prefix(period_prefix(tier, p), &mut rounds).await;
+            }
+            let rounds: Vec<PatrolRound> = rounds.into_values().collect();
+            let mut cov = coverage(tier, &rounds, now);
+            cov.reverse();
+            out.push((tier, period_key(tier, today), cov));
+        }
+        out
+    });
+    view! {
+        <section class="card" data-testid="insp-coverage">
+            <h2>{move || t("pat.insp.coverage")}</h2>
+            {move || data.get().unwrap_or_default().into_iter().map(|(tier, current, cov)| view! {
+                <h3>{move || tx(&tier.label())}</h3>
+                <table class="ftable">
+                    <thead><tr>
+                        <th>{move || t("pat.insp.col.period")}</th>
+                        <th>{move || t("pat.insp.col.done")}</th>
+                        <th>{move || t("pat.insp.col.orders")}</th>
+                        <th></th>
+                    </tr></thead>
+                    <tbody>{cov.into_iter().map(|c| {
+                        let met = c.met();
+                        // The period under way is not missed yet.
+                        let open = !met && c.period == current;
+                        let key = if met { "pat.insp.met" } else if open { "pat.insp.open" } else { "pat.insp.missed" };
+                        view! {
+                            <tr data-testid="insp-period" data-met=met.to_string()>
+                                <td>{c.period.clone()}</td>
+                                <td>{c.done}" / "{c.planned}</td>
+                                <td>{c.orders}" / "{c.problems}</td>
+                                <td class=if met || open { "" } else { "bad" }>{move || t(key)}</td>
+                            </tr>
+                        }
+                    }).collect_view()}</tbody>
+                </table>
+            }).collect_view()}
+        </section>
     }
 }
 

@@ -7,90 +7,138 @@ use crate::domain::event::RecordKind;
 use crate::domain::i18n::Text;
 use crate::domain::ids::RecordId;
 use crate::domain::patrol::{
-    self, CleaningCheck, Finding, FindingKind, FindingStatus, ViolationDraft,
+    self, CleaningCheck, Finding, FindingKind, FindingRow, FindingStatus, ViolationDraft,
 };
-use crate::domain::workorder::{self as wo, WorkOrder, WorkOrderStatus};
-use crate::store::{Filter, Query};
+use crate::domain::workorder::{self as wo, PatrolOrderRow, WorkOrder, WorkOrderStatus};
+use crate::store::{Filter, Query, Store};
 use crate::ui::components::Thumb;
-use crate::ui::components::{Empty, Sheet, SlaBadge};
+use crate::ui::components::{Empty, LoadMore, Sheet, SlaBadge, PAGE};
 use crate::ui::i18n::t;
 use crate::ui::platform::{format_time, now_ms};
 use crate::ui::state::{app, loader, submit, tx, utc_offset};
 use leptos::prelude::*;
 
-#[derive(Clone, Debug, PartialEq)]
+/// A step on a listed record. The lists hold rows (issue 19); the step reads the full record
+/// when it is tapped ([`load`]) and hands it to the domain command.
+#[derive(Clone, Copy, Debug, PartialEq)]
 enum Step {
-    OwnerTold(RecordId, Finding),
-    Handle(RecordId, Finding),
-    Acknowledge(RecordId, Finding),
-    Take(RecordId, WorkOrder),
-    Arrive(RecordId, WorkOrder),
-    Complete(RecordId, WorkOrder),
-    Rectify(RecordId, CleaningCheck),
-    File(RecordId, ViolationDraft),
+    OwnerTold,
+    Handle,
+    Acknowledge,
+    Take,
+    Arrive,
+    Complete,
+    Rectify,
+    File,
+}
+
+/// The full record a step acts on.
+#[derive(Clone, Debug, PartialEq)]
+enum Rec {
+    Finding(Finding),
+    Order(Box<WorkOrder>),
+    Cleaning(CleaningCheck),
+    Draft(ViolationDraft),
 }
 
 impl Step {
-    fn label(&self) -> &'static str {
+    fn label(self) -> &'static str {
         match self {
-            Step::OwnerTold(..) => "pat.do.owner_told",
-            Step::Handle(..) => "pat.do.handle",
-            Step::Acknowledge(..) => "pat.do.ack",
-            Step::Take(..) => "pat.do.take",
-            Step::Arrive(..) => "pat.do.arrive",
-            Step::Complete(..) => "pat.do.complete",
-            Step::Rectify(..) => "pat.do.rectify",
-            Step::File(..) => "pat.do.file",
+            Step::OwnerTold => "pat.do.owner_told",
+            Step::Handle => "pat.do.handle",
+            Step::Acknowledge => "pat.do.ack",
+            Step::Take => "pat.do.take",
+            Step::Arrive => "pat.do.arrive",
+            Step::Complete => "pat.do.complete",
+            Step::Rectify => "pat.do.rectify",
+            Step::File => "pat.do.file",
         }
     }
-    fn needs_note(&self) -> bool {
-        !matches!(
-            self,
-            Step::Acknowledge(..) | Step::Take(..) | Step::Arrive(..)
-        )
+    fn needs_note(self) -> bool {
+        !matches!(self, Step::Acknowledge | Step::Take | Step::Arrive)
     }
-    fn testid(&self) -> &'static str {
+    fn testid(self) -> &'static str {
         match self {
-            Step::OwnerTold(..) => "do-owner-told",
-            Step::Handle(..) => "do-handle",
-            Step::Acknowledge(..) => "do-ack",
-            Step::Take(..) => "do-take",
-            Step::Arrive(..) => "do-arrive",
-            Step::Complete(..) => "do-complete",
-            Step::Rectify(..) => "do-rectify",
-            Step::File(..) => "do-file",
+            Step::OwnerTold => "do-owner-told",
+            Step::Handle => "do-handle",
+            Step::Acknowledge => "do-ack",
+            Step::Take => "do-take",
+            Step::Arrive => "do-arrive",
+            Step::Complete => "do-complete",
+            Step::Rectify => "do-rectify",
+            Step::File => "do-file",
         }
     }
 }
 
-async fn by_status<A: crate::domain::view::Aggregate>(
+/// The full record of a tapped step.
+async fn load(step: Step, id: RecordId) -> Option<Rec> {
+    let a = app();
+    match step {
+        Step::OwnerTold | Step::Handle | Step::Acknowledge => {
+            a.get::<Finding>(id).await.ok().flatten().map(Rec::Finding)
+        }
+        Step::Take | Step::Arrive | Step::Complete => a
+            .get::<WorkOrder>(id)
+            .await
+            .ok()
+            .flatten()
+            .map(|w| Rec::Order(Box::new(w))),
+        Step::Rectify => a
+            .get::<CleaningCheck>(id)
+            .await
+            .ok()
+            .flatten()
+            .map(Rec::Cleaning),
+        Step::File => a
+            .get::<ViolationDraft>(id)
+            .await
+            .ok()
+            .flatten()
+            .map(Rec::Draft),
+    }
+}
+
+/// List rows (issue 19) of a kind by statuses, newest first.
+async fn rows_by_status<T: serde::de::DeserializeOwned>(
     kind: RecordKind,
     st: &[&str],
-) -> Vec<(RecordId, A)> {
+) -> Vec<(RecordId, T)> {
     let mut out = Vec::new();
     for s in st {
         let q = Query::new(kind, Filter::Status((*s).into()));
-        for v in app().query(&q).await.unwrap_or_default() {
-            if let Some(a) = v.state::<A>() {
-                out.push((v.id, a));
-            }
-        }
+        out.extend(app().store.rows(&q).await.unwrap_or_default());
     }
-    out
+    out.sort_by_key(|r| std::cmp::Reverse(r.created));
+    out.into_iter()
+        .filter_map(|r| r.list::<T>().map(|x| (r.id, x)))
+        .collect()
+}
+
+/// Slim records (no history) of a kind by status, newest first.
+async fn by_status<A: crate::domain::view::Aggregate>(
+    kind: RecordKind,
+    st: &str,
+) -> Vec<(RecordId, A)> {
+    let q = Query::new(kind, Filter::Status(st.into()));
+    let mut v = app().query(&q).await.unwrap_or_default();
+    v.sort_by_key(|v| std::cmp::Reverse(v.created));
+    v.into_iter()
+        .filter_map(|v| v.state::<A>().map(|a| (v.id, a)))
+        .collect()
 }
 
 #[component]
 pub fn FindingsTab() -> impl IntoView {
     let data = loader(|| async {
-        let findings: Vec<(RecordId, Finding)> =
-            by_status(RecordKind::PatrolFinding, &["open", "owner_told"]).await;
-        // Public-facility orders only (household orders of issue 15 are on the repairs page).
-        let orders: Vec<(RecordId, WorkOrder)> =
-            by_status(RecordKind::WorkOrder, &["opened", "notified", "on_site"])
-                .await
-                .into_iter()
-                .filter(|(_, w): &(RecordId, WorkOrder)| w.info.is_some())
-                .collect();
+        let findings: Vec<(RecordId, FindingRow)> =
+            rows_by_status(RecordKind::PatrolFinding, &["open", "owner_told"]).await;
+        // Public-facility orders only (household orders of issue 15 are on the repairs page;
+        // their rows are `WorkOrderRow`s and do not read as these).
+        let orders: Vec<(RecordId, PatrolOrderRow)> =
+            rows_by_status(RecordKind::WorkOrder, &["opened", "notified", "on_site"]).await;
+        // Cleaning records still to rectify (status index), and all of them for the printed
+        // 清洁工作检查记录表.
         let cleaning: Vec<(RecordId, CleaningCheck)> = app()
             .query(&Query::all(RecordKind::CleaningCheck))
             .await
@@ -99,45 +147,58 @@ pub fn FindingsTab() -> impl IntoView {
             .filter_map(|v| v.state::<CleaningCheck>().map(|c| (v.id, c)))
             .collect();
         let drafts: Vec<(RecordId, ViolationDraft)> =
-            by_status(RecordKind::ViolationDraft, &["draft"]).await;
+            by_status(RecordKind::ViolationDraft, "draft").await;
         (findings, orders, cleaning, drafts, staff_list().await)
     });
-    let step = RwSignal::new(None::<Step>);
+    let step = RwSignal::new(None::<(Step, RecordId, Rec)>);
     let open = RwSignal::new(false);
     let note = RwSignal::new(String::new());
     let printing = RwSignal::new(false);
-    let ask = move |s: Step| {
-        note.set(String::new());
-        step.set(Some(s));
-        open.set(true);
+    let ask = move |s: Step, id: RecordId| {
+        leptos::task::spawn_local(async move {
+            if let Some(rec) = load(s, id).await {
+                note.set(String::new());
+                step.set(Some((s, id, rec)));
+                open.set(true);
+            }
+        });
     };
     let run = move |_| {
-        let Some(s) = step.get_untracked() else {
+        let Some((s, id, rec)) = step.get_untracked() else {
             return;
         };
         let n = note.get_untracked();
         let now = now_ms();
         let cal = calendar();
         submit(
-            move |actor| match s {
-                Step::OwnerTold(id, f) => patrol::owner_told(actor, id, &f, now, &n),
-                Step::Handle(id, f) => patrol::handle_finding(actor, id, &f, now, &n),
-                Step::Acknowledge(id, f) => patrol::acknowledge(actor, id, &f, now),
-                Step::Take(id, w) => wo::take(actor, id, &w, now, &cal),
-                Step::Arrive(id, w) => wo::arrive(actor, id, &w, now),
-                Step::Complete(id, w) => wo::complete(actor, id, &w, now, &n),
-                Step::Rectify(id, c) => patrol::rectify_cleaning(actor, id, &c, now, &n),
-                Step::File(id, v) => patrol::file_violation(actor, id, &v, now, &n),
+            move |actor| match (s, rec) {
+                (Step::OwnerTold, Rec::Finding(f)) => patrol::owner_told(actor, id, &f, now, &n),
+                (Step::Handle, Rec::Finding(f)) => patrol::handle_finding(actor, id, &f, now, &n),
+                (Step::Acknowledge, Rec::Finding(f)) => patrol::acknowledge(actor, id, &f, now),
+                (Step::Take, Rec::Order(w)) => wo::take(actor, id, &w, now, &cal),
+                (Step::Arrive, Rec::Order(w)) => wo::arrive(actor, id, &w, now),
+                (Step::Complete, Rec::Order(w)) => wo::complete(actor, id, &w, now, &n),
+                (Step::Rectify, Rec::Cleaning(c)) => {
+                    patrol::rectify_cleaning(actor, id, &c, now, &n)
+                }
+                (Step::File, Rec::Draft(v)) => patrol::file_violation(actor, id, &v, now, &n),
+                // `load` reads the record kind of the step.
+                _ => Ok(Vec::new()),
             },
             Text::new("已保存", "Saved"),
             move || open.set(false),
         );
     };
-    let btn = move |s: Step| {
+    let btn = move |s: Step, id: RecordId| {
         let label = s.label();
         let tid = s.testid();
-        view! { <button class="btn primary" data-testid=tid on:click=move |_| ask(s.clone())>{move || t(label)}</button> }
+        view! { <button class="btn primary" data-testid=tid on:click=move |_| ask(s, id)>{move || t(label)}</button> }
     };
+    let (shown_orders, shown_findings, shown_cleaning) = (
+        RwSignal::new(PAGE),
+        RwSignal::new(PAGE),
+        RwSignal::new(PAGE),
+    );
     view! {
         {move || data.get().map(|(findings, orders, cleaning, drafts, staff)| {
             let now = now_ms();
@@ -148,45 +209,48 @@ pub fn FindingsTab() -> impl IntoView {
                 <section class="card">
                     <h2>{move || t("pat.wo.title")}" "<span class="muted">{orders.len()}</span></h2>
                     {if orders.is_empty() { view! { <Empty text=Signal::derive(move || t("common.none").to_string())/> }.into_any() } else {
-                        view! { <ul class="flist">{orders.into_iter().map(|(id, w)| {
-                            let info = w.info.clone().expect("opened");
-                            let clock = w.running_clock().cloned();
-                            let report = w.report.clone();
+                        let n = orders.len();
+                        let staff = staff.clone();
+                        view! { <ul class="flist">{move || orders.iter().take(shown_orders.get()).cloned().map(|(id, w)| {
+                            let clock = w.clock;
+                            let report = w.report;
                             let s = match w.status {
-                                WorkOrderStatus::Opened => Some(Step::Take(id, w.clone())),
-                                WorkOrderStatus::Notified => Some(Step::Arrive(id, w.clone())),
-                                WorkOrderStatus::OnSite => Some(Step::Complete(id, w.clone())),
+                                WorkOrderStatus::Opened => Some(Step::Take),
+                                WorkOrderStatus::Notified => Some(Step::Arrive),
+                                WorkOrderStatus::OnSite => Some(Step::Complete),
                                 _ => None,
                             };
                             let st = w.status;
                             view! {
                                 <li class="frow" data-testid="wo-row">
                                     <div class="row-main">
-                                        <strong>{info.description.clone()}</strong>
-                                        <span class="muted">{info.location.clone()}" · "{move || tx(&st.label())}" · "{staff_name(&staff, w.assignee)}</span>
+                                        <strong>{w.description}</strong>
+                                        <span class="muted">{w.location}" · "{move || tx(&st.label())}" · "{staff_name(&staff, w.assignee)}</span>
                                         <span class="clocks">
                                             {clock.map(|c| view! { <SlaBadge state=c.state(now)/><span class="muted">{move || tx(&c.name)}" "{format_time(c.deadline, utc_offset())}</span> })}
-                                            {report.map(|c| view! { <span class="muted">" · "{move || tx(&c.name)}</span> })}
+                                            {report.map(|name| view! { <span class="muted">" · "{move || tx(&name)}</span> })}
                                         </span>
                                     </div>
-                                    {s.map(btn)}
+                                    {s.map(|s| btn(s, id))}
                                 </li>
                             }
-                        }).collect_view()}</ul> }.into_any()
+                        }).collect_view()}
+                        <LoadMore shown=shown_orders total=Signal::derive(move || n)/></ul> }.into_any()
                     }}
                 </section>
                 <section class="card">
                     <h2>{move || t("pat.f.title")}" "<span class="muted">{findings.len()}</span></h2>
                     {if findings.is_empty() { view! { <Empty text=Signal::derive(move || t("common.none").to_string())/> }.into_any() } else {
-                        view! { <ul class="flist">{findings.into_iter().map(|(id, f)| {
-                            let info = f.info.clone().expect("raised");
-                            let kind = info.kind;
-                            let clock = f.clock.clone();
-                            let s = if f.routed.is_some() { None } else {
+                        let n = findings.len();
+                        let staff = staff.clone();
+                        view! { <ul class="flist">{move || findings.iter().take(shown_findings.get()).cloned().map(|(id, f)| {
+                            let kind = f.kind;
+                            let clock = f.clock;
+                            let s = if f.routed { None } else {
                                 Some(match (kind, f.status) {
-                                    (FindingKind::HomeHazard, FindingStatus::Open) => Step::OwnerTold(id, f.clone()),
-                                    (FindingKind::Disturbance, FindingStatus::Open) => Step::Acknowledge(id, f.clone()),
-                                    _ => Step::Handle(id, f.clone()),
+                                    (FindingKind::HomeHazard, FindingStatus::Open) => Step::OwnerTold,
+                                    (FindingKind::Disturbance, FindingStatus::Open) => Step::Acknowledge,
+                                    _ => Step::Handle,
                                 })
                             };
                             let st = f.status;
@@ -194,15 +258,16 @@ pub fn FindingsTab() -> impl IntoView {
                                 <li class="frow" data-testid="finding-row">
                                     <span class="chip">{move || tx(&kind.label())}</span>
                                     <div class="row-main">
-                                        <strong>{info.note.clone()}</strong>
-                                        <span class="muted">{info.location.clone()}" · "{move || tx(&st.label())}" · "{staff_name(&staff, f.assignee)}</span>
+                                        <strong>{f.note}</strong>
+                                        <span class="muted">{f.location}" · "{move || tx(&st.label())}" · "{staff_name(&staff, f.assignee)}</span>
                                         <span class="clocks">{clock.map(|c| view! { <SlaBadge state=c.state(now)/><span class="muted">{move || tx(&c.name)}" "{format_time(c.deadline, utc_offset())}</span> })}</span>
-                                        <div class="photos small">{info.photos.into_iter().map(|p| view! { <Thumb photo=p/> }).collect_view()}</div>
+                                        <div class="photos small">{f.photos.into_iter().map(|p| view! { <Thumb photo=p/> }).collect_view()}</div>
                                     </div>
-                                    {s.map(btn)}
+                                    {s.map(|s| btn(s, id))}
                                 </li>
                             }
-                        }).collect_view()}</ul> }.into_any()
+                        }).collect_view()}
+                        <LoadMore shown=shown_findings total=Signal::derive(move || n)/></ul> }.into_any()
                     }}
                 </section>
                 <section class="card">
@@ -210,19 +275,25 @@ pub fn FindingsTab() -> impl IntoView {
                         <h2>{move || t("pat.c.title")}" "<span class="muted">{open_cleaning.len()}</span></h2>
                         <button class="btn" data-testid="print-cleaning" on:click=move |_| { printing.set(true); print(); }>{move || t("pat.print")}</button>
                     </div>
-                    <ul class="flist">{open_cleaning.into_iter().map(|(id, c)| view! {
-                        <li class="frow" data-testid="cleaning-row">
-                            <div class="row-main"><strong>{c.problem.clone()}</strong><span class="muted">{c.location.clone()}" · "{format_time(c.found_at, utc_offset())}</span></div>
-                            {btn(Step::Rectify(id, c.clone()))}
-                        </li>
-                    }).collect_view()}</ul>
+                    {
+                        let n = open_cleaning.len();
+                        view! {
+                            <ul class="flist">{move || open_cleaning.iter().take(shown_cleaning.get()).map(|(id, c)| view! {
+                                <li class="frow" data-testid="cleaning-row">
+                                    <div class="row-main"><strong>{c.problem.clone()}</strong><span class="muted">{c.location.clone()}" · "{format_time(c.found_at, utc_offset())}</span></div>
+                                    {btn(Step::Rectify, *id)}
+                                </li>
+                            }).collect_view()}
+                            <LoadMore shown=shown_cleaning total=Signal::derive(move || n)/></ul>
+                        }
+                    }
                 </section>
                 <section class="card">
                     <h2>{move || t("pat.v.title")}" "<span class="muted">{drafts.len()}</span></h2>
                     <ul class="flist">{drafts.into_iter().map(|(id, v)| view! {
                         <li class="frow" data-testid="violation-row">
                             <div class="row-main"><strong>{v.description.clone()}</strong><span class="muted">{v.location.clone()}" · "{format_time(v.found_at, utc_offset())}</span></div>
-                            {super::may(crate::domain::roles::Action::ManagePatrolRoutes).then(|| btn(Step::File(id, v.clone())))}
+                            {super::may(crate::domain::roles::Action::ManagePatrolRoutes).then(|| btn(Step::File, id))}
                         </li>
                     }).collect_view()}</ul>
                 </section>
@@ -230,8 +301,8 @@ pub fn FindingsTab() -> impl IntoView {
                 <CleaningRecord rows=cleaning staff=names/>
             }
         })}
-        <Sheet title=Signal::derive(move || step.get().map(|s| t(s.label()).to_string()).unwrap_or_default()) open=open>
-            <Show when=move || step.get().is_some_and(|s| s.needs_note())>
+        <Sheet title=Signal::derive(move || step.get().map(|(s, ..)| t(s.label()).to_string()).unwrap_or_default()) open=open>
+            <Show when=move || step.get().is_some_and(|(s, ..)| s.needs_note())>
                 <label class="field">
                     <span class="field-label">{move || t("pat.step_note")}</span>
                     <textarea data-testid="step-note" prop:value=move || note.get() on:input=move |ev| note.set(event_target_value(&ev))></textarea>

@@ -4,6 +4,7 @@
 
 mod coverage;
 mod findings;
+mod inspect;
 mod labels;
 mod routes;
 pub mod sheet;

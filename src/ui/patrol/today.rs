@@ -93,6 +93,20 @@ pub fn TodayTab() -> impl IntoView {
             .into_iter()
             .filter_map(|v| v.state::<PatrolRound>().map(|r| (v.id, r)))
             .collect();
+        // PAT-2 inspections of the coming week: an inspection of orders may be done ahead.
+        for d in 1..=7 {
+            let q = Query::new(
+                RecordKind::PatrolRound,
+                Filter::Prefix(day_key(today + chrono::Days::new(d))),
+            );
+            for v in app().query(&q).await.unwrap_or_default() {
+                if let Some(r) = v.state::<PatrolRound>() {
+                    if r.is_inspection() && r.is_open() {
+                        rounds.push((v.id, r));
+                    }
+                }
+            }
+        }
         rounds.sort_by_key(|(_, r)| {
             let p = r.plan.as_ref();
             (
@@ -137,14 +151,20 @@ pub fn TodayTab() -> impl IntoView {
                                 let outcome = r.outcome(now);
                                 let mine = p.walker == me;
                                 let who = staff_name(&staff, p.walker);
+                                let start = crate::ui::platform::format_time(p.start, offset());
+                                // A coming day's inspection shows its date.
+                                let from = if start.get(..10) == Some(today.to_string().as_str()) { 11 } else { 5 };
                                 let window = format!(
                                     "{}–{}",
-                                    &crate::ui::platform::format_time(p.start, offset())[11..],
+                                    start.get(from..).unwrap_or_default(),
                                     &crate::ui::platform::format_time(p.end, offset())[11..]
                                 );
                                 // A missed round can still be walked today: it then counts as late (PAT-1).
                                 let done = r.finished.is_some() || matches!(outcome, RoundOutcome::OnTime | RoundOutcome::Late);
                                 let (n, total) = (r.checked_count(), p.stops.len());
+                                // PAT-2 inspection: its stops are the period's orders, counted as checked.
+                                let inspection = p.tier.is_inspection();
+                                let checked = r.inspections.len();
                                 view! {
                                     <article class=if mine { "pat-round mine" } else { "pat-round" } data-testid="pat-round" data-route=p.route_name.clone()>
                                         <div class="pat-round-top">
@@ -153,9 +173,19 @@ pub fn TodayTab() -> impl IntoView {
                                         </div>
                                         <h2>{p.route_name.clone()}</h2>
                                         <p class="muted">{who}" · "{move || tx(&p.tier.label())}</p>
-                                        <div class="meter"><span style=format!("width:{}%", (n * 100).checked_div(total).unwrap_or(0))></span></div>
-                                        <p class="pat-count">{n}" / "{total}" "{move || t("pat.points")}</p>
-                                        {if done {
+                                        {if inspection {
+                                            view! { <p class="pat-count">{move || t("pat.insp.checked")}" "{checked}</p> }.into_any()
+                                        } else {
+                                            view! {
+                                                <div class="meter"><span style=format!("width:{}%", (n * 100).checked_div(total).unwrap_or(0))></span></div>
+                                                <p class="pat-count">{n}" / "{total}" "{move || t("pat.points")}</p>
+                                            }.into_any()
+                                        }}
+                                        {if inspection {
+                                            view! { <button class=if done { "btn big" } else { "btn primary big" } data-testid="pat-inspect" on:click=move |_| open_round(id)>
+                                                {move || if done { t("pat.insp.view") } else { t("pat.insp.start") }}
+                                            </button> }.into_any()
+                                        } else if done {
                                             view! { <button class="btn big" data-testid="pat-sheet" on:click=move |_| open_sheet(id)>{move || t("pat.sheet")}</button> }.into_any()
                                         } else {
                                             view! { <button class="btn primary big" data-testid="pat-walk" on:click=move |_| open_round(id)>
@@ -173,7 +203,7 @@ pub fn TodayTab() -> impl IntoView {
     }
 }
 
-fn unreachable_plan() -> crate::domain::patrol::RoundPlan {
+pub(super) fn unreachable_plan() -> crate::domain::patrol::RoundPlan {
     crate::domain::patrol::RoundPlan {
         route: RecordId::nil(),
         route_name: String::new(),

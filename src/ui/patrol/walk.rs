@@ -51,8 +51,35 @@ fn new_scan_id() -> String {
     app().new_id().0.simple().to_string()[..12].to_string()
 }
 
+/// The round this tablet opened: a walk of checkpoints, or an inspection of orders (PAT-2).
 #[component]
 pub fn RoundScreen() -> impl IntoView {
+    let Some(id) = current_round() else {
+        go(Page::Patrol(PatrolTab::Today));
+        return ().into_any();
+    };
+    let loaded = loader(move || async move {
+        app()
+            .get::<PatrolRound>(id)
+            .await
+            .ok()
+            .flatten()
+            .map(|r| r.is_inspection())
+    });
+    // Only a change of kind re-renders (a refresh must not reset an open sheet).
+    let inspection = Memo::new(move |_| loaded.get().flatten());
+    view! {
+        {move || match inspection.get() {
+            Some(true) => view! { <super::inspect::InspectScreen id=id/> }.into_any(),
+            Some(false) => view! { <WalkScreen/> }.into_any(),
+            None => ().into_any(),
+        }}
+    }
+    .into_any()
+}
+
+#[component]
+fn WalkScreen() -> impl IntoView {
     let Some(id) = current_round() else {
         go(Page::Patrol(PatrolTab::Today));
         return ().into_any();

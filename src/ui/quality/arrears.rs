@@ -122,11 +122,25 @@ fn Import(month: RwSignal<String>) -> impl IntoView {
             error.set(None);
             bad.set(vec![]);
             ready.set(None);
+            // The previous file's rows go while this one is read: nothing checks stale rows.
+            lines.set(vec![]);
             let Some((name, bytes)) = read_chosen(&el).await else {
                 error.set(Some(Text::new("请先选择文件", "Choose a file first")));
                 return;
             };
-            match crate::sync::csv::parse(&bytes) {
+            // PAT-7: an .xlsx is read by the office worker into the same rows a CSV gives;
+            // both then take the one mapping/checking path below.
+            let parsed = if arrears::is_xlsx(&name, &bytes) {
+                crate::office::client::read_xlsx(&bytes).await.map_err(|e| {
+                    Text::new(
+                        format!("无法读取 Excel 文件：{e}"),
+                        format!("Cannot read the Excel file: {e}"),
+                    )
+                })
+            } else {
+                crate::sync::csv::parse(&bytes)
+            };
+            match parsed {
                 Err(e) => error.set(Some(e)),
                 Ok(l) => {
                     let prev = last_mapping(&m).await;
@@ -177,7 +191,7 @@ fn Import(month: RwSignal<String>) -> impl IntoView {
         <section class="card" data-testid="q-import">
             <h2>{move || t("q.import")}</h2>
             <div class="q-inline">
-                <input type="file" accept=".csv,text/csv" node_ref=input data-testid="q-import-file"/>
+                <input type="file" accept=".csv,text/csv,.xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" node_ref=input data-testid="q-import-file"/>
                 <button class="btn" data-testid="q-import-read" on:click=read>{move || t("q.import.read")}</button>
             </div>
             <p class="muted small">{move || t("q.import.xlsx")}</p>
@@ -206,7 +220,7 @@ fn Import(month: RwSignal<String>) -> impl IntoView {
                             }
                         }).collect_view()}
                     </div>
-                    <p class="muted small">{move || format!("{} {}", lines.get().len().saturating_sub(1), t("q.import.rows"))}</p>
+                    <p class="muted small" data-testid="q-import-rows">{move || format!("{} {}", lines.get().len().saturating_sub(1), t("q.import.rows"))}</p>
                     <button class="btn" data-testid="q-import-check" on:click=check>{move || t("q.import.check")}</button>
                 }
             })}

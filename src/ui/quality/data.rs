@@ -166,6 +166,21 @@ pub async fn gather(y: i32, m: u32, cal: BusinessCalendar, today: NaiveDate) -> 
             .unwrap_or(0);
         let current = i == span.len() - 1;
         let in_past = NaiveDate::from_ymd_opt(yy, mm, 1).is_some_and(|d| d <= today);
+        // QUAL-4: records kept past their date now count against this month (an earlier
+        // month's figure is not rebuilt: when a record was dealt with is not recorded).
+        let past_retention = if current && in_past {
+            let settings =
+                leptos::prelude::GetUntracked::get_untracked(&crate::ui::state::ctx().estate)
+                    .unwrap_or_default()
+                    .settings;
+            crate::ui::components::retention::past_retention_count(
+                &settings,
+                crate::ui::platform::now_ms(),
+            )
+            .await
+        } else {
+            0
+        };
         months.push(MonthInputs {
             year: yy,
             month: mm,
@@ -180,7 +195,7 @@ pub async fn gather(y: i32, m: u32, cal: BusinessCalendar, today: NaiveDate) -> 
                 .map(|a| (a.collected_fen(), a.billed_fen)),
             paid_kinds: (current && in_past).then_some(kinds),
             training: (current && in_past).then_some((training.passed, training.required)),
-            archive: dashboard::archive_figures(&rec.orders, &rec.logs),
+            archive: dashboard::archive_figures(&rec.orders, &rec.logs, past_retention),
             major_incidents,
         });
         if current {

@@ -37,6 +37,7 @@ pub fn QualityPage(tab: QualTab) -> impl IntoView {
     let tabs = [
         (QualTab::Dashboard, "q.tab.dashboard", "q-tab-dashboard"),
         (QualTab::Survey, "q.tab.survey", "q-tab-survey"),
+        (QualTab::Actions, "q.tab.actions", "q-tab-actions"),
         (QualTab::Arrears, "q.tab.arrears", "q-tab-arrears"),
         (QualTab::Pack, "q.tab.pack", "q-tab-pack"),
         (QualTab::Board, "q.tab.board", "q-tab-board"),
@@ -58,6 +59,10 @@ pub fn QualityPage(tab: QualTab) -> impl IntoView {
                 QualTab::Arrears => view! { <arrears::ArrearsTab/> }.into_any(),
                 QualTab::Pack => view! { <pack::PackTab/> }.into_any(),
                 QualTab::Board => view! { <NoticeBoard/> }.into_any(),
+                QualTab::Actions => view! {
+                    <crate::ui::components::corrective::CorrectiveList
+                        focus=super::state::take_focus(crate::domain::event::RecordKind::CorrectiveAction)/>
+                }.into_any(),
             }}
         </div>
     }

@@ -205,14 +205,18 @@ pub fn PackTab() -> impl IntoView {
         let Some(s) = sheets.get_untracked() else {
             return;
         };
-        match pack::xlsx(&stem(), &s) {
-            Ok(bytes) => download(
-                &format!("{}.xlsx", stem()),
-                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                &bytes,
-            ),
-            Err(e) => crate::ui::state::toast_err(e),
-        }
+        // Written by the office worker (issue 19), started on this first use.
+        let (name, book) = (format!("{}.xlsx", stem()), pack::workbook(&stem(), &s));
+        leptos::task::spawn_local(async move {
+            match crate::office::client::xlsx(&book).await {
+                Ok(bytes) => download(
+                    &name,
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                    &bytes,
+                ),
+                Err(e) => crate::ui::state::toast_err(e),
+            }
+        });
     };
     let estate = move || ctx().estate.get().map(|e| e.name).unwrap_or_default();
     view! {

@@ -2,7 +2,7 @@
 //! questionnaire taken on the tablet (the resident taps) or typed from paper, the Director's
 //! items editor (before the start) and corrective actions for items under 85 %.
 
-use super::{cal, may, today};
+use super::{may, today};
 use crate::domain::event::RecordKind;
 use crate::domain::i18n::Text;
 use crate::domain::ids::RecordId;
@@ -358,8 +358,9 @@ fn TakeSurvey(
     }
 }
 
-/// Corrective actions: an item under 85 % gets one (the Director: what, owner, deadline); the
-/// owner reports it done.
+/// Corrective actions (QUAL-1): an item under 85 % gets one — the shared record and card
+/// (`ui::components::corrective`, also on the complaints analysis). An action a schema-4 build
+/// kept inside the survey is shown (and closed by its owner) as before, instead of the card.
 #[component]
 fn Corrective(
     survey: Survey,
@@ -367,23 +368,39 @@ fn Corrective(
     staff: Vec<(crate::domain::ids::StaffId, crate::domain::staff::Staff)>,
 ) -> impl IntoView {
     let r = survey.results();
-    let under: Vec<SurveyItem> = r
+    let shared: Vec<(
+        SurveyItem,
+        crate::domain::corrective::CorrectiveSource,
+        String,
+    )> = r
         .under_target()
         .iter()
-        .filter(|i| survey.open_action(&i.item.key).is_none())
-        .map(|i| i.item.clone())
+        .filter(|i| !survey.actions.iter().any(|a| a.item == i.item.key))
+        .filter_map(|i| {
+            survey::corrective_source(id, &survey, &i.item.key)
+                .ok()
+                .map(|(src, p)| (i.item.clone(), src, p))
+        })
         .collect();
     let me = ctx().session.get_untracked().map(|s| s.id);
     let actions = survey.actions.clone();
     let s = StoredValue::new(survey);
-    let what = RwSignal::new(String::new());
-    let owner = RwSignal::new(String::new());
-    let deadline = RwSignal::new((today() + chrono::Days::new(14)).to_string());
     let note = RwSignal::new(String::new());
     let staff2 = staff.clone();
+    let none = actions.is_empty() && shared.is_empty();
     view! {
         <section class="card" data-testid="q-actions">
             <h2>{move || t("q.actions")}</h2>
+            {none.then(|| view! { <p class="muted">{move || t("q.actions.none")}</p> })}
+            {shared.into_iter().map(|(item, src, problem)| {
+                let l = item.label();
+                view! {
+                    <div class="q-action" data-testid="q-action-item" data-item=item.key.clone()>
+                        <strong>{move || tx(&l)}</strong>
+                        <crate::ui::components::corrective::CorrectiveCard source=src problem=problem/>
+                    </div>
+                }
+            }).collect_view()}
             {actions.into_iter().map(|a| {
                 let item = a.item.clone();
                 let label = s.get_value().items.iter().find(|i| i.key == a.item).map(|i| i.label()).unwrap_or_else(|| Text::new(a.item.clone(), a.item.clone()));
@@ -406,33 +423,6 @@ fn Corrective(
                     </div>
                 }
             }).collect_view()}
-            {(may(Action::ManageQuality) && !under.is_empty()).then(|| {
-                let first = under[0].key.clone();
-                let item = RwSignal::new(first);
-                view! {
-                    <div class="q-action-form">
-                        <h3>{move || t("q.action.new")}</h3>
-                        <select data-testid="q-action-item" on:change=move |ev| item.set(event_target_value(&ev))>
-                            {under.iter().map(|i| view! { <option value=i.key.clone()>{i.zh.clone()}</option> }).collect_view()}
-                        </select>
-                        <TextField label=Signal::derive(move || t("q.action.what")) value=what testid="q-action-what"/>
-                        <label class="field"><span class="field-label">{move || t("q.owner")}</span>
-                            <select data-testid="q-action-owner" on:change=move |ev| owner.set(event_target_value(&ev))>
-                                <option value="">"—"</option>
-                                {staff.iter().map(|(id, p)| view! { <option value=id.to_string()>{p.profile.name.clone()}</option> }).collect_view()}
-                            </select>
-                        </label>
-                        <TextField label=Signal::derive(move || t("q.deadline")) value=deadline testid="q-action-deadline" kind="date"/>
-                        <button class="btn primary" data-testid="q-action-open" on:click=move |_| {
-                            let s = s.get_value();
-                            let (i, w) = (item.get_untracked(), what.get_untracked());
-                            let o = owner.get_untracked().parse().ok();
-                            let d = chrono::NaiveDate::parse_from_str(&deadline.get_untracked(), "%Y-%m-%d").unwrap_or(today());
-                            submit(move |a| survey::open_action(a, id, &s, &i, &w, o, d, &cal(), now_ms()), Text::new("纠正措施已下达", "Corrective action opened"), move || what.set(String::new()));
-                        }>{move || t("q.action.open")}</button>
-                    </div>
-                }
-            })}
         </section>
     }
 }

@@ -6,8 +6,9 @@ use super::unit::{UnitPick, UnitSheet};
 use super::{building_name, building_rank, fill, natural, tenure_key, Buildings};
 use crate::domain::event::RecordKind;
 use crate::domain::ids::RecordId;
-use crate::domain::registry::{Household, Tenure, Unit, UnitInfo, UnitUse};
+use crate::domain::registry::{HouseholdRow, Tenure, Unit, UnitInfo, UnitUse};
 use crate::store::{Filter, Query, Store};
+use crate::ui::components::{LoadMore, PAGE};
 use crate::ui::i18n::t;
 use crate::ui::state::{app, ctx, loader};
 use leptos::prelude::*;
@@ -24,36 +25,13 @@ struct Hit {
     households: Vec<HhLine>,
 }
 
-#[derive(Clone, Debug, PartialEq)]
-struct HhLine {
-    names: String,
-    phone: String,
-    tenure: Tenure,
-    since: Option<chrono::NaiveDate>,
-    moved_out: bool,
-}
+/// A household as the search shows it: its list row (issue 19), never its full record.
+type HhLine = HouseholdRow;
 
-fn line(h: &Household) -> HhLine {
-    HhLine {
-        names: h
-            .info
-            .people
-            .iter()
-            .map(|p| p.name.as_str())
-            .filter(|n| !n.is_empty())
-            .collect::<Vec<_>>()
-            .join("、"),
-        phone: h
-            .info
-            .people
-            .iter()
-            .map(|p| p.phone.clone())
-            .find(|p| !p.is_empty())
-            .unwrap_or_default(),
-        tenure: h.info.tenure,
-        since: h.info.move_in,
-        moved_out: h.moved_out.is_some(),
-    }
+fn household_rows(rows: Vec<crate::domain::view::Row>) -> Vec<HhLine> {
+    rows.into_iter()
+        .filter_map(|r| r.list::<HouseholdRow>())
+        .collect()
 }
 
 async fn search(text: String) -> Vec<Hit> {
@@ -62,23 +40,25 @@ async fn search(text: String) -> Vec<Hit> {
         .query(&Query::new(RecordKind::Unit, Filter::Prefix(text.clone())).limit(LIMIT))
         .await
         .unwrap_or_default();
-    let people = a
-        .query(&Query::new(RecordKind::Household, Filter::Prefix(text)).limit(LIMIT))
-        .await
-        .unwrap_or_default();
+    let people = household_rows(
+        a.store
+            .rows(&Query::new(RecordKind::Household, Filter::Prefix(text)).limit(LIMIT))
+            .await
+            .unwrap_or_default(),
+    );
     let mut hits: BTreeMap<RecordId, Hit> = BTreeMap::new();
     // Units found by number (or shop name): show who lives there now.
     for v in units {
         let Some(u) = v.state::<Unit>() else { continue };
-        let current = a
-            .query(&Query::new(RecordKind::Household, Filter::Unit(v.id)))
-            .await
-            .unwrap_or_default()
-            .into_iter()
-            .filter_map(|h| h.state::<Household>())
-            .filter(|h| h.moved_out.is_none())
-            .map(|h| line(&h))
-            .collect();
+        let current = household_rows(
+            a.store
+                .rows(&Query::new(RecordKind::Household, Filter::Unit(v.id)))
+                .await
+                .unwrap_or_default(),
+        )
+        .into_iter()
+        .filter(|h| !h.moved_out)
+        .collect();
         hits.insert(
             v.id,
             Hit {
@@ -89,13 +69,9 @@ async fn search(text: String) -> Vec<Hit> {
         );
     }
     // Households found by a name or phone: the household itself (also if moved out).
-    for v in people {
-        let Some(h) = v.state::<Household>() else {
-            continue;
-        };
-        let unit = h.info.unit;
+    for l in people {
+        let unit = l.unit;
         if let Some(hit) = hits.get_mut(&unit) {
-            let l = line(&h);
             if !hit.households.contains(&l) {
                 hit.households.push(l);
             }
@@ -112,7 +88,7 @@ async fn search(text: String) -> Vec<Hit> {
             Hit {
                 unit,
                 info: u.info,
-                households: vec![line(&h)],
+                households: vec![l],
             },
         );
     }
@@ -127,6 +103,8 @@ pub(super) fn HouseholdsTab(buildings: Buildings) -> impl IntoView {
     // Only the newest search may show: an older, slower one must not overwrite it.
     let (results, set_results) = signal(None::<(String, Vec<Hit>)>);
     let seq = StoredValue::new(0u64);
+    // Windowed (issue 19): one page of results, the next on scroll.
+    let shown = RwSignal::new(PAGE);
     Effect::new(move |_| {
         c.rev.track();
         let text = query.get().trim().to_lowercase();
@@ -139,6 +117,7 @@ pub(super) fn HouseholdsTab(buildings: Buildings) -> impl IntoView {
         leptos::task::spawn_local(async move {
             let hits = search(text.clone()).await;
             if seq.get_value() == n {
+                shown.set(PAGE);
                 set_results.set(Some((text, hits)));
             }
         });
@@ -216,7 +195,7 @@ pub(super) fn HouseholdsTab(buildings: Buildings) -> impl IntoView {
             } else {
                 view! {
                     <section class="card list" data-testid="search-results">
-                        {hits.into_iter().map(|hit| {
+                        {move || hits.iter().take(shown.get()).cloned().map(|hit| {
                             let bname = building_name(&list, hit.info.building);
                             let shop = hit.info.usage == UnitUse::Shop;
                             let unit = hit.unit;
@@ -256,6 +235,7 @@ pub(super) fn HouseholdsTab(buildings: Buildings) -> impl IntoView {
                                 </button>
                             }
                         }).collect_view()}
+                        <LoadMore shown=shown total=Signal::derive(move || n)/>
                     </section>
                 }.into_any()
             }}

@@ -20,11 +20,11 @@ use crate::domain::staff::Staff;
 use crate::domain::workorder::fees::{
     self, yuan, FeeItem, FeeItemInput, Pick, Schedule, ServiceKind,
 };
-use crate::domain::workorder::orders::{self, OrderForm, OrderKind, OrderSource};
+use crate::domain::workorder::orders::{self, OrderForm, OrderKind, OrderSource, WorkOrderRow};
 use crate::domain::workorder::report::{paid_summary, repair_fees, repair_fees_csv};
 use crate::domain::workorder::{WorkOrder, WorkOrderStatus};
-use crate::store::{Filter, Query};
-use crate::ui::components::{Empty, SlaBadge, UnitHit, UnitSearch};
+use crate::store::{Filter, Query, Store};
+use crate::ui::components::{Empty, LoadMore, SlaBadge, UnitHit, UnitSearch, PAGE};
 use crate::ui::duty::{calendar, name_of, staff_list};
 use crate::ui::i18n::t;
 use crate::ui::platform::{download, now_ms};
@@ -124,18 +124,14 @@ const OPEN: [WorkOrderStatus; 7] = [
     WorkOrderStatus::Declined,
 ];
 
-fn row(id: RecordId, o: &WorkOrder) -> impl IntoView {
+fn row(id: RecordId, o: WorkOrderRow) -> impl IntoView {
     let now = now_ms();
-    let clock = o.household_clock().cloned();
-    let title = o
-        .order
-        .as_ref()
-        .map(|x| format!("{} · {}", x.place, x.content))
-        .unwrap_or_default();
-    let kind = o.kind().map(|k| k.label()).unwrap_or(Text::new("", ""));
+    let clock = o.clock;
+    let title = format!("{} · {}", o.place, o.content);
+    let kind = o.kind.label();
     let st = o.status.label();
-    let emergency = o.order.as_ref().is_some_and(|x| x.emergency);
-    let serial = o.serial.clone();
+    let emergency = o.emergency;
+    let serial = o.serial;
     view! {
         <li class="frow" data-testid="wo-row" on:click=move |_| go(Page::RepairOrder(id))>
             <div class="row-main">
@@ -147,53 +143,64 @@ fn row(id: RecordId, o: &WorkOrder) -> impl IntoView {
     }
 }
 
+/// Household orders' list rows (issue 19), never the full orders.
+async fn order_rows(q: Query) -> Vec<(RecordId, WorkOrderRow)> {
+    app()
+        .store
+        .rows(&q)
+        .await
+        .unwrap_or_default()
+        .into_iter()
+        .filter_map(|r| r.list::<WorkOrderRow>().map(|o| (r.id, o)))
+        .collect()
+}
+
 #[component]
 fn OrderList() -> impl IntoView {
     let data = loader(|| async {
-        let a = app();
         let mut open = Vec::new();
         for s in OPEN {
-            let views = a
-                .query(&Query::new(
+            open.extend(
+                order_rows(Query::new(
                     RecordKind::WorkOrder,
                     Filter::Status(s.as_str().into()),
                 ))
-                .await
-                .unwrap_or_default();
-            open.extend(views.into_iter().filter_map(|v| {
-                v.state::<WorkOrder>()
-                    .filter(|o| o.order.is_some())
-                    .map(|o| (v.id, o))
-            }));
+                .await,
+            );
         }
         // Most urgent first.
-        open.sort_by_key(|(_, o)| o.household_clock().map(|c| c.deadline).unwrap_or(i64::MAX));
+        open.sort_by_key(|(_, o)| o.clock.as_ref().map(|c| c.deadline).unwrap_or(i64::MAX));
         let month = crate::domain::calendar::month_key(now_ms());
-        let done: Vec<(RecordId, WorkOrder)> = a
-            .query(&Query::new(
-                RecordKind::WorkOrder,
-                Filter::Prefix(orders::list_key(&month, Some(WorkOrderStatus::Done))),
-            ))
-            .await
-            .unwrap_or_default()
-            .into_iter()
-            .filter_map(|v| v.state::<WorkOrder>().map(|o| (v.id, o)))
-            .collect();
+        let mut done = order_rows(Query::new(
+            RecordKind::WorkOrder,
+            Filter::Prefix(orders::list_key(&month, Some(WorkOrderStatus::Done))),
+        ))
+        .await;
+        done.reverse();
         (open, done)
     });
+    let (shown_open, shown_done) = (RwSignal::new(PAGE), RwSignal::new(PAGE));
     view! {
-        {move || data.get().map(|(open, done)| view! {
+        {move || data.get().map(|(open, done)| {
+            let (n_open, n_done) = (open.len(), done.len());
+            view! {
             <section class="card">
-                <h2>{move || t("wo.open")}" "<span class="muted">{open.len()}</span></h2>
+                <h2>{move || t("wo.open")}" "<span class="muted">{n_open}</span></h2>
                 {if open.is_empty() { view! { <Empty text=Signal::derive(|| t("wo.none").to_string())/> }.into_any() } else {
-                    view! { <ul class="flist" data-testid="wo-open">{open.iter().map(|(id, o)| row(*id, o)).collect_view()}</ul> }.into_any()
+                    view! { <ul class="flist" data-testid="wo-open">
+                        {move || open.iter().take(shown_open.get()).cloned().map(|(id, o)| row(id, o)).collect_view()}
+                        <LoadMore shown=shown_open total=Signal::derive(move || n_open)/>
+                    </ul> }.into_any()
                 }}
             </section>
             <section class="card">
-                <h2>{move || t("wo.done_month")}" "<span class="muted">{done.len()}</span></h2>
-                <ul class="flist" data-testid="wo-done">{done.iter().rev().take(30).map(|(id, o)| row(*id, o)).collect_view()}</ul>
+                <h2>{move || t("wo.done_month")}" "<span class="muted">{n_done}</span></h2>
+                <ul class="flist" data-testid="wo-done">
+                    {move || done.iter().take(shown_done.get()).cloned().map(|(id, o)| row(id, o)).collect_view()}
+                    <LoadMore shown=shown_done total=Signal::derive(move || n_done)/>
+                </ul>
             </section>
-        })}
+        }})}
     }
 }
 

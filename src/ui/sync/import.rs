@@ -4,7 +4,10 @@
 
 use super::{paint, text, update_log, Busy};
 use crate::domain::i18n::Text;
-use crate::sync::{apply_import, plan_import, ImportPlan, ImportSettings};
+use crate::sync::{
+    apply_import_in_groups, file_id, import_marker, plan_import, ImportMarker, ImportPlan,
+    ImportSettings, IMPORT_GROUP_EVENTS,
+};
 use crate::ui::components::TextField;
 use crate::ui::i18n::{t, t_untracked};
 use crate::ui::platform::{format_time, now_ms, read_chosen};
@@ -24,6 +27,17 @@ pub fn ImportPanel(
     let error = RwSignal::new(None::<Text>);
     let plan = RwSignal::new(None::<ImportPlan>);
     let chosen = RwSignal::new(false);
+    // Issue 13: the chosen file's id (its checksum), the import's progress, and an import a
+    // closed tab left unfinished (absorbed in groups, each its own transaction).
+    let file = RwSignal::new(String::new());
+    let progress = RwSignal::new(None::<(u64, u64)>);
+    let unfinished = RwSignal::new(None::<ImportMarker>);
+    let load_marker = move || {
+        leptos::task::spawn_local(async move {
+            unfinished.set(import_marker(&app().store).await.ok().flatten());
+        })
+    };
+    load_marker();
 
     let reset = move || {
         plan.set(None);
@@ -54,6 +68,7 @@ pub fn ImportPanel(
                 None => error.set(Some(text("sync.choose_first"))),
                 Some((_name, bytes)) => {
                     let a = app();
+                    file.set(file_id(&bytes));
                     let p = (!passphrase.is_empty()).then_some(passphrase.as_str());
                     let settings = ImportSettings {
                         max_future_skew_ms: c
@@ -97,7 +112,22 @@ pub fn ImportPanel(
             } else {
                 super::current_actor().await.ok()
             };
-            match apply_import(&a, actor.as_ref(), &pl, now).await {
+            let fid = file.get_untracked();
+            let mut report = |done, total| progress.set(Some((done, total)));
+            let result = apply_import_in_groups(
+                &a,
+                actor.as_ref(),
+                &pl,
+                &fid,
+                now,
+                IMPORT_GROUP_EVENTS,
+                &mut report,
+                None,
+            )
+            .await;
+            progress.set(None);
+            load_marker();
+            match result {
                 Ok(out) => {
                     let from = pl.header.device;
                     update_log(|l| {
@@ -116,8 +146,18 @@ pub fn ImportPanel(
         });
     };
 
+    let count = |k: &str, done: u64, total: u64| {
+        t(k).replace("{done}", &done.to_string())
+            .replace("{total}", &total.to_string())
+    };
     view! {
         <div class="sync-import-panel" data-testid="sync-import">
+            {move || unfinished.get().map(|m| view! {
+                <div class="sync-warn" role="alert" data-testid="sync-import-unfinished">
+                    <strong>{move || t("sync.unfinished")}</strong>
+                    <p>{move || count("sync.unfinished_detail", m.done, m.events).replace("{device}", &m.exporter.short())}</p>
+                </div>
+            })}
             <label class="field">
                 <span class="field-label">{move || t("sync.file")}</span>
                 <input type="file" accept=".wuye,application/octet-stream" data-testid="sync-import-file" node_ref=input
@@ -126,6 +166,12 @@ pub fn ImportPanel(
             <TextField label=Signal::derive(move || t("sync.import_pass").to_string()) value=pass testid="sync-import-pass" kind="password"/>
             {move || error.get().map(|e| view! { <p class="sync-error" role="alert" data-testid="sync-error">{tx(&e)}</p> })}
             {move || busy.get().map(|k| view! { <Busy text=Signal::derive(move || t(k).to_string())/> })}
+            {move || progress.get().map(|(done, total)| view! {
+                <div class="sync-progress" data-testid="sync-import-progress">
+                    <progress max=total.max(1).to_string() value=done.to_string()></progress>
+                    <span>{move || count("sync.import_progress", done, total)}</span>
+                </div>
+            })}
             <Show when=move || plan.get().is_none()>
                 <button class="btn primary big" data-testid="sync-import-check"
                     disabled=move || busy.get().is_some() || !chosen.get() on:click=check>

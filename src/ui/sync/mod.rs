@@ -16,12 +16,13 @@ mod conflicts;
 mod import;
 pub(crate) mod lists;
 mod refused;
+pub mod strings;
 
 pub use import::ImportPanel;
 
 use super::components::{Empty, TextField};
 use super::i18n::{t, t_untracked};
-use super::platform::{download, format_time, now_ms, BrowserEntropy};
+use super::platform::{download_parts, format_time, now_ms, BrowserEntropy};
 use super::state::{app, bump, ctx, loader, show_app_error, toast_ok, tx};
 use crate::domain::command::Actor;
 use crate::domain::event::RecordKind;
@@ -30,7 +31,7 @@ use crate::domain::ids::DeviceId;
 use crate::domain::roles::{Action, Denied};
 use crate::store::Store;
 use crate::sync::merge::kind_label;
-use crate::sync::{device_summaries, export_to, Encryption};
+use crate::sync::{device_summaries, export_streamed, Encryption};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -383,6 +384,9 @@ fn ExportCard(data: ReadSignal<Option<Overview>>) -> impl IntoView {
     let busy = RwSignal::new(false);
     let error = RwSignal::new(None::<Text>);
     let done = RwSignal::new(None::<(String, u64, bool)>);
+    // Issue 13: (events, bytes) written so far by the streamed export, and its cancel.
+    let progress = RwSignal::new(None::<(u64, u64)>);
+    let cancel = RwSignal::new(false);
     let peers = move || {
         data.get()
             .map(|o| o.devices.into_iter().filter(|r| !r.me).collect::<Vec<_>>())
@@ -437,11 +441,44 @@ fn ExportCard(data: ReadSignal<Option<Overview>>) -> impl IntoView {
                 }
             };
             let encryption = (!p1.is_empty()).then(|| Encryption::new(&p1, &mut BrowserEntropy));
-            // Issue 13: an incremental file reads only the events above the peer's watermarks.
-            let result = export_to(&a, &actor, target, now, encryption).await;
+            // Issue 13: an incremental file reads only the events above the peer's watermarks;
+            // the file is written segment by segment into `Blob` parts (never one buffer in
+            // wasm), with progress, and can be cancelled between segments.
+            cancel.set(false);
+            let parts = js_sys::Array::new();
+            // Yield to the page (paint the progress, take a cancel tap) every 8 parts (≤ 512 KiB):
+            // a timer per part would add ≥ 4 ms to each of thousands of segments.
+            let mut n = 0u32;
+            let result = export_streamed(
+                &a,
+                &actor,
+                target,
+                now,
+                encryption,
+                async |part: Vec<u8>, events: u64, bytes: u64| {
+                    parts.push(&js_sys::Uint8Array::from(&part[..]));
+                    drop(part);
+                    n += 1;
+                    if n % 8 == 1 {
+                        progress.set(Some((events, bytes)));
+                        gloo::timers::future::TimeoutFuture::new(0).await;
+                    }
+                    !cancel.get_untracked()
+                },
+            )
+            .await;
+            progress.set(None);
             match result {
-                Ok(file) => {
-                    download(&file.file_name, "application/octet-stream", &file.bytes);
+                Ok(None) => {
+                    toast_ok(t_untracked("sync.export_cancelled"));
+                }
+                Ok(Some((header, file_name))) => {
+                    download_parts(&file_name, "application/octet-stream", &parts);
+                    let file = crate::sync::ExportFile {
+                        bytes: Vec::new(),
+                        file_name,
+                        header,
+                    };
                     let is_full = matches!(file.header.covers, crate::sync::format::Covers::Full);
                     update_log(|l| {
                         l.last_export = Some(now);
@@ -507,6 +544,18 @@ fn ExportCard(data: ReadSignal<Option<Overview>>) -> impl IntoView {
             <Show when=move || busy.get()>
                 <Busy text=Signal::derive(move || if pass.get().is_empty() { t("sync.exporting").to_string() } else { t("sync.encrypting").to_string() })/>
             </Show>
+            {move || progress.get().map(|(events, bytes)| {
+                let carried = chosen().and_then(|r| r.incremental).map(|m| m.values().sum::<usize>() as u64);
+                let all = data.get_untracked().map_or(0, |o| o.total_events as u64);
+                let total = if is_full() { all } else { carried.unwrap_or(all) }.max(events);
+                view! {
+                    <div class="sync-progress" data-testid="sync-export-progress">
+                        <progress max=total.max(1).to_string() value=events.to_string()></progress>
+                        <span>{move || t("sync.export_progress").replace("{events}", &events.to_string()).replace("{bytes}", &human_bytes(bytes))}</span>
+                        <button class="btn" data-testid="sync-export-cancel" on:click=move |_| cancel.set(true)>{move || t("sync.export_cancel")}</button>
+                    </div>
+                }
+            })}
             {move || done.get().map(|(name, n, enc)| view! {
                 <p class="sync-done" data-testid="sync-export-done">
                     {t("sync.saved_as")}<code>{name}</code>" · "{t("sync.records").replace("{}", &n.to_string())}
@@ -517,6 +566,15 @@ fn ExportCard(data: ReadSignal<Option<Overview>>) -> impl IntoView {
                 {move || t("sync.export_go")}
             </button>
         </section>
+    }
+}
+
+/// "12.3 MB" for a progress line.
+fn human_bytes(n: u64) -> String {
+    if n >= 1 << 20 {
+        format!("{}.{} MB", n >> 20, ((n & 0xF_FFFF) * 10) >> 20)
+    } else {
+        format!("{} KB", n.div_ceil(1024))
     }
 }
 

@@ -19,9 +19,9 @@ use crate::domain::ids::{RecordId, StaffId};
 use crate::domain::patrol::ViolationDraft;
 use crate::domain::roles::{Action, Role};
 use crate::domain::violations::{
-    charge_key, charges, charges_csv, list_key, yuan, Severity, Status, Violation,
+    charge_key, charges, charges_csv, list_key, yuan, Severity, Status, ViolationRow,
 };
-use crate::store::{Filter, Query};
+use crate::store::{Filter, Query, Store};
 use leptos::prelude::*;
 
 pub(super) fn may(a: Action) -> bool {
@@ -83,7 +83,7 @@ pub fn ViolationsPage(tab: VioTab) -> impl IntoView {
                 VioTab::List => view! { <Register/> }.into_any(),
                 VioTab::New => view! { <record::RecordForm/> }.into_any(),
                 VioTab::Charges => view! { <Charges/> }.into_any(),
-                VioTab::Retention => view! { <Retention/> }.into_any(),
+                VioTab::Retention => view! { <crate::ui::components::retention::RetentionReview/> }.into_any(),
             }}
         </div>
     }
@@ -114,41 +114,36 @@ fn Register() -> impl IntoView {
     let severity = RwSignal::new(None::<Severity>);
     let months = StoredValue::new(recent_months());
     let month = RwSignal::new(months.get_value().first().cloned().unwrap_or_default());
+    let shown = RwSignal::new(super::components::PAGE);
     let rows = loader(move || {
         let f = filter.get();
         let m = month.get();
+        shown.set(super::components::PAGE);
         async move {
             let a = app();
-            let mut views = Vec::new();
-            match f {
-                ListFilter::Open => {
-                    for s in [Status::Reported, Status::Decided, Status::InEffect] {
-                        views.extend(
-                            a.query(&Query::new(
-                                RecordKind::Violation,
-                                Filter::Status(s.key().into()),
-                            ))
-                            .await
-                            .unwrap_or_default(),
-                        );
-                    }
-                }
-                ListFilter::Month => {
-                    views.extend(
-                        a.query(&Query::new(
-                            RecordKind::Violation,
-                            Filter::Prefix(list_key(&m, None)),
-                        ))
+            // List rows (issue 19): each violation's `ViolationRow`, never its full record.
+            let queries: Vec<Query> = match f {
+                ListFilter::Open => [Status::Reported, Status::Decided, Status::InEffect]
+                    .iter()
+                    .map(|s| Query::new(RecordKind::Violation, Filter::Status(s.key().into())))
+                    .collect(),
+                ListFilter::Month => vec![Query::new(
+                    RecordKind::Violation,
+                    Filter::Prefix(list_key(&m, None)),
+                )],
+            };
+            let mut v: Vec<(RecordId, ViolationRow)> = Vec::new();
+            for q in queries {
+                v.extend(
+                    a.store
+                        .rows(&q)
                         .await
-                        .unwrap_or_default(),
-                    );
-                }
+                        .unwrap_or_default()
+                        .into_iter()
+                        .filter_map(|r| r.list::<ViolationRow>().map(|x| (r.id, x))),
+                );
             }
-            let mut v: Vec<(RecordId, Violation)> = views
-                .into_iter()
-                .filter_map(|v| v.state::<Violation>().map(|x| (v.id, x)))
-                .collect();
-            v.sort_by_key(|(id, x)| std::cmp::Reverse((x.recorded.as_ref().map(|r| r.at), *id)));
+            v.sort_by_key(|(id, x)| std::cmp::Reverse((x.at, *id)));
             // Patrol's renovation drafts written before issue 14, still open (status index).
             let drafts: Vec<(RecordId, ViolationDraft)> = a
                 .query(&Query::new(
@@ -170,11 +165,11 @@ fn Register() -> impl IntoView {
         };
         let sev = severity.get();
         let now = now_ms();
-        let items: Vec<(RecordId, Violation)> = loaded
+        let items: Vec<(RecordId, ViolationRow)> = loaded
             .into_iter()
-            .filter(|(_, v)| sev.is_none_or(|s| v.severity() == s))
-            .take(200)
+            .filter(|(_, v)| sev.is_none_or(|s| v.severity == s))
             .collect();
+        let total = items.len();
         let drafts_view = (!drafts.is_empty()).then(|| view! {
             <h2 class="section-title">{move || t("vio.drafts")}</h2>
             <section class="card list" data-testid="vio-drafts">
@@ -197,15 +192,15 @@ fn Register() -> impl IntoView {
         }
         view! {
             <section class="card list vio-list" data-testid="vio-list" data-filter=format!("{f:?}")>
-                {items.into_iter().map(|(id, v)| {
-                    let status = v.status.unwrap_or(Status::Reported);
-                    let sev = v.severity();
-                    let at = v.recorded.as_ref().map(|r| r.at).unwrap_or_default();
-                    let cat = v.info.category.map(|c| c.label());
-                    let who = if v.info.unit_label.is_empty() { v.info.violator.clone() } else { v.info.unit_label.clone() };
-                    let facts = v.info.facts.clone();
+                {move || items.iter().take(shown.get()).cloned().map(|(id, v)| {
+                    let status = v.status;
+                    let sev = v.severity;
+                    let at = v.at;
+                    let cat = v.category.map(|c| c.label());
+                    let who = v.who;
+                    let facts = v.facts;
                     let facts_attr = facts.clone();
-                    let clock = v.clock.clone().filter(|c| c.is_running());
+                    let clock = v.clock;
                     let assignee = v.assignee;
                     view! {
                         <button class="row cmp-row" data-testid="vio-row" data-status=status.key() data-severity=sev.key()
@@ -229,6 +224,7 @@ fn Register() -> impl IntoView {
                         </button>
                     }
                 }).collect_view()}
+                <super::components::LoadMore shown=shown total=Signal::derive(move || total)/>
             </section>
             {drafts_view}
         }
@@ -336,115 +332,6 @@ fn Charges() -> impl IntoView {
                         }).collect_view()}
                         <tr><th colspan="5">{move || t("vio.ch.total")}</th><td data-testid="vio-ch-total">{yuan(total)}</td></tr>
                     </table>
-                </section>
-            }
-            .into_any()
-        }}
-    }
-}
-
-/// VIO-9, QUAL-4: closed violations whose retention date has passed, read month by month from
-/// the `keep|` keys, for the Director. Nothing is deleted by itself: the Director archives a
-/// record into a file (its events, verbatim) and purges it; the purge travels to every tablet
-/// and its tombstone stays listed below.
-#[component]
-fn Retention() -> impl IntoView {
-    use crate::domain::retention::{archive, purge, Tombstone};
-    use crate::store::Store;
-    let rows = loader(|| async {
-        let now = now_ms();
-        let mut out = Vec::new();
-        for m in crate::domain::retention::review_months("2020-01", now) {
-            for v in app()
-                .query(&Query::new(
-                    RecordKind::Violation,
-                    Filter::Prefix(format!("keep|{m}")),
-                ))
-                .await
-                .unwrap_or_default()
-            {
-                if let Some(x) = v.state::<Violation>() {
-                    if x.kept_until().is_some_and(|k| k <= now) {
-                        out.push((v, x));
-                    }
-                }
-            }
-        }
-        let stones: Vec<Tombstone> = app()
-            .query(&Query::new(RecordKind::Purged, Filter::Status("purged".into())).limit(200))
-            .await
-            .unwrap_or_default()
-            .into_iter()
-            .filter_map(|v| v.state::<Tombstone>())
-            .collect();
-        (out, stones)
-    });
-    let purge_one = move |view: crate::domain::view::View, kept: Option<i64>| {
-        leptos::task::spawn_local(async move {
-            let events = app()
-                .store
-                .events_for(view.subject())
-                .await
-                .unwrap_or_default();
-            let (text, hash) = archive(&events);
-            super::platform::download(
-                &format!("违章归档-{}.jsonl", view.id.short()),
-                "application/x-ndjson",
-                text.as_bytes(),
-            );
-            super::state::submit(
-                move |a| purge(a, &view, kept, &hash, now_ms()),
-                crate::domain::i18n::Text::new("已归档并清理", "Archived and purged"),
-                || {},
-            );
-        });
-    };
-    view! {
-        <div class="page-head"><h1 class="page-title">{move || t("vio.ret.title")}</h1></div>
-        <p class="muted">{move || t("vio.ret.rule")}</p>
-        <p class="muted" data-testid="vio-ret-other">
-            {move || t("vio.ret.other")}" "
-            {move || ctx().estate.get().unwrap_or_default().settings.retention_other_years}" "
-            {move || t("vio.ret.years")}
-        </p>
-        {move || {
-            let (list, stones) = rows.get().unwrap_or_default();
-            let due = if list.is_empty() {
-                view! { <div class="card"><p class="empty" data-testid="vio-ret-empty">{move || t("vio.ret.empty")}</p></div> }.into_any()
-            } else {
-                view! {
-                    <section class="card list" data-testid="vio-retention">
-                        {list.into_iter().map(|(view, v)| {
-                            let kept = v.kept_until();
-                            let sev = v.severity();
-                            let view2 = view.clone();
-                            view! {
-                                <div class="row" data-testid="vio-ret-row">
-                                    <span class="row-main">
-                                        <strong>{v.info.facts.clone()}</strong>
-                                        <span class="muted">{move || tx(&sev.label())}" · "{v.info.unit_label.clone()}" · "
-                                            {move || t("vio.ret.kept")}" "{when(kept.unwrap_or_default()).get(..10).unwrap_or_default().to_string()}</span>
-                                    </span>
-                                    <button class="btn" data-testid="vio-ret-purge" on:click=move |_| purge_one(view2.clone(), kept)>{move || t("vio.ret.purge")}</button>
-                                </div>
-                            }
-                        }).collect_view()}
-                    </section>
-                }
-                .into_any()
-            };
-            view! {
-                {due}
-                <h2 class="section-title">{move || t("vio.ret.purged")}</h2>
-                <section class="card list" data-testid="vio-tombstones">
-                    {stones.into_iter().map(|s| view! {
-                        <div class="row">
-                            <span class="row-main">
-                                <strong>{s.title.clone()}</strong>
-                                <span class="muted">{when(s.at)}" · "{s.events}" · SHA-256 "{s.archive.get(..12).unwrap_or_default().to_string()}</span>
-                            </span>
-                        </div>
-                    }).collect_view()}
                 </section>
             }
             .into_any()

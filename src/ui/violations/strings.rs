@@ -100,16 +100,8 @@ pub fn pair(key: &str) -> Option<(&'static str, &'static str)> {
         "vio.ch.csv" => ("导出CSV", "Export CSV"),
         "vio.ch.print" => ("打印", "Print"),
         "vio.ch.empty" => ("该月没有经审批的赔偿", "No approved compensation this month"),
-        "vio.ret.title" => ("已过保存期的资料（待主任审阅）", "Records past their retention date (for the Director)"),
-        "vio.ret.rule" => ("保存期：一般违章1年，重大违章5年，值班记录3年，其他按设置。过期资料不会自动删除。", "Kept: general violations 1 year, major 5 years, duty log 3 years, others by a setting. Nothing is deleted by itself."),
-        "vio.ret.other" => ("其他资料（非违章、非值班记录）保存期限（设置）：", "Other records (not violations, not the duty log) are kept (a setting):"),
-        "vio.ret.years" => ("年", "years"),
         "vio.ret.settings.title" => ("资料保存期限", "Retention of other records"),
         "vio.ret.settings.hint" => ("一般违章1年、重大违章5年、值班记录3年为固定期限；其他资料按此设置保存（1–30年，默认3年）。过期资料不会自动删除。", "General violations 1 year, major 5 years and the duty log 3 years are fixed; other records are kept this many years (1–30, default 3). Nothing is deleted by itself."),
-        "vio.ret.kept" => ("保存至", "Kept until"),
-        "vio.ret.empty" => ("没有已过保存期的资料", "Nothing is past its retention date"),
-        "vio.ret.purge" => ("归档导出并清理", "Archive to a file and purge"),
-        "vio.ret.purged" => ("已清理的资料（记录曾存在，归档文件的校验值）", "Purged records (that they existed, the archive's checksum)"),
         _ => return None,
     })
 }

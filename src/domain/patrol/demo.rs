@@ -206,18 +206,9 @@ pub fn history(
         .take(50)
         .collect();
 
-    let last_monday = monday_of(as_of - Days::new(1));
-    let mut mondays: Vec<NaiveDate> = (0..4u64)
-        .rev()
-        .map(|w| last_monday - Days::new(7 * w))
-        .collect();
-    // The week of `as_of` is planned too when it starts that day.
-    if monday_of(as_of) != last_monday {
-        mondays.push(monday_of(as_of));
-    }
     let mut scan = 0u64;
     let mut round_no = 0u64;
-    for monday in mondays {
+    for monday in mondays_of(as_of) {
         let planned = plan_week(actor, &routes, monday, &cal, &BTreeSet::new()).expect("demo plan");
         let round_ids: Vec<RecordId> = planned.iter().map(|d| d.subject.id).collect();
         out.extend(planned);

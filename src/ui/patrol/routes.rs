@@ -109,7 +109,12 @@ pub fn RoutesTab() -> impl IntoView {
             name: name.get_untracked(),
             tier: tier.get_untracked(),
             walker: walker.get_untracked(),
-            stops: stops.get_untracked(),
+            // Stops picked before the tier was switched to an inspection are not kept (PAT-2).
+            stops: if tier.get_untracked().is_inspection() {
+                Vec::new()
+            } else {
+                stops.get_untracked()
+            },
             active: active.get_untracked(),
         };
         let id = editing.get_untracked().unwrap_or_else(|| app().new_id());
@@ -168,6 +173,10 @@ pub fn RoutesTab() -> impl IntoView {
                 </label>
             </div>
             <label class="check"><input type="checkbox" prop:checked=move || active.get() on:change=move |ev| active.set(event_target_checked(&ev))/>{move || t("pat.routes.active")}</label>
+            // PAT-2: an inspection route's stops are the period's finished paid orders, not
+            // checkpoints (the domain refuses stops on it).
+            <Show when=move || !tier.get().is_inspection()
+                fallback=|| view! { <p class="notice" data-testid="route-inspection-note">{move || t("pat.routes.inspection_note")}</p> }>
             <h3>{move || t("pat.routes.stops")}</h3>
             <ol class="route-stops" data-testid="route-stops">
                 {move || {
@@ -235,6 +244,7 @@ pub fn RoutesTab() -> impl IntoView {
                     })}
                 </select>
             </label>
+            </Show>
             <button class="btn primary big" data-testid="route-save" on:click=save>{move || t("common.save")}</button>
             {move || editing.get().map(|id| view! { <History subject=RecordRef::new(RecordKind::PatrolRoute, id)/> })}
         </Sheet>

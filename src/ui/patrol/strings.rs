@@ -119,6 +119,10 @@ pub fn pair(key: &str) -> Option<(&'static str, &'static str)> {
         "pat.routes.active" => ("启用", "In use"),
         "pat.routes.retired" => ("停用", "Retired"),
         "pat.routes.stops" => ("巡查点（按顺序）", "Checkpoints, in order"),
+        "pat.routes.inspection_note" => (
+            "检查路线不设巡查点：每次检查的对象是本期已完成的有偿服务工单",
+            "An inspection route has no checkpoints: each inspection checks the period's finished paid-service orders",
+        ),
         "pat.routes.add_stop" => ("添加巡查点", "Add a checkpoint"),
         "pat.routes.sweep" => ("逐层巡查楼层范围", "Floors swept from here"),
         "pat.labels.which" => ("打印范围", "Labels for"),

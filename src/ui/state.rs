@@ -371,6 +371,22 @@ impl Ctx {
     }
 }
 
+/// A list's rows of one query as `(id, row)` (issue 19): each record's slim list row, never its
+/// full state; a row of another shape is skipped.
+pub async fn list_rows<T: serde::de::DeserializeOwned>(
+    q: &crate::store::Query,
+) -> Vec<(crate::domain::ids::RecordId, T)> {
+    use crate::store::Store;
+    app()
+        .store
+        .rows(q)
+        .await
+        .unwrap_or_default()
+        .into_iter()
+        .filter_map(|r| r.list::<T>().map(|x| (r.id, x)))
+        .collect()
+}
+
 pub fn install_ctx(c: Ctx) {
     CTX.with(|x| *x.borrow_mut() = Some(c));
 }

@@ -12,7 +12,7 @@ use crate::domain::event::{RecordKind, RecordRef};
 use crate::domain::i18n::Text;
 use crate::domain::ids::RecordId;
 use crate::domain::roles::Action;
-use crate::store::{Filter, Query, Store};
+use crate::store::{Filter, Query};
 use crate::ui::components::Area;
 use crate::ui::components::{History, LoadMore, Sheet, SlaBadge, PAGE};
 use crate::ui::components::{SignaturePad, SignatureView};
@@ -55,14 +55,7 @@ pub(super) fn CallbackQueue() -> impl IntoView {
             };
             // List rows (issue 19): each callback's `CallbackRow`; the full callback is read
             // when one opens.
-            let mut v: Vec<(RecordId, CallbackRow)> = app()
-                .store
-                .rows(&q)
-                .await
-                .unwrap_or_default()
-                .into_iter()
-                .filter_map(|r| r.list::<CallbackRow>().map(|s| (r.id, s)))
-                .collect();
+            let mut v: Vec<(RecordId, CallbackRow)> = crate::ui::state::list_rows(&q).await;
             if status == Some("due") {
                 v.sort_by_key(|(_, c)| c.due);
             } else {

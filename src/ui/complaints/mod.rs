@@ -22,7 +22,7 @@ use crate::domain::complaints::{
 use crate::domain::event::RecordKind;
 use crate::domain::ids::{RecordId, StaffId};
 use crate::domain::roles::Action;
-use crate::store::{Filter, Query, Store};
+use crate::store::{Filter, Query};
 use leptos::prelude::*;
 
 /// Settings in force (calendar and this module's limits).
@@ -180,15 +180,7 @@ fn ComplaintList() -> impl IntoView {
                     Some(s) => Query::new(RecordKind::Complaint, Filter::Status(s.into())),
                     None => Query::new(RecordKind::Complaint, Filter::Prefix(k)),
                 };
-                v.extend(
-                    app()
-                        .store
-                        .rows(&q)
-                        .await
-                        .unwrap_or_default()
-                        .into_iter()
-                        .filter_map(|r| r.list::<ComplaintRow>().map(|c| (r.id, c))),
-                );
+                v.extend(crate::ui::state::list_rows::<ComplaintRow>(&q).await);
             }
             v.sort_by_key(|a| std::cmp::Reverse(a.1.received));
             (f, v)

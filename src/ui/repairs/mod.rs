@@ -23,7 +23,7 @@ use crate::domain::workorder::fees::{
 use crate::domain::workorder::orders::{self, OrderForm, OrderKind, OrderSource, WorkOrderRow};
 use crate::domain::workorder::report::{paid_summary, repair_fees, repair_fees_csv};
 use crate::domain::workorder::{WorkOrder, WorkOrderStatus};
-use crate::store::{Filter, Query, Store};
+use crate::store::{Filter, Query};
 use crate::ui::components::{Empty, LoadMore, SlaBadge, UnitHit, UnitSearch, PAGE};
 use crate::ui::duty::{calendar, name_of, staff_list};
 use crate::ui::i18n::t;
@@ -145,14 +145,7 @@ fn row(id: RecordId, o: WorkOrderRow) -> impl IntoView {
 
 /// Household orders' list rows (issue 19), never the full orders.
 async fn order_rows(q: Query) -> Vec<(RecordId, WorkOrderRow)> {
-    app()
-        .store
-        .rows(&q)
-        .await
-        .unwrap_or_default()
-        .into_iter()
-        .filter_map(|r| r.list::<WorkOrderRow>().map(|o| (r.id, o)))
-        .collect()
+    crate::ui::state::list_rows(&q).await
 }
 
 #[component]

@@ -21,7 +21,7 @@ use crate::domain::roles::{Action, Role};
 use crate::domain::violations::{
     charge_key, charges, charges_csv, list_key, yuan, Severity, Status, ViolationRow,
 };
-use crate::store::{Filter, Query, Store};
+use crate::store::{Filter, Query};
 use leptos::prelude::*;
 
 pub(super) fn may(a: Action) -> bool {
@@ -134,14 +134,7 @@ fn Register() -> impl IntoView {
             };
             let mut v: Vec<(RecordId, ViolationRow)> = Vec::new();
             for q in queries {
-                v.extend(
-                    a.store
-                        .rows(&q)
-                        .await
-                        .unwrap_or_default()
-                        .into_iter()
-                        .filter_map(|r| r.list::<ViolationRow>().map(|x| (r.id, x))),
-                );
+                v.extend(crate::ui::state::list_rows::<ViolationRow>(&q).await);
             }
             v.sort_by_key(|(id, x)| std::cmp::Reverse((x.at, *id)));
             // Patrol's renovation drafts written before issue 14, still open (status index).

@@ -214,8 +214,10 @@ pub fn fold_onto<A: Aggregate>(view: &View, mut new: Vec<Event>) -> Option<View>
 /// the supervisor's list (HELP-4, issue 18). 5: list rows of violations, work orders, patrol
 /// findings, households and callbacks (issue 19: those lists page over slim rows), and every
 /// kept record's `ret|<month>` retention key (QUAL-4, added by the fold from the last entry,
-/// `retention::index_key`).
-pub const VIEWS_VERSION: u32 = 5;
+/// `retention::index_key`). 6: list rows of cleaning records and violation drafts, and the
+/// cleaning records' month key `clnm|<month>` (issue 19: the patrol tab and its printed record
+/// read rows).
+pub const VIEWS_VERSION: u32 = 6;
 
 /// Dispatch over every record kind. Adding a module adds one line to each function.
 pub fn fold_all_kind(subject: RecordRef, events: Vec<Event>) -> Option<View> {

@@ -43,7 +43,7 @@ fn agrees(v: &View, r: &Row) {
 fn list_agrees(v: &View, r: &Row) {
     use crate::domain::callbacks::{Callback, CallbackRow};
     use crate::domain::complaints::{Complaint, ComplaintRow};
-    use crate::domain::patrol::{Finding, FindingRow};
+    use crate::domain::patrol::{CleaningCheck, Finding, FindingRow, ViolationDraft};
     use crate::domain::registry::{Household, HouseholdRow};
     use crate::domain::violations::{Violation, ViolationRow};
     use crate::domain::workorder::orders::WorkOrderRow;
@@ -78,6 +78,27 @@ fn list_agrees(v: &View, r: &Row) {
         RecordKind::Callback => assert_eq!(
             r.list::<CallbackRow>(),
             v.state::<Callback>().map(|c| c.row()),
+            "{k}"
+        ),
+        // Issue 19: a cleaning record and a violation draft hold no history: each is its own
+        // list row (the patrol tab, the printed 清洁工作检查记录表, the violations register).
+        RecordKind::HelpRequest => assert_eq!(
+            r.list::<crate::domain::complaints::HelpRow>(),
+            v.state::<crate::domain::complaints::HelpRequest>()
+                .map(|h| h.row()),
+            "{k}"
+        ),
+        RecordKind::DutyLeave => assert_eq!(
+            r.list::<crate::domain::duty::roster::LeaveRequest>(),
+            v.state::<crate::domain::duty::roster::LeaveRequest>(),
+            "{k}"
+        ),
+        RecordKind::CleaningCheck => {
+            assert_eq!(r.list::<CleaningCheck>(), v.state::<CleaningCheck>(), "{k}")
+        }
+        RecordKind::ViolationDraft => assert_eq!(
+            r.list::<ViolationDraft>(),
+            v.state::<ViolationDraft>(),
             "{k}"
         ),
         _ => {}
@@ -212,4 +233,157 @@ fn the_demo_has_a_todo_list_longer_than_a_page() {
         longest = longest.max((open, l.name.clone()));
     }
     assert!(longest.0 > 20, "longest 我的待办 {longest:?}");
+}
+
+/// Issue 19, PAT-4: the printed 清洁工作检查记录表 of a month is one prefix read of the month
+/// key (`clnm|<month>`): it returns exactly the cleaning records found in that month, as rows,
+/// and the open ones come from the status index — never every cleaning record of five years.
+#[test]
+fn cleaning_records_of_a_month_come_from_the_month_key() {
+    use crate::domain::calendar::month_key;
+    use crate::domain::patrol::{cleaning_month_key, CleaningCheck};
+    let app = loaded(20_261_122, DEMO_AS_OF);
+    let all: Vec<(crate::domain::ids::RecordId, CleaningCheck)> = app
+        .store
+        .views()
+        .into_iter()
+        .filter(|v| v.kind == RecordKind::CleaningCheck)
+        .filter_map(|v| v.state::<CleaningCheck>().map(|c| (v.id, c)))
+        .collect();
+    assert!(!all.is_empty(), "the demo writes cleaning records");
+    let months: BTreeSet<String> = all.iter().map(|(_, c)| month_key(c.found_at)).collect();
+    for m in &months {
+        let q = Query::new(
+            RecordKind::CleaningCheck,
+            Filter::Prefix(cleaning_month_key(m)),
+        );
+        let rows = block_on(app.store.rows(&q)).unwrap();
+        let mut got: Vec<_> = rows.iter().map(|r| r.id).collect();
+        let mut want: Vec<_> = all
+            .iter()
+            .filter(|(_, c)| &month_key(c.found_at) == m)
+            .map(|(id, _)| *id)
+            .collect();
+        got.sort();
+        want.sort();
+        assert_eq!(got, want, "{m}");
+        assert_eq!(block_on(app.store.count(&q)).unwrap() as usize, want.len());
+        for r in &rows {
+            assert!(r.list::<CleaningCheck>().is_some());
+        }
+    }
+    let open = block_on(app.store.rows(&Query::new(
+        RecordKind::CleaningCheck,
+        Filter::Status("open".into()),
+    )))
+    .unwrap();
+    assert_eq!(
+        open.len(),
+        all.iter().filter(|(_, c)| c.rectified.is_none()).count()
+    );
+}
+
+/// The records of each key in `keyed` are exactly what one prefix read of that key returns,
+/// and `Store::count` over the index says as many (issue 19).
+fn prefix_reads_agree(
+    app: &App<MemoryStore>,
+    kind: RecordKind,
+    key: impl Fn(&View) -> Option<String>,
+) -> usize {
+    use std::collections::BTreeMap;
+    let mut keyed: BTreeMap<String, Vec<crate::domain::ids::RecordId>> = BTreeMap::new();
+    for v in app.store.views().iter().filter(|v| v.kind == kind) {
+        if let Some(k) = key(v) {
+            keyed.entry(k).or_default().push(v.id);
+        }
+    }
+    for (k, want) in &keyed {
+        let q = Query::new(kind, Filter::Prefix(k.clone()));
+        let mut got: Vec<_> = block_on(app.store.rows(&q))
+            .unwrap()
+            .iter()
+            .map(|r| r.id)
+            .collect();
+        let mut want = want.clone();
+        got.sort();
+        want.sort();
+        assert_eq!(got, want, "{kind:?} {k}");
+        assert_eq!(block_on(app.store.count(&q)).unwrap() as usize, want.len());
+    }
+    keyed.len()
+}
+
+/// Issue 19: the month keys that replaced reading every record of a kind — the help requests
+/// of a month for the monthly report and the quality data (HELP-6), the incidents of a month
+/// for the quality pack (QUAL-2) — read exactly that month's records.
+#[test]
+fn month_keys_read_exactly_the_months_records() {
+    use crate::domain::calendar::month_key;
+    use crate::domain::complaints::{help_month_key, HelpRequest};
+    use crate::domain::emergency::{incident_month_key, Incident};
+    let app = loaded(20_261_122, DEMO_AS_OF);
+    let help = prefix_reads_agree(&app, RecordKind::HelpRequest, |v| {
+        let h = v.state::<HelpRequest>()?;
+        h.intake.as_ref()?;
+        Some(help_month_key(&month_key(h.received)))
+    });
+    assert!(help >= 2, "the demo's help requests span months: {help}");
+    let inc = prefix_reads_agree(&app, RecordKind::Incident, |v| {
+        let i = v.state::<Incident>()?;
+        Some(incident_month_key(&month_key(i.started)))
+    });
+    assert!(inc >= 1, "the demo has incidents");
+}
+
+/// Issue 19, DUTY-4: the supervisor's "earlier days awaiting sign-off" is one range count of
+/// the index (`unsigned|<date>` up to yesterday), equal to counting the unsigned logs of earlier
+/// days from the full records.
+#[test]
+fn unsigned_duty_logs_of_earlier_days_are_counted_from_the_index() {
+    use crate::domain::duty::log::{unsigned_key, DutyLog, UNSIGNED_FROM};
+    for days in [0i64, 3, 40] {
+        let as_of = DEMO_AS_OF + chrono::Duration::days(days);
+        let app = loaded(7, as_of);
+        let logs: Vec<DutyLog> = app
+            .store
+            .views()
+            .iter()
+            .filter(|v| v.kind == RecordKind::DutyLog)
+            .filter_map(|v| v.state::<DutyLog>())
+            .collect();
+        assert!(!logs.is_empty());
+        let want = logs
+            .iter()
+            .filter(|l| l.signed.is_none() && l.date.is_some_and(|d| d < as_of))
+            .count();
+        let yesterday = (as_of - chrono::Days::new(1)).to_string();
+        let q = Query::new(
+            RecordKind::DutyLog,
+            Filter::Range(UNSIGNED_FROM.into(), unsigned_key(&yesterday)),
+        );
+        assert_eq!(
+            block_on(app.store.count(&q)).unwrap() as usize,
+            want,
+            "{as_of}"
+        );
+    }
+}
+
+/// Issue 19, DUTY-5: "我的请假" reads a person's own requests by their key, and a request is
+/// its own list row (it holds no history).
+#[test]
+fn a_leave_request_is_read_by_its_person_and_is_its_own_row() {
+    use crate::domain::duty::roster::{leave_by_key, LeaveRequest};
+    use crate::domain::view::Aggregate;
+    let person = Id::derived("leave-person", 1);
+    let l = LeaveRequest {
+        person: Some(person),
+        date: Some(DEMO_AS_OF),
+        reason: "家中有事".into(),
+        ..Default::default()
+    };
+    assert!(l.index().search.contains(&leave_by_key(person)));
+    let back: LeaveRequest = serde_json::from_value(l.list_row()).unwrap();
+    assert_eq!(back, l);
+    assert!(LeaveRequest::default().index().search.is_empty());
 }

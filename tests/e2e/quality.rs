@@ -288,11 +288,28 @@ async fn quality_survey_on_the_tablet_arrears_followed_up_dashboard_and_monthly_
             "return [...document.querySelectorAll('[data-testid=ca-action]')].some(x => x.textContent.includes('{WHAT}') && x.dataset.status === '{status}');"
         )
     };
-    // The owner reports the result.
+    // The owner finds it on 我的待办 (its clock runs to the deadline), scrolled to in the
+    // windowed list (issue 19), and taps it: the list of actions opens with it first. The owner
+    // notes progress, then reports the result.
     switch(&app, SUPERVISOR).await;
-    nav(&app, "#/quality/actions").await;
+    let item = format!("[data-testid=todo-item][data-kind=corrective_action][data-text*='{WHAT}']");
+    app.scroll_list_to(&item).await;
+    app.click_css(&item).await;
     app.wait_testid("ca-list").await;
-    app.wait_js("the owner's action", &status_is("open")).await;
+    app.wait_js(
+        "the tapped action first",
+        &format!(
+            "const a = document.querySelector('[data-testid=ca-action]'); return !!a && a.textContent.includes('{WHAT}') && a.dataset.status === 'open';"
+        ),
+    )
+    .await;
+    app.js(&act("ca-note", "已回访5户，其余本周内完成"), vec![])
+        .await;
+    app.wait_js(
+        "the progress noted",
+        "return [...document.querySelectorAll('[data-testid=ca-action]')].some(x => x.textContent.includes('已回访5户，其余本周内完成'));",
+    )
+    .await;
     app.js(&act("ca-done", "已逐户回访，3户问题已解决"), vec![])
         .await;
     app.wait_js("awaiting verification", &status_is("done"))

@@ -930,6 +930,12 @@ pub fn month_of(received: i64) -> String {
     super::calendar::month_key(received)
 }
 
+/// Search-index key of the help requests received in a month ("hlpm|2026-11", HELP-6): the
+/// monthly report reads one month, never every request (issue 19).
+pub fn help_month_key(month: &str) -> String {
+    format!("hlpm|{month}")
+}
+
 /// Search-index key of a complaint list: `cmp|<month>|<status>`. With `status` None, the
 /// prefix of every complaint of the month (`Filter::Prefix`).
 pub fn list_key(month: &str, status: Option<Status>) -> String {
@@ -950,6 +956,22 @@ labelled!(
         Closed => ("已结案", "Closed", "closed"),
     }
 );
+
+/// What the help list shows of a request (issue 19, HELP-1..5).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct HelpRow {
+    pub kind: HelpKind,
+    pub status: HelpStatus,
+    pub received: i64,
+    #[serde(default)]
+    pub what: String,
+    #[serde(default)]
+    pub place: String,
+    #[serde(default)]
+    pub caller: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub clock: Option<Clock>,
+}
 
 /// 客户求助 — folded state.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -1012,6 +1034,19 @@ impl HelpRequest {
             .as_ref()
             .map(|i| i.kind)
             .unwrap_or(HelpKind::Everyday)
+    }
+    /// The help list's row (issue 19): never the steps, notifications or answer.
+    pub fn row(&self) -> HelpRow {
+        let i = self.intake.as_ref();
+        HelpRow {
+            kind: self.kind(),
+            status: self.status,
+            received: self.received,
+            what: i.map(|i| i.what.clone()).unwrap_or_default(),
+            place: i.map(|i| i.place.clone()).unwrap_or_default(),
+            caller: i.map(|i| i.caller.clone()).unwrap_or_default(),
+            clock: self.reply_clock.clone(),
+        }
     }
     pub fn step_done(&self, i: u8) -> bool {
         self.steps.iter().any(|(s, _, _)| *s == i)
@@ -1102,7 +1137,15 @@ impl Aggregate for HelpRequest {
                 None
             },
             search: i
-                .map(|i| vec![i.place.clone(), i.caller.clone(), i.phone.clone()])
+                .map(|i| {
+                    vec![
+                        i.place.clone(),
+                        i.caller.clone(),
+                        i.phone.clone(),
+                        // HELP-6: the month's requests are one prefix read (issue 19).
+                        help_month_key(&month_of(self.received)),
+                    ]
+                })
                 .unwrap_or_default(),
             title: format!(
                 "{} · {}",
@@ -1112,6 +1155,9 @@ impl Aggregate for HelpRequest {
             subtitle: i.map(|i| i.what.clone()).unwrap_or_default(),
             clock,
         }
+    }
+    fn list_row(&self) -> serde_json::Value {
+        serde_json::to_value(self.row()).expect("help row serialises")
     }
 }
 

@@ -218,13 +218,30 @@ impl Aggregate for DutyLog {
                 }
                 .into(),
             ),
-            search: vec![format!("{}:{date}", self.post.as_str())],
+            search: [
+                Some(format!("{}:{date}", self.post.as_str())),
+                // Awaiting sign-off, by day (DUTY-4): the supervisor's count of earlier days'
+                // unsigned logs is one range count of the index (issue 19).
+                (self.signed.is_none() && self.date.is_some()).then(|| unsigned_key(&date)),
+            ]
+            .into_iter()
+            .flatten()
+            .collect(),
             title: format!("值班记录 {date}"),
             subtitle: self.post.label().zh,
             ..Default::default()
         }
     }
 }
+
+/// The search key of a log awaiting sign-off, by its day ("unsigned|2026-11-23"): the logs
+/// unsigned up to a day are one `Filter::Range` from [`UNSIGNED_FROM`] (issue 19).
+pub fn unsigned_key(date: &str) -> String {
+    format!("unsigned|{date}")
+}
+
+/// The first key of [`unsigned_key`]s.
+pub const UNSIGNED_FROM: &str = "unsigned|";
 
 /// The log record of a post and day: the same id on every tablet.
 pub fn log_id(post: Post, date: NaiveDate) -> RecordId {

@@ -362,9 +362,20 @@ impl Aggregate for LeaveRequest {
             ),
             subtitle: self.reason.clone(),
             clock: self.clock.clone(),
+            // A person's own requests (DUTY-5, "我的请假"): one prefix read (issue 19).
+            search: self.person.map(leave_by_key).into_iter().collect(),
             ..Default::default()
         }
     }
+    /// The request holds no history: it is its own list row (issue 19).
+    fn list_row(&self) -> serde_json::Value {
+        serde_json::to_value(self).expect("leave request serialises")
+    }
+}
+
+/// The search key of a person's leave requests ("by|<staff id>").
+pub fn leave_by_key(person: StaffId) -> String {
+    format!("by|{person}")
 }
 
 fn leave_draft(id: RecordId, e: DutyEvent) -> Draft {

@@ -736,7 +736,14 @@ fn duty_3_10_only_duty_staff_write_the_log_and_the_index_lists_days() {
     );
     assert!(matches!(e, Err(DomainError::Invalid(_))));
     let ix: IndexFields = write(1, 1).1.index();
-    assert_eq!(ix.search, vec!["centre:2026-11-20".to_string()]);
+    // Unsigned: also under its day's `unsigned|` key (the supervisor's count, issue 19).
+    assert_eq!(
+        ix.search,
+        vec![
+            "centre:2026-11-20".to_string(),
+            "unsigned|2026-11-20".to_string()
+        ]
+    );
 }
 
 #[test]

@@ -176,13 +176,23 @@ impl Aggregate for Incident {
             status: Some(status.into()),
             due: self.clock.as_ref().map(|c| c.deadline),
             assignee,
-            search: vec![kind.clone(), self.place.clone()],
+            search: vec![
+                kind.clone(),
+                self.place.clone(),
+                // The month's incidents for the quality pack: one prefix read (issue 19).
+                incident_month_key(&super::calendar::month_key(self.started)),
+            ],
             title: format!("{kind} {}", self.place),
             subtitle: status.into(),
             clock: self.clock.clone(),
             ..Default::default()
         }
     }
+}
+
+/// The search key of the incidents started in a month ("incm|2026-11", issue 19).
+pub fn incident_month_key(month: &str) -> String {
+    format!("incm|{month}")
 }
 
 fn incident_draft(id: RecordId, e: EmergencyEvent) -> Draft {

@@ -520,6 +520,12 @@ pub fn finding_month_key(month: &str) -> String {
     format!("fndm|{month}")
 }
 
+/// The search key of the cleaning records found in a month ("clnm|2026-11"): the printed
+/// 清洁工作检查记录表 of a month is one prefix read (PAT-4, issue 19).
+pub fn cleaning_month_key(month: &str) -> String {
+    format!("clnm|{month}")
+}
+
 /// The search key of rounds whose window opens on a local date ("day|2026-11-23").
 pub fn day_key(date: chrono::NaiveDate) -> String {
     format!("day|{date}")
@@ -1022,13 +1028,21 @@ impl Aggregate for CleaningCheck {
             _ => {}
         }
     }
+    /// The whole line is its own list row (issue 19): it holds no history, so the findings
+    /// tab and the printed 清洁工作检查记录表 read rows, never the folded views.
+    fn list_row(&self) -> serde_json::Value {
+        serde_json::to_value(self).expect("cleaning check serialises")
+    }
     fn index(&self) -> IndexFields {
         let open = self.rectified.is_none();
         IndexFields {
             status: Some(if open { "open" } else { "rectified" }.into()),
             due: self.clock.as_ref().filter(|_| open).map(|c| c.deadline),
             assignee: if open { self.assignee } else { None },
-            search: vec![self.location.clone()],
+            search: vec![
+                self.location.clone(),
+                cleaning_month_key(&super::calendar::month_key(self.found_at)),
+            ],
             title: format!("清洁检查：{}", self.problem),
             subtitle: self.location.clone(),
             clock: self.clock.clone(),
@@ -1083,6 +1097,11 @@ impl Aggregate for ViolationDraft {
             }
             _ => {}
         }
+    }
+    /// The whole draft is its own list row (issue 19, no history): the patrol tab and the
+    /// violations register read rows.
+    fn list_row(&self) -> serde_json::Value {
+        serde_json::to_value(self).expect("violation draft serialises")
     }
     fn index(&self) -> IndexFields {
         let open = self.filed.is_none();

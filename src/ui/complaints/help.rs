@@ -25,17 +25,34 @@ pub(super) fn HelpPage() -> impl IntoView {
         crate::domain::event::RecordKind::HelpRequest,
     ));
     let adding = RwSignal::new(false);
+    // List rows (issue 19): the open requests (status index), then this month's and last
+    // month's (month keys) — never every request of five years.
     let rows = loader(|| async {
-        let mut v: Vec<(RecordId, HelpRequest)> = app()
-            .query(&Query::all(RecordKind::HelpRequest))
-            .await
-            .unwrap_or_default()
-            .into_iter()
-            .filter_map(|v| v.state::<HelpRequest>().map(|h| (v.id, h)))
-            .collect();
+        use crate::domain::complaints::{help_month_key, HelpRow};
+        use crate::store::Filter;
+        let today = crate::domain::calendar::BusinessCalendar::default().local_date(now_ms());
+        let mut queries = vec![Query::new(
+            RecordKind::HelpRequest,
+            Filter::Status(HelpStatus::Open.key().into()),
+        )];
+        for (y, m) in complaints::report::recent_months(today).into_iter().take(2) {
+            queries.push(Query::new(
+                RecordKind::HelpRequest,
+                Filter::Prefix(help_month_key(&format!("{y}-{m:02}"))),
+            ));
+        }
+        let mut v: Vec<(RecordId, HelpRow)> = Vec::new();
+        for q in &queries {
+            for (id, h) in crate::ui::state::list_rows::<HelpRow>(q).await {
+                if !v.iter().any(|(x, _)| *x == id) {
+                    v.push((id, h));
+                }
+            }
+        }
         v.sort_by_key(|(_, h)| (h.status != HelpStatus::Open, std::cmp::Reverse(h.received)));
         v
     });
+    let shown = RwSignal::new(crate::ui::components::PAGE);
     view! {
         {move || match (opened.get(), adding.get()) {
             (Some(id), _) => view! { <HelpDetail id=id back=Callback::new(move |_| opened.set(None))/> }.into_any(),
@@ -53,11 +70,11 @@ pub(super) fn HelpPage() -> impl IntoView {
                     }
                     view! {
                         <section class="card list" data-testid="help-list">
-                            {list.into_iter().take(200).map(|(id, h)| {
-                                let k = h.kind();
+                            {let n = list.len(); view! {
+                            {move || list.iter().take(shown.get()).cloned().map(|(id, h)| {
+                                let k = h.kind;
                                 let st = h.status;
-                                let i = h.intake.clone().unwrap_or_else(|| HelpIntake { kind: k, household: None, unit: None, place: String::new(), caller: String::new(), phone: String::new(), address: String::new(), what: String::new(), needs_supervisor: false });
-                                let clock = h.reply_clock.clone();
+                                let clock = h.clock.clone();
                                 view! {
                                     <button class=if k == HelpKind::Medical { "row help-row medical" } else { "row help-row" } data-testid="help-row"
                                         on:click=move |_| opened.set(Some(id))>
@@ -65,13 +82,15 @@ pub(super) fn HelpPage() -> impl IntoView {
                                         <span class="row-main">
                                             <span class="chips"><span class=if k == HelpKind::Medical { "chip cmp-major" } else { "chip dept" }>{move || tx(&k.label())}</span>
                                                 <span class=format!("cmp-status s-{}", st.key())>{move || tx(&st.label())}</span></span>
-                                            <strong>{i.what.clone()}</strong>
-                                            <span class="muted">{i.place.clone()}" "{i.caller.clone()}</span>
+                                            <strong>{h.what.clone()}</strong>
+                                            <span class="muted">{h.place.clone()}" "{h.caller.clone()}</span>
                                         </span>
                                         <span class="row-side">{clock.map(|c| view! { <SlaBadge state=c.state(now)/> })}</span>
                                     </button>
                                 }
                             }).collect_view()}
+                            <crate::ui::components::LoadMore shown=shown total=Signal::derive(move || n)/>
+                            }}
                         </section>
                     }.into_any()
                 }}

@@ -22,7 +22,7 @@ use crate::domain::complaints::{
 use crate::domain::event::RecordKind;
 use crate::domain::ids::{RecordId, StaffId};
 use crate::domain::roles::Action;
-use crate::store::{Filter, Query};
+use crate::store::{Filter, Query, Store};
 use leptos::prelude::*;
 
 /// Settings in force (calendar and this module's limits).
@@ -368,20 +368,27 @@ pub fn SupervisorPanel() -> impl IntoView {
     let rows = loader(|| async {
         let a = app();
         let now = now_ms();
-        let mut to_classify = 0;
+        // Issue 19: the count from the index, the overdue ones from list rows (title and clock
+        // are index fields): never the open complaints' full records.
+        let to_classify = a
+            .store
+            .count(&Query::new(
+                RecordKind::Complaint,
+                Filter::Status(Status::Registered.key().into()),
+            ))
+            .await
+            .unwrap_or(0);
         let mut late: Vec<(String, crate::domain::sla::Clock)> = Vec::new();
         for s in [Status::Registered, Status::Dispatched, Status::InProgress] {
             for v in a
-                .query(&Query::new(
+                .store
+                .rows(&Query::new(
                     RecordKind::Complaint,
                     Filter::Status(s.key().into()),
                 ))
                 .await
                 .unwrap_or_default()
             {
-                if s == Status::Registered {
-                    to_classify += 1;
-                }
                 if let Some(k) = v
                     .clock
                     .clone()

@@ -54,8 +54,14 @@ pub(super) fn MonthlyReport() -> impl IntoView {
                 .into_iter()
                 .filter_map(|v| v.state())
                 .collect();
+            // HELP-6: the month's help requests from the month key (issue 19).
             let h: Vec<HelpRequest> = a
-                .query(&Query::all(RecordKind::HelpRequest))
+                .query(&Query::new(
+                    RecordKind::HelpRequest,
+                    Filter::Prefix(crate::domain::complaints::help_month_key(&format!(
+                        "{y}-{m:02}"
+                    ))),
+                ))
                 .await
                 .unwrap_or_default()
                 .into_iter()

@@ -194,16 +194,18 @@ pub fn HomeCard() -> impl IntoView {
         let supervisor = s.may(Action::ManageRoster);
         let remind = supervisor && needs_reminder(today, r2.as_ref());
         let unsigned = if s.may(Action::ReviewDutyLog) {
-            a.query(&Query::new(
-                RecordKind::DutyLog,
-                Filter::Status("unsigned".into()),
-            ))
-            .await
-            .unwrap_or_default()
-            .into_iter()
-            .filter_map(|v| v.state::<crate::domain::duty::log::DutyLog>())
-            .filter(|l| l.date.is_some_and(|d| d < today))
-            .count()
+            // Earlier days' logs awaiting sign-off: a count of the index (issue 19), never the
+            // logs themselves.
+            use crate::domain::duty::log::{unsigned_key, UNSIGNED_FROM};
+            use crate::store::Store;
+            let yesterday = (today - chrono::Days::new(1)).to_string();
+            a.store
+                .count(&Query::new(
+                    RecordKind::DutyLog,
+                    Filter::Range(UNSIGNED_FROM.into(), unsigned_key(&yesterday)),
+                ))
+                .await
+                .unwrap_or(0)
         } else {
             0
         };

@@ -58,16 +58,12 @@ pub fn RosterTab() -> impl IntoView {
                     ..Default::default()
                 });
             let staff = staff_list().await;
-            let leaves: Vec<(RecordId, LeaveRequest)> = a
-                .query(&Query::new(
-                    RecordKind::DutyLeave,
-                    Filter::Status("pending".into()),
-                ))
-                .await
-                .unwrap_or_default()
-                .into_iter()
-                .filter_map(|v| v.state::<LeaveRequest>().map(|l| (v.id, l)))
-                .collect();
+            // Undecided requests (status index), each its own list row (issue 19).
+            let leaves: Vec<(RecordId, LeaveRequest)> = crate::ui::state::list_rows(&Query::new(
+                RecordKind::DutyLeave,
+                Filter::Status("pending".into()),
+            ))
+            .await;
             (r, staff, leaves)
         }
     });
@@ -387,14 +383,20 @@ fn MyLeave(staff: Vec<(StaffId, crate::domain::staff::Staff)>) -> impl IntoView 
     let c = ctx();
     let me = c.session.get_untracked().map(|s| s.id);
     let mine = loader(move || async move {
-        let mut v: Vec<LeaveRequest> = app()
-            .query(&Query::all(RecordKind::DutyLeave))
-            .await
-            .unwrap_or_default()
-            .into_iter()
-            .filter_map(|v| v.state::<LeaveRequest>())
-            .filter(|l| l.person.is_some() && l.person == me)
-            .collect();
+        // The person's own requests by their key, as list rows (issue 19): never every
+        // request of every person.
+        let Some(me) = me else {
+            return Vec::new();
+        };
+        let mut v: Vec<LeaveRequest> = crate::ui::state::list_rows(&Query::new(
+            RecordKind::DutyLeave,
+            Filter::Prefix(crate::domain::duty::roster::leave_by_key(me)),
+        ))
+        .await
+        .into_iter()
+        .map(|(_, l)| l)
+        .filter(|l: &LeaveRequest| l.person == Some(me))
+        .collect();
         v.sort_by_key(|l| std::cmp::Reverse(l.date));
         v
     });

@@ -2,13 +2,14 @@
 //! and the month's figures: facility good-order rate against 98 % (PAT-8), rounds on time /
 //! late / missed per person (PAT-1), findings by kind and how fast they were handled (PAT-5).
 
-use super::{buildings, calendar, staff_list, staff_name};
+use super::{buildings, calendar};
 use crate::domain::event::RecordKind;
 use crate::domain::ids::RecordId;
 use crate::domain::patrol::report::{self, BuildingFloors, GOOD_ORDER_TARGET};
 use crate::domain::patrol::schedule::monday_of;
 use crate::domain::patrol::{coverage_key, day_key, week_key, Finding, FindingKind, PatrolRound};
 use crate::store::{Filter, Query};
+use crate::ui::components::people::{name_of, people};
 use crate::ui::i18n::t;
 use crate::ui::platform::{format_time, now_ms};
 use crate::ui::state::{app, loader, tx, utc_offset};
@@ -96,9 +97,9 @@ pub fn CoverageTab() -> impl IntoView {
             all,
             report::per_person(&rounds, now_ms()),
             report::findings_by_kind(&findings),
-            staff_list().await,
         )
     });
+    let names = people();
     view! {
         <div class="cov-head">
             <button class="btn" data-testid="cov-prev" on:click=move |_| week_back.update(|w| *w += 1)>"‹ "{move || t("pat.prev_week")}</button>
@@ -128,7 +129,7 @@ pub fn CoverageTab() -> impl IntoView {
                 }
             }).collect_view())}
         </div>
-        {move || figures.get().map(|(month, ok, all, people, kinds, staff)| {
+        {move || figures.get().map(|(month, ok, all, people, kinds)| {
             let rate = report::rate(ok, all);
             let good = rate.is_some_and(|r| r >= GOOD_ORDER_TARGET);
             view! {
@@ -141,7 +142,7 @@ pub fn CoverageTab() -> impl IntoView {
                     <table class="ftable">
                         <thead><tr><th>{move || t("pat.fig.person")}</th><th>{move || t("pat.fig.on_time")}</th><th>{move || t("pat.fig.late")}</th><th>{move || t("pat.fig.partial")}</th><th>{move || t("pat.fig.missed")}</th><th>{move || t("pat.fig.manual")}</th></tr></thead>
                         <tbody>{people.into_iter().map(|(who, p)| view! {
-                            <tr><td>{staff_name(&staff, Some(who))}</td><td>{p.on_time}</td><td>{p.late}</td><td>{p.partial}</td><td class={if p.missed > 0 { "bad" } else { "" }}>{p.missed}</td><td>{p.manual_check_ins}</td></tr>
+                            <tr><td>{move || name_of(&names, Some(who))}</td><td>{p.on_time}</td><td>{p.late}</td><td>{p.partial}</td><td class={if p.missed > 0 { "bad" } else { "" }}>{p.missed}</td><td>{p.manual_check_ins}</td></tr>
                         }).collect_view()}</tbody>
                     </table>
                     <table class="ftable">

@@ -2,7 +2,7 @@
 //! for engineering (REP-8), the cleaning inspection record for environment (PAT-4) and the
 //! decoration violation drafts for the supervisor (VIO-10). Each step is one tap and a note.
 
-use super::{calendar, print, staff_list, staff_name};
+use super::{calendar, print};
 use crate::domain::event::RecordKind;
 use crate::domain::i18n::Text;
 use crate::domain::ids::RecordId;
@@ -11,6 +11,7 @@ use crate::domain::patrol::{
 };
 use crate::domain::workorder::{self as wo, PatrolOrderRow, WorkOrder, WorkOrderStatus};
 use crate::store::{Filter, Query, Store};
+use crate::ui::components::people::{name_of, people, People};
 use crate::ui::components::Thumb;
 use crate::ui::components::{Empty, LoadMore, Sheet, SlaBadge, PAGE};
 use crate::ui::i18n::t;
@@ -115,19 +116,6 @@ async fn rows_by_status<T: serde::de::DeserializeOwned>(
         .collect()
 }
 
-/// Slim records (no history) of a kind by status, newest first.
-async fn by_status<A: crate::domain::view::Aggregate>(
-    kind: RecordKind,
-    st: &str,
-) -> Vec<(RecordId, A)> {
-    let q = Query::new(kind, Filter::Status(st.into()));
-    let mut v = app().query(&q).await.unwrap_or_default();
-    v.sort_by_key(|v| std::cmp::Reverse(v.created));
-    v.into_iter()
-        .filter_map(|v| v.state::<A>().map(|a| (v.id, a)))
-        .collect()
-}
-
 #[component]
 pub fn FindingsTab() -> impl IntoView {
     let data = loader(|| async {
@@ -137,19 +125,23 @@ pub fn FindingsTab() -> impl IntoView {
         // their rows are `WorkOrderRow`s and do not read as these).
         let orders: Vec<(RecordId, PatrolOrderRow)> =
             rows_by_status(RecordKind::WorkOrder, &["opened", "notified", "on_site"]).await;
-        // Cleaning records still to rectify (status index), and all of them for the printed
-        // 清洁工作检查记录表.
-        let cleaning: Vec<(RecordId, CleaningCheck)> = app()
-            .query(&Query::all(RecordKind::CleaningCheck))
-            .await
-            .unwrap_or_default()
-            .into_iter()
-            .filter_map(|v| v.state::<CleaningCheck>().map(|c| (v.id, c)))
-            .collect();
+        // Cleaning records still to rectify (status index) and violation drafts still to file:
+        // each is its own list row (issue 19).
+        let open_cleaning: Vec<(RecordId, CleaningCheck)> =
+            rows_by_status(RecordKind::CleaningCheck, &["open"]).await;
         let drafts: Vec<(RecordId, ViolationDraft)> =
-            by_status(RecordKind::ViolationDraft, "draft").await;
-        (findings, orders, cleaning, drafts, staff_list().await)
+            rows_by_status(RecordKind::ViolationDraft, &["draft"]).await;
+        // The printed 清洁工作检查记录表 is this month's: one read of the month key (PAT-4).
+        let month = crate::domain::calendar::month_key(now_ms());
+        let mut printed: Vec<(RecordId, CleaningCheck)> = crate::ui::state::list_rows(&Query::new(
+            RecordKind::CleaningCheck,
+            Filter::Prefix(patrol::cleaning_month_key(&month)),
+        ))
+        .await;
+        printed.sort_by_key(|(_, c)| c.found_at);
+        (findings, orders, open_cleaning, drafts, (month, printed))
     });
+    let people = people();
     let step = RwSignal::new(None::<(Step, RecordId, Rec)>);
     let open = RwSignal::new(false);
     let note = RwSignal::new(String::new());
@@ -200,17 +192,15 @@ pub fn FindingsTab() -> impl IntoView {
         RwSignal::new(PAGE),
     );
     view! {
-        {move || data.get().map(|(findings, orders, cleaning, drafts, staff)| {
+        {move || data.get().map(|(findings, orders, open_cleaning, drafts, (month, printed))| {
             let now = now_ms();
-            let names = staff_list_names(&staff);
-            let open_cleaning: Vec<_> = cleaning.iter().filter(|(_, c)| c.rectified.is_none()).cloned().collect();
+            let shown_drafts = RwSignal::new(PAGE);
             view! {
                 <div class="no-print">
                 <section class="card">
                     <h2>{move || t("pat.wo.title")}" "<span class="muted">{orders.len()}</span></h2>
                     {if orders.is_empty() { view! { <Empty text=Signal::derive(move || t("common.none").to_string())/> }.into_any() } else {
                         let n = orders.len();
-                        let staff = staff.clone();
                         view! { <ul class="flist">{move || orders.iter().take(shown_orders.get()).cloned().map(|(id, w)| {
                             let clock = w.clock;
                             let report = w.report;
@@ -225,7 +215,7 @@ pub fn FindingsTab() -> impl IntoView {
                                 <li class="frow" data-testid="wo-row">
                                     <div class="row-main">
                                         <strong>{w.description}</strong>
-                                        <span class="muted">{w.location}" · "{move || tx(&st.label())}" · "{staff_name(&staff, w.assignee)}</span>
+                                        <span class="muted">{w.location}" · "{move || tx(&st.label())}" · "{move || name_of(&people, w.assignee)}</span>
                                         <span class="clocks">
                                             {clock.map(|c| view! { <SlaBadge state=c.state(now)/><span class="muted">{move || tx(&c.name)}" "{format_time(c.deadline, utc_offset())}</span> })}
                                             {report.map(|name| view! { <span class="muted">" · "{move || tx(&name)}</span> })}
@@ -242,7 +232,6 @@ pub fn FindingsTab() -> impl IntoView {
                     <h2>{move || t("pat.f.title")}" "<span class="muted">{findings.len()}</span></h2>
                     {if findings.is_empty() { view! { <Empty text=Signal::derive(move || t("common.none").to_string())/> }.into_any() } else {
                         let n = findings.len();
-                        let staff = staff.clone();
                         view! { <ul class="flist">{move || findings.iter().take(shown_findings.get()).cloned().map(|(id, f)| {
                             let kind = f.kind;
                             let clock = f.clock;
@@ -259,7 +248,7 @@ pub fn FindingsTab() -> impl IntoView {
                                     <span class="chip">{move || tx(&kind.label())}</span>
                                     <div class="row-main">
                                         <strong>{f.note}</strong>
-                                        <span class="muted">{f.location}" · "{move || tx(&st.label())}" · "{staff_name(&staff, f.assignee)}</span>
+                                        <span class="muted">{f.location}" · "{move || tx(&st.label())}" · "{move || name_of(&people, f.assignee)}</span>
                                         <span class="clocks">{clock.map(|c| view! { <SlaBadge state=c.state(now)/><span class="muted">{move || tx(&c.name)}" "{format_time(c.deadline, utc_offset())}</span> })}</span>
                                         <div class="photos small">{f.photos.into_iter().map(|p| view! { <Thumb photo=p/> }).collect_view()}</div>
                                     </div>
@@ -290,15 +279,21 @@ pub fn FindingsTab() -> impl IntoView {
                 </section>
                 <section class="card">
                     <h2>{move || t("pat.v.title")}" "<span class="muted">{drafts.len()}</span></h2>
-                    <ul class="flist">{drafts.into_iter().map(|(id, v)| view! {
-                        <li class="frow" data-testid="violation-row">
-                            <div class="row-main"><strong>{v.description.clone()}</strong><span class="muted">{v.location.clone()}" · "{format_time(v.found_at, utc_offset())}</span></div>
-                            {super::may(crate::domain::roles::Action::ManagePatrolRoutes).then(|| btn(Step::File, id))}
-                        </li>
-                    }).collect_view()}</ul>
+                    {
+                        let n = drafts.len();
+                        view! {
+                            <ul class="flist">{move || drafts.iter().take(shown_drafts.get()).map(|(id, v)| view! {
+                                <li class="frow" data-testid="violation-row">
+                                    <div class="row-main"><strong>{v.description.clone()}</strong><span class="muted">{v.location.clone()}" · "{format_time(v.found_at, utc_offset())}</span></div>
+                                    {super::may(crate::domain::roles::Action::ManagePatrolRoutes).then(|| btn(Step::File, *id))}
+                                </li>
+                            }).collect_view()}
+                            <LoadMore shown=shown_drafts total=Signal::derive(move || n)/></ul>
+                        }
+                    }
                 </section>
                 </div>
-                <CleaningRecord rows=cleaning staff=names/>
+                <CleaningRecord month=month rows=printed people=people/>
             }
         })}
         <Sheet title=Signal::derive(move || step.get().map(|(s, ..)| t(s.label()).to_string()).unwrap_or_default()) open=open>
@@ -313,23 +308,16 @@ pub fn FindingsTab() -> impl IntoView {
     }
 }
 
-fn staff_list_names(s: &[(RecordId, crate::domain::staff::Staff)]) -> Vec<(RecordId, String)> {
-    s.iter()
-        .map(|(id, x)| (*id, x.profile.name.clone()))
-        .collect()
-}
-
-/// 清洁工作检查记录表 (seed 002 §3.3), printed on A4 with the environment lead's signature.
+/// 清洁工作检查记录表 (seed 002 §3.3) of one month, printed on A4 with the environment lead's
+/// signature.
 #[component]
 fn CleaningRecord(
+    month: String,
     rows: Vec<(RecordId, CleaningCheck)>,
-    staff: Vec<(RecordId, String)>,
+    people: People,
 ) -> impl IntoView {
-    let name = move |id: Option<RecordId>| {
-        id.and_then(|id| staff.iter().find(|(x, _)| *x == id))
-            .map(|(_, n)| n.clone())
-            .unwrap_or_default()
-    };
+    let name =
+        move |id: Option<RecordId>| id.map(|id| name_of(&people, Some(id))).unwrap_or_default();
     let estate = crate::ui::state::ctx()
         .estate
         .get_untracked()
@@ -337,7 +325,7 @@ fn CleaningRecord(
         .unwrap_or_default();
     view! {
         <section class="print-only a4">
-            <h1 class="print-title">{estate}" 清洁工作检查记录表"</h1>
+            <h1 class="print-title">{estate}" 清洁工作检查记录表 "{month}</h1>
             <table class="print-table">
                 <thead><tr><th>"日期"</th><th>"检查地点"</th><th>"存在问题"</th><th>"检查人"</th><th>"整改情况"</th><th>"整改时间"</th><th>"环境部签名"</th></tr></thead>
                 <tbody>
@@ -346,7 +334,7 @@ fn CleaningRecord(
                             <td>{format_time(c.found_at, utc_offset())}</td>
                             <td>{c.location.clone()}</td>
                             <td>{c.problem.clone()}</td>
-                            <td>{name(c.found_by)}</td>
+                            <td>{let by = c.found_by; move || name(by)}</td>
                             <td>{c.rectified.as_ref().map(|r| r.1.clone()).unwrap_or_default()}</td>
                             <td>{c.rectified.as_ref().map(|r| format_time(r.0, utc_offset())).unwrap_or_default()}</td>
                             <td></td>

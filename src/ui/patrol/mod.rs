@@ -14,10 +14,9 @@ pub mod walk;
 
 use crate::domain::calendar::BusinessCalendar;
 use crate::domain::event::RecordKind;
-use crate::domain::ids::{RecordId, StaffId};
+use crate::domain::ids::RecordId;
 use crate::domain::registry::{Building, BuildingInfo};
 use crate::domain::roles::Action;
-use crate::domain::staff::Staff;
 use crate::store::Query;
 use crate::ui::i18n::t;
 use crate::ui::platform::{pref, set_pref};
@@ -31,22 +30,6 @@ pub(crate) fn calendar() -> BusinessCalendar {
         .get_untracked()
         .map(|e| e.settings.calendar)
         .unwrap_or_default()
-}
-
-pub(crate) async fn staff_list() -> Vec<(StaffId, Staff)> {
-    app()
-        .query(&Query::all(RecordKind::Staff))
-        .await
-        .unwrap_or_default()
-        .into_iter()
-        .filter_map(|v| v.state::<Staff>().map(|s| (v.id, s)))
-        .collect()
-}
-
-pub(crate) fn staff_name(list: &[(StaffId, Staff)], id: Option<StaffId>) -> String {
-    id.and_then(|id| list.iter().find(|(x, _)| *x == id))
-        .map(|(_, s)| s.profile.name.clone())
-        .unwrap_or_else(|| "—".into())
 }
 
 pub(crate) async fn buildings() -> Vec<(RecordId, BuildingInfo)> {

@@ -1,7 +1,7 @@
 //! 巡查路线 editor for supervisors (PAT-1, PAT-3): ordered checkpoints, the items checked at
 //! each (from the PAT-3 catalogue), a stairwell sweep of floors, who walks it and how often.
 
-use super::{buildings, staff_list, staff_name};
+use super::buildings;
 use crate::domain::event::{RecordKind, RecordRef};
 use crate::domain::i18n::Text;
 use crate::domain::ids::RecordId;
@@ -11,6 +11,7 @@ use crate::domain::patrol::{
 use crate::domain::registry::{Checkpoint, CheckpointInfo, Facility, FacilityKind};
 use crate::domain::roles::{Action, Role};
 use crate::store::Query;
+use crate::ui::components::people::{name_of, people};
 use crate::ui::components::{Empty, History, Sheet, TextField};
 use crate::ui::i18n::t;
 use crate::ui::state::{app, loader, submit, tx};
@@ -45,14 +46,9 @@ pub fn RoutesTab() -> impl IntoView {
             .into_iter()
             .filter_map(|v| v.state::<Facility>().map(|f| (v.id, f.info.kind)))
             .collect();
-        (
-            routes,
-            points,
-            staff_list().await,
-            buildings().await,
-            facilities,
-        )
+        (routes, points, buildings().await, facilities)
     });
+    let people = people();
     let open = RwSignal::new(false);
     let editing = RwSignal::new(None::<RecordId>);
     let name = RwSignal::new(String::new());
@@ -79,7 +75,7 @@ pub fn RoutesTab() -> impl IntoView {
         open.set(true);
     };
     let add_stop = move |cp: RecordId| {
-        let Some((_, points, _, _, facilities)) = data.get_untracked() else {
+        let Some((_, points, _, facilities)) = data.get_untracked() else {
             return;
         };
         let Some((_, c)) = points.into_iter().find(|(id, _)| *id == cp) else {
@@ -130,7 +126,7 @@ pub fn RoutesTab() -> impl IntoView {
             <span class="muted">{move || t("pat.routes.lead")}</span>
             <button class="btn primary" data-testid="route-add" on:click=move |_| edit(None, None)>"＋ "{move || t("pat.routes.add")}</button>
         </div>
-        {move || data.get().map(|(routes, _, staff, _, _)| if routes.is_empty() {
+        {move || data.get().map(|(routes, _, _, _)| if routes.is_empty() {
             view! { <div class="card"><Empty text=Signal::derive(move || t("common.none").to_string())/></div> }.into_any()
         } else {
             view! { <div class="card list">{routes.into_iter().map(|(id, r)| {
@@ -140,7 +136,7 @@ pub fn RoutesTab() -> impl IntoView {
                     <button class="row" data-testid="route-row" data-name=r.name.clone() on:click=move |_| edit(Some(id), Some(r2.clone()))>
                         <span class="row-main">
                             <strong>{r.name.clone()}</strong>
-                            <span class="muted">{staff_name(&staff, r.walker)}" · "{r.stops.len()}" "{move || t("pat.points")}</span>
+                            <span class="muted">{move || name_of(&people, r.walker)}" · "{r.stops.len()}" "{move || t("pat.points")}</span>
                         </span>
                         <span class="chip">{move || tx(&tier.label())}</span>
                         {(!r.active).then(|| view! { <span class="chip">{move || t("pat.routes.retired")}</span> })}
@@ -164,10 +160,10 @@ pub fn RoutesTab() -> impl IntoView {
                     <span class="field-label">{move || t("pat.routes.walker")}</span>
                     <select data-testid="route-walker" on:change=move |ev| walker.set(event_target_value(&ev).parse().ok())>
                         <option value="">"—"</option>
-                        {move || data.get().map(|(_, _, staff, _, _)| staff.into_iter()
-                            .filter(|(_, s)| s.active && crate::domain::roles::authorize(&s.profile.roles, Action::WalkPatrol).is_ok()
-                                && !s.profile.roles.iter().all(|r| *r == Role::DepartmentStaff))
-                            .map(|(id, s)| view! { <option value=id.to_string() selected=move || walker.get() == Some(id)>{s.profile.name.clone()}</option> })
+                        {move || people.get().map(|staff| staff.into_iter()
+                            .filter(|p| crate::domain::roles::authorize(&p.roles.iter().copied().collect(), Action::WalkPatrol).is_ok()
+                                && !p.roles.iter().all(|r| *r == Role::DepartmentStaff))
+                            .map(|p| { let id = p.id; view! { <option value=id.to_string() selected=move || walker.get() == Some(id)>{p.name}</option> } })
                             .collect_view())}
                     </select>
                 </label>
@@ -237,7 +233,7 @@ pub fn RoutesTab() -> impl IntoView {
                     adding.set(String::new());
                 }>
                     <option value="">"＋"</option>
-                    {move || data.get().map(|(_, points, _, blist, _)| {
+                    {move || data.get().map(|(_, points, blist, _)| {
                         let mut points = points;
                         points.sort_by_key(|(_, c)| (c.location.building.and_then(|b| blist.iter().position(|(x, _)| *x == b)).unwrap_or(usize::MAX), c.location.floor, c.name.clone()));
                         points.into_iter().map(|(id, c)| view! { <option value=id.to_string()>{c.name}</option> }).collect_view()

@@ -2,10 +2,11 @@
 //! with its check-in (scan or manual), the items found not in order, the findings with where
 //! they went and their result, and the signature lines (巡视人, 主管, 工程部签收).
 
-use super::{open_round, print, staff_list, staff_name};
+use super::{open_round, print};
 use crate::domain::ids::RecordId;
 use crate::domain::patrol::{AnswerValue, Finding, PatrolRound};
 use crate::domain::workorder::WorkOrder;
+use crate::ui::components::people::{name_of, people};
 use crate::ui::i18n::t;
 use crate::ui::platform::{format_time, now_ms, pref};
 use crate::ui::state::{app, ctx, loader, tx, utc_offset};
@@ -32,17 +33,18 @@ pub fn RoundSheet() -> impl IntoView {
                 fs.push((x, result));
             }
         }
-        Some((id, r, fs, staff_list().await))
+        Some((id, r, fs))
     });
+    let people = people();
     let estate = move || ctx().estate.get().map(|e| e.name).unwrap_or_default();
     view! {
         <div class="page sheet-page">
             <div class="reg-toolbar no-print">
-                {move || data.get().flatten().map(|(id, _, _, _)| view! { <button class="btn" on:click=move |_| open_round(id)>"‹ "{move || t("common.back")}</button> })}
+                {move || data.get().flatten().map(|(id, _, _)| view! { <button class="btn" on:click=move |_| open_round(id)>"‹ "{move || t("common.back")}</button> })}
                 <span class="spacer"></span>
                 <button class="btn primary" data-testid="sheet-print" on:click=move |_| print()>{move || t("pat.print")}</button>
             </div>
-            {move || data.get().flatten().map(|(_, r, fs, staff)| {
+            {move || data.get().flatten().map(|(_, r, fs)| {
                 let p = r.plan.clone().expect("planned");
                 let outcome = r.outcome(now_ms());
                 view! {
@@ -51,7 +53,7 @@ pub fn RoundSheet() -> impl IntoView {
                         <table class="print-meta">
                             <tr><th>"巡视日期"</th><td>{format_time(p.start, utc_offset()).get(..10).unwrap_or_default().to_string()}</td>
                                 <th>"巡视路线"</th><td>{p.route_name.clone()}</td></tr>
-                            <tr><th>"巡视人"</th><td>{staff_name(&staff, p.walker)}</td>
+                            <tr><th>"巡视人"</th><td>{move || name_of(&people, p.walker)}</td>
                                 <th>"巡视时段"</th><td>{format_time(p.start, utc_offset()).get(11..).unwrap_or_default().to_string()}"–"{format_time(p.end, utc_offset()).get(11..).unwrap_or_default().to_string()}" （"{move || tx(&outcome.label())}"）"</td></tr>
                         </table>
                         <table class="print-table">

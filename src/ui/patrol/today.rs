@@ -1,13 +1,14 @@
 //! 今日巡查: the current week is planned by itself from the routes (PAT-2 frequencies over the
 //! PAT-1 peaks); today's rounds, mine first, each one tap from walking.
 
-use super::{calendar, current_round, open_round, open_sheet, staff_list, staff_name};
+use super::{calendar, current_round, open_round, open_sheet};
 use crate::domain::event::RecordKind;
 use crate::domain::ids::RecordId;
 use crate::domain::patrol::schedule::{monday_of, plan_week};
 use crate::domain::patrol::{close_overdue, day_key, PatrolRound, PatrolRoute, RoundOutcome};
 use crate::domain::roles::Action;
 use crate::store::{Filter, Query};
+use crate::ui::components::people::{name_of, people};
 use crate::ui::components::Empty;
 use crate::ui::i18n::t;
 use crate::ui::platform::now_ms;
@@ -124,11 +125,12 @@ pub fn TodayTab() -> impl IntoView {
                 .map(|r| (id, r)),
             None => None,
         };
-        (today, rounds, walking, staff_list().await)
+        (today, rounds, walking)
     });
+    let people = people();
     let offset = crate::ui::state::utc_offset;
     view! {
-        {move || data.get().map(|(today, rounds, walking, staff)| {
+        {move || data.get().map(|(today, rounds, walking)| {
             let now = now_ms();
             view! {
                 {walking.map(|(id, r)| view! {
@@ -150,7 +152,7 @@ pub fn TodayTab() -> impl IntoView {
                                 let p = r.plan.clone().unwrap_or_else(unreachable_plan);
                                 let outcome = r.outcome(now);
                                 let mine = p.walker == me;
-                                let who = staff_name(&staff, p.walker);
+                                let who = name_of(&people, p.walker);
                                 let start = crate::ui::platform::format_time(p.start, offset());
                                 // A coming day's inspection shows its date.
                                 let from = if start.get(..10) == Some(today.to_string().as_str()) { 11 } else { 5 };

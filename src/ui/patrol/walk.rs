@@ -4,7 +4,7 @@
 //! findings with photos. Everything is an event in IndexedDB the moment it is confirmed, so a
 //! closed tab or a reboot mid-round comes back to the same round (PAT-1, PAT-3, PAT-4).
 
-use super::{calendar, current_round, open_sheet, staff_list, staff_name};
+use super::{calendar, current_round, open_sheet};
 use crate::domain::event::RecordKind;
 use crate::domain::i18n::Text;
 use crate::domain::ids::RecordId;
@@ -13,8 +13,8 @@ use crate::domain::patrol::{
     FindingKind, PatrolRound, Photo, Routing, Stop,
 };
 use crate::domain::registry::{Household, Unit};
-use crate::domain::staff::Staff;
 use crate::store::{Filter, Query};
+use crate::ui::components::people::{name_of, people, recipients, People};
 use crate::ui::components::{CamMode, CameraOverlay, PhotoField, Sheet};
 use crate::ui::i18n::{t, t_untracked};
 use crate::ui::platform::{format_time, now_ms};
@@ -94,8 +94,9 @@ fn WalkScreen() -> impl IntoView {
                 }
             }
         }
-        (r, findings, staff_list().await)
+        (r, findings)
     });
+    let people = people();
     let cam = RwSignal::new(None::<CamMode>);
     let pending = RwSignal::new(None::<Pending>);
     let answers = RwSignal::new(Vec::<Ans>::new());
@@ -109,7 +110,7 @@ fn WalkScreen() -> impl IntoView {
     let finish_note = RwSignal::new(String::new());
     let photos = RwSignal::new(Vec::<Photo>::new());
 
-    let round = move || data.get().and_then(|(r, _, _)| r);
+    let round = move || data.get().and_then(|(r, _)| r);
     let stop_at = move |i: usize| round().and_then(|r| r.stops().get(i).cloned());
 
     // Opens the confirm sheet for a stop: items preset to "正常", every floor walked.
@@ -204,7 +205,6 @@ fn WalkScreen() -> impl IntoView {
             let p = r.plan.clone().expect("planned round");
             let outcome = r.outcome(now_ms());
             let (n, total) = (r.checked_count(), p.stops.len());
-            let staff = data.get().map(|d| d.2).unwrap_or_default();
             view! {
                 <header class="walk-head">
                     <button class="walk-back" data-testid="walk-back" on:click=move |_| go(Page::Patrol(PatrolTab::Today))>
@@ -214,7 +214,7 @@ fn WalkScreen() -> impl IntoView {
                         <h1 data-testid="walk-route">{p.route_name.clone()}</h1>
                         <span class=format!("pat-outcome big o-{}", outcome.as_str()) data-testid="walk-outcome">{move || tx(&outcome.label())}</span>
                     </div>
-                    <p class="walk-sub">{hhmm(p.start)}"–"{hhmm(p.end)}" · "{staff_name(&staff, p.walker)}
+                    <p class="walk-sub">{hhmm(p.start)}"–"{hhmm(p.end)}" · "{move || name_of(&people, p.walker)}
                         {(r.finished.is_none() && now_ms() > p.end).then(|| view! { <span class="flag-late">{move || t("pat.past_window")}</span> })}
                     </p>
                     <div class="walk-progress" role="progressbar" aria-valuemin="0" aria-valuemax=total aria-valuenow=n>
@@ -274,7 +274,7 @@ fn WalkScreen() -> impl IntoView {
     };
 
     let findings_list = move || {
-        let (_, fs, _) = data.get().unwrap_or((None, vec![], vec![]));
+        let (_, fs) = data.get().unwrap_or((None, vec![]));
         (!fs.is_empty()).then(|| view! {
             <section class="walk-findings">
                 <h2>{move || t("pat.findings_here")}</h2>
@@ -359,7 +359,7 @@ fn WalkScreen() -> impl IntoView {
 
             <FindingSheet open=finding_open round=id stop=finding_stop photos=photos cam=cam
                 stops=Signal::derive(move || round().map(|r| r.stops().to_vec()).unwrap_or_default())
-                staff=Signal::derive(move || data.get().map(|d| d.2).unwrap_or_default())/>
+                people=people/>
 
             <Sheet title=Signal::derive(move || t("pat.finish").to_string()) open=finish_open>
                 {move || round().map(|r| {
@@ -485,7 +485,7 @@ fn FindingSheet(
     photos: RwSignal<Vec<Photo>>,
     cam: RwSignal<Option<CamMode>>,
     stops: Signal<Vec<Stop>>,
-    staff: Signal<Vec<(crate::domain::ids::StaffId, Staff)>>,
+    people: People,
 ) -> impl IntoView {
     let kind = RwSignal::new(None::<FindingKind>);
     let note = RwSignal::new(String::new());
@@ -520,7 +520,6 @@ fn FindingSheet(
         let s = stop.get_untracked();
         let building = s.and_then(|i| stops.get_untracked().get(i).and_then(|s| s.building));
         let unit_no = unit_no.get_untracked().trim().to_string();
-        let staff = staff.get_untracked();
         let mut info = FindingInfo {
             kind: k,
             round: Some(round),
@@ -564,7 +563,7 @@ fn FindingSheet(
                     .find(|(_, h)| h.moved_out.is_none())
                     .map(|(id, _)| id);
             }
-            let to = patrol::recipients(&staff);
+            let to = recipients(&people);
             let ids = FindingIds {
                 finding: app().new_id(),
                 routed: app().new_id(),

@@ -70,15 +70,15 @@ pub async fn month_records(y: i32, m: u32, cal: &BusinessCalendar) -> Month {
     let complaints: Vec<Complaint> = states(RecordKind::Complaint, list_key(&key, None)).await;
     let callbacks: Vec<Callback> = states(RecordKind::Callback, callback_month_key(&key)).await;
     let help = if let Some((from, to)) = month_bounds(y, m, cal) {
-        // Help requests are few (HELP-6): those received in the month.
-        app()
-            .query(&Query::all(RecordKind::HelpRequest))
-            .await
-            .unwrap_or_default()
-            .into_iter()
-            .filter_map(|v| v.state::<crate::domain::complaints::HelpRequest>())
-            .filter(|h| h.received >= from && h.received < to)
-            .collect()
+        // HELP-6: those received in the month, from the month key (issue 19).
+        states::<crate::domain::complaints::HelpRequest>(
+            RecordKind::HelpRequest,
+            crate::domain::complaints::help_month_key(&key),
+        )
+        .await
+        .into_iter()
+        .filter(|h| h.received >= from && h.received < to)
+        .collect()
     } else {
         vec![]
     };

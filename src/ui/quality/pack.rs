@@ -87,9 +87,12 @@ pub async fn build(y: i32, m: u32) -> Vec<Sheet> {
         vio.push((s.label().zh, n.to_string()));
     }
     sheets.push(pack::counts_sheet("违章", vio));
-    // Incidents are few (EMG): those started in the month.
+    // Those started in the month, from the month key (issue 19).
     let incidents: Vec<Incident> = app()
-        .query(&Query::all(RecordKind::Incident))
+        .query(&Query::new(
+            RecordKind::Incident,
+            Filter::Prefix(crate::domain::emergency::incident_month_key(&key)),
+        ))
         .await
         .unwrap_or_default()
         .into_iter()

@@ -9,7 +9,7 @@ use crate::domain::ids::RecordId;
 use crate::domain::registry::{
     self, Household, HouseholdInfo, Person, Tenure, Unit, UnitInfo, UnitUse,
 };
-use crate::store::{Filter, Query};
+use crate::store::{Filter, Query, Store};
 use crate::ui::components::{Empty, History, NumberField, Sheet, TextField};
 use crate::ui::i18n::t;
 use crate::ui::state::{app, loader, submit};
@@ -531,12 +531,15 @@ fn UnitRecords(unit: RecordId) -> impl IntoView {
         RecordKind::Violation,
         RecordKind::ViolationDraft,
     ];
+    let shown = RwSignal::new(crate::ui::components::PAGE);
     let rows = loader(move || async move {
         let a = app();
         let mut all = Vec::new();
+        // List rows (issue 19): title and subtitle are index fields; a record opens in full.
         for kind in KINDS {
             all.extend(
-                a.query(&Query::new(kind, Filter::Unit(unit)))
+                a.store
+                    .rows(&Query::new(kind, Filter::Unit(unit)))
                     .await
                     .unwrap_or_default(),
             );
@@ -554,7 +557,9 @@ fn UnitRecords(unit: RecordId) -> impl IntoView {
                 if list.is_empty() {
                     return view! { <Empty text=Signal::derive(move || t("reg.unit.records.none").to_string())/> }.into_any();
                 }
-                list.into_iter().map(|v| {
+                let n = list.len();
+                view! {
+                {move || list.iter().take(shown.get()).map(|v| {
                     let subject = RecordRef::new(v.kind, v.id);
                     view! {
                         <button class="todo-item" data-testid="unit-record" data-kind=v.kind.as_str()
@@ -566,7 +571,9 @@ fn UnitRecords(unit: RecordId) -> impl IntoView {
                             <span class="todo-go" aria-hidden="true">"›"</span>
                         </button>
                     }
-                }).collect_view().into_any()
+                }).collect_view()}
+                <crate::ui::components::LoadMore shown=shown total=Signal::derive(move || n)/>
+                }.into_any()
             }}
         </div>
     }

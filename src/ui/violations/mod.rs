@@ -120,7 +120,6 @@ fn Register() -> impl IntoView {
         let m = month.get();
         shown.set(super::components::PAGE);
         async move {
-            let a = app();
             // List rows (issue 19): each violation's `ViolationRow`, never its full record.
             let queries: Vec<Query> = match f {
                 ListFilter::Open => [Status::Reported, Status::Decided, Status::InEffect]
@@ -137,17 +136,13 @@ fn Register() -> impl IntoView {
                 v.extend(crate::ui::state::list_rows::<ViolationRow>(&q).await);
             }
             v.sort_by_key(|(id, x)| std::cmp::Reverse((x.at, *id)));
-            // Patrol's renovation drafts written before issue 14, still open (status index).
-            let drafts: Vec<(RecordId, ViolationDraft)> = a
-                .query(&Query::new(
-                    RecordKind::ViolationDraft,
-                    Filter::Status("draft".into()),
-                ))
-                .await
-                .unwrap_or_default()
-                .into_iter()
-                .filter_map(|v| v.state::<ViolationDraft>().map(|x| (v.id, x)))
-                .collect();
+            // Patrol's renovation drafts written before issue 14, still open (status index;
+            // each draft is its own list row, issue 19).
+            let drafts: Vec<(RecordId, ViolationDraft)> = crate::ui::state::list_rows(&Query::new(
+                RecordKind::ViolationDraft,
+                Filter::Status("draft".into()),
+            ))
+            .await;
             (f, v, drafts)
         }
     });

@@ -20,28 +20,39 @@ pub struct Person {
 
 pub type People = ReadSignal<Option<Vec<Person>>>;
 
+/// Active staff (pickers, recipients).
 pub fn people() -> People {
-    loader(|| async {
-        let mut v: Vec<Person> = app()
-            .query(&Query::new(
-                RecordKind::Staff,
-                Filter::Status("active".into()),
-            ))
-            .await
-            .unwrap_or_default()
-            .into_iter()
-            .filter_map(|v| {
-                let s = v.state::<Staff>()?;
-                Some(Person {
-                    id: v.id,
-                    name: s.profile.name,
-                    roles: s.profile.roles.into_iter().collect(),
-                    department: s.profile.department,
+    load(Filter::Status("active".into()))
+}
+
+/// Every staff record, former staff too, by name: the names on records written before someone
+/// left (a printed patrol sheet, a month's figures per person). Pickers use [`people`].
+pub fn everyone() -> People {
+    load(Filter::All)
+}
+
+fn load(filter: Filter) -> People {
+    loader(move || {
+        let q = Query::new(RecordKind::Staff, filter.clone());
+        async move {
+            let mut v: Vec<Person> = app()
+                .query(&q)
+                .await
+                .unwrap_or_default()
+                .into_iter()
+                .filter_map(|v| {
+                    let s = v.state::<Staff>()?;
+                    Some(Person {
+                        id: v.id,
+                        name: s.profile.name,
+                        roles: s.profile.roles.into_iter().collect(),
+                        department: s.profile.department,
+                    })
                 })
-            })
-            .collect();
-        v.sort_by(|a, b| a.name.cmp(&b.name));
-        v
+                .collect();
+            v.sort_by(|a, b| a.name.cmp(&b.name));
+            v
+        }
     })
 }
 

@@ -9,7 +9,7 @@ use crate::domain::patrol::report::{self, BuildingFloors, GOOD_ORDER_TARGET};
 use crate::domain::patrol::schedule::monday_of;
 use crate::domain::patrol::{coverage_key, day_key, week_key, Finding, FindingKind, PatrolRound};
 use crate::store::{Filter, Query};
-use crate::ui::components::people::{name_of, people};
+use crate::ui::components::people::{everyone, name_of};
 use crate::ui::i18n::t;
 use crate::ui::platform::{format_time, now_ms};
 use crate::ui::state::{app, loader, tx, utc_offset};
@@ -99,7 +99,8 @@ pub fn CoverageTab() -> impl IntoView {
             report::findings_by_kind(&findings),
         )
     });
-    let names = people();
+    // A month's figures per person: former staff keep their names.
+    let names = everyone();
     view! {
         <div class="cov-head">
             <button class="btn" data-testid="cov-prev" on:click=move |_| week_back.update(|w| *w += 1)>"‹ "{move || t("pat.prev_week")}</button>

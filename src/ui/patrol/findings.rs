@@ -11,7 +11,7 @@ use crate::domain::patrol::{
 };
 use crate::domain::workorder::{self as wo, PatrolOrderRow, WorkOrder, WorkOrderStatus};
 use crate::store::{Filter, Query, Store};
-use crate::ui::components::people::{name_of, people, People};
+use crate::ui::components::people::{everyone, name_of, People};
 use crate::ui::components::Thumb;
 use crate::ui::components::{Empty, LoadMore, Sheet, SlaBadge, PAGE};
 use crate::ui::i18n::t;
@@ -141,7 +141,8 @@ pub fn FindingsTab() -> impl IntoView {
         printed.sort_by_key(|(_, c)| c.found_at);
         (findings, orders, open_cleaning, drafts, (month, printed))
     });
-    let people = people();
+    // Names only (the printed record may name former staff).
+    let people = everyone();
     let step = RwSignal::new(None::<(Step, RecordId, Rec)>);
     let open = RwSignal::new(false);
     let note = RwSignal::new(String::new());

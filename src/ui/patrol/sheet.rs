@@ -6,7 +6,7 @@ use super::{open_round, print};
 use crate::domain::ids::RecordId;
 use crate::domain::patrol::{AnswerValue, Finding, PatrolRound};
 use crate::domain::workorder::WorkOrder;
-use crate::ui::components::people::{name_of, people};
+use crate::ui::components::people::{everyone, name_of};
 use crate::ui::i18n::t;
 use crate::ui::platform::{format_time, now_ms, pref};
 use crate::ui::state::{app, ctx, loader, tx, utc_offset};
@@ -35,7 +35,8 @@ pub fn RoundSheet() -> impl IntoView {
         }
         Some((id, r, fs))
     });
-    let people = people();
+    // The walker may have left since: names of former staff too.
+    let people = everyone();
     let estate = move || ctx().estate.get().map(|e| e.name).unwrap_or_default();
     view! {
         <div class="page sheet-page">

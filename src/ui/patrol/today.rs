@@ -8,7 +8,7 @@ use crate::domain::patrol::schedule::{monday_of, plan_week};
 use crate::domain::patrol::{close_overdue, day_key, PatrolRound, PatrolRoute, RoundOutcome};
 use crate::domain::roles::Action;
 use crate::store::{Filter, Query};
-use crate::ui::components::people::{name_of, people};
+use crate::ui::components::people::{everyone, name_of};
 use crate::ui::components::Empty;
 use crate::ui::i18n::t;
 use crate::ui::platform::now_ms;
@@ -127,7 +127,7 @@ pub fn TodayTab() -> impl IntoView {
         };
         (today, rounds, walking)
     });
-    let people = people();
+    let people = everyone();
     let offset = crate::ui::state::utc_offset;
     view! {
         {move || data.get().map(|(today, rounds, walking)| {

@@ -151,7 +151,7 @@ pub struct ConflictSide {
 }
 
 impl ConflictSide {
-    fn of(e: &Event, local: bool) -> Self {
+    pub(crate) fn of(e: &Event, local: bool) -> Self {
         let value = if is_pin(e) {
             serde_json::json!({"pin": "******"})
         } else {
@@ -256,8 +256,14 @@ pub struct SyncUpdate {
 #[derive(Clone, Debug, PartialEq)]
 pub struct ImportPlan {
     pub header: Header,
-    /// Events to absorb (new to this tablet, not quarantined), in HLC order.
+    /// Events to absorb (new to this tablet, not quarantined), in HLC order. Empty in a
+    /// streamed import's plan (issue 13: the file's events are re-read from it in groups).
     pub new_events: Vec<Event>,
+    /// How many events the import adds (`new_events.len()` when they are held).
+    pub new_count: usize,
+    /// Distinct photos the file carries, their hashes checked (`blobs.len()` when they are
+    /// held; a streamed import holds none).
+    pub photo_count: usize,
     /// Events this tablet already holds (same id and hash).
     pub already_present: usize,
     pub modules: BTreeMap<RecordKind, ModuleCounts>,
@@ -272,7 +278,7 @@ pub struct ImportPlan {
 impl ImportPlan {
     /// Importing would change nothing (the same file again).
     pub fn is_noop(&self) -> bool {
-        self.new_events.is_empty()
+        self.new_count == 0
     }
     pub fn encrypted(&self) -> bool {
         self.header.encryption.is_some()
@@ -303,8 +309,8 @@ impl ImportPlan {
                 ),
             ));
         }
-        if !self.blobs.is_empty() {
-            let n = self.blobs.len();
+        if self.photo_count > 0 {
+            let n = self.photo_count;
             out.push(Text::new(
                 format!("照片{n}张（已校验）：本平板缺少的照片与记录一并保存。"),
                 format!(
@@ -421,7 +427,7 @@ pub fn field_group(body: &EventBody) -> Cow<'static, str> {
     }
 }
 
-fn is_founded(e: &Event) -> bool {
+pub(crate) fn is_founded(e: &Event) -> bool {
     matches!(e.body, EventBody::Estate(EstateEvent::Founded { .. }))
 }
 
@@ -695,6 +701,8 @@ pub fn analyze_file(
             advance: seen_after,
         },
         header,
+        new_count: new_events.len(),
+        photo_count: kept_blobs.len(),
         new_events,
         already_present,
         modules,

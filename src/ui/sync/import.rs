@@ -199,7 +199,7 @@ fn Preview(plan: ImportPlan) -> impl IntoView {
     let full = matches!(h.covers, crate::sync::format::Covers::Full);
     let lines = plan.summary();
     let noop = plan.is_noop();
-    let new_events = plan.new_events.len();
+    let new_events = plan.new_count;
     let present = plan.already_present;
     let offset = move || crate::ui::state::utc_offset();
     view! {

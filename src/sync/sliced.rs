@@ -23,9 +23,9 @@
 
 use super::error::{ImportError, Tamper};
 use super::export::is_pin;
-use super::format::{self, Blob, Covers};
+use super::format::{self, Blob};
 use super::merge::{
-    check_estate, field_group, is_founded, Conflict, ConflictSide, ImportPlan, ImportSettings,
+    check_estate, conflict_between, field_group, is_founded, proven, ImportPlan, ImportSettings,
     LocalSnapshot, ModuleCounts, Quarantine, SyncUpdate, APPEND,
 };
 use super::service::{
@@ -33,7 +33,6 @@ use super::service::{
     ImportMarker, ImportOutcome,
 };
 use super::stream::{self, Checked, SegmentCipher, StreamCheck, FRAME};
-use super::{just_before, raise, Watermarks};
 use crate::app::{App, AppError};
 use crate::domain::command::{Actor, DomainError};
 use crate::domain::device::Untrusted;
@@ -114,6 +113,9 @@ enum Body {
         cipher: Option<SegmentCipher>,
         head: Vec<u8>,
         limit: i64,
+        /// This tablet held no event when the file was checked (a restore onto a blank
+        /// tablet): nothing of the file can be held here but what this import writes.
+        blank: bool,
     },
 }
 
@@ -211,7 +213,9 @@ pub async fn plan_import_sliced<S: Store, R: Source>(
     check_estate(&header, local.estate.as_ref())?;
     let cipher = format::read_head(&head)?.segment_cipher(passphrase)?;
     let limit = now.saturating_add(settings.max_future_skew_ms);
+    let blank = app.store.event_count().await? == 0;
     let mut acc = Analysis {
+        blank,
         plain: header.encryption.is_none(),
         estate_id: header.estate.id,
         estate_name: header.estate.name.clone(),
@@ -262,7 +266,11 @@ pub async fn plan_import_sliced<S: Store, R: Source>(
             let seg = &acc.segments[i as usize];
             let (events, _) = read_segment(src, seg, cipher.as_ref(), &head).await?;
             let ids: Vec<EventId> = events.iter().map(|e| e.id).collect();
-            let held = app.store.stored_among(&ids).await?;
+            let held = if blank {
+                HashSet::new()
+            } else {
+                app.store.stored_among(&ids).await?
+            };
             for e in events.iter().filter(|e| !held.contains(&e.id)) {
                 acc.trust
                     .check(e)
@@ -289,6 +297,7 @@ pub async fn plan_import_sliced<S: Store, R: Source>(
             cipher,
             head,
             limit,
+            blank,
         },
     })
 }
@@ -337,6 +346,8 @@ struct Updated {
 /// Pass 1's accumulators (the preview of [`super::merge::analyze_file`], segment by segment).
 #[derive(Default)]
 struct Analysis {
+    /// This tablet holds no event (no store reads per segment).
+    blank: bool,
     plain: bool,
     estate_id: EventId,
     estate_name: String,
@@ -453,7 +464,11 @@ impl Analysis {
         }
         // What this tablet holds of them: ids, and the stored hash of each.
         let ids: Vec<EventId> = unique.iter().map(|e| e.id).collect();
-        let held = app.store.stored_among(&ids).await?;
+        let held = if self.blank {
+            HashSet::new()
+        } else {
+            app.store.stored_among(&ids).await?
+        };
         let mut stored_hash: HashMap<EventId, String> = HashMap::new();
         if !held.is_empty() {
             let subjects: Vec<RecordRef> = unique
@@ -534,10 +549,12 @@ impl Analysis {
             .into_iter()
             .collect();
         if !first_seen.is_empty() {
-            for (s, stored) in first_seen
-                .iter()
-                .zip(app.store.events_of(&first_seen).await?)
-            {
+            let stored_of = if self.blank {
+                vec![Vec::new(); first_seen.len()]
+            } else {
+                app.store.events_of(&first_seen).await?
+            };
+            for (s, stored) in first_seen.iter().zip(stored_of) {
                 let m = self.modules.entry(s.kind).or_default();
                 self.touched.insert(*s, !stored.is_empty());
                 if stored.is_empty() {
@@ -581,55 +598,10 @@ impl Analysis {
                 let Some(h) = u.stored.get(g) else {
                     continue;
                 };
-                if h.device() == n.device() || super::covered(&header.seen, h) || h.body == n.body {
-                    continue;
-                }
-                let (winner, loser) = if (n.at, n.id) > (h.at, h.id) {
-                    (ConflictSide::of(n, false), ConflictSide::of(h, true))
-                } else {
-                    (ConflictSide::of(h, true), ConflictSide::of(n, false))
-                };
-                conflicts.push(Conflict {
-                    subject: *subject,
-                    field: g.clone(),
-                    winner,
-                    loser,
-                });
+                conflicts.extend(conflict_between(*subject, g, h, n, &header));
             }
         }
-        // Watermarks, as the whole-file analysis computes them.
-        let mine = local.seen.clone();
-        let me = local.device;
-        let mut advance = Watermarks::new();
-        for (d, w) in &header.seen {
-            if *d == me {
-                continue;
-            }
-            let contiguous = match &header.covers {
-                Covers::Full => true,
-                Covers::Since { since } => match since.get(d) {
-                    None => true,
-                    Some(from) => mine.get(d).is_some_and(|m| from <= m),
-                },
-            };
-            if !contiguous {
-                continue;
-            }
-            let upto = match self.held.get(d) {
-                Some((_, _, first)) => (*w).min(just_before(*first)),
-                None => *w,
-            };
-            advance.insert(*d, upto);
-        }
-        let complete = match &header.covers {
-            Covers::Full => true,
-            Covers::Since { since } => since
-                .iter()
-                .all(|(d, from)| *d == me || mine.get(d).is_some_and(|m| from <= m)),
-        };
-        let mut seen_after = mine;
-        raise(&mut seen_after, &advance);
-        seen_after.remove(&me);
+        let (seen_after, complete) = proven(&header, local.seen.clone(), local.device, &self.held);
         let quarantined = std::mem::take(&mut self.held)
             .into_iter()
             .map(|(device, (events, ahead_ms, _))| Quarantine {
@@ -754,6 +726,7 @@ pub async fn apply_import_sliced<S: Store, R: Source>(
         cipher,
         head,
         limit,
+        blank,
     } = &sp.body
     else {
         return apply_import_in_groups(
@@ -812,8 +785,13 @@ pub async fn apply_import_sliced<S: Store, R: Source>(
             .into_iter()
             .filter(|e| e.at.wall <= *limit && seen.insert(e.id))
             .collect();
-        let ids: Vec<EventId> = events.iter().map(|e| e.id).collect();
-        let held = app.store.stored_among(&ids).await?;
+        // On a blank tablet only this run's earlier groups are held (absorbing skips those).
+        let held = if *blank {
+            HashSet::new()
+        } else {
+            let ids: Vec<EventId> = events.iter().map(|e| e.id).collect();
+            app.store.stored_among(&ids).await?
+        };
         pending.extend(events.into_iter().filter(|e| !held.contains(&e.id)));
         while pending.len() > group {
             let rest = pending.split_off(group);
@@ -825,6 +803,8 @@ pub async fn apply_import_sliced<S: Store, R: Source>(
             if !run.commit(chunk, rows, false, progress).await? {
                 return Ok(run.outcome());
             }
+            // Duplicates are looked for among the events not yet committed only.
+            seen = pending.iter().map(|e| e.id).collect();
         }
     }
     // The last group: its events' photos, then the photos no new event names (in batches of

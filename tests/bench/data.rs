@@ -61,8 +61,8 @@ pub struct Manifest {
     pub photo_keys: Vec<String>,
     pub file_bytes: usize,
     pub generate_secs: f64,
-    /// Events and photos of the daily exchange file (`file-day.wuye`, issue 13; 0: a dataset
-    /// generated before it, made again).
+    /// Events, photos and bytes of the daily exchange file (`file-day.wuye`, issue 13;
+    /// `day_bytes` 0: a dataset generated before it, made again).
     #[serde(default)]
     pub day_events: u64,
     #[serde(default)]
@@ -88,7 +88,7 @@ pub fn prepare(root: &Path, seed: u64, small: bool) -> Dataset {
     if let Ok(text) = std::fs::read_to_string(&manifest) {
         if let Some(m) = serde_json::from_str::<Manifest>(&text)
             .ok()
-            .filter(|m| m.day_events > 0)
+            .filter(|m| m.day_bytes > 0)
         {
             println!("dataset: {} (already generated)", dir.display());
             return Dataset { dir, m };

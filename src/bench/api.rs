@@ -2,7 +2,7 @@
 //!
 //! `tests/bench/` drives the bench build through these exports (`window.wasmBindings.bench_*`).
 //! Each one runs the app's own code path — `App::<IdbStore>::absorb`, `IdbStore::put_photo`,
-//! `sync::service::{plan_import, apply_import, export_for}`, `Store::query`, the patrol
+//! `sync::{plan_import_sliced, apply_import_sliced, export_for}`, `Store::query`, the patrol
 //! check-in command through `App::record` — and returns JSON text with the time it took,
 //! measured inside the page with `performance.now()` (no driver round trip in the figure).
 //! Nothing here holds a business rule: where the UI decides something (which export, which
@@ -17,7 +17,9 @@ use crate::domain::patrol::{
 };
 use crate::store::idb::IdbStore;
 use crate::store::{Filter, Query, Store};
-use crate::sync::{apply_import, export_for, plan_import, ImportSettings};
+use crate::sync::{
+    apply_import_sliced, export_for, plan_import_sliced, ImportSettings, IMPORT_GROUP_EVENTS, SLICE,
+};
 use serde_json::{json, Value};
 use std::cell::RefCell;
 use std::collections::{BTreeSet, HashMap};
@@ -122,10 +124,13 @@ fn bench_actor() -> crate::domain::command::Actor {
     }
 }
 
-/// Imports a `.wuye` file into `db` as the Sync page does: `plan_import` (validate, preview)
-/// then `apply_import` on confirmation.
+/// Imports a `.wuye` file (a JS `Blob`: fetched from /data/, or the file `bench_export` left in
+/// `globalThis.benchLastExport`) into `db` as the Sync page does (issue 13): read in slices of
+/// `sync::SLICE` bytes, `plan_import_sliced` (check, preview) then `apply_import_sliced` on
+/// confirmation, in groups of `IMPORT_GROUP_EVENTS`. Returns the times, the events, and the
+/// wasm memory before and after (wasm memory never shrinks: after = the import's peak).
 #[wasm_bindgen]
-pub async fn bench_import(db: String, file: Vec<u8>) -> Result<String, JsValue> {
+pub async fn bench_import(db: String, file: web_sys::Blob) -> Result<String, JsValue> {
     let app = open(&db).await?;
     let settings = match app.estate().await.map_err(err)? {
         Some(e) => ImportSettings {
@@ -133,22 +138,47 @@ pub async fn bench_import(db: String, file: Vec<u8>) -> Result<String, JsValue> 
         },
         None => ImportSettings::default(),
     };
+    let memory_before = wasm_memory();
+    let bytes = file.size();
     let t0 = clock();
-    let plan = plan_import(&app, Some(&bench_actor()), &file, None, now_ms(), &settings)
-        .await
-        .map_err(|e| JsValue::from_str(&e.message().en))?;
+    let mut src = crate::ui::sync::import::BlobSource::new(file);
+    let sp = plan_import_sliced(
+        &app,
+        Some(&bench_actor()),
+        &mut src,
+        None,
+        now_ms(),
+        &settings,
+        SLICE,
+        &mut |_, _| {},
+    )
+    .await
+    .map_err(|e| JsValue::from_str(&e.message().en))?;
     let t1 = clock();
-    let outcome = apply_import(&app, Some(&bench_actor()), &plan, now_ms())
-        .await
-        .map_err(|e| JsValue::from_str(&e.message().en))?;
+    let outcome = apply_import_sliced(
+        &app,
+        Some(&bench_actor()),
+        &sp,
+        &mut src,
+        now_ms(),
+        IMPORT_GROUP_EVENTS,
+        SLICE,
+        &mut |_, _| {},
+        None,
+    )
+    .await
+    .map_err(|e| JsValue::from_str(&e.message().en))?;
     let t2 = clock();
     Ok(out(json!({
         "plan_ms": t1 - t0,
         "apply_ms": t2 - t1,
         "total_ms": t2 - t0,
-        "new": plan.new_events.len(),
-        "present": plan.already_present,
+        "bytes": bytes,
+        "new": sp.plan.new_count,
+        "present": sp.plan.already_present,
+        "photos": sp.plan.photo_count,
         "added": outcome.added,
+        "wasm_memory_before": memory_before,
         "wasm_memory": wasm_memory(),
     })))
 }

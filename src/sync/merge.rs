@@ -151,7 +151,7 @@ pub struct ConflictSide {
 }
 
 impl ConflictSide {
-    fn of(e: &Event, local: bool) -> Self {
+    pub(crate) fn of(e: &Event, local: bool) -> Self {
         let value = if is_pin(e) {
             serde_json::json!({"pin": "******"})
         } else {
@@ -256,8 +256,14 @@ pub struct SyncUpdate {
 #[derive(Clone, Debug, PartialEq)]
 pub struct ImportPlan {
     pub header: Header,
-    /// Events to absorb (new to this tablet, not quarantined), in HLC order.
+    /// Events to absorb (new to this tablet, not quarantined), in HLC order. Empty in a
+    /// streamed import's plan (issue 13: the file's events are re-read from it in groups).
     pub new_events: Vec<Event>,
+    /// How many events the import adds (`new_events.len()` when they are held).
+    pub new_count: usize,
+    /// Distinct photos the file carries, their hashes checked (`blobs.len()` when they are
+    /// held; a streamed import holds none).
+    pub photo_count: usize,
     /// Events this tablet already holds (same id and hash).
     pub already_present: usize,
     pub modules: BTreeMap<RecordKind, ModuleCounts>,
@@ -272,7 +278,7 @@ pub struct ImportPlan {
 impl ImportPlan {
     /// Importing would change nothing (the same file again).
     pub fn is_noop(&self) -> bool {
-        self.new_events.is_empty()
+        self.new_count == 0
     }
     pub fn encrypted(&self) -> bool {
         self.header.encryption.is_some()
@@ -303,8 +309,8 @@ impl ImportPlan {
                 ),
             ));
         }
-        if !self.blobs.is_empty() {
-            let n = self.blobs.len();
+        if self.photo_count > 0 {
+            let n = self.photo_count;
             out.push(Text::new(
                 format!("照片{n}张（已校验）：本平板缺少的照片与记录一并保存。"),
                 format!(
@@ -421,7 +427,7 @@ pub fn field_group(body: &EventBody) -> Cow<'static, str> {
     }
 }
 
-fn is_founded(e: &Event) -> bool {
+pub(crate) fn is_founded(e: &Event) -> bool {
     matches!(e.body, EventBody::Estate(EstateEvent::Founded { .. }))
 }
 
@@ -434,6 +440,77 @@ pub fn check_estate(header: &Header, local: Option<&EstateIdentity>) -> Result<(
         }),
         _ => Ok(()),
     }
+}
+
+/// The conflict rule (module doc) for one record and field group: `h` the newest event of the
+/// group held here, `n` the newest new one from the file.
+pub(crate) fn conflict_between(
+    subject: RecordRef,
+    field: &str,
+    h: &Event,
+    n: &Event,
+    header: &Header,
+) -> Option<Conflict> {
+    // The same content written on two tablets (a round planned by both from the same routes)
+    // is no conflict.
+    if h.device() == n.device() || covered(&header.seen, h) || h.body == n.body {
+        return None;
+    }
+    let (winner, loser) = if (n.at, n.id) > (h.at, h.id) {
+        (ConflictSide::of(n, false), ConflictSide::of(h, true))
+    } else {
+        (ConflictSide::of(h, true), ConflictSide::of(n, false))
+    };
+    Some(Conflict {
+        subject,
+        field: field.to_string(),
+        winner,
+        loser,
+    })
+}
+
+/// What the import proves this tablet will hold: for each device, the exporter's watermark, if
+/// the file's range starts at or below ours (`mine`: no hole), and stops before any held-back
+/// event (`held`: per device, the first quarantined HLC) — this tablet's watermarks after it;
+/// and whether it leaves this tablet holding everything the exporter held (a full file, or an
+/// incremental one that starts within what this tablet holds: DUTY-4's anchors then apply).
+pub(crate) fn proven<T>(
+    header: &Header,
+    mine: Watermarks,
+    me: DeviceId,
+    held: &BTreeMap<DeviceId, (T, i64, Hlc)>,
+) -> (Watermarks, bool) {
+    let mut advance = Watermarks::new();
+    for (d, w) in &header.seen {
+        if *d == me {
+            continue;
+        }
+        let contiguous = match &header.covers {
+            Covers::Full => true,
+            Covers::Since { since } => match since.get(d) {
+                None => true,
+                Some(from) => mine.get(d).is_some_and(|m| from <= m),
+            },
+        };
+        if !contiguous {
+            continue;
+        }
+        let upto = match held.get(d) {
+            Some((_, _, first)) => (*w).min(just_before(*first)),
+            None => *w,
+        };
+        advance.insert(*d, upto);
+    }
+    let complete = match &header.covers {
+        Covers::Full => true,
+        Covers::Since { since } => since
+            .iter()
+            .all(|(d, from)| *d == me || mine.get(d).is_some_and(|m| from <= m)),
+    };
+    let mut seen_after = mine;
+    raise(&mut seen_after, &advance);
+    seen_after.remove(&me);
+    (seen_after, complete)
 }
 
 /// Validates a file against this tablet's data and previews the import. Pure: nothing is
@@ -614,54 +691,13 @@ pub fn analyze_file(
             ) else {
                 continue;
             };
-            // The same content written on two tablets (a round planned by both from the same
-            // routes) is no conflict.
-            if h.device() == n.device() || covered(&header.seen, &h) || h.body == n.body {
-                continue;
-            }
-            let (winner, loser) = if (n.at, n.id) > (h.at, h.id) {
-                (ConflictSide::of(&n, false), ConflictSide::of(&h, true))
-            } else {
-                (ConflictSide::of(&h, true), ConflictSide::of(&n, false))
-            };
-            conflicts.push(Conflict {
-                subject: *subject,
-                field: g.into_owned(),
-                winner,
-                loser,
-            });
+            conflicts.extend(conflict_between(*subject, &g, &h, &n, &header));
         }
     }
 
-    // What the import proves this tablet will hold: for each device, the exporter's watermark,
-    // if the file's range starts at or below ours (no hole), and stops before any held-back event.
-    let mine = local.seen();
-    let mine_before = mine.clone();
+    let mine_before = local.seen();
     let me = local.device();
-    let mut advance = Watermarks::new();
-    for (d, w) in &header.seen {
-        if *d == me {
-            continue;
-        }
-        let contiguous = match &header.covers {
-            Covers::Full => true,
-            Covers::Since { since } => match since.get(d) {
-                None => true,
-                Some(from) => mine.get(d).is_some_and(|m| from <= m),
-            },
-        };
-        if !contiguous {
-            continue;
-        }
-        let upto = match held.get(d) {
-            Some((_, _, first)) => (*w).min(just_before(*first)),
-            None => *w,
-        };
-        advance.insert(*d, upto);
-    }
-    let mut seen_after = mine;
-    raise(&mut seen_after, &advance);
-    seen_after.remove(&me);
+    let (seen_after, complete) = proven(&header, mine_before.clone(), me, &held);
     let quarantined = held
         .into_iter()
         .map(|(device, (events, ahead_ms, _))| Quarantine {
@@ -673,12 +709,6 @@ pub fn analyze_file(
     // DUTY-4 with the anchors (issue 12): the header's chain heads and the sign-offs'. Entries
     // below them must be here after the import when it leaves this tablet holding everything the
     // exporter held: a full file, or an incremental one that starts within what this tablet holds.
-    let complete = match &header.covers {
-        Covers::Full => true,
-        Covers::Since { since } => since
-            .iter()
-            .all(|(d, from)| *d == me || mine_before.get(d).is_some_and(|m| from <= m)),
-    };
     let duty_log_problems = crate::domain::duty::import_check_file(
         &new_events,
         &crate::domain::duty::FileAnchors {
@@ -695,6 +725,8 @@ pub fn analyze_file(
             advance: seen_after,
         },
         header,
+        new_count: new_events.len(),
+        photo_count: kept_blobs.len(),
         new_events,
         already_present,
         modules,

@@ -35,6 +35,7 @@ pub mod merge;
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod schema;
 pub mod service;
+pub mod sliced;
 pub mod stream;
 
 // Unit tests run natively (proptest and the fuzz harness are native-only).
@@ -56,6 +57,7 @@ pub use service::{
     file_id, import_marker, load_state, local_estate, open_conflicts, plan_import, settle_conflict,
     DeviceSummary, ImportMarker, ImportOutcome, IMPORT_GROUP_EVENTS,
 };
+pub use sliced::{apply_import_sliced, plan_import_sliced, Source, StreamPlan, SLICE};
 
 use crate::domain::event::Event;
 use crate::domain::hlc::Hlc;

@@ -65,28 +65,7 @@ impl LocalSnapshot {
         events: &[Event],
         also: &[RecordRef],
     ) -> Result<Self, StoreError> {
-        let devices = app
-            .store
-            .query(&crate::store::Query::all(
-                crate::domain::event::RecordKind::Device,
-            ))
-            .await?;
-        let devices: Vec<_> = devices
-            .iter()
-            .filter_map(|v| {
-                v.state::<crate::domain::device::Device>()
-                    .map(|d| (v.id, d))
-            })
-            .collect();
-        let mut snap = LocalSnapshot {
-            device: app.device(),
-            estate: local_estate(app).await?,
-            seen: load_state(&app.store).await?.seen,
-            trust: crate::domain::device::Trust::from_devices(
-                devices.iter().map(|(id, d)| (*id, d)),
-            ),
-            ..Default::default()
-        };
+        let mut snap = LocalSnapshot::base(app).await?;
         // Two batched reads, not one transaction per record and per event (issue 7: a
         // 100,000-event file).
         let subjects: Vec<_> = events
@@ -112,12 +91,43 @@ impl LocalSnapshot {
         }
         Ok(snap)
     }
+
+    /// This tablet, its estate, watermarks and the enrolled tablets' keys — what every import
+    /// analysis needs besides the stored events (a streamed import reads those per segment).
+    pub async fn base<S: Store>(app: &App<S>) -> Result<Self, StoreError> {
+        let devices = app
+            .store
+            .query(&crate::store::Query::all(
+                crate::domain::event::RecordKind::Device,
+            ))
+            .await?;
+        let devices: Vec<_> = devices
+            .iter()
+            .filter_map(|v| {
+                v.state::<crate::domain::device::Device>()
+                    .map(|d| (v.id, d))
+            })
+            .collect();
+        let snap = LocalSnapshot {
+            device: app.device(),
+            estate: local_estate(app).await?,
+            seen: load_state(&app.store).await?.seen,
+            trust: crate::domain::device::Trust::from_devices(
+                devices.iter().map(|(id, d)| (*id, d)),
+            ),
+            ..Default::default()
+        };
+        Ok(snap)
+    }
 }
 
 /// May `actor` import here? A signed-in person needs [`Action::ImportData`]; nobody signed in
 /// (`None`) may import only on a tablet that holds no estate yet (joining: a blank tablet has no
 /// staff to sign in and no data to protect; the file it takes must found the estate).
-async fn may_import<S: Store>(app: &App<S>, actor: Option<&Actor>) -> Result<(), ImportError> {
+pub(crate) async fn may_import<S: Store>(
+    app: &App<S>,
+    actor: Option<&Actor>,
+) -> Result<(), ImportError> {
     match actor {
         Some(a) => authorize(&a.roles, Action::ImportData).map_err(ImportError::Denied),
         None if local_estate(app).await?.is_none() => Ok(()),
@@ -216,29 +226,40 @@ async fn photos_to_store<S: Store>(
 ) -> Result<Vec<crate::store::PhotoRow>, StoreError> {
     let mut out = Vec::new();
     for b in blobs {
-        let mut aliases = Vec::new();
-        for k in &b.keys {
-            if crate::store::legacy_photo_key(k) && !store.has_photo(k).await? {
-                aliases.push(k.clone());
-            }
-        }
-        if store.has_photo(&crate::store::photo_key(&b.sha256)).await? && aliases.is_empty() {
-            continue;
-        }
-        let Some(bytes) = b.bytes() else { continue };
-        let media_type = if b.media_type.starts_with("image/") && b.media_type.len() < 64 {
-            b.media_type.as_str()
-        } else {
-            "application/octet-stream"
-        };
-        let mut row = crate::store::PhotoRow::new(media_type, bytes);
-        if row.sha256 != b.sha256 {
-            continue;
-        }
-        row.aliases = aliases;
-        out.push(row);
+        out.extend(photo_to_store(store, b).await?);
     }
     Ok(out)
+}
+
+/// One photo of a file as a row to store, unless this tablet holds it (and every legacy key
+/// it names) already; `None` too when its bytes are not what its name says.
+pub(crate) async fn photo_to_store<S: Store>(
+    store: &S,
+    b: &format::Blob,
+) -> Result<Option<crate::store::PhotoRow>, StoreError> {
+    let mut aliases = Vec::new();
+    for k in &b.keys {
+        if crate::store::legacy_photo_key(k) && !store.has_photo(k).await? {
+            aliases.push(k.clone());
+        }
+    }
+    if store.has_photo(&crate::store::photo_key(&b.sha256)).await? && aliases.is_empty() {
+        return Ok(None);
+    }
+    let Some(bytes) = b.bytes() else {
+        return Ok(None);
+    };
+    let media_type = if b.media_type.starts_with("image/") && b.media_type.len() < 64 {
+        b.media_type.as_str()
+    } else {
+        "application/octet-stream"
+    };
+    let mut row = crate::store::PhotoRow::new(media_type, bytes);
+    if row.sha256 != b.sha256 {
+        return Ok(None);
+    }
+    row.aliases = aliases;
+    Ok(Some(row))
 }
 
 /// A file for `peer`: incremental from what this tablet last learned the peer holds, or full
@@ -532,6 +553,52 @@ pub async fn import_marker<S: Store>(store: &S) -> Result<Option<ImportMarker>, 
         .and_then(|v| serde_json::from_value(v).ok()))
 }
 
+/// The meta rows a group of a resumable import writes with its events (issue 13): the marker
+/// (or, with the last group, the sync state the file proved, and the marker cleared when one
+/// was written: `clear`), and the plan's conflicts added to the open ones. Read inside the
+/// write section, so an import in another tab at the same moment is merged, not overwritten.
+pub(crate) async fn group_meta<S: Store>(
+    app: &App<S>,
+    plan: &ImportPlan,
+    marker: &ImportMarker,
+    last: bool,
+    clear: bool,
+) -> Result<Vec<(String, serde_json::Value)>, AppError> {
+    let mut meta = Vec::new();
+    if last {
+        let mut state = load_state(&app.store).await?;
+        state.merge(&plan.sync);
+        meta.push((
+            SyncState::META_KEY.to_string(),
+            serde_json::to_value(&state).expect("sync state serialises"),
+        ));
+        if clear {
+            meta.push((IMPORT_MARKER_KEY.to_string(), serde_json::Value::Null));
+        }
+    } else {
+        meta.push((
+            IMPORT_MARKER_KEY.to_string(),
+            serde_json::to_value(marker).expect("marker serialises"),
+        ));
+    }
+    if !plan.conflicts.is_empty() {
+        let mut open = open_conflicts(&app.store).await?;
+        for c in &plan.conflicts {
+            if !open
+                .iter()
+                .any(|o| o.loser.event == c.loser.event && o.winner.event == c.winner.event)
+            {
+                open.push(c.clone());
+            }
+        }
+        meta.push((
+            CONFLICTS_KEY.to_string(),
+            serde_json::to_value(&open).expect("conflicts serialise"),
+        ));
+    }
+    Ok(meta)
+}
+
 /// Events per transaction of a resumable import.
 pub const IMPORT_GROUP_EVENTS: usize = 2_000;
 
@@ -618,41 +685,8 @@ pub async fn apply_import_in_groups<S: Store>(
             events: total,
             started,
         };
-        let bookkeeping = async || -> Result<Vec<(String, serde_json::Value)>, AppError> {
-            let mut meta = Vec::new();
-            if last {
-                let mut state = load_state(&app.store).await?;
-                state.merge(&plan.sync);
-                meta.push((
-                    SyncState::META_KEY.to_string(),
-                    serde_json::to_value(&state).expect("sync state serialises"),
-                ));
-                if ours || g > 0 {
-                    meta.push((IMPORT_MARKER_KEY.to_string(), serde_json::Value::Null));
-                }
-            } else {
-                meta.push((
-                    IMPORT_MARKER_KEY.to_string(),
-                    serde_json::to_value(&marker).expect("marker serialises"),
-                ));
-            }
-            if !plan.conflicts.is_empty() {
-                let mut open = open_conflicts(&app.store).await?;
-                for c in &plan.conflicts {
-                    if !open
-                        .iter()
-                        .any(|o| o.loser.event == c.loser.event && o.winner.event == c.winner.event)
-                    {
-                        open.push(c.clone());
-                    }
-                }
-                meta.push((
-                    CONFLICTS_KEY.to_string(),
-                    serde_json::to_value(&open).expect("conflicts serialise"),
-                ));
-            }
-            Ok(meta)
-        };
+        let clear = ours || g > 0;
+        let bookkeeping = async || group_meta(app, plan, &marker, last, clear).await;
         added += app
             .absorb_with_photos(chunk.to_vec(), rows, now, bookkeeping)
             .await?;

@@ -73,12 +73,24 @@ pub fn read_frame(b: [u8; FRAME]) -> (bool, usize) {
 /// segment is the magic line and header line.
 pub struct SegmentCipher {
     stream: StreamBE32<Aes256Gcm>,
+    key: [u8; 32],
+    nonce: [u8; NONCE_BYTES],
+}
+
+/// The same key and nonce (a streamed import's second pass opens the segments again without
+/// deriving the key again).
+impl Clone for SegmentCipher {
+    fn clone(&self) -> Self {
+        SegmentCipher::new(&self.key, &self.nonce)
+    }
 }
 
 impl SegmentCipher {
     pub fn new(key: &[u8; 32], nonce: &[u8; NONCE_BYTES]) -> Self {
         SegmentCipher {
             stream: StreamBE32::from_aead(Aes256Gcm::new(key.into()), nonce.into()),
+            key: *key,
+            nonce: *nonce,
         }
     }
     fn seal(&self, index: u32, last: bool, aad: &[u8], plain: &[u8]) -> Vec<u8> {
@@ -349,6 +361,33 @@ pub struct StreamCheck {
     error: Option<ImportError>,
     /// The end line, once read.
     pub end: Option<EndLine>,
+    /// For a signed file, the SHA-256 its signature covers (the file without `sig`, issue 12).
+    pub signed_digest: Option<[u8; 32]>,
+    /// Bytes from the first frame to the end of the end line (`header.body.bytes`).
+    pub body_bytes: u64,
+    /// With [`keeping`](Self::keeping): the segments checked so far and not yet taken, with
+    /// their records (a streamed import analyses them, then drops them).
+    pub ready: std::collections::VecDeque<Checked>,
+    keep: bool,
+}
+
+/// One segment [`StreamCheck`] verified: where it is, its SHA-256 (frame and stored bytes: a
+/// second pass re-reading it checks it is the same), and its records.
+#[derive(Clone, Debug)]
+pub struct Checked {
+    pub index: u32,
+    pub last: bool,
+    /// Offset of its frame in the file, and its stored length.
+    pub offset: u64,
+    pub len: usize,
+    pub digest: [u8; 32],
+    pub events: Vec<Event>,
+    pub blobs: Vec<Blob>,
+}
+
+/// The SHA-256 of a segment's frame and stored bytes.
+pub fn segment_digest(frame_and_stored: &[u8]) -> [u8; 32] {
+    Sha256::digest(frame_and_stored).into()
 }
 
 #[derive(Debug, PartialEq, Eq)]
@@ -376,7 +415,17 @@ impl StreamCheck {
             offsets: Vec::new(),
             error: None,
             end: None,
+            signed_digest: None,
+            body_bytes: 0,
+            ready: Default::default(),
+            keep: false,
         }
+    }
+
+    /// Keeps each checked segment's records in [`ready`](Self::ready) for the caller to take.
+    pub fn keeping(mut self) -> Self {
+        self.keep = true;
+        self
     }
 
     /// Feeds the next bytes of the file (from its first byte). The last [`TRAILER_LEN`] bytes
@@ -416,10 +465,16 @@ impl StreamCheck {
                     if self.buf.len() < FRAME + len + TRAILER_LEN {
                         return;
                     }
-                    self.offsets.push(self.total);
+                    let offset = self.total;
+                    self.offsets.push(offset);
+                    let digest = if self.keep {
+                        segment_digest(&self.buf[..FRAME + len])
+                    } else {
+                        [0; 32]
+                    };
                     let stored = self.buf[FRAME..FRAME + len].to_vec();
                     self.consume(FRAME + len);
-                    if let Err(e) = self.check_segment(last, &stored) {
+                    if let Err(e) = self.check_segment(last, &stored, offset, digest) {
                         self.error = Some(e);
                         continue;
                     }
@@ -436,9 +491,30 @@ impl StreamCheck {
                         return;
                     }
                     let end = read_end_line(&self.buf[..nl]);
+                    let mut unsigned = self.hasher.clone();
+                    let line = self.buf[..nl].to_vec();
                     self.consume(nl + 1);
+                    self.body_bytes = self.total - self.aad.len() as u64;
                     match end {
-                        Ok(end) => self.end = Some(end),
+                        Ok(end) => {
+                            if let Some(sig) = &end.sig {
+                                // The signature is the end line's last field (format 3).
+                                let suffix = format!(",\"sig\":\"{sig}\"}}");
+                                match line.strip_suffix(suffix.as_bytes()) {
+                                    Some(head) => {
+                                        unsigned.update(head);
+                                        unsigned.update(b"}\n");
+                                        self.signed_digest = Some(unsigned.finalize().into());
+                                    }
+                                    None => {
+                                        self.error = Some(malformed(
+                                            "the signature is not the end line's last field",
+                                        ))
+                                    }
+                                }
+                            }
+                            self.end = Some(end);
+                        }
                         Err(e) => self.error = Some(e),
                     }
                     if self.error.is_none() && self.buf.len() > TRAILER_LEN {
@@ -458,7 +534,13 @@ impl StreamCheck {
         self.buf.drain(..n);
     }
 
-    fn check_segment(&mut self, last: bool, stored: &[u8]) -> Result<(), ImportError> {
+    fn check_segment(
+        &mut self,
+        last: bool,
+        stored: &[u8],
+        offset: u64,
+        digest: [u8; 32],
+    ) -> Result<(), ImportError> {
         let plain = match &self.cipher {
             None => std::borrow::Cow::Borrowed(stored),
             Some(c) => std::borrow::Cow::Owned(
@@ -477,6 +559,17 @@ impl StreamCheck {
         }
         self.events += events.len() as u64;
         self.blobs += blobs.len() as u64;
+        if self.keep {
+            self.ready.push_back(Checked {
+                index: self.index,
+                last,
+                offset,
+                len: stored.len(),
+                digest,
+                events,
+                blobs,
+            });
+        }
         Ok(())
     }
 

@@ -2564,3 +2564,7 @@ fn issue_13_the_streamed_export_hands_out_export_tos_file_in_parts_and_can_be_ca
     assert!(cancelled.is_none());
     assert_eq!(calls, 1);
 }
+
+// Issue 13: the streamed (sliced) import.
+#[path = "sliced_tests.rs"]
+mod sliced_tests;

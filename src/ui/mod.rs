@@ -20,7 +20,7 @@ mod shell;
 mod signin;
 mod staff;
 pub mod state;
-mod sync;
+pub(crate) mod sync;
 mod training;
 mod violations;
 

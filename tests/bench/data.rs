@@ -9,6 +9,9 @@
 //!   `IdbStore` writes (`events` {id, subject, json}; `views` {key, kind, status?, unit?,
 //!   assignee?, due?, search, json}), computed by absorbing the events into `App<MemoryStore>`,
 //!   for the Dexie and raw IndexedDB pages;
+//! * `file-day.wuye` — the daily exchange (issue 13): an incremental file, as the app exports
+//!   it, for a tablet holding the import file's events (above their newest HLC per device) of
+//!   the events of the first whole calendar day (UTC+8) after them, with the photos they name;
 //! * `photos/NNNN.jpg`, `manifest.json`.
 
 use estate_desk::app::App;
@@ -17,7 +20,7 @@ use estate_desk::domain::event::Event;
 use estate_desk::domain::ids::{Id, SeededEntropy};
 use estate_desk::domain::view::View;
 use estate_desk::store::memory::MemoryStore;
-use estate_desk::sync::{export_full, ExportRequest};
+use estate_desk::sync::{export, export_full, ExportRequest, Watermarks};
 use futures::executor::block_on;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
@@ -58,6 +61,14 @@ pub struct Manifest {
     pub photo_keys: Vec<String>,
     pub file_bytes: usize,
     pub generate_secs: f64,
+    /// Events, photos and bytes of the daily exchange file (`file-day.wuye`, issue 13;
+    /// `day_bytes` 0: a dataset generated before it, made again).
+    #[serde(default)]
+    pub day_events: u64,
+    #[serde(default)]
+    pub day_photos: u64,
+    #[serde(default)]
+    pub day_bytes: usize,
 }
 
 pub struct Dataset {
@@ -75,7 +86,10 @@ pub fn prepare(root: &Path, seed: u64, small: bool) -> Dataset {
     ));
     let manifest = dir.join("manifest.json");
     if let Ok(text) = std::fs::read_to_string(&manifest) {
-        if let Ok(m) = serde_json::from_str::<Manifest>(&text) {
+        if let Some(m) = serde_json::from_str::<Manifest>(&text)
+            .ok()
+            .filter(|m| m.day_bytes > 0)
+        {
             println!("dataset: {} (already generated)", dir.display());
             return Dataset { dir, m };
         }
@@ -161,6 +175,8 @@ fn generate(dir: &Path, seed: u64, small: bool) -> Manifest {
     let mut chunks: Vec<String> = Vec::new();
     let mut total = 0usize;
     let mut file: Vec<Event> = Vec::new();
+    // The events after the import file's (the daily exchange's day is picked from them).
+    let mut after: Vec<Event> = Vec::new();
     let mut views_100k: Option<Vec<View>> = None;
     let mut flush = |pending: &mut Vec<Event>, all: bool| {
         while pending.len() >= chunk || (all && !pending.is_empty()) {
@@ -171,6 +187,11 @@ fn generate(dir: &Path, seed: u64, small: bool) -> Manifest {
             chunks.push(name);
             if total < file_events {
                 file.extend(part.iter().take(file_events - total).cloned());
+            }
+            let skip = file_events.saturating_sub(total);
+            if after.len() < AFTER_EVENTS && skip < part.len() {
+                let n = AFTER_EVENTS - after.len();
+                after.extend(part.iter().skip(skip).take(n).cloned());
             }
             total += part.len();
             block_on(mem.absorb(part, 0)).expect("absorb into the memory store");
@@ -220,6 +241,8 @@ fn generate(dir: &Path, seed: u64, small: bool) -> Manifest {
         )
         .expect("write photo");
     }
+    let day = day_file(&file, &after, &spec, &summary.photos, seed);
+    std::fs::write(dir.join("file-day.wuye"), &day.0.bytes).expect("write the day file");
     let file_chunks = file.len().div_ceil(chunk);
     let m = Manifest {
         gen_version: gen::GEN_VERSION,
@@ -244,7 +267,72 @@ fn generate(dir: &Path, seed: u64, small: bool) -> Manifest {
         photo_keys: summary.photos.clone(),
         file_bytes: export.bytes.len(),
         generate_secs: started.elapsed().as_secs_f64(),
+        day_events: day.0.header.counts.events,
+        day_photos: day.0.header.counts.blobs,
+        day_bytes: day.0.bytes.len(),
     };
+    println!(
+        "  daily exchange file: {} events of {}, {} photos, {} bytes",
+        day.0.header.counts.events, day.1, day.0.header.counts.blobs, m.day_bytes
+    );
     write_json(&dir.join("manifest.json"), &m);
     m
+}
+
+/// Events after the import file's kept to pick the daily exchange's day from.
+const AFTER_EVENTS: usize = 20_000;
+
+/// The daily exchange file (issue 13): the events of the first whole calendar day (UTC+8)
+/// among `after`, exported as the app exports an incremental file for a tablet that holds
+/// `file` (its watermarks: `file`'s newest HLC per device), with the photos they name. The
+/// estate, staff and duty-chain events of `file` go to the export for the header, as
+/// `sync::export_to` reads them; they are below the watermarks, so not in the file.
+fn day_file(
+    file: &[Event],
+    after: &[Event],
+    spec: &gen::Spec,
+    photo_keys: &[String],
+    seed: u64,
+) -> (estate_desk::sync::ExportFile, String) {
+    const DAY: i64 = 86_400_000;
+    let day_of = |e: &Event| (e.at.wall + 8 * 3_600_000).div_euclid(DAY);
+    let first = after.first().map(day_of).unwrap_or_default() + 1;
+    let mut since = Watermarks::new();
+    for e in file {
+        let w = since.entry(e.device()).or_insert(e.at);
+        if e.at > *w {
+            *w = e.at;
+        }
+    }
+    let mut events: Vec<Event> = file
+        .iter()
+        .filter(|e| {
+            use estate_desk::domain::event::RecordKind as K;
+            matches!(e.subject.kind, K::Estate | K::Staff | K::DutyChain)
+        })
+        .cloned()
+        .collect();
+    events.extend(after.iter().filter(|e| day_of(e) == first).cloned());
+    let req = ExportRequest {
+        device: Id::derived("bench-peer-tablet", seed),
+        now: chrono::Utc::now().timestamp_millis(),
+        seen: Default::default(),
+        encryption: None,
+    };
+    let covers = estate_desk::sync::format::Covers::Since { since };
+    let sel = export::select(&events, covers, &req).expect("select the day's events");
+    let rows: Vec<(String, estate_desk::store::PhotoRow)> = sel
+        .photo_keys()
+        .into_iter()
+        .filter_map(|k| {
+            let i = photo_keys.iter().position(|p| *p == k)?;
+            let row = estate_desk::store::PhotoRow::new("image/jpeg", gen::photo_jpeg(spec, i));
+            Some((k, row))
+        })
+        .collect();
+    let blobs = export::blobs_for(rows);
+    let date = chrono::DateTime::from_timestamp_millis(first * DAY)
+        .map(|d| d.date_naive().to_string())
+        .unwrap_or_default();
+    (export::write(sel, blobs, &req), date)
 }

@@ -36,6 +36,7 @@ const DB: &str = "estate-desk";
 const DB_IMPORT: &str = "bench-import";
 const DB_MOSTLY: &str = "bench-mostly";
 const DB_PEER: &str = "bench-peer";
+const DB_RESTORE: &str = "bench-restore";
 const DB_PEER_FULL: &str = "bench-peer-full";
 /// The patrol week planned for the check-in figure (after the data ends).
 const CHECKIN_WEEK: &str = "2027-01-04";
@@ -938,6 +939,9 @@ impl Bench {
             Row::new(g, "full export (read all + build file)", "ms", ex)
                 .note(report::fmt(bytes, "bytes")),
         );
+        if rate <= 1.0 {
+            self.restore_run(g).await;
+        }
         // Issue 13: the Sync page's device table from the index, not from every event.
         let mut sp = Stat::default();
         let mut held = 0.0;
@@ -970,11 +974,14 @@ impl Bench {
         let m = self.ds.m.clone();
         self.throttle(1.0).await;
         self.goto_bench().await;
-        let fetch_file = "new Uint8Array(await (await fetch(args[1])).arrayBuffer())";
+        // Issue 13: the file as a Blob, read in slices by the import (as the Sync page reads the
+        // chosen File).
+        let fetch_file = "await (await fetch(args[1])).blob()";
         let mut empty = Stat::default();
         let mut heap = Stat::default();
         let mut total_mem = Stat::default();
         let mut rss = Stat::default();
+        let mut peak = Stat::default();
         let mut runs = self.heavy_runs();
         while self.fits("import", rate) && runs.next() {
             self.throttle(1.0).await;
@@ -995,6 +1002,7 @@ impl Bench {
             empty.push(r["total_ms"].as_f64().unwrap_or(0.0));
             let (h, _) = self.metrics().await;
             let wasm = r["wasm_memory"].as_f64().unwrap_or(0.0);
+            peak.push(wasm);
             heap.push(h);
             total_mem.push(h + wasm);
             rss.push(Self::renderer_rss());
@@ -1004,6 +1012,8 @@ impl Bench {
             .await;
         let mut mostly = Stat::default();
         let mut new_events = 0.0;
+        let mut daily = Stat::default();
+        let (mut daily_new, mut daily_photos) = (0.0, 0.0);
         let mut runs = self.heavy_runs();
         while self.fits("import_mostly", rate) && runs.next() {
             self.throttle(1.0).await;
@@ -1024,6 +1034,22 @@ impl Bench {
             };
             mostly.push(r["total_ms"].as_f64().unwrap_or(0.0));
             new_events = r["new"].as_f64().unwrap_or(0.0);
+            // Issue 13, the daily exchange: the next day's incremental file onto the tablet
+            // that now holds the import file's events.
+            let what = format!("daily exchange into {} at {rate}×", DB_MOSTLY);
+            let Some(r) = self
+                .heavy_api(
+                    &what,
+                    &format!("bench_import(args[0], {fetch_file})"),
+                    vec![json!(DB_MOSTLY), json!(self.url("file-day.wuye"))],
+                )
+                .await
+            else {
+                break;
+            };
+            daily.push(r["total_ms"].as_f64().unwrap_or(0.0));
+            daily_new = r["new"].as_f64().unwrap_or(0.0);
+            daily_photos = r["photos"].as_f64().unwrap_or(0.0);
         }
         self.throttle(1.0).await;
         self.api("bench_delete(args[0])", vec![json!(DB_MOSTLY)])
@@ -1040,7 +1066,7 @@ impl Bench {
             )
             .peers(Some(dexie), Some(raw))
             .target(Target::AtMostAndDexie(5000.0, "≤ 5 s and ≤ Dexie"))
-            .note("plan_import + apply_import; peers: bulk put of the same rows"),
+            .note("plan_import_sliced + apply_import_sliced (the file a Blob read in 4 MiB slices, groups of 2,000); peers: bulk put of the same rows"),
             Row::new(
                 g,
                 &format!(
@@ -1052,11 +1078,82 @@ impl Bench {
             )
             .target(Target::AtMost(5000.0, "≤ 5 s"))
             .note(format!("{new_events:.0} new events")),
+            Row::new(
+                g,
+                "daily exchange: one day's incremental file (~500 events, ~10 photos)",
+                "ms",
+                daily,
+            )
+            .target(Target::AtMost(1000.0, "≤ 1 s at 4×"))
+            .note(format!(
+                "{daily_new:.0} new events, {daily_photos:.0} photos (file-day.wuye, {}); onto the DB holding the 100k file",
+                report::fmt(m.day_bytes as f64, "bytes")
+            )),
+            Row::new(g, "wasm memory after import (its peak)", "bytes", peak)
+                .target(Target::AtMost(150e6, "≤ 150 MB"))
+                .note("wasm memory never shrinks: after = the import's peak (fresh page)"),
             Row::new(g, "memory after import: JS heap", "bytes", heap),
             Row::new(g, "memory after import: JS heap + wasm", "bytes", total_mem)
                 .target(Target::AtMost(150e6, "≤ 150 MB")),
             Row::new(g, "memory after import: renderer RSS", "bytes", rss),
         ]);
+    }
+
+    /// Issue 13: the full backup `bench_export` just made (left in `globalThis.benchLastExport`
+    /// as a Blob) restored into a blank database through the Sync page's sliced import, at 1×.
+    async fn restore_run(&mut self, g: &str) {
+        let has = self
+            .job(
+                "return !!(globalThis.benchLastExport && globalThis.benchLastExport.size);",
+                vec![],
+                Duration::from_secs(30),
+            )
+            .await;
+        if has != Value::Bool(true) {
+            self.notes.push(
+                "restore the full backup: skipped — bench_export left no globalThis.benchLastExport Blob"
+                    .into(),
+            );
+            return;
+        }
+        self.api("bench_delete(args[0])", vec![json!(DB_RESTORE)])
+            .await;
+        let mut t = Stat::default();
+        let mut mem = Stat::default();
+        let Some(r) = self
+            .heavy_api(
+                "restore the full backup at 1×",
+                "bench_import(args[0], globalThis.benchLastExport)",
+                vec![json!(DB_RESTORE)],
+            )
+            .await
+        else {
+            return;
+        };
+        t.push(r["total_ms"].as_f64().unwrap_or(0.0));
+        let before = r["wasm_memory_before"].as_f64().unwrap_or(0.0);
+        let after = r["wasm_memory"].as_f64().unwrap_or(0.0);
+        mem.push(after);
+        self.rows.extend([
+            Row::new(g, "restore the full backup into a blank DB", "ms", t)
+                .target(Target::AtMost(180_000.0, "≤ 3 min at 1×"))
+                .note(format!(
+                    "{} events, {} photos, {}; check {:.0} s + absorb {:.0} s",
+                    r["added"].as_f64().unwrap_or(0.0),
+                    r["photos"].as_f64().unwrap_or(0.0),
+                    report::fmt(r["bytes"].as_f64().unwrap_or(0.0), "bytes"),
+                    r["plan_ms"].as_f64().unwrap_or(0.0) / 1000.0,
+                    r["apply_ms"].as_f64().unwrap_or(0.0) / 1000.0
+                )),
+            Row::new(g, "wasm memory after the restore", "bytes", mem)
+                .target(Target::AtMost(150e6, "≤ 150 MB"))
+                .note(format!(
+                    "{} before it (the same page ran the full export)",
+                    report::fmt(before, "bytes")
+                )),
+        ]);
+        self.api("bench_delete(args[0])", vec![json!(DB_RESTORE)])
+            .await;
     }
 
     /// Bulk insert of the 100k file's rows (events and their views) by each peer.

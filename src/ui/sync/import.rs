@@ -1,18 +1,61 @@
 //! Import: choose a file, optional passphrase, validate everything first, show the preview,
 //! commit only on confirmation. Used on the sync page and, with `join`, on the first-run
 //! screen to join an existing estate from another tablet's full export.
+//!
+//! Issue 13: the chosen `File` is read in slices ([`BlobSource`], `File.slice` +
+//! `Blob.arrayBuffer`, [`crate::sync::SLICE`] bytes at a time) for both passes of the streamed
+//! import (`sync::plan_import_sliced`, `sync::apply_import_sliced`): never whole in wasm memory.
+//! A progress bar shows the bytes checked, then the events absorbed.
 
-use super::{paint, text, update_log, Busy};
+use super::{human_bytes, paint, text, update_log, Busy};
 use crate::domain::i18n::Text;
 use crate::sync::{
-    apply_import_in_groups, file_id, import_marker, plan_import, ImportMarker, ImportPlan,
-    ImportSettings, IMPORT_GROUP_EVENTS,
+    apply_import_sliced, import_marker, plan_import_sliced, ImportError, ImportMarker, ImportPlan,
+    ImportSettings, Source, StreamPlan, IMPORT_GROUP_EVENTS, SLICE,
 };
 use crate::ui::components::TextField;
 use crate::ui::i18n::{t, t_untracked};
-use crate::ui::platform::{format_time, now_ms, read_chosen};
+use crate::ui::platform::{format_time, now_ms};
 use crate::ui::state::{app, bump, ctx, toast_ok, tx};
 use leptos::prelude::*;
+use std::rc::Rc;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+
+/// A file (a `Blob`: the chosen `File`, or the bench's export) read by byte ranges.
+pub struct BlobSource {
+    blob: web_sys::Blob,
+}
+
+impl BlobSource {
+    pub fn new(blob: web_sys::Blob) -> Self {
+        BlobSource { blob }
+    }
+}
+
+impl Source for BlobSource {
+    fn len(&self) -> u64 {
+        self.blob.size() as u64
+    }
+    async fn read(&mut self, offset: u64, len: usize) -> Result<Vec<u8>, ImportError> {
+        let failed = || ImportError::Store(crate::store::StoreError::Other("read the file".into()));
+        let end = (offset + len as u64).min(self.len());
+        let part = self
+            .blob
+            .slice_with_f64_and_f64(offset as f64, end as f64)
+            .map_err(|_| failed())?;
+        let buf = JsFuture::from(part.array_buffer())
+            .await
+            .map_err(|_| failed())?;
+        Ok(js_sys::Uint8Array::new(&buf).to_vec())
+    }
+}
+
+/// The file chosen in a file input.
+fn chosen_file(input: &web_sys::HtmlInputElement) -> Option<web_sys::Blob> {
+    let file = input.files()?.get(0)?;
+    file.dyn_into::<web_sys::Blob>().ok()
+}
 
 #[component]
 pub fn ImportPanel(
@@ -29,8 +72,10 @@ pub fn ImportPanel(
     let chosen = RwSignal::new(false);
     // Issue 13: the chosen file's id (its checksum), the import's progress, and an import a
     // closed tab left unfinished (absorbed in groups, each its own transaction).
-    let file = RwSignal::new(String::new());
     let progress = RwSignal::new(None::<(u64, u64)>);
+    let checked = RwSignal::new(None::<(u64, u64)>);
+    // The streamed plan and the file it was made from (pass 2 reads it again).
+    let streamed = StoredValue::new_local(None::<(Rc<StreamPlan>, web_sys::Blob)>);
     let unfinished = RwSignal::new(None::<ImportMarker>);
     let load_marker = move || {
         leptos::task::spawn_local(async move {
@@ -41,6 +86,7 @@ pub fn ImportPanel(
 
     let reset = move || {
         plan.set(None);
+        streamed.set_value(None);
         pass.set(String::new());
         chosen.set(false);
         if let Some(i) = input.get_untracked() {
@@ -53,6 +99,7 @@ pub fn ImportPanel(
         }
         error.set(None);
         plan.set(None);
+        streamed.set_value(None);
         let Some(el) = input.get_untracked() else {
             return;
         };
@@ -64,11 +111,10 @@ pub fn ImportPanel(
         }));
         leptos::task::spawn_local(async move {
             paint().await;
-            match read_chosen(&el).await {
+            match chosen_file(&el) {
                 None => error.set(Some(text("sync.choose_first"))),
-                Some((_name, bytes)) => {
+                Some(blob) => {
                     let a = app();
-                    file.set(file_id(&bytes));
                     let p = (!passphrase.is_empty()).then_some(passphrase.as_str());
                     let settings = ImportSettings {
                         max_future_skew_ms: c
@@ -84,11 +130,28 @@ pub fn ImportPanel(
                     } else {
                         super::current_actor().await.ok()
                     };
-                    match plan_import(&a, actor.as_ref(), &bytes, p, now_ms(), &settings).await {
-                        Ok(pl) if join && !pl.encrypted() => {
+                    let mut src = BlobSource::new(blob.clone());
+                    let mut report = |done, total| checked.set(Some((done, total)));
+                    let result = plan_import_sliced(
+                        &a,
+                        actor.as_ref(),
+                        &mut src,
+                        p,
+                        now_ms(),
+                        &settings,
+                        SLICE,
+                        &mut report,
+                    )
+                    .await;
+                    checked.set(None);
+                    match result {
+                        Ok(sp) if join && !sp.plan.encrypted() => {
                             error.set(Some(text("sync.join_needs_encrypted")))
                         }
-                        Ok(pl) => plan.set(Some(pl)),
+                        Ok(sp) => {
+                            plan.set(Some(preview_of(&sp.plan)));
+                            streamed.set_value(Some((Rc::new(sp), blob)));
+                        }
                         Err(e) => error.set(Some(e.message())),
                     }
                 }
@@ -98,6 +161,9 @@ pub fn ImportPanel(
     };
     let confirm = move |_| {
         let Some(pl) = plan.get_untracked() else {
+            return;
+        };
+        let Some((sp, blob)) = streamed.get_value() else {
             return;
         };
         if busy.get_untracked().is_some() {
@@ -112,15 +178,16 @@ pub fn ImportPanel(
             } else {
                 super::current_actor().await.ok()
             };
-            let fid = file.get_untracked();
             let mut report = |done, total| progress.set(Some((done, total)));
-            let result = apply_import_in_groups(
+            let mut src = BlobSource::new(blob);
+            let result = apply_import_sliced(
                 &a,
                 actor.as_ref(),
-                &pl,
-                &fid,
+                &sp,
+                &mut src,
                 now,
                 IMPORT_GROUP_EVENTS,
+                SLICE,
                 &mut report,
                 None,
             )
@@ -166,6 +233,12 @@ pub fn ImportPanel(
             <TextField label=Signal::derive(move || t("sync.import_pass").to_string()) value=pass testid="sync-import-pass" kind="password"/>
             {move || error.get().map(|e| view! { <p class="sync-error" role="alert" data-testid="sync-error">{tx(&e)}</p> })}
             {move || busy.get().map(|k| view! { <Busy text=Signal::derive(move || t(k).to_string())/> })}
+            {move || checked.get().map(|(done, total)| view! {
+                <div class="sync-progress" data-testid="sync-check-progress">
+                    <progress max=total.max(1).to_string() value=done.to_string()></progress>
+                    <span>{move || t("sync.check_progress").replace("{done}", &human_bytes(done)).replace("{total}", &human_bytes(total))}</span>
+                </div>
+            })}
             {move || progress.get().map(|(done, total)| view! {
                 <div class="sync-progress" data-testid="sync-import-progress">
                     <progress max=total.max(1).to_string() value=done.to_string()></progress>
@@ -193,13 +266,31 @@ pub fn ImportPanel(
     }
 }
 
+/// The preview's copy of a plan: without the events and photos a whole-file plan holds (the
+/// page shows counts; the import reads the file again).
+fn preview_of(plan: &ImportPlan) -> ImportPlan {
+    ImportPlan {
+        new_events: Vec::new(),
+        blobs: Vec::new(),
+        header: plan.header.clone(),
+        new_count: plan.new_count,
+        photo_count: plan.photo_count,
+        already_present: plan.already_present,
+        modules: plan.modules.clone(),
+        conflicts: plan.conflicts.clone(),
+        quarantined: plan.quarantined.clone(),
+        sync: plan.sync.clone(),
+        duty_log_problems: plan.duty_log_problems.clone(),
+    }
+}
+
 #[component]
 fn Preview(plan: ImportPlan) -> impl IntoView {
     let h = plan.header.clone();
     let full = matches!(h.covers, crate::sync::format::Covers::Full);
     let lines = plan.summary();
     let noop = plan.is_noop();
-    let new_events = plan.new_events.len();
+    let new_events = plan.new_count;
     let present = plan.already_present;
     let offset = move || crate::ui::state::utc_offset();
     view! {

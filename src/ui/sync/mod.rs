@@ -13,7 +13,7 @@
 //! were exported and imported.
 
 mod conflicts;
-mod import;
+pub(crate) mod import;
 pub(crate) mod lists;
 mod refused;
 pub mod strings;
@@ -570,7 +570,7 @@ fn ExportCard(data: ReadSignal<Option<Overview>>) -> impl IntoView {
 }
 
 /// "12.3 MB" for a progress line.
-fn human_bytes(n: u64) -> String {
+pub(super) fn human_bytes(n: u64) -> String {
     if n >= 1 << 20 {
         format!("{}.{} MB", n >> 20, ((n & 0xF_FFFF) * 10) >> 20)
     } else {

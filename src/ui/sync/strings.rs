@@ -11,6 +11,7 @@ pub fn pair(key: &str) -> Option<(&'static str, &'static str)> {
             "已导入{done}/{total}条（来自平板{device}）。完成之前，部分记录可能只显示了文件中的一部分内容。",
             "{done} of {total} events imported (from tablet {device}). Until it is finished, some records may show only part of the file's content.",
         ),
+        "sync.check_progress" => ("已校验{done}/{total}", "{done} of {total} checked"),
         "sync.import_progress" => ("已导入{done}/{total}条", "{done} of {total} events imported"),
         "sync.export_progress" => ("已写入{events}条记录，{bytes}", "{events} events written, {bytes}"),
         "sync.export_cancel" => ("取消导出", "Cancel export"),

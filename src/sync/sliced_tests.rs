@@ -1,0 +1,306 @@
+//! Issue 13: the streamed import — a file read in slices, checked and previewed in pass 1,
+//! absorbed in groups in pass 2 — against the whole-file import.
+
+use super::*;
+use crate::sync::sliced::{apply_import_sliced, plan_import_sliced, StreamPlan};
+use proptest::prelude::*;
+
+/// Pass 1 over `bytes` in slices of `slice` bytes.
+fn plan_sliced(
+    app: &App<MemoryStore>,
+    bytes: &[u8],
+    pass: Option<&str>,
+    now: i64,
+    slice: usize,
+) -> Result<StreamPlan, ImportError> {
+    let mut src = bytes;
+    let mut last = 0;
+    let r = block_on(plan_import_sliced(
+        app,
+        Some(&boss()),
+        &mut src,
+        pass,
+        now,
+        &ImportSettings::default(),
+        slice,
+        &mut |done, total| {
+            assert!(
+                done >= last && done <= total,
+                "progress grows within the file"
+            );
+            last = done;
+        },
+    ));
+    if r.is_ok() {
+        assert_eq!(last, bytes.len() as u64, "every byte checked");
+    }
+    r
+}
+
+/// Pass 2 in groups of `group`, stopped after `stop` groups when given.
+fn apply_sliced(
+    app: &App<MemoryStore>,
+    sp: &StreamPlan,
+    bytes: &[u8],
+    now: i64,
+    group: usize,
+    slice: usize,
+    stop: Option<usize>,
+) -> Result<ImportOutcome, crate::app::AppError> {
+    let mut src = bytes;
+    block_on(apply_import_sliced(
+        app,
+        Some(&boss()),
+        sp,
+        &mut src,
+        now,
+        group,
+        slice,
+        &mut |_, _| {},
+        stop,
+    ))
+}
+
+/// The preview a streamed plan shows equals the whole-file plan's (without the events held).
+fn same_preview(sliced: &ImportPlan, whole: &ImportPlan) {
+    assert_eq!(sliced.new_count, whole.new_events.len());
+    assert_eq!(sliced.photo_count, whole.blobs.len());
+    assert_eq!(sliced.already_present, whole.already_present);
+    assert_eq!(sliced.modules, whole.modules);
+    assert_eq!(sliced.conflicts, whole.conflicts);
+    assert_eq!(sliced.quarantined, whole.quarantined);
+    assert_eq!(sliced.sync, whole.sync);
+    assert_eq!(sliced.duty_log_problems, whole.duty_log_problems);
+    assert_eq!(sliced.header, whole.header);
+    assert_eq!(sliced.summary(), whole.summary());
+    assert!(
+        sliced.new_events.is_empty() && sliced.blobs.is_empty(),
+        "nothing held"
+    );
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 16, ..Default::default() })]
+
+    /// Issue 13: a file read in slices of any size, absorbed in groups, interrupted after any
+    /// group (a tab closed halfway) and finished by choosing the same file again, leaves the
+    /// same store — events, views, watermarks, open conflicts, photos — as the whole-file
+    /// import; the preview is the same.
+    #[test]
+    fn issue_13_a_sliced_import_interrupted_anywhere_equals_the_whole_file_import(
+        edits in proptest::collection::vec((0u64..40, 1i32..40), 1..250),
+        local in proptest::collection::vec((0u64..40, 1i32..40), 0..4),
+        group in 1usize..80,
+        stop in 0usize..6,
+        slice in prop_oneof![1usize..100, 100usize..9000, 9000usize..300_000],
+        photo in proptest::bool::ANY,
+        encrypted in proptest::bool::ANY,
+    ) {
+        let a = found(1, "翠湖花园");
+        let tablets: Vec<_> = (0..2).map(|_| join(2, &a, None)).collect();
+        for b in &tablets {
+            for (i, (n, f)) in local.iter().enumerate() {
+                set_building(b, *n, *f, T0 + 2 * MIN + i as i64);
+            }
+        }
+        let mut key = None;
+        for (i, (n, f)) in edits.iter().enumerate() {
+            set_building(&a, *n, *f, T0 + 3 * MIN + i as i64);
+            if photo && i == edits.len() / 2 {
+                // Larger than a segment: a segment of its own.
+                let big: Vec<u8> = (0..70_000u32).map(|i| (i * 7919 % 251) as u8).collect();
+                let k = a.stage_photo(crate::store::PhotoRow::new("image/jpeg", big));
+                finding_with(&a, std::slice::from_ref(&k), T0 + 3 * MIN + i as i64);
+                key = Some(k);
+            }
+        }
+        let pass = encrypted.then_some(PASS);
+        let file = export(&a, None, pass, T0 + HOUR).bytes;
+        let now = T0 + HOUR;
+        // The whole-file import.
+        let whole = plan(&tablets[0], &file, pass, now).unwrap();
+        block_on(apply_import(&tablets[0], Some(&boss()), &whole, now)).unwrap();
+        // The sliced one, interrupted, then the same file chosen again.
+        let b = &tablets[1];
+        let sp = plan_sliced(b, &file, pass, now, slice).unwrap();
+        same_preview(&sp.plan, &whole);
+        prop_assert_eq!(&sp.file, &file_id(&file));
+        apply_sliced(b, &sp, &file, now, group, slice, Some(stop)).unwrap();
+        let groups = whole.new_events.len().div_ceil(group).max(1);
+        let marker = block_on(import_marker(&b.store)).unwrap();
+        if stop == 0 || stop >= groups {
+            prop_assert!(marker.is_none());
+        } else {
+            let m = marker.unwrap();
+            prop_assert_eq!(m.done, (stop * group) as u64);
+            prop_assert_eq!(m.events, whole.new_events.len() as u64);
+        }
+        let again = plan_sliced(b, &file, pass, now, slice).unwrap();
+        let out = apply_sliced(b, &again, &file, now, group, slice, None).unwrap();
+        prop_assert_eq!(out.added, again.plan.new_count);
+        prop_assert!(block_on(import_marker(&b.store)).unwrap().is_none());
+        prop_assert_eq!(store_state(&tablets[0]), store_state(b));
+        if let Some(k) = key {
+            prop_assert!(photo_bytes(b, &k).is_some());
+            prop_assert_eq!(photo_bytes(b, &k), photo_bytes(&tablets[0], &k));
+        }
+        // The same file once more: nothing new.
+        let noop = plan_sliced(b, &file, pass, now, slice).unwrap();
+        prop_assert!(noop.plan.is_noop());
+    }
+}
+
+/// Issue 13: a file cut at any segment boundary or inside a segment, or altered in any segment
+/// (with or without its checksum recomputed), is refused by the sliced pass 1 — nothing is
+/// written; an altered file is refused as the whole-file import refuses it; a wrong or missing
+/// passphrase gives the usual message.
+#[test]
+fn issue_13_a_sliced_import_of_a_cut_or_tampered_file_writes_nothing() {
+    let a = many_segments();
+    let k = a.stage_photo(crate::store::PhotoRow::new("image/jpeg", JPEG_1.to_vec()));
+    finding_with(&a, std::slice::from_ref(&k), T0 + HOUR);
+    // b holds a's estate; a then edits a building.
+    let b = open(MemoryStore::new(), 2);
+    import(
+        &b,
+        &export(&a, None, None, T0 + HOUR).bytes,
+        None,
+        T0 + HOUR,
+    );
+    set_building(&a, 7, 33, T0 + 2 * HOUR);
+    let before = sorted_ids(&b);
+    for pass in [None, Some(PASS)] {
+        let file = export(&a, None, pass, T0 + 3 * HOUR).bytes;
+        let (offsets, end_start) = frames(&file);
+        assert!(offsets.len() >= 3);
+        let mut cuts: Vec<usize> = offsets.clone();
+        cuts.extend([offsets[1] + 2, offsets[1] + 100, end_start, end_start + 5]);
+        cuts.extend([file.len() - 1, file.len() - 72, 3, 20]);
+        for cut in cuts {
+            for slice in [1000, 65_536, SLICE] {
+                let r = plan_sliced(&b, &file[..cut], pass, T0 + 3 * HOUR, slice);
+                assert!(r.is_err(), "cut at {cut} accepted");
+            }
+        }
+        for (i, &o) in offsets.iter().enumerate() {
+            let mut edited = file.clone();
+            edited[o + 40] ^= 1;
+            assert_eq!(
+                plan_sliced(&b, &edited, pass, T0 + 3 * HOUR, 4096).unwrap_err(),
+                ImportError::ChecksumMismatch,
+                "segment {i}"
+            );
+            let recomputed = format::with_trailer(&edited[..edited.len() - format::TRAILER_LEN]);
+            let whole = plan(&b, &recomputed, pass, T0 + 3 * HOUR).unwrap_err();
+            let sliced = plan_sliced(&b, &recomputed, pass, T0 + 3 * HOUR, 4096).unwrap_err();
+            assert_eq!(sliced, whole, "segment {i} altered, checksum recomputed");
+        }
+        assert_eq!(sorted_ids(&b), before, "nothing written");
+        assert!(block_on(import_marker(&b.store)).unwrap().is_none());
+    }
+    let file = export(&a, None, Some(PASS), T0 + 3 * HOUR).bytes;
+    assert_eq!(
+        plan_sliced(&b, &file, Some("wrong horse battery"), T0 + 3 * HOUR, 5000).unwrap_err(),
+        ImportError::WrongPassphrase
+    );
+    assert_eq!(
+        plan_sliced(&b, &file, None, T0 + 3 * HOUR, 5000).unwrap_err(),
+        ImportError::PassphraseRequired
+    );
+    // The file changed between the passes: pass 2 refuses the segment that differs.
+    let sp = plan_sliced(&b, &file, Some(PASS), T0 + 3 * HOUR, SLICE).unwrap();
+    assert!(sp.plan.new_count > 0);
+    let (offsets, _) = frames(&file);
+    let mut changed = file.clone();
+    changed[offsets[0] + 30] ^= 1;
+    assert!(apply_sliced(&b, &sp, &changed, T0 + 3 * HOUR, 2000, SLICE, None).is_err());
+    assert_eq!(sorted_ids(&b), before, "nothing written");
+    // The intact file imports.
+    apply_sliced(&b, &sp, &file, T0 + 3 * HOUR, 2000, SLICE, None).unwrap();
+    assert!(sorted_ids(&b).len() > before.len());
+    assert_eq!(photo_bytes(&b, &k), Some(JPEG_1.to_vec()));
+}
+
+/// Issue 13: the photos a streamed import stores: each with the group whose events first name
+/// it, and a photo no new event names (this tablet holds the events, not the picture) in the
+/// last group; an already-held photo is not stored again.
+#[test]
+fn issue_13_a_sliced_import_stores_the_photos_of_its_events_and_those_missing_here() {
+    let a = many_segments();
+    let k1 = a.stage_photo(crate::store::PhotoRow::new("image/jpeg", JPEG_1.to_vec()));
+    finding_with(&a, std::slice::from_ref(&k1), T0 + HOUR);
+    let file = export(&a, None, None, T0 + 2 * HOUR).bytes;
+    // A blank tablet restores the full backup in groups of 50.
+    let c = open(MemoryStore::new(), 3);
+    let sp = plan_sliced(&c, &file, None, T0 + 2 * HOUR, 10_000).unwrap();
+    assert_eq!(sp.plan.photo_count, 1);
+    let mut seen = Vec::new();
+    let mut src: &[u8] = &file;
+    block_on(apply_import_sliced(
+        &c,
+        None,
+        &sp,
+        &mut src,
+        T0 + 2 * HOUR,
+        50,
+        10_000,
+        &mut |d, t| seen.push((d, t)),
+        None,
+    ))
+    .unwrap();
+    let whole = open(MemoryStore::new(), 3);
+    import(&whole, &file, None, T0 + 2 * HOUR);
+    assert!(
+        store_state(&c) == store_state(&whole),
+        "the same store as the whole-file import"
+    );
+    assert_eq!(photo_bytes(&c, &k1), Some(JPEG_1.to_vec()));
+    assert!(seen.len() > 5 && seen.windows(2).all(|w| w[0].0 < w[1].0));
+    assert_eq!(seen.last().map(|s| s.0), Some(sp.plan.new_count as u64));
+    // A tablet holding every event but not the photo gets the photo (last group).
+    let d = open(MemoryStore::new(), 4);
+    block_on(d.absorb(a.store.all_events(), T0 + 2 * HOUR)).unwrap();
+    assert_eq!(photo_bytes(&d, &k1), None);
+    let sp = plan_sliced(&d, &file, None, T0 + 2 * HOUR, SLICE).unwrap();
+    assert!(sp.plan.is_noop());
+    apply_sliced(&d, &sp, &file, T0 + 2 * HOUR, 2000, SLICE, None).unwrap();
+    assert_eq!(photo_bytes(&d, &k1), Some(JPEG_1.to_vec()));
+}
+
+/// Issue 13 with issue 12's signatures: an enrolled tablet's file (its events before the
+/// enrolment unsigned and attested, later ones signed, the end line signed) passes the sliced
+/// check with the whole-file preview; the same file with its signature stripped is refused.
+#[test]
+fn issue_13_a_sliced_import_checks_signatures_and_attestations_as_the_whole_file_import() {
+    let a = many_segments();
+    block_on(a.enroll(&director(&a), T0 + 3 * MIN)).unwrap();
+    set_building(&a, 5, 12, T0 + HOUR);
+    let file = export(&a, None, None, T0 + 2 * HOUR).bytes;
+    let c = open(MemoryStore::new(), 3);
+    let whole = plan(&c, &file, None, T0 + 2 * HOUR).unwrap();
+    assert!(whole.header.sig.is_some());
+    let sp = plan_sliced(&c, &file, None, T0 + 2 * HOUR, 3000).unwrap();
+    same_preview(&sp.plan, &whole);
+    // The end line without its signature (checksum recomputed): refused as by the whole path.
+    let (_, end_start) = frames(&file);
+    let body = &file[..file.len() - format::TRAILER_LEN];
+    let end = String::from_utf8(body[end_start..].to_vec()).unwrap();
+    let cut = end.find(",\"sig\":").unwrap();
+    let mut stripped = body[..end_start].to_vec();
+    stripped.extend(&end.as_bytes()[..cut]);
+    stripped.extend(b"}\n");
+    let stripped = format::with_trailer(&stripped);
+    let refused = plan(&c, &stripped, None, T0 + 2 * HOUR).unwrap_err();
+    assert!(
+        matches!(refused, ImportError::Untrusted { .. }),
+        "{refused:?}"
+    );
+    assert_eq!(
+        plan_sliced(&c, &stripped, None, T0 + 2 * HOUR, 3000).unwrap_err(),
+        refused
+    );
+    apply_sliced(&c, &sp, &file, T0 + 2 * HOUR, 100, SLICE, None).unwrap();
+    let w = open(MemoryStore::new(), 3);
+    import(&w, &file, None, T0 + 2 * HOUR);
+    assert!(store_state(&c) == store_state(&w));
+}

@@ -1170,6 +1170,9 @@ impl Store for IdbStore {
         let d = device.to_string();
         let lower = after.as_ref().map(super::hlc_key).unwrap_or_default();
         let range = match &upto {
+            // Nothing lies above `after` and up to `upto` (an empty bound is an error in
+            // IndexedDB: the last page ended exactly at `upto`).
+            Some(u) if after.is_some() && lower >= super::hlc_key(u) => return Ok(Vec::new()),
             Some(u) => KeyRange::Bound(
                 index_key(&d, &lower),
                 after.is_some(),

@@ -631,7 +631,7 @@ pub struct DeviceSummary {
 /// The Sync page's device table (issue 13): this tablet, every device whose events are held
 /// here and every device the sync bookkeeping names, from the store's per-device counts
 /// (`Store::device_events`) and, for each peer that sent a file here, the events above its
-/// watermarks (`Store::events_above`). Never decodes every stored event.
+/// watermarks (`Store::events_page`, a page at a time). Never decodes every stored event.
 pub async fn device_summaries<S: Store>(app: &App<S>) -> Result<Vec<DeviceSummary>, StoreError> {
     let me = app.device();
     let state = load_state(&app.store).await?;
@@ -659,9 +659,21 @@ pub async fn device_summaries<S: Store>(app: &App<S>) -> Result<Vec<DeviceSummar
             if mark.is_some_and(|h| c.newest <= h) {
                 continue;
             }
-            for e in app.store.events_above(c.device, mark).await? {
-                if !super::export::is_pin(&e) {
-                    *kinds.entry(e.subject.kind).or_insert(0) += 1;
+            // Page by page (issue 13): a peer far behind never has every event decoded at once.
+            let mut after = mark;
+            loop {
+                let page = app
+                    .store
+                    .events_page(c.device, after, Some(c.newest), EXPORT_PAGE_EVENTS)
+                    .await?;
+                for e in &page {
+                    if !super::export::is_pin(e) {
+                        *kinds.entry(e.subject.kind).or_insert(0) += 1;
+                    }
+                }
+                after = page.last().map(|e| e.at).or(after);
+                if page.len() < EXPORT_PAGE_EVENTS as usize {
+                    break;
                 }
             }
         }

@@ -31,7 +31,7 @@ STEP := bash .ci/step
 PORT ?= 8080
 
 NATIVE_TEST := cargo test
-WASM_TEST := env WASM_BINDGEN_TEST_DRIVER_TIMEOUT=60 cargo test --target $(WASM) --test idb_store --test pin_webcrypto
+WASM_TEST := env WASM_BINDGEN_TEST_DRIVER_TIMEOUT=60 WASM_BINDGEN_TEST_TIMEOUT=300 cargo test --target $(WASM) --test idb_store --test pin_webcrypto --test export_memory
 DIST_BUILD := trunk build --release
 DIST_CHECK := bash .ci/check-dist.sh
 E2E_TEST := cargo test --features e2e --test e2e -- --test-threads=1
@@ -77,7 +77,7 @@ test:
 	@$(STEP) "setup: toolchain" $(SETUP) toolchain
 	@$(STEP) "setup: test dependencies" $(SETUP) test-deps
 	@$(STEP) "native tests (cargo test)" $(NATIVE_TEST)
-	@$(STEP) "wasm tests in Chromium (idb_store, pin_webcrypto)" $(WASM_TEST)
+	@$(STEP) "wasm tests in Chromium (idb_store, pin_webcrypto, export_memory)" $(WASM_TEST)
 	@$(STEP) "release build (trunk) into dist/" $(DIST_BUILD)
 	@$(DIST_CHECK)
 	@$(STEP) "end-to-end tests (dist/ in Chromium)" $(E2E_TEST)
@@ -86,7 +86,7 @@ test-native: setup
 	@$(STEP) "native tests (cargo test)" $(NATIVE_TEST)
 
 test-wasm: setup test-deps
-	@$(STEP) "wasm tests in Chromium (idb_store, pin_webcrypto)" $(WASM_TEST)
+	@$(STEP) "wasm tests in Chromium (idb_store, pin_webcrypto, export_memory)" $(WASM_TEST)
 
 test-e2e: setup test-deps
 	@$(STEP) "release build (trunk) into dist/" $(DIST_BUILD)

@@ -2,7 +2,7 @@
 //!
 //! `tests/bench/` drives the bench build through these exports (`window.wasmBindings.bench_*`).
 //! Each one runs the app's own code path — `App::<IdbStore>::absorb`, `IdbStore::put_photo`,
-//! `sync::{plan_import_sliced, apply_import_sliced, export_for}`, `Store::query`, the patrol
+//! `sync::{plan_import_sliced, apply_import_sliced, export_streamed}`, `Store::query`, the patrol
 //! check-in command through `App::record` — and returns JSON text with the time it took,
 //! measured inside the page with `performance.now()` (no driver round trip in the figure).
 //! Nothing here holds a business rule: where the UI decides something (which export, which
@@ -18,7 +18,7 @@ use crate::domain::patrol::{
 use crate::store::idb::IdbStore;
 use crate::store::{Filter, Query, Store};
 use crate::sync::{
-    apply_import_sliced, export_for, plan_import_sliced, ImportSettings, IMPORT_GROUP_EVENTS, SLICE,
+    apply_import_sliced, plan_import_sliced, ImportSettings, IMPORT_GROUP_EVENTS, SLICE,
 };
 use serde_json::{json, Value};
 use std::cell::RefCell;
@@ -183,24 +183,53 @@ pub async fn bench_import(db: String, file: web_sys::Blob) -> Result<String, JsV
     })))
 }
 
-/// A full export as the Sync page makes it (every event read from the store, the file built;
-/// the download itself is left out).
+/// A full export exactly as the Sync page makes it (issue 13): `sync::export_streamed`, which
+/// reads the events page by page (`Store::events_page` over the `device_hlc` index) and each
+/// photo when it is written, hands the file out piece by piece, and the pieces become the parts
+/// of one JS `Blob` (never a wasm `Vec` of the file). Returns the time, the file's bytes,
+/// events and photos, and the peak wasm memory seen during the export (sampled after every
+/// piece). The `Blob` is kept in `globalThis.benchLastExport` (the restore figure imports it
+/// into a blank database).
 #[wasm_bindgen]
 pub async fn bench_export(db: String) -> Result<String, JsValue> {
     let app = open(&db).await?;
+    let _ = js_sys::Reflect::delete_property(&js_sys::global(), &"benchLastExport".into());
+    let memory_before = wasm_memory();
+    let mut peak = memory_before;
+    let parts = js_sys::Array::new();
+    let mut bytes = 0u64;
     let t0 = clock();
-    let events = app.store.all_events().await.map_err(err)?;
+    let (header, file_name) = crate::sync::export_streamed(
+        &app,
+        &bench_actor(),
+        None,
+        now_ms(),
+        None,
+        async |part: Vec<u8>, _: u64, written: u64| {
+            parts.push(&js_sys::Uint8Array::from(&part[..]));
+            bytes = written;
+            peak = peak.max(wasm_memory());
+            true
+        },
+    )
+    .await
+    .map_err(|e| JsValue::from_str(&e.message().en))?
+    .ok_or_else(|| JsValue::from_str("export cancelled"))?;
+    let opts = web_sys::BlobPropertyBag::new();
+    opts.set_type("application/octet-stream");
+    let blob = web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &opts)?;
+    drop(parts);
     let t1 = clock();
-    let file = export_for(&app, &bench_actor(), &events, None, now_ms(), None)
-        .await
-        .map_err(|e| JsValue::from_str(&e.message().en))?;
-    let t2 = clock();
+    js_sys::Reflect::set(&js_sys::global(), &"benchLastExport".into(), &blob)?;
     Ok(out(json!({
-        "read_ms": t1 - t0,
-        "build_ms": t2 - t1,
-        "total_ms": t2 - t0,
-        "events": events.len(),
-        "bytes": file.bytes.len(),
+        "total_ms": t1 - t0,
+        "bytes": bytes,
+        "blob_bytes": blob.size(),
+        "events": header.counts.events,
+        "photos": header.counts.blobs,
+        "file_name": file_name,
+        "wasm_memory_before": memory_before,
+        "wasm_memory_peak": peak,
         "wasm_memory": wasm_memory(),
     })))
 }

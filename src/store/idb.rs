@@ -1153,6 +1153,53 @@ impl Store for IdbStore {
         Ok(out)
     }
 
+    /// One key range of the `device_hlc` index, `limit` rows (issue 13: the export's pages).
+    async fn events_page(
+        &self,
+        device: DeviceId,
+        after: Option<Hlc>,
+        upto: Option<Hlc>,
+        limit: u32,
+    ) -> Result<Vec<Event>, StoreError> {
+        if self.version() < 4 {
+            let mut out = self.events_above(device, after).await?;
+            out.retain(|e| upto.is_none_or(|u| e.at <= u));
+            out.truncate(limit as usize);
+            return Ok(out);
+        }
+        let d = device.to_string();
+        let lower = after.as_ref().map(super::hlc_key).unwrap_or_default();
+        let range = match &upto {
+            // Nothing lies above `after` and up to `upto` (an empty bound is an error in
+            // IndexedDB: the last page ended exactly at `upto`).
+            Some(u) if after.is_some() && lower >= super::hlc_key(u) => return Ok(Vec::new()),
+            Some(u) => KeyRange::Bound(
+                index_key(&d, &lower),
+                after.is_some(),
+                index_key(&d, &super::hlc_key(u)),
+                false,
+            ),
+            None => device_range(&d, after.as_ref()),
+        };
+        let tx = self.read(EVENTS)?;
+        let store = tx.object_store(EVENTS).map_err(store_error)?;
+        let index = store.index(IX_DEVICE_HLC).map_err(store_error)?;
+        let rows = index
+            .get_all::<JsValue>()
+            .with_query::<JsValue, _>(range)
+            .with_limit(limit)
+            .primitive()
+            .map_err(store_error)?
+            .await
+            .map_err(store_error)?;
+        let mut out = Vec::with_capacity(rows.len());
+        for row in rows {
+            out.push(decode::<Event>(&row.map_err(store_error)?)?);
+        }
+        out.sort_by_key(|e| e.at);
+        Ok(out)
+    }
+
     async fn meta(&self, key: &str) -> Result<Option<serde_json::Value>, StoreError> {
         let tx = self.read(META)?;
         let store = tx.object_store(META).map_err(store_error)?;

@@ -30,6 +30,10 @@ struct Inner {
     /// How many times `every_event` ran (issue 13: the Sync page and an incremental export
     /// must not read every event).
     full_reads: u32,
+    /// Pages read by `events_page`, and the most events one of them held (issue 13: the
+    /// export reads page by page).
+    pages: u32,
+    largest_page: usize,
 }
 
 impl MemoryStore {
@@ -58,6 +62,11 @@ impl MemoryStore {
     /// How many times `Store::every_event` has read every stored event (tests, issue 13).
     pub fn full_reads(&self) -> u32 {
         self.inner.borrow().full_reads
+    }
+    /// Pages of events read by `Store::events_page`, and the largest (tests, issue 13).
+    pub fn pages_read(&self) -> (u32, usize) {
+        let inner = self.inner.borrow();
+        (inner.pages, inner.largest_page)
     }
     /// How many photo rows (bytes or aliases) are stored.
     pub fn photo_rows(&self) -> usize {
@@ -113,6 +122,30 @@ impl Store for MemoryStore {
             .cloned()
             .collect();
         out.sort_by_key(|e| e.at);
+        Ok(out)
+    }
+    async fn events_page(
+        &self,
+        device: crate::domain::ids::DeviceId,
+        after: Option<crate::domain::hlc::Hlc>,
+        upto: Option<crate::domain::hlc::Hlc>,
+        limit: u32,
+    ) -> Result<Vec<Event>, StoreError> {
+        let mut inner = self.inner.borrow_mut();
+        let mut out: Vec<&Event> = inner
+            .events
+            .values()
+            .filter(|e| {
+                e.device() == device
+                    && after.is_none_or(|h| e.at > h)
+                    && upto.is_none_or(|u| e.at <= u)
+            })
+            .collect();
+        out.sort_by_key(|e| e.at);
+        out.truncate(limit as usize);
+        let out: Vec<Event> = out.into_iter().cloned().collect();
+        inner.pages += 1;
+        inner.largest_page = inner.largest_page.max(out.len());
         Ok(out)
     }
     async fn commit(&self, batch: Batch) -> Result<(), StoreError> {

@@ -342,6 +342,23 @@ pub trait Store {
         out.sort_by_key(|e| e.at);
         Ok(out)
     }
+    /// One page of [`Store::events_above`] (issue 13: an export holds one page of events at a
+    /// time, never every event): at most `limit` events written by `device` with an HLC above
+    /// `after` and not above `upto` (no upper end for `None`), in HLC order. The next page
+    /// starts after the last HLC of this one (one device never stamps two events with one HLC).
+    /// IndexedDB reads one key range of its `device_hlc` index with a limit.
+    async fn events_page(
+        &self,
+        device: DeviceId,
+        after: Option<Hlc>,
+        upto: Option<Hlc>,
+        limit: u32,
+    ) -> Result<Vec<Event>, StoreError> {
+        let mut out = self.events_above(device, after).await?;
+        out.retain(|e| upto.is_none_or(|u| e.at <= u));
+        out.truncate(limit as usize);
+        Ok(out)
+    }
 }
 
 /// One device's events held by this tablet (issue 13, the Sync page's device table).
@@ -456,5 +473,14 @@ impl<T: Store> Store for std::rc::Rc<T> {
         after: Option<Hlc>,
     ) -> Result<Vec<Event>, StoreError> {
         (**self).events_above(device, after).await
+    }
+    async fn events_page(
+        &self,
+        device: DeviceId,
+        after: Option<Hlc>,
+        upto: Option<Hlc>,
+        limit: u32,
+    ) -> Result<Vec<Event>, StoreError> {
+        (**self).events_page(device, after, upto, limit).await
     }
 }

@@ -94,44 +94,29 @@ pub fn export_since(
     Ok(write(select(events, covers, req)?, Vec::new(), req))
 }
 
-/// The events a file will carry, chosen and ordered, before its photos are read.
+/// What a file's header needs before its first event is written (issue 13): its range, the
+/// estate, the PIN events left out and the duty-log chain heads. All of it comes from the
+/// estate, staff and duty-chain events alone (the same from every event), so a streamed export
+/// computes it without reading the events it writes.
 #[derive(Clone, Debug)]
-pub struct Selection {
-    pub events: Vec<Event>,
+pub struct Plan {
     covers: Covers,
     estate: EstateIdentity,
     pins_withheld: u64,
     chain_heads: crate::domain::duty::Anchors,
 }
 
-impl Selection {
-    /// The photo keys the chosen events name, each once, in event order (issue 13).
-    pub fn photo_keys(&self) -> Vec<String> {
-        let mut seen = std::collections::HashSet::new();
-        self.events
-            .iter()
-            .flat_map(crate::store::photo_keys)
-            .filter(|k| seen.insert(k.clone()))
-            .collect()
+impl Plan {
+    pub fn covers(&self) -> &Covers {
+        &self.covers
     }
 }
 
-/// The `blob` lines for photos read from the store (issue 13): one per distinct SHA-256, the
-/// legacy keys that named the same bytes listed in `keys`. `rows` pairs each key an event
-/// names with what the store holds under it (photos this tablet never received are skipped).
-pub fn blobs_for(rows: Vec<(String, crate::store::PhotoRow)>) -> Vec<Blob> {
-    let mut out: Vec<Blob> = Vec::new();
-    let mut at: std::collections::HashMap<String, usize> = Default::default();
-    for (key, row) in rows {
-        let i = *at.entry(row.sha256.clone()).or_insert_with(|| {
-            out.push(Blob::new(&row.media_type, &row.bytes));
-            out.len() - 1
-        });
-        if crate::store::legacy_photo_key(&key) && !out[i].keys.contains(&key) {
-            out[i].keys.push(key);
-        }
-    }
-    out
+/// The events a file will carry, chosen and ordered, and its [`Plan`].
+#[derive(Clone, Debug)]
+pub struct Selection {
+    pub events: Vec<Event>,
+    pub plan: Plan,
 }
 
 /// The estate these events belong to: the id of the earliest `Founded` event, and the name
@@ -163,12 +148,10 @@ pub(crate) fn is_pin(e: &Event) -> bool {
     matches!(e.body, EventBody::Staff(StaffEvent::PinSet { .. }))
 }
 
-/// Chooses the file's events (checks the passphrase first).
-pub fn select(
-    events: &[Event],
-    covers: Covers,
-    req: &ExportRequest,
-) -> Result<Selection, ExportError> {
+/// The header's plan for a file covering `covers` (checks the passphrase first). `events`
+/// must hold at least every estate, staff and duty-chain event this tablet holds (more do no
+/// harm: every event gives the same plan).
+pub fn plan(events: &[Event], covers: Covers, req: &ExportRequest) -> Result<Plan, ExportError> {
     let estate = estate_identity(events).ok_or(ExportError::NoEstate)?;
     if let Some(enc) = &req.encryption {
         if enc.passphrase.chars().count() < crypto::MIN_PASSPHRASE_CHARS {
@@ -180,31 +163,16 @@ pub fn select(
             });
         }
     }
-    let encrypted = req.encryption.is_some();
-    let mut chosen = Vec::new();
     let mut pins_withheld = 0u64;
-    let mut ids = std::collections::HashSet::new();
-    for e in events {
-        if !ids.insert(e.id) {
-            continue;
-        }
-        let wanted = match &covers {
-            Covers::Full => true,
-            Covers::Since { since } => !super::covered(since, e),
-        };
-        if is_pin(e) {
-            if !encrypted {
-                pins_withheld += u64::from(wanted);
-                continue;
+    if req.encryption.is_none() {
+        let mut ids = std::collections::HashSet::new();
+        for e in events.iter().filter(|e| is_pin(e)) {
+            if ids.insert(e.id) && wanted(&covers, e) {
+                pins_withheld += 1;
             }
-            chosen.push(e.clone());
-        } else if wanted {
-            chosen.push(e.clone());
         }
     }
-    sort_events(&mut chosen);
-    Ok(Selection {
-        events: chosen,
+    Ok(Plan {
         covers,
         estate,
         pins_withheld,
@@ -213,12 +181,52 @@ pub fn select(
     })
 }
 
+/// Whether `covers` asks for `e` (before the PIN rule).
+fn wanted(covers: &Covers, e: &Event) -> bool {
+    match covers {
+        Covers::Full => true,
+        Covers::Since { since } => !super::covered(since, e),
+    }
+}
+
+/// Whether a file covering `covers` carries `e`: the events it asks for, except PIN events in
+/// a plain file; an encrypted file carries every PIN event.
+pub fn carries(covers: &Covers, encrypted: bool, e: &Event) -> bool {
+    if is_pin(e) {
+        encrypted
+    } else {
+        wanted(covers, e)
+    }
+}
+
+/// Chooses the file's events (checks the passphrase first).
+pub fn select(
+    events: &[Event],
+    covers: Covers,
+    req: &ExportRequest,
+) -> Result<Selection, ExportError> {
+    let plan = plan(events, covers, req)?;
+    let encrypted = req.encryption.is_some();
+    let mut chosen = Vec::new();
+    let mut ids = std::collections::HashSet::new();
+    for e in events {
+        if ids.insert(e.id) && carries(&plan.covers, encrypted, e) {
+            chosen.push(e.clone());
+        }
+    }
+    sort_events(&mut chosen);
+    Ok(Selection {
+        events: chosen,
+        plan,
+    })
+}
+
 /// Writes the file: the selection's events, then `blobs` (each once) — the streamed writer
 /// ([`begin`]) collected into one `Vec`.
 pub fn write(sel: Selection, blobs: Vec<Blob>, req: &ExportRequest) -> ExportFile {
-    let (mut w, events, file_name) = begin(sel, req);
+    let (mut w, file_name) = begin(sel.plan, req);
     let mut bytes = w.take();
-    for e in &events {
+    for e in &sel.events {
         w.event(e);
         bytes.extend(w.take());
     }
@@ -235,16 +243,15 @@ pub fn write(sel: Selection, blobs: Vec<Blob>, req: &ExportRequest) -> ExportFil
     }
 }
 
-/// Starts a file for the selection (issue 13): the streamed writer with the magic line and
-/// header written, the events to feed it in order, and the file's name.
-pub fn begin(sel: Selection, req: &ExportRequest) -> (StreamWriter, Vec<Event>, String) {
-    let Selection {
-        events: chosen,
+/// Starts a file for the plan (issue 13): the streamed writer with the magic line and header
+/// written, and the file's name. The caller feeds it the events in HLC order, then the photos.
+pub fn begin(plan: Plan, req: &ExportRequest) -> (StreamWriter, String) {
+    let Plan {
         covers,
         estate,
         pins_withheld,
         chain_heads,
-    } = sel;
+    } = plan;
     let full = matches!(covers, Covers::Full);
     let header = Header {
         format: String::new(),
@@ -281,5 +288,5 @@ pub fn begin(sel: Selection, req: &ExportRequest) -> (StreamWriter, Vec<Event>, 
         if full { "full" } else { "incr" },
         super::format::FILE_EXTENSION
     );
-    (writer, chosen, file_name)
+    (writer, file_name)
 }

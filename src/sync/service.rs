@@ -264,7 +264,8 @@ pub(crate) async fn photo_to_store<S: Store>(
 
 /// A file for `peer`: incremental from what this tablet last learned the peer holds, or full
 /// when `peer` is `None` or has never sent a file here. `events` are all of this tablet's
-/// events (the store has them; the caller reads them).
+/// events (the caller holds them; the Sync page's [`export_streamed`] reads them page by page
+/// instead and writes the same bytes).
 ///
 /// Needs [`Action::ExportPersonalData`] (issue 12, SOP §0): every file, full or incremental,
 /// plain or encrypted, carries the households (names, phones) and the staff list, and a file
@@ -279,15 +280,12 @@ pub async fn export_for<S: Store>(
     now: i64,
     encryption: Option<Encryption>,
 ) -> Result<ExportFile, ExportError> {
-    export_from(app, actor, events, None, peer, now, encryption).await
+    let (plan, req, source) = given(app, actor, events, peer, now, encryption).await?;
+    collect(app, plan, req, source).await
 }
 
-/// What the Sync page exports (issue 13): [`export_for`] reading from the store only what the
-/// file needs. For a peer that sent a file here (an incremental file), that is, per device,
-/// the events above the peer's watermark — read by key range (`Store::events_above`), not by
-/// decoding every stored event — plus the estate, staff and duty-chain events the header is
-/// made from (estate identity, PIN events, chain heads). A full file reads every event. The
-/// file is the same as [`export_for`] over every stored event.
+/// What the Sync page exports (issue 13), as one file in memory: [`export_streamed`]'s pieces
+/// joined (tests and small tablets). The same bytes as [`export_for`] over every stored event.
 pub async fn export_to<S: Store>(
     app: &App<S>,
     actor: &Actor,
@@ -295,59 +293,197 @@ pub async fn export_to<S: Store>(
     now: i64,
     encryption: Option<Encryption>,
 ) -> Result<ExportFile, ExportError> {
-    let (events, own) = export_events(app, actor, peer).await?;
-    export_from(app, actor, &events, own, peer, now, encryption).await
+    let (plan, req, source) = stored(app, actor, peer, now, encryption, EXPORT_PAGE_EVENTS).await?;
+    collect(app, plan, req, source).await
 }
 
-/// The events [`export_to`] reads, and this tablet's own newest HLC when they may not hold it.
-async fn export_events<S: Store>(
-    app: &App<S>,
-    actor: &Actor,
-    peer: Option<DeviceId>,
-) -> Result<(Vec<Event>, Option<crate::domain::hlc::Hlc>), ExportError> {
-    authorize(&actor.roles, Action::ExportPersonalData).map_err(ExportError::Denied)?;
-    let state = load_state(&app.store).await?;
-    let Some(since) = peer.and_then(|p| state.peers.get(&p)) else {
-        return Ok((app.store.every_event().await?, None));
-    };
-    let devices = app.store.device_events().await?;
-    let mut events = Vec::new();
-    for d in &devices {
-        let mark = since.get(&d.device).copied();
-        if mark.is_none_or(|h| d.newest > h) {
-            events.extend(app.store.events_above(d.device, mark).await?);
+/// Events read per device and per page by the streamed export (issue 13): with the
+/// benchmark's five tablets at most 10,000 decoded events are held at once.
+pub const EXPORT_PAGE_EVENTS: u32 = 2_000;
+
+/// The file's events in file order (HLC, then id).
+enum Source {
+    /// Chosen and ordered already ([`export_for`]: the caller holds them).
+    Given(std::vec::IntoIter<Event>),
+    /// Read from the store page by page (issue 13): per device, the events above the peer's
+    /// watermark up to the newest one when the export began (`Store::events_page` over the
+    /// `device_hlc` index), merged into HLC order; plus, in an encrypted incremental file, the
+    /// PIN events below the watermarks (read with the staff events).
+    Paged {
+        lanes: Vec<Lane>,
+        page: u32,
+        covers: format::Covers,
+        encrypted: bool,
+    },
+}
+
+/// One device's events in a paged export: the page read, and where the next one starts.
+struct Lane {
+    device: DeviceId,
+    after: Option<crate::domain::hlc::Hlc>,
+    upto: Option<crate::domain::hlc::Hlc>,
+    buf: std::collections::VecDeque<Event>,
+    done: bool,
+}
+
+impl Source {
+    /// The next event of the file, reading a device's next page when its last one is used up.
+    async fn next<S: Store>(&mut self, store: &S) -> Result<Option<Event>, StoreError> {
+        let (lanes, page, covers, encrypted) = match self {
+            Source::Given(it) => return Ok(it.next()),
+            Source::Paged {
+                lanes,
+                page,
+                covers,
+                encrypted,
+            } => (lanes, *page, &*covers, *encrypted),
+        };
+        loop {
+            for l in lanes.iter_mut().filter(|l| l.buf.is_empty() && !l.done) {
+                let p = store.events_page(l.device, l.after, l.upto, page).await?;
+                l.done = p.len() < page as usize;
+                l.after = p.last().map(|e| e.at).or(l.after);
+                l.buf.extend(p);
+            }
+            let next = lanes
+                .iter()
+                .enumerate()
+                .filter_map(|(i, l)| l.buf.front().map(|e| (i, (e.at, e.id))))
+                .min_by_key(|(_, k)| *k)
+                .map(|(i, _)| i);
+            let Some(i) = next else {
+                return Ok(None);
+            };
+            let e = lanes[i].buf.pop_front().expect("a front event");
+            if export::carries(covers, encrypted, &e) {
+                return Ok(Some(e));
+            }
         }
     }
-    for kind in [RecordKind::Estate, RecordKind::Staff, RecordKind::DutyChain] {
-        events.extend(app.store.events_of_kind(kind).await?);
-    }
-    let own = devices
-        .iter()
-        .find(|d| d.device == app.device())
-        .map(|d| d.newest);
-    Ok((events, own))
 }
 
-/// [`export_for`], with this tablet's own newest HLC when `events` may not hold it.
-#[allow(clippy::too_many_arguments)]
-async fn export_from<S: Store>(
+/// Who exports what (both sources): the permission, the sync state and the file's range.
+async fn request<S: Store>(
     app: &App<S>,
     actor: &Actor,
-    events: &[Event],
-    own_newest: Option<crate::domain::hlc::Hlc>,
     peer: Option<DeviceId>,
     now: i64,
     encryption: Option<Encryption>,
+) -> Result<(SyncState, ExportRequest, format::Covers), ExportError> {
+    authorize(&actor.roles, Action::ExportPersonalData).map_err(ExportError::Denied)?;
+    let state = load_state(&app.store).await?;
+    let covers = match peer.and_then(|p| state.peers.get(&p)) {
+        Some(since) => format::Covers::Since {
+            since: since.clone(),
+        },
+        None => format::Covers::Full,
+    };
+    let req = ExportRequest {
+        device: app.device(),
+        now,
+        seen: Default::default(),
+        encryption,
+    };
+    Ok((state, req, covers))
+}
+
+/// [`export_for`]'s plan and events: chosen from `events`.
+async fn given<S: Store>(
+    app: &App<S>,
+    actor: &Actor,
+    events: &[Event],
+    peer: Option<DeviceId>,
+    now: i64,
+    encryption: Option<Encryption>,
+) -> Result<(export::Plan, ExportRequest, Source), ExportError> {
+    let (state, mut req, covers) = request(app, actor, peer, now, encryption).await?;
+    req.seen = state.knowledge(app.device(), events);
+    let sel = export::select(events, covers, &req)?;
+    Ok((sel.plan, req, Source::Given(sel.events.into_iter())))
+}
+
+/// The streamed export's plan and events (issue 13), reading no event it writes: the header
+/// comes from the per-device counts and newest HLCs (`Store::device_events`, index reads) and
+/// the estate, staff and duty-chain events; the events come page by page ([`Source::Paged`]).
+async fn stored<S: Store>(
+    app: &App<S>,
+    actor: &Actor,
+    peer: Option<DeviceId>,
+    now: i64,
+    encryption: Option<Encryption>,
+    page: u32,
+) -> Result<(export::Plan, ExportRequest, Source), ExportError> {
+    let (state, mut req, covers) = request(app, actor, peer, now, encryption).await?;
+    let devices = app.store.device_events().await?;
+    req.seen = state.knowledge(app.device(), &[]);
+    if let Some(own) = devices.iter().find(|d| d.device == app.device()) {
+        super::raise(&mut req.seen, &[(app.device(), own.newest)].into());
+    }
+    let mut small = Vec::new();
+    for kind in [RecordKind::Estate, RecordKind::Staff, RecordKind::DutyChain] {
+        small.extend(app.store.events_of_kind(kind).await?);
+    }
+    let plan = export::plan(&small, covers, &req)?;
+    let encrypted = req.encryption.is_some();
+    let since = match plan.covers() {
+        format::Covers::Since { since } => Some(since.clone()),
+        format::Covers::Full => None,
+    };
+    let mut lanes: Vec<Lane> = devices
+        .iter()
+        .filter_map(|d| {
+            let mark = since.as_ref().and_then(|s| s.get(&d.device)).copied();
+            mark.is_none_or(|h| d.newest > h).then(|| Lane {
+                device: d.device,
+                after: mark,
+                upto: Some(d.newest),
+                buf: Default::default(),
+                done: false,
+            })
+        })
+        .collect();
+    if let (true, Some(since)) = (encrypted, &since) {
+        // An encrypted file carries every PIN event: those below the watermarks too.
+        let mut pins: Vec<Event> = small
+            .into_iter()
+            .filter(|e| export::is_pin(e) && super::covered(since, e))
+            .collect();
+        crate::domain::event::sort_events(&mut pins);
+        pins.dedup_by(|a, b| a.id == b.id);
+        lanes.push(Lane {
+            device: app.device(),
+            after: None,
+            upto: None,
+            buf: pins.into(),
+            done: true,
+        });
+    }
+    let covers = plan.covers().clone();
+    Ok((
+        plan,
+        req,
+        Source::Paged {
+            lanes,
+            page: page.max(1),
+            covers,
+            encrypted,
+        },
+    ))
+}
+
+/// The file in one `Vec`: the streamed writer's pieces joined.
+async fn collect<S: Store>(
+    app: &App<S>,
+    plan: export::Plan,
+    req: ExportRequest,
+    source: Source,
 ) -> Result<ExportFile, ExportError> {
     let mut bytes = Vec::new();
-    let (header, file_name) = export_into(
+    let (header, file_name) = write_file(
         app,
-        actor,
-        events,
-        own_newest,
-        peer,
-        now,
-        encryption,
+        plan,
+        req,
+        source,
         async |part: Vec<u8>, _: u64, _: u64| {
             bytes.extend(part);
             true
@@ -366,6 +502,8 @@ async fn export_from<S: Store>(
 /// `sink` piece by piece as the streamed writer makes it — after each segment's worth of
 /// events, each photo, and the end — with the events and bytes written so far; `sink` returns
 /// `false` to cancel (then `Ok(None)`). The pieces concatenated are [`export_to`]'s bytes.
+/// It holds one page of events per device ([`EXPORT_PAGE_EVENTS`]), one segment and one photo
+/// at a time: its memory does not grow with the estate.
 pub async fn export_streamed<S: Store, F>(
     app: &App<S>,
     actor: &Actor,
@@ -377,70 +515,111 @@ pub async fn export_streamed<S: Store, F>(
 where
     F: AsyncFnMut(Vec<u8>, u64, u64) -> bool,
 {
-    let (events, own) = export_events(app, actor, peer).await?;
-    export_into(app, actor, &events, own, peer, now, encryption, sink).await
+    export_streamed_paged(app, actor, peer, now, encryption, EXPORT_PAGE_EVENTS, sink).await
 }
 
-/// Writes the file for `events` through the streamed writer into `sink` (see
-/// [`export_streamed`]); signed by an enrolled tablet (issue 12: its range, counts and
-/// duty-log anchors cannot be edited or stripped without the importer noticing).
+/// [`export_streamed`] reading `page` events per device and page (tests cross page ends with
+/// small pages).
 #[allow(clippy::too_many_arguments)]
-async fn export_into<S: Store, F>(
+pub async fn export_streamed_paged<S: Store, F>(
     app: &App<S>,
     actor: &Actor,
-    events: &[Event],
-    own_newest: Option<crate::domain::hlc::Hlc>,
     peer: Option<DeviceId>,
     now: i64,
     encryption: Option<Encryption>,
+    page: u32,
+    sink: F,
+) -> Result<Option<(format::Header, String)>, ExportError>
+where
+    F: AsyncFnMut(Vec<u8>, u64, u64) -> bool,
+{
+    let (plan, req, source) = stored(app, actor, peer, now, encryption, page).await?;
+    write_file(app, plan, req, source, sink).await
+}
+
+/// A photo the file carries (issue 13): the key it is read under (the first an event names),
+/// and the legacy keys that name the same bytes.
+struct PhotoLine {
+    key: String,
+    legacy: Vec<String>,
+}
+
+/// The `blob` lines for the photo keys the file's events name, in order (issue 13): one per
+/// distinct SHA-256, the legacy keys that named the same bytes listed in `keys`; photos this
+/// tablet never received are left out. A hashed key names its SHA-256 and is only checked for
+/// presence; a legacy key's photo is read to hash it. No bytes are kept.
+async fn photo_lines<S: Store>(store: &S, keys: &[String]) -> Result<Vec<PhotoLine>, StoreError> {
+    let mut out: Vec<PhotoLine> = Vec::new();
+    let mut at: std::collections::HashMap<String, usize> = Default::default();
+    for key in keys {
+        let hashed = key
+            .strip_prefix(crate::store::PHOTO_KEY_PREFIX)
+            .filter(|h| h.len() == 64 && h.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')));
+        let sha = match hashed {
+            Some(h) => store.has_photo(key).await?.then(|| h.to_string()),
+            None => store.photo_row(key).await?.map(|r| r.sha256),
+        };
+        let Some(sha) = sha else { continue };
+        let i = *at.entry(sha).or_insert_with(|| {
+            out.push(PhotoLine {
+                key: key.clone(),
+                legacy: Vec::new(),
+            });
+            out.len() - 1
+        });
+        if crate::store::legacy_photo_key(key) && !out[i].legacy.contains(key) {
+            out[i].legacy.push(key.clone());
+        }
+    }
+    Ok(out)
+}
+
+/// Writes the file through the streamed writer into `sink` (see [`export_streamed`]): the
+/// events as `source` gives them, collecting the photo keys they name; then each photo, read
+/// when it is written; signed by an enrolled tablet (issue 12: its range, counts and duty-log
+/// anchors cannot be edited or stripped without the importer noticing).
+async fn write_file<S: Store, F>(
+    app: &App<S>,
+    plan: export::Plan,
+    req: ExportRequest,
+    mut source: Source,
     mut sink: F,
 ) -> Result<Option<(format::Header, String)>, ExportError>
 where
     F: AsyncFnMut(Vec<u8>, u64, u64) -> bool,
 {
-    authorize(&actor.roles, Action::ExportPersonalData).map_err(ExportError::Denied)?;
-    let state = load_state(&app.store).await?;
-    let mut seen = state.knowledge(app.device(), events);
-    if let Some(h) = own_newest {
-        super::raise(&mut seen, &[(app.device(), h)].into());
-    }
-    let req = ExportRequest {
-        device: app.device(),
-        now,
-        seen,
-        encryption,
-    };
-    let covers = match peer.and_then(|p| state.peers.get(&p)) {
-        Some(since) => format::Covers::Since {
-            since: since.clone(),
-        },
-        None => format::Covers::Full,
-    };
-    let sel = export::select(events, covers, &req)?;
-    // Issue 13: the photos the file's events name travel with them, each once.
-    let mut rows = Vec::new();
-    for key in sel.photo_keys() {
-        if let Some(row) = app.store.photo_row(&key).await? {
-            rows.push((key, row));
-        }
-    }
-    let blobs = export::blobs_for(rows);
-    let (mut w, chosen, file_name) = export::begin(sel, &req);
+    let (mut w, file_name) = export::begin(plan, &req);
+    let mut keys = Vec::new();
+    let mut named = HashSet::new();
     let mut segments = 0;
-    for (i, e) in chosen.iter().enumerate() {
-        w.event(e);
+    let mut n = 0u64;
+    while let Some(e) = source.next(&app.store).await? {
+        for k in crate::store::photo_keys(&e) {
+            if named.insert(k.clone()) {
+                keys.push(k);
+            }
+        }
+        w.event(&e);
+        n += 1;
         let (bytes, closed) = w.progress();
         if closed > segments {
             segments = closed;
-            if !sink(w.take(), i as u64 + 1, bytes).await {
+            if !sink(w.take(), n, bytes).await {
                 return Ok(None);
             }
         }
     }
-    let n = chosen.len() as u64;
-    drop(chosen);
-    for b in &blobs {
-        w.blob(b);
+    drop(named);
+    // Issue 13: the photos the file's events name travel with them, each once, one at a time.
+    for line in photo_lines(&app.store, &keys).await? {
+        let Some(row) = app.store.photo_row(&line.key).await? else {
+            continue;
+        };
+        let mut blob = format::Blob::new(&row.media_type, &row.bytes);
+        drop(row);
+        blob.keys = line.legacy;
+        w.blob(&blob);
+        drop(blob);
         let (bytes, _) = w.progress();
         if !sink(w.take(), n, bytes).await {
             return Ok(None);
@@ -473,7 +652,7 @@ pub struct DeviceSummary {
 /// The Sync page's device table (issue 13): this tablet, every device whose events are held
 /// here and every device the sync bookkeeping names, from the store's per-device counts
 /// (`Store::device_events`) and, for each peer that sent a file here, the events above its
-/// watermarks (`Store::events_above`). Never decodes every stored event.
+/// watermarks (`Store::events_page`, a page at a time). Never decodes every stored event.
 pub async fn device_summaries<S: Store>(app: &App<S>) -> Result<Vec<DeviceSummary>, StoreError> {
     let me = app.device();
     let state = load_state(&app.store).await?;
@@ -501,9 +680,21 @@ pub async fn device_summaries<S: Store>(app: &App<S>) -> Result<Vec<DeviceSummar
             if mark.is_some_and(|h| c.newest <= h) {
                 continue;
             }
-            for e in app.store.events_above(c.device, mark).await? {
-                if !super::export::is_pin(&e) {
-                    *kinds.entry(e.subject.kind).or_insert(0) += 1;
+            // Page by page (issue 13): a peer far behind never has every event decoded at once.
+            let mut after = mark;
+            loop {
+                let page = app
+                    .store
+                    .events_page(c.device, after, Some(c.newest), EXPORT_PAGE_EVENTS)
+                    .await?;
+                for e in &page {
+                    if !super::export::is_pin(e) {
+                        *kinds.entry(e.subject.kind).or_insert(0) += 1;
+                    }
+                }
+                after = page.last().map(|e| e.at).or(after);
+                if page.len() < EXPORT_PAGE_EVENTS as usize {
+                    break;
                 }
             }
         }

@@ -919,9 +919,11 @@ impl Bench {
                 .target(Target::AtMost(30.0, "≤ 30 ms"))
                 .note("photo + check_in + finding: one App::record, strict (issue 13)"),
         );
-        // Full export.
+        // Full export (issue 13): the Sync page's streamed, paged export into Blob parts, with
+        // the photos; the peak wasm memory seen during it (target ≤ 300 MB).
         let mut ex = Stat::default();
-        let mut bytes = 0.0;
+        let mut mem = Stat::default();
+        let (mut bytes, mut events, mut photos) = (0.0, 0.0, 0.0);
         let mut runs = self.heavy_runs();
         while self.fits("export", rate) && runs.next() {
             let what = format!("full export at {rate}×");
@@ -932,12 +934,24 @@ impl Bench {
                 break;
             };
             ex.push(r["total_ms"].as_f64().unwrap_or(0.0));
+            mem.push(r["wasm_memory_peak"].as_f64().unwrap_or(0.0));
             bytes = r["bytes"].as_f64().unwrap_or(0.0);
+            events = r["events"].as_f64().unwrap_or(0.0);
+            photos = r["photos"].as_f64().unwrap_or(0.0);
         }
         self.remember("export", rate, &ex);
         self.rows.push(
-            Row::new(g, "full export (read all + build file)", "ms", ex)
-                .note(report::fmt(bytes, "bytes")),
+            Row::new(g, "full export (streamed, with photos)", "ms", ex).note(format!(
+                "{}, {} events, {} photos; export_streamed into Blob parts",
+                report::fmt(bytes, "bytes"),
+                report::fmt(events, ""),
+                report::fmt(photos, "")
+            )),
+        );
+        self.rows.push(
+            Row::new(g, "wasm memory during full export", "bytes", mem)
+                .target(Target::AtMost(300e6, "≤ 300 MB"))
+                .note("peak WebAssembly.Memory size, sampled after every part"),
         );
         if rate <= 1.0 {
             self.restore_run(g).await;

@@ -321,16 +321,25 @@ fn day_file(
     };
     let covers = estate_desk::sync::format::Covers::Since { since };
     let sel = export::select(&events, covers, &req).expect("select the day's events");
-    let rows: Vec<(String, estate_desk::store::PhotoRow)> = sel
-        .photo_keys()
-        .into_iter()
+    // The photos the day's events name, each once, as the export writes them.
+    let mut keys: Vec<String> = Vec::new();
+    for e in &sel.events {
+        for k in estate_desk::store::photo_keys(e) {
+            if !keys.contains(&k) {
+                keys.push(k);
+            }
+        }
+    }
+    let blobs: Vec<estate_desk::sync::format::Blob> = keys
+        .iter()
         .filter_map(|k| {
-            let i = photo_keys.iter().position(|p| *p == k)?;
-            let row = estate_desk::store::PhotoRow::new("image/jpeg", gen::photo_jpeg(spec, i));
-            Some((k, row))
+            let i = photo_keys.iter().position(|p| p == k)?;
+            Some(estate_desk::sync::format::Blob::new(
+                "image/jpeg",
+                &gen::photo_jpeg(spec, i),
+            ))
         })
         .collect();
-    let blobs = export::blobs_for(rows);
     let date = chrono::DateTime::from_timestamp_millis(first * DAY)
         .map(|d| d.date_naive().to_string())
         .unwrap_or_default();

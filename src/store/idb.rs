@@ -1153,6 +1153,24 @@ impl Store for IdbStore {
         Ok(out)
     }
 
+    /// One count over a key range of the `device_hlc` index (issue 13).
+    async fn count_above(&self, device: DeviceId, after: Option<Hlc>) -> Result<u64, StoreError> {
+        if self.version() < 4 {
+            return Ok(self.events_above(device, after).await?.len() as u64);
+        }
+        let tx = self.read(EVENTS)?;
+        let store = tx.object_store(EVENTS).map_err(store_error)?;
+        let index = store.index(IX_DEVICE_HLC).map_err(store_error)?;
+        let n = index
+            .count()
+            .with_query::<JsValue, _>(device_range(&device.to_string(), after.as_ref()))
+            .primitive()
+            .map_err(store_error)?
+            .await
+            .map_err(store_error)?;
+        Ok(u64::from(n))
+    }
+
     /// One key range of the `device_hlc` index, `limit` rows (issue 13: the export's pages).
     async fn events_page(
         &self,

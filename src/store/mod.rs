@@ -342,6 +342,11 @@ pub trait Store {
         out.sort_by_key(|e| e.at);
         Ok(out)
     }
+    /// How many stored events `device` wrote above `after` (issue 13: the Sync page's preview
+    /// of an incremental file counts them from the index, never decoding them at full size).
+    async fn count_above(&self, device: DeviceId, after: Option<Hlc>) -> Result<u64, StoreError> {
+        Ok(self.events_above(device, after).await?.len() as u64)
+    }
     /// One page of [`Store::events_above`] (issue 13: an export holds one page of events at a
     /// time, never every event): at most `limit` events written by `device` with an HLC above
     /// `after` and not above `upto` (no upper end for `None`), in HLC order. The next page

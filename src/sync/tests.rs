@@ -2149,6 +2149,7 @@ fn issue_13_the_sync_page_reads_counts_and_watermarks_not_every_event() {
         *expected.entry(e.subject.kind).or_insert(0usize) += 1;
     }
     assert_eq!(peer.incremental.as_ref(), Some(&expected));
+    assert_eq!(peer.carries, expected.values().sum::<usize>() as u64);
     assert_eq!(expected[&RecordKind::Building], 1, "a's new building");
     assert!(expected.contains_key(&RecordKind::Staff), "a's new hire");
     // A blank tablet: only itself, nothing held.

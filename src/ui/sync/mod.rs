@@ -91,6 +91,8 @@ struct DeviceRow {
     /// What an incremental export for it would carry, per record kind (`None`: it never sent
     /// a file here, so the export for it is full).
     incremental: Option<BTreeMap<RecordKind, usize>>,
+    /// How many events it would carry (the count alone above `PREVIEW_KINDS_MAX`).
+    carries: u64,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -117,6 +119,7 @@ async fn overview() -> Overview {
             imported: log.imported_from.get(&s.device).copied(),
             exported: log.exported_to.get(&s.device).copied(),
             incremental: s.incremental,
+            carries: s.carries,
         })
         .collect();
     if !devices.iter().any(|r| r.me) {
@@ -128,6 +131,7 @@ async fn overview() -> Overview {
             imported: None,
             exported: None,
             incremental: None,
+            carries: 0,
         });
     }
     devices.sort_by_key(|r| (!r.me, std::cmp::Reverse(r.imported.max(r.exported))));
@@ -140,9 +144,12 @@ async fn overview() -> Overview {
 }
 
 /// "员工 2 · 楼栋 1" (or "无新记录").
-fn kinds_text(m: &BTreeMap<RecordKind, usize>) -> String {
-    if m.values().sum::<usize>() == 0 {
+fn kinds_text(m: &BTreeMap<RecordKind, usize>, carries: u64) -> String {
+    if carries == 0 {
         return t("sync.nothing_to_send").to_string();
+    }
+    if m.is_empty() {
+        return t("sync.records").replace("{}", &carries.to_string());
     }
     let lang = ctx().lang.get();
     m.iter()
@@ -273,7 +280,7 @@ fn Devices(data: ReadSignal<Option<Overview>>) -> impl IntoView {
                     let label = if r.me { t("sync.this_device") } else { t("sync.tablet") };
                     let carry = match (&r.incremental, r.me) {
                         (_, true) => String::new(),
-                        (Some(m), false) => format!("{}{}", t("sync.would_carry"), kinds_text(m)),
+                        (Some(m), false) => format!("{}{}", t("sync.would_carry"), kinds_text(m, r.carries)),
                         (None, false) => t("sync.full_next").to_string(),
                     };
                     view! {
@@ -532,7 +539,7 @@ fn ExportCard(data: ReadSignal<Option<Overview>>) -> impl IntoView {
                     let n = data.get().map(|o| o.total_events).unwrap_or(0);
                     t("sync.carry_full").replace("{}", &n.to_string())
                 } else {
-                    chosen().and_then(|r| r.incremental).map(|m| format!("{}{}", t("sync.would_carry"), kinds_text(&m))).unwrap_or_default()
+                    chosen().and_then(|r| r.incremental.map(|m| format!("{}{}", t("sync.would_carry"), kinds_text(&m, r.carries)))).unwrap_or_default()
                 }}
             </p>
             <div class="row2">
@@ -545,7 +552,7 @@ fn ExportCard(data: ReadSignal<Option<Overview>>) -> impl IntoView {
                 <Busy text=Signal::derive(move || if pass.get().is_empty() { t("sync.exporting").to_string() } else { t("sync.encrypting").to_string() })/>
             </Show>
             {move || progress.get().map(|(events, bytes)| {
-                let carried = chosen().and_then(|r| r.incremental).map(|m| m.values().sum::<usize>() as u64);
+                let carried = chosen().and_then(|r| r.incremental.is_some().then_some(r.carries));
                 let all = data.get_untracked().map_or(0, |o| o.total_events as u64);
                 let total = if is_full() { all } else { carried.unwrap_or(all) }.max(events);
                 view! {

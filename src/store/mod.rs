@@ -488,4 +488,7 @@ impl<T: Store> Store for std::rc::Rc<T> {
     ) -> Result<Vec<Event>, StoreError> {
         (**self).events_page(device, after, upto, limit).await
     }
+    async fn count_above(&self, device: DeviceId, after: Option<Hlc>) -> Result<u64, StoreError> {
+        (**self).count_above(device, after).await
+    }
 }

@@ -662,6 +662,14 @@ pub const PREVIEW_KINDS_MAX: u64 = 5_000;
 /// (`Store::device_events`) and, for each peer that sent a file here, the events above its
 /// watermarks (`Store::events_page`, a page at a time). Never decodes every stored event.
 pub async fn device_summaries<S: Store>(app: &App<S>) -> Result<Vec<DeviceSummary>, StoreError> {
+    device_summaries_upto(app, PREVIEW_KINDS_MAX).await
+}
+
+/// [`device_summaries`], breaking a peer's preview down by kind only up to `kinds_max` events.
+pub(crate) async fn device_summaries_upto<S: Store>(
+    app: &App<S>,
+    kinds_max: u64,
+) -> Result<Vec<DeviceSummary>, StoreError> {
     let me = app.device();
     let state = load_state(&app.store).await?;
     let counts = app.store.device_events().await?;
@@ -695,7 +703,7 @@ pub async fn device_summaries<S: Store>(app: &App<S>) -> Result<Vec<DeviceSummar
             behind.push((c, mark));
         }
         for (c, mark) in behind {
-            if carries > PREVIEW_KINDS_MAX {
+            if carries > kinds_max {
                 break;
             }
             // Page by page (issue 13): a peer far behind never has every event decoded at once.

@@ -1134,23 +1134,8 @@ impl Store for IdbStore {
             out.sort_by_key(|e| e.at);
             return Ok(out);
         }
-        let tx = self.read(EVENTS)?;
-        let store = tx.object_store(EVENTS).map_err(store_error)?;
-        let index = store.index(IX_DEVICE_HLC).map_err(store_error)?;
-        let rows = index
-            .get_all::<JsValue>()
-            .with_query::<JsValue, _>(device_range(&device.to_string(), after.as_ref()))
-            .primitive()
-            .map_err(store_error)?
+        self.device_hlc_events(device_range(&device.to_string(), after.as_ref()), None)
             .await
-            .map_err(store_error)?;
-        let mut out = Vec::with_capacity(rows.len());
-        for row in rows {
-            out.push(decode::<Event>(&row.map_err(store_error)?)?);
-        }
-        // Same wall and counter on one device cannot happen; the full HLC order anyway.
-        out.sort_by_key(|e| e.at);
-        Ok(out)
     }
 
     /// One count over a key range of the `device_hlc` index (issue 13).
@@ -1199,23 +1184,7 @@ impl Store for IdbStore {
             ),
             None => device_range(&d, after.as_ref()),
         };
-        let tx = self.read(EVENTS)?;
-        let store = tx.object_store(EVENTS).map_err(store_error)?;
-        let index = store.index(IX_DEVICE_HLC).map_err(store_error)?;
-        let rows = index
-            .get_all::<JsValue>()
-            .with_query::<JsValue, _>(range)
-            .with_limit(limit)
-            .primitive()
-            .map_err(store_error)?
-            .await
-            .map_err(store_error)?;
-        let mut out = Vec::with_capacity(rows.len());
-        for row in rows {
-            out.push(decode::<Event>(&row.map_err(store_error)?)?);
-        }
-        out.sort_by_key(|e| e.at);
-        Ok(out)
+        self.device_hlc_events(range, Some(limit)).await
     }
 
     async fn meta(&self, key: &str) -> Result<Option<serde_json::Value>, StoreError> {
@@ -1273,6 +1242,34 @@ fn index_key(device: &str, hlc: &str) -> JsValue {
 }
 
 /// One device's `device_hlc` keys above `after` (all of them for `None`).
+impl IdbStore {
+    /// The events of one key range of the `device_hlc` index (at most `limit`), in HLC order.
+    async fn device_hlc_events(
+        &self,
+        range: KeyRange<JsValue>,
+        limit: Option<u32>,
+    ) -> Result<Vec<Event>, StoreError> {
+        let tx = self.read(EVENTS)?;
+        let store = tx.object_store(EVENTS).map_err(store_error)?;
+        let index = store.index(IX_DEVICE_HLC).map_err(store_error)?;
+        let query = index.get_all::<JsValue>().with_query::<JsValue, _>(range);
+        let rows = match limit {
+            Some(n) => query.with_limit(n).primitive(),
+            None => query.primitive(),
+        }
+        .map_err(store_error)?
+        .await
+        .map_err(store_error)?;
+        let mut out = Vec::with_capacity(rows.len());
+        for row in rows {
+            out.push(decode::<Event>(&row.map_err(store_error)?)?);
+        }
+        // Same wall and counter on one device cannot happen; the full HLC order anyway.
+        out.sort_by_key(|e| e.at);
+        Ok(out)
+    }
+}
+
 fn device_range(device: &str, after: Option<&Hlc>) -> KeyRange<JsValue> {
     let lower = after.map(super::hlc_key).unwrap_or_default();
     KeyRange::Bound(

@@ -469,6 +469,18 @@ pub(crate) fn conflict_between(
     })
 }
 
+/// The held-back events per device (count, furthest ahead, first HLC) as the preview's lines;
+/// both analyses (whole file and sliced) hold them the same way.
+pub(crate) fn quarantine(held: BTreeMap<DeviceId, (usize, i64, Hlc)>) -> Vec<Quarantine> {
+    held.into_iter()
+        .map(|(device, (events, ahead_ms, _))| Quarantine {
+            device,
+            events,
+            ahead_ms,
+        })
+        .collect()
+}
+
 /// What the import proves this tablet will hold: for each device, the exporter's watermark, if
 /// the file's range starts at or below ours (`mine`: no hole), and stops before any held-back
 /// event (`held`: per device, the first quarantined HLC) — this tablet's watermarks after it;
@@ -698,14 +710,7 @@ pub fn analyze_file(
     let mine_before = local.seen();
     let me = local.device();
     let (seen_after, complete) = proven(&header, mine_before.clone(), me, &held);
-    let quarantined = held
-        .into_iter()
-        .map(|(device, (events, ahead_ms, _))| Quarantine {
-            device,
-            events,
-            ahead_ms,
-        })
-        .collect();
+    let quarantined = quarantine(held);
     // DUTY-4 with the anchors (issue 12): the header's chain heads and the sign-offs'. Entries
     // below them must be here after the import when it leaves this tablet holding everything the
     // exporter held: a full file, or an incremental one that starts within what this tablet holds.

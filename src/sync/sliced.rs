@@ -25,8 +25,8 @@ use super::error::{ImportError, Tamper};
 use super::export::is_pin;
 use super::format::{self, Blob};
 use super::merge::{
-    check_estate, conflict_between, field_group, is_founded, proven, ImportPlan, ImportSettings,
-    LocalSnapshot, ModuleCounts, Quarantine, SyncUpdate, APPEND,
+    check_estate, conflict_between, field_group, is_founded, proven, quarantine, ImportPlan,
+    ImportSettings, LocalSnapshot, ModuleCounts, SyncUpdate, APPEND,
 };
 use super::service::{
     apply_import_in_groups, group_meta, import_marker, may_import, photo_to_store, plan_import,
@@ -602,14 +602,7 @@ impl Analysis {
             }
         }
         let (seen_after, complete) = proven(&header, local.seen.clone(), local.device, &self.held);
-        let quarantined = std::mem::take(&mut self.held)
-            .into_iter()
-            .map(|(device, (events, ahead_ms, _))| Quarantine {
-                device,
-                events,
-                ahead_ms,
-            })
-            .collect();
+        let quarantined = quarantine(std::mem::take(&mut self.held));
         // DUTY-4: the chains the new duty events and the anchors name, read once.
         let mut chains: Vec<RecordRef> = self
             .duty

@@ -72,12 +72,16 @@ async fn open_app(training: bool) -> Result<(), String> {
     let store = Db::open(name)
         .await
         .map_err(|e| e.message().get(lang).to_string())?;
+    // Issue 19: the benchmark splits the store open by these marks.
+    platform::mark("ed-db-open");
     let device = crate::app::device_id(&store, BrowserEntropy.id())
         .await
         .map_err(|e| e.message().get(lang).to_string())?;
+    platform::mark("ed-device");
     let app = App::open(store, device, Box::new(BrowserEntropy))
         .await
         .map_err(|e| e.message().get(lang).to_string())?;
+    platform::mark("ed-app-open");
     if training && app.estate().await.ok().flatten().is_none() {
         seed_demo(&app).await?;
     }

@@ -7,7 +7,8 @@ use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
 /// A `performance.mark` (issue 19: the benchmark reads `ed-start`, `ed-store-open` and
-/// `ed-first-query` to split the start-up into compile, store open and first query).
+/// `ed-first-query` to split the start-up into compile, store open and first query, and
+/// `ed-db-open`, `ed-device`, `ed-app-open` to split the store open).
 pub fn mark(name: &str) {
     let Some(p) = web_sys::window().and_then(|w| w.performance()) else {
         return;

@@ -11,7 +11,8 @@
 //!   for the Dexie and raw IndexedDB pages;
 //! * `file-day.wuye` — the daily exchange (issue 13): an incremental file, as the app exports
 //!   it, for a tablet holding the import file's events (above their newest HLC per device) of
-//!   the events of the first whole calendar day (UTC+8) after them, with the photos they name;
+//!   the events of one whole calendar day (UTC+8) after them — the one most like the issue's
+//!   ~500 events and ~10 photos — with the photos they name;
 //! * `photos/NNNN.jpg`, `manifest.json`.
 
 use estate_desk::app::App;
@@ -69,7 +70,13 @@ pub struct Manifest {
     pub day_photos: u64,
     #[serde(default)]
     pub day_bytes: usize,
+    /// How the daily exchange's day was picked ([`DAY_PICK`]; older datasets are made again).
+    #[serde(default)]
+    pub day_pick: u32,
 }
+
+/// 1: the day like the issue's ~500 events and ~10 photos (0: the first whole day).
+const DAY_PICK: u32 = 1;
 
 pub struct Dataset {
     pub dir: PathBuf,
@@ -88,7 +95,7 @@ pub fn prepare(root: &Path, seed: u64, small: bool) -> Dataset {
     if let Ok(text) = std::fs::read_to_string(&manifest) {
         if let Some(m) = serde_json::from_str::<Manifest>(&text)
             .ok()
-            .filter(|m| m.day_bytes > 0)
+            .filter(|m| m.day_bytes > 0 && m.day_pick == DAY_PICK)
         {
             println!("dataset: {} (already generated)", dir.display());
             return Dataset { dir, m };
@@ -270,6 +277,7 @@ fn generate(dir: &Path, seed: u64, small: bool) -> Manifest {
         day_events: day.0.header.counts.events,
         day_photos: day.0.header.counts.blobs,
         day_bytes: day.0.bytes.len(),
+        day_pick: DAY_PICK,
     };
     println!(
         "  daily exchange file: {} events of {}, {} photos, {} bytes",
@@ -282,8 +290,8 @@ fn generate(dir: &Path, seed: u64, small: bool) -> Manifest {
 /// Events after the import file's kept to pick the daily exchange's day from.
 const AFTER_EVENTS: usize = 20_000;
 
-/// The daily exchange file (issue 13): the events of the first whole calendar day (UTC+8)
-/// among `after`, exported as the app exports an incremental file for a tablet that holds
+/// The daily exchange file (issue 13): the events of one whole calendar day (UTC+8) among
+/// `after` (picked to be like the issue's ~500 events and ~10 photos), exported as the app exports an incremental file for a tablet that holds
 /// `file` (its watermarks: `file`'s newest HLC per device), with the photos they name. The
 /// estate, staff and duty-chain events of `file` go to the export for the header, as
 /// `sync::export_to` reads them; they are below the watermarks, so not in the file.
@@ -296,7 +304,26 @@ fn day_file(
 ) -> (estate_desk::sync::ExportFile, String) {
     const DAY: i64 = 86_400_000;
     let day_of = |e: &Event| (e.at.wall + 8 * 3_600_000).div_euclid(DAY);
-    let first = after.first().map(day_of).unwrap_or_default() + 1;
+    // The issue's daily exchange is ~500 events and ~10 photos: of the whole days in `after`
+    // (its first and last may be cut), the one with up to 10 photos closest to that.
+    let (lo, hi) = (
+        after.first().map(day_of).unwrap_or_default() + 1,
+        after.last().map(day_of).unwrap_or_default() - 1,
+    );
+    let mut per_day: std::collections::BTreeMap<i64, (usize, usize)> = Default::default();
+    for e in after {
+        let d = day_of(e);
+        if (lo..=hi).contains(&d) {
+            let c = per_day.entry(d).or_default();
+            c.0 += 1;
+            c.1 += estate_desk::store::photo_keys(e).len();
+        }
+    }
+    let first = per_day
+        .iter()
+        .max_by_key(|(d, (n, p))| ((*p).min(10), std::cmp::Reverse(n.abs_diff(500)), -**d))
+        .map(|(d, _)| *d)
+        .unwrap_or(lo);
     let mut since = Watermarks::new();
     for e in file {
         let w = since.entry(e.device()).or_insert(e.at);

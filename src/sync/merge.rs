@@ -549,13 +549,11 @@ impl<L: LocalData> Lookup for Snapshot<'_, L> {
 }
 
 /// One part of a file as the analysis takes it: a format-3 segment that the streamed check
-/// verified, or a whole file read at once (one part, the last).
+/// verified (frame, tag, lines), or a whole file read at once (one part, the last).
 pub(crate) struct Part {
     pub last: bool,
     pub events: Vec<Event>,
     pub blobs: Vec<Blob>,
-    /// The photos' hashes were checked already (`stream::StreamCheck` checks each segment's).
-    pub blobs_checked: bool,
 }
 
 /// A photo the file carries: its name, legacy keys and the part it is in (a streamed import
@@ -581,11 +579,11 @@ struct Updated {
 /// [`finish`](Self::finish) gives the [`ImportPlan`] or the refusal.
 ///
 /// Refusals come in the order of docs/FILE-FORMAT.md's checks, whatever the parts: the
-/// integrity of events and photos (check 9) at once, in file order; then a tablet without an
-/// estate that gets no `Founded` event (10); then the first refused enrolment (9a), the first
-/// event whose signature or attestation fails (9b), the header's signature (9c), and the first
-/// id held here with other content (11) — those are kept while the rest of the file is read,
-/// and reported by `finish`.
+/// integrity of the events (check 9) at once, in file order; then the first photo whose bytes
+/// are not its hash (9), a tablet without an estate that gets no `Founded` event (10), the
+/// first refused enrolment (9a), the first event whose signature or attestation fails (9b), the
+/// header's signature (9c), and the first id held here with other content (11) — those are
+/// kept while the rest of the file is read, and reported by `finish` in that order.
 #[derive(Default)]
 pub(crate) struct Analysis {
     /// Keep the new events and the photos (a whole file's plan holds them).
@@ -604,6 +602,7 @@ pub(crate) struct Analysis {
     founded: bool,
     /// The first `device` event of each tablet record (the id a refused enrolment names).
     device_events: HashMap<DeviceId, EventId>,
+    tampered_blob: Option<ImportError>,
     refused_enrolment: Option<Untrusted>,
     /// The first event whose signature failed (a part before the last: until a recheck finds
     /// an earlier one).
@@ -690,7 +689,10 @@ impl Analysis {
 
     /// Nothing of the file will be imported (a refusal is kept for [`finish`](Self::finish)).
     fn refused(&self) -> bool {
-        self.refused_enrolment.is_some() || self.untrusted.is_some() || self.differs.is_some()
+        self.tampered_blob.is_some()
+            || self.refused_enrolment.is_some()
+            || self.untrusted.is_some()
+            || self.differs.is_some()
     }
 
     /// One part: its events and photos checked, the preview's counts taken, then dropped.
@@ -745,10 +747,13 @@ impl Analysis {
             self.in_file.insert(e.id, h);
             unique.push(e);
         }
-        // Check 9: every photo against its hash, each kept once.
+        // Check 9: every photo against its hash (after every event's check), each kept once.
         for b in part.blobs {
-            if !part.blobs_checked && !b.verify() {
-                return Err(ImportError::TamperedBlob { sha256: b.sha256 });
+            if !b.verify() {
+                if self.tampered_blob.is_none() {
+                    self.tampered_blob = Some(ImportError::TamperedBlob { sha256: b.sha256 });
+                }
+                continue;
             }
             if self.photo_seen.insert(b.sha256.clone()) {
                 self.photos.push(PhotoInfo {
@@ -870,6 +875,7 @@ impl Analysis {
     /// when a refusal before the signatures is known already).
     pub(crate) fn to_recheck(&self, has_estate: bool) -> Vec<usize> {
         if (!has_estate && !self.founded)
+            || self.tampered_blob.is_some()
             || self.refused_enrolment.is_some()
             || !(self.trust.signing() || self.must_recheck)
         {
@@ -902,6 +908,9 @@ impl Analysis {
         mine: Watermarks,
         me: DeviceId,
     ) -> Result<ImportPlan, ImportError> {
+        if let Some(e) = self.tampered_blob.take() {
+            return Err(e);
+        }
         // Check 10: a tablet without an estate joins from a file that founds it.
         if !has_estate && !self.founded {
             return Err(ImportError::NeedFullExport {
@@ -1070,7 +1079,6 @@ pub(crate) async fn analyze_whole<L: Lookup>(
         last: true,
         events,
         blobs,
-        blobs_checked: false,
     };
     acc.segment(local, part).await?;
     acc.finish(

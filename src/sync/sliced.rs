@@ -3,10 +3,10 @@
 //! never held whole in memory.
 //!
 //! 1. [`plan_import_sliced`] (pass 1, nothing written): feeds the slices to
-//!    [`StreamCheck`] (magic, header, every segment's frame, tag, lines and photo hashes, the
-//!    end line, the checksum) and hands each verified segment to the import analysis
+//!    [`StreamCheck`] (magic, header, every segment's frame, tag and lines, the end line, the
+//!    checksum) and hands each verified segment to the import analysis
 //!    ([`super::merge::Analysis`], the one every import goes through: hash, one content per
-//!    id, PINs in a plain file, the estate, new vs present (`Store::stored_among` per
+//!    id, PINs in a plain file, the estate, the photos' hashes, new vs present (`Store::stored_among` per
 //!    segment), signatures, quarantine, the records per module, the conflicts, the photos the
 //!    file carries and where, and the duty-log events the chain check needs), which drops
 //!    them. What it keeps: the preview's accumulators, one digest per segment, the photos'
@@ -242,7 +242,6 @@ pub async fn plan_import_sliced<S: Store, R: Source>(
                 last: seg.last,
                 events: seg.events,
                 blobs: seg.blobs,
-                blobs_checked: true,
             };
             if let Err(e) = acc.segment(&lookup, part).await {
                 failed = Some(e);

@@ -230,20 +230,6 @@ pub async fn apply_import<S: Store>(
     apply_import_in_groups(app, actor, plan, "", now, usize::MAX, &mut |_, _| {}, None).await
 }
 
-/// The file's photos this tablet lacks, as rows to store with the import's events (issue 13);
-/// their hashes were checked by the analysis. A legacy key already stored here is never
-/// re-pointed (a file cannot replace a picture this tablet holds).
-async fn photos_to_store<S: Store>(
-    store: &S,
-    blobs: &[format::Blob],
-) -> Result<Vec<crate::store::PhotoRow>, StoreError> {
-    let mut out = Vec::new();
-    for b in blobs {
-        out.extend(photo_to_store(store, b).await?);
-    }
-    Ok(out)
-}
-
 /// One photo of a file as a row to store, unless this tablet holds it (and every legacy key
 /// it names) already; `None` too when its bytes are not what its name says.
 pub(crate) async fn photo_to_store<S: Store>(
@@ -873,27 +859,11 @@ pub async fn apply_import_in_groups<S: Store>(
     stop_after: Option<usize>,
 ) -> Result<ImportOutcome, AppError> {
     let mut run = Run::start(app, actor, plan, file, now, stop_after).await?;
-    // Each photo goes with the first group whose events name it; the rest with the last.
-    let mut photos: Vec<Option<crate::store::PhotoRow>> = photos_to_store(&app.store, &plan.blobs)
-        .await?
-        .into_iter()
-        .map(Some)
-        .collect();
-    let mut by_key: std::collections::HashMap<String, usize> = Default::default();
-    for (i, p) in photos.iter().enumerate() {
-        let p = p.as_ref().expect("all present");
-        by_key.insert(crate::store::photo_key(&p.sha256), i);
-        for a in &p.aliases {
-            by_key.insert(a.clone(), i);
-        }
-    }
-    for b in &plan.blobs {
-        if let Some(&i) = by_key.get(&crate::store::photo_key(&b.sha256)) {
-            for k in &b.keys {
-                by_key.insert(k.clone(), i);
-            }
-        }
-    }
+    let mut photos = PhotoGroups::new(
+        plan.blobs
+            .iter()
+            .map(|b| (b.sha256.as_str(), b.keys.as_slice())),
+    );
     let chunks: Vec<&[Event]> = if plan.new_events.is_empty() {
         vec![&[]]
     } else {
@@ -902,22 +872,68 @@ pub async fn apply_import_in_groups<S: Store>(
     let groups = chunks.len();
     for (g, chunk) in chunks.into_iter().enumerate() {
         let last = g + 1 == groups;
-        let mut rows = Vec::new();
-        for e in chunk {
-            for k in crate::store::photo_keys(e) {
-                if let Some(row) = by_key.get(&k).and_then(|&i| photos[i].take()) {
-                    rows.push(row);
-                }
-            }
-        }
+        let mut named = photos.named(chunk);
         if last {
-            rows.extend(photos.iter_mut().filter_map(Option::take));
+            named.extend(photos.rest());
+        }
+        let mut rows = Vec::new();
+        for i in named {
+            rows.extend(photo_to_store(&app.store, &plan.blobs[i]).await?);
         }
         if !run.commit(chunk.to_vec(), rows, last, progress).await? {
             break;
         }
     }
     Ok(run.outcome())
+}
+
+/// Which group of an import stores each of a file's photos (issue 13), for both import
+/// paths: the first group whose events name it (by its hashed key or a legacy one); the
+/// photos no new event names (this tablet lacks the picture, not the event) with the last.
+pub(crate) struct PhotoGroups {
+    by_key: HashMap<String, usize>,
+    taken: Vec<bool>,
+}
+
+impl PhotoGroups {
+    /// The file's photos in order: each one's SHA-256 and legacy keys.
+    pub(crate) fn new<'a>(photos: impl Iterator<Item = (&'a str, &'a [String])>) -> Self {
+        let mut by_key = HashMap::new();
+        let mut n = 0;
+        for (i, (sha256, keys)) in photos.enumerate() {
+            by_key.insert(crate::store::photo_key(sha256), i);
+            for k in keys {
+                by_key.insert(k.clone(), i);
+            }
+            n = i + 1;
+        }
+        PhotoGroups {
+            by_key,
+            taken: vec![false; n],
+        }
+    }
+
+    /// The photos `events` name that no earlier group took, in order.
+    pub(crate) fn named(&mut self, events: &[Event]) -> Vec<usize> {
+        let mut out = Vec::new();
+        for e in events {
+            for k in crate::store::photo_keys(e) {
+                if let Some(&i) = self.by_key.get(&k) {
+                    if !std::mem::replace(&mut self.taken[i], true) {
+                        out.push(i);
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    /// The photos no group took.
+    pub(crate) fn rest(&mut self) -> Vec<usize> {
+        (0..self.taken.len())
+            .filter(|&i| !std::mem::replace(&mut self.taken[i], true))
+            .collect()
+    }
 }
 
 /// The groups of one import's second step (issue 13), whether the plan holds its events

@@ -29,7 +29,7 @@ use super::merge::{
 };
 use super::service::{
     app_error, apply_import_in_groups, may_import, photo_lacking, photo_row, plan_import,
-    ImportOutcome, Run, StoreLookup,
+    ImportOutcome, PhotoGroups, Run, StoreLookup,
 };
 use super::stream::{self, SegmentCipher, StreamCheck, FRAME};
 use crate::app::{App, AppError};
@@ -37,7 +37,7 @@ use crate::domain::command::Actor;
 use crate::domain::event::Event;
 use crate::domain::ids::EventId;
 use crate::store::{PhotoRow, Store, StoreError};
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
 /// Bytes read at a time from the file (the browser's `File.slice`).
 pub const SLICE: usize = 4 << 20;
@@ -386,15 +386,11 @@ pub async fn apply_import_sliced<S: Store, R: Source>(
     };
     let mut run = Run::start(app, actor, plan, &sp.file, now, stop_after).await?;
     let group = group.max(1);
-    // Photo keys (hashed and legacy) → the file's photo.
-    let mut by_key: HashMap<String, usize> = HashMap::new();
-    for (i, p) in photos.iter().enumerate() {
-        by_key.insert(crate::store::photo_key(&p.sha256), i);
-        for k in &p.keys {
-            by_key.insert(k.clone(), i);
-        }
-    }
-    let mut taken = vec![false; photos.len()];
+    let mut groups = PhotoGroups::new(
+        photos
+            .iter()
+            .map(|p| (p.sha256.as_str(), p.keys.as_slice())),
+    );
     let mut win = Window {
         src,
         start: 0,
@@ -426,10 +422,8 @@ pub async fn apply_import_sliced<S: Store, R: Source>(
         while pending.len() > group {
             let rest = pending.split_off(group);
             let chunk = std::mem::replace(&mut pending, rest);
-            let rows = photos_named(
-                app, &chunk, &by_key, &mut taken, photos, segments, win.src, cipher, head,
-            )
-            .await?;
+            let named = groups.named(&chunk);
+            let rows = load_photos(app, named, photos, segments, win.src, cipher, head).await?;
             if !run.commit(chunk, rows, false, progress).await? {
                 return Ok(run.outcome());
             }
@@ -439,15 +433,9 @@ pub async fn apply_import_sliced<S: Store, R: Source>(
     }
     // The last group: its events' photos, then the photos no new event names (in batches of
     // PHOTO_BATCH bytes before it when they are many).
-    let mut rows = photos_named(
-        app, &pending, &by_key, &mut taken, photos, segments, win.src, cipher, head,
-    )
-    .await?;
-    for i in 0..photos.len() {
-        if taken[i] {
-            continue;
-        }
-        taken[i] = true;
+    let named = groups.named(&pending);
+    let mut rows = load_photos(app, named, photos, segments, win.src, cipher, head).await?;
+    for i in groups.rest() {
         if let Some(row) = load_photo(app, &photos[i], segments, win.src, cipher, head).await? {
             rows.push(row);
         }
@@ -464,13 +452,10 @@ pub async fn apply_import_sliced<S: Store, R: Source>(
     Ok(run.outcome())
 }
 
-/// The photos a group's events name that this run has not stored yet, read from the file.
-#[allow(clippy::too_many_arguments)]
-async fn photos_named<S: Store, R: Source>(
+/// The photos `named` (indices into `photos`) that this tablet lacks, read from the file.
+async fn load_photos<S: Store, R: Source>(
     app: &App<S>,
-    events: &[Event],
-    by_key: &HashMap<String, usize>,
-    taken: &mut [bool],
+    named: Vec<usize>,
     photos: &[PhotoInfo],
     segments: &[SegmentInfo],
     src: &mut R,
@@ -478,16 +463,8 @@ async fn photos_named<S: Store, R: Source>(
     head: &[u8],
 ) -> Result<Vec<PhotoRow>, AppError> {
     let mut rows = Vec::new();
-    for e in events {
-        for k in crate::store::photo_keys(e) {
-            let Some(&i) = by_key.get(&k) else { continue };
-            if std::mem::replace(&mut taken[i], true) {
-                continue;
-            }
-            if let Some(row) = load_photo(app, &photos[i], segments, src, cipher, head).await? {
-                rows.push(row);
-            }
-        }
+    for i in named {
+        rows.extend(load_photo(app, &photos[i], segments, src, cipher, head).await?);
     }
     Ok(rows)
 }

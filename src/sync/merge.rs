@@ -2,8 +2,15 @@
 //! preview ([`ImportPlan`]) the user confirms.
 //!
 //! Order of checks: envelope (magic, length, checksum, version, header) → estate → decryption
-//! → every event against its hash → ids already on this tablet with other content (tampering:
-//! the whole file is refused) → future-dated events (quarantined) → the preview.
+//! → every event and photo against its hash (PINs in a plain file, one content per id, the
+//! estate's founding) → a tablet without an estate gets one → enrolments → signatures → the
+//! header's signature → ids already on this tablet with other content (tampering: the whole
+//! file is refused) → future-dated events (quarantined) → the preview.
+//!
+//! **One analysis** (issue 13): [`Analysis`] takes a file part by part — the segments of a
+//! streamed import (`sync::sliced`) as they are verified, or a whole file as one part
+//! ([`analyze_file`], `service::plan_import`) — reading this tablet's events through
+//! [`Lookup`] (the store, or a [`LocalData`] snapshot). Every check exists once.
 //!
 //! **Merge** is the union of events; a record's state is re-folded in HLC order, so the event
 //! with the higher HLC wins deterministically on every tablet.
@@ -23,7 +30,7 @@ use super::error::{ImportError, Tamper};
 use super::export::is_pin;
 use super::format::{self, Blob, Covers, EstateIdentity, Header, ParsedFile};
 use super::{covered, just_before, raise, SyncState, Watermarks};
-use crate::domain::device::{Device, Trust};
+use crate::domain::device::{Device, Trust, Untrusted};
 use crate::domain::estate::EstateEvent;
 use crate::domain::event::{Event, EventBody, RecordKind, RecordRef};
 use crate::domain::hlc::Hlc;
@@ -31,9 +38,10 @@ use crate::domain::i18n::Text;
 use crate::domain::ids::{DeviceId, EventId, StaffId};
 use crate::domain::registry::RegistryEvent;
 use crate::domain::staff::StaffEvent;
+use crate::store::StoreError;
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 /// Import settings.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -50,8 +58,8 @@ impl Default for ImportSettings {
     }
 }
 
-/// What the analysis needs to know about this tablet's data (synchronous, so it is pure and
-/// fuzzable; [`LocalSnapshot::load`] reads it from a store).
+/// What the analysis needs to know about this tablet's data (synchronous, so [`analyze`] is
+/// pure and fuzzable; the app's imports read the store instead, through the same analysis).
 pub trait LocalData {
     /// This tablet.
     fn device(&self) -> DeviceId;
@@ -469,18 +477,6 @@ pub(crate) fn conflict_between(
     })
 }
 
-/// The held-back events per device (count, furthest ahead, first HLC) as the preview's lines;
-/// both analyses (whole file and sliced) hold them the same way.
-pub(crate) fn quarantine(held: BTreeMap<DeviceId, (usize, i64, Hlc)>) -> Vec<Quarantine> {
-    held.into_iter()
-        .map(|(device, (events, ahead_ms, _))| Quarantine {
-            device,
-            events,
-            ahead_ms,
-        })
-        .collect()
-}
-
 /// What the import proves this tablet will hold: for each device, the exporter's watermark, if
 /// the file's range starts at or below ours (`mine`: no hole), and stops before any held-back
 /// event (`held`: per device, the first quarantined HLC) — this tablet's watermarks after it;
@@ -525,6 +521,503 @@ pub(crate) fn proven<T>(
     (seen_after, complete)
 }
 
+/// What the import analysis reads of this tablet's events: a [`LocalData`] snapshot (the pure
+/// [`analyze`], tests and the fuzz target) or the store (`service::StoreLookup`: every import
+/// the app makes, whole-file or streamed).
+#[allow(async_fn_in_trait)]
+pub(crate) trait Lookup {
+    /// Of these events, those this tablet holds, each with its stored hash (empty when the id
+    /// is stored under another record: certainly other content).
+    async fn held(&self, events: &[Event]) -> Result<HashMap<EventId, String>, StoreError>;
+    /// The stored events of each record.
+    async fn events_of(&self, subjects: &[RecordRef]) -> Result<Vec<Vec<Event>>, StoreError>;
+}
+
+/// A [`LocalData`] read by the analysis (its answers are ready at once).
+struct Snapshot<'a, L>(&'a L);
+
+impl<L: LocalData> Lookup for Snapshot<'_, L> {
+    async fn held(&self, events: &[Event]) -> Result<HashMap<EventId, String>, StoreError> {
+        Ok(events
+            .iter()
+            .filter_map(|e| self.0.event_hash(e.id).map(|h| (e.id, h)))
+            .collect())
+    }
+    async fn events_of(&self, subjects: &[RecordRef]) -> Result<Vec<Vec<Event>>, StoreError> {
+        Ok(subjects.iter().map(|s| self.0.events_for(*s)).collect())
+    }
+}
+
+/// One part of a file as the analysis takes it: a format-3 segment that the streamed check
+/// verified (frame, tag, lines), or a whole file read at once (one part, the last).
+pub(crate) struct Part {
+    pub last: bool,
+    pub events: Vec<Event>,
+    pub blobs: Vec<Blob>,
+}
+
+/// A photo the file carries: its name, legacy keys and the part it is in (a streamed import
+/// reads it from there in its second pass).
+#[derive(Clone, Debug)]
+pub(crate) struct PhotoInfo {
+    pub sha256: String,
+    pub keys: Vec<String>,
+    pub segment: usize,
+}
+
+/// A record the file's new events touch and this tablet holds: the newest stored event of
+/// each field group, and the newest new one.
+#[derive(Default)]
+struct Updated {
+    stored: BTreeMap<String, Event>,
+    incoming: BTreeMap<String, Event>,
+}
+
+/// The import analysis (issue 13: the only one): fed a file part by part — the segments of a
+/// streamed import as they are verified, or a whole file as one part — it checks every event
+/// and photo and accumulates the preview, holding one part's records at a time; its
+/// [`finish`](Self::finish) gives the [`ImportPlan`] or the refusal.
+///
+/// Refusals come in the order of docs/FILE-FORMAT.md's checks, whatever the parts: the
+/// integrity of the events (check 9) at once, in file order; then the first photo whose bytes
+/// are not its hash (9), a tablet without an estate that gets no `Founded` event (10), the
+/// first refused enrolment (9a), the first event whose signature or attestation fails (9b), the
+/// header's signature (9c), and the first id held here with other content (11) — those are
+/// kept while the rest of the file is read, and reported by `finish` in that order.
+#[derive(Default)]
+pub(crate) struct Analysis {
+    /// Keep the new events and the photos (a whole file's plan holds them).
+    keep: bool,
+    plain: bool,
+    estate_id: EventId,
+    estate_name: String,
+    local_estate_name: Option<String>,
+    trust: Trust,
+    limit: i64,
+    now: i64,
+    /// Parts analysed so far.
+    parts: usize,
+    /// Every id in the file, with the first 16 bytes of its hash (one content per id).
+    in_file: HashMap<EventId, [u8; 16]>,
+    founded: bool,
+    /// The first `device` event of each tablet record (the id a refused enrolment names).
+    device_events: HashMap<DeviceId, EventId>,
+    tampered_blob: Option<ImportError>,
+    refused_enrolment: Option<Untrusted>,
+    /// The first event whose signature failed (a part before the last: until a recheck finds
+    /// an earlier one).
+    untrusted: Option<ImportError>,
+    differs: Option<ImportError>,
+    /// Parts holding events whose signature or attestation could not be decided in order.
+    recheck: BTreeSet<usize>,
+    /// Some of them failed in order (an unknown tablet, no attestation yet): checked again
+    /// even when no tablet turns out enrolled.
+    must_recheck: bool,
+    new_count: usize,
+    already_present: usize,
+    held: BTreeMap<DeviceId, (usize, i64, Hlc)>,
+    held_back: Vec<Event>,
+    /// Records new events touch: whether this tablet held them.
+    touched: HashMap<RecordRef, bool>,
+    updated: BTreeMap<RecordRef, Updated>,
+    modules: BTreeMap<RecordKind, ModuleCounts>,
+    /// New events the duty-log chain check reads.
+    duty: Vec<Event>,
+    /// The distinct photos, in file order.
+    pub photos: Vec<PhotoInfo>,
+    photo_seen: HashSet<String>,
+    new_events: Vec<Event>,
+    blobs: Vec<Blob>,
+}
+
+fn hash16(hash: &str) -> [u8; 16] {
+    let mut out = [0u8; 16];
+    if let Ok(b) = hex::decode(hash.get(..32).unwrap_or(hash)) {
+        let n = b.len().min(16);
+        out[..n].copy_from_slice(&b[..n]);
+    }
+    out
+}
+
+fn duty_relevant(e: &Event) -> bool {
+    use crate::domain::duty::DutyEvent;
+    e.subject.kind == RecordKind::DutyChain
+        || matches!(
+            &e.body,
+            EventBody::Duty(
+                DutyEvent::EntryAdded { .. }
+                    | DutyEvent::ChainLinked { .. }
+                    | DutyEvent::LogSigned { .. }
+            )
+        )
+}
+
+/// Keeps the newest event of each field group.
+fn newer(by_group: &mut BTreeMap<String, Event>, e: &Event) {
+    let g = field_group(&e.body).into_owned();
+    match by_group.get(&g) {
+        Some(o) if (o.at, o.id) >= (e.at, e.id) => {}
+        _ => {
+            by_group.insert(g, e.clone());
+        }
+    }
+}
+
+impl Analysis {
+    /// An analysis of the file `header` describes, for a tablet holding `local_estate` and
+    /// trusting `trust`'s keys. `keep`: the plan holds the new events and photos.
+    pub(crate) fn new(
+        header: &Header,
+        local_estate: Option<&EstateIdentity>,
+        trust: Trust,
+        now: i64,
+        settings: &ImportSettings,
+        keep: bool,
+    ) -> Self {
+        Analysis {
+            keep,
+            plain: header.encryption.is_none(),
+            estate_id: header.estate.id,
+            estate_name: header.estate.name.clone(),
+            local_estate_name: local_estate.map(|e| e.name.clone()),
+            trust,
+            limit: now.saturating_add(settings.max_future_skew_ms),
+            now,
+            ..Default::default()
+        }
+    }
+
+    /// Nothing of the file will be imported (a refusal is kept for [`finish`](Self::finish)).
+    fn refused(&self) -> bool {
+        self.tampered_blob.is_some()
+            || self.refused_enrolment.is_some()
+            || self.untrusted.is_some()
+            || self.differs.is_some()
+    }
+
+    /// One part: its events and photos checked, the preview's counts taken, then dropped.
+    pub(crate) async fn segment<L: Lookup>(
+        &mut self,
+        local: &L,
+        part: Part,
+    ) -> Result<(), ImportError> {
+        let index = self.parts;
+        self.parts += 1;
+        // Check 9: every event against its own hash, no PIN in a plain file, one content per
+        // id, a `Founded` event only of this estate.
+        let mut unique = Vec::with_capacity(part.events.len());
+        for e in part.events {
+            if !e.verify() {
+                return Err(ImportError::TamperedEvent {
+                    id: e.id,
+                    how: Tamper::ContentEdited,
+                });
+            }
+            // No exporter writes PIN hashes in clear (issue 12): a plain file carrying one was
+            // made by hand, and accepting it would let anyone set a person's PIN.
+            if self.plain && is_pin(&e) {
+                return Err(ImportError::PinInPlainFile { id: e.id });
+            }
+            let h = hash16(&e.hash);
+            match self.in_file.get(&e.id) {
+                Some(k) if *k == h => continue,
+                Some(_) => {
+                    return Err(ImportError::TamperedEvent {
+                        id: e.id,
+                        how: Tamper::DuplicateInFile,
+                    })
+                }
+                None => {}
+            }
+            if is_founded(&e) {
+                if e.id != self.estate_id {
+                    return Err(ImportError::WrongEstate {
+                        file: format!("{} / {}", self.estate_name, e.id.short()),
+                        local: self
+                            .local_estate_name
+                            .clone()
+                            .unwrap_or_else(|| self.estate_name.clone()),
+                    });
+                }
+                self.founded = true;
+            }
+            if matches!(e.body, EventBody::Device(_)) {
+                self.device_events.entry(e.subject.id).or_insert(e.id);
+            }
+            self.in_file.insert(e.id, h);
+            unique.push(e);
+        }
+        // Check 9: every photo against its hash (after every event's check), each kept once.
+        for b in part.blobs {
+            if !b.verify() {
+                if self.tampered_blob.is_none() {
+                    self.tampered_blob = Some(ImportError::TamperedBlob { sha256: b.sha256 });
+                }
+                continue;
+            }
+            if self.photo_seen.insert(b.sha256.clone()) {
+                self.photos.push(PhotoInfo {
+                    sha256: b.sha256.clone(),
+                    keys: b.keys.clone(),
+                    segment: index,
+                });
+                if self.keep {
+                    self.blobs.push(b);
+                }
+            }
+        }
+        if unique.is_empty() || self.refused_enrolment.is_some() {
+            return Ok(());
+        }
+        // Check 9a (issue 12): the file's enrolments, learned in file order before any
+        // signature is checked; they must be self-signed and agree with the keys known here.
+        if let Err(why) = self.trust.learn(&unique) {
+            self.refused_enrolment = Some(why);
+            return Ok(());
+        }
+        let held = local.held(&unique).await?;
+        let mut new = Vec::new();
+        for e in unique {
+            // Check 11: an id held here has the same content.
+            if let Some(h) = held.get(&e.id) {
+                if *h == e.hash {
+                    self.already_present += 1;
+                } else if self.differs.is_none() {
+                    self.differs = Some(ImportError::TamperedEvent {
+                        id: e.id,
+                        how: Tamper::DiffersFromKnown,
+                    });
+                }
+                continue;
+            }
+            // Check 9b: every event this tablet does not hold carries its tablet's signature,
+            // or — unsigned, written before signatures — is attested. Decided now in the last
+            // part, or when enrolments later in the file cannot change the answer; otherwise
+            // the part is checked again at the end.
+            match self.trust.check(&e) {
+                Ok(()) if part.last || e.sig.is_some() || self.trust.signing() => {}
+                Ok(()) => {
+                    self.recheck.insert(index);
+                }
+                Err(why) => {
+                    if !part.last {
+                        self.recheck.insert(index);
+                        self.must_recheck = true;
+                    }
+                    let later = matches!(
+                        why,
+                        Untrusted::UnknownTablet { .. } | Untrusted::Unattested { .. }
+                    );
+                    if self.untrusted.is_none() && (part.last || !later) {
+                        self.untrusted = Some(ImportError::Untrusted { id: e.id, why });
+                    }
+                }
+            }
+            // Future-dated: held back (quarantined), not refused.
+            if e.at.wall > self.limit {
+                let q = self.held.entry(e.device()).or_insert((0, 0, e.at));
+                q.0 += 1;
+                q.1 = q.1.max(e.at.wall.saturating_sub(self.now));
+                q.2 = q.2.min(e.at);
+                if e.subject.kind == RecordKind::DutyChain {
+                    self.held_back.push(e);
+                }
+                continue;
+            }
+            new.push(e);
+        }
+        if self.refused() {
+            return Ok(());
+        }
+        // Records per module, and what the conflict rule compares.
+        let first_seen: Vec<RecordRef> = new
+            .iter()
+            .map(|e| e.subject)
+            .filter(|s| !self.touched.contains_key(s))
+            .collect::<BTreeSet<_>>()
+            .into_iter()
+            .collect();
+        if !first_seen.is_empty() {
+            let stored_of = local.events_of(&first_seen).await?;
+            for (s, stored) in first_seen.iter().zip(stored_of) {
+                let m = self.modules.entry(s.kind).or_default();
+                self.touched.insert(*s, !stored.is_empty());
+                if stored.is_empty() {
+                    m.new_records += 1;
+                    continue;
+                }
+                m.updated_records += 1;
+                let mut u = Updated::default();
+                for e in &stored {
+                    newer(&mut u.stored, e);
+                }
+                self.updated.insert(*s, u);
+            }
+        }
+        for e in new {
+            self.new_count += 1;
+            self.modules.entry(e.subject.kind).or_default().new_events += 1;
+            if duty_relevant(&e) {
+                self.duty.push(e.clone());
+            }
+            if let Some(u) = self.updated.get_mut(&e.subject) {
+                newer(&mut u.incoming, &e);
+            }
+            if self.keep {
+                self.new_events.push(e);
+            }
+        }
+        Ok(())
+    }
+
+    /// The parts to read again for [`recheck`](Self::recheck), in file order: those holding
+    /// events whose signature or attestation an enrolment later in the file decides (none
+    /// when a refusal before the signatures is known already).
+    pub(crate) fn to_recheck(&self, has_estate: bool) -> Vec<usize> {
+        if (!has_estate && !self.founded)
+            || self.tampered_blob.is_some()
+            || self.refused_enrolment.is_some()
+            || !(self.trust.signing() || self.must_recheck)
+        {
+            return Vec::new();
+        }
+        self.recheck.iter().copied().collect()
+    }
+
+    /// A part read again (in [`to_recheck`](Self::to_recheck)'s order): the events this tablet
+    /// does not hold (`held`) checked against every enrolment of the file. True when one fails:
+    /// the first in file order, so the caller stops.
+    pub(crate) fn recheck(&mut self, events: &[Event], held: &HashSet<EventId>) -> bool {
+        for e in events.iter().filter(|e| !held.contains(&e.id)) {
+            if let Err(why) = self.trust.check(e) {
+                self.untrusted = Some(ImportError::Untrusted { id: e.id, why });
+                return true;
+            }
+        }
+        false
+    }
+
+    /// Once every part was analysed: the refusal kept (in the checks' order), or the preview.
+    /// `has_estate`: this tablet holds an estate; `mine` its watermarks; `me` this tablet.
+    pub(crate) async fn finish<L: Lookup>(
+        &mut self,
+        local: &L,
+        header: Header,
+        signed_digest: Option<&[u8; 32]>,
+        has_estate: bool,
+        mine: Watermarks,
+        me: DeviceId,
+    ) -> Result<ImportPlan, ImportError> {
+        if let Some(e) = self.tampered_blob.take() {
+            return Err(e);
+        }
+        // Check 10: a tablet without an estate joins from a file that founds it.
+        if !has_estate && !self.founded {
+            return Err(ImportError::NeedFullExport {
+                estate: header.estate.name.clone(),
+            });
+        }
+        if let Some(why) = self.refused_enrolment.take() {
+            return Err(ImportError::Untrusted {
+                id: self
+                    .device_events
+                    .get(&why.device())
+                    .copied()
+                    .unwrap_or_default(),
+                why,
+            });
+        }
+        if let Some(e) = self.untrusted.take() {
+            return Err(e);
+        }
+        // Check 9c: the header — range, counts, duty-log anchors — is the exporting tablet's,
+        // signed: a file cut down (events dropped, anchors stripped) no longer matches it.
+        self.trust
+            .check_file(header.device, header.sig.as_deref(), signed_digest)
+            .map_err(|why| ImportError::Untrusted {
+                id: Default::default(),
+                why,
+            })?;
+        if let Some(e) = self.differs.take() {
+            return Err(e);
+        }
+        let mut conflicts = Vec::new();
+        for (subject, u) in &self.updated {
+            for (g, n) in &u.incoming {
+                if g == APPEND {
+                    continue;
+                }
+                let Some(h) = u.stored.get(g) else {
+                    continue;
+                };
+                conflicts.extend(conflict_between(*subject, g, h, n, &header));
+            }
+        }
+        let (seen_after, complete) = proven(&header, mine, me, &self.held);
+        let quarantined = std::mem::take(&mut self.held)
+            .into_iter()
+            .map(|(device, (events, ahead_ms, _))| Quarantine {
+                device,
+                events,
+                ahead_ms,
+            })
+            .collect();
+        // DUTY-4 with the anchors (issue 12): the header's chain heads and the sign-offs'.
+        // Entries below them must be here after the import when it leaves this tablet holding
+        // everything the exporter held. The chains the new duty events and the anchors name
+        // are read once.
+        crate::domain::event::sort_events(&mut self.duty);
+        let mut chains: Vec<RecordRef> = self
+            .duty
+            .iter()
+            .filter(|e| e.subject.kind == RecordKind::DutyChain)
+            .map(|e| e.subject)
+            .collect();
+        chains.extend(crate::domain::duty::anchored_chains(
+            &self.duty,
+            &header.chain_heads,
+        ));
+        chains.sort();
+        chains.dedup();
+        let stored: HashMap<RecordRef, Vec<Event>> = chains
+            .iter()
+            .copied()
+            .zip(local.events_of(&chains).await?)
+            .collect();
+        let duty_log_problems = crate::domain::duty::import_check_file(
+            &self.duty,
+            &crate::domain::duty::FileAnchors {
+                declared: header.chain_heads.clone(),
+                complete,
+                held_back: &self.held_back,
+            },
+            |s| stored.get(&s).cloned().unwrap_or_default(),
+        );
+        self.in_file = HashMap::new();
+        self.touched = HashMap::new();
+        self.duty = Vec::new();
+        let mut new_events = std::mem::take(&mut self.new_events);
+        crate::domain::event::sort_events(&mut new_events);
+        Ok(ImportPlan {
+            sync: SyncUpdate {
+                exporter: header.device,
+                exporter_seen: header.seen.clone(),
+                advance: seen_after,
+            },
+            header,
+            new_events,
+            new_count: self.new_count,
+            photo_count: self.photos.len(),
+            already_present: self.already_present,
+            modules: std::mem::take(&mut self.modules),
+            conflicts,
+            quarantined,
+            blobs: std::mem::take(&mut self.blobs),
+            duty_log_problems,
+        })
+    }
+}
+
 /// Validates a file against this tablet's data and previews the import. Pure: nothing is
 /// written and the clock is not touched.
 pub fn analyze(
@@ -540,10 +1033,30 @@ pub fn analyze(
     analyze_file(file, local, now, settings)
 }
 
-/// [`analyze`] for a file already read.
+/// [`analyze`] for a file already read: the [`Analysis`] of the file as one part, reading
+/// `local` (every answer is ready at once, so nothing waits).
 pub fn analyze_file(
     file: ParsedFile,
     local: &impl LocalData,
+    now: i64,
+    settings: &ImportSettings,
+) -> Result<ImportPlan, ImportError> {
+    let base = LocalSnapshot {
+        device: local.device(),
+        estate: local.estate(),
+        seen: local.seen(),
+        trust: local.trust(),
+        ..Default::default()
+    };
+    futures::executor::block_on(analyze_whole(file, &base, &Snapshot(local), now, settings))
+}
+
+/// A file read whole (formats 1–2, or any file in memory) analysed as one part: `base` is this
+/// tablet, its estate, watermarks and keys ([`LocalSnapshot::base`]), `local` its events.
+pub(crate) async fn analyze_whole<L: Lookup>(
+    file: ParsedFile,
+    base: &LocalSnapshot,
+    local: &L,
     now: i64,
     settings: &ImportSettings,
 ) -> Result<ImportPlan, ImportError> {
@@ -553,191 +1066,28 @@ pub fn analyze_file(
         blobs,
         signed_digest,
     } = file;
-    let local_estate = local.estate();
-    check_estate(&header, local_estate.as_ref())?;
-
-    // Every event against its own hash, and one content per id.
-    let mut unique: Vec<Event> = Vec::with_capacity(events.len());
-    let mut in_file: HashMap<EventId, String> = HashMap::new();
-    let plain = header.encryption.is_none();
-    for e in events {
-        if !e.verify() {
-            return Err(ImportError::TamperedEvent {
-                id: e.id,
-                how: Tamper::ContentEdited,
-            });
-        }
-        // No exporter writes PIN hashes in clear (issue 12): a plain file carrying one was made
-        // by hand, and accepting it would let anyone set a person's PIN.
-        if plain && is_pin(&e) {
-            return Err(ImportError::PinInPlainFile { id: e.id });
-        }
-        match in_file.get(&e.id) {
-            Some(h) if *h == e.hash => continue,
-            Some(_) => {
-                return Err(ImportError::TamperedEvent {
-                    id: e.id,
-                    how: Tamper::DuplicateInFile,
-                })
-            }
-            None => {}
-        }
-        if is_founded(&e) && e.id != header.estate.id {
-            return Err(ImportError::WrongEstate {
-                file: format!("{} / {}", header.estate.name, e.id.short()),
-                local: local_estate
-                    .as_ref()
-                    .map(|l| l.name.clone())
-                    .unwrap_or_else(|| header.estate.name.clone()),
-            });
-        }
-        in_file.insert(e.id, e.hash.clone());
-        unique.push(e);
-    }
-    let mut blob_seen = HashSet::new();
-    let mut kept_blobs = Vec::new();
-    for b in blobs {
-        if !b.verify() {
-            return Err(ImportError::TamperedBlob { sha256: b.sha256 });
-        }
-        if blob_seen.insert(b.sha256.clone()) {
-            kept_blobs.push(b);
-        }
-    }
-    if local_estate.is_none()
-        && !unique
-            .iter()
-            .any(|e| is_founded(e) && e.id == header.estate.id)
-    {
-        return Err(ImportError::NeedFullExport {
-            estate: header.estate.name.clone(),
-        });
-    }
-
-    // Signatures (issue 12): enrolments in the file must be self-signed and agree with the
-    // keys this tablet knows; every event this tablet does not hold yet must carry its
-    // tablet's signature, or — unsigned, written before signatures — be attested.
-    let mut trust = local.trust();
-    trust.learn(&unique).map_err(|why| ImportError::Untrusted {
-        id: unique
-            .iter()
-            .find(|e| matches!(e.body, EventBody::Device(_)) && e.subject.id == why.device())
-            .map(|e| e.id)
-            .unwrap_or_default(),
-        why,
-    })?;
-    for e in &unique {
-        if local.event_hash(e.id).is_none() {
-            trust
-                .check(e)
-                .map_err(|why| ImportError::Untrusted { id: e.id, why })?;
-        }
-    }
-    // The header — range, counts, duty-log anchors — is the exporting tablet's, signed: a
-    // file cut down (events dropped, anchors stripped) no longer matches it.
-    trust
-        .check_file(header.device, header.sig.as_deref(), signed_digest.as_ref())
-        .map_err(|why| ImportError::Untrusted {
-            id: Default::default(),
-            why,
-        })?;
-
-    // New, present, tampered, future.
-    let limit = now.saturating_add(settings.max_future_skew_ms);
-    let mut new_events = Vec::new();
-    let mut already_present = 0;
-    let mut held: BTreeMap<DeviceId, (usize, i64, Hlc)> = BTreeMap::new();
-    let mut held_back: Vec<Event> = Vec::new();
-    for e in unique {
-        match local.event_hash(e.id) {
-            Some(h) if h == e.hash => already_present += 1,
-            Some(_) => {
-                return Err(ImportError::TamperedEvent {
-                    id: e.id,
-                    how: Tamper::DiffersFromKnown,
-                })
-            }
-            None if e.at.wall > limit => {
-                let q = held.entry(e.device()).or_insert((0, 0, e.at));
-                q.0 += 1;
-                q.1 = q.1.max(e.at.wall.saturating_sub(now));
-                q.2 = q.2.min(e.at);
-                if e.subject.kind == RecordKind::DutyChain {
-                    held_back.push(e);
-                }
-            }
-            None => new_events.push(e),
-        }
-    }
-    crate::domain::event::sort_events(&mut new_events);
-
-    // The preview: records per module, conflicts.
-    let mut by_subject: BTreeMap<RecordRef, Vec<&Event>> = BTreeMap::new();
-    for e in &new_events {
-        by_subject.entry(e.subject).or_default().push(e);
-    }
-    let mut modules: BTreeMap<RecordKind, ModuleCounts> = BTreeMap::new();
-    let mut conflicts = Vec::new();
-    for (subject, incoming) in &by_subject {
-        let stored = local.events_for(*subject);
-        let m = modules.entry(subject.kind).or_default();
-        m.new_events += incoming.len();
-        if stored.is_empty() {
-            m.new_records += 1;
-            continue;
-        }
-        m.updated_records += 1;
-        let mut groups: Vec<Cow<'static, str>> =
-            incoming.iter().map(|e| field_group(&e.body)).collect();
-        groups.sort_unstable();
-        groups.dedup();
-        for g in groups.into_iter().filter(|g| *g != APPEND) {
-            let newest = |evs: &mut dyn Iterator<Item = &Event>| -> Option<Event> {
-                evs.filter(|e| field_group(&e.body) == g)
-                    .max_by(|a, b| a.at.cmp(&b.at).then(a.id.cmp(&b.id)))
-                    .cloned()
-            };
-            let (Some(h), Some(n)) = (
-                newest(&mut stored.iter()),
-                newest(&mut incoming.iter().copied()),
-            ) else {
-                continue;
-            };
-            conflicts.extend(conflict_between(*subject, &g, &h, &n, &header));
-        }
-    }
-
-    let mine_before = local.seen();
-    let me = local.device();
-    let (seen_after, complete) = proven(&header, mine_before.clone(), me, &held);
-    let quarantined = quarantine(held);
-    // DUTY-4 with the anchors (issue 12): the header's chain heads and the sign-offs'. Entries
-    // below them must be here after the import when it leaves this tablet holding everything the
-    // exporter held: a full file, or an incremental one that starts within what this tablet holds.
-    let duty_log_problems = crate::domain::duty::import_check_file(
-        &new_events,
-        &crate::domain::duty::FileAnchors {
-            declared: header.chain_heads.clone(),
-            complete,
-            held_back: &held_back,
-        },
-        |s| local.events_for(s),
+    check_estate(&header, base.estate.as_ref())?;
+    let mut acc = Analysis::new(
+        &header,
+        base.estate.as_ref(),
+        base.trust.clone(),
+        now,
+        settings,
+        true,
     );
-    Ok(ImportPlan {
-        sync: SyncUpdate {
-            exporter: header.device,
-            exporter_seen: header.seen.clone(),
-            advance: seen_after,
-        },
+    let part = Part {
+        last: true,
+        events,
+        blobs,
+    };
+    acc.segment(local, part).await?;
+    acc.finish(
+        local,
         header,
-        new_count: new_events.len(),
-        photo_count: kept_blobs.len(),
-        new_events,
-        already_present,
-        modules,
-        conflicts,
-        duty_log_problems,
-        quarantined,
-        blobs: kept_blobs,
-    })
+        signed_digest.as_ref(),
+        base.estate.is_some(),
+        base.seen.clone(),
+        base.device,
+    )
+    .await
 }

@@ -17,7 +17,7 @@ use super::error::{ExportError, ImportError};
 use super::export::{self, Encryption, ExportFile, ExportRequest};
 use super::format::{self, EstateIdentity};
 use super::merge::{
-    analyze_file, check_estate, Conflict, ImportPlan, ImportSettings, LocalSnapshot,
+    analyze_whole, check_estate, Conflict, ImportPlan, ImportSettings, LocalSnapshot, Lookup,
 };
 use super::SyncState;
 use crate::app::{App, AppError};
@@ -27,7 +27,7 @@ use crate::domain::event::{Event, EventBody, RecordKind, RecordRef};
 use crate::domain::ids::{DeviceId, EventId};
 use crate::domain::roles::{authorize, Action, Denied};
 use crate::store::{Store, StoreError};
-use std::collections::HashSet;
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 /// This tablet's sync bookkeeping (empty before the first import).
 pub async fn load_state<S: Store>(store: &S) -> Result<SyncState, StoreError> {
@@ -56,44 +56,8 @@ pub async fn local_estate<S: Store>(app: &App<S>) -> Result<Option<EstateIdentit
 }
 
 impl LocalSnapshot {
-    /// Reads what analysing `events` needs from the store: the estate, the stored events of
-    /// every record the file touches and of the records in `also` (the duty-log chains the
-    /// file's anchors name), and whether each id is already stored (under another record it is
-    /// certainly different content: recorded with an empty hash).
-    pub async fn load<S: Store>(
-        app: &App<S>,
-        events: &[Event],
-        also: &[RecordRef],
-    ) -> Result<Self, StoreError> {
-        let mut snap = LocalSnapshot::base(app).await?;
-        // Two batched reads, not one transaction per record and per event (issue 7: a
-        // 100,000-event file).
-        let subjects: Vec<_> = events
-            .iter()
-            .map(|e| e.subject)
-            .chain(also.iter().copied())
-            .collect::<HashSet<_>>()
-            .into_iter()
-            .collect();
-        for (s, stored) in subjects.iter().zip(app.store.events_of(&subjects).await?) {
-            for e in &stored {
-                snap.hashes.insert(e.id, e.hash.clone());
-            }
-            snap.by_subject.insert(*s, stored);
-        }
-        let unknown: Vec<_> = events
-            .iter()
-            .map(|e| e.id)
-            .filter(|id| !snap.hashes.contains_key(id))
-            .collect();
-        for id in app.store.stored_among(&unknown).await? {
-            snap.hashes.insert(id, String::new());
-        }
-        Ok(snap)
-    }
-
     /// This tablet, its estate, watermarks and the enrolled tablets' keys — what every import
-    /// analysis needs besides the stored events (a streamed import reads those per segment).
+    /// analysis needs besides the stored events (read part by part through [`StoreLookup`]).
     pub async fn base<S: Store>(app: &App<S>) -> Result<Self, StoreError> {
         let devices = app
             .store
@@ -118,6 +82,52 @@ impl LocalSnapshot {
             ..Default::default()
         };
         Ok(snap)
+    }
+}
+
+/// The store as the import analysis reads it (issue 13: one analysis, whole-file and streamed
+/// imports alike): a batch of ids in one read, then the records of those held for their
+/// hashes. `blank`: this tablet held no event when the import began (a restore), so nothing
+/// is read.
+pub(crate) struct StoreLookup<'a, S> {
+    pub store: &'a S,
+    pub blank: bool,
+}
+
+impl<S: Store> Lookup for StoreLookup<'_, S> {
+    async fn held(&self, events: &[Event]) -> Result<HashMap<EventId, String>, StoreError> {
+        if self.blank {
+            return Ok(HashMap::new());
+        }
+        let ids: Vec<EventId> = events.iter().map(|e| e.id).collect();
+        let held = self.store.stored_among(&ids).await?;
+        if held.is_empty() {
+            return Ok(HashMap::new());
+        }
+        // Stored under another record: certainly other content (an empty hash).
+        let mut out: HashMap<EventId, String> =
+            held.iter().map(|id| (*id, String::new())).collect();
+        let subjects: Vec<RecordRef> = events
+            .iter()
+            .filter(|e| held.contains(&e.id))
+            .map(|e| e.subject)
+            .collect::<BTreeSet<_>>()
+            .into_iter()
+            .collect();
+        for stored in self.store.events_of(&subjects).await? {
+            for e in stored {
+                if let Some(h) = out.get_mut(&e.id) {
+                    *h = e.hash;
+                }
+            }
+        }
+        Ok(out)
+    }
+    async fn events_of(&self, subjects: &[RecordRef]) -> Result<Vec<Vec<Event>>, StoreError> {
+        if self.blank {
+            return Ok(vec![Vec::new(); subjects.len()]);
+        }
+        self.store.events_of(subjects).await
     }
 }
 
@@ -152,9 +162,12 @@ pub async fn plan_import<S: Store>(
     let envelope = format::read_envelope(bytes)?;
     check_estate(&envelope.header, local_estate(app).await?.as_ref())?;
     let file = envelope.open(passphrase)?;
-    let also = crate::domain::duty::anchored_chains(&file.events, &file.header.chain_heads);
-    let local = LocalSnapshot::load(app, &file.events, &also).await?;
-    analyze_file(file, &local, now, settings)
+    let base = LocalSnapshot::base(app).await?;
+    let lookup = StoreLookup {
+        store: &app.store,
+        blank: app.store.event_count().await? == 0,
+    };
+    analyze_whole(file, &base, &lookup, now, settings).await
 }
 
 /// Conflicts reported by imports on this tablet and not yet settled by a supervisor (meta key
@@ -217,38 +230,41 @@ pub async fn apply_import<S: Store>(
     apply_import_in_groups(app, actor, plan, "", now, usize::MAX, &mut |_, _| {}, None).await
 }
 
-/// The file's photos this tablet lacks, as rows to store with the import's events (issue 13);
-/// their hashes were checked by the analysis. A legacy key already stored here is never
-/// re-pointed (a file cannot replace a picture this tablet holds).
-async fn photos_to_store<S: Store>(
-    store: &S,
-    blobs: &[format::Blob],
-) -> Result<Vec<crate::store::PhotoRow>, StoreError> {
-    let mut out = Vec::new();
-    for b in blobs {
-        out.extend(photo_to_store(store, b).await?);
-    }
-    Ok(out)
-}
-
 /// One photo of a file as a row to store, unless this tablet holds it (and every legacy key
 /// it names) already; `None` too when its bytes are not what its name says.
 pub(crate) async fn photo_to_store<S: Store>(
     store: &S,
     b: &format::Blob,
 ) -> Result<Option<crate::store::PhotoRow>, StoreError> {
+    Ok(photo_lacking(store, &b.sha256, &b.keys)
+        .await?
+        .and_then(|aliases| photo_row(b, aliases)))
+}
+
+/// Whether this tablet lacks a file's photo: `None` when it holds the photo and every legacy
+/// key it names; otherwise the legacy keys to store as aliases (a legacy key already stored
+/// here is never re-pointed: a file cannot replace a picture this tablet holds).
+pub(crate) async fn photo_lacking<S: Store>(
+    store: &S,
+    sha256: &str,
+    keys: &[String],
+) -> Result<Option<Vec<String>>, StoreError> {
     let mut aliases = Vec::new();
-    for k in &b.keys {
+    for k in keys {
         if crate::store::legacy_photo_key(k) && !store.has_photo(k).await? {
             aliases.push(k.clone());
         }
     }
-    if store.has_photo(&crate::store::photo_key(&b.sha256)).await? && aliases.is_empty() {
+    if aliases.is_empty() && store.has_photo(&crate::store::photo_key(sha256)).await? {
         return Ok(None);
     }
-    let Some(bytes) = b.bytes() else {
-        return Ok(None);
-    };
+    Ok(Some(aliases))
+}
+
+/// A file's photo as a row to store with `aliases`; `None` when its bytes are not what its
+/// name says.
+pub(crate) fn photo_row(b: &format::Blob, aliases: Vec<String>) -> Option<crate::store::PhotoRow> {
+    let bytes = b.bytes()?;
     let media_type = if b.media_type.starts_with("image/") && b.media_type.len() < 64 {
         b.media_type.as_str()
     } else {
@@ -256,10 +272,10 @@ pub(crate) async fn photo_to_store<S: Store>(
     };
     let mut row = crate::store::PhotoRow::new(media_type, bytes);
     if row.sha256 != b.sha256 {
-        return Ok(None);
+        return None;
     }
     row.aliases = aliases;
-    Ok(Some(row))
+    Some(row)
 }
 
 /// A file for `peer`: incremental from what this tablet last learned the peer holds, or full
@@ -842,81 +858,178 @@ pub async fn apply_import_in_groups<S: Store>(
     progress: &mut dyn FnMut(u64, u64),
     stop_after: Option<usize>,
 ) -> Result<ImportOutcome, AppError> {
-    may_import(app, actor).await.map_err(|e| match e {
-        ImportError::Denied(d) => AppError::Domain(DomainError::Denied(d)),
-        ImportError::Store(s) => AppError::Store(s),
-        other => AppError::Domain(DomainError::Invalid(other.message())),
-    })?;
-    let previous = import_marker(&app.store)
-        .await?
-        .filter(|m| m.file == file && m.exporter == plan.header.device);
-    let ours = previous.is_some();
-    let before = previous.as_ref().map_or(0, |m| m.done);
-    let total = before + plan.new_events.len() as u64;
-    let started = previous.as_ref().map_or(now, |m| m.started);
-    // Each photo goes with the first group whose events name it; the rest with the last.
-    let mut photos: Vec<Option<crate::store::PhotoRow>> = photos_to_store(&app.store, &plan.blobs)
-        .await?
-        .into_iter()
-        .map(Some)
-        .collect();
-    let mut by_key: std::collections::HashMap<String, usize> = Default::default();
-    for (i, p) in photos.iter().enumerate() {
-        let p = p.as_ref().expect("all present");
-        by_key.insert(crate::store::photo_key(&p.sha256), i);
-        for a in &p.aliases {
-            by_key.insert(a.clone(), i);
-        }
-    }
-    for b in &plan.blobs {
-        if let Some(&i) = by_key.get(&crate::store::photo_key(&b.sha256)) {
-            for k in &b.keys {
-                by_key.insert(k.clone(), i);
-            }
-        }
-    }
+    let mut run = Run::start(app, actor, plan, file, now, stop_after).await?;
+    let mut photos = PhotoGroups::new(
+        plan.blobs
+            .iter()
+            .map(|b| (b.sha256.as_str(), b.keys.as_slice())),
+    );
     let chunks: Vec<&[Event]> = if plan.new_events.is_empty() {
         vec![&[]]
     } else {
         plan.new_events.chunks(group.max(1)).collect()
     };
     let groups = chunks.len();
-    let mut added = 0;
-    let mut done = before;
     for (g, chunk) in chunks.into_iter().enumerate() {
-        if stop_after.is_some_and(|s| g >= s) {
+        let last = g + 1 == groups;
+        let mut named = photos.named(chunk);
+        if last {
+            named.extend(photos.rest());
+        }
+        let mut rows = Vec::new();
+        for i in named {
+            rows.extend(photo_to_store(&app.store, &plan.blobs[i]).await?);
+        }
+        if !run.commit(chunk.to_vec(), rows, last, progress).await? {
             break;
         }
-        let last = g + 1 == groups;
-        let mut rows = Vec::new();
-        for e in chunk {
+    }
+    Ok(run.outcome())
+}
+
+/// Which group of an import stores each of a file's photos (issue 13), for both import
+/// paths: the first group whose events name it (by its hashed key or a legacy one); the
+/// photos no new event names (this tablet lacks the picture, not the event) with the last.
+pub(crate) struct PhotoGroups {
+    by_key: HashMap<String, usize>,
+    taken: Vec<bool>,
+}
+
+impl PhotoGroups {
+    /// The file's photos in order: each one's SHA-256 and legacy keys.
+    pub(crate) fn new<'a>(photos: impl Iterator<Item = (&'a str, &'a [String])>) -> Self {
+        let mut by_key = HashMap::new();
+        let mut n = 0;
+        for (i, (sha256, keys)) in photos.enumerate() {
+            by_key.insert(crate::store::photo_key(sha256), i);
+            for k in keys {
+                by_key.insert(k.clone(), i);
+            }
+            n = i + 1;
+        }
+        PhotoGroups {
+            by_key,
+            taken: vec![false; n],
+        }
+    }
+
+    /// The photos `events` name that no earlier group took, in order.
+    pub(crate) fn named(&mut self, events: &[Event]) -> Vec<usize> {
+        let mut out = Vec::new();
+        for e in events {
             for k in crate::store::photo_keys(e) {
-                if let Some(row) = by_key.get(&k).and_then(|&i| photos[i].take()) {
-                    rows.push(row);
+                if let Some(&i) = self.by_key.get(&k) {
+                    if !std::mem::replace(&mut self.taken[i], true) {
+                        out.push(i);
+                    }
                 }
             }
         }
-        if last {
-            rows.extend(photos.iter_mut().filter_map(Option::take));
-        }
-        done += chunk.len() as u64;
-        let marker = ImportMarker {
-            file: file.to_string(),
-            exporter: plan.header.device,
-            done,
-            events: total,
-            started,
-        };
-        let clear = ours || g > 0;
-        let bookkeeping = async || group_meta(app, plan, &marker, last, clear).await;
-        added += app
-            .absorb_with_photos(chunk.to_vec(), rows, now, bookkeeping)
-            .await?;
-        progress(done, total);
+        out
     }
-    Ok(ImportOutcome {
-        added,
-        conflicts: plan.conflicts.len(),
-        quarantined: plan.quarantined.iter().map(|q| q.events).sum(),
-    })
+
+    /// The photos no group took.
+    pub(crate) fn rest(&mut self) -> Vec<usize> {
+        (0..self.taken.len())
+            .filter(|&i| !std::mem::replace(&mut self.taken[i], true))
+            .collect()
+    }
+}
+
+/// The groups of one import's second step (issue 13), whether the plan holds its events
+/// ([`apply_import_in_groups`]) or they are read again from the file
+/// ([`super::apply_import_sliced`]): each group its own transaction with the photos its events
+/// name and the resume marker; the last with the watermarks the file proved.
+pub(crate) struct Run<'a, S: Store> {
+    app: &'a App<S>,
+    plan: &'a ImportPlan,
+    file: &'a str,
+    /// An unfinished run of the same file is resumed (its marker is cleared at the end).
+    ours: bool,
+    started: i64,
+    total: u64,
+    done: u64,
+    groups: usize,
+    added: usize,
+    now: i64,
+    stop_after: Option<usize>,
+}
+
+impl<'a, S: Store> Run<'a, S> {
+    /// Checks the permission again (the plan may have been made by someone else, or before
+    /// the tablet held an estate) and picks up the marker of an unfinished run of `file`.
+    pub(crate) async fn start(
+        app: &'a App<S>,
+        actor: Option<&Actor>,
+        plan: &'a ImportPlan,
+        file: &'a str,
+        now: i64,
+        stop_after: Option<usize>,
+    ) -> Result<Self, AppError> {
+        may_import(app, actor).await.map_err(app_error)?;
+        let previous = import_marker(&app.store)
+            .await?
+            .filter(|m| m.file == file && m.exporter == plan.header.device);
+        let before = previous.as_ref().map_or(0, |m| m.done);
+        Ok(Run {
+            app,
+            plan,
+            file,
+            ours: previous.is_some(),
+            started: previous.as_ref().map_or(now, |m| m.started),
+            total: before + plan.new_count as u64,
+            done: before,
+            groups: 0,
+            added: 0,
+            now,
+            stop_after,
+        })
+    }
+
+    /// Commits one group; `false` when the run is to stop here (`stop_after`).
+    pub(crate) async fn commit(
+        &mut self,
+        chunk: Vec<Event>,
+        rows: Vec<crate::store::PhotoRow>,
+        last: bool,
+        progress: &mut dyn FnMut(u64, u64),
+    ) -> Result<bool, AppError> {
+        if self.stop_after.is_some_and(|s| self.groups >= s) {
+            return Ok(false);
+        }
+        self.done += chunk.len() as u64;
+        let marker = ImportMarker {
+            file: self.file.to_string(),
+            exporter: self.plan.header.device,
+            done: self.done,
+            events: self.total,
+            started: self.started,
+        };
+        let clear = self.ours || self.groups > 0;
+        let (app, plan) = (self.app, self.plan);
+        let bookkeeping = async || group_meta(app, plan, &marker, last, clear).await;
+        self.added += app
+            .absorb_with_photos(chunk, rows, self.now, bookkeeping)
+            .await?;
+        self.groups += 1;
+        progress(self.done, self.total);
+        Ok(true)
+    }
+
+    pub(crate) fn outcome(&self) -> ImportOutcome {
+        ImportOutcome {
+            added: self.added,
+            conflicts: self.plan.conflicts.len(),
+            quarantined: self.plan.quarantined.iter().map(|q| q.events).sum(),
+        }
+    }
+}
+
+/// An import refusal as the app reports it.
+pub(crate) fn app_error(e: ImportError) -> AppError {
+    match e {
+        ImportError::Denied(d) => AppError::Domain(DomainError::Denied(d)),
+        ImportError::Store(s) => AppError::Store(s),
+        other => AppError::Domain(DomainError::Invalid(other.message())),
+    }
 }

@@ -216,8 +216,9 @@ pub fn fold_onto<A: Aggregate>(view: &View, mut new: Vec<Event>) -> Option<View>
 /// kept record's `ret|<month>` retention key (QUAL-4, added by the fold from the last entry,
 /// `retention::index_key`). 6: list rows of cleaning records and violation drafts, and the
 /// cleaning records' month key `clnm|<month>` (issue 19: the patrol tab and its printed record
-/// read rows).
-pub const VIEWS_VERSION: u32 = 6;
+/// read rows). 7: list rows of registered mail (issue 19, DESK-1: the front desk's register pages
+/// over slim rows).
+pub const VIEWS_VERSION: u32 = 7;
 
 /// Dispatch over every record kind. Adding a module adds one line to each function.
 pub fn fold_all_kind(subject: RecordRef, events: Vec<Event>) -> Option<View> {

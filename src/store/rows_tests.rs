@@ -93,6 +93,13 @@ fn list_agrees(v: &View, r: &Row) {
             v.state::<crate::domain::duty::roster::LeaveRequest>(),
             "{k}"
         ),
+        // Issue 19, DESK-1: the front desk's mail register reads `MailRow`s.
+        RecordKind::Mail => assert_eq!(
+            r.list::<crate::domain::desk::mail::MailRow>(),
+            v.state::<crate::domain::desk::mail::Mail>()
+                .map(|m| m.row()),
+            "{k}"
+        ),
         RecordKind::CleaningCheck => {
             assert_eq!(r.list::<CleaningCheck>(), v.state::<CleaningCheck>(), "{k}")
         }
@@ -333,6 +340,45 @@ fn month_keys_read_exactly_the_months_records() {
         Some(incident_month_key(&month_key(i.started)))
     });
     assert!(inc >= 1, "the demo has incidents");
+}
+
+/// Issue 19, DESK-1: the front desk's mail register lists the letters still at the desk from
+/// the `open|<month>` keys as `MailRow`s — exactly the open letters, each the full record's
+/// row — and never reads a picked-up or returned letter.
+#[test]
+fn desk1_the_mail_register_reads_the_open_letters_as_rows() {
+    use crate::domain::desk::mail::{Mail, MailRow};
+    let app = loaded(20_261_122, DEMO_AS_OF);
+    let mut want: Vec<(crate::domain::ids::RecordId, MailRow)> = app
+        .store
+        .views()
+        .into_iter()
+        .filter(|v| v.kind == RecordKind::Mail)
+        .filter_map(|v| v.state::<Mail>().map(|m| (v.id, m)))
+        .filter(|(_, m)| m.status().is_open())
+        .map(|(id, m)| (id, m.row()))
+        .collect();
+    let all = app
+        .store
+        .views()
+        .iter()
+        .filter(|v| v.kind == RecordKind::Mail)
+        .count();
+    assert!(
+        !want.is_empty() && want.len() < all,
+        "the demo has open and closed letters: {} of {all}",
+        want.len()
+    );
+    let q = Query::new(RecordKind::Mail, Filter::Prefix("open|".into()));
+    let mut got: Vec<(crate::domain::ids::RecordId, MailRow)> = block_on(app.store.rows(&q))
+        .unwrap()
+        .into_iter()
+        .map(|r| (r.id, r.list::<MailRow>().expect("a mail row")))
+        .collect();
+    want.sort_by_key(|(id, _)| *id);
+    got.sort_by_key(|(id, _)| *id);
+    assert_eq!(got, want);
+    assert_eq!(block_on(app.store.count(&q)).unwrap() as usize, want.len());
 }
 
 /// Issue 19, DUTY-4: the supervisor's "earlier days awaiting sign-off" is one range count of

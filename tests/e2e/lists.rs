@@ -66,3 +66,67 @@ async fn long_todo_list_scrolls_to_its_end() {
 /// The demo's customer-service supervisor, whose 我的待办 is the demo's longest (23 items on
 /// the demo's day; `the_demo_has_a_todo_list_longer_than_a_page`).
 const DEMO_SUPERVISOR: &str = "刘晓梅";
+
+/// Issue 19, HELP-6: the 客户求助 list shows the open requests and this and last month's; a
+/// closed request of an earlier month is found by choosing its month, which reads that month's
+/// rows (the `hlpm|<month>` key), a page at a time. Back on 近期 the recent list returns.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn older_help_requests_are_found_by_their_month() {
+    let mut app = App::start().await;
+    app.timeout = Duration::from_secs(60);
+    app.wait_testid("first-run").await;
+    app.click("setup-demo").await;
+    app.wait_testid("training-banner").await;
+    sign_in(&app, DEMO_SUPERVISOR, "1234").await;
+    app.wait_testid("todo-list").await;
+    crate::foundation::nav(&app, "#/help").await;
+    app.wait_css("[data-testid=help-list][data-month=\"\"]")
+        .await;
+
+    // The month before last: options are 近期, this month, last month, the one before, …
+    let older = app
+        .js(
+            "return document.querySelector('[data-testid=help-month]').options[3].value;",
+            vec![],
+        )
+        .await
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    assert_eq!(older.len(), 7, "a month value: {older:?}");
+    app.select("help-month", &older).await;
+    app.wait_css(&format!("[data-testid=help-list][data-month=\"{older}\"]"))
+        .await;
+    // Every row shown was received that month (the row's date is MM-DD).
+    let days = app
+        .js(
+            "return Array.from(document.querySelectorAll('[data-testid=help-row] .cmp-when strong')).map(e => e.textContent);",
+            vec![],
+        )
+        .await;
+    let days: Vec<String> = days
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|d| d.as_str().map(str::to_string))
+                .collect()
+        })
+        .unwrap_or_default();
+    assert!(!days.is_empty(), "the demo has help requests in {older}");
+    assert!(
+        days.len() as u64 <= 2 * PAGE,
+        "one page at first: {}",
+        days.len()
+    );
+    let mm = &older[5..];
+    assert!(
+        days.iter().all(|d| d.starts_with(&format!("{mm}-"))),
+        "rows of {older} only: {days:?}"
+    );
+    app.screenshot("lists-help-older-month").await;
+
+    // 近期 again: the recent list.
+    app.select("help-month", "").await;
+    app.wait_css("[data-testid=help-list][data-month=\"\"]")
+        .await;
+}

@@ -189,7 +189,46 @@ pub struct Mail {
     pub clock: Option<Clock>,
 }
 
+/// What the mail register's list shows of a letter (issue 19, DESK-1): never the notices'
+/// notes, the signature or the return record. A step on a letter reads the full record when
+/// tapped.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct MailRow {
+    pub status: MailStatus,
+    pub recipient: String,
+    #[serde(default)]
+    pub place: String,
+    #[serde(default)]
+    pub number: String,
+    pub count: u32,
+    #[serde(default)]
+    pub shelf: String,
+    pub registered: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub registered_by: Option<StaffId>,
+    /// How many notices were given.
+    #[serde(default)]
+    pub notices: u32,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub clock: Option<Clock>,
+}
+
 impl Mail {
+    /// The list row (issue 19).
+    pub fn row(&self) -> MailRow {
+        MailRow {
+            status: self.status(),
+            recipient: self.recipient.clone(),
+            place: self.place.clone(),
+            number: self.number.clone(),
+            count: self.count,
+            shelf: self.shelf.clone(),
+            registered: self.registered,
+            registered_by: self.registered_by,
+            notices: self.notices.len() as u32,
+            clock: self.clock.clone(),
+        }
+    }
     pub fn status(&self) -> MailStatus {
         if self.picked_up.is_some() {
             MailStatus::PickedUp
@@ -337,6 +376,9 @@ impl Aggregate for Mail {
             subtitle: status.as_str().into(),
             clock: if open { self.clock.clone() } else { None },
         }
+    }
+    fn list_row(&self) -> serde_json::Value {
+        serde_json::to_value(self.row()).expect("mail row serialises")
     }
 }
 

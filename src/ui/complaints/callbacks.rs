@@ -156,7 +156,6 @@ async fn round() {
     use crate::domain::complaints::report::month_bounds;
     use crate::domain::registry::{Household, Unit};
     use crate::domain::roles::Role;
-    use crate::domain::staff::Staff;
     let a = app();
     let (cal, _) = super::settings();
     let now = now_ms();
@@ -202,20 +201,13 @@ async fn round() {
         .filter_map(|v| v.state::<Callback>())
         .filter(|c| c.scheduled >= start)
         .collect();
-    let assistants: Vec<crate::domain::ids::StaffId> = a
-        .query(&Query::new(
-            RecordKind::Staff,
-            Filter::Status("active".into()),
-        ))
-        .await
-        .unwrap_or_default()
-        .into_iter()
-        .filter(|v| {
-            v.state::<Staff>()
-                .is_some_and(|s| s.profile.roles.contains(&Role::Assistant))
-        })
-        .map(|v| v.id)
-        .collect();
+    let assistants: Vec<crate::domain::ids::StaffId> =
+        crate::ui::components::people::active_staff()
+            .await
+            .into_iter()
+            .filter(|p| p.has(Role::Assistant))
+            .map(|p| p.id)
+            .collect();
     submit(
         move |actor| {
             app().with_entropy(|e| {

@@ -25,34 +25,64 @@ pub(super) fn HelpPage() -> impl IntoView {
         crate::domain::event::RecordKind::HelpRequest,
     ));
     let adding = RwSignal::new(false);
-    // List rows (issue 19): the open requests (status index), then this month's and last
-    // month's (month keys) — never every request of five years.
-    let rows = loader(|| async {
-        use crate::domain::complaints::{help_month_key, HelpRow};
-        use crate::store::Filter;
-        let today = crate::domain::calendar::BusinessCalendar::default().local_date(now_ms());
-        let mut queries = vec![Query::new(
-            RecordKind::HelpRequest,
-            Filter::Status(HelpStatus::Open.key().into()),
-        )];
-        for (y, m) in complaints::report::recent_months(today).into_iter().take(2) {
-            queries.push(Query::new(
-                RecordKind::HelpRequest,
-                Filter::Prefix(help_month_key(&format!("{y}-{m:02}"))),
-            ));
-        }
-        let mut v: Vec<(RecordId, HelpRow)> = Vec::new();
-        for q in &queries {
-            for (id, h) in crate::ui::state::list_rows::<HelpRow>(q).await {
-                if !v.iter().any(|(x, _)| *x == id) {
-                    v.push((id, h));
+    // Which requests: "" = the recent ones (the open requests, then this month's and last
+    // month's); a month ("2026-03") = every request received that month (HELP-6's month key),
+    // so a closed request of any earlier month can still be found.
+    let month = RwSignal::new(String::new());
+    let shown = RwSignal::new(crate::ui::components::PAGE);
+    // List rows (issue 19): by the status index and month keys, never every request of five
+    // years.
+    let rows = loader(move || {
+        let m = month.get();
+        shown.set(crate::ui::components::PAGE);
+        async move {
+            use crate::domain::complaints::{help_month_key, HelpRow};
+            use crate::store::Filter;
+            let mut queries = vec![];
+            if m.is_empty() {
+                let today =
+                    crate::domain::calendar::BusinessCalendar::default().local_date(now_ms());
+                queries.push(Query::new(
+                    RecordKind::HelpRequest,
+                    Filter::Status(HelpStatus::Open.key().into()),
+                ));
+                for (y, m) in complaints::report::recent_months(today).into_iter().take(2) {
+                    queries.push(Query::new(
+                        RecordKind::HelpRequest,
+                        Filter::Prefix(help_month_key(&format!("{y}-{m:02}"))),
+                    ));
+                }
+            } else {
+                queries.push(Query::new(
+                    RecordKind::HelpRequest,
+                    Filter::Prefix(help_month_key(&m)),
+                ));
+            }
+            let mut v: Vec<(RecordId, HelpRow)> = Vec::new();
+            for q in &queries {
+                for (id, h) in crate::ui::state::list_rows::<HelpRow>(q).await {
+                    if !v.iter().any(|(x, _)| *x == id) {
+                        v.push((id, h));
+                    }
                 }
             }
+            v.sort_by_key(|(_, h)| (h.status != HelpStatus::Open, std::cmp::Reverse(h.received)));
+            (m, v)
         }
-        v.sort_by_key(|(_, h)| (h.status != HelpStatus::Open, std::cmp::Reverse(h.received)));
-        v
     });
-    let shown = RwSignal::new(crate::ui::components::PAGE);
+    // The months to browse: this one and the five years before it, newest first.
+    let months: Vec<String> = {
+        use chrono::Datelike;
+        let today = crate::domain::calendar::BusinessCalendar::default().local_date(now_ms());
+        let start = today.year() * 12 + today.month0() as i32;
+        (0..60)
+            .map(|i| {
+                let n = start - i;
+                format!("{}-{:02}", n.div_euclid(12), n.rem_euclid(12) + 1)
+            })
+            .collect()
+    };
+    let months = StoredValue::new(months);
     view! {
         {move || match (opened.get(), adding.get()) {
             (Some(id), _) => view! { <HelpDetail id=id back=Callback::new(move |_| opened.set(None))/> }.into_any(),
@@ -62,14 +92,27 @@ pub(super) fn HelpPage() -> impl IntoView {
                     <h1 class="page-title">{move || t("help.title")}</h1>
                     <button class="btn primary" data-testid="help-new" on:click=move |_| adding.set(true)>"＋ "{move || t("help.new")}</button>
                 </div>
+                <div class="cmp-filters">
+                    <select class="cmp-month" data-testid="help-month" aria-label=move || t("help.month")
+                        on:change=move |ev| month.set(event_target_value(&ev))>
+                        <option value="" selected=move || month.get().is_empty()>{move || t("help.recent")}</option>
+                        {months.get_value().into_iter().map(|m| { let v = m.clone(); view! {
+                            <option value=v.clone() selected=move || month.get() == v>{m}</option>
+                        }}).collect_view()}
+                    </select>
+                </div>
                 {move || {
                     let now = now_ms();
-                    let list = rows.get().unwrap_or_default();
+                    // The month the rows were loaded for (a new one loads asynchronously).
+                    let Some((m, list)) = rows.get() else {
+                        return ().into_any();
+                    };
                     if list.is_empty() {
-                        return view! { <div class="card"><p class="empty">{move || t("help.empty")}</p></div> }.into_any();
+                        let key = if m.is_empty() { "help.empty" } else { "help.empty_month" };
+                        return view! { <div class="card"><p class="empty" data-testid="help-empty">{move || t(key)}</p></div> }.into_any();
                     }
                     view! {
-                        <section class="card list" data-testid="help-list">
+                        <section class="card list" data-testid="help-list" data-month=m>
                             {let n = list.len(); view! {
                             {move || list.iter().take(shown.get()).cloned().map(|(id, h)| {
                                 let k = h.kind;

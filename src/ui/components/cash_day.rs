@@ -10,8 +10,8 @@ use crate::domain::duty::Post;
 use crate::domain::event::RecordKind;
 use crate::domain::i18n::Text;
 use crate::domain::roles::Action;
-use crate::domain::staff::Staff;
 use crate::store::{Filter, Query};
+use crate::ui::components::people::{all_staff, name_in};
 use crate::ui::components::PinPad;
 use crate::ui::i18n::t;
 use crate::ui::platform::{format_time, now_ms, uptime};
@@ -53,7 +53,7 @@ fn hm(ms: i64) -> String {
 pub fn CashDayPanel(post: Post) -> impl IntoView {
     let c = ctx();
     let state = loader(move || async move { till_state(post).await });
-    let staff = loader(|| async { crate::ui::duty::staff_list().await });
+    let staff = loader(all_staff);
     let counted = RwSignal::new(String::new());
     let handed = RwSignal::new(String::new());
     let received_by = RwSignal::new(String::new());
@@ -135,15 +135,12 @@ pub fn CashDayPanel(post: Post) -> impl IntoView {
             .get()
             .unwrap_or_default()
             .into_iter()
-            .filter(|(id, s): &(_, Staff)| {
-                Some(*id) != me
-                    && crate::domain::roles::authorize(
-                        &s.profile.roles.iter().copied().collect(),
-                        Action::CloseTill,
-                    )
-                    .is_ok()
+            .filter(|s| {
+                s.active
+                    && Some(s.id) != me
+                    && crate::domain::roles::authorize(&s.role_set(), Action::CloseTill).is_ok()
             })
-            .map(|(id, s)| (id, s.profile.name))
+            .map(|s| (s.id, s.name))
             .collect()
     };
     let closed_today = move || {
@@ -165,8 +162,8 @@ pub fn CashDayPanel(post: Post) -> impl IntoView {
                         {(!c.reason.is_empty()).then(|| view! { <span class="muted">{format!("{}：{}", t_("cash.reason"), c.reason)}</span> })}
                         {move || {
                             let s = staff.get().unwrap_or_default();
-                            let by = crate::ui::duty::name_of(&s, c.by);
-                            let second = c.second.map(|x| format!(" · {} {}", t_("cash.confirmed_by"), crate::ui::duty::name_of(&s, x))).unwrap_or_default();
+                            let by = name_in(&s, c.by);
+                            let second = c.second.map(|x| format!(" · {} {}", t_("cash.confirmed_by"), name_in(&s, x))).unwrap_or_default();
                             view! { <span class="muted" data-testid="cash-closed-by">{format!("{} {}{second} · {}", t_("cash.closed_by"), by, c.received_by)}</span> }
                         }}
                     </div>
@@ -222,7 +219,7 @@ pub fn CashDayPanel(post: Post) -> impl IntoView {
                         <span class="field-label">{move || t("cash.second")}</span>
                         {move || match second.get() {
                             Some(a) => {
-                                let n = staff.get().map(|s| crate::ui::duty::name_of(&s, a.id)).unwrap_or_default();
+                                let n = staff.get().map(|s| name_in(&s, a.id)).unwrap_or_default();
                                 view! { <div class="signed" data-testid="cash-second-signed">"✓ "{n}</div> }.into_any()
                             }
                             None => view! {

@@ -1,8 +1,10 @@
 //! 业主信件签收表 (DESK-1): register in seconds, notify, pick up with a signature or the ID
 //! shown, unknown address → an Assistant, or back to the post office. Prints on A4; CSV.
+//! The list reads the open letters' slim rows (`MailRow`, issue 19) and shows them a page at a
+//! time; a step on a letter reads its full record when tapped.
 
-use super::{name_of, when};
-use crate::domain::desk::mail::{self, Mail, MailInput, MailStatus, NoticeHow};
+use super::when;
+use crate::domain::desk::mail::{self, Mail, MailInput, MailRow, MailStatus, NoticeHow};
 use crate::domain::desk::DeskSettings;
 use crate::domain::event::RecordKind;
 use crate::domain::i18n::Text;
@@ -10,29 +12,50 @@ use crate::domain::ids::{Entropy, RecordId};
 use crate::domain::roles::Action;
 use crate::store::{Filter, Query};
 use crate::sync::csv::CsvList;
+use crate::ui::components::people::{all_staff, everyone, name_in, People};
 use crate::ui::components::{SignaturePad, UnitHit, UnitSearch};
 use crate::ui::i18n::t;
 use crate::ui::platform::{now_ms, BrowserEntropy};
-use crate::ui::state::{app, ctx, loader, submit, tx};
+use crate::ui::state::{app, ctx, list_rows, loader, submit, toast_err, tx, tx_untracked};
 use leptos::prelude::*;
 
-async fn mail_of(prefix: &str) -> Vec<(RecordId, Mail)> {
-    let mut v: Vec<(RecordId, Mail)> = app()
-        .query(&Query::new(RecordKind::Mail, Filter::Prefix(prefix.into())).limit(300))
-        .await
-        .unwrap_or_default()
-        .into_iter()
-        .filter_map(|v| v.state::<Mail>().map(|m| (v.id, m)))
-        .collect();
+/// The letters still at the desk (the `open|<month>` keys of every month), newest first, as
+/// list rows.
+async fn open_rows() -> Vec<(RecordId, MailRow)> {
+    let mut v: Vec<(RecordId, MailRow)> = list_rows(&Query::new(
+        RecordKind::Mail,
+        Filter::Prefix("open|".into()),
+    ))
+    .await;
     v.sort_by_key(|(_, m)| std::cmp::Reverse(m.registered));
     v
+}
+
+/// A step on a letter reads its full record when tapped (the list holds rows, issue 19).
+fn with_mail(id: RecordId, step: impl FnOnce(Mail) + 'static) {
+    leptos::task::spawn_local(async move {
+        match app().get::<Mail>(id).await {
+            Ok(Some(m)) => step(m),
+            _ => toast_err(tx_untracked(&Text::new(
+                "找不到这封信件",
+                "This letter was not found",
+            ))),
+        }
+    });
+}
+
+/// Who registered a letter, blank when nobody is recorded (the printed register's 前台).
+fn registrar(staff: &People, id: Option<crate::domain::ids::StaffId>) -> String {
+    id.map(|_| crate::ui::components::people::name_of(staff, id))
+        .unwrap_or_default()
 }
 
 #[component]
 pub fn MailTab() -> impl IntoView {
     let c = ctx();
-    let open = loader(|| async { mail_of("open|").await });
-    let staff = loader(|| async { crate::ui::duty::staff_list().await });
+    let open = loader(open_rows);
+    let shown = RwSignal::new(crate::ui::components::PAGE);
+    let staff = everyone();
     let recipient = RwSignal::new(String::new());
     let unit = RwSignal::new(None::<RecordId>);
     let place = RwSignal::new(String::new());
@@ -118,7 +141,11 @@ pub fn MailTab() -> impl IntoView {
                     if list.is_empty() {
                         return view! { <p class="empty">{move || t("desk.mail.none")}</p> }.into_any();
                     }
-                    list.into_iter().map(|(id, m)| view! { <MailRow id=id m=m picked=picked/> }).collect_view().into_any()
+                    let n = list.len();
+                    view! {
+                        {move || list.iter().take(shown.get()).cloned().map(|(id, m)| view! { <MailItem id=id m=m picked=picked/> }).collect_view()}
+                        <crate::ui::components::LoadMore shown=shown total=Signal::derive(move || n)/>
+                    }.into_any()
                 }}
             </section>
         </div>
@@ -128,18 +155,37 @@ pub fn MailTab() -> impl IntoView {
             <table>
                 <tr><th>"登记时间"</th><th>"收件人"</th><th>"房号"</th><th>"挂号号码"</th><th>"数量"</th><th>"前台"</th><th>"领取签名"</th><th>"日期"</th></tr>
                 {move || open.get().unwrap_or_default().into_iter().map(|(_, m)| {
-                    let s = staff.get().unwrap_or_default();
-                    view! { <tr><td>{when(m.registered)}</td><td>{m.recipient.clone()}</td><td>{m.place.clone()}</td><td>{m.number.clone()}</td><td>{m.count}</td><td>{name_of(&s, m.registered_by)}</td><td></td><td></td></tr> }
+                    view! { <tr><td>{when(m.registered)}</td><td>{m.recipient.clone()}</td><td>{m.place.clone()}</td><td>{m.number.clone()}</td><td>{m.count}</td><td>{registrar(&staff, m.registered_by)}</td><td></td><td></td></tr> }
                 }).collect_view()}
             </table>
         </section>
     }
 }
 
+/// The register of the last twelve months (`m|<month>`, newest first), full records: the CSV
+/// has the pickups' details, which the rows leave out.
 async fn csv() {
-    let list: Vec<Mail> = mail_of("m|").await.into_iter().map(|(_, m)| m).collect();
-    let staff = crate::ui::duty::staff_list().await;
-    let rows = mail::register_csv(&list, |id| name_of(&staff, id), when);
+    let a = app();
+    let today = crate::ui::duty::calendar().local_date(now_ms());
+    let mut list: Vec<Mail> = Vec::new();
+    for (y, m) in crate::domain::complaints::report::recent_months(today) {
+        let q = Query::new(RecordKind::Mail, Filter::Prefix(format!("m|{y}-{m:02}")));
+        let mut month: Vec<Mail> = a
+            .query(&q)
+            .await
+            .unwrap_or_default()
+            .into_iter()
+            .filter_map(|v| v.state::<Mail>())
+            .collect();
+        month.sort_by_key(|m| std::cmp::Reverse(m.registered));
+        list.extend(month);
+    }
+    let staff = all_staff().await;
+    let rows = mail::register_csv(
+        &list,
+        |id| id.map(|i| name_in(&staff, i)).unwrap_or_default(),
+        when,
+    );
     let (head, body) = rows
         .split_first()
         .map(|(h, b)| (h.clone(), b.to_vec()))
@@ -149,9 +195,9 @@ async fn csv() {
 }
 
 #[component]
-fn MailRow(id: RecordId, m: Mail, picked: RwSignal<Option<RecordId>>) -> impl IntoView {
+fn MailItem(id: RecordId, m: MailRow, picked: RwSignal<Option<RecordId>>) -> impl IntoView {
     let c = ctx();
-    let status = m.status();
+    let status = m.status;
     let how = RwSignal::new(NoticeHow::Phone);
     let note = RwSignal::new(String::new());
     let who = RwSignal::new(m.recipient.clone());
@@ -164,37 +210,37 @@ fn MailRow(id: RecordId, m: Mail, picked: RwSignal<Option<RecordId>>) -> impl In
         .as_ref()
         .map(|k| when(k.deadline))
         .unwrap_or_default();
-    let m1 = m.clone();
     let notify = move |_| {
-        let m = m1.clone();
         let (h, n) = (how.get_untracked(), note.get_untracked());
-        let cal = crate::ui::duty::calendar();
-        submit(
-            move |a| mail::notify(a, id, &m, h, &n, now_ms(), &cal),
-            Text::new("已记录通知", "Notice recorded"),
-            move || note.set(String::new()),
-        );
+        with_mail(id, move |m| {
+            let cal = crate::ui::duty::calendar();
+            submit(
+                move |a| mail::notify(a, id, &m, h, &n, now_ms(), &cal),
+                Text::new("已记录通知", "Notice recorded"),
+                move || note.set(String::new()),
+            );
+        });
     };
-    let m2 = m.clone();
     let identify = move |_| {
-        let m = m2.clone();
         let (r, p) = (who.get_untracked(), where_.get_untracked());
-        let cal = crate::ui::duty::calendar();
-        submit(
-            move |a| mail::identify(a, id, &m, &r, None, &p, now_ms(), &cal),
-            Text::new("已识别收件人，请通知住户", "Identified: tell the household"),
-            || {},
-        );
+        with_mail(id, move |m| {
+            let cal = crate::ui::duty::calendar();
+            submit(
+                move |a| mail::identify(a, id, &m, &r, None, &p, now_ms(), &cal),
+                Text::new("已识别收件人，请通知住户", "Identified: tell the household"),
+                || {},
+            );
+        });
     };
-    let m3 = m.clone();
     let give_back = move |_| {
-        let m = m3.clone();
         let r = reason.get_untracked();
-        submit(
-            move |a| mail::return_to_post(a, id, &m, &r, now_ms()),
-            Text::new("已记录退回邮局", "Return to the post office recorded"),
-            || {},
-        );
+        with_mail(id, move |m| {
+            submit(
+                move |a| mail::return_to_post(a, id, &m, &r, now_ms()),
+                Text::new("已记录退回邮局", "Return to the post office recorded"),
+                || {},
+            );
+        });
     };
     let may_identify = move || c.session.get().is_some_and(|s| s.may(Action::IdentifyMail));
     view! {
@@ -202,7 +248,7 @@ fn MailRow(id: RecordId, m: Mail, picked: RwSignal<Option<RecordId>>) -> impl In
             <div class="row-main">
                 <strong>{if m.place.is_empty() { tx(&Text::new("地址不详", "Unknown address")) } else { m.place.clone() }}" · "{m.recipient.clone()}</strong>
                 <span class="muted">{m.number.clone()}" ×"{m.count}" · "{m.shelf.clone()}" · "{when(m.registered)}</span>
-                <span class="muted" data-testid="mail-status">{tx(&status.label())}" · "{move || t("desk.mail.notices")}{m.notices.len()}</span>
+                <span class="muted" data-testid="mail-status">{tx(&status.label())}" · "{move || t("desk.mail.notices")}{m.notices}</span>
                 {clock_name.map(|n| view! { <span class="muted" data-testid="mail-next">{tx(&n)}" · "{deadline.clone()}</span> })}
             </div>
             <div class="row-side desk-actions">
@@ -211,10 +257,10 @@ fn MailRow(id: RecordId, m: Mail, picked: RwSignal<Option<RecordId>>) -> impl In
                     <Show when=may_identify>
                         <input data-testid="mail-id-recipient" placeholder=move || t("desk.mail.recipient") prop:value=move || who.get() on:input=move |ev| who.set(event_target_value(&ev))/>
                         <input data-testid="mail-id-place" placeholder=move || t("desk.mail.place") prop:value=move || where_.get() on:input=move |ev| where_.set(event_target_value(&ev))/>
-                        <button class="btn small" data-testid="mail-identify" on:click=identify.clone()>{move || t("desk.mail.identify")}</button>
+                        <button class="btn small" data-testid="mail-identify" on:click=identify>{move || t("desk.mail.identify")}</button>
                     </Show>
                     <input data-testid="mail-return-reason" placeholder=move || t("desk.mail.return_reason") prop:value=move || reason.get() on:input=move |ev| reason.set(event_target_value(&ev))/>
-                    <button class="btn small" data-testid="mail-return" on:click=give_back.clone()>{move || t("desk.mail.return")}</button>
+                    <button class="btn small" data-testid="mail-return" on:click=give_back>{move || t("desk.mail.return")}</button>
                 })}
                 {(status != MailStatus::Unidentified).then(|| view! {
                     <select data-testid="mail-how" on:change=move |ev| {
@@ -223,7 +269,7 @@ fn MailRow(id: RecordId, m: Mail, picked: RwSignal<Option<RecordId>>) -> impl In
                     }>
                         {NoticeHow::ALL.into_iter().map(|h| view! { <option value=format!("{h:?}")>{tx(&h.label())}</option> }).collect_view()}
                     </select>
-                    <button class="btn small" data-testid="mail-notify" on:click=notify.clone()>{move || t("desk.mail.notify")}</button>
+                    <button class="btn small" data-testid="mail-notify" on:click=notify>{move || t("desk.mail.notify")}</button>
                     <button class="btn small primary" data-testid="mail-pickup" on:click=move |_| picked.set(Some(id))>{move || t("desk.mail.pickup")}</button>
                 })}
             </div>
@@ -233,23 +279,24 @@ fn MailRow(id: RecordId, m: Mail, picked: RwSignal<Option<RecordId>>) -> impl In
 
 /// Pickup: who collects, their drawn signature or the ID shown (DESK-1).
 #[component]
-fn Pickup(id: RecordId, m: Mail, picked: RwSignal<Option<RecordId>>) -> impl IntoView {
+fn Pickup(id: RecordId, m: MailRow, picked: RwSignal<Option<RecordId>>) -> impl IntoView {
     let who = RwSignal::new(m.recipient.clone());
     let sig = RwSignal::new(String::new());
     let id_shown = RwSignal::new(String::new());
     let title = format!("{} · {} · {}", m.place, m.recipient, m.number);
     let done = move |_| {
-        let m = m.clone();
         let (w, s, i) = (
             who.get_untracked(),
             sig.get_untracked(),
             id_shown.get_untracked(),
         );
-        submit(
-            move |a| mail::pick_up(a, id, &m, &w, &s, &i, now_ms()),
-            Text::new("已签收", "Picked up"),
-            move || picked.set(None),
-        );
+        with_mail(id, move |m| {
+            submit(
+                move |a| mail::pick_up(a, id, &m, &w, &s, &i, now_ms()),
+                Text::new("已签收", "Picked up"),
+                move || picked.set(None),
+            );
+        });
     };
     view! {
         <section class="card desk-pickup" data-testid="mail-pickup-form">

@@ -12,19 +12,12 @@ use super::i18n::t;
 use super::platform::format_time;
 use super::state::{ctx, go, utc_offset_untracked, DeskTab, Page};
 use crate::domain::desk::reception;
-use crate::domain::ids::StaffId;
-use crate::domain::staff::Staff;
 use leptos::prelude::*;
 
 pub use settings::DeskSettingsCard;
 
 pub fn when(ms: i64) -> String {
     format_time(ms, utc_offset_untracked())
-}
-
-pub fn name_of(list: &[(StaffId, Staff)], id: Option<StaffId>) -> String {
-    id.map(|i| super::duty::name_of(list, i))
-        .unwrap_or_default()
 }
 
 #[component]

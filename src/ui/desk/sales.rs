@@ -2,7 +2,7 @@
 //! (`domain::cash`), stock-out report, the poster reminder; the day's cash close (the shared
 //! `CashDayPanel`); the sales register on A4 and CSV.
 
-use super::{name_of, when};
+use super::when;
 use crate::domain::cash;
 use crate::domain::desk::consign::{self, Consignment};
 use crate::domain::duty::Post;
@@ -12,6 +12,7 @@ use crate::domain::ids::{Entropy, RecordId};
 use crate::store::Query;
 use crate::sync::csv::CsvList;
 use crate::ui::components::cash_day::{tablet_code, till_state, CashDayPanel};
+use crate::ui::components::people::{all_staff, everyone, name_in, name_of};
 use crate::ui::i18n::t;
 use crate::ui::platform::{now_ms, BrowserEntropy};
 use crate::ui::state::{app, ctx, loader, submit, toast_err};
@@ -33,7 +34,7 @@ async fn items() -> Vec<(RecordId, Consignment)> {
 pub fn SalesTab() -> impl IntoView {
     let c = ctx();
     let list = loader(|| async { items().await });
-    let staff = loader(|| async { crate::ui::duty::staff_list().await });
+    let staff = everyone();
     let name = RwSignal::new(String::new());
     let supplier = RwSignal::new(String::new());
     let price = RwSignal::new(String::new());
@@ -87,9 +88,8 @@ pub fn SalesTab() -> impl IntoView {
             <table>
                 <tr><th>"时间"</th><th>"代售品"</th><th>"数量"</th><th>"金额"</th><th>"收据号"</th><th>"经手人"</th></tr>
                 {move || {
-                    let s = staff.get().unwrap_or_default();
                     let all: Vec<Consignment> = list.get().unwrap_or_default().into_iter().map(|(_, i)| i).collect();
-                    consign::sales_csv(&all, when, |id| name_of(&s, Some(id))).into_iter().skip(1).rev().take(60)
+                    consign::sales_csv(&all, when, |id| name_of(&staff, Some(id))).into_iter().skip(1).rev().take(60)
                         .map(|r| view! { <tr>{r.into_iter().map(|c| view! { <td>{c}</td> }).collect_view()}</tr> }).collect_view()
                 }}
             </table>
@@ -99,8 +99,8 @@ pub fn SalesTab() -> impl IntoView {
 
 async fn csv() {
     let all: Vec<Consignment> = items().await.into_iter().map(|(_, i)| i).collect();
-    let staff = crate::ui::duty::staff_list().await;
-    let rows = consign::sales_csv(&all, when, |id| name_of(&staff, Some(id)));
+    let staff = all_staff().await;
+    let rows = consign::sales_csv(&all, when, |id| name_in(&staff, id));
     let (head, body) = rows
         .split_first()
         .map(|(h, b)| (h.clone(), b.to_vec()))

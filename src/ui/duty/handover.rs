@@ -1,7 +1,7 @@
 //! 交接班 — both people on one tablet: count the items, read the previous log, accept every
 //! open item, note anomalies, then each signs with their own PIN (DUTY-6, DUTY-7, DUTY-11).
 
-use super::{calendar, chain_head, hm, name_of, on_duty_staff, staff_list};
+use super::{calendar, chain_head, hm, on_duty_staff};
 use crate::domain::command::Actor;
 use crate::domain::duty::handover::{
     self, blockers, gather_open_items, shift_boundary, Anomaly, HandoverForm, ItemCheck, ItemState,
@@ -11,6 +11,7 @@ use crate::domain::duty::log::{log_date, log_id, DutyLog};
 use crate::domain::duty::Post;
 use crate::domain::ids::StaffId;
 use crate::store::Store;
+use crate::ui::components::people::{active_staff, all_staff, name_in};
 use crate::ui::components::PinPad;
 use crate::ui::i18n::{t, t_untracked};
 use crate::ui::platform::{now_ms, uptime};
@@ -21,8 +22,8 @@ use leptos::prelude::*;
 async fn open_items() -> Vec<OpenItem> {
     let a = app();
     let mut views = vec![];
-    for (id, _) in staff_list().await {
-        views.extend(a.store.assigned(id).await.unwrap_or_default());
+    for p in active_staff().await {
+        views.extend(a.store.assigned(p.id).await.unwrap_or_default());
     }
     gather_open_items(&views, now_ms())
 }
@@ -44,7 +45,7 @@ pub fn HandoverTab() -> impl IntoView {
     let new_anomaly_expl = RwSignal::new(String::new());
     let busy = RwSignal::new(false);
 
-    let staff = loader(|| async { staff_list().await });
+    let staff = loader(all_staff);
     // (Re)builds the form for the post: items from settings, the log being handed over, the
     // open items of every module.
     Effect::new(move |_| {
@@ -256,7 +257,7 @@ pub fn HandoverTab() -> impl IntoView {
                         let kind = serde_json::from_value::<crate::domain::event::RecordKind>(serde_json::Value::String(o.kind.clone()))
                             .map(|k| tx(&crate::sync::merge::kind_label(k)))
                             .unwrap_or_else(|_| o.kind.clone());
-                        let who = o.assignee.map(|a| name_of(&names, a)).unwrap_or_default();
+                        let who = o.assignee.map(|a| name_in(&names, a)).unwrap_or_default();
                         view! {
                             <div class="open-row" class:important=o.important data-testid="ho-open">
                                 <div class="open-text">
@@ -331,7 +332,7 @@ pub fn HandoverTab() -> impl IntoView {
                             view! { <input placeholder=move || t("duty.ho.absent_reason") data-testid="ho-absent-reason"
                                 prop:value=move || form.get().absent_reason on:change=move |ev| { let v = event_target_value(&ev); form.update(|f| f.absent_reason = v) }/> }.into_any()
                         } else if let Some(a) = out_actor.get() {
-                            let n = staff.get().map(|s| name_of(&s, a.id)).unwrap_or_default();
+                            let n = staff.get().map(|s| name_in(&s, a.id)).unwrap_or_default();
                             view! { <div class="signed" data-testid="ho-out-signed">"✓ "{n}</div> }.into_any()
                         } else {
                             view! { <PinPad on_submit=move |p: String| sign("out", p) busy=busy/> }.into_any()
@@ -345,7 +346,7 @@ pub fn HandoverTab() -> impl IntoView {
                         </select>
                         {move || match in_actor.get() {
                             Some(a) => {
-                                let n = staff.get().map(|s| name_of(&s, a.id)).unwrap_or_default();
+                                let n = staff.get().map(|s| name_in(&s, a.id)).unwrap_or_default();
                                 view! { <div class="signed" data-testid="ho-in-signed">"✓ "{n}</div> }.into_any()
                             }
                             None => view! { <PinPad on_submit=move |p: String| sign("in", p) busy=busy/> }.into_any(),

@@ -1,6 +1,6 @@
 //! 值班记录 — today's log: entries, corrections (DUTY-4), verify the chain, print (DUTY-9).
 
-use super::{calendar, chain_head, hm, name_of, print_page, staff_list};
+use super::{calendar, chain_head, hm, print_page};
 use crate::domain::duty::handover::Handover;
 use crate::domain::duty::log::{
     self, entries_in_write_order, log_date, log_id, ChainReport, DutyLog, EntryKind, NewEntry,
@@ -10,6 +10,7 @@ use crate::domain::duty::{retained_until, Post};
 use crate::domain::event::RecordKind;
 use crate::domain::i18n::Text;
 use crate::store::{Filter, Query};
+use crate::ui::components::people::{all_staff, name_in, Person};
 use crate::ui::components::{Empty, Sheet};
 use crate::ui::i18n::t;
 use crate::ui::platform::now_ms;
@@ -22,7 +23,7 @@ struct Loaded {
     log: DutyLog,
     on_duty: Option<String>,
     handovers: Vec<Handover>,
-    names: Vec<(crate::domain::ids::StaffId, crate::domain::staff::Staff)>,
+    names: Vec<Person>,
 }
 
 #[component]
@@ -40,7 +41,7 @@ pub fn LogTab() -> impl IntoView {
                 .ok()
                 .flatten()
                 .unwrap_or_default();
-            let names = staff_list().await;
+            let names = all_staff().await;
             let roster = a
                 .get::<Roster>(roster_id(month_key(d)))
                 .await
@@ -49,7 +50,7 @@ pub fn LogTab() -> impl IntoView {
             let on_duty = roster
                 .and_then(|r| r.person_on(d))
                 .filter(|_| p == Post::ServiceCentre)
-                .map(|id| name_of(&names, id));
+                .map(|id| name_in(&names, id));
             let handovers = a
                 .query(&Query::new(
                     RecordKind::Handover,
@@ -178,9 +179,9 @@ pub fn LogTab() -> impl IntoView {
                 let names = l.names.clone();
                 let d = date.get();
                 let signed = l.log.signed.clone();
-                let sign_name = signed.as_ref().map(|(by, _, _)| name_of(&names, *by));
+                let sign_name = signed.as_ref().map(|(by, _, _)| name_in(&names, *by));
                 let hand = l.handovers.first().and_then(|h| h.record.clone());
-                let hand_names = hand.as_ref().map(|h| (h.outgoing.map(|o| name_of(&names, o)).unwrap_or_else(|| "—".into()), name_of(&names, h.incoming)));
+                let hand_names = hand.as_ref().map(|h| (h.outgoing.map(|o| name_in(&names, o)).unwrap_or_else(|| "—".into()), name_in(&names, h.incoming)));
                 let items: Vec<String> = hand.as_ref().map(|h| h.form.items.iter().map(|i| format!("{}：{}", i.name, i.state.label().zh)).collect()).unwrap_or_default();
                 let entries = l.log.entries.clone();
                 let log_for_print = l.log.clone();
@@ -206,7 +207,7 @@ pub fn LogTab() -> impl IntoView {
                                 entries.iter().map(|le| {
                                     let e = le.entry.clone();
                                     let was_corrected = !l.log.corrections_of(&e.hash).is_empty();
-                                    let who = name_of(&names, e.by);
+                                    let who = name_in(&names, e.by);
                                     let hash = e.hash.clone();
                                     let short = e.short().to_string();
                                     let preview = e.text.clone();
@@ -288,7 +289,7 @@ fn LogPrint(
     hand: Option<(String, String)>,
     items: Vec<String>,
     sign: Option<String>,
-    names: Vec<(crate::domain::ids::StaffId, crate::domain::staff::Staff)>,
+    names: Vec<Person>,
 ) -> impl IntoView {
     let date = log.date.map(|d| d.to_string()).unwrap_or_default();
     let post = log.post.label().zh;
@@ -312,7 +313,7 @@ fn LogPrint(
                     let e = &l.entry;
                     let corr = e.corrects.as_ref().map(|h| format!("（更正 #{}）", &h[..6.min(h.len())])).unwrap_or_default();
                     view! {
-                        <tr><td colspan="4">{format!("{} [{}] #{} {}{} — {}", hm(e.at), e.kind.label().zh, e.short(), e.text, corr, name_of(&names, e.by))}</td>
+                        <tr><td colspan="4">{format!("{} [{}] #{} {}{} — {}", hm(e.at), e.kind.label().zh, e.short(), e.text, corr, name_in(&names, e.by))}</td>
                         <td colspan="2">{e.follow_up.clone()}</td></tr>
                     }
                 }).collect_view()}

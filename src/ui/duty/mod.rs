@@ -9,6 +9,7 @@ mod roster;
 mod settings;
 pub mod strings;
 
+use super::components::people::Person;
 use super::i18n::t;
 use super::platform::now_ms;
 use super::state::{app, ctx, go, loader, DutyTab, Page};
@@ -20,7 +21,6 @@ use crate::domain::duty::roster::{
 use crate::domain::event::RecordKind;
 use crate::domain::ids::StaffId;
 use crate::domain::roles::{Action, Role};
-use crate::domain::staff::Staff;
 use crate::store::{Filter, Query};
 use leptos::prelude::*;
 
@@ -36,25 +36,9 @@ pub fn calendar() -> BusinessCalendar {
         .unwrap_or_default()
 }
 
-/// Active staff, by name.
-pub async fn staff_list() -> Vec<(StaffId, Staff)> {
-    let mut v: Vec<(StaffId, Staff)> = app()
-        .query(&Query::new(
-            RecordKind::Staff,
-            Filter::Status("active".into()),
-        ))
-        .await
-        .unwrap_or_default()
-        .into_iter()
-        .filter_map(|v| v.state::<Staff>().map(|s| (v.id, s)))
-        .collect();
-    v.sort_by(|a, b| a.1.profile.name.cmp(&b.1.profile.name));
-    v
-}
-
 /// Staff who keep a duty or hand one over (customer service: supervisors, assistants, the
-/// front desk).
-pub fn on_duty_staff(list: &[(StaffId, Staff)]) -> Vec<(StaffId, String)> {
+/// front desk), among the active ones.
+pub fn on_duty_staff(list: &[Person]) -> Vec<(StaffId, String)> {
     with_roles(
         list,
         &[Role::Supervisor, Role::Assistant, Role::Receptionist],
@@ -62,36 +46,27 @@ pub fn on_duty_staff(list: &[(StaffId, Staff)]) -> Vec<(StaffId, String)> {
 }
 
 /// Who goes on the centre's roster (DUTY-1: 管理员 do the duty; the supervisor may too).
-pub fn roster_staff(list: &[(StaffId, Staff)]) -> Vec<(StaffId, String)> {
+pub fn roster_staff(list: &[Person]) -> Vec<(StaffId, String)> {
     with_roles(list, &[Role::Supervisor, Role::Assistant])
 }
 
-fn with_roles(list: &[(StaffId, Staff)], roles: &[Role]) -> Vec<(StaffId, String)> {
+fn with_roles(list: &[Person], roles: &[Role]) -> Vec<(StaffId, String)> {
     list.iter()
-        .filter(|(_, s)| s.profile.roles.iter().any(|r| roles.contains(r)))
-        .map(|(id, s)| (*id, s.profile.name.clone()))
+        .filter(|p| p.active && p.roles.iter().any(|r| roles.contains(r)))
+        .map(|p| (p.id, p.name.clone()))
         .collect()
 }
 
 /// The supervisor who receives leave requests and emergency callbacks: the roster's
 /// signer if known, else the first active supervisor, else a director.
-pub fn supervisor_of(list: &[(StaffId, Staff)], roster: Option<&Roster>) -> Option<StaffId> {
+pub fn supervisor_of(list: &[Person], roster: Option<&Roster>) -> Option<StaffId> {
     roster.and_then(|r| r.published.map(|p| p.0)).or_else(|| {
-        list.iter()
-            .find(|(_, s)| s.profile.roles.contains(&Role::Supervisor))
-            .or_else(|| {
-                list.iter()
-                    .find(|(_, s)| s.profile.roles.contains(&Role::Director))
-            })
-            .map(|(id, _)| *id)
+        let active = || list.iter().filter(|p| p.active);
+        active()
+            .find(|p| p.has(Role::Supervisor))
+            .or_else(|| active().find(|p| p.has(Role::Director)))
+            .map(|p| p.id)
     })
-}
-
-pub fn name_of(list: &[(StaffId, Staff)], id: StaffId) -> String {
-    list.iter()
-        .find(|(i, _)| *i == id)
-        .map(|(_, s)| s.profile.name.clone())
-        .unwrap_or_else(|| id.short())
 }
 
 /// This tablet's chain head (empty on its first entry).

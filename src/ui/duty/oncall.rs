@@ -1,26 +1,25 @@
 //! 值班联系人 — the on-call people one tap away, with the duty principles (DUTY-3, DUTY-10).
 
-use super::staff_list;
 use crate::domain::roles::{Department, Role};
-use crate::domain::staff::Staff;
+use crate::ui::components::people::{active_staff, Person};
 use crate::ui::i18n::t;
 use crate::ui::state::{loader, tx};
 use leptos::prelude::*;
 
 /// DUTY-10: director, supervisor, security and engineering leads keep their phones on.
-fn on_call(s: &Staff) -> Option<(u8, crate::domain::i18n::Text)> {
-    let r = &s.profile.roles;
+fn on_call(s: &Person) -> Option<(u8, crate::domain::i18n::Text)> {
+    let r = &s.roles;
     if r.contains(&Role::Director) {
         Some((0, Role::Director.label()))
     } else if r.contains(&Role::Supervisor) {
         Some((1, Role::Supervisor.label()))
     } else if r.contains(&Role::DepartmentLead)
         && matches!(
-            s.profile.department,
+            s.department,
             Some(Department::Security | Department::Engineering)
         )
     {
-        let dept = s.profile.department.unwrap_or(Department::Security);
+        let dept = s.department.unwrap_or(Department::Security);
         let d = dept.label();
         Some((
             if dept == Department::Security { 2 } else { 3 },
@@ -35,14 +34,10 @@ fn on_call(s: &Staff) -> Option<(u8, crate::domain::i18n::Text)> {
 #[component]
 pub fn Contacts() -> impl IntoView {
     let list = loader(|| async {
-        let mut v = staff_list()
+        let mut v = active_staff()
             .await
             .into_iter()
-            .filter_map(|(_, s)| {
-                on_call(&s).map(|(rank, role)| {
-                    (rank, s.profile.name.clone(), s.profile.phone.clone(), role)
-                })
-            })
+            .filter_map(|s| on_call(&s).map(|(rank, role)| (rank, s.name, s.phone, role)))
             .collect::<Vec<_>>();
         // Director first, then supervisors, security, engineering (DUTY-10's order).
         v.sort_by_key(|x| x.0);

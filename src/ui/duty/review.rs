@@ -1,10 +1,11 @@
 //! 主管签阅 — the supervisor's daily queue: each finished day's log to read and sign (DUTY-8).
 
-use super::{calendar, hm, name_of, staff_list};
+use super::{calendar, hm};
 use crate::domain::duty::log::{self, DutyLog};
 use crate::domain::event::RecordKind;
 use crate::domain::i18n::Text;
 use crate::store::{Filter, Query};
+use crate::ui::components::people::{all_staff, name_in};
 use crate::ui::components::Empty;
 use crate::ui::i18n::t;
 use crate::ui::platform::now_ms;
@@ -27,7 +28,7 @@ pub fn ReviewTab() -> impl IntoView {
             .filter(|(_, l)| l.date.is_some_and(|d| d < today))
             .collect();
         logs.sort_by_key(|(_, l)| (l.date, l.post));
-        (logs, staff_list().await)
+        (logs, all_staff().await)
     });
     view! {
         <section class="card" data-testid="review-queue">
@@ -62,7 +63,7 @@ pub fn ReviewTab() -> impl IntoView {
                                 {l.entries.iter().map(|e| {
                                     let e = &e.entry;
                                     let k = e.kind.label();
-                                    view! { <li><span class="entry-time">{hm(e.at)}</span>" "<span class="muted">{move || tx(&k)}</span>" "{e.text.clone()}" — "{name_of(&names, e.by)}</li> }
+                                    view! { <li><span class="entry-time">{hm(e.at)}</span>" "<span class="muted">{move || tx(&k)}</span>" "{e.text.clone()}" — "{name_in(&names, e.by)}</li> }
                                 }).collect_view()}
                             </ul>
                             <div class="review-sign">

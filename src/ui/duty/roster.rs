@@ -1,8 +1,6 @@
 //! 值班安排表 — the month calendar editor, publishing, printing, leave (DUTY-1, DUTY-2, DUTY-5).
 
-use super::{
-    calendar, hm, name_of, on_duty_staff, print_page, roster_staff, staff_list, supervisor_of,
-};
+use super::{calendar, hm, on_duty_staff, print_page, roster_staff, supervisor_of};
 use crate::domain::duty::roster::{
     self, days_of, first_of, month_key, next_month, roster_id, shift_of, LeaveRequest, Roster,
     DEFAULT_POST,
@@ -12,6 +10,7 @@ use crate::domain::i18n::Text;
 use crate::domain::ids::{RecordId, StaffId};
 use crate::domain::roles::Action;
 use crate::store::{Filter, Query};
+use crate::ui::components::people::{all_staff, name_in, Person};
 use crate::ui::components::Sheet;
 use crate::ui::i18n::t;
 use crate::ui::platform::now_ms;
@@ -57,7 +56,7 @@ pub fn RosterTab() -> impl IntoView {
                     month: m,
                     ..Default::default()
                 });
-            let staff = staff_list().await;
+            let staff = all_staff().await;
             // Undecided requests (status index), each its own list row (issue 19).
             let leaves: Vec<(RecordId, LeaveRequest)> = crate::ui::state::list_rows(&Query::new(
                 RecordKind::DutyLeave,
@@ -98,12 +97,8 @@ pub fn RosterTab() -> impl IntoView {
         // In turn: the assistants (管理员) do the duties; the supervisor adjusts afterwards.
         let people: Vec<_> = staff
             .iter()
-            .filter(|(_, s)| {
-                s.profile
-                    .roles
-                    .contains(&crate::domain::roles::Role::Assistant)
-            })
-            .map(|(id, s)| (*id, s.profile.name.clone()))
+            .filter(|p| p.active && p.has(crate::domain::roles::Role::Assistant))
+            .map(|p| (p.id, p.name.clone()))
             .collect();
         if people.is_empty() {
             return;
@@ -209,7 +204,7 @@ pub fn RosterTab() -> impl IntoView {
                             {days_of(m).into_iter().map(|d| {
                                 let shift = shift_of(&cal, d);
                                 let slot = r.slots.get(&d).cloned();
-                                let name = slot.as_ref().map(|s| name_of(&staff, s.person));
+                                let name = slot.as_ref().map(|s| name_in(&staff, s.person));
                                 let mine = slot.as_ref().is_some_and(|s| Some(s.person) == me);
                                 let empty = name.is_none();
                                 let replaced = slot.as_ref().is_some_and(|s| s.leave.is_some());
@@ -276,10 +271,7 @@ pub fn RosterTab() -> impl IntoView {
 
 /// The supervisor's pending leave requests: approve naming the replacement, or refuse (DUTY-5).
 #[component]
-fn LeaveQueue(
-    leaves: Vec<(RecordId, LeaveRequest)>,
-    staff: Vec<(StaffId, crate::domain::staff::Staff)>,
-) -> impl IntoView {
+fn LeaveQueue(leaves: Vec<(RecordId, LeaveRequest)>, staff: Vec<Person>) -> impl IntoView {
     let c = ctx();
     let may = c
         .session
@@ -290,7 +282,7 @@ fn LeaveQueue(
             <section class="card screen-only" data-testid="leave-queue">
                 <h2>{move || t("duty.leave.queue")}</h2>
                 {leaves.into_iter().map(|(id, l)| {
-                    let who = l.person.map(|p| name_of(&staff, p)).unwrap_or_default();
+                    let who = l.person.map(|p| name_in(&staff, p)).unwrap_or_default();
                     let replacement = RwSignal::new(None::<StaffId>);
                     let people = on_duty_staff(&staff).into_iter().filter(|(i, _)| Some(*i) != l.person).collect::<Vec<_>>();
                     let l2 = l.clone();
@@ -334,10 +326,7 @@ fn LeaveQueue(
 /// 客户服务中心值班安排表 on A4, as the seed's form: three columns of date/person, the
 /// supervisor's signature and the date made (DUTY-1).
 #[component]
-fn RosterPrint(
-    roster: Roster,
-    staff: Vec<(StaffId, crate::domain::staff::Staff)>,
-) -> impl IntoView {
+fn RosterPrint(roster: Roster, staff: Vec<Person>) -> impl IntoView {
     let m = roster.month;
     let days = days_of(m);
     let cell = |i: usize| {
@@ -345,7 +334,7 @@ fn RosterPrint(
             .map(|d| {
                 let who = roster
                     .person_on(*d)
-                    .map(|p| name_of(&staff, p))
+                    .map(|p| name_in(&staff, p))
                     .unwrap_or_default();
                 (d.day().to_string(), who)
             })
@@ -356,7 +345,7 @@ fn RosterPrint(
         .collect();
     let (signer, made) = roster
         .published
-        .map(|(by, on)| (name_of(&staff, by), on.to_string()))
+        .map(|(by, on)| (name_in(&staff, by), on.to_string()))
         .unwrap_or_default();
     view! {
         <div class="print-only a4">
@@ -378,7 +367,7 @@ fn RosterPrint(
 
 /// The signed-in person's own leave requests and what became of them (DUTY-5).
 #[component]
-fn MyLeave(staff: Vec<(StaffId, crate::domain::staff::Staff)>) -> impl IntoView {
+fn MyLeave(staff: Vec<Person>) -> impl IntoView {
     use crate::domain::duty::roster::LeaveStatus;
     let c = ctx();
     let me = c.session.get_untracked().map(|s| s.id);
@@ -413,7 +402,7 @@ fn MyLeave(staff: Vec<(StaffId, crate::domain::staff::Staff)>) -> impl IntoView 
                             LeaveStatus::Approved => ("badge ok", "duty.leave.approved"),
                             LeaveStatus::Refused => ("badge late", "duty.leave.refused"),
                         };
-                        let rep = l.replacement.map(|r| name_of(&staff, r)).unwrap_or_default();
+                        let rep = l.replacement.map(|r| name_in(&staff, r)).unwrap_or_default();
                         view! {
                             <div class="leave-row">
                                 <div class="leave-text">

@@ -10,7 +10,8 @@ use crate::domain::i18n::Text;
 use crate::domain::ids::RecordId;
 use crate::domain::registry::{Household, Unit};
 use crate::store::{Filter, Query};
-use crate::ui::duty::{calendar, chain_head, hm, name_of, staff_list, supervisor_of};
+use crate::ui::components::people::{all_staff, name_in};
+use crate::ui::duty::{calendar, chain_head, hm, supervisor_of};
 use crate::ui::i18n::{t, t_untracked};
 use crate::ui::platform::now_ms;
 use crate::ui::state::{app, ctx, go, loader, toast_err, tx, Page};
@@ -110,7 +111,7 @@ pub fn EmergencyPage() -> impl IntoView {
 pub fn IncidentPage(id: RecordId) -> impl IntoView {
     let data = loader(move || async move {
         let inc = app().get::<Incident>(id).await.ok().flatten();
-        (inc, staff_list().await)
+        (inc, all_staff().await)
     });
     let note = RwSignal::new(String::new());
     let cause = RwSignal::new(String::new());
@@ -214,7 +215,7 @@ pub fn IncidentPage(id: RecordId) -> impl IntoView {
                     <section class="card">
                         <h2>{move || t("emg.timeline")}</h2>
                         <ul class="timeline" data-testid="timeline">
-                            {timeline.iter().map(|l| view! { <li><span class="entry-time">{hm(l.at)}</span>" "{l.text.clone()}" — "<span class="muted">{name_of(&staff, l.by)}</span></li> }).collect_view()}
+                            {timeline.iter().map(|l| view! { <li><span class="entry-time">{hm(l.at)}</span>" "{l.text.clone()}" — "<span class="muted">{name_in(&staff, l.by)}</span></li> }).collect_view()}
                         </ul>
                         {closed.is_none().then(|| view! {
                             <div class="add-row">
@@ -229,7 +230,7 @@ pub fn IncidentPage(id: RecordId) -> impl IntoView {
                                 <h2>{move || t("emg.closure")}</h2>
                                 <p>{move || t("emg.cause")}"："{c.cause.clone()}</p>
                                 <p>{move || t("emg.prevention")}"："{c.prevention.clone()}</p>
-                                <p>{move || t("emg.callback")}"："{c.households.len()}" · "{name_of(&staff, c.supervisor)}</p>
+                                <p>{move || t("emg.callback")}"："{c.households.len()}" · "{name_in(&staff, c.supervisor)}</p>
                             </section>
                         }.into_any(),
                         None => view! {

@@ -23,7 +23,6 @@ use crate::domain::movein::{
     ReminderWay, KEPT_KEY,
 };
 use crate::domain::roles::Action;
-use crate::domain::staff::Staff;
 use crate::store::{Filter, Query};
 use chrono::NaiveDate;
 use leptos::prelude::*;
@@ -49,28 +48,11 @@ pub(super) fn today() -> NaiveDate {
     cal().local_date(now_ms())
 }
 
-/// Active staff by id (names for who ticked a step).
-pub(super) type Names = ReadSignal<Option<BTreeMap<StaffId, Staff>>>;
-
-pub(super) fn names() -> Names {
-    loader(|| async {
-        app()
-            .query(&Query::new(
-                RecordKind::Staff,
-                Filter::Status("active".into()),
-            ))
-            .await
-            .unwrap_or_default()
-            .into_iter()
-            .filter_map(|v| v.state::<Staff>().map(|s| (v.id, s)))
-            .collect()
-    })
-}
+/// Every staff member, former ones too (names for who ticked a step): the shared loader.
+pub(super) use crate::ui::components::people::{everyone as names, People as Names};
 
 pub(super) fn name(n: &Names, id: StaffId) -> String {
-    n.get()
-        .and_then(|m| m.get(&id).map(|s| s.profile.name.clone()))
-        .unwrap_or_else(|| id.short())
+    crate::ui::components::people::name_of(n, Some(id))
 }
 
 #[component]

@@ -16,7 +16,6 @@ use crate::domain::registry::Person;
 use crate::domain::roles::{Action, Department, Role};
 use crate::domain::workorder::fees::Schedule;
 use crate::domain::workorder::WorkOrder;
-use crate::store::{Filter, Query};
 use crate::ui::components::{History, PhotoField, SignaturePad};
 use crate::ui::i18n::t;
 use crate::ui::state::{app, go, loader, submit, tx, MoveTab, Page};
@@ -268,20 +267,11 @@ fn panel(id: RecordId, step: Step, s: MoveInSession, orders: Orders, names: Name
 
 /// The engineering lead the defect orders go to (the first active one).
 async fn engineering_lead() -> Option<crate::domain::ids::StaffId> {
-    app()
-        .query(&Query::new(
-            RecordKind::Staff,
-            Filter::Status("active".into()),
-        ))
+    crate::ui::components::people::active_staff()
         .await
-        .unwrap_or_default()
         .into_iter()
-        .filter_map(|v| v.state::<crate::domain::staff::Staff>().map(|s| (v.id, s)))
-        .find(|(_, s)| {
-            s.profile.roles.contains(&Role::DepartmentLead)
-                && s.profile.department == Some(Department::Engineering)
-        })
-        .map(|(id, _)| id)
+        .find(|p| p.has(Role::DepartmentLead) && p.department == Some(Department::Engineering))
+        .map(|p| p.id)
 }
 
 fn order_rows(id: RecordId, s: &MoveInSession, orders: &Orders) -> impl IntoView {

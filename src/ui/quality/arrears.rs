@@ -81,11 +81,7 @@ pub fn ArrearsTab() -> impl IntoView {
     let month = RwSignal::new(today().format("%Y-%m").to_string());
     let data = loader(move || {
         let m = month.get();
-        async move {
-            let list = app().get::<ArrearsMonth>(month_id(&m)).await.ok().flatten();
-            let staff = crate::ui::duty::staff_list().await;
-            (list, staff)
-        }
+        async move { app().get::<ArrearsMonth>(month_id(&m)).await.ok().flatten() }
     });
     view! {
         <div class="page-head screen-only q-head">
@@ -96,9 +92,9 @@ pub fn ArrearsTab() -> impl IntoView {
         <Show when=move || may(Action::ImportArrears)>
             <Import month=month/>
         </Show>
-        {move || data.get().map(|(list, staff)| match list {
+        {move || data.get().map(|list| match list {
             None => view! { <p class="muted" data-testid="q-arrears-empty">{move || t("q.arrears.none")}</p> }.into_any(),
-            Some(m) => view! { <MonthList m=m staff=staff/> }.into_any(),
+            Some(m) => view! { <MonthList m=m/> }.into_any(),
         })}
     }
 }
@@ -245,15 +241,11 @@ fn Import(month: RwSignal<String>) -> impl IntoView {
 }
 
 #[component]
-fn MonthList(
-    m: ArrearsMonth,
-    staff: Vec<(crate::domain::ids::StaffId, crate::domain::staff::Staff)>,
-) -> impl IntoView {
+fn MonthList(m: ArrearsMonth) -> impl IntoView {
     let rate = m.collection_rate();
     let patrol_ok = rate.is_some_and(|r| r >= PATROL_TARGET);
     let company_ok = rate.is_some_and(|r| r >= COMPANY_TARGET);
     let ms = StoredValue::new(m.clone());
-    let _ = staff;
     view! {
         <section class="card" data-testid="q-arrears">
             <div class="q-summary">

@@ -13,8 +13,8 @@ use crate::domain::quality::survey::{
 use crate::domain::registry::{Building, Unit};
 use crate::domain::roles::Action;
 use crate::store::Query;
+use crate::ui::components::people::{all_staff, name_in, Person};
 use crate::ui::components::{TextField, UnitHit, UnitSearch};
-use crate::ui::duty::{name_of, staff_list};
 use crate::ui::i18n::t;
 use crate::ui::platform::now_ms;
 use crate::ui::state::{app, ctx, loader, submit, take_focus, tx};
@@ -147,7 +147,7 @@ fn NewSurvey(done: impl Fn(RecordId) + Copy + Send + Sync + 'static) -> impl Int
 struct Detail {
     survey: Survey,
     buildings: Vec<(RecordId, String)>,
-    staff: Vec<(crate::domain::ids::StaffId, crate::domain::staff::Staff)>,
+    staff: Vec<Person>,
 }
 
 #[component]
@@ -166,7 +166,7 @@ fn SurveyDetail(id: RecordId) -> impl IntoView {
         Detail {
             survey,
             buildings,
-            staff: staff_list().await,
+            staff: all_staff().await,
         }
     });
     let taking = RwSignal::new(false);
@@ -362,11 +362,7 @@ fn TakeSurvey(
 /// (`ui::components::corrective`, also on the complaints analysis). An action a schema-4 build
 /// kept inside the survey is shown (and closed by its owner) as before, instead of the card.
 #[component]
-fn Corrective(
-    survey: Survey,
-    id: RecordId,
-    staff: Vec<(crate::domain::ids::StaffId, crate::domain::staff::Staff)>,
-) -> impl IntoView {
+fn Corrective(survey: Survey, id: RecordId, staff: Vec<Person>) -> impl IntoView {
     let r = survey.results();
     let shared: Vec<(
         SurveyItem,
@@ -409,7 +405,7 @@ fn Corrective(
                 view! {
                     <div class="q-action" data-testid="q-action">
                         <strong>{move || tx(&label)}</strong>" · "{a.what.clone()}
-                        <div class="muted small">{move || t("q.owner")}": "{name_of(&staff2, a.owner)}" · "{move || t("q.deadline")}": "{a.deadline.to_string()}
+                        <div class="muted small">{move || t("q.owner")}": "{name_in(&staff2, a.owner)}" · "{move || t("q.deadline")}": "{a.deadline.to_string()}
                             {a.done.clone().map(|(_, n)| view! { " · ✓ "{n} })}</div>
                         {(open && mine).then(|| view! {
                             <div class="q-inline">

@@ -16,7 +16,6 @@ use crate::domain::event::RecordKind;
 use crate::domain::i18n::Text;
 use crate::domain::ids::{RecordId, StaffId};
 use crate::domain::roles::{Action, Department, Role};
-use crate::domain::staff::Staff;
 use crate::domain::workorder::fees::{
     self, yuan, FeeItem, FeeItemInput, Pick, Schedule, ServiceKind,
 };
@@ -24,8 +23,9 @@ use crate::domain::workorder::orders::{self, OrderForm, OrderKind, OrderSource, 
 use crate::domain::workorder::report::{paid_summary, repair_fees, repair_fees_csv};
 use crate::domain::workorder::{WorkOrder, WorkOrderStatus};
 use crate::store::{Filter, Query};
+use crate::ui::components::people::{all_staff, name_in, Person};
 use crate::ui::components::{Empty, LoadMore, SlaBadge, UnitHit, UnitSearch, PAGE};
-use crate::ui::duty::{calendar, name_of, staff_list};
+use crate::ui::duty::calendar;
 use crate::ui::i18n::t;
 use crate::ui::platform::{download, now_ms};
 use crate::ui::state::{app, ctx, go, loader, submit, tx, Page, RepTab};
@@ -51,22 +51,18 @@ pub(crate) async fn schedule() -> Schedule {
 }
 
 /// The lead of a department (the notice on their home screen).
-pub(super) fn lead_of(staff: &[(StaffId, Staff)], d: Department) -> Option<StaffId> {
+pub(super) fn lead_of(staff: &[Person], d: Department) -> Option<StaffId> {
     staff
         .iter()
-        .find(|(_, s)| {
-            s.profile.roles.contains(&Role::DepartmentLead) && s.profile.department == Some(d)
-        })
-        .map(|(i, _)| *i)
+        .find(|s| s.active && s.has(Role::DepartmentLead) && s.department == Some(d))
+        .map(|s| s.id)
 }
 
-pub(super) fn workers_of(staff: &[(StaffId, Staff)], d: Department) -> Vec<(StaffId, String)> {
+pub(super) fn workers_of(staff: &[Person], d: Department) -> Vec<(StaffId, String)> {
     staff
         .iter()
-        .filter(|(_, s)| {
-            s.profile.roles.contains(&Role::DepartmentStaff) && s.profile.department == Some(d)
-        })
-        .map(|(i, s)| (*i, s.profile.name.clone()))
+        .filter(|s| s.active && s.has(Role::DepartmentStaff) && s.department == Some(d))
+        .map(|s| (s.id, s.name.clone()))
         .collect()
 }
 
@@ -201,7 +197,7 @@ fn OrderList() -> impl IntoView {
 /// and phone, the items come from the schedule, "as soon as possible" is the default.
 #[component]
 fn NewOrder() -> impl IntoView {
-    let data = loader(|| async { (schedule().await, staff_list().await) });
+    let data = loader(|| async { (schedule().await, all_staff().await) });
     let kind = RwSignal::new(OrderKind::Repair);
     let source = RwSignal::new(OrderSource::Phone);
     let picked = RwSignal::new(None::<UnitHit>);
@@ -408,7 +404,7 @@ fn DailyCheck() -> impl IntoView {
 /// REP-2, PAID-1, PAID-9: the approved schedule; the Director approves items.
 #[component]
 fn FeeSchedule() -> impl IntoView {
-    let data = loader(|| async { (schedule().await, staff_list().await) });
+    let data = loader(|| async { (schedule().await, all_staff().await) });
     let kind = RwSignal::new(ServiceKind::Cleaning);
     let code = RwSignal::new(String::new());
     let name = RwSignal::new(String::new());
@@ -456,7 +452,7 @@ fn FeeSchedule() -> impl IntoView {
                             <tr class:dim=!i.active>
                                 <td>{i.code.clone()}</td><td>{i.name.clone()}</td><td>{move || tx(&k)}</td>
                                 <td>{yuan(i.price_fen)}" / "{i.unit.clone()}</td>
-                                <td class="muted">{name_of(&staff, i.approved_by)}" "{crate::ui::platform::format_time(i.approved_at, crate::ui::state::utc_offset_untracked()).get(..10).unwrap_or_default().to_string()}</td>
+                                <td class="muted">{name_in(&staff, i.approved_by)}" "{crate::ui::platform::format_time(i.approved_at, crate::ui::state::utc_offset_untracked()).get(..10).unwrap_or_default().to_string()}</td>
                             </tr>
                         }}).collect_view()}
                     </table>
@@ -501,7 +497,7 @@ fn MonthLists() -> impl IntoView {
                 .into_iter()
                 .filter_map(|v| v.state::<WorkOrder>())
                 .collect();
-            (m, list, staff_list().await)
+            (m, list, all_staff().await)
         }
     });
     let months = {
@@ -563,7 +559,7 @@ fn MonthLists() -> impl IntoView {
                     </table>
                     <h3>{move || t("wo.month.by_worker")}</h3>
                     <table class="wo-table">
-                        {paid.by_worker.iter().map(|(w, (n, share))| view! { <tr><td>{name_of(&staff, *w)}</td><td>{*n}</td><td>{yuan(*share)}</td></tr> }).collect_view()}
+                        {paid.by_worker.iter().map(|(w, (n, share))| view! { <tr><td>{name_in(&staff, *w)}</td><td>{*n}</td><td>{yuan(*share)}</td></tr> }).collect_view()}
                     </table>
                 </section>
                 <reconcile::Reconciliation month=m.clone()/>

@@ -12,13 +12,13 @@ use crate::domain::i18n::Text;
 use crate::domain::ids::{RecordId, StaffId};
 use crate::domain::photo::Photo;
 use crate::domain::roles::{Action, Department};
-use crate::domain::staff::Staff;
 use crate::domain::workorder::fees::{self, yuan, FeeLine, Pick, Schedule};
 use crate::domain::workorder::orders::{self, MaterialVerdict, OrderKind, PaperStep};
 use crate::domain::workorder::{WorkOrder, WorkOrderStatus};
 use crate::store::{Filter, Query};
+use crate::ui::components::people::{all_staff, name_in, Person};
 use crate::ui::components::{History, PhotoField, SignaturePad, SignatureView, SlaBadge};
-use crate::ui::duty::{calendar, name_of, staff_list};
+use crate::ui::duty::calendar;
 use crate::ui::i18n::{t, t_untracked};
 use crate::ui::platform::{format_time, now_ms, uptime};
 use crate::ui::state::{
@@ -39,7 +39,7 @@ type Step = Box<
         -> Result<Vec<crate::domain::event::Draft>, crate::domain::command::DomainError>,
 >;
 
-type Data = (Option<WorkOrder>, Schedule, Vec<(StaffId, Staff)>);
+type Data = (Option<WorkOrder>, Schedule, Vec<Person>);
 
 fn settings() -> crate::domain::workorder::orders::OrderSettings {
     ctx()
@@ -53,7 +53,7 @@ fn settings() -> crate::domain::workorder::orders::OrderSettings {
 pub fn OrderPage(id: RecordId) -> impl IntoView {
     let data = loader(move || async move {
         let o = app().get::<WorkOrder>(id).await.ok().flatten();
-        (o, schedule().await, staff_list().await)
+        (o, schedule().await, all_staff().await)
     });
     view! {
         <div class="page wo wo-order" data-testid="wo-order">
@@ -86,12 +86,7 @@ fn lines_table(lines: Vec<FeeLine>) -> impl IntoView {
 }
 
 #[component]
-fn Order(
-    id: RecordId,
-    o: WorkOrder,
-    sched: Schedule,
-    staff: Vec<(StaffId, Staff)>,
-) -> impl IntoView {
+fn Order(id: RecordId, o: WorkOrder, sched: Schedule, staff: Vec<Person>) -> impl IntoView {
     let order = o.order.clone().expect("household order");
     let now = now_ms();
     let clock = o.household_clock().cloned();
@@ -321,12 +316,8 @@ fn Order(
     };
     let leads: Vec<(StaffId, String)> = staff
         .iter()
-        .filter(|(_, s)| {
-            s.profile
-                .roles
-                .contains(&crate::domain::roles::Role::DepartmentLead)
-        })
-        .map(|(i, s)| (*i, s.profile.name.clone()))
+        .filter(|s| s.active && s.has(crate::domain::roles::Role::DepartmentLead))
+        .map(|s| (s.id, s.name.clone()))
         .collect();
     let staff2 = staff.clone();
     let print_o = o.clone();
@@ -341,7 +332,7 @@ fn Order(
             <p><strong>{order.contact_name.clone()}</strong>" "{order.contact_phone.clone()}</p>
             <p data-testid="wo-content">{order.content.clone()}</p>
             <p class="muted">{move || t("wo.when")}"："{order.appointment.map(when).unwrap_or_else(|| t_untracked("wo.asap").to_string())}
-                {o.worker.map(|w| format!(" · {}：{}", t_untracked("wo.worker"), name_of(&staff2, w)))}</p>
+                {o.worker.map(|w| format!(" · {}：{}", t_untracked("wo.worker"), name_in(&staff2, w)))}</p>
             {(!o.lines.is_empty()).then(|| lines_table(o.lines.clone()))}
             {o.declined.clone().map(|d| view! { <p class="badge warn" data-testid="wo-declined">{move || t("wo.declined")}"："{d.reason.clone()}</p> })}
             {o.collected.clone().map(|c| view! { <p class="badge ok" data-testid="wo-collected">{move || t("wo.collected")}" "{yuan(c.amount_fen)}" · "{move || t("wo.receipt")}" "{c.receipt.clone()}</p> })}
@@ -470,7 +461,7 @@ fn Order(
 /// 材料验证、客户签名) or 有偿服务通知单 (PAID-3), three copies with the one serial: customer,
 /// engineering, finance (repairs, REP-6/7) — finance, department, archive (paid, PAID-3).
 #[component]
-fn PrintCopies(o: WorkOrder, staff: Vec<(StaffId, Staff)>) -> impl IntoView {
+fn PrintCopies(o: WorkOrder, staff: Vec<Person>) -> impl IntoView {
     let order = o.order.clone().expect("household order");
     let estate = ctx()
         .estate
@@ -528,7 +519,7 @@ fn PrintCopies(o: WorkOrder, staff: Vec<(StaffId, Staff)>) -> impl IntoView {
                         <tr><th>"住户名称"</th><td>{order.contact_name.clone()}</td><th>"联系电话"</th><td>{order.contact_phone.clone()}</td></tr>
                         <tr><th>"地址"</th><td>{order.place.clone()}</td><th>"受理时间"</th><td>{when(o.opened_at)}</td></tr>
                         <tr><th>"报修内容"</th><td colspan="3">{order.content.clone()}</td></tr>
-                        <tr><th>"预约时间"</th><td>{order.appointment.map(when).unwrap_or_else(|| "尽快".into())}</td><th>"维修人员"</th><td>{o.worker.map(|w| name_of(&staff, w)).unwrap_or_default()}</td></tr>
+                        <tr><th>"预约时间"</th><td>{order.appointment.map(when).unwrap_or_else(|| "尽快".into())}</td><th>"维修人员"</th><td>{o.worker.map(|w| name_in(&staff, w)).unwrap_or_default()}</td></tr>
                         <tr><th>"维修项目及收费"</th><td colspan="3">
                             {lines.iter().map(|l| format!("{} {} {}×{} = {}", l.code, l.name, yuan(l.price_fen), l.qty, yuan(l.total_fen()))).collect::<Vec<_>>().join("；")}
                             " 合计 "{yuan(total)}</td></tr>
@@ -536,7 +527,7 @@ fn PrintCopies(o: WorkOrder, staff: Vec<(StaffId, Staff)>) -> impl IntoView {
                         <tr><th>"维修结果"</th><td colspan="3">{o.result.clone().unwrap_or_default()}</td></tr>
                         <tr><th>"完成时间"</th><td>{o.done_at.map(when).unwrap_or_default()}</td><th>"收费方式"</th><td>{if order.kind == OrderKind::Repair { "随管理费收取".to_string() } else { o.collected.as_ref().map(|c| format!("收据 {}", c.receipt)).unwrap_or_default() }}</td></tr>
                         <tr class="sign-row"><th>"客户签名"</th><td colspan="3">{sig.map(|p| view! { <SignatureView path=p/> })}</td></tr>
-                        <tr class="sign-row"><th>"受理人"</th><td>{o.taken_by.map(|w| name_of(&staff, w)).unwrap_or_default()}</td><th>"主管确认"</th><td></td></tr>
+                        <tr class="sign-row"><th>"受理人"</th><td>{o.taken_by.map(|w| name_in(&staff, w)).unwrap_or_default()}</td><th>"主管确认"</th><td></td></tr>
                     </table>
                 </section>
             }}).collect_view()}

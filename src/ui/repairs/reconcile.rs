@@ -7,8 +7,8 @@ use crate::domain::roles::Action;
 use crate::domain::workorder::report::{
     reconcile_month, reconciliation_id, PaidReconciliation, ReconcileInput,
 };
+use crate::ui::components::people::{all_staff, name_in};
 use crate::ui::components::TextField;
-use crate::ui::duty::{name_of, staff_list};
 use crate::ui::i18n::t;
 use crate::ui::platform::{format_time, now_ms};
 use crate::ui::state::{app, bump, ctx, loader, submit, utc_offset_untracked};
@@ -35,7 +35,7 @@ pub fn Reconciliation(month: String) -> impl IntoView {
                     .and_then(|r| r.signed),
                 None => None,
             };
-            (r, staff_list().await)
+            (r, all_staff().await)
         }
     });
     let finance = RwSignal::new(String::new());
@@ -64,7 +64,7 @@ pub fn Reconciliation(month: String) -> impl IntoView {
                 Some(r) => view! {
                     <p data-testid="wo-rec-done">
                         <strong>{move || t("wo.rec.done")}</strong>" · "
-                        {name_of(&staff, r.by)}" · "{format_time(r.at, utc_offset_untracked())}
+                        {name_in(&staff, r.by)}" · "{format_time(r.at, utc_offset_untracked())}
                     </p>
                     <table class="wo-table">
                         <tr><td>{move || t("wo.rec.finance")}</td><td>{r.finance.clone()}</td></tr>

@@ -10,7 +10,8 @@ use crate::domain::i18n::Text;
 use crate::domain::ids::StaffId;
 use crate::domain::roles::Action;
 use crate::store::{Filter, Query};
-use crate::ui::duty::{calendar, name_of, print_page, staff_list};
+use crate::ui::components::people::{all_staff, name_in};
+use crate::ui::duty::{calendar, print_page};
 use crate::ui::i18n::t;
 use crate::ui::platform::{download, now_ms};
 use crate::ui::state::{app, ctx, loader, submit, tx};
@@ -38,7 +39,7 @@ pub fn DisciplinePage() -> impl IntoView {
     let what = RwSignal::new(String::new());
     let date = RwSignal::new(today.to_string());
     let month = RwSignal::new(today.format("%Y-%m").to_string());
-    let staff = loader(staff_list);
+    let staff = loader(all_staff);
     // The chosen person's record (one record per person).
     let current = loader(move || {
         let p: Option<StaffId> = person.get().parse().ok();
@@ -94,7 +95,7 @@ pub fn DisciplinePage() -> impl IntoView {
             .map(|f| {
                 vec![
                     f.date.to_string(),
-                    name_of(&people, f.person),
+                    name_in(&people, f.person),
                     f.offence.label().zh,
                     f.step.label().zh,
                     f.what.clone(),
@@ -124,8 +125,8 @@ pub fn DisciplinePage() -> impl IntoView {
                     <label class="field"><span class="field-label">{move || t("dis.person")}</span>
                         <select data-testid="dis-person" on:change=move |ev| person.set(event_target_value(&ev))>
                             <option value="">{move || t("trn.choose")}</option>
-                            {move || staff.get().unwrap_or_default().into_iter().map(|(id, s)| view! {
-                                <option value=id.to_string()>{s.profile.name.clone()}</option>
+                            {move || staff.get().unwrap_or_default().into_iter().filter(|p| p.active).map(|p| view! {
+                                <option value=p.id.to_string()>{p.name}</option>
                             }).collect_view()}
                         </select>
                     </label>
@@ -194,7 +195,7 @@ pub fn DisciplinePage() -> impl IntoView {
                                 {list.into_iter().map(|f| view! {
                                     <tr data-testid="dis-fine-row">
                                         <td>{f.date.to_string()}</td>
-                                        <td>{name_of(&people, f.person)}</td>
+                                        <td>{name_in(&people, f.person)}</td>
                                         <td>{move || tx(&f.offence.label())}</td>
                                         <td>{move || tx(&f.step.label())}</td>
                                         <td>{f.what.clone()}</td>

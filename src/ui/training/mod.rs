@@ -5,7 +5,7 @@
 
 pub mod strings;
 
-use super::duty::{calendar, name_of, staff_list};
+use super::duty::calendar;
 use super::i18n::t;
 use super::platform::{now_ms, pref, set_pref};
 use super::state::{app, ctx, go, loader, submit, tx, Page, TrainTab};
@@ -13,12 +13,12 @@ use crate::domain::event::RecordKind;
 use crate::domain::i18n::Text;
 use crate::domain::ids::StaffId;
 use crate::domain::roles::{Action, Role};
-use crate::domain::staff::Staff;
 use crate::domain::training::{
     self, lessons, matrix_id, pass_rates, record_id, ItemKind, MatrixItem, Rate, Screen,
     TrainingInput, TrainingMatrix, TrainingRecord, TrainingResult,
 };
 use crate::store::{Filter, Query};
+use crate::ui::components::people::{self as roll, all_staff, name_in};
 use leptos::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -46,10 +46,12 @@ fn may(a: Action) -> bool {
 }
 
 /// Everything the training pages read: active staff, the matrix, every person's record (one
-/// record per person, so bounded by the staff list, never by years of data).
+/// record per person, so bounded by the staff list, never by years of data), and every staff
+/// member's name (a trainer who has left still shows on the sessions they ran).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub(crate) struct Data {
-    staff: Vec<(StaffId, Staff)>,
+    staff: Vec<roll::Person>,
+    names: Vec<roll::Person>,
     matrix: Vec<MatrixItem>,
     edits: TrainingMatrix,
     records: BTreeMap<StaffId, TrainingRecord>,
@@ -60,11 +62,8 @@ impl Data {
         self.records.get(&id).cloned().unwrap_or_default()
     }
     pub(crate) fn rates(&self) -> training::PassRates {
-        let people: Vec<(StaffId, BTreeSet<Role>)> = self
-            .staff
-            .iter()
-            .map(|(id, s)| (*id, s.profile.roles.clone()))
-            .collect();
+        let people: Vec<(StaffId, BTreeSet<Role>)> =
+            self.staff.iter().map(|s| (s.id, s.role_set())).collect();
         pass_rates(&self.matrix, &people, &self.records)
     }
 }
@@ -85,8 +84,10 @@ pub(crate) async fn load() -> Data {
         .filter_map(|v| v.state::<TrainingRecord>())
         .filter_map(|r| r.person.map(|p| (p, r)))
         .collect();
+    let names = all_staff().await;
     Data {
-        staff: staff_list().await,
+        staff: names.iter().filter(|p| p.active).cloned().collect(),
+        names,
         matrix: edits.items(),
         edits,
         records,
@@ -153,13 +154,10 @@ fn Records() -> impl IntoView {
     Effect::new(move |_| {
         if let (Some(d), Some(rid)) = (data.get(), pref("training.focus")) {
             set_pref("training.focus", None);
-            let hit = d
-                .staff
-                .iter()
-                .find(|(id, _)| record_id(*id).to_string() == rid);
-            if let Some((id, _)) = hit {
+            let hit = d.staff.iter().find(|s| record_id(s.id).to_string() == rid);
+            if let Some(s) = hit {
                 if may(Action::RecordTraining) {
-                    chosen.set(Some(*id));
+                    chosen.set(Some(s.id));
                 }
             }
         }
@@ -218,14 +216,15 @@ fn Records() -> impl IntoView {
                     <section class="card">
                         <h2>{move || t("trn.people_list")}</h2>
                         <div class="list">
-                            {people.into_iter().map(|(id, s)| {
+                            {people.into_iter().map(|s| {
+                                let id = s.id;
                                 let rec = d2.record(id);
-                                let required = training::items_for(&d2.matrix, &s.profile.roles);
+                                let required = training::items_for(&d2.matrix, &s.role_set());
                                 let passed = required.iter().filter(|i| rec.passed(&i.key)).count();
                                 let open = rec.open_items().len();
                                 let done_cls = if passed == required.len() { "chip ok" } else { "chip" };
-                                let roles: Vec<String> = s.profile.roles.iter().map(|r| r.label().zh).collect();
-                                let name = s.profile.name.clone();
+                                let roles: Vec<String> = s.roles.iter().map(|r| r.label().zh).collect();
+                                let name = s.name.clone();
                                 view! {
                                     <button class="list-row" data-testid="trn-person" data-name=name.clone()
                                         on:click=move |_| chosen.set(Some(id))>
@@ -258,11 +257,11 @@ fn target_chip(r: &Rate) -> impl IntoView {
 /// 我的培训: the signed-in person's own items.
 #[component]
 fn Mine(data: Data, me: StaffId) -> impl IntoView {
-    let Some((_, s)) = data.staff.iter().find(|(id, _)| *id == me).cloned() else {
+    let Some(s) = data.staff.iter().find(|s| s.id == me).cloned() else {
         return ().into_any();
     };
     let rec = data.record(me);
-    let items = training::items_for(&data.matrix, &s.profile.roles);
+    let items = training::items_for(&data.matrix, &s.role_set());
     let open: Vec<MatrixItem> = items
         .iter()
         .filter(|i| !rec.passed(&i.key))
@@ -309,11 +308,12 @@ fn Person(
     person: StaffId,
     back: impl Fn() + Clone + Send + Sync + 'static,
 ) -> impl IntoView {
-    let Some((_, s)) = data.staff.iter().find(|(id, _)| *id == person).cloned() else {
+    let Some(s) = data.staff.iter().find(|s| s.id == person).cloned() else {
         return ().into_any();
     };
     let rec = data.record(person);
-    let items = training::items_for(&data.matrix, &s.profile.roles);
+    let roles = s.role_set();
+    let items = training::items_for(&data.matrix, &roles);
     let me = ctx().session.get_untracked().map(|s| s.id);
     let item = RwSignal::new(
         items
@@ -329,7 +329,6 @@ fn Person(
     let lesson = RwSignal::new(String::new());
     let note = RwSignal::new(String::new());
     let matrix = data.matrix.clone();
-    let roles = s.profile.roles.clone();
     let plan_now = {
         let matrix = matrix.clone();
         let rec = rec.clone();
@@ -361,14 +360,14 @@ fn Person(
             );
         }
     };
-    let staff = data.staff.clone();
+    let staff = data.names.clone();
     let staff2 = data.staff.clone();
     let open = rec.open_items().len();
     let planned = !rec.plan.is_empty();
     let open_cls = if open > 0 { "chip warn" } else { "chip ok" };
     let mut sessions = rec.sessions.clone();
     sessions.sort_by_key(|s| std::cmp::Reverse((s.date, s.at)));
-    let name = s.profile.name.clone();
+    let name = s.name.clone();
     let back2 = back.clone();
     view! {
         <section class="card" data-testid="trn-person-page">
@@ -396,7 +395,7 @@ fn Person(
                             Some(TrainingResult::Retake) => ("chip warn", "trn.retake"),
                             None => ("chip", "trn.not_yet"),
                         };
-                        let trainer = latest.as_ref().map(|s| name_of(&staff, s.trainer)).unwrap_or_default();
+                        let trainer = latest.as_ref().map(|s| name_in(&staff, s.trainer)).unwrap_or_default();
                         let lesson = latest.as_ref().and_then(|s| s.lesson.clone()).and_then(|l| lessons::lesson(&l)).map(|l| l.title);
                         view! {
                             <tr data-testid="trn-item-row" data-key=i.key.clone()>
@@ -429,8 +428,8 @@ fn Person(
                 </label>
                 <label class="field"><span class="field-label">{move || t("trn.trainer")}</span>
                     <select data-testid="trn-form-trainer" on:change=move |ev| trainer.set(event_target_value(&ev))>
-                        {staff2.iter().map(|(id, s)| { let v = id.to_string(); let v2 = v.clone(); view! {
-                            <option value=v selected=move || trainer.get() == v2>{s.profile.name.clone()}</option>
+                        {staff2.iter().map(|s| { let v = s.id.to_string(); let v2 = v.clone(); view! {
+                            <option value=v selected=move || trainer.get() == v2>{s.name.clone()}</option>
                         }}).collect_view()}
                     </select>
                 </label>
@@ -466,7 +465,7 @@ fn Person(
                     view! {
                         <li data-testid="trn-session">
                             {s.date.to_string()}" · "{move || tx(&title)}" · "{move || tx(&res.label())}
-                            " · "{move || t("trn.trainer")}" "{name_of(&data.staff, s.trainer)}
+                            " · "{move || t("trn.trainer")}" "{name_in(&data.names, s.trainer)}
                             {(!s.note.is_empty()).then(|| view! { <span class="muted">" · "{s.note.clone()}</span> })}
                         </li>
                     }
@@ -717,7 +716,7 @@ pub fn HomeCard() -> impl IntoView {
             return vec![];
         }
         let a = app();
-        let staff = staff_list().await;
+        let staff = all_staff().await;
         a.query(&Query::new(
             RecordKind::TrainingRecord,
             Filter::Prefix(training::OPEN_KEY.into()),
@@ -729,7 +728,7 @@ pub fn HomeCard() -> impl IntoView {
         .filter_map(|r| {
             let p = r.person?;
             let n = r.open_items().len();
-            (n > 0).then(|| (name_of(&staff, p), n, r.clock.map(|c| c.deadline)))
+            (n > 0).then(|| (name_in(&staff, p), n, r.clock.map(|c| c.deadline)))
         })
         .collect::<Vec<_>>()
     });

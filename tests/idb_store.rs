@@ -18,7 +18,7 @@ use estate_desk::domain::roles::Role;
 use estate_desk::domain::view::{fold_all_kind, View};
 use estate_desk::store::idb::{
     error_from_js, IdbStore, DB_VERSION, META_DEVICE_INDEX, META_DEVICE_INDEX_FROM, META_REBUILD,
-    META_REBUILD_FROM,
+    META_REBUILD_FROM, META_TALLY_BACKFILL,
 };
 use estate_desk::store::memory::MemoryStore;
 use estate_desk::store::{Batch, Filter, Query, Store, StoreError};
@@ -170,12 +170,17 @@ fn stamp_with(seed: u64, drafts: Vec<Vec<Draft>>) -> Vec<Event> {
 
 /// [`stamp_with`] on another device's clock.
 fn stamp_on(dev: Id, seed: u64, drafts: Vec<Vec<Draft>>) -> Vec<Event> {
+    stamp_every(dev, seed, drafts, 1000)
+}
+
+/// [`stamp_on`] with `step` milliseconds between the draft groups.
+fn stamp_every(dev: Id, seed: u64, drafts: Vec<Vec<Draft>>, step: i64) -> Vec<Event> {
     let mut clock = HlcClock::new(dev);
     let mut ids = SeededEntropy::new(seed);
     let mut out = Vec::new();
     for (i, group) in drafts.into_iter().enumerate() {
         for d in group {
-            let at = clock.tick(NOW + i as i64 * 1000);
+            let at = clock.tick(NOW + i as i64 * step);
             out.push(Event::new(
                 estate_desk::domain::ids::Entropy::id(&mut ids),
                 at,
@@ -1273,16 +1278,27 @@ async fn a_purged_record_loses_its_events_and_view_in_one_commit() {
         idb.event_count().await.unwrap(),
         events.iter().filter(|e| e.subject != hh).count() as u64
     );
+    // The day tallies lose the purged events too (issue 13).
+    assert_eq!(
+        idb.device_events().await.unwrap(),
+        mem.device_events().await.unwrap()
+    );
     let b = RecordRef::new(RecordKind::Building, building());
     assert!(idb.view(b).await.unwrap().is_some(), "other records stay");
     idb.close();
     IdbStore::delete(&name).await.unwrap();
 }
 
-/// Events of two devices (the second one's a little later, interleaved ids).
+/// Events of two devices (interleaved ids); the second one's spread over several days, so
+/// the day tallies (schema v5) have watermarks inside, before and after each day.
 fn two_devices_events() -> Vec<Event> {
     let mut events = stamp(estate_commands());
-    events.extend(stamp_on(Id::derived("device", 2), 7, estate_commands()));
+    events.extend(stamp_every(
+        Id::derived("device", 2),
+        7,
+        estate_commands(),
+        7 * 3_600_000,
+    ));
     events
 }
 
@@ -1306,9 +1322,19 @@ async fn assert_same_device_answers<S: Store>(store: &S, events: &[Event]) {
         let all = mem.events_above(d.device, None).await.unwrap();
         assert_eq!(store.events_above(d.device, None).await.unwrap(), all);
         // Above every watermark along the device's history, and above its newest: nothing.
+        assert_eq!(
+            store.count_above(d.device, None).await.unwrap(),
+            all.len() as u64
+        );
         for (i, e) in all.iter().enumerate() {
             let above = store.events_above(d.device, Some(e.at)).await.unwrap();
             assert_eq!(above, all[i + 1..].to_vec(), "above event {i}");
+            // The Sync page's "an incremental file would carry …" (tallies + one day's count).
+            assert_eq!(
+                store.count_above(d.device, Some(e.at)).await.unwrap(),
+                (all.len() - i - 1) as u64,
+                "count above event {i}"
+            );
         }
         assert!(store
             .events_above(d.device, Some(d.newest))
@@ -1355,7 +1381,7 @@ async fn assert_same_device_answers<S: Store>(store: &S, events: &[Event]) {
 async fn the_device_index_answers_counts_newest_and_events_above_a_watermark() {
     let name = db_name("device-index");
     let store = IdbStore::open(&name).await.unwrap();
-    assert_eq!(store.version(), 4);
+    assert_eq!(store.version(), DB_VERSION);
     let events = two_devices_events();
     store
         .commit(Batch {
@@ -1391,8 +1417,8 @@ async fn a_version_3_database_gains_the_device_index_and_its_events_are_backfill
         .unwrap();
         v3.close();
     }
-    let store = IdbStore::open(&name).await.expect("upgrades to v4");
-    assert_eq!(store.version(), 4);
+    let store = IdbStore::open(&name).await.expect("upgrades to v4 and on");
+    assert_eq!(store.version(), DB_VERSION);
     assert_eq!(
         store.meta(META_DEVICE_INDEX).await.unwrap(),
         None,
@@ -1412,6 +1438,49 @@ async fn a_version_3_database_gains_the_device_index_and_its_events_are_backfill
     store.finish_device_index(2).await.unwrap();
     assert_eq!(store.meta(META_DEVICE_INDEX).await.unwrap(), None);
     assert_same_device_answers(&store, &events).await;
+    store.close();
+    IdbStore::delete(&name).await.unwrap();
+}
+
+/// Issue 13 ("the Sync page opens instantly"): a version-4 database gains the per-device day
+/// tallies on upgrade. They are counted once from the index on first use, events written
+/// after the upgrade but before that count are neither lost nor counted twice, and every
+/// later commit keeps them exact.
+#[wasm_bindgen_test]
+async fn a_version_4_database_gains_day_tallies_that_count_like_the_events() {
+    let name = db_name("tally-v4");
+    let events = two_devices_events();
+    let (old, new) = events.split_at(events.len() - 5);
+    {
+        let v4 = IdbStore::open_version(&name, 4).await.expect("v4 opens");
+        v4.commit(Batch {
+            events: old.to_vec(),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+        v4.close();
+    }
+    let store = IdbStore::open(&name).await.expect("upgrades to v5");
+    assert_eq!(store.version(), DB_VERSION);
+    assert_eq!(
+        store.meta(META_TALLY_BACKFILL).await.unwrap(),
+        Some(json!(true)),
+        "counted on first use, not on open"
+    );
+    assert_eq!(store.event_count().await.unwrap(), old.len() as u64);
+    // Written while the count is still pending (the overlap is skipped as already stored).
+    store
+        .commit(Batch {
+            events: events[events.len() - 8..].to_vec(),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert_same_device_answers(&store, &events).await;
+    assert_eq!(store.meta(META_TALLY_BACKFILL).await.unwrap(), None);
+    assert_eq!(store.event_count().await.unwrap(), events.len() as u64);
+    assert!(!new.is_empty());
     store.close();
     IdbStore::delete(&name).await.unwrap();
 }

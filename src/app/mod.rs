@@ -390,6 +390,7 @@ impl<S: Store> App<S> {
     {
         let mut seen = std::collections::HashSet::new();
         let mut unique = Vec::with_capacity(events.len());
+        let verifying = crate::bench::spans::span("absorb: verify hashes");
         for e in events {
             if !e.verify() {
                 return Err(DomainError::Invalid(Text::new(
@@ -402,6 +403,7 @@ impl<S: Store> App<S> {
                 unique.push(e);
             }
         }
+        drop(verifying);
         let ids: Vec<_> = unique.iter().map(|e| e.id).collect();
         let _writing = self.writing.lock().await;
         let _lock = self.store.write_lock().await?;
@@ -409,7 +411,9 @@ impl<S: Store> App<S> {
         loop {
             attempt += 1;
             let expect = self.reload_clock().await?;
+            let looking = crate::bench::spans::span("absorb: stored_among");
             let stored = self.store.stored_among(&ids).await?;
+            drop(looking);
             let fresh: Vec<Event> = unique
                 .iter()
                 .filter(|e| !stored.contains(&e.id))
@@ -547,7 +551,9 @@ impl<S: Store> App<S> {
         extra_meta: Vec<(String, serde_json::Value)>,
         photos: Vec<PhotoRow>,
     ) -> Result<(), StoreError> {
+        let loading = crate::bench::spans::span("fold: load_authority");
         let meta = self.load_authority().await?;
+        drop(loading);
         let (old, cached) = {
             let a = self.authority.borrow();
             (
@@ -569,7 +575,9 @@ impl<S: Store> App<S> {
             Some(all) => Ledger::build(all),
             None => old.clone(),
         };
+        let purging = crate::bench::spans::span("fold: without_purged");
         let (events, purged) = self.without_purged(events, &ledger).await?;
+        drop(purging);
         // Order independence: an authority change older than what is already folded (a role
         // grant or removal of someone whose later events this tablet holds, a staff creation
         // arriving after the person's work) may change decisions on stored events; so does a
@@ -587,6 +595,7 @@ impl<S: Store> App<S> {
             ..meta.clone()
         };
         let (views, dropped, refused) = if migrating || late {
+            let _s = crate::bench::spans::span("fold: redecide_all (authority change)");
             let (views, dropped, refused, seen) =
                 self.redecide_all(&events, &old, &ledger, migrating).await?;
             authz.newest = seen.newest;
@@ -594,6 +603,7 @@ impl<S: Store> App<S> {
             (views, dropped, refused)
         } else {
             authz.saw(&events);
+            let _s = crate::bench::spans::span("fold: fold_admitted");
             self.fold_admitted(&events, &ledger, refold_all).await?
         };
         let mut meta_rows = extra_meta;
@@ -607,6 +617,7 @@ impl<S: Store> App<S> {
                 serde_json::to_value(&list).expect("refusals serialise"),
             ));
         }
+        let committing = crate::bench::spans::span("store: commit");
         self.store
             .commit(Batch {
                 events,
@@ -618,6 +629,7 @@ impl<S: Store> App<S> {
                 photos,
             })
             .await?;
+        drop(committing);
         if let Some(all) = all_auth {
             let mut a = self.authority.borrow_mut();
             a.events = all;

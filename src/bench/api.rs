@@ -140,6 +140,7 @@ pub async fn bench_import(db: String, file: web_sys::Blob) -> Result<String, JsV
     };
     let memory_before = wasm_memory();
     let bytes = file.size();
+    crate::bench::spans::take();
     let t0 = clock();
     let mut src = crate::ui::sync::import::BlobSource::new(file);
     let sp = plan_import_sliced(
@@ -180,6 +181,11 @@ pub async fn bench_import(db: String, file: web_sys::Blob) -> Result<String, JsV
         "added": outcome.added,
         "wasm_memory_before": memory_before,
         "wasm_memory": wasm_memory(),
+        // Where the apply's time went (issue 13): name → {ms, calls}.
+        "spans": crate::bench::spans::take()
+            .into_iter()
+            .map(|(k, (ms, calls))| (k.to_string(), json!({ "ms": ms, "calls": calls })))
+            .collect::<serde_json::Map<_, _>>(),
     })))
 }
 

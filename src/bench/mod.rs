@@ -3,6 +3,7 @@
 //! only: `--features bench`, wasm) exposes the store to the harness in `tests/bench/`.
 
 pub mod gen;
+pub mod spans;
 
 #[cfg(all(target_arch = "wasm32", feature = "bench"))]
 pub mod api;

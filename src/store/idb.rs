@@ -74,7 +74,7 @@ use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 
 /// The schema version this build writes.
-pub const DB_VERSION: u32 = 4;
+pub const DB_VERSION: u32 = 5;
 
 const EVENTS: &str = "events";
 const VIEWS: &str = "views";
@@ -96,6 +96,12 @@ const HLC_KEY_MAX: &str = "~";
 pub const META_DEVICE_INDEX: &str = "device_index_backfill";
 /// Meta: the last event id the running v4 backfill has rewritten.
 pub const META_DEVICE_INDEX_FROM: &str = "device_index_backfill_from";
+
+/// Meta flag: the per-device day tallies (schema v5, [`super::tally`]) must be counted from
+/// the stored events before they are read (set by the v4 → v5 upgrade of a database with data).
+pub const META_TALLY_BACKFILL: &str = "device_tally_backfill";
+/// Meta key prefix of one device's tally row (`tally|<device>`).
+const META_TALLY: &str = "tally|";
 
 /// Meta flag: views must be refolded from the events (set by the v1 → v2 migration).
 pub const META_REBUILD: &str = "views_rebuild_needed";
@@ -171,6 +177,12 @@ impl IdbStore {
                 migrate(&db, event.old_version() as u32, version)?;
                 if event.old_version() < 4.0 && version >= 4 {
                     create_v4(event.old_version() >= 1.0)?;
+                }
+                if event.old_version() < 5.0 && version >= 5 && event.old_version() >= 1.0 {
+                    upgrade_tx("5")?.object_store(META)?.put_with_key(
+                        &JsValue::from_str("true"),
+                        &JsValue::from_str(META_TALLY_BACKFILL),
+                    )?;
                 }
                 Ok(())
             })
@@ -490,6 +502,100 @@ impl IdbStore {
         finish(tx).await
     }
 
+    /// Every device's day tally (schema v5), counted first if the upgrade left that pending.
+    async fn tallies(&self) -> Result<Vec<super::tally::Tally>, StoreError> {
+        if self.meta(META_TALLY_BACKFILL).await?.is_some() {
+            self.backfill_tallies().await?;
+        }
+        let tx = self.read(META)?;
+        let meta = tx.object_store(META).map_err(store_error)?;
+        let rows = meta
+            .get_all::<JsValue>()
+            .with_query::<JsValue, _>(KeyRange::Bound(
+                JsValue::from_str(META_TALLY),
+                false,
+                JsValue::from_str(&format!("{META_TALLY}~")),
+                false,
+            ))
+            .primitive()
+            .map_err(store_error)?
+            .await
+            .map_err(store_error)?;
+        let mut out = Vec::with_capacity(rows.len());
+        for row in rows {
+            let text = row
+                .map_err(store_error)?
+                .as_string()
+                .ok_or_else(|| StoreError::Other("a tally row is not text".into()))?;
+            out.push(
+                serde_json::from_str(&text)
+                    .map_err(|e| StoreError::Other(format!("tally row: {e}")))?,
+            );
+        }
+        Ok(out)
+    }
+
+    /// Counts every device's stored events per day into its tally row (the v4 → v5 upgrade of
+    /// a database with data), in one transaction with the events, so no write slips between.
+    /// One `IDBIndex.count` per day: the engine walks each event once, nothing is decoded.
+    async fn backfill_tallies(&self) -> Result<(), StoreError> {
+        use super::tally::{day_key, day_of, next_day_key, Tally};
+        let tx = self.write(&[EVENTS, META])?;
+        let events = tx.object_store(EVENTS).map_err(store_error)?;
+        let meta = tx.object_store(META).map_err(store_error)?;
+        if get_meta(&meta, META_TALLY_BACKFILL).await?.is_none() {
+            return finish(tx).await;
+        }
+        let index = events.index(IX_DEVICE_HLC).map_err(store_error)?;
+        let mut range = KeyRange::LowerBound(JsValue::from(js_sys::Array::new()), false);
+        while let Some((device, first)) = index_key_at(&index, range, CursorDirection::Next).await?
+        {
+            let d = device.to_string();
+            let (_, last) = index_key_at(&index, device_range(&d, None), CursorDirection::Prev)
+                .await?
+                .unwrap_or((device, first.clone()));
+            let day = |k: &str| super::hlc_from_key(k, device).map(|h| day_of(&h));
+            let (Some(from), Some(to)) = (day(&first), day(&last)) else {
+                return Err(StoreError::Other(format!("device {d}: unreadable HLC key")));
+            };
+            let mut counts = Vec::new();
+            for day in from..=to {
+                let r = KeyRange::Bound(
+                    index_key(&d, &day_key(day)),
+                    false,
+                    index_key(&d, &next_day_key(day)),
+                    true,
+                );
+                counts.push((
+                    day,
+                    index
+                        .count()
+                        .with_query::<JsValue, _>(r)
+                        .primitive()
+                        .map_err(store_error)?,
+                ));
+            }
+            let mut t = Tally::new(d.clone());
+            for (day, n) in counts {
+                let n = n.await.map_err(store_error)?;
+                if n > 0 {
+                    t.days.insert(day, u64::from(n));
+                }
+            }
+            sent(
+                meta.put(JsValue::from_str(&json_value(&t).to_string()))
+                    .with_key(JsValue::from_str(&format!("{META_TALLY}{d}")))
+                    .primitive(),
+            )?;
+            range = KeyRange::LowerBound(index_key(&d, HLC_KEY_MAX), true);
+        }
+        sent(
+            meta.delete(JsValue::from_str(META_TALLY_BACKFILL))
+                .primitive(),
+        )?;
+        finish(tx).await
+    }
+
     /// The first or last `device_hlc` key in `range` (`None`: the range is empty), from a key
     /// cursor: no record is read.
     async fn device_hlc_key(
@@ -500,25 +606,7 @@ impl IdbStore {
         let tx = self.read(EVENTS)?;
         let store = tx.object_store(EVENTS).map_err(store_error)?;
         let index = store.index(IX_DEVICE_HLC).map_err(store_error)?;
-        let cursor = index
-            .open_key_cursor()
-            .with_query::<JsValue, _>(range)
-            .with_direction(direction)
-            .primitive()
-            .map_err(store_error)?
-            .await
-            .map_err(store_error)?;
-        let Some(cursor) = cursor else {
-            return Ok(None);
-        };
-        let key = cursor.as_sys().key().map_err(error_from_js)?;
-        let parts: js_sys::Array = key.dyn_into().map_err(error_from_js)?;
-        let device = parts
-            .get(0)
-            .as_string()
-            .and_then(|d| d.parse().ok())
-            .ok_or_else(|| StoreError::Other("device_hlc key without a device".into()))?;
-        Ok(Some((device, parts.get(1).as_string().unwrap_or_default())))
+        index_key_at(&index, range, direction).await
     }
 
     /// Keeps a photo (a JPEG `Blob`) under `key` (schema v3). Photos are device-local bytes;
@@ -790,7 +878,7 @@ impl Store for IdbStore {
             }
         }
 
-        for e in fresh {
+        for e in &fresh {
             sent(events.put(event_record(e)?).primitive())?;
         }
         if with_views {
@@ -805,22 +893,54 @@ impl Store for IdbStore {
                 sent(views.delete(JsValue::from_str(&r.key())).primitive())?;
             }
         }
+        // Schema v5 (issue 13): the day tallies change with the events, in this transaction.
+        let tallied = self.version() >= 5;
+        let mut counted: BTreeMap<String, (Vec<Hlc>, Vec<Hlc>)> = BTreeMap::new();
+        if tallied {
+            for e in &fresh {
+                counted
+                    .entry(e.device().to_string())
+                    .or_default()
+                    .0
+                    .push(e.at);
+            }
+        }
         // Purged records (VIO-9): every stored event of theirs, by the subject index.
         if !batch.purged.is_empty() {
             let by_subject = events.index(IX_SUBJECT).map_err(store_error)?;
             for r in &batch.purged {
-                let keys = by_subject
-                    .get_all_keys::<String>()
+                let rows = by_subject
+                    .get_all::<JsValue>()
                     .with_query(JsValue::from_str(&r.key()))
                     .primitive()
                     .map_err(store_error)?
                     .await
                     .map_err(store_error)?;
-                for k in keys {
-                    let k = k.map_err(store_error)?;
+                for row in rows {
+                    let row = row.map_err(store_error)?;
+                    let k = string_field(&row, "id")?;
+                    if tallied {
+                        let (dev, at) = row_device_hlc(&row)?;
+                        counted.entry(dev).or_default().1.push(at);
+                    }
                     sent(events.delete(JsValue::from_str(&k)).primitive())?;
                 }
             }
+        }
+        for (dev, (added, removed)) in counted {
+            let key = format!("{META_TALLY}{dev}");
+            let mut t = match get_meta(&meta, &key).await? {
+                Some(v) => serde_json::from_value(v)
+                    .map_err(|e| StoreError::Other(format!("meta `{key}`: {e}")))?,
+                None => super::tally::Tally::new(dev),
+            };
+            added.iter().for_each(|h| t.add(h));
+            removed.iter().for_each(|h| t.remove(h));
+            sent(
+                meta.put(JsValue::from_str(&json_value(&t).to_string()))
+                    .with_key(JsValue::from_str(&key))
+                    .primitive(),
+            )?;
         }
         // Photos (issue 13) with the events that name them: content-addressed, so a put of a
         // key already stored writes the same bytes.
@@ -1034,6 +1154,10 @@ impl Store for IdbStore {
     }
 
     async fn event_count(&self) -> Result<u64, StoreError> {
+        // Chromium counts by walking every row: the tallies answer at once (schema v5).
+        if self.version() >= 5 && self.meta(META_TALLY_BACKFILL).await?.is_none() {
+            return Ok(self.tallies().await?.iter().map(|t| t.total()).sum());
+        }
         let tx = self.read(EVENTS)?;
         let store = tx.object_store(EVENTS).map_err(store_error)?;
         let n = store
@@ -1084,6 +1208,29 @@ impl Store for IdbStore {
     async fn device_events(&self) -> Result<Vec<DeviceEvents>, StoreError> {
         if self.version() < 4 {
             return Ok(DeviceEvents::of(&self.all_events().await?));
+        }
+        if self.version() >= 5 {
+            // Counts from the tallies; each device's newest key from one cursor step.
+            let mut out = Vec::new();
+            for t in self.tallies().await? {
+                let (Ok(device), n) = (t.dev.parse::<DeviceId>(), t.total()) else {
+                    continue;
+                };
+                if n == 0 {
+                    continue;
+                }
+                let newest = self
+                    .device_hlc_key(device_range(&t.dev, None), CursorDirection::Prev)
+                    .await?
+                    .and_then(|(_, h)| super::hlc_from_key(&h, device))
+                    .unwrap_or_else(|| Hlc::zero(device));
+                out.push(DeviceEvents {
+                    device,
+                    events: n,
+                    newest,
+                });
+            }
+            return Ok(out);
         }
         // One device at a time: the first key past the previous device names the next one;
         // its count and its newest key come from the same index. Nothing is decoded.
@@ -1143,17 +1290,42 @@ impl Store for IdbStore {
         if self.version() < 4 {
             return Ok(self.events_above(device, after).await?.len() as u64);
         }
+        let d = device.to_string();
+        let (range, before) = match after {
+            // The later days from the tally, the watermark's own day by the index (issue 13).
+            Some(h) if self.version() >= 5 => {
+                let day = super::tally::day_of(&h);
+                let later = self
+                    .tallies()
+                    .await?
+                    .into_iter()
+                    .find(|t| t.dev == d)
+                    .map_or(0, |t| t.after_day(day));
+                let range = KeyRange::Bound(
+                    index_key(&d, &super::hlc_key(&h)),
+                    true,
+                    index_key(&d, &super::tally::next_day_key(day)),
+                    true,
+                );
+                (range, later)
+            }
+            None if self.version() >= 5 => {
+                let all = self.tallies().await?.into_iter().find(|t| t.dev == d);
+                return Ok(all.map_or(0, |t| t.total()));
+            }
+            _ => (device_range(&d, after.as_ref()), 0),
+        };
         let tx = self.read(EVENTS)?;
         let store = tx.object_store(EVENTS).map_err(store_error)?;
         let index = store.index(IX_DEVICE_HLC).map_err(store_error)?;
         let n = index
             .count()
-            .with_query::<JsValue, _>(device_range(&device.to_string(), after.as_ref()))
+            .with_query::<JsValue, _>(range)
             .primitive()
             .map_err(store_error)?
             .await
             .map_err(store_error)?;
-        Ok(u64::from(n))
+        Ok(before + u64::from(n))
     }
 
     /// One key range of the `device_hlc` index, `limit` rows (issue 13: the export's pages).
@@ -1215,15 +1387,7 @@ fn migrate(db: &Database, old: u32, new: u32) -> indexed_db_futures::Result<()> 
 /// dispatched: `indexed_db_futures` 0.6 gives no handle on it for a store created earlier).
 /// With stored events (`had_data`), flags the backfill `open` runs after the upgrade.
 fn create_v4(had_data: bool) -> indexed_db_futures::Result<()> {
-    let event = web_sys::window()
-        .map(|w| js_sys::Reflect::get(&w, &JsValue::from_str("event")).unwrap_or_default())
-        .unwrap_or_default();
-    let target = js_sys::Reflect::get(&event, &JsValue::from_str("target")).unwrap_or_default();
-    let tx = target
-        .dyn_into::<web_sys::IdbRequest>()
-        .ok()
-        .and_then(|r| r.transaction())
-        .ok_or_else(|| JsValue::from_str("no upgrade transaction for schema version 4"))?;
+    let tx = upgrade_tx("4")?;
     let events = tx.object_store(EVENTS)?;
     let path = js_sys::Array::of2(&JsValue::from_str("dev"), &JsValue::from_str("hlc"));
     events.create_index_with_str_sequence(IX_DEVICE_HLC, &path)?;
@@ -1234,6 +1398,51 @@ fn create_v4(had_data: bool) -> indexed_db_futures::Result<()> {
         )?;
     }
     Ok(())
+}
+
+/// The running upgrade's `versionchange` transaction, read from the `upgradeneeded` event
+/// being dispatched.
+fn upgrade_tx(version: &str) -> Result<web_sys::IdbTransaction, JsValue> {
+    let event = web_sys::window()
+        .map(|w| js_sys::Reflect::get(&w, &JsValue::from_str("event")).unwrap_or_default())
+        .unwrap_or_default();
+    let target = js_sys::Reflect::get(&event, &JsValue::from_str("target")).unwrap_or_default();
+    target
+        .dyn_into::<web_sys::IdbRequest>()
+        .ok()
+        .and_then(|r| r.transaction())
+        .ok_or_else(|| {
+            JsValue::from_str(&format!(
+                "no upgrade transaction for schema version {version}"
+            ))
+        })
+}
+
+/// The first or last `device_hlc` key of `index` in `range`, from a key cursor.
+async fn index_key_at(
+    index: &Index<'_>,
+    range: KeyRange<JsValue>,
+    direction: CursorDirection,
+) -> Result<Option<(DeviceId, String)>, StoreError> {
+    let cursor = index
+        .open_key_cursor()
+        .with_query::<JsValue, _>(range)
+        .with_direction(direction)
+        .primitive()
+        .map_err(store_error)?
+        .await
+        .map_err(store_error)?;
+    let Some(cursor) = cursor else {
+        return Ok(None);
+    };
+    let key = cursor.as_sys().key().map_err(error_from_js)?;
+    let parts: js_sys::Array = key.dyn_into().map_err(error_from_js)?;
+    let device = parts
+        .get(0)
+        .as_string()
+        .and_then(|d| d.parse().ok())
+        .ok_or_else(|| StoreError::Other("device_hlc key without a device".into()))?;
+    Ok(Some((device, parts.get(1).as_string().unwrap_or_default())))
 }
 
 /// A `device_hlc` index key.
@@ -1395,6 +1604,24 @@ fn string_field(row: &JsValue, field: &str) -> Result<String, StoreError> {
 }
 
 /// Decodes the `json` field of an event or view record.
+/// The device and HLC of a stored event row: the v4 index fields, or its JSON for a row an
+/// unfinished v4 backfill has not rewritten yet.
+fn row_device_hlc(row: &JsValue) -> Result<(String, Hlc), StoreError> {
+    let dev = js_sys::Reflect::get(row, &JsValue::from_str("dev"))
+        .ok()
+        .and_then(|v| v.as_string());
+    let hlc = js_sys::Reflect::get(row, &JsValue::from_str("hlc"))
+        .ok()
+        .and_then(|v| v.as_string());
+    if let (Some(dev), Some(hlc)) = (dev, hlc) {
+        if let Some(at) = dev.parse().ok().and_then(|d| super::hlc_from_key(&hlc, d)) {
+            return Ok((dev, at));
+        }
+    }
+    let e: Event = decode(row)?;
+    Ok((e.device().to_string(), e.at))
+}
+
 fn decode<T: serde::de::DeserializeOwned>(row: &JsValue) -> Result<T, StoreError> {
     serde_json::from_str(&string_field(row, "json")?)
         .map_err(|e| StoreError::Other(format!("stored record unreadable: {e}")))

@@ -401,12 +401,14 @@ pub async fn apply_import_sliced<S: Store, R: Source>(
     let mut seen: HashSet<EventId> = HashSet::new();
     let cipher = cipher.as_ref();
     for seg in segments.iter().filter(|s| s.events) {
+        let reading = crate::bench::spans::span("file: read + open segment");
         let raw = win
             .get(seg.offset, FRAME + seg.len)
             .await
             .map_err(app_error)?;
         let (events, _) = open_segment(&raw, seg, cipher, head).map_err(app_error)?;
         drop(raw);
+        drop(reading);
         let events: Vec<Event> = events
             .into_iter()
             .filter(|e| e.at.wall <= *limit && seen.insert(e.id))
@@ -423,7 +425,10 @@ pub async fn apply_import_sliced<S: Store, R: Source>(
             let rest = pending.split_off(group);
             let chunk = std::mem::replace(&mut pending, rest);
             let named = groups.named(&chunk);
+            let loading = crate::bench::spans::span("file: photos");
             let rows = load_photos(app, named, photos, segments, win.src, cipher, head).await?;
+            drop(loading);
+            let _s = crate::bench::spans::span("absorb (whole group)");
             if !run.commit(chunk, rows, false, progress).await? {
                 return Ok(run.outcome());
             }

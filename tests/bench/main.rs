@@ -1076,6 +1076,7 @@ impl Bench {
         let mut total_mem = Stat::default();
         let mut rss = Stat::default();
         let mut peak = Stat::default();
+        let mut empty_parts = String::new();
         let mut runs = self.heavy_runs();
         while self.fits("import", rate) && runs.next() {
             self.throttle(1.0).await;
@@ -1094,6 +1095,7 @@ impl Bench {
                 break;
             };
             empty.push(r["total_ms"].as_f64().unwrap_or(0.0));
+            empty_parts = parts_note(&r);
             // "Once it ends": live memory, after a forced garbage collection.
             self.gc().await;
             let (h, _) = self.metrics().await;
@@ -1110,6 +1112,7 @@ impl Bench {
         let mut new_events = 0.0;
         let mut daily = Stat::default();
         let (mut daily_new, mut daily_photos) = (0.0, 0.0);
+        let (mut mostly_parts, mut daily_parts) = (String::new(), String::new());
         let mut runs = self.heavy_runs();
         while self.fits("import_mostly", rate) && runs.next() {
             self.throttle(1.0).await;
@@ -1130,6 +1133,7 @@ impl Bench {
             };
             mostly.push(r["total_ms"].as_f64().unwrap_or(0.0));
             new_events = r["new"].as_f64().unwrap_or(0.0);
+            mostly_parts = parts_note(&r);
             // Issue 13, the daily exchange: the next day's incremental file onto the tablet
             // that now holds the import file's events.
             let what = format!("daily exchange into {} at {rate}×", DB_MOSTLY);
@@ -1146,6 +1150,7 @@ impl Bench {
             daily.push(r["total_ms"].as_f64().unwrap_or(0.0));
             daily_new = r["new"].as_f64().unwrap_or(0.0);
             daily_photos = r["photos"].as_f64().unwrap_or(0.0);
+            daily_parts = parts_note(&r);
         }
         self.throttle(1.0).await;
         self.api("bench_delete(args[0])", vec![json!(DB_MOSTLY)])
@@ -1162,7 +1167,7 @@ impl Bench {
             )
             .peers(Some(dexie), Some(raw))
             .target(Target::AtMostAndDexie(5000.0, "≤ 5 s and ≤ Dexie"))
-            .note("plan_import_sliced + apply_import_sliced (the file a Blob read in 4 MiB slices, groups of 2,000); peers: bulk put of the same rows"),
+            .note(format!("plan_import_sliced + apply_import_sliced (the file a Blob read in 4 MiB slices, groups of 2,000); peers: bulk put of the same rows; {empty_parts}")),
             Row::new(
                 g,
                 &format!(
@@ -1173,7 +1178,7 @@ impl Bench {
                 mostly,
             )
             .target(Target::AtMost(5000.0, "≤ 5 s"))
-            .note(format!("{new_events:.0} new events")),
+            .note(format!("{new_events:.0} new events; {mostly_parts}")),
             Row::new(
                 g,
                 "daily exchange: one day's incremental file (~500 events, ~10 photos)",
@@ -1182,7 +1187,7 @@ impl Bench {
             )
             .target(Target::AtMost(1000.0, "≤ 1 s at 4×"))
             .note(format!(
-                "{daily_new:.0} new events, {daily_photos:.0} photos (file-day.wuye, {}); onto the DB holding the 100k file",
+                "{daily_new:.0} new events, {daily_photos:.0} photos (file-day.wuye, {}); onto the DB holding the 100k file; {daily_parts}",
                 report::fmt(m.day_bytes as f64, "bytes")
             )),
             Row::new(g, "wasm memory after import (its peak)", "bytes", peak)
@@ -1234,12 +1239,13 @@ impl Bench {
             Row::new(g, "restore the full backup into a blank DB", "ms", t)
                 .target(Target::AtMost(180_000.0, "≤ 3 min at 1×"))
                 .note(format!(
-                    "{} events, {} photos, {}; check {:.0} s + absorb {:.0} s",
+                    "{} events, {} photos, {}; check {:.0} s + absorb {:.0} s ({})",
                     r["added"].as_f64().unwrap_or(0.0),
                     r["photos"].as_f64().unwrap_or(0.0),
                     report::fmt(r["bytes"].as_f64().unwrap_or(0.0), "bytes"),
                     r["plan_ms"].as_f64().unwrap_or(0.0) / 1000.0,
-                    r["apply_ms"].as_f64().unwrap_or(0.0) / 1000.0
+                    r["apply_ms"].as_f64().unwrap_or(0.0) / 1000.0,
+                    spans_note(&r)
                 )),
             Row::new(g, "wasm memory after the restore", "bytes", mem)
                 .target(Target::AtMost(150e6, "≤ 150 MB"))
@@ -1532,4 +1538,39 @@ fn machine() -> String {
         .map(|kb| format!("{:.0} GB", kb / 1024.0 / 1024.0))
         .unwrap_or_default();
     format!("{cpu}, {cores} cores, {mem} RAM")
+}
+
+/// The import's time by part (`bench_import`'s `spans`, issue 13), largest first: what bounds
+/// the restore and import figures.
+fn spans_note(r: &Value) -> String {
+    let mut parts: Vec<(String, f64, u64)> = r["spans"]
+        .as_object()
+        .map(|m| {
+            m.iter()
+                .map(|(k, v)| {
+                    (
+                        k.clone(),
+                        v["ms"].as_f64().unwrap_or(0.0),
+                        v["calls"].as_u64().unwrap_or(0),
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    parts.sort_by(|a, b| b.1.total_cmp(&a.1));
+    parts
+        .iter()
+        .map(|(k, ms, n)| format!("{k} {:.1} s/{n}", ms / 1000.0))
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// "check X s + apply Y s (by part …)" of one `bench_import` result.
+fn parts_note(r: &Value) -> String {
+    format!(
+        "check {:.1} s + apply {:.1} s ({})",
+        r["plan_ms"].as_f64().unwrap_or(0.0) / 1000.0,
+        r["apply_ms"].as_f64().unwrap_or(0.0) / 1000.0,
+        spans_note(r)
+    )
 }

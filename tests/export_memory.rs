@@ -288,6 +288,12 @@ async fn issue_13_a_50000_event_export_and_reimport_stay_within_bounded_memory()
         memory_before as f64 / MB as f64,
         wasm_memory() as f64 / MB as f64,
     ));
+    // `--features bench`: where the import's time went (issue 13).
+    #[cfg(feature = "bench")]
+    log(&format!(
+        "issue 13: import by part {:?}",
+        estate_desk::bench::spans::take()
+    ));
     assert_eq!(outcome.added as u64, header.counts.events);
     // The import (not this change) still holds the file and its plan; the whole page's wasm
     // memory stays under 192 MB after export and import (measured: about 120 MB).

@@ -100,6 +100,8 @@ pub const META_DEVICE_INDEX_FROM: &str = "device_index_backfill_from";
 /// Meta flag: the per-device day tallies (schema v5, [`super::tally`]) must be counted from
 /// the stored events before they are read (set by the v4 → v5 upgrade of a database with data).
 pub const META_TALLY_BACKFILL: &str = "device_tally_backfill";
+/// [`IdbStore::write_batch`]'s answer when an event it `add`ed is already stored.
+const ALREADY_STORED: &str = "an event of this batch is already stored";
 /// Meta key prefix of one device's tally row (`tally|<device>`).
 const META_TALLY: &str = "tally|";
 
@@ -527,9 +529,11 @@ impl IdbStore {
                 .map_err(store_error)?
                 .as_string()
                 .ok_or_else(|| StoreError::Other("a tally row is not text".into()))?;
+            let v: serde_json::Value = serde_json::from_str(&text)
+                .map_err(|e| StoreError::Other(format!("tally row: {e}")))?;
             out.push(
-                serde_json::from_str(&text)
-                    .map_err(|e| StoreError::Other(format!("tally row: {e}")))?,
+                super::tally::Tally::from_json(&v)
+                    .ok_or_else(|| StoreError::Other("a tally row is not a tally".into()))?,
             );
         }
         Ok(out)
@@ -583,7 +587,7 @@ impl IdbStore {
                 }
             }
             sent(
-                meta.put(JsValue::from_str(&json_value(&t).to_string()))
+                meta.put(JsValue::from_str(&t.to_json().to_string()))
                     .with_key(JsValue::from_str(&format!("{META_TALLY}{d}")))
                     .primitive(),
             )?;
@@ -768,6 +772,188 @@ impl IdbStore {
     }
 }
 
+impl IdbStore {
+    /// One commit's transaction; `assume_fresh`: `add` the events without looking them up,
+    /// failing with [`ALREADY_STORED`] (nothing written) if one is stored.
+    async fn write_batch(&self, batch: &Batch, assume_fresh: bool) -> Result<(), StoreError> {
+        let with_views = self.version() >= 2;
+        let with_photos = !batch.photos.is_empty() && self.version() >= 3;
+        let mut stores = vec![EVENTS, META];
+        if with_views {
+            stores.push(VIEWS);
+        }
+        if with_photos {
+            stores.push(PHOTOS);
+        }
+        let tx = self.write(&stores)?;
+        let raw: web_sys::IdbTransaction = tx.as_sys().clone().unchecked_into();
+        let result = self
+            .fill(tx, batch, with_views, with_photos, assume_fresh)
+            .await;
+        if assume_fresh
+            && result.is_err()
+            && raw.error().map(|d| d.name()).as_deref() == Some("ConstraintError")
+        {
+            return Err(StoreError::Other(ALREADY_STORED.into()));
+        }
+        result
+    }
+
+    async fn fill(
+        &self,
+        tx: Transaction<'_>,
+        batch: &Batch,
+        with_views: bool,
+        with_photos: bool,
+        assume_fresh: bool,
+    ) -> Result<(), StoreError> {
+        let events = tx.object_store(EVENTS).map_err(store_error)?;
+        let meta = tx.object_store(META).map_err(store_error)?;
+
+        // The clock is read, checked and written inside this transaction (issue 12): a tab
+        // that read it before another tab's write finds it changed and writes nothing.
+        if let Some(clock) = &batch.clock {
+            let stored = get_meta(&meta, META_HLC)
+                .await?
+                .and_then(|v| serde_json::from_value(v).ok());
+            if let Err(e) = clock.check(stored.as_ref()) {
+                let _ = tx.abort().await;
+                return Err(e);
+            }
+        }
+
+        // Look every id up first (the requests run concurrently), then decide.
+        let mut lookups = Vec::with_capacity(batch.events.len());
+        for e in batch.events.iter().filter(|_| !assume_fresh) {
+            lookups.push(
+                events
+                    .get::<JsValue, _, _>(JsValue::from_str(&e.id.to_string()))
+                    .primitive()
+                    .map_err(store_error)?,
+            );
+        }
+        let mut fresh: Vec<&Event> = Vec::with_capacity(batch.events.len());
+        if assume_fresh {
+            fresh.extend(&batch.events);
+        }
+        for (e, lookup) in batch.events.iter().zip(lookups) {
+            match lookup.await.map_err(store_error)? {
+                None => fresh.push(e),
+                Some(old) => {
+                    if stored_hash(&old)? != e.hash {
+                        let _ = tx.abort().await;
+                        return Err(StoreError::Conflict(e.id));
+                    }
+                }
+            }
+        }
+
+        for e in &fresh {
+            let row = event_record(e)?;
+            if assume_fresh {
+                sent(events.add(row).primitive())?;
+            } else {
+                sent(events.put(row).primitive())?;
+            }
+        }
+        if with_views {
+            let views = tx.object_store(VIEWS).map_err(store_error)?;
+            for v in &batch.views {
+                sent(views.put(view_record(v)?).primitive())?;
+            }
+            for r in &batch.dropped {
+                sent(views.delete(JsValue::from_str(&r.key())).primitive())?;
+            }
+            for r in &batch.purged {
+                sent(views.delete(JsValue::from_str(&r.key())).primitive())?;
+            }
+        }
+        // Schema v5 (issue 13): the day tallies change with the events, in this transaction.
+        let tallied = self.version() >= 5;
+        let mut counted: BTreeMap<String, (Vec<Hlc>, Vec<Hlc>)> = BTreeMap::new();
+        if tallied {
+            for e in &fresh {
+                counted
+                    .entry(e.device().to_string())
+                    .or_default()
+                    .0
+                    .push(e.at);
+            }
+        }
+        // Purged records (VIO-9): every stored event of theirs, by the subject index.
+        if !batch.purged.is_empty() {
+            let by_subject = events.index(IX_SUBJECT).map_err(store_error)?;
+            for r in &batch.purged {
+                let rows = by_subject
+                    .get_all::<JsValue>()
+                    .with_query(JsValue::from_str(&r.key()))
+                    .primitive()
+                    .map_err(store_error)?
+                    .await
+                    .map_err(store_error)?;
+                for row in rows {
+                    let row = row.map_err(store_error)?;
+                    let k = string_field(&row, "id")?;
+                    if tallied {
+                        let (dev, at) = row_device_hlc(&row)?;
+                        counted.entry(dev).or_default().1.push(at);
+                    }
+                    sent(events.delete(JsValue::from_str(&k)).primitive())?;
+                }
+            }
+        }
+        for (dev, (added, removed)) in counted {
+            let key = format!("{META_TALLY}{dev}");
+            let mut t = match get_meta(&meta, &key).await? {
+                Some(v) => super::tally::Tally::from_json(&v)
+                    .ok_or_else(|| StoreError::Other(format!("meta `{key}` is not a tally")))?,
+                None => super::tally::Tally::new(dev),
+            };
+            added.iter().for_each(|h| t.add(h));
+            removed.iter().for_each(|h| t.remove(h));
+            sent(
+                meta.put(JsValue::from_str(&t.to_json().to_string()))
+                    .with_key(JsValue::from_str(&key))
+                    .primitive(),
+            )?;
+        }
+        // Photos (issue 13) with the events that name them: content-addressed, so a put of a
+        // key already stored writes the same bytes.
+        if with_photos {
+            let photos = tx.object_store(PHOTOS).map_err(store_error)?;
+            for p in &batch.photos {
+                let key = p.key();
+                sent(
+                    photos
+                        .put(JsValue::from(photo_blob(p)?))
+                        .with_key(JsValue::from_str(&key))
+                        .primitive(),
+                )?;
+                for a in &p.aliases {
+                    sent(
+                        photos
+                            .put(JsValue::from_str(&key))
+                            .with_key(JsValue::from_str(a))
+                            .primitive(),
+                    )?;
+                }
+            }
+        }
+        let clock = batch
+            .clock
+            .as_ref()
+            .map(|c| (META_HLC.to_string(), json_value(&c.next)));
+        for (k, v) in batch.meta.iter().chain(clock.iter()) {
+            sent(
+                meta.put(JsValue::from_str(&v.to_string()))
+                    .with_key(JsValue::from_str(k))
+                    .primitive(),
+            )?;
+        }
+        finish(tx).await
+    }
+}
+
 impl Drop for IdbStore {
     fn drop(&mut self) {
         // The closure is freed with the store: never leave the database pointing at it.
@@ -830,152 +1016,16 @@ impl Store for IdbStore {
     }
 
     async fn commit(&self, batch: Batch) -> Result<(), StoreError> {
-        let with_views = self.version() >= 2;
-        let with_photos = !batch.photos.is_empty() && self.version() >= 3;
-        let mut stores = vec![EVENTS, META];
-        if with_views {
-            stores.push(VIEWS);
-        }
-        if with_photos {
-            stores.push(PHOTOS);
-        }
-        let tx = self.write(&stores)?;
-        let events = tx.object_store(EVENTS).map_err(store_error)?;
-        let meta = tx.object_store(META).map_err(store_error)?;
-
-        // The clock is read, checked and written inside this transaction (issue 12): a tab
-        // that read it before another tab's write finds it changed and writes nothing.
-        if let Some(clock) = &batch.clock {
-            let stored = get_meta(&meta, META_HLC)
-                .await?
-                .and_then(|v| serde_json::from_value(v).ok());
-            if let Err(e) = clock.check(stored.as_ref()) {
-                let _ = tx.abort().await;
-                return Err(e);
+        // Issue 13: every event is first written with `add` and no lookup (an import has
+        // already left out what is stored; a new record's events are new). Only when one id
+        // turns out stored (`add` fails, nothing is written) is the batch written again
+        // looking every id up: skipped when the hash is the same, refused when not.
+        match self.write_batch(&batch, true).await {
+            Err(StoreError::Other(m)) if m == ALREADY_STORED => {
+                self.write_batch(&batch, false).await
             }
+            r => r,
         }
-
-        // Look every id up first (the requests run concurrently), then decide.
-        let mut lookups = Vec::with_capacity(batch.events.len());
-        for e in &batch.events {
-            lookups.push(
-                events
-                    .get::<JsValue, _, _>(JsValue::from_str(&e.id.to_string()))
-                    .primitive()
-                    .map_err(store_error)?,
-            );
-        }
-        let mut fresh = Vec::with_capacity(batch.events.len());
-        for (e, lookup) in batch.events.iter().zip(lookups) {
-            match lookup.await.map_err(store_error)? {
-                None => fresh.push(e),
-                Some(old) => {
-                    if stored_hash(&old)? != e.hash {
-                        let _ = tx.abort().await;
-                        return Err(StoreError::Conflict(e.id));
-                    }
-                }
-            }
-        }
-
-        for e in &fresh {
-            sent(events.put(event_record(e)?).primitive())?;
-        }
-        if with_views {
-            let views = tx.object_store(VIEWS).map_err(store_error)?;
-            for v in &batch.views {
-                sent(views.put(view_record(v)?).primitive())?;
-            }
-            for r in &batch.dropped {
-                sent(views.delete(JsValue::from_str(&r.key())).primitive())?;
-            }
-            for r in &batch.purged {
-                sent(views.delete(JsValue::from_str(&r.key())).primitive())?;
-            }
-        }
-        // Schema v5 (issue 13): the day tallies change with the events, in this transaction.
-        let tallied = self.version() >= 5;
-        let mut counted: BTreeMap<String, (Vec<Hlc>, Vec<Hlc>)> = BTreeMap::new();
-        if tallied {
-            for e in &fresh {
-                counted
-                    .entry(e.device().to_string())
-                    .or_default()
-                    .0
-                    .push(e.at);
-            }
-        }
-        // Purged records (VIO-9): every stored event of theirs, by the subject index.
-        if !batch.purged.is_empty() {
-            let by_subject = events.index(IX_SUBJECT).map_err(store_error)?;
-            for r in &batch.purged {
-                let rows = by_subject
-                    .get_all::<JsValue>()
-                    .with_query(JsValue::from_str(&r.key()))
-                    .primitive()
-                    .map_err(store_error)?
-                    .await
-                    .map_err(store_error)?;
-                for row in rows {
-                    let row = row.map_err(store_error)?;
-                    let k = string_field(&row, "id")?;
-                    if tallied {
-                        let (dev, at) = row_device_hlc(&row)?;
-                        counted.entry(dev).or_default().1.push(at);
-                    }
-                    sent(events.delete(JsValue::from_str(&k)).primitive())?;
-                }
-            }
-        }
-        for (dev, (added, removed)) in counted {
-            let key = format!("{META_TALLY}{dev}");
-            let mut t = match get_meta(&meta, &key).await? {
-                Some(v) => serde_json::from_value(v)
-                    .map_err(|e| StoreError::Other(format!("meta `{key}`: {e}")))?,
-                None => super::tally::Tally::new(dev),
-            };
-            added.iter().for_each(|h| t.add(h));
-            removed.iter().for_each(|h| t.remove(h));
-            sent(
-                meta.put(JsValue::from_str(&json_value(&t).to_string()))
-                    .with_key(JsValue::from_str(&key))
-                    .primitive(),
-            )?;
-        }
-        // Photos (issue 13) with the events that name them: content-addressed, so a put of a
-        // key already stored writes the same bytes.
-        if with_photos {
-            let photos = tx.object_store(PHOTOS).map_err(store_error)?;
-            for p in &batch.photos {
-                let key = p.key();
-                sent(
-                    photos
-                        .put(JsValue::from(photo_blob(p)?))
-                        .with_key(JsValue::from_str(&key))
-                        .primitive(),
-                )?;
-                for a in &p.aliases {
-                    sent(
-                        photos
-                            .put(JsValue::from_str(&key))
-                            .with_key(JsValue::from_str(a))
-                            .primitive(),
-                    )?;
-                }
-            }
-        }
-        let clock = batch
-            .clock
-            .as_ref()
-            .map(|c| (META_HLC.to_string(), json_value(&c.next)));
-        for (k, v) in batch.meta.iter().chain(clock.iter()) {
-            sent(
-                meta.put(JsValue::from_str(&v.to_string()))
-                    .with_key(JsValue::from_str(k))
-                    .primitive(),
-            )?;
-        }
-        finish(tx).await
     }
 
     async fn view(&self, subject: RecordRef) -> Result<Option<View>, StoreError> {

@@ -222,6 +222,9 @@ async fn run(cfg: Cfg) {
         wait_ready: true,
         window: (1280, 800),
         timeout: Duration::from_secs(120),
+        // "Memory after start" is the app page's own: a page left in the back-forward cache
+        // (the dataset load's, hundreds of MB) would stay alive in the same renderer.
+        extra_args: vec!["--disable-back-forward-cache".into()],
         ..Options::default()
     })
     .await;

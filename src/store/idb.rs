@@ -583,7 +583,7 @@ impl IdbStore {
             for (day, n) in counts {
                 let n = n.await.map_err(store_error)?;
                 if n > 0 {
-                    t.days.insert(day, u64::from(n));
+                    t.days.push((day, u64::from(n)));
                 }
             }
             sent(

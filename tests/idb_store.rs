@@ -895,6 +895,29 @@ async fn batched_reads_answer_like_single_reads() {
     let stored = idb.store.stored_among(&ids).await.expect("stored_among");
     assert_eq!(stored.len(), ids.len() - 1);
     assert!(!stored.contains(&unknown));
+    // Issue 13: an import's check reads held events' hashes by id, as the generic path
+    // (the records' events) finds them; an event not stored has none.
+    let mut probe: Vec<_> = events.iter().step_by(2).cloned().collect();
+    let mut other = probe[0].clone();
+    other.id = unknown;
+    probe.push(other);
+    let hashes = idb
+        .store
+        .stored_hashes(&probe)
+        .await
+        .expect("stored_hashes");
+    assert_eq!(hashes.len(), probe.len() - 1);
+    for e in &probe[..probe.len() - 1] {
+        assert_eq!(hashes.get(&e.id), Some(&e.hash), "hash of {}", e.id);
+    }
+    let mem = MemoryStore::new();
+    mem.commit(Batch {
+        events: events.clone(),
+        ..Default::default()
+    })
+    .await
+    .unwrap();
+    assert_eq!(mem.stored_hashes(&probe).await.unwrap(), hashes);
 
     let mut subjects: Vec<RecordRef> = events.iter().map(|e| e.subject).collect();
     subjects.dedup();

@@ -1170,6 +1170,32 @@ impl Store for IdbStore {
         Ok(out)
     }
 
+    async fn stored_hashes(
+        &self,
+        events: &[Event],
+    ) -> Result<std::collections::HashMap<EventId, String>, StoreError> {
+        let tx = self.read(EVENTS)?;
+        let store = tx.object_store(EVENTS).map_err(store_error)?;
+        // One get per id, all sent before the first is awaited (one round trip).
+        let mut rows = Vec::with_capacity(events.len());
+        for e in events {
+            rows.push((
+                e.id,
+                store
+                    .get::<JsValue, _, _>(JsValue::from_str(&e.id.to_string()))
+                    .primitive()
+                    .map_err(store_error)?,
+            ));
+        }
+        let mut out = std::collections::HashMap::new();
+        for (id, row) in rows {
+            if let Some(row) = row.await.map_err(store_error)? {
+                out.insert(id, stored_hash(&row)?);
+            }
+        }
+        Ok(out)
+    }
+
     async fn views_of(&self, subjects: &[RecordRef]) -> Result<Vec<Option<View>>, StoreError> {
         let tx = self.read(VIEWS)?;
         let store = tx.object_store(VIEWS).map_err(store_error)?;

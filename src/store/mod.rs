@@ -287,6 +287,37 @@ pub trait Store {
         }
         Ok(out)
     }
+    /// The stored hash of each of `events` already stored, by id (issue 13: what an import's
+    /// check compares). Here from the records' events ("" for an id stored under another
+    /// record: certainly other content); the IndexedDB store reads each id's row instead of
+    /// its record's every event.
+    async fn stored_hashes(
+        &self,
+        events: &[Event],
+    ) -> Result<std::collections::HashMap<EventId, String>, StoreError> {
+        let ids: Vec<EventId> = events.iter().map(|e| e.id).collect();
+        let held = self.stored_among(&ids).await?;
+        let mut out: std::collections::HashMap<EventId, String> =
+            held.iter().map(|id| (*id, String::new())).collect();
+        if held.is_empty() {
+            return Ok(out);
+        }
+        let subjects: Vec<RecordRef> = events
+            .iter()
+            .filter(|e| held.contains(&e.id))
+            .map(|e| e.subject)
+            .collect::<std::collections::BTreeSet<_>>()
+            .into_iter()
+            .collect();
+        for stored in self.events_of(&subjects).await? {
+            for e in stored {
+                if let Some(h) = out.get_mut(&e.id) {
+                    *h = e.hash;
+                }
+            }
+        }
+        Ok(out)
+    }
     /// The view of each subject, in one read where the store can.
     async fn views_of(&self, subjects: &[RecordRef]) -> Result<Vec<Option<View>>, StoreError> {
         let mut out = Vec::with_capacity(subjects.len());
@@ -445,6 +476,12 @@ impl<T: Store> Store for std::rc::Rc<T> {
     }
     async fn stored_among(&self, ids: &[EventId]) -> Result<HashSet<EventId>, StoreError> {
         (**self).stored_among(ids).await
+    }
+    async fn stored_hashes(
+        &self,
+        events: &[Event],
+    ) -> Result<std::collections::HashMap<EventId, String>, StoreError> {
+        (**self).stored_hashes(events).await
     }
     async fn views_of(&self, subjects: &[RecordRef]) -> Result<Vec<Option<View>>, StoreError> {
         (**self).views_of(subjects).await

@@ -27,7 +27,7 @@ use crate::domain::event::{Event, EventBody, RecordKind, RecordRef};
 use crate::domain::ids::{DeviceId, EventId};
 use crate::domain::roles::{authorize, Action, Denied};
 use crate::store::{Store, StoreError};
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
 
 /// This tablet's sync bookkeeping (empty before the first import).
 pub async fn load_state<S: Store>(store: &S) -> Result<SyncState, StoreError> {
@@ -99,29 +99,7 @@ impl<S: Store> Lookup for StoreLookup<'_, S> {
         if self.blank {
             return Ok(HashMap::new());
         }
-        let ids: Vec<EventId> = events.iter().map(|e| e.id).collect();
-        let held = self.store.stored_among(&ids).await?;
-        if held.is_empty() {
-            return Ok(HashMap::new());
-        }
-        // Stored under another record: certainly other content (an empty hash).
-        let mut out: HashMap<EventId, String> =
-            held.iter().map(|id| (*id, String::new())).collect();
-        let subjects: Vec<RecordRef> = events
-            .iter()
-            .filter(|e| held.contains(&e.id))
-            .map(|e| e.subject)
-            .collect::<BTreeSet<_>>()
-            .into_iter()
-            .collect();
-        for stored in self.store.events_of(&subjects).await? {
-            for e in stored {
-                if let Some(h) = out.get_mut(&e.id) {
-                    *h = e.hash;
-                }
-            }
-        }
-        Ok(out)
+        self.store.stored_hashes(events).await
     }
     async fn events_of(&self, subjects: &[RecordRef]) -> Result<Vec<Vec<Event>>, StoreError> {
         if self.blank {

@@ -11,7 +11,9 @@
 //! * `BENCH_HEAVY_RUNS` (`BENCH_RUNS`): runs of the multi-second figures (export, imports,
 //!   peers' bulk inserts);
 //! * `BENCH_SEED` (1); `BENCH_SMALL=1`: the ~1 % dataset (a quick check of the harness);
-//! * `BENCH_THROTTLE` ("4,1"): CPU throttling rates, 4× being the "tablet".
+//! * `BENCH_THROTTLE` ("4,1"): CPU throttling rates, 4× being the "tablet";
+//! * `BENCH_BFCACHE=1`: keep Chromium's back-forward cache (off by default since session 10,
+//!   so "memory after start" is the app page's own).
 //!
 //! One origin on 127.0.0.1 serves `/app/` (dist), `/bench/` (bench dist), `/peer/`
 //! (bench/peer), `/vendor/dexie.mjs` and `/data/` (the dataset), so the bench build loads the
@@ -224,7 +226,12 @@ async fn run(cfg: Cfg) {
         timeout: Duration::from_secs(120),
         // "Memory after start" is the app page's own: a page left in the back-forward cache
         // (the dataset load's, hundreds of MB) would stay alive in the same renderer.
-        extra_args: vec!["--disable-back-forward-cache".into()],
+        // `BENCH_BFCACHE=1` keeps the cache (the harness before session 10), for comparison.
+        extra_args: if std::env::var("BENCH_BFCACHE").is_ok_and(|v| v == "1") {
+            Vec::new()
+        } else {
+            vec!["--disable-back-forward-cache".into()]
+        },
         ..Options::default()
     })
     .await;

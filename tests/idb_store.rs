@@ -441,6 +441,20 @@ async fn committing_the_same_events_again_changes_nothing() {
     );
     let mut overlap = events[..3].to_vec();
     overlap.extend(extra.iter().cloned());
+    // Issue 13: committed as new (an import's plan said so), a stored event refuses the whole
+    // batch — nothing written, not even the new event or the meta row — for the caller to look
+    // them up; the plain commit then skips the stored ones.
+    let as_new = Batch {
+        events: overlap.clone(),
+        meta: vec![("k".into(), serde_json::json!(1))],
+        ..Default::default()
+    };
+    assert_eq!(
+        store.commit_new(as_new).await,
+        Err(StoreError::AlreadyStored)
+    );
+    assert_eq!(store.event_count().await.unwrap(), n);
+    assert_eq!(store.meta("k").await.unwrap(), None);
     store
         .commit(Batch {
             events: overlap,

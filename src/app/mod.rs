@@ -335,7 +335,7 @@ impl<S: Store> App<S> {
             let photos = self.staged_for(&events);
             let stored: Vec<String> = photos.iter().map(|p| p.sha256.clone()).collect();
             let result = self
-                .commit_events(events.clone(), false, expect, vec![], photos)
+                .commit_events(events.clone(), false, expect, vec![], photos, false)
                 .await;
             if result.is_err() {
                 *self.clock.borrow_mut() = saved;
@@ -388,6 +388,37 @@ impl<S: Store> App<S> {
     where
         F: AsyncFn() -> Result<Vec<(String, serde_json::Value)>, AppError>,
     {
+        self.absorb_checked(events, photos, now, extra, false).await
+    }
+
+    /// [`absorb_with_photos`](Self::absorb_with_photos) of events the caller found absent (an
+    /// import's plan; issue 13): they are committed without being looked up first
+    /// ([`Store::commit_new`]), which on a large store was a quarter of a restore. If one is
+    /// stored after all, nothing was written and the events are looked up and committed again.
+    pub async fn absorb_new_with_photos<F>(
+        &self,
+        events: Vec<Event>,
+        photos: Vec<PhotoRow>,
+        now: i64,
+        extra: F,
+    ) -> Result<usize, AppError>
+    where
+        F: AsyncFn() -> Result<Vec<(String, serde_json::Value)>, AppError>,
+    {
+        self.absorb_checked(events, photos, now, extra, true).await
+    }
+
+    async fn absorb_checked<F>(
+        &self,
+        events: Vec<Event>,
+        photos: Vec<PhotoRow>,
+        now: i64,
+        extra: F,
+        mut known_new: bool,
+    ) -> Result<usize, AppError>
+    where
+        F: AsyncFn() -> Result<Vec<(String, serde_json::Value)>, AppError>,
+    {
         let mut seen = std::collections::HashSet::new();
         let mut unique = Vec::with_capacity(events.len());
         let verifying = crate::bench::spans::span("absorb: verify hashes");
@@ -411,9 +442,12 @@ impl<S: Store> App<S> {
         loop {
             attempt += 1;
             let expect = self.reload_clock().await?;
-            let looking = crate::bench::spans::span("absorb: stored_among");
-            let stored = self.store.stored_among(&ids).await?;
-            drop(looking);
+            let stored = if known_new {
+                HashSet::new()
+            } else {
+                let _looking = crate::bench::spans::span("absorb: stored_among");
+                self.store.stored_among(&ids).await?
+            };
             let fresh: Vec<Event> = unique
                 .iter()
                 .filter(|e| !stored.contains(&e.id))
@@ -429,13 +463,19 @@ impl<S: Store> App<S> {
                 self.clock.borrow_mut().observe(max, now);
             }
             let result = self
-                .commit_events(fresh, false, expect, meta, photos.clone())
+                .commit_events(fresh, false, expect, meta, photos.clone(), known_new)
                 .await;
             if result.is_err() {
                 *self.clock.borrow_mut() = saved;
             }
             match result {
                 Err(AppError::Store(StoreError::Stale)) if attempt < WRITE_ATTEMPTS => continue,
+                // Not a retry of a race: the same write, this time looking the events up.
+                Err(AppError::Store(StoreError::AlreadyStored)) if known_new => {
+                    known_new = false;
+                    attempt -= 1;
+                    continue;
+                }
                 r => return r.map(|_| n),
             }
         }
@@ -524,6 +564,7 @@ impl<S: Store> App<S> {
         expect: Option<HlcClock>,
         meta: Vec<(String, serde_json::Value)>,
         photos: Vec<PhotoRow>,
+        new_only: bool,
     ) -> Result<(), AppError> {
         if events.is_empty() && meta.is_empty() && photos.is_empty() {
             return Ok(());
@@ -535,6 +576,7 @@ impl<S: Store> App<S> {
             Some(ClockWrite { expect, next }),
             meta,
             photos,
+            new_only,
         )
         .await
         .map_err(AppError::from)
@@ -550,6 +592,7 @@ impl<S: Store> App<S> {
         clock: Option<ClockWrite>,
         extra_meta: Vec<(String, serde_json::Value)>,
         photos: Vec<PhotoRow>,
+        new_only: bool,
     ) -> Result<(), StoreError> {
         let loading = crate::bench::spans::span("fold: load_authority");
         let meta = self.load_authority().await?;
@@ -618,17 +661,20 @@ impl<S: Store> App<S> {
             ));
         }
         let committing = crate::bench::spans::span("store: commit");
-        self.store
-            .commit(Batch {
-                events,
-                views,
-                meta: meta_rows,
-                dropped,
-                purged,
-                clock,
-                photos,
-            })
-            .await?;
+        let batch = Batch {
+            events,
+            views,
+            meta: meta_rows,
+            dropped,
+            purged,
+            clock,
+            photos,
+        };
+        if new_only {
+            self.store.commit_new(batch).await?;
+        } else {
+            self.store.commit(batch).await?;
+        }
         drop(committing);
         if let Some(all) = all_auth {
             let mut a = self.authority.borrow_mut();
@@ -828,7 +874,7 @@ impl<S: Store> App<S> {
             let _lock = self.store.write_lock().await?;
             // Another tab may have settled it meanwhile.
             if self.load_authority().await?.version != AUTHZ_VERSION {
-                self.fold_and_commit(Vec::new(), false, None, Vec::new(), Vec::new())
+                self.fold_and_commit(Vec::new(), false, None, Vec::new(), Vec::new(), false)
                     .await?;
             }
         }

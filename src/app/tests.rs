@@ -212,6 +212,46 @@ fn absorb_is_idempotent() {
 }
 
 #[test]
+fn events_wrongly_taken_as_new_are_looked_up_and_folded_once() {
+    // Issue 13: an import's groups are committed without looking their events up (the plan
+    // found them absent). When one is stored after all (another tab imported the same file,
+    // a duplicate across groups), nothing of the first write stays: the group is written again
+    // looking them up, and the view counts each event once — as a plain absorb does.
+    let remote = founded(2);
+    let d = director(&remote);
+    let mut written = set_building(&remote, &d, b3(), 30, T0 + MIN);
+    written.extend(set_building(&remote, &d, b3(), 32, T0 + 2 * MIN));
+    let subject = RecordRef::new(RecordKind::Building, b3());
+
+    let plain = founded(1);
+    assert_eq!(block_on(plain.absorb(written.clone(), T0)).unwrap(), 2);
+
+    let local = founded(1);
+    assert_eq!(
+        block_on(local.absorb(vec![written[0].clone()], T0)).unwrap(),
+        1
+    );
+    let took =
+        block_on(
+            local.absorb_new_with_photos(written.clone(), Vec::new(), T0, async || Ok(vec![])),
+        )
+        .unwrap();
+    assert_eq!(took, 1, "only the event not yet stored is new");
+    assert_eq!(events(&local), events(&plain));
+    let view = block_on(local.view(subject)).unwrap().unwrap();
+    assert_eq!(view, block_on(plain.view(subject)).unwrap().unwrap());
+    assert_eq!(view.events, 2);
+    assert_eq!(floors(&local, b3()), 32);
+    // Really new events go straight in.
+    let fresh = set_building(&remote, &d, b3(), 33, T0 + 3 * MIN);
+    assert_eq!(
+        block_on(local.absorb_new_with_photos(fresh, Vec::new(), T0, async || Ok(vec![]))).unwrap(),
+        1
+    );
+    assert_eq!(floors(&local, b3()), 33);
+}
+
+#[test]
 fn local_edits_after_an_import_sort_after_the_imported_events() {
     // The other tablet's clock runs an hour ahead.
     let remote = founded(2);

@@ -1062,6 +1062,13 @@ impl Store for IdbStore {
         }
     }
 
+    async fn commit_new(&self, batch: Batch) -> Result<(), StoreError> {
+        match self.write_batch(&batch, true).await {
+            Err(StoreError::Other(m)) if m == ALREADY_STORED => Err(StoreError::AlreadyStored),
+            r => r,
+        }
+    }
+
     async fn view(&self, subject: RecordRef) -> Result<Option<View>, StoreError> {
         let tx = self.read(VIEWS)?;
         let store = tx.object_store(VIEWS).map_err(store_error)?;

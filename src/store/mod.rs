@@ -213,6 +213,9 @@ pub enum StoreError {
     /// Another tab (the installed app and a browser tab) wrote between this writer's read of
     /// the clock and its commit; nothing was written (the app retries).
     Stale,
+    /// [`Store::commit_new`]: an event of the batch turned out stored; nothing was written (the
+    /// caller looks its events up and commits again).
+    AlreadyStored,
     Other(String),
 }
 
@@ -235,6 +238,12 @@ impl StoreError {
                 "另一个窗口同时在保存，本次操作未保存，请重试",
                 "Another window of the app saved at the same moment; nothing was saved, please try again",
             ),
+            // Handled by the app (it retries looking the events up); shown only if a bug lets
+            // it through.
+            StoreError::AlreadyStored => Text::new(
+                "部分记录已在本机，本次未保存，请重试",
+                "Some of these records are already on this tablet; nothing was saved, please try again",
+            ),
             StoreError::Other(d) => Text::new(format!("保存失败：{d}"), format!("Saving failed: {d}")),
         }
     }
@@ -253,6 +262,18 @@ pub trait Store {
     /// are skipped (idempotent); the same id with another hash is a [`StoreError::Conflict`];
     /// a [`Batch::clock`] that fails its check is a [`StoreError::Stale`].
     async fn commit(&self, batch: Batch) -> Result<(), StoreError>;
+    /// [`commit`](Store::commit) of a batch whose events the caller found absent (issue 13: an
+    /// import's plan, a restore on a blank tablet), so the store need not look them up. If one
+    /// is stored after all (another tab, a duplicate across the file's groups), nothing is
+    /// written and the answer is [`StoreError::AlreadyStored`].
+    async fn commit_new(&self, batch: Batch) -> Result<(), StoreError> {
+        let ids: Vec<EventId> = batch.events.iter().map(|e| e.id).collect();
+        let distinct: HashSet<EventId> = ids.iter().copied().collect();
+        if distinct.len() < ids.len() || !self.stored_among(&ids).await?.is_empty() {
+            return Err(StoreError::AlreadyStored);
+        }
+        self.commit(batch).await
+    }
     /// Waits until no other tab on this store is writing and keeps them out until the guard
     /// is dropped (a no-op where there is only one writer).
     async fn write_lock(&self) -> Result<WriteLock, StoreError> {
@@ -446,6 +467,9 @@ pub fn hlc_from_key(key: &str, device: DeviceId) -> Option<Hlc> {
 impl<T: Store> Store for std::rc::Rc<T> {
     async fn commit(&self, batch: Batch) -> Result<(), StoreError> {
         (**self).commit(batch).await
+    }
+    async fn commit_new(&self, batch: Batch) -> Result<(), StoreError> {
+        (**self).commit_new(batch).await
     }
     async fn write_lock(&self) -> Result<WriteLock, StoreError> {
         (**self).write_lock().await

@@ -987,7 +987,7 @@ impl<'a, S: Store> Run<'a, S> {
         let (app, plan) = (self.app, self.plan);
         let bookkeeping = async || group_meta(app, plan, &marker, last, clear).await;
         self.added += app
-            .absorb_with_photos(chunk, rows, self.now, bookkeeping)
+            .absorb_new_with_photos(chunk, rows, self.now, bookkeeping)
             .await?;
         self.groups += 1;
         progress(self.done, self.total);

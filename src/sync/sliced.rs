@@ -413,7 +413,9 @@ pub async fn apply_import_sliced<S: Store, R: Source>(
             .into_iter()
             .filter(|e| e.at.wall <= *limit && seen.insert(e.id))
             .collect();
-        // On a blank tablet only this run's earlier groups are held (absorbing skips those).
+        // On a blank tablet nothing is held but this run's earlier groups: the groups are
+        // committed as new (`App::absorb_new_with_photos`, no per-id lookup), and a duplicate
+        // across groups makes that group be written again looking its events up.
         let held = if *blank {
             HashSet::new()
         } else {

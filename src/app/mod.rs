@@ -372,29 +372,16 @@ impl<S: Store> App<S> {
     where
         F: AsyncFn() -> Result<Vec<(String, serde_json::Value)>, AppError>,
     {
-        self.absorb_with_photos(events, Vec::new(), now, extra)
+        self.absorb_checked(events, Vec::new(), now, extra, false)
             .await
     }
 
-    /// [`absorb_with`](Self::absorb_with), storing `photos` (an import's, their hashes
-    /// checked) in the same transaction as the events (issue 13).
-    pub async fn absorb_with_photos<F>(
-        &self,
-        events: Vec<Event>,
-        photos: Vec<PhotoRow>,
-        now: i64,
-        extra: F,
-    ) -> Result<usize, AppError>
-    where
-        F: AsyncFn() -> Result<Vec<(String, serde_json::Value)>, AppError>,
-    {
-        self.absorb_checked(events, photos, now, extra, false).await
-    }
-
-    /// [`absorb_with_photos`](Self::absorb_with_photos) of events the caller found absent (an
-    /// import's plan; issue 13): they are committed without being looked up first
-    /// ([`Store::commit_new`]), which on a large store was a quarter of a restore. If one is
-    /// stored after all, nothing was written and the events are looked up and committed again.
+    /// [`absorb_with`](Self::absorb_with) of an import's group (issue 13): `photos` (their
+    /// hashes checked) are stored in the same transaction as the events, and the events, which
+    /// the import's plan found absent, are committed without being looked up first
+    /// ([`Store::commit_new`]) — on a large store that lookup was a quarter of a restore. If
+    /// one is stored after all, nothing was written and the events are looked up and
+    /// committed again.
     pub async fn absorb_new_with_photos<F>(
         &self,
         events: Vec<Event>,

@@ -615,6 +615,10 @@ pub(crate) struct Analysis {
     must_recheck: bool,
     new_count: usize,
     already_present: usize,
+    /// The file's ids this tablet holds, while they are at most [`HELD_IDS_MAX`] (`None`
+    /// past it): a streamed import's second pass leaves them out without asking the store
+    /// again (issue 13).
+    held_ids: Option<HashSet<EventId>>,
     held: BTreeMap<DeviceId, (usize, i64, Hlc)>,
     held_back: Vec<Event>,
     /// Records new events touch: whether this tablet held them.
@@ -629,6 +633,10 @@ pub(crate) struct Analysis {
     new_events: Vec<Event>,
     blobs: Vec<Blob>,
 }
+
+/// How many held ids an analysis remembers for the second pass (16 bytes each, about 4 MB of
+/// wasm memory at most); a file overlapping this tablet more than that is looked up again.
+pub const HELD_IDS_MAX: usize = 200_000;
 
 fn hash16(hash: &str) -> [u8; 16] {
     let mut out = [0u8; 16];
@@ -683,8 +691,14 @@ impl Analysis {
             trust,
             limit: now.saturating_add(settings.max_future_skew_ms),
             now,
+            held_ids: Some(HashSet::new()),
             ..Default::default()
         }
+    }
+
+    /// The file's ids found held here (see `held_ids`), taken once the file is read.
+    pub(crate) fn take_held_ids(&mut self) -> Option<HashSet<EventId>> {
+        self.held_ids.take()
     }
 
     /// Nothing of the file will be imported (a refusal is kept for [`finish`](Self::finish)).
@@ -782,6 +796,13 @@ impl Analysis {
             if let Some(h) = held.get(&e.id) {
                 if *h == e.hash {
                     self.already_present += 1;
+                    if let Some(ids) = &mut self.held_ids {
+                        if ids.len() < HELD_IDS_MAX {
+                            ids.insert(e.id);
+                        } else {
+                            self.held_ids = None;
+                        }
+                    }
                 } else if self.differs.is_none() {
                     self.differs = Some(ImportError::TamperedEvent {
                         id: e.id,

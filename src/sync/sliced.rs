@@ -105,6 +105,9 @@ enum Body {
         /// This tablet held no event when the file was checked (a restore onto a blank
         /// tablet): nothing of the file can be held here but what this import writes.
         blank: bool,
+        /// The file's ids held here when it was checked, if few enough to remember
+        /// (`merge::HELD_IDS_MAX`): pass 2 leaves them out without asking the store.
+        held: Option<HashSet<EventId>>,
     },
 }
 
@@ -272,6 +275,7 @@ pub async fn plan_import_sliced<S: Store, R: Source>(
             break;
         }
     }
+    let held = acc.take_held_ids();
     let plan = acc
         .finish(
             &lookup,
@@ -292,6 +296,7 @@ pub async fn plan_import_sliced<S: Store, R: Source>(
             head,
             limit,
             blank,
+            held,
         },
     })
 }
@@ -377,6 +382,7 @@ pub async fn apply_import_sliced<S: Store, R: Source>(
         head,
         limit,
         blank,
+        held: known_held,
     } = &sp.body
     else {
         return apply_import_in_groups(
@@ -413,16 +419,25 @@ pub async fn apply_import_sliced<S: Store, R: Source>(
             .into_iter()
             .filter(|e| e.at.wall <= *limit && seen.insert(e.id))
             .collect();
-        // On a blank tablet nothing is held but this run's earlier groups: the groups are
-        // committed as new (`App::absorb_new_with_photos`, no per-id lookup), and a duplicate
-        // across groups makes that group be written again looking its events up.
-        let held = if *blank {
-            HashSet::new()
-        } else {
-            let ids: Vec<EventId> = events.iter().map(|e| e.id).collect();
-            app.store.stored_among(&ids).await?
+        // What pass 1 found held is left out (on a blank tablet nothing is held but this
+        // run's earlier groups). The groups are committed as new (`App::absorb_new_with_photos`,
+        // no per-id lookup): an event stored since pass 1 (another tab), or repeated across
+        // groups, makes that group be written again looking its events up.
+        let looked_up;
+        let held = match (blank, known_held) {
+            (true, _) => None,
+            (false, Some(ids)) => Some(ids),
+            (false, None) => {
+                let ids: Vec<EventId> = events.iter().map(|e| e.id).collect();
+                looked_up = app.store.stored_among(&ids).await?;
+                Some(&looked_up)
+            }
         };
-        pending.extend(events.into_iter().filter(|e| !held.contains(&e.id)));
+        pending.extend(
+            events
+                .into_iter()
+                .filter(|e| !held.is_some_and(|h| h.contains(&e.id))),
+        );
         while pending.len() > group {
             let rest = pending.split_off(group);
             let chunk = std::mem::replace(&mut pending, rest);

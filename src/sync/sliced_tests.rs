@@ -377,6 +377,46 @@ fn issue_13_a_sliced_import_stores_the_photos_of_its_events_and_those_missing_he
     assert_eq!(photo_bytes(&d, &k1), Some(JPEG_1.to_vec()));
 }
 
+/// Issue 13: pass 2 trusts pass 1's finding of what is held (no second lookup per id) and
+/// commits its groups as new. When the tablet changed in between — another tab imported the
+/// same file, or part of it — the groups are looked up again: nothing is stored twice and the
+/// store equals one plain import.
+#[test]
+fn issue_13_a_plan_made_stale_by_another_import_still_imports_each_event_once() {
+    let a = many_segments();
+    let k1 = a.stage_photo(crate::store::PhotoRow::new("image/jpeg", JPEG_1.to_vec()));
+    finding_with(&a, std::slice::from_ref(&k1), T0 + HOUR);
+    let file = export(&a, None, None, T0 + 2 * HOUR).bytes;
+    let now = T0 + 2 * HOUR;
+    let whole = open(MemoryStore::new(), 3);
+    import(&whole, &file, None, now);
+    for (blank, part) in [(true, 1.0), (true, 0.3), (false, 0.6)] {
+        let b = open(MemoryStore::new(), 4);
+        // The file's events, as one import stored them.
+        let events = whole.store.all_events();
+        if !blank {
+            // Held before the check: pass 1 remembers these ids.
+            block_on(b.absorb(events[..events.len() / 4].to_vec(), now)).unwrap();
+        }
+        let sp = plan_sliced(&b, &file, None, now, 10_000).unwrap();
+        // Another tab imports part of the file after the check, before pass 2.
+        let n = (events.len() as f64 * part) as usize;
+        block_on(b.absorb(events[..n].to_vec(), now)).unwrap();
+        let out = apply_sliced(&b, &sp, &file, now, 50, 10_000, None).unwrap();
+        assert_eq!(
+            out.added,
+            events.len() - n.max(if blank { 0 } else { events.len() / 4 }),
+            "each event is added once (blank {blank}, {part} imported meanwhile)"
+        );
+        let (got, want) = (store_state(&b), store_state(&whole));
+        assert!(
+            got == want,
+            "the same store as one import (blank {blank}, {part} imported meanwhile)"
+        );
+        assert_eq!(photo_bytes(&b, &k1), Some(JPEG_1.to_vec()));
+    }
+}
+
 /// Issue 13 with issue 12's signatures: an enrolled tablet's file (its events before the
 /// enrolment unsigned and attested, later ones signed, the end line signed) passes the sliced
 /// check with the whole-file preview; the same file with its signature stripped is refused.

@@ -235,3 +235,47 @@ fn full_generation_time() {
     println!("{status:?}\nassigned to the login: {mine}");
     println!("{:?}\n{:?}", s.counts, s.probes);
 }
+
+/// CMP-3 on the benchmark's estate long after its last day (the dataset ends 2026-10-31; the
+/// complaint list sweeps escalations on every visit, issue 19): the first sweep escalates every
+/// complaint open a month, and a second sweep finds nothing more to write.
+#[test]
+fn cmp3_a_second_escalation_sweep_over_the_bench_estate_writes_nothing() {
+    use crate::domain::complaints::{escalations_due, Complaint};
+    let (s, events) = small();
+    let app = crate::testkit::open(crate::store::memory::MemoryStore::new(), 9);
+    let now = 1_793_000_000_000;
+    for chunk in events.chunks(2_000) {
+        block_on(app.absorb(chunk.to_vec(), now)).unwrap();
+    }
+    let up = crate::domain::staff::Uptime::new(0, now);
+    let actor = block_on(app.sign_in(s.login, BENCH_PIN, up)).unwrap();
+    let open = || {
+        let mut v = Vec::new();
+        for st in ["registered", "dispatched", "in_progress"] {
+            for r in block_on(app.query(&Query::new(
+                RecordKind::Complaint,
+                Filter::Status(st.into()),
+            )))
+            .unwrap()
+            {
+                if let Some(c) = r.state::<Complaint>() {
+                    v.push((r.id, c));
+                }
+            }
+        }
+        v
+    };
+    let later = now + 40 * 86_400_000;
+    let due = block_on(app.store.count(&Query::new(
+        RecordKind::Callback,
+        Filter::Status("due".into()),
+    )))
+    .unwrap();
+    eprintln!("open complaints {}, due callbacks {due}", open().len());
+    let first = escalations_due(later, &open());
+    assert!(!first.is_empty(), "open complaints a month old");
+    block_on(app.record(later, Some(actor.id), first)).unwrap();
+    assert!(block_on(app.refused()).unwrap().is_empty());
+    assert!(escalations_due(later + 60_000, &open()).is_empty());
+}

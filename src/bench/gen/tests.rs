@@ -18,6 +18,23 @@ fn small() -> (Summary, Vec<Event>) {
     (s, all)
 }
 
+/// A moment after the small dataset's last day (2026-10-31).
+const NOW: i64 = 1_793_000_000_000;
+
+/// The small dataset, and an app that absorbed it in chunks as an import would.
+fn absorbed_small() -> (
+    Summary,
+    Vec<Event>,
+    crate::app::App<crate::store::memory::MemoryStore>,
+) {
+    let (s, events) = small();
+    let app = crate::testkit::open(crate::store::memory::MemoryStore::new(), 9);
+    for chunk in events.chunks(2_000) {
+        block_on(app.absorb(chunk.to_vec(), NOW)).unwrap();
+    }
+    (s, events, app)
+}
+
 fn digest(events: &[Event]) -> String {
     let mut h = Sha256::new();
     for e in events {
@@ -137,12 +154,8 @@ fn every_event_verifies_and_the_stream_is_causal() {
 
 #[test]
 fn the_app_absorbs_the_small_dataset_and_the_probes_find_data() {
-    let (s, events) = small();
-    let app = crate::testkit::open(crate::store::memory::MemoryStore::new(), 9);
-    let now = 1_793_000_000_000;
-    for chunk in events.chunks(2_000) {
-        block_on(app.absorb(chunk.to_vec(), now)).unwrap();
-    }
+    let (s, events, app) = absorbed_small();
+    let now = NOW;
     assert_eq!(
         block_on(app.store.event_count()).unwrap(),
         events.len() as u64
@@ -242,12 +255,8 @@ fn full_generation_time() {
 #[test]
 fn cmp3_a_second_escalation_sweep_over_the_bench_estate_writes_nothing() {
     use crate::domain::complaints::{escalations_due, Complaint};
-    let (s, events) = small();
-    let app = crate::testkit::open(crate::store::memory::MemoryStore::new(), 9);
-    let now = 1_793_000_000_000;
-    for chunk in events.chunks(2_000) {
-        block_on(app.absorb(chunk.to_vec(), now)).unwrap();
-    }
+    let (s, _, app) = absorbed_small();
+    let now = NOW;
     let up = crate::domain::staff::Uptime::new(0, now);
     let actor = block_on(app.sign_in(s.login, BENCH_PIN, up)).unwrap();
     let open = || {

@@ -102,11 +102,9 @@ enum Body {
         cipher: Option<SegmentCipher>,
         head: Vec<u8>,
         limit: i64,
-        /// This tablet held no event when the file was checked (a restore onto a blank
-        /// tablet): nothing of the file can be held here but what this import writes.
-        blank: bool,
         /// The file's ids held here when it was checked, if few enough to remember
-        /// (`merge::HELD_IDS_MAX`): pass 2 leaves them out without asking the store.
+        /// (`merge::HELD_IDS_MAX`; none on a blank tablet): pass 2 leaves them out without
+        /// asking the store.
         held: Option<HashSet<EventId>>,
     },
 }
@@ -295,7 +293,6 @@ pub async fn plan_import_sliced<S: Store, R: Source>(
             cipher,
             head,
             limit,
-            blank,
             held,
         },
     })
@@ -381,8 +378,8 @@ pub async fn apply_import_sliced<S: Store, R: Source>(
         cipher,
         head,
         limit,
-        blank,
         held: known_held,
+        ..
     } = &sp.body
     else {
         return apply_import_in_groups(
@@ -424,20 +421,15 @@ pub async fn apply_import_sliced<S: Store, R: Source>(
         // no per-id lookup): an event stored since pass 1 (another tab), or repeated across
         // groups, makes that group be written again looking its events up.
         let looked_up;
-        let held = match (blank, known_held) {
-            (true, _) => None,
-            (false, Some(ids)) => Some(ids),
-            (false, None) => {
+        let held = match known_held {
+            Some(ids) => ids,
+            None => {
                 let ids: Vec<EventId> = events.iter().map(|e| e.id).collect();
                 looked_up = app.store.stored_among(&ids).await?;
-                Some(&looked_up)
+                &looked_up
             }
         };
-        pending.extend(
-            events
-                .into_iter()
-                .filter(|e| !held.is_some_and(|h| h.contains(&e.id))),
-        );
+        pending.extend(events.into_iter().filter(|e| !held.contains(&e.id)));
         while pending.len() > group {
             let rest = pending.split_off(group);
             let chunk = std::mem::replace(&mut pending, rest);

@@ -709,6 +709,8 @@ impl Bench {
         let mut cmp_first = Stat::default();
         let mut login_first = Stat::default();
         let mut cmp_all = Stat::default();
+        // The complaint list's own marks (issue 19): mounted, rows read, CMP-3 sweep read.
+        let mut cmp_parts: [Stat; 3] = Default::default();
         let mut hh = Stat::default();
         let mut heap = Stat::default();
         let mut total_mem = Stat::default();
@@ -762,6 +764,9 @@ impl Bench {
             let t_cmp = self.settled().await;
             let t_nav = self.clicked("nav-complaints").await;
             let t_cmp_first = self.wait_mark("cmprow", Duration::from_secs(10)).await;
+            let cmp_marks = self
+                .last_marks(&["ed-cmp-mount", "ed-cmp-rows", "ed-cmp-sweep-read"])
+                .await;
             // Filter 全部 on the complaint list.
             self.click_js("[data-testid=\"cmp-filter-cmp.f.all\"]")
                 .await;
@@ -802,6 +807,11 @@ impl Bench {
             login.push(t_todo - t_ok);
             login_first.push(t_todo_first - t_ok);
             cmp_first.push(t_cmp_first - t_nav);
+            for (part, at) in cmp_parts.iter_mut().zip(&cmp_marks) {
+                if let Some(at) = at {
+                    part.push(at - t_nav);
+                }
+            }
             first.push(t_signin + (t_todo - t_ok));
             cmp.push(t_cmp - t_nav);
             cmp_all.push((t_all_done - t_all).max(0.0));
@@ -870,6 +880,20 @@ impl Bench {
                 cmp_first,
             )
             .note("the first row (or the empty notice) in the DOM; later changes not counted"),
+        ]);
+        let [c_mount, c_rows, c_sweep] = cmp_parts;
+        self.rows.extend([
+            Row::new(g, "    complaint list: nav → list mounted", "ms", c_mount)
+                .note("mark ed-cmp-mount"),
+            Row::new(g, "    complaint list: nav → open rows read", "ms", c_rows)
+                .note("mark ed-cmp-rows (three status-index reads of list rows)"),
+            Row::new(
+                g,
+                "    complaint list: nav → CMP-3 sweep read",
+                "ms",
+                c_sweep,
+            )
+            .note("mark ed-cmp-sweep-read (rows, then the full state of those falling due)"),
             Row::new(g, "UI: complaint list filter 全部", "ms", cmp_all)
                 .target(Target::AtMost(50.0, "≤ 50 ms"))
                 .note("click → DOM settled"),
@@ -885,6 +909,24 @@ impl Bench {
                 .target(Target::AtMost(150e6, "≤ 150 MB")),
             Row::new(g, "memory after start: renderer RSS", "bytes", rss),
         ]);
+    }
+
+    /// The latest `performance.mark` of each name (ms from navigation start), if any.
+    async fn last_marks(&self, names: &[&str]) -> Vec<Option<f64>> {
+        let v = self
+            .app
+            .js(
+                "return arguments[0].map((n) => { const e = performance.getEntriesByName(n);\n\
+                   return e.length ? e[e.length - 1].startTime : null; });",
+                vec![json!(names)],
+            )
+            .await;
+        let a = v.as_array().cloned().unwrap_or_default();
+        names
+            .iter()
+            .enumerate()
+            .map(|(i, _)| a.get(i).and_then(Value::as_f64))
+            .collect()
     }
 
     /// Start-up phases from navigation start (ms): the wasm downloaded (resource timing), the

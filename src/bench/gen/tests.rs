@@ -254,7 +254,9 @@ fn full_generation_time() {
 /// complaint open a month, and a second sweep finds nothing more to write.
 #[test]
 fn cmp3_a_second_escalation_sweep_over_the_bench_estate_writes_nothing() {
-    use crate::domain::complaints::{escalations_due, Complaint};
+    use crate::domain::complaints::{
+        escalation_candidates, escalations_due, Complaint, ComplaintRow,
+    };
     let (s, _, app) = absorbed_small();
     let now = NOW;
     let up = crate::domain::staff::Uptime::new(0, now);
@@ -282,9 +284,30 @@ fn cmp3_a_second_escalation_sweep_over_the_bench_estate_writes_nothing() {
     )))
     .unwrap();
     eprintln!("open complaints {}, due callbacks {due}", open().len());
+    // What the list's sweep reads first (issue 19): the open complaints' rows.
+    let rows = || {
+        let mut v = Vec::new();
+        for st in ["registered", "dispatched", "in_progress"] {
+            for r in block_on(app.store.rows(&Query::new(
+                RecordKind::Complaint,
+                Filter::Status(st.into()),
+            )))
+            .unwrap()
+            {
+                if let Some(c) = r.list::<ComplaintRow>() {
+                    v.push((r.id, c));
+                }
+            }
+        }
+        v
+    };
+    assert!(escalation_candidates(now, &rows()).len() < open().len());
     let first = escalations_due(later, &open());
     assert!(!first.is_empty(), "open complaints a month old");
+    let candidates = escalation_candidates(later, &rows());
+    assert!(first.iter().all(|d| candidates.contains(&d.subject.id)));
     block_on(app.record(later, Some(actor.id), first)).unwrap();
     assert!(block_on(app.refused()).unwrap().is_empty());
     assert!(escalations_due(later + 60_000, &open()).is_empty());
+    assert!(escalation_candidates(later + 60_000, &rows()).is_empty());
 }

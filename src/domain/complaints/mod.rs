@@ -636,6 +636,16 @@ pub struct ComplaintRow {
     /// The running SLA clock (contact, then the month's), if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub clock: Option<Clock>,
+    /// CMP-3: when this open complaint becomes major (its month's deadline), `None` once
+    /// escalated or no longer open. Lets the escalation sweep read only the rows falling due
+    /// (issue 19). Always written (`null` included): a row stored before the field existed
+    /// reads as "unknown" (due at once), so the sweep reads that complaint's full state.
+    #[serde(default = "escalation_unknown")]
+    pub escalates_at: Option<i64>,
+}
+
+fn escalation_unknown() -> Option<i64> {
+    Some(i64::MIN)
 }
 
 impl Complaint {
@@ -653,6 +663,11 @@ impl Complaint {
             place: self.intake.place.clone(),
             what: self.intake.what.clone(),
             clock: self.running_clock().cloned(),
+            escalates_at: self
+                .month_clock
+                .as_ref()
+                .filter(|_| self.is_open() && self.escalated.is_none())
+                .map(|m| m.deadline),
         }
     }
 }
@@ -1647,6 +1662,16 @@ pub fn escalations_due(now: i64, open: &[(RecordId, Complaint)]) -> Vec<Draft> {
                 )
             })
         })
+        .collect()
+}
+
+/// CMP-3, issue 19: the open complaints whose rows say escalation may be due — the only ones
+/// whose full state the sweep reads before [`escalations_due`] decides. Never leaves out one
+/// that `escalations_due` would escalate (a row from before `escalates_at` counts as due).
+pub fn escalation_candidates(now: i64, rows: &[(RecordId, ComplaintRow)]) -> Vec<RecordId> {
+    rows.iter()
+        .filter(|(_, r)| r.escalates_at.is_some_and(|d| now >= d))
+        .map(|(id, _)| *id)
         .collect()
 }
 

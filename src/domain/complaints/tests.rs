@@ -480,6 +480,59 @@ fn cmp_3_open_one_month_becomes_major_clamped_at_month_end() {
     assert_eq!(w.c(rid(1)).class, Some(Class::Major));
 }
 
+/// CMP-3, issue 19: the sweep reads only the rows whose month has run out; a row never hides a
+/// due escalation, an escalated or completed complaint is no longer a candidate, and a row
+/// stored before `escalates_at` existed counts as due (its full state decides).
+#[test]
+fn cmp_3_escalation_candidates_come_from_list_rows() {
+    let mut w = World::default();
+    let jan31 = at(2026, 1, 31, 15);
+    w.run(register(
+        &receptionist(),
+        rid(1),
+        &intake(Subject::Facilities),
+        None,
+        jan31,
+        &cal(),
+    ));
+    let feb28 = at(2026, 3, 1, 0) - 1;
+    let rows = |w: &World| vec![(rid(1), w.c(rid(1)).row())];
+    assert!(escalation_candidates(feb28 - 1, &rows(&w)).is_empty());
+    assert_eq!(escalation_candidates(feb28, &rows(&w)), vec![rid(1)]);
+    for now in [feb28 - 1, feb28, feb28 + H] {
+        let due = escalations_due(now, &[(rid(1), w.c(rid(1)))]);
+        let cand = escalation_candidates(now, &rows(&w));
+        assert!(
+            due.is_empty() || cand == vec![rid(1)],
+            "a due one is a candidate"
+        );
+    }
+    w.run(Ok(escalations_due(feb28 + H, &[(rid(1), w.c(rid(1)))])));
+    assert!(escalation_candidates(feb28 + DAY, &rows(&w)).is_empty());
+    // An old row (no `escalates_at` in its JSON) is a candidate; a `null` one is not.
+    let mut json = serde_json::to_value(w.c(rid(1)).row()).unwrap();
+    assert_eq!(json["escalates_at"], serde_json::Value::Null);
+    let none: ComplaintRow = serde_json::from_value(json.clone()).unwrap();
+    assert!(escalation_candidates(feb28, &[(rid(1), none)]).is_empty());
+    json.as_object_mut().unwrap().remove("escalates_at");
+    let old: ComplaintRow = serde_json::from_value(json).unwrap();
+    assert_eq!(escalation_candidates(0, &[(rid(1), old)]), vec![rid(1)]);
+    // A completed complaint is never a candidate.
+    let mut w = World::default();
+    in_progress(&mut w, rid(3), Class::Minor);
+    let c = w.c(rid(3));
+    w.run(complete(
+        &eng_lead(),
+        rid(3),
+        &c,
+        &phone_closing(),
+        rid(30),
+        t0() + DAY,
+        &cal(),
+    ));
+    assert!(escalation_candidates(t0() + 60 * DAY, &[(rid(3), w.c(rid(3)).row())]).is_empty());
+}
+
 #[test]
 fn cmp_3_leap_year_and_december_to_january() {
     let mut w = World::default();

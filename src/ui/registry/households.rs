@@ -35,6 +35,7 @@ fn household_rows(rows: Vec<crate::domain::view::Row>) -> Vec<HhLine> {
 }
 
 async fn search(text: String) -> Vec<Hit> {
+    use futures::future::join_all;
     let a = app();
     let units = a
         .query(&Query::new(RecordKind::Unit, Filter::Prefix(text.clone())).limit(LIMIT))
@@ -47,50 +48,60 @@ async fn search(text: String) -> Vec<Hit> {
             .unwrap_or_default(),
     );
     let mut hits: BTreeMap<RecordId, Hit> = BTreeMap::new();
-    // Units found by number (or shop name): show who lives there now.
-    for v in units {
-        let Some(u) = v.state::<Unit>() else { continue };
-        let current = household_rows(
-            a.store
-                .rows(&Query::new(RecordKind::Household, Filter::Unit(v.id)))
-                .await
-                .unwrap_or_default(),
-        )
+    // Units found by number (or shop name): show who lives there now. Every unit's
+    // households are asked for at once, not one round trip after another (issue 19: up to
+    // 50 units, each its own read, were most of the search's time on a throttled tablet).
+    let units: Vec<(RecordId, Unit)> = units
         .into_iter()
-        .filter(|h| !h.moved_out)
+        .filter_map(|v| v.state::<Unit>().map(|u| (v.id, u)))
         .collect();
+    let queries: Vec<Query> = units
+        .iter()
+        .map(|(id, _)| Query::new(RecordKind::Household, Filter::Unit(*id)))
+        .collect();
+    let living = join_all(queries.iter().map(|q| a.store.rows(q))).await;
+    for ((id, u), rows) in units.into_iter().zip(living) {
+        let current = household_rows(rows.unwrap_or_default())
+            .into_iter()
+            .filter(|h| !h.moved_out)
+            .collect();
         hits.insert(
-            v.id,
+            id,
             Hit {
-                unit: v.id,
+                unit: id,
                 info: u.info,
                 households: current,
             },
         );
     }
-    // Households found by a name or phone: the household itself (also if moved out).
+    // Households found by a name or phone: the household itself (also if moved out). Their
+    // units not already shown are read together, up to the limit.
+    let mut wanted: Vec<RecordId> = Vec::new();
+    for l in &people {
+        let room = (LIMIT as usize).saturating_sub(hits.len());
+        if !hits.contains_key(&l.unit) && !wanted.contains(&l.unit) && wanted.len() < room {
+            wanted.push(l.unit);
+        }
+    }
+    let found = join_all(wanted.iter().map(|u| a.get::<Unit>(*u))).await;
+    for (unit, u) in wanted.into_iter().zip(found) {
+        if let Some(u) = u.ok().flatten() {
+            hits.insert(
+                unit,
+                Hit {
+                    unit,
+                    info: u.info,
+                    households: Vec::new(),
+                },
+            );
+        }
+    }
     for l in people {
-        let unit = l.unit;
-        if let Some(hit) = hits.get_mut(&unit) {
+        if let Some(hit) = hits.get_mut(&l.unit) {
             if !hit.households.contains(&l) {
                 hit.households.push(l);
             }
-            continue;
         }
-        if hits.len() >= LIMIT as usize {
-            break;
-        }
-        let Some(u) = a.get::<Unit>(unit).await.ok().flatten() else {
-            continue;
-        };
-        hits.insert(
-            unit,
-            Hit {
-                unit,
-                info: u.info,
-                households: vec![l],
-            },
-        );
     }
     hits.into_values().take(LIMIT as usize).collect()
 }

@@ -142,6 +142,21 @@ fn www(data: &Path) -> PathBuf {
     www
 }
 
+/// 我的待办's cards, in the order the table lists them (`performance.mark`s of the app).
+const HOME_MARKS: [&str; 6] = [
+    "ed-home-todo",
+    "ed-home-duty",
+    "ed-home-supervisor",
+    "ed-home-training",
+    "ed-home-counts",
+    "ed-home-backup",
+];
+
+fn home_label(mark: &str) -> &'static str {
+    let card = mark.trim_start_matches("ed-home-");
+    Box::leak(format!("    sign-in: PIN OK → {card} card read").into_boxed_str())
+}
+
 /// The label of a store query's list-row figure (issue 19).
 fn name_rows(name: &str) -> &'static str {
     Box::leak(format!("{name} — list rows").into_boxed_str())
@@ -711,6 +726,8 @@ impl Bench {
         let mut cmp_all = Stat::default();
         // The complaint list's own marks (issue 19): mounted, rows read, CMP-3 sweep read.
         let mut cmp_parts: [Stat; 3] = Default::default();
+        // 我的待办's cards, each read (marks `ed-home-*`), from PIN OK.
+        let mut home_parts: [Stat; 6] = Default::default();
         let mut hh = Stat::default();
         let mut heap = Stat::default();
         let mut total_mem = Stat::default();
@@ -753,6 +770,7 @@ impl Bench {
             let t_todo_first = self.wait_mark("todo", Duration::from_secs(120)).await;
             let t_todo = self.settled().await;
             let t_ok = self.clicked("pin-ok").await;
+            let home_marks = self.last_marks(&HOME_MARKS).await;
             // Live memory: the same renderer may still hold an earlier page's garbage (the
             // dataset load's chunks), which is not this page's memory.
             self.gc().await;
@@ -807,6 +825,11 @@ impl Bench {
             login.push(t_todo - t_ok);
             login_first.push(t_todo_first - t_ok);
             cmp_first.push(t_cmp_first - t_nav);
+            for (part, at) in home_parts.iter_mut().zip(&home_marks) {
+                if let Some(at) = at {
+                    part.push(at - t_ok);
+                }
+            }
             for (part, at) in cmp_parts.iter_mut().zip(&cmp_marks) {
                 if let Some(at) = at {
                     part.push(at - t_nav);
@@ -868,6 +891,14 @@ impl Bench {
                 login_first,
             )
             .note("the first row in the DOM; the figure above waits until nothing changes"),
+        ]);
+        for (name, part) in HOME_MARKS.iter().zip(home_parts) {
+            self.rows.push(
+                Row::new(g, home_label(name), "ms", part)
+                    .note(format!("PIN OK → mark {name} (that card's data read)")),
+            );
+        }
+        self.rows.extend([
             Row::new(g, "cold start to 我的待办 (sum of the two)", "ms", first)
                 .target(first_target),
             Row::new(g, "UI: 投诉 nav → complaint list rendered", "ms", cmp)

@@ -432,6 +432,7 @@ pub fn SupervisorPanel() -> impl IntoView {
             }
         }
         late.sort_by_key(|(_, k)| k.deadline);
+        crate::ui::platform::mark("ed-home-supervisor");
         (to_classify, late)
     });
     view! {

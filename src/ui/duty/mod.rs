@@ -184,6 +184,7 @@ pub fn HomeCard() -> impl IntoView {
         } else {
             0
         };
+        crate::ui::platform::mark("ed-home-duty");
         Some((mine, remind, unsigned, next))
     });
     view! {

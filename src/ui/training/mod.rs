@@ -717,20 +717,23 @@ pub fn HomeCard() -> impl IntoView {
         }
         let a = app();
         let staff = all_staff().await;
-        a.query(&Query::new(
-            RecordKind::TrainingRecord,
-            Filter::Prefix(training::OPEN_KEY.into()),
-        ))
-        .await
-        .unwrap_or_default()
-        .into_iter()
-        .filter_map(|v| v.state::<TrainingRecord>())
-        .filter_map(|r| {
-            let p = r.person?;
-            let n = r.open_items().len();
-            (n > 0).then(|| (name_in(&staff, p), n, r.clock.map(|c| c.deadline)))
-        })
-        .collect::<Vec<_>>()
+        let records = a
+            .query(&Query::new(
+                RecordKind::TrainingRecord,
+                Filter::Prefix(training::OPEN_KEY.into()),
+            ))
+            .await
+            .unwrap_or_default()
+            .into_iter()
+            .filter_map(|v| v.state::<TrainingRecord>())
+            .filter_map(|r| {
+                let p = r.person?;
+                let n = r.open_items().len();
+                (n > 0).then(|| (name_in(&staff, p), n, r.clock.map(|c| c.deadline)))
+            })
+            .collect::<Vec<_>>();
+        crate::ui::platform::mark("ed-home-training");
+        records
     });
     view! {
         {move || {

@@ -908,8 +908,18 @@ impl Analysis {
     /// A part read again (in [`to_recheck`](Self::to_recheck)'s order): the events this tablet
     /// does not hold (`held`) checked against every enrolment of the file. True when one fails:
     /// the first in file order, so the caller stops.
+    /// Pass 1 still knows every held id (see `held_ids`): a re-read part need not ask the store.
+    pub(crate) fn knows_held(&self) -> bool {
+        self.held_ids.is_some()
+    }
+
     pub(crate) fn recheck(&mut self, events: &[Event], held: &HashSet<EventId>) -> bool {
-        for e in events.iter().filter(|e| !held.contains(&e.id)) {
+        let known = self.held_ids.as_ref();
+        let unheld: Vec<&Event> = events
+            .iter()
+            .filter(|e| !held.contains(&e.id) && !known.is_some_and(|k| k.contains(&e.id)))
+            .collect();
+        for e in unheld {
             if let Err(why) = self.trust.check(e) {
                 self.untrusted = Some(ImportError::Untrusted { id: e.id, why });
                 return true;

@@ -263,7 +263,7 @@ pub async fn plan_import_sliced<S: Store, R: Source>(
     // not be decided in order are read again (none when no tablet is enrolled).
     for i in acc.to_recheck(local.estate.is_some()) {
         let (events, _) = read_segment(src, &segments[i], cipher.as_ref(), &head).await?;
-        let held = if blank {
+        let held = if blank || acc.knows_held() {
             HashSet::new()
         } else {
             let ids: Vec<EventId> = events.iter().map(|e| e.id).collect();

@@ -57,7 +57,7 @@ use super::{Batch, DeviceEvents, Filter, PhotoRow, Query, Store, StoreError, Wri
 use crate::domain::authority::Ledger;
 use crate::domain::event::{Event, RecordKind, RecordRef};
 use crate::domain::hlc::Hlc;
-use crate::domain::ids::{DeviceId, EventId, StaffId};
+use crate::domain::ids::{DeviceId, EventId, RecordId, StaffId};
 use crate::domain::view::{fold_all_kind, Row, View, VIEWS_VERSION};
 use indexed_db_futures::cursor::CursorDirection;
 use indexed_db_futures::database::{Database, VersionChangeEvent};
@@ -1116,6 +1116,40 @@ impl Store for IdbStore {
             .iter()
             .map(decode)
             .collect()
+    }
+
+    async fn rows_by_unit(
+        &self,
+        kind: RecordKind,
+        units: &[RecordId],
+    ) -> Result<Vec<Vec<Row>>, StoreError> {
+        let tx = self.read(VIEWS)?;
+        let store = tx.object_store(VIEWS).map_err(store_error)?;
+        let index = store.index(IX_KIND_UNIT).map_err(store_error)?;
+        // Every request sent before the first is awaited: one round trip.
+        let mut reads = Vec::with_capacity(units.len());
+        for u in units {
+            let key = pair(
+                JsValue::from_str(kind.as_str()),
+                JsValue::from_str(&u.to_string()),
+            );
+            reads.push(
+                index
+                    .get_all::<JsValue>()
+                    .with_query(key)
+                    .primitive()
+                    .map_err(store_error)?,
+            );
+        }
+        let mut out = Vec::with_capacity(units.len());
+        for read in reads {
+            let rows = read.await.map_err(store_error)?;
+            out.push(
+                rows.map(|r| decode_row(&r.map_err(store_error)?))
+                    .collect::<Result<_, _>>()?,
+            );
+        }
+        Ok(out)
     }
 
     async fn assigned_rows(&self, staff: StaffId) -> Result<Vec<Row>, StoreError> {

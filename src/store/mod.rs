@@ -294,6 +294,19 @@ pub trait Store {
     async fn assigned_rows(&self, staff: StaffId) -> Result<Vec<Row>, StoreError> {
         Ok(self.assigned(staff).await?.iter().map(View::row).collect())
     }
+    /// The list rows of `kind` on each unit (`Filter::Unit`), in one read where the store can
+    /// (issue 19: the registry search shows who lives in up to 50 units).
+    async fn rows_by_unit(
+        &self,
+        kind: RecordKind,
+        units: &[RecordId],
+    ) -> Result<Vec<Vec<Row>>, StoreError> {
+        let mut out = Vec::with_capacity(units.len());
+        for u in units {
+            out.push(self.rows(&Query::new(kind, Filter::Unit(*u))).await?);
+        }
+        Ok(out)
+    }
     /// Every event of one record (any order).
     async fn events_for(&self, subject: RecordRef) -> Result<Vec<Event>, StoreError>;
     async fn has_event(&self, id: EventId) -> Result<bool, StoreError>;
@@ -491,6 +504,13 @@ impl<T: Store> Store for std::rc::Rc<T> {
     }
     async fn assigned_rows(&self, staff: StaffId) -> Result<Vec<Row>, StoreError> {
         (**self).assigned_rows(staff).await
+    }
+    async fn rows_by_unit(
+        &self,
+        kind: RecordKind,
+        units: &[RecordId],
+    ) -> Result<Vec<Vec<Row>>, StoreError> {
+        (**self).rows_by_unit(kind, units).await
     }
     async fn events_for(&self, subject: RecordRef) -> Result<Vec<Event>, StoreError> {
         (**self).events_for(subject).await

@@ -12,6 +12,8 @@
 //!   peers' bulk inserts);
 //! * `BENCH_SEED` (1); `BENCH_SMALL=1`: the ~1 % dataset (a quick check of the harness);
 //! * `BENCH_THROTTLE` ("4,1"): CPU throttling rates, 4× being the "tablet";
+//! * `BENCH_PARTS` (all): which parts run at each rate, of `app,store,peers,imports` (the
+//!   restore is part of `store`), e.g. `app,imports` for the UI and the imports only;
 //! * `BENCH_BFCACHE=1`: keep Chromium's back-forward cache (off by default since session 10,
 //!   so "memory after start" is the app page's own).
 //!
@@ -1481,18 +1483,30 @@ impl Bench {
         };
         println!("— CPU throttle {rate}× —");
         let t = Instant::now();
-        self.app_runs(rate, &g).await;
-        println!("  app: {:.0} s", t.elapsed().as_secs_f64());
-        self.checkpoint();
-        self.store_runs(rate, &g).await;
-        println!("  store: {:.0} s", t.elapsed().as_secs_f64());
-        self.checkpoint();
-        self.peer_queries(rate, &g).await;
-        println!("  peer queries: {:.0} s", t.elapsed().as_secs_f64());
-        self.checkpoint();
-        self.import_runs(rate, &g).await;
-        println!("  imports: {:.0} s", t.elapsed().as_secs_f64());
-        self.checkpoint();
+        let part = |p: &str| {
+            let parts = std::env::var("BENCH_PARTS").unwrap_or_default();
+            parts.is_empty() || parts.split(',').any(|x| x.trim() == p)
+        };
+        if part("app") {
+            self.app_runs(rate, &g).await;
+            println!("  app: {:.0} s", t.elapsed().as_secs_f64());
+            self.checkpoint();
+        }
+        if part("store") {
+            self.store_runs(rate, &g).await;
+            println!("  store: {:.0} s", t.elapsed().as_secs_f64());
+            self.checkpoint();
+        }
+        if part("peers") {
+            self.peer_queries(rate, &g).await;
+            println!("  peer queries: {:.0} s", t.elapsed().as_secs_f64());
+            self.checkpoint();
+        }
+        if part("imports") {
+            self.import_runs(rate, &g).await;
+            println!("  imports: {:.0} s", t.elapsed().as_secs_f64());
+            self.checkpoint();
+        }
         self.throttle(1.0).await;
     }
 

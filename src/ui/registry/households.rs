@@ -4,7 +4,7 @@
 
 use super::unit::{UnitPick, UnitSheet};
 use super::{building_name, building_rank, fill, natural, tenure_key, Buildings};
-use crate::domain::event::RecordKind;
+use crate::domain::event::{RecordKind, RecordRef};
 use crate::domain::ids::RecordId;
 use crate::domain::registry::{HouseholdRow, Tenure, Unit, UnitInfo, UnitUse};
 use crate::store::{Filter, Query, Store};
@@ -35,7 +35,6 @@ fn household_rows(rows: Vec<crate::domain::view::Row>) -> Vec<HhLine> {
 }
 
 async fn search(text: String) -> Vec<Hit> {
-    use futures::future::join_all;
     let a = app();
     let units = a
         .query(&Query::new(RecordKind::Unit, Filter::Prefix(text.clone())).limit(LIMIT))
@@ -50,18 +49,20 @@ async fn search(text: String) -> Vec<Hit> {
     let mut hits: BTreeMap<RecordId, Hit> = BTreeMap::new();
     // Units found by number (or shop name): show who lives there now. Every unit's
     // households are asked for at once, not one round trip after another (issue 19: up to
-    // 50 units, each its own read, were most of the search's time on a throttled tablet).
+    // 50 units, each its own read, were most of the search's time on a throttled tablet):
+    // one read for all of them, and one for the units of households found by name.
     let units: Vec<(RecordId, Unit)> = units
         .into_iter()
         .filter_map(|v| v.state::<Unit>().map(|u| (v.id, u)))
         .collect();
-    let queries: Vec<Query> = units
-        .iter()
-        .map(|(id, _)| Query::new(RecordKind::Household, Filter::Unit(*id)))
-        .collect();
-    let living = join_all(queries.iter().map(|q| a.store.rows(q))).await;
+    let ids: Vec<RecordId> = units.iter().map(|(id, _)| *id).collect();
+    let living = a
+        .store
+        .rows_by_unit(RecordKind::Household, &ids)
+        .await
+        .unwrap_or_default();
     for ((id, u), rows) in units.into_iter().zip(living) {
-        let current = household_rows(rows.unwrap_or_default())
+        let current = household_rows(rows)
             .into_iter()
             .filter(|h| !h.moved_out)
             .collect();
@@ -83,9 +84,13 @@ async fn search(text: String) -> Vec<Hit> {
             wanted.push(l.unit);
         }
     }
-    let found = join_all(wanted.iter().map(|u| a.get::<Unit>(*u))).await;
-    for (unit, u) in wanted.into_iter().zip(found) {
-        if let Some(u) = u.ok().flatten() {
+    let refs: Vec<RecordRef> = wanted
+        .iter()
+        .map(|u| RecordRef::new(RecordKind::Unit, *u))
+        .collect();
+    let found = a.store.views_of(&refs).await.unwrap_or_default();
+    for (unit, v) in wanted.into_iter().zip(found) {
+        if let Some(u) = v.and_then(|v| v.state::<Unit>()) {
             hits.insert(
                 unit,
                 Hit {

@@ -944,6 +944,35 @@ async fn batched_reads_answer_like_single_reads() {
     .unwrap();
     assert_eq!(mem.stored_hashes(&probe).await.unwrap(), hashes);
 
+    // Issue 19: the households of many units in one read, as each unit's own query gives them
+    // (a unit with none gives none).
+    let mut units: Vec<Id> = idb
+        .store
+        .query(&Query::all(RecordKind::Household))
+        .await
+        .unwrap()
+        .iter()
+        .filter_map(|v| v.unit)
+        .collect();
+    units.dedup();
+    assert!(!units.is_empty());
+    units.push(Id::derived("no-such-unit", 1));
+    let many = idb
+        .store
+        .rows_by_unit(RecordKind::Household, &units)
+        .await
+        .expect("rows_by_unit");
+    assert_eq!(many.len(), units.len());
+    for (u, rows) in units.iter().zip(&many) {
+        let one = idb
+            .store
+            .rows(&Query::new(RecordKind::Household, Filter::Unit(*u)))
+            .await
+            .unwrap();
+        assert_eq!(rows, &one, "unit {u}");
+    }
+    assert!(many.last().unwrap().is_empty());
+
     let mut subjects: Vec<RecordRef> = events.iter().map(|e| e.subject).collect();
     subjects.dedup();
     subjects.push(RecordRef {

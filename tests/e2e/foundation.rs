@@ -188,6 +188,36 @@ async fn demo_estate_in_training_mode_leaves_real_data_alone() {
     })
     .await;
     app.screenshot("foundation-training-home").await;
+    // The front desk finds who lives in 1201 of every building (issue 19: one read for all
+    // the units found), and a resident by the name shown there.
+    app.js("location.hash = '#/registry/households'; return 1;", vec![])
+        .await;
+    app.fill("reg-search", "1201").await;
+    let name = app
+        .wait_css("[data-testid=search-row][data-number=\"1201\"] .hit-hh strong")
+        .await
+        .text()
+        .await
+        .unwrap();
+    let name = name
+        .split(['、', ' '])
+        .next()
+        .unwrap_or_default()
+        .to_string();
+    app.fill("reg-search", &name).await;
+    app.poll(
+        "the resident found by name",
+        Duration::from_secs(10),
+        || async {
+            let rows = app.all_testid("search-row").await;
+            let mut hit = false;
+            for r in rows {
+                hit |= r.text().await.unwrap_or_default().contains(&name);
+            }
+            hit.then_some(())
+        },
+    )
+    .await;
 
     app.js("window.confirm = () => true; return 1;", vec![])
         .await;

@@ -443,18 +443,23 @@ fn cmp_7_a_major_complaint_alerts_the_director_at_once() {
 
 // ----- CMP-3 escalation across month ends ---------------------------------------------------------
 
-#[test]
-fn cmp_3_open_one_month_becomes_major_clamped_at_month_end() {
+/// Complaint 1, registered on 31 January 2026 (its month runs out at the end of February).
+fn registered_jan31() -> World {
     let mut w = World::default();
-    let jan31 = at(2026, 1, 31, 15);
     w.run(register(
         &receptionist(),
         rid(1),
         &intake(Subject::Facilities),
         None,
-        jan31,
+        at(2026, 1, 31, 15),
         &cal(),
     ));
+    w
+}
+
+#[test]
+fn cmp_3_open_one_month_becomes_major_clamped_at_month_end() {
+    let mut w = registered_jan31();
     // Feb 31 does not exist: the month runs out at the end of Feb 28.
     let feb28 = at(2026, 3, 1, 0) - 1;
     assert_eq!(w.c(rid(1)).month_clock.unwrap().deadline, feb28);
@@ -485,16 +490,7 @@ fn cmp_3_open_one_month_becomes_major_clamped_at_month_end() {
 /// stored before `escalates_at` existed counts as due (its full state decides).
 #[test]
 fn cmp_3_escalation_candidates_come_from_list_rows() {
-    let mut w = World::default();
-    let jan31 = at(2026, 1, 31, 15);
-    w.run(register(
-        &receptionist(),
-        rid(1),
-        &intake(Subject::Facilities),
-        None,
-        jan31,
-        &cal(),
-    ));
+    let mut w = registered_jan31();
     let feb28 = at(2026, 3, 1, 0) - 1;
     let rows = |w: &World| vec![(rid(1), w.c(rid(1)).row())];
     assert!(escalation_candidates(feb28 - 1, &rows(&w)).is_empty());

@@ -20,6 +20,15 @@ pub fn mark(name: &str) {
     }
 }
 
+/// A few numbers on `window[name]` for the benchmark to read (issue 19: what a screen's
+/// background work did), e.g. the CMP-3 sweep's rows, candidates, drafts and write.
+pub fn figures(name: &str, values: &[f64]) {
+    if let Some(w) = web_sys::window() {
+        let a: js_sys::Array = values.iter().map(|v| JsValue::from_f64(*v)).collect();
+        let _ = js_sys::Reflect::set(&w, &name.into(), &a);
+    }
+}
+
 pub fn now_ms() -> i64 {
     js_sys::Date::now() as i64
 }

@@ -728,6 +728,7 @@ impl Bench {
         let mut cmp_all = Stat::default();
         // The complaint list's own marks (issue 19): mounted, rows read, CMP-3 sweep read.
         let mut cmp_parts: [Stat; 3] = Default::default();
+        let mut sweep = Value::Null;
         // 我的待办's cards, each read (marks `ed-home-*`), from PIN OK.
         let mut home_parts: [Stat; 6] = Default::default();
         let mut hh = Stat::default();
@@ -786,6 +787,12 @@ impl Bench {
             let t_cmp_first = self.wait_mark("cmprow", Duration::from_secs(10)).await;
             let cmp_marks = self
                 .last_marks(&["ed-cmp-mount", "ed-cmp-rows", "ed-cmp-sweep-read"])
+                .await;
+            // The sweep's own account: open rows, candidates read in full, escalations
+            // written, whether the write went through.
+            sweep = self
+                .app
+                .js("return window.__edCmpSweep || null;", vec![])
                 .await;
             // Filter 全部 on the complaint list.
             self.click_js("[data-testid=\"cmp-filter-cmp.f.all\"]")
@@ -914,6 +921,9 @@ impl Bench {
             )
             .note("the first row (or the empty notice) in the DOM; later changes not counted"),
         ]);
+        self.notes.push(format!(
+            "{g}: the last visit's CMP-3 sweep (open rows, read in full, escalations, written): {sweep}"
+        ));
         let [c_mount, c_rows, c_sweep] = cmp_parts;
         self.rows.extend([
             Row::new(g, "    complaint list: nav → list mounted", "ms", c_mount)

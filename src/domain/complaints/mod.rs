@@ -120,6 +120,11 @@ labelled!(
     }
 );
 
+impl Status {
+    /// The open statuses: what the open lists, CMP-3's sweep and the supervisor card read.
+    pub const OPEN: [Status; 3] = [Status::Registered, Status::Dispatched, Status::InProgress];
+}
+
 labelled!(
     /// The customer's rating (CMP-9) and callback satisfaction (CB-2).
     Rating {
@@ -711,10 +716,7 @@ impl Complaint {
                 .any(|l| l.step == LiaisonStep::ReportedBack)
     }
     pub fn is_open(&self) -> bool {
-        matches!(
-            self.status,
-            Status::Registered | Status::Dispatched | Status::InProgress
-        )
+        Status::OPEN.contains(&self.status)
     }
     /// CMP-12 "handled in time": the customer was contacted within the CMP-4 limit and the
     /// complaint was completed within the month of CMP-3.

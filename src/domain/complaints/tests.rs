@@ -443,6 +443,23 @@ fn cmp_7_a_major_complaint_alerts_the_director_at_once() {
 
 // ----- CMP-3 escalation across month ends ---------------------------------------------------------
 
+/// Complaint 3, completed the day after it was taken in hand.
+fn completed_rid3() -> World {
+    let mut w = World::default();
+    in_progress(&mut w, rid(3), Class::Minor);
+    let c = w.c(rid(3));
+    w.run(complete(
+        &eng_lead(),
+        rid(3),
+        &c,
+        &phone_closing(),
+        rid(30),
+        t0() + DAY,
+        &cal(),
+    ));
+    w
+}
+
 /// Complaint 1, registered on 31 January 2026 (its month runs out at the end of February).
 fn registered_jan31() -> World {
     let mut w = World::default();
@@ -514,18 +531,7 @@ fn cmp_3_escalation_candidates_come_from_list_rows() {
     let old: ComplaintRow = serde_json::from_value(json).unwrap();
     assert_eq!(escalation_candidates(0, &[(rid(1), old)]), vec![rid(1)]);
     // A completed complaint is never a candidate.
-    let mut w = World::default();
-    in_progress(&mut w, rid(3), Class::Minor);
-    let c = w.c(rid(3));
-    w.run(complete(
-        &eng_lead(),
-        rid(3),
-        &c,
-        &phone_closing(),
-        rid(30),
-        t0() + DAY,
-        &cal(),
-    ));
+    let w = completed_rid3();
     assert!(escalation_candidates(t0() + 60 * DAY, &[(rid(3), w.c(rid(3)).row())]).is_empty());
 }
 
@@ -558,18 +564,7 @@ fn cmp_3_leap_year_and_december_to_january() {
         at(2027, 1, 15, 9)
     );
     // A completed complaint is never escalated.
-    let mut w = World::default();
-    in_progress(&mut w, rid(3), Class::Minor);
-    let c = w.c(rid(3));
-    w.run(complete(
-        &eng_lead(),
-        rid(3),
-        &c,
-        &phone_closing(),
-        rid(30),
-        t0() + DAY,
-        &cal(),
-    ));
+    let w = completed_rid3();
     assert!(escalations_due(t0() + 60 * DAY, &[(rid(3), w.c(rid(3)))]).is_empty());
 }
 

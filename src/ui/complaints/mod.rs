@@ -64,7 +64,7 @@ pub(super) fn class_chip(c: Option<Class>) -> &'static str {
 pub(super) async fn open_complaints() -> Vec<(RecordId, Complaint)> {
     let a = app();
     let mut open = Vec::new();
-    for s in [Status::Registered, Status::Dispatched, Status::InProgress] {
+    for s in Status::OPEN {
         for v in a
             .query(&Query::new(
                 RecordKind::Complaint,
@@ -84,7 +84,7 @@ pub(super) async fn open_complaints() -> Vec<(RecordId, Complaint)> {
 /// The open complaints' list rows (registered, dispatched, in progress: the status index).
 async fn open_rows() -> Vec<(RecordId, ComplaintRow)> {
     let mut rows = Vec::new();
-    for s in [Status::Registered, Status::Dispatched, Status::InProgress] {
+    for s in Status::OPEN {
         let q = Query::new(RecordKind::Complaint, Filter::Status(s.key().into()));
         rows.extend(crate::ui::state::list_rows::<ComplaintRow>(&q).await);
     }
@@ -439,7 +439,7 @@ pub fn SupervisorPanel() -> impl IntoView {
             .await
             .unwrap_or(0);
         let mut late: Vec<(String, crate::domain::sla::Clock)> = Vec::new();
-        for s in [Status::Registered, Status::Dispatched, Status::InProgress] {
+        for s in Status::OPEN {
             for v in a
                 .store
                 .rows(&Query::new(

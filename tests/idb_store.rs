@@ -17,11 +17,11 @@ use estate_desk::domain::registry::{
 use estate_desk::domain::roles::Role;
 use estate_desk::domain::view::{fold_all_kind, View};
 use estate_desk::store::idb::{
-    error_from_js, IdbStore, DB_VERSION, META_DEVICE_INDEX, META_DEVICE_INDEX_FROM, META_REBUILD,
-    META_REBUILD_FROM, META_TALLY_BACKFILL,
+    error_from_js, IdbStore, DB_VERSION, META_DEVICE_INDEX, META_DEVICE_INDEX_FROM,
+    META_LEFT_SWEPT, META_REBUILD, META_REBUILD_FROM, META_TALLY_BACKFILL,
 };
 use estate_desk::store::memory::MemoryStore;
-use estate_desk::store::{Batch, Filter, Query, Store, StoreError};
+use estate_desk::store::{Batch, Filter, LeftKey, Query, Store, StoreError};
 use serde_json::json;
 use std::collections::BTreeMap;
 use wasm_bindgen_test::*;
@@ -512,6 +512,7 @@ async fn an_event_id_stored_with_other_content_is_refused_and_nothing_is_written
             "image/jpeg",
             vec![0xFF, 0xD8, 9, 9],
         )],
+        left: vec![],
     };
     let photo_key = batch.photos[0].key();
     assert_eq!(s.commit(batch).await, Err(StoreError::Conflict(forged.id)));
@@ -1560,4 +1561,103 @@ async fn a_version_4_database_gains_day_tallies_that_count_like_the_events() {
     assert!(!new.is_empty());
     store.close();
     IdbStore::delete(&name).await.unwrap();
+}
+
+/// Issue 19: views moving to another status or due time, written with the index keys they
+/// leave (`LeftKey`), answer every query like the memory store; a database created by this
+/// build is marked swept at creation, and one an older build wrote is swept once on open.
+#[wasm_bindgen_test]
+async fn views_moving_on_leave_their_old_index_keys_and_older_databases_are_swept_once() {
+    let ann = Id::derived("staff", 10);
+    let at = |n: u64, status: &str, due: i64| {
+        let mut v = task(n, Some(ann), Some(due));
+        v.status = Some(status.into());
+        v
+    };
+    let before: Vec<View> = (1..=6).map(|n| at(n, "registered", NOW)).collect();
+    let after: Vec<View> = (1..=6)
+        .map(|n| match n {
+            1..=3 => at(n, "dispatched", NOW + 60_000),
+            4 => at(n, "registered", NOW + 60_000),
+            _ => at(n, "registered", NOW),
+        })
+        .collect();
+    let left: Vec<LeftKey> = before
+        .iter()
+        .zip(&after)
+        .flat_map(|(b, a)| LeftKey::between(b, a))
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    assert_eq!(
+        left,
+        vec![
+            LeftKey::Status(RecordKind::Checkpoint, "registered".into()),
+            LeftKey::AssigneeDue(ann, NOW),
+        ]
+    );
+    // Written by this build: the moves carry what they leave.
+    let name = db_name("left-keys");
+    let idb = IdbStore::open(&name).await.unwrap();
+    assert_eq!(idb.meta(META_LEFT_SWEPT).await.unwrap(), Some(json!(true)));
+    for views in [before.clone(), after.clone()] {
+        idb.commit(Batch {
+            views,
+            left: left.clone(),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    }
+    agrees_with_memory(&idb, &after, ann).await;
+    idb.close();
+    IdbStore::delete(&name).await.unwrap();
+
+    // Written by an older build (no flag, no `left`): swept on the next open.
+    let name = db_name("left-sweep");
+    {
+        let old = IdbStore::open(&name).await.unwrap();
+        // As an older build left it: no flag.
+        for (views, flag) in [(before.clone(), json!(null)), (after.clone(), json!(null))] {
+            old.commit(Batch {
+                views,
+                meta: vec![(META_LEFT_SWEPT.into(), flag)],
+                ..Default::default()
+            })
+            .await
+            .unwrap();
+        }
+        old.close();
+    }
+    let idb = IdbStore::open(&name).await.unwrap();
+    assert_eq!(idb.meta(META_LEFT_SWEPT).await.unwrap(), Some(json!(true)));
+    agrees_with_memory(&idb, &after, ann).await;
+    idb.close();
+    IdbStore::delete(&name).await.unwrap();
+}
+
+/// Status and assignee queries of `idb` answer like the memory store holding `views`.
+async fn agrees_with_memory(idb: &IdbStore, views: &[View], ann: Id) {
+    let status = |s: &str| Query::new(RecordKind::Checkpoint, Filter::Status(s.into()));
+    let mem = MemoryStore::new();
+    mem.commit(Batch {
+        views: views.to_vec(),
+        ..Default::default()
+    })
+    .await
+    .unwrap();
+    for s in ["registered", "dispatched"] {
+        assert_eq!(
+            keys(&idb.query(&status(s)).await.unwrap()),
+            keys(&mem.query(&status(s)).await.unwrap())
+        );
+        assert_eq!(
+            idb.count(&status(s)).await.unwrap(),
+            mem.count(&status(s)).await.unwrap()
+        );
+    }
+    assert_eq!(
+        keys(&idb.assigned(ann).await.unwrap()),
+        keys(&mem.assigned(ann).await.unwrap())
+    );
 }

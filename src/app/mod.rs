@@ -13,9 +13,9 @@ use crate::domain::i18n::Text;
 use crate::domain::ids::{DeviceId, Entropy, RecordId, StaffId};
 use crate::domain::staff::Staff;
 use crate::domain::view::{fold_all_kind, fold_onto_kind, Aggregate, View};
-use crate::store::{Batch, ClockWrite, PhotoRow, Query, Store, StoreError, META_HLC};
+use crate::store::{Batch, ClockWrite, LeftKey, PhotoRow, Query, Store, StoreError, META_HLC};
 use std::cell::RefCell;
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 /// Meta: this tablet's Ed25519 secret key (hex), made on first open (issue 12). Device-local:
 /// never exported. Someone with the browser's developer tools can read it — a key proves which
@@ -624,13 +624,15 @@ impl<S: Store> App<S> {
             authority: ledger.size,
             ..meta.clone()
         };
-        let (views, dropped, refused) = if migrating || late {
+        let (views, dropped, refused, left) = if migrating || late {
             let _s = crate::bench::spans::span("fold: redecide_all (authority change)");
             let (views, dropped, refused, seen) =
                 self.redecide_all(&events, &old, &ledger, migrating).await?;
             authz.newest = seen.newest;
             authz.newest_by = seen.newest_by;
-            (views, dropped, refused)
+            // Rare (an authority change): the index entries it leaves are dropped by the
+            // next writes of those keys.
+            (views, dropped, refused, Vec::new())
         } else {
             authz.saw(&events);
             let _s = crate::bench::spans::span("fold: fold_admitted");
@@ -656,6 +658,7 @@ impl<S: Store> App<S> {
             purged,
             clock,
             photos,
+            left,
         };
         if new_only {
             self.store.commit_new(batch).await?;
@@ -712,7 +715,15 @@ impl<S: Store> App<S> {
         events: &[Event],
         ledger: &Ledger,
         refold_all: bool,
-    ) -> Result<(Vec<View>, Vec<RecordRef>, Option<Vec<Refusal>>), StoreError> {
+    ) -> Result<
+        (
+            Vec<View>,
+            Vec<RecordRef>,
+            Option<Vec<Refusal>>,
+            Vec<LeftKey>,
+        ),
+        StoreError,
+    > {
         let mut by_subject: BTreeMap<RecordRef, Vec<Event>> = BTreeMap::new();
         let mut refused = Vec::new();
         for e in events {
@@ -731,15 +742,21 @@ impl<S: Store> App<S> {
         let stored = self.store.views_of(&keys).await?;
         let mut views = Vec::with_capacity(keys.len());
         let mut refold = Vec::new();
+        // The index keys the stored views leave (issue 19: the store drops what Chromium
+        // would keep of them).
+        let mut before: HashMap<RecordRef, View> = HashMap::new();
         for ((subject, new), view) in by_subject.into_iter().zip(stored) {
-            let folded = match view {
-                Some(v) if !refold_all => fold_onto_kind(&v, new.clone()),
+            let folded = match &view {
+                Some(v) if !refold_all => fold_onto_kind(v, new.clone()),
                 None if !refold_all => fold_all_kind(subject, new.clone()),
                 _ => None,
             };
             match folded {
                 Some(v) => views.push(v),
                 None => refold.push((subject, new)),
+            }
+            if let Some(v) = view {
+                before.insert(subject, v);
             }
         }
         if !refold.is_empty() {
@@ -752,6 +769,16 @@ impl<S: Store> App<S> {
                 views.extend(fold_all_kind(subject, all));
             }
         }
+        let left: BTreeSet<LeftKey> = views
+            .iter()
+            .filter_map(|v| {
+                Some(LeftKey::between(
+                    before.get(&RecordRef::new(v.kind, v.id))?,
+                    v,
+                ))
+            })
+            .flatten()
+            .collect();
         let refused = if refused.is_empty() {
             None
         } else {
@@ -760,7 +787,7 @@ impl<S: Store> App<S> {
             authority::sort_refusals(&mut list);
             Some(list)
         };
-        Ok((views, Vec::new(), refused))
+        Ok((views, Vec::new(), refused, left.into_iter().collect()))
     }
 
     /// The rare path (issue 12): decides every stored event again under the new ledger and

@@ -53,7 +53,9 @@
 //! with both an assignee and a due time, by due time then key. Every read goes through an
 //! index or a primary key; nothing scans the `views` store.
 
-use super::{Batch, DeviceEvents, Filter, PhotoRow, Query, Store, StoreError, WriteLock, META_HLC};
+use super::{
+    Batch, DeviceEvents, Filter, LeftKey, PhotoRow, Query, Store, StoreError, WriteLock, META_HLC,
+};
 use crate::domain::authority::Ledger;
 use crate::domain::event::{Event, RecordKind, RecordRef};
 use crate::domain::hlc::Hlc;
@@ -104,6 +106,10 @@ pub const META_TALLY_BACKFILL: &str = "device_tally_backfill";
 const ALREADY_STORED: &str = "an event of this batch is already stored";
 /// Meta key prefix of one device's tally row (`tally|<device>`).
 const META_TALLY: &str = "tally|";
+
+/// Meta flag: the index entries older builds left behind (issue 19, [`LeftKey`]) were
+/// dropped; set at creation by this build, which drops them as it writes.
+pub const META_LEFT_SWEPT: &str = "left_entries_swept";
 
 /// Meta flag: views must be refolded from the events (set by the v1 → v2 migration).
 pub const META_REBUILD: &str = "views_rebuild_needed";
@@ -180,6 +186,12 @@ impl IdbStore {
                 if event.old_version() < 4.0 && version >= 4 {
                     create_v4(event.old_version() >= 1.0)?;
                 }
+                if event.old_version() < 1.0 && version >= 2 {
+                    upgrade_tx("2")?.object_store(META)?.put_with_key(
+                        &JsValue::from_str("true"),
+                        &JsValue::from_str(META_LEFT_SWEPT),
+                    )?;
+                }
                 if event.old_version() < 5.0 && version >= 5 && event.old_version() >= 1.0 {
                     upgrade_tx("5")?.object_store(META)?.put_with_key(
                         &JsValue::from_str("true"),
@@ -223,6 +235,7 @@ impl IdbStore {
         if version >= 2 {
             let rebuilt = store.finish_rebuild(REBUILD_CHUNK).await?;
             store.refold_if_outdated(rebuilt).await?;
+            store.sweep_left_entries().await?;
         }
         Ok(store)
     }
@@ -333,6 +346,46 @@ impl IdbStore {
         }
         self.commit(Batch {
             meta: vec![(META_VIEWS_VERSION.into(), VIEWS_VERSION.into())],
+            ..Default::default()
+        })
+        .await
+    }
+
+    /// Once per database an older build wrote (issue 19): every key of the two indexes whose
+    /// keys change as records move on is read in read-write transactions (`kind_status` one
+    /// record kind at a time), dropping the entries Chromium kept ([`LeftKey`]).
+    async fn sweep_left_entries(&self) -> Result<(), StoreError> {
+        if self.meta(META_LEFT_SWEPT).await? == Some(serde_json::Value::Bool(true)) {
+            return Ok(());
+        }
+        let mut ranges: Vec<(&str, Option<KeyRange<JsValue>>)> = RecordKind::ALL
+            .iter()
+            .map(|k| {
+                let k = JsValue::from_str(k.as_str());
+                let upper = pair(k.clone(), js_sys::Array::new().into());
+                let lower: JsValue = js_sys::Array::of1(&k).into();
+                (
+                    IX_KIND_STATUS,
+                    Some(KeyRange::Bound(lower, false, upper, false)),
+                )
+            })
+            .collect();
+        ranges.push((IX_ASSIGNEE_DUE, None));
+        for (index, range) in ranges {
+            let tx = self.write(&[VIEWS])?;
+            let views = tx.object_store(VIEWS).map_err(store_error)?;
+            let index = views.index(index).map_err(store_error)?;
+            match range {
+                Some(r) => index.count().with_query::<JsValue, _>(r).primitive(),
+                None => index.count().primitive(),
+            }
+            .map_err(store_error)?
+            .await
+            .map_err(store_error)?;
+            finish(tx).await?;
+        }
+        self.commit(Batch {
+            meta: vec![(META_LEFT_SWEPT.into(), true.into())],
             ..Default::default()
         })
         .await
@@ -893,6 +946,13 @@ impl IdbStore {
             }
             for r in &batch.purged {
                 sent(views.delete(JsValue::from_str(&r.key())).primitive())?;
+            }
+            // Issue 19: a read-write read of a key a view left drops Chromium's entries left
+            // there (see `LeftKey`); the count itself is not needed.
+            for k in &batch.left {
+                let (index, key) = left_index_key(k);
+                let index = views.index(index).map_err(store_error)?;
+                sent(index.count().with_query(key).primitive())?;
             }
         }
         // The day tallies change with the events, in this transaction.
@@ -1932,6 +1992,23 @@ async fn search_keys(index: &Index<'_>, q: &Query) -> Result<BTreeSet<String>, S
 fn sent<F>(request: indexed_db_futures::Result<F>) -> Result<(), StoreError> {
     drop(request.map_err(store_error)?);
     Ok(())
+}
+
+/// The index and key of a [`LeftKey`].
+fn left_index_key(k: &LeftKey) -> (&'static str, JsValue) {
+    match k {
+        LeftKey::Status(kind, s) => (
+            IX_KIND_STATUS,
+            pair(JsValue::from_str(kind.as_str()), JsValue::from_str(s)),
+        ),
+        LeftKey::AssigneeDue(a, due) => (
+            IX_ASSIGNEE_DUE,
+            pair(
+                JsValue::from_str(&a.to_string()),
+                JsValue::from_f64(*due as f64),
+            ),
+        ),
+    }
 }
 
 fn pair(a: JsValue, b: JsValue) -> JsValue {

@@ -433,3 +433,49 @@ fn a_leave_request_is_read_by_its_person_and_is_its_own_row() {
     assert_eq!(back, l);
     assert!(LeaveRequest::default().index().search.is_empty());
 }
+
+/// Issue 19: a view moving to another status, assignee or due time names the index keys it
+/// leaves (the IndexedDB store drops Chromium's entries there); a view whose keys stay leaves
+/// none, nor does one that only gains keys.
+#[test]
+fn a_moving_view_names_the_index_keys_it_leaves() {
+    use super::LeftKey;
+    let app = loaded(1, DEMO_AS_OF);
+    let q = Query::new(RecordKind::Complaint, Filter::All);
+    let old = block_on(app.store.query(&q))
+        .unwrap()
+        .into_iter()
+        .find(|v| v.status.is_some() && v.assignee.is_some() && v.due.is_some())
+        .expect("an assigned complaint with a due time");
+    let (status, who, due) = (
+        old.status.clone().unwrap(),
+        old.assignee.unwrap(),
+        old.due.unwrap(),
+    );
+    assert!(LeftKey::between(&old, &old).is_empty());
+    let mut new = old.clone();
+    new.status = Some("closed".into());
+    new.due = Some(due + 1);
+    assert_eq!(
+        LeftKey::between(&old, &new),
+        vec![
+            LeftKey::Status(RecordKind::Complaint, status.clone()),
+            LeftKey::AssigneeDue(who, due)
+        ]
+    );
+    new.due = Some(due);
+    new.assignee = None;
+    assert_eq!(
+        LeftKey::between(&old, &new),
+        vec![
+            LeftKey::Status(RecordKind::Complaint, status),
+            LeftKey::AssigneeDue(who, due)
+        ]
+    );
+    let mut bare = old.clone();
+    (bare.status, bare.assignee, bare.due) = (None, None, None);
+    assert!(
+        LeftKey::between(&bare, &old).is_empty(),
+        "gaining keys leaves none"
+    );
+}

@@ -719,6 +719,7 @@ impl Analysis {
         self.parts += 1;
         // Check 9: every event against its own hash, no PIN in a plain file, one content per
         // id, a `Founded` event only of this estate.
+        let hashing = crate::bench::spans::span("check: event hashes");
         let mut unique = Vec::with_capacity(part.events.len());
         for e in part.events {
             if !e.verify() {
@@ -761,6 +762,7 @@ impl Analysis {
             self.in_file.insert(e.id, h);
             unique.push(e);
         }
+        drop(hashing);
         // Check 9: every photo against its hash (after every event's check), each kept once.
         for b in part.blobs {
             if !b.verify() {
@@ -789,7 +791,19 @@ impl Analysis {
             self.refused_enrolment = Some(why);
             return Ok(());
         }
+        let looking = crate::bench::spans::span("check: held ids (store)");
         let held = local.held(&unique).await?;
+        drop(looking);
+        // Check 9b, first at once: the signatures of the events not held here, verified
+        // together (issue 13: a batch is ~2.5× faster in wasm); when the batch fails, each is
+        // checked on its own below, which finds the first bad one in file order.
+        let signing = crate::bench::spans::span("check: signatures");
+        let signed: Vec<&Event> = unique
+            .iter()
+            .filter(|e| e.sig.is_some() && !held.contains_key(&e.id))
+            .collect();
+        let all_signed_ok = signed.len() > 1 && self.trust.verify_all(&signed);
+        drop(signed);
         let mut new = Vec::new();
         for e in unique {
             // Check 11: an id held here has the same content.
@@ -815,7 +829,12 @@ impl Analysis {
             // or — unsigned, written before signatures — is attested. Decided now in the last
             // part, or when enrolments later in the file cannot change the answer; otherwise
             // the part is checked again at the end.
-            match self.trust.check(&e) {
+            let verdict = if all_signed_ok && e.sig.is_some() {
+                Ok(())
+            } else {
+                self.trust.check(&e)
+            };
+            match verdict {
                 Ok(()) if part.last || e.sig.is_some() || self.trust.signing() => {}
                 Ok(()) => {
                     self.recheck.insert(index);
@@ -847,9 +866,11 @@ impl Analysis {
             }
             new.push(e);
         }
+        drop(signing);
         if self.refused() {
             return Ok(());
         }
+        let _reading = crate::bench::spans::span("check: touched records (store)");
         // Records per module, and what the conflict rule compares.
         let first_seen: Vec<RecordRef> = new
             .iter()

@@ -223,8 +223,12 @@ pub async fn plan_import_sliced<S: Store, R: Source>(
     let slice = slice.max(1);
     while off < len {
         let n = (slice as u64).min(len - off) as usize;
+        let reading = crate::bench::spans::span("check: read file");
         let bytes = read_exact(src, off, n).await?;
+        drop(reading);
+        let opening = crate::bench::spans::span("check: open + parse segments");
         check.feed(&bytes);
+        drop(opening);
         drop(bytes);
         off += n as u64;
         while let Some(seg) = check.ready.pop_front() {

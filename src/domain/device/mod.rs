@@ -121,20 +121,42 @@ pub fn signature_ok(key_b64: &str, event: &Event) -> bool {
 
 /// True when `sig` (base64) is the signature of `bytes` by the key `key_b64` (base64).
 pub fn bytes_signature_ok(key_b64: &str, bytes: &[u8], sig: &str) -> bool {
-    let key = B64
-        .decode(key_b64)
-        .ok()
-        .and_then(|b| <[u8; 32]>::try_from(b).ok())
-        .and_then(|b| VerifyingKey::from_bytes(&b).ok());
-    let sig = B64
-        .decode(sig)
-        .ok()
-        .and_then(|b| <[u8; 64]>::try_from(b).ok())
-        .map(|b| Signature::from_bytes(&b));
-    match (key, sig) {
+    match (parse_key(key_b64), parse_signature(sig)) {
         (Some(k), Some(s)) => k.verify(bytes, &s).is_ok(),
         _ => false,
     }
+}
+
+/// [`signature_ok`] with the key decoded already.
+fn parsed_signature_ok(key: &VerifyingKey, event: &Event) -> bool {
+    match (
+        event.sig.as_deref().and_then(parse_signature),
+        digest_of(event),
+    ) {
+        (Some(s), Some(d)) => key.verify(&d, &s).is_ok(),
+        _ => false,
+    }
+}
+
+/// An enrolled public key (base64), decoded.
+fn parse_key(key_b64: &str) -> Option<VerifyingKey> {
+    B64.decode(key_b64)
+        .ok()
+        .and_then(|b| <[u8; 32]>::try_from(b).ok())
+        .and_then(|b| VerifyingKey::from_bytes(&b).ok())
+}
+
+/// A signature (base64), decoded.
+fn parse_signature(sig: &str) -> Option<Signature> {
+    B64.decode(sig)
+        .ok()
+        .and_then(|b| <[u8; 64]>::try_from(b).ok())
+        .map(|b| Signature::from_bytes(&b))
+}
+
+/// The 32 bytes an event's signature covers: its hash.
+fn digest_of(event: &Event) -> Option<[u8; 32]> {
+    hex::decode(&event.hash).ok()?.try_into().ok()
 }
 
 /// The enrolment of this tablet by a Director, attesting the unsigned events it holds.
@@ -191,6 +213,9 @@ impl Untrusted {
 #[derive(Clone, Debug, Default)]
 pub struct Trust {
     keys: BTreeMap<DeviceId, String>,
+    /// `keys` decoded once (issue 13: decoding a key for every event was an eighth of its
+    /// check). A key that does not decode is absent here: its events fail as before.
+    parsed: BTreeMap<DeviceId, VerifyingKey>,
     attested: HashSet<[u8; 32]>,
 }
 
@@ -200,11 +225,19 @@ impl Trust {
         let mut t = Trust::default();
         for (id, d) in devices {
             if let Some(k) = &d.key {
-                t.keys.insert(id, k.clone());
+                t.know(id, k);
                 t.attest(&d.legacy);
             }
         }
         t
+    }
+
+    fn know(&mut self, device: DeviceId, key: &str) {
+        self.keys.insert(device, key.to_string());
+        match parse_key(key) {
+            Some(k) => self.parsed.insert(device, k),
+            None => self.parsed.remove(&device),
+        };
     }
 
     fn attest(&mut self, legacy: &str) {
@@ -231,9 +264,7 @@ impl Trust {
             match self.keys.get(&device) {
                 Some(k) if k != key => return Err(Untrusted::KeyChanged { device }),
                 Some(_) => {}
-                None => {
-                    self.keys.insert(device, key.clone());
-                }
+                None => self.know(device, key),
             }
             self.attest(legacy);
         }
@@ -266,14 +297,41 @@ impl Trust {
         }
     }
 
+    /// True when every one of `events` is signed by its tablet's known key: one batch
+    /// verification (issue 13: ~2.5× faster per signature in wasm than one by one, 71–92 µs
+    /// against 192 µs measured in Chromium). False says only that one of them fails, or lacks
+    /// a key or a signature: [`check`](Self::check) each then, which names it. A batch may
+    /// accept a signature whose `R` was changed by a small-order point, which one-by-one
+    /// verification refuses: still made by the key's holder over the same event hash, so the
+    /// event's content is the signed one either way.
+    pub fn verify_all(&self, events: &[&Event]) -> bool {
+        let mut digests = Vec::with_capacity(events.len());
+        let mut sigs = Vec::with_capacity(events.len());
+        let mut keys = Vec::with_capacity(events.len());
+        for e in events {
+            let (Some(k), Some(sig), Some(d)) = (
+                self.parsed.get(&e.at.device),
+                e.sig.as_deref().and_then(parse_signature),
+                digest_of(e),
+            ) else {
+                return false;
+            };
+            digests.push(d);
+            sigs.push(sig);
+            keys.push(*k);
+        }
+        let messages: Vec<&[u8]> = digests.iter().map(|d| &d[..]).collect();
+        ed25519_dalek::verify_batch(&messages, &sigs, &keys).is_ok()
+    }
+
     /// Checks one event's signature, or its attestation when unsigned.
     pub fn check(&self, e: &Event) -> Result<(), Untrusted> {
         let device = e.at.device;
         match &e.sig {
-            Some(_) => match self.keys.get(&device) {
-                Some(k) if signature_ok(k, e) => Ok(()),
-                Some(_) => Err(Untrusted::BadSignature { device }),
-                None => Err(Untrusted::UnknownTablet { device }),
+            Some(_) => match (self.keys.get(&device), self.parsed.get(&device)) {
+                (Some(_), Some(k)) if parsed_signature_ok(k, e) => Ok(()),
+                (Some(_), _) => Err(Untrusted::BadSignature { device }),
+                (None, _) => Err(Untrusted::UnknownTablet { device }),
             },
             None if !self.signing() => Ok(()),
             None => {

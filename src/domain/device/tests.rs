@@ -107,3 +107,48 @@ fn trust_checks_signatures_attestations_and_key_changes() {
         Err(Untrusted::BadSignature { .. })
     ));
 }
+
+/// Issue 13: a file's signatures verified together agree with checking them one by one —
+/// every signature good, or one forged, or one of a tablet this estate does not know.
+#[test]
+fn signatures_verified_together_agree_with_one_by_one() {
+    let (k1, k2) = (signing_key([1; 32]), signing_key([2; 32]));
+    let mut t = Trust::default();
+    t.learn(&[enrolled(1, &k1, &[]), enrolled(2, &k2, &[])])
+        .unwrap();
+    let mut events: Vec<Event> = (0..40)
+        .map(|n| {
+            let mut e = event(1 + n % 2, n, rename(&format!("第{n}号")));
+            sign(if n % 2 == 0 { &k1 } else { &k2 }, &mut e);
+            e
+        })
+        .collect();
+    assert!(t.verify_all(&all(&events)));
+    assert!(events.iter().all(|e| t.check(e).is_ok()));
+
+    // Tablet 2's signature on an event of tablet 1: the batch fails, the check names it.
+    events[6].sig = events[7].sig.clone();
+    assert!(!t.verify_all(&all(&events)));
+    let failing: Vec<usize> = (0..events.len())
+        .filter(|&i| t.check(&events[i]).is_err())
+        .collect();
+    assert_eq!(failing, vec![6]);
+    events[6].sig = None;
+    assert!(
+        !t.verify_all(&all(&events)),
+        "an unsigned event is not verified here"
+    );
+
+    // Signed by a tablet not enrolled here.
+    let mut stranger = event(3, 99, rename("外来"));
+    sign(&signing_key([3; 32]), &mut stranger);
+    assert!(!t.verify_all(&[&events[0], &stranger]));
+    assert!(matches!(
+        t.check(&stranger),
+        Err(Untrusted::UnknownTablet { .. })
+    ));
+}
+
+fn all(events: &[Event]) -> Vec<&Event> {
+    events.iter().collect()
+}

@@ -702,6 +702,35 @@ impl App {
         }
     }
 
+    /// Sets the page's clock to `at_ms` (ms since the epoch) from now on, and reloads: every
+    /// new document gets a `Date` shifted by a fixed amount, so time still runs (timers, SLA
+    /// clocks) but the day is the one a scenario needs. For screens whose content depends on
+    /// the day — the training estate is generated for "today" — so a scenario does not pass on
+    /// some weekdays and fail on others. Call it before anything is recorded.
+    #[allow(deprecated)] // `WebDriver::cdp()` needs thirtyfour's `cdp` feature, not enabled here.
+    pub async fn pin_clock(&self, at_ms: i64) {
+        let real = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map(|d| d.as_millis() as i64)
+            .unwrap_or_default();
+        let shift = at_ms - real;
+        let source = format!(
+            "(() => {{ const Real = Date; const shift = {shift}; \
+             class Pinned extends Real {{ \
+               constructor(...a) {{ if (a.length) {{ super(...a); }} else {{ super(Real.now() + shift); }} }} \
+               static now() {{ return Real.now() + shift; }} }} \
+             globalThis.Date = Pinned; }})();"
+        );
+        thirtyfour::extensions::cdp::ChromeDevTools::new(self.driver().handle().clone())
+            .execute_cdp_with_params(
+                "Page.addScriptToEvaluateOnNewDocument",
+                json!({ "source": source }),
+            )
+            .await
+            .expect("pin the page's clock");
+        self.reload().await;
+    }
+
     /// Stops the web server (the browser is "offline" for this origin).
     pub async fn stop_server(&mut self) {
         self.server.stop().await;

@@ -1564,14 +1564,20 @@ async fn a_version_4_database_gains_day_tallies_that_count_like_the_events() {
 }
 
 /// Issue 19: views moving to another status or due time, written with the index keys they
-/// leave (`LeftKey`), answer every query like the memory store; a database created by this
-/// build is marked swept at creation, and one an older build wrote is swept once on open.
+/// leave (`LeftKey`: status, assignee and due, search keys), answer every query like the
+/// memory store — a limited range earliest key first, as the supervisor's overdue callbacks
+/// (CB-1) are read; a database created by this build is marked swept at creation, and one an
+/// older build wrote is swept once on open.
 #[wasm_bindgen_test]
 async fn views_moving_on_leave_their_old_index_keys_and_older_databases_are_swept_once() {
     let ann = Id::derived("staff", 10);
     let at = |n: u64, status: &str, due: i64| {
         let mut v = task(n, Some(ann), Some(due));
         v.status = Some(status.into());
+        // A due-time search key while registered, like a due callback's `cbdue|…`.
+        if status == "registered" {
+            v.search.push(format!("checkpoint|due|{due:015}"));
+        }
         v
     };
     let before: Vec<View> = (1..=6).map(|n| at(n, "registered", NOW)).collect();
@@ -1594,6 +1600,7 @@ async fn views_moving_on_leave_their_old_index_keys_and_older_databases_are_swep
         vec![
             LeftKey::Status(RecordKind::Checkpoint, "registered".into()),
             LeftKey::AssigneeDue(ann, NOW),
+            LeftKey::Search(format!("checkpoint|due|{NOW:015}")),
         ]
     );
     // Written by this build: the moves carry what they leave.
@@ -1660,4 +1667,21 @@ async fn agrees_with_memory(idb: &IdbStore, views: &[View], ann: Id) {
         keys(&idb.assigned(ann).await.unwrap()),
         keys(&mem.assigned(ann).await.unwrap())
     );
+    // Due up to a minute from now: every one counted, the earliest read first (tasks 5 and
+    // 6, due now, before task 4, due in a minute, though 4 comes first by record key).
+    let due = Query::new(
+        RecordKind::Checkpoint,
+        Filter::Range("due|".into(), format!("due|{:015}", NOW + 60_000)),
+    );
+    assert_eq!(idb.count(&due).await.unwrap(), 3);
+    assert_eq!(mem.count(&due).await.unwrap(), 3);
+    let earliest = keys(&idb.query(&due.clone().limit(2)).await.unwrap());
+    assert_eq!(earliest, keys(&mem.query(&due.limit(2)).await.unwrap()));
+    // Equal keys by record key, as an index orders them.
+    let mut want: Vec<String> = [5, 6]
+        .iter()
+        .map(|&n| RecordRef::new(RecordKind::Checkpoint, Id::derived("task", n)).key())
+        .collect();
+    want.sort();
+    assert_eq!(earliest, want, "the two due now, not task 4");
 }

@@ -217,8 +217,9 @@ pub fn fold_onto<A: Aggregate>(view: &View, mut new: Vec<Event>) -> Option<View>
 /// `retention::index_key`). 6: list rows of cleaning records and violation drafts, and the
 /// cleaning records' month key `clnm|<month>` (issue 19: the patrol tab and its printed record
 /// read rows). 7: list rows of registered mail (issue 19, DESK-1: the front desk's register pages
-/// over slim rows).
-pub const VIEWS_VERSION: u32 = 7;
+/// over slim rows). 8: due callbacks' `cbdue|<deadline>` key (issue 19: the supervisor's card
+/// counts and reads the overdue ones from the index).
+pub const VIEWS_VERSION: u32 = 8;
 
 /// Dispatch over every record kind. Adding a module adds one line to each function.
 pub fn fold_all_kind(subject: RecordRef, events: Vec<Event>) -> Option<View> {

@@ -772,7 +772,12 @@ impl IdbStore {
                     }
                     return Ok(unique.into_values().collect());
                 };
-                let keys = search_keys(&index, q).await?;
+                // A range's first keys are what its caller asked for (the earliest due …):
+                // the index's order; a prefix's matches by record key.
+                let keys: Vec<String> = match &q.filter {
+                    Filter::Range(..) => search_keys_in_order(&index, q).await?,
+                    _ => search_keys(&index, q).await?.into_iter().collect(),
+                };
                 let mut gets = Vec::new();
                 for k in keys.iter().take(n as usize) {
                     gets.push(
@@ -1987,6 +1992,27 @@ async fn search_keys(index: &Index<'_>, q: &Query) -> Result<BTreeSet<String>, S
     keys.map(|k| k.map_err(store_error)).collect()
 }
 
+/// Primary keys of the views with a search key in the filter's range, in the index's order
+/// (each view at its first key in range).
+async fn search_keys_in_order(index: &Index<'_>, q: &Query) -> Result<Vec<String>, StoreError> {
+    let keys = index
+        .get_all_keys::<String>()
+        .with_query::<JsValue, _>(search_range(q))
+        .primitive()
+        .map_err(store_error)?
+        .await
+        .map_err(store_error)?;
+    let mut seen = HashSet::new();
+    let mut out = Vec::new();
+    for k in keys {
+        let k = k.map_err(store_error)?;
+        if seen.insert(k.clone()) {
+            out.push(k);
+        }
+    }
+    Ok(out)
+}
+
 /// A write request is out once built: its outcome is the transaction's (awaited by [`finish`]),
 /// so the request future itself is dropped.
 fn sent<F>(request: indexed_db_futures::Result<F>) -> Result<(), StoreError> {
@@ -2008,6 +2034,7 @@ fn left_index_key(k: &LeftKey) -> (&'static str, JsValue) {
                 JsValue::from_f64(*due as f64),
             ),
         ),
+        LeftKey::Search(k) => (IX_SEARCH, JsValue::from_str(k)),
     }
 }
 

@@ -88,17 +88,28 @@ fn matches(v: &View, q: &Query) -> bool {
                 let p = format!("{}|{}", q.kind.as_str(), p.to_lowercase());
                 v.search.iter().any(|s| s.starts_with(&p))
             }
-            Filter::Range(from, to) => {
-                let k = q.kind.as_str();
-                let (from, to) = (
-                    format!("{k}|{}", from.to_lowercase()),
-                    format!("{k}|{}", to.to_lowercase()),
-                );
-                v.search
-                    .iter()
-                    .any(|s| *s >= from && (*s <= to || s.starts_with(&to)))
-            }
+            Filter::Range(..) => v.search.iter().any(|s| in_range(s, q)),
         }
+}
+
+/// A search key within a `Range` filter: from `.0` up to every key starting with `.1`.
+fn in_range(key: &str, q: &Query) -> bool {
+    let Filter::Range(from, to) = &q.filter else {
+        return false;
+    };
+    let k = q.kind.as_str();
+    let (from, to) = (
+        format!("{k}|{}", from.to_lowercase()),
+        format!("{k}|{}", to.to_lowercase()),
+    );
+    key >= from.as_str() && (key <= to.as_str() || key.starts_with(&to))
+}
+
+/// A view's first search key in a `Range` filter's range (then its record key, as an index
+/// orders equal keys).
+fn first_in_range(v: &View, q: &Query) -> (Option<String>, String) {
+    let first = v.search.iter().filter(|s| in_range(s, q)).min().cloned();
+    (first, v.key.clone())
 }
 
 impl Store for MemoryStore {
@@ -223,11 +234,15 @@ impl Store for MemoryStore {
 
     async fn query(&self, q: &Query) -> Result<Vec<View>, StoreError> {
         let inner = self.inner.borrow();
-        let it = inner.views.values().filter(|v| matches(v, q)).cloned();
-        Ok(match q.limit {
-            Some(n) => it.take(n as usize).collect(),
-            None => it.collect(),
-        })
+        let mut found: Vec<&View> = inner.views.values().filter(|v| matches(v, q)).collect();
+        let Some(n) = q.limit else {
+            return Ok(found.into_iter().cloned().collect());
+        };
+        // A limited range: the records whose keys come first, as IndexedDB's index gives them.
+        if let Filter::Range(..) = q.filter {
+            found.sort_by_cached_key(|v| first_in_range(v, q));
+        }
+        Ok(found.into_iter().take(n as usize).cloned().collect())
     }
 
     async fn count(&self, q: &Query) -> Result<u32, StoreError> {

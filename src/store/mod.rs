@@ -56,6 +56,9 @@ pub enum LeftKey {
     Status(RecordKind, String),
     /// `[assignee, due]` of the `assignee_due` index.
     AssigneeDue(StaffId, i64),
+    /// A key of the `search` index (as stored: "kind|…"), e.g. a callback's `cbdue|<deadline>`
+    /// once it is made: range reads of the search index pass over what is left there too.
+    Search(String),
 }
 
 impl LeftKey {
@@ -72,6 +75,12 @@ impl LeftKey {
                 left.push(LeftKey::AssigneeDue(a, d));
             }
         }
+        left.extend(
+            old.search
+                .iter()
+                .filter(|k| !new.search.contains(k))
+                .map(|k| LeftKey::Search(k.clone())),
+        );
         left
     }
 }
@@ -206,7 +215,9 @@ pub enum Filter {
     Prefix(String),
     /// Records of the kind with a search key from `.0` up to and including every key that
     /// starts with `.1` (lower-cased): one range read of the search index, e.g. every record
-    /// whose retention month is up to a month (`ret|` … `ret|2023-10`, QUAL-4).
+    /// whose retention month is up to a month (`ret|` … `ret|2023-10`, QUAL-4). With a limit,
+    /// the records whose keys come first (the oldest month, the earliest deadline); without,
+    /// every match by record key.
     Range(String, String),
 }
 

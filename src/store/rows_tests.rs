@@ -479,4 +479,52 @@ fn a_moving_view_names_the_index_keys_it_leaves() {
         LeftKey::between(&bare, &old).is_empty(),
         "gaining keys leaves none"
     );
+    // A search key dropped (a callback made leaves its `cbdue|…`), the others kept.
+    let mut made = old.clone();
+    let gone = made.search.pop().expect("a complaint has search keys");
+    made.search.push("complaint|new".into());
+    assert_eq!(LeftKey::between(&old, &made), vec![LeftKey::Search(gone)]);
+}
+
+/// Issue 19, CB-1: the supervisor's card counts the overdue callbacks from their due keys and
+/// reads only the earliest — the same callbacks, in the same order, as reading every due
+/// callback's row and its clock; a callback made leaves the range.
+#[test]
+fn overdue_callbacks_come_from_their_due_keys() {
+    use crate::domain::callbacks::overdue_range;
+    use crate::domain::sla::SlaState;
+    let app = loaded(20_261_122, DEMO_AS_OF);
+    for days in [0i64, 10, 40] {
+        let now = BusinessCalendar::default().at(
+            DEMO_AS_OF + chrono::Duration::days(days),
+            chrono::NaiveTime::from_hms_opt(9, 0, 0).unwrap(),
+        );
+        let mut every: Vec<(i64, String)> = block_on(app.store.rows(&Query::new(
+            RecordKind::Callback,
+            Filter::Status("due".into()),
+        )))
+        .unwrap()
+        .into_iter()
+        .filter_map(|r| {
+            let k = r.clock?;
+            (k.state(now) == SlaState::Overdue).then_some((k.deadline, r.key))
+        })
+        .collect();
+        every.sort();
+        let (from, to) = overdue_range(now);
+        let q = Query::new(RecordKind::Callback, Filter::Range(from, to));
+        assert!(
+            every.len() > 6,
+            "the demo has overdue callbacks: {}",
+            every.len()
+        );
+        assert_eq!(block_on(app.store.count(&q)).unwrap() as usize, every.len());
+        let first: Vec<String> = block_on(app.store.rows(&q.clone().limit(6)))
+            .unwrap()
+            .into_iter()
+            .map(|r| r.key)
+            .collect();
+        let want: Vec<String> = every.iter().take(6).map(|(_, k)| k.clone()).collect();
+        assert_eq!(first, want, "the six earliest, {days} days on");
+    }
 }

@@ -48,6 +48,22 @@ async fn long_todo_list_scrolls_to_its_end() {
         "first screen renders {first} rows"
     );
     app.screenshot("lists-todo-first-page").await;
+    // The supervisor's card beside it (CB-1, issue 19): the overdue callbacks counted from the
+    // index, the earliest six listed.
+    app.wait_js(
+        "the supervisor card's six overdue items",
+        "return document.querySelectorAll('[data-testid=cmp-supervisor] .todo-item').length === 6;",
+    )
+    .await;
+    let overdue = app
+        .js(
+            "return Number(document.querySelector('[data-testid=cmp-sup-overdue]').textContent);",
+            vec![],
+        )
+        .await
+        .as_u64()
+        .unwrap_or(0);
+    assert!(overdue > 6, "the card counts every overdue item: {overdue}");
 
     // Scroll to the end, page by page, until the sentinel is gone.
     let total = app.scroll_list_to_end("todo-item").await;

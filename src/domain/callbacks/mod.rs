@@ -94,12 +94,25 @@ pub struct CallbackSpec {
     pub previous: Option<RecordId>,
 }
 
-/// Search-index key of the callbacks scheduled in a month (CB-1 rates, the monthly report).
 /// CB-6: the search key of callback problems still without a result.
 pub const OPEN_PROBLEM_KEY: &str = "cbprob|open";
 
+/// Search-index key of the callbacks scheduled in a month (CB-1 rates, the monthly report).
 pub fn callback_month_key(month: &str) -> String {
     format!("cbm|{month}")
+}
+
+/// Search-index key of a callback still due, by its deadline (CB-1's due dates): the keys sort
+/// by time, so the overdue ones are one range ([`overdue_range`]) — counted from the index and
+/// read earliest first, never every due callback of five years (issue 19).
+pub fn due_key(deadline: i64) -> String {
+    format!("cbdue|{:015}", deadline.max(0))
+}
+
+/// The `Filter::Range` of the callbacks overdue at `now` (a clock is overdue from its deadline
+/// on, `Clock::state`): every [`due_key`] up to `now`'s.
+pub fn overdue_range(now: i64) -> (String, String) {
+    ("cbdue|".into(), due_key(now))
 }
 // ----- the callback ------------------------------------------------------------------------------
 
@@ -299,6 +312,7 @@ impl Aggregate for Callback {
                 .unwrap_or_default()
                 .into_iter()
                 .chain([callback_month_key(&month_of(self.scheduled))])
+                .chain(clock.as_ref().map(|k| due_key(k.deadline)))
                 // CB-6: a problem raised in a callback stays listed until its follow-up is made.
                 .chain(
                     spec.filter(|s| {

@@ -411,6 +411,9 @@ pub fn SettingsCard() -> impl IntoView {
     }
 }
 
+/// Overdue items the supervisor's card lists (the count covers them all).
+const SUPERVISOR_SHOWN: usize = 6;
+
 /// On the supervisor's and director's 我的待办: complaints waiting to be classified and every
 /// overdue complaint or callback clock, whoever holds it (issue 3: "overdue clocks show on the
 /// handler's and supervisor's home screens").
@@ -418,13 +421,13 @@ pub fn SettingsCard() -> impl IntoView {
 pub fn SupervisorPanel() -> impl IntoView {
     use crate::domain::sla::SlaState;
     let rows = loader(|| async {
-        // Nothing is read for whom the card is not shown (it reads every due callback's row).
+        // Nothing is read for whom the card is not shown.
         let shown = ctx()
             .session
             .get_untracked()
             .is_some_and(|s| s.may(Action::DispatchComplaint));
         if !shown {
-            return (0, Vec::new());
+            return (0, 0, Vec::new());
         }
         let a = app();
         let now = now_ms();
@@ -458,24 +461,27 @@ pub fn SupervisorPanel() -> impl IntoView {
                 }
             }
         }
-        // Due callbacks as list rows too: a due callback's row carries its clock (five years
-        // leave thousands due, whose full state the home screen has no use for).
+        // Overdue callbacks from the index (CB-1 due dates, issue 19): counted from their
+        // `cbdue|<deadline>` keys and only the earliest read — five years leave thousands due.
+        let (from, to) = crate::domain::callbacks::overdue_range(now);
+        let overdue = Query::new(RecordKind::Callback, Filter::Range(from, to));
+        // Every overdue complaint is in `late` (open complaints are few); of the callbacks,
+        // only the earliest, which are all the card can show.
+        let total = late.len() + a.store.count(&overdue).await.unwrap_or(0) as usize;
         for v in a
             .store
-            .rows(&Query::new(
-                RecordKind::Callback,
-                Filter::Status("due".into()),
-            ))
+            .rows(&overdue.limit(SUPERVISOR_SHOWN as u32))
             .await
             .unwrap_or_default()
         {
-            if let Some(k) = v.clock.filter(|k| k.state(now) == SlaState::Overdue) {
+            if let Some(k) = v.clock {
                 late.push((v.title, k));
             }
         }
         late.sort_by_key(|(_, k)| k.deadline);
+        late.truncate(SUPERVISOR_SHOWN);
         crate::ui::platform::mark("ed-home-supervisor");
-        (to_classify, late)
+        (to_classify, total, late)
     });
     view! {
         <Show when=move || may(Action::DispatchComplaint)>
@@ -484,15 +490,14 @@ pub fn SupervisorPanel() -> impl IntoView {
                     <h2>{move || t("cmp.sup.title")}</h2>
                     <button class="btn small" on:click=move |_| go(Page::Complaints(CmpTab::List))>{move || t("cmp.sup.open")}</button>
                 </div>
-                {move || rows.get().map(|(n, late)| {
-                    let total = late.len();
+                {move || rows.get().map(|(n, total, late)| {
                     view! {
                         <div class="stats">
                             <div class="stat"><span class="stat-n">{n}</span><span class="stat-l">{move || t("cmp.sup.to_classify")}</span></div>
-                            <div class="stat"><span class="stat-n">{total}</span><span class="stat-l">{move || t("cmp.sup.overdue")}</span></div>
+                            <div class="stat"><span class="stat-n" data-testid="cmp-sup-overdue">{total}</span><span class="stat-l">{move || t("cmp.sup.overdue")}</span></div>
                         </div>
                         <div class="todo-list">
-                            {late.into_iter().take(6).map(|(title, k)| {
+                            {late.into_iter().map(|(title, k)| {
                                 let name = k.name.clone();
                                 view! {
                                     <div class="todo-item">

@@ -1982,14 +1982,7 @@ fn search_range(q: &Query) -> KeyRange<JsValue> {
 
 /// Primary keys of the views with a search key in the filter's range: sorted, unique.
 async fn search_keys(index: &Index<'_>, q: &Query) -> Result<BTreeSet<String>, StoreError> {
-    let keys = index
-        .get_all_keys::<String>()
-        .with_query::<JsValue, _>(search_range(q))
-        .primitive()
-        .map_err(store_error)?
-        .await
-        .map_err(store_error)?;
-    keys.map(|k| k.map_err(store_error)).collect()
+    Ok(search_keys_in_order(index, q).await?.into_iter().collect())
 }
 
 /// Primary keys of the views with a search key in the filter's range, in the index's order

@@ -488,7 +488,7 @@ fn a_moving_view_names_the_index_keys_it_leaves() {
 
 /// Issue 19, CB-1: the supervisor's card counts the overdue callbacks from their due keys and
 /// reads only the earliest — the same callbacks, in the same order, as reading every due
-/// callback's row and its clock; a callback made leaves the range.
+/// callback's row and its clock (callbacks no longer due, whose old keys a commit leaves, are not counted).
 #[test]
 fn overdue_callbacks_come_from_their_due_keys() {
     use crate::domain::callbacks::overdue_range;

@@ -72,6 +72,25 @@ struct Authority {
     ledger: Ledger,
 }
 
+impl Authority {
+    /// The ledger of the stored staff and estate events (only the authority ones are kept).
+    fn of(mut events: Vec<Event>) -> Self {
+        events.retain(is_authority);
+        let ledger = Ledger::build(&events);
+        Authority {
+            loaded: true,
+            events,
+            ledger,
+        }
+    }
+}
+
+/// The stored authority metadata (a default when missing or unreadable: folded again).
+fn parse_authz(v: Option<serde_json::Value>) -> AuthzMeta {
+    v.and_then(|v| serde_json::from_value(v).ok())
+        .unwrap_or_default()
+}
+
 /// This tablet's device id: the stored one, or `fresh` saved now (first open of a database).
 pub async fn device_id<S: Store>(store: &S, fresh: DeviceId) -> Result<DeviceId, StoreError> {
     let stored = store
@@ -150,8 +169,21 @@ impl<S: Store> App<S> {
         device: DeviceId,
         entropy: Box<dyn Entropy>,
     ) -> Result<Self, StoreError> {
+        // Issue 19 (cold start): every read of the open sent before any is awaited — one
+        // wait instead of six in a row.
+        let (hlc, key, device_view, (authz, staff, estate)) = futures::future::join4(
+            store.meta(META_HLC),
+            store.meta(META_KEY),
+            store.view(device::device_ref(device)),
+            futures::future::join3(
+                store.meta(META_AUTHZ),
+                store.events_of_kind(RecordKind::Staff),
+                store.events_of_kind(RecordKind::Estate),
+            ),
+        )
+        .await;
         let mut clock = HlcClock::new(device);
-        if let Some(v) = store.meta(META_HLC).await? {
+        if let Some(v) = hlc? {
             if let Ok(c) = serde_json::from_value::<HlcClock>(v) {
                 if c.last.device == device {
                     clock = c;
@@ -159,13 +191,14 @@ impl<S: Store> App<S> {
             }
         }
         let mut entropy = entropy;
-        let signing = signing_key(&store, entropy.as_mut()).await?;
-        let enrolled = store
-            .view(device::device_ref(device))
-            .await?
+        let signing = signing_key(&store, key?, entropy.as_mut()).await?;
+        let enrolled = device_view?
             .and_then(|v| v.state::<device::Device>())
             .and_then(|d| d.key)
             .is_some_and(|k| k == device::public_key(&signing));
+        let mut events = staff?;
+        events.extend(estate?);
+        let authz = parse_authz(authz?);
         let app = App {
             store,
             clock: RefCell::new(clock),
@@ -174,9 +207,9 @@ impl<S: Store> App<S> {
             signing,
             enrolled: std::cell::Cell::new(enrolled),
             staged_photos: RefCell::new(Vec::new()),
-            authority: RefCell::new(Authority::default()),
+            authority: RefCell::new(Authority::of(events)),
         };
-        app.settle_authority().await?;
+        app.settle_authority(authz).await?;
         Ok(app)
     }
 
@@ -855,12 +888,7 @@ impl<S: Store> App<S> {
 
     /// Reads the ledger once per open, and again when another tab wrote authority events.
     async fn load_authority(&self) -> Result<AuthzMeta, StoreError> {
-        let meta: AuthzMeta = self
-            .store
-            .meta(META_AUTHZ)
-            .await?
-            .and_then(|v| serde_json::from_value(v).ok())
-            .unwrap_or_default();
+        let meta = parse_authz(self.store.meta(META_AUTHZ).await?);
         let fresh = {
             let a = self.authority.borrow();
             a.loaded && (meta.version != AUTHZ_VERSION || meta.authority == a.ledger.size)
@@ -868,21 +896,15 @@ impl<S: Store> App<S> {
         if !fresh {
             let mut events = self.store.events_of_kind(RecordKind::Staff).await?;
             events.extend(self.store.events_of_kind(RecordKind::Estate).await?);
-            events.retain(is_authority);
-            let ledger = Ledger::build(&events);
-            *self.authority.borrow_mut() = Authority {
-                loaded: true,
-                events,
-                ledger,
-            };
+            *self.authority.borrow_mut() = Authority::of(events);
         }
         Ok(meta)
     }
 
-    /// On open: loads the ledger; a database folded before authority checks (or by other
-    /// rules) has every stored event decided once, forged ones unfolded (issue 12).
-    async fn settle_authority(&self) -> Result<(), StoreError> {
-        let meta = self.load_authority().await?;
+    /// On open, with the ledger loaded and its stored `meta`: a database folded before
+    /// authority checks (or by other rules) has every stored event decided once, forged ones
+    /// unfolded (issue 12).
+    async fn settle_authority(&self, meta: AuthzMeta) -> Result<(), StoreError> {
         if meta.version != AUTHZ_VERSION {
             let _writing = self.writing.lock().await;
             let _lock = self.store.write_lock().await?;
@@ -991,11 +1013,10 @@ impl<S: Store> App<S> {
 /// This tablet's signing key: the stored one, or a new one from `entropy` saved now.
 async fn signing_key<S: Store>(
     store: &S,
+    stored: Option<serde_json::Value>,
     entropy: &mut dyn Entropy,
 ) -> Result<ed25519_dalek::SigningKey, StoreError> {
-    let stored = store
-        .meta(META_KEY)
-        .await?
+    let stored = stored
         .and_then(|v| v.as_str().and_then(|s| hex::decode(s).ok()))
         .and_then(|b| <[u8; 32]>::try_from(b).ok());
     if let Some(secret) = stored {

@@ -716,13 +716,13 @@ pub fn HomeCard() -> impl IntoView {
             return vec![];
         }
         let a = app();
-        let staff = all_staff().await;
-        let records = a
-            .query(&Query::new(
-                RecordKind::TrainingRecord,
-                Filter::Prefix(training::OPEN_KEY.into()),
-            ))
-            .await
+        let open = Query::new(
+            RecordKind::TrainingRecord,
+            Filter::Prefix(training::OPEN_KEY.into()),
+        );
+        // Issue 19: both reads sent together.
+        let (staff, records) = futures::future::join(all_staff(), a.query(&open)).await;
+        let records = records
             .unwrap_or_default()
             .into_iter()
             .filter_map(|v| v.state::<TrainingRecord>())

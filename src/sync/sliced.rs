@@ -6,11 +6,12 @@
 //!    [`StreamCheck`] (magic, header, every segment's frame, tag and lines, the end line, the
 //!    checksum) and hands each verified segment to the import analysis
 //!    ([`super::merge::Analysis`], the one every import goes through: hash, one content per
-//!    id, PINs in a plain file, the estate, the photos' hashes, new vs present (`Store::stored_hashes`
-//!    once per slice, for all the segments it completes), signatures, quarantine, the records per module, the conflicts, the photos the
-//!    file carries and where, and the duty-log events the chain check needs), which drops
-//!    them. What it keeps: the preview's accumulators, one digest per segment, the photos'
-//!    names and places. Formats 1–2 (whole-body, old and small) are read whole
+//!    id, PINs in a plain file, the estate, the photos' hashes, new vs present
+//!    (`Store::stored_hashes` once per slice, for every segment it completes), signatures,
+//!    quarantine, the records per module, the conflicts, the photos the file carries and
+//!    where, and the duty-log events the chain check needs), which drops them. What it keeps:
+//!    the preview's accumulators, one digest per segment, the photos' names and places.
+//!    Formats 1–2 (whole-body, old and small) are read whole
 //!    ([`super::plan_import`]: the same analysis, the file as one part).
 //! 2. [`apply_import_sliced`] (pass 2): re-reads the segments (each checked against its pass-1
 //!    digest: a file changed in between is refused) and absorbs the new events in groups of

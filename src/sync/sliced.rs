@@ -36,9 +36,11 @@ use super::stream::{self, SegmentCipher, StreamCheck, FRAME};
 use crate::app::{App, AppError};
 use crate::domain::command::Actor;
 use crate::domain::event::Event;
+use crate::domain::event::RecordRef;
 use crate::domain::ids::EventId;
 use crate::store::{PhotoRow, Store, StoreError};
-use std::collections::HashSet;
+use std::cell::RefCell;
+use std::collections::{HashMap, HashSet};
 
 /// Bytes read at a time from the file (the browser's `File.slice`).
 pub const SLICE: usize = 4 << 20;
@@ -528,13 +530,16 @@ async fn load_photo<S: Store, R: Source>(
         .and_then(|b| photo_row(&b, aliases)))
 }
 
-/// The held hashes of several segments' events, read together (issue 13); the analysis asks
-/// per segment, and is answered from here. An event not among those read (none in practice) is
-/// asked of `inner`.
+/// What the analysis asks the store about several segments, read together (issue 13): the
+/// held hashes of their events, then the stored events of the records their other events
+/// touch. The analysis asks per segment and is answered from here; anything not read here
+/// (none in practice) is asked of `inner`.
 struct Prefetched<'a, L> {
     inner: Option<&'a L>,
     read: HashSet<EventId>,
-    held: std::collections::HashMap<EventId, String>,
+    held: HashMap<EventId, String>,
+    /// Taken out as the analysis asks: it asks for each record once.
+    records: RefCell<HashMap<RecordRef, Vec<Event>>>,
 }
 
 impl<L> Default for Prefetched<'_, L> {
@@ -542,16 +547,17 @@ impl<L> Default for Prefetched<'_, L> {
         Prefetched {
             inner: None,
             read: HashSet::new(),
-            held: std::collections::HashMap::new(),
+            held: HashMap::new(),
+            records: RefCell::new(HashMap::new()),
         }
     }
 }
 
 impl<'a, L: Lookup> Prefetched<'a, L> {
-    /// Reads the held hashes of every event of `segments` at once; the events are moved out
-    /// and back (never copied).
+    /// Reads for every event of `segments` at once; the events are moved out and back (never
+    /// copied).
     async fn read(inner: &'a L, segments: &mut [stream::Checked]) -> Result<Self, StoreError> {
-        let _looking = crate::bench::spans::span("check: held ids (store)");
+        let looking = crate::bench::spans::span("check: held ids (store)");
         let mut all = Vec::new();
         let mut lens = Vec::with_capacity(segments.len());
         for seg in segments.iter_mut() {
@@ -560,45 +566,70 @@ impl<'a, L: Lookup> Prefetched<'a, L> {
         }
         let held = inner.held(&all).await;
         let read = all.iter().map(|e| e.id).collect();
+        let subjects: Vec<RecordRef> = match &held {
+            Ok(h) => all
+                .iter()
+                .filter(|e| !h.contains_key(&e.id))
+                .map(|e| e.subject)
+                .collect::<std::collections::BTreeSet<_>>()
+                .into_iter()
+                .collect(),
+            Err(_) => Vec::new(),
+        };
         let mut rest = all.into_iter();
         for (seg, n) in segments.iter_mut().zip(lens) {
             seg.events = rest.by_ref().take(n).collect();
         }
+        let held = held?;
+        drop(looking);
+        let _reading = crate::bench::spans::span("check: touched records (store)");
+        let stored = inner.events_of(&subjects).await?;
         Ok(Prefetched {
             inner: Some(inner),
             read,
-            held: held?,
+            held,
+            records: RefCell::new(subjects.into_iter().zip(stored).collect()),
         })
+    }
+
+    fn inner(&self) -> Result<&'a L, StoreError> {
+        self.inner
+            .ok_or_else(|| StoreError::Other("no store to read".into()))
     }
 }
 
 impl<L: Lookup> Lookup for Prefetched<'_, L> {
-    async fn held(
-        &self,
-        events: &[Event],
-    ) -> Result<std::collections::HashMap<EventId, String>, StoreError> {
+    async fn held(&self, events: &[Event]) -> Result<HashMap<EventId, String>, StoreError> {
         let (known, unknown): (Vec<&Event>, Vec<&Event>) =
             events.iter().partition(|e| self.read.contains(&e.id));
-        let mut out: std::collections::HashMap<EventId, String> = known
+        let mut out: HashMap<EventId, String> = known
             .into_iter()
             .filter_map(|e| Some((e.id, self.held.get(&e.id)?.clone())))
             .collect();
         if !unknown.is_empty() {
-            let inner = self
-                .inner
-                .ok_or_else(|| StoreError::Other("no store".into()))?;
             let unknown: Vec<Event> = unknown.into_iter().cloned().collect();
-            out.extend(inner.held(&unknown).await?);
+            out.extend(self.inner()?.held(&unknown).await?);
         }
         Ok(out)
     }
-    async fn events_of(
-        &self,
-        subjects: &[crate::domain::event::RecordRef],
-    ) -> Result<Vec<Vec<Event>>, StoreError> {
-        let inner = self
-            .inner
-            .ok_or_else(|| StoreError::Other("no store".into()))?;
-        inner.events_of(subjects).await
+
+    async fn events_of(&self, subjects: &[RecordRef]) -> Result<Vec<Vec<Event>>, StoreError> {
+        let mut out: Vec<Option<Vec<Event>>> = {
+            let mut records = self.records.borrow_mut();
+            subjects.iter().map(|s| records.remove(s)).collect()
+        };
+        let missing: Vec<RecordRef> = subjects
+            .iter()
+            .zip(&out)
+            .filter(|(_, o)| o.is_none())
+            .map(|(s, _)| *s)
+            .collect();
+        if !missing.is_empty() {
+            let mut read = self.inner()?.events_of(&missing).await?.into_iter();
+            for o in out.iter_mut().filter(|o| o.is_none()) {
+                *o = read.next();
+            }
+        }
+        Ok(out.into_iter().map(Option::unwrap_or_default).collect())
     }
 }

@@ -27,6 +27,7 @@ use crate::domain::event::{Event, EventBody, RecordKind, RecordRef};
 use crate::domain::ids::{DeviceId, EventId};
 use crate::domain::roles::{authorize, Action, Denied};
 use crate::store::{Store, StoreError};
+use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
 
 /// This tablet's sync bookkeeping (empty before the first import).
@@ -88,10 +89,60 @@ impl LocalSnapshot {
 /// The store as the import analysis reads it (issue 13: one analysis, whole-file and streamed
 /// imports alike): a batch of ids in one read, then the records of those held for their
 /// hashes. `blank`: this tablet held no event when the import began (a restore), so nothing
-/// is read.
+/// is read. A streamed import reads ahead for all the segments a slice completes
+/// ([`read_ahead`](Self::read_ahead)); the analysis, asking segment by segment, is answered
+/// from there.
 pub(crate) struct StoreLookup<'a, S> {
     pub store: &'a S,
     pub blank: bool,
+    ahead: RefCell<Ahead>,
+}
+
+/// What [`StoreLookup::read_ahead`] read: the held hashes of its events and the stored events
+/// of the records its other events touch (taken out as asked: the analysis asks once each).
+#[derive(Default)]
+struct Ahead {
+    read: HashSet<EventId>,
+    held: HashMap<EventId, String>,
+    records: HashMap<RecordRef, Vec<Event>>,
+}
+
+impl<'a, S: Store> StoreLookup<'a, S> {
+    pub fn new(store: &'a S, blank: bool) -> Self {
+        StoreLookup {
+            store,
+            blank,
+            ahead: RefCell::default(),
+        }
+    }
+
+    /// Reads what the analysis will ask about `events` (several segments' worth) in two store
+    /// reads, instead of two per ~64 KB segment: 1,127 of each for the 100k file (issue 13).
+    pub async fn read_ahead(&self, events: &[Event]) -> Result<(), StoreError> {
+        *self.ahead.borrow_mut() = Ahead::default();
+        if self.blank {
+            return Ok(());
+        }
+        let held = {
+            let _looking = crate::bench::spans::span("check: held ids (store)");
+            self.store.stored_hashes(events).await?
+        };
+        let subjects: Vec<RecordRef> = events
+            .iter()
+            .filter(|e| !held.contains_key(&e.id))
+            .map(|e| e.subject)
+            .collect::<std::collections::BTreeSet<_>>()
+            .into_iter()
+            .collect();
+        let _reading = crate::bench::spans::span("check: touched records (store)");
+        let stored = self.store.events_of(&subjects).await?;
+        *self.ahead.borrow_mut() = Ahead {
+            read: events.iter().map(|e| e.id).collect(),
+            held,
+            records: subjects.into_iter().zip(stored).collect(),
+        };
+        Ok(())
+    }
 }
 
 impl<S: Store> Lookup for StoreLookup<'_, S> {
@@ -99,13 +150,48 @@ impl<S: Store> Lookup for StoreLookup<'_, S> {
         if self.blank {
             return Ok(HashMap::new());
         }
-        self.store.stored_hashes(events).await
+        if self.ahead.borrow().read.is_empty() {
+            return self.store.stored_hashes(events).await;
+        }
+        let (mut out, unknown) = {
+            let ahead = self.ahead.borrow();
+            let mut out = HashMap::new();
+            let mut unknown = Vec::new();
+            for e in events {
+                if !ahead.read.contains(&e.id) {
+                    unknown.push(e.clone());
+                } else if let Some(h) = ahead.held.get(&e.id) {
+                    out.insert(e.id, h.clone());
+                }
+            }
+            (out, unknown)
+        };
+        if !unknown.is_empty() {
+            out.extend(self.store.stored_hashes(&unknown).await?);
+        }
+        Ok(out)
     }
     async fn events_of(&self, subjects: &[RecordRef]) -> Result<Vec<Vec<Event>>, StoreError> {
         if self.blank {
             return Ok(vec![Vec::new(); subjects.len()]);
         }
-        self.store.events_of(subjects).await
+        let mut out: Vec<Option<Vec<Event>>> = {
+            let mut ahead = self.ahead.borrow_mut();
+            subjects.iter().map(|s| ahead.records.remove(s)).collect()
+        };
+        let missing: Vec<RecordRef> = subjects
+            .iter()
+            .zip(&out)
+            .filter(|(_, o)| o.is_none())
+            .map(|(s, _)| *s)
+            .collect();
+        if !missing.is_empty() {
+            let mut read = self.store.events_of(&missing).await?.into_iter();
+            for o in out.iter_mut().filter(|o| o.is_none()) {
+                *o = read.next();
+            }
+        }
+        Ok(out.into_iter().map(Option::unwrap_or_default).collect())
     }
 }
 
@@ -141,10 +227,7 @@ pub async fn plan_import<S: Store>(
     check_estate(&envelope.header, local_estate(app).await?.as_ref())?;
     let file = envelope.open(passphrase)?;
     let base = LocalSnapshot::base(app).await?;
-    let lookup = StoreLookup {
-        store: &app.store,
-        blank: app.store.event_count().await? == 0,
-    };
+    let lookup = StoreLookup::new(&app.store, app.store.event_count().await? == 0);
     analyze_whole(file, &base, &lookup, now, settings).await
 }
 

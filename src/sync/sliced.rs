@@ -26,7 +26,7 @@
 use super::error::ImportError;
 use super::format::{self, Blob};
 use super::merge::{
-    check_estate, Analysis, ImportPlan, ImportSettings, LocalSnapshot, Lookup, Part, PhotoInfo,
+    check_estate, Analysis, ImportPlan, ImportSettings, LocalSnapshot, Part, PhotoInfo,
 };
 use super::service::{
     app_error, apply_import_in_groups, may_import, photo_lacking, photo_row, plan_import,
@@ -36,11 +36,9 @@ use super::stream::{self, SegmentCipher, StreamCheck, FRAME};
 use crate::app::{App, AppError};
 use crate::domain::command::Actor;
 use crate::domain::event::Event;
-use crate::domain::event::RecordRef;
 use crate::domain::ids::EventId;
 use crate::store::{PhotoRow, Store, StoreError};
-use std::cell::RefCell;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
 /// Bytes read at a time from the file (the browser's `File.slice`).
 pub const SLICE: usize = 4 << 20;
@@ -207,10 +205,7 @@ pub async fn plan_import_sliced<S: Store, R: Source>(
     let cipher = format::read_head(&head)?.segment_cipher(passphrase)?;
     let limit = now.saturating_add(settings.max_future_skew_ms);
     let blank = app.store.event_count().await? == 0;
-    let lookup = StoreLookup {
-        store: &app.store,
-        blank,
-    };
+    let lookup = StoreLookup::new(&app.store, blank);
     let mut acc = Analysis::new(
         &header,
         local.estate.as_ref(),
@@ -234,25 +229,25 @@ pub async fn plan_import_sliced<S: Store, R: Source>(
         drop(opening);
         drop(bytes);
         off += n as u64;
-        // Issue 13: the held hashes of every segment this slice completed, in one read — a
-        // read per ~64 KB segment (1,127 for the 100k file) was most of a mostly-held
-        // import's check. The analysis then takes each segment's from `held`.
+        // Issue 13: what the analysis asks the store about every segment this slice
+        // completed, read at once (a read per ~64 KB segment, 1,127 for the 100k file, was
+        // most of a mostly-held import's check); the events are moved out and back.
         let mut ready: Vec<_> = check.ready.drain(..).collect();
-        let held = if failed.is_some() || ready.is_empty() {
-            Prefetched::default()
-        } else {
-            match Prefetched::read(&lookup, &mut ready).await {
-                Ok(p) => p,
-                Err(e) => {
-                    failed = Some(e.into());
-                    Prefetched::default()
-                }
+        if failed.is_none() && !ready.is_empty() {
+            let mut all = Vec::new();
+            let mut lens = Vec::with_capacity(ready.len());
+            for seg in ready.iter_mut() {
+                lens.push(seg.events.len());
+                all.append(&mut seg.events);
             }
-        };
-        let lookup = Prefetched {
-            inner: Some(&lookup),
-            ..held
-        };
+            if let Err(e) = lookup.read_ahead(&all).await {
+                failed = Some(e.into());
+            }
+            let mut rest = all.into_iter();
+            for (seg, n) in ready.iter_mut().zip(lens) {
+                seg.events = rest.by_ref().take(n).collect();
+            }
+        }
         for seg in ready {
             if failed.is_some() {
                 continue;
@@ -528,108 +523,4 @@ async fn load_photo<S: Store, R: Source>(
         .into_iter()
         .find(|b| b.sha256 == p.sha256)
         .and_then(|b| photo_row(&b, aliases)))
-}
-
-/// What the analysis asks the store about several segments, read together (issue 13): the
-/// held hashes of their events, then the stored events of the records their other events
-/// touch. The analysis asks per segment and is answered from here; anything not read here
-/// (none in practice) is asked of `inner`.
-struct Prefetched<'a, L> {
-    inner: Option<&'a L>,
-    read: HashSet<EventId>,
-    held: HashMap<EventId, String>,
-    /// Taken out as the analysis asks: it asks for each record once.
-    records: RefCell<HashMap<RecordRef, Vec<Event>>>,
-}
-
-impl<L> Default for Prefetched<'_, L> {
-    fn default() -> Self {
-        Prefetched {
-            inner: None,
-            read: HashSet::new(),
-            held: HashMap::new(),
-            records: RefCell::new(HashMap::new()),
-        }
-    }
-}
-
-impl<'a, L: Lookup> Prefetched<'a, L> {
-    /// Reads for every event of `segments` at once; the events are moved out and back (never
-    /// copied).
-    async fn read(inner: &'a L, segments: &mut [stream::Checked]) -> Result<Self, StoreError> {
-        let looking = crate::bench::spans::span("check: held ids (store)");
-        let mut all = Vec::new();
-        let mut lens = Vec::with_capacity(segments.len());
-        for seg in segments.iter_mut() {
-            lens.push(seg.events.len());
-            all.append(&mut seg.events);
-        }
-        let held = inner.held(&all).await;
-        let read = all.iter().map(|e| e.id).collect();
-        let subjects: Vec<RecordRef> = match &held {
-            Ok(h) => all
-                .iter()
-                .filter(|e| !h.contains_key(&e.id))
-                .map(|e| e.subject)
-                .collect::<std::collections::BTreeSet<_>>()
-                .into_iter()
-                .collect(),
-            Err(_) => Vec::new(),
-        };
-        let mut rest = all.into_iter();
-        for (seg, n) in segments.iter_mut().zip(lens) {
-            seg.events = rest.by_ref().take(n).collect();
-        }
-        let held = held?;
-        drop(looking);
-        let _reading = crate::bench::spans::span("check: touched records (store)");
-        let stored = inner.events_of(&subjects).await?;
-        Ok(Prefetched {
-            inner: Some(inner),
-            read,
-            held,
-            records: RefCell::new(subjects.into_iter().zip(stored).collect()),
-        })
-    }
-
-    fn inner(&self) -> Result<&'a L, StoreError> {
-        self.inner
-            .ok_or_else(|| StoreError::Other("no store to read".into()))
-    }
-}
-
-impl<L: Lookup> Lookup for Prefetched<'_, L> {
-    async fn held(&self, events: &[Event]) -> Result<HashMap<EventId, String>, StoreError> {
-        let (known, unknown): (Vec<&Event>, Vec<&Event>) =
-            events.iter().partition(|e| self.read.contains(&e.id));
-        let mut out: HashMap<EventId, String> = known
-            .into_iter()
-            .filter_map(|e| Some((e.id, self.held.get(&e.id)?.clone())))
-            .collect();
-        if !unknown.is_empty() {
-            let unknown: Vec<Event> = unknown.into_iter().cloned().collect();
-            out.extend(self.inner()?.held(&unknown).await?);
-        }
-        Ok(out)
-    }
-
-    async fn events_of(&self, subjects: &[RecordRef]) -> Result<Vec<Vec<Event>>, StoreError> {
-        let mut out: Vec<Option<Vec<Event>>> = {
-            let mut records = self.records.borrow_mut();
-            subjects.iter().map(|s| records.remove(s)).collect()
-        };
-        let missing: Vec<RecordRef> = subjects
-            .iter()
-            .zip(&out)
-            .filter(|(_, o)| o.is_none())
-            .map(|(s, _)| *s)
-            .collect();
-        if !missing.is_empty() {
-            let mut read = self.inner()?.events_of(&missing).await?.into_iter();
-            for o in out.iter_mut().filter(|o| o.is_none()) {
-                *o = read.next();
-            }
-        }
-        Ok(out.into_iter().map(Option::unwrap_or_default).collect())
-    }
 }

@@ -1091,10 +1091,7 @@ fn known_ids_are_found_through_the_store_lookup() {
     use crate::sync::merge::Lookup;
     let a = found(1, "翠湖花园");
     let events = a.store.all_events();
-    let lookup = service::StoreLookup {
-        store: &a.store,
-        blank: false,
-    };
+    let lookup = service::StoreLookup::new(&a.store, false);
     let held = block_on(lookup.held(&events)).unwrap();
     for e in &events {
         assert_eq!(held.get(&e.id).map(String::as_str), Some(e.hash.as_str()));

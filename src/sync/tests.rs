@@ -1101,6 +1101,52 @@ fn known_ids_are_found_through_the_store_lookup() {
     assert_eq!(snap.device(), device(1));
 }
 
+/// Issue 13: a streamed import reads ahead what the analysis will ask about a whole slice
+/// (held hashes, then the stored events of the records the new events touch); asked segment by
+/// segment, it answers as the store does — also for what it did not read ahead, and for a
+/// record asked again.
+#[test]
+fn the_lookups_read_ahead_answers_as_the_store_does() {
+    use crate::sync::merge::Lookup;
+    let a = found(1, "翠湖花园");
+    set_building(&a, 10, 18, T0);
+    let b = join(2, &a, None);
+    // New to b: an edit of a building b holds, and a building b has never seen.
+    set_building(&a, 10, 20, T0 + 2 * HOUR);
+    set_building(&a, 11, 12, T0 + 2 * HOUR);
+    let all = a.store.all_events();
+    let (ahead, plain) = (
+        service::StoreLookup::new(&b.store, false),
+        service::StoreLookup::new(&b.store, false),
+    );
+    let (slice, later) = all.split_at(all.len() - 1);
+    block_on(ahead.read_ahead(slice)).unwrap();
+    for part in all.chunks(2) {
+        let got = block_on(ahead.held(part)).unwrap();
+        assert_eq!(got, block_on(plain.held(part)).unwrap());
+    }
+    let got = block_on(ahead.held(later)).unwrap();
+    assert_eq!(got, block_on(plain.held(later)).unwrap(), "not read ahead");
+    let subjects: Vec<RecordRef> = all
+        .iter()
+        .map(|e| e.subject)
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    let stored = block_on(plain.events_of(&subjects)).unwrap();
+    assert!(
+        stored.iter().any(|s| !s.is_empty()),
+        "b holds some of the records"
+    );
+    assert!(stored.iter().any(Vec::is_empty), "and not the new building");
+    assert_eq!(block_on(ahead.events_of(&subjects)).unwrap(), stored);
+    assert_eq!(
+        block_on(ahead.events_of(&subjects)).unwrap(),
+        stored,
+        "asked again"
+    );
+}
+
 /// Patrol (issue 4, PAT-1/PAT-2): two tablets plan the same week from the same route offline
 /// (identical rounds) and each check in on the same round; the import lists no conflict and
 /// the round keeps both check-ins.

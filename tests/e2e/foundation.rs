@@ -204,6 +204,7 @@ async fn demo_estate_in_training_mode_leaves_real_data_alone() {
         .next()
         .unwrap_or_default()
         .to_string();
+    app.screenshot("registry-search-1201").await;
     app.fill("reg-search", &name).await;
     app.poll(
         "the resident found by name",

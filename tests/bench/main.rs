@@ -14,6 +14,8 @@
 //! * `BENCH_THROTTLE` ("4,1"): CPU throttling rates, 4× being the "tablet";
 //! * `BENCH_PARTS` (all): which parts run at each rate, of `app,store,peers,imports` (the
 //!   restore is part of `store`), e.g. `app,imports` for the UI and the imports only;
+//! * `BENCH_PROFILE=1`: one more run of the app part, not counted, with V8's CPU profiler on
+//!   (cold start, sign-in, complaint list, household search: `target/bench/profile-*.txt`);
 //! * `BENCH_BFCACHE=1`: keep Chromium's back-forward cache (off by default since session 10,
 //!   so "memory after start" is the app page's own).
 //!
@@ -96,6 +98,121 @@ fn main() {
 
 fn root() -> PathBuf {
     support::repo_root()
+}
+
+/// The page's own accounting between two `Performance.getMetrics`: time in tasks, script,
+/// style and layout (what the profile's `(program)` does not split), and the DOM's size.
+fn metrics_delta(before: &Value, after: &Value) -> String {
+    let get = |m: &Value, name: &str| {
+        m["metrics"]
+            .as_array()
+            .and_then(|a| a.iter().find(|x| x["name"] == name))
+            .and_then(|x| x["value"].as_f64())
+            .unwrap_or(0.0)
+    };
+    let mut out = String::from("Performance.getMetrics, the step's share:\n");
+    for (name, unit) in [
+        ("TaskDuration", "s"),
+        ("ScriptDuration", "s"),
+        ("RecalcStyleDuration", "s"),
+        ("LayoutDuration", "s"),
+        ("RecalcStyleCount", ""),
+        ("LayoutCount", ""),
+        ("Nodes", ""),
+        ("JSEventListeners", ""),
+    ] {
+        let d = get(after, name) - get(before, name);
+        if unit == "s" {
+            out.push_str(&format!("{:8.1} ms  {name}\n", d * 1000.0));
+        } else {
+            out.push_str(&format!(
+                "{d:8.0}     {name} (now {:.0})\n",
+                get(after, name)
+            ));
+        }
+    }
+    out
+}
+
+/// A V8 CPU profile (`Profiler.stop`'s `profile`) as self time per function, most first,
+/// after the totals by kind: wasm, the JS glue, garbage collection, the browser's own work
+/// on the thread (`(program)`: style, layout, IndexedDB callbacks) and idle.
+fn profile_summary(profile: &Value) -> String {
+    use std::collections::HashMap;
+    let mut label: HashMap<i64, String> = HashMap::new();
+    for n in profile["nodes"].as_array().into_iter().flatten() {
+        let f = &n["callFrame"];
+        let name = f["functionName"].as_str().unwrap_or("");
+        let url = f["url"].as_str().unwrap_or("");
+        let file = url.rsplit('/').next().unwrap_or("");
+        let l = if name.starts_with('(') {
+            name.to_string()
+        } else if file.ends_with(".wasm")
+            || name.starts_with("wasm-function")
+            || name.starts_with('$')
+        {
+            // A module built with its names (the wasm-bindgen output before wasm-opt) shows them.
+            if name.is_empty() || name.starts_with("wasm-function") {
+                "wasm".to_string()
+            } else {
+                format!("wasm {name}")
+            }
+        } else if name.is_empty() {
+            format!("(anonymous) {file}")
+        } else {
+            format!("{name} {file}")
+        };
+        label.insert(n["id"].as_i64().unwrap_or(-1), l);
+    }
+    let samples = profile["samples"].as_array().cloned().unwrap_or_default();
+    let deltas = profile["timeDeltas"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    let mut by: HashMap<String, f64> = HashMap::new();
+    let mut total = 0.0;
+    // A sample's time is the gap to the next one.
+    for (i, id) in samples.iter().enumerate() {
+        let dt = deltas.get(i + 1).and_then(Value::as_f64).unwrap_or(0.0) / 1000.0;
+        let l = label
+            .get(&id.as_i64().unwrap_or(-1))
+            .cloned()
+            .unwrap_or_default();
+        *by.entry(l).or_default() += dt;
+        total += dt;
+    }
+    let kind = |l: &str| -> &'static str {
+        if l == "wasm" || l.starts_with("wasm ") {
+            "wasm"
+        } else if l.contains("estate-desk.js") {
+            "JS glue (estate-desk.js)"
+        } else if l == "(garbage collector)" {
+            "garbage collection"
+        } else if l == "(program)" {
+            "(program): the browser's own work"
+        } else if l == "(idle)" {
+            "idle"
+        } else {
+            "other JS"
+        }
+    };
+    let mut kinds: HashMap<&str, f64> = HashMap::new();
+    for (l, ms) in &by {
+        *kinds.entry(kind(l)).or_default() += ms;
+    }
+    let mut out = format!("{total:.1} ms sampled\n");
+    let mut k: Vec<_> = kinds.into_iter().collect();
+    k.sort_by(|a, b| b.1.total_cmp(&a.1));
+    for (name, ms) in k {
+        out.push_str(&format!("{ms:8.1} ms  {name}\n"));
+    }
+    out.push_str("self time by function:\n");
+    let mut f: Vec<_> = by.into_iter().collect();
+    f.sort_by(|a, b| b.1.total_cmp(&a.1));
+    for (name, ms) in f.into_iter().take(40) {
+        out.push_str(&format!("{ms:8.1} ms  {name}\n"));
+    }
+    out
 }
 
 fn out_dir() -> PathBuf {
@@ -347,6 +464,55 @@ impl Bench {
         }
     }
 
+    /// `BENCH_PROFILE=1` (issue 19): one extra run of the app part, not counted in the figures,
+    /// records a V8 CPU profile of each step (sampled every 100 µs).
+    async fn profile_start(&self) -> Value {
+        let cdp = self.app.driver().cdp();
+        let _ = cdp.send_raw("Performance.enable", json!({})).await;
+        let before = cdp
+            .send_raw("Performance.getMetrics", json!({}))
+            .await
+            .unwrap_or(Value::Null);
+        let _ = cdp.send_raw("Profiler.enable", json!({})).await;
+        let _ = cdp
+            .send_raw("Profiler.setSamplingInterval", json!({ "interval": 100 }))
+            .await;
+        if let Err(e) = cdp.send_raw("Profiler.start", json!({})).await {
+            println!("  (no CPU profile: {e})");
+        }
+        before
+    }
+
+    /// Stops the profile and writes where the page thread's time went, by self time, to
+    /// `target/bench/profile-<step>-<rate>x.txt` (the wasm is stripped of names, so its
+    /// functions count as one; the JS glue's names say which browser API was called).
+    async fn profile_stop(&self, step: &str, rate: f64, before: Value) {
+        let cdp = self.app.driver().cdp();
+        let r = match cdp.send_raw("Profiler.stop", json!({})).await {
+            Ok(r) => r,
+            Err(e) => {
+                println!("  (no CPU profile of {step}: {e})");
+                return;
+            }
+        };
+        let after = cdp
+            .send_raw("Performance.getMetrics", json!({}))
+            .await
+            .unwrap_or(Value::Null);
+        let text = format!(
+            "{}{}",
+            metrics_delta(&before, &after),
+            profile_summary(&r["profile"])
+        );
+        let path = out_dir().join(format!("profile-{step}-{rate}x.txt"));
+        let _ = std::fs::create_dir_all(out_dir());
+        let _ = std::fs::write(&path, &text);
+        println!("  CPU profile of {step} at {rate}×: {}", path.display());
+        for line in text.lines().take(14) {
+            println!("    {line}");
+        }
+    }
+
     async fn throttle(&self, rate: f64) {
         self.cdp("Emulation.setCPUThrottlingRate", json!({ "rate": rate }))
             .await;
@@ -383,27 +549,52 @@ impl Bench {
             .execute(&script, args)
             .await
             .map_err(|e| format!("start job: {e}"))?;
+        // Waited for in the page: a WebDriver poll every 100 ms ran the driver's scripts on
+        // the page's thread while it worked (a tenth of its time at 4×, session 16).
+        let r = self
+            .wait_in_page(
+                "return window.__job === undefined ? null : window.__job;",
+                vec![],
+                limit,
+            )
+            .await
+            .ok_or_else(|| format!("no answer within {} s", limit.as_secs()))?;
+        if let Some(ok) = r.get("ok") {
+            return Ok(ok.clone());
+        }
+        Err(format!(
+            "job failed: {}",
+            r.get("err").cloned().unwrap_or(Value::Null)
+        ))
+    }
+
+    /// Waits for `body` (a JS function body; `args` as `args`) to return something other
+    /// than null, checking it in the page every 25 ms: the harness sends one WebDriver
+    /// command per 10 s, not one per check. Each WebDriver command runs the driver's own
+    /// scripts on the page's main thread — at 4× throttle 5–20 ms each, taken from the app
+    /// being measured (the CPU profiles of session 16). `None` after `limit`.
+    async fn wait_in_page(&self, body: &str, args: Vec<Value>, limit: Duration) -> Option<Value> {
+        let script = format!(
+            "const args = arguments; const done = arguments[arguments.length - 1];\n\
+             const t0 = performance.now();\n\
+             const check = () => {{ let v = null; try {{ v = (() => {{ {body} }})(); }} catch (e) {{}}\n\
+               if (v !== null && v !== undefined) done(v);\n\
+               else if (performance.now() - t0 > 10000) done(null);\n\
+               else setTimeout(check, 25); }};\n\
+             check();"
+        );
+        let driver = self.app.driver();
+        let _ = driver.set_script_timeout(Duration::from_secs(60)).await;
         let deadline = Instant::now() + limit;
         loop {
-            tokio::time::sleep(Duration::from_millis(100)).await;
-            let r = self
-                .app
-                .driver()
-                .execute(
-                    "return window.__job === undefined ? null : window.__job;",
-                    vec![],
-                )
-                .await
-                .map(|r| r.json().clone())
-                .unwrap_or(Value::Null);
-            if let Some(ok) = r.get("ok") {
-                return Ok(ok.clone());
-            }
-            if let Some(err) = r.get("err") {
-                return Err(format!("job failed: {err}"));
+            match driver.execute_async(&script, args.clone()).await {
+                Ok(r) if !r.json().is_null() => return Some(r.json().clone()),
+                Ok(_) => {}
+                // A page between documents: ask again shortly, not in a tight loop.
+                Err(_) => tokio::time::sleep(Duration::from_millis(100)).await,
             }
             if Instant::now() > deadline {
-                return Err(format!("no answer within {} s", limit.as_secs()));
+                return None;
             }
         }
     }
@@ -659,23 +850,34 @@ impl Bench {
     }
 
     async fn wait_mark(&self, key: &str, limit: Duration) -> f64 {
-        let deadline = Instant::now() + limit;
-        loop {
-            let v = self
-                .app
-                .js(
-                    &format!("return (window.__marks && window.__marks['{key}']) || null;"),
-                    vec![],
-                )
-                .await;
-            if let Some(t) = v.as_f64() {
-                return t;
-            }
-            if Instant::now() > deadline {
+        let v = self
+            .wait_in_page(
+                "return (window.__marks && window.__marks[args[0]]) || null;",
+                vec![json!(key)],
+                limit,
+            )
+            .await;
+        match v.and_then(|v| v.as_f64()) {
+            Some(t) => t,
+            None => {
                 let body = self.app.body_text().await;
                 panic!("the app never showed `{key}`; the page shows:\n{body}");
             }
-            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    /// Waits in the page for an element with this test id (the support's `wait_testid` asks
+    /// WebDriver to find and test visibility each time, on the measured page's thread).
+    async fn wait_testid(&self, id: &str) {
+        let found = self
+            .wait_in_page(
+                "return document.querySelector(`[data-testid=\"${args[0]}\"]`) ? 1 : null;",
+                vec![json!(id)],
+                Duration::from_secs(120),
+            )
+            .await;
+        if found.is_none() {
+            self.app.wait_testid(id).await;
         }
     }
 
@@ -701,20 +903,17 @@ impl Bench {
     }
 
     /// Waits until the DOM has been quiet for 500 ms (at most 120 s); the last change's time.
+    /// Checked in the page, first after 200 ms (a click's first change may take that long).
     async fn settled(&self) -> f64 {
-        let deadline = Instant::now() + Duration::from_secs(120);
-        loop {
-            tokio::time::sleep(Duration::from_millis(200)).await;
-            let v = self
-                .app
-                .js("return [performance.now(), window.__last];", vec![])
-                .await;
-            let now = v[0].as_f64().unwrap_or(0.0);
-            let last = v[1].as_f64().unwrap_or(0.0);
-            if now - last > 500.0 || Instant::now() > deadline {
-                return last;
-            }
-        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        self.wait_in_page(
+            "const last = window.__last || 0; return performance.now() - last > 500 ? last : null;",
+            vec![],
+            Duration::from_secs(120),
+        )
+        .await
+        .and_then(|v| v.as_f64())
+        .unwrap_or(0.0)
     }
 
     /// The real app from a cold navigation to the complaint list, then list interactions.
@@ -744,11 +943,19 @@ impl Bench {
         let mut open_parts: [Stat; 4] = Default::default();
         let mut waited = Stat::default();
         let name = self.ds.m.login_name.clone();
-        for run in 0..=self.cfg.runs {
+        let profiling = std::env::var("BENCH_PROFILE").is_ok_and(|v| v == "1");
+        for run in 0..=self.cfg.runs + usize::from(profiling) {
+            // The extra run is profiled, and not counted (the profiler slows the page).
+            let profiled = profiling && run > self.cfg.runs;
             self.throttle(1.0).await;
             self.goto("peer/raw.html").await;
             waited.push(self.quiet().await * 1000.0);
             self.throttle(rate).await;
+            let mut marked = if profiled {
+                Some(self.profile_start().await)
+            } else {
+                None
+            };
             self.goto("app/").await;
             let t_signin = self.wait_mark("signin", Duration::from_secs(120)).await;
             if self.app.try_testid("signin-pin").await.is_none() {
@@ -758,6 +965,10 @@ impl Bench {
                 .await;
             }
             self.wait_mark("pinpad", Duration::from_secs(60)).await;
+            if let Some(before) = marked.take() {
+                self.profile_stop("cold-start", rate, before).await;
+                marked = Some(self.profile_start().await);
+            }
             let phases = self.startup_phases().await;
             let keys: Vec<String> = gen::BENCH_PIN
                 .chars()
@@ -772,6 +983,9 @@ impl Bench {
                 .await;
             let t_todo_first = self.wait_mark("todo", Duration::from_secs(120)).await;
             let t_todo = self.settled().await;
+            if let Some(before) = marked.take() {
+                self.profile_stop("sign-in", rate, before).await;
+            }
             let t_ok = self.clicked("pin-ok").await;
             let home_marks = self.last_marks(&HOME_MARKS).await;
             // Live memory: the same renderer may still hold an earlier page's garbage (the
@@ -780,9 +994,15 @@ impl Bench {
             let (h, _) = self.metrics().await;
             let wasm = self.app_wasm_memory().await;
             let r = Self::renderer_rss();
+            if profiled {
+                marked = Some(self.profile_start().await);
+            }
             self.click_js("[data-testid=nav-complaints]").await;
-            self.app.wait_testid("complaints").await;
+            self.wait_testid("complaints").await;
             let t_cmp = self.settled().await;
+            if let Some(before) = marked.take() {
+                self.profile_stop("complaint-list", rate, before).await;
+            }
             let t_nav = self.clicked("nav-complaints").await;
             let t_cmp_first = self.wait_mark("cmprow", Duration::from_secs(10)).await;
             let cmp_marks = self
@@ -805,6 +1025,9 @@ impl Bench {
                 .await;
             self.app.wait_testid("reg-search").await;
             self.settled().await;
+            if profiled {
+                marked = Some(self.profile_start().await);
+            }
             let t_type = self
                 .app
                 .js(
@@ -817,7 +1040,10 @@ impl Bench {
                 .as_f64()
                 .unwrap_or(0.0);
             let t_found = self.settled().await;
-            if run == 0 {
+            if let Some(before) = marked.take() {
+                self.profile_stop("household-search", rate, before).await;
+            }
+            if run == 0 || profiled {
                 continue; // warm-up: the first visit installs the service worker
             }
             if let [fetched, started, opened, queried, db, device, app] = phases[..] {

@@ -1412,6 +1412,40 @@ impl Bench {
         // Issue 13: the file as a Blob, read in slices by the import (as the Sync page reads the
         // chosen File).
         let fetch_file = "await (await fetch(args[1])).blob()";
+        // Issue 13's storage question (session 16): the first chunk of the dataset written
+        // as today's one row per event, then in segments of 100 events a row.
+        let mut layouts: [Stat; 2] = Default::default();
+        for _ in 0..self.cfg.runs.min(3) {
+            self.throttle(rate).await;
+            let r = self
+                .heavy_api(
+                    "write layouts",
+                    "bench_write_layouts(args[0], await (await fetch(args[1])).text())",
+                    vec![json!("bench-layouts"), json!(self.url(&m.chunks[0]))],
+                )
+                .await;
+            self.throttle(1.0).await;
+            let Some(r) = r else { break };
+            layouts[0].push(r["rows_ms"].as_f64().unwrap_or(0.0));
+            layouts[1].push(r["segments_ms"].as_f64().unwrap_or(0.0));
+        }
+        let [rows, segments] = layouts;
+        self.rows.extend([
+            Row::new(
+                g,
+                &format!("write {} events: a row each (today's layout)", m.chunk),
+                "ms",
+                rows,
+            )
+            .note("bench_write_layouts: a fresh database, transactions of 1,000, `add` per event"),
+            Row::new(
+                g,
+                &format!("write {} events: segments of 100 a row", m.chunk),
+                "ms",
+                segments,
+            )
+            .note("the same events; multiEntry indexes on the ids, subjects and device+HLC keys"),
+        ]);
         let mut empty = Stat::default();
         let mut heap = Stat::default();
         let mut total_mem = Stat::default();

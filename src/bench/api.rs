@@ -481,31 +481,38 @@ pub async fn bench_delete(db: String) -> Result<(), JsValue> {
 }
 
 /// Issue 13's storage question, measured in the real page: the events of `events_json` (a
-/// JSON array) written into a fresh database (`db`, deleted after) twice, in transactions of
-/// 1,000 events — one row per event as the `events` store holds them today (the same row,
-/// the same two indexes), then **segments of 100 events a row** with multiEntry indexes on
+/// JSON array) written twice in batches of 1,000, each into a fresh database deleted after —
+/// first through today's `IdbStore::commit_new` (one row per event in `events`: the store's
+/// own code and schema), then as **segments of 100 events a row** with multiEntry indexes on
 /// their ids, subjects and device+HLC keys (what every read of events by id, record and
 /// device would need). The session 16 probe found the page's cost is per row (the `add`),
 /// not per byte or per index entry.
 #[wasm_bindgen]
 pub async fn bench_write_layouts(db: String, events_json: String) -> Result<String, JsValue> {
+    use crate::store::Batch;
     use indexed_db_futures::database::Database;
     use indexed_db_futures::prelude::*;
     use indexed_db_futures::transaction::TransactionMode;
     use indexed_db_futures::KeyPath;
     let events: Vec<Event> = serde_json::from_str(&events_json).map_err(err)?;
+
     let _ = IdbStore::delete(&db).await;
+    let store = IdbStore::open(&db).await.map_err(err)?;
+    let t0 = clock();
+    for batch in events.chunks(1_000) {
+        let batch = Batch {
+            events: batch.to_vec(),
+            ..Batch::default()
+        };
+        store.commit_new(batch).await.map_err(err)?;
+    }
+    let rows_ms = clock() - t0;
+    drop(store);
+    let _ = IdbStore::delete(&db).await;
+
     let idb = Database::open(&db)
         .with_version(1u32)
         .with_on_upgrade_needed(|_, db: Database| {
-            let rows = db
-                .create_object_store("rows")
-                .with_key_path(KeyPath::One("id"))
-                .build()?;
-            rows.create_index("subject", KeyPath::One("subject"))
-                .build()?;
-            rows.create_index("device_hlc", KeyPath::from(["dev", "hlc"]))
-                .build()?;
             let seg = db
                 .create_object_store("segments")
                 .with_key_path(KeyPath::One("k"))
@@ -523,56 +530,40 @@ pub async fn bench_write_layouts(db: String, events_json: String) -> Result<Stri
         js_sys::Reflect::set(o, &JsValue::from_str(k), v).map(|_| ())
     };
     let dh = |e: &Event| format!("{}|{}", e.device(), crate::store::hlc_key(&e.at));
-    let mut ms = [0.0f64; 2];
-    for (layout, spent) in ms.iter_mut().enumerate() {
-        let name = ["rows", "segments"][layout];
-        let t0 = clock();
-        for batch in events.chunks(1_000) {
-            let tx = idb
-                .transaction(name)
-                .with_mode(TransactionMode::Readwrite)
-                .build()
-                .map_err(err)?;
-            let store = tx.object_store(name).map_err(err)?;
-            if layout == 0 {
-                for e in batch {
-                    let row = crate::store::idb::event_record(e).map_err(err)?;
-                    drop(store.add(row).primitive().map_err(err)?);
-                }
-            } else {
-                for part in batch.chunks(100) {
-                    let o = js_sys::Object::new();
-                    set(
-                        &o,
-                        "k",
-                        &JsValue::from_str(&format!("{}|{}", dh(&part[0]), part[0].id)),
-                    )?;
-                    let ids: js_sys::Array = part
-                        .iter()
-                        .map(|e| JsValue::from_str(&e.id.to_string()))
-                        .collect();
-                    set(&o, "ids", &ids)?;
-                    let subjects: BTreeSet<String> = part.iter().map(|e| e.subject.key()).collect();
-                    let subjects: js_sys::Array =
-                        subjects.iter().map(|s| JsValue::from_str(s)).collect();
-                    set(&o, "subjects", &subjects)?;
-                    let keys: js_sys::Array =
-                        part.iter().map(|e| JsValue::from_str(&dh(e))).collect();
-                    set(&o, "dh", &keys)?;
-                    let json = serde_json::to_string(part).map_err(err)?;
-                    set(&o, "json", &JsValue::from_str(&json))?;
-                    drop(store.put(JsValue::from(o)).primitive().map_err(err)?);
-                }
-            }
-            tx.commit().await.map_err(err)?;
+    let t0 = clock();
+    for batch in events.chunks(1_000) {
+        let tx = idb
+            .transaction("segments")
+            .with_mode(TransactionMode::Readwrite)
+            .build()
+            .map_err(err)?;
+        let segments = tx.object_store("segments").map_err(err)?;
+        for part in batch.chunks(100) {
+            let o = js_sys::Object::new();
+            let key = format!("{}|{}", dh(&part[0]), part[0].id);
+            set(&o, "k", &JsValue::from_str(&key))?;
+            let ids: js_sys::Array = part
+                .iter()
+                .map(|e| JsValue::from_str(&e.id.to_string()))
+                .collect();
+            set(&o, "ids", &ids)?;
+            let subjects: BTreeSet<String> = part.iter().map(|e| e.subject.key()).collect();
+            let subjects: js_sys::Array = subjects.iter().map(|s| JsValue::from_str(s)).collect();
+            set(&o, "subjects", &subjects)?;
+            let keys: js_sys::Array = part.iter().map(|e| JsValue::from_str(&dh(e))).collect();
+            set(&o, "dh", &keys)?;
+            let json = serde_json::to_string(part).map_err(err)?;
+            set(&o, "json", &JsValue::from_str(&json))?;
+            drop(segments.put(JsValue::from(o)).primitive().map_err(err)?);
         }
-        *spent = clock() - t0;
+        tx.commit().await.map_err(err)?;
     }
+    let segments_ms = clock() - t0;
     idb.close();
     let _ = IdbStore::delete(&db).await;
     Ok(out(json!({
         "events": events.len(),
-        "rows_ms": ms[0],
-        "segments_ms": ms[1],
+        "rows_ms": rows_ms,
+        "segments_ms": segments_ms,
     })))
 }

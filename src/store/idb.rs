@@ -1837,7 +1837,7 @@ fn json_text<T: serde::Serialize>(v: &T) -> Result<JsValue, StoreError> {
         .map_err(|e| StoreError::Other(e.to_string()))
 }
 
-pub(crate) fn event_record(e: &Event) -> Result<JsValue, StoreError> {
+fn event_record(e: &Event) -> Result<JsValue, StoreError> {
     let obj = js_sys::Object::new();
     set(&obj, "id", &JsValue::from_str(&e.id.to_string()))?;
     set(&obj, "subject", &JsValue::from_str(&e.subject.key()))?;

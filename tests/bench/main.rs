@@ -100,16 +100,19 @@ fn root() -> PathBuf {
     support::repo_root()
 }
 
+/// One figure of a `Performance.getMetrics` answer (0 when absent).
+fn metric(m: &Value, name: &str) -> f64 {
+    m["metrics"]
+        .as_array()
+        .and_then(|a| a.iter().find(|x| x["name"] == name))
+        .and_then(|x| x["value"].as_f64())
+        .unwrap_or(0.0)
+}
+
 /// The page's own accounting between two `Performance.getMetrics`: time in tasks, script,
 /// style and layout (what the profile's `(program)` does not split), and the DOM's size.
 fn metrics_delta(before: &Value, after: &Value) -> String {
-    let get = |m: &Value, name: &str| {
-        m["metrics"]
-            .as_array()
-            .and_then(|a| a.iter().find(|x| x["name"] == name))
-            .and_then(|x| x["value"].as_f64())
-            .unwrap_or(0.0)
-    };
+    let get = metric;
     let mut out = String::from("Performance.getMetrics, the step's share:\n");
     for (name, unit) in [
         ("TaskDuration", "s"),
@@ -484,8 +487,9 @@ impl Bench {
     }
 
     /// Stops the profile and writes where the page thread's time went, by self time, to
-    /// `target/bench/profile-<step>-<rate>x.txt` (the wasm is stripped of names, so its
-    /// functions count as one; the JS glue's names say which browser API was called).
+    /// `target/bench/profile-<step>-<rate>x.txt` (dist/'s wasm has no names, so its functions
+    /// count as one unless a module with names is served; the JS glue's names say which
+    /// browser API was called).
     async fn profile_stop(&self, step: &str, rate: f64, before: Value) {
         let cdp = self.app.driver().cdp();
         let r = match cdp.send_raw("Profiler.stop", json!({})).await {
@@ -550,7 +554,8 @@ impl Bench {
             .await
             .map_err(|e| format!("start job: {e}"))?;
         // Waited for in the page: a WebDriver poll every 100 ms ran the driver's scripts on
-        // the page's thread while it worked (a tenth of its time at 4×, session 16).
+        // the page's thread while it worked (session 16: the daily exchange at 4× measured
+        // 6.2 s polled, 3.9 s waited for in the page).
         let r = self
             .wait_in_page(
                 "return window.__job === undefined ? null : window.__job;",
@@ -748,14 +753,7 @@ impl Bench {
 
     async fn metrics(&self) -> (f64, f64) {
         let m = self.cdp("Performance.getMetrics", json!({})).await;
-        let get = |name: &str| {
-            m["metrics"]
-                .as_array()
-                .and_then(|a| a.iter().find(|x| x["name"] == name))
-                .and_then(|x| x["value"].as_f64())
-                .unwrap_or(0.0)
-        };
-        (get("JSHeapUsedSize"), get("JSHeapTotalSize"))
+        (metric(&m, "JSHeapUsedSize"), metric(&m, "JSHeapTotalSize"))
     }
 
     /// This run's Chromium processes (pid, command line): the browser started on this process's
@@ -1437,7 +1435,9 @@ impl Bench {
                 "ms",
                 rows,
             )
-            .note("bench_write_layouts: a fresh database, transactions of 1,000, `add` per event"),
+            .note(
+                "bench_write_layouts: IdbStore::commit_new into a fresh database, batches of 1,000",
+            ),
             Row::new(
                 g,
                 &format!("write {} events: segments of 100 a row", m.chunk),

@@ -481,89 +481,34 @@ pub async fn bench_delete(db: String) -> Result<(), JsValue> {
 }
 
 /// Issue 13's storage question, measured in the real page: the events of `events_json` (a
-/// JSON array) written twice in batches of 1,000, each into a fresh database deleted after —
-/// first through today's `IdbStore::commit_new` (one row per event in `events`: the store's
-/// own code and schema), then as **segments of 100 events a row** with multiEntry indexes on
-/// their ids, subjects and device+HLC keys (what every read of events by id, record and
-/// device would need). The session 16 probe found the page's cost is per row (the `add`),
+/// JSON array) written twice through `IdbStore::commit_new` in batches of 1,000, each into a
+/// fresh database deleted after — first at schema v5 (one row per event in `events`, what
+/// builds before v6 wrote), then at this build's schema (segments of up to 100 events a row,
+/// `store::segment`). The session 16 probe found the page's cost is per row (the `add`),
 /// not per byte or per index entry.
 #[wasm_bindgen]
 pub async fn bench_write_layouts(db: String, events_json: String) -> Result<String, JsValue> {
     use crate::store::Batch;
-    use indexed_db_futures::database::Database;
-    use indexed_db_futures::prelude::*;
-    use indexed_db_futures::transaction::TransactionMode;
-    use indexed_db_futures::KeyPath;
     let events: Vec<Event> = serde_json::from_str(&events_json).map_err(err)?;
-
-    let _ = IdbStore::delete(&db).await;
-    let store = IdbStore::open(&db).await.map_err(err)?;
-    let t0 = clock();
-    for batch in events.chunks(1_000) {
-        let batch = Batch {
-            events: batch.to_vec(),
-            ..Batch::default()
-        };
-        store.commit_new(batch).await.map_err(err)?;
-    }
-    let rows_ms = clock() - t0;
-    drop(store);
-    let _ = IdbStore::delete(&db).await;
-
-    let idb = Database::open(&db)
-        .with_version(1u32)
-        .with_on_upgrade_needed(|_, db: Database| {
-            let seg = db
-                .create_object_store("segments")
-                .with_key_path(KeyPath::One("k"))
-                .build()?;
-            for ix in ["ids", "subjects", "dh"] {
-                seg.create_index(ix, KeyPath::One(ix))
-                    .with_multi_entry(true)
-                    .build()?;
-            }
-            Ok(())
-        })
-        .await
-        .map_err(err)?;
-    let set = |o: &js_sys::Object, k: &str, v: &JsValue| {
-        js_sys::Reflect::set(o, &JsValue::from_str(k), v).map(|_| ())
-    };
-    let dh = |e: &Event| format!("{}|{}", e.device(), crate::store::hlc_key(&e.at));
-    let t0 = clock();
-    for batch in events.chunks(1_000) {
-        let tx = idb
-            .transaction("segments")
-            .with_mode(TransactionMode::Readwrite)
-            .build()
-            .map_err(err)?;
-        let segments = tx.object_store("segments").map_err(err)?;
-        for part in batch.chunks(100) {
-            let o = js_sys::Object::new();
-            let key = format!("{}|{}", dh(&part[0]), part[0].id);
-            set(&o, "k", &JsValue::from_str(&key))?;
-            let ids: js_sys::Array = part
-                .iter()
-                .map(|e| JsValue::from_str(&e.id.to_string()))
-                .collect();
-            set(&o, "ids", &ids)?;
-            let subjects: BTreeSet<String> = part.iter().map(|e| e.subject.key()).collect();
-            let subjects: js_sys::Array = subjects.iter().map(|s| JsValue::from_str(s)).collect();
-            set(&o, "subjects", &subjects)?;
-            let keys: js_sys::Array = part.iter().map(|e| JsValue::from_str(&dh(e))).collect();
-            set(&o, "dh", &keys)?;
-            let json = serde_json::to_string(part).map_err(err)?;
-            set(&o, "json", &JsValue::from_str(&json))?;
-            drop(segments.put(JsValue::from(o)).primitive().map_err(err)?);
+    let mut ms = Vec::new();
+    for version in [5, crate::store::idb::DB_VERSION] {
+        let _ = IdbStore::delete(&db).await;
+        let store = IdbStore::open_version(&db, version).await.map_err(err)?;
+        let t0 = clock();
+        for batch in events.chunks(1_000) {
+            let batch = Batch {
+                events: batch.to_vec(),
+                ..Batch::default()
+            };
+            store.commit_new(batch).await.map_err(err)?;
         }
-        tx.commit().await.map_err(err)?;
+        ms.push(clock() - t0);
+        store.close();
+        let _ = IdbStore::delete(&db).await;
     }
-    let segments_ms = clock() - t0;
-    idb.close();
-    let _ = IdbStore::delete(&db).await;
     Ok(out(json!({
         "events": events.len(),
-        "rows_ms": rows_ms,
-        "segments_ms": segments_ms,
+        "rows_ms": ms[0],
+        "segments_ms": ms[1],
     })))
 }

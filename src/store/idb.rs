@@ -8,6 +8,8 @@
 //! | 2 | `views` (key path `key`) with indexes `kind`, `kind_status` [kind,status], `kind_unit` [kind,unit], `assignee_due` [assignee,due], `search` (multi-entry); existing events are refolded into views |
 //! | 3 | `photos` (out-of-line string keys → JPEG `Blob`s of patrol findings, PAT-4); additive, no data work |
 //! | 4 | index `device_hlc` [dev, hlc] on `events` (issue 13: the Sync page's per-device counts and newest HLC, an incremental export's events above a watermark, read by key range); existing rows gain `dev`/`hlc` in a resumable backfill |
+//! | 5 | per-device day tallies in `meta` (`tally|<device>`, [`super::tally`]): event counts without walking rows; counted once from the stored events ([`META_TALLY_BACKFILL`]) |
+//! | 6 | `segments` (key path `k`; multiEntry indexes `ids` (unique), `sj`, `dh`): new events are stored many to a row (issue 13, [`super::segment`]); the rows older builds wrote in `events` stay where they are and every read answers from both |
 //!
 //! The version-4 backfill works like the view rebuild below: the upgrade sets
 //! [`META_DEVICE_INDEX`]; `open` then rewrites the stored rows in id order, [`REBUILD_CHUNK`] per
@@ -44,6 +46,16 @@
 //!   the folded state): lists decode only it. Views written before it have no `row`; they are
 //!   read through their `json` until their record is next written (no schema change).
 //! * `meta`: key → the JSON text of the `serde_json::Value`.
+//! * `segments` (v6): `{ k: "<hlc>|<first id>|<random>", ids: [id, …], hs: [hash, …],
+//!   sj: [subject key, …], dh: ["<device>|<hlc key>", …], js: [<Event as JSON>, …] }` —
+//!   parallel lists, one entry per event, up to [`super::segment::SEGMENT_EVENTS`] events of
+//!   one commit cut by record. The page pays per row written (~120–150 µs at 1×), so a
+//!   restore writes a hundredth of the rows; the lists let a read pick its events (by id,
+//!   record or device and HLC) without parsing the others. `ids` is a unique index: a commit
+//!   that would store an id twice fails as a whole, like `add` on `events` did. No build from
+//!   v6 on writes to `events`: those rows (five years of them on a tablet in the field) are
+//!   read beside the segments, never migrated, and [`IdbStore::legacy_rows`] lets the reads
+//!   that ask per id skip `events` once it is empty.
 //!
 //! # Semantics
 //!
@@ -76,9 +88,19 @@ use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 
 /// The schema version this build writes.
-pub const DB_VERSION: u32 = 5;
+pub const DB_VERSION: u32 = 6;
 
 const EVENTS: &str = "events";
+/// Events many to a row (schema v6, issue 13).
+const SEGMENTS: &str = "segments";
+/// Segments by each of their events' ids (multiEntry, unique).
+const IX_SEG_IDS: &str = "ids";
+/// Segments by each of their events' subject keys (multiEntry).
+const IX_SEG_SUBJECTS: &str = "sj";
+/// Segments by each of their events' `<device>|<hlc key>` (multiEntry).
+const IX_SEG_DH: &str = "dh";
+/// Segments read per transaction by [`IdbStore::all_events`] (~10,000 events).
+const EXPORT_SEGMENTS: u32 = 100;
 const VIEWS: &str = "views";
 const META: &str = "meta";
 const PHOTOS: &str = "photos";
@@ -154,6 +176,8 @@ pub struct IdbStore {
     closed_by_newer: std::rc::Rc<std::cell::Cell<bool>>,
     /// Closes this connection when another tab upgrades or deletes the database.
     _on_version_change: Closure<dyn FnMut(web_sys::Event)>,
+    /// Whether `events` may hold rows (see [`IdbStore::legacy_rows`]); read on first use.
+    legacy: std::cell::Cell<Option<bool>>,
 }
 
 impl IdbStore {
@@ -228,16 +252,102 @@ impl IdbStore {
             name: db_name.to_string(),
             closed_by_newer,
             _on_version_change: on_version_change,
+            legacy: std::cell::Cell::new(None),
         };
-        if version >= 4 {
+        // The flags of pending work, read in one transaction (each was a transaction of its
+        // own on every start; issue 19).
+        let flags = store
+            .metas(&[
+                META_DEVICE_INDEX,
+                META_TALLY_BACKFILL,
+                META_REBUILD,
+                META_VIEWS_VERSION,
+                META_LEFT_SWEPT,
+            ])
+            .await?;
+        let [device_index, tally_backfill, rebuild, views_version, left_swept] = flags;
+        let yes = Some(serde_json::Value::Bool(true));
+        if version >= 4 && device_index == yes {
             store.finish_device_index(REBUILD_CHUNK).await?;
         }
+        // Before any commit of this build: the count reads `events` only, and from v6 on new
+        // events go to `segments` (issue 13).
+        if version >= 5 && tally_backfill.is_some() {
+            store.backfill_tallies().await?;
+        }
         if version >= 2 {
-            let rebuilt = store.finish_rebuild(REBUILD_CHUNK).await?;
-            store.refold_if_outdated(rebuilt).await?;
-            store.sweep_left_entries().await?;
+            let rebuilt = rebuild == yes && store.finish_rebuild(REBUILD_CHUNK).await?;
+            store.refold_if_outdated(rebuilt, views_version).await?;
+            if left_swept != yes {
+                store.sweep_left_entries().await?;
+            }
         }
         Ok(store)
+    }
+
+    /// Several meta values in one transaction, in the order asked.
+    async fn metas<const N: usize>(
+        &self,
+        keys: &[&str; N],
+    ) -> Result<[Option<serde_json::Value>; N], StoreError> {
+        let tx = self.read(META)?;
+        let store = tx.object_store(META).map_err(store_error)?;
+        let mut reads = Vec::with_capacity(N);
+        for k in keys {
+            reads.push(
+                store
+                    .get::<JsValue, _, _>(JsValue::from_str(k))
+                    .primitive()
+                    .map_err(store_error)?,
+            );
+        }
+        let mut out: [Option<serde_json::Value>; N] = std::array::from_fn(|_| None);
+        for (i, (k, r)) in keys.iter().zip(reads).enumerate() {
+            out[i] = meta_value(r.await.map_err(store_error)?, k)?;
+        }
+        Ok(out)
+    }
+
+    /// True while `events` may hold rows: always before v6; from v6 on, until it is found
+    /// empty (no build from v6 on adds to it, so empty stays empty). The reads that ask per
+    /// id (an import's check, [`Store::stored_among`]) skip it then (issue 13).
+    async fn legacy_rows(&self) -> Result<bool, StoreError> {
+        if !self.segmented() {
+            return Ok(true);
+        }
+        if let Some(b) = self.legacy.get() {
+            return Ok(b);
+        }
+        let tx = self.read(EVENTS)?;
+        let store = tx.object_store(EVENTS).map_err(store_error)?;
+        let any = store
+            .get_all_keys::<JsValue>()
+            .with_limit(1)
+            .primitive()
+            .map_err(store_error)?
+            .await
+            .map_err(store_error)?
+            .next()
+            .is_some();
+        self.legacy.set(Some(any));
+        Ok(any)
+    }
+
+    /// Whether new events go to `segments` (schema v6).
+    fn segmented(&self) -> bool {
+        self.version() >= 6
+    }
+
+    /// A read transaction over the stores that hold events.
+    fn read_events(&self) -> Result<Transaction<'_>, StoreError> {
+        if self.segmented() {
+            self.db
+                .transaction([EVENTS, SEGMENTS])
+                .build()
+                .map_err(store_error)
+        } else {
+            self.read(EVENTS)
+        }
     }
 
     /// Deletes the whole database (resetting the training database). Open connections of this
@@ -276,6 +386,38 @@ impl IdbStore {
 
     /// Every stored event, in id order, read in chunks (for export).
     pub async fn all_events(&self) -> Result<Vec<Event>, StoreError> {
+        let mut out = self.all_rows().await?;
+        if self.segmented() {
+            let mut after: Option<String> = None;
+            loop {
+                let tx = self.read(SEGMENTS)?;
+                let store = tx.object_store(SEGMENTS).map_err(store_error)?;
+                let rows = store
+                    .get_all::<JsValue>()
+                    .with_query::<JsValue, _>(after_range(after.as_deref()))
+                    .with_limit(EXPORT_SEGMENTS)
+                    .primitive()
+                    .map_err(store_error)?
+                    .await
+                    .map_err(store_error)?;
+                let mut n = 0u32;
+                for row in rows {
+                    let seg = Seg::read(&row.map_err(store_error)?)?;
+                    out.extend(seg.events_where(|_| true)?);
+                    after = Some(seg.key);
+                    n += 1;
+                }
+                if n < EXPORT_SEGMENTS {
+                    break;
+                }
+            }
+            out.sort_by_key(|e| e.id);
+        }
+        Ok(out)
+    }
+
+    /// Every row of `events`, in id order.
+    async fn all_rows(&self) -> Result<Vec<Event>, StoreError> {
         let mut out = Vec::new();
         let mut after: Option<String> = None;
         loop {
@@ -330,12 +472,12 @@ impl IdbStore {
     }
 
     /// Views folded by an older build lack newer index keys: fold them all again, once.
-    async fn refold_if_outdated(&self, just_rebuilt: bool) -> Result<(), StoreError> {
-        let stored = self
-            .meta(META_VIEWS_VERSION)
-            .await?
-            .and_then(|v| v.as_u64())
-            .unwrap_or(1);
+    async fn refold_if_outdated(
+        &self,
+        just_rebuilt: bool,
+        stored: Option<serde_json::Value>,
+    ) -> Result<(), StoreError> {
+        let stored = stored.and_then(|v| v.as_u64()).unwrap_or(1);
         // Only an older fold is refolded: views written by a newer build (an old tab still
         // open beside it) are left alone (issue 12).
         if stored >= u64::from(VIEWS_VERSION) {
@@ -355,9 +497,6 @@ impl IdbStore {
     /// keys change as records move on is read in read-write transactions (`kind_status` one
     /// record kind at a time), dropping the entries Chromium kept ([`LeftKey`]).
     async fn sweep_left_entries(&self) -> Result<(), StoreError> {
-        if self.meta(META_LEFT_SWEPT).await? == Some(serde_json::Value::Bool(true)) {
-            return Ok(());
-        }
         let mut ranges: Vec<(&str, Option<KeyRange<JsValue>>)> = RecordKind::ALL
             .iter()
             .map(|k| {
@@ -426,9 +565,16 @@ impl IdbStore {
     }
 
     /// Refolds the next chunk of subjects (in subject-key order) in one transaction; returns
-    /// how many events it read.
+    /// how many events it read. The chunk ends at a subject boundary: the first of the
+    /// `chunk`-th `events` row's subject and the subject `chunk / 100` segment entries on
+    /// (schema v6), every event of the subjects up to it read from both.
     async fn rebuild_chunk(&self, chunk: u32, ledger: &Ledger) -> Result<u32, StoreError> {
-        let tx = self.write(&[EVENTS, VIEWS, META])?;
+        let segmented = self.segmented();
+        let mut stores = vec![EVENTS, VIEWS, META];
+        if segmented {
+            stores.push(SEGMENTS);
+        }
+        let tx = self.write(&stores)?;
         let events = tx.object_store(EVENTS).map_err(store_error)?;
         let views = tx.object_store(VIEWS).map_err(store_error)?;
         let meta = tx.object_store(META).map_err(store_error)?;
@@ -450,11 +596,30 @@ impl IdbStore {
             let row = row.map_err(store_error)?;
             list.push((string_field(&row, "subject")?, decode(&row)?));
         }
-        let more = list.len() as u32 >= chunk;
-        let last_subject = list.last().map(|(s, _)| s.clone());
-        if more {
-            // The chunk may end inside the last subject's events: read all of that subject.
-            let last = last_subject.clone().unwrap_or_default();
+        let old_bound = if list.len() as u32 >= chunk {
+            list.last().map(|(s, _)| s.clone())
+        } else {
+            None
+        };
+        let seg_bound = if segmented {
+            let segs = tx.object_store(SEGMENTS).map_err(store_error)?;
+            let index = segs.index(IX_SEG_SUBJECTS).map_err(store_error)?;
+            let step = (chunk / super::segment::SEGMENT_EVENTS as u32).max(1);
+            nth_index_key(&index, after_range(from.as_deref()), step).await?
+        } else {
+            None
+        };
+        // The last subject of this chunk (None: every subject after `from`).
+        let bound = match (&old_bound, &seg_bound) {
+            (Some(a), Some(b)) => Some(a.min(b).clone()),
+            (a, b) => a.clone().or(b.clone()),
+        };
+        if let Some(u) = &bound {
+            list.retain(|(s, _)| s <= u);
+        }
+        if old_bound.is_some() && bound == old_bound {
+            // The rows may end inside the last subject's events: read all of that subject.
+            let last = bound.clone().unwrap_or_default();
             list.retain(|(s, _)| *s != last);
             let rest = by_subject
                 .get_all::<JsValue>()
@@ -466,6 +631,27 @@ impl IdbStore {
             for row in rest {
                 list.push((last.clone(), decode(&row.map_err(store_error)?)?));
             }
+        }
+        if segmented {
+            let segs = tx.object_store(SEGMENTS).map_err(store_error)?;
+            let index = segs.index(IX_SEG_SUBJECTS).map_err(store_error)?;
+            let lower = JsValue::from_str(from.as_deref().unwrap_or(""));
+            let range = match &bound {
+                Some(u) => KeyRange::Bound(lower, from.is_some(), JsValue::from_str(u), false),
+                None => KeyRange::LowerBound(lower, from.is_some()),
+            };
+            let keys = seg_keys(&index, vec![range], None).await?.remove(0).1;
+            let inside = |s: &str| {
+                from.as_deref().is_none_or(|f| s > f) && bound.as_deref().is_none_or(|u| s <= u)
+            };
+            for seg in get_segs(&segs, &keys).await? {
+                for (i, s) in seg.sj.iter().enumerate() {
+                    if inside(s) {
+                        list.push((s.clone(), seg.event(i)?));
+                    }
+                }
+            }
+            list.sort_by(|a, b| a.0.cmp(&b.0));
         }
 
         let read = list.len() as u32;
@@ -480,8 +666,8 @@ impl IdbStore {
         }
         write_fold(&views, group, ledger)?;
 
-        match (more, last_subject) {
-            (true, Some(last)) => {
+        match bound {
+            Some(last) => {
                 sent(
                     meta.put(JsValue::from_str(
                         &serde_json::Value::String(last).to_string(),
@@ -490,7 +676,7 @@ impl IdbStore {
                     .primitive(),
                 )?;
             }
-            _ => {
+            None => {
                 sent(meta.delete(JsValue::from_str(META_REBUILD)).primitive())?;
                 sent(
                     meta.delete(JsValue::from_str(META_REBUILD_FROM))
@@ -836,7 +1022,13 @@ impl IdbStore {
     async fn write_batch(&self, batch: &Batch, assume_fresh: bool) -> Result<(), StoreError> {
         let with_views = self.version() >= 2;
         let with_photos = !batch.photos.is_empty() && self.version() >= 3;
+        // Asked before the write's transaction opens (awaiting another transaction inside it
+        // would let it commit early).
+        let legacy = !assume_fresh && self.legacy_rows().await?;
         let mut stores = vec![EVENTS, META];
+        if self.segmented() {
+            stores.push(SEGMENTS);
+        }
         if with_views {
             stores.push(VIEWS);
         }
@@ -846,7 +1038,7 @@ impl IdbStore {
         let tx = self.write(&stores)?;
         let raw: web_sys::IdbTransaction = tx.as_sys().clone().unchecked_into();
         let result = self
-            .fill(tx, batch, with_views, with_photos, assume_fresh)
+            .fill(tx, batch, with_views, with_photos, assume_fresh, legacy)
             .await;
         // The failed `add` is reported either as the commit's own error (before the abort has
         // set the transaction's) or as the transaction's error.
@@ -871,9 +1063,16 @@ impl IdbStore {
         with_views: bool,
         with_photos: bool,
         assume_fresh: bool,
+        legacy: bool,
     ) -> Result<(), StoreError> {
         let events = tx.object_store(EVENTS).map_err(store_error)?;
         let meta = tx.object_store(META).map_err(store_error)?;
+        let segmented = self.segmented();
+        let segments = if segmented {
+            Some(tx.object_store(SEGMENTS).map_err(store_error)?)
+        } else {
+            None
+        };
 
         // Schema v5 (issue 13): the batch's devices' day tallies are requested beside the
         // clock, so they cost no extra round trip (at 4× throttle each one shows).
@@ -907,41 +1106,81 @@ impl IdbStore {
             }
         }
 
-        // Look every id up first (the requests run concurrently), then decide.
+        // Look every id up first (the requests run concurrently), then decide: in `events`
+        // while it may hold rows, and in the segments (schema v6).
         let mut lookups = Vec::with_capacity(batch.events.len());
         for e in batch.events.iter().filter(|_| !assume_fresh) {
-            lookups.push(
-                events
-                    .get::<JsValue, _, _>(JsValue::from_str(&e.id.to_string()))
-                    .primitive()
-                    .map_err(store_error)?,
-            );
+            lookups.push(if legacy || !segmented {
+                Some(
+                    events
+                        .get::<JsValue, _, _>(JsValue::from_str(&e.id.to_string()))
+                        .primitive()
+                        .map_err(store_error)?,
+                )
+            } else {
+                None
+            });
         }
+        let in_segments = match &segments {
+            Some(segs) if !assume_fresh => {
+                let ids: Vec<String> = batch.events.iter().map(|e| e.id.to_string()).collect();
+                seg_hashes_by_id(segs, &ids).await?
+            }
+            _ => std::collections::HashMap::new(),
+        };
         let mut fresh: Vec<&Event> = Vec::with_capacity(batch.events.len());
         if assume_fresh {
             fresh.extend(&batch.events);
         }
         for (e, lookup) in batch.events.iter().zip(lookups) {
-            match lookup.await.map_err(store_error)? {
+            let old = match lookup {
+                Some(l) => l
+                    .await
+                    .map_err(store_error)?
+                    .map(|r| stored_hash(&r))
+                    .transpose()?,
+                None => None,
+            };
+            match old.or_else(|| in_segments.get(&e.id.to_string()).cloned()) {
                 None => fresh.push(e),
-                Some(old) => {
-                    if stored_hash(&old)? != e.hash {
+                Some(hash) => {
+                    if hash != e.hash {
                         let _ = tx.abort().await;
                         return Err(StoreError::Conflict(e.id));
                     }
                 }
             }
         }
+        if segmented {
+            // One copy of an id a batch lists twice (`add` on `events` refused the second;
+            // the segments' unique index would not see a duplicate inside one row).
+            let mut seen = HashSet::new();
+            fresh.retain(|e| seen.insert(e.id));
+        }
 
         // Issue 13: the commit's parts as spans (the daily exchange's commit grew 2.8× at 4×
         // throttle: the page's own work, not IndexedDB's).
         let rows = crate::bench::spans::span("store: commit: event rows");
-        for e in &fresh {
-            let row = event_record(e)?;
-            if assume_fresh {
-                sent(events.add(row).primitive())?;
-            } else {
-                sent(events.put(row).primitive())?;
+        if let Some(segs) = &segments {
+            // `add`: an id already in a segment fails the write (the unique `ids` index), as
+            // `add` on `events` did.
+            let mut with_json = Vec::with_capacity(fresh.len());
+            for e in &fresh {
+                let json =
+                    serde_json::to_string(*e).map_err(|e| StoreError::Other(e.to_string()))?;
+                with_json.push((*e, json));
+            }
+            for part in super::segment::cut(with_json) {
+                sent(segs.add(segment_record(&part)?).primitive())?;
+            }
+        } else {
+            for e in &fresh {
+                let row = event_record(e)?;
+                if assume_fresh {
+                    sent(events.add(row).primitive())?;
+                } else {
+                    sent(events.put(row).primitive())?;
+                }
             }
         }
         drop(rows);
@@ -996,6 +1235,41 @@ impl IdbStore {
                         counted.entry(dev).or_default().1.push(at);
                     }
                     sent(events.delete(JsValue::from_str(&k)).primitive())?;
+                }
+            }
+            if let Some(segs) = &segments {
+                // Each segment holding a purged record's events is written again without
+                // them (or deleted when nothing is left).
+                let purged: HashSet<String> = batch.purged.iter().map(RecordRef::key).collect();
+                let index = segs.index(IX_SEG_SUBJECTS).map_err(store_error)?;
+                let queries = purged
+                    .iter()
+                    .map(|k| KeyRange::Only(JsValue::from_str(k)))
+                    .collect();
+                let keys: BTreeSet<String> = seg_keys(&index, queries, None)
+                    .await?
+                    .into_iter()
+                    .flat_map(|(_, k)| k)
+                    .collect();
+                for seg in get_segs(segs, &keys).await? {
+                    let gone: HashSet<usize> = (0..seg.sj.len())
+                        .filter(|&i| purged.contains(&seg.sj[i]))
+                        .collect();
+                    if tallied {
+                        for &i in &gone {
+                            let (dev, at) =
+                                super::segment::dh_parse(&seg.dh[i]).ok_or_else(|| {
+                                    StoreError::Other(
+                                        "a stored segment's dh key is unreadable".into(),
+                                    )
+                                })?;
+                            counted.entry(dev.to_string()).or_default().1.push(at);
+                        }
+                    }
+                    match seg.without(&gone)? {
+                        Some(row) => sent(segs.put(row).primitive())?,
+                        None => sent(segs.delete(JsValue::from_str(&seg.key)).primitive())?,
+                    }
                 }
             }
         }
@@ -1125,7 +1399,12 @@ impl Store for IdbStore {
         // Issue 13: every event is first written with `add` and no lookup (an import has
         // already left out what is stored; a new record's events are new). Only when one id
         // turns out stored (`add` fails, nothing is written) is the batch written again
-        // looking every id up: skipped when the hash is the same, refused when not.
+        // looking every id up: skipped when the hash is the same, refused when not. From
+        // schema v6 `add` goes to the segments, whose unique index does not see the rows of
+        // `events`: while that store holds rows, every id is looked up first.
+        if self.segmented() && !batch.events.is_empty() && self.legacy_rows().await? {
+            return self.write_batch(&batch, false).await;
+        }
         match self.write_batch(&batch, true).await {
             Err(StoreError::Other(m)) if m == ALREADY_STORED => {
                 self.write_batch(&batch, false).await
@@ -1233,51 +1512,50 @@ impl Store for IdbStore {
     }
 
     async fn events_for(&self, subject: RecordRef) -> Result<Vec<Event>, StoreError> {
-        let tx = self.read(EVENTS)?;
-        let store = tx.object_store(EVENTS).map_err(store_error)?;
-        let index = store.index(IX_SUBJECT).map_err(store_error)?;
-        let rows = index
-            .get_all::<JsValue>()
-            .with_query(JsValue::from_str(&subject.key()))
-            .primitive()
-            .map_err(store_error)?
-            .await
-            .map_err(store_error)?;
-        rows.map(|r| decode(&r.map_err(store_error)?)).collect()
+        Ok(self.events_of(&[subject]).await?.pop().unwrap_or_default())
     }
 
     async fn has_event(&self, id: EventId) -> Result<bool, StoreError> {
-        let tx = self.read(EVENTS)?;
-        let store = tx.object_store(EVENTS).map_err(store_error)?;
-        let n = store
-            .count()
-            .with_query(JsValue::from_str(&id.to_string()))
-            .primitive()
-            .map_err(store_error)?
-            .await
-            .map_err(store_error)?;
-        Ok(n > 0)
+        Ok(!self.stored_among(&[id]).await?.is_empty())
     }
 
     async fn stored_among(&self, ids: &[EventId]) -> Result<HashSet<EventId>, StoreError> {
-        let tx = self.read(EVENTS)?;
-        let store = tx.object_store(EVENTS).map_err(store_error)?;
+        let legacy = self.legacy_rows().await?;
+        let tx = self.read_events()?;
         // Every request is sent before the first is awaited: they run concurrently in one
         // transaction (issue 7: one transaction per id made imports crawl).
-        let mut counts = Vec::with_capacity(ids.len());
-        for id in ids {
-            counts.push(
-                store
-                    .count()
-                    .with_query(JsValue::from_str(&id.to_string()))
-                    .primitive()
-                    .map_err(store_error)?,
-            );
+        let mut counts = Vec::with_capacity(2 * ids.len());
+        if legacy {
+            let store = tx.object_store(EVENTS).map_err(store_error)?;
+            for id in ids {
+                counts.push((
+                    *id,
+                    store
+                        .count()
+                        .with_query(JsValue::from_str(&id.to_string()))
+                        .primitive()
+                        .map_err(store_error)?,
+                ));
+            }
+        }
+        if self.segmented() {
+            let store = tx.object_store(SEGMENTS).map_err(store_error)?;
+            let index = store.index(IX_SEG_IDS).map_err(store_error)?;
+            for id in ids {
+                counts.push((
+                    *id,
+                    index
+                        .count()
+                        .with_query(JsValue::from_str(&id.to_string()))
+                        .primitive()
+                        .map_err(store_error)?,
+                ));
+            }
         }
         let mut out = HashSet::new();
-        for (id, n) in ids.iter().zip(counts) {
+        for (id, n) in counts {
             if n.await.map_err(store_error)? > 0 {
-                out.insert(*id);
+                out.insert(id);
             }
         }
         Ok(out)
@@ -1287,42 +1565,94 @@ impl Store for IdbStore {
         &self,
         events: &[Event],
     ) -> Result<std::collections::HashMap<EventId, String>, StoreError> {
-        let tx = self.read(EVENTS)?;
-        let store = tx.object_store(EVENTS).map_err(store_error)?;
+        let legacy = self.legacy_rows().await?;
+        let tx = self.read_events()?;
         let mut out = std::collections::HashMap::new();
         // Issue 13: a file lists each tablet's events in HLC order, so a chunk's events of one
-        // device lie in one `device_hlc` range: one range read per device finds the held ones
-        // (a mostly-held import read 90,000 rows one get at a time). A range holding far more
-        // than the chunk (a file in another order) is not read; what the ranges do not show
-        // — new events, a held id under another device or HLC, rows an unfinished v4 backfill
-        // left out of the index — is then asked for by id as before.
+        // device lie in one device+HLC range: one range read per device (of `events` and of
+        // the segments) finds the held ones (a mostly-held import read 90,000 rows one get at
+        // a time). A range holding far more than the chunk (a file in another order) is not
+        // read; its events, and in `events` every id the ranges do not show (a held id under
+        // another device or HLC), are then asked for by id. A held id under another device
+        // or HLC in a segment is not looked for here: the commit's unique `ids` index refuses
+        // it (the import then looks its events up and reports the conflict).
         let wanted: HashSet<EventId> = events.iter().map(|e| e.id).collect();
-        let mut spans: BTreeMap<String, (String, String, u32)> = BTreeMap::new();
+        let mut spans: BTreeMap<String, (Hlc, Hlc, u32)> = BTreeMap::new();
         for e in events {
-            let k = super::hlc_key(&e.at);
             let s = spans
                 .entry(e.device().to_string())
-                .or_insert_with(|| (k.clone(), k.clone(), 0));
-            if k < s.0 {
-                s.0 = k.clone();
-            }
-            if k > s.1 {
-                s.1 = k;
-            }
+                .or_insert_with(|| (e.at, e.at, 0));
+            s.0 = s.0.min(e.at);
+            s.1 = s.1.max(e.at);
             s.2 += 1;
         }
-        let index = store.index(IX_DEVICE_HLC).map_err(store_error)?;
+        let found = |row_id: &str, hash: String, out: &mut std::collections::HashMap<_, _>| {
+            let id = row_id
+                .parse::<EventId>()
+                .map_err(|_| StoreError::Other("stored event with a bad id".into()))?;
+            if wanted.contains(&id) {
+                out.insert(id, hash);
+            }
+            Ok::<(), StoreError>(())
+        };
         let mut reads = Vec::with_capacity(spans.len());
-        for (d, (lo, hi, n)) in &spans {
-            let limit = 2 * n + 16;
-            let range = KeyRange::Bound(index_key(d, lo), false, index_key(d, hi), false);
-            let read = index
-                .get_all::<JsValue>()
-                .with_query::<JsValue, _>(range)
-                .with_limit(limit)
-                .primitive()
-                .map_err(store_error)?;
-            reads.push((limit, read));
+        if legacy {
+            let store = tx.object_store(EVENTS).map_err(store_error)?;
+            let index = store.index(IX_DEVICE_HLC).map_err(store_error)?;
+            for (d, (lo, hi, n)) in &spans {
+                let limit = 2 * n + 16;
+                let range = KeyRange::Bound(
+                    index_key(d, &super::hlc_key(lo)),
+                    false,
+                    index_key(d, &super::hlc_key(hi)),
+                    false,
+                );
+                let read = index
+                    .get_all::<JsValue>()
+                    .with_query::<JsValue, _>(range)
+                    .with_limit(limit)
+                    .primitive()
+                    .map_err(store_error)?;
+                reads.push((limit, read));
+            }
+        }
+        let mut by_id_in_segments: Vec<String> = Vec::new();
+        if self.segmented() {
+            let segs = tx.object_store(SEGMENTS).map_err(store_error)?;
+            let index = segs.index(IX_SEG_DH).map_err(store_error)?;
+            let queries = spans
+                .iter()
+                .map(|(d, (lo, hi, _))| {
+                    KeyRange::Bound(
+                        JsValue::from_str(&super::segment::dh_key(d, lo)),
+                        false,
+                        JsValue::from_str(&super::segment::dh_key(d, hi)),
+                        false,
+                    )
+                })
+                .collect();
+            let limits: Vec<u32> = spans.values().map(|(_, _, n)| 2 * n + 16).collect();
+            let max = limits.iter().copied().max().unwrap_or(16);
+            let mut keys = BTreeSet::new();
+            let answers = seg_keys(&index, queries, Some(max)).await?;
+            for ((d, _), ((entries, k), limit)) in spans.iter().zip(answers.into_iter().zip(limits))
+            {
+                if entries as u32 >= limit {
+                    let ids = events.iter().filter(|e| e.device().to_string() == *d);
+                    by_id_in_segments.extend(ids.map(|e| e.id.to_string()));
+                } else {
+                    keys.extend(k);
+                }
+            }
+            for seg in get_segs(&segs, &keys).await? {
+                for (id, hash) in seg.ids.into_iter().zip(seg.hs) {
+                    found(&id, hash, &mut out)?;
+                }
+            }
+            let held = seg_hashes_by_id(&segs, &by_id_in_segments).await?;
+            for (id, hash) in held {
+                found(&id, hash, &mut out)?;
+            }
         }
         for (limit, read) in reads {
             let rows: Vec<JsValue> = read
@@ -1334,15 +1664,14 @@ impl Store for IdbStore {
                 continue;
             }
             for row in rows {
-                let id = string_field(&row, "id")?
-                    .parse::<EventId>()
-                    .map_err(|_| StoreError::Other("stored event with a bad id".into()))?;
-                if wanted.contains(&id) {
-                    out.insert(id, stored_hash(&row)?);
-                }
+                found(&string_field(&row, "id")?, stored_hash(&row)?, &mut out)?;
             }
         }
+        if !legacy {
+            return Ok(out);
+        }
         // One get per id left, all sent before the first is awaited (one round trip).
+        let store = tx.object_store(EVENTS).map_err(store_error)?;
         let mut rows = Vec::with_capacity(events.len());
         for e in events.iter().filter(|e| !out.contains_key(&e.id)) {
             rows.push((
@@ -1386,46 +1715,98 @@ impl Store for IdbStore {
     }
 
     async fn events_of(&self, subjects: &[RecordRef]) -> Result<Vec<Vec<Event>>, StoreError> {
-        let tx = self.read(EVENTS)?;
-        let store = tx.object_store(EVENTS).map_err(store_error)?;
-        let index = store.index(IX_SUBJECT).map_err(store_error)?;
+        let legacy = self.legacy_rows().await?;
+        let tx = self.read_events()?;
         let mut pending = Vec::with_capacity(subjects.len());
-        for s in subjects {
-            pending.push(
-                index
-                    .get_all::<JsValue>()
-                    .with_query(JsValue::from_str(&s.key()))
-                    .primitive()
-                    .map_err(store_error)?,
-            );
+        if legacy {
+            let store = tx.object_store(EVENTS).map_err(store_error)?;
+            let index = store.index(IX_SUBJECT).map_err(store_error)?;
+            for s in subjects {
+                pending.push(
+                    index
+                        .get_all::<JsValue>()
+                        .with_query(JsValue::from_str(&s.key()))
+                        .primitive()
+                        .map_err(store_error)?,
+                );
+            }
         }
-        let mut out = Vec::with_capacity(subjects.len());
-        for rows in pending {
-            out.push(
-                rows.await
-                    .map_err(store_error)?
-                    .map(|r| decode(&r.map_err(store_error)?))
-                    .collect::<Result<Vec<Event>, StoreError>>()?,
-            );
+        let mut out: Vec<Vec<Event>> = vec![Vec::new(); subjects.len()];
+        let segs = if self.segmented() {
+            let store = tx.object_store(SEGMENTS).map_err(store_error)?;
+            let index = store.index(IX_SEG_SUBJECTS).map_err(store_error)?;
+            let queries = subjects
+                .iter()
+                .map(|s| KeyRange::Only(JsValue::from_str(&s.key())))
+                .collect();
+            let keys: BTreeSet<String> = seg_keys(&index, queries, None)
+                .await?
+                .into_iter()
+                .flat_map(|(_, k)| k)
+                .collect();
+            get_segs(&store, &keys).await?
+        } else {
+            Vec::new()
+        };
+        for (slot, rows) in out.iter_mut().zip(pending) {
+            for r in rows.await.map_err(store_error)? {
+                slot.push(decode(&r.map_err(store_error)?)?);
+            }
+        }
+        let mut at: std::collections::HashMap<String, Vec<usize>> = Default::default();
+        for (i, s) in subjects.iter().enumerate() {
+            at.entry(s.key()).or_default().push(i);
+        }
+        for seg in segs {
+            for (i, s) in seg.sj.iter().enumerate() {
+                if let Some(slots) = at.get(s) {
+                    let e = seg.event(i)?;
+                    for &slot in slots {
+                        out[slot].push(e.clone());
+                    }
+                }
+            }
         }
         Ok(out)
     }
 
     async fn events_of_kind(&self, kind: RecordKind) -> Result<Vec<Event>, StoreError> {
-        let tx = self.read(EVENTS)?;
+        let tx = self.read_events()?;
+        // Subjects are "kind:uuid": every key of the kind lies in ["kind:", "kind;").
+        let lower = format!("{}:", kind.as_str());
+        let upper = format!("{};", kind.as_str());
+        let range = || {
+            KeyRange::Bound(
+                JsValue::from_str(&lower),
+                false,
+                JsValue::from_str(&upper),
+                true,
+            )
+        };
         let store = tx.object_store(EVENTS).map_err(store_error)?;
         let index = store.index(IX_SUBJECT).map_err(store_error)?;
-        // Subjects are "kind:uuid": every key of the kind lies in ["kind:", "kind;").
-        let lower = JsValue::from_str(&format!("{}:", kind.as_str()));
-        let upper = JsValue::from_str(&format!("{};", kind.as_str()));
         let rows = index
             .get_all::<JsValue>()
-            .with_query::<JsValue, _>(KeyRange::Bound(lower, false, upper, true))
+            .with_query::<JsValue, _>(range())
             .primitive()
-            .map_err(store_error)?
-            .await
             .map_err(store_error)?;
-        rows.map(|r| decode(&r.map_err(store_error)?)).collect()
+        let segs = if self.segmented() {
+            let store = tx.object_store(SEGMENTS).map_err(store_error)?;
+            let index = store.index(IX_SEG_SUBJECTS).map_err(store_error)?;
+            let keys = seg_keys(&index, vec![range()], None).await?.remove(0).1;
+            get_segs(&store, &keys).await?
+        } else {
+            Vec::new()
+        };
+        let mut out = Vec::new();
+        for r in rows.await.map_err(store_error)? {
+            out.push(decode(&r.map_err(store_error)?)?);
+        }
+        for seg in segs {
+            let of_kind = |i: usize| seg.sj[i] >= lower && seg.sj[i] < upper;
+            out.extend(seg.events_where(of_kind)?);
+        }
+        Ok(out)
     }
 
     async fn event_count(&self) -> Result<u64, StoreError> {
@@ -1433,15 +1814,21 @@ impl Store for IdbStore {
         if self.version() >= 5 && self.meta(META_TALLY_BACKFILL).await?.is_none() {
             return Ok(self.tallies().await?.iter().map(|t| t.total()).sum());
         }
-        let tx = self.read(EVENTS)?;
+        let tx = self.read_events()?;
         let store = tx.object_store(EVENTS).map_err(store_error)?;
-        let n = store
-            .count()
-            .primitive()
-            .map_err(store_error)?
-            .await
-            .map_err(store_error)?;
-        Ok(u64::from(n))
+        let rows = store.count().primitive().map_err(store_error)?;
+        let in_segments = if self.segmented() {
+            let segs = tx.object_store(SEGMENTS).map_err(store_error)?;
+            let index = segs.index(IX_SEG_IDS).map_err(store_error)?;
+            Some(index.count().primitive().map_err(store_error)?)
+        } else {
+            None
+        };
+        let mut n = u64::from(rows.await.map_err(store_error)?);
+        if let Some(c) = in_segments {
+            n += u64::from(c.await.map_err(store_error)?);
+        }
+        Ok(n)
     }
 
     async fn photo_row(&self, key: &str) -> Result<Option<PhotoRow>, StoreError> {
@@ -1495,9 +1882,8 @@ impl Store for IdbStore {
                     continue;
                 }
                 let newest = self
-                    .device_hlc_key(device_range(&t.dev, None), CursorDirection::Prev)
+                    .newest(device)
                     .await?
-                    .and_then(|(_, h)| super::hlc_from_key(&h, device))
                     .unwrap_or_else(|| Hlc::zero(device));
                 out.push(DeviceEvents {
                     device,
@@ -1556,8 +1942,7 @@ impl Store for IdbStore {
             out.sort_by_key(|e| e.at);
             return Ok(out);
         }
-        self.device_hlc_events(device_range(&device.to_string(), after.as_ref()), None)
-            .await
+        self.device_hlc_events(device, after, None, None).await
     }
 
     /// One count over a key range of the `device_hlc` index (issue 13).
@@ -1590,17 +1975,46 @@ impl Store for IdbStore {
             }
             _ => (device_range(&d, after.as_ref()), 0),
         };
-        let tx = self.read(EVENTS)?;
+        // The same range of the segments' `dh` keys (schema v6).
+        let seg_range = match after {
+            Some(h) if self.version() >= 5 => {
+                let next = super::tally::next_day_key(super::tally::day_of(&h));
+                Some(KeyRange::Bound(
+                    JsValue::from_str(&super::segment::dh_key(&d, &h)),
+                    true,
+                    JsValue::from_str(&format!("{d}|{next}")),
+                    true,
+                ))
+            }
+            _ => None,
+        };
+        let tx = self.read_events()?;
         let store = tx.object_store(EVENTS).map_err(store_error)?;
         let index = store.index(IX_DEVICE_HLC).map_err(store_error)?;
-        let n = index
+        let rows = index
             .count()
             .with_query::<JsValue, _>(range)
             .primitive()
-            .map_err(store_error)?
-            .await
             .map_err(store_error)?;
-        Ok(before + u64::from(n))
+        let in_segments = match seg_range.filter(|_| self.segmented()) {
+            Some(r) => {
+                let segs = tx.object_store(SEGMENTS).map_err(store_error)?;
+                let index = segs.index(IX_SEG_DH).map_err(store_error)?;
+                Some(
+                    index
+                        .count()
+                        .with_query::<JsValue, _>(r)
+                        .primitive()
+                        .map_err(store_error)?,
+                )
+            }
+            None => None,
+        };
+        let mut n = before + u64::from(rows.await.map_err(store_error)?);
+        if let Some(c) = in_segments {
+            n += u64::from(c.await.map_err(store_error)?);
+        }
+        Ok(n)
     }
 
     /// One key range of the `device_hlc` index, `limit` rows (issue 13: the export's pages).
@@ -1617,21 +2031,8 @@ impl Store for IdbStore {
             out.truncate(limit as usize);
             return Ok(out);
         }
-        let d = device.to_string();
-        let lower = after.as_ref().map(super::hlc_key).unwrap_or_default();
-        let range = match &upto {
-            // Nothing lies above `after` and up to `upto` (an empty bound is an error in
-            // IndexedDB: the last page ended exactly at `upto`).
-            Some(u) if after.is_some() && lower >= super::hlc_key(u) => return Ok(Vec::new()),
-            Some(u) => KeyRange::Bound(
-                index_key(&d, &lower),
-                after.is_some(),
-                index_key(&d, &super::hlc_key(u)),
-                false,
-            ),
-            None => device_range(&d, after.as_ref()),
-        };
-        self.device_hlc_events(range, Some(limit)).await
+        self.device_hlc_events(device, after, upto, Some(limit))
+            .await
     }
 
     async fn meta(&self, key: &str) -> Result<Option<serde_json::Value>, StoreError> {
@@ -1653,6 +2054,29 @@ fn migrate(db: &Database, old: u32, new: u32) -> indexed_db_futures::Result<()> 
     }
     if old < 3 && new >= 3 {
         db.create_object_store(PHOTOS).build()?;
+    }
+    if old < 6 && new >= 6 {
+        create_v6(db)?;
+    }
+    Ok(())
+}
+
+/// Version 6 (issue 13): events many to a row. Additive: the rows in `events` stay.
+fn create_v6(db: &Database) -> indexed_db_futures::Result<()> {
+    let segments = db
+        .create_object_store(SEGMENTS)
+        .with_key_path(KeyPath::One("k"))
+        .build()?;
+    segments
+        .create_index(IX_SEG_IDS, KeyPath::One("ids"))
+        .with_multi_entry(true)
+        .with_unique(true)
+        .build()?;
+    for (name, path) in [(IX_SEG_SUBJECTS, "sj"), (IX_SEG_DH, "dh")] {
+        segments
+            .create_index(name, KeyPath::One(path))
+            .with_multi_entry(true)
+            .build()?;
     }
     Ok(())
 }
@@ -1727,13 +2151,34 @@ fn index_key(device: &str, hlc: &str) -> JsValue {
 
 /// One device's `device_hlc` keys above `after` (all of them for `None`).
 impl IdbStore {
-    /// The events of one key range of the `device_hlc` index (at most `limit`), in HLC order.
+    /// One device's events above `after` and up to `upto` (at most `limit`, the earliest),
+    /// in HLC order: one key range of the `device_hlc` index and of the segments' `dh`.
     async fn device_hlc_events(
         &self,
-        range: KeyRange<JsValue>,
+        device: DeviceId,
+        after: Option<Hlc>,
+        upto: Option<Hlc>,
         limit: Option<u32>,
     ) -> Result<Vec<Event>, StoreError> {
-        let tx = self.read(EVENTS)?;
+        if let (Some(a), Some(u)) = (&after, &upto) {
+            // Nothing lies above `after` and up to `upto` (an empty bound is an error in
+            // IndexedDB: the last page ended exactly at `upto`).
+            if a >= u {
+                return Ok(Vec::new());
+            }
+        }
+        let d = device.to_string();
+        let lower = after.as_ref().map(super::hlc_key).unwrap_or_default();
+        let range = match &upto {
+            Some(u) => KeyRange::Bound(
+                index_key(&d, &lower),
+                after.is_some(),
+                index_key(&d, &super::hlc_key(u)),
+                false,
+            ),
+            None => device_range(&d, after.as_ref()),
+        };
+        let tx = self.read_events()?;
         let store = tx.object_store(EVENTS).map_err(store_error)?;
         let index = store.index(IX_DEVICE_HLC).map_err(store_error)?;
         let query = index.get_all::<JsValue>().with_query::<JsValue, _>(range);
@@ -1741,16 +2186,69 @@ impl IdbStore {
             Some(n) => query.with_limit(n).primitive(),
             None => query.primitive(),
         }
-        .map_err(store_error)?
-        .await
         .map_err(store_error)?;
-        let mut out = Vec::with_capacity(rows.len());
-        for row in rows {
+        let mut out = Vec::new();
+        if self.segmented() {
+            let (lo, open, hi) = super::segment::dh_range(&d, after.as_ref());
+            let hi = upto.map_or(hi, |u| super::segment::dh_key(&d, &u));
+            let segs = tx.object_store(SEGMENTS).map_err(store_error)?;
+            let index = segs.index(IX_SEG_DH).map_err(store_error)?;
+            let range =
+                KeyRange::Bound(JsValue::from_str(&lo), open, JsValue::from_str(&hi), false);
+            let keys = seg_keys(&index, vec![range], limit).await?.remove(0).1;
+            let inside = |k: &str| {
+                (if open {
+                    k > lo.as_str()
+                } else {
+                    k >= lo.as_str()
+                }) && k <= hi.as_str()
+            };
+            for seg in get_segs(&segs, &keys).await? {
+                out.extend(seg.events_where(|i| inside(&seg.dh[i]))?);
+            }
+        }
+        for row in rows.await.map_err(store_error)? {
             out.push(decode::<Event>(&row.map_err(store_error)?)?);
         }
         // Same wall and counter on one device cannot happen; the full HLC order anyway.
         out.sort_by_key(|e| e.at);
+        if let Some(n) = limit {
+            out.truncate(n as usize);
+        }
         Ok(out)
+    }
+
+    /// One device's newest HLC held here (`None`: none), from a key cursor on each index.
+    async fn newest(&self, device: DeviceId) -> Result<Option<Hlc>, StoreError> {
+        let d = device.to_string();
+        let mut newest = self
+            .device_hlc_key(device_range(&d, None), CursorDirection::Prev)
+            .await?
+            .and_then(|(_, h)| super::hlc_from_key(&h, device));
+        if self.segmented() {
+            let tx = self.read(SEGMENTS)?;
+            let store = tx.object_store(SEGMENTS).map_err(store_error)?;
+            let index = store.index(IX_SEG_DH).map_err(store_error)?;
+            let (lo, open, hi) = super::segment::dh_range(&d, None);
+            let cursor = index
+                .open_key_cursor()
+                .with_query::<JsValue, _>(KeyRange::Bound(
+                    JsValue::from_str(&lo),
+                    open,
+                    JsValue::from_str(&hi),
+                    false,
+                ))
+                .with_direction(CursorDirection::Prev)
+                .primitive()
+                .map_err(store_error)?
+                .await
+                .map_err(store_error)?;
+            let key = cursor.and_then(|c| c.as_sys().key().ok()?.as_string());
+            if let Some((_, h)) = key.as_deref().and_then(super::segment::dh_parse) {
+                newest = newest.max(Some(h));
+            }
+        }
+        Ok(newest)
     }
 }
 
@@ -1762,6 +2260,241 @@ fn device_range(device: &str, after: Option<&Hlc>) -> KeyRange<JsValue> {
         index_key(device, HLC_KEY_MAX),
         false,
     )
+}
+
+// ---- segments (schema v6, issue 13) -----------------------------------------------------------
+
+/// One stored segment with its lists read out; the events' JSON stays undecoded until an
+/// event is wanted.
+struct Seg {
+    key: String,
+    ids: Vec<String>,
+    hs: Vec<String>,
+    sj: Vec<String>,
+    dh: Vec<String>,
+    js: js_sys::Array,
+}
+
+fn list_field(row: &JsValue, field: &str) -> Result<js_sys::Array, StoreError> {
+    js_sys::Reflect::get(row, &JsValue::from_str(field))
+        .ok()
+        .and_then(|v| v.dyn_into().ok())
+        .ok_or_else(|| StoreError::Other(format!("stored segment without `{field}`")))
+}
+
+fn strings(row: &JsValue, field: &str) -> Result<Vec<String>, StoreError> {
+    list_field(row, field)?
+        .iter()
+        .map(|v| {
+            v.as_string()
+                .ok_or_else(|| StoreError::Other(format!("stored segment: `{field}` not text")))
+        })
+        .collect()
+}
+
+impl Seg {
+    fn read(row: &JsValue) -> Result<Seg, StoreError> {
+        let seg = Seg {
+            key: string_field(row, "k")?,
+            ids: strings(row, "ids")?,
+            hs: strings(row, "hs")?,
+            sj: strings(row, "sj")?,
+            dh: strings(row, "dh")?,
+            js: list_field(row, "js")?,
+        };
+        let n = seg.ids.len();
+        let lens = [
+            seg.hs.len(),
+            seg.sj.len(),
+            seg.dh.len(),
+            seg.js.length() as usize,
+        ];
+        if lens.iter().any(|&l| l != n) {
+            return Err(StoreError::Other(format!(
+                "stored segment {}: its lists differ in length",
+                seg.key
+            )));
+        }
+        Ok(seg)
+    }
+
+    fn event(&self, i: usize) -> Result<Event, StoreError> {
+        let text = self.js.get(i as u32).as_string().ok_or_else(|| {
+            StoreError::Other(format!("stored segment {}: no event {i}", self.key))
+        })?;
+        serde_json::from_str(&text)
+            .map_err(|e| StoreError::Other(format!("stored record unreadable: {e}")))
+    }
+
+    fn events_where(&self, keep: impl Fn(usize) -> bool) -> Result<Vec<Event>, StoreError> {
+        (0..self.ids.len())
+            .filter(|&i| keep(i))
+            .map(|i| self.event(i))
+            .collect()
+    }
+
+    /// This segment without the events at `gone` (a purge, VIO-9); `None` when none is left.
+    fn without(&self, gone: &HashSet<usize>) -> Result<Option<JsValue>, StoreError> {
+        let keep: Vec<usize> = (0..self.ids.len()).filter(|i| !gone.contains(i)).collect();
+        if keep.is_empty() {
+            return Ok(None);
+        }
+        let list = |v: &[String]| -> js_sys::Array {
+            keep.iter().map(|&i| JsValue::from_str(&v[i])).collect()
+        };
+        let obj = js_sys::Object::new();
+        set(&obj, "k", &JsValue::from_str(&self.key))?;
+        set(&obj, "ids", &list(&self.ids))?;
+        set(&obj, "hs", &list(&self.hs))?;
+        set(&obj, "sj", &list(&self.sj))?;
+        set(&obj, "dh", &list(&self.dh))?;
+        let js: js_sys::Array = keep.iter().map(|&i| self.js.get(i as u32)).collect();
+        set(&obj, "js", &js)?;
+        Ok(Some(obj.into()))
+    }
+}
+
+/// The row of one segment (the events of one [`super::segment::cut`] part, with their JSON).
+fn segment_record(part: &[(&Event, String)]) -> Result<JsValue, StoreError> {
+    let Some((first, _)) = part.first() else {
+        return Err(StoreError::Other("an empty segment".into()));
+    };
+    // The random part keeps the key unique even when a purged event's id comes back.
+    let random = (js_sys::Math::random() * 4_503_599_627_370_496.0) as u64;
+    let key = format!("{}|{}|{random:013x}", super::hlc_key(&first.at), first.id);
+    let list = |f: &dyn Fn(&Event, &String) -> String| -> js_sys::Array {
+        part.iter()
+            .map(|(e, json)| JsValue::from_str(&f(e, json)))
+            .collect()
+    };
+    let obj = js_sys::Object::new();
+    set(&obj, "k", &JsValue::from_str(&key))?;
+    set(&obj, "ids", &list(&|e, _| e.id.to_string()))?;
+    set(&obj, "hs", &list(&|e, _| e.hash.clone()))?;
+    set(&obj, "sj", &list(&|e, _| e.subject.key()))?;
+    set(
+        &obj,
+        "dh",
+        &list(&|e, _| super::segment::dh_key(&e.device().to_string(), &e.at)),
+    )?;
+    set(&obj, "js", &list(&|_, json| json.clone()))?;
+    Ok(obj.into())
+}
+
+/// For each query of a segments index: how many index entries it matched (at most `limit`)
+/// and the keys of their segments (a multiEntry index names a segment once per matching
+/// event: deduplicated). Every request is sent before the first is awaited.
+async fn seg_keys(
+    index: &Index<'_>,
+    queries: Vec<KeyRange<JsValue>>,
+    limit: Option<u32>,
+) -> Result<Vec<(usize, BTreeSet<String>)>, StoreError> {
+    let mut reads = Vec::with_capacity(queries.len());
+    for q in queries {
+        let read = index.get_all_keys::<JsValue>().with_query::<JsValue, _>(q);
+        reads.push(
+            match limit {
+                Some(n) => read.with_limit(n).primitive(),
+                None => read.primitive(),
+            }
+            .map_err(store_error)?,
+        );
+    }
+    let mut out = Vec::with_capacity(reads.len());
+    for read in reads {
+        let mut entries = 0;
+        let mut keys = BTreeSet::new();
+        for k in read.await.map_err(store_error)? {
+            entries += 1;
+            if let Some(k) = k.map_err(store_error)?.as_string() {
+                keys.insert(k);
+            }
+        }
+        out.push((entries, keys));
+    }
+    Ok(out)
+}
+
+/// The segments stored under `keys`, read out (every get sent before the first is awaited).
+async fn get_segs(
+    store: &indexed_db_futures::object_store::ObjectStore<'_>,
+    keys: &BTreeSet<String>,
+) -> Result<Vec<Seg>, StoreError> {
+    let mut reads = Vec::with_capacity(keys.len());
+    for k in keys {
+        reads.push(
+            store
+                .get::<JsValue, _, _>(JsValue::from_str(k))
+                .primitive()
+                .map_err(store_error)?,
+        );
+    }
+    let mut out = Vec::with_capacity(reads.len());
+    for read in reads {
+        if let Some(row) = read.await.map_err(store_error)? {
+            out.push(Seg::read(&row)?);
+        }
+    }
+    Ok(out)
+}
+
+/// The stored hash of each of `ids` held in a segment, by id: one key lookup per id on the
+/// unique `ids` index, then each segment found read once.
+async fn seg_hashes_by_id(
+    store: &indexed_db_futures::object_store::ObjectStore<'_>,
+    ids: &[String],
+) -> Result<std::collections::HashMap<String, String>, StoreError> {
+    let mut out = std::collections::HashMap::new();
+    if ids.is_empty() {
+        return Ok(out);
+    }
+    let index = store.index(IX_SEG_IDS).map_err(store_error)?;
+    let mut reads = Vec::with_capacity(ids.len());
+    for id in ids {
+        reads.push(
+            index
+                .get_key::<JsValue, _>(JsValue::from_str(id))
+                .primitive()
+                .map_err(store_error)?,
+        );
+    }
+    let mut keys = BTreeSet::new();
+    for read in reads {
+        if let Some(k) = read.await.map_err(store_error)?.and_then(|k| k.as_string()) {
+            keys.insert(k);
+        }
+    }
+    let wanted: HashSet<&str> = ids.iter().map(String::as_str).collect();
+    for seg in get_segs(store, &keys).await? {
+        for (id, hash) in seg.ids.into_iter().zip(seg.hs) {
+            if wanted.contains(id.as_str()) {
+                out.insert(id, hash);
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// The index key `n` entries into `range` (1: the first), or `None` when it holds fewer.
+async fn nth_index_key(
+    index: &Index<'_>,
+    range: KeyRange<JsValue>,
+    n: u32,
+) -> Result<Option<String>, StoreError> {
+    let cursor = index
+        .open_key_cursor()
+        .with_query::<JsValue, _>(range)
+        .primitive()
+        .map_err(store_error)?
+        .await
+        .map_err(store_error)?;
+    let Some(mut cursor) = cursor else {
+        return Ok(None);
+    };
+    if n > 1 {
+        cursor.advance_by(n - 1).await.map_err(store_error)?;
+    }
+    Ok(cursor.as_sys().key().ok().and_then(|k| k.as_string()))
 }
 
 /// Version 1 (the previous schema): events by id with a subject index, and meta.

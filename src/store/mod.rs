@@ -7,6 +7,7 @@ pub mod idb;
 pub mod memory;
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod rows_tests;
+pub mod segment;
 pub mod tally;
 
 use crate::domain::event::{Event, RecordKind, RecordRef};

@@ -1411,7 +1411,7 @@ impl Bench {
         // chosen File).
         let fetch_file = "await (await fetch(args[1])).blob()";
         // Issue 13's storage question (session 16): the first chunk of the dataset written
-        // as today's one row per event, then in segments of 100 events a row.
+        // one row per event (schema v5), then in segments of up to 100 events a row (v6).
         let mut layouts: [Stat; 2] = Default::default();
         for _ in 0..self.cfg.runs.min(3) {
             self.throttle(rate).await;
@@ -1431,20 +1431,20 @@ impl Bench {
         self.rows.extend([
             Row::new(
                 g,
-                &format!("write {} events: a row each (today's layout)", m.chunk),
+                &format!("write {} events: a row each (schema v5)", m.chunk),
                 "ms",
                 rows,
             )
             .note(
-                "bench_write_layouts: IdbStore::commit_new into a fresh database, batches of 1,000",
+                "bench_write_layouts: IdbStore::commit_new into a fresh v5 database, batches of 1,000",
             ),
             Row::new(
                 g,
-                &format!("write {} events: segments of 100 a row", m.chunk),
+                &format!("write {} events: segments of 100 a row (schema v6)", m.chunk),
                 "ms",
                 segments,
             )
-            .note("the same events; multiEntry indexes on the ids, subjects and device+HLC keys"),
+            .note("the same events through this build's commit_new (store::segment)"),
         ]);
         let mut empty = Stat::default();
         let mut heap = Stat::default();

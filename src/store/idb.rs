@@ -386,60 +386,53 @@ impl IdbStore {
 
     /// Every stored event, in id order, read in chunks (for export).
     pub async fn all_events(&self) -> Result<Vec<Event>, StoreError> {
-        let mut out = self.all_rows().await?;
+        let mut out = Vec::new();
+        self.every_row(EVENTS, EXPORT_CHUNK, |row| {
+            let e: Event = decode(&row)?;
+            let key = e.id.to_string();
+            out.push(e);
+            Ok(key)
+        })
+        .await?;
         if self.segmented() {
-            let mut after: Option<String> = None;
-            loop {
-                let tx = self.read(SEGMENTS)?;
-                let store = tx.object_store(SEGMENTS).map_err(store_error)?;
-                let rows = store
-                    .get_all::<JsValue>()
-                    .with_query::<JsValue, _>(after_range(after.as_deref()))
-                    .with_limit(EXPORT_SEGMENTS)
-                    .primitive()
-                    .map_err(store_error)?
-                    .await
-                    .map_err(store_error)?;
-                let mut n = 0u32;
-                for row in rows {
-                    let seg = Seg::read(&row.map_err(store_error)?)?;
-                    out.extend(seg.events_where(|_| true)?);
-                    after = Some(seg.key);
-                    n += 1;
-                }
-                if n < EXPORT_SEGMENTS {
-                    break;
-                }
-            }
+            self.every_row(SEGMENTS, EXPORT_SEGMENTS, |row| {
+                let seg = Seg::read(&row)?;
+                out.extend(seg.events_where(|_| true)?);
+                Ok(seg.key)
+            })
+            .await?;
             out.sort_by_key(|e| e.id);
         }
         Ok(out)
     }
 
-    /// Every row of `events`, in id order.
-    async fn all_rows(&self) -> Result<Vec<Event>, StoreError> {
-        let mut out = Vec::new();
+    /// Every row of the store `name` in key order, `chunk` rows per transaction, each handed
+    /// to `each`, which answers the row's key.
+    async fn every_row(
+        &self,
+        name: &str,
+        chunk: u32,
+        mut each: impl FnMut(JsValue) -> Result<String, StoreError>,
+    ) -> Result<(), StoreError> {
         let mut after: Option<String> = None;
         loop {
-            let tx = self.read(EVENTS)?;
-            let store = tx.object_store(EVENTS).map_err(store_error)?;
+            let tx = self.read(name)?;
+            let store = tx.object_store(name).map_err(store_error)?;
             let rows = store
                 .get_all::<JsValue>()
                 .with_query::<JsValue, _>(after_range(after.as_deref()))
-                .with_limit(EXPORT_CHUNK)
+                .with_limit(chunk)
                 .primitive()
                 .map_err(store_error)?
                 .await
                 .map_err(store_error)?;
             let mut n = 0u32;
             for row in rows {
-                let e: Event = decode(&row.map_err(store_error)?)?;
-                after = Some(e.id.to_string());
-                out.push(e);
+                after = Some(each(row.map_err(store_error)?)?);
                 n += 1;
             }
-            if n < EXPORT_CHUNK {
-                return Ok(out);
+            if n < chunk {
+                return Ok(());
             }
         }
     }

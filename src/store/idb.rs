@@ -957,22 +957,7 @@ impl IdbStore {
                     Filter::Range(..) => search_keys_in_order(&index, q).await?,
                     _ => search_keys(&index, q).await?.into_iter().collect(),
                 };
-                let mut gets = Vec::new();
-                for k in keys.iter().take(n as usize) {
-                    gets.push(
-                        store
-                            .get::<JsValue, _, _>(JsValue::from_str(k))
-                            .primitive()
-                            .map_err(store_error)?,
-                    );
-                }
-                let mut out = Vec::with_capacity(gets.len());
-                for g in gets {
-                    if let Some(row) = g.await.map_err(store_error)? {
-                        out.push(row);
-                    }
-                }
-                Ok(out)
+                get_rows(&store, keys.iter().take(n as usize)).await
             }
         }
     }
@@ -2408,12 +2393,13 @@ async fn seg_keys(
     Ok(out)
 }
 
-/// The segments stored under `keys`, read out (every get sent before the first is awaited).
-async fn get_segs(
+/// The rows stored under `keys` that exist, in that order (every get sent before the first
+/// is awaited: one round trip).
+async fn get_rows<'k>(
     store: &indexed_db_futures::object_store::ObjectStore<'_>,
-    keys: &BTreeSet<String>,
-) -> Result<Vec<Seg>, StoreError> {
-    let mut reads = Vec::with_capacity(keys.len());
+    keys: impl IntoIterator<Item = &'k String>,
+) -> Result<Vec<JsValue>, StoreError> {
+    let mut reads = Vec::new();
     for k in keys {
         reads.push(
             store
@@ -2425,10 +2411,18 @@ async fn get_segs(
     let mut out = Vec::with_capacity(reads.len());
     for read in reads {
         if let Some(row) = read.await.map_err(store_error)? {
-            out.push(Seg::read(&row)?);
+            out.push(row);
         }
     }
     Ok(out)
+}
+
+/// The segments stored under `keys`, read out.
+async fn get_segs(
+    store: &indexed_db_futures::object_store::ObjectStore<'_>,
+    keys: &BTreeSet<String>,
+) -> Result<Vec<Seg>, StoreError> {
+    get_rows(store, keys).await?.iter().map(Seg::read).collect()
 }
 
 /// The stored hash of each of `ids` held in a segment, by id: one key lookup per id on the

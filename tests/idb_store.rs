@@ -24,6 +24,7 @@ use estate_desk::store::memory::MemoryStore;
 use estate_desk::store::{Batch, Filter, LeftKey, Query, Store, StoreError};
 use serde_json::json;
 use std::collections::BTreeMap;
+use wasm_bindgen::JsValue;
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -1340,13 +1341,7 @@ async fn a_purged_record_loses_its_events_and_view_in_one_commit() {
     };
     idb.commit(batch.clone()).await.unwrap();
     mem.commit(batch).await.unwrap();
-    let purge = Batch {
-        purged: vec![hh],
-        ..Default::default()
-    };
-    idb.commit(purge.clone()).await.unwrap();
-    mem.commit(purge).await.unwrap();
-    assert!(idb.events_for(hh).await.unwrap().is_empty());
+    purge_both(&idb, &mem, hh).await;
     assert!(idb.view(hh).await.unwrap().is_none());
     assert_eq!(
         idb.event_count().await.unwrap(),
@@ -1695,6 +1690,42 @@ fn views_of_events(events: &[Event]) -> Vec<View> {
         .collect()
 }
 
+/// Purges `purged` (VIO-9) from both stores; the IndexedDB store holds none of its events.
+async fn purge_both(store: &IdbStore, mem: &MemoryStore, purged: RecordRef) {
+    let purge = Batch {
+        purged: vec![purged],
+        ..Default::default()
+    };
+    store.commit(purge.clone()).await.unwrap();
+    mem.commit(purge).await.unwrap();
+    assert!(store.events_for(purged).await.unwrap().is_empty());
+}
+
+/// Commits `events` with their views.
+async fn hold<S: Store>(store: &S, events: &[Event]) {
+    store
+        .commit(Batch {
+            events: events.to_vec(),
+            views: views_of_events(events),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+}
+
+/// The memory store holding `events` and their views: the reference a test compares with.
+async fn memory_with(events: &[Event]) -> MemoryStore {
+    let mem = MemoryStore::new();
+    hold(&mem, events).await;
+    mem
+}
+
+/// The records `events` are about, each once, in order.
+fn subjects_of(events: &[Event]) -> Vec<RecordRef> {
+    let set: std::collections::BTreeSet<RecordRef> = events.iter().map(|e| e.subject).collect();
+    set.into_iter().collect()
+}
+
 fn by_id(mut events: Vec<Event>) -> Vec<Event> {
     events.sort_by_key(|e| e.id);
     events
@@ -1712,13 +1743,7 @@ async fn a_version_5_database_keeps_its_rows_and_every_read_answers_from_rows_an
     let (old, new) = events.split_at(events.len() * 3 / 5);
     {
         let v5 = IdbStore::open_version(&name, 5).await.expect("v5 opens");
-        v5.commit(Batch {
-            events: old.to_vec(),
-            views: views_of_events(old),
-            ..Default::default()
-        })
-        .await
-        .unwrap();
+        hold(&v5, old).await;
         v5.close();
     }
     let store = IdbStore::open(&name).await.expect("upgrades to v6");
@@ -1732,14 +1757,7 @@ async fn a_version_5_database_keeps_its_rows_and_every_read_answers_from_rows_an
         })
         .await
         .unwrap();
-    let mem = MemoryStore::new();
-    mem.commit(Batch {
-        events: events.clone(),
-        views: views_of_events(&events),
-        ..Default::default()
-    })
-    .await
-    .unwrap();
+    let mem = memory_with(&events).await;
 
     assert_eq!(store.event_count().await.unwrap(), events.len() as u64);
     assert_eq!(
@@ -1747,12 +1765,7 @@ async fn a_version_5_database_keeps_its_rows_and_every_read_answers_from_rows_an
         by_id(events.clone())
     );
     assert_same_device_answers(&store, &events).await;
-    let subjects: Vec<RecordRef> = events
-        .iter()
-        .map(|e| e.subject)
-        .collect::<std::collections::BTreeSet<_>>()
-        .into_iter()
-        .collect();
+    let subjects = subjects_of(&events);
     let both: Vec<&RecordRef> = subjects
         .iter()
         .filter(|s| old.iter().any(|e| e.subject == **s) && new.iter().any(|e| e.subject == **s))
@@ -1834,13 +1847,7 @@ async fn a_version_5_database_keeps_its_rows_and_every_read_answers_from_rows_an
 
     // A purged record (VIO-9) loses its events in both stores; the counts follow.
     let purged = **both.first().expect("checked above");
-    let purge = Batch {
-        purged: vec![purged],
-        ..Default::default()
-    };
-    store.commit(purge.clone()).await.unwrap();
-    mem.commit(purge).await.unwrap();
-    assert!(store.events_for(purged).await.unwrap().is_empty());
+    purge_both(&store, &mem, purged).await;
     assert_eq!(
         store.event_count().await.unwrap(),
         mem.event_count().await.unwrap()
@@ -1856,5 +1863,117 @@ async fn a_version_5_database_keeps_its_rows_and_every_read_answers_from_rows_an
         .collect();
     assert_eq!(by_id(store.every_event().await.unwrap()), by_id(left));
     store.close();
+    IdbStore::delete(&name).await.unwrap();
+}
+
+/// Runs `body` (a JS function of `name` and `store` returning a promise) on the raw database.
+async fn raw(name: &str, store: &str, rows: Option<&js_sys::Array>, body: &str) -> JsValue {
+    let f = js_sys::Function::new_with_args("name, store, rows", body);
+    let p: js_sys::Promise = f
+        .call3(
+            &JsValue::NULL,
+            &name.into(),
+            &store.into(),
+            &rows.map_or(JsValue::NULL, |r| r.into()),
+        )
+        .unwrap()
+        .into();
+    wasm_bindgen_futures::JsFuture::from(p).await.unwrap()
+}
+
+const RAW_GET_ALL: &str = "return new Promise((ok, no) => { const r = indexedDB.open(name); \
+    r.onerror = () => no(r.error); r.onsuccess = () => { const db = r.result; \
+    const q = db.transaction(store).objectStore(store).getAll(); \
+    q.onsuccess = () => { db.close(); ok(q.result); }; q.onerror = () => no(q.error); }; });";
+const RAW_PUT_ALL: &str = "return new Promise((ok, no) => { const r = indexedDB.open(name); \
+    r.onerror = () => no(r.error); r.onsuccess = () => { const db = r.result; \
+    const t = db.transaction(store, 'readwrite'); const s = t.objectStore(store); \
+    for (const row of rows) s.put(row); \
+    t.oncomplete = () => { db.close(); ok(null); }; t.onerror = () => no(t.error); }; });";
+
+/// Issue 13 (session 18): segments and views are stored packed (`store::packed`); those the
+/// first schema 6 build wrote — each event's JSON a string in `js`, a view's state a string
+/// in `json` — stay readable beside packed ones: every read answers like the memory store,
+/// and a purge (VIO-9) rewrites an old segment packed.
+#[wasm_bindgen_test]
+async fn segments_and_views_written_as_strings_read_like_packed_ones() {
+    use wasm_bindgen::JsCast;
+    let name = db_name("packed");
+    let events = two_devices_events();
+    let (old, _) = events.split_at(events.len() / 2);
+    let store = IdbStore::open(&name).await.unwrap();
+    hold(&store, old).await;
+    store.close();
+    // Rewrite every stored segment and view the way the first schema 6 build stored them.
+    let text = |v: JsValue| {
+        let bytes = v.dyn_into::<js_sys::Uint8Array>().expect("packed").to_vec();
+        estate_desk::store::packed::unpack(&bytes).unwrap()
+    };
+    let get = |o: &JsValue, f: &str| js_sys::Reflect::get(o, &f.into()).unwrap();
+    let segs: js_sys::Array = raw(&name, "segments", None, RAW_GET_ALL).await.into();
+    assert!(segs.length() > 0);
+    for seg in segs.iter() {
+        let list: js_sys::Array = text(get(&seg, "z"))
+            .split('\n')
+            .map(JsValue::from_str)
+            .collect();
+        js_sys::Reflect::set(&seg, &"js".into(), &list).unwrap();
+        js_sys::Reflect::delete_property(&seg.clone().into(), &"z".into()).unwrap();
+    }
+    raw(&name, "segments", Some(&segs), RAW_PUT_ALL).await;
+    let views: js_sys::Array = raw(&name, "views", None, RAW_GET_ALL).await.into();
+    for v in views.iter() {
+        let state = text(get(&v, "json"));
+        js_sys::Reflect::set(&v, &"json".into(), &state.into()).unwrap();
+    }
+    raw(&name, "views", Some(&views), RAW_PUT_ALL).await;
+
+    // The rest arrives packed, some records' events spanning both shapes.
+    let store = IdbStore::open(&name).await.unwrap();
+    hold(&store, &events).await;
+    let mem = memory_with(&events).await;
+    assert_same_answers(&store, &mem).await;
+    assert_same_device_answers(&store, &events).await;
+    assert_eq!(
+        by_id(store.every_event().await.unwrap()),
+        by_id(events.clone())
+    );
+    let subjects = subjects_of(&events);
+    for (s, want) in subjects.iter().zip(mem.events_of(&subjects).await.unwrap()) {
+        assert_eq!(by_id(store.events_for(*s).await.unwrap()), by_id(want));
+        assert_eq!(store.view(*s).await.unwrap(), mem.view(*s).await.unwrap());
+    }
+    let hashes = store.stored_hashes(&events).await.unwrap();
+    assert!(events.iter().all(|e| hashes[&e.id] == e.hash));
+
+    // Both shapes are stored side by side now.
+    let shapes = || async {
+        let segs: js_sys::Array = raw(&name, "segments", None, RAW_GET_ALL).await.into();
+        let strings = segs.iter().filter(|s| !get(s, "js").is_undefined()).count();
+        (strings, segs.length() as usize - strings)
+    };
+    let (strings, packed) = shapes().await;
+    assert!(
+        strings > 0 && packed > 0,
+        "{strings} string, {packed} packed"
+    );
+
+    // A purge rewrites the old segments it touches, packed, without the record's events.
+    let purged = old[old.len() - 1].subject;
+    purge_both(&store, &mem, purged).await;
+    assert_eq!(
+        by_id(store.every_event().await.unwrap()),
+        by_id(mem.every_event().await.unwrap())
+    );
+    assert_eq!(
+        store.device_events().await.unwrap(),
+        mem.device_events().await.unwrap()
+    );
+    store.close();
+    let (after, _) = shapes().await;
+    assert!(
+        after < strings,
+        "the purged record's old segment is rewritten packed"
+    );
     IdbStore::delete(&name).await.unwrap();
 }

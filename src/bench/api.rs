@@ -450,6 +450,13 @@ pub async fn bench_checkin(
     })))
 }
 
+/// Issue 13's layout probe: which stored shapes this page writes from now on
+/// (`store::idb::bench_layout`; 0 = this build's packed rows).
+#[wasm_bindgen]
+pub fn bench_set_layout(bits: u32) {
+    crate::store::idb::bench_layout::set(bits);
+}
+
 /// Events stored in `db`.
 #[wasm_bindgen]
 pub async fn bench_event_count(db: String) -> Result<f64, JsValue> {
@@ -481,17 +488,24 @@ pub async fn bench_delete(db: String) -> Result<(), JsValue> {
 }
 
 /// Issue 13's storage question, measured in the real page: the events of `events_json` (a
-/// JSON array) written twice through `IdbStore::commit_new` in batches of 1,000, each into a
-/// fresh database deleted after — first at schema v5 (one row per event in `events`, what
-/// builds before v6 wrote), then at this build's schema (segments of up to 100 events a row,
-/// `store::segment`). The session 16 probe found the page's cost is per row (the `add`),
-/// not per byte or per index entry.
+/// JSON array) written through `IdbStore::commit_new` in batches of 1,000, each time into a
+/// fresh database deleted after — at schema v5 (one row per event in `events`, what builds
+/// before v6 wrote), at this build's schema with each event's JSON a string (what schema 6
+/// first wrote), and packed (`store::packed`, this build). The session 16 probe found the
+/// page's cost is per row (the `add`); session 18's, that the bytes LevelDB writes count too.
 #[wasm_bindgen]
 pub async fn bench_write_layouts(db: String, events_json: String) -> Result<String, JsValue> {
+    use crate::store::idb::bench_layout;
     use crate::store::Batch;
     let events: Vec<Event> = serde_json::from_str(&events_json).map_err(err)?;
     let mut ms = Vec::new();
-    for version in [5, crate::store::idb::DB_VERSION] {
+    let before = bench_layout::get();
+    for (version, layout) in [
+        (5, 0),
+        (crate::store::idb::DB_VERSION, bench_layout::SEG_STRINGS),
+        (crate::store::idb::DB_VERSION, 0),
+    ] {
+        bench_layout::set(layout);
         let _ = IdbStore::delete(&db).await;
         let store = IdbStore::open_version(&db, version).await.map_err(err)?;
         let t0 = clock();
@@ -506,9 +520,11 @@ pub async fn bench_write_layouts(db: String, events_json: String) -> Result<Stri
         store.close();
         let _ = IdbStore::delete(&db).await;
     }
+    bench_layout::set(before);
     Ok(out(json!({
         "events": events.len(),
         "rows_ms": ms[0],
         "segments_ms": ms[1],
+        "packed_ms": ms[2],
     })))
 }

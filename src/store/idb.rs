@@ -2250,7 +2250,62 @@ struct Seg {
     hs: Vec<String>,
     sj: Vec<String>,
     dh: Vec<String>,
-    js: js_sys::Array,
+    js: SegJs,
+}
+
+/// A segment's events' JSON: one packed text, a line each (`z`, what this build writes:
+/// `store::packed`), or a list of strings (`js`, what schema 6's first build wrote). The
+/// packed text is unpacked on the first event asked for: a read of ids or hashes only (the
+/// import check, a commit's lookups) never unpacks it.
+enum SegJs {
+    Packed(Vec<u8>, std::cell::OnceCell<Result<Lines, StoreError>>),
+    List(js_sys::Array),
+}
+
+/// An unpacked segment text and the byte ranges of its lines.
+type Lines = (String, Vec<std::ops::Range<usize>>);
+
+impl SegJs {
+    fn unpacked<'a>(
+        bytes: &[u8],
+        cell: &'a std::cell::OnceCell<Result<Lines, StoreError>>,
+    ) -> Result<&'a Lines, StoreError> {
+        cell.get_or_init(|| {
+            let text = super::packed::unpack(bytes)?;
+            let lines = super::packed::line_ranges(&text);
+            Ok((text, lines))
+        })
+        .as_ref()
+        .map_err(Clone::clone)
+    }
+
+    fn len(&self) -> Result<usize, StoreError> {
+        Ok(match self {
+            SegJs::Packed(bytes, cell) => Self::unpacked(bytes, cell)?.1.len(),
+            SegJs::List(list) => list.length() as usize,
+        })
+    }
+
+    fn get(&self, i: usize) -> Result<Option<std::borrow::Cow<'_, str>>, StoreError> {
+        Ok(match self {
+            SegJs::Packed(bytes, cell) => {
+                let (text, lines) = Self::unpacked(bytes, cell)?;
+                lines.get(i).map(|r| text[r.clone()].into())
+            }
+            SegJs::List(list) => list.get(i as u32).as_string().map(Into::into),
+        })
+    }
+}
+
+/// A `Uint8Array` field of a stored record (`None` when absent or of another type).
+fn bytes_field(row: &JsValue, field: &str) -> Option<Vec<u8>> {
+    let v = js_sys::Reflect::get(row, &JsValue::from_str(field)).unwrap_or(JsValue::UNDEFINED);
+    v.dyn_into::<js_sys::Uint8Array>().ok().map(|a| a.to_vec())
+}
+
+/// Packs `text` into a `Uint8Array` to store (`store::packed`).
+fn packed_bytes(text: &str) -> JsValue {
+    js_sys::Uint8Array::from(&super::packed::pack(text)[..]).into()
 }
 
 fn list_field(row: &JsValue, field: &str) -> Result<js_sys::Array, StoreError> {
@@ -2278,15 +2333,18 @@ impl Seg {
             hs: strings(row, "hs")?,
             sj: strings(row, "sj")?,
             dh: strings(row, "dh")?,
-            js: list_field(row, "js")?,
+            js: match bytes_field(row, "z") {
+                Some(bytes) => SegJs::Packed(bytes, Default::default()),
+                None => SegJs::List(list_field(row, "js")?),
+            },
         };
         let n = seg.ids.len();
-        let lens = [
-            seg.hs.len(),
-            seg.sj.len(),
-            seg.dh.len(),
-            seg.js.length() as usize,
-        ];
+        // The packed events are counted when first unpacked (`text`).
+        let js = match &seg.js {
+            SegJs::List(list) => list.length() as usize,
+            SegJs::Packed(..) => n,
+        };
+        let lens = [seg.hs.len(), seg.sj.len(), seg.dh.len(), js];
         if lens.iter().any(|&l| l != n) {
             return Err(StoreError::Other(format!(
                 "stored segment {}: its lists differ in length",
@@ -2297,11 +2355,22 @@ impl Seg {
     }
 
     fn event(&self, i: usize) -> Result<Event, StoreError> {
-        let text = self.js.get(i as u32).as_string().ok_or_else(|| {
-            StoreError::Other(format!("stored segment {}: no event {i}", self.key))
-        })?;
+        let text = self.text(i)?;
         serde_json::from_str(&text)
             .map_err(|e| StoreError::Other(format!("stored record unreadable: {e}")))
+    }
+
+    /// Event `i`'s JSON; the packed events are counted against the ids when first unpacked.
+    fn text(&self, i: usize) -> Result<std::borrow::Cow<'_, str>, StoreError> {
+        if self.js.len()? != self.ids.len() {
+            return Err(StoreError::Other(format!(
+                "stored segment {}: its lists differ in length",
+                self.key
+            )));
+        }
+        self.js
+            .get(i)?
+            .ok_or_else(|| StoreError::Other(format!("stored segment {}: no event {i}", self.key)))
     }
 
     fn events_where(&self, keep: impl Fn(usize) -> bool) -> Result<Vec<Event>, StoreError> {
@@ -2326,9 +2395,40 @@ impl Seg {
         set(&obj, "hs", &list(&self.hs))?;
         set(&obj, "sj", &list(&self.sj))?;
         set(&obj, "dh", &list(&self.dh))?;
-        let js: js_sys::Array = keep.iter().map(|&i| self.js.get(i as u32)).collect();
-        set(&obj, "js", &js)?;
+        let texts = keep
+            .iter()
+            .map(|&i| self.text(i))
+            .collect::<Result<Vec<_>, _>>()?;
+        set(&obj, "z", &packed_bytes(&texts.join("\n")))?;
         Ok(Some(obj.into()))
+    }
+}
+
+/// Issue 13's layout probe (bench builds only): which stored shapes this page writes, so one
+/// build measures the packed rows beside the strings schema 6 first wrote.
+/// Outside bench builds every shape is this build's: `get` is 0.
+#[cfg(not(feature = "bench"))]
+mod bench_layout {
+    pub const SEG_STRINGS: u32 = 1;
+    pub const VIEW_STRINGS: u32 = 2;
+    pub const fn get() -> u32 {
+        0
+    }
+}
+
+#[cfg(feature = "bench")]
+pub mod bench_layout {
+    use std::cell::Cell;
+    /// Segments' events as a list of strings (`js`), not packed.
+    pub const SEG_STRINGS: u32 = 1;
+    /// Views' state as a string, not packed.
+    pub const VIEW_STRINGS: u32 = 2;
+    thread_local! { static LAYOUT: Cell<u32> = const { Cell::new(0) }; }
+    pub fn get() -> u32 {
+        LAYOUT.with(Cell::get)
+    }
+    pub fn set(bits: u32) {
+        LAYOUT.with(|l| l.set(bits));
     }
 }
 
@@ -2355,7 +2455,12 @@ fn segment_record(part: &[(&Event, String)]) -> Result<JsValue, StoreError> {
         "dh",
         &list(&|e, _| super::segment::dh_key(&e.device().to_string(), &e.at)),
     )?;
-    set(&obj, "js", &list(&|_, json| json.clone()))?;
+    if bench_layout::get() & bench_layout::SEG_STRINGS != 0 {
+        set(&obj, "js", &list(&|_, json| json.clone()))?;
+        return Ok(obj.into());
+    }
+    let texts: Vec<&str> = part.iter().map(|(_, json)| json.as_str()).collect();
+    set(&obj, "z", &packed_bytes(&texts.join("\n")))?;
     Ok(obj.into())
 }
 
@@ -2586,7 +2691,14 @@ fn view_record(v: &View) -> Result<JsValue, StoreError> {
     }
     let search: js_sys::Array = v.search.iter().map(|s| JsValue::from_str(s)).collect();
     set(&obj, "search", &search)?;
-    set(&obj, "json", &json_text(v)?)?;
+    // Issue 13: the folded state packed (a quarter of the bytes); the list row stays text.
+    let state = serde_json::to_string(v).map_err(|e| StoreError::Other(e.to_string()))?;
+    let state_json = if bench_layout::get() & bench_layout::VIEW_STRINGS != 0 {
+        JsValue::from_str(&state)
+    } else {
+        packed_bytes(&state)
+    };
+    set(&obj, "json", &state_json)?;
     set(&obj, "row", &json_text(&v.row())?)?;
     Ok(obj.into())
 }
@@ -2617,8 +2729,14 @@ fn row_device_hlc(row: &JsValue) -> Result<(String, Hlc), StoreError> {
     Ok((e.device().to_string(), e.at))
 }
 
+/// Decodes the `json` of a stored record: text (events, and views older builds wrote) or
+/// packed bytes (views since issue 13's packing).
 fn decode<T: serde::de::DeserializeOwned>(row: &JsValue) -> Result<T, StoreError> {
-    serde_json::from_str(&string_field(row, "json")?)
+    let text = match bytes_field(row, "json") {
+        Some(bytes) => super::packed::unpack(&bytes)?,
+        None => string_field(row, "json")?,
+    };
+    serde_json::from_str(&text)
         .map_err(|e| StoreError::Other(format!("stored record unreadable: {e}")))
 }
 

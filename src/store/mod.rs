@@ -5,6 +5,7 @@
 #[cfg(target_arch = "wasm32")]
 pub mod idb;
 pub mod memory;
+pub mod packed;
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod rows_tests;
 pub mod segment;

@@ -1410,9 +1410,10 @@ impl Bench {
         // Issue 13: the file as a Blob, read in slices by the import (as the Sync page reads the
         // chosen File).
         let fetch_file = "await (await fetch(args[1])).blob()";
-        // Issue 13's storage question (session 16): the first chunk of the dataset written
-        // one row per event (schema v5), then in segments of up to 100 events a row (v6).
-        let mut layouts: [Stat; 2] = Default::default();
+        // Issue 13's storage question (sessions 16, 18): the first chunk of the dataset
+        // written one row per event (schema v5), in segments of up to 100 events a row with
+        // each event's JSON a string (v6 as first built), and in packed segments (this build).
+        let mut layouts: [Stat; 3] = Default::default();
         for _ in 0..self.cfg.runs.min(3) {
             self.throttle(rate).await;
             let r = self
@@ -1426,8 +1427,9 @@ impl Bench {
             let Some(r) = r else { break };
             layouts[0].push(r["rows_ms"].as_f64().unwrap_or(0.0));
             layouts[1].push(r["segments_ms"].as_f64().unwrap_or(0.0));
+            layouts[2].push(r["packed_ms"].as_f64().unwrap_or(0.0));
         }
-        let [rows, segments] = layouts;
+        let [rows, segments, packed] = layouts;
         self.rows.extend([
             Row::new(
                 g,
@@ -1444,7 +1446,14 @@ impl Bench {
                 "ms",
                 segments,
             )
-            .note("the same events through this build's commit_new (store::segment)"),
+            .note("each event's JSON a string, as schema 6 was first written (store::segment)"),
+            Row::new(
+                g,
+                &format!("write {} events: packed segments (schema v6)", m.chunk),
+                "ms",
+                packed,
+            )
+            .note("the same events through this build's commit_new (store::packed)"),
         ]);
         let mut empty = Stat::default();
         let mut heap = Stat::default();

@@ -1977,3 +1977,67 @@ async fn segments_and_views_written_as_strings_read_like_packed_ones() {
     );
     IdbStore::delete(&name).await.unwrap();
 }
+
+/// Issue 13: a restore onto a blank tablet writes its events only and folds every record once
+/// at its end (`App::finish_deferred_views`: the chunked rebuild); a tab closed halfway finds
+/// the fold pending and runs it on its next open, and the rest of the file is absorbed the
+/// usual way. Either way every view is the one the usual fold gives.
+#[wasm_bindgen_test]
+async fn a_restore_folds_each_record_once_at_its_end_or_on_the_next_open() {
+    let reference = memory_app().await;
+    record_all(&reference).await;
+    let mut events = reference.store.all_events();
+    events.sort_by_key(|e| e.at);
+    let (first, rest) = events.split_at(events.len() / 2);
+    let expected = reference.store.views();
+    assert!(expected.len() > 10);
+    let none = async || Ok(vec![]);
+    for closed_halfway in [false, true] {
+        let name = db_name(if closed_halfway {
+            "restore-closed"
+        } else {
+            "restore"
+        });
+        let app = open_app(&name).await;
+        assert_eq!(app.store.event_count().await.unwrap(), 0, "a blank tablet");
+        app.absorb_new_with_photos(first.to_vec(), vec![], NOW, true, none)
+            .await
+            .unwrap();
+        assert_eq!(
+            app.store.meta(META_REBUILD).await.unwrap(),
+            Some(json!(true))
+        );
+        for v in &expected {
+            assert_eq!(
+                app.store.view(v.subject()).await.unwrap(),
+                None,
+                "not yet folded"
+            );
+        }
+        let app = if closed_halfway {
+            let App { store, .. } = app;
+            store.close();
+            let app = open_app(&name).await;
+            assert_eq!(
+                app.store.meta(META_REBUILD).await.unwrap(),
+                None,
+                "folded on open"
+            );
+            app.absorb(rest.to_vec(), NOW).await.unwrap();
+            app
+        } else {
+            app.absorb_new_with_photos(rest.to_vec(), vec![], NOW, true, none)
+                .await
+                .unwrap();
+            app.finish_deferred_views().await.unwrap();
+            app
+        };
+        assert_eq!(app.store.meta(META_REBUILD).await.unwrap(), None);
+        for v in &expected {
+            assert_eq!(app.store.view(v.subject()).await.unwrap().as_ref(), Some(v));
+        }
+        let App { store, .. } = app;
+        store.close();
+        IdbStore::delete(&name).await.unwrap();
+    }
+}

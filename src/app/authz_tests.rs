@@ -431,6 +431,9 @@ impl crate::store::Store for Counting {
     async fn commit(&self, b: crate::store::Batch) -> Result<(), crate::store::StoreError> {
         self.0.commit(b).await
     }
+    async fn finish_deferred_views(&self) -> Result<(), crate::store::StoreError> {
+        self.0.finish_deferred_views().await
+    }
     async fn view(
         &self,
         s: RecordRef,

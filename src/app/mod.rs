@@ -60,6 +60,22 @@ impl AuthzMeta {
     }
 }
 
+/// How a batch of events is written: `new_only` — the caller found them absent (an import's
+/// plan), so the store does not look them up; `defer_views` — an import onto a blank tablet
+/// (issue 13) writes its events only and folds every record once at its end.
+#[derive(Clone, Copy, Debug)]
+struct Write {
+    new_only: bool,
+    defer_views: bool,
+}
+
+impl Write {
+    const LOOKUP: Write = Write {
+        new_only: false,
+        defer_views: false,
+    };
+}
+
 /// A full re-decision: views, views to drop, the refusal list, and the newest events it read.
 type Redecided = (Vec<View>, Vec<RecordRef>, Option<Vec<Refusal>>, AuthzMeta);
 
@@ -368,7 +384,7 @@ impl<S: Store> App<S> {
             let photos = self.staged_for(&events);
             let stored: Vec<String> = photos.iter().map(|p| p.sha256.clone()).collect();
             let result = self
-                .commit_events(events.clone(), false, expect, vec![], photos, false)
+                .commit_events(events.clone(), false, expect, vec![], photos, Write::LOOKUP)
                 .await;
             if result.is_err() {
                 *self.clock.borrow_mut() = saved;
@@ -405,7 +421,7 @@ impl<S: Store> App<S> {
     where
         F: AsyncFn() -> Result<Vec<(String, serde_json::Value)>, AppError>,
     {
-        self.absorb_checked(events, Vec::new(), now, extra, false)
+        self.absorb_checked(events, Vec::new(), now, extra, Write::LOOKUP)
             .await
     }
 
@@ -414,18 +430,33 @@ impl<S: Store> App<S> {
     /// the import's plan found absent, are committed without being looked up first
     /// ([`Store::commit_new`]) — on a large store that lookup was a quarter of a restore. If
     /// one is stored after all, nothing was written and the events are looked up and
-    /// committed again.
+    /// committed again. `defer_views` (an import onto a blank tablet): the views are left to
+    /// [`Store::finish_deferred_views`], which folds each record once, at the import's end.
     pub async fn absorb_new_with_photos<F>(
         &self,
         events: Vec<Event>,
         photos: Vec<PhotoRow>,
         now: i64,
+        defer_views: bool,
         extra: F,
     ) -> Result<usize, AppError>
     where
         F: AsyncFn() -> Result<Vec<(String, serde_json::Value)>, AppError>,
     {
-        self.absorb_checked(events, photos, now, extra, true).await
+        let how = Write {
+            new_only: true,
+            defer_views,
+        };
+        self.absorb_checked(events, photos, now, extra, how).await
+    }
+
+    /// Folds the views an import onto a blank tablet left to its end (issue 13), inside the
+    /// write section: another tab's write waits rather than fold onto a view not yet there.
+    pub async fn finish_deferred_views(&self) -> Result<(), AppError> {
+        let _writing = self.writing.lock().await;
+        let _lock = self.store.write_lock().await?;
+        let _s = crate::bench::spans::span("absorb: deferred views");
+        Ok(self.store.finish_deferred_views().await?)
     }
 
     async fn absorb_checked<F>(
@@ -434,7 +465,7 @@ impl<S: Store> App<S> {
         photos: Vec<PhotoRow>,
         now: i64,
         extra: F,
-        mut known_new: bool,
+        mut how: Write,
     ) -> Result<usize, AppError>
     where
         F: AsyncFn() -> Result<Vec<(String, serde_json::Value)>, AppError>,
@@ -462,7 +493,7 @@ impl<S: Store> App<S> {
         loop {
             attempt += 1;
             let expect = self.reload_clock().await?;
-            let stored = if known_new {
+            let stored = if how.new_only {
                 HashSet::new()
             } else {
                 let _looking = crate::bench::spans::span("absorb: stored_among");
@@ -483,7 +514,7 @@ impl<S: Store> App<S> {
                 self.clock.borrow_mut().observe(max, now);
             }
             let result = self
-                .commit_events(fresh, false, expect, meta, photos.clone(), known_new)
+                .commit_events(fresh, false, expect, meta, photos.clone(), how)
                 .await;
             if result.is_err() {
                 *self.clock.borrow_mut() = saved;
@@ -491,8 +522,8 @@ impl<S: Store> App<S> {
             match result {
                 Err(AppError::Store(StoreError::Stale)) if attempt < WRITE_ATTEMPTS => continue,
                 // Not a retry of a race: the same write, this time looking the events up.
-                Err(AppError::Store(StoreError::AlreadyStored)) if known_new => {
-                    known_new = false;
+                Err(AppError::Store(StoreError::AlreadyStored)) if how.new_only => {
+                    how.new_only = false;
                     attempt -= 1;
                     continue;
                 }
@@ -584,7 +615,7 @@ impl<S: Store> App<S> {
         expect: Option<HlcClock>,
         meta: Vec<(String, serde_json::Value)>,
         photos: Vec<PhotoRow>,
-        new_only: bool,
+        how: Write,
     ) -> Result<(), AppError> {
         if events.is_empty() && meta.is_empty() && photos.is_empty() {
             return Ok(());
@@ -596,7 +627,7 @@ impl<S: Store> App<S> {
             Some(ClockWrite { expect, next }),
             meta,
             photos,
-            new_only,
+            how,
         )
         .await
         .map_err(AppError::from)
@@ -612,7 +643,7 @@ impl<S: Store> App<S> {
         clock: Option<ClockWrite>,
         extra_meta: Vec<(String, serde_json::Value)>,
         photos: Vec<PhotoRow>,
-        new_only: bool,
+        how: Write,
     ) -> Result<(), StoreError> {
         let loading = crate::bench::spans::span("fold: load_authority");
         let meta = self.load_authority().await?;
@@ -669,9 +700,13 @@ impl<S: Store> App<S> {
         } else {
             authz.saw(&events);
             let _s = crate::bench::spans::span("fold: fold_admitted");
-            self.fold_admitted(&events, &ledger, refold_all).await?
+            self.fold_admitted(&events, &ledger, refold_all, how.defer_views)
+                .await?
         };
         let mut meta_rows = extra_meta;
+        if how.defer_views {
+            meta_rows.push((crate::store::META_REBUILD.into(), true.into()));
+        }
         meta_rows.push((
             META_AUTHZ.into(),
             serde_json::to_value(&authz).expect("authz serialises"),
@@ -693,7 +728,7 @@ impl<S: Store> App<S> {
             photos,
             left,
         };
-        if new_only {
+        if how.new_only {
             self.store.commit_new(batch).await?;
         } else {
             self.store.commit(batch).await?;
@@ -742,12 +777,15 @@ impl<S: Store> App<S> {
 
     /// The usual path: folds the admitted new events onto the stored views (or refolds a record
     /// from its admitted events when one is older than its view). Returns the views, and the
-    /// refusal list when this batch added to it.
+    /// refusal list when this batch added to it. `defer`: only purge tombstones are folded
+    /// (a later group's events of a purged record must find them), every other view is left
+    /// to [`Store::finish_deferred_views`].
     async fn fold_admitted(
         &self,
         events: &[Event],
         ledger: &Ledger,
         refold_all: bool,
+        defer: bool,
     ) -> Result<
         (
             Vec<View>,
@@ -761,6 +799,7 @@ impl<S: Store> App<S> {
         let mut refused = Vec::new();
         for e in events {
             match ledger.authorize(e) {
+                Ok(()) if defer && e.subject.kind != RecordKind::Purged => {}
                 Ok(()) => by_subject.entry(e.subject).or_default().push(e.clone()),
                 Err(r) => refused.push(*r),
             }
@@ -910,8 +949,15 @@ impl<S: Store> App<S> {
             let _lock = self.store.write_lock().await?;
             // Another tab may have settled it meanwhile.
             if self.load_authority().await?.version != AUTHZ_VERSION {
-                self.fold_and_commit(Vec::new(), false, None, Vec::new(), Vec::new(), false)
-                    .await?;
+                self.fold_and_commit(
+                    Vec::new(),
+                    false,
+                    None,
+                    Vec::new(),
+                    Vec::new(),
+                    Write::LOOKUP,
+                )
+                .await?;
             }
         }
         Ok(())

@@ -231,11 +231,14 @@ fn events_wrongly_taken_as_new_are_looked_up_and_folded_once() {
         block_on(local.absorb(vec![written[0].clone()], T0)).unwrap(),
         1
     );
-    let took =
-        block_on(
-            local.absorb_new_with_photos(written.clone(), Vec::new(), T0, async || Ok(vec![])),
-        )
-        .unwrap();
+    let took = block_on(local.absorb_new_with_photos(
+        written.clone(),
+        Vec::new(),
+        T0,
+        false,
+        async || Ok(vec![]),
+    ))
+    .unwrap();
     assert_eq!(took, 1, "only the event not yet stored is new");
     assert_eq!(events(&local), events(&plain));
     let view = block_on(local.view(subject)).unwrap().unwrap();
@@ -245,7 +248,8 @@ fn events_wrongly_taken_as_new_are_looked_up_and_folded_once() {
     // Really new events go straight in.
     let fresh = set_building(&remote, &d, b3(), 33, T0 + 3 * MIN);
     assert_eq!(
-        block_on(local.absorb_new_with_photos(fresh, Vec::new(), T0, async || Ok(vec![]))).unwrap(),
+        block_on(local.absorb_new_with_photos(fresh, Vec::new(), T0, false, async || Ok(vec![])))
+            .unwrap(),
         1
     );
     assert_eq!(floors(&local, b3()), 33);
@@ -673,6 +677,10 @@ mod overlapping_writes {
                 return Err(StoreError::QuotaExceeded);
             }
             self.0.commit(b).await
+        }
+        async fn finish_deferred_views(&self) -> Result<(), StoreError> {
+            y().await;
+            self.0.finish_deferred_views().await
         }
         async fn view(&self, s: RecordRef) -> Result<Option<View>, StoreError> {
             y().await;

@@ -45,6 +45,10 @@ impl Store for Shared {
         }
         r
     }
+    async fn finish_deferred_views(&self) -> Result<(), StoreError> {
+        y().await;
+        self.mem.finish_deferred_views().await
+    }
     async fn view(&self, s: RecordRef) -> Result<Option<View>, StoreError> {
         y().await;
         self.mem.view(s).await

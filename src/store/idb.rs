@@ -133,8 +133,7 @@ const META_TALLY: &str = "tally|";
 /// dropped; set at creation by this build, which drops them as it writes.
 pub const META_LEFT_SWEPT: &str = "left_entries_swept";
 
-/// Meta flag: views must be refolded from the events (set by the v1 → v2 migration).
-pub const META_REBUILD: &str = "views_rebuild_needed";
+pub use super::META_REBUILD;
 /// Meta: the [`VIEWS_VERSION`] the stored views were folded with (absent: 1).
 pub const META_VIEWS_VERSION: &str = "views_version";
 /// Meta: the last subject key whose view the running rebuild has written.
@@ -1330,6 +1329,11 @@ fn web_locks() -> Option<JsValue> {
 impl Store for IdbStore {
     async fn every_event(&self) -> Result<Vec<Event>, StoreError> {
         self.all_events().await
+    }
+
+    /// The chunked rebuild (progress on [`EVENT_REBUILD`]); what views exist are overwritten.
+    async fn finish_deferred_views(&self) -> Result<(), StoreError> {
+        self.finish_rebuild(REBUILD_CHUNK).await.map(|_| ())
     }
 
     /// One writer per database across every tab and the installed app (issue 12):

@@ -113,6 +113,34 @@ fn first_in_range(v: &View, q: &Query) -> (Option<String>, String) {
 }
 
 impl Store for MemoryStore {
+    async fn finish_deferred_views(&self) -> Result<(), StoreError> {
+        if self.inner.borrow().meta.get(super::META_REBUILD) != Some(&serde_json::Value::Bool(true))
+        {
+            return Ok(());
+        }
+        let mut authority = self.events_of_kind(RecordKind::Staff).await?;
+        authority.extend(self.events_of_kind(RecordKind::Estate).await?);
+        let ledger = crate::domain::authority::Ledger::build(&authority);
+        let mut inner = self.inner.borrow_mut();
+        let mut views = Vec::new();
+        for ids in inner.by_subject.values() {
+            let mut events: Vec<Event> = ids
+                .iter()
+                .filter_map(|id| inner.events.get(id))
+                .filter(|e| ledger.admits(e))
+                .cloned()
+                .collect();
+            events.sort_by_key(|e| (e.at, e.id));
+            if let Some(subject) = events.first().map(|e| e.subject) {
+                views.extend(crate::domain::view::fold_all_kind(subject, events));
+            }
+        }
+        for v in views {
+            inner.views.insert(v.key.clone(), v);
+        }
+        inner.meta.remove(super::META_REBUILD);
+        Ok(())
+    }
     async fn every_event(&self) -> Result<Vec<Event>, StoreError> {
         self.inner.borrow_mut().full_reads += 1;
         Ok(self.all_events())

@@ -21,6 +21,12 @@ use std::collections::HashSet;
 /// Meta key of this device's hybrid logical clock (written only through [`Batch::clock`]).
 pub const META_HLC: &str = "hlc";
 
+/// Meta flag: views must be refolded from the events — set by the v1 → v2 migration, and by
+/// an import onto a blank tablet that writes its events only (issue 13): every record is then
+/// folded once, at the end ([`Store::finish_deferred_views`]), or on the next open of a tab
+/// closed halfway.
+pub const META_REBUILD: &str = "views_rebuild_needed";
+
 /// Everything one command writes, committed in one transaction.
 #[derive(Clone, Debug, Default)]
 pub struct Batch {
@@ -324,6 +330,12 @@ pub trait Store {
         }
         self.commit(batch).await
     }
+    /// Folds the views [`META_REBUILD`] says are pending (issue 13: an import onto a blank
+    /// tablet leaves them to its end), each record once from its stored events and under the
+    /// authority ledger of the stored staff and estate events; clears the flag. Nothing to do
+    /// without the flag. Resumable where the store persists (IndexedDB: in chunks, each its
+    /// own transaction).
+    async fn finish_deferred_views(&self) -> Result<(), StoreError>;
     /// Waits until no other tab on this store is writing and keeps them out until the guard
     /// is dropped (a no-op where there is only one writer).
     async fn write_lock(&self) -> Result<WriteLock, StoreError> {
@@ -533,6 +545,9 @@ impl<T: Store> Store for std::rc::Rc<T> {
     }
     async fn commit_new(&self, batch: Batch) -> Result<(), StoreError> {
         (**self).commit_new(batch).await
+    }
+    async fn finish_deferred_views(&self) -> Result<(), StoreError> {
+        (**self).finish_deferred_views().await
     }
     async fn write_lock(&self) -> Result<WriteLock, StoreError> {
         (**self).write_lock().await

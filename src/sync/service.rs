@@ -1014,6 +1014,10 @@ pub(crate) struct Run<'a, S: Store> {
     added: usize,
     now: i64,
     stop_after: Option<usize>,
+    /// Onto a blank tablet (issue 13): the groups write events only and every record is
+    /// folded once after the last ([`Store::finish_deferred_views`]) — a restore's groups
+    /// otherwise rewrite the records they share, a busy record once per group.
+    defer_views: bool,
 }
 
 impl<'a, S: Store> Run<'a, S> {
@@ -1032,6 +1036,13 @@ impl<'a, S: Store> Run<'a, S> {
             .await?
             .filter(|m| m.file == file && m.exporter == plan.header.device);
         let before = previous.as_ref().map_or(0, |m| m.done);
+        // A resumed run defers as long as its views are still pending (a tab reopened
+        // meanwhile has folded them: the rest is absorbed the usual way).
+        let defer_views = if previous.is_some() {
+            app.store.meta(crate::store::META_REBUILD).await? == Some(true.into())
+        } else {
+            app.store.event_count().await? == 0
+        };
         Ok(Run {
             app,
             plan,
@@ -1044,6 +1055,7 @@ impl<'a, S: Store> Run<'a, S> {
             added: 0,
             now,
             stop_after,
+            defer_views,
         })
     }
 
@@ -1070,10 +1082,13 @@ impl<'a, S: Store> Run<'a, S> {
         let (app, plan) = (self.app, self.plan);
         let bookkeeping = async || group_meta(app, plan, &marker, last, clear).await;
         self.added += app
-            .absorb_new_with_photos(chunk, rows, self.now, bookkeeping)
+            .absorb_new_with_photos(chunk, rows, self.now, self.defer_views, bookkeeping)
             .await?;
         self.groups += 1;
         progress(self.done, self.total);
+        if last && self.defer_views {
+            app.finish_deferred_views().await?;
+        }
         Ok(true)
     }
 

@@ -1,7 +1,7 @@
 //! The frame around every page: training banner, navigation by SOP area, the signed-in person,
 //! language, lock after idle.
 
-mod notices;
+pub(crate) mod notices;
 pub use notices::{listen as listen_notices, AppNotices, OpeningNotices};
 
 use super::i18n::t;

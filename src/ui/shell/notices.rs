@@ -39,6 +39,17 @@ fn number(v: &JsValue, field: &str) -> Option<u64> {
         .map(|f| f as u64)
 }
 
+/// Calls `f(done, total)` on each chunk of a view rebuild (the opening screen's, or the fold
+/// at the end of an import onto a blank tablet, issue 13) while the listener lives.
+pub fn on_rebuild(w: &web_sys::Window, f: impl Fn(u64, u64) + 'static) -> EventListener {
+    EventListener::new(w, EVENT_REBUILD, move |e| {
+        let detail = js_sys::Reflect::get(e, &JsValue::from_str("detail")).unwrap_or_default();
+        if let (Some(done), Some(total)) = (number(&detail, "done"), number(&detail, "total")) {
+            f(done, total);
+        }
+    })
+}
+
 /// Starts listening (before the database is opened, so `blocked` and progress are seen).
 pub fn listen() -> Notices {
     let n = Notices {
@@ -62,13 +73,7 @@ pub fn listen() -> Notices {
     })
     .forget();
     EventListener::new(&w, EVENT_BLOCKED, move |_| n.blocked.set(true)).forget();
-    EventListener::new(&w, EVENT_REBUILD, move |e| {
-        let detail = js_sys::Reflect::get(e, &JsValue::from_str("detail")).unwrap_or_default();
-        if let (Some(done), Some(total)) = (number(&detail, "done"), number(&detail, "total")) {
-            n.rebuild.set(Some((done, total)));
-        }
-    })
-    .forget();
+    on_rebuild(&w, move |done, total| n.rebuild.set(Some((done, total)))).forget();
     EventListener::new(&w, EVENT_UPDATE_READY, move |_| n.update.set(true)).forget();
     // The worker may have been waiting before the app started.
     let ready = update_state()

@@ -73,6 +73,8 @@ pub fn ImportPanel(
     // Issue 13: the chosen file's id (its checksum), the import's progress, and an import a
     // closed tab left unfinished (absorbed in groups, each its own transaction).
     let progress = RwSignal::new(None::<(u64, u64)>);
+    // Onto a blank tablet the records are folded after the last group (issue 13).
+    let folding = RwSignal::new(None::<(u64, u64)>);
     let checked = RwSignal::new(None::<(u64, u64)>);
     // The streamed plan and the file it was made from (pass 2 reads it again).
     let streamed = StoredValue::new_local(None::<(Rc<StreamPlan>, web_sys::Blob)>);
@@ -179,6 +181,11 @@ pub fn ImportPanel(
                 super::current_actor().await.ok()
             };
             let mut report = |done, total| progress.set(Some((done, total)));
+            let _folding = web_sys::window().map(|w| {
+                crate::ui::shell::notices::on_rebuild(&w, move |done, total| {
+                    folding.set(Some((done, total)))
+                })
+            });
             let mut src = BlobSource::new(blob);
             let result = apply_import_sliced(
                 &a,
@@ -193,6 +200,7 @@ pub fn ImportPanel(
             )
             .await;
             progress.set(None);
+            folding.set(None);
             load_marker();
             match result {
                 Ok(out) => {
@@ -239,7 +247,13 @@ pub fn ImportPanel(
                     <span>{move || t("sync.check_progress").replace("{done}", &human_bytes(done)).replace("{total}", &human_bytes(total))}</span>
                 </div>
             })}
-            {move || progress.get().map(|(done, total)| view! {
+            {move || folding.get().map(|(done, total)| view! {
+                <div class="sync-progress" data-testid="sync-fold-progress">
+                    <progress max=total.max(1).to_string() value=done.to_string()></progress>
+                    <span>{move || count("sync.fold_progress", done, total)}</span>
+                </div>
+            })}
+            {move || progress.get().filter(|_| folding.get().is_none()).map(|(done, total)| view! {
                 <div class="sync-progress" data-testid="sync-import-progress">
                     <progress max=total.max(1).to_string() value=done.to_string()></progress>
                     <span>{move || count("sync.import_progress", done, total)}</span>

@@ -528,6 +528,7 @@ impl IdbStore {
         let mut done = 0u64;
         let mut total = None;
         let mut ledger: Option<Ledger> = None;
+        let mut seg_step = None;
         while self.meta(META_REBUILD).await? == Some(serde_json::Value::Bool(true)) {
             let total = match total {
                 Some(t) => t,
@@ -537,7 +538,11 @@ impl IdbStore {
                 ledger = Some(self.ledger().await?);
             }
             let ledger = ledger.as_ref().expect("loaded above");
-            done += u64::from(self.rebuild_chunk(chunk.max(1), ledger).await?);
+            let step = match seg_step {
+                Some(s) => s,
+                None => *seg_step.insert(self.subject_entries_per(chunk.max(1)).await?),
+            };
+            done += u64::from(self.rebuild_chunk(chunk.max(1), step, ledger).await?);
             ran = true;
             // Progress for the opening screen ("updating the data indexes … n / total").
             let detail = js_sys::Object::new();
@@ -556,11 +561,38 @@ impl IdbStore {
         Ok(Ledger::build(&events))
     }
 
+    /// How many entries of the segments' subject index hold about `events` events (at least
+    /// one). A segment of one busy record is one entry for 100 events; a restore's segments
+    /// hold a slice of a group of 2,000 events of every kind, one entry for every 2–3 events:
+    /// counted, so that a rebuild chunk reads about `events` events either way (session 19).
+    async fn subject_entries_per(&self, events: u32) -> Result<u32, StoreError> {
+        if !self.segmented() {
+            return Ok(1);
+        }
+        let tx = self.read(SEGMENTS)?;
+        let segs = tx.object_store(SEGMENTS).map_err(store_error)?;
+        let ids = segs.index(IX_SEG_IDS).map_err(store_error)?;
+        let sj = segs.index(IX_SEG_SUBJECTS).map_err(store_error)?;
+        let ids = ids.count().primitive().map_err(store_error)?;
+        let sj = sj.count().primitive().map_err(store_error)?;
+        let (ids, sj) = (
+            u64::from(ids.await.map_err(store_error)?),
+            u64::from(sj.await.map_err(store_error)?),
+        );
+        Ok((u64::from(events) * sj / ids.max(1)).clamp(1, u64::from(u32::MAX)) as u32)
+    }
+
     /// Refolds the next chunk of subjects (in subject-key order) in one transaction; returns
     /// how many events it read. The chunk ends at a subject boundary: the first of the
-    /// `chunk`-th `events` row's subject and the subject `chunk / 100` segment entries on
-    /// (schema v6), every event of the subjects up to it read from both.
-    async fn rebuild_chunk(&self, chunk: u32, ledger: &Ledger) -> Result<u32, StoreError> {
+    /// `chunk`-th `events` row's subject and the subject `seg_step` segment subject entries on
+    /// (schema v6; [`Self::subject_entries_per`]), every event of the subjects up to it read
+    /// from both.
+    async fn rebuild_chunk(
+        &self,
+        chunk: u32,
+        seg_step: u32,
+        ledger: &Ledger,
+    ) -> Result<u32, StoreError> {
         let segmented = self.segmented();
         let mut stores = vec![EVENTS, VIEWS, META];
         if segmented {
@@ -596,8 +628,7 @@ impl IdbStore {
         let seg_bound = if segmented {
             let segs = tx.object_store(SEGMENTS).map_err(store_error)?;
             let index = segs.index(IX_SEG_SUBJECTS).map_err(store_error)?;
-            let step = (chunk / super::segment::SEGMENT_EVENTS as u32).max(1);
-            nth_index_key(&index, after_range(from.as_deref()), step).await?
+            nth_index_key(&index, after_range(from.as_deref()), seg_step).await?
         } else {
             None
         };

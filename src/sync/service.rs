@@ -931,21 +931,25 @@ pub async fn apply_import_in_groups<S: Store>(
         plan.new_events.chunks(group.max(1)).collect()
     };
     let groups = chunks.len();
-    for (g, chunk) in chunks.into_iter().enumerate() {
-        let last = g + 1 == groups;
-        let mut named = photos.named(chunk);
-        if last {
-            named.extend(photos.rest());
+    let result: Result<(), AppError> = async {
+        for (g, chunk) in chunks.into_iter().enumerate() {
+            let last = g + 1 == groups;
+            let mut named = photos.named(chunk);
+            if last {
+                named.extend(photos.rest());
+            }
+            let mut rows = Vec::new();
+            for i in named {
+                rows.extend(photo_to_store(&app.store, &plan.blobs[i]).await?);
+            }
+            if !run.commit(chunk.to_vec(), rows, last, progress).await? {
+                break;
+            }
         }
-        let mut rows = Vec::new();
-        for i in named {
-            rows.extend(photo_to_store(&app.store, &plan.blobs[i]).await?);
-        }
-        if !run.commit(chunk.to_vec(), rows, last, progress).await? {
-            break;
-        }
+        Ok(())
     }
-    Ok(run.outcome())
+    .await;
+    run.end(result).await
 }
 
 /// Which group of an import stores each of a file's photos (issue 13), for both import
@@ -1090,6 +1094,26 @@ impl<'a, S: Store> Run<'a, S> {
             app.finish_deferred_views().await?;
         }
         Ok(true)
+    }
+
+    /// The run's end: its outcome, or its error once the groups already in are folded — an
+    /// import onto a blank tablet that failed halfway (a full disk, a file changed since its
+    /// check) shows what it stored, as an interrupted one does; the marker says it is
+    /// unfinished.
+    pub(crate) async fn end(
+        &self,
+        result: Result<(), AppError>,
+    ) -> Result<ImportOutcome, AppError> {
+        match result {
+            Ok(()) => Ok(self.outcome()),
+            Err(e) => {
+                if self.defer_views {
+                    // Best effort: if this fails too (the same full disk), the next open folds.
+                    let _ = self.app.finish_deferred_views().await;
+                }
+                Err(e)
+            }
+        }
     }
 
     pub(crate) fn outcome(&self) -> ImportOutcome {

@@ -421,70 +421,74 @@ pub async fn apply_import_sliced<S: Store, R: Source>(
         buf: Vec::new(),
         slice: slice.max(FRAME + 1),
     };
-    let mut pending: Vec<Event> = Vec::new();
-    let mut seen: HashSet<EventId> = HashSet::new();
-    let cipher = cipher.as_ref();
-    for seg in segments.iter().filter(|s| s.events) {
-        let reading = crate::bench::spans::span("file: read + open segment");
-        let raw = win
-            .get(seg.offset, FRAME + seg.len)
-            .await
-            .map_err(app_error)?;
-        let (events, _) = open_segment(&raw, seg, cipher, head).map_err(app_error)?;
-        drop(raw);
-        drop(reading);
-        let events: Vec<Event> = events
-            .into_iter()
-            .filter(|e| e.at.wall <= *limit && seen.insert(e.id))
-            .collect();
-        // What pass 1 found held is left out (on a blank tablet nothing is held but this
-        // run's earlier groups). The groups are committed as new (`App::absorb_new_with_photos`,
-        // no per-id lookup): an event stored since pass 1 (another tab), or repeated across
-        // groups, makes that group be written again looking its events up.
-        let looked_up;
-        let held = match known_held {
-            Some(ids) => ids,
-            None => {
-                let ids: Vec<EventId> = events.iter().map(|e| e.id).collect();
-                looked_up = app.store.stored_among(&ids).await?;
-                &looked_up
+    let result: Result<(), AppError> = async {
+        let mut pending: Vec<Event> = Vec::new();
+        let mut seen: HashSet<EventId> = HashSet::new();
+        let cipher = cipher.as_ref();
+        for seg in segments.iter().filter(|s| s.events) {
+            let reading = crate::bench::spans::span("file: read + open segment");
+            let raw = win
+                .get(seg.offset, FRAME + seg.len)
+                .await
+                .map_err(app_error)?;
+            let (events, _) = open_segment(&raw, seg, cipher, head).map_err(app_error)?;
+            drop(raw);
+            drop(reading);
+            let events: Vec<Event> = events
+                .into_iter()
+                .filter(|e| e.at.wall <= *limit && seen.insert(e.id))
+                .collect();
+            // What pass 1 found held is left out (on a blank tablet nothing is held but this
+            // run's earlier groups). The groups are committed as new (`App::absorb_new_with_photos`,
+            // no per-id lookup): an event stored since pass 1 (another tab), or repeated across
+            // groups, makes that group be written again looking its events up.
+            let looked_up;
+            let held = match known_held {
+                Some(ids) => ids,
+                None => {
+                    let ids: Vec<EventId> = events.iter().map(|e| e.id).collect();
+                    looked_up = app.store.stored_among(&ids).await?;
+                    &looked_up
+                }
+            };
+            pending.extend(events.into_iter().filter(|e| !held.contains(&e.id)));
+            while pending.len() > group {
+                let rest = pending.split_off(group);
+                let chunk = std::mem::replace(&mut pending, rest);
+                let named = groups.named(&chunk);
+                let loading = crate::bench::spans::span("file: photos");
+                let rows = load_photos(app, named, photos, segments, win.src, cipher, head).await?;
+                drop(loading);
+                let _s = crate::bench::spans::span("absorb (whole group)");
+                if !run.commit(chunk, rows, false, progress).await? {
+                    return Ok(());
+                }
+                // Duplicates are looked for among the events not yet committed only.
+                seen = pending.iter().map(|e| e.id).collect();
             }
-        };
-        pending.extend(events.into_iter().filter(|e| !held.contains(&e.id)));
-        while pending.len() > group {
-            let rest = pending.split_off(group);
-            let chunk = std::mem::replace(&mut pending, rest);
-            let named = groups.named(&chunk);
-            let loading = crate::bench::spans::span("file: photos");
-            let rows = load_photos(app, named, photos, segments, win.src, cipher, head).await?;
-            drop(loading);
-            let _s = crate::bench::spans::span("absorb (whole group)");
-            if !run.commit(chunk, rows, false, progress).await? {
-                return Ok(run.outcome());
+        }
+        // The last group: its events' photos, then the photos no new event names (in batches of
+        // PHOTO_BATCH bytes before it when they are many).
+        let named = groups.named(&pending);
+        let mut rows = load_photos(app, named, photos, segments, win.src, cipher, head).await?;
+        for i in groups.rest() {
+            if let Some(row) = load_photo(app, &photos[i], segments, win.src, cipher, head).await? {
+                rows.push(row);
             }
-            // Duplicates are looked for among the events not yet committed only.
-            seen = pending.iter().map(|e| e.id).collect();
+            let bytes: usize = rows.iter().map(|r| r.bytes.len()).sum();
+            if bytes > PHOTO_BATCH
+                && !run
+                    .commit(Vec::new(), std::mem::take(&mut rows), false, progress)
+                    .await?
+            {
+                return Ok(());
+            }
         }
+        run.commit(pending, rows, true, progress).await?;
+        Ok(())
     }
-    // The last group: its events' photos, then the photos no new event names (in batches of
-    // PHOTO_BATCH bytes before it when they are many).
-    let named = groups.named(&pending);
-    let mut rows = load_photos(app, named, photos, segments, win.src, cipher, head).await?;
-    for i in groups.rest() {
-        if let Some(row) = load_photo(app, &photos[i], segments, win.src, cipher, head).await? {
-            rows.push(row);
-        }
-        let bytes: usize = rows.iter().map(|r| r.bytes.len()).sum();
-        if bytes > PHOTO_BATCH
-            && !run
-                .commit(Vec::new(), std::mem::take(&mut rows), false, progress)
-                .await?
-        {
-            return Ok(run.outcome());
-        }
-    }
-    run.commit(pending, rows, true, progress).await?;
-    Ok(run.outcome())
+    .await;
+    run.end(result).await
 }
 
 /// The photos `named` (indices into `photos`) that this tablet lacks, read from the file.

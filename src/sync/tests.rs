@@ -749,6 +749,42 @@ fn an_aborted_import_does_not_move_the_clock() {
     assert_eq!(next[0].at.wall, T0 + MIN);
 }
 
+/// Issue 13: an import onto a blank tablet (views folded at its end) that fails halfway — the
+/// disk full on its second group — still shows the records of the groups it stored, folded as
+/// the usual import folds them, and says it is unfinished; nothing is left pending.
+#[test]
+fn a_restore_failing_halfway_shows_what_it_stored() {
+    let a = found(1, "翠湖花园");
+    for n in 0..5 {
+        set_building(&a, n, 10, T0 + MIN + n as i64);
+    }
+    let file = export(&a, None, None, T0 + HOUR);
+    let b = open(MemoryStore::with_capacity(4), 2);
+    let p = plan(&b, &file.bytes, None, T0 + HOUR).unwrap();
+    let err = block_on(apply_import_in_groups(
+        &b,
+        Some(&boss()),
+        &p,
+        "file",
+        T0 + HOUR,
+        3,
+        &mut |_, _| {},
+        None,
+    ))
+    .unwrap_err();
+    assert_eq!(err, crate::app::AppError::Store(StoreError::QuotaExceeded));
+    assert_eq!(event_count(&b), 3, "the first group is in");
+    assert_eq!(
+        block_on(b.store.meta(crate::store::META_REBUILD)).unwrap(),
+        None
+    );
+    let usual = open(MemoryStore::new(), 3);
+    block_on(usual.absorb(b.store.all_events(), T0 + HOUR)).unwrap();
+    assert!(!usual.store.views().is_empty());
+    assert_eq!(b.store.views(), usual.store.views());
+    assert_eq!(block_on(import_marker(&b.store)).unwrap().unwrap().done, 3);
+}
+
 // --- PINs -------------------------------------------------------------------------------------
 
 #[test]

@@ -140,9 +140,6 @@ pub const META_VIEWS_VERSION: &str = "views_version";
 pub const META_REBUILD_FROM: &str = "views_rebuild_from";
 /// Events read per rebuild transaction.
 pub const REBUILD_CHUNK: u32 = 5_000;
-/// Events read per transaction of the fold at the end of an import onto a blank tablet
-/// (issue 13; `Store::finish_deferred_views`).
-pub const DEFERRED_CHUNK: u32 = 20_000;
 /// Events read per transaction by [`IdbStore::all_events`].
 const EXPORT_CHUNK: u32 = 10_000;
 
@@ -670,16 +667,10 @@ impl IdbStore {
             let inside = |s: &str| {
                 from.as_deref().is_none_or(|f| s > f) && bound.as_deref().is_none_or(|u| s <= u)
             };
-            // Only the subjects and the events are read out of each segment: a restore's
-            // segments are read by several chunks, and their ids, hashes and device keys
-            // turned into strings were most of a read (session 19).
-            for row in get_rows(&segs, &keys).await? {
-                let key = string_field(&row, "k")?;
-                let sj = strings(&row, "sj")?;
-                let js = SegJs::of(&row)?;
-                for (i, s) in sj.iter().enumerate() {
+            for seg in get_segs(&segs, &keys).await? {
+                for (i, s) in seg.sj.iter().enumerate() {
                     if inside(s) {
-                        list.push((s.clone(), js.event(i, sj.len(), &key)?));
+                        list.push((s.clone(), seg.event(i)?));
                     }
                 }
             }
@@ -1372,10 +1363,8 @@ impl Store for IdbStore {
     }
 
     /// The chunked rebuild (progress on [`EVENT_REBUILD`]); what views exist are overwritten.
-    /// In chunks of [`DEFERRED_CHUNK`]: a restore's segments each span a slice of every
-    /// record kind, so each is read by every chunk whose subjects it holds.
     async fn finish_deferred_views(&self) -> Result<(), StoreError> {
-        self.finish_rebuild(DEFERRED_CHUNK).await.map(|_| ())
+        self.finish_rebuild(REBUILD_CHUNK).await.map(|_| ())
     }
 
     /// One writer per database across every tab and the installed app (issue 12):
@@ -2332,32 +2321,6 @@ impl SegJs {
         })
     }
 
-    /// Event `i`'s JSON of a segment of `n` events (`key`); a packed text is counted against
-    /// `n` when first unpacked.
-    fn text(&self, i: usize, n: usize, key: &str) -> Result<std::borrow::Cow<'_, str>, StoreError> {
-        if self.len()? != n {
-            return Err(StoreError::Other(format!(
-                "stored segment {key}: its lists differ in length"
-            )));
-        }
-        self.get(i)?
-            .ok_or_else(|| StoreError::Other(format!("stored segment {key}: no event {i}")))
-    }
-
-    fn event(&self, i: usize, n: usize, key: &str) -> Result<Event, StoreError> {
-        let text = self.text(i, n, key)?;
-        serde_json::from_str(&text)
-            .map_err(|e| StoreError::Other(format!("stored record unreadable: {e}")))
-    }
-
-    /// The `js` or `z` field of a stored segment.
-    fn of(row: &JsValue) -> Result<SegJs, StoreError> {
-        Ok(match bytes_field(row, "z") {
-            Some(bytes) => SegJs::Packed(bytes, Default::default()),
-            None => SegJs::List(list_field(row, "js")?),
-        })
-    }
-
     fn get(&self, i: usize) -> Result<Option<std::borrow::Cow<'_, str>>, StoreError> {
         Ok(match self {
             SegJs::Packed(bytes, cell) => {
@@ -2405,7 +2368,10 @@ impl Seg {
             hs: strings(row, "hs")?,
             sj: strings(row, "sj")?,
             dh: strings(row, "dh")?,
-            js: SegJs::of(row)?,
+            js: match bytes_field(row, "z") {
+                Some(bytes) => SegJs::Packed(bytes, Default::default()),
+                None => SegJs::List(list_field(row, "js")?),
+            },
         };
         let n = seg.ids.len();
         // The packed events are counted when first unpacked (`text`).
@@ -2424,12 +2390,22 @@ impl Seg {
     }
 
     fn event(&self, i: usize) -> Result<Event, StoreError> {
-        self.js.event(i, self.ids.len(), &self.key)
+        let text = self.text(i)?;
+        serde_json::from_str(&text)
+            .map_err(|e| StoreError::Other(format!("stored record unreadable: {e}")))
     }
 
     /// Event `i`'s JSON; the packed events are counted against the ids when first unpacked.
     fn text(&self, i: usize) -> Result<std::borrow::Cow<'_, str>, StoreError> {
-        self.js.text(i, self.ids.len(), &self.key)
+        if self.js.len()? != self.ids.len() {
+            return Err(StoreError::Other(format!(
+                "stored segment {}: its lists differ in length",
+                self.key
+            )));
+        }
+        self.js
+            .get(i)?
+            .ok_or_else(|| StoreError::Other(format!("stored segment {}: no event {i}", self.key)))
     }
 
     fn events_where(&self, keep: impl Fn(usize) -> bool) -> Result<Vec<Event>, StoreError> {

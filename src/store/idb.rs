@@ -535,7 +535,7 @@ impl IdbStore {
                 None => *total.insert(self.event_count().await?),
             };
             if ledger.is_none() {
-                ledger = Some(self.ledger().await?);
+                ledger = Some(self.stored_ledger().await?);
             }
             let ledger = ledger.as_ref().expect("loaded above");
             let step = match seg_step {
@@ -551,14 +551,6 @@ impl IdbStore {
             notify(EVENT_REBUILD, Some(detail.into()));
         }
         Ok(ran)
-    }
-
-    /// The authority ledger of the stored staff and estate events (issue 12): a rebuild folds
-    /// only the events it admits, like `App::commit_events`.
-    async fn ledger(&self) -> Result<Ledger, StoreError> {
-        let mut events = self.events_of_kind(RecordKind::Staff).await?;
-        events.extend(self.events_of_kind(RecordKind::Estate).await?);
-        Ok(Ledger::build(&events))
     }
 
     /// How many entries of the segments' subject index hold about `events` events (at least

@@ -118,19 +118,16 @@ impl Store for MemoryStore {
         {
             return Ok(());
         }
-        let mut authority = self.events_of_kind(RecordKind::Staff).await?;
-        authority.extend(self.events_of_kind(RecordKind::Estate).await?);
-        let ledger = crate::domain::authority::Ledger::build(&authority);
+        let ledger = self.stored_ledger().await?;
         let mut inner = self.inner.borrow_mut();
         let mut views = Vec::new();
         for ids in inner.by_subject.values() {
-            let mut events: Vec<Event> = ids
+            let events: Vec<Event> = ids
                 .iter()
                 .filter_map(|id| inner.events.get(id))
                 .filter(|e| ledger.admits(e))
                 .cloned()
                 .collect();
-            events.sort_by_key(|e| (e.at, e.id));
             if let Some(subject) = events.first().map(|e| e.subject) {
                 views.extend(crate::domain::view::fold_all_kind(subject, events));
             }

@@ -336,6 +336,14 @@ pub trait Store {
     /// without the flag. Resumable where the store persists (IndexedDB: in chunks, each its
     /// own transaction).
     async fn finish_deferred_views(&self) -> Result<(), StoreError>;
+    /// The authority ledger of the stored staff and estate events (issue 12): a fold from the
+    /// stored events (a rebuild, the deferred fold) admits only what it admits, like
+    /// `App::commit_events`.
+    async fn stored_ledger(&self) -> Result<crate::domain::authority::Ledger, StoreError> {
+        let mut events = self.events_of_kind(RecordKind::Staff).await?;
+        events.extend(self.events_of_kind(RecordKind::Estate).await?);
+        Ok(crate::domain::authority::Ledger::build(&events))
+    }
     /// Waits until no other tab on this store is writing and keeps them out until the guard
     /// is dropped (a no-op where there is only one writer).
     async fn write_lock(&self) -> Result<WriteLock, StoreError> {

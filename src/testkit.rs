@@ -126,3 +126,10 @@ pub fn building_info(floors: i32) -> crate::domain::registry::BuildingInfo {
         note: String::new(),
     }
 }
+
+/// Whether a fold of every record is still pending on `app`'s store (issue 13: an import onto
+/// a blank tablet interrupted before its end).
+pub fn views_pending(app: &App<MemoryStore>) -> bool {
+    use crate::store::Store;
+    block_on(app.store.meta(crate::store::META_REBUILD)).unwrap() == Some(true.into())
+}

@@ -16,6 +16,7 @@ use crate::domain::view::{fold_all_kind, fold_onto_kind, Aggregate, View};
 use crate::store::{Batch, ClockWrite, LeftKey, PhotoRow, Query, Store, StoreError, META_HLC};
 use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use view_cache::{base_of, Base, CacheUpdate, ViewCache, VIEW_CACHE_BYTES};
 
 /// Meta: this tablet's Ed25519 secret key (hex), made on first open (issue 12). Device-local:
 /// never exported. Someone with the browser's developer tools can read it — a key proves which
@@ -173,6 +174,8 @@ pub struct App<S: Store> {
     /// Photos taken but not yet stored (issue 13): each is written in the same transaction as
     /// the first event that names it (a patrol finding with its photo, PAT-4), never alone.
     staged_photos: RefCell<Vec<PhotoRow>>,
+    /// An import onto a blank tablet's views not yet written (issue 13, [`ViewCache`]).
+    view_cache: RefCell<Option<ViewCache>>,
 }
 
 /// Attempts of one write when another tab raced it ([`StoreError::Stale`]).
@@ -223,6 +226,7 @@ impl<S: Store> App<S> {
             signing,
             enrolled: std::cell::Cell::new(enrolled),
             staged_photos: RefCell::new(Vec::new()),
+            view_cache: RefCell::new(None),
             authority: RefCell::new(Authority::of(events)),
         };
         app.settle_authority(authz).await?;
@@ -450,13 +454,112 @@ impl<S: Store> App<S> {
         self.absorb_checked(events, photos, now, extra, how).await
     }
 
-    /// Folds the views an import onto a blank tablet left to its end (issue 13), inside the
+    /// Starts (`true`) or leaves (`false`) an import's [`ViewCache`] (issue 13): a fresh
+    /// import onto a blank tablet keeps its views in memory until its end. A resumed one
+    /// does not — the groups before it left theirs to the rebuild.
+    #[doc(hidden)]
+    pub fn begin_view_cache(&self, on: bool) {
+        *self.view_cache.borrow_mut() = on.then(|| ViewCache::new(VIEW_CACHE_BYTES));
+    }
+
+    /// Writes the views an import onto a blank tablet left to its end (issue 13), inside the
     /// write section: another tab's write waits rather than fold onto a view not yet there.
+    /// With this run's [`ViewCache`]: the views it holds, a few thousand per transaction;
+    /// without (a resumed run): every record folded from the stored events
+    /// ([`Store::finish_deferred_views`]).
     pub async fn finish_deferred_views(&self) -> Result<(), AppError> {
         let _writing = self.writing.lock().await;
         let _lock = self.store.write_lock().await?;
         let _s = crate::bench::spans::span("absorb: deferred views");
-        Ok(self.store.finish_deferred_views().await?)
+        let cache = self.view_cache.borrow_mut().take();
+        match cache {
+            Some(cache) => self.flush_view_cache(cache).await,
+            None => Ok(self.store.finish_deferred_views().await?),
+        }
+    }
+
+    /// [`finish_deferred_views`](Self::finish_deferred_views) from a cache: every view it
+    /// holds written, the last transaction clearing the pending flag.
+    async fn flush_view_cache(&self, cache: ViewCache) -> Result<(), AppError> {
+        self.load_authority().await?;
+        let ledger = self.authority.borrow().ledger.clone();
+        Ok(self.write_kept_views(cache.drain(), &ledger, true).await?)
+    }
+
+    /// Writes views an import kept ([`ViewCache`]), 2,000 per transaction, with their
+    /// progress; `end`: the last transaction (one at least) clears the pending flag. Each
+    /// must find its record's stored view as it was when the view was kept (none, or the one
+    /// it was folded onto: its [`Base`]); otherwise another tab wrote to the record meanwhile,
+    /// folding onto what it found, and the record is refolded from every stored event.
+    async fn write_kept_views(
+        &self,
+        kept: Vec<(View, Option<Base>)>,
+        ledger: &Ledger,
+        end: bool,
+    ) -> Result<(), StoreError> {
+        const VIEWS_PER_COMMIT: usize = 2_000;
+        let total = kept.len() as u64;
+        let mut done = 0u64;
+        let mut chunks = kept.chunks(VIEWS_PER_COMMIT).peekable();
+        if chunks.peek().is_none() && end {
+            self.store
+                .commit(Batch {
+                    meta: vec![(crate::store::META_REBUILD.into(), false.into())],
+                    ..Default::default()
+                })
+                .await?;
+        }
+        while let Some(chunk) = chunks.next() {
+            let keys: Vec<RecordRef> = chunk
+                .iter()
+                .map(|(v, _)| RecordRef::new(v.kind, v.id))
+                .collect();
+            let stored = self.store.views_of(&keys).await?;
+            let mut views = Vec::with_capacity(chunk.len());
+            let mut refold = Vec::new();
+            let mut left = BTreeSet::new();
+            for (((v, base), r), s) in chunk.iter().zip(&keys).zip(stored) {
+                match s {
+                    None if base.is_none() => views.push(v.clone()),
+                    Some(s) if Some(base_of(&s)) == *base => {
+                        left.extend(LeftKey::between(&s, v));
+                        views.push(v.clone());
+                    }
+                    s => refold.push((*r, s)),
+                }
+            }
+            if !refold.is_empty() {
+                let subjects: Vec<RecordRef> = refold.iter().map(|(r, _)| *r).collect();
+                let events = self.store.events_of(&subjects).await?;
+                for ((r, before), mut all) in refold.into_iter().zip(events) {
+                    all.retain(|e| ledger.admits(e));
+                    if let Some(v) = fold_all_kind(r, all) {
+                        if let Some(b) = &before {
+                            left.extend(LeftKey::between(b, &v));
+                        }
+                        views.push(v);
+                    }
+                }
+            }
+            let last = end && chunks.peek().is_none();
+            self.store
+                .commit(Batch {
+                    views,
+                    left: left.into_iter().collect(),
+                    meta: if last {
+                        vec![(crate::store::META_REBUILD.into(), false.into())]
+                    } else {
+                        Vec::new()
+                    },
+                    ..Default::default()
+                })
+                .await?;
+            done += chunk.len() as u64;
+            if end {
+                self.store.rebuild_progress(done, total);
+            }
+        }
+        Ok(())
     }
 
     async fn absorb_checked<F>(
@@ -688,21 +791,60 @@ impl<S: Store> App<S> {
             authority: ledger.size,
             ..meta.clone()
         };
-        let (views, dropped, refused, left) = if migrating || late {
+        // An import onto a blank tablet folds onto its cache (issue 13); taken out for the
+        // write and put back as the commit leaves it.
+        let cache = if how.defer_views {
+            self.view_cache.borrow_mut().take()
+        } else {
+            None
+        };
+        let (mut views, dropped, refused, left, stored) = if migrating || late {
             let _s = crate::bench::spans::span("fold: redecide_all (authority change)");
             let (views, dropped, refused, seen) =
-                self.redecide_all(&events, &old, &ledger, migrating).await?;
+                match self.redecide_all(&events, &old, &ledger, migrating).await {
+                    Ok(r) => r,
+                    Err(e) => {
+                        *self.view_cache.borrow_mut() = cache;
+                        return Err(e);
+                    }
+                };
             authz.newest = seen.newest;
             authz.newest_by = seen.newest_by;
             // Rare (an authority change): the index entries it leaves are dropped by the
             // next writes of those keys.
-            (views, dropped, refused, Vec::new())
+            (views, dropped, refused, Vec::new(), None)
         } else {
             authz.saw(&events);
             let _s = crate::bench::spans::span("fold: fold_admitted");
-            self.fold_admitted(&events, &ledger, refold_all, how.defer_views)
-                .await?
+            match self
+                .fold_admitted(
+                    &events,
+                    &ledger,
+                    refold_all,
+                    how.defer_views,
+                    cache.as_ref(),
+                )
+                .await
+            {
+                Ok(r) => r,
+                Err(e) => {
+                    *self.view_cache.borrow_mut() = cache;
+                    return Err(e);
+                }
+            }
         };
+        let update: Option<CacheUpdate> = cache.as_ref().map(|c| {
+            let removed: Vec<RecordRef> = dropped.iter().chain(&purged).copied().collect();
+            match &stored {
+                Some(stored) => {
+                    let (write, update) = c.plan(std::mem::take(&mut views), stored, &removed);
+                    views = write;
+                    update
+                }
+                // Every re-decided view is whole (folded from all stored events): written now.
+                None => CacheUpdate::forgetting(&views, &removed),
+            }
+        });
         let mut meta_rows = extra_meta;
         if how.defer_views {
             meta_rows.push((crate::store::META_REBUILD.into(), true.into()));
@@ -728,18 +870,41 @@ impl<S: Store> App<S> {
             photos,
             left,
         };
-        if how.new_only {
-            self.store.commit_new(batch).await?;
+        let committed = if how.new_only {
+            self.store.commit_new(batch).await
         } else {
-            self.store.commit(batch).await?;
-        }
+            self.store.commit(batch).await
+        };
         drop(committing);
-        if let Some(all) = all_auth {
-            let mut a = self.authority.borrow_mut();
-            a.events = all;
-            a.ledger = ledger;
+        let mut cache = cache;
+        if let (Some(c), Some(u), Ok(())) = (cache.as_mut(), update, &committed) {
+            c.apply(u);
         }
-        Ok(())
+        if committed.is_ok() {
+            if let Some(all) = all_auth {
+                let mut a = self.authority.borrow_mut();
+                a.events = all;
+                a.ledger = ledger.clone();
+            }
+        }
+        // Past its bound, the cache writes the views quiet longest, in their own transactions.
+        // The group is in whatever happens here: views that could not be written (a full
+        // disk) stay kept, and the import's end reports what still fails.
+        if let (Ok(()), Some(c)) = (&committed, cache.as_mut()) {
+            let victims = c.victims();
+            if !victims.is_empty() {
+                let _s = crate::bench::spans::span("fold: view cache eviction");
+                let keys: Vec<RecordRef> = victims
+                    .iter()
+                    .map(|(v, _)| RecordRef::new(v.kind, v.id))
+                    .collect();
+                if self.write_kept_views(victims, &ledger, false).await.is_ok() {
+                    c.forget(&keys);
+                }
+            }
+        }
+        *self.view_cache.borrow_mut() = cache;
+        committed
     }
 
     /// Purges (VIO-9, QUAL-4, issue 14): the records an admitted `Purged` event of this batch
@@ -786,12 +951,14 @@ impl<S: Store> App<S> {
         ledger: &Ledger,
         refold_all: bool,
         defer: bool,
+        cache: Option<&ViewCache>,
     ) -> Result<
         (
             Vec<View>,
             Vec<RecordRef>,
             Option<Vec<Refusal>>,
             Vec<LeftKey>,
+            Option<HashMap<RecordRef, Base>>,
         ),
         StoreError,
     > {
@@ -799,7 +966,7 @@ impl<S: Store> App<S> {
         let mut refused = Vec::new();
         for e in events {
             match ledger.authorize(e) {
-                Ok(()) if defer && e.subject.kind != RecordKind::Purged => {}
+                Ok(()) if defer && cache.is_none() && e.subject.kind != RecordKind::Purged => {}
                 Ok(()) => by_subject.entry(e.subject).or_default().push(e.clone()),
                 Err(r) => refused.push(*r),
             }
@@ -811,7 +978,25 @@ impl<S: Store> App<S> {
         // tablet that was offline) refolds its record from all events, so the result never
         // depends on arrival order. `refold_all` refolds every record regardless.
         let keys: Vec<RecordRef> = by_subject.keys().copied().collect();
-        let stored = self.store.views_of(&keys).await?;
+        // An import's cache answers for the records it holds; the store for the rest.
+        let stored: Vec<Option<View>> = match cache {
+            None => self.store.views_of(&keys).await?,
+            Some(c) => {
+                let missing: Vec<RecordRef> = keys
+                    .iter()
+                    .filter(|k| c.get(k).is_none())
+                    .copied()
+                    .collect();
+                let mut read = self.store.views_of(&missing).await?.into_iter();
+                keys.iter()
+                    .map(|k| match c.get(k) {
+                        Some(v) => Some(v.clone()),
+                        None => read.next().flatten(),
+                    })
+                    .collect()
+            }
+        };
+        let cached = |s: &RecordRef| cache.is_some_and(|c| c.get(s).is_some());
         let mut views = Vec::with_capacity(keys.len());
         let mut refold = Vec::new();
         // The index keys the stored views leave (issue 19: the store drops what Chromium
@@ -828,7 +1013,9 @@ impl<S: Store> App<S> {
                 None => refold.push((subject, new)),
             }
             if let Some(v) = view {
-                before.insert(subject, v);
+                if !cached(&subject) {
+                    before.insert(subject, v);
+                }
             }
         }
         if !refold.is_empty() {
@@ -841,8 +1028,10 @@ impl<S: Store> App<S> {
                 views.extend(fold_all_kind(subject, all));
             }
         }
+        // An import's cache keeps its views: their index entries are settled when written.
         let left: BTreeSet<LeftKey> = views
             .iter()
+            .filter(|_| cache.is_none())
             .filter_map(|v| {
                 Some(LeftKey::between(
                     before.get(&RecordRef::new(v.kind, v.id))?,
@@ -859,7 +1048,14 @@ impl<S: Store> App<S> {
             authority::sort_refusals(&mut list);
             Some(list)
         };
-        Ok((views, Vec::new(), refused, left.into_iter().collect()))
+        let stored = before.iter().map(|(r, v)| (*r, base_of(v))).collect();
+        Ok((
+            views,
+            Vec::new(),
+            refused,
+            left.into_iter().collect(),
+            Some(stored),
+        ))
     }
 
     /// The rare path (issue 12): decides every stored event again under the new ledger and
@@ -1081,6 +1277,7 @@ async fn signing_key<S: Store>(
 
 pub mod pin_kdf;
 mod signin;
+mod view_cache;
 pub use signin::SignInError;
 
 #[cfg(all(test, not(target_arch = "wasm32")))]

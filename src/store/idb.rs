@@ -167,6 +167,14 @@ fn notify(name: &str, detail: Option<JsValue>) {
     }
 }
 
+/// [`EVENT_REBUILD`] with `{done, total}`.
+fn notify_rebuild(done: u64, total: u64) {
+    let detail = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&detail, &"done".into(), &(done as f64).into());
+    let _ = js_sys::Reflect::set(&detail, &"total".into(), &(total as f64).into());
+    notify(EVENT_REBUILD, Some(detail.into()));
+}
+
 /// An open IndexedDB database holding the estate's events, views and device metadata.
 pub struct IdbStore {
     db: Database,
@@ -545,10 +553,7 @@ impl IdbStore {
             done += u64::from(self.rebuild_chunk(chunk.max(1), step, ledger).await?);
             ran = true;
             // Progress for the opening screen ("updating the data indexes … n / total").
-            let detail = js_sys::Object::new();
-            let _ = js_sys::Reflect::set(&detail, &"done".into(), &(done.min(total) as f64).into());
-            let _ = js_sys::Reflect::set(&detail, &"total".into(), &(total as f64).into());
-            notify(EVENT_REBUILD, Some(detail.into()));
+            notify_rebuild(done.min(total), total);
         }
         Ok(ran)
     }
@@ -1357,6 +1362,10 @@ impl Store for IdbStore {
     /// The chunked rebuild (progress on [`EVENT_REBUILD`]); what views exist are overwritten.
     async fn finish_deferred_views(&self) -> Result<(), StoreError> {
         self.finish_rebuild(REBUILD_CHUNK).await.map(|_| ())
+    }
+
+    fn rebuild_progress(&self, done: u64, total: u64) {
+        notify_rebuild(done, total);
     }
 
     /// One writer per database across every tab and the installed app (issue 12):

@@ -336,6 +336,9 @@ pub trait Store {
     /// without the flag. Resumable where the store persists (IndexedDB: in chunks, each its
     /// own transaction).
     async fn finish_deferred_views(&self) -> Result<(), StoreError>;
+    /// Tells the page how far a fold of pending views got (`done` of `total`): the import
+    /// panel's and the opening screen's progress. Nothing where nobody watches.
+    fn rebuild_progress(&self, _done: u64, _total: u64) {}
     /// The authority ledger of the stored staff and estate events (issue 12): a fold from the
     /// stored events (a rebuild, the deferred fold) admits only what it admits, like
     /// `App::commit_events`.

@@ -1047,6 +1047,9 @@ impl<'a, S: Store> Run<'a, S> {
         } else {
             app.store.event_count().await? == 0
         };
+        // A fresh run keeps its views in memory until its end; a resumed one leaves them to
+        // the fold of every stored record.
+        app.begin_view_cache(defer_views && previous.is_none());
         Ok(Run {
             app,
             plan,

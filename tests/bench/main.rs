@@ -13,7 +13,9 @@
 //! * `BENCH_SEED` (1); `BENCH_SMALL=1`: the ~1 % dataset (a quick check of the harness);
 //! * `BENCH_THROTTLE` ("4,1"): CPU throttling rates, 4× being the "tablet";
 //! * `BENCH_PARTS` (all): which parts run at each rate, of `app,store,peers,imports` (the
-//!   restore is part of `store`), e.g. `app,imports` for the UI and the imports only;
+//!   restore is part of `store`), e.g. `app,imports` for the UI and the imports only
+//!   (`imports` alone skips loading the dataset into the app's database: its files are
+//!   imported into databases of their own);
 //! * `BENCH_PROFILE=1`: one more run of the app part, not counted, with V8's CPU profiler on
 //!   (cold start, sign-in, complaint list, household search: `target/bench/profile-*.txt`);
 //! * `BENCH_BFCACHE=1`: keep Chromium's back-forward cache (off by default since session 10,
@@ -396,7 +398,10 @@ async fn run(cfg: Cfg) {
     )
     .await;
     b.sizes();
-    b.load().await;
+    let parts = std::env::var("BENCH_PARTS").unwrap_or_default();
+    if parts.trim() != "imports" {
+        b.load().await;
+    }
     b.checkpoint();
     let throttles = b.cfg.throttles.clone();
     for rate in throttles {

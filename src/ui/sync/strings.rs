@@ -13,7 +13,7 @@ pub fn pair(key: &str) -> Option<(&'static str, &'static str)> {
         ),
         "sync.check_progress" => ("已校验 {done} / {total}", "{done} of {total} checked"),
         "sync.import_progress" => ("已导入 {done} / {total} 条", "{done} of {total} events imported"),
-        "sync.fold_progress" => ("正在整理导入的记录：{done} / {total} 条", "Organising the imported records: {done} of {total} events"),
+        "sync.fold_progress" => ("正在整理导入的记录：{done} / {total}", "Organising the imported records: {done} of {total}"),
         "sync.export_progress" => ("已写入{events}条记录，{bytes}", "{events} events written, {bytes}"),
         "sync.export_cancel" => ("取消导出", "Cancel export"),
         "sync.export_cancelled" => ("已取消导出，未保存文件", "Export cancelled; no file was saved"),

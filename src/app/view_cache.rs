@@ -1,0 +1,341 @@
+//! The views an import onto a blank tablet keeps in memory between its groups (issue 13).
+//!
+//! A restore's groups are slices of the file in clock order: a busy record (a household, a
+//! duty-log chain, a patrol route) has events in most of them. Folding each group onto the
+//! stored views rewrote such a record once per group; folding every record once at the end
+//! re-read each segment once per fold chunk it overlapped (session 19: 172 s of a 370 s
+//! restore). Here a group folds onto the views kept from earlier groups and writes none of
+//! them; a view is written when the cache passes its bound and its record has been quiet
+//! longest (after the group's commit, [`ViewCache::victims`]), and at the import's end. A
+//! record touched again after that is read back and kept again, with the stamp of what was
+//! written ([`Base`]): what is written over a stored view must find it as it was left, or
+//! another tab wrote meanwhile and the record is refolded from its stored events instead. The
+//! cache changes only after its group's commit succeeded, so it always agrees with what is
+//! stored; a tab closed halfway loses it, and the view rebuild the import marked pending
+//! ([`crate::store::META_REBUILD`]) refolds every record on the next open.
+
+use crate::domain::event::{RecordKind, RecordRef};
+use crate::domain::hlc::Hlc;
+use crate::domain::view::View;
+use std::collections::HashMap;
+
+/// The cache's bound, in [`approx_view_bytes`] of the views it holds (issue 13: wasm memory
+/// after any import ≤ 150 MB, and wasm memory never shrinks).
+pub(crate) const VIEW_CACHE_BYTES: usize = if cfg!(test) { 6_000 } else { 24 << 20 };
+
+/// The stored view a kept one was folded onto: its event count and newest stamp.
+pub(crate) type Base = (u32, Hlc);
+
+/// The [`Base`] of a stored view.
+pub(crate) fn base_of(v: &View) -> Base {
+    (v.events, v.last)
+}
+
+/// Views not yet written, by record, each with the group that last touched it.
+#[derive(Debug)]
+pub(crate) struct ViewCache {
+    cap: usize,
+    bytes: usize,
+    group: u64,
+    views: HashMap<RecordRef, Entry>,
+}
+
+#[derive(Debug)]
+struct Entry {
+    view: View,
+    base: Option<Base>,
+    group: u64,
+    bytes: usize,
+}
+
+/// A group's change to the cache, applied once its commit succeeded ([`ViewCache::apply`]).
+#[derive(Debug, Default)]
+pub(crate) struct CacheUpdate {
+    keep: Vec<(View, Option<Base>)>,
+    /// Records whose views this group writes or removes (a tombstone, a purge).
+    forget: Vec<RecordRef>,
+}
+
+impl CacheUpdate {
+    /// A group that writes `written` itself (views an authority change re-decided from every
+    /// stored event) and removes `removed`: the cache lets go of both.
+    pub(crate) fn forgetting(written: &[View], removed: &[RecordRef]) -> Self {
+        let mut forget: Vec<RecordRef> = written
+            .iter()
+            .map(|v| RecordRef::new(v.kind, v.id))
+            .collect();
+        forget.extend_from_slice(removed);
+        CacheUpdate {
+            keep: Vec::new(),
+            forget,
+        }
+    }
+}
+
+impl ViewCache {
+    pub(crate) fn new(cap: usize) -> Self {
+        ViewCache {
+            cap,
+            bytes: 0,
+            group: 0,
+            views: HashMap::new(),
+        }
+    }
+
+    pub(crate) fn get(&self, r: &RecordRef) -> Option<&View> {
+        self.views.get(r).map(|e| &e.view)
+    }
+
+    #[cfg(test)]
+    pub(crate) fn len(&self) -> usize {
+        self.views.len()
+    }
+
+    /// Splits a group's folded `views` into those its commit writes — purge tombstones (the
+    /// next group's purge check reads them from the store, VIO-9) — and the change to the
+    /// cache, which keeps every other view. `stored`: the stored views the group folded onto
+    /// (records read back after being written), by record; `removed`: records the group
+    /// purges or drops.
+    pub(crate) fn plan(
+        &self,
+        views: Vec<View>,
+        stored: &HashMap<RecordRef, Base>,
+        removed: &[RecordRef],
+    ) -> (Vec<View>, CacheUpdate) {
+        let mut write = Vec::new();
+        let mut update = CacheUpdate {
+            forget: removed.to_vec(),
+            ..Default::default()
+        };
+        for v in views {
+            let r = RecordRef::new(v.kind, v.id);
+            if v.kind == RecordKind::Purged {
+                update.forget.push(r);
+                write.push(v);
+            } else {
+                let base = match self.views.get(&r) {
+                    Some(e) => e.base,
+                    None => stored.get(&r).copied(),
+                };
+                update.keep.push((v, base));
+            }
+        }
+        (write, update)
+    }
+
+    /// Applies a committed group's change.
+    pub(crate) fn apply(&mut self, update: CacheUpdate) {
+        self.group += 1;
+        for r in update.forget {
+            if let Some(e) = self.views.remove(&r) {
+                self.bytes = self.bytes.saturating_sub(e.bytes);
+            }
+        }
+        for (view, base) in update.keep {
+            let bytes = approx_view_bytes(&view);
+            let r = RecordRef::new(view.kind, view.id);
+            let entry = Entry {
+                view,
+                base,
+                group: self.group,
+                bytes,
+            };
+            self.bytes += bytes;
+            if let Some(old) = self.views.insert(r, entry) {
+                self.bytes = self.bytes.saturating_sub(old.bytes);
+            }
+        }
+    }
+
+    /// Past the bound: the views quiet longest, down to three quarters of it (so that this
+    /// runs once every few groups), to be written; empty within the bound. They stay until
+    /// [`forget`](Self::forget) says they were written.
+    pub(crate) fn victims(&self) -> Vec<(View, Option<Base>)> {
+        if self.bytes <= self.cap {
+            return Vec::new();
+        }
+        let mut idle: Vec<(&RecordRef, &Entry)> = self.views.iter().collect();
+        idle.sort_by_key(|(r, e)| (e.group, **r));
+        let mut bytes = self.bytes;
+        let mut out = Vec::new();
+        for (_, e) in idle {
+            if bytes <= self.cap / 4 * 3 {
+                break;
+            }
+            bytes = bytes.saturating_sub(e.bytes);
+            out.push((e.view.clone(), e.base));
+        }
+        out
+    }
+
+    /// Drops the views just written.
+    pub(crate) fn forget(&mut self, written: &[RecordRef]) {
+        for r in written {
+            if let Some(e) = self.views.remove(r) {
+                self.bytes = self.bytes.saturating_sub(e.bytes);
+            }
+        }
+    }
+
+    /// Every view still held, in record order (the import's end writes them).
+    pub(crate) fn drain(self) -> Vec<(View, Option<Base>)> {
+        let mut all: Vec<(RecordRef, View, Option<Base>)> = self
+            .views
+            .into_iter()
+            .map(|(r, e)| (r, e.view, e.base))
+            .collect();
+        all.sort_by_key(|(r, _, _)| *r);
+        all.into_iter().map(|(_, v, b)| (v, b)).collect()
+    }
+}
+
+/// About what a view takes in wasm memory: its strings and its folded state's tree. An
+/// estimate for the cache's bound, not an exact figure.
+pub(crate) fn approx_view_bytes(v: &View) -> usize {
+    let strings =
+        v.key.len() + v.title.len() + v.subtitle.len() + v.status.as_ref().map_or(0, String::len);
+    let search: usize = v.search.iter().map(|s| s.len() + 24).sum();
+    256 + strings + search + approx_bytes(&v.list) + approx_bytes(&v.state)
+}
+
+fn approx_bytes(v: &serde_json::Value) -> usize {
+    use serde_json::Value;
+    // A `Value` is 32 bytes; a map entry adds its key and the map's node overhead.
+    32 + match v {
+        Value::String(s) => s.len(),
+        Value::Array(a) => a.iter().map(approx_bytes).sum(),
+        Value::Object(m) => m.iter().map(|(k, v)| k.len() + 40 + approx_bytes(v)).sum(),
+        _ => 0,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::hlc::Hlc;
+    use crate::domain::ids::Id;
+
+    fn view(kind: RecordKind, n: u64, note: &str) -> View {
+        let id = Id::derived("cache", n);
+        View {
+            key: format!("{}:{id}", kind.as_str()),
+            kind,
+            id,
+            status: None,
+            due: None,
+            unit: None,
+            assignee: None,
+            search: Vec::new(),
+            title: format!("#{n}"),
+            subtitle: String::new(),
+            clock: None,
+            list: serde_json::Value::Null,
+            last: at(),
+            created: at(),
+            events: 1,
+            state: serde_json::json!({ "note": note }),
+        }
+    }
+
+    fn at() -> Hlc {
+        Hlc {
+            wall: 0,
+            counter: 0,
+            device: crate::testkit::device(1),
+        }
+    }
+
+    fn key(v: &View) -> RecordRef {
+        RecordRef::new(v.kind, v.id)
+    }
+
+    /// A group touching `views` (those in `stored` read back from the store) and committed;
+    /// then what the cache would write to stay within its bound, written.
+    fn group(c: &mut ViewCache, views: Vec<View>, stored: &[&View]) -> (Vec<View>, Vec<View>) {
+        let stored: HashMap<RecordRef, Base> =
+            stored.iter().map(|v| (key(v), base_of(v))).collect();
+        let (write, update) = c.plan(views, &stored, &[]);
+        c.apply(update);
+        let victims: Vec<View> = c.victims().into_iter().map(|(v, _)| v).collect();
+        c.forget(&victims.iter().map(key).collect::<Vec<_>>());
+        (write, victims)
+    }
+
+    #[test]
+    fn a_full_cache_writes_the_records_quiet_longest_and_keeps_the_busy_ones() {
+        let size = approx_view_bytes(&view(RecordKind::Complaint, 100, "x"));
+        let mut c = ViewCache::new(size * 4);
+        let busy = view(RecordKind::Complaint, 100, "x");
+        for n in 0..4 {
+            let (written, evicted) = group(
+                &mut c,
+                vec![busy.clone(), view(RecordKind::Complaint, n, "x")],
+                &[],
+            );
+            assert!(written.is_empty());
+            if n < 3 {
+                assert!(evicted.is_empty(), "group {n}: {evicted:?}");
+            } else {
+                // Five views over a bound of four: down to three, the two quiet longest go.
+                let keys: Vec<String> = evicted.iter().map(|v| v.key.clone()).collect();
+                let oldest: Vec<String> = (0..2)
+                    .map(|n| view(RecordKind::Complaint, n, "x").key)
+                    .collect();
+                assert_eq!(keys, oldest);
+            }
+        }
+        assert!(
+            c.get(&key(&busy)).is_some(),
+            "the record of every group stays"
+        );
+        assert_eq!(c.len(), 3);
+        // A written record touched again is kept again, with the stamp of what was written.
+        let again = view(RecordKind::Complaint, 0, "y");
+        let written_before = view(RecordKind::Complaint, 0, "x");
+        group(&mut c, vec![again.clone()], &[&written_before]);
+        let all = c.drain();
+        assert_eq!(all.len(), 4);
+        assert!(
+            all.windows(2).all(|w| key(&w[0].0) < key(&w[1].0)),
+            "in record order"
+        );
+        for (v, base) in all {
+            let expected = (v.key == again.key).then(|| base_of(&written_before));
+            assert_eq!(base, expected, "{}", v.title);
+        }
+    }
+
+    #[test]
+    fn tombstones_are_written_with_their_group() {
+        let mut c = ViewCache::new(1 << 20);
+        let kept = view(RecordKind::Complaint, 1, "x");
+        let stone = view(RecordKind::Purged, 3, "x");
+        let (written, _) = group(&mut c, vec![kept.clone(), stone.clone()], &[]);
+        assert_eq!(written, [stone]);
+        assert_eq!(c.get(&key(&kept)), Some(&kept));
+        assert_eq!(c.len(), 1);
+    }
+
+    #[test]
+    fn nothing_changes_until_the_group_is_committed_and_a_purge_forgets() {
+        let mut c = ViewCache::new(1 << 20);
+        let v = view(RecordKind::Complaint, 1, "first");
+        group(&mut c, vec![v.clone()], &[]);
+        // A group whose commit fails: its plan is dropped, the cache keeps the first fold.
+        let newer = view(RecordKind::Complaint, 1, "second");
+        let _ = c.plan(vec![newer.clone()], &HashMap::new(), &[]);
+        assert_eq!(c.get(&key(&v)), Some(&v));
+        group(&mut c, vec![newer.clone()], &[]);
+        assert_eq!(c.get(&key(&v)), Some(&newer));
+        // VIO-9: a purged record's kept view is never written.
+        let (write, update) = c.plan(Vec::new(), &HashMap::new(), &[key(&v)]);
+        c.apply(update);
+        assert!(write.is_empty());
+        assert_eq!(c.len(), 0);
+        assert_eq!(c.bytes, 0);
+        // An authority change's re-decided views are written by their group: let go of.
+        group(&mut c, vec![v.clone()], &[]);
+        c.apply(CacheUpdate::forgetting(&[v.clone()], &[]));
+        assert_eq!(c.len(), 0);
+    }
+}

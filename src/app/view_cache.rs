@@ -21,7 +21,7 @@ use std::collections::HashMap;
 
 /// The cache's bound, in [`approx_view_bytes`] of the views it holds (issue 13: wasm memory
 /// after any import ≤ 150 MB, and wasm memory never shrinks).
-pub(crate) const VIEW_CACHE_BYTES: usize = if cfg!(test) { 6_000 } else { 24 << 20 };
+pub(crate) const VIEW_CACHE_BYTES: usize = if cfg!(test) { 6_000 } else { 16 << 20 };
 
 /// The stored view a kept one was folded onto: its event count and newest stamp.
 pub(crate) type Base = (u32, Hlc);

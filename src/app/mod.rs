@@ -510,10 +510,7 @@ impl<S: Store> App<S> {
                 .await?;
         }
         while let Some(chunk) = chunks.next() {
-            let keys: Vec<RecordRef> = chunk
-                .iter()
-                .map(|(v, _)| RecordRef::new(v.kind, v.id))
-                .collect();
+            let keys: Vec<RecordRef> = chunk.iter().map(|(v, _)| v.subject()).collect();
             let stored = self.store.views_of(&keys).await?;
             let mut views = Vec::with_capacity(chunk.len());
             let mut refold = Vec::new();
@@ -894,10 +891,7 @@ impl<S: Store> App<S> {
             let victims = c.victims();
             if !victims.is_empty() {
                 let _s = crate::bench::spans::span("fold: view cache eviction");
-                let keys: Vec<RecordRef> = victims
-                    .iter()
-                    .map(|(v, _)| RecordRef::new(v.kind, v.id))
-                    .collect();
+                let keys: Vec<RecordRef> = victims.iter().map(|(v, _)| v.subject()).collect();
                 if self.write_kept_views(victims, &ledger, false).await.is_ok() {
                     c.forget(&keys);
                 }
@@ -1032,12 +1026,7 @@ impl<S: Store> App<S> {
         let left: BTreeSet<LeftKey> = views
             .iter()
             .filter(|_| cache.is_none())
-            .filter_map(|v| {
-                Some(LeftKey::between(
-                    before.get(&RecordRef::new(v.kind, v.id))?,
-                    v,
-                ))
-            })
+            .filter_map(|v| Some(LeftKey::between(before.get(&v.subject())?, v)))
             .flatten()
             .collect();
         let refused = if refused.is_empty() {

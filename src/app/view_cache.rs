@@ -60,10 +60,7 @@ impl CacheUpdate {
     /// A group that writes `written` itself (views an authority change re-decided from every
     /// stored event) and removes `removed`: the cache lets go of both.
     pub(crate) fn forgetting(written: &[View], removed: &[RecordRef]) -> Self {
-        let mut forget: Vec<RecordRef> = written
-            .iter()
-            .map(|v| RecordRef::new(v.kind, v.id))
-            .collect();
+        let mut forget: Vec<RecordRef> = written.iter().map(View::subject).collect();
         forget.extend_from_slice(removed);
         CacheUpdate {
             keep: Vec::new(),
@@ -108,7 +105,7 @@ impl ViewCache {
             ..Default::default()
         };
         for v in views {
-            let r = RecordRef::new(v.kind, v.id);
+            let r = v.subject();
             if v.kind == RecordKind::Purged {
                 update.forget.push(r);
                 write.push(v);
@@ -133,7 +130,7 @@ impl ViewCache {
         }
         for (view, base) in update.keep {
             let bytes = approx_view_bytes(&view);
-            let r = RecordRef::new(view.kind, view.id);
+            let r = view.subject();
             let entry = Entry {
                 view,
                 base,
@@ -245,19 +242,15 @@ mod tests {
         }
     }
 
-    fn key(v: &View) -> RecordRef {
-        RecordRef::new(v.kind, v.id)
-    }
-
     /// A group touching `views` (those in `stored` read back from the store) and committed;
     /// then what the cache would write to stay within its bound, written.
     fn group(c: &mut ViewCache, views: Vec<View>, stored: &[&View]) -> (Vec<View>, Vec<View>) {
         let stored: HashMap<RecordRef, Base> =
-            stored.iter().map(|v| (key(v), base_of(v))).collect();
+            stored.iter().map(|v| (v.subject(), base_of(v))).collect();
         let (write, update) = c.plan(views, &stored, &[]);
         c.apply(update);
         let victims: Vec<View> = c.victims().into_iter().map(|(v, _)| v).collect();
-        c.forget(&victims.iter().map(key).collect::<Vec<_>>());
+        c.forget(&victims.iter().map(View::subject).collect::<Vec<_>>());
         (write, victims)
     }
 
@@ -285,7 +278,7 @@ mod tests {
             }
         }
         assert!(
-            c.get(&key(&busy)).is_some(),
+            c.get(&busy.subject()).is_some(),
             "the record of every group stays"
         );
         assert_eq!(c.len(), 3);
@@ -296,7 +289,7 @@ mod tests {
         let all = c.drain();
         assert_eq!(all.len(), 4);
         assert!(
-            all.windows(2).all(|w| key(&w[0].0) < key(&w[1].0)),
+            all.windows(2).all(|w| w[0].0.subject() < w[1].0.subject()),
             "in record order"
         );
         for (v, base) in all {
@@ -312,7 +305,7 @@ mod tests {
         let stone = view(RecordKind::Purged, 3, "x");
         let (written, _) = group(&mut c, vec![kept.clone(), stone.clone()], &[]);
         assert_eq!(written, [stone]);
-        assert_eq!(c.get(&key(&kept)), Some(&kept));
+        assert_eq!(c.get(&kept.subject()), Some(&kept));
         assert_eq!(c.len(), 1);
     }
 
@@ -324,18 +317,18 @@ mod tests {
         // A group whose commit fails: its plan is dropped, the cache keeps the first fold.
         let newer = view(RecordKind::Complaint, 1, "second");
         let _ = c.plan(vec![newer.clone()], &HashMap::new(), &[]);
-        assert_eq!(c.get(&key(&v)), Some(&v));
+        assert_eq!(c.get(&v.subject()), Some(&v));
         group(&mut c, vec![newer.clone()], &[]);
-        assert_eq!(c.get(&key(&v)), Some(&newer));
+        assert_eq!(c.get(&v.subject()), Some(&newer));
         // VIO-9: a purged record's kept view is never written.
-        let (write, update) = c.plan(Vec::new(), &HashMap::new(), &[key(&v)]);
+        let (write, update) = c.plan(Vec::new(), &HashMap::new(), &[v.subject()]);
         c.apply(update);
         assert!(write.is_empty());
         assert_eq!(c.len(), 0);
         assert_eq!(c.bytes, 0);
         // An authority change's re-decided views are written by their group: let go of.
         group(&mut c, vec![v.clone()], &[]);
-        c.apply(CacheUpdate::forgetting(&[v.clone()], &[]));
+        c.apply(CacheUpdate::forgetting(std::slice::from_ref(&v), &[]));
         assert_eq!(c.len(), 0);
     }
 }

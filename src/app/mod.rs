@@ -16,7 +16,9 @@ use crate::domain::view::{fold_all_kind, fold_onto_kind, Aggregate, View};
 use crate::store::{Batch, ClockWrite, LeftKey, PhotoRow, Query, Store, StoreError, META_HLC};
 use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
-use view_cache::{base_of, Base, CacheUpdate, ViewCache, VIEW_CACHE_BYTES};
+#[cfg(feature = "bench")]
+pub use view_cache::set_bounds as bench_set_view_cache_bounds;
+use view_cache::{base_of, Base, CacheUpdate, ViewCache};
 
 /// Meta: this tablet's Ed25519 secret key (hex), made on first open (issue 12). Device-local:
 /// never exported. Someone with the browser's developer tools can read it — a key proves which
@@ -459,7 +461,7 @@ impl<S: Store> App<S> {
     /// does not — the groups before it left theirs to the rebuild.
     #[doc(hidden)]
     pub fn begin_view_cache(&self, on: bool) {
-        *self.view_cache.borrow_mut() = on.then(|| ViewCache::new(VIEW_CACHE_BYTES));
+        *self.view_cache.borrow_mut() = on.then(|| ViewCache::new(view_cache::bounds()));
     }
 
     /// Writes the views an import onto a blank tablet left to its end (issue 13), inside the
@@ -473,35 +475,39 @@ impl<S: Store> App<S> {
         let _s = crate::bench::spans::span("absorb: deferred views");
         let cache = self.view_cache.borrow_mut().take();
         match cache {
-            Some(cache) => self.flush_view_cache(cache).await,
+            Some(mut cache) => self.flush_view_cache(&mut cache).await,
             None => Ok(self.store.finish_deferred_views().await?),
         }
     }
 
     /// [`finish_deferred_views`](Self::finish_deferred_views) from a cache: every view it
     /// holds written, the last transaction clearing the pending flag.
-    async fn flush_view_cache(&self, cache: ViewCache) -> Result<(), AppError> {
+    async fn flush_view_cache(&self, cache: &mut ViewCache) -> Result<(), AppError> {
         self.load_authority().await?;
         let ledger = self.authority.borrow().ledger.clone();
-        Ok(self.write_kept_views(cache.drain(), &ledger, true).await?)
+        let held = cache.held();
+        Ok(self.write_kept_views(cache, held, &ledger, true).await?)
     }
 
-    /// Writes views an import kept ([`ViewCache`]), 2,000 per transaction, with their
+    /// Writes the views of `keys` an import kept ([`ViewCache`]), up to 2,000 (or about 4 MB
+    /// unpacked) per transaction, each chunk forgotten by the cache once written, with their
     /// progress; `end`: the last transaction (one at least) clears the pending flag. Each
     /// must find its record's stored view as it was when the view was kept (none, or the one
     /// it was folded onto: its [`Base`]); otherwise another tab wrote to the record meanwhile,
     /// folding onto what it found, and the record is refolded from every stored event.
     async fn write_kept_views(
         &self,
-        kept: Vec<(View, Option<Base>)>,
+        cache: &mut ViewCache,
+        keys: Vec<RecordRef>,
         ledger: &Ledger,
         end: bool,
     ) -> Result<(), StoreError> {
         const VIEWS_PER_COMMIT: usize = 2_000;
-        let total = kept.len() as u64;
+        const BYTES_PER_COMMIT: usize = 4 << 20;
+        let total = keys.len() as u64;
         let mut done = 0u64;
-        let mut chunks = kept.chunks(VIEWS_PER_COMMIT).peekable();
-        if chunks.peek().is_none() && end {
+        let mut keys = keys.into_iter().peekable();
+        if keys.peek().is_none() && end {
             self.store
                 .commit(Batch {
                     meta: vec![(crate::store::META_REBUILD.into(), false.into())],
@@ -509,18 +515,19 @@ impl<S: Store> App<S> {
                 })
                 .await?;
         }
-        while let Some(chunk) = chunks.next() {
-            let keys: Vec<RecordRef> = chunk.iter().map(|(v, _)| v.subject()).collect();
-            let stored = self.store.views_of(&keys).await?;
+        while keys.peek().is_some() {
+            let chunk = cache.next_chunk(&mut keys, VIEWS_PER_COMMIT, BYTES_PER_COMMIT)?;
+            let refs: Vec<RecordRef> = chunk.iter().map(|(v, _)| v.subject()).collect();
+            let stored = self.store.views_of(&refs).await?;
             let mut views = Vec::with_capacity(chunk.len());
             let mut refold = Vec::new();
             let mut left = BTreeSet::new();
-            for (((v, base), r), s) in chunk.iter().zip(&keys).zip(stored) {
+            for (((v, base), r), s) in chunk.into_iter().zip(&refs).zip(stored) {
                 match s {
-                    None if base.is_none() => views.push(v.clone()),
-                    Some(s) if Some(base_of(&s)) == *base => {
-                        left.extend(LeftKey::between(&s, v));
-                        views.push(v.clone());
+                    None if base.is_none() => views.push(v),
+                    Some(s) if Some(base_of(&s)) == base => {
+                        left.extend(LeftKey::between(&s, &v));
+                        views.push(v);
                     }
                     s => refold.push((*r, s)),
                 }
@@ -538,7 +545,7 @@ impl<S: Store> App<S> {
                     }
                 }
             }
-            let last = end && chunks.peek().is_none();
+            let last = end && keys.peek().is_none();
             self.store
                 .commit(Batch {
                     views,
@@ -551,7 +558,8 @@ impl<S: Store> App<S> {
                     ..Default::default()
                 })
                 .await?;
-            done += chunk.len() as u64;
+            cache.forget(&refs);
+            done += refs.len() as u64;
             if end {
                 self.store.rebuild_progress(done, total);
             }
@@ -891,10 +899,8 @@ impl<S: Store> App<S> {
             let victims = c.victims();
             if !victims.is_empty() {
                 let _s = crate::bench::spans::span("fold: view cache eviction");
-                let keys: Vec<RecordRef> = victims.iter().map(|(v, _)| v.subject()).collect();
-                if self.write_kept_views(victims, &ledger, false).await.is_ok() {
-                    c.forget(&keys);
-                }
+                // What could not be written stays kept (forgotten chunk by chunk as written).
+                let _ = self.write_kept_views(c, victims, &ledger, false).await;
             }
         }
         *self.view_cache.borrow_mut() = cache;
@@ -976,21 +982,18 @@ impl<S: Store> App<S> {
         let stored: Vec<Option<View>> = match cache {
             None => self.store.views_of(&keys).await?,
             Some(c) => {
-                let missing: Vec<RecordRef> = keys
-                    .iter()
-                    .filter(|k| c.get(k).is_none())
-                    .copied()
-                    .collect();
+                let missing: Vec<RecordRef> =
+                    keys.iter().filter(|k| !c.holds(k)).copied().collect();
                 let mut read = self.store.views_of(&missing).await?.into_iter();
                 keys.iter()
-                    .map(|k| match c.get(k) {
-                        Some(v) => Some(v.clone()),
-                        None => read.next().flatten(),
+                    .map(|k| match c.get(k)? {
+                        Some(v) => Ok(Some(v)),
+                        None => Ok(read.next().flatten()),
                     })
-                    .collect()
+                    .collect::<Result<_, StoreError>>()?
             }
         };
-        let cached = |s: &RecordRef| cache.is_some_and(|c| c.get(s).is_some());
+        let cached = |s: &RecordRef| cache.is_some_and(|c| c.holds(s));
         let mut views = Vec::with_capacity(keys.len());
         let mut refold = Vec::new();
         // The index keys the stored views leave (issue 19: the store drops what Chromium
@@ -1266,7 +1269,7 @@ async fn signing_key<S: Store>(
 
 pub mod pin_kdf;
 mod signin;
-mod view_cache;
+pub(crate) mod view_cache;
 pub use signin::SignInError;
 
 #[cfg(all(test, not(target_arch = "wasm32")))]

@@ -124,6 +124,16 @@ fn bench_actor() -> crate::domain::command::Actor {
     }
 }
 
+/// The bounds of the next imports' view caches in MB, as folded and packed (issue 13,
+/// session 21's A/B); a negative figure: the build's own.
+#[wasm_bindgen]
+pub fn bench_view_cache_bounds(folded_mb: f64, packed_mb: f64) {
+    let mb = |x: f64| (x * 1_048_576.0) as usize;
+    crate::app::bench_set_view_cache_bounds(
+        (folded_mb >= 0.0 && packed_mb >= 0.0).then(|| (mb(folded_mb), mb(packed_mb))),
+    );
+}
+
 /// Imports a `.wuye` file (a JS `Blob`: fetched from /data/, or the file `bench_export` left in
 /// `globalThis.benchLastExport`) into `db` as the Sync page does (issue 13): read in slices of
 /// `sync::SLICE` bytes, `plan_import_sliced` (check, preview) then `apply_import_sliced` on
@@ -504,6 +514,8 @@ pub async fn bench_write_layouts(db: String, events_json: String) -> Result<Stri
         (5, 0),
         (crate::store::idb::DB_VERSION, bench_layout::SEG_STRINGS),
         (crate::store::idb::DB_VERSION, 0),
+        (crate::store::idb::DB_VERSION, bench_layout::SEG_NO_IDS),
+        (crate::store::idb::DB_VERSION, bench_layout::SEG_NO_INDEXES),
     ] {
         bench_layout::set(layout);
         let _ = IdbStore::delete(&db).await;
@@ -526,5 +538,7 @@ pub async fn bench_write_layouts(db: String, events_json: String) -> Result<Stri
         "rows_ms": ms[0],
         "segments_ms": ms[1],
         "packed_ms": ms[2],
+        "no_ids_ms": ms[3],
+        "no_indexes_ms": ms[4],
     })))
 }

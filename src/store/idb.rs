@@ -2447,6 +2447,8 @@ impl Seg {
 mod bench_layout {
     pub const SEG_STRINGS: u32 = 1;
     pub const VIEW_STRINGS: u32 = 2;
+    pub const SEG_NO_IDS: u32 = 4;
+    pub const SEG_NO_INDEXES: u32 = 8;
     pub const fn get() -> u32 {
         0
     }
@@ -2459,6 +2461,11 @@ pub mod bench_layout {
     pub const SEG_STRINGS: u32 = 1;
     /// Views' state as a string, not packed.
     pub const VIEW_STRINGS: u32 = 2;
+    /// Segments' ids under another name: the same row, no entries in the unique `ids` index
+    /// (what that index costs a write; such rows are not found by id).
+    pub const SEG_NO_IDS: u32 = 4;
+    /// The same for all three indexes (`ids`, `sj`, `dh`).
+    pub const SEG_NO_INDEXES: u32 = 8;
     thread_local! { static LAYOUT: Cell<u32> = const { Cell::new(0) }; }
     pub fn get() -> u32 {
         LAYOUT.with(Cell::get)
@@ -2482,13 +2489,26 @@ fn segment_record(part: &[(&Event, String)]) -> Result<JsValue, StoreError> {
             .collect()
     };
     let obj = js_sys::Object::new();
+    let layout = bench_layout::get();
+    let (no_ids, no_indexes) = (
+        layout & (bench_layout::SEG_NO_IDS | bench_layout::SEG_NO_INDEXES) != 0,
+        layout & bench_layout::SEG_NO_INDEXES != 0,
+    );
     set(&obj, "k", &JsValue::from_str(&key))?;
-    set(&obj, "ids", &list(&|e, _| e.id.to_string()))?;
-    set(&obj, "hs", &list(&|e, _| e.hash.clone()))?;
-    set(&obj, "sj", &list(&|e, _| e.subject.key()))?;
     set(
         &obj,
-        "dh",
+        if no_ids { "_ids" } else { "ids" },
+        &list(&|e, _| e.id.to_string()),
+    )?;
+    set(&obj, "hs", &list(&|e, _| e.hash.clone()))?;
+    set(
+        &obj,
+        if no_indexes { "_sj" } else { "sj" },
+        &list(&|e, _| e.subject.key()),
+    )?;
+    set(
+        &obj,
+        if no_indexes { "_dh" } else { "dh" },
         &list(&|e, _| super::segment::dh_key(&e.device().to_string(), &e.at)),
     )?;
     if bench_layout::get() & bench_layout::SEG_STRINGS != 0 {

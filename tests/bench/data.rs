@@ -372,3 +372,68 @@ fn day_file(
         .unwrap_or_default();
     (export::write(sel, blobs, &req), date)
 }
+
+/// Issue 13's restore on its own (`BENCH_PARTS=restore`): a full backup of the whole dataset
+/// with every photo its events name, written by the one-shot writer (the app's streamed
+/// export writes the same bytes for the same events, FILE-FORMAT "Streaming"), so the restore
+/// is measured without first loading the dataset into the app and exporting it. Made once,
+/// next to the dataset; returns its file name there.
+pub fn full_backup(ds: &Dataset, seed: u64, small: bool) -> String {
+    const NAME: &str = "file-full.wuye";
+    let path = ds.dir.join(NAME);
+    if path.exists() {
+        return NAME.into();
+    }
+    let started = Instant::now();
+    let spec = if small {
+        gen::Spec::small(seed)
+    } else {
+        gen::Spec::full(seed)
+    };
+    let mut events: Vec<Event> = Vec::with_capacity(ds.m.events);
+    for name in &ds.m.chunks {
+        let text = std::fs::read_to_string(ds.dir.join(name)).expect("read a dataset chunk");
+        let part: Vec<Event> = serde_json::from_str(&text).expect("a dataset chunk parses");
+        events.extend(part);
+    }
+    let req = ExportRequest {
+        device: Id::derived("bench-restore-source", seed),
+        now: chrono::Utc::now().timestamp_millis(),
+        seen: Default::default(),
+        encryption: None,
+    };
+    let sel = export::select(&events, estate_desk::sync::format::Covers::Full, &req)
+        .expect("select every event");
+    drop(events);
+    let mut keys: Vec<String> = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    for e in &sel.events {
+        for k in estate_desk::store::photo_keys(e) {
+            if seen.insert(k.clone()) {
+                keys.push(k);
+            }
+        }
+    }
+    let blobs: Vec<estate_desk::sync::format::Blob> = keys
+        .iter()
+        .filter_map(|k| {
+            let i = ds.m.photo_keys.iter().position(|p| p == k)?;
+            Some(estate_desk::sync::format::Blob::new(
+                "image/jpeg",
+                &gen::photo_jpeg(&spec, i),
+            ))
+        })
+        .collect();
+    let file = export::write(sel, blobs, &req);
+    let tmp = ds.dir.join("file-full.tmp");
+    std::fs::write(&tmp, &file.bytes).expect("write the full backup");
+    std::fs::rename(&tmp, &path).expect("move the full backup into place");
+    println!(
+        "dataset: full backup {} events, {} photos, {} bytes, made in {:.0} s",
+        file.header.counts.events,
+        file.header.counts.blobs,
+        file.bytes.len(),
+        started.elapsed().as_secs_f64()
+    );
+    NAME.into()
+}

@@ -15,7 +15,9 @@
 //! * `BENCH_PARTS` (all): which parts run at each rate, of `app,store,peers,imports` (the
 //!   restore is part of `store`), e.g. `app,imports` for the UI and the imports only
 //!   (`imports` alone skips loading the dataset into the app's database: its files are
-//!   imported into databases of their own);
+//!   imported into databases of their own); `restore`, only when named, restores a full
+//!   backup of the dataset made natively once (`file-full.wuye`) without the load and the
+//!   export the `store` part's restore needs;
 //! * `BENCH_PROFILE=1`: one more run of the app part, not counted, with V8's CPU profiler on
 //!   (cold start, sign-in, complaint list, household search: `target/bench/profile-*.txt`);
 //! * `BENCH_BFCACHE=1`: keep Chromium's back-forward cache (off by default since session 10,
@@ -399,7 +401,12 @@ async fn run(cfg: Cfg) {
     .await;
     b.sizes();
     let parts = std::env::var("BENCH_PARTS").unwrap_or_default();
-    if parts.trim() != "imports" {
+    // `imports` and `restore` import files into databases of their own.
+    if parts.is_empty()
+        || parts
+            .split(',')
+            .any(|p| !matches!(p.trim(), "imports" | "restore"))
+    {
         b.load().await;
     }
     b.checkpoint();
@@ -1378,7 +1385,7 @@ impl Bench {
                 .note("peak WebAssembly.Memory size, sampled after every part"),
         );
         if rate <= 1.0 {
-            self.restore_run(g).await;
+            self.restore_run(g, "").await;
         }
         // Issue 13: the Sync page's device table from the index, not from every event.
         let mut sp = Stat::default();
@@ -1418,7 +1425,7 @@ impl Bench {
         // Issue 13's storage question (sessions 16, 18): the first chunk of the dataset
         // written one row per event (schema v5), in segments of up to 100 events a row with
         // each event's JSON a string (v6 as first built), and in packed segments (this build).
-        let mut layouts: [Stat; 3] = Default::default();
+        let mut layouts: [Stat; 5] = Default::default();
         for _ in 0..self.cfg.runs.min(3) {
             self.throttle(rate).await;
             let r = self
@@ -1433,8 +1440,10 @@ impl Bench {
             layouts[0].push(r["rows_ms"].as_f64().unwrap_or(0.0));
             layouts[1].push(r["segments_ms"].as_f64().unwrap_or(0.0));
             layouts[2].push(r["packed_ms"].as_f64().unwrap_or(0.0));
+            layouts[3].push(r["no_ids_ms"].as_f64().unwrap_or(0.0));
+            layouts[4].push(r["no_indexes_ms"].as_f64().unwrap_or(0.0));
         }
-        let [rows, segments, packed] = layouts;
+        let [rows, segments, packed, no_ids, no_indexes] = layouts;
         self.rows.extend([
             Row::new(
                 g,
@@ -1459,6 +1468,20 @@ impl Bench {
                 packed,
             )
             .note("the same events through this build's commit_new (store::packed)"),
+            Row::new(
+                g,
+                &format!("write {} events: packed, no `ids` index entries", m.chunk),
+                "ms",
+                no_ids,
+            )
+            .note("the same rows with the ids under another name: what the unique index costs"),
+            Row::new(
+                g,
+                &format!("write {} events: packed, no index entries", m.chunk),
+                "ms",
+                no_indexes,
+            )
+            .note("ids, subjects and device|HLC under other names: what the three indexes cost"),
         ]);
         let mut empty = Stat::default();
         let mut heap = Stat::default();
@@ -1593,9 +1616,51 @@ impl Bench {
         ]);
     }
 
+    /// Issue 13 (`BENCH_PARTS=restore`): the dataset's full backup made natively
+    /// ([`data::full_backup`]) restored into a blank database, without the dataset load and
+    /// the export before it.
+    async fn restore_generated(&mut self, g: &str, bounds: Option<(f64, f64)>) {
+        let (ds, seed, small) = (
+            data::Dataset {
+                dir: self.ds.dir.clone(),
+                m: self.ds.m.clone(),
+            },
+            self.cfg.seed,
+            self.cfg.small,
+        );
+        let name = tokio::task::spawn_blocking(move || data::full_backup(&ds, seed, small))
+            .await
+            .expect("make the full backup");
+        self.throttle(1.0).await;
+        self.goto_bench().await;
+        self.job(
+            "globalThis.benchLastExport = await (await fetch(args[0])).blob(); return true;",
+            vec![json!(self.url(&name))],
+            Duration::from_secs(300),
+        )
+        .await;
+        let (folded, packed) = bounds.unwrap_or((-1.0, -1.0));
+        self.api(
+            "bench_view_cache_bounds(args[0], args[1])",
+            vec![json!(folded), json!(packed)],
+        )
+        .await;
+        let label = match bounds {
+            Some((f, p)) => format!(" (view cache {f} MB as folded, {p} MB packed)"),
+            None => String::new(),
+        };
+        self.restore_run(g, &label).await;
+        self.job(
+            "globalThis.benchLastExport = null; return true;",
+            vec![],
+            Duration::from_secs(30),
+        )
+        .await;
+    }
+
     /// Issue 13: the full backup `bench_export` just made (left in `globalThis.benchLastExport`
     /// as a Blob) restored into a blank database through the Sync page's sliced import, at 1×.
-    async fn restore_run(&mut self, g: &str) {
+    async fn restore_run(&mut self, g: &str, label: &str) {
         let has = self
             .job(
                 "return !!(globalThis.benchLastExport && globalThis.benchLastExport.size);",
@@ -1629,23 +1694,33 @@ impl Bench {
         let after = r["wasm_memory"].as_f64().unwrap_or(0.0);
         mem.push(after);
         self.rows.extend([
-            Row::new(g, "restore the full backup into a blank DB", "ms", t)
-                .target(Target::AtMost(180_000.0, "≤ 3 min at 1×"))
-                .note(format!(
-                    "{} events, {} photos, {}; check {:.0} s + absorb {:.0} s ({})",
-                    r["added"].as_f64().unwrap_or(0.0),
-                    r["photos"].as_f64().unwrap_or(0.0),
-                    report::fmt(r["bytes"].as_f64().unwrap_or(0.0), "bytes"),
-                    r["plan_ms"].as_f64().unwrap_or(0.0) / 1000.0,
-                    r["apply_ms"].as_f64().unwrap_or(0.0) / 1000.0,
-                    spans_note(&r)
-                )),
-            Row::new(g, "wasm memory after the restore", "bytes", mem)
-                .target(Target::AtMost(150e6, "≤ 150 MB"))
-                .note(format!(
-                    "{} before it (the same page ran the full export)",
-                    report::fmt(before, "bytes")
-                )),
+            Row::new(
+                g,
+                &format!("restore the full backup into a blank DB{label}"),
+                "ms",
+                t,
+            )
+            .target(Target::AtMost(180_000.0, "≤ 3 min at 1×"))
+            .note(format!(
+                "{} events, {} photos, {}; check {:.0} s + absorb {:.0} s ({})",
+                r["added"].as_f64().unwrap_or(0.0),
+                r["photos"].as_f64().unwrap_or(0.0),
+                report::fmt(r["bytes"].as_f64().unwrap_or(0.0), "bytes"),
+                r["plan_ms"].as_f64().unwrap_or(0.0) / 1000.0,
+                r["apply_ms"].as_f64().unwrap_or(0.0) / 1000.0,
+                spans_note(&r)
+            )),
+            Row::new(
+                g,
+                &format!("wasm memory after the restore{label}"),
+                "bytes",
+                mem,
+            )
+            .target(Target::AtMost(150e6, "≤ 150 MB"))
+            .note(format!(
+                "{} before it (the same page ran the full export)",
+                report::fmt(before, "bytes")
+            )),
         ]);
         self.api("bench_delete(args[0])", vec![json!(DB_RESTORE)])
             .await;
@@ -1789,6 +1864,18 @@ impl Bench {
         if part("imports") {
             self.import_runs(rate, &g).await;
             println!("  imports: {:.0} s", t.elapsed().as_secs_f64());
+            self.checkpoint();
+        }
+        // Only when named: `store` restores the app's own export after the dataset load.
+        let named = |p: &str| {
+            let parts = std::env::var("BENCH_PARTS").unwrap_or_default();
+            parts.split(',').any(|x| x.trim() == p)
+        };
+        if named("restore") && rate <= 1.0 {
+            self.restore_generated(&g, None).await;
+            // Session 21's A/B: session 20's cache (16 MB as folded, nothing packed).
+            self.restore_generated(&g, Some((16.0, 0.0))).await;
+            println!("  restore: {:.0} s", t.elapsed().as_secs_f64());
             self.checkpoint();
         }
         self.throttle(1.0).await;

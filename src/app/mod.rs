@@ -17,7 +17,7 @@ use crate::store::{Batch, ClockWrite, LeftKey, PhotoRow, Query, Store, StoreErro
 use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 #[cfg(feature = "bench")]
-pub use view_cache::set_bounds as bench_set_view_cache_bounds;
+pub use view_cache::set_bound as bench_set_view_cache_bound;
 use view_cache::{base_of, Base, CacheUpdate, ViewCache};
 
 /// Meta: this tablet's Ed25519 secret key (hex), made on first open (issue 12). Device-local:
@@ -461,7 +461,7 @@ impl<S: Store> App<S> {
     /// does not — the groups before it left theirs to the rebuild.
     #[doc(hidden)]
     pub fn begin_view_cache(&self, on: bool) {
-        *self.view_cache.borrow_mut() = on.then(|| ViewCache::new(view_cache::bounds()));
+        *self.view_cache.borrow_mut() = on.then(|| ViewCache::new(view_cache::bound()));
     }
 
     /// Writes the views an import onto a blank tablet left to its end (issue 13), inside the
@@ -516,7 +516,7 @@ impl<S: Store> App<S> {
                 .await?;
         }
         while keys.peek().is_some() {
-            let chunk = cache.next_chunk(&mut keys, VIEWS_PER_COMMIT, BYTES_PER_COMMIT)?;
+            let chunk = cache.next_chunk(&mut keys, VIEWS_PER_COMMIT, BYTES_PER_COMMIT);
             let refs: Vec<RecordRef> = chunk.iter().map(|(v, _)| v.subject()).collect();
             let stored = self.store.views_of(&refs).await?;
             let mut views = Vec::with_capacity(chunk.len());
@@ -986,11 +986,11 @@ impl<S: Store> App<S> {
                     keys.iter().filter(|k| !c.holds(k)).copied().collect();
                 let mut read = self.store.views_of(&missing).await?.into_iter();
                 keys.iter()
-                    .map(|k| match c.get(k)? {
-                        Some(v) => Ok(Some(v)),
-                        None => Ok(read.next().flatten()),
+                    .map(|k| match c.get(k) {
+                        Some(v) => Some(v.clone()),
+                        None => read.next().flatten(),
                     })
-                    .collect::<Result<_, StoreError>>()?
+                    .collect()
             }
         };
         let cached = |s: &RecordRef| cache.is_some_and(|c| c.holds(s));

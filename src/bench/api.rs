@@ -124,14 +124,11 @@ fn bench_actor() -> crate::domain::command::Actor {
     }
 }
 
-/// The bounds of the next imports' view caches in MB, as folded and packed (issue 13,
-/// session 21's A/B); a negative figure: the build's own.
+/// The bound of the next imports' view caches in MB (issue 13, session 21's A/B); negative:
+/// the build's own.
 #[wasm_bindgen]
-pub fn bench_view_cache_bounds(folded_mb: f64, packed_mb: f64) {
-    let mb = |x: f64| (x * 1_048_576.0) as usize;
-    crate::app::bench_set_view_cache_bounds(
-        (folded_mb >= 0.0 && packed_mb >= 0.0).then(|| (mb(folded_mb), mb(packed_mb))),
-    );
+pub fn bench_view_cache_bound(mb: f64) {
+    crate::app::bench_set_view_cache_bound((mb >= 0.0).then_some((mb * 1_048_576.0) as usize));
 }
 
 /// Imports a `.wuye` file (a JS `Blob`: fetched from /data/, or the file `bench_export` left in

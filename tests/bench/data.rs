@@ -361,10 +361,7 @@ fn day_file(
         .iter()
         .filter_map(|k| {
             let i = photo_keys.iter().position(|p| p == k)?;
-            Some(estate_desk::sync::format::Blob::new(
-                "image/jpeg",
-                &gen::photo_jpeg(spec, i),
-            ))
+            Some(legacy_blob(k, &gen::photo_jpeg(spec, i)))
         })
         .collect();
     let date = chrono::DateTime::from_timestamp_millis(first * DAY)
@@ -418,10 +415,7 @@ pub fn full_backup(ds: &Dataset, seed: u64, small: bool) -> String {
         .iter()
         .filter_map(|k| {
             let i = ds.m.photo_keys.iter().position(|p| p == k)?;
-            Some(estate_desk::sync::format::Blob::new(
-                "image/jpeg",
-                &gen::photo_jpeg(&spec, i),
-            ))
+            Some(legacy_blob(k, &gen::photo_jpeg(&spec, i)))
         })
         .collect();
     let file = export::write(sel, blobs, &req);
@@ -436,4 +430,15 @@ pub fn full_backup(ds: &Dataset, seed: u64, small: bool) -> String {
         started.elapsed().as_secs_f64()
     );
     NAME.into()
+}
+
+/// A photo as the app exports it: the dataset's events name their photos by `photo-<uuid>`
+/// keys (as photos taken before issue 13 are named), so the blob carries that key, which the
+/// importer keeps as an alias (FILE-FORMAT "Photo keys").
+fn legacy_blob(key: &str, bytes: &[u8]) -> estate_desk::sync::format::Blob {
+    let mut blob = estate_desk::sync::format::Blob::new("image/jpeg", bytes);
+    if !key.starts_with("sha256-") {
+        blob.keys = vec![key.to_string()];
+    }
+    blob
 }

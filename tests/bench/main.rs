@@ -17,7 +17,8 @@
 //!   (`imports` alone skips loading the dataset into the app's database: its files are
 //!   imported into databases of their own); `restore`, only when named, restores a full
 //!   backup of the dataset made natively once (`file-full.wuye`) without the load and the
-//!   export the `store` part's restore needs;
+//!   export the `store` part's restore needs (`BENCH_VIEW_CACHE_MB`: its view cache's bound,
+//!   `app::view_cache`, instead of the build's);
 //! * `BENCH_PROFILE=1`: one more run of the app part, not counted, with V8's CPU profiler on
 //!   (cold start, sign-in, complaint list, household search: `target/bench/profile-*.txt`);
 //! * `BENCH_BFCACHE=1`: keep Chromium's back-forward cache (off by default since session 10,
@@ -1619,7 +1620,7 @@ impl Bench {
     /// Issue 13 (`BENCH_PARTS=restore`): the dataset's full backup made natively
     /// ([`data::full_backup`]) restored into a blank database, without the dataset load and
     /// the export before it.
-    async fn restore_generated(&mut self, g: &str, bounds: Option<(f64, f64)>) {
+    async fn restore_generated(&mut self, g: &str) {
         let (ds, seed, small) = (
             data::Dataset {
                 dir: self.ds.dir.clone(),
@@ -1639,14 +1640,16 @@ impl Bench {
             Duration::from_secs(300),
         )
         .await;
-        let (folded, packed) = bounds.unwrap_or((-1.0, -1.0));
+        let bound: Option<f64> = std::env::var("BENCH_VIEW_CACHE_MB")
+            .ok()
+            .and_then(|v| v.parse().ok());
         self.api(
-            "bench_view_cache_bounds(args[0], args[1])",
-            vec![json!(folded), json!(packed)],
+            "bench_view_cache_bound(args[0])",
+            vec![json!(bound.unwrap_or(-1.0))],
         )
         .await;
-        let label = match bounds {
-            Some((f, p)) => format!(" (view cache {f} MB as folded, {p} MB packed)"),
+        let label = match bound {
+            Some(mb) => format!(" (view cache bound {mb} MB)"),
             None => String::new(),
         };
         self.restore_run(g, &label).await;
@@ -1872,9 +1875,7 @@ impl Bench {
             parts.split(',').any(|x| x.trim() == p)
         };
         if named("restore") && rate <= 1.0 {
-            self.restore_generated(&g, None).await;
-            // Session 21's A/B: session 20's cache (16 MB as folded, nothing packed).
-            self.restore_generated(&g, Some((16.0, 0.0))).await;
+            self.restore_generated(&g).await;
             println!("  restore: {:.0} s", t.elapsed().as_secs_f64());
             self.checkpoint();
         }

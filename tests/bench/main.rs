@@ -1721,7 +1721,7 @@ impl Bench {
             )
             .target(Target::AtMost(150e6, "≤ 150 MB"))
             .note(format!(
-                "{} before it (the same page ran the full export)",
+                "{} before it (after the full export in the store part; a fresh page in the restore part)",
                 report::fmt(before, "bytes")
             )),
         ]);

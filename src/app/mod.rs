@@ -490,7 +490,7 @@ impl<S: Store> App<S> {
     }
 
     /// Writes the views of `keys` an import kept ([`ViewCache`]), up to 2,000 (or about 4 MB
-    /// unpacked) per transaction, each chunk forgotten by the cache once written, with their
+    /// of them) per transaction, each chunk forgotten by the cache once written, with their
     /// progress; `end`: the last transaction (one at least) clears the pending flag. Each
     /// must find its record's stored view as it was when the view was kept (none, or the one
     /// it was folded onto: its [`Base`]); otherwise another tab wrote to the record meanwhile,
@@ -1269,7 +1269,7 @@ async fn signing_key<S: Store>(
 
 pub mod pin_kdf;
 mod signin;
-pub(crate) mod view_cache;
+mod view_cache;
 pub use signin::SignInError;
 
 #[cfg(all(test, not(target_arch = "wasm32")))]

@@ -9,10 +9,10 @@
 //! longest (after the group's commit, [`ViewCache::victims`]), and at the import's end. A
 //! record touched again after that is read back and kept again, with the stamp of what was
 //! written ([`Base`]): what is written over a stored view must find it as it was left, or
-//! another tab wrote meanwhile and the record is refolded from its stored events
-//! instead. The cache changes only after its group's commit succeeded, so it always agrees
-//! with what is stored; a tab closed halfway loses it, and the view rebuild the import marked
-//! pending ([`crate::store::META_REBUILD`]) refolds every record on the next open.
+//! another tab wrote meanwhile and the record is refolded from its stored events instead. The
+//! cache changes only after its group's commit succeeded, so it always agrees with what is
+//! stored; a tab closed halfway loses it, and the view rebuild the import marked pending
+//! ([`crate::store::META_REBUILD`]) refolds every record on the next open.
 
 use crate::domain::event::{RecordKind, RecordRef};
 use crate::domain::hlc::Hlc;
@@ -183,20 +183,16 @@ impl ViewCache {
         if self.bytes <= self.cap {
             return Vec::new();
         }
-        let mut idle: Vec<(u64, RecordRef, usize)> = self
-            .views
-            .iter()
-            .map(|(r, e)| (e.group, *r, e.bytes))
-            .collect();
-        idle.sort_unstable();
+        let mut idle: Vec<(&RecordRef, &Entry)> = self.views.iter().collect();
+        idle.sort_by_key(|(r, e)| (e.group, **r));
         let mut bytes = self.bytes;
         let mut out = Vec::new();
-        for (_, r, size) in idle {
+        for (r, e) in idle {
             if bytes <= self.cap / 4 * 3 {
                 break;
             }
-            bytes = bytes.saturating_sub(size);
-            out.push(r);
+            bytes = bytes.saturating_sub(e.bytes);
+            out.push(*r);
         }
         out
     }
@@ -232,7 +228,7 @@ impl ViewCache {
     /// Every record still held, in record order (the import's end writes them).
     pub(crate) fn held(&self) -> Vec<RecordRef> {
         let mut all: Vec<RecordRef> = self.views.keys().copied().collect();
-        all.sort_unstable();
+        all.sort();
         all
     }
 }

@@ -124,7 +124,7 @@ fn bench_actor() -> crate::domain::command::Actor {
     }
 }
 
-/// The bound of the next imports' view caches in MB (issue 13, session 21's A/B); negative:
+/// The bound of the next imports' view caches in MB (issue 13, `BENCH_VIEW_CACHE_MB`); negative:
 /// the build's own.
 #[wasm_bindgen]
 pub fn bench_view_cache_bound(mb: f64) {

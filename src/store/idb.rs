@@ -2511,7 +2511,7 @@ fn segment_record(part: &[(&Event, String)]) -> Result<JsValue, StoreError> {
         if no_indexes { "_dh" } else { "dh" },
         &list(&|e, _| super::segment::dh_key(&e.device().to_string(), &e.at)),
     )?;
-    if bench_layout::get() & bench_layout::SEG_STRINGS != 0 {
+    if layout & bench_layout::SEG_STRINGS != 0 {
         set(&obj, "js", &list(&|_, json| json.clone()))?;
         return Ok(obj.into());
     }

@@ -202,7 +202,7 @@ impl ViewCache {
     /// forgotten once written). Records no longer held are passed over.
     pub(crate) fn next_chunk(
         &self,
-        keys: &mut std::iter::Peekable<std::vec::IntoIter<RecordRef>>,
+        keys: &mut impl Iterator<Item = RecordRef>,
         count: usize,
         bytes: usize,
     ) -> Vec<(View, Option<Base>)> {

@@ -375,9 +375,9 @@ fn day_file(
 /// export writes the same bytes for the same events, FILE-FORMAT "Streaming"), so the restore
 /// is measured without first loading the dataset into the app and exporting it. Made once,
 /// next to the dataset; returns its file name there.
-pub fn full_backup(ds: &Dataset, seed: u64, small: bool) -> String {
+pub fn full_backup(dir: &Path, m: &Manifest, seed: u64, small: bool) -> String {
     const NAME: &str = "file-full.wuye";
-    let path = ds.dir.join(NAME);
+    let path = dir.join(NAME);
     if path.exists() {
         return NAME.into();
     }
@@ -387,9 +387,9 @@ pub fn full_backup(ds: &Dataset, seed: u64, small: bool) -> String {
     } else {
         gen::Spec::full(seed)
     };
-    let mut events: Vec<Event> = Vec::with_capacity(ds.m.events);
-    for name in &ds.m.chunks {
-        let text = std::fs::read_to_string(ds.dir.join(name)).expect("read a dataset chunk");
+    let mut events: Vec<Event> = Vec::with_capacity(m.events);
+    for name in &m.chunks {
+        let text = std::fs::read_to_string(dir.join(name)).expect("read a dataset chunk");
         let part: Vec<Event> = serde_json::from_str(&text).expect("a dataset chunk parses");
         events.extend(part);
     }
@@ -414,12 +414,12 @@ pub fn full_backup(ds: &Dataset, seed: u64, small: bool) -> String {
     let blobs: Vec<estate_desk::sync::format::Blob> = keys
         .iter()
         .filter_map(|k| {
-            let i = ds.m.photo_keys.iter().position(|p| p == k)?;
+            let i = m.photo_keys.iter().position(|p| p == k)?;
             Some(legacy_blob(k, &gen::photo_jpeg(&spec, i)))
         })
         .collect();
     let file = export::write(sel, blobs, &req);
-    let tmp = ds.dir.join("file-full.tmp");
+    let tmp = dir.join("file-full.tmp");
     std::fs::write(&tmp, &file.bytes).expect("write the full backup");
     std::fs::rename(&tmp, &path).expect("move the full backup into place");
     println!(

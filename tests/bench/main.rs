@@ -1621,15 +1621,9 @@ impl Bench {
     /// ([`data::full_backup`]) restored into a blank database, without the dataset load and
     /// the export before it.
     async fn restore_generated(&mut self, g: &str) {
-        let (ds, seed, small) = (
-            data::Dataset {
-                dir: self.ds.dir.clone(),
-                m: self.ds.m.clone(),
-            },
-            self.cfg.seed,
-            self.cfg.small,
-        );
-        let name = tokio::task::spawn_blocking(move || data::full_backup(&ds, seed, small))
+        let (dir, m) = (self.ds.dir.clone(), self.ds.m.clone());
+        let (seed, small) = (self.cfg.seed, self.cfg.small);
+        let name = tokio::task::spawn_blocking(move || data::full_backup(&dir, &m, seed, small))
             .await
             .expect("make the full backup");
         self.throttle(1.0).await;
@@ -1845,10 +1839,9 @@ impl Bench {
         };
         println!("— CPU throttle {rate}× —");
         let t = Instant::now();
-        let part = |p: &str| {
-            let parts = std::env::var("BENCH_PARTS").unwrap_or_default();
-            parts.is_empty() || parts.split(',').any(|x| x.trim() == p)
-        };
+        let parts = std::env::var("BENCH_PARTS").unwrap_or_default();
+        let named = |p: &str| parts.split(',').any(|x| x.trim() == p);
+        let part = |p: &str| parts.is_empty() || named(p);
         if part("app") {
             self.app_runs(rate, &g).await;
             println!("  app: {:.0} s", t.elapsed().as_secs_f64());
@@ -1870,10 +1863,6 @@ impl Bench {
             self.checkpoint();
         }
         // Only when named: `store` restores the app's own export after the dataset load.
-        let named = |p: &str| {
-            let parts = std::env::var("BENCH_PARTS").unwrap_or_default();
-            parts.split(',').any(|x| x.trim() == p)
-        };
         if named("restore") && rate <= 1.0 {
             self.restore_generated(&g).await;
             println!("  restore: {:.0} s", t.elapsed().as_secs_f64());

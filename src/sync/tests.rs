@@ -854,6 +854,90 @@ fn a_record_another_tab_writes_during_a_restore_keeps_every_event() {
     );
 }
 
+/// Issue 13: an import's groups are written with relaxed durability (the browser's default;
+/// a group an OS crash loses is found missing by the next run's check and absorbed again), the
+/// run's last transaction strict, which flushes the log before it: onto a blank tablet the one
+/// that clears the pending views, onto a tablet holding data the last group. A staff member's
+/// command stays strict.
+#[test]
+fn an_imports_groups_are_relaxed_and_its_last_transaction_strict() {
+    let a = found(1, "翠湖花园");
+    for n in 0..6 {
+        set_building(&a, n, 10, T0 + MIN * (1 + n as i64));
+    }
+    let now = T0 + HOUR;
+    let settings = ImportSettings::default();
+    let import = |b: &App<MemoryStore>, file: &ExportFile| {
+        let p = block_on(plan_import(
+            b,
+            Some(&boss()),
+            &file.bytes,
+            None,
+            now,
+            &settings,
+        ))
+        .unwrap();
+        let before = b.store.commits().len();
+        block_on(apply_import_in_groups(
+            b,
+            Some(&boss()),
+            &p,
+            "file",
+            now,
+            2,
+            &mut |_, _| {},
+            None,
+        ))
+        .unwrap();
+        (
+            p.new_count.div_ceil(2),
+            b.store.commits()[before..].to_vec(),
+        )
+    };
+    let relaxed_but_last = |groups: usize| {
+        let mut d = vec![true; groups];
+        d[groups - 1] = false;
+        d
+    };
+    // Onto a blank tablet: the groups but the last relaxed, then the kept views relaxed but
+    // the last write, which clears the pending flag.
+    let blank = open(MemoryStore::new(), 2);
+    let (groups, commits) = import(&blank, &export(&a, None, None, now));
+    assert!(groups >= 3, "{groups} groups");
+    let with_events: Vec<bool> = commits
+        .iter()
+        .filter(|c| c.events > 0)
+        .map(|c| c.relaxed)
+        .collect();
+    assert_eq!(with_events, relaxed_but_last(groups));
+    let views = &commits[commits.iter().rposition(|c| c.events > 0).unwrap() + 1..];
+    assert_eq!(
+        views.iter().map(|c| c.relaxed).collect::<Vec<_>>(),
+        relaxed_but_last(views.len())
+    );
+    assert_eq!(
+        block_on(blank.store.meta(crate::store::META_REBUILD)).unwrap(),
+        Some(false.into())
+    );
+    // Onto a tablet holding data (the same tablet, the estate's next buildings): the groups
+    // before the last relaxed, the last strict.
+    for n in 6..12 {
+        set_building(&a, n, 10, now + MIN * n as i64);
+    }
+    let (groups, commits) = import(&blank, &export(&a, None, None, now + HOUR));
+    assert!(groups >= 3, "{groups} groups");
+    let with_events: Vec<bool> = commits
+        .iter()
+        .filter(|c| c.events > 0)
+        .map(|c| c.relaxed)
+        .collect();
+    assert_eq!(with_events, relaxed_but_last(groups));
+    assert!(!commits.last().unwrap().relaxed);
+    // A command after it: strict.
+    set_building(&blank, 1, 12, now + 2 * HOUR);
+    assert!(!blank.store.commits().last().unwrap().relaxed);
+}
+
 // --- PINs -------------------------------------------------------------------------------------
 
 #[test]

@@ -65,20 +65,17 @@ impl AuthzMeta {
 
 /// How a batch of events is written: `new_only` — the caller found them absent (an import's
 /// plan), so the store does not look them up; `defer_views` — an import onto a blank tablet
-/// (issue 13) writes its events only and folds every record once at its end; `relaxed` — an
-/// import's group that is not its last ([`Batch::relaxed`]).
+/// (issue 13) writes its events only and folds every record once at its end.
 #[derive(Clone, Copy, Debug)]
 struct Write {
     new_only: bool,
     defer_views: bool,
-    relaxed: bool,
 }
 
 impl Write {
     const LOOKUP: Write = Write {
         new_only: false,
         defer_views: false,
-        relaxed: false,
     };
 }
 
@@ -441,15 +438,12 @@ impl<S: Store> App<S> {
     /// one is stored after all, nothing was written and the events are looked up and
     /// committed again. `defer_views` (an import onto a blank tablet): the views are left to
     /// [`Store::finish_deferred_views`], which folds each record once, at the import's end.
-    /// `durable`: the run's last group, written strict; the others are relaxed
-    /// ([`Batch::relaxed`]: a group an OS crash loses is found missing and absorbed again).
     pub async fn absorb_new_with_photos<F>(
         &self,
         events: Vec<Event>,
         photos: Vec<PhotoRow>,
         now: i64,
         defer_views: bool,
-        durable: bool,
         extra: F,
     ) -> Result<usize, AppError>
     where
@@ -458,7 +452,6 @@ impl<S: Store> App<S> {
         let how = Write {
             new_only: true,
             defer_views,
-            relaxed: !durable,
         };
         self.absorb_checked(events, photos, now, extra, how).await
     }
@@ -498,9 +491,7 @@ impl<S: Store> App<S> {
 
     /// Writes the views of `keys` an import kept ([`ViewCache`]), up to 2,000 (or about 4 MB
     /// of them) per transaction, each chunk forgotten by the cache once written, with their
-    /// progress; `end`: the last transaction (one at least, strict) clears the pending flag;
-    /// the others are relaxed ([`Batch::relaxed`]: while the flag is set, the next open
-    /// refolds whatever an OS crash lost). Each
+    /// progress; `end`: the last transaction (one at least) clears the pending flag. Each
     /// must find its record's stored view as it was when the view was kept (none, or the one
     /// it was folded onto: its [`Base`]); otherwise another tab wrote to the record meanwhile,
     /// folding onto what it found, and the record is refolded from every stored event.
@@ -564,8 +555,6 @@ impl<S: Store> App<S> {
                     } else {
                         Vec::new()
                     },
-                    // Until the pending flag is cleared (strict), a lost write is refolded.
-                    relaxed: !last,
                     ..Default::default()
                 })
                 .await?;
@@ -885,7 +874,6 @@ impl<S: Store> App<S> {
             clock,
             photos,
             left,
-            relaxed: how.relaxed,
         };
         let committed = if how.new_only {
             self.store.commit_new(batch).await

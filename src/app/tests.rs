@@ -236,7 +236,6 @@ fn events_wrongly_taken_as_new_are_looked_up_and_folded_once() {
         Vec::new(),
         T0,
         false,
-        true,
         async || Ok(vec![]),
     ))
     .unwrap();
@@ -249,12 +248,8 @@ fn events_wrongly_taken_as_new_are_looked_up_and_folded_once() {
     // Really new events go straight in.
     let fresh = set_building(&remote, &d, b3(), 33, T0 + 3 * MIN);
     assert_eq!(
-        block_on(
-            local.absorb_new_with_photos(fresh, Vec::new(), T0, false, true, async || {
-                Ok(vec![])
-            })
-        )
-        .unwrap(),
+        block_on(local.absorb_new_with_photos(fresh, Vec::new(), T0, false, async || Ok(vec![])))
+            .unwrap(),
         1
     );
     assert_eq!(floors(&local, b3()), 33);

@@ -912,19 +912,10 @@ impl IdbStore {
     }
 
     fn write(&self, stores: &[&str]) -> Result<Transaction<'_>, StoreError> {
-        self.write_as(stores, TransactionDurability::Strict)
-    }
-
-    /// A read-write transaction with the durability asked for ([`Batch::relaxed`]).
-    fn write_as(
-        &self,
-        stores: &[&str],
-        durability: TransactionDurability,
-    ) -> Result<Transaction<'_>, StoreError> {
         self.db
             .transaction(stores)
             .with_mode(TransactionMode::Readwrite)
-            .with_options(TransactionOptions::new().with_durability(durability))
+            .with_options(TransactionOptions::new().with_durability(TransactionDurability::Strict))
             .build()
             .map_err(store_error)
     }
@@ -1049,14 +1040,7 @@ impl IdbStore {
         if with_photos {
             stores.push(PHOTOS);
         }
-        let tx = self.write_as(
-            &stores,
-            if batch.relaxed && bench_layout::get() & bench_layout::STRICT == 0 {
-                TransactionDurability::Relaxed
-            } else {
-                TransactionDurability::Strict
-            },
-        )?;
+        let tx = self.write(&stores)?;
         let raw: web_sys::IdbTransaction = tx.as_sys().clone().unchecked_into();
         let result = self
             .fill(tx, batch, with_views, with_photos, assume_fresh, legacy)
@@ -2465,7 +2449,6 @@ mod bench_layout {
     pub const VIEW_STRINGS: u32 = 2;
     pub const SEG_NO_IDS: u32 = 4;
     pub const SEG_NO_INDEXES: u32 = 8;
-    pub const STRICT: u32 = 16;
     pub const fn get() -> u32 {
         0
     }
@@ -2483,8 +2466,6 @@ pub mod bench_layout {
     pub const SEG_NO_IDS: u32 = 4;
     /// The same for all three indexes (`ids`, `sj`, `dh`).
     pub const SEG_NO_INDEXES: u32 = 8;
-    /// Every write strict, an import's groups too (what builds before session 22 did).
-    pub const STRICT: u32 = 16;
     thread_local! { static LAYOUT: Cell<u32> = const { Cell::new(0) }; }
     pub fn get() -> u32 {
         LAYOUT.with(Cell::get)

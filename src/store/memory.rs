@@ -34,16 +34,6 @@ struct Inner {
     /// export reads page by page).
     pages: u32,
     largest_page: usize,
-    /// Each commit's durability and how many events it carried (issue 13: an import's
-    /// groups are relaxed, its last transaction strict).
-    commits: Vec<Committed>,
-}
-
-/// One commit as [`MemoryStore::commits`] reports it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Committed {
-    pub relaxed: bool,
-    pub events: usize,
 }
 
 impl MemoryStore {
@@ -72,10 +62,6 @@ impl MemoryStore {
     /// How many times `Store::every_event` has read every stored event (tests, issue 13).
     pub fn full_reads(&self) -> u32 {
         self.inner.borrow().full_reads
-    }
-    /// Every commit so far, in order (tests, issue 13).
-    pub fn commits(&self) -> Vec<Committed> {
-        self.inner.borrow().commits.clone()
     }
     /// Pages of events read by `Store::events_page`, and the largest (tests, issue 13).
     pub fn pages_read(&self) -> (u32, usize) {
@@ -200,10 +186,6 @@ impl Store for MemoryStore {
     }
     async fn commit(&self, batch: Batch) -> Result<(), StoreError> {
         let mut inner = self.inner.borrow_mut();
-        inner.commits.push(Committed {
-            relaxed: batch.relaxed,
-            events: batch.events.len(),
-        });
         if let Some(clock) = &batch.clock {
             let stored = inner
                 .meta

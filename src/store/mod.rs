@@ -49,14 +49,6 @@ pub struct Batch {
     /// them in the write's own transaction, which drops the entries left behind. Changes no
     /// record; a store without such entries ignores it.
     pub left: Vec<LeftKey>,
-    /// Written with relaxed durability (issue 13): the transaction completes once its rows
-    /// are with the OS, without waiting for the disk — what Chromium does by default since
-    /// 121 and what Dexie's writes get. Only for writes that are redone if an OS crash or a
-    /// power cut loses them: an import's groups and its views (its pass 1 finds held what
-    /// is stored and nothing else, whatever the resume marker says); the run's last
-    /// transaction is strict, which flushes the log before it. A staff member's command is
-    /// always strict (`false`).
-    pub relaxed: bool,
 }
 
 /// An index key a view moves away from (issue 19). Chromium's IndexedDB keeps an index entry

@@ -1089,7 +1089,7 @@ impl<'a, S: Store> Run<'a, S> {
         let (app, plan) = (self.app, self.plan);
         let bookkeeping = async || group_meta(app, plan, &marker, last, clear).await;
         self.added += app
-            .absorb_new_with_photos(chunk, rows, self.now, self.defer_views, last, bookkeeping)
+            .absorb_new_with_photos(chunk, rows, self.now, self.defer_views, bookkeeping)
             .await?;
         self.groups += 1;
         progress(self.done, self.total);

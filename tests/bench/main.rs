@@ -18,8 +18,7 @@
 //!   imported into databases of their own); `restore`, only when named, restores a full
 //!   backup of the dataset made natively once (`file-full.wuye`) without the load and the
 //!   export the `store` part's restore needs (`BENCH_VIEW_CACHE_MB`: its view cache's bound,
-//!   `app::view_cache`, instead of the build's; `BENCH_RESTORE_DURABILITY=strict,relaxed`:
-//!   the restore with every group strict, as before session 22, then as this build writes);
+//!   `app::view_cache`, instead of the build's);
 //! * `BENCH_PROFILE=1`: one more run of the app part, not counted, with V8's CPU profiler on
 //!   (cold start, sign-in, complaint list, household search: `target/bench/profile-*.txt`);
 //! * `BENCH_BFCACHE=1`: keep Chromium's back-forward cache (off by default since session 10,
@@ -1647,20 +1646,7 @@ impl Bench {
             Some(mb) => format!(" (view cache bound {mb} MB)"),
             None => String::new(),
         };
-        // `BENCH_RESTORE_DURABILITY=strict,relaxed`: the restore once with every group strict
-        // (builds before session 22) and once as this build writes (relaxed groups), in that
-        // order; default this build's only.
-        let modes = std::env::var("BENCH_RESTORE_DURABILITY").unwrap_or_else(|_| "relaxed".into());
-        for mode in modes.split(',').map(str::trim) {
-            let (bits, what) = match mode {
-                "strict" => (16, ", every group strict"),
-                _ => (0, ""),
-            };
-            self.api("bench_set_layout(args[0])", vec![json!(bits)])
-                .await;
-            self.restore_run(g, &format!("{label}{what}")).await;
-        }
-        self.api("bench_set_layout(args[0])", vec![json!(0)]).await;
+        self.restore_run(g, &label).await;
         self.job(
             "globalThis.benchLastExport = null; return true;",
             vec![],

@@ -1649,7 +1649,8 @@ impl Bench {
         };
         // `BENCH_RESTORE_LAYOUTS=0,4,8`: the restore once per stored layout
         // (`store::idb::bench_layout` bits: 4 = no `ids` index entries, 8 = no segment index
-        // entries at all), in that order — what the index entries cost a restore at full size.
+        // entries at all, 16 = the `ids` index not unique), in that order — what the index
+        // entries cost a restore at full size.
         let layouts = std::env::var("BENCH_RESTORE_LAYOUTS").unwrap_or_else(|_| "0".into());
         for bits in layouts
             .split(',')

@@ -18,8 +18,9 @@
 //!   imported into databases of their own); `restore`, only when named, restores a full
 //!   backup of the dataset made natively once (`file-full.wuye`) without the load and the
 //!   export the `store` part's restore needs (`BENCH_VIEW_CACHE_MB`: its view cache's bound,
-//!   `app::view_cache`, instead of the build's; `BENCH_RESTORE_LAYOUTS=0,4,8`: the restore
-//!   once per layout of `store::idb::bench_layout`, e.g. without the segments' index entries);
+//!   `app::view_cache`, instead of the build's; `BENCH_RESTORE_LAYOUTS=0,16,4`: the restore
+//!   once per layout of `store::idb::bench_layout` — 4 no `ids` index entries, 8 no segment
+//!   index entries, 16 the `ids` index not unique);
 //! * `BENCH_PROFILE=1`: one more run of the app part, not counted, with V8's CPU profiler on
 //!   (cold start, sign-in, complaint list, household search: `target/bench/profile-*.txt`);
 //! * `BENCH_BFCACHE=1`: keep Chromium's back-forward cache (off by default since session 10,
@@ -1647,15 +1648,18 @@ impl Bench {
             Some(mb) => format!(" (view cache bound {mb} MB)"),
             None => String::new(),
         };
-        // `BENCH_RESTORE_LAYOUTS=0,4,8`: the restore once per stored layout
-        // (`store::idb::bench_layout` bits: 4 = no `ids` index entries, 8 = no segment index
-        // entries at all, 16 = the `ids` index not unique), in that order — what the index
-        // entries cost a restore at full size.
+        // `BENCH_RESTORE_LAYOUTS`: the restore once per stored layout, in the order given
+        // (bits as in the module doc) — what the index entries cost a restore at full size.
         let layouts = std::env::var("BENCH_RESTORE_LAYOUTS").unwrap_or_else(|_| "0".into());
-        for bits in layouts
+        let layouts: Vec<u32> = layouts
             .split(',')
-            .filter_map(|b| b.trim().parse::<u32>().ok())
-        {
+            .map(|b| {
+                b.trim()
+                    .parse()
+                    .unwrap_or_else(|_| panic!("BENCH_RESTORE_LAYOUTS: {b:?} is not a number"))
+            })
+            .collect();
+        for bits in layouts {
             let what = match bits {
                 0 => String::new(),
                 b => format!(", layout bits {b}"),

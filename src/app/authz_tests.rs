@@ -458,11 +458,8 @@ impl crate::store::Store for Counting {
     async fn events_for(&self, s: RecordRef) -> Result<Vec<Event>, crate::store::StoreError> {
         self.0.events_for(s).await
     }
-    async fn has_event(
-        &self,
-        id: crate::domain::ids::EventId,
-    ) -> Result<bool, crate::store::StoreError> {
-        self.0.has_event(id).await
+    async fn has_event(&self, e: &Event) -> Result<bool, crate::store::StoreError> {
+        self.0.has_event(e).await
     }
     async fn events_of_kind(&self, k: RecordKind) -> Result<Vec<Event>, crate::store::StoreError> {
         // The ledger reads Staff and Estate; only a full pass reads every kind.

@@ -65,17 +65,20 @@ impl AuthzMeta {
 
 /// How a batch of events is written: `new_only` — the caller found them absent (an import's
 /// plan), so the store does not look them up; `defer_views` — an import onto a blank tablet
-/// (issue 13) writes its events only and folds every record once at its end.
+/// (issue 13) writes its events only and folds every record once at its end; `restore` — a
+/// restore's group, named by its file ([`Store::commit_restore`]).
 #[derive(Clone, Copy, Debug)]
-struct Write {
+struct Write<'r> {
     new_only: bool,
     defer_views: bool,
+    restore: Option<&'r str>,
 }
 
-impl Write {
-    const LOOKUP: Write = Write {
+impl Write<'_> {
+    const LOOKUP: Write<'static> = Write {
         new_only: false,
         defer_views: false,
+        restore: None,
     };
 }
 
@@ -444,6 +447,7 @@ impl<S: Store> App<S> {
         photos: Vec<PhotoRow>,
         now: i64,
         defer_views: bool,
+        restore: Option<&str>,
         extra: F,
     ) -> Result<usize, AppError>
     where
@@ -452,6 +456,7 @@ impl<S: Store> App<S> {
         let how = Write {
             new_only: true,
             defer_views,
+            restore,
         };
         self.absorb_checked(events, photos, now, extra, how).await
     }
@@ -573,7 +578,7 @@ impl<S: Store> App<S> {
         photos: Vec<PhotoRow>,
         now: i64,
         extra: F,
-        mut how: Write,
+        mut how: Write<'_>,
     ) -> Result<usize, AppError>
     where
         F: AsyncFn() -> Result<Vec<(String, serde_json::Value)>, AppError>,
@@ -594,7 +599,6 @@ impl<S: Store> App<S> {
             }
         }
         drop(verifying);
-        let ids: Vec<_> = unique.iter().map(|e| e.id).collect();
         let _writing = self.writing.lock().await;
         let _lock = self.store.write_lock().await?;
         let mut attempt = 0;
@@ -605,7 +609,7 @@ impl<S: Store> App<S> {
                 HashSet::new()
             } else {
                 let _looking = crate::bench::spans::span("absorb: stored_among");
-                self.store.stored_among(&ids).await?
+                self.store.stored_among(&unique).await?
             };
             let fresh: Vec<Event> = unique
                 .iter()
@@ -632,6 +636,7 @@ impl<S: Store> App<S> {
                 // Not a retry of a race: the same write, this time looking the events up.
                 Err(AppError::Store(StoreError::AlreadyStored)) if how.new_only => {
                     how.new_only = false;
+                    how.restore = None;
                     attempt -= 1;
                     continue;
                 }
@@ -723,7 +728,7 @@ impl<S: Store> App<S> {
         expect: Option<HlcClock>,
         meta: Vec<(String, serde_json::Value)>,
         photos: Vec<PhotoRow>,
-        how: Write,
+        how: Write<'_>,
     ) -> Result<(), AppError> {
         if events.is_empty() && meta.is_empty() && photos.is_empty() {
             return Ok(());
@@ -751,7 +756,7 @@ impl<S: Store> App<S> {
         clock: Option<ClockWrite>,
         extra_meta: Vec<(String, serde_json::Value)>,
         photos: Vec<PhotoRow>,
-        how: Write,
+        how: Write<'_>,
     ) -> Result<(), StoreError> {
         let loading = crate::bench::spans::span("fold: load_authority");
         let meta = self.load_authority().await?;
@@ -875,7 +880,9 @@ impl<S: Store> App<S> {
             photos,
             left,
         };
-        let committed = if how.new_only {
+        let committed = if let (true, Some(run)) = (how.new_only, how.restore) {
+            self.store.commit_restore(batch, run).await
+        } else if how.new_only {
             self.store.commit_new(batch).await
         } else {
             self.store.commit(batch).await

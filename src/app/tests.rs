@@ -236,6 +236,7 @@ fn events_wrongly_taken_as_new_are_looked_up_and_folded_once() {
         Vec::new(),
         T0,
         false,
+        None,
         async || Ok(vec![]),
     ))
     .unwrap();
@@ -248,8 +249,10 @@ fn events_wrongly_taken_as_new_are_looked_up_and_folded_once() {
     // Really new events go straight in.
     let fresh = set_building(&remote, &d, b3(), 33, T0 + 3 * MIN);
     assert_eq!(
-        block_on(local.absorb_new_with_photos(fresh, Vec::new(), T0, false, async || Ok(vec![])))
-            .unwrap(),
+        block_on(
+            local.absorb_new_with_photos(fresh, Vec::new(), T0, false, None, async || Ok(vec![]))
+        )
+        .unwrap(),
         1
     );
     assert_eq!(floors(&local, b3()), 33);
@@ -662,7 +665,6 @@ fn a_deactivated_or_unknown_person_cannot_sign_in_or_act() {
 /// edit during an import): each must still be counted, folded and stamped in order.
 mod overlapping_writes {
     use super::*;
-    use crate::domain::ids::EventId;
     use crate::domain::view::fold_all_kind;
     use crate::store::{Batch, Query};
     use crate::testkit::y;
@@ -700,9 +702,9 @@ mod overlapping_writes {
             y().await;
             self.0.events_for(s).await
         }
-        async fn has_event(&self, id: EventId) -> Result<bool, StoreError> {
+        async fn has_event(&self, e: &Event) -> Result<bool, StoreError> {
             y().await;
-            self.0.has_event(id).await
+            self.0.has_event(e).await
         }
         async fn events_of_kind(
             &self,

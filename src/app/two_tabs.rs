@@ -67,9 +67,9 @@ impl Store for Shared {
         y().await;
         self.mem.events_for(s).await
     }
-    async fn has_event(&self, id: crate::domain::ids::EventId) -> Result<bool, StoreError> {
+    async fn has_event(&self, e: &Event) -> Result<bool, StoreError> {
         y().await;
-        self.mem.has_event(id).await
+        self.mem.has_event(e).await
     }
     async fn event_count(&self) -> Result<u64, StoreError> {
         self.mem.event_count().await

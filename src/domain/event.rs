@@ -414,6 +414,17 @@ impl Event {
         self.canonical.as_bytes()
     }
 
+    /// The first 16 bytes of [`hash`](Self::hash): what an import's check and a restore's id
+    /// list keep per event to tell one content from another (issue 13).
+    pub fn hash16(&self) -> [u8; 16] {
+        let mut out = [0u8; 16];
+        if let Ok(b) = hex::decode(self.hash.get(..32).unwrap_or(&self.hash)) {
+            let n = b.len().min(16);
+            out[..n].copy_from_slice(&b[..n]);
+        }
+        out
+    }
+
     /// True when the stored hash matches the stored bytes (detects edits and corruption).
     /// Never re-serialises: an event of an older build verifies in every later one.
     pub fn verify(&self) -> bool {

@@ -10,6 +10,7 @@
 //! | 4 | index `device_hlc` [dev, hlc] on `events` (issue 13: the Sync page's per-device counts and newest HLC, an incremental export's events above a watermark, read by key range); existing rows gain `dev`/`hlc` in a resumable backfill |
 //! | 5 | per-device day tallies in `meta` (`tally|<device>`, [`super::tally`]): event counts without walking rows; counted once from the stored events ([`META_TALLY_BACKFILL`]) |
 //! | 6 | `segments` (key path `k`; multiEntry indexes `ids` (unique), `sj`, `dh`): new events are stored many to a row (issue 13, [`super::segment`]); the rows older builds wrote in `events` stay where they are and every read answers from both |
+//! | 7 | `rids` (out-of-line keys → `Uint8Array`s): a restore's segments carry their ids in `i`, which no index reads, and `rids` lists those ids with their hashes' first 16 bytes (issue 13); an event is found by id through `ids` or by device and HLC through `dh`. Additive; older builds must not open it (they would not read `i`) |
 //!
 //! The version-4 backfill works like the view rebuild below: the upgrade sets
 //! [`META_DEVICE_INDEX`]; `open` then rewrites the stored rows in id order, [`REBUILD_CHUNK`] per
@@ -52,7 +53,12 @@
 //!   one commit cut by record. The page pays per row written (~120–150 µs at 1×), so a
 //!   restore writes a hundredth of the rows; the lists let a read pick its events (by id,
 //!   record or device and HLC) without parsing the others. `ids` is a unique index: a commit
-//!   that would store an id twice fails as a whole, like `add` on `events` did. No build from
+//!   that would store an id twice fails as a whole, like `add` on `events` did. From v7 a
+//!   restore onto a blank tablet ([`Store::commit_restore`]) writes the ids as `i` instead:
+//!   the unique index's entries, one per event at random places, were 80 of a full restore's
+//!   259 s (session 22). Those events are found by their `dh` keys, which an incoming event
+//!   carries (the same event has the same device and HLC), and an id of theirs arriving with
+//!   another device or HLC (other content) by the `rids` lists. No build from
 //!   v6 on writes to `events`: those rows (five years of them on a tablet in the field) are
 //!   read beside the segments, never migrated, and [`IdbStore::legacy_rows`] lets the reads
 //!   that ask per id skip `events` once it is empty.
@@ -87,8 +93,11 @@ use std::collections::{BTreeMap, BTreeSet, HashSet};
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 
+/// Every `rids` entry (an id's bytes, then its hash's first 16), sorted (schema v7).
+type Restored = std::rc::Rc<Vec<[u8; 32]>>;
+
 /// The schema version this build writes.
-pub const DB_VERSION: u32 = 6;
+pub const DB_VERSION: u32 = 7;
 
 const EVENTS: &str = "events";
 /// Events many to a row (schema v6, issue 13).
@@ -99,6 +108,11 @@ const IX_SEG_IDS: &str = "ids";
 const IX_SEG_SUBJECTS: &str = "sj";
 /// Segments by each of their events' `<device>|<hlc key>` (multiEntry).
 const IX_SEG_DH: &str = "dh";
+/// A restore's ids with their hashes' first 16 bytes, a list per group (schema v7, issue 13).
+const RIDS: &str = "rids";
+/// Meta: the file whose restore runs wrote every event stored (schema v7): a group of it may be
+/// written unindexed. Any other write of events removes it.
+const META_RESTORE_RUN: &str = "restore_run";
 /// Segments read per transaction by [`IdbStore::all_events`] (~10,000 events).
 const EXPORT_SEGMENTS: u32 = 100;
 const VIEWS: &str = "views";
@@ -185,6 +199,9 @@ pub struct IdbStore {
     _on_version_change: Closure<dyn FnMut(web_sys::Event)>,
     /// Whether `events` may hold rows (see [`IdbStore::legacy_rows`]); read on first use.
     legacy: std::cell::Cell<Option<bool>>,
+    /// The `rids` lists as one sorted list (id bytes, then hash bytes), with the row count it
+    /// was read at (rows are only added: by a restore's groups).
+    restored: std::cell::RefCell<Option<(u32, Restored)>>,
 }
 
 impl IdbStore {
@@ -260,6 +277,7 @@ impl IdbStore {
             closed_by_newer,
             _on_version_change: on_version_change,
             legacy: std::cell::Cell::new(None),
+            restored: Default::default(),
         };
         // The flags of pending work, read in one transaction (each was a transaction of its
         // own on every start; issue 19).
@@ -568,7 +586,8 @@ impl IdbStore {
         }
         let tx = self.read(SEGMENTS)?;
         let segs = tx.object_store(SEGMENTS).map_err(store_error)?;
-        let ids = segs.index(IX_SEG_IDS).map_err(store_error)?;
+        // `dh`: an entry per event in every segment (`ids` has none for a restore's, v7).
+        let ids = segs.index(IX_SEG_DH).map_err(store_error)?;
         let sj = segs.index(IX_SEG_SUBJECTS).map_err(store_error)?;
         let ids = ids.count().primitive().map_err(store_error)?;
         let sj = sj.count().primitive().map_err(store_error)?;
@@ -1022,9 +1041,86 @@ impl IdbStore {
 }
 
 impl IdbStore {
+    /// `out` (the stored hashes of `events` found by id, device and HLC) with each event whose
+    /// id a restore stored under another device or HLC (schema v7, the `rids` lists): other
+    /// content, answered with a hash no event has, so the import's check refuses the file as
+    /// the unique `ids` index refuses such a commit. An id listed with the same hash and not
+    /// found is an event purged since (VIO-9): not held, as for any other purged event.
+    async fn restored_elsewhere(
+        &self,
+        events: &[Event],
+        mut out: std::collections::HashMap<EventId, String>,
+    ) -> Result<std::collections::HashMap<EventId, String>, StoreError> {
+        if self.version() < 7 || events.iter().all(|e| out.contains_key(&e.id)) {
+            return Ok(out);
+        }
+        let list = self.restored_list().await?;
+        let missing: Vec<&Event> = events.iter().filter(|e| !out.contains_key(&e.id)).collect();
+        for e in missing {
+            let id = e.id.0.as_bytes();
+            let at = list.partition_point(|r| r[..16] < id[..]);
+            if let Some(r) = list.get(at).filter(|r| r[..16] == id[..]) {
+                if r[16..] != e.hash16() {
+                    out.insert(e.id, format!("rids:{}", hex::encode(&r[16..])));
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// Every `rids` entry, sorted; read again only when rows were added (a restore's groups
+    /// add them; nothing changes or removes one). ~28 MB for a five-year estate's restore.
+    async fn restored_list(&self) -> Result<Restored, StoreError> {
+        let tx = self.read(RIDS)?;
+        let store = tx.object_store(RIDS).map_err(store_error)?;
+        let n = store
+            .count()
+            .primitive()
+            .map_err(store_error)?
+            .await
+            .map_err(store_error)?;
+        if let Some((at, list)) = &*self.restored.borrow() {
+            if *at == n {
+                return Ok(list.clone());
+            }
+        }
+        let mut list: Vec<[u8; 32]> = Vec::new();
+        if n > 0 {
+            let rows = store
+                .get_all::<JsValue>()
+                .primitive()
+                .map_err(store_error)?
+                .await
+                .map_err(store_error)?;
+            for row in rows {
+                let bytes = row
+                    .map_err(store_error)?
+                    .dyn_into::<js_sys::Uint8Array>()
+                    .map_err(|_| StoreError::Other("a stored id list is not bytes".into()))?
+                    .to_vec();
+                list.extend(
+                    bytes
+                        .chunks_exact(32)
+                        .map(|c| <[u8; 32]>::try_from(c).expect("32 bytes")),
+                );
+            }
+            list.sort_unstable();
+        }
+        let list = std::rc::Rc::new(list);
+        *self.restored.borrow_mut() = Some((n, list.clone()));
+        Ok(list)
+    }
+
     /// One commit's transaction; `assume_fresh`: `add` the events without looking them up,
-    /// failing with [`ALREADY_STORED`] (nothing written) if one is stored.
-    async fn write_batch(&self, batch: &Batch, assume_fresh: bool) -> Result<(), StoreError> {
+    /// failing with [`ALREADY_STORED`] (nothing written) if one is stored; `restore`: the
+    /// file of a restore's group ([`Store::commit_restore`]): its ids unindexed.
+    async fn write_batch(
+        &self,
+        batch: &Batch,
+        assume_fresh: bool,
+        restore: Option<&str>,
+    ) -> Result<(), StoreError> {
+        let restore = restore.filter(|_| assume_fresh && self.version() >= 7);
         let with_views = self.version() >= 2;
         let with_photos = !batch.photos.is_empty() && self.version() >= 3;
         // Asked before the write's transaction opens (awaiting another transaction inside it
@@ -1033,6 +1129,9 @@ impl IdbStore {
         let mut stores = vec![EVENTS, META];
         if self.segmented() {
             stores.push(SEGMENTS);
+        }
+        if self.version() >= 7 {
+            stores.push(RIDS);
         }
         if with_views {
             stores.push(VIEWS);
@@ -1043,7 +1142,15 @@ impl IdbStore {
         let tx = self.write(&stores)?;
         let raw: web_sys::IdbTransaction = tx.as_sys().clone().unchecked_into();
         let result = self
-            .fill(tx, batch, with_views, with_photos, assume_fresh, legacy)
+            .fill(
+                tx,
+                batch,
+                with_views,
+                with_photos,
+                assume_fresh,
+                legacy,
+                restore,
+            )
             .await;
         // The failed `add` is reported either as the commit's own error (before the abort has
         // set the transaction's) or as the transaction's error.
@@ -1061,6 +1168,7 @@ impl IdbStore {
         result
     }
 
+    #[allow(clippy::too_many_arguments)]
     async fn fill(
         &self,
         tx: Transaction<'_>,
@@ -1069,6 +1177,7 @@ impl IdbStore {
         with_photos: bool,
         assume_fresh: bool,
         legacy: bool,
+        restore: Option<&str>,
     ) -> Result<(), StoreError> {
         let events = tx.object_store(EVENTS).map_err(store_error)?;
         let meta = tx.object_store(META).map_err(store_error)?;
@@ -1111,6 +1220,66 @@ impl IdbStore {
             }
         }
 
+        // Schema v7 (issue 13): a restore's group goes unindexed only while the store holds
+        // nothing but this file's runs — the guard the unique `ids` index gave a write that
+        // looked nothing up. Checked and marked in this transaction; any other write of
+        // events removes the mark (below), so a later group of the run is refused and the
+        // caller commits it looking its events up.
+        if let (Some(run), Some(segs)) = (restore, &segments) {
+            let mark = get_meta(&meta, META_RESTORE_RUN).await?;
+            let ours = match &mark {
+                Some(v) => v.as_str() == Some(run),
+                None => {
+                    let a = segs.count().primitive().map_err(store_error)?;
+                    let b = events.count().primitive().map_err(store_error)?;
+                    a.await.map_err(store_error)? == 0 && b.await.map_err(store_error)? == 0
+                }
+            };
+            if !ours {
+                let _ = tx.abort().await;
+                return Err(StoreError::Other(ALREADY_STORED.into()));
+            }
+            if mark.is_none() {
+                sent(
+                    meta.put(JsValue::from_str(&json_value(&run).to_string()))
+                        .with_key(JsValue::from_str(META_RESTORE_RUN))
+                        .primitive(),
+                )?;
+            }
+        } else if self.version() >= 7 && !batch.events.is_empty() {
+            sent(meta.delete(JsValue::from_str(META_RESTORE_RUN)).primitive())?;
+            // A write without look-ups relies on the unique `ids` index, which has no entry for
+            // a restore's events: on a store holding some, they are asked for by device and
+            // HLC (an event stored again has the same ones) and, if one is there, the write is
+            // refused and done again looking every event up.
+            if let (true, Some(segs)) = (assume_fresh, &segments) {
+                let rids = tx.object_store(RIDS).map_err(store_error)?;
+                let restored = rids.count().primitive().map_err(store_error)?;
+                if restored.await.map_err(store_error)? > 0 {
+                    let index = segs.index(IX_SEG_DH).map_err(store_error)?;
+                    let mut counts = Vec::with_capacity(batch.events.len());
+                    for e in &batch.events {
+                        let dh = super::segment::dh_key(&e.device().to_string(), &e.at);
+                        counts.push(
+                            index
+                                .count()
+                                .with_query(JsValue::from_str(&dh))
+                                .primitive()
+                                .map_err(store_error)?,
+                        );
+                    }
+                    let mut held = false;
+                    for c in counts {
+                        held |= c.await.map_err(store_error)? > 0;
+                    }
+                    if held {
+                        let _ = tx.abort().await;
+                        return Err(StoreError::Other(ALREADY_STORED.into()));
+                    }
+                }
+            }
+        }
+
         // Look every id up first (the requests run concurrently), then decide: in `events`
         // while it may hold rows, and in the segments (schema v6).
         let mut lookups = Vec::with_capacity(batch.events.len());
@@ -1128,8 +1297,7 @@ impl IdbStore {
         }
         let in_segments = match &segments {
             Some(segs) if !assume_fresh => {
-                let ids: Vec<String> = batch.events.iter().map(|e| e.id.to_string()).collect();
-                seg_hashes_by_id(segs, &ids).await?
+                seg_hashes_of(segs, batch.events.iter().collect()).await?
             }
             _ => std::collections::HashMap::new(),
         };
@@ -1168,7 +1336,19 @@ impl IdbStore {
         let rows = crate::bench::spans::span("store: commit: event rows");
         if let Some(segs) = &segments {
             // `add`: an id already in a segment fails the write (the unique `ids` index), as
-            // `add` on `events` did.
+            // `add` on `events` did. A restore's group: its ids unindexed, and listed in `rids`.
+            if restore.is_some() && !fresh.is_empty() {
+                let mut listed: Vec<[u8; 32]> = fresh.iter().map(|e| rid(e)).collect();
+                listed.sort_unstable();
+                let bytes: Vec<u8> = listed.concat();
+                let key = format!("{}|{}", super::hlc_key(&fresh[0].at), fresh[0].id);
+                let rids = tx.object_store(RIDS).map_err(store_error)?;
+                sent(
+                    rids.put(JsValue::from(js_sys::Uint8Array::from(&bytes[..])))
+                        .with_key(JsValue::from_str(&key))
+                        .primitive(),
+                )?;
+            }
             let mut with_json = Vec::with_capacity(fresh.len());
             for e in &fresh {
                 let json =
@@ -1176,7 +1356,10 @@ impl IdbStore {
                 with_json.push((*e, json));
             }
             for part in super::segment::cut(with_json) {
-                sent(segs.add(segment_record(&part)?).primitive())?;
+                sent(
+                    segs.add(segment_record(&part, restore.is_none())?)
+                        .primitive(),
+                )?;
             }
         } else {
             for e in &fresh {
@@ -1417,18 +1600,27 @@ impl Store for IdbStore {
         // schema v6 `add` goes to the segments, whose unique index does not see the rows of
         // `events`: while that store holds rows, every id is looked up first.
         if self.segmented() && !batch.events.is_empty() && self.legacy_rows().await? {
-            return self.write_batch(&batch, false).await;
+            return self.write_batch(&batch, false, None).await;
         }
-        match self.write_batch(&batch, true).await {
+        match self.write_batch(&batch, true, None).await {
             Err(StoreError::Other(m)) if m == ALREADY_STORED => {
-                self.write_batch(&batch, false).await
+                self.write_batch(&batch, false, None).await
             }
             r => r,
         }
     }
 
     async fn commit_new(&self, batch: Batch) -> Result<(), StoreError> {
-        match self.write_batch(&batch, true).await {
+        match self.write_batch(&batch, true, None).await {
+            Err(StoreError::Other(m)) if m == ALREADY_STORED => Err(StoreError::AlreadyStored),
+            r => r,
+        }
+    }
+
+    async fn commit_restore(&self, batch: Batch, run: &str) -> Result<(), StoreError> {
+        // `events` is never written from v6 on: a store whose `events` holds rows is no
+        // restore's (the guard's count would refuse it too).
+        match self.write_batch(&batch, true, Some(run)).await {
             Err(StoreError::Other(m)) if m == ALREADY_STORED => Err(StoreError::AlreadyStored),
             r => r,
         }
@@ -1529,11 +1721,12 @@ impl Store for IdbStore {
         Ok(self.events_of(&[subject]).await?.pop().unwrap_or_default())
     }
 
-    async fn has_event(&self, id: EventId) -> Result<bool, StoreError> {
-        Ok(!self.stored_among(&[id]).await?.is_empty())
+    async fn has_event(&self, e: &Event) -> Result<bool, StoreError> {
+        Ok(!self.stored_among(std::slice::from_ref(e)).await?.is_empty())
     }
 
-    async fn stored_among(&self, ids: &[EventId]) -> Result<HashSet<EventId>, StoreError> {
+    async fn stored_among(&self, events: &[Event]) -> Result<HashSet<EventId>, StoreError> {
+        let ids: Vec<EventId> = events.iter().map(|e| e.id).collect();
         let legacy = self.legacy_rows().await?;
         let tx = self.read_events()?;
         // Every request is sent before the first is awaited: they run concurrently in one
@@ -1541,7 +1734,7 @@ impl Store for IdbStore {
         let mut counts = Vec::with_capacity(2 * ids.len());
         if legacy {
             let store = tx.object_store(EVENTS).map_err(store_error)?;
-            for id in ids {
+            for id in &ids {
                 counts.push((
                     *id,
                     store
@@ -1552,24 +1745,60 @@ impl Store for IdbStore {
                 ));
             }
         }
-        if self.segmented() {
+        // A restore's segments (v7) by device and HLC (the same event has the same ones),
+        // then read to see the id there: asked for the events no id index entry names.
+        let mut places = Vec::new();
+        let segs = if self.segmented() {
             let store = tx.object_store(SEGMENTS).map_err(store_error)?;
             let index = store.index(IX_SEG_IDS).map_err(store_error)?;
-            for id in ids {
+            let by_dh = store.index(IX_SEG_DH).map_err(store_error)?;
+            for e in events {
                 counts.push((
-                    *id,
+                    e.id,
                     index
                         .count()
-                        .with_query(JsValue::from_str(&id.to_string()))
+                        .with_query(JsValue::from_str(&e.id.to_string()))
+                        .primitive()
+                        .map_err(store_error)?,
+                ));
+                let dh = super::segment::dh_key(&e.device().to_string(), &e.at);
+                places.push((
+                    e.id,
+                    by_dh
+                        .get_all_keys::<JsValue>()
+                        .with_query::<JsValue, _>(JsValue::from_str(&dh))
                         .primitive()
                         .map_err(store_error)?,
                 ));
             }
-        }
+            Some(store)
+        } else {
+            None
+        };
         let mut out = HashSet::new();
         for (id, n) in counts {
             if n.await.map_err(store_error)? > 0 {
                 out.insert(id);
+            }
+        }
+        let mut keys = BTreeSet::new();
+        let mut asked = HashSet::new();
+        for (id, read) in places {
+            for k in read.await.map_err(store_error)? {
+                if let (false, Some(k)) = (out.contains(&id), k.map_err(store_error)?.as_string()) {
+                    keys.insert(k);
+                    asked.insert(id.to_string());
+                }
+            }
+        }
+        if let (Some(store), false) = (segs, keys.is_empty()) {
+            for seg in get_segs(&store, &keys).await? {
+                for id in seg.ids.iter().filter(|id| asked.contains(*id)) {
+                    out.insert(
+                        id.parse()
+                            .map_err(|_| StoreError::Other("stored event with a bad id".into()))?,
+                    );
+                }
             }
         }
         Ok(out)
@@ -1587,9 +1816,11 @@ impl Store for IdbStore {
         // the segments) finds the held ones (a mostly-held import read 90,000 rows one get at
         // a time). A range holding far more than the chunk (a file in another order) is not
         // read; its events, and in `events` every id the ranges do not show (a held id under
-        // another device or HLC), are then asked for by id. A held id under another device
-        // or HLC in a segment is not looked for here: the commit's unique `ids` index refuses
-        // it (the import then looks its events up and reports the conflict).
+        // another device or HLC), are then asked for by id and by device and HLC. A held id
+        // under another device or HLC in a segment: in a restore's (v7) found by the `rids`
+        // lists (other content: the import's check refuses the file); in the others not
+        // looked for here, the commit's unique `ids` index refuses it (the import then looks
+        // its events up and reports the conflict).
         let wanted: HashSet<EventId> = events.iter().map(|e| e.id).collect();
         let mut spans: BTreeMap<String, (Hlc, Hlc, u32)> = BTreeMap::new();
         for e in events {
@@ -1630,7 +1861,7 @@ impl Store for IdbStore {
                 reads.push((limit, read));
             }
         }
-        let mut by_id_in_segments: Vec<String> = Vec::new();
+        let mut by_id_in_segments: Vec<&Event> = Vec::new();
         if self.segmented() {
             let segs = tx.object_store(SEGMENTS).map_err(store_error)?;
             let index = segs.index(IX_SEG_DH).map_err(store_error)?;
@@ -1653,7 +1884,7 @@ impl Store for IdbStore {
             {
                 if entries as u32 >= limit {
                     let ids = events.iter().filter(|e| e.device().to_string() == *d);
-                    by_id_in_segments.extend(ids.map(|e| e.id.to_string()));
+                    by_id_in_segments.extend(ids);
                 } else {
                     keys.extend(k);
                 }
@@ -1663,7 +1894,7 @@ impl Store for IdbStore {
                     found(&id, hash, &mut out)?;
                 }
             }
-            let held = seg_hashes_by_id(&segs, &by_id_in_segments).await?;
+            let held = seg_hashes_of(&segs, by_id_in_segments).await?;
             for (id, hash) in held {
                 found(&id, hash, &mut out)?;
             }
@@ -1682,7 +1913,7 @@ impl Store for IdbStore {
             }
         }
         if !legacy {
-            return Ok(out);
+            return self.restored_elsewhere(events, out).await;
         }
         // One get per id left, all sent before the first is awaited (one round trip).
         let store = tx.object_store(EVENTS).map_err(store_error)?;
@@ -1701,7 +1932,7 @@ impl Store for IdbStore {
                 out.insert(id, stored_hash(&row)?);
             }
         }
-        Ok(out)
+        self.restored_elsewhere(events, out).await
     }
 
     async fn views_of(&self, subjects: &[RecordRef]) -> Result<Vec<Option<View>>, StoreError> {
@@ -1833,7 +2064,8 @@ impl Store for IdbStore {
         let rows = store.count().primitive().map_err(store_error)?;
         let in_segments = if self.segmented() {
             let segs = tx.object_store(SEGMENTS).map_err(store_error)?;
-            let index = segs.index(IX_SEG_IDS).map_err(store_error)?;
+            // `dh`: an entry per event in every segment (`ids` has none for a restore's).
+            let index = segs.index(IX_SEG_DH).map_err(store_error)?;
             Some(index.count().primitive().map_err(store_error)?)
         } else {
             None
@@ -2072,6 +2304,9 @@ fn migrate(db: &Database, old: u32, new: u32) -> indexed_db_futures::Result<()> 
     if old < 6 && new >= 6 {
         create_v6(db)?;
     }
+    if old < 7 && new >= 7 {
+        db.create_object_store(RIDS).build()?;
+    }
     Ok(())
 }
 
@@ -2283,6 +2518,8 @@ fn device_range(device: &str, after: Option<&Hlc>) -> KeyRange<JsValue> {
 /// event is wanted.
 struct Seg {
     key: String,
+    /// Whether the ids are in `ids` (the unique index's) or in `i` (a restore's, v7).
+    indexed: bool,
     ids: Vec<String>,
     hs: Vec<String>,
     sj: Vec<String>,
@@ -2364,9 +2601,11 @@ fn strings(row: &JsValue, field: &str) -> Result<Vec<String>, StoreError> {
 
 impl Seg {
     fn read(row: &JsValue) -> Result<Seg, StoreError> {
+        let indexed = js_sys::Reflect::has(row, &JsValue::from_str("ids")).unwrap_or(false);
         let seg = Seg {
             key: string_field(row, "k")?,
-            ids: strings(row, "ids")?,
+            indexed,
+            ids: strings(row, if indexed { "ids" } else { "i" })?,
             hs: strings(row, "hs")?,
             sj: strings(row, "sj")?,
             dh: strings(row, "dh")?,
@@ -2428,7 +2667,11 @@ impl Seg {
         };
         let obj = js_sys::Object::new();
         set(&obj, "k", &JsValue::from_str(&self.key))?;
-        set(&obj, "ids", &list(&self.ids))?;
+        set(
+            &obj,
+            if self.indexed { "ids" } else { "i" },
+            &list(&self.ids),
+        )?;
         set(&obj, "hs", &list(&self.hs))?;
         set(&obj, "sj", &list(&self.sj))?;
         set(&obj, "dh", &list(&self.dh))?;
@@ -2481,8 +2724,9 @@ pub mod bench_layout {
     }
 }
 
-/// The row of one segment (the events of one [`super::segment::cut`] part, with their JSON).
-fn segment_record(part: &[(&Event, String)]) -> Result<JsValue, StoreError> {
+/// The row of one segment (the events of one [`super::segment::cut`] part, with their JSON);
+/// its ids in the unique `ids` index, or (`indexed` false: a restore's, v7) in `i`.
+fn segment_record(part: &[(&Event, String)], indexed: bool) -> Result<JsValue, StoreError> {
     let Some((first, _)) = part.first() else {
         return Err(StoreError::Other("an empty segment".into()));
     };
@@ -2503,7 +2747,11 @@ fn segment_record(part: &[(&Event, String)]) -> Result<JsValue, StoreError> {
     set(&obj, "k", &JsValue::from_str(&key))?;
     set(
         &obj,
-        if no_ids { "_ids" } else { "ids" },
+        match (no_ids, indexed) {
+            (true, _) => "_ids",
+            (false, true) => "ids",
+            (false, false) => "i",
+        },
         &list(&|e, _| e.id.to_string()),
     )?;
     set(&obj, "hs", &list(&|e, _| e.hash.clone()))?;
@@ -2592,25 +2840,39 @@ async fn get_segs(
     get_rows(store, keys).await?.iter().map(Seg::read).collect()
 }
 
-/// The stored hash of each of `ids` held in a segment, by id: one key lookup per id on the
-/// unique `ids` index, then each segment found read once.
-async fn seg_hashes_by_id(
+/// An event's entry in the `rids` lists: its id's bytes, then its hash's first 16.
+fn rid(e: &Event) -> [u8; 32] {
+    let mut out = [0u8; 32];
+    out[..16].copy_from_slice(e.id.0.as_bytes());
+    out[16..].copy_from_slice(&e.hash16());
+    out
+}
+
+/// The stored hash of each of `events` held in a segment, by id: a key lookup per event on
+/// the unique `ids` index (by id) and on `dh` (by device and HLC: a restore's segments,
+/// whose ids no index holds; schema v7), then each segment found read once.
+async fn seg_hashes_of(
     store: &indexed_db_futures::object_store::ObjectStore<'_>,
-    ids: &[String],
+    events: Vec<&Event>,
 ) -> Result<std::collections::HashMap<String, String>, StoreError> {
     let mut out = std::collections::HashMap::new();
-    if ids.is_empty() {
+    if events.is_empty() {
         return Ok(out);
     }
-    let index = store.index(IX_SEG_IDS).map_err(store_error)?;
-    let mut reads = Vec::with_capacity(ids.len());
-    for id in ids {
-        reads.push(
-            index
-                .get_key::<JsValue, _>(JsValue::from_str(id))
-                .primitive()
-                .map_err(store_error)?,
-        );
+    let ids: Vec<String> = events.iter().map(|e| e.id.to_string()).collect();
+    let by_id = store.index(IX_SEG_IDS).map_err(store_error)?;
+    let by_dh = store.index(IX_SEG_DH).map_err(store_error)?;
+    let mut reads = Vec::with_capacity(2 * ids.len());
+    for (e, id) in events.iter().zip(&ids) {
+        let dh = super::segment::dh_key(&e.device().to_string(), &e.at);
+        for (index, key) in [(&by_id, id.as_str()), (&by_dh, dh.as_str())] {
+            reads.push(
+                index
+                    .get_key::<JsValue, _>(JsValue::from_str(key))
+                    .primitive()
+                    .map_err(store_error)?,
+            );
+        }
     }
     let mut keys = BTreeSet::new();
     for read in reads {

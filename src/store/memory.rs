@@ -305,8 +305,8 @@ impl Store for MemoryStore {
             .unwrap_or_default())
     }
 
-    async fn has_event(&self, id: EventId) -> Result<bool, StoreError> {
-        Ok(self.inner.borrow().events.contains_key(&id))
+    async fn has_event(&self, e: &Event) -> Result<bool, StoreError> {
+        Ok(self.inner.borrow().events.contains_key(&e.id))
     }
 
     async fn events_of_kind(&self, kind: RecordKind) -> Result<Vec<Event>, StoreError> {

@@ -281,6 +281,9 @@ pub struct ImportPlan {
     pub sync: SyncUpdate,
     /// Duty-log entries torn out, altered or relinked (DUTY-4): shown, not refused.
     pub duty_log_problems: Vec<Text>,
+    /// The file lists an event more than once (the same content; no exporter writes that): a
+    /// restore then looks its groups' events up instead of writing them unindexed (issue 13).
+    pub repeats: bool,
 }
 
 impl ImportPlan {
@@ -599,6 +602,8 @@ pub(crate) struct Analysis {
     parts: usize,
     /// Every id in the file, with the first 16 bytes of its hash (one content per id).
     in_file: HashMap<EventId, [u8; 16]>,
+    /// An id came again with the same content ([`ImportPlan::repeats`]).
+    repeats: bool,
     founded: bool,
     /// The first `device` event of each tablet record (the id a refused enrolment names).
     device_events: HashMap<DeviceId, EventId>,
@@ -637,15 +642,6 @@ pub(crate) struct Analysis {
 /// How many held ids an analysis remembers for the second pass (16 bytes each, about 4 MB of
 /// wasm memory at most); a file overlapping this tablet more than that is looked up again.
 pub const HELD_IDS_MAX: usize = 200_000;
-
-fn hash16(hash: &str) -> [u8; 16] {
-    let mut out = [0u8; 16];
-    if let Ok(b) = hex::decode(hash.get(..32).unwrap_or(hash)) {
-        let n = b.len().min(16);
-        out[..n].copy_from_slice(&b[..n]);
-    }
-    out
-}
 
 fn duty_relevant(e: &Event) -> bool {
     use crate::domain::duty::DutyEvent;
@@ -733,9 +729,12 @@ impl Analysis {
             if self.plain && is_pin(&e) {
                 return Err(ImportError::PinInPlainFile { id: e.id });
             }
-            let h = hash16(&e.hash);
+            let h = e.hash16();
             match self.in_file.get(&e.id) {
-                Some(k) if *k == h => continue,
+                Some(k) if *k == h => {
+                    self.repeats = true;
+                    continue;
+                }
                 Some(_) => {
                     return Err(ImportError::TamperedEvent {
                         id: e.id,
@@ -1066,6 +1065,7 @@ impl Analysis {
             quarantined,
             blobs: std::mem::take(&mut self.blobs),
             duty_log_problems,
+            repeats: self.repeats,
         })
     }
 }

@@ -1088,8 +1088,18 @@ impl<'a, S: Store> Run<'a, S> {
         let clear = self.ours || self.groups > 0;
         let (app, plan) = (self.app, self.plan);
         let bookkeeping = async || group_meta(app, plan, &marker, last, clear).await;
+        // A restore (issue 13): its events are written unindexed while the store holds only
+        // this file's runs; a file listing an event twice is looked up group by group.
+        let restore = (self.defer_views && !plan.repeats).then_some(self.file);
         self.added += app
-            .absorb_new_with_photos(chunk, rows, self.now, self.defer_views, bookkeeping)
+            .absorb_new_with_photos(
+                chunk,
+                rows,
+                self.now,
+                self.defer_views,
+                restore,
+                bookkeeping,
+            )
             .await?;
         self.groups += 1;
         progress(self.done, self.total);

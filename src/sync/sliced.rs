@@ -287,8 +287,7 @@ pub async fn plan_import_sliced<S: Store, R: Source>(
         let held = if blank || acc.knows_held() {
             HashSet::new()
         } else {
-            let ids: Vec<EventId> = events.iter().map(|e| e.id).collect();
-            app.store.stored_among(&ids).await?
+            app.store.stored_among(&events).await?
         };
         if acc.recheck(&events, &held) {
             break;
@@ -446,8 +445,7 @@ pub async fn apply_import_sliced<S: Store, R: Source>(
             let held = match known_held {
                 Some(ids) => ids,
                 None => {
-                    let ids: Vec<EventId> = events.iter().map(|e| e.id).collect();
-                    looked_up = app.store.stored_among(&ids).await?;
+                    looked_up = app.store.stored_among(&events).await?;
                     &looked_up
                 }
             };

@@ -1042,11 +1042,14 @@ fn vio_9_qual_4_purge_travels_and_an_older_file_does_not_bring_the_record_back()
     let c = crate::testkit::open(MemoryStore::new(), 3);
     let now = block_on(a.store.every_event()).unwrap();
     for group in [now, all] {
-        block_on(
-            c.absorb_new_with_photos(group, Vec::new(), after + 3 * MIN, true, async || {
-                Ok(vec![])
-            }),
-        )
+        block_on(c.absorb_new_with_photos(
+            group,
+            Vec::new(),
+            after + 3 * MIN,
+            true,
+            None,
+            async || Ok(vec![]),
+        ))
         .unwrap();
         assert!(block_on(c.store.view(vref)).unwrap().is_none());
     }

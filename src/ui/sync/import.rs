@@ -295,6 +295,7 @@ fn preview_of(plan: &ImportPlan) -> ImportPlan {
         quarantined: plan.quarantined.clone(),
         sync: plan.sync.clone(),
         duty_log_problems: plan.duty_log_problems.clone(),
+        repeats: plan.repeats,
     }
 }
 

@@ -1120,7 +1120,11 @@ impl IdbStore {
         assume_fresh: bool,
         restore: Option<&str>,
     ) -> Result<(), StoreError> {
-        let restore = restore.filter(|_| assume_fresh && self.version() >= 7);
+        let restore = restore.filter(|_| {
+            assume_fresh
+                && self.version() >= 7
+                && bench_layout::get() & bench_layout::RESTORE_INDEXED == 0
+        });
         let with_views = self.version() >= 2;
         let with_photos = !batch.photos.is_empty() && self.version() >= 3;
         // Asked before the write's transaction opens (awaiting another transaction inside it
@@ -2694,6 +2698,7 @@ mod bench_layout {
     pub const SEG_NO_IDS: u32 = 4;
     pub const SEG_NO_INDEXES: u32 = 8;
     pub const IDS_NOT_UNIQUE: u32 = 16;
+    pub const RESTORE_INDEXED: u32 = 32;
     pub const fn get() -> u32 {
         0
     }
@@ -2715,6 +2720,9 @@ pub mod bench_layout {
     /// without the look-up before each write (what the constraint costs; nothing then refuses
     /// an id stored twice, so only for a restore onto a blank database).
     pub const IDS_NOT_UNIQUE: u32 = 16;
+    /// A restore's groups written as schema 6 wrote them (ids in the unique index; session
+    /// 23's A/B of schema 7).
+    pub const RESTORE_INDEXED: u32 = 32;
     thread_local! { static LAYOUT: Cell<u32> = const { Cell::new(0) }; }
     pub fn get() -> u32 {
         LAYOUT.with(Cell::get)

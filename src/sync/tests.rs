@@ -578,6 +578,18 @@ fn a_tampered_event_refuses_the_whole_file() {
 
     assert_eq!(floors(&b, 3), Some(30));
     assert_eq!(event_count(&fresh), 0);
+
+    // 5. Issue 13: the same event twice (the same content) is imported once, and the plan says
+    // so — a restore then looks its groups' events up rather than write its ids unindexed
+    // (schema 7), where nothing else would see the second copy. An exporter's file has none.
+    let honest = export(&a, None, None, T0);
+    assert!(!plan(&fresh, &honest.bytes, None, T0).unwrap().repeats);
+    let mut lines: Vec<_> = plain_events(&a).iter().map(event_line).collect();
+    lines.push(lines[0].clone());
+    let bytes = file_with_lines(&a, &lines, lines.len() as u64);
+    let twice = plan(&fresh, &bytes, None, T0).unwrap();
+    assert!(twice.repeats);
+    assert_eq!(twice.new_count, lines.len() - 1);
 }
 
 #[test]

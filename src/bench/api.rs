@@ -142,6 +142,7 @@ pub async fn bench_import(db: String, file: web_sys::Blob) -> Result<String, JsV
     let settings = match app.estate().await.map_err(err)? {
         Some(e) => ImportSettings {
             max_future_skew_ms: e.settings.import_max_skew_hours as i64 * 3_600_000,
+            ..ImportSettings::default()
         },
         None => ImportSettings::default(),
     };

@@ -18,10 +18,12 @@
 //!    [`super::IMPORT_GROUP_EVENTS`], each its own transaction with the photos its events name
 //!    (read from the photo's segment when needed) and the resume marker
 //!    ([`super::ImportMarker`]: choosing the same file again resumes; the watermarks advance
-//!    only with the last group).
+//!    only with the last group). A file of at most [`ImportSettings::keep_max_bytes`] (8 MiB:
+//!    the daily exchange) is not read again: pass 1 kept the events and photos it adds, and
+//!    they are absorbed as a format 1–2 plan's are, in the same groups.
 //!
 //! Memory held at any time: one slice, one group, the accumulators — never the file or all of
-//! its events.
+//! its events (but for a file within `keep_max_bytes`).
 
 use super::error::ImportError;
 use super::format::{self, Blob};
@@ -84,8 +86,9 @@ struct SegmentInfo {
 
 /// A validated file and its preview, ready for [`apply_import_sliced`].
 pub struct StreamPlan {
-    /// The preview (for a format-3 file without `new_events` and `blobs`: see
-    /// [`ImportPlan::new_count`] and [`ImportPlan::photo_count`]).
+    /// The preview (for a format-3 file larger than [`ImportSettings::keep_max_bytes`]
+    /// without `new_events` and `blobs`: see [`ImportPlan::new_count`] and
+    /// [`ImportPlan::photo_count`]).
     pub plan: ImportPlan,
     /// The file's id (the SHA-256 in its trailer): the resume marker's.
     pub file: String,
@@ -95,7 +98,8 @@ pub struct StreamPlan {
 // One per import: the size of the variants does not matter.
 #[allow(clippy::large_enum_variant)]
 enum Body {
-    /// Formats 1–2: the whole plan, events held.
+    /// Formats 1–2, and a format-3 file within `keep_max_bytes`: the whole plan, the events
+    /// and photos it adds held.
     Whole,
     Segments {
         segments: Vec<SegmentInfo>,
@@ -206,13 +210,15 @@ pub async fn plan_import_sliced<S: Store, R: Source>(
     let limit = now.saturating_add(settings.max_future_skew_ms);
     let blank = app.store.event_count().await? == 0;
     let lookup = StoreLookup::new(&app.store, blank);
+    // A small file (the daily exchange) keeps what it adds: pass 2 reads nothing again.
+    let keep = len <= settings.keep_max_bytes;
     let mut acc = Analysis::new(
         &header,
         local.estate.as_ref(),
         local.trust.clone(),
         now,
         settings,
-        false,
+        keep,
     );
     let mut segments: Vec<SegmentInfo> = Vec::new();
     let mut check = StreamCheck::new(&head, cipher.clone()).keeping();
@@ -304,6 +310,13 @@ pub async fn plan_import_sliced<S: Store, R: Source>(
             local.device,
         )
         .await?;
+    if keep {
+        return Ok(StreamPlan {
+            plan,
+            file,
+            body: Body::Whole,
+        });
+    }
     Ok(StreamPlan {
         plan,
         file,

@@ -6,7 +6,7 @@ use crate::sync::sliced::{apply_import_sliced, plan_import_sliced, StreamPlan};
 use proptest::prelude::*;
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 
-/// Pass 1 over `bytes` in slices of `slice` bytes.
+/// Pass 1 over `bytes` in slices of `slice` bytes; pass 2 reads the file again.
 fn plan_sliced(
     app: &App<MemoryStore>,
     bytes: &[u8],
@@ -14,6 +14,22 @@ fn plan_sliced(
     now: i64,
     slice: usize,
 ) -> Result<StreamPlan, ImportError> {
+    plan_kept(app, bytes, pass, now, slice, false)
+}
+
+/// Pass 1; `kept`: the file is within `keep_max_bytes` (what it adds is held for pass 2).
+fn plan_kept(
+    app: &App<MemoryStore>,
+    bytes: &[u8],
+    pass: Option<&str>,
+    now: i64,
+    slice: usize,
+    kept: bool,
+) -> Result<StreamPlan, ImportError> {
+    let settings = ImportSettings {
+        keep_max_bytes: if kept { bytes.len() as u64 } else { 0 },
+        ..ImportSettings::default()
+    };
     let mut src = bytes;
     let mut last = 0;
     let r = block_on(plan_import_sliced(
@@ -22,7 +38,7 @@ fn plan_sliced(
         &mut src,
         pass,
         now,
-        &ImportSettings::default(),
+        &settings,
         slice,
         &mut |done, total| {
             assert!(
@@ -62,8 +78,9 @@ fn apply_sliced(
     ))
 }
 
-/// The preview a streamed plan shows equals the whole-file plan's (without the events held).
-fn same_preview(sliced: &ImportPlan, whole: &ImportPlan) {
+/// The preview a streamed plan shows equals the whole-file plan's (without the events held,
+/// unless `kept`: then with the same events and photos).
+fn same_preview(sliced: &ImportPlan, whole: &ImportPlan, kept: bool) {
     assert_eq!(sliced.new_count, whole.new_events.len());
     assert_eq!(sliced.photo_count, whole.blobs.len());
     assert_eq!(sliced.already_present, whole.already_present);
@@ -74,10 +91,15 @@ fn same_preview(sliced: &ImportPlan, whole: &ImportPlan) {
     assert_eq!(sliced.duty_log_problems, whole.duty_log_problems);
     assert_eq!(sliced.header, whole.header);
     assert_eq!(sliced.summary(), whole.summary());
-    assert!(
-        sliced.new_events.is_empty() && sliced.blobs.is_empty(),
-        "nothing held"
-    );
+    if kept {
+        assert_eq!(sliced.new_events, whole.new_events);
+        assert_eq!(sliced.blobs, whole.blobs);
+    } else {
+        assert!(
+            sliced.new_events.is_empty() && sliced.blobs.is_empty(),
+            "nothing held"
+        );
+    }
 }
 
 /// The preview's counts (new events, already present, records per module, photos), the
@@ -173,7 +195,8 @@ proptest! {
     /// Issue 13: a file read in slices of any size, absorbed in groups, interrupted after any
     /// group (a tab closed halfway) and finished by choosing the same file again, leaves the
     /// same store — events, views, watermarks, open conflicts, photos — as the whole-file
-    /// import; the preview is the same.
+    /// import; the preview is the same. `kept`: a file within `keep_max_bytes` (the daily
+    /// exchange), whose pass 2 absorbs what pass 1 kept, leaves the same store.
     #[test]
     fn issue_13_a_sliced_import_interrupted_anywhere_equals_the_whole_file_import(
         edits in proptest::collection::vec((0u64..40, 1i32..40), 1..250),
@@ -183,6 +206,7 @@ proptest! {
         slice in prop_oneof![1usize..100, 100usize..9000, 9000usize..300_000],
         photo in proptest::bool::ANY,
         encrypted in proptest::bool::ANY,
+        kept in proptest::bool::ANY,
     ) {
         let a = found(1, "翠湖花园");
         let tablets: Vec<_> = (0..2).map(|_| join(2, &a, None)).collect();
@@ -231,8 +255,8 @@ proptest! {
         block_on(apply_import(&tablets[0], Some(&boss()), &whole, now)).unwrap();
         // The sliced one, interrupted, then the same file chosen again.
         let b = &tablets[1];
-        let sp = plan_sliced(b, &file, pass, now, slice).unwrap();
-        same_preview(&sp.plan, &whole);
+        let sp = plan_kept(b, &file, pass, now, slice, kept).unwrap();
+        same_preview(&sp.plan, &whole, kept);
         prop_assert_eq!(&sp.file, &file_id(&file));
         apply_sliced(b, &sp, &file, now, group, slice, Some(stop)).unwrap();
         let groups = whole.new_events.len().div_ceil(group).max(1);
@@ -244,7 +268,7 @@ proptest! {
             prop_assert_eq!(m.done, (stop * group) as u64);
             prop_assert_eq!(m.events, whole.new_events.len() as u64);
         }
-        let again = plan_sliced(b, &file, pass, now, slice).unwrap();
+        let again = plan_kept(b, &file, pass, now, slice, kept).unwrap();
         let out = apply_sliced(b, &again, &file, now, group, slice, None).unwrap();
         prop_assert_eq!(out.added, again.plan.new_count);
         prop_assert!(block_on(import_marker(&b.store)).unwrap().is_none());
@@ -265,7 +289,7 @@ proptest! {
         // stored events; finished, the tablet holds the file's events and shows every record
         // as the usual fold of the same events does.
         let c = open(MemoryStore::new(), 5);
-        let sp = plan_sliced(&c, &file, pass, now, slice).unwrap();
+        let sp = plan_kept(&c, &file, pass, now, slice, kept).unwrap();
         apply_sliced(&c, &sp, &file, now, group, slice, Some(stop)).unwrap();
         if stop > 0 && stop < groups {
             prop_assert!(crate::testkit::views_pending(&c));
@@ -282,7 +306,7 @@ proptest! {
                 prop_assert!(whole.is_some_and(|u| u.events >= v.events && u.created <= v.created));
             }
         }
-        let again = plan_sliced(&c, &file, pass, now, slice).unwrap();
+        let again = plan_kept(&c, &file, pass, now, slice, kept).unwrap();
         apply_sliced(&c, &again, &file, now, group, slice, None).unwrap();
         prop_assert!(!crate::testkit::views_pending(&c));
         let file_ids: BTreeSet<EventId> = parsed.events.iter().map(|e| e.id).collect();
@@ -465,7 +489,7 @@ fn issue_13_a_sliced_import_checks_signatures_and_attestations_as_the_whole_file
     let whole = plan(&c, &file, None, T0 + 2 * HOUR).unwrap();
     assert!(whole.header.sig.is_some());
     let sp = plan_sliced(&c, &file, None, T0 + 2 * HOUR, 3000).unwrap();
-    same_preview(&sp.plan, &whole);
+    same_preview(&sp.plan, &whole, false);
     // The end line without its signature (checksum recomputed): refused as by the whole path.
     let (_, end_start) = frames(&file);
     let body = &file[..file.len() - format::TRAILER_LEN];

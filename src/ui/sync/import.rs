@@ -124,6 +124,7 @@ pub fn ImportPanel(
                             .get_untracked()
                             .map(|e| e.settings.import_max_skew_hours as i64 * 3_600_000)
                             .unwrap_or(ImportSettings::default().max_future_skew_ms),
+                        ..ImportSettings::default()
                     };
                     // Joining (first-run screen): nobody can sign in yet, and the service
                     // accepts that only on a tablet without an estate (issue 12).

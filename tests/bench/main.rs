@@ -21,8 +21,12 @@
 //!   `app::view_cache`, instead of the build's; `BENCH_RESTORE_LAYOUTS=0,16,4`: the restore
 //!   once per layout of `store::idb::bench_layout` — 4 no `ids` index entries, 8 no segment
 //!   index entries, 16 the `ids` index not unique);
+//! * `BENCH_IMPORTS=mostly`: of the `imports` part, only the 90 % import and the daily
+//!   exchange after it (no empty-DB import, no peers' insert); `BENCH_DIST`: the bench dist
+//!   to serve instead of `target/bench-dist/` (another build's, for an A/B with one harness);
 //! * `BENCH_PROFILE=1`: one more run of the app part, not counted, with V8's CPU profiler on
-//!   (cold start, sign-in, complaint list, household search: `target/bench/profile-*.txt`);
+//!   (cold start, sign-in, complaint list, household search: `target/bench/profile-*.txt`),
+//!   and of the `imports` part's 90 % import, its daily exchange profiled;
 //! * `BENCH_BFCACHE=1`: keep Chromium's back-forward cache (off by default since session 10,
 //!   so "memory after start" is the app page's own).
 //!
@@ -242,7 +246,13 @@ fn www(data: &Path) -> PathBuf {
     let dexie = cache_dir().join("dexie/node_modules/dexie/dist/dexie.mjs");
     let links = [
         ("app", root().join("dist")),
-        ("bench", root().join("target/bench-dist")),
+        // `BENCH_DIST`: another build's bench dist (an A/B of two builds with one harness).
+        (
+            "bench",
+            std::env::var("BENCH_DIST")
+                .map(PathBuf::from)
+                .unwrap_or_else(|_| root().join("target/bench-dist")),
+        ),
         ("peer", root().join("bench/peer")),
         ("data", data.to_path_buf()),
     ];
@@ -1492,8 +1502,10 @@ impl Bench {
         let mut rss = Stat::default();
         let mut peak = Stat::default();
         let mut empty_parts = String::new();
+        // `BENCH_IMPORTS=mostly`: only the 90 % import and the daily exchange after it.
+        let only_mostly = std::env::var("BENCH_IMPORTS").is_ok_and(|v| v == "mostly");
         let mut runs = self.heavy_runs();
-        while self.fits("import", rate) && runs.next() {
+        while !only_mostly && self.fits("import", rate) && runs.next() {
             self.throttle(1.0).await;
             self.api("bench_delete(args[0])", vec![json!(DB_IMPORT)])
                 .await;
@@ -1529,7 +1541,16 @@ impl Bench {
         let (mut daily_new, mut daily_photos) = (0.0, 0.0);
         let (mut mostly_parts, mut daily_parts) = (String::new(), String::new());
         let mut runs = self.heavy_runs();
-        while self.fits("import_mostly", rate) && runs.next() {
+        // `BENCH_PROFILE=1`: one more run, not counted, its daily exchange profiled.
+        let mut profile = std::env::var("BENCH_PROFILE").is_ok_and(|v| v == "1");
+        let mut profiled = false;
+        while self.fits("import_mostly", rate) {
+            if !runs.next() {
+                if !std::mem::take(&mut profile) {
+                    break;
+                }
+                profiled = true;
+            }
             self.throttle(1.0).await;
             self.api("bench_delete(args[0])", vec![json!(DB_MOSTLY)])
                 .await;
@@ -1546,11 +1567,22 @@ impl Bench {
             else {
                 break;
             };
-            mostly.push(r["total_ms"].as_f64().unwrap_or(0.0));
-            new_events = r["new"].as_f64().unwrap_or(0.0);
-            mostly_parts = parts_note(&r);
+            if !profiled {
+                mostly.push(r["total_ms"].as_f64().unwrap_or(0.0));
+                new_events = r["new"].as_f64().unwrap_or(0.0);
+                mostly_parts = parts_note(&r);
+            }
+            let before = if profiled {
+                Some(self.profile_start().await)
+            } else {
+                None
+            };
             // Issue 13, the daily exchange: the next day's incremental file onto the tablet
-            // that now holds the import file's events.
+            // that now holds the import file's events — at rest, as a tablet is at a shift's
+            // handover: the browser's own work after the 10,000-event import (LevelDB's
+            // compaction) is given 10 s first (session 24; until then the exchange followed
+            // at once, and its runs spread 1.1–1.8 s at 4×).
+            tokio::time::sleep(Duration::from_secs(10)).await;
             let what = format!("daily exchange into {} at {rate}×", DB_MOSTLY);
             let Some(r) = self
                 .heavy_api(
@@ -1562,6 +1594,10 @@ impl Bench {
             else {
                 break;
             };
+            if let Some(before) = before {
+                self.profile_stop("daily-exchange", rate, before).await;
+                break;
+            }
             daily.push(r["total_ms"].as_f64().unwrap_or(0.0));
             daily_new = r["new"].as_f64().unwrap_or(0.0);
             daily_photos = r["photos"].as_f64().unwrap_or(0.0);
@@ -1572,7 +1608,11 @@ impl Bench {
             .await;
         self.remember("import", rate, &empty);
         self.remember("import_mostly", rate, &mostly);
-        let (dexie, raw) = self.peer_insert(rate).await;
+        let (dexie, raw) = if only_mostly {
+            Default::default()
+        } else {
+            self.peer_insert(rate).await
+        };
         self.rows.extend([
             Row::new(
                 g,
@@ -1606,7 +1646,7 @@ impl Bench {
                 Target::None
             })
             .note(format!(
-                "{daily_new:.0} new events, {daily_photos:.0} photos (file-day.wuye, {}); onto the DB holding the 100k file; {daily_parts}",
+                "{daily_new:.0} new events, {daily_photos:.0} photos (file-day.wuye, {}); onto the DB holding the 100k file, 10 s after that import; {daily_parts}",
                 report::fmt(m.day_bytes as f64, "bytes")
             )),
             Row::new(g, "wasm memory after import (its peak)", "bytes", peak)

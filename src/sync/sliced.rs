@@ -310,25 +310,19 @@ pub async fn plan_import_sliced<S: Store, R: Source>(
             local.device,
         )
         .await?;
-    if keep {
-        return Ok(StreamPlan {
-            plan,
-            file,
-            body: Body::Whole,
-        });
-    }
-    Ok(StreamPlan {
-        plan,
-        file,
-        body: Body::Segments {
+    let body = if keep {
+        Body::Whole
+    } else {
+        Body::Segments {
             segments,
             photos: std::mem::take(&mut acc.photos),
             cipher,
             head,
             limit,
             held,
-        },
-    })
+        }
+    };
+    Ok(StreamPlan { plan, file, body })
 }
 
 /// Reads one segment again, checks it is the one pass 1 verified, opens it and reads its lines.

@@ -1572,17 +1572,17 @@ impl Bench {
                 new_events = r["new"].as_f64().unwrap_or(0.0);
                 mostly_parts = parts_note(&r);
             }
-            let before = if profiled {
-                Some(self.profile_start().await)
-            } else {
-                None
-            };
             // Issue 13, the daily exchange: the next day's incremental file onto the tablet
             // that now holds the import file's events — at rest, as a tablet is at a shift's
             // handover: the browser's own work after the 10,000-event import (LevelDB's
             // compaction) is given 10 s first (session 24; until then the exchange followed
             // at once, and its runs spread 1.1–1.8 s at 4×).
             tokio::time::sleep(Duration::from_secs(10)).await;
+            let before = if profiled {
+                Some(self.profile_start().await)
+            } else {
+                None
+            };
             let what = format!("daily exchange into {} at {rate}×", DB_MOSTLY);
             let Some(r) = self
                 .heavy_api(

@@ -41,6 +41,25 @@ else
   done
   while read -r name budget; do
     [ -n "$name" ] || continue
+    if [ "$name" = pages-total ]; then
+      # The areas' modules cut off the start-up module (issue 19, .ci/wasm-split.sh), each
+      # compressed on its own as a host serves it, together.
+      total=0 count=0
+      for w in dist/split_*.wasm dist/chunk_*.wasm; do
+        [ -e "$w" ] || continue
+        total=$((total + $(brotli -c -q 11 "$w" | wc -c))) count=$((count + 1))
+      done
+      if [ "$count" -eq 0 ]; then
+        echo "check-dist: no split modules in dist/ (the wasm-split hook did not run)" >&2
+        missing=1
+      elif [ "$total" -gt "$budget" ]; then
+        echo "check-dist: the $count split modules are $total bytes brotli, over the budget of $budget (.ci/wasm-budget)" >&2
+        missing=1
+      else
+        echo "check-dist: $count split modules $total bytes brotli together (budget $budget)"
+      fi
+      continue
+    fi
     if [ ! -s "dist/$name" ]; then
       echo "check-dist: dist/$name missing (budgeted in .ci/wasm-budget)" >&2
       missing=1

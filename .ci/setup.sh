@@ -12,6 +12,7 @@
 set -euo pipefail
 
 TRUNK_VERSION=0.22.1
+WASM_SPLIT_VERSION=0.2.4
 BINARYEN_VERSION=132
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 CACHE_DIR=${ESTATE_DESK_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/estate-desk}
@@ -83,6 +84,16 @@ setup_toolchain() {
     say "cargo install wasm-bindgen-cli $wb (about 2 minutes)"
     # Not --locked: one of its locked dependencies is missing from the reachable index.
     cargo install wasm-bindgen-cli --version "$wb" --force --quiet
+  fi
+
+  # Issue 19: the release wasm is cut at the pages' split points (.ci/wasm-split.sh, a Trunk
+  # hook) by the splitter made for leptos's split points (cargo-leptos uses the same library).
+  # (its binary has no --version: cargo's list of installed crates tells the version)
+  if ! { command -v wasm-split-cli >/dev/null \
+      && cargo install --list | grep -qx "wasm_split_cli_support v$WASM_SPLIT_VERSION:"; }; then
+    say "cargo install wasm_split_cli_support $WASM_SPLIT_VERSION (about 3 minutes)"
+    cargo install wasm_split_cli_support --version "$WASM_SPLIT_VERSION" --features build-binary \
+      --locked --force --quiet
   fi
 
   if ! "$BINARYEN_BIN/wasm-opt" --version 2>/dev/null | grep -q "(version_$BINARYEN_VERSION)"; then

@@ -57,6 +57,10 @@ fn pair(key: &str) -> (&'static str, &'static str) {
     match key {
         "app.name" => ("物业服务台", "Estate Desk"),
         "app.loading" => ("正在打开…", "Opening…"),
+        "app.page_load_failed" => (
+            "此页面未能载入（本平板上的应用文件不完整）。请重新载入；若仍不行，请在有网络时打开一次",
+            "This page could not be loaded (the app's files on this tablet are incomplete). Reload; if that does not help, open the app once while online",
+        ),
         "notice.newer" => (
             "本平板上已打开新版本的物业服务台：本窗口不能再保存。请记下正在填写的内容，然后重新载入",
             "A newer version of Estate Desk is open on this tablet: this window can no longer save. Note anything you are typing, then reload",

@@ -16,7 +16,7 @@ pub(crate) mod registry;
 mod repairs;
 mod settings;
 mod setup;
-mod shell;
+pub mod shell;
 mod signin;
 mod staff;
 pub mod state;
@@ -27,7 +27,7 @@ mod violations;
 use crate::app::App;
 use crate::domain::i18n::Lang;
 use crate::domain::ids::Entropy;
-use i18n::t;
+use i18n::{t, t_untracked};
 use leptos::prelude::*;
 use platform::{now_ms, pref, BrowserEntropy};
 use state::{ctx, install_ctx, set_app, Ctx, Db};
@@ -37,8 +37,11 @@ pub const DB_TRAINING: &str = "estate-desk-training";
 /// The PIN of every demo staff member (training data only).
 pub const DEMO_PIN: &str = "1234";
 
-pub fn start() {
+/// Starts the app. `pages` are the areas' pages, each behind a split point of the start-up
+/// binary (issue 19; `ui::shell::pages`).
+pub fn start(pages: &'static shell::pages::Pages) {
     platform::mark("ed-start");
+    shell::pages::install(pages);
     console_error_panic_hook::set_once();
     let lang = match pref("lang").as_deref() {
         Some("en") => Lang::En,
@@ -98,7 +101,10 @@ async fn seed_demo(app: &App<Db>) -> Result<(), String> {
     // The demo lives in the present (issue 17): dated relative to today in the demo estate's
     // calendar (its settings are the defaults), so today has its own work waiting.
     let today = crate::domain::calendar::BusinessCalendar::default().local_date(now_ms());
-    let demo = crate::domain::demo::demo_estate(20_261_122, pin, today);
+    // Issue 19: the generator is a module of its own, fetched here only.
+    let demo = (shell::pages::pages().demo_estate)(20_261_122, pin, today)
+        .await
+        .map_err(|_| t_untracked("app.page_load_failed").to_string())?;
     app.record(now_ms(), Some(demo.director), demo.drafts)
         .await
         .map_err(|e| e.message().get(ctx().lang.get_untracked()).to_string())?;
@@ -122,7 +128,13 @@ fn Root() -> impl IntoView {
         match open_app(c.training.get_untracked()).await {
             Ok(()) => {
                 signin::serve_lockout();
-                phase.set(Phase::Ready)
+                phase.set(Phase::Ready);
+                // Issue 19: the areas' modules are fetched and compiled while the sign-in screen
+                // waits for a PIN, so the first page opened after it does not wait for its module.
+                leptos::task::spawn_local(async {
+                    gloo::timers::future::TimeoutFuture::new(300).await;
+                    (shell::pages::pages().preload)().await;
+                });
             }
             Err(e) => phase.set(Phase::Failed(e)),
         }
@@ -147,7 +159,7 @@ fn Root() -> impl IntoView {
                 <shell::Banner/>
                 {move || {
                     if c.estate.get().is_none() {
-                        view! { <setup::FirstRun/> }.into_any()
+                        shell::lazy((shell::pages::pages().first_run)())
                     } else if c.session.get().is_none() || c.locked.get() {
                         view! { <signin::SignIn/> }.into_any()
                     } else {

@@ -2,6 +2,7 @@
 //! language, lock after idle.
 
 pub(crate) mod notices;
+pub mod pages;
 pub use notices::{listen as listen_notices, AppNotices, OpeningNotices};
 
 use super::i18n::t;
@@ -313,28 +314,36 @@ pub fn Shell() -> impl IntoView {
                         view! { <super::home::Home/> }.into_any()
                     }
                     Page::Home => view! { <super::home::Home/> }.into_any(),
-                    Page::Registry(tab) => view! { <super::registry::Registry tab=tab/> }.into_any(),
-                    Page::Staff => view! { <super::staff::StaffPage/> }.into_any(),
-                    Page::Sync => view! { <super::sync::SyncPage/> }.into_any(),
-                    Page::Settings => view! { <super::settings::SettingsPage/> }.into_any(),
-                    Page::Complaints(tab) => view! { <super::complaints::Complaints tab=tab/> }.into_any(),
-                    Page::Patrol(tab) => view! { <super::patrol::PatrolPage tab=tab/> }.into_any(),
-                    Page::PatrolRound => view! { <super::patrol::walk::RoundScreen/> }.into_any(),
-                    Page::PatrolSheet => view! { <super::patrol::sheet::RoundSheet/> }.into_any(),
-                    Page::Duty(tab) => view! { <super::duty::DutyPage tab=tab/> }.into_any(),
                     Page::Emergency => view! { <super::emergency::EmergencyPage/> }.into_any(),
-                    Page::Desk(tab) => view! { <super::desk::DeskPage tab=tab/> }.into_any(),
                     Page::Incident(id) => view! { <super::emergency::IncidentPage id=id/> }.into_any(),
-                    Page::Training(tab) => view! { <super::training::TrainingPage tab=tab/> }.into_any(),
-                    Page::Discipline => view! { <super::staff::discipline::DisciplinePage/> }.into_any(),
-                    Page::Repairs(tab) => view! { <super::repairs::RepairsPage tab=tab/> }.into_any(),
-                    Page::RepairOrder(id) => view! { <super::repairs::OrderPage id=id/> }.into_any(),
-                    Page::Violations(tab) => view! { <super::violations::ViolationsPage tab=tab/> }.into_any(),
-                    Page::MoveIn(tab) => view! { <super::movein::MoveInPage tab=tab/> }.into_any(),
-                    Page::MoveInSession(id) => view! { <super::movein::SessionPage id=id/> }.into_any(),
-                    Page::Quality(tab) => view! { <super::quality::QualityPage tab=tab/> }.into_any(),
+                    // Issue 19: every other area is a module of its own, loaded on first use.
+                    page => lazy((pages::pages().page)(page)),
                 }}
             </main>
         </div>
     }
+}
+
+/// A page from a module loaded on first use (`pages`): rendered at once when the module is
+/// there (a ready future never shows the fallback), "加载中…" while it is fetched, and a clear
+/// message with a reload when it cannot be.
+pub(crate) fn lazy(page: pages::Loading<AnyView>) -> AnyView {
+    let page = send_wrapper::SendWrapper::new(page);
+    view! {
+        <Suspense fallback=|| view! { <p class="empty" role="status">{t("common.loading")}</p> }>
+            {Suspend::new(async move {
+                match page.await {
+                    Ok(view) => view,
+                    Err(_) => view! {
+                        <div class="card" role="alert">
+                            <p class="error-line">{t("app.page_load_failed")}</p>
+                            <button class="btn" on:click=|_| reload()>{t("notice.reload")}</button>
+                        </div>
+                    }
+                    .into_any(),
+                }
+            })}
+        </Suspense>
+    }
+    .into_any()
 }

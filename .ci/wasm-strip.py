@@ -5,37 +5,37 @@
 
     python3 .ci/wasm-strip.py OUT_DIR IN.wasm...    (each written to OUT_DIR under its name)
 """
+import importlib.util
 import os
 import sys
 
+# The section reader of .ci/wasm-top.py (one reader of the format).
+_spec = importlib.util.spec_from_file_location(
+    "wasm_top", os.path.join(os.path.dirname(os.path.abspath(__file__)), "wasm-top.py"))
+wasm_top = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(wasm_top)
 
-def leb(b, i):
-    r = s = 0
+
+def uleb(n):
+    out = bytearray()
     while True:
-        x = b[i]
-        i += 1
-        r |= (x & 0x7F) << s
-        s += 7
-        if x < 0x80:
-            return r, i
+        x, n = n & 0x7F, n >> 7
+        out.append(x | (0x80 if n else 0))
+        if not n:
+            return out
 
 
-def main(src, dst):
+def strip(src, dst):
     b = open(src, "rb").read()
     if b[:4] != b"\0asm":
         sys.exit(f"wasm-strip: {src} is not a wasm module")
     out = bytearray(b[:8])
-    i = 8
-    while i < len(b):
-        sid = b[i]
-        size, j = leb(b, i + 1)
-        end = j + size
+    for sid, body in wasm_top.sections(b):
         if sid != 0:
-            out += b[i:end]
-        i = end
+            out += bytes([sid]) + uleb(len(body)) + body
     open(dst, "wb").write(out)
 
 
 if __name__ == "__main__":
     for path in sys.argv[2:]:
-        main(path, os.path.join(sys.argv[1], os.path.basename(path)))
+        strip(path, os.path.join(sys.argv[1], os.path.basename(path)))

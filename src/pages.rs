@@ -24,7 +24,7 @@ use leptos::wasm_split::wasm_split;
 
 pub static PAGES: Pages = Pages {
     page,
-    first_run: || Box::pin(first_run()),
+    join_panel: || Box::pin(join_panel()),
     demo_estate: |seed, pin, as_of| Box::pin(demo_estate(seed, pin, as_of)),
     preload: || Box::pin(preload()),
 };
@@ -148,10 +148,15 @@ fn quality(tab: QualTab) -> Loaded {
     Ok(build::quality(tab))
 }
 
-/// Shown once per tablet: not preloaded.
-#[wasm_split(setup, wasm_split_path = ::leptos::wasm_split, preload(#[allow(dead_code)] preload_setup), fallible)]
-fn first_run() -> Loaded {
-    Ok(build::first_run())
+/// The first-run screen's "join from another tablet's file", once per tablet: not preloaded.
+#[wasm_split(
+    setup,
+    wasm_split_path = ::leptos::wasm_split,
+    preload(#[allow(dead_code)] preload_setup),
+    fallible
+)]
+fn join_panel() -> Loaded {
+    Ok(build::join_panel())
 }
 
 /// Once per training database: not preloaded.

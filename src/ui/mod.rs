@@ -159,7 +159,7 @@ fn Root() -> impl IntoView {
                 <shell::Banner/>
                 {move || {
                     if c.estate.get().is_none() {
-                        shell::lazy((shell::pages::pages().first_run)())
+                        view! { <setup::FirstRun/> }.into_any()
                     } else if c.session.get().is_none() || c.locked.get() {
                         view! { <signin::SignIn/> }.into_any()
                     } else {

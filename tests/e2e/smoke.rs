@@ -121,9 +121,12 @@ async fn app_shell_loads_offline_after_first_visit() {
     app.reload_no_wait().await;
     app.wait_js(wasm_started, started).await;
     assert!(app.driver().title().await.unwrap().contains("物业服务台"));
-    // Issue 19: the first-run screen is a module loaded on first use (split_setup.wasm and its
-    // shared chunks, .ci/wasm-split.sh): the worker precached it, so it opens offline too.
+    // Issue 19: the first-run screen's import panel (joining from another tablet's file) is a
+    // module loaded on first use (split_setup.wasm and its shared chunks, .ci/wasm-split.sh):
+    // the worker precached it, so it opens offline too.
     app.wait_testid("first-run").await;
+    app.click("setup-import").await;
+    app.wait_testid("sync-import").await;
     let shell_ok = app
         .js(
             "return Promise.all(['app.css', 'manifest.webmanifest', 'icons/icon-192.png', \

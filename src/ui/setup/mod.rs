@@ -95,7 +95,8 @@ pub fn FirstRun() -> impl IntoView {
                 </button>
                 <Show when=move || joining.get()>
                     <p class="muted">{move || t("sync.setup_import_lead")}</p>
-                    <super::sync::ImportPanel join=true/>
+                    // Issue 19: the import panel is a module loaded on first use.
+                    {move || super::shell::lazy((super::shell::pages::pages().join_panel)())}
                 </Show>
                 <button class="btn link" data-testid="setup-demo" on:click=move |_| super::shell::enter_training()>
                     {move || t("setup.demo")}

@@ -31,8 +31,8 @@ pub type Loading<T> = Pin<Box<dyn Future<Output = Result<T, SplitLoaderError>>>>
 pub struct Pages {
     /// Every page except 我的待办 and the emergency pages, each from its area's module.
     pub page: fn(Page) -> Loading<AnyView>,
-    /// The first-run screen: shown once per tablet.
-    pub first_run: fn() -> Loading<AnyView>,
+    /// The first-run screen's "join from another tablet's file" (the import panel).
+    pub join_panel: fn() -> Loading<AnyView>,
     /// The demo estate for training mode (TRAIN-3), generated once per training database.
     pub demo_estate: fn(
         u64,
@@ -109,6 +109,6 @@ pub fn movein_session(id: RecordId) -> AnyView {
 pub fn quality(tab: QualTab) -> AnyView {
     view! { <crate::ui::quality::QualityPage tab=tab/> }.into_any()
 }
-pub fn first_run() -> AnyView {
-    view! { <crate::ui::setup::FirstRun/> }.into_any()
+pub fn join_panel() -> AnyView {
+    view! { <crate::ui::sync::ImportPanel join=true/> }.into_any()
 }

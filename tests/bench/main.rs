@@ -24,6 +24,9 @@
 //! * `BENCH_IMPORTS=mostly`: of the `imports` part, only the 90 % import and the daily
 //!   exchange after it (no empty-DB import, no peers' insert); `BENCH_DIST`: the bench dist
 //!   to serve instead of `target/bench-dist/` (another build's, for an A/B with one harness);
+//!   `BENCH_APP_DIST`: the same for the app's `dist/` (a build with names for a profile);
+//!   `BENCH_APP_B`: a second app build, its app part run after the first's on the same
+//!   loaded database (rows labelled "B");
 //! * `BENCH_PROFILE=1`: one more run of the app part, not counted, with V8's CPU profiler on
 //!   (cold start, sign-in, complaint list, household search: `target/bench/profile-*.txt`),
 //!   and of the `imports` part's 90 % import, its daily exchange profiled;
@@ -245,7 +248,14 @@ fn cache_dir() -> PathBuf {
 fn www(data: &Path) -> PathBuf {
     let dexie = cache_dir().join("dexie/node_modules/dexie/dist/dexie.mjs");
     let links = [
-        ("app", root().join("dist")),
+        // `BENCH_APP_DIST`: another release build as the app (e.g. one with its names kept,
+        // `ESTATE_DESK_WASM_OPT=0`, for `BENCH_PROFILE`).
+        (
+            "app",
+            std::env::var("BENCH_APP_DIST")
+                .map(PathBuf::from)
+                .unwrap_or_else(|_| root().join("dist")),
+        ),
         // `BENCH_DIST`: another build's bench dist (an A/B of two builds with one harness).
         (
             "bench",
@@ -256,6 +266,16 @@ fn www(data: &Path) -> PathBuf {
         ("peer", root().join("bench/peer")),
         ("data", data.to_path_buf()),
     ];
+    // `BENCH_APP_B`: a second app build at `/app-b/`, measured after the first on the same
+    // loaded database (an A/B of two builds with one dataset load).
+    let links: Vec<(&str, PathBuf)> = links
+        .into_iter()
+        .chain(
+            std::env::var("BENCH_APP_B")
+                .ok()
+                .map(|b| ("app-b", PathBuf::from(b))),
+        )
+        .collect();
     let www = out_dir().join("www");
     let _ = std::fs::remove_dir_all(&www);
     std::fs::create_dir_all(www.join("vendor")).expect("create www");
@@ -301,11 +321,11 @@ fn name_rows(name: &str) -> &'static str {
     Box::leak(format!("{name} — list rows").into_boxed_str())
 }
 
-/// Records, in every /app/ page, when key screens first appear and when testids are clicked
+/// Records, in every /app/ (and /app-b/) page, when key screens first appear and when testids are clicked
 /// (`performance.now()`, from navigation start), and the time of the last DOM change.
 const MARKS: &str = r#"
 (() => {
-  if (!location.pathname.startsWith('/app/')) return;
+  if (!/^\/app(-b)?\//.test(location.pathname)) return;
   const marks = {}, clicks = {};
   window.__marks = marks; window.__clicks = clicks; window.__last = 0;
   const sels = {
@@ -940,7 +960,7 @@ impl Bench {
     }
 
     /// The real app from a cold navigation to the complaint list, then list interactions.
-    async fn app_runs(&mut self, rate: f64, g: &str) {
+    async fn app_runs(&mut self, rate: f64, g: &str, path: &str) {
         let mut signin = Stat::default();
         let mut login = Stat::default();
         let mut first = Stat::default();
@@ -960,6 +980,8 @@ impl Bench {
         let mut wasm_fetch = Stat::default();
         let mut compile = Stat::default();
         let mut store_open = Stat::default();
+        // The areas' modules (issue 19, loaded on first use) preloaded after the store opens.
+        let mut preloaded = Stat::default();
         let mut first_query = Stat::default();
         // The store open split by the app's marks: IndexedDB open, device id, App::open
         // (clock, signing key, authority ledger), the estate read.
@@ -979,7 +1001,7 @@ impl Bench {
             } else {
                 None
             };
-            self.goto("app/").await;
+            self.goto(path).await;
             let t_signin = self.wait_mark("signin", Duration::from_secs(120)).await;
             if self.app.try_testid("signin-pin").await.is_none() {
                 self.click_js(&format!(
@@ -1069,6 +1091,11 @@ impl Bench {
             if run == 0 || profiled {
                 continue; // warm-up: the first visit installs the service worker
             }
+            if let [Some(opened), Some(done)] =
+                self.last_marks(&["ed-store-open", "ed-preloaded"]).await[..]
+            {
+                preloaded.push(done - opened);
+            }
             if let [fetched, started, opened, queried, db, device, app] = phases[..] {
                 wasm_fetch.push(fetched);
                 compile.push(started - fetched);
@@ -1139,6 +1166,8 @@ impl Bench {
         self.rows.extend([
             Row::new(g, "start-up: first query (sign-in list)", "ms", first_query)
                 .note("ed-store-open → ed-first-query (the active staff read)"),
+            Row::new(g, "start-up: the areas' modules preloaded", "ms", preloaded)
+                .note("ed-store-open → ed-preloaded (from 300 ms on, beside the sign-in)"),
             Row::new(g, "sign-in: PIN OK → 我的待办 rendered", "ms", login)
                 .target(Target::AtMost(300.0, "≤ 300 ms"))
                 .note("to DOM settled; includes the PIN's PBKDF2 (the rows are read beside it)"),
@@ -1905,8 +1934,14 @@ impl Bench {
         let named = |p: &str| parts.split(',').any(|x| x.trim() == p);
         let part = |p: &str| parts.is_empty() || named(p);
         if part("app") {
-            self.app_runs(rate, &g).await;
+            self.app_runs(rate, &g, "app/").await;
             println!("  app: {:.0} s", t.elapsed().as_secs_f64());
+            if std::env::var("BENCH_APP_B").is_ok() {
+                // Only after A's runs: B's service worker, activating, drops A's cache (one
+                // origin; sw.js keeps one build's cache).
+                self.app_runs(rate, &format!("{g} B"), "app-b/").await;
+                println!("  app B: {:.0} s", t.elapsed().as_secs_f64());
+            }
             self.checkpoint();
         }
         if part("store") {

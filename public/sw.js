@@ -2,7 +2,9 @@
  *
  * One cache per build (issue 12). BUILD is written into this file and into index.html at build
  * time (Trunk's post_build hook, .ci/build-id.sh: a hash of the built files), so every build
- * has its own sw.js bytes and its own cache "estate-desk-<build>".
+ * has its own sw.js bytes and its own cache "estate-desk-<build>@<scope path>". The scope is
+ * in the name because caches belong to the whole host: two copies of the desk on one host
+ * (say /desk/ and a training copy at /training/) must never drop each other's caches.
  *
  * - install:   download the whole shell of this build into its own cache (bypassing the HTTP
  *              cache) and check that the index.html it got is of this build; any failure
@@ -10,14 +12,19 @@
  *              then waits: it takes over only when the page asks ("skip-waiting", sent when
  *              the user taps "Update ready — reload"). On a first visit there is nothing to
  *              wait for and it activates at once.
- * - activate:  drop the caches of other builds, clients.claim().
+ * - activate:  drop the caches of this scope's other builds (and of builds before the scope
+ *              was in the name, which cannot say whose they were), clients.claim().
  * - fetch:     navigations get this build's index.html, shell files come from this build's
  *              cache, so index.html, the wasm-bindgen glue and the .wasm always come from one
  *              build. Other same-origin GETs: cache first, refreshed in the background.
  */
 const BUILD = "__ESTATE_DESK_BUILD__";
 const CACHE_PREFIX = "estate-desk-";
-const CACHE = `${CACHE_PREFIX}${BUILD}`;
+const SCOPE_PATH = new URL(self.registration.scope).pathname;
+const CACHE = `${CACHE_PREFIX}${BUILD}@${SCOPE_PATH}`;
+/* This scope's caches, and those named before the scope was part of the name. */
+const mine = (key) =>
+  key.startsWith(CACHE_PREFIX) && (!key.includes("@") || key.slice(key.indexOf("@") + 1) === SCOPE_PATH);
 
 /* Paths relative to the worker's scope, so the app can live in a sub-folder of a host. */
 const SHELL = [
@@ -83,7 +90,7 @@ self.addEventListener("activate", (event) => {
       .then((keys) =>
         Promise.all(
           keys
-            .filter((key) => key.startsWith(CACHE_PREFIX) && key !== CACHE)
+            .filter((key) => mine(key) && key !== CACHE)
             .map((key) => caches.delete(key)),
         ),
       )

@@ -129,18 +129,28 @@ fn Root() -> impl IntoView {
             Ok(()) => {
                 signin::serve_lockout();
                 phase.set(Phase::Ready);
-                // Issue 19: the areas' modules are fetched and compiled while the sign-in screen
-                // waits for a PIN, so the first page opened after it does not wait for its module.
-                leptos::task::spawn_local(async {
-                    gloo::timers::future::TimeoutFuture::new(300).await;
-                    (shell::pages::pages().preload)().await;
-                });
             }
             Err(e) => phase.set(Phase::Failed(e)),
         }
         c.persisted.set(platform::request_persistence().await);
     });
     shell::watch_hash();
+    // Issue 19: the areas' modules are fetched and compiled while the sign-in screen waits for
+    // a PIN, so the first page opened after it does not wait for its module. Not on a blank
+    // tablet's first-run screen, which uses none of them (its import panel loads its own):
+    // there they would only compete with the first screen; they start once an estate exists.
+    let preloading = StoredValue::new(false);
+    Effect::new(move |_| {
+        let ready = matches!(phase.get(), Phase::Ready) && c.estate.with(Option::is_some);
+        if ready && !preloading.get_value() {
+            preloading.set_value(true);
+            leptos::task::spawn_local(async {
+                gloo::timers::future::TimeoutFuture::new(300).await;
+                (shell::pages::pages().preload)().await;
+                platform::mark("ed-preloaded");
+            });
+        }
+    });
     view! {
         {move || match phase.get() {
             Phase::Opening => view! {

@@ -4,7 +4,7 @@
 //! point (`#[wasm_split(area)]`) and hands the shell a [`Pages`] table at start. The release
 //! build cuts the wasm at those points (`.ci/wasm-split.sh`), so each area's code — its
 //! components and what only it calls — lives in a module of its own, fetched and compiled when
-//! the page first opens, or earlier, by `Pages::preload` once the first screen is up. Code two
+//! the page first opens, or earlier, by `Pages::preload` once an estate exists (ui::Root). Code two
 //! areas share goes to a shared chunk. The start-up module keeps the shell, sign-in, 我的待办,
 //! the emergency pages (EMG-1: never behind a download) and everything the store, the sync and
 //! the domain folds need.

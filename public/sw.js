@@ -4,7 +4,7 @@
  * time (Trunk's post_build hook, .ci/build-id.sh: a hash of the built files), so every build
  * has its own sw.js bytes and its own cache "estate-desk-<build>@<scope path>". The scope is
  * in the name because caches belong to the whole host: two copies of the desk on one host
- * (say /desk/ and a training copy at /training/) must never drop each other's caches.
+ * (say /desk/ and the next build on trial at /desk-next/) must never drop each other's caches.
  *
  * - install:   download the whole shell of this build into its own cache (bypassing the HTTP
  *              cache) and check that the index.html it got is of this build; any failure

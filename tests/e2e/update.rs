@@ -86,10 +86,10 @@ async fn service_worker_offers_a_new_build_and_switches_on_the_tap() {
     let caches = app
         .js("return caches.keys().then(k => k.sort());", vec![])
         .await;
-    // One cache per build and scope (the app is served at the host's root here).
+    // One cache per build and scope (the app is served from the sub-folder /desk/ here).
     let mut both = vec![
-        format!("estate-desk-{next}@/"),
-        format!("estate-desk-{old}@/"),
+        format!("estate-desk-{next}@/desk/"),
+        format!("estate-desk-{old}@/desk/"),
     ];
     both.sort();
     assert_eq!(
@@ -110,7 +110,7 @@ async fn service_worker_offers_a_new_build_and_switches_on_the_tap() {
     let caches = app.js("return caches.keys();", vec![]).await;
     assert_eq!(
         caches,
-        json!([format!("estate-desk-{next}@/")]),
+        json!([format!("estate-desk-{next}@/desk/")]),
         "the old build's cache is gone"
     );
     assert!(app.try_testid("update-ready").await.is_none());

@@ -321,8 +321,9 @@ fn name_rows(name: &str) -> &'static str {
     Box::leak(format!("{name} — list rows").into_boxed_str())
 }
 
-/// Records, in every /app/ (and /app-b/) page, when key screens first appear and when testids are clicked
-/// (`performance.now()`, from navigation start), and the time of the last DOM change.
+/// Records, in every /app/ (and /app-b/) page, when key screens first appear and when testids
+/// are clicked (`performance.now()`, from navigation start), and the time of the last DOM
+/// change.
 const MARKS: &str = r#"
 (() => {
   if (!/^\/app(-b)?\//.test(location.pathname)) return;
@@ -1937,8 +1938,8 @@ impl Bench {
             self.app_runs(rate, &g, "app/").await;
             println!("  app: {:.0} s", t.elapsed().as_secs_f64());
             if std::env::var("BENCH_APP_B").is_ok() {
-                // Only after A's runs: B's service worker, activating, drops A's cache (one
-                // origin; sw.js keeps one build's cache).
+                // After A's runs, not interleaved: a build from before bcb66bc (one cache per
+                // build and scope) drops every other build's cache when its worker activates.
                 self.app_runs(rate, &format!("{g} B"), "app-b/").await;
                 println!("  app B: {:.0} s", t.elapsed().as_secs_f64());
             }

@@ -1887,6 +1887,10 @@ const RAW_GET_ALL: &str = "return new Promise((ok, no) => { const r = indexedDB.
     r.onerror = () => no(r.error); r.onsuccess = () => { const db = r.result; \
     const q = db.transaction(store).objectStore(store).getAll(); \
     q.onsuccess = () => { db.close(); ok(q.result); }; q.onerror = () => no(q.error); }; });";
+const RAW_CLEAR: &str = "return new Promise((ok, no) => { const r = indexedDB.open(name); \
+    r.onerror = () => no(r.error); r.onsuccess = () => { const db = r.result; \
+    const t = db.transaction(store, 'readwrite'); t.objectStore(store).clear(); \
+    t.oncomplete = () => { db.close(); ok(null); }; t.onerror = () => no(t.error); }; });";
 const RAW_PUT_ALL: &str = "return new Promise((ok, no) => { const r = indexedDB.open(name); \
     r.onerror = () => no(r.error); r.onsuccess = () => { const db = r.result; \
     const t = db.transaction(store, 'readwrite'); const s = t.objectStore(store); \
@@ -1923,12 +1927,15 @@ async fn segments_and_views_written_as_strings_read_like_packed_ones() {
         js_sys::Reflect::delete_property(&seg.clone().into(), &"z".into()).unwrap();
     }
     raw(&name, "segments", Some(&segs), RAW_PUT_ALL).await;
+    // Views: the state back inline as text (`states` holds the same keys in the same order).
     let views: js_sys::Array = raw(&name, "views", None, RAW_GET_ALL).await.into();
-    for v in views.iter() {
-        let state = text(get(&v, "json"));
-        js_sys::Reflect::set(&v, &"json".into(), &state.into()).unwrap();
+    let states: js_sys::Array = raw(&name, "states", None, RAW_GET_ALL).await.into();
+    assert_eq!(views.length(), states.length());
+    for (v, state) in views.iter().zip(states.iter()) {
+        js_sys::Reflect::set(&v, &"json".into(), &text(state).into()).unwrap();
     }
     raw(&name, "views", Some(&views), RAW_PUT_ALL).await;
+    raw(&name, "states", None, RAW_CLEAR).await;
 
     // The rest arrives packed, some records' events spanning both shapes.
     let store = IdbStore::open(&name).await.unwrap();
@@ -1977,6 +1984,93 @@ async fn segments_and_views_written_as_strings_read_like_packed_ones() {
         after < strings,
         "the purged record's old segment is rewritten packed"
     );
+    IdbStore::delete(&name).await.unwrap();
+}
+
+/// Issue 19 (schema v8): a list reads no record's history. A version 7 database's views carry
+/// their state inline; opening it moves every state to `states`, leaving the `views` records
+/// with their index fields and list row only, and every read answers as before: full views,
+/// list rows, counts, by id. A store whose move has not run (records of both shapes side by
+/// side) answers the same, and the move, cut into chunks of three, finishes it.
+#[wasm_bindgen_test]
+async fn a_version_7_database_moves_each_views_state_out_of_its_list_record() {
+    let name = db_name("slim-v7");
+    let events = two_devices_events();
+    let (old, _) = events.split_at(events.len() / 2);
+    {
+        let v7 = IdbStore::open_version(&name, 7).await.expect("v7 opens");
+        hold(&v7, old).await;
+        v7.close();
+    }
+    let inline = |rows: &js_sys::Array| {
+        rows.iter()
+            .filter(|v| js_sys::Reflect::has(v, &"json".into()).unwrap())
+            .count()
+    };
+    let views: js_sys::Array = raw(&name, "views", None, RAW_GET_ALL).await.into();
+    assert!(views.length() > 3);
+    assert_eq!(
+        inline(&views),
+        views.length() as usize,
+        "v7 keeps states inline"
+    );
+
+    let answers = |store: IdbStore, mem: MemoryStore, subjects: Vec<RecordRef>| async move {
+        assert_same_answers(&store, &mem).await;
+        for q in every_query() {
+            assert_eq!(
+                store.rows(&q).await.unwrap(),
+                mem.rows(&q).await.unwrap(),
+                "rows of {q:?}"
+            );
+        }
+        assert_eq!(
+            store.views_of(&subjects).await.unwrap(),
+            mem.views_of(&subjects).await.unwrap()
+        );
+        for s in &subjects {
+            assert_eq!(store.view(*s).await.unwrap(), mem.view(*s).await.unwrap());
+        }
+        store
+    };
+    let store = IdbStore::open(&name).await.expect("upgrades to v8");
+    assert_eq!(store.version(), DB_VERSION);
+    let views: js_sys::Array = raw(&name, "views", None, RAW_GET_ALL).await.into();
+    let states: js_sys::Array = raw(&name, "states", None, RAW_GET_ALL).await.into();
+    assert_eq!(inline(&views), 0, "every state moved");
+    assert_eq!(states.length(), views.length());
+    // The rest arrives (records written slim by the commit) and one record is new.
+    hold(&store, &events).await;
+    let mem = memory_with(&events).await;
+    let mut subjects = subjects_of(&events);
+    subjects.push(RecordRef::new(RecordKind::Complaint, household(99)));
+    let store = answers(store, mem, subjects.clone()).await;
+    store.close();
+
+    // Records of both shapes side by side: half the states back inline, as before the move.
+    let views: js_sys::Array = raw(&name, "views", None, RAW_GET_ALL).await.into();
+    let states: js_sys::Array = raw(&name, "states", None, RAW_GET_ALL).await.into();
+    let fat = js_sys::Array::new();
+    for (i, (v, state)) in views.iter().zip(states.iter()).enumerate() {
+        if i % 2 == 0 {
+            js_sys::Reflect::set(&v, &"json".into(), &state).unwrap();
+            fat.push(&v);
+        }
+    }
+    raw(&name, "views", Some(&fat), RAW_PUT_ALL).await;
+    let store = IdbStore::open(&name).await.unwrap();
+    let mem = memory_with(&events).await;
+    let store = answers(store, mem, subjects.clone()).await;
+    store.slim_views(3).await.unwrap();
+    let views: js_sys::Array = raw(&name, "views", None, RAW_GET_ALL).await.into();
+    assert_eq!(
+        inline(&views),
+        0,
+        "the chunked move ends with every state moved"
+    );
+    let mem = memory_with(&events).await;
+    let store = answers(store, mem, subjects).await;
+    store.close();
     IdbStore::delete(&name).await.unwrap();
 }
 

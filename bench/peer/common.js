@@ -1,6 +1,7 @@
 // Shared by the peer pages (issue 7): fetching the dataset's rows (not timed) and the
-// bookkeeping of a job the harness polls for. The rows are exactly those IdbStore writes:
-// events {id, subject, json}, views {key, kind, status?, unit?, assignee?, due?, search[], json}.
+// bookkeeping of a job the harness polls for. The rows are those IdbStore wrote up to schema 7:
+// events {id, subject, json}, views {key, kind, status?, unit?, assignee?, due?, search[], json}
+// (one row per view with its state; since schema 8 ours keeps the state in a second store).
 "use strict";
 window.rowsCache = {};
 window.fetchRows = async function (url) {

@@ -97,7 +97,7 @@ use wasm_bindgen::{JsCast, JsValue};
 type Restored = std::rc::Rc<Vec<[u8; 32]>>;
 
 /// The schema version this build writes.
-pub const DB_VERSION: u32 = 7;
+pub const DB_VERSION: u32 = 8;
 
 const EVENTS: &str = "events";
 /// Events many to a row (schema v6, issue 13).
@@ -116,6 +116,16 @@ const META_RESTORE_RUN: &str = "restore_run";
 /// Segments read per transaction by [`IdbStore::all_events`] (~10,000 events).
 const EXPORT_SEGMENTS: u32 = 100;
 const VIEWS: &str = "views";
+/// A view's folded state, packed, under the view's key (schema v8, issue 19): the `views`
+/// records keep only their index fields and list row, so a list reads no history.
+const STATES: &str = "states";
+/// Meta flag: `views` records an older build wrote still carry their state (`json`); set by
+/// the v7 → v8 upgrade of a database with views, cleared when [`IdbStore::slim_views`] ends.
+pub const META_SLIM: &str = "views_slim";
+/// Meta: the last view key [`IdbStore::slim_views`] has moved the state of.
+pub const META_SLIM_FROM: &str = "views_slim_from";
+/// View records moved per transaction by [`IdbStore::slim_views`].
+const SLIM_CHUNK: u32 = 2_000;
 const META: &str = "meta";
 const PHOTOS: &str = "photos";
 
@@ -246,6 +256,11 @@ impl IdbStore {
                         &JsValue::from_str(META_TALLY_BACKFILL),
                     )?;
                 }
+                if event.old_version() < 8.0 && version >= 8 && event.old_version() >= 2.0 {
+                    upgrade_tx("8")?
+                        .object_store(META)?
+                        .put_with_key(&JsValue::from_str("true"), &JsValue::from_str(META_SLIM))?;
+                }
                 Ok(())
             })
             .await
@@ -288,9 +303,10 @@ impl IdbStore {
                 META_REBUILD,
                 META_VIEWS_VERSION,
                 META_LEFT_SWEPT,
+                META_SLIM,
             ])
             .await?;
-        let [device_index, tally_backfill, rebuild, views_version, left_swept] = flags;
+        let [device_index, tally_backfill, rebuild, views_version, left_swept, slim] = flags;
         let yes = Some(serde_json::Value::Bool(true));
         if version >= 4 && device_index == yes {
             store.finish_device_index(REBUILD_CHUNK).await?;
@@ -306,6 +322,10 @@ impl IdbStore {
             if left_swept != yes {
                 store.sweep_left_entries().await?;
             }
+        }
+        // After any rebuild (which writes every view slim and drops the flag itself).
+        if version >= 8 && slim == yes {
+            store.slim_views(SLIM_CHUNK).await?;
         }
         Ok(store)
     }
@@ -472,10 +492,12 @@ impl IdbStore {
     /// use tiny chunks to cross record boundaries).
     #[doc(hidden)]
     pub async fn rebuild_views_chunked(&self, chunk: u32) -> Result<(), StoreError> {
-        let tx = self.write(&[VIEWS, META])?;
-        let views = tx.object_store(VIEWS).map_err(store_error)?;
+        let tx = self.write(&self.with_states(vec![VIEWS, META]))?;
+        let views = ViewStores::of(&tx, self.slim())?;
         let meta = tx.object_store(META).map_err(store_error)?;
-        sent(views.clear())?;
+        views.clear()?;
+        // Every view is written again, slim (schema v8).
+        sent(meta.delete(JsValue::from_str(META_SLIM)).primitive())?;
         sent(
             meta.put(JsValue::from_str("true"))
                 .with_key(JsValue::from_str(META_REBUILD))
@@ -487,6 +509,74 @@ impl IdbStore {
         )?;
         finish(tx).await?;
         self.finish_rebuild(chunk).await.map(|_| ())
+    }
+
+    /// Schema v8 (issue 19): moves the state of every `views` record an older build wrote
+    /// into `states`, `chunk` records per transaction (read and written in it, so a commit
+    /// between two chunks is never overwritten), resumable from [`META_SLIM_FROM`]; progress
+    /// as a rebuild's ("updating the data indexes").
+    #[doc(hidden)]
+    pub async fn slim_views(&self, chunk: u32) -> Result<(), StoreError> {
+        let total = {
+            let tx = self.read(VIEWS)?;
+            let views = tx.object_store(VIEWS).map_err(store_error)?;
+            let n = views.count().primitive().map_err(store_error)?;
+            u64::from(n.await.map_err(store_error)?)
+        };
+        let mut done = 0u64;
+        loop {
+            let tx = self.write(&[VIEWS, STATES, META])?;
+            let views = tx.object_store(VIEWS).map_err(store_error)?;
+            let states = tx.object_store(STATES).map_err(store_error)?;
+            let meta = tx.object_store(META).map_err(store_error)?;
+            let from: Option<String> = get_meta(&meta, META_SLIM_FROM)
+                .await?
+                .and_then(|v| v.as_str().map(str::to_string));
+            let rows = views
+                .get_all::<JsValue>()
+                .with_query::<JsValue, _>(after_range(from.as_deref()))
+                .with_limit(chunk.max(1))
+                .primitive()
+                .map_err(store_error)?
+                .await
+                .map_err(store_error)?
+                .collect::<Result<Vec<JsValue>, _>>()
+                .map_err(store_error)?;
+            for r in rows.iter().filter(|r| has_inline_state(r)) {
+                let json = JsValue::from_str("json");
+                let state = js_sys::Reflect::get(r, &json).map_err(error_from_js)?;
+                js_sys::Reflect::delete_property(r.unchecked_ref::<js_sys::Object>(), &json)
+                    .map_err(error_from_js)?;
+                sent(
+                    states
+                        .put(state)
+                        .with_key(JsValue::from_str(&string_field(r, "key")?))
+                        .primitive(),
+                )?;
+                sent(views.put(r.clone()).primitive())?;
+            }
+            let last = rows.last().map(|r| string_field(r, "key")).transpose()?;
+            let end = (rows.len() as u32) < chunk.max(1);
+            match last.filter(|_| !end) {
+                Some(last) => sent(
+                    meta.put(JsValue::from_str(
+                        &serde_json::Value::String(last).to_string(),
+                    ))
+                    .with_key(JsValue::from_str(META_SLIM_FROM))
+                    .primitive(),
+                )?,
+                None => {
+                    sent(meta.delete(JsValue::from_str(META_SLIM)).primitive())?;
+                    sent(meta.delete(JsValue::from_str(META_SLIM_FROM)).primitive())?;
+                }
+            }
+            finish(tx).await?;
+            done += rows.len() as u64;
+            notify_rebuild(done.min(total), total);
+            if end {
+                return Ok(());
+            }
+        }
     }
 
     /// Views folded by an older build lack newer index keys: fold them all again, once.
@@ -610,13 +700,13 @@ impl IdbStore {
         ledger: &Ledger,
     ) -> Result<u32, StoreError> {
         let segmented = self.segmented();
-        let mut stores = vec![EVENTS, VIEWS, META];
+        let mut stores = self.with_states(vec![EVENTS, VIEWS, META]);
         if segmented {
             stores.push(SEGMENTS);
         }
         let tx = self.write(&stores)?;
         let events = tx.object_store(EVENTS).map_err(store_error)?;
-        let views = tx.object_store(VIEWS).map_err(store_error)?;
+        let views = ViewStores::of(&tx, self.slim())?;
         let meta = tx.object_store(META).map_err(store_error)?;
         let from: Option<String> = get_meta(&meta, META_REBUILD_FROM)
             .await?
@@ -930,6 +1020,48 @@ impl IdbStore {
         self.db.transaction(store).build().map_err(store_error)
     }
 
+    /// From schema v8 a view's state lives in `states`, its list row in `views` (issue 19).
+    fn slim(&self) -> bool {
+        self.version() >= 8
+    }
+
+    /// `stores` and, from schema v8, `states`.
+    fn with_states(&self, mut stores: Vec<&'static str>) -> Vec<&'static str> {
+        if self.slim() {
+            stores.push(STATES);
+        }
+        stores
+    }
+
+    /// The full views of `records` (`views` records, in their order): a state carried inline
+    /// (a record of an older build, not moved yet) is decoded; the others' are read from
+    /// `states`, all requests sent together. A record whose state is gone (deleted since the
+    /// record was read) is left out, as if read a moment later.
+    async fn full_views(&self, records: &[JsValue]) -> Result<Vec<View>, StoreError> {
+        let keys = records
+            .iter()
+            .filter(|r| !has_inline_state(r))
+            .map(|r| string_field(r, "key"))
+            .collect::<Result<Vec<_>, _>>()?;
+        let mut states = if keys.is_empty() || !self.slim() {
+            Vec::new()
+        } else {
+            let tx = self.read(STATES)?;
+            let store = tx.object_store(STATES).map_err(store_error)?;
+            get_values(&store, &keys).await?
+        }
+        .into_iter();
+        let mut out = Vec::with_capacity(records.len());
+        for r in records {
+            if has_inline_state(r) {
+                out.push(decode(r)?);
+            } else if let Some(Some(state)) = states.next() {
+                out.push(decode_state(&state)?);
+            }
+        }
+        Ok(out)
+    }
+
     fn write(&self, stores: &[&str]) -> Result<Transaction<'_>, StoreError> {
         self.db
             .transaction(stores)
@@ -1139,6 +1271,9 @@ impl IdbStore {
         }
         if with_views {
             stores.push(VIEWS);
+            if self.slim() {
+                stores.push(STATES);
+            }
         }
         if with_photos {
             stores.push(PHOTOS);
@@ -1378,16 +1513,14 @@ impl IdbStore {
         drop(rows);
         let rows = crate::bench::spans::span("store: commit: view rows");
         if with_views {
-            let views = tx.object_store(VIEWS).map_err(store_error)?;
+            let stores = ViewStores::of(&tx, self.slim())?;
             for v in &batch.views {
-                sent(views.put(view_record(v)?).primitive())?;
+                stores.put(v)?;
             }
-            for r in &batch.dropped {
-                sent(views.delete(JsValue::from_str(&r.key())).primitive())?;
+            for r in batch.dropped.iter().chain(&batch.purged) {
+                stores.delete(&r.key())?;
             }
-            for r in &batch.purged {
-                sent(views.delete(JsValue::from_str(&r.key())).primitive())?;
-            }
+            let views = &stores.views;
             // Issue 19: a read-write read of a key a view left drops Chromium's entries left
             // there (see `LeftKey`); the count itself is not needed.
             for k in &batch.left {
@@ -1631,19 +1764,12 @@ impl Store for IdbStore {
     }
 
     async fn view(&self, subject: RecordRef) -> Result<Option<View>, StoreError> {
-        let tx = self.read(VIEWS)?;
-        let store = tx.object_store(VIEWS).map_err(store_error)?;
-        let row = store
-            .get::<JsValue, _, _>(JsValue::from_str(&subject.key()))
-            .primitive()
-            .map_err(store_error)?
-            .await
-            .map_err(store_error)?;
-        row.map(|r| decode(&r)).transpose()
+        Ok(self.views_of(&[subject]).await?.pop().flatten())
     }
 
     async fn query(&self, q: &Query) -> Result<Vec<View>, StoreError> {
-        self.select(q).await?.iter().map(decode).collect()
+        let records = self.select(q).await?;
+        self.full_views(&records).await
     }
 
     async fn rows(&self, q: &Query) -> Result<Vec<Row>, StoreError> {
@@ -1672,11 +1798,8 @@ impl Store for IdbStore {
     }
 
     async fn assigned(&self, staff: StaffId) -> Result<Vec<View>, StoreError> {
-        self.assigned_records(staff)
-            .await?
-            .iter()
-            .map(decode)
-            .collect()
+        let records = self.assigned_records(staff).await?;
+        self.full_views(&records).await
     }
 
     async fn rows_by_unit(
@@ -1940,27 +2063,43 @@ impl Store for IdbStore {
     }
 
     async fn views_of(&self, subjects: &[RecordRef]) -> Result<Vec<Option<View>>, StoreError> {
-        let tx = self.read(VIEWS)?;
-        let store = tx.object_store(VIEWS).map_err(store_error)?;
-        let mut pending = Vec::with_capacity(subjects.len());
-        for s in subjects {
-            pending.push(
-                store
-                    .get::<JsValue, _, _>(JsValue::from_str(&s.key()))
-                    .primitive()
-                    .map_err(store_error)?,
-            );
+        let keys: Vec<String> = subjects.iter().map(RecordRef::key).collect();
+        let tx = self
+            .db
+            .transaction(self.with_states(vec![VIEWS]))
+            .build()
+            .map_err(store_error)?;
+        // Schema v8: the states, by key (issue 19).
+        let found = if self.slim() {
+            let states = tx.object_store(STATES).map_err(store_error)?;
+            get_values(&states, &keys).await?
+        } else {
+            vec![None; keys.len()]
+        };
+        // A record of an older build not moved yet (or any before v8) keeps its state inline.
+        let missing: Vec<String> = keys
+            .iter()
+            .zip(&found)
+            .filter(|(_, f)| f.is_none())
+            .map(|(k, _)| k.clone())
+            .collect();
+        let mut inline = if missing.is_empty() {
+            Vec::new()
+        } else {
+            let views = tx.object_store(VIEWS).map_err(store_error)?;
+            get_values(&views, &missing).await?
         }
-        let mut out = Vec::with_capacity(subjects.len());
-        for row in pending {
-            out.push(
-                row.await
-                    .map_err(store_error)?
-                    .map(|r| decode(&r))
-                    .transpose()?,
-            );
-        }
-        Ok(out)
+        .into_iter();
+        found
+            .into_iter()
+            .map(|f| match f {
+                Some(state) => decode_state(&state).map(Some),
+                None => match inline.next().flatten() {
+                    Some(r) if has_inline_state(&r) => decode(&r).map(Some),
+                    _ => Ok(None),
+                },
+            })
+            .collect()
     }
 
     async fn events_of(&self, subjects: &[RecordRef]) -> Result<Vec<Vec<Event>>, StoreError> {
@@ -2310,6 +2449,9 @@ fn migrate(db: &Database, old: u32, new: u32) -> indexed_db_futures::Result<()> 
     }
     if old < 7 && new >= 7 {
         db.create_object_store(RIDS).build()?;
+    }
+    if old < 8 && new >= 8 {
+        db.create_object_store(STATES).build()?;
     }
     Ok(())
 }
@@ -2822,6 +2964,19 @@ async fn get_rows<'k>(
     store: &indexed_db_futures::object_store::ObjectStore<'_>,
     keys: impl IntoIterator<Item = &'k String>,
 ) -> Result<Vec<JsValue>, StoreError> {
+    Ok(get_values(store, keys)
+        .await?
+        .into_iter()
+        .flatten()
+        .collect())
+}
+
+/// The values stored under `keys`, in order (`None`: nothing there); every request sent
+/// before the first is awaited.
+async fn get_values<'k>(
+    store: &indexed_db_futures::object_store::ObjectStore<'_>,
+    keys: impl IntoIterator<Item = &'k String>,
+) -> Result<Vec<Option<JsValue>>, StoreError> {
     let mut reads = Vec::new();
     for k in keys {
         reads.push(
@@ -2833,9 +2988,7 @@ async fn get_rows<'k>(
     }
     let mut out = Vec::with_capacity(reads.len());
     for read in reads {
-        if let Some(row) = read.await.map_err(store_error)? {
-            out.push(row);
-        }
+        out.push(read.await.map_err(store_error)?);
     }
     Ok(out)
 }
@@ -3005,7 +3158,72 @@ fn event_record(e: &Event) -> Result<JsValue, StoreError> {
     Ok(obj.into())
 }
 
-fn view_record(v: &View) -> Result<JsValue, StoreError> {
+/// The `views` store and, from schema v8, `states`, of one read-write transaction: every
+/// write of a view goes through here, so a record and its state never part.
+struct ViewStores<'a> {
+    views: indexed_db_futures::object_store::ObjectStore<'a>,
+    states: Option<indexed_db_futures::object_store::ObjectStore<'a>>,
+}
+
+impl<'a> ViewStores<'a> {
+    fn of(tx: &'a Transaction<'_>, slim: bool) -> Result<Self, StoreError> {
+        Ok(ViewStores {
+            views: tx.object_store(VIEWS).map_err(store_error)?,
+            states: if slim {
+                Some(tx.object_store(STATES).map_err(store_error)?)
+            } else {
+                None
+            },
+        })
+    }
+
+    fn put(&self, v: &View) -> Result<(), StoreError> {
+        let state = view_state(v)?;
+        match &self.states {
+            Some(states) => {
+                sent(self.views.put(view_record(v, None)?).primitive())?;
+                sent(
+                    states
+                        .put(state)
+                        .with_key(JsValue::from_str(&v.key))
+                        .primitive(),
+                )
+            }
+            None => sent(self.views.put(view_record(v, Some(state))?).primitive()),
+        }
+    }
+
+    fn delete(&self, key: &str) -> Result<(), StoreError> {
+        sent(self.views.delete(JsValue::from_str(key)).primitive())?;
+        if let Some(states) = &self.states {
+            sent(states.delete(JsValue::from_str(key)).primitive())?;
+        }
+        Ok(())
+    }
+
+    fn clear(&self) -> Result<(), StoreError> {
+        sent(self.views.clear())?;
+        if let Some(states) = &self.states {
+            sent(states.clear())?;
+        }
+        Ok(())
+    }
+}
+
+/// A view's folded state as stored: packed (issue 13: a quarter of the bytes), or text in a
+/// bench layout.
+fn view_state(v: &View) -> Result<JsValue, StoreError> {
+    let state = serde_json::to_string(v).map_err(|e| StoreError::Other(e.to_string()))?;
+    Ok(if bench_layout::get() & bench_layout::VIEW_STRINGS != 0 {
+        JsValue::from_str(&state)
+    } else {
+        packed_bytes(&state)
+    })
+}
+
+/// A `views` record: the index fields and the list row, with the state inline (`json`) only
+/// in a store older than schema v8 (issue 19: a list reads no history).
+fn view_record(v: &View, state: Option<JsValue>) -> Result<JsValue, StoreError> {
     let obj = js_sys::Object::new();
     set(&obj, "key", &JsValue::from_str(&v.key))?;
     set(&obj, "kind", &JsValue::from_str(v.kind.as_str()))?;
@@ -3023,14 +3241,9 @@ fn view_record(v: &View) -> Result<JsValue, StoreError> {
     }
     let search: js_sys::Array = v.search.iter().map(|s| JsValue::from_str(s)).collect();
     set(&obj, "search", &search)?;
-    // Issue 13: the folded state packed (a quarter of the bytes); the list row stays text.
-    let state = serde_json::to_string(v).map_err(|e| StoreError::Other(e.to_string()))?;
-    let state_json = if bench_layout::get() & bench_layout::VIEW_STRINGS != 0 {
-        JsValue::from_str(&state)
-    } else {
-        packed_bytes(&state)
-    };
-    set(&obj, "json", &state_json)?;
+    if let Some(state) = state {
+        set(&obj, "json", &state)?;
+    }
     set(&obj, "row", &json_text(&v.row())?)?;
     Ok(obj.into())
 }
@@ -3072,6 +3285,24 @@ fn decode<T: serde::de::DeserializeOwned>(row: &JsValue) -> Result<T, StoreError
         .map_err(|e| StoreError::Other(format!("stored record unreadable: {e}")))
 }
 
+/// Whether a `views` record carries its state (`json`): every record before schema v8, and
+/// those an unfinished [`IdbStore::slim_views`] has not moved yet.
+fn has_inline_state(record: &JsValue) -> bool {
+    js_sys::Reflect::has(record, &JsValue::from_str("json")).unwrap_or(false)
+}
+
+/// A view from its `states` value (schema v8): packed bytes, or text in a bench layout.
+fn decode_state(state: &JsValue) -> Result<View, StoreError> {
+    let text = match state.dyn_ref::<js_sys::Uint8Array>() {
+        Some(bytes) => super::packed::unpack(&bytes.to_vec())?,
+        None => state.as_string().ok_or_else(|| {
+            StoreError::Other("a stored view state is neither bytes nor text".into())
+        })?,
+    };
+    serde_json::from_str(&text)
+        .map_err(|e| StoreError::Other(format!("stored view state unreadable: {e}")))
+}
+
 /// The list row of a stored view record: its `row` JSON only (issue 19). A record written
 /// before rows existed (or whose row no longer decodes) is read through its full view.
 fn decode_row(row: &JsValue) -> Result<Row, StoreError> {
@@ -3096,7 +3327,7 @@ fn stored_hash(row: &JsValue) -> Result<String, StoreError> {
 /// Folds one subject's events and puts the view (nothing for an empty group). Events the
 /// ledger refuses take no effect (issue 12, authority at fold time).
 fn write_fold(
-    views: &indexed_db_futures::object_store::ObjectStore<'_>,
+    views: &ViewStores<'_>,
     mut events: Vec<Event>,
     ledger: &Ledger,
 ) -> Result<(), StoreError> {
@@ -3105,7 +3336,7 @@ fn write_fold(
         return Ok(());
     };
     if let Some(v) = fold_all_kind(subject, events) {
-        sent(views.put(view_record(&v)?).primitive())?;
+        views.put(&v)?;
     }
     Ok(())
 }

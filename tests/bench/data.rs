@@ -134,8 +134,8 @@ pub fn event_row(e: &Event) -> Value {
     })
 }
 
-/// The `views` row of `IdbStore` (src/store/idb.rs `view_record`): absent optional fields are
-/// left out, `due` is a number.
+/// The `views` row `IdbStore` wrote up to schema 7 (src/store/idb.rs `view_record`, the state
+/// inline): absent optional fields are left out, `due` is a number.
 pub fn view_row(v: &View) -> Value {
     let mut o = serde_json::Map::new();
     o.insert("key".into(), json!(v.key));

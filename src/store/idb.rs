@@ -1033,6 +1033,47 @@ impl IdbStore {
         stores
     }
 
+    /// The views stored under `keys`, in order: `states` first (schema v8, issue 19), then, for
+    /// the keys it lacks, the `views` records of an older build's shape; one transaction.
+    async fn views_by_key(&self, keys: &[String]) -> Result<Vec<Option<View>>, StoreError> {
+        let tx = self
+            .db
+            .transaction(self.with_states(vec![VIEWS]))
+            .build()
+            .map_err(store_error)?;
+        // Schema v8: the states, by key (issue 19).
+        let found = if self.slim() {
+            let states = tx.object_store(STATES).map_err(store_error)?;
+            get_values(&states, keys).await?
+        } else {
+            vec![None; keys.len()]
+        };
+        // A record of an older build not moved yet (or any before v8) keeps its state inline.
+        let missing: Vec<String> = keys
+            .iter()
+            .zip(&found)
+            .filter(|(_, f)| f.is_none())
+            .map(|(k, _)| k.clone())
+            .collect();
+        let mut inline = if missing.is_empty() {
+            Vec::new()
+        } else {
+            let views = tx.object_store(VIEWS).map_err(store_error)?;
+            get_values(&views, &missing).await?
+        }
+        .into_iter();
+        found
+            .into_iter()
+            .map(|f| match f {
+                Some(state) => decode_state(&state).map(Some),
+                None => match inline.next().flatten() {
+                    Some(r) if has_inline_state(&r) => decode(&r).map(Some),
+                    _ => Ok(None),
+                },
+            })
+            .collect()
+    }
+
     /// The full views of `records` (`views` records, in their order): a state carried inline
     /// (a record of an older build, not moved yet) is decoded; the others' are read from
     /// `states`, all requests sent together. A record whose state is gone (deleted since the
@@ -1129,13 +1170,8 @@ impl IdbStore {
                     }
                     return Ok(unique.into_values().collect());
                 };
-                // A range's first keys are what its caller asked for (the earliest due …):
-                // the index's order; a prefix's matches by record key.
-                let keys: Vec<String> = match &q.filter {
-                    Filter::Range(..) => search_keys_in_order(&index, q).await?,
-                    _ => search_keys(&index, q).await?.into_iter().collect(),
-                };
-                get_rows(&store, keys.iter().take(n as usize)).await
+                let keys = first_search_keys(&index, q, n).await?;
+                get_rows(&store, &keys).await
             }
         }
     }
@@ -1768,6 +1804,24 @@ impl Store for IdbStore {
     }
 
     async fn query(&self, q: &Query) -> Result<Vec<View>, StoreError> {
+        // A limited search (the household search's units …) knows its keys from the index:
+        // their states are read by key, not the `views` records first (schema v8).
+        if let (true, Some(n), Filter::Prefix(_) | Filter::Range(..)) =
+            (self.slim(), q.limit, &q.filter)
+        {
+            let keys = {
+                let tx = self.read(VIEWS)?;
+                let store = tx.object_store(VIEWS).map_err(store_error)?;
+                let index = store.index(IX_SEARCH).map_err(store_error)?;
+                first_search_keys(&index, q, n).await?
+            };
+            return Ok(self
+                .views_by_key(&keys)
+                .await?
+                .into_iter()
+                .flatten()
+                .collect());
+        }
         let records = self.select(q).await?;
         self.full_views(&records).await
     }
@@ -2064,42 +2118,7 @@ impl Store for IdbStore {
 
     async fn views_of(&self, subjects: &[RecordRef]) -> Result<Vec<Option<View>>, StoreError> {
         let keys: Vec<String> = subjects.iter().map(RecordRef::key).collect();
-        let tx = self
-            .db
-            .transaction(self.with_states(vec![VIEWS]))
-            .build()
-            .map_err(store_error)?;
-        // Schema v8: the states, by key (issue 19).
-        let found = if self.slim() {
-            let states = tx.object_store(STATES).map_err(store_error)?;
-            get_values(&states, &keys).await?
-        } else {
-            vec![None; keys.len()]
-        };
-        // A record of an older build not moved yet (or any before v8) keeps its state inline.
-        let missing: Vec<String> = keys
-            .iter()
-            .zip(&found)
-            .filter(|(_, f)| f.is_none())
-            .map(|(k, _)| k.clone())
-            .collect();
-        let mut inline = if missing.is_empty() {
-            Vec::new()
-        } else {
-            let views = tx.object_store(VIEWS).map_err(store_error)?;
-            get_values(&views, &missing).await?
-        }
-        .into_iter();
-        found
-            .into_iter()
-            .map(|f| match f {
-                Some(state) => decode_state(&state).map(Some),
-                None => match inline.next().flatten() {
-                    Some(r) if has_inline_state(&r) => decode(&r).map(Some),
-                    _ => Ok(None),
-                },
-            })
-            .collect()
+        self.views_by_key(&keys).await
     }
 
     async fn events_of(&self, subjects: &[RecordRef]) -> Result<Vec<Vec<Event>>, StoreError> {
@@ -3386,6 +3405,22 @@ fn search_range(q: &Query) -> KeyRange<JsValue> {
         JsValue::from_str(&upper),
         false,
     )
+}
+
+/// The first `n` primary keys a limited search answers with. A range's first keys are what
+/// its caller asked for (the earliest due …): the index's order; a prefix's matches by
+/// record key.
+async fn first_search_keys(
+    index: &Index<'_>,
+    q: &Query,
+    n: u32,
+) -> Result<Vec<String>, StoreError> {
+    let mut keys: Vec<String> = match &q.filter {
+        Filter::Range(..) => search_keys_in_order(index, q).await?,
+        _ => search_keys(index, q).await?.into_iter().collect(),
+    };
+    keys.truncate(n as usize);
+    Ok(keys)
 }
 
 /// Primary keys of the views with a search key in the filter's range: sorted, unique.

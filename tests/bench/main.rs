@@ -988,6 +988,7 @@ impl Bench {
         // (clock, signing key, authority ledger), the estate read.
         let mut open_parts: [Stat; 4] = Default::default();
         let mut waited = Stat::default();
+        let mut first_visit = Stat::default();
         let name = self.ds.m.login_name.clone();
         let profiling = std::env::var("BENCH_PROFILE").is_ok_and(|v| v == "1");
         for run in 0..=self.cfg.runs + usize::from(profiling) {
@@ -1003,7 +1004,13 @@ impl Bench {
                 None
             };
             self.goto(path).await;
-            let t_signin = self.wait_mark("signin", Duration::from_secs(120)).await;
+            // A build's first visit may bring a schema step that moves stored data (v8: every
+            // view's state, issue 19): given its time, and reported.
+            let limit = Duration::from_secs(if run == 0 { 1800 } else { 120 });
+            let t_signin = self.wait_mark("signin", limit).await;
+            if run == 0 {
+                first_visit.push(t_signin);
+            }
             if self.app.try_testid("signin-pin").await.is_none() {
                 self.click_js(&format!(
                     "[data-testid=signin-person][data-name=\"{name}\"]"
@@ -1136,6 +1143,8 @@ impl Bench {
         };
         self.rows.extend([
             Row::new(g, "cold start: navigation → sign-in usable", "ms", signin),
+            Row::new(g, "first visit of this build: navigation → sign-in usable", "ms", first_visit)
+                .note("uncounted warm-up; includes a schema step's move of stored data when this build brings one to the database (v8: the views' states)"),
             Row::new(
                 g,
                 "cold start: waited for an idle browser first",

@@ -463,17 +463,10 @@ impl IdbStore {
         loop {
             let tx = self.read(name)?;
             let store = tx.object_store(name).map_err(store_error)?;
-            let rows = store
-                .get_all::<JsValue>()
-                .with_query::<JsValue, _>(after_range(after.as_deref()))
-                .with_limit(chunk)
-                .primitive()
-                .map_err(store_error)?
-                .await
-                .map_err(store_error)?;
+            let rows = rows_after(&store, after.as_deref(), chunk).await?;
             let mut n = 0u32;
             for row in rows {
-                after = Some(each(row.map_err(store_error)?)?);
+                after = Some(each(row)?);
                 n += 1;
             }
             if n < chunk {
@@ -529,19 +522,7 @@ impl IdbStore {
             let views = tx.object_store(VIEWS).map_err(store_error)?;
             let states = tx.object_store(STATES).map_err(store_error)?;
             let meta = tx.object_store(META).map_err(store_error)?;
-            let from: Option<String> = get_meta(&meta, META_SLIM_FROM)
-                .await?
-                .and_then(|v| v.as_str().map(str::to_string));
-            let rows = views
-                .get_all::<JsValue>()
-                .with_query::<JsValue, _>(after_range(from.as_deref()))
-                .with_limit(chunk.max(1))
-                .primitive()
-                .map_err(store_error)?
-                .await
-                .map_err(store_error)?
-                .collect::<Result<Vec<JsValue>, _>>()
-                .map_err(store_error)?;
+            let rows = resumed_rows(&views, &meta, META_SLIM_FROM, chunk.max(1)).await?;
             for r in rows.iter().filter(|r| has_inline_state(r)) {
                 let json = JsValue::from_str("json");
                 let state = js_sys::Reflect::get(r, &json).map_err(error_from_js)?;
@@ -557,19 +538,7 @@ impl IdbStore {
             }
             let last = rows.last().map(|r| string_field(r, "key")).transpose()?;
             let end = (rows.len() as u32) < chunk.max(1);
-            match last.filter(|_| !end) {
-                Some(last) => sent(
-                    meta.put(JsValue::from_str(
-                        &serde_json::Value::String(last).to_string(),
-                    ))
-                    .with_key(JsValue::from_str(META_SLIM_FROM))
-                    .primitive(),
-                )?,
-                None => {
-                    sent(meta.delete(JsValue::from_str(META_SLIM)).primitive())?;
-                    sent(meta.delete(JsValue::from_str(META_SLIM_FROM)).primitive())?;
-                }
-            }
+            resume_mark(&meta, META_SLIM, META_SLIM_FROM, last.filter(|_| !end))?;
             finish(tx).await?;
             done += rows.len() as u64;
             notify_rebuild(done.min(total), total);
@@ -795,24 +764,7 @@ impl IdbStore {
         }
         write_fold(&views, group, ledger)?;
 
-        match bound {
-            Some(last) => {
-                sent(
-                    meta.put(JsValue::from_str(
-                        &serde_json::Value::String(last).to_string(),
-                    ))
-                    .with_key(JsValue::from_str(META_REBUILD_FROM))
-                    .primitive(),
-                )?;
-            }
-            None => {
-                sent(meta.delete(JsValue::from_str(META_REBUILD)).primitive())?;
-                sent(
-                    meta.delete(JsValue::from_str(META_REBUILD_FROM))
-                        .primitive(),
-                )?;
-            }
-        }
+        resume_mark(&meta, META_REBUILD, META_REBUILD_FROM, bound)?;
         finish(tx).await.map(|_| read)
     }
 
@@ -831,44 +783,21 @@ impl IdbStore {
         let tx = self.write(&[EVENTS, META])?;
         let events = tx.object_store(EVENTS).map_err(store_error)?;
         let meta = tx.object_store(META).map_err(store_error)?;
-        let from: Option<String> = get_meta(&meta, META_DEVICE_INDEX_FROM)
-            .await?
-            .and_then(|v| v.as_str().map(str::to_string));
-        let rows = events
-            .get_all::<JsValue>()
-            .with_query::<JsValue, _>(after_range(from.as_deref()))
-            .with_limit(chunk)
-            .primitive()
-            .map_err(store_error)?
-            .await
-            .map_err(store_error)?;
+        let rows = resumed_rows(&events, &meta, META_DEVICE_INDEX_FROM, chunk).await?;
         let mut n = 0u32;
         let mut last = None;
         for row in rows {
-            let e: Event = decode(&row.map_err(store_error)?)?;
+            let e: Event = decode(&row)?;
             sent(events.put(event_record(&e)?).primitive())?;
             last = Some(e.id.to_string());
             n += 1;
         }
-        match last.filter(|_| n >= chunk) {
-            Some(last) => sent(
-                meta.put(JsValue::from_str(
-                    &serde_json::Value::String(last).to_string(),
-                ))
-                .with_key(JsValue::from_str(META_DEVICE_INDEX_FROM))
-                .primitive(),
-            )?,
-            None => {
-                sent(
-                    meta.delete(JsValue::from_str(META_DEVICE_INDEX))
-                        .primitive(),
-                )?;
-                sent(
-                    meta.delete(JsValue::from_str(META_DEVICE_INDEX_FROM))
-                        .primitive(),
-                )?;
-            }
-        }
+        resume_mark(
+            &meta,
+            META_DEVICE_INDEX,
+            META_DEVICE_INDEX_FROM,
+            last.filter(|_| n >= chunk),
+        )?;
         finish(tx).await
     }
 
@@ -3481,6 +3410,61 @@ fn pair(a: JsValue, b: JsValue) -> JsValue {
 /// Keys strictly after `after` (every string key when `None`).
 fn after_range(after: Option<&str>) -> KeyRange<JsValue> {
     KeyRange::LowerBound(JsValue::from_str(after.unwrap_or("")), after.is_some())
+}
+
+/// A resumable pass's next `chunk` records of `store` (key order), after the key it saved in
+/// meta under `from_key` (from the start when none is saved).
+async fn resumed_rows(
+    store: &indexed_db_futures::object_store::ObjectStore<'_>,
+    meta: &indexed_db_futures::object_store::ObjectStore<'_>,
+    from_key: &str,
+    chunk: u32,
+) -> Result<Vec<JsValue>, StoreError> {
+    let from: Option<String> = get_meta(meta, from_key)
+        .await?
+        .and_then(|v| v.as_str().map(str::to_string));
+    rows_after(store, from.as_deref(), chunk).await
+}
+
+/// Up to `chunk` records of `store` after the key `after` (from the start for `None`).
+async fn rows_after(
+    store: &indexed_db_futures::object_store::ObjectStore<'_>,
+    after: Option<&str>,
+    chunk: u32,
+) -> Result<Vec<JsValue>, StoreError> {
+    store
+        .get_all::<JsValue>()
+        .with_query::<JsValue, _>(after_range(after))
+        .with_limit(chunk)
+        .primitive()
+        .map_err(store_error)?
+        .await
+        .map_err(store_error)?
+        .collect::<Result<Vec<JsValue>, _>>()
+        .map_err(store_error)
+}
+
+/// Where a resumable pass stopped, in its chunk's transaction: `last` saved under `from_key`,
+/// or (`None`: the pass ended) its `flag` and `from_key` removed.
+fn resume_mark(
+    meta: &indexed_db_futures::object_store::ObjectStore<'_>,
+    flag: &str,
+    from_key: &str,
+    last: Option<String>,
+) -> Result<(), StoreError> {
+    match last {
+        Some(last) => sent(
+            meta.put(JsValue::from_str(
+                &serde_json::Value::String(last).to_string(),
+            ))
+            .with_key(JsValue::from_str(from_key))
+            .primitive(),
+        ),
+        None => {
+            sent(meta.delete(JsValue::from_str(flag)).primitive())?;
+            sent(meta.delete(JsValue::from_str(from_key)).primitive())
+        }
+    }
 }
 
 /// Commits, turning an abort into the reason the browser gave (a full disk above all).

@@ -253,27 +253,29 @@ fn www(data: &Path) -> PathBuf {
         (
             "app",
             std::env::var("BENCH_APP_DIST")
-                .map(PathBuf::from)
+                .map(|p| root().join(p))
                 .unwrap_or_else(|_| root().join("dist")),
         ),
         // `BENCH_DIST`: another build's bench dist (an A/B of two builds with one harness).
         (
             "bench",
             std::env::var("BENCH_DIST")
-                .map(PathBuf::from)
+                .map(|p| root().join(p))
                 .unwrap_or_else(|_| root().join("target/bench-dist")),
         ),
         ("peer", root().join("bench/peer")),
         ("data", data.to_path_buf()),
     ];
     // `BENCH_APP_B`: a second app build at `/app-b/`, measured after the first on the same
-    // loaded database (an A/B of two builds with one dataset load).
+    // loaded database (an A/B of two builds with one dataset load). Each path is taken from
+    // the repository's root when relative: the links live in `target/bench/www/`, where a
+    // relative target resolved to nothing (session 27: the app answered "not found").
     let links: Vec<(&str, PathBuf)> = links
         .into_iter()
         .chain(
             std::env::var("BENCH_APP_B")
                 .ok()
-                .map(|b| ("app-b", PathBuf::from(b))),
+                .map(|b| ("app-b", root().join(b))),
         )
         .collect();
     let www = out_dir().join("www");

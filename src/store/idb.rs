@@ -323,8 +323,8 @@ impl IdbStore {
                 store.sweep_left_entries().await?;
             }
         }
-        // After any rebuild (which writes every view slim and drops the flag itself).
-        if version >= 8 && slim == yes {
+        // After any rebuild, which writes every view slim and drops the flag: asked again.
+        if version >= 8 && slim == yes && store.meta(META_SLIM).await? == yes {
             store.slim_views(SLIM_CHUNK).await?;
         }
         Ok(store)
@@ -3225,12 +3225,8 @@ fn row_device_hlc(row: &JsValue) -> Result<(String, Hlc), StoreError> {
 /// Decodes the `json` of a stored record: text (events, and views older builds wrote) or
 /// packed bytes (views since issue 13's packing).
 fn decode<T: serde::de::DeserializeOwned>(row: &JsValue) -> Result<T, StoreError> {
-    let text = match bytes_field(row, "json") {
-        Some(bytes) => super::packed::unpack(&bytes)?,
-        None => string_field(row, "json")?,
-    };
-    serde_json::from_str(&text)
-        .map_err(|e| StoreError::Other(format!("stored record unreadable: {e}")))
+    let json = js_sys::Reflect::get(row, &JsValue::from_str("json")).unwrap_or_default();
+    decode_state(&json)
 }
 
 /// Whether a `views` record carries its state (`json`): every record before schema v8, and
@@ -3240,15 +3236,16 @@ fn has_inline_state(record: &JsValue) -> bool {
 }
 
 /// A view from its `states` value (schema v8): packed bytes, or text in a bench layout.
-fn decode_state(state: &JsValue) -> Result<View, StoreError> {
+/// Also the `json` field of any stored record ([`decode`]).
+fn decode_state<T: serde::de::DeserializeOwned>(state: &JsValue) -> Result<T, StoreError> {
     let text = match state.dyn_ref::<js_sys::Uint8Array>() {
         Some(bytes) => super::packed::unpack(&bytes.to_vec())?,
-        None => state.as_string().ok_or_else(|| {
-            StoreError::Other("a stored view state is neither bytes nor text".into())
-        })?,
+        None => state
+            .as_string()
+            .ok_or_else(|| StoreError::Other("stored record without `json`".into()))?,
     };
     serde_json::from_str(&text)
-        .map_err(|e| StoreError::Other(format!("stored view state unreadable: {e}")))
+        .map_err(|e| StoreError::Other(format!("stored record unreadable: {e}")))
 }
 
 /// The list row of a stored view record: its `row` JSON only (issue 19). A record written

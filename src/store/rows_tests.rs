@@ -528,3 +528,109 @@ fn overdue_callbacks_come_from_their_due_keys() {
         assert_eq!(first, want, "the six earliest, {days} days on");
     }
 }
+
+/// Issue 19, CMP-12 (the complaint list's filters 未办 / 我的 / 已办 / 全部) and CMP-3 (the
+/// escalation sweep): each filter's page is read by key — the first `n` of its newest-first
+/// search keys are exactly its `n` newest complaints, the count from the index is the filter's
+/// every complaint, and the sweep's range holds exactly the open complaints whose month has run
+/// out.
+#[test]
+fn cmp_12_the_complaint_lists_pages_are_the_newest_of_each_filter() {
+    use crate::domain::complaints::{
+        escalation_range, month_of, Complaint, ComplaintRow, ListPage,
+    };
+    use crate::domain::ids::RecordId;
+    let app = loaded(20_261_122, DEMO_AS_OF);
+    let all: Vec<(RecordId, Complaint)> = app
+        .store
+        .views()
+        .into_iter()
+        .filter_map(|v| Some((v.id, v.state::<Complaint>()?)))
+        .collect();
+    let page = |p: ListPage, n: u32| {
+        let (from, to) = p.range();
+        let q = Query::new(RecordKind::Complaint, Filter::Range(from, to));
+        let count = block_on(app.store.count(&q)).unwrap() as usize;
+        let ids: Vec<RecordId> = block_on(app.store.rows(&q.limit(n)))
+            .unwrap()
+            .into_iter()
+            .map(|r| {
+                assert!(r.list::<ComplaintRow>().is_some(), "{}", r.key);
+                r.id
+            })
+            .collect();
+        (count, ids)
+    };
+    let newest = |keep: &dyn Fn(&Complaint) -> bool| {
+        let mut v: Vec<(i64, RecordId)> = all
+            .iter()
+            .filter(|(_, c)| keep(c))
+            .map(|(id, c)| (c.received, *id))
+            .collect();
+        v.sort_by_key(|(at, _)| std::cmp::Reverse(*at));
+        v
+    };
+    let check = |p: ListPage, want: Vec<(i64, RecordId)>| {
+        for n in [3u32, 20, 10_000] {
+            let (count, got) = page(p, n);
+            assert_eq!(count, want.len(), "{p:?}");
+            assert_eq!(got.len(), want.len().min(n as usize), "{p:?}");
+            // Newest first; complaints received in the same millisecond in either order.
+            let at = |id: &RecordId| all.iter().find(|(i, _)| i == id).unwrap().1.received;
+            let got_at: Vec<i64> = got.iter().map(at).collect();
+            let want_at: Vec<i64> = want.iter().take(n as usize).map(|w| w.0).collect();
+            assert_eq!(got_at, want_at, "{p:?} first {n}");
+        }
+        want.len()
+    };
+    assert!(
+        check(ListPage::Open, newest(&|c| c.is_open())) > 0,
+        "the demo has open complaints"
+    );
+    let mut mine = 0;
+    for s in all
+        .iter()
+        .flat_map(|(_, c)| [Some(c.registered_by), c.handler])
+        .flatten()
+    {
+        mine += check(
+            ListPage::Mine(s),
+            newest(&|c| c.is_open() && (c.handler == Some(s) || c.registered_by == s)),
+        );
+    }
+    assert!(mine > 0);
+    let months: BTreeSet<String> = all.iter().map(|(_, c)| month_of(c.received)).collect();
+    assert!(months.len() >= 2, "the demo's complaints span months");
+    for m in &months {
+        let in_month = |c: &Complaint| month_of(c.received) == *m;
+        assert!(check(ListPage::All(m), newest(&|c| in_month(c))) > 0);
+        check(ListPage::Done(m), newest(&|c| in_month(c) && !c.is_open()));
+    }
+    let mut due = Vec::new();
+    for days in [0i64, 20, 40] {
+        let now = BusinessCalendar::default().at(
+            DEMO_AS_OF + chrono::Duration::days(days),
+            chrono::NaiveTime::from_hms_opt(9, 0, 0).unwrap(),
+        );
+        let (from, to) = escalation_range(now);
+        let q = Query::new(RecordKind::Complaint, Filter::Range(from, to));
+        let mut got: Vec<RecordId> = block_on(app.store.rows(&q))
+            .unwrap()
+            .into_iter()
+            .map(|r| r.id)
+            .collect();
+        let mut want: Vec<RecordId> = all
+            .iter()
+            .filter(|(_, c)| c.row().escalates_at.is_some_and(|d| d <= now))
+            .map(|(id, _)| *id)
+            .collect();
+        got.sort();
+        want.sort();
+        assert_eq!(got, want, "due {days} days on");
+        due.push(want.len());
+    }
+    assert!(
+        due[2] > due[0],
+        "open complaints fall due as months run out: {due:?}"
+    );
+}

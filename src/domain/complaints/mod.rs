@@ -668,12 +668,17 @@ impl Complaint {
             place: self.intake.place.clone(),
             what: self.intake.what.clone(),
             clock: self.running_clock().cloned(),
-            escalates_at: self
-                .month_clock
-                .as_ref()
-                .filter(|_| self.is_open() && self.escalated.is_none())
-                .map(|m| m.deadline),
+            escalates_at: self.escalates_at(),
         }
+    }
+
+    /// CMP-3: when this open complaint becomes major (its month's deadline); `None` once
+    /// escalated or no longer open.
+    fn escalates_at(&self) -> Option<i64> {
+        self.month_clock
+            .as_ref()
+            .filter(|_| self.is_open() && self.escalated.is_none())
+            .map(|m| m.deadline)
     }
 }
 
@@ -917,6 +922,9 @@ impl Aggregate for Complaint {
         // Lists by month and status are served by the search index, not by reading every
         // complaint (issue 7: 20,000 complaints in five years).
         search.push(list_key(&month_of(self.received), Some(self.status)));
+        // The list's pages (issue 19): each filter's keys sort newest first, so a page of 20 is
+        // the index's first 20 keys, counted from the index, never a month's every row.
+        search.extend(page_keys(self));
         IndexFields {
             status: Some(self.status.key().into()),
             due: clock.as_ref().map(|c| c.deadline),
@@ -960,6 +968,74 @@ pub fn list_key(month: &str, status: Option<Status>) -> String {
         "cmp|{month}|{}",
         status.map(|s| s.key()).unwrap_or_default()
     )
+}
+
+/// A time as an index key's tail that sorts newest first (15 digits, like the callbacks'
+/// `cbdue|` keys sort earliest first).
+fn newest_first(at: i64) -> String {
+    format!(
+        "{:015}",
+        (999_999_999_999_999 - at).clamp(0, 999_999_999_999_999)
+    )
+}
+
+/// The complaint list's filters, each one run of newest-first search keys (issue 19).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ListPage<'a> {
+    /// 未办: every open complaint (registered, dispatched, in progress), of any month.
+    Open,
+    /// 我的: the open ones this person handles or registered.
+    Mine(StaffId),
+    /// 已办 of a month (`2026-10`): completed, closed, linked.
+    Done(&'a str),
+    /// 全部 of a month.
+    All(&'a str),
+}
+
+impl ListPage<'_> {
+    fn prefix(self) -> String {
+        match self {
+            ListPage::Open => "cmpo|".into(),
+            ListPage::Mine(s) => format!("cmpm|{s}|"),
+            ListPage::Done(m) => format!("cmpd|{m}|"),
+            ListPage::All(m) => format!("cmpn|{m}|"),
+        }
+    }
+
+    /// The `Filter::Range` whose first keys are this filter's newest complaints.
+    pub fn range(self) -> (String, String) {
+        let p = self.prefix();
+        (p.clone(), p)
+    }
+}
+
+/// The keys by which a complaint appears in [`ListPage`]s and in CMP-3's sweep
+/// ([`escalation_range`]).
+fn page_keys(c: &Complaint) -> Vec<String> {
+    let nf = newest_first(c.received);
+    let month = month_of(c.received);
+    let mut keys = vec![format!("{}{nf}", ListPage::All(&month).prefix())];
+    if c.is_open() {
+        keys.push(format!("{}{nf}", ListPage::Open.prefix()));
+        let mut mine = vec![c.registered_by];
+        mine.extend(c.handler.filter(|h| *h != c.registered_by));
+        keys.extend(
+            mine.into_iter()
+                .map(|s| format!("{}{nf}", ListPage::Mine(s).prefix())),
+        );
+    } else {
+        keys.push(format!("{}{nf}", ListPage::Done(&month).prefix()));
+    }
+    if let Some(at) = c.escalates_at() {
+        keys.push(format!("cmpesc|{:015}", at.max(0)));
+    }
+    keys
+}
+
+/// CMP-3: the `Filter::Range` of the open complaints whose month has run out at `now` — the
+/// sweep reads only these, never every open complaint (issue 19).
+pub fn escalation_range(now: i64) -> (String, String) {
+    ("cmpesc|".into(), format!("cmpesc|{:015}", now.max(0)))
 }
 
 // ----- the help request --------------------------------------------------------------------------

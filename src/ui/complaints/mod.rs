@@ -17,8 +17,8 @@ use super::platform::{format_time, now_ms};
 use super::state::{app, ctx, go, loader, tx, utc_offset, CmpTab, Page};
 use crate::domain::calendar::BusinessCalendar;
 use crate::domain::complaints::{
-    escalation_candidates, escalations_due, list_key, month_of, Class, Complaint, ComplaintRow,
-    ComplaintSettings, Status,
+    escalation_candidates, escalation_range, escalations_due, month_of, Class, Complaint,
+    ComplaintRow, ComplaintSettings, ListPage, Status,
 };
 use crate::domain::event::{RecordKind, RecordRef};
 use crate::domain::ids::{RecordId, StaffId};
@@ -57,8 +57,6 @@ pub(super) fn class_chip(c: Option<Class>) -> &'static str {
     }
 }
 
-/// CMP-3: complaints open a month become major — applied when the list is opened, by whoever
-/// is signed in (the rule, not a person, decides; the event says so).
 /// Open complaints (registered, dispatched, in progress), from the status index: never
 /// every complaint of five years (issue 7).
 pub(super) async fn open_complaints() -> Vec<(RecordId, Complaint)> {
@@ -77,24 +75,17 @@ fn open_queries() -> [Query; 3] {
     Status::OPEN.map(|s| Query::new(RecordKind::Complaint, Filter::Status(s.key().into())))
 }
 
-/// The open complaints' list rows. Issue 19: the three status reads sent together, one wait
-/// instead of three in a row.
-async fn open_rows() -> Vec<(RecordId, ComplaintRow)> {
+/// CMP-3: complaints open a month become major — applied when the list is opened, by whoever
+/// is signed in (the rule, not a person, decides; the event says so). The sweep reads the open
+/// complaints whose month has run out, found by their `cmpesc|` keys
+/// (issue 19: none of the other open complaints is read); only those are read in full, where
+/// [`escalations_due`] decides.
+async fn sweep_escalations() {
     use crate::ui::state::list_rows;
-    let [r, d, p] = open_queries();
-    let (r, d, p) = futures::future::join3(list_rows(&r), list_rows(&d), list_rows(&p)).await;
-    [r, d, p].concat()
-}
-
-/// CMP-3's sweep, from the open complaints' list rows (issue 19): only those whose month has
-/// run out (`escalates_at`) are read in full, where [`escalations_due`] decides. `rows`: the
-/// list's own open rows when it has them (reading the status index once, not twice).
-async fn sweep_escalations(rows: Option<Vec<(RecordId, ComplaintRow)>>) {
     let now = now_ms();
-    let rows = match rows {
-        Some(r) => r,
-        None => open_rows().await,
-    };
+    let (from, to) = escalation_range(now);
+    let rows: Vec<(RecordId, ComplaintRow)> =
+        list_rows(&Query::new(RecordKind::Complaint, Filter::Range(from, to))).await;
     let ids = escalation_candidates(now, &rows);
     let refs: Vec<RecordRef> = ids
         .iter()
@@ -194,63 +185,50 @@ fn ComplaintList() -> impl IntoView {
     let rows = loader(move || {
         let f = filter.get();
         let m = month.get();
-        shown.set(PAGE);
+        let n = shown.get();
+        let me = c.session.get_untracked().map(|s| s.id).unwrap_or_default();
         async move {
-            // List rows (issue 19): each complaint's `ComplaintRow`, never its history; a
-            // filter's several reads are sent together.
+            // A page by key (issue 19): each filter's search keys sort newest first, so the
+            // first `n` keys are the rows shown — read with the filter's count from the index,
+            // never the month's (or five years' open) every row.
             use crate::ui::state::list_rows;
-            let month_rows = |s: Option<Status>| {
-                Query::new(RecordKind::Complaint, Filter::Prefix(list_key(&m, s)))
+            let page = match f {
+                ListFilter::Open => ListPage::Open,
+                ListFilter::Mine => ListPage::Mine(me),
+                ListFilter::Done => ListPage::Done(&m),
+                ListFilter::All => ListPage::All(&m),
             };
-            let mut v: Vec<(RecordId, ComplaintRow)> = match f {
-                // The open ones from the status index.
-                ListFilter::Open | ListFilter::Mine => open_rows().await,
-                ListFilter::Done => {
-                    let [c, x, l] = [Status::Completed, Status::Closed, Status::Linked]
-                        .map(|s| month_rows(Some(s)));
-                    let (c, x, l) =
-                        futures::future::join3(list_rows(&c), list_rows(&x), list_rows(&l)).await;
-                    [c, x, l].concat()
-                }
-                ListFilter::All => list_rows(&month_rows(None)).await,
-            };
-            v.sort_by_key(|a| std::cmp::Reverse(a.1.received));
+            let (from, to) = page.range();
+            let q = Query::new(RecordKind::Complaint, Filter::Range(from, to));
+            let (total, v) =
+                futures::future::join(app().store.count(&q), list_rows(&q.clone().limit(n as u32)))
+                    .await;
+            let v: Vec<(RecordId, ComplaintRow)> = v;
             crate::ui::platform::mark("ed-cmp-rows");
-            (f, v)
+            (f, total.unwrap_or_default() as usize, v)
         }
     });
-    // The CMP-3 escalation sweep: once per visit, over the list's first rows when they are the
-    // open ones (issue 19: the status index read once), beside the list, never before it. A
-    // sweep that escalates bumps the list.
+    // The CMP-3 escalation sweep: once per visit, once the list's first rows are shown, beside
+    // the list, never before it. A sweep that escalates bumps the list.
     let swept = StoredValue::new(false);
     Effect::new(move |_| {
-        let Some((f, loaded)) = rows.get() else {
-            return;
-        };
-        if swept.get_value() {
+        if rows.with(Option::is_none) || swept.get_value() {
             return;
         }
         swept.set_value(true);
-        let open = matches!(f, ListFilter::Open | ListFilter::Mine).then_some(loaded);
-        leptos::task::spawn_local(sweep_escalations(open));
+        leptos::task::spawn_local(sweep_escalations());
     });
     let people = people();
     let list = move || {
-        let me = c.session.get().map(|s| s.id);
         // The filter the rows were loaded for (a new one loads asynchronously): the list says
         // which it shows, so nothing is tapped in a list about to be replaced.
-        let Some((f, loaded)) = rows.get() else {
+        let Some((f, total, items)) = rows.get() else {
             return ().into_any();
         };
         let now = now_ms();
-        let items: Vec<(RecordId, ComplaintRow)> = loaded
-            .into_iter()
-            .filter(|(_, x)| match f {
-                ListFilter::Mine => x.handler == me || x.registered_by == me.unwrap_or_default(),
-                _ => true,
-            })
-            .collect();
-        let total = items.len();
+        // The next page is asked for once this one has arrived, not again while it loads.
+        let loaded = items.len();
+        let more = Signal::derive(move || if shown.get() > loaded { loaded } else { total });
         if items.is_empty() {
             // Closed and "all" lists show one month: say so, or an empty month looks like no data.
             let key = match f {
@@ -261,7 +239,7 @@ fn ComplaintList() -> impl IntoView {
         }
         view! {
             <section class="card list cmp-list" data-testid="cmp-list" data-filter=f.key()>
-                {move || items.iter().take(shown.get()).cloned().map(|(id, x)| {
+                {items.into_iter().map(|(id, x)| {
                     let clock = x.clock;
                     let status = x.status;
                     let class = x.class;
@@ -302,7 +280,7 @@ fn ComplaintList() -> impl IntoView {
                         </button>
                     }
                 }).collect_view()}
-                <super::components::LoadMore shown=shown total=Signal::derive(move || total)/>
+                <super::components::LoadMore shown=shown total=more/>
             </section>
         }
         .into_any()
@@ -334,12 +312,12 @@ fn ComplaintList() -> impl IntoView {
                 <div class="seg cmp-filter" role="radiogroup">
                     {chips.into_iter().map(|(f, key)| view! {
                         <button class=move || if filter.get() == f { "seg-btn on" } else { "seg-btn" }
-                            data-testid=format!("cmp-filter-{key}") on:click=move |_| filter.set(f)>{move || t(key)}</button>
+                            data-testid=format!("cmp-filter-{key}") on:click=move |_| { shown.set(PAGE); filter.set(f) }>{move || t(key)}</button>
                     }).collect_view()}
                 </div>
                 <Show when=move || matches!(filter.get(), ListFilter::Done | ListFilter::All)>
                     <select class="cmp-month" data-testid="cmp-month" aria-label=move || t("cmp.list.month")
-                        on:change=move |ev| month.set(event_target_value(&ev))>
+                        on:change=move |ev| { shown.set(PAGE); month.set(event_target_value(&ev)) }>
                         {months.get_value().into_iter().map(|m| { let v = m.clone(); view! {
                             <option value=v.clone() selected=move || month.get() == v>{m}</option>
                         }}).collect_view()}

@@ -220,8 +220,10 @@ pub fn fold_onto<A: Aggregate>(view: &View, mut new: Vec<Event>) -> Option<View>
 /// over slim rows). 8: due callbacks' `cbdue|<deadline>` key (issue 19: the supervisor's card
 /// counts and reads the overdue ones from the index). 9: the complaint list's newest-first keys
 /// (`cmpo|`, `cmpm|<staff>|`, `cmpd|<month>|`, `cmpn|<month>|`) and CMP-3's `cmpesc|<deadline>`
-/// (issue 19: a page of the list is read by key, the sweep reads only the complaints due).
-pub const VIEWS_VERSION: u32 = 9;
+/// (issue 19: a page of the list is read by key, the sweep reads only the complaints due). 10:
+/// open complaints' `cmpdue|<running clock's deadline>` (CMP-4, issue 19: the supervisor's card
+/// counts and reads the overdue ones from the index).
+pub const VIEWS_VERSION: u32 = 10;
 
 /// Dispatch over every record kind. Adding a module adds one line to each function.
 pub fn fold_all_kind(subject: RecordRef, events: Vec<Event>) -> Option<View> {

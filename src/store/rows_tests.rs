@@ -529,17 +529,19 @@ fn overdue_callbacks_come_from_their_due_keys() {
     }
 }
 
-/// Issue 19, CMP-12 (the complaint list's filters 未办 / 我的 / 已办 / 全部) and CMP-3 (the
-/// escalation sweep): each filter's page is read by key — the first `n` of its newest-first
-/// search keys are exactly its `n` newest complaints, the count from the index is the filter's
-/// every complaint, and the sweep's range holds exactly the open complaints whose month has run
-/// out.
+/// Issue 19, CMP-12 (the complaint list's filters 未办 / 我的 / 已办 / 全部), CMP-3 (the
+/// escalation sweep) and CMP-4 (the supervisor's overdue complaints): each filter's page is read
+/// by key — the first `n` of its newest-first search keys are exactly its `n` newest
+/// complaints, the count from the index is the filter's every complaint, the sweep's range
+/// holds exactly the open complaints whose month has run out, and the overdue range exactly
+/// those whose running clock is overdue, earliest first.
 #[test]
-fn cmp_12_the_complaint_lists_pages_are_the_newest_of_each_filter() {
+fn cmp_12_cmp_3_cmp_4_the_complaint_lists_read_by_key() {
     use crate::domain::complaints::{
-        escalation_range, month_of, Complaint, ComplaintRow, ListPage,
+        escalation_range, month_of, overdue_range, Complaint, ComplaintRow, ListPage,
     };
     use crate::domain::ids::RecordId;
+    use crate::domain::sla::SlaState;
     let app = loaded(20_261_122, DEMO_AS_OF);
     let all: Vec<(RecordId, Complaint)> = app
         .store
@@ -606,7 +608,7 @@ fn cmp_12_the_complaint_lists_pages_are_the_newest_of_each_filter() {
         assert!(check(ListPage::All(m), newest(&|c| in_month(c))) > 0);
         check(ListPage::Done(m), newest(&|c| in_month(c) && !c.is_open()));
     }
-    let mut due = Vec::new();
+    let (mut due, mut overdue) = (Vec::new(), Vec::new());
     for days in [0i64, 20, 40] {
         let now = BusinessCalendar::default().at(
             DEMO_AS_OF + chrono::Duration::days(days),
@@ -628,9 +630,38 @@ fn cmp_12_the_complaint_lists_pages_are_the_newest_of_each_filter() {
         want.sort();
         assert_eq!(got, want, "due {days} days on");
         due.push(want.len());
+        // CMP-4, the supervisor's card: the overdue open complaints counted from their
+        // `cmpdue|` keys, the earliest read first.
+        let (from, to) = overdue_range(now);
+        let q = Query::new(RecordKind::Complaint, Filter::Range(from, to));
+        let mut late: Vec<i64> = all
+            .iter()
+            .filter_map(|(_, c)| {
+                c.running_clock()
+                    .filter(|k| k.state(now) == SlaState::Overdue)
+            })
+            .map(|k| k.deadline)
+            .collect();
+        late.sort();
+        assert_eq!(block_on(app.store.count(&q)).unwrap() as usize, late.len());
+        let first: Vec<i64> = block_on(app.store.rows(&q.limit(6)))
+            .unwrap()
+            .into_iter()
+            .filter_map(|r| Some(r.clock?.deadline))
+            .collect();
+        assert_eq!(
+            first,
+            late.iter().take(6).copied().collect::<Vec<_>>(),
+            "{days} days on"
+        );
+        overdue.push(late.len());
     }
     assert!(
         due[2] > due[0],
         "open complaints fall due as months run out: {due:?}"
+    );
+    assert!(
+        overdue[2] > 0,
+        "the demo has overdue complaints: {overdue:?}"
     );
 }

@@ -1029,7 +1029,17 @@ fn page_keys(c: &Complaint) -> Vec<String> {
     if let Some(at) = c.escalates_at() {
         keys.push(format!("cmpesc|{:015}", at.max(0)));
     }
+    if let Some(k) = c.running_clock() {
+        keys.push(format!("cmpdue|{:015}", k.deadline.max(0)));
+    }
     keys
+}
+
+/// CMP-4: the `Filter::Range` of the open complaints whose running clock (contact, then the
+/// month's) is overdue at `now` — the supervisor's card counts them from the index and reads
+/// the earliest, never every open complaint (issue 19).
+pub fn overdue_range(now: i64) -> (String, String) {
+    ("cmpdue|".into(), format!("cmpdue|{:015}", now.max(0)))
 }
 
 /// CMP-3: the `Filter::Range` of the open complaints whose month has run out at `now` — the

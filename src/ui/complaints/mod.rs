@@ -404,46 +404,41 @@ pub fn SupervisorPanel() -> impl IntoView {
         }
         let a = app();
         let now = now_ms();
-        // Issue 19: open complaints from list rows (title and clock are index fields), never
-        // their full records; open complaints are few, so the ones to classify are counted
-        // from the same rows. Overdue callbacks from the index (CB-1 due dates): counted from
-        // their `cbdue|<deadline>` keys and only the earliest read — five years leave
-        // thousands due, and the card shows six.
-        let [registered, dispatched, in_progress] = open_queries();
+        // Issue 19: counted from the index and only the earliest read, never every open
+        // complaint or every due callback of five years — the ones to classify by the status
+        // index, overdue complaints (CMP-4) by their `cmpdue|<deadline>` keys, overdue
+        // callbacks (CB-1) by their `cbdue|<deadline>` keys; the card shows six.
+        let registered = Query::new(
+            RecordKind::Complaint,
+            Filter::Status(Status::Registered.key().into()),
+        );
+        let (from, to) = crate::domain::complaints::overdue_range(now);
+        let complaints = Query::new(RecordKind::Complaint, Filter::Range(from, to));
         let (from, to) = crate::domain::callbacks::overdue_range(now);
-        let overdue = Query::new(RecordKind::Callback, Filter::Range(from, to));
-        let earliest = overdue.clone().limit(SUPERVISOR_SHOWN as u32);
+        let callbacks = Query::new(RecordKind::Callback, Filter::Range(from, to));
+        let first = |q: &Query| q.clone().limit(SUPERVISOR_SHOWN as u32);
         // Every read is sent before any is awaited: the card waits once, not five times in a
         // row behind the other cards' reads (it was the last card of sign-in).
         use futures::future::{join, join3};
-        let ((registered, dispatched, in_progress), (callbacks_late, earliest)) = join(
+        let ((to_classify, cmp_late, cb_late), (cmp_first, cb_first)) = join(
             join3(
-                a.store.rows(&registered),
-                a.store.rows(&dispatched),
-                a.store.rows(&in_progress),
+                a.store.count(&registered),
+                a.store.count(&complaints),
+                a.store.count(&callbacks),
             ),
-            join(a.store.count(&overdue), a.store.rows(&earliest)),
+            join(
+                a.store.rows(&first(&complaints)),
+                a.store.rows(&first(&callbacks)),
+            ),
         )
         .await;
-        let registered = registered.unwrap_or_default();
-        let to_classify = registered.len() as u32;
-        let mut late: Vec<(String, crate::domain::sla::Clock)> = [registered]
+        let to_classify = to_classify.unwrap_or(0);
+        let total = (cmp_late.unwrap_or(0) + cb_late.unwrap_or(0)) as usize;
+        let mut late: Vec<(String, crate::domain::sla::Clock)> = [cmp_first, cb_first]
             .into_iter()
-            .chain([dispatched, in_progress].map(Result::unwrap_or_default))
-            .flatten()
-            .filter_map(|v| {
-                let k = v.clock.filter(|k| k.state(now) == SlaState::Overdue)?;
-                Some((v.title, k))
-            })
+            .flat_map(Result::unwrap_or_default)
+            .filter_map(|v| Some((v.title, v.clock?)))
             .collect();
-        // Every overdue complaint is in `late`; of the callbacks, only the earliest.
-        let total = late.len() + callbacks_late.unwrap_or(0) as usize;
-        late.extend(
-            earliest
-                .unwrap_or_default()
-                .into_iter()
-                .filter_map(|v| Some((v.title, v.clock?))),
-        );
         late.sort_by_key(|(_, k)| k.deadline);
         late.truncate(SUPERVISOR_SHOWN);
         crate::ui::platform::mark("ed-home-supervisor");

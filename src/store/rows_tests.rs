@@ -529,14 +529,14 @@ fn overdue_callbacks_come_from_their_due_keys() {
     }
 }
 
-/// Issue 19, CMP-12 (the complaint list's filters 未办 / 我的 / 已办 / 全部), CMP-3 (the
+/// Issue 19, CMP-2 (the complaint register's list, filters 未办 / 我的 / 已办 / 全部), CMP-3 (the
 /// escalation sweep) and CMP-4 (the supervisor's overdue complaints): each filter's page is read
 /// by key — the first `n` of its newest-first search keys are exactly its `n` newest
 /// complaints, the count from the index is the filter's every complaint, the sweep's range
 /// holds exactly the open complaints whose month has run out, and the overdue range exactly
 /// those whose running clock is overdue, earliest first.
 #[test]
-fn cmp_12_cmp_3_cmp_4_the_complaint_lists_read_by_key() {
+fn cmp_2_cmp_3_cmp_4_the_complaint_lists_read_by_key() {
     use crate::domain::complaints::{
         escalation_range, month_of, overdue_range, Complaint, ComplaintRow, ListPage,
     };

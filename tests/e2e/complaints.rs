@@ -76,6 +76,8 @@ async fn complaint_dispatch_close_callback_unsatisfied_reopens_and_duplicate_lin
         "[data-testid=cmp-row][data-what=\"{again}\"][data-status=linked]"
     ))
     .await;
+    // Issue 19: the month's page, newest first, read by key.
+    app.screenshot("complaints-list-all").await;
 
     // A receptionist does not dispatch (CMP-5): no button.
     open_complaint(&app, what).await;

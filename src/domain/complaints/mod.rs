@@ -1026,26 +1026,31 @@ fn page_keys(c: &Complaint) -> Vec<String> {
     } else {
         keys.push(format!("{}{nf}", ListPage::Done(&month).prefix()));
     }
-    if let Some(at) = c.escalates_at() {
-        keys.push(format!("cmpesc|{:015}", at.max(0)));
-    }
-    if let Some(k) = c.running_clock() {
-        keys.push(format!("cmpdue|{:015}", k.deadline.max(0)));
-    }
+    keys.extend(c.escalates_at().map(|at| time_key(ESCALATES, at)));
+    keys.extend(c.running_clock().map(|k| time_key(OVERDUE, k.deadline)));
     keys
+}
+
+/// Key families of CMP-3's sweep and CMP-4's overdue complaints (earliest first).
+const ESCALATES: &str = "cmpesc|";
+const OVERDUE: &str = "cmpdue|";
+
+/// A key of `family` that sorts by time, earliest first (15 digits, as the callbacks' `cbdue|`).
+fn time_key(family: &str, at: i64) -> String {
+    format!("{family}{:015}", at.max(0))
 }
 
 /// CMP-4: the `Filter::Range` of the open complaints whose running clock (contact, then the
 /// month's) is overdue at `now` — the supervisor's card counts them from the index and reads
 /// the earliest, never every open complaint (issue 19).
 pub fn overdue_range(now: i64) -> (String, String) {
-    ("cmpdue|".into(), format!("cmpdue|{:015}", now.max(0)))
+    (OVERDUE.into(), time_key(OVERDUE, now))
 }
 
 /// CMP-3: the `Filter::Range` of the open complaints whose month has run out at `now` — the
 /// sweep reads only these, never every open complaint (issue 19).
 pub fn escalation_range(now: i64) -> (String, String) {
-    ("cmpesc|".into(), format!("cmpesc|{:015}", now.max(0)))
+    (ESCALATES.into(), time_key(ESCALATES, now))
 }
 
 // ----- the help request --------------------------------------------------------------------------

@@ -200,10 +200,11 @@ fn ComplaintList() -> impl IntoView {
             };
             let (from, to) = page.range();
             let q = Query::new(RecordKind::Complaint, Filter::Range(from, to));
-            let (total, v) =
-                futures::future::join(app().store.count(&q), list_rows(&q.clone().limit(n as u32)))
-                    .await;
-            let v: Vec<(RecordId, ComplaintRow)> = v;
+            let (total, v) = futures::future::join(
+                app().store.count(&q),
+                list_rows::<ComplaintRow>(&q.clone().limit(n as u32)),
+            )
+            .await;
             crate::ui::platform::mark("ed-cmp-rows");
             (f, total.unwrap_or_default() as usize, v)
         }

@@ -1049,6 +1049,122 @@ async fn views_of_an_older_build_are_refolded_on_open() {
     IdbStore::delete(&name).await.unwrap();
 }
 
+/// Every view of these kinds with its title made stale (as an older fold might have left it).
+async fn stale_views(store: &IdbStore, kinds: &[RecordKind]) -> Vec<View> {
+    let mut right = Vec::new();
+    for kind in kinds {
+        right.extend(store.query(&Query::all(*kind)).await.unwrap());
+    }
+    right.sort_by(|a, b| a.key.cmp(&b.key));
+    let stale = right
+        .iter()
+        .cloned()
+        .map(|mut v| {
+            v.title = "stale".into();
+            v
+        })
+        .collect();
+    store
+        .commit(Batch {
+            views: stale,
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    right
+}
+
+/// Issue 19: a VIEWS_VERSION bump refolds only the record kinds whose keys it changed
+/// (`kinds_to_refold`); the other views are neither cleared nor rewritten. In chunks that end
+/// inside a kind and between kinds (the staff lie between households and units), and resumed
+/// after a tab closed mid-way, it folds the kinds asked exactly like a full rebuild.
+#[wasm_bindgen_test]
+async fn a_views_version_bump_refolds_only_the_kinds_it_changed() {
+    use estate_desk::domain::view::VIEWS_VERSION;
+    use estate_desk::store::idb::META_VIEWS_VERSION;
+    let name = db_name("refold-kinds");
+    let app = open_app(&name).await;
+    record_all(&app).await;
+    let App { store, .. } = app;
+    let asked = [RecordKind::Unit, RecordKind::Household];
+    let others = [RecordKind::Staff, RecordKind::Building, RecordKind::Estate];
+    for chunk in [1, 2, 3, 250] {
+        let right = stale_views(&store, &asked).await;
+        let untouched = stale_views(&store, &others).await;
+        store.refold_kinds(&asked, chunk).await.unwrap();
+        assert_eq!(store.meta(META_REBUILD).await.unwrap(), None);
+        for v in &right {
+            assert_eq!(
+                &store.view(v.subject()).await.unwrap().unwrap(),
+                v,
+                "chunk {chunk}"
+            );
+        }
+        for v in &untouched {
+            let now = store.view(v.subject()).await.unwrap().unwrap();
+            assert_eq!(now.title, "stale", "{} is not refolded", v.key);
+        }
+    }
+
+    // A refold of the households and units that got as far as the middle household.
+    let right = stale_views(&store, &asked).await;
+    let middle = right
+        .iter()
+        .filter(|v| v.kind == RecordKind::Household)
+        .nth(1)
+        .expect("the estate has households")
+        .key
+        .clone();
+    store
+        .commit(Batch {
+            meta: vec![
+                (META_REBUILD.into(), json!(["unit", "household"])),
+                (META_REBUILD_FROM.into(), json!(middle)),
+            ],
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    store.close();
+    let store = IdbStore::open(&name).await.unwrap();
+    assert_eq!(store.meta(META_REBUILD).await.unwrap(), None);
+    assert_eq!(store.meta(META_REBUILD_FROM).await.unwrap(), None);
+    for v in &right {
+        let now = store.view(v.subject()).await.unwrap().unwrap();
+        if v.key > middle {
+            assert_eq!(&now, v, "refolded after the resume point");
+        } else {
+            assert_eq!(now.title, "stale", "{} was done before", v.key);
+        }
+    }
+
+    // Folded by build 9: only the complaints are refolded on open (this estate has none);
+    // the stale households stay as they are, and the version is recorded.
+    store
+        .commit(Batch {
+            meta: vec![(META_VIEWS_VERSION.into(), json!(9))],
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    store.close();
+    let store = IdbStore::open(&name).await.unwrap();
+    assert_eq!(
+        store.meta(META_VIEWS_VERSION).await.unwrap(),
+        Some(json!(VIEWS_VERSION))
+    );
+    let first = right
+        .iter()
+        .find(|v| v.kind == RecordKind::Household)
+        .unwrap();
+    assert_eq!(
+        store.view(first.subject()).await.unwrap().unwrap().title,
+        "stale"
+    );
+    store.close();
+    IdbStore::delete(&name).await.unwrap();
+}
+
 // ---------------------------------------------------------------------------------------------
 // Issue 12: one tablet, one writer
 // ---------------------------------------------------------------------------------------------
@@ -1842,6 +1958,15 @@ async fn a_version_5_database_keeps_its_rows_and_every_read_answers_from_rows_an
     for chunk in [3, 250] {
         store.rebuild_views_chunked(chunk).await.unwrap();
         assert_eq!(store.meta(META_REBUILD).await.unwrap(), None);
+        assert_same_answers(&store, &rows).await;
+    }
+    // Issue 19: the households' and staff's views refolded alone, from both stores.
+    for chunk in [3, 250] {
+        stale_views(&store, &[RecordKind::Household, RecordKind::Staff]).await;
+        store
+            .refold_kinds(&[RecordKind::Household, RecordKind::Staff], chunk)
+            .await
+            .unwrap();
         assert_same_answers(&store, &rows).await;
     }
     rows.close();

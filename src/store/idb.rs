@@ -78,7 +78,7 @@ use crate::domain::authority::Ledger;
 use crate::domain::event::{Event, RecordKind, RecordRef};
 use crate::domain::hlc::Hlc;
 use crate::domain::ids::{DeviceId, EventId, RecordId, StaffId};
-use crate::domain::view::{fold_all_kind, Row, View, VIEWS_VERSION};
+use crate::domain::view::{fold_all_kind, kinds_to_refold, Row, View, VIEWS_VERSION};
 use indexed_db_futures::cursor::CursorDirection;
 use indexed_db_futures::database::{Database, VersionChangeEvent};
 use indexed_db_futures::error::{Error as IdbError, OpenDbError};
@@ -317,7 +317,10 @@ impl IdbStore {
             store.backfill_tallies().await?;
         }
         if version >= 2 {
-            let rebuilt = rebuild == yes && store.finish_rebuild(REBUILD_CHUNK).await?;
+            let rebuilt = match rebuild_scope(&rebuild) {
+                Some(scope) => store.finish_rebuild(REBUILD_CHUNK).await?.then_some(scope),
+                None => None,
+            };
             store.refold_if_outdated(rebuilt, views_version).await?;
             if left_swept != yes {
                 store.sweep_left_entries().await?;
@@ -548,10 +551,32 @@ impl IdbStore {
         }
     }
 
-    /// Views folded by an older build lack newer index keys: fold them all again, once.
+    /// Refolds the views of these record kinds only, in chunks, resumable like a rebuild
+    /// ([`META_REBUILD`] holds the kinds; the other views are neither cleared nor rewritten).
+    #[doc(hidden)]
+    pub async fn refold_kinds(&self, kinds: &[RecordKind], chunk: u32) -> Result<(), StoreError> {
+        let kinds: Vec<&str> = kinds.iter().map(|k| k.as_str()).collect();
+        let tx = self.write(&[META])?;
+        let meta = tx.object_store(META).map_err(store_error)?;
+        sent(
+            meta.put(JsValue::from_str(&serde_json::json!(kinds).to_string()))
+                .with_key(JsValue::from_str(META_REBUILD))
+                .primitive(),
+        )?;
+        sent(
+            meta.delete(JsValue::from_str(META_REBUILD_FROM))
+                .primitive(),
+        )?;
+        finish(tx).await?;
+        self.finish_rebuild(chunk).await.map(|_| ())
+    }
+
+    /// Views folded by an older build lack newer index keys: the kinds whose keys changed
+    /// since are folded again, once ([`kinds_to_refold`]). `rebuilt`: what a rebuild resumed
+    /// on this open has just folded (`None` inside: every record).
     async fn refold_if_outdated(
         &self,
-        just_rebuilt: bool,
+        rebuilt: Option<Option<Vec<String>>>,
         stored: Option<serde_json::Value>,
     ) -> Result<(), StoreError> {
         let stored = stored.and_then(|v| v.as_u64()).unwrap_or(1);
@@ -560,8 +585,22 @@ impl IdbStore {
         if stored >= u64::from(VIEWS_VERSION) {
             return Ok(());
         }
-        if !just_rebuilt && self.event_count().await? > 0 {
-            self.rebuild_views().await?;
+        let needed = kinds_to_refold(u32::try_from(stored).unwrap_or(1));
+        let covered = match (&rebuilt, &needed) {
+            (Some(None), _) => true,
+            (Some(Some(done)), Some(need)) => {
+                need.iter().all(|k| done.iter().any(|d| d == k.as_str()))
+            }
+            _ => false,
+        };
+        if !covered && self.event_count().await? > 0 {
+            match needed {
+                None => self.rebuild_views().await?,
+                Some(kinds) if !kinds.is_empty() => {
+                    self.refold_kinds(&kinds, REBUILD_CHUNK).await?
+                }
+                Some(_) => {}
+            }
         }
         self.commit(Batch {
             meta: vec![(META_VIEWS_VERSION.into(), VIEWS_VERSION.into())],
@@ -614,10 +653,14 @@ impl IdbStore {
         let mut total = None;
         let mut ledger: Option<Ledger> = None;
         let mut seg_step = None;
-        while self.meta(META_REBUILD).await? == Some(serde_json::Value::Bool(true)) {
+        while let Some(kinds) = rebuild_scope(&self.meta(META_REBUILD).await?) {
+            // Progress in events read of every event, or (a few kinds) in their records.
             let total = match total {
                 Some(t) => t,
-                None => *total.insert(self.event_count().await?),
+                None => *total.insert(match &kinds {
+                    None => self.event_count().await?,
+                    Some(kinds) => self.records_of_kinds(kinds).await?,
+                }),
             };
             if ledger.is_none() {
                 ledger = Some(self.stored_ledger().await?);
@@ -627,7 +670,10 @@ impl IdbStore {
                 Some(s) => s,
                 None => *seg_step.insert(self.subject_entries_per(chunk.max(1)).await?),
             };
-            done += u64::from(self.rebuild_chunk(chunk.max(1), step, ledger).await?);
+            let (events, records) = self
+                .rebuild_chunk(chunk.max(1), step, ledger, kinds.as_deref())
+                .await?;
+            done += u64::from(if kinds.is_some() { records } else { events });
             ran = true;
             // Progress for the opening screen ("updating the data indexes … n / total").
             notify_rebuild(done.min(total), total);
@@ -657,17 +703,31 @@ impl IdbStore {
         Ok((u64::from(events) * sj / ids.max(1)).clamp(1, u64::from(u32::MAX)) as u32)
     }
 
+    /// How many records of these kinds have a view (a targeted refold's progress total).
+    async fn records_of_kinds(&self, kinds: &[String]) -> Result<u64, StoreError> {
+        let mut n = 0u64;
+        for kind in RecordKind::ALL
+            .iter()
+            .filter(|k| kinds.iter().any(|s| s == k.as_str()))
+        {
+            n += u64::from(self.count(&Query::all(*kind)).await?);
+        }
+        Ok(n)
+    }
+
     /// Refolds the next chunk of subjects (in subject-key order) in one transaction; returns
-    /// how many events it read. The chunk ends at a subject boundary: the first of the
-    /// `chunk`-th `events` row's subject and the subject `seg_step` segment subject entries on
-    /// (schema v6; [`Self::subject_entries_per`]), every event of the subjects up to it read
-    /// from both.
+    /// how many events it read and how many records it folded. The chunk ends at a subject
+    /// boundary: the first of the `chunk`-th `events` row's subject and the subject
+    /// `seg_step` segment subject entries on (schema v6; [`Self::subject_entries_per`]), every
+    /// event of the subjects up to it read from both. With `kinds`, only the subjects of
+    /// those kinds are read, one kind's key range after the other ([`refold_window`]).
     async fn rebuild_chunk(
         &self,
         chunk: u32,
         seg_step: u32,
         ledger: &Ledger,
-    ) -> Result<u32, StoreError> {
+        kinds: Option<&[String]>,
+    ) -> Result<(u32, u32), StoreError> {
         let segmented = self.segmented();
         let mut stores = self.with_states(vec![EVENTS, VIEWS, META]);
         if segmented {
@@ -680,11 +740,17 @@ impl IdbStore {
         let from: Option<String> = get_meta(&meta, META_REBUILD_FROM)
             .await?
             .and_then(|v| v.as_str().map(str::to_string));
+        let Some(w) = refold_window(from.as_deref(), kinds) else {
+            // Every kind's range is done.
+            sweep_refolded(&views.views, kinds.unwrap_or_default())?;
+            resume_mark(&meta, META_REBUILD, META_REBUILD_FROM, None)?;
+            return finish(tx).await.map(|_| (0, 0));
+        };
 
         let by_subject = events.index(IX_SUBJECT).map_err(store_error)?;
         let rows = by_subject
             .get_all::<JsValue>()
-            .with_query::<JsValue, _>(after_range(from.as_deref()))
+            .with_query::<JsValue, _>(w.range(None))
             .with_limit(chunk)
             .primitive()
             .map_err(store_error)?
@@ -703,7 +769,7 @@ impl IdbStore {
         let seg_bound = if segmented {
             let segs = tx.object_store(SEGMENTS).map_err(store_error)?;
             let index = segs.index(IX_SEG_SUBJECTS).map_err(store_error)?;
-            nth_index_key(&index, after_range(from.as_deref()), seg_step).await?
+            nth_index_key(&index, w.range(None), seg_step).await?
         } else {
             None
         };
@@ -733,15 +799,11 @@ impl IdbStore {
         if segmented {
             let segs = tx.object_store(SEGMENTS).map_err(store_error)?;
             let index = segs.index(IX_SEG_SUBJECTS).map_err(store_error)?;
-            let lower = JsValue::from_str(from.as_deref().unwrap_or(""));
-            let range = match &bound {
-                Some(u) => KeyRange::Bound(lower, from.is_some(), JsValue::from_str(u), false),
-                None => KeyRange::LowerBound(lower, from.is_some()),
-            };
-            let keys = seg_keys(&index, vec![range], None).await?.remove(0).1;
-            let inside = |s: &str| {
-                from.as_deref().is_none_or(|f| s > f) && bound.as_deref().is_none_or(|u| s <= u)
-            };
+            let keys = seg_keys(&index, vec![w.range(bound.as_deref())], None)
+                .await?
+                .remove(0)
+                .1;
+            let inside = |s: &str| w.holds(s) && bound.as_deref().is_none_or(|u| s <= u);
             for seg in get_segs(&segs, &keys).await? {
                 for (i, s) in seg.sj.iter().enumerate() {
                     if inside(s) {
@@ -753,19 +815,26 @@ impl IdbStore {
         }
 
         let read = list.len() as u32;
+        let mut records = 0u32;
         let mut group: Vec<Event> = Vec::new();
         let mut group_key: Option<String> = None;
         for (subject, e) in list {
             if group_key.as_deref() != Some(subject.as_str()) {
                 write_fold(&views, std::mem::take(&mut group), ledger)?;
                 group_key = Some(subject);
+                records += 1;
             }
             group.push(e);
         }
         write_fold(&views, group, ledger)?;
 
-        resume_mark(&meta, META_REBUILD, META_REBUILD_FROM, bound)?;
-        finish(tx).await.map(|_| read)
+        // A window's end with kinds after it: the next chunk starts past it.
+        let next = bound.or_else(|| w.end.filter(|_| w.more));
+        if next.is_none() {
+            sweep_refolded(&views.views, kinds.unwrap_or_default())?;
+        }
+        resume_mark(&meta, META_REBUILD, META_REBUILD_FROM, next)?;
+        finish(tx).await.map(|_| (read, records))
     }
 
     /// Runs the pending v4 backfill (rows gain `dev` and `hlc`), if any, to its end.
@@ -3402,6 +3471,115 @@ fn left_index_key(k: &LeftKey) -> (&'static str, JsValue) {
 
 fn pair(a: JsValue, b: JsValue) -> JsValue {
     js_sys::Array::of2(&a, &b).into()
+}
+
+/// What a pending rebuild folds ([`META_REBUILD`]): `true`, every record (its views cleared
+/// first); a list of record kinds, the records of those kinds (issue 19: a
+/// [`VIEWS_VERSION`] bump refolds only the kinds it changed; the other views stay). `None`:
+/// no rebuild pending.
+fn rebuild_scope(v: &Option<serde_json::Value>) -> Option<Option<Vec<String>>> {
+    match v {
+        Some(serde_json::Value::Bool(true)) => Some(None),
+        Some(serde_json::Value::Array(kinds)) => {
+            let mut kinds: Vec<String> = kinds
+                .iter()
+                .filter_map(|k| k.as_str().map(str::to_string))
+                .collect();
+            kinds.sort();
+            Some(Some(kinds))
+        }
+        _ => None,
+    }
+}
+
+/// At the end of a refold of some kinds, in its last chunk's transaction: a read-write count
+/// over each kind's `kind_status` and `search` keys and over `assignee_due` drops the entries
+/// Chromium kept for keys the refolded views left ([`LeftKey`]; a full rebuild clears the
+/// store instead).
+fn sweep_refolded(
+    views: &indexed_db_futures::object_store::ObjectStore<'_>,
+    kinds: &[String],
+) -> Result<(), StoreError> {
+    let count = |index: &str, range: Option<KeyRange<JsValue>>| -> Result<(), StoreError> {
+        let index = views.index(index).map_err(store_error)?;
+        match range {
+            Some(r) => sent(index.count().with_query::<JsValue, _>(r).primitive()),
+            None => sent(index.count().primitive()),
+        }
+    };
+    for k in kinds {
+        let kind = JsValue::from_str(k);
+        let lower: JsValue = js_sys::Array::of1(&kind).into();
+        let upper = pair(kind, js_sys::Array::new().into());
+        count(
+            IX_KIND_STATUS,
+            Some(KeyRange::Bound(lower, false, upper, false)),
+        )?;
+        let (from, to) = (format!("{k}|"), format!("{k}}}"));
+        let (from, to) = (JsValue::from_str(&from), JsValue::from_str(&to));
+        count(IX_SEARCH, Some(KeyRange::Bound(from, false, to, true)))?;
+    }
+    if !kinds.is_empty() {
+        count(IX_ASSIGNEE_DUE, None)?;
+    }
+    Ok(())
+}
+
+/// The subject keys a rebuild chunk reads from: after the resume point `from`, and with
+/// `kinds` within the first kind's range (`kind:` … `kind;`, ';' following ':') that lies
+/// after it. `None`: every kind's range is done.
+fn refold_window(from: Option<&str>, kinds: Option<&[String]>) -> Option<Window> {
+    let Some(kinds) = kinds else {
+        return Some(Window {
+            start: from.unwrap_or("").to_string(),
+            open: from.is_some(),
+            end: None,
+            more: false,
+        });
+    };
+    let i = kinds
+        .iter()
+        .position(|k| from.is_none_or(|f| f < format!("{k};").as_str()))?;
+    let start = format!("{}:", kinds[i]);
+    let resumed = from.filter(|f| *f >= start.as_str());
+    Some(Window {
+        open: resumed.is_some(),
+        start: resumed.map_or(start, str::to_string),
+        end: Some(format!("{};", kinds[i])),
+        more: i + 1 < kinds.len(),
+    })
+}
+
+/// A rebuild chunk's subject keys ([`refold_window`]).
+struct Window {
+    start: String,
+    /// Whether `start` itself is excluded (a resume point: its subject is done).
+    open: bool,
+    /// Excluded; `None`: no end.
+    end: Option<String>,
+    /// Whether another kind's range follows `end`.
+    more: bool,
+}
+
+impl Window {
+    /// The window's keys, up to and including `last` when given.
+    fn range(&self, last: Option<&str>) -> KeyRange<JsValue> {
+        let lower = JsValue::from_str(&self.start);
+        match (last, &self.end) {
+            (Some(u), _) => KeyRange::Bound(lower, self.open, JsValue::from_str(u), false),
+            (None, Some(e)) => KeyRange::Bound(lower, self.open, JsValue::from_str(e), true),
+            (None, None) => KeyRange::LowerBound(lower, self.open),
+        }
+    }
+
+    fn holds(&self, s: &str) -> bool {
+        let after = if self.open {
+            s > self.start.as_str()
+        } else {
+            s >= self.start.as_str()
+        };
+        after && self.end.as_deref().is_none_or(|e| s < e)
+    }
 }
 
 /// Keys strictly after `after` (every string key when `None`).

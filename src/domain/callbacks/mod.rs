@@ -106,13 +106,15 @@ pub fn callback_month_key(month: &str) -> String {
 /// by time, so the overdue ones are one range ([`overdue_range`]) — counted from the index and
 /// read earliest first, never every due callback of five years (issue 19).
 pub fn due_key(deadline: i64) -> String {
-    format!("cbdue|{:015}", deadline.max(0))
+    crate::domain::view::time_key(DUE, deadline)
 }
+
+const DUE: &str = "cbdue|";
 
 /// The `Filter::Range` of the callbacks overdue at `now` (a clock is overdue from its deadline
 /// on, `Clock::state`): every [`due_key`] up to `now`'s.
 pub fn overdue_range(now: i64) -> (String, String) {
-    ("cbdue|".into(), due_key(now))
+    crate::domain::view::due_by(DUE, now)
 }
 // ----- the callback ------------------------------------------------------------------------------
 

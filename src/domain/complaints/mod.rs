@@ -17,7 +17,7 @@ use super::i18n::Text;
 use super::ids::{RecordId, StaffId};
 use super::roles::{Action, Department, Role};
 use super::sla::{Clock, ClockSpec};
-use super::view::{Aggregate, IndexFields};
+use super::view::{due_by, newest_first, time_key, Aggregate, IndexFields};
 use serde::{Deserialize, Serialize};
 
 // ----- settings (CMP-4, HELP-2) --------------------------------------------------------------
@@ -970,15 +970,6 @@ pub fn list_key(month: &str, status: Option<Status>) -> String {
     )
 }
 
-/// A time as an index key's tail that sorts newest first (15 digits, like the callbacks'
-/// `cbdue|` keys sort earliest first).
-fn newest_first(at: i64) -> String {
-    format!(
-        "{:015}",
-        (999_999_999_999_999 - at).clamp(0, 999_999_999_999_999)
-    )
-}
-
 /// The complaint list's filters, each one run of newest-first search keys (issue 19).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ListPage<'a> {
@@ -1035,22 +1026,17 @@ fn page_keys(c: &Complaint) -> Vec<String> {
 const ESCALATES: &str = "cmpesc|";
 const OVERDUE: &str = "cmpdue|";
 
-/// A key of `family` that sorts by time, earliest first (15 digits, as the callbacks' `cbdue|`).
-fn time_key(family: &str, at: i64) -> String {
-    format!("{family}{:015}", at.max(0))
-}
-
 /// CMP-4: the `Filter::Range` of the open complaints whose running clock (contact, then the
 /// month's) is overdue at `now` — the supervisor's card counts them from the index and reads
 /// the earliest, never every open complaint (issue 19).
 pub fn overdue_range(now: i64) -> (String, String) {
-    (OVERDUE.into(), time_key(OVERDUE, now))
+    due_by(OVERDUE, now)
 }
 
 /// CMP-3: the `Filter::Range` of the open complaints whose month has run out at `now` — the
 /// sweep reads only these, never every open complaint (issue 19).
 pub fn escalation_range(now: i64) -> (String, String) {
-    (ESCALATES.into(), time_key(ESCALATES, now))
+    due_by(ESCALATES, now)
 }
 
 // ----- the help request --------------------------------------------------------------------------

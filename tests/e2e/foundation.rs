@@ -188,10 +188,24 @@ async fn demo_estate_in_training_mode_leaves_real_data_alone() {
     })
     .await;
     app.screenshot("foundation-training-home").await;
-    // The front desk finds who lives in 1201 of every building (issue 19: one read for all
-    // the units found), and a resident by the name shown there.
+    // The front desk finds who lives in 1201 of every building (issue 19: the tab's directory
+    // of units and households, read once as it opens), and a resident by the name shown there.
     app.js("location.hash = '#/registry/households'; return 1;", vec![])
         .await;
+    app.poll(
+        "the households tab's directory read",
+        Duration::from_secs(30),
+        || async {
+            app.js(
+                "return performance.getEntriesByName('ed-hh-dir').length;",
+                vec![],
+            )
+            .await
+            .as_u64()
+            .filter(|n| *n > 0)
+        },
+    )
+    .await;
     app.fill("reg-search", "1201").await;
     let name = app
         .wait_css("[data-testid=search-row][data-number=\"1201\"] .hit-hh strong")

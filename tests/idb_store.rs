@@ -362,6 +362,36 @@ fn task(n: u64, assignee: Option<Id>, due: Option<i64>) -> View {
     v
 }
 
+/// Issue 19: the rows of several statuses read in one transaction answer like one read per
+/// status, in the order asked (a status with no records: an empty list).
+#[wasm_bindgen_test]
+async fn rows_by_status_answers_like_one_read_per_status() {
+    let name = db_name("rows-by-status");
+    let app = open_app(&name).await;
+    record_all(&app).await;
+    let statuses = ["moved_out", "nobody", "current"];
+    let got = app
+        .store
+        .rows_by_status(RecordKind::Household, &statuses)
+        .await
+        .unwrap();
+    assert_eq!(got.len(), 3);
+    for (s, rows) in statuses.iter().zip(&got) {
+        let one = app
+            .store
+            .rows(&Query::new(
+                RecordKind::Household,
+                Filter::Status((*s).into()),
+            ))
+            .await
+            .unwrap();
+        assert_eq!(rows, &one, "{s}");
+    }
+    assert_eq!((got[0].len(), got[1].len(), got[2].len()), (1, 0, 2));
+    app.store.close();
+    IdbStore::delete(&name).await.unwrap();
+}
+
 #[wasm_bindgen_test]
 async fn assigned_lists_one_persons_views_by_due_time() {
     let name = db_name("assigned");

@@ -551,6 +551,42 @@ impl IdbStore {
         }
     }
 
+    /// The rows under `[kind, value]` of a `[kind, …]` index for each value, every request
+    /// sent before the first is awaited: one round trip (`rows_by_unit`, `rows_by_status`).
+    async fn rows_by_pairs<V: AsRef<str>>(
+        &self,
+        index: &str,
+        kind: RecordKind,
+        values: &[V],
+    ) -> Result<Vec<Vec<Row>>, StoreError> {
+        let tx = self.read(VIEWS)?;
+        let store = tx.object_store(VIEWS).map_err(store_error)?;
+        let index = store.index(index).map_err(store_error)?;
+        let mut reads = Vec::with_capacity(values.len());
+        for v in values {
+            let key = pair(
+                JsValue::from_str(kind.as_str()),
+                JsValue::from_str(v.as_ref()),
+            );
+            reads.push(
+                index
+                    .get_all::<JsValue>()
+                    .with_query(key)
+                    .primitive()
+                    .map_err(store_error)?,
+            );
+        }
+        let mut out = Vec::with_capacity(values.len());
+        for read in reads {
+            let rows = read.await.map_err(store_error)?;
+            out.push(
+                rows.map(|r| decode_row(&r.map_err(store_error)?))
+                    .collect::<Result<_, _>>()?,
+            );
+        }
+        Ok(out)
+    }
+
     /// Refolds the views of these record kinds only, in chunks, resumable like a rebuild
     /// ([`META_REBUILD`] holds the kinds; the other views are neither cleared nor rewritten).
     #[doc(hidden)]
@@ -1859,33 +1895,16 @@ impl Store for IdbStore {
         kind: RecordKind,
         units: &[RecordId],
     ) -> Result<Vec<Vec<Row>>, StoreError> {
-        let tx = self.read(VIEWS)?;
-        let store = tx.object_store(VIEWS).map_err(store_error)?;
-        let index = store.index(IX_KIND_UNIT).map_err(store_error)?;
-        // Every request sent before the first is awaited: one round trip.
-        let mut reads = Vec::with_capacity(units.len());
-        for u in units {
-            let key = pair(
-                JsValue::from_str(kind.as_str()),
-                JsValue::from_str(&u.to_string()),
-            );
-            reads.push(
-                index
-                    .get_all::<JsValue>()
-                    .with_query(key)
-                    .primitive()
-                    .map_err(store_error)?,
-            );
-        }
-        let mut out = Vec::with_capacity(units.len());
-        for read in reads {
-            let rows = read.await.map_err(store_error)?;
-            out.push(
-                rows.map(|r| decode_row(&r.map_err(store_error)?))
-                    .collect::<Result<_, _>>()?,
-            );
-        }
-        Ok(out)
+        let units: Vec<String> = units.iter().map(|u| u.to_string()).collect();
+        self.rows_by_pairs(IX_KIND_UNIT, kind, &units).await
+    }
+
+    async fn rows_by_status(
+        &self,
+        kind: RecordKind,
+        statuses: &[&str],
+    ) -> Result<Vec<Vec<Row>>, StoreError> {
+        self.rows_by_pairs(IX_KIND_STATUS, kind, statuses).await
     }
 
     async fn assigned_rows(&self, staff: StaffId) -> Result<Vec<Row>, StoreError> {

@@ -22,7 +22,7 @@ use crate::domain::workorder::fees::{
 use crate::domain::workorder::orders::{self, OrderForm, OrderKind, OrderSource, WorkOrderRow};
 use crate::domain::workorder::report::{paid_summary, repair_fees, repair_fees_csv};
 use crate::domain::workorder::{WorkOrder, WorkOrderStatus};
-use crate::store::{Filter, Query};
+use crate::store::{Filter, Query, Store};
 use crate::ui::components::people::{all_staff, name_in, Person};
 use crate::ui::components::{Empty, LoadMore, SlaBadge, UnitHit, UnitSearch, PAGE};
 use crate::ui::duty::calendar;
@@ -147,24 +147,27 @@ async fn order_rows(q: Query) -> Vec<(RecordId, WorkOrderRow)> {
 #[component]
 fn OrderList() -> impl IntoView {
     let data = loader(|| async {
-        let mut open = Vec::new();
-        for s in OPEN {
-            open.extend(
-                order_rows(Query::new(
-                    RecordKind::WorkOrder,
-                    Filter::Status(s.as_str().into()),
-                ))
-                .await,
-            );
-        }
+        // Issue 19: the seven open statuses in one read, sent with the month's done orders.
+        let open_statuses: Vec<&str> = OPEN.iter().map(|s| s.as_str()).collect();
+        let month = crate::domain::calendar::month_key(now_ms());
+        let (open, mut done) = futures::future::join(
+            app()
+                .store
+                .rows_by_status(RecordKind::WorkOrder, &open_statuses),
+            order_rows(Query::new(
+                RecordKind::WorkOrder,
+                Filter::Prefix(orders::list_key(&month, Some(WorkOrderStatus::Done))),
+            )),
+        )
+        .await;
+        let mut open: Vec<(RecordId, WorkOrderRow)> = open
+            .unwrap_or_default()
+            .into_iter()
+            .flatten()
+            .filter_map(|r| r.list::<WorkOrderRow>().map(|x| (r.id, x)))
+            .collect();
         // Most urgent first.
         open.sort_by_key(|(_, o)| o.clock.as_ref().map(|c| c.deadline).unwrap_or(i64::MAX));
-        let month = crate::domain::calendar::month_key(now_ms());
-        let mut done = order_rows(Query::new(
-            RecordKind::WorkOrder,
-            Filter::Prefix(orders::list_key(&month, Some(WorkOrderStatus::Done))),
-        ))
-        .await;
         done.reverse();
         (open, done)
     });

@@ -132,18 +132,15 @@ pub fn FindingsTab() -> impl IntoView {
             RecordKind::CleaningCheck,
             Filter::Prefix(patrol::cleaning_month_key(&month)),
         );
-        let (findings, orders, open_cleaning, drafts, mut printed): (
-            Vec<(RecordId, FindingRow)>,
-            Vec<(RecordId, PatrolOrderRow)>,
-            Vec<(RecordId, CleaningCheck)>,
-            Vec<(RecordId, ViolationDraft)>,
-            Vec<(RecordId, CleaningCheck)>,
-        ) = futures::future::join5(
-            rows_by_status(RecordKind::PatrolFinding, &["open", "owner_told"]),
-            rows_by_status(RecordKind::WorkOrder, &["opened", "notified", "on_site"]),
-            rows_by_status(RecordKind::CleaningCheck, &["open"]),
-            rows_by_status(RecordKind::ViolationDraft, &["draft"]),
-            crate::ui::state::list_rows(&this_month),
+        let (findings, orders, open_cleaning, drafts, mut printed) = futures::future::join5(
+            rows_by_status::<FindingRow>(RecordKind::PatrolFinding, &["open", "owner_told"]),
+            rows_by_status::<PatrolOrderRow>(
+                RecordKind::WorkOrder,
+                &["opened", "notified", "on_site"],
+            ),
+            rows_by_status::<CleaningCheck>(RecordKind::CleaningCheck, &["open"]),
+            rows_by_status::<ViolationDraft>(RecordKind::ViolationDraft, &["draft"]),
+            crate::ui::state::list_rows::<CleaningCheck>(&this_month),
         )
         .await;
         printed.sort_by_key(|(_, c)| c.found_at);

@@ -661,32 +661,11 @@ async fn an_interrupted_rebuild_resumes_where_it_stopped_on_the_next_open() {
     let name = db_name("resume");
     let app = open_app(&name).await;
     record_all(&app).await;
-    let mut right = app
-        .store
-        .query(&Query::all(RecordKind::Unit))
-        .await
-        .unwrap();
-    right.extend(
-        app.store
-            .query(&Query::all(RecordKind::Household))
-            .await
-            .unwrap(),
-    );
-    right.sort_by(|a, b| a.key.cmp(&b.key));
-
     // Stale views everywhere, and a rebuild that got as far as the middle subject.
-    let stale: Vec<View> = right
-        .iter()
-        .cloned()
-        .map(|mut v| {
-            v.title = "stale".into();
-            v
-        })
-        .collect();
+    let right = stale_views(&app.store, &[RecordKind::Unit, RecordKind::Household]).await;
     let middle = right[right.len() / 2].key.clone();
     app.store
         .commit(Batch {
-            views: stale,
             meta: vec![
                 (META_REBUILD.into(), json!(true)),
                 (META_REBUILD_FROM.into(), json!(middle)),

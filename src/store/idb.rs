@@ -494,15 +494,7 @@ impl IdbStore {
         views.clear()?;
         // Every view is written again, slim (schema v8).
         sent(meta.delete(JsValue::from_str(META_SLIM)).primitive())?;
-        sent(
-            meta.put(JsValue::from_str("true"))
-                .with_key(JsValue::from_str(META_REBUILD))
-                .primitive(),
-        )?;
-        sent(
-            meta.delete(JsValue::from_str(META_REBUILD_FROM))
-                .primitive(),
-        )?;
+        start_rebuild(&meta, "true")?;
         finish(tx).await?;
         self.finish_rebuild(chunk).await.map(|_| ())
     }
@@ -594,15 +586,7 @@ impl IdbStore {
         let kinds: Vec<&str> = kinds.iter().map(|k| k.as_str()).collect();
         let tx = self.write(&[META])?;
         let meta = tx.object_store(META).map_err(store_error)?;
-        sent(
-            meta.put(JsValue::from_str(&serde_json::json!(kinds).to_string()))
-                .with_key(JsValue::from_str(META_REBUILD))
-                .primitive(),
-        )?;
-        sent(
-            meta.delete(JsValue::from_str(META_REBUILD_FROM))
-                .primitive(),
-        )?;
+        start_rebuild(&meta, &serde_json::json!(kinds).to_string())?;
         finish(tx).await?;
         self.finish_rebuild(chunk).await.map(|_| ())
     }
@@ -3490,6 +3474,23 @@ fn left_index_key(k: &LeftKey) -> (&'static str, JsValue) {
 
 fn pair(a: JsValue, b: JsValue) -> JsValue {
     js_sys::Array::of2(&a, &b).into()
+}
+
+/// Marks a rebuild of `scope` pending from its start ([`rebuild_scope`]: `true` or the kinds'
+/// JSON list), in the caller's transaction.
+fn start_rebuild(
+    meta: &indexed_db_futures::object_store::ObjectStore<'_>,
+    scope: &str,
+) -> Result<(), StoreError> {
+    sent(
+        meta.put(JsValue::from_str(scope))
+            .with_key(JsValue::from_str(META_REBUILD))
+            .primitive(),
+    )?;
+    sent(
+        meta.delete(JsValue::from_str(META_REBUILD_FROM))
+            .primitive(),
+    )
 }
 
 /// What a pending rebuild folds ([`META_REBUILD`]): `true`, every record (its views cleared

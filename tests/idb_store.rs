@@ -678,20 +678,7 @@ async fn an_interrupted_rebuild_resumes_where_it_stopped_on_the_next_open() {
     store.close();
 
     let store = IdbStore::open(&name).await.unwrap();
-    assert_eq!(store.meta(META_REBUILD).await.unwrap(), None);
-    assert_eq!(store.meta(META_REBUILD_FROM).await.unwrap(), None);
-    for v in &right {
-        let now = store.view(v.subject()).await.unwrap().unwrap();
-        if v.key > middle {
-            assert_eq!(&now, v, "refolded after the resume point");
-        } else {
-            assert_eq!(
-                now.title, "stale",
-                "{} was done before the interruption",
-                v.key
-            );
-        }
-    }
+    assert_resumed_after(&store, &right, &middle).await;
     store.close();
     IdbStore::delete(&name).await.unwrap();
 }
@@ -1058,6 +1045,25 @@ async fn views_of_an_older_build_are_refolded_on_open() {
     IdbStore::delete(&name).await.unwrap();
 }
 
+/// After a rebuild resumed from `middle`: it ended, the views after it are refolded (`right`),
+/// those up to it still as the interruption left them (stale).
+async fn assert_resumed_after(store: &IdbStore, right: &[View], middle: &str) {
+    assert_eq!(store.meta(META_REBUILD).await.unwrap(), None);
+    assert_eq!(store.meta(META_REBUILD_FROM).await.unwrap(), None);
+    for v in right {
+        let now = store.view(v.subject()).await.unwrap().unwrap();
+        if v.key.as_str() > middle {
+            assert_eq!(&now, v, "refolded after the resume point");
+        } else {
+            assert_eq!(
+                now.title, "stale",
+                "{} was done before the interruption",
+                v.key
+            );
+        }
+    }
+}
+
 /// Every view of these kinds with its title made stale (as an older fold might have left it).
 async fn stale_views(store: &IdbStore, kinds: &[RecordKind]) -> Vec<View> {
     let mut right = Vec::new();
@@ -1136,16 +1142,7 @@ async fn a_views_version_bump_refolds_only_the_kinds_it_changed() {
         .unwrap();
     store.close();
     let store = IdbStore::open(&name).await.unwrap();
-    assert_eq!(store.meta(META_REBUILD).await.unwrap(), None);
-    assert_eq!(store.meta(META_REBUILD_FROM).await.unwrap(), None);
-    for v in &right {
-        let now = store.view(v.subject()).await.unwrap().unwrap();
-        if v.key > middle {
-            assert_eq!(&now, v, "refolded after the resume point");
-        } else {
-            assert_eq!(now.title, "stale", "{} was done before", v.key);
-        }
-    }
+    assert_resumed_after(&store, &right, &middle).await;
 
     // Folded by build 9: only the complaints are refolded on open (this estate has none);
     // the stale households stay as they are, and the version is recorded.

@@ -412,9 +412,10 @@ mod tests {
         assert_eq!(kinds_to_refold(1), None);
     }
 
-    /// The stored keys' bytes: a change here would need a refold of every kind using them.
+    /// CB-1 (due callbacks), CMP-3 (the sweep), CMP-4 (overdue complaints): the stored keys' bytes;
+    /// a change here would need a refold of every kind using them.
     #[test]
-    fn time_keys_sort_by_time_and_keep_their_bytes() {
+    fn cb_1_cmp_3_cmp_4_time_keys_sort_by_time_and_keep_their_bytes() {
         assert_eq!(
             time_key("cbdue|", 1_767_225_600_000),
             "cbdue|001767225600000"

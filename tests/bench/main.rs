@@ -28,7 +28,8 @@
 //!   `BENCH_APP_B`: a second app build, its app part run after the first's on the same
 //!   loaded database (rows labelled "B");
 //! * `BENCH_PROFILE=1`: one more run of the app part, not counted, with V8's CPU profiler on
-//!   (cold start, sign-in, complaint list, household search: `target/bench/profile-*.txt`),
+//!   (cold start, sign-in, complaint list, household search, 报修 list, 巡查 › 发现与工单:
+//!   `target/bench/profile-*.txt`),
 //!   and of the `imports` part's 90 % import, its daily exchange profiled;
 //! * `BENCH_BFCACHE=1`: keep Chromium's back-forward cache (off by default since session 10,
 //!   so "memory after start" is the app page's own).
@@ -1125,16 +1126,28 @@ impl Bench {
             if let Some(before) = marked.take() {
                 self.profile_stop("household-search", rate, before).await;
             }
+            if profiled {
+                marked = Some(self.profile_start().await);
+            }
             self.click_js("[data-testid=nav-repairs]").await;
             self.wait_testid("wo-done").await;
             let t_wo_done = self.settled().await;
             let t_wo = self.clicked("nav-repairs").await;
+            if let Some(before) = marked.take() {
+                self.profile_stop("repairs-list", rate, before).await;
+            }
             self.click_js("[data-testid=nav-patrol]").await;
             self.wait_testid("pat-tab-findings").await;
             self.settled().await;
+            if profiled {
+                marked = Some(self.profile_start().await);
+            }
             self.click_js("[data-testid=pat-tab-findings]").await;
             let t_f_done = self.settled().await;
             let t_f = self.clicked("pat-tab-findings").await;
+            if let Some(before) = marked.take() {
+                self.profile_stop("findings-tab", rate, before).await;
+            }
             if run == 0 || profiled {
                 continue; // warm-up: the first visit installs the service worker
             }

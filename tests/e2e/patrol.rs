@@ -199,6 +199,40 @@ async fn pat1_pat4_rep8_a_round_walked_with_real_qr_scans_a_photo_a_work_order_a
     app.wait_css("[data-testid=wo-row]").await;
     app.wait_text("消防水泵房照明灯不亮").await;
     app.wait_text("通知工程部").await;
+    // PAT-4: the month's 清洁工作检查记录表 is built when printed (issue 19: the tab renders
+    // what it shows), with the seed form's columns and the environment lead's signature.
+    let printed_form = "return !!document.querySelector('[data-testid=cleaning-print]');";
+    assert_eq!(
+        app.js(printed_form, vec![]).await,
+        serde_json::Value::Bool(false)
+    );
+    app.js(
+        "window.__printed = 0; window.print = () => { window.__printed++; }; return 1;",
+        vec![],
+    )
+    .await;
+    app.click("print-cleaning").await;
+    app.wait_js("print called", "return window.__printed === 1;")
+        .await;
+    let form = app
+        .js(
+            "return document.querySelector('[data-testid=cleaning-print]').textContent;",
+            vec![],
+        )
+        .await;
+    for field in [
+        "清洁工作检查记录表",
+        "检查地点",
+        "存在问题",
+        "整改情况",
+        "环境部签名",
+        "环境部主管",
+    ] {
+        assert!(
+            form.as_str().is_some_and(|f| f.contains(field)),
+            "PAT-4 printed form lacks {field}"
+        );
+    }
     // REP-8: this round's order (not the demo's older one) taken, on site, then the result —
     // written on the patrol sheet of the round.
     let on_ours = |step: &'static str| {

@@ -425,7 +425,7 @@ fn CallbackSheet(
                     <button class="btn primary" data-testid="cb-review-save" on:click=do_review>{move || t("cb.review_save")}</button>
                 </Show>
                 <div class="detail-actions">
-                    <button class="btn small" data-testid="cb-print" on:click=move |_| super::detail::print()>{move || t("cmp.print")}</button>
+                    <button class="btn small" data-testid="cb-print" on:click=move |_| crate::ui::components::print_page()>{move || t("cmp.print")}</button>
                 </div>
                 <History subject=RecordRef::new(RecordKind::Callback, id)/>
             </div>

@@ -19,12 +19,6 @@ use crate::ui::platform::now_ms;
 use crate::ui::state::{app, loader, submit, tx};
 use leptos::prelude::*;
 
-pub(super) fn print() {
-    if let Some(w) = web_sys::window() {
-        let _ = w.print();
-    }
-}
-
 #[component]
 pub(super) fn ComplaintDetail(id: RecordId, back: leptos::prelude::Callback<()>) -> impl IntoView {
     let rec = loader(move || async move { app().get::<Complaint>(id).await.ok().flatten() });
@@ -126,7 +120,7 @@ pub(super) fn ComplaintDetail(id: RecordId, back: leptos::prelude::Callback<()>)
                 <div class="detail-head">
                     <button class="btn small" data-testid="cmp-back" on:click=move |_| back.run(())>"‹ "{move || t("common.back")}</button>
                     <span class="spacer"></span>
-                    <button class="btn small" data-testid="cmp-print" on:click=move |_| print()>{move || t("cmp.print")}</button>
+                    <button class="btn small" data-testid="cmp-print" on:click=move |_| crate::ui::components::print_page()>{move || t("cmp.print")}</button>
                 </div>
                 <div class="chips">
                     <span class=format!("cmp-status s-{}", status.key()) data-testid="cmp-status">{move || tx(&status.label())}</span>

@@ -116,7 +116,7 @@ pub(super) fn MonthlyReport() -> impl IntoView {
                     }}).collect_view()}
                 </select>
                 <button class="btn" data-testid="rep-csv" on:click=export>{move || t("rep.csv")}</button>
-                <button class="btn" data-testid="rep-print" on:click=move |_| super::detail::print()>{move || t("cmp.print")}</button>
+                <button class="btn" data-testid="rep-print" on:click=move |_| crate::ui::components::print_page()>{move || t("cmp.print")}</button>
             </div>
         </div>
         {move || match report.get() {

@@ -22,6 +22,12 @@ use wasm_bindgen::JsCast;
 /// Rows of one page: a tablet screen (1280 px high, rows of 64 px) holds about 18.
 pub const PAGE: usize = 20;
 
+/// The window of a list stacked below another on one screen: it builds no row until its end
+/// scrolls near, so a screen of several lists builds about one page at once, not one per list.
+pub fn stacked() -> RwSignal<usize> {
+    RwSignal::new(0)
+}
+
 /// The sentinel that shows the next page of a windowed list (see the module).
 #[component]
 pub fn LoadMore(

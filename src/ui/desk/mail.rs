@@ -64,7 +64,6 @@ pub fn MailTab() -> impl IntoView {
     let shelf = RwSignal::new(String::new());
     let unknown = RwSignal::new(false);
     let picked = RwSignal::new(None::<RecordId>);
-    let print = RwSignal::new(false);
 
     let pick_unit = Callback::new(move |h: UnitHit| {
         unit.set(Some(h.unit));
@@ -132,7 +131,7 @@ pub fn MailTab() -> impl IntoView {
                 <div class="desk-head">
                     <h2>{move || t("desk.mail.open")}</h2>
                     <div class="desk-tools">
-                        <button class="btn small" data-testid="mail-print" on:click=move |_| { print.set(true); crate::ui::duty::print_page() }>{move || t("desk.print")}</button>
+                        <button class="btn small" data-testid="mail-print" on:click=move |_| crate::ui::components::print_page()>{move || t("desk.print")}</button>
                         <button class="btn small" data-testid="mail-csv" on:click=move |_| leptos::task::spawn_local(csv())>"CSV"</button>
                     </div>
                 </div>

@@ -150,7 +150,7 @@ pub fn PapersTab() -> impl IntoView {
                 <div class="desk-head">
                     <h2>{move || t("desk.papers.subs")}</h2>
                     <div class="desk-tools">
-                        <button class="btn small" on:click=move |_| crate::ui::duty::print_page()>{move || t("desk.print")}</button>
+                        <button class="btn small" on:click=move |_| crate::ui::components::print_page()>{move || t("desk.print")}</button>
                         <button class="btn small" data-testid="papers-csv" on:click=move |_| leptos::task::spawn_local(csv())>"CSV"</button>
                     </div>
                 </div>

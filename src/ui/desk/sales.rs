@@ -63,7 +63,7 @@ pub fn SalesTab() -> impl IntoView {
                 <div class="desk-head">
                     <h2>{move || t("desk.sales.items")}</h2>
                     <div class="desk-tools">
-                        <button class="btn small" data-testid="sales-print" on:click=move |_| crate::ui::duty::print_page()>{move || t("desk.print")}</button>
+                        <button class="btn small" data-testid="sales-print" on:click=move |_| crate::ui::components::print_page()>{move || t("desk.print")}</button>
                         <button class="btn small" data-testid="sales-csv" on:click=move |_| leptos::task::spawn_local(csv())>"CSV"</button>
                     </div>
                 </div>

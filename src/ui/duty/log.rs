@@ -1,6 +1,6 @@
 //! 值班记录 — today's log: entries, corrections (DUTY-4), verify the chain, print (DUTY-9).
 
-use super::{calendar, chain_head, hm, print_page};
+use super::{calendar, chain_head, hm};
 use crate::domain::duty::handover::Handover;
 use crate::domain::duty::log::{
     self, entries_in_write_order, log_date, log_id, ChainReport, DutyLog, EntryKind, NewEntry,
@@ -11,6 +11,7 @@ use crate::domain::event::RecordKind;
 use crate::domain::i18n::Text;
 use crate::store::{Filter, Query};
 use crate::ui::components::people::{all_staff, name_in, Person};
+use crate::ui::components::print_page;
 use crate::ui::components::{Empty, Sheet};
 use crate::ui::i18n::t;
 use crate::ui::platform::now_ms;

@@ -102,12 +102,6 @@ pub fn hm(ms: i64) -> String {
     s.get(11..).unwrap_or(&s).to_string()
 }
 
-pub fn print_page() {
-    if let Some(w) = web_sys::window() {
-        let _ = w.print();
-    }
-}
-
 #[component]
 pub fn DutyPage(tab: DutyTab) -> impl IntoView {
     let c = ctx();

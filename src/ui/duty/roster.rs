@@ -1,6 +1,6 @@
 //! 值班安排表 — the month calendar editor, publishing, printing, leave (DUTY-1, DUTY-2, DUTY-5).
 
-use super::{calendar, hm, on_duty_staff, print_page, roster_staff, supervisor_of};
+use super::{calendar, hm, on_duty_staff, roster_staff, supervisor_of};
 use crate::domain::duty::roster::{
     self, days_of, first_of, month_key, next_month, roster_id, shift_of, LeaveRequest, Roster,
     DEFAULT_POST,
@@ -11,6 +11,7 @@ use crate::domain::ids::{RecordId, StaffId};
 use crate::domain::roles::Action;
 use crate::store::{Filter, Query};
 use crate::ui::components::people::{all_staff, name_in, Person};
+use crate::ui::components::print_page;
 use crate::ui::components::Sheet;
 use crate::ui::i18n::t;
 use crate::ui::platform::now_ms;

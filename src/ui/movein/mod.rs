@@ -207,7 +207,7 @@ fn BatchDetail(id: RecordId, back: Callback<()>) -> impl IntoView {
         <div class="page-head screen-only">
             <button class="btn" data-testid="mv-back" on:click=move |_| back.run(())>"‹ "{move || t("mv.back")}</button>
             <span class="spacer"></span>
-            <button class="btn" data-testid="mv-print-notices" on:click=move |_| crate::ui::duty::print_page()>{move || t("mv.print_notices")}</button>
+            <button class="btn" data-testid="mv-print-notices" on:click=move |_| crate::ui::components::print_page()>{move || t("mv.print_notices")}</button>
         </div>
         {move || data.get().and_then(|(b, sessions)| b.map(|b| (b, sessions))).and_then(|(b, sessions)| {
             let i = b.info.clone()?;

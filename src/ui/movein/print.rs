@@ -1,5 +1,5 @@
 //! The printed A4 forms (the violations notice's print pattern: `print-only print-form`
-//! sections, `duty::print_page`): 入伙通知书 per owner of a batch (MOVE-1), and for a session
+//! sections, `components::print_page`): 入伙通知书 per owner of a batch (MOVE-1), and for a session
 //! the 住户入住基本情况表 (MOVE-4), the 房屋交接验收表 with meter readings, defects and both
 //! signatures (MOVE-6) and the 钥匙领用/移交登记表 (MOVE-7).
 

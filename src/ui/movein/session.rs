@@ -50,7 +50,7 @@ pub fn SessionPage(id: RecordId) -> impl IntoView {
             {print::Form::ALL.into_iter().map(|f| view! {
                 <button class="btn" data-testid=format!("mv-print-{}", f.key()) on:click=move |_| {
                     printing.set(f);
-                    set_timeout(crate::ui::duty::print_page, std::time::Duration::from_millis(60));
+                    crate::ui::components::print::print_rendered();
                 }>{move || t("mv.print")}" "{move || t(f.title_key())}</button>
             }).collect_view()}
         </div>

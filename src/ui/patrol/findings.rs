@@ -2,7 +2,7 @@
 //! for engineering (REP-8), the cleaning inspection record for environment (PAT-4) and the
 //! decoration violation drafts for the supervisor (VIO-10). Each step is one tap and a note.
 
-use super::{calendar, print};
+use super::calendar;
 use crate::domain::event::RecordKind;
 use crate::domain::i18n::Text;
 use crate::domain::ids::RecordId;
@@ -12,8 +12,9 @@ use crate::domain::patrol::{
 use crate::domain::workorder::{self as wo, PatrolOrderRow, WorkOrder, WorkOrderStatus};
 use crate::store::{Filter, Query, Store};
 use crate::ui::components::people::{everyone, name_of, People};
+use crate::ui::components::print::OnDemand;
 use crate::ui::components::Thumb;
-use crate::ui::components::{Empty, LoadMore, Sheet, SlaBadge, PAGE};
+use crate::ui::components::{stacked, Empty, LoadMore, Sheet, SlaBadge, PAGE};
 use crate::ui::i18n::t;
 use crate::ui::platform::{format_time, now_ms};
 use crate::ui::state::{app, loader, submit, tx, utc_offset};
@@ -151,7 +152,7 @@ pub fn FindingsTab() -> impl IntoView {
     let step = RwSignal::new(None::<(Step, RecordId, Rec)>);
     let open = RwSignal::new(false);
     let note = RwSignal::new(String::new());
-    let printing = RwSignal::new(false);
+    let printing = OnDemand::new();
     let ask = move |s: Step, id: RecordId| {
         leptos::task::spawn_local(async move {
             if let Some(rec) = load(s, id).await {
@@ -192,15 +193,14 @@ pub fn FindingsTab() -> impl IntoView {
         let tid = s.testid();
         view! { <button class="btn primary" data-testid=tid on:click=move |_| ask(s, id)>{move || t(label)}</button> }
     };
-    let (shown_orders, shown_findings, shown_cleaning) = (
-        RwSignal::new(PAGE),
-        RwSignal::new(PAGE),
-        RwSignal::new(PAGE),
-    );
+    // Four lists on one tab (issue 19): the first shows its page at once, the others as they
+    // scroll near — the tab built 80 rows, with the findings' photos, before.
+    let (shown_orders, shown_findings, shown_cleaning) =
+        (RwSignal::new(PAGE), stacked(), stacked());
     view! {
         {move || data.get().map(|(findings, orders, open_cleaning, drafts, (month, printed))| {
             let now = now_ms();
-            let shown_drafts = RwSignal::new(PAGE);
+            let shown_drafts = stacked();
             view! {
                 <div class="no-print">
                 <section class="card">
@@ -268,7 +268,7 @@ pub fn FindingsTab() -> impl IntoView {
                 <section class="card">
                     <div class="section-head">
                         <h2>{move || t("pat.c.title")}" "<span class="muted">{open_cleaning.len()}</span></h2>
-                        <button class="btn" data-testid="print-cleaning" on:click=move |_| { printing.set(true); print(); }>{move || t("pat.print")}</button>
+                        <button class="btn" data-testid="print-cleaning" on:click=move |_| printing.print()>{move || t("pat.print")}</button>
                     </div>
                     {
                         let n = open_cleaning.len();
@@ -299,7 +299,8 @@ pub fn FindingsTab() -> impl IntoView {
                     }
                 </section>
                 </div>
-                <CleaningRecord month=month rows=printed people=people/>
+                // Built when printed: the month's rows were built, hidden, on every visit before.
+                {move || printing.wanted().then(|| view! { <CleaningRecord month=month.clone() rows=printed.clone() people=people/> })}
             }
         })}
         <Sheet title=Signal::derive(move || step.get().map(|(s, ..)| t(s.label()).to_string()).unwrap_or_default()) open=open>
@@ -330,7 +331,7 @@ fn CleaningRecord(
         .map(|e| e.name)
         .unwrap_or_default();
     view! {
-        <section class="print-only a4">
+        <section class="print-only a4" data-testid="cleaning-print">
             <h1 class="print-title">{estate}" 清洁工作检查记录表 "{month}</h1>
             <table class="print-table">
                 <thead><tr><th>"日期"</th><th>"检查地点"</th><th>"存在问题"</th><th>"检查人"</th><th>"整改情况"</th><th>"整改时间"</th><th>"环境部签名"</th></tr></thead>

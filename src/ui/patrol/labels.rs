@@ -2,13 +2,14 @@
 //! place under it, twelve to a page. The code is an SVG image (no user text inside it); names
 //! are text nodes.
 
-use super::{buildings, print};
+use super::buildings;
 use crate::domain::event::RecordKind;
 use crate::domain::ids::RecordId;
 use crate::domain::patrol::label::label_svg;
 use crate::domain::patrol::{PatrolRoute, RouteInfo};
 use crate::domain::registry::{Checkpoint, CheckpointInfo};
 use crate::store::Query;
+use crate::ui::components::print_page;
 use crate::ui::i18n::t;
 use crate::ui::state::{app, loader};
 use leptos::prelude::*;
@@ -54,7 +55,7 @@ pub fn LabelsTab() -> impl IntoView {
                     {move || data.get().map(|(_, routes, _)| routes.into_iter().map(|(id, r)| view! { <option value=id.to_string()>{r.name}</option> }).collect_view())}
                 </select>
             </label>
-            <button class="btn primary" data-testid="labels-print" on:click=move |_| print()>{move || t("pat.print")}</button>
+            <button class="btn primary" data-testid="labels-print" on:click=move |_| print_page()>{move || t("pat.print")}</button>
         </div>
         <div class="label-sheet a4" data-testid="label-sheet">
             {move || data.get().map(|(points, routes, blist)| {

@@ -62,12 +62,6 @@ pub(crate) fn open_sheet(id: RecordId) {
     go(Page::PatrolSheet);
 }
 
-pub(crate) fn print() {
-    if let Some(w) = web_sys::window() {
-        let _ = w.print();
-    }
-}
-
 pub(crate) fn may(a: Action) -> bool {
     ctx().session.get().is_some_and(|s| s.may(a))
 }

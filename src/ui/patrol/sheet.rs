@@ -2,11 +2,12 @@
 //! with its check-in (scan or manual), the items found not in order, the findings with where
 //! they went and their result, and the signature lines (巡视人, 主管, 工程部签收).
 
-use super::{open_round, print};
+use super::open_round;
 use crate::domain::ids::RecordId;
 use crate::domain::patrol::{AnswerValue, Finding, PatrolRound};
 use crate::domain::workorder::WorkOrder;
 use crate::ui::components::people::{everyone, name_of};
+use crate::ui::components::print_page;
 use crate::ui::i18n::t;
 use crate::ui::platform::{format_time, now_ms, pref};
 use crate::ui::state::{app, ctx, loader, tx, utc_offset};
@@ -43,7 +44,7 @@ pub fn RoundSheet() -> impl IntoView {
             <div class="reg-toolbar no-print">
                 {move || data.get().flatten().map(|(id, _, _)| view! { <button class="btn" on:click=move |_| open_round(id)>"‹ "{move || t("common.back")}</button> })}
                 <span class="spacer"></span>
-                <button class="btn primary" data-testid="sheet-print" on:click=move |_| print()>{move || t("pat.print")}</button>
+                <button class="btn primary" data-testid="sheet-print" on:click=move |_| print_page()>{move || t("pat.print")}</button>
             </div>
             {move || data.get().flatten().map(|(_, r, fs)| {
                 let p = r.plan.clone().expect("planned");

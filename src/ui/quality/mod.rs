@@ -223,7 +223,7 @@ fn NoticeBoard() -> impl IntoView {
     let estate = move || ctx().estate.get().map(|e| e.name).unwrap_or_default();
     view! {
         <div class="rep-tools screen-only">
-            <button class="btn" data-testid="q-board-print" on:click=move |_| super::duty::print_page()>{move || t("q.print")}</button>
+            <button class="btn" data-testid="q-board-print" on:click=move |_| crate::ui::components::print_page()>{move || t("q.print")}</button>
         </div>
         {move || dash.get().map(|d| {
             let rows = dashboard::dashboard(&d.months, d.paid_goal);

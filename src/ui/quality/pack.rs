@@ -235,7 +235,7 @@ pub fn PackTab() -> impl IntoView {
             <button class="btn primary" data-testid="q-pack-build" on:click=make>{move || if busy.get() { t("q.pack.building") } else { t("q.pack.build") }}</button>
             <Show when=move || sheets.get().is_some()>
                 <button class="btn" data-testid="q-pack-xlsx" on:click=xlsx>{move || t("q.pack.xlsx")}</button>
-                <button class="btn" data-testid="q-pack-print" on:click=move |_| crate::ui::duty::print_page()>{move || t("q.print")}</button>
+                <button class="btn" data-testid="q-pack-print" on:click=move |_| crate::ui::components::print_page()>{move || t("q.print")}</button>
             </Show>
         </div>
         {move || sheets.get().map(|s| {

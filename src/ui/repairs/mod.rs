@@ -24,7 +24,7 @@ use crate::domain::workorder::report::{paid_summary, repair_fees, repair_fees_cs
 use crate::domain::workorder::{WorkOrder, WorkOrderStatus};
 use crate::store::{Filter, Query, Store};
 use crate::ui::components::people::{all_staff, name_in, Person};
-use crate::ui::components::{Empty, LoadMore, SlaBadge, UnitHit, UnitSearch, PAGE};
+use crate::ui::components::{stacked, Empty, LoadMore, SlaBadge, UnitHit, UnitSearch, PAGE};
 use crate::ui::duty::calendar;
 use crate::ui::i18n::t;
 use crate::ui::platform::{download, now_ms};
@@ -171,7 +171,8 @@ fn OrderList() -> impl IntoView {
         done.reverse();
         (open, done)
     });
-    let (shown_open, shown_done) = (RwSignal::new(PAGE), RwSignal::new(PAGE));
+    // The month's done orders are below the open ones (issue 19: one page built at once).
+    let (shown_open, shown_done) = (RwSignal::new(PAGE), stacked());
     view! {
         {move || data.get().map(|(open, done)| {
             let (n_open, n_done) = (open.len(), done.len());
@@ -516,7 +517,7 @@ fn MonthLists() -> impl IntoView {
                 <button class=move || if month.get() == m2 { "seg-btn active" } else { "seg-btn" } on:click={let m = m.clone(); move |_| month.set(m.clone())}>{m.clone()}</button>
             }}).collect_view()}
             <span class="spacer"></span>
-            <button class="btn" data-testid="wo-month-print" on:click=|_| crate::ui::duty::print_page()>{move || t("wo.month.print")}</button>
+            <button class="btn" data-testid="wo-month-print" on:click=|_| crate::ui::components::print_page()>{move || t("wo.month.print")}</button>
         </div>
         {move || data.get().map(|(m, list, staff)| {
             let fees = repair_fees(&m, &list);

@@ -450,7 +450,7 @@ fn Order(id: RecordId, o: WorkOrder, sched: Schedule, staff: Vec<Person>) -> imp
             </section>
         </Show>
         <section class="card screen-only">
-            <button class="btn" data-testid="wo-print" on:click=|_| crate::ui::duty::print_page()>{move || t("wo.print")}</button>
+            <button class="btn" data-testid="wo-print" on:click=|_| crate::ui::components::print_page()>{move || t("wo.print")}</button>
         </section>
         <PrintCopies o=print_o staff=staff.clone()/>
         <div class="screen-only"><History subject=RecordRef::new(RecordKind::WorkOrder, id)/></div>

@@ -57,7 +57,7 @@ pub(super) fn ViolationDetail(id: RecordId, back: Callback<()>) -> impl IntoView
         <div class="page-head screen-only">
             <button class="btn" data-testid="vio-back" on:click=move |_| back.run(())>"‹ "{move || t("vio.back")}</button>
             <span class="spacer"></span>
-            <button class="btn" data-testid="vio-print" on:click=move |_| crate::ui::duty::print_page()>{move || t("vio.print")}</button>
+            <button class="btn" data-testid="vio-print" on:click=move |_| crate::ui::components::print_page()>{move || t("vio.print")}</button>
         </div>
         {move || rec.get().flatten().map(|v| view! {
             <Body id=id v=v.clone() people=people/>

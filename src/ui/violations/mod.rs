@@ -298,7 +298,7 @@ fn Charges() -> impl IntoView {
                 }}).collect_view()}
             </select>
             <button class="btn" data-testid="vio-ch-csv" on:click=csv>{move || t("vio.ch.csv")}</button>
-            <button class="btn" data-testid="vio-ch-print" on:click=move |_| super::duty::print_page()>{move || t("vio.ch.print")}</button>
+            <button class="btn" data-testid="vio-ch-print" on:click=move |_| crate::ui::components::print_page()>{move || t("vio.ch.print")}</button>
         </div>
         {move || {
             let list = rows.get().unwrap_or_default();

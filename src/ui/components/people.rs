@@ -6,9 +6,10 @@ use crate::domain::event::RecordKind;
 use crate::domain::ids::StaffId;
 use crate::domain::roles::{Department, Role};
 use crate::domain::staff::Staff;
-use crate::store::{Filter, Query};
-use crate::ui::state::{app, loader};
+use crate::store::Query;
+use crate::ui::state::{app, ctx};
 use leptos::prelude::*;
+use std::cell::RefCell;
 
 /// A staff member as the pages need them: name, roles, department, phone (on-call contacts) and
 /// whether they are still active.
@@ -34,30 +35,77 @@ impl Person {
 
 pub type People = ReadSignal<Option<Vec<Person>>>;
 
+thread_local! {
+    /// Every staff member as read at a change count (`ctx().rev`): nearly every screen names
+    /// staff, and the list changes only when something is written (issue 19: a screen read and
+    /// decoded every staff record on each visit, and drew its names one render late).
+    static STAFF: RefCell<Option<(u64, Vec<Person>)>> = const { RefCell::new(None) };
+}
+
+/// The staff as read at the current change count, if they were.
+fn held() -> Option<Vec<Person>> {
+    let rev = ctx().rev.get_untracked();
+    STAFF.with(|s| {
+        s.borrow()
+            .as_ref()
+            .filter(|(at, _)| *at == rev)
+            .map(|(_, v)| v.clone())
+    })
+}
+
+fn active_of(all: Vec<Person>) -> Vec<Person> {
+    all.into_iter().filter(|p| p.active).collect()
+}
+
+/// A signal of the staff, already filled when they were read at this change count (the
+/// names render with the page), read again after every change.
+fn staff_signal(pick: fn(Vec<Person>) -> Vec<Person>) -> People {
+    let (get, set) = signal(held().map(pick));
+    Effect::new(move |_| {
+        ctx().rev.track();
+        leptos::task::spawn_local(async move {
+            let v = pick(all_staff().await);
+            if get.with_untracked(|g| g.as_ref() != Some(&v)) {
+                set.set(Some(v));
+            }
+        });
+    });
+    get
+}
+
 /// Active staff (pickers, recipients).
 pub fn people() -> People {
-    loader(active_staff)
+    staff_signal(active_of)
 }
 
 /// Every staff record, former staff too, by name: the names on records written before someone
 /// left (a printed patrol sheet, a month's figures per person). Pickers use [`people`].
 pub fn everyone() -> People {
-    loader(all_staff)
+    staff_signal(|all| all)
 }
 
 /// Active staff, by name (for a page's own loader that reads other things too).
 pub async fn active_staff() -> Vec<Person> {
-    load(Filter::Status("active".into())).await
+    active_of(all_staff().await)
 }
 
 /// Every staff record, former staff too, by name. Pickers filter [`Person::active`].
 pub async fn all_staff() -> Vec<Person> {
-    load(Filter::All).await
+    if let Some(v) = held() {
+        return v;
+    }
+    let rev = ctx().rev.get_untracked();
+    let v = load().await;
+    // Kept only if nothing was written while it was read.
+    if ctx().rev.get_untracked() == rev {
+        STAFF.with(|s| *s.borrow_mut() = Some((rev, v.clone())));
+    }
+    v
 }
 
-async fn load(filter: Filter) -> Vec<Person> {
+async fn load() -> Vec<Person> {
     let mut v: Vec<Person> = app()
-        .query(&Query::new(RecordKind::Staff, filter))
+        .query(&Query::all(RecordKind::Staff))
         .await
         .unwrap_or_default()
         .into_iter()

@@ -243,8 +243,11 @@ pub fn fold_onto<A: Aggregate>(view: &View, mut new: Vec<Event>) -> Option<View>
 /// (`cmpo|`, `cmpm|<staff>|`, `cmpd|<month>|`, `cmpn|<month>|`) and CMP-3's `cmpesc|<deadline>`
 /// (issue 19: a page of the list is read by key, the sweep reads only the complaints due). 10:
 /// open complaints' `cmpdue|<running clock's deadline>` (CMP-4, issue 19: the supervisor's card
-/// counts and reads the overdue ones from the index).
-pub const VIEWS_VERSION: u32 = 10;
+/// counts and reads the overdue ones from the index). 11: open work orders' list keys,
+/// `pwoo|<newest first>` for public-facility orders and `woo|<running clock's deadline>` for
+/// household ones (issue 19, REP-1, REP-8: 报修 and 巡查 › 发现与工单 read a page by key, not
+/// every open order of both lists).
+pub const VIEWS_VERSION: u32 = 11;
 
 /// What each bump of [`VIEWS_VERSION`] changed: the record kinds whose keys or list rows it
 /// changed (`None`: every kind). A store folded at an older version refolds only the kinds
@@ -261,6 +264,7 @@ const CHANGED_BY: &[(u32, Option<&[RecordKind]>)] = &[
     (8, Some(&[RecordKind::Callback])),
     (9, Some(&[RecordKind::Complaint])),
     (10, Some(&[RecordKind::Complaint])),
+    (11, Some(&[RecordKind::WorkOrder])),
 ];
 
 /// The record kinds whose views a store folded at `stored` must fold again to be current
@@ -402,10 +406,17 @@ mod tests {
         assert_eq!(listed, (2..=VIEWS_VERSION).collect::<Vec<_>>());
         assert_eq!(kinds_to_refold(VIEWS_VERSION), Some(vec![]));
         assert_eq!(kinds_to_refold(VIEWS_VERSION + 1), Some(vec![]));
-        assert_eq!(kinds_to_refold(9), Some(vec![RecordKind::Complaint]));
+        assert_eq!(
+            kinds_to_refold(9),
+            Some(vec![RecordKind::Complaint, RecordKind::WorkOrder])
+        );
         assert_eq!(
             kinds_to_refold(7),
-            Some(vec![RecordKind::Callback, RecordKind::Complaint])
+            Some(vec![
+                RecordKind::Callback,
+                RecordKind::Complaint,
+                RecordKind::WorkOrder
+            ])
         );
         // Older than the first targeted bump, or never recorded (1): everything.
         assert_eq!(kinds_to_refold(6), None);

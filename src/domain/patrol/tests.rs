@@ -728,9 +728,32 @@ fn rep8_engineering_takes_the_order_on_site_in_15_minutes_and_the_finding_closes
         wo::complete(&eng, ids.routed, &w, NOW + HOUR, " ").is_err(),
         "result required"
     );
+    // Issue 19: open, the order is on 巡查 › 发现与工单's list, newest first by when it was
+    // opened (`pwoo|`), never on 报修's household list (`woo|`).
+    let listed = |w: &WorkOrder, family: &str| {
+        w.index()
+            .search
+            .iter()
+            .filter(|k| k.starts_with(family))
+            .cloned()
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        listed(&w, wo::PATROL_OPEN),
+        vec![format!(
+            "{}{}",
+            wo::PATROL_OPEN,
+            crate::domain::view::newest_first(NOW)
+        )]
+    );
+    assert!(listed(&w, wo::HOUSEHOLD_OPEN).is_empty());
     d.extend(wo::complete(&eng, ids.routed, &w, NOW + HOUR, "更换灯管").unwrap());
     let w: WorkOrder = fold(ids.routed, &d);
     assert_eq!(w.result.as_deref(), Some("更换灯管"));
+    assert!(
+        listed(&w, wo::PATROL_OPEN).is_empty(),
+        "done: off the open list"
+    );
     let f: Finding = fold(ids.finding, &d);
     assert_eq!(f.status, FindingStatus::Handled);
 }

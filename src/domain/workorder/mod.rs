@@ -254,6 +254,26 @@ impl WorkOrderStatus {
 }
 
 impl WorkOrderStatus {
+    /// Still to be worked on: every status but done and cancelled (the open lists).
+    pub fn is_open(self) -> bool {
+        !matches!(self, WorkOrderStatus::Done | WorkOrderStatus::Cancelled)
+    }
+}
+
+/// Issue 19: the open orders' list keys, so each list reads one page by key and counts the rest
+/// from the index, never every open order of five years (and never the other list's orders).
+/// 巡查 › 发现与工单 (REP-8): public-facility orders, newest first.
+pub const PATROL_OPEN: &str = "pwoo|";
+/// 报修 (REP-1..3): household orders, the most urgent first — by the deadline of the clock
+/// that runs now, orders without one last.
+pub const HOUSEHOLD_OPEN: &str = "woo|";
+
+/// The `Filter::Range` of one of the open lists' keys ([`PATROL_OPEN`], [`HOUSEHOLD_OPEN`]).
+pub fn open_range(family: &str) -> (String, String) {
+    (family.into(), family.into())
+}
+
+impl WorkOrderStatus {
     pub const ALL: [WorkOrderStatus; 9] = [
         WorkOrderStatus::Opened,
         WorkOrderStatus::Assessing,
@@ -389,7 +409,15 @@ impl Aggregate for WorkOrder {
             } else {
                 self.assignee
             },
-            search: vec![info.location.clone()],
+            search: [info.location.clone()]
+                .into_iter()
+                .chain(self.status.is_open().then(|| {
+                    format!(
+                        "{PATROL_OPEN}{}",
+                        crate::domain::view::newest_first(self.opened_at)
+                    )
+                }))
+                .collect(),
             title: format!("公共设施报修：{}", info.description),
             subtitle: info.location,
             clock,

@@ -1022,6 +1022,11 @@ pub(super) fn index_keys(o: &WorkOrder) -> Vec<String> {
         order.contact_phone.clone(),
         o.serial.to_lowercase(),
     ];
+    if o.status.is_open() {
+        // Orders without a running clock sort after every deadline.
+        let due = o.household_clock().map_or(i64::MAX, |c| c.deadline);
+        k.push(crate::domain::view::time_key(super::HOUSEHOLD_OPEN, due));
+    }
     if let Some(f) = &o.finished {
         let day = BusinessCalendar::default().local_date(f.at);
         k.push(day_key(day));

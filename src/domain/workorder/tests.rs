@@ -333,6 +333,42 @@ fn rep_1_desk_takes_the_order_engineering_notified_within_3_minutes_on_the_leads
     );
 }
 
+/// Issue 19, REP-1: 报修's open list reads a page by key, the most urgent first — the running
+/// clock's deadline; an order without one (being repaired) after every deadline; done and
+/// cancelled orders leave it; patrol's list key is never on a household order.
+#[test]
+fn rep_1_open_household_orders_keyed_most_urgent_first() {
+    let mut w = with_schedule();
+    take(&mut w, rid(1), &form(OrderKind::Repair, vec![tap(1)]));
+    on_site(&mut w, rid(2));
+    let keys = |o: &WorkOrder, family: &str| -> Vec<String> {
+        o.index()
+            .search
+            .into_iter()
+            .filter(|k| k.starts_with(family))
+            .collect()
+    };
+    let (taken, repairing) = (w.o(rid(1)), w.o(rid(2)));
+    assert_eq!(repairing.status, WorkOrderStatus::OnSite);
+    let first = keys(&taken, HOUSEHOLD_OPEN);
+    assert_eq!(
+        first,
+        vec![crate::domain::view::time_key(
+            HOUSEHOLD_OPEN,
+            t0() + 3 * MIN
+        )],
+        "REP-1: engineering's 3 minutes"
+    );
+    let last = keys(&repairing, HOUSEHOLD_OPEN);
+    assert_eq!(last.len(), 1);
+    assert!(first[0] < last[0], "no running clock: after every deadline");
+    assert!(keys(&taken, PATROL_OPEN).is_empty());
+    assert!(WorkOrderStatus::ALL
+        .into_iter()
+        .filter(|s| !s.is_open())
+        .eq([WorkOrderStatus::Done, WorkOrderStatus::Cancelled]));
+}
+
 #[test]
 fn rep_2_in_schedule_asap_on_site_within_10_minutes_of_receipt() {
     let mut w = with_schedule();

@@ -122,30 +122,43 @@ async fn rows_by_status<T: serde::de::DeserializeOwned>(
 
 #[component]
 pub fn FindingsTab() -> impl IntoView {
+    // Four lists on one tab (issue 19): the first shows its page at once, the others as they
+    // scroll near — the tab built 80 rows, with the findings' photos, before.
+    let (shown_orders, shown_findings, shown_cleaning) =
+        (RwSignal::new(PAGE), stacked(), stacked());
+    // Public-facility orders (REP-8), newest first: a page by key (`pwoo|`) and the count from
+    // the index (issue 19), never every open order — nor the household orders of 报修.
+    let orders = loader(move || {
+        let n = shown_orders.get();
+        async move {
+            let (from, to) = wo::open_range(wo::PATROL_OPEN);
+            let q = Query::new(RecordKind::WorkOrder, Filter::Range(from, to));
+            let (total, rows) = futures::future::join(
+                app().store.count(&q),
+                crate::ui::state::list_rows::<PatrolOrderRow>(&q.clone().limit(n as u32)),
+            )
+            .await;
+            (total.unwrap_or_default() as usize, rows)
+        }
+    });
     let data = loader(|| async {
-        // Public-facility orders only (household orders of issue 15 are on the repairs page;
-        // their rows are `WorkOrderRow`s and do not read as these). Cleaning records still to
-        // rectify (status index) and violation drafts still to file: each is its own list row
-        // (issue 19). The printed 清洁工作检查记录表 is this month's: one read of the month key
-        // (PAT-4). Issue 19: the five reads sent together, one wait instead of eight in a row.
+        // Cleaning records still to rectify (status index) and violation drafts still to file:
+        // each is its own list row (issue 19). The printed 清洁工作检查记录表 is this month's: one
+        // read of the month key (PAT-4). Issue 19: the reads sent together, one wait.
         let month = crate::domain::calendar::month_key(now_ms());
         let this_month = Query::new(
             RecordKind::CleaningCheck,
             Filter::Prefix(patrol::cleaning_month_key(&month)),
         );
-        let (findings, orders, open_cleaning, drafts, mut printed) = futures::future::join5(
+        let (findings, open_cleaning, drafts, mut printed) = futures::future::join4(
             rows_by_status::<FindingRow>(RecordKind::PatrolFinding, &["open", "owner_told"]),
-            rows_by_status::<PatrolOrderRow>(
-                RecordKind::WorkOrder,
-                &["opened", "notified", "on_site"],
-            ),
             rows_by_status::<CleaningCheck>(RecordKind::CleaningCheck, &["open"]),
             rows_by_status::<ViolationDraft>(RecordKind::ViolationDraft, &["draft"]),
             crate::ui::state::list_rows::<CleaningCheck>(&this_month),
         )
         .await;
         printed.sort_by_key(|(_, c)| c.found_at);
-        (findings, orders, open_cleaning, drafts, (month, printed))
+        (findings, open_cleaning, drafts, (month, printed))
     });
     // Names only (the printed record may name former staff).
     let people = everyone();
@@ -193,21 +206,18 @@ pub fn FindingsTab() -> impl IntoView {
         let tid = s.testid();
         view! { <button class="btn primary" data-testid=tid on:click=move |_| ask(s, id)>{move || t(label)}</button> }
     };
-    // Four lists on one tab (issue 19): the first shows its page at once, the others as they
-    // scroll near — the tab built 80 rows, with the findings' photos, before.
-    let (shown_orders, shown_findings, shown_cleaning) =
-        (RwSignal::new(PAGE), stacked(), stacked());
     view! {
-        {move || data.get().map(|(findings, orders, open_cleaning, drafts, (month, printed))| {
+        <div class="no-print">
+        {move || orders.get().map(|(n, orders)| {
             let now = now_ms();
-            let shown_drafts = stacked();
+            // The next page is asked for once this one has arrived.
+            let loaded = orders.len();
+            let more = Signal::derive(move || if shown_orders.get() > loaded { loaded } else { n });
             view! {
-                <div class="no-print">
                 <section class="card">
-                    <h2>{move || t("pat.wo.title")}" "<span class="muted">{orders.len()}</span></h2>
+                    <h2>{move || t("pat.wo.title")}" "<span class="muted">{n}</span></h2>
                     {if orders.is_empty() { view! { <Empty text=Signal::derive(move || t("common.none").to_string())/> }.into_any() } else {
-                        let n = orders.len();
-                        view! { <ul class="flist">{move || orders.iter().take(shown_orders.get()).cloned().map(|(id, w)| {
+                        view! { <ul class="flist">{orders.into_iter().map(|(id, w)| {
                             let clock = w.clock;
                             let report = w.report;
                             let s = match w.status {
@@ -231,9 +241,15 @@ pub fn FindingsTab() -> impl IntoView {
                                 </li>
                             }
                         }).collect_view()}
-                        <LoadMore shown=shown_orders total=Signal::derive(move || n)/></ul> }.into_any()
+                        <LoadMore shown=shown_orders total=more/></ul> }.into_any()
                     }}
                 </section>
+            }
+        })}
+        {move || data.get().map(|(findings, open_cleaning, drafts, _)| {
+            let now = now_ms();
+            let shown_drafts = stacked();
+            view! {
                 <section class="card">
                     <h2>{move || t("pat.f.title")}" "<span class="muted">{findings.len()}</span></h2>
                     {if findings.is_empty() { view! { <Empty text=Signal::derive(move || t("common.none").to_string())/> }.into_any() } else {
@@ -298,11 +314,11 @@ pub fn FindingsTab() -> impl IntoView {
                         }
                     }
                 </section>
-                </div>
-                // Built when printed: the month's rows were built, hidden, on every visit before.
-                {move || printing.wanted().then(|| view! { <CleaningRecord month=month.clone() rows=printed.clone() people=people/> })}
             }
         })}
+        </div>
+        // Built when printed: the month's rows were built, hidden, on every visit before.
+        {move || printing.wanted().then(|| data.get().map(|(_, _, _, (month, printed))| view! { <CleaningRecord month=month rows=printed people=people/> }))}
         <Sheet title=Signal::derive(move || step.get().map(|(s, ..)| t(s.label()).to_string()).unwrap_or_default()) open=open>
             <Show when=move || step.get().is_some_and(|(s, ..)| s.needs_note())>
                 <label class="field">

@@ -110,16 +110,6 @@ pub fn RepairsPage(tab: RepTab) -> impl IntoView {
     }
 }
 
-const OPEN: [WorkOrderStatus; 7] = [
-    WorkOrderStatus::Opened,
-    WorkOrderStatus::Assessing,
-    WorkOrderStatus::AwaitingCustomer,
-    WorkOrderStatus::Agreed,
-    WorkOrderStatus::Notified,
-    WorkOrderStatus::OnSite,
-    WorkOrderStatus::Declined,
-];
-
 fn row(id: RecordId, o: WorkOrderRow) -> impl IntoView {
     let now = now_ms();
     let clock = o.clock;
@@ -146,43 +136,44 @@ async fn order_rows(q: Query) -> Vec<(RecordId, WorkOrderRow)> {
 
 #[component]
 fn OrderList() -> impl IntoView {
-    let data = loader(|| async {
-        // Issue 19: the seven open statuses in one read, sent with the month's done orders.
-        let open_statuses: Vec<&str> = OPEN.iter().map(|s| s.as_str()).collect();
-        let month = crate::domain::calendar::month_key(now_ms());
-        let (open, mut done) = futures::future::join(
-            app()
-                .store
-                .rows_by_status(RecordKind::WorkOrder, &open_statuses),
-            order_rows(Query::new(
-                RecordKind::WorkOrder,
-                Filter::Prefix(orders::list_key(&month, Some(WorkOrderStatus::Done))),
-            )),
-        )
-        .await;
-        let mut open: Vec<(RecordId, WorkOrderRow)> = open
-            .unwrap_or_default()
-            .into_iter()
-            .flatten()
-            .filter_map(|r| r.list::<WorkOrderRow>().map(|x| (r.id, x)))
-            .collect();
-        // Most urgent first.
-        open.sort_by_key(|(_, o)| o.clock.as_ref().map(|c| c.deadline).unwrap_or(i64::MAX));
-        done.reverse();
-        (open, done)
-    });
     // The month's done orders are below the open ones (issue 19: one page built at once).
     let (shown_open, shown_done) = (RwSignal::new(PAGE), stacked());
+    let data = loader(move || {
+        let n = shown_open.get();
+        async move {
+            // Issue 19: the open orders' page by key, most urgent first (`woo|<deadline>`), with
+            // their count from the index, sent with the month's done orders — never every open
+            // order, nor the patrol's public-facility ones.
+            let (from, to) =
+                crate::domain::workorder::open_range(crate::domain::workorder::HOUSEHOLD_OPEN);
+            let open = Query::new(RecordKind::WorkOrder, Filter::Range(from, to));
+            let month = crate::domain::calendar::month_key(now_ms());
+            let (total, open, mut done) = futures::future::join3(
+                app().store.count(&open),
+                order_rows(open.clone().limit(n as u32)),
+                order_rows(Query::new(
+                    RecordKind::WorkOrder,
+                    Filter::Prefix(orders::list_key(&month, Some(WorkOrderStatus::Done))),
+                )),
+            )
+            .await;
+            done.reverse();
+            (total.unwrap_or_default() as usize, open, done)
+        }
+    });
     view! {
-        {move || data.get().map(|(open, done)| {
-            let (n_open, n_done) = (open.len(), done.len());
+        {move || data.get().map(|(n_open, open, done)| {
+            let n_done = done.len();
+            // The next page is asked for once this one has arrived.
+            let loaded = open.len();
+            let more = Signal::derive(move || if shown_open.get() > loaded { loaded } else { n_open });
             view! {
             <section class="card">
                 <h2>{move || t("wo.open")}" "<span class="muted">{n_open}</span></h2>
                 {if open.is_empty() { view! { <Empty text=Signal::derive(|| t("wo.none").to_string())/> }.into_any() } else {
                     view! { <ul class="flist" data-testid="wo-open">
-                        {move || open.iter().take(shown_open.get()).cloned().map(|(id, o)| row(id, o)).collect_view()}
-                        <LoadMore shown=shown_open total=Signal::derive(move || n_open)/>
+                        {open.into_iter().map(|(id, o)| row(id, o)).collect_view()}
+                        <LoadMore shown=shown_open total=more/>
                     </ul> }.into_any()
                 }}
             </section>

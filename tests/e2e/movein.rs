@@ -155,14 +155,7 @@ async fn movein_desk_session_inspection_defect_repaired_and_kept_key_returned() 
     shots(&app, "movein-session").await;
 
     // The printed 房屋交接验收表 carries both readings and both signatures.
-    app.js(
-        "window.__printed = 0; window.print = () => { window.__printed++; }; return 1;",
-        vec![],
-    )
-    .await;
-    app.click("mv-print-inspection").await;
-    app.wait_js("print called", "return window.__printed === 1;")
-        .await;
+    app.print_via("mv-print-inspection").await;
     // Hidden on screen, shown on paper: read the text from the DOM.
     let read = |id: &'static str| {
         let app = &app;

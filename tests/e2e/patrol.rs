@@ -206,14 +206,7 @@ async fn pat1_pat4_rep8_a_round_walked_with_real_qr_scans_a_photo_a_work_order_a
         app.js(printed_form, vec![]).await,
         serde_json::Value::Bool(false)
     );
-    app.js(
-        "window.__printed = 0; window.print = () => { window.__printed++; }; return 1;",
-        vec![],
-    )
-    .await;
-    app.click("print-cleaning").await;
-    app.wait_js("print called", "return window.__printed === 1;")
-        .await;
+    app.print_via("print-cleaning").await;
     let form = app
         .js(
             "return document.querySelector('[data-testid=cleaning-print]').textContent;",

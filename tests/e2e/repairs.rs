@@ -121,14 +121,7 @@ async fn repair_on_site_correction_signature_print_paid_cleaning_collected_callb
     // Back at the desk: the 维修单 prints in three copies with the signature (REP-6).
     switch(&app, "吴静").await;
     open(&app, &repair, "done").await;
-    app.js(
-        "window.__printed = 0; window.print = () => { window.__printed++; }; return 1;",
-        vec![],
-    )
-    .await;
-    app.click("wo-print").await;
-    app.wait_js("print called", "return window.__printed === 1;")
-        .await;
+    app.print_via("wo-print").await;
     let copies = app
         .js(
             "return document.querySelectorAll('[data-testid=wo-print-form] .wo-copy').length;",

@@ -1070,6 +1070,19 @@ impl App {
         self.wait_js(&format!("{css} in the list"), &script).await;
     }
 
+    /// Taps a print button and waits until the page asks to print once (the browser's dialog
+    /// replaced by a counter): what the form shows is then in the DOM, hidden on screen.
+    pub async fn print_via(&self, testid: &str) {
+        self.js(
+            "window.__printed = 0; window.print = () => { window.__printed++; }; return 1;",
+            vec![],
+        )
+        .await;
+        self.click(testid).await;
+        self.wait_js("print called", "return window.__printed === 1;")
+            .await;
+    }
+
     /// Waits until `script` (a function body) returns true.
     pub async fn wait_js(&self, what: &str, script: &str) {
         self.poll(what, self.timeout, || async {

@@ -65,6 +65,24 @@ async fn repair_on_site_correction_signature_print_paid_cleaning_collected_callb
     app.screenshot("repairs-taken").await;
     let paid = take(&app, "paid", "E2E 居家保洁", "C-01").await;
     app.wait_testid_text("wo-clock", "10分钟").await;
+    // 报修's open list, the most urgent first (issue 19: a page read by the running clock's
+    // deadline): engineering's 3 minutes before the cleaning's 10.
+    nav(&app, "#/repairs").await;
+    app.wait_text("E2E 居家保洁").await;
+    let order = app
+        .js(
+            "return [...document.querySelectorAll('[data-testid=wo-open] [data-testid=wo-row]')]
+                .map(r => r.textContent).filter(t => t.includes('E2E'))
+                .map(t => t.includes('水龙头') ? 'repair' : 'paid');",
+            vec![],
+        )
+        .await;
+    assert_eq!(
+        order,
+        serde_json::json!(["repair", "paid"]),
+        "REP-1 most urgent first"
+    );
+    app.screenshot("repairs-list").await;
 
     // The engineering lead receives the repair and sends the plumber (REP-2: on site in 10 min).
     switch(&app, "马国庆").await;

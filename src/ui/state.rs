@@ -387,6 +387,18 @@ pub async fn list_rows<T: serde::de::DeserializeOwned>(
         .collect()
 }
 
+/// A list's first `n` rows of a query whose keys sort in the list's order, with the count of
+/// all of them from the index (issue 19: a page read by key, "load more" knows the total).
+pub async fn page_rows<T: serde::de::DeserializeOwned>(
+    q: &crate::store::Query,
+    n: usize,
+) -> (usize, Vec<(crate::domain::ids::RecordId, T)>) {
+    use crate::store::Store;
+    let (total, rows) =
+        futures::future::join(app().store.count(q), list_rows(&q.clone().limit(n as u32))).await;
+    (total.unwrap_or_default() as usize, rows)
+}
+
 pub fn install_ctx(c: Ctx) {
     CTX.with(|x| *x.borrow_mut() = Some(c));
 }

@@ -191,7 +191,6 @@ fn ComplaintList() -> impl IntoView {
             // A page by key (issue 19): each filter's search keys sort newest first, so the
             // first `n` keys are the rows shown — read with the filter's count from the index,
             // never the month's (or five years' open) every row.
-            use crate::ui::state::list_rows;
             let page = match f {
                 ListFilter::Open => ListPage::Open,
                 ListFilter::Mine => ListPage::Mine(me),
@@ -200,13 +199,9 @@ fn ComplaintList() -> impl IntoView {
             };
             let (from, to) = page.range();
             let q = Query::new(RecordKind::Complaint, Filter::Range(from, to));
-            let (total, v) = futures::future::join(
-                app().store.count(&q),
-                list_rows::<ComplaintRow>(&q.clone().limit(n as u32)),
-            )
-            .await;
+            let (total, v) = crate::ui::state::page_rows::<ComplaintRow>(&q, n).await;
             crate::ui::platform::mark("ed-cmp-rows");
-            (f, total.unwrap_or_default() as usize, v)
+            (f, total, v)
         }
     });
     // The CMP-3 escalation sweep: once per visit, once the list's first rows are shown, beside
@@ -227,9 +222,7 @@ fn ComplaintList() -> impl IntoView {
             return ().into_any();
         };
         let now = now_ms();
-        // The next page is asked for once this one has arrived, not again while it loads.
-        let loaded = items.len();
-        let more = Signal::derive(move || if shown.get() > loaded { loaded } else { total });
+        let more = super::components::paged_total(shown, items.len(), total);
         if items.is_empty() {
             // Closed and "all" lists show one month: say so, or an empty month looks like no data.
             let key = match f {

@@ -18,7 +18,7 @@ pub use pinpad::PinPad;
 pub use print::print_page;
 pub use signature::{SignaturePad, SignatureView};
 pub use unit_search::{UnitHit, UnitSearch};
-pub use window::{stacked, LoadMore, PAGE};
+pub use window::{paged_total, stacked, LoadMore, PAGE};
 
 use super::i18n::t;
 use super::state::{ctx, ToastKind};

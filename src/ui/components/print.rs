@@ -16,8 +16,8 @@ pub fn print_rendered() {
 }
 
 /// A form that is rendered only when it is to be printed. A list screen's printed register
-/// can hold a month of rows; rendered hidden, it cost the screen as much as its list (issue 19:
-/// a screen renders what it shows). [`OnDemand::print`] renders the form, then prints.
+/// can hold a month of rows, which were built hidden on every visit (issue 19: a screen builds
+/// what it shows). [`OnDemand::print`] renders the form, then prints.
 #[derive(Clone, Copy)]
 pub struct OnDemand(RwSignal<bool>);
 

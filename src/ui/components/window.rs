@@ -28,6 +28,13 @@ pub fn stacked() -> RwSignal<usize> {
     RwSignal::new(0)
 }
 
+/// `LoadMore`'s total for a list read a page at a time ([`crate::ui::state::page_rows`]): while
+/// more rows are asked for than have arrived, the rows there are — the next page is asked for
+/// once this one has arrived, not again while it loads.
+pub fn paged_total(shown: RwSignal<usize>, loaded: usize, total: usize) -> Signal<usize> {
+    Signal::derive(move || if shown.get() > loaded { loaded } else { total })
+}
+
 /// The sentinel that shows the next page of a windowed list (see the module).
 #[component]
 pub fn LoadMore(

@@ -14,7 +14,7 @@ use crate::store::{Filter, Query, Store};
 use crate::ui::components::people::{everyone, name_of, People};
 use crate::ui::components::print::OnDemand;
 use crate::ui::components::Thumb;
-use crate::ui::components::{stacked, Empty, LoadMore, Sheet, SlaBadge, PAGE};
+use crate::ui::components::{paged_total, stacked, Empty, LoadMore, Sheet, SlaBadge, PAGE};
 use crate::ui::i18n::t;
 use crate::ui::platform::{format_time, now_ms};
 use crate::ui::state::{app, loader, submit, tx, utc_offset};
@@ -133,12 +133,7 @@ pub fn FindingsTab() -> impl IntoView {
         async move {
             let (from, to) = wo::open_range(wo::PATROL_OPEN);
             let q = Query::new(RecordKind::WorkOrder, Filter::Range(from, to));
-            let (total, rows) = futures::future::join(
-                app().store.count(&q),
-                crate::ui::state::list_rows::<PatrolOrderRow>(&q.clone().limit(n as u32)),
-            )
-            .await;
-            (total.unwrap_or_default() as usize, rows)
+            crate::ui::state::page_rows::<PatrolOrderRow>(&q, n).await
         }
     });
     let data = loader(|| async {
@@ -210,9 +205,7 @@ pub fn FindingsTab() -> impl IntoView {
         <div class="no-print">
         {move || orders.get().map(|(n, orders)| {
             let now = now_ms();
-            // The next page is asked for once this one has arrived.
-            let loaded = orders.len();
-            let more = Signal::derive(move || if shown_orders.get() > loaded { loaded } else { n });
+            let more = paged_total(shown_orders, orders.len(), n);
             view! {
                 <section class="card">
                     <h2>{move || t("pat.wo.title")}" "<span class="muted">{n}</span></h2>

@@ -22,9 +22,11 @@ use crate::domain::workorder::fees::{
 use crate::domain::workorder::orders::{self, OrderForm, OrderKind, OrderSource, WorkOrderRow};
 use crate::domain::workorder::report::{paid_summary, repair_fees, repair_fees_csv};
 use crate::domain::workorder::{WorkOrder, WorkOrderStatus};
-use crate::store::{Filter, Query, Store};
+use crate::store::{Filter, Query};
 use crate::ui::components::people::{all_staff, name_in, Person};
-use crate::ui::components::{stacked, Empty, LoadMore, SlaBadge, UnitHit, UnitSearch, PAGE};
+use crate::ui::components::{
+    paged_total, stacked, Empty, LoadMore, SlaBadge, UnitHit, UnitSearch, PAGE,
+};
 use crate::ui::duty::calendar;
 use crate::ui::i18n::t;
 use crate::ui::platform::{download, now_ms};
@@ -148,9 +150,8 @@ fn OrderList() -> impl IntoView {
                 crate::domain::workorder::open_range(crate::domain::workorder::HOUSEHOLD_OPEN);
             let open = Query::new(RecordKind::WorkOrder, Filter::Range(from, to));
             let month = crate::domain::calendar::month_key(now_ms());
-            let (total, open, mut done) = futures::future::join3(
-                app().store.count(&open),
-                order_rows(open.clone().limit(n as u32)),
+            let ((total, open), mut done) = futures::future::join(
+                crate::ui::state::page_rows::<WorkOrderRow>(&open, n),
                 order_rows(Query::new(
                     RecordKind::WorkOrder,
                     Filter::Prefix(orders::list_key(&month, Some(WorkOrderStatus::Done))),
@@ -158,15 +159,13 @@ fn OrderList() -> impl IntoView {
             )
             .await;
             done.reverse();
-            (total.unwrap_or_default() as usize, open, done)
+            (total, open, done)
         }
     });
     view! {
         {move || data.get().map(|(n_open, open, done)| {
             let n_done = done.len();
-            // The next page is asked for once this one has arrived.
-            let loaded = open.len();
-            let more = Signal::derive(move || if shown_open.get() > loaded { loaded } else { n_open });
+            let more = paged_total(shown_open, open.len(), n_open);
             view! {
             <section class="card">
                 <h2>{move || t("wo.open")}" "<span class="muted">{n_open}</span></h2>

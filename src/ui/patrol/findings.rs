@@ -124,8 +124,8 @@ async fn rows_by_status<T: serde::de::DeserializeOwned>(
 pub fn FindingsTab() -> impl IntoView {
     // Four lists on one tab (issue 19): the first shows its page at once, the others as they
     // scroll near — the tab built 80 rows, with the findings' photos, before.
-    let (shown_orders, shown_findings, shown_cleaning) =
-        (RwSignal::new(PAGE), stacked(), stacked());
+    let (shown_orders, shown_findings, shown_cleaning, shown_drafts) =
+        (RwSignal::new(PAGE), stacked(), stacked(), stacked());
     // Public-facility orders (REP-8), newest first: a page by key (`pwoo|`) and the count from
     // the index (issue 19), never every open order — nor the household orders of 报修.
     let orders = loader(move || {
@@ -241,7 +241,6 @@ pub fn FindingsTab() -> impl IntoView {
         })}
         {move || data.get().map(|(findings, open_cleaning, drafts, _)| {
             let now = now_ms();
-            let shown_drafts = stacked();
             view! {
                 <section class="card">
                     <h2>{move || t("pat.f.title")}" "<span class="muted">{findings.len()}</span></h2>

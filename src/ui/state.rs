@@ -500,15 +500,88 @@ where
     F: Fn() -> Fut + 'static,
     Fut: std::future::Future<Output = T> + 'static,
 {
-    let (get, set) = signal(None::<T>);
+    loader_from(None, |_, _| false, load)
+}
+
+/// [`loader`] that starts from a value already in hand (a [`Held`] read, so the page renders
+/// with it instead of one render later) and leaves the signal alone when a read brings the
+/// same value, so nothing on the page is built twice.
+pub fn loader_held<T, F, Fut>(start: Option<T>, load: F) -> ReadSignal<Option<T>>
+where
+    T: PartialEq + Send + Sync + 'static,
+    F: Fn() -> Fut + 'static,
+    Fut: std::future::Future<Output = T> + 'static,
+{
+    loader_from(start, T::eq, load)
+}
+
+fn loader_from<T, F, Fut>(
+    start: Option<T>,
+    same: fn(&T, &T) -> bool,
+    load: F,
+) -> ReadSignal<Option<T>>
+where
+    T: Send + Sync + 'static,
+    F: Fn() -> Fut + 'static,
+    Fut: std::future::Future<Output = T> + 'static,
+{
+    let (get, set) = signal(start);
     Effect::new(move |_| {
         ctx().rev.track();
         let fut = load();
         leptos::task::spawn_local(async move {
-            set.set(Some(fut.await));
+            let v = fut.await;
+            if !get.with_untracked(|g| g.as_ref().is_some_and(|g| same(g, &v))) {
+                set.set(Some(v));
+            }
         });
     });
     get
+}
+
+/// A read kept for the change count (`rev`) it was made at, shared by every page (issue 19):
+/// what nearly every screen needs (the staff) or what is slow to read and large to drop (the
+/// 住户 tab's directory of every unit and household) is read once per change, not per visit,
+/// and leaving a page frees nothing at the tap. A stale value is dropped when its successor is
+/// read, in that read's task.
+pub struct Held<T: 'static>(&'static std::thread::LocalKey<HeldCell<T>>);
+
+/// The cell a [`Held`] lives in: `thread_local! { static X: HeldCell<T> = HeldCell::new() }`.
+pub type HeldCell<T> = RefCell<Option<(u64, Rc<T>)>>;
+
+impl<T: 'static> Held<T> {
+    pub const fn new(cell: &'static std::thread::LocalKey<HeldCell<T>>) -> Self {
+        Held(cell)
+    }
+
+    /// The value read at the current change count, if it was.
+    pub fn now(&self) -> Option<Rc<T>> {
+        let rev = ctx().rev.get_untracked();
+        self.0.with(|c| {
+            c.borrow()
+                .as_ref()
+                .filter(|(at, _)| *at == rev)
+                .map(|(_, v)| v.clone())
+        })
+    }
+
+    /// The value at the current change count, read by `read` when it is not held; kept only
+    /// if nothing was written while it was read.
+    pub async fn get<Fut>(&self, read: impl FnOnce() -> Fut) -> Option<Rc<T>>
+    where
+        Fut: std::future::Future<Output = Option<T>>,
+    {
+        if let Some(v) = self.now() {
+            return Some(v);
+        }
+        let rev = ctx().rev.get_untracked();
+        let v = Rc::new(read().await?);
+        if ctx().rev.get_untracked() == rev {
+            let old = self.0.with(|c| c.borrow_mut().replace((rev, v.clone())));
+            drop(old);
+        }
+        Some(v)
+    }
 }
 
 /// The estate's UTC offset in minutes (reactive); China's +8 until the estate has loaded.

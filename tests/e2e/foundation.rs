@@ -233,6 +233,22 @@ async fn demo_estate_in_training_mode_leaves_real_data_alone() {
         },
     )
     .await;
+    // Back from another page, the directory is still held (nothing was written): the search
+    // answers from it at once, without reading every unit and household again.
+    app.click("nav-home").await;
+    app.wait_testid("todo-list").await;
+    app.js("location.hash = '#/registry/households'; return 1;", vec![])
+        .await;
+    app.fill("reg-search", "1201").await;
+    app.wait_css("[data-testid=search-row][data-number=\"1201\"]")
+        .await;
+    let reads = app
+        .js(
+            "return performance.getEntriesByName('ed-hh-dir').length;",
+            vec![],
+        )
+        .await;
+    assert_eq!(reads.as_u64(), Some(1), "the directory was read once");
 
     app.js("window.confirm = () => true; return 1;", vec![])
         .await;

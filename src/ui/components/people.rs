@@ -7,7 +7,7 @@ use crate::domain::ids::StaffId;
 use crate::domain::roles::{Department, Role};
 use crate::domain::staff::Staff;
 use crate::store::Query;
-use crate::ui::state::{app, ctx};
+use crate::ui::state::{app, loader_held, Held, HeldCell};
 use leptos::prelude::*;
 use std::cell::RefCell;
 
@@ -36,41 +36,24 @@ impl Person {
 pub type People = ReadSignal<Option<Vec<Person>>>;
 
 thread_local! {
-    /// Every staff member as read at a change count (`ctx().rev`): nearly every screen names
-    /// staff, and the list changes only when something is written (issue 19: a screen read and
-    /// decoded every staff record on each visit, and drew its names one render late).
-    static STAFF: RefCell<Option<(u64, Vec<Person>)>> = const { RefCell::new(None) };
+    static STAFF_CELL: HeldCell<Vec<Person>> = const { RefCell::new(None) };
 }
 
-/// The staff as read at the current change count, if they were.
-fn held() -> Option<Vec<Person>> {
-    let rev = ctx().rev.get_untracked();
-    STAFF.with(|s| {
-        s.borrow()
-            .as_ref()
-            .filter(|(at, _)| *at == rev)
-            .map(|(_, v)| v.clone())
-    })
-}
+/// Every staff member as read at a change count: nearly every screen names staff, and the list
+/// changes only when something is written (issue 19: a screen read and decoded every staff
+/// record on each visit, and drew its names one render late).
+const STAFF: Held<Vec<Person>> = Held::new(&STAFF_CELL);
 
-fn active_of(all: Vec<Person>) -> Vec<Person> {
-    all.into_iter().filter(|p| p.active).collect()
+fn active_of(all: &[Person]) -> Vec<Person> {
+    all.iter().filter(|p| p.active).cloned().collect()
 }
 
 /// A signal of the staff, already filled when they were read at this change count (the
 /// names render with the page), read again after every change.
-fn staff_signal(pick: fn(Vec<Person>) -> Vec<Person>) -> People {
-    let (get, set) = signal(held().map(pick));
-    Effect::new(move |_| {
-        ctx().rev.track();
-        leptos::task::spawn_local(async move {
-            let v = pick(all_staff().await);
-            if get.with_untracked(|g| g.as_ref() != Some(&v)) {
-                set.set(Some(v));
-            }
-        });
-    });
-    get
+fn staff_signal(pick: fn(&[Person]) -> Vec<Person>) -> People {
+    loader_held(STAFF.now().map(|v| pick(&v)), move || async move {
+        pick(&all_staff_held().await)
+    })
 }
 
 /// Active staff (pickers, recipients).
@@ -81,26 +64,24 @@ pub fn people() -> People {
 /// Every staff record, former staff too, by name: the names on records written before someone
 /// left (a printed patrol sheet, a month's figures per person). Pickers use [`people`].
 pub fn everyone() -> People {
-    staff_signal(|all| all)
+    staff_signal(<[Person]>::to_vec)
 }
 
 /// Active staff, by name (for a page's own loader that reads other things too).
 pub async fn active_staff() -> Vec<Person> {
-    active_of(all_staff().await)
+    active_of(&all_staff_held().await)
 }
 
 /// Every staff record, former staff too, by name. Pickers filter [`Person::active`].
 pub async fn all_staff() -> Vec<Person> {
-    if let Some(v) = held() {
-        return v;
-    }
-    let rev = ctx().rev.get_untracked();
-    let v = load().await;
-    // Kept only if nothing was written while it was read.
-    if ctx().rev.get_untracked() == rev {
-        STAFF.with(|s| *s.borrow_mut() = Some((rev, v.clone())));
-    }
-    v
+    all_staff_held().await.to_vec()
+}
+
+async fn all_staff_held() -> std::rc::Rc<Vec<Person>> {
+    STAFF
+        .get(|| async { Some(load().await) })
+        .await
+        .unwrap_or_default()
 }
 
 async fn load() -> Vec<Person> {

@@ -363,8 +363,9 @@ fn task(n: u64, assignee: Option<Id>, due: Option<i64>) -> View {
 }
 
 /// Issue 19: a page of a range (a list's keys in its order: the complaint list, 报修) is the
-/// first `n` records at their first key in the range, like the memory store's — read in one
-/// request when no record has two keys among them, by key when one has (task 1 below).
+/// first `n` records at their first key in the range, like the memory store's, a record with
+/// two keys in the range counted once (task 1 below), and a page of 0 (a list stacked below
+/// another) is empty.
 #[wasm_bindgen_test]
 async fn a_page_of_a_range_answers_like_the_memory_store_whatever_keys_repeat() {
     let key = |k: u32| format!("checkpoint|page|{k:02}");

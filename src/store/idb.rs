@@ -1221,11 +1221,6 @@ impl IdbStore {
                     }
                     return Ok(unique.into_values().collect());
                 };
-                if let Filter::Range(..) = q.filter {
-                    if let Some(page) = first_records_once(&index, q, n).await? {
-                        return Ok(page);
-                    }
-                }
                 let keys = first_search_keys(&index, q, n).await?;
                 get_rows(&store, &keys).await
             }
@@ -3479,40 +3474,6 @@ async fn first_search_keys(
     };
     keys.truncate(n as usize);
     Ok(keys)
-}
-
-/// A page of a range read (issue 19): the first `n` records in the index's order in one
-/// request — a list's page (the complaint list, 报修, the patrol orders) read 20 records by key
-/// after every key of its range. `None` when a record came twice among them (it has several
-/// keys in the range), so the first `n` distinct ones are read by key
-/// ([`first_search_keys`]); with no record twice they are the same records in the same order.
-async fn first_records_once(
-    index: &Index<'_>,
-    q: &Query,
-    n: u32,
-) -> Result<Option<Vec<JsValue>>, StoreError> {
-    // `getAll`'s count 0 means no limit; a list stacked below another asks for 0 rows.
-    if n == 0 {
-        return Ok(Some(Vec::new()));
-    }
-    let rows = index
-        .get_all::<JsValue>()
-        .with_query::<JsValue, _>(search_range(q))
-        .with_limit(n)
-        .primitive()
-        .map_err(store_error)?
-        .await
-        .map_err(store_error)?;
-    let mut seen = HashSet::new();
-    let mut out = Vec::new();
-    for row in rows {
-        let row = row.map_err(store_error)?;
-        if !seen.insert(string_field(&row, "key")?) {
-            return Ok(None);
-        }
-        out.push(row);
-    }
-    Ok(Some(out))
 }
 
 /// Primary keys of the views with a search key in the filter's range: sorted, unique.

@@ -500,28 +500,24 @@ where
     F: Fn() -> Fut + 'static,
     Fut: std::future::Future<Output = T> + 'static,
 {
-    loader_from(None, |_, _| false, load)
+    let (get, set) = signal(None::<T>);
+    Effect::new(move |_| {
+        ctx().rev.track();
+        let fut = load();
+        leptos::task::spawn_local(async move {
+            set.set(Some(fut.await));
+        });
+    });
+    get
 }
 
 /// [`loader`] that starts from a value already in hand (a [`Held`] read, so the page renders
 /// with it instead of one render later) and leaves the signal alone when a read brings the
-/// same value, so nothing on the page is built twice.
+/// same value, so nothing on the page is built twice. Its own body, not `loader`'s with a
+/// comparison: `loader` has ~100 callers, each its own copy in the start-up wasm.
 pub fn loader_held<T, F, Fut>(start: Option<T>, load: F) -> ReadSignal<Option<T>>
 where
     T: PartialEq + Send + Sync + 'static,
-    F: Fn() -> Fut + 'static,
-    Fut: std::future::Future<Output = T> + 'static,
-{
-    loader_from(start, T::eq, load)
-}
-
-fn loader_from<T, F, Fut>(
-    start: Option<T>,
-    same: fn(&T, &T) -> bool,
-    load: F,
-) -> ReadSignal<Option<T>>
-where
-    T: Send + Sync + 'static,
     F: Fn() -> Fut + 'static,
     Fut: std::future::Future<Output = T> + 'static,
 {
@@ -531,7 +527,7 @@ where
         let fut = load();
         leptos::task::spawn_local(async move {
             let v = fut.await;
-            if !get.with_untracked(|g| g.as_ref().is_some_and(|g| same(g, &v))) {
+            if get.with_untracked(|g| g.as_ref() != Some(&v)) {
                 set.set(Some(v));
             }
         });

@@ -7,6 +7,27 @@ use thirtyfour::prelude::*;
 
 use crate::support::*;
 
+/// Opens 住户 and waits until its directory of units and households has been read (issue
+/// 19); how many times it has been read on this page.
+pub async fn households_directory(app: &App) -> u64 {
+    app.js("location.hash = '#/registry/households'; return 1;", vec![])
+        .await;
+    app.poll(
+        "the 住户 directory read",
+        Duration::from_secs(30),
+        || async {
+            app.js(
+                "return performance.getEntriesByName('ed-hh-dir').length;",
+                vec![],
+            )
+            .await
+            .as_u64()
+            .filter(|n| *n > 0)
+        },
+    )
+    .await
+}
+
 /// First run (SOP §0): name the estate and create the first Director, who is then signed in.
 pub async fn first_run(app: &App, estate: &str, director: &str, pin: &str) {
     app.wait_testid("first-run").await;
@@ -190,22 +211,7 @@ async fn demo_estate_in_training_mode_leaves_real_data_alone() {
     app.screenshot("foundation-training-home").await;
     // The front desk finds who lives in 1201 of every building (issue 19: the tab's directory
     // of units and households, read once as it opens), and a resident by the name shown there.
-    app.js("location.hash = '#/registry/households'; return 1;", vec![])
-        .await;
-    app.poll(
-        "the households tab's directory read",
-        Duration::from_secs(30),
-        || async {
-            app.js(
-                "return performance.getEntriesByName('ed-hh-dir').length;",
-                vec![],
-            )
-            .await
-            .as_u64()
-            .filter(|n| *n > 0)
-        },
-    )
-    .await;
+    households_directory(&app).await;
     app.fill("reg-search", "1201").await;
     let name = app
         .wait_css("[data-testid=search-row][data-number=\"1201\"] .hit-hh strong")
@@ -237,18 +243,15 @@ async fn demo_estate_in_training_mode_leaves_real_data_alone() {
     // answers from it at once, without reading every unit and household again.
     app.click("nav-home").await;
     app.wait_testid("todo-list").await;
-    app.js("location.hash = '#/registry/households'; return 1;", vec![])
-        .await;
+    households_directory(&app).await;
     app.fill("reg-search", "1201").await;
     app.wait_css("[data-testid=search-row][data-number=\"1201\"]")
         .await;
-    let reads = app
-        .js(
-            "return performance.getEntriesByName('ed-hh-dir').length;",
-            vec![],
-        )
-        .await;
-    assert_eq!(reads.as_u64(), Some(1), "the directory was read once");
+    assert_eq!(
+        households_directory(&app).await,
+        1,
+        "the directory was read once"
+    );
 
     app.js("window.confirm = () => true; return 1;", vec![])
         .await;

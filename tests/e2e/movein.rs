@@ -8,7 +8,7 @@
 //! defect becomes a repair order in one tap; the engineering lead assesses it (warranty: no
 //! fee), the plumber repairs it and the owner signs; back at the desk the kept key returns.
 
-use crate::foundation::{nav, sign_in, switch};
+use crate::foundation::{households_directory, nav, sign_in, switch};
 use crate::support::App;
 use std::time::Duration;
 
@@ -68,22 +68,7 @@ async fn movein_desk_session_inspection_defect_repaired_and_kept_key_returned() 
     app.timeout = Duration::from_secs(30);
     // The front desk's 住户 tab read its directory before the move-in (issue 19: it is held
     // until something is written), so the household saved below must not be missed by it.
-    app.js("location.hash = '#/registry/households'; return 1;", vec![])
-        .await;
-    app.poll(
-        "the 住户 directory read",
-        Duration::from_secs(30),
-        || async {
-            app.js(
-                "return performance.getEntriesByName('ed-hh-dir').length;",
-                vec![],
-            )
-            .await
-            .as_u64()
-            .filter(|n| *n > 0)
-        },
-    )
-    .await;
+    households_directory(&app).await;
 
     // The batch with its deadline in two days: the unit has not come yet.
     app.click("nav-movein").await;

@@ -3337,8 +3337,6 @@ fn decode<T: serde::de::DeserializeOwned>(row: &JsValue) -> Result<T, StoreError
     decode_state(&json)
 }
 
-/// Whether a `views` record carries its state (`json`): every record before schema v8, and
-/// those an unfinished [`IdbStore::slim_views`] has not moved yet.
 /// The full views of `records` (`views` records) in their order: a state carried inline (a
 /// record of an older build, not moved yet) is decoded; the others' come from `state_of`.
 /// A record whose state is gone (deleted since the record was read) is left out, as if read a
@@ -3358,6 +3356,8 @@ fn join_states(
     Ok(out)
 }
 
+/// Whether a `views` record carries its state (`json`): every record before schema v8, and
+/// those an unfinished [`IdbStore::slim_views`] has not moved yet.
 fn has_inline_state(record: &JsValue) -> bool {
     js_sys::Reflect::has(record, &JsValue::from_str("json")).unwrap_or(false)
 }

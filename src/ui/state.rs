@@ -542,7 +542,7 @@ where
 /// read, in that read's task.
 pub struct Held<T: 'static>(&'static std::thread::LocalKey<HeldCell<T>>);
 
-/// The cell a [`Held`] lives in: `thread_local! { static X: HeldCell<T> = HeldCell::new() }`.
+/// The cell a [`Held`] lives in: `thread_local! { static X: HeldCell<T> = const { RefCell::new(None) } }`.
 pub type HeldCell<T> = RefCell<Option<(u64, Rc<T>)>>;
 
 impl<T: 'static> Held<T> {

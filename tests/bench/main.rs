@@ -29,7 +29,7 @@
 //!   loaded database (rows labelled "B");
 //! * `BENCH_PROFILE=1`: one more run of the app part, not counted, with V8's CPU profiler on
 //!   (cold start, sign-in, complaint list, household search, 报修 list, 巡查 › 发现与工单:
-//!   `target/bench/profile-*.txt`),
+//!   `target/bench/profile-*.txt`, each with the step's DOM changes and marks since its click),
 //!   and of the `imports` part's 90 % import, its daily exchange profiled;
 //! * `BENCH_BFCACHE=1`: keep Chromium's back-forward cache (off by default since session 10,
 //!   so "memory after start" is the app page's own).
@@ -332,6 +332,8 @@ const MARKS: &str = r#"
   if (!/^\/app(-b)?\//.test(location.pathname)) return;
   const marks = {}, clicks = {};
   window.__marks = marks; window.__clicks = clicks; window.__last = 0;
+  // The DOM changes since the last click, for a profiled step's timeline (`BENCH_PROFILE`).
+  window.__log = []; window.__logFrom = 0;
   const sels = {
     signin: '[data-testid=signin-person], [data-testid=signin-pin]',
     pinpad: '[data-testid=signin-pin]',
@@ -342,15 +344,22 @@ const MARKS: &str = r#"
   window.addEventListener('TrunkApplicationStarted', (e) => {
     window.__wasm = e.detail && e.detail.wasm;
   });
-  const check = () => {
+  const check = (muts) => {
     const now = performance.now();
     window.__last = now;
+    if (window.__log.length < 200) {
+      const t = muts[0] && muts[0].target;
+      const el = t && (t.closest ? t : t.parentElement);
+      const id = el && el.closest && el.closest('[data-testid]');
+      window.__log.push([now, muts.length, (id ? id.dataset.testid : (el ? el.nodeName : '?')) + ' ' + (muts[0] ? muts[0].type : '')]);
+    }
     for (const k in sels) if (!(k in marks) && document.querySelector(sels[k])) marks[k] = now;
   };
   new MutationObserver(check).observe(document, { subtree: true, childList: true, attributes: true, characterData: true });
   document.addEventListener('click', (e) => {
     const t = e.target.closest && e.target.closest('[data-testid]');
     if (t) clicks[t.dataset.testid] = performance.now();
+    window.__log = []; window.__logFrom = performance.now();
   }, true);
 })();
 "#;
@@ -552,10 +561,22 @@ impl Bench {
             .send_raw("Performance.getMetrics", json!({}))
             .await
             .unwrap_or(Value::Null);
+        let timeline = self
+            .app
+            .js(
+                "const from = window.__logFrom || 0;\n\
+                 const marks = performance.getEntriesByType('mark').filter(m => m.startTime >= from)\n\
+                   .map(m => [m.startTime, 0, 'mark ' + m.name]);\n\
+                 return (window.__log || []).concat(marks).sort((a, b) => a[0] - b[0])\n\
+                   .map(([t, n, w]) => `  +${(t - from).toFixed(1)} ms  ${n ? n + ' change(s) in ' : ''}${w}`).join('\\n');",
+                vec![],
+            )
+            .await;
         let text = format!(
-            "{}{}",
+            "{}{}\nDOM changes and marks after the click:\n{}\n",
             metrics_delta(&before, &after),
-            profile_summary(&r["profile"])
+            profile_summary(&r["profile"]),
+            timeline.as_str().unwrap_or_default()
         );
         let path = out_dir().join(format!("profile-{step}-{rate}x.txt"));
         let _ = std::fs::create_dir_all(out_dir());

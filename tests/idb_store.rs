@@ -1210,8 +1210,9 @@ async fn a_views_version_bump_refolds_only_the_kinds_it_changed() {
     let store = IdbStore::open(&name).await.unwrap();
     assert_resumed_after(&store, &right, &middle).await;
 
-    // Folded by build 9: only the complaints and work orders are refolded on open (this estate
-    // has none); the stale households stay as they are, and the version is recorded.
+    // Folded by build 9: only the complaints, work orders and patrol findings are refolded on
+    // open (this estate has none); the stale households stay as they are, and the version is
+    // recorded.
     store
         .commit(Batch {
             meta: vec![(META_VIEWS_VERSION.into(), json!(9))],

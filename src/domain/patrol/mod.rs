@@ -515,6 +515,16 @@ pub fn coverage_key(building: RecordId, week: &str) -> String {
     format!("cov|{building}|{week}")
 }
 
+/// Issue 19: the open findings' list key (巡查 › 发现与工单, PAT-4/PAT-5: still to be handled
+/// or reported), newest first, so the list reads one page by key and counts the rest from
+/// the index, never every open finding.
+pub const FINDINGS_OPEN: &str = "pfo|";
+
+/// The `Filter::Range` of the open findings' keys ([`FINDINGS_OPEN`]).
+pub fn open_findings_range() -> (String, String) {
+    (FINDINGS_OPEN.into(), FINDINGS_OPEN.into())
+}
+
 /// Search-index key of the findings of a month (`2026-10`): PAT-8 figures read one month.
 pub fn finding_month_key(month: &str) -> String {
     format!("fndm|{month}")
@@ -888,6 +898,10 @@ pub struct FindingRow {
 }
 
 impl Finding {
+    /// Still to be handled or reported (PAT-5): on the open findings list.
+    pub fn is_open(&self) -> bool {
+        matches!(self.status, FindingStatus::Open | FindingStatus::OwnerTold)
+    }
     /// The findings list's row (issue 19); None before it is raised.
     pub fn row(&self) -> Option<FindingRow> {
         let info = self.info.as_ref()?;
@@ -970,11 +984,17 @@ impl Aggregate for Finding {
             due: running.as_ref().map(|c| c.deadline),
             unit: info.unit,
             assignee: running.as_ref().and(self.assignee),
-            search: vec![
+            search: [
                 info.location.clone(),
                 info.kind.as_str().into(),
                 finding_month_key(&super::calendar::month_key(self.at)),
-            ],
+            ]
+            .into_iter()
+            .chain(
+                self.is_open()
+                    .then(|| format!("{FINDINGS_OPEN}{}", super::view::newest_first(self.at))),
+            )
+            .collect(),
             title: format!("{}：{}", info.kind.label().zh, info.note),
             subtitle: info.location.clone(),
             clock: self.clock.clone(),

@@ -713,6 +713,13 @@ fn rep8_engineering_takes_the_order_on_site_in_15_minutes_and_the_finding_closes
         FindingStatus::Reported,
         "PAT-5 reported once engineering has it"
     );
+    assert!(
+        !f.index()
+            .search
+            .iter()
+            .any(|k| k.starts_with(FINDINGS_OPEN)),
+        "reported: off the open findings list (issue 19)"
+    );
     assert_eq!(
         f.clock.as_ref().unwrap().state(NOW + HOUR),
         SlaState::MetInTime
@@ -890,6 +897,36 @@ fn pat4_home_hazard_tell_the_owner_first_then_remove_it() {
     let f: Finding = fold(ids.finding, &d);
     assert_eq!(f.status, FindingStatus::Handled);
     assert_eq!(f.steps.len(), 2);
+}
+
+/// Issue 19, PAT-4/PAT-5: a finding is on 巡查 › 发现与工单's open list (`pfo|`, newest first)
+/// while it is still to be handled or reported — the owner told is not enough — and off it
+/// once handled.
+#[test]
+fn pat4_pat5_open_findings_are_listed_newest_first_until_handled() {
+    let (mut d, ids) = raise(FindingKind::HomeHazard);
+    let a = assistant();
+    let listed = |f: &Finding| {
+        f.index()
+            .search
+            .into_iter()
+            .filter(|k| k.starts_with(FINDINGS_OPEN))
+            .collect::<Vec<_>>()
+    };
+    let f: Finding = fold(ids.finding, &d);
+    let key = format!("{FINDINGS_OPEN}{}", crate::domain::view::newest_first(f.at));
+    assert_eq!(listed(&f), vec![key.clone()]);
+    let later = format!(
+        "{FINDINGS_OPEN}{}",
+        crate::domain::view::newest_first(f.at + MIN)
+    );
+    assert!(later < key, "a later finding sorts first");
+    d.extend(owner_told(&a, ids.finding, &f, NOW + MIN, "电话通知业主").unwrap());
+    let f: Finding = fold(ids.finding, &d);
+    assert_eq!(listed(&f), vec![key], "the hazard is still to be removed");
+    d.extend(handle_finding(&a, ids.finding, &f, NOW + HOUR, "业主已移走阳台花盆").unwrap());
+    let f: Finding = fold(ids.finding, &d);
+    assert!(listed(&f).is_empty(), "handled: off the open list");
 }
 
 #[test]

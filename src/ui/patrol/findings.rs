@@ -133,7 +133,20 @@ pub fn FindingsTab() -> impl IntoView {
         async move {
             let (from, to) = wo::open_range(wo::PATROL_OPEN);
             let q = Query::new(RecordKind::WorkOrder, Filter::Range(from, to));
-            crate::ui::state::page_rows::<PatrolOrderRow>(&q, n).await
+            let page = crate::ui::state::page_rows::<PatrolOrderRow>(&q, n).await;
+            // Issue 19: the benchmark splits "tab → rendered" by this mark and `ed-pat-data`.
+            crate::ui::platform::mark("ed-pat-orders");
+            page
+        }
+    });
+    // Open findings (PAT-4/PAT-5), newest first: a page by key (`pfo|`) and the count from the
+    // index (issue 19) — every open finding of five years, ~500 rows, was read before.
+    let findings = loader(move || {
+        let n = shown_findings.get();
+        async move {
+            let (from, to) = patrol::open_findings_range();
+            let q = Query::new(RecordKind::PatrolFinding, Filter::Range(from, to));
+            crate::ui::state::page_rows::<FindingRow>(&q, n).await
         }
     });
     let data = loader(|| async {
@@ -145,15 +158,15 @@ pub fn FindingsTab() -> impl IntoView {
             RecordKind::CleaningCheck,
             Filter::Prefix(patrol::cleaning_month_key(&month)),
         );
-        let (findings, open_cleaning, drafts, mut printed) = futures::future::join4(
-            rows_by_status::<FindingRow>(RecordKind::PatrolFinding, &["open", "owner_told"]),
+        let (open_cleaning, drafts, mut printed) = futures::future::join3(
             rows_by_status::<CleaningCheck>(RecordKind::CleaningCheck, &["open"]),
             rows_by_status::<ViolationDraft>(RecordKind::ViolationDraft, &["draft"]),
             crate::ui::state::list_rows::<CleaningCheck>(&this_month),
         )
         .await;
         printed.sort_by_key(|(_, c)| c.found_at);
-        (findings, open_cleaning, drafts, (month, printed))
+        crate::ui::platform::mark("ed-pat-data");
+        (open_cleaning, drafts, (month, printed))
     });
     // Names only (the printed record may name former staff).
     let people = everyone();
@@ -239,14 +252,14 @@ pub fn FindingsTab() -> impl IntoView {
                 </section>
             }
         })}
-        {move || data.get().map(|(findings, open_cleaning, drafts, _)| {
+        {move || findings.get().map(|(n, findings)| {
             let now = now_ms();
+            let more = paged_total(shown_findings, findings.len(), n);
             view! {
                 <section class="card">
-                    <h2>{move || t("pat.f.title")}" "<span class="muted">{findings.len()}</span></h2>
-                    {if findings.is_empty() { view! { <Empty text=Signal::derive(move || t("common.none").to_string())/> }.into_any() } else {
-                        let n = findings.len();
-                        view! { <ul class="flist">{move || findings.iter().take(shown_findings.get()).cloned().map(|(id, f)| {
+                    <h2>{move || t("pat.f.title")}" "<span class="muted">{n}</span></h2>
+                    {if n == 0 { view! { <Empty text=Signal::derive(move || t("common.none").to_string())/> }.into_any() } else {
+                        view! { <ul class="flist">{findings.into_iter().map(|(id, f)| {
                             let kind = f.kind;
                             let clock = f.clock;
                             let s = if f.routed { None } else {
@@ -270,9 +283,13 @@ pub fn FindingsTab() -> impl IntoView {
                                 </li>
                             }
                         }).collect_view()}
-                        <LoadMore shown=shown_findings total=Signal::derive(move || n)/></ul> }.into_any()
+                        <LoadMore shown=shown_findings total=more/></ul> }.into_any()
                     }}
                 </section>
+            }
+        })}
+        {move || data.get().map(|(open_cleaning, drafts, _)| {
+            view! {
                 <section class="card">
                     <div class="section-head">
                         <h2>{move || t("pat.c.title")}" "<span class="muted">{open_cleaning.len()}</span></h2>
@@ -310,7 +327,7 @@ pub fn FindingsTab() -> impl IntoView {
         })}
         </div>
         // Built when printed: the month's rows were built, hidden, on every visit before.
-        {move || printing.wanted().then(|| data.get().map(|(_, _, _, (month, printed))| view! { <CleaningRecord month=month rows=printed people=people/> }))}
+        {move || printing.wanted().then(|| data.get().map(|(_, _, (month, printed))| view! { <CleaningRecord month=month rows=printed people=people/> }))}
         <Sheet title=Signal::derive(move || step.get().map(|(s, ..)| t(s.label()).to_string()).unwrap_or_default()) open=open>
             <Show when=move || step.get().is_some_and(|(s, ..)| s.needs_note())>
                 <label class="field">

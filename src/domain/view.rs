@@ -22,6 +22,12 @@ pub fn due_by(family: &str, now: i64) -> (String, String) {
     (family.into(), time_key(family, now))
 }
 
+/// The `Filter::Range` of every key of one list's `family` (the open work orders' `pwoo|` and
+/// `woo|`, the open findings' `pfo|`): the whole list, in its keys' order.
+pub fn family_range(family: &str) -> (String, String) {
+    (family.into(), family.into())
+}
+
 /// A time as a key's tail that sorts newest first (15 digits; the complaint list's pages).
 pub fn newest_first(at: i64) -> String {
     format!(

@@ -517,13 +517,8 @@ pub fn coverage_key(building: RecordId, week: &str) -> String {
 
 /// Issue 19: the open findings' list key (巡查 › 发现与工单, PAT-4/PAT-5: still to be handled
 /// or reported), newest first, so the list reads one page by key and counts the rest from
-/// the index, never every open finding.
+/// the index, never every open finding (`view::family_range`).
 pub const FINDINGS_OPEN: &str = "pfo|";
-
-/// The `Filter::Range` of the open findings' keys ([`FINDINGS_OPEN`]).
-pub fn open_findings_range() -> (String, String) {
-    (FINDINGS_OPEN.into(), FINDINGS_OPEN.into())
-}
 
 /// Search-index key of the findings of a month (`2026-10`): PAT-8 figures read one month.
 pub fn finding_month_key(month: &str) -> String {

@@ -268,11 +268,6 @@ pub const PATROL_OPEN: &str = "pwoo|";
 /// that runs now, orders without one last.
 pub const HOUSEHOLD_OPEN: &str = "woo|";
 
-/// The `Filter::Range` of one of the open lists' keys ([`PATROL_OPEN`], [`HOUSEHOLD_OPEN`]).
-pub fn open_range(family: &str) -> (String, String) {
-    (family.into(), family.into())
-}
-
 impl WorkOrderStatus {
     pub const ALL: [WorkOrderStatus; 9] = [
         WorkOrderStatus::Opened,

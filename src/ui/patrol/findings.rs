@@ -131,7 +131,7 @@ pub fn FindingsTab() -> impl IntoView {
     let orders = loader(move || {
         let n = shown_orders.get();
         async move {
-            let (from, to) = wo::open_range(wo::PATROL_OPEN);
+            let (from, to) = crate::domain::view::family_range(wo::PATROL_OPEN);
             let q = Query::new(RecordKind::WorkOrder, Filter::Range(from, to));
             let page = crate::ui::state::page_rows::<PatrolOrderRow>(&q, n).await;
             // Issue 19: the benchmark splits "tab → rendered" by this mark and `ed-pat-data`.
@@ -144,7 +144,7 @@ pub fn FindingsTab() -> impl IntoView {
     let findings = loader(move || {
         let n = shown_findings.get();
         async move {
-            let (from, to) = patrol::open_findings_range();
+            let (from, to) = crate::domain::view::family_range(patrol::FINDINGS_OPEN);
             let q = Query::new(RecordKind::PatrolFinding, Filter::Range(from, to));
             crate::ui::state::page_rows::<FindingRow>(&q, n).await
         }

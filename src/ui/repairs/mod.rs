@@ -147,7 +147,7 @@ fn OrderList() -> impl IntoView {
             // their count from the index, sent with the month's done orders — never every open
             // order, nor the patrol's public-facility ones.
             let (from, to) =
-                crate::domain::workorder::open_range(crate::domain::workorder::HOUSEHOLD_OPEN);
+                crate::domain::view::family_range(crate::domain::workorder::HOUSEHOLD_OPEN);
             let open = Query::new(RecordKind::WorkOrder, Filter::Range(from, to));
             let month = crate::domain::calendar::month_key(now_ms());
             let ((total, open), mut done) = futures::future::join(

@@ -544,7 +544,7 @@ impl IdbStore {
     }
 
     /// The rows under `[kind, value]` of a `[kind, …]` index for each value, every request
-    /// sent before the first is awaited: one round trip (`rows_by_unit`, `rows_by_status`).
+    /// sent before the first is awaited: one round trip (`rows_by_unit`).
     async fn rows_by_pairs<V: AsRef<str>>(
         &self,
         index: &str,
@@ -1917,14 +1917,6 @@ impl Store for IdbStore {
     ) -> Result<Vec<Vec<Row>>, StoreError> {
         let units: Vec<String> = units.iter().map(|u| u.to_string()).collect();
         self.rows_by_pairs(IX_KIND_UNIT, kind, &units).await
-    }
-
-    async fn rows_by_status(
-        &self,
-        kind: RecordKind,
-        statuses: &[&str],
-    ) -> Result<Vec<Vec<Row>>, StoreError> {
-        self.rows_by_pairs(IX_KIND_STATUS, kind, statuses).await
     }
 
     async fn assigned_rows(&self, staff: StaffId) -> Result<Vec<Row>, StoreError> {

@@ -390,23 +390,6 @@ pub trait Store {
         }
         Ok(out)
     }
-    /// The list rows of `kind` in each status (`Filter::Status`), in one read where the store
-    /// can (issue 19: a list of open records reads its several open statuses in one round
-    /// trip, not one after another — work orders have seven).
-    async fn rows_by_status(
-        &self,
-        kind: RecordKind,
-        statuses: &[&str],
-    ) -> Result<Vec<Vec<Row>>, StoreError> {
-        let mut out = Vec::with_capacity(statuses.len());
-        for s in statuses {
-            out.push(
-                self.rows(&Query::new(kind, Filter::Status((*s).into())))
-                    .await?,
-            );
-        }
-        Ok(out)
-    }
     /// Every event of one record (any order).
     async fn events_for(&self, subject: RecordRef) -> Result<Vec<Event>, StoreError>;
     /// Whether `e`'s id is stored. Asked with the event, not its id: from schema 7 the
@@ -618,13 +601,6 @@ impl<T: Store> Store for std::rc::Rc<T> {
         units: &[RecordId],
     ) -> Result<Vec<Vec<Row>>, StoreError> {
         (**self).rows_by_unit(kind, units).await
-    }
-    async fn rows_by_status(
-        &self,
-        kind: RecordKind,
-        statuses: &[&str],
-    ) -> Result<Vec<Vec<Row>>, StoreError> {
-        (**self).rows_by_status(kind, statuses).await
     }
     async fn events_for(&self, subject: RecordRef) -> Result<Vec<Event>, StoreError> {
         (**self).events_for(subject).await

@@ -1,6 +1,7 @@
 //! Leptos components and pages, one folder per SOP area. No business rule lives here: pages
 //! call domain commands through [`state::submit`] and re-read views when `rev` changes.
 
+pub mod ahead;
 mod complaints;
 mod components;
 pub(crate) mod desk;

@@ -372,31 +372,55 @@ impl Ctx {
 }
 
 /// A list's rows of one query as `(id, row)` (issue 19): each record's slim list row, never its
-/// full state; a row of another shape is skipped.
+/// full state; a row of another shape is skipped. Rows read ahead are taken ([`super::ahead`]).
 pub async fn list_rows<T: serde::de::DeserializeOwned>(
     q: &crate::store::Query,
 ) -> Vec<(crate::domain::ids::RecordId, T)> {
-    use crate::store::Store;
-    app()
-        .store
-        .rows(q)
-        .await
-        .unwrap_or_default()
-        .into_iter()
+    decode_rows(super::ahead::rows(q).await)
+}
+
+/// Rows decoded as a list's row type; a row of another shape is skipped.
+pub fn decode_rows<T: serde::de::DeserializeOwned>(
+    rows: Vec<crate::domain::view::Row>,
+) -> Vec<(crate::domain::ids::RecordId, T)> {
+    rows.into_iter()
         .filter_map(|r| r.list::<T>().map(|x| (r.id, x)))
         .collect()
 }
 
 /// A list's first `n` rows of a query whose keys sort in the list's order, with the count of
 /// all of them from the index (issue 19: a page read by key, "load more" knows the total).
+/// The reads are those of [`super::ahead::page`], so a page read ahead is taken whole.
 pub async fn page_rows<T: serde::de::DeserializeOwned>(
     q: &crate::store::Query,
     n: usize,
 ) -> (usize, Vec<(crate::domain::ids::RecordId, T)>) {
-    use crate::store::Store;
-    let (total, rows) =
-        futures::future::join(app().store.count(q), list_rows(&q.clone().limit(n as u32))).await;
-    (total.unwrap_or_default() as usize, rows)
+    if n == 0 {
+        // A stacked list not yet scrolled near shows its count only.
+        return (super::ahead::count(q).await as usize, Vec::new());
+    }
+    let (total, rows) = futures::future::join(
+        super::ahead::count(q),
+        list_rows(&q.clone().limit(n as u32)),
+    )
+    .await;
+    (total as usize, rows)
+}
+
+/// [`page_rows`] now, if the page was read ahead at this change count: the list's first
+/// render shows it, with no read to wait for.
+pub fn page_now<T: serde::de::DeserializeOwned>(
+    q: &crate::store::Query,
+    n: usize,
+) -> Option<(usize, Vec<(crate::domain::ids::RecordId, T)>)> {
+    let total = super::ahead::count_now(q)? as usize;
+    if n == 0 {
+        return Some((total, Vec::new()));
+    }
+    Some((
+        total,
+        decode_rows(super::ahead::rows_now(&q.clone().limit(n as u32))?),
+    ))
 }
 
 pub fn install_ctx(c: Ctx) {

@@ -171,6 +171,18 @@ impl ListFilter {
     }
 }
 
+/// The list's query for one filter (its keys sort newest first: a page is its first keys).
+fn list_query(page: ListPage) -> Query {
+    let (from, to) = page.range();
+    Query::new(RecordKind::Complaint, Filter::Range(from, to))
+}
+
+/// The open complaints' first page, as the list reads it on arrival: 我的待办 reads it ahead
+/// (issue 19), the tab the desk opens most from there.
+pub(crate) fn read_ahead() -> Vec<crate::ui::ahead::Read> {
+    crate::ui::ahead::page(&list_query(ListPage::Open), PAGE).to_vec()
+}
+
 #[component]
 fn ComplaintList() -> impl IntoView {
     // Issue 19: the benchmark splits "nav → first row" by these marks.
@@ -182,7 +194,17 @@ fn ComplaintList() -> impl IntoView {
     let month = RwSignal::new(month_of(now_ms()));
     // Windowed (issue 19): one page of rows, the next on scroll; a new filter starts again.
     let shown = RwSignal::new(PAGE);
-    let rows = loader(move || {
+    // The open page read ahead on 我的待办 (issue 19) is in the list's first render.
+    let ahead = crate::ui::state::page_now::<ComplaintRow>(&list_query(ListPage::Open), PAGE).map(
+        |(total, v)| {
+            crate::ui::platform::mark("ed-cmp-rows");
+            (ListFilter::Open, total, v)
+        },
+    );
+    // The benchmark's "rows read" is when the rows were in hand: at mount when read ahead, not
+    // when the loader's first run finds the same rows again.
+    let read_ahead = StoredValue::new(ahead.is_some());
+    let rows = crate::ui::state::loader_held(ahead, move || {
         let f = filter.get();
         let m = month.get();
         let n = shown.get();
@@ -197,10 +219,12 @@ fn ComplaintList() -> impl IntoView {
                 ListFilter::Done => ListPage::Done(&m),
                 ListFilter::All => ListPage::All(&m),
             };
-            let (from, to) = page.range();
-            let q = Query::new(RecordKind::Complaint, Filter::Range(from, to));
-            let (total, v) = crate::ui::state::page_rows::<ComplaintRow>(&q, n).await;
-            crate::ui::platform::mark("ed-cmp-rows");
+            let (total, v) =
+                crate::ui::state::page_rows::<ComplaintRow>(&list_query(page), n).await;
+            if !read_ahead.get_value() {
+                crate::ui::platform::mark("ed-cmp-rows");
+            }
+            read_ahead.set_value(false);
             (f, total, v)
         }
     });

@@ -58,6 +58,7 @@ fn open_items(rows: Vec<Row>, now: i64) -> Vec<(SlaState, crate::domain::sla::Cl
 #[component]
 pub fn Home() -> impl IntoView {
     let c = ctx();
+    super::ahead::when_idle(super::complaints::read_ahead);
     let me = c.session.get_untracked().map(|s| s.id);
     // Issue 19: the benchmark splits sign-in → settled by each card's `ed-home-*` mark.
     let todo = loader(move || async move {

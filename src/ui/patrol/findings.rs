@@ -9,15 +9,16 @@ use crate::domain::ids::RecordId;
 use crate::domain::patrol::{
     self, CleaningCheck, Finding, FindingKind, FindingRow, FindingStatus, ViolationDraft,
 };
+use crate::domain::view::Row;
 use crate::domain::workorder::{self as wo, PatrolOrderRow, WorkOrder, WorkOrderStatus};
-use crate::store::{Filter, Query, Store};
+use crate::store::{Filter, Query};
 use crate::ui::components::people::{everyone, name_of, People};
 use crate::ui::components::print::OnDemand;
 use crate::ui::components::Thumb;
 use crate::ui::components::{paged_total, stacked, Empty, LoadMore, Sheet, SlaBadge, PAGE};
 use crate::ui::i18n::t;
 use crate::ui::platform::{format_time, now_ms};
-use crate::ui::state::{app, loader, submit, tx, utc_offset};
+use crate::ui::state::{app, submit, tx, utc_offset};
 use leptos::prelude::*;
 
 /// A step on a listed record. The lists hold rows (issue 19); the step reads the full record
@@ -101,72 +102,110 @@ async fn load(step: Step, id: RecordId) -> Option<Rec> {
     }
 }
 
-/// List rows (issue 19) of a kind by statuses, newest first: one read for all the statuses.
-async fn rows_by_status<T: serde::de::DeserializeOwned>(
-    kind: RecordKind,
-    st: &[&str],
-) -> Vec<(RecordId, T)> {
-    let mut out: Vec<_> = app()
-        .store
-        .rows_by_status(kind, st)
-        .await
-        .unwrap_or_default()
-        .into_iter()
-        .flatten()
-        .collect();
-    out.sort_by_key(|r| std::cmp::Reverse(r.created));
-    out.into_iter()
-        .filter_map(|r| r.list::<T>().map(|x| (r.id, x)))
-        .collect()
+/// The tab's reads, one query each: public-facility orders (REP-8) and open findings
+/// (PAT-4/PAT-5), each a page by key; cleaning records still to rectify and violation drafts
+/// still to file, by status; this month's cleaning records for the printed form (PAT-4).
+struct Reads {
+    orders: Query,
+    findings: Query,
+    cleaning: Query,
+    drafts: Query,
+    month: String,
+    this_month: Query,
+}
+
+fn reads() -> Reads {
+    let range = |family| {
+        let (from, to) = crate::domain::view::family_range(family);
+        Filter::Range(from, to)
+    };
+    let month = crate::domain::calendar::month_key(now_ms());
+    Reads {
+        orders: Query::new(RecordKind::WorkOrder, range(wo::PATROL_OPEN)),
+        findings: Query::new(RecordKind::PatrolFinding, range(patrol::FINDINGS_OPEN)),
+        cleaning: Query::new(RecordKind::CleaningCheck, Filter::Status("open".into())),
+        drafts: Query::new(RecordKind::ViolationDraft, Filter::Status("draft".into())),
+        this_month: Query::new(
+            RecordKind::CleaningCheck,
+            Filter::Prefix(patrol::cleaning_month_key(&month)),
+        ),
+        month,
+    }
+}
+
+/// What 巡查 › 今日 reads ahead (issue 19): this tab's reads as it makes them on arrival.
+pub(super) fn read_ahead() -> Vec<crate::ui::ahead::Read> {
+    use crate::ui::ahead::{page, Read};
+    let r = reads();
+    let mut v = page(&r.orders, PAGE).to_vec();
+    v.extend(page(&r.findings, PAGE));
+    v.extend([r.cleaning, r.drafts, r.this_month].map(Read::Rows));
+    v
+}
+
+type Cleaning = Vec<(RecordId, CleaningCheck)>;
+/// Cleaning records to rectify and violation drafts to file, newest first, and the month's
+/// printed cleaning records by date.
+type Data = (
+    Cleaning,
+    Vec<(RecordId, ViolationDraft)>,
+    (String, Cleaning),
+);
+
+fn data_of(month: String, [cleaning, drafts, printed]: [Vec<Row>; 3]) -> Data {
+    use crate::ui::state::decode_rows;
+    let newest = |mut v: Vec<Row>| {
+        v.sort_by_key(|r| std::cmp::Reverse(r.created));
+        v
+    };
+    let mut printed: Cleaning = decode_rows(printed);
+    printed.sort_by_key(|(_, c)| c.found_at);
+    (
+        decode_rows(newest(cleaning)),
+        decode_rows(newest(drafts)),
+        (month, printed),
+    )
 }
 
 #[component]
 pub fn FindingsTab() -> impl IntoView {
+    use crate::ui::ahead::{rows, rows_now};
+    use crate::ui::state::{loader_held, page_now, page_rows};
     // Four lists on one tab (issue 19): the first shows its page at once, the others as they
     // scroll near — the tab built 80 rows, with the findings' photos, before.
     let (shown_orders, shown_findings, shown_cleaning, shown_drafts) =
         (RwSignal::new(PAGE), stacked(), stacked(), stacked());
-    // Public-facility orders (REP-8), newest first: a page by key (`pwoo|`) and the count from
-    // the index (issue 19), never every open order — nor the household orders of 报修.
-    let orders = loader(move || {
+    // Issue 19: pages by key with counts from the index — never every open order or finding
+    // of five years, nor the household orders of 报修. What 今日 read ahead is in the tab's
+    // first render.
+    let r = reads();
+    let orders = loader_held(page_now(&r.orders, PAGE), move || {
         let n = shown_orders.get();
         async move {
-            let (from, to) = crate::domain::view::family_range(wo::PATROL_OPEN);
-            let q = Query::new(RecordKind::WorkOrder, Filter::Range(from, to));
-            let page = crate::ui::state::page_rows::<PatrolOrderRow>(&q, n).await;
+            let page = page_rows::<PatrolOrderRow>(&reads().orders, n).await;
             // Issue 19: the benchmark splits "tab → rendered" by this mark and `ed-pat-data`.
             crate::ui::platform::mark("ed-pat-orders");
             page
         }
     });
-    // Open findings (PAT-4/PAT-5), newest first: a page by key (`pfo|`) and the count from the
-    // index (issue 19) — every open finding of five years, ~500 rows, was read before.
-    let findings = loader(move || {
+    let findings = loader_held(page_now(&r.findings, 0), move || {
         let n = shown_findings.get();
-        async move {
-            let (from, to) = crate::domain::view::family_range(patrol::FINDINGS_OPEN);
-            let q = Query::new(RecordKind::PatrolFinding, Filter::Range(from, to));
-            crate::ui::state::page_rows::<FindingRow>(&q, n).await
-        }
+        async move { page_rows::<FindingRow>(&reads().findings, n).await }
     });
-    let data = loader(|| async {
-        // Cleaning records still to rectify (status index) and violation drafts still to file:
-        // each is its own list row (issue 19). The printed 清洁工作检查记录表 is this month's: one
-        // read of the month key (PAT-4). Issue 19: the reads sent together, one wait.
-        let month = crate::domain::calendar::month_key(now_ms());
-        let this_month = Query::new(
-            RecordKind::CleaningCheck,
-            Filter::Prefix(patrol::cleaning_month_key(&month)),
-        );
-        let (open_cleaning, drafts, mut printed) = futures::future::join3(
-            rows_by_status::<CleaningCheck>(RecordKind::CleaningCheck, &["open"]),
-            rows_by_status::<ViolationDraft>(RecordKind::ViolationDraft, &["draft"]),
-            crate::ui::state::list_rows::<CleaningCheck>(&this_month),
-        )
-        .await;
-        printed.sort_by_key(|(_, c)| c.found_at);
+    let held = (|| {
+        Some([
+            rows_now(&r.cleaning)?,
+            rows_now(&r.drafts)?,
+            rows_now(&r.this_month)?,
+        ])
+    })();
+    let data = loader_held(held.map(|rows| data_of(r.month, rows)), || async {
+        // Issue 19: the reads sent together, one wait.
+        let r = reads();
+        let (cleaning, drafts, printed) =
+            futures::future::join3(rows(&r.cleaning), rows(&r.drafts), rows(&r.this_month)).await;
         crate::ui::platform::mark("ed-pat-data");
-        (open_cleaning, drafts, (month, printed))
+        data_of(r.month, [cleaning, drafts, printed])
     });
     // Names only (the printed record may name former staff).
     let people = everyone();

@@ -80,6 +80,7 @@ async fn plan_current_weeks() {
 #[component]
 pub fn TodayTab() -> impl IntoView {
     leptos::task::spawn_local(plan_current_weeks());
+    crate::ui::ahead::when_idle(super::findings::read_ahead);
     let me = ctx().session.get_untracked().map(|s| s.id);
     let data = loader(move || async move {
         let cal = calendar();

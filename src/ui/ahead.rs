@@ -1,7 +1,7 @@
 //! Reads made ahead of a likely tap (issue 19). On a five-year estate at 4× a list's own read
 //! waited behind its page's first render: the complaint list's rows landed ~50 ms after the tap
-//! although the same read takes ~20 ms on a page already shown. So a page, once it has idled
-//! for a moment, reads the first page of the list most often opened from it (我的待办 → the
+//! although the same read takes ~20 ms on a page already shown. So a page, a moment after it
+//! opens, reads the first page of the list most often opened from it (我的待办 → the
 //! open complaints; 巡查 › 今日 → 发现与工单), and the list takes those rows when it mounts
 //! instead of reading them again.
 //!
@@ -41,11 +41,12 @@ thread_local! {
     static KEPT: RefCell<(u64, Vec<(Read, Kept)>)> = const { RefCell::new((0, Vec::new())) };
 }
 
-/// How long a page idles before it reads ahead (ms): after its own reads and render, so the
-/// screen the person is looking at never waits for a read made for the next one.
+/// How long after a page opens (or after a write) it reads ahead, in ms. A fixed delay, not a
+/// measure of idleness: at 4× 我的待办's last card lands at ~300 ms, so the screen the person
+/// is looking at does not wait for a read made for the next one.
 const IDLE_MS: u32 = 400;
 
-/// Reads `reads` once the calling page has idled for [`IDLE_MS`], again after each change
+/// Reads `reads` [`IDLE_MS`] after the calling page opens, again after each change
 /// (`rev`) while the page is shown. Call from a page's component.
 pub fn when_idle(reads: impl Fn() -> Vec<Read> + 'static) {
     let c = ctx();

@@ -2462,3 +2462,53 @@ async fn a_page_read_ahead_serves_its_list_until_the_next_write() {
     // The app stays installed (its connection open), so the database is left to the test
     // browser's throwaway profile.
 }
+
+/// Issue 19: 我的待办's cards read ahead once a person is picked on the sign-in screen are
+/// what that person's cards get, once, with no second read; another person's cards, a card
+/// taken already, and any card after a write are read from the store.
+#[wasm_bindgen_test]
+async fn a_card_read_ahead_at_sign_in_serves_its_person_once_until_the_next_write() {
+    use estate_desk::ui::{ahead, state};
+    use leptos::prelude::Set;
+    let name = db_name("cards");
+    let app = open_app(&name).await;
+    record_all(&app).await;
+    state::set_app(app);
+    state::install_ctx(state::Ctx::new(estate_desk::domain::i18n::Lang::Zh, false));
+    let units = Query::all(RecordKind::Unit);
+    let count = || async { state::app().store.count(&units).await.unwrap() };
+    let stored = count().await;
+    let (me, other) = (director(), Id::derived("staff", 2));
+    let session = state::Session {
+        id: me.id,
+        name: "主管".into(),
+        roles: me.roles.clone(),
+    };
+    state::ctx().session.set(Some(session));
+    // What the card would read now is not what was kept: a kept read is told by its value.
+    let read_now = |_| async { u32::MAX };
+    ahead::keep_card("ed-home-counts", other, count()).await;
+    assert_eq!(
+        ahead::my_card("ed-home-counts", read_now).await,
+        u32::MAX,
+        "a card read ahead for another person is not this person's"
+    );
+    ahead::keep_card("ed-home-counts", me.id, count()).await;
+    assert_eq!(
+        ahead::my_card("ed-home-counts", read_now).await,
+        stored,
+        "the picked person's card starts from its read ahead"
+    );
+    assert_eq!(
+        ahead::my_card("ed-home-counts", read_now).await,
+        u32::MAX,
+        "a card takes its read ahead once"
+    );
+    ahead::keep_card("ed-home-counts", me.id, count()).await;
+    state::bump();
+    assert_eq!(
+        ahead::my_card("ed-home-counts", read_now).await,
+        u32::MAX,
+        "after a write the card reads again"
+    );
+}

@@ -1266,7 +1266,7 @@ impl Bench {
                 .note("ed-store-open → ed-preloaded (from 300 ms on, beside the sign-in)"),
             Row::new(g, "sign-in: PIN OK → 我的待办 rendered", "ms", login)
                 .target(Target::AtMost(300.0, "≤ 300 ms"))
-                .note("to DOM settled; includes the PIN's PBKDF2 (the rows are read beside it)"),
+                .note("to DOM settled; includes the PIN's PBKDF2 (我的待办's cards are read from the pick on, session 34)"),
             Row::new(
                 g,
                 "  sign-in: PIN OK → first 我的待办 row shown",

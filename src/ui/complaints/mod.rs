@@ -405,63 +405,65 @@ pub fn SettingsCard() -> impl IntoView {
 /// Overdue items the supervisor's card lists (the count covers them all).
 const SUPERVISOR_SHOWN: usize = 6;
 
+/// What the supervisor's card shows: complaints to classify, how many are overdue, and the
+/// earliest overdue complaints and callbacks.
+pub type SupervisorData = (u32, usize, Vec<(String, crate::domain::sla::Clock)>);
+
+/// The supervisor's card's read for `who` (sign-in reads it ahead, issue 19).
+pub async fn supervisor_read(who: crate::domain::command::Actor) -> SupervisorData {
+    // Nothing is read for whom the card is not shown.
+    if who.may(Action::DispatchComplaint).is_err() {
+        return (0, 0, Vec::new());
+    }
+    let a = app();
+    let now = now_ms();
+    // Issue 19: counted from the index and only the earliest read, never every open
+    // complaint or every due callback of five years — the ones to classify by the status
+    // index, overdue complaints (CMP-4) by their `cmpdue|<deadline>` keys, overdue
+    // callbacks (CB-1) by their `cbdue|<deadline>` keys; the card shows six.
+    let registered = Query::new(
+        RecordKind::Complaint,
+        Filter::Status(Status::Registered.key().into()),
+    );
+    let (from, to) = crate::domain::complaints::overdue_range(now);
+    let complaints = Query::new(RecordKind::Complaint, Filter::Range(from, to));
+    let (from, to) = crate::domain::callbacks::overdue_range(now);
+    let callbacks = Query::new(RecordKind::Callback, Filter::Range(from, to));
+    let first = |q: &Query| q.clone().limit(SUPERVISOR_SHOWN as u32);
+    // Every read is sent before any is awaited: the card waits once, not five times in a
+    // row behind the other cards' reads (it was the last card of sign-in).
+    use futures::future::{join, join3};
+    let ((to_classify, cmp_late, cb_late), (cmp_first, cb_first)) = join(
+        join3(
+            a.store.count(&registered),
+            a.store.count(&complaints),
+            a.store.count(&callbacks),
+        ),
+        join(
+            a.store.rows(&first(&complaints)),
+            a.store.rows(&first(&callbacks)),
+        ),
+    )
+    .await;
+    let to_classify = to_classify.unwrap_or(0);
+    let total = (cmp_late.unwrap_or(0) + cb_late.unwrap_or(0)) as usize;
+    let mut late: Vec<(String, crate::domain::sla::Clock)> = [cmp_first, cb_first]
+        .into_iter()
+        .flat_map(Result::unwrap_or_default)
+        .filter_map(|v| Some((v.title, v.clock?)))
+        .collect();
+    late.sort_by_key(|(_, k)| k.deadline);
+    late.truncate(SUPERVISOR_SHOWN);
+    (to_classify, total, late)
+}
+
 /// On the supervisor's and director's 我的待办: complaints waiting to be classified and every
 /// overdue complaint or callback clock, whoever holds it (issue 3: "overdue clocks show on the
 /// handler's and supervisor's home screens").
 #[component]
 pub fn SupervisorPanel() -> impl IntoView {
     use crate::domain::sla::SlaState;
-    let rows = loader(|| async {
-        // Nothing is read for whom the card is not shown.
-        let shown = ctx()
-            .session
-            .get_untracked()
-            .is_some_and(|s| s.may(Action::DispatchComplaint));
-        if !shown {
-            return (0, 0, Vec::new());
-        }
-        let a = app();
-        let now = now_ms();
-        // Issue 19: counted from the index and only the earliest read, never every open
-        // complaint or every due callback of five years — the ones to classify by the status
-        // index, overdue complaints (CMP-4) by their `cmpdue|<deadline>` keys, overdue
-        // callbacks (CB-1) by their `cbdue|<deadline>` keys; the card shows six.
-        let registered = Query::new(
-            RecordKind::Complaint,
-            Filter::Status(Status::Registered.key().into()),
-        );
-        let (from, to) = crate::domain::complaints::overdue_range(now);
-        let complaints = Query::new(RecordKind::Complaint, Filter::Range(from, to));
-        let (from, to) = crate::domain::callbacks::overdue_range(now);
-        let callbacks = Query::new(RecordKind::Callback, Filter::Range(from, to));
-        let first = |q: &Query| q.clone().limit(SUPERVISOR_SHOWN as u32);
-        // Every read is sent before any is awaited: the card waits once, not five times in a
-        // row behind the other cards' reads (it was the last card of sign-in).
-        use futures::future::{join, join3};
-        let ((to_classify, cmp_late, cb_late), (cmp_first, cb_first)) = join(
-            join3(
-                a.store.count(&registered),
-                a.store.count(&complaints),
-                a.store.count(&callbacks),
-            ),
-            join(
-                a.store.rows(&first(&complaints)),
-                a.store.rows(&first(&callbacks)),
-            ),
-        )
-        .await;
-        let to_classify = to_classify.unwrap_or(0);
-        let total = (cmp_late.unwrap_or(0) + cb_late.unwrap_or(0)) as usize;
-        let mut late: Vec<(String, crate::domain::sla::Clock)> = [cmp_first, cb_first]
-            .into_iter()
-            .flat_map(Result::unwrap_or_default)
-            .filter_map(|v| Some((v.title, v.clock?)))
-            .collect();
-        late.sort_by_key(|(_, k)| k.deadline);
-        late.truncate(SUPERVISOR_SHOWN);
-        crate::ui::platform::mark("ed-home-supervisor");
-        (to_classify, total, late)
-    });
+    let rows = loader(|| crate::ui::ahead::my_card("ed-home-supervisor", supervisor_read));
     view! {
         <Show when=move || may(Action::DispatchComplaint)>
             <section class="card cmp-sup" data-testid="cmp-supervisor">

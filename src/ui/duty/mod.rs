@@ -14,9 +14,10 @@ use super::i18n::t;
 use super::platform::now_ms;
 use super::state::{app, ctx, go, loader, DutyTab, Page};
 use crate::domain::calendar::BusinessCalendar;
+use crate::domain::command::Actor;
 use crate::domain::duty::log::{chain_id, DutyChain};
 use crate::domain::duty::roster::{
-    month_key, needs_reminder, next_month, roster_id, upcoming, Roster,
+    month_key, needs_reminder, next_month, roster_id, upcoming, Roster, Shift,
 };
 use crate::domain::event::RecordKind;
 use crate::domain::ids::StaffId;
@@ -144,53 +145,57 @@ pub fn DutyPage(tab: DutyTab) -> impl IntoView {
     }
 }
 
+/// What the duty card shows: my next duties, the roster reminder, the days awaiting sign-off
+/// and the month reminded of.
+pub type HomeData = (Vec<Shift>, bool, u32, u32);
+
+/// The duty card's read for `who` (sign-in reads it ahead, issue 19).
+pub async fn home_read(who: Actor) -> HomeData {
+    let cal = calendar();
+    let today = cal.local_date(now_ms());
+    let this = month_key(today);
+    let next = next_month(this);
+    let a = app();
+    let supervisor = who.may(Action::ManageRoster).is_ok();
+    // Earlier days' logs awaiting sign-off: a count of the index (issue 19), never the
+    // logs themselves.
+    let reviewer = who.may(Action::ReviewDutyLog).is_ok();
+    let yesterday = (today - chrono::Days::new(1)).to_string();
+    let unsigned = async {
+        use crate::domain::duty::log::{unsigned_key, UNSIGNED_FROM};
+        use crate::store::Store;
+        if !reviewer {
+            return 0;
+        }
+        a.store
+            .count(&Query::new(
+                RecordKind::DutyLog,
+                Filter::Range(UNSIGNED_FROM.into(), unsigned_key(&yesterday)),
+            ))
+            .await
+            .unwrap_or(0)
+    };
+    // Issue 19: the three reads sent together, one wait instead of three in a row.
+    let (r1, r2, unsigned) = futures::future::join3(
+        a.get::<Roster>(roster_id(this)),
+        a.get::<Roster>(roster_id(next)),
+        unsigned,
+    )
+    .await;
+    let (r1, r2) = (r1.ok().flatten(), r2.ok().flatten());
+    let rosters: Vec<Roster> = [r1, r2.clone()].into_iter().flatten().collect();
+    let mine = upcoming(&rosters, who.id, today, &cal);
+    let remind = supervisor && needs_reminder(today, r2.as_ref());
+    (mine, remind, unsigned, next)
+}
+
 /// On 我的待办: my next duties (DUTY-1), the roster reminder from the 25th (DUTY-1) and the
 /// days still waiting for the supervisor's signature (DUTY-8).
 #[component]
 pub fn HomeCard() -> impl IntoView {
-    let c = ctx();
-    let data = loader(move || async move {
-        let s = c.session.get_untracked()?;
-        let cal = calendar();
-        let today = cal.local_date(now_ms());
-        let this = month_key(today);
-        let next = next_month(this);
-        let a = app();
-        let supervisor = s.may(Action::ManageRoster);
-        // Earlier days' logs awaiting sign-off: a count of the index (issue 19), never the
-        // logs themselves.
-        let reviewer = s.may(Action::ReviewDutyLog);
-        let yesterday = (today - chrono::Days::new(1)).to_string();
-        let unsigned = async {
-            use crate::domain::duty::log::{unsigned_key, UNSIGNED_FROM};
-            use crate::store::Store;
-            if !reviewer {
-                return 0;
-            }
-            a.store
-                .count(&Query::new(
-                    RecordKind::DutyLog,
-                    Filter::Range(UNSIGNED_FROM.into(), unsigned_key(&yesterday)),
-                ))
-                .await
-                .unwrap_or(0)
-        };
-        // Issue 19: the three reads sent together, one wait instead of three in a row.
-        let (r1, r2, unsigned) = futures::future::join3(
-            a.get::<Roster>(roster_id(this)),
-            a.get::<Roster>(roster_id(next)),
-            unsigned,
-        )
-        .await;
-        let (r1, r2) = (r1.ok().flatten(), r2.ok().flatten());
-        let rosters: Vec<Roster> = [r1, r2.clone()].into_iter().flatten().collect();
-        let mine = upcoming(&rosters, s.id, today, &cal);
-        let remind = supervisor && needs_reminder(today, r2.as_ref());
-        crate::ui::platform::mark("ed-home-duty");
-        Some((mine, remind, unsigned, next))
-    });
+    let data = loader(|| super::ahead::my_card("ed-home-duty", home_read));
     view! {
-        {move || data.get().flatten().map(|(mine, remind, unsigned, next)| {
+        {move || data.get().map(|(mine, remind, unsigned, next)| {
             let show = !mine.is_empty() || remind || unsigned > 0;
             show.then(|| view! {
                 <section class="card duty-home" data-testid="duty-home">

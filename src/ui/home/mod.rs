@@ -3,45 +3,129 @@
 //!
 //! Fast with five years of data (issue 19): the list reads slim rows (`Store::assigned_rows`,
 //! index fields only), renders one page and the next on scroll (`LoadMore`); the estate's
-//! figures are index counts. Sign-in reads the rows while the PIN is checked ([`prefetch`]),
-//! so the list is there when the check ends.
+//! figures are index counts. Sign-in reads every card once a person is picked ([`picked`]),
+//! so the screen opens with all of them when the PIN check ends.
 
+use super::ahead::{my_card, CARD_FRESH_MS};
 use super::components::{Empty, LoadMore, SlaBadge, PAGE};
 use super::i18n::t;
-use super::platform::{format_time, mark, now_ms};
+use super::platform::{format_time, now_ms};
 use super::state::{app, ctx, loader};
+use crate::domain::command::Actor;
 use crate::domain::event::RecordKind;
 use crate::domain::ids::StaffId;
 use crate::domain::sla::SlaState;
 use crate::domain::view::Row;
 use crate::store::{Filter, Query, Store};
+use futures::channel::oneshot;
 use leptos::prelude::*;
 use std::cell::RefCell;
 
-/// How long rows read during sign-in stay good for the home screen (ms): sign-in writes
-/// nothing but the lockout, so only a later visit must read again.
-const PREFETCH_FRESH_MS: i64 = 10_000;
+// The cards' names, also their marks: the benchmark splits sign-in → settled by them.
+const TODO: &str = "ed-home-todo";
+const COUNTS: &str = "ed-home-counts";
+const BACKUP: &str = "ed-home-backup";
 
-thread_local! {
-    static PREFETCHED: RefCell<Option<(StaffId, i64, Vec<Row>)>> = const { RefCell::new(None) };
+async fn read_todo(id: StaffId) -> Vec<Row> {
+    app().store.assigned_rows(id).await.unwrap_or_default()
 }
 
-/// Reads a person's 我的待办 rows (issue 19); sign-in runs it beside the PIN check so the home
-/// screen does not wait for a read after it.
-pub async fn prefetch(id: StaffId) {
-    if let Ok(rows) = app().store.assigned_rows(id).await {
-        PREFETCHED.with(|p| *p.borrow_mut() = Some((id, now_ms(), rows)));
+async fn read_counts() -> [(&'static str, u32); 4] {
+    let a = app();
+    let qs = [
+        Query::all(RecordKind::Building),
+        Query::all(RecordKind::Unit),
+        Query::new(RecordKind::Household, Filter::Status("current".into())),
+        Query::new(RecordKind::Staff, Filter::Status("active".into())),
+    ];
+    // Issue 19: the four counts sent together, one wait instead of four in a row.
+    let (b, u, h, s) = futures::future::join4(
+        a.store.count(&qs[0]),
+        a.store.count(&qs[1]),
+        a.store.count(&qs[2]),
+        a.store.count(&qs[3]),
+    )
+    .await;
+    [
+        ("home.buildings", b),
+        ("home.units", u),
+        ("home.households", h),
+        ("home.staff", s),
+    ]
+    .map(|(k, n)| (k, n.unwrap_or(0)))
+}
+
+async fn read_backup() -> Option<i64> {
+    super::sync::load_log().await.last_export
+}
+
+/// Reads every card of 我的待办 for `who`, each by the card's own read, and keeps them for the
+/// screen (`ahead::keep_card`).
+async fn read_ahead(who: Actor) {
+    use super::ahead::keep_card as keep;
+    use futures::future::{join, join3};
+    let id = who.id;
+    join(
+        join3(
+            keep(TODO, id, read_todo(id)),
+            keep(COUNTS, id, read_counts()),
+            keep(BACKUP, id, read_backup()),
+        ),
+        join3(
+            keep("ed-home-duty", id, super::duty::home_read(who.clone())),
+            keep(
+                "ed-home-supervisor",
+                id,
+                super::complaints::supervisor_read(who.clone()),
+            ),
+            keep("ed-home-training", id, super::training::home_read(who)),
+        ),
+    )
+    .await;
+}
+
+/// The person picked on the sign-in screen, since when, and the end of their cards' read
+/// (taken by the first sign-in that waits for it).
+type Picked = (Actor, i64, Option<oneshot::Receiver<()>>);
+
+thread_local! {
+    static PICKED: RefCell<Option<Picked>> = const { RefCell::new(None) };
+}
+
+/// Starts reading 我的待办's cards for the person just picked on the sign-in screen (issue 19):
+/// while the PIN is typed and checked they are read, and the screen opens with all of them.
+pub fn picked(who: Actor) {
+    let (done, read) = oneshot::channel();
+    let reading = who.clone();
+    leptos::task::spawn_local(async move {
+        read_ahead(reading).await;
+        let _ = done.send(());
+    });
+    PICKED.with(|p| *p.borrow_mut() = Some((who, now_ms(), Some(read))));
+}
+
+/// What sign-in waits for beside `id`'s PIN check: the end of the cards' read begun at the
+/// pick, or a new read if that was longer ago than a card stays good. Nothing without a pick
+/// (a tablet unlocked by the person it locked on: the screen behind is up).
+pub async fn read_for_sign_in(id: StaffId) {
+    let picked = PICKED.with(|p| {
+        let mut p = p.borrow_mut();
+        let (who, at, read) = p.as_mut().filter(|p| p.0.id == id)?;
+        Some((who.clone(), *at, read.take()))
+    });
+    let Some((who, at, read)) = picked else {
+        return;
+    };
+    if now_ms() - at >= CARD_FRESH_MS {
+        read_ahead(who).await
+    } else if let Some(read) = read {
+        let _ = read.await;
     }
 }
 
-/// Forgets rows read for a sign-in that failed.
-pub fn drop_prefetch() {
-    PREFETCHED.with(|p| *p.borrow_mut() = None);
-}
-
-fn take_prefetched(id: StaffId) -> Option<Vec<Row>> {
-    let (who, at, rows) = PREFETCHED.with(|p| p.borrow_mut().take())?;
-    (who == id && now_ms() - at < PREFETCH_FRESH_MS).then_some(rows)
+/// Forgets the pick once signed in: a later unlock reads nothing ahead.
+pub fn signed_in() {
+    PICKED.with(|p| p.borrow_mut().take());
 }
 
 /// The open items of 我的待办, overdue first, then by deadline.
@@ -59,52 +143,11 @@ fn open_items(rows: Vec<Row>, now: i64) -> Vec<(SlaState, crate::domain::sla::Cl
 pub fn Home() -> impl IntoView {
     let c = ctx();
     super::ahead::when_idle(super::complaints::read_ahead);
-    let me = c.session.get_untracked().map(|s| s.id);
-    // Issue 19: the benchmark splits sign-in → settled by each card's `ed-home-*` mark.
-    let todo = loader(move || async move {
-        let rows = match me {
-            Some(id) => match take_prefetched(id) {
-                Some(rows) => rows,
-                None => app().store.assigned_rows(id).await.unwrap_or_default(),
-            },
-            None => vec![],
-        };
-        mark("ed-home-todo");
-        rows
-    });
+    let todo = loader(|| my_card(TODO, |who| read_todo(who.id)));
     let items = Memo::new(move |_| open_items(todo.get().unwrap_or_default(), now_ms()));
     let shown = RwSignal::new(PAGE);
-    let counts = loader(|| async {
-        let a = app();
-        let qs = [
-            Query::all(RecordKind::Building),
-            Query::all(RecordKind::Unit),
-            Query::new(RecordKind::Household, Filter::Status("current".into())),
-            Query::new(RecordKind::Staff, Filter::Status("active".into())),
-        ];
-        // Issue 19: the four counts sent together, one wait instead of four in a row.
-        let (b, u, h, s) = futures::future::join4(
-            a.store.count(&qs[0]),
-            a.store.count(&qs[1]),
-            a.store.count(&qs[2]),
-            a.store.count(&qs[3]),
-        )
-        .await;
-        let out = [
-            ("home.buildings", b),
-            ("home.units", u),
-            ("home.households", h),
-            ("home.staff", s),
-        ]
-        .map(|(k, n)| (k, n.unwrap_or(0)));
-        mark("ed-home-counts");
-        out
-    });
-    let last_export = loader(|| async {
-        let last = super::sync::load_log().await.last_export;
-        mark("ed-home-backup");
-        last
-    });
+    let counts = loader(|| my_card(COUNTS, |_| read_counts()));
+    let last_export = loader(|| my_card(BACKUP, |_| read_backup()));
     let offset = move || crate::ui::state::utc_offset();
     view! {
         <div class="page home">

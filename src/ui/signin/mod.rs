@@ -4,8 +4,8 @@ use super::components::{PinPad, TextField};
 use super::i18n::{t, t_untracked};
 use super::platform::{now_ms, uptime};
 use super::state::{app, ctx, loader, tx_untracked, Session};
+use crate::domain::command::Actor;
 use crate::domain::event::RecordKind;
-use crate::domain::ids::StaffId;
 use crate::domain::staff::Staff;
 use crate::store::{Filter, Query};
 use leptos::prelude::*;
@@ -53,13 +53,16 @@ pub fn SignIn() -> impl IntoView {
         busy.set(true);
         error.set(String::new());
         leptos::task::spawn_local(async move {
-            // The PIN check (WebCrypto PBKDF2) and the read of 我的待办 run together (issue 19):
-            // the home screen has its rows when the check ends.
-            let (signed, ()) =
-                futures::future::join(app().sign_in(id, &pin, uptime()), super::home::prefetch(id))
-                    .await;
+            // The PIN check (WebCrypto PBKDF2) waits for 我的待办's cards, read since the pick
+            // (issue 19): the home screen opens with all of them when the check ends.
+            let (signed, ()) = futures::future::join(
+                app().sign_in(id, &pin, uptime()),
+                super::home::read_for_sign_in(id),
+            )
+            .await;
             match signed {
                 Ok(actor) => {
+                    super::home::signed_in();
                     // A Director's sign-in enrols a tablet that is not yet (issue 12), after
                     // the home screen is up.
                     let enrolling = actor.clone();
@@ -83,16 +86,17 @@ pub fn SignIn() -> impl IntoView {
                     c.last_activity.set(now_ms());
                 }
                 Err(e) => {
-                    super::home::drop_prefetch();
                     error.set(tx_untracked(&e.message()));
                 }
             }
             busy.set(false);
         });
     };
-    let pick = move |id: StaffId, name: String| {
+    let pick = move |who: Actor, name: String| {
         error.set(String::new());
+        let id = who.id;
         chosen.set(Some((id, name)));
+        super::home::picked(who);
         // A locked tablet says so, and for how long, before anyone types (issue 12).
         leptos::task::spawn_local(async move {
             if let Ok(Some(ms_left)) = app().lockout_tick(uptime()).await {
@@ -142,9 +146,9 @@ pub fn SignIn() -> impl IntoView {
                                             roles.push(super::state::tx(&d.label()));
                                         }
                                         let name = v.title.clone();
-                                        let id = v.id;
+                                        let who = s.actor(v.id);
                                         view! {
-                                            <button class="person" data-testid="signin-person" data-name=name.clone() on:click=move |_| pick(id, name.clone())>
+                                            <button class="person" data-testid="signin-person" data-name=name.clone() on:click=move |_| pick(who.clone(), name.clone())>
                                                 <span class="avatar">{v.title.chars().next().map(String::from).unwrap_or_default()}</span>
                                                 <span class="person-name">{v.title.clone()}</span>
                                                 <span class="person-roles">{roles.join(" · ")}</span>

@@ -703,38 +703,36 @@ fn LessonRun(
     }
 }
 
+/// The training card's read for `who` (sign-in reads it ahead, issue 19): the people with open
+/// items, how many and by when.
+pub async fn home_read(who: crate::domain::command::Actor) -> Vec<(String, usize, Option<i64>)> {
+    if who.may(Action::RecordTraining).is_err() {
+        return vec![];
+    }
+    let a = app();
+    let open = Query::new(
+        RecordKind::TrainingRecord,
+        Filter::Prefix(training::OPEN_KEY.into()),
+    );
+    // Issue 19: both reads sent together.
+    let (staff, records) = futures::future::join(all_staff(), a.query(&open)).await;
+    records
+        .unwrap_or_default()
+        .into_iter()
+        .filter_map(|v| v.state::<TrainingRecord>())
+        .filter_map(|r| {
+            let p = r.person?;
+            let n = r.open_items().len();
+            (n > 0).then(|| (name_in(&staff, p), n, r.clock.map(|c| c.deadline)))
+        })
+        .collect()
+}
+
 /// 我的待办's training card: the Supervisor's list of people with open items (the person's own
 /// plan is on 我的待办 itself through its clock).
 #[component]
 pub fn HomeCard() -> impl IntoView {
-    let open = loader(|| async {
-        if !ctx()
-            .session
-            .get_untracked()
-            .is_some_and(|s| s.may(Action::RecordTraining))
-        {
-            return vec![];
-        }
-        let a = app();
-        let open = Query::new(
-            RecordKind::TrainingRecord,
-            Filter::Prefix(training::OPEN_KEY.into()),
-        );
-        // Issue 19: both reads sent together.
-        let (staff, records) = futures::future::join(all_staff(), a.query(&open)).await;
-        let records = records
-            .unwrap_or_default()
-            .into_iter()
-            .filter_map(|v| v.state::<TrainingRecord>())
-            .filter_map(|r| {
-                let p = r.person?;
-                let n = r.open_items().len();
-                (n > 0).then(|| (name_in(&staff, p), n, r.clock.map(|c| c.deadline)))
-            })
-            .collect::<Vec<_>>();
-        crate::ui::platform::mark("ed-home-training");
-        records
-    });
+    let open = loader(|| crate::ui::ahead::my_card("ed-home-training", home_read));
     view! {
         {move || {
             let list = open.get().unwrap_or_default();

@@ -2465,7 +2465,8 @@ async fn a_page_read_ahead_serves_its_list_until_the_next_write() {
 
 /// Issue 19: 我的待办's cards read ahead once a person is picked on the sign-in screen are
 /// what that person's cards get, once, with no second read; another person's cards, a card
-/// taken already, and any card after a write are read from the store.
+/// taken already, and any card after a write are read from the store; only the last picked
+/// person's cards are kept.
 #[wasm_bindgen_test]
 async fn a_card_read_ahead_at_sign_in_serves_its_person_once_until_the_next_write() {
     use estate_desk::ui::{ahead, state};
@@ -2510,5 +2511,18 @@ async fn a_card_read_ahead_at_sign_in_serves_its_person_once_until_the_next_writ
         ahead::my_card("ed-home-counts", read_now).await,
         u32::MAX,
         "after a write the card reads again"
+    );
+    // One person's cards at a time: keeping the next person's drops those of the one before.
+    ahead::keep_card("ed-home-todo", other, count()).await;
+    ahead::keep_card("ed-home-counts", me.id, count()).await;
+    state::ctx().session.set(Some(state::Session {
+        id: other,
+        name: "客服".into(),
+        roles: [Role::Assistant].into(),
+    }));
+    assert_eq!(
+        ahead::my_card("ed-home-todo", read_now).await,
+        u32::MAX,
+        "a card read ahead for someone picked before is not kept"
     );
 }

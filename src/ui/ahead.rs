@@ -172,7 +172,7 @@ struct Card {
 }
 
 thread_local! {
-    /// Cards read ahead of their screen; each taken once, by its card.
+    /// Cards read ahead of their screen for one person; each taken once, by its card.
     static CARDS: RefCell<Vec<Card>> = const { RefCell::new(Vec::new()) };
 }
 
@@ -193,9 +193,11 @@ fn put_card(name: &'static str, who: StaffId, rev: u64, data: Box<dyn Any>) {
         return;
     }
     let at = now_ms();
-    let old = CARDS.with(|c| {
+    CARDS.with(|c| {
         let mut c = c.borrow_mut();
-        let old = take_card(&mut c, name, who);
+        // One person's cards at a time (the one being signed in): a Director's to-do rows
+        // picked and never signed in for are not kept beside the next person's.
+        c.retain(|k| k.who == who && k.name != name);
         c.push(Card {
             name,
             who,
@@ -203,9 +205,7 @@ fn put_card(name: &'static str, who: StaffId, rev: u64, data: Box<dyn Any>) {
             at,
             data,
         });
-        old
     });
-    drop(old);
 }
 
 fn take_card(cards: &mut Vec<Card>, name: &'static str, who: StaffId) -> Option<Card> {

@@ -2408,17 +2408,24 @@ async fn a_restores_ids_unindexed_are_still_found_and_guarded() {
     IdbStore::delete(&name).await.unwrap();
 }
 
+/// The app of a database holding every kind of record, installed for the UI's helpers (the
+/// read-ahead tests). It stays installed, its connection open, so the database is left to
+/// the test browser's throwaway profile.
+async fn ui_app(name: &str) {
+    use estate_desk::ui::state;
+    let app = open_app(&db_name(name)).await;
+    record_all(&app).await;
+    state::set_app(app);
+    state::install_ctx(state::Ctx::new(estate_desk::domain::i18n::Lang::Zh, false));
+}
+
 /// Issue 19: a list's first page read ahead (while the page before it idles) is what the list
 /// gets at the change count it was read at — no second read — and never after a write: once
 /// `bump` has counted the write, the list reads the store and sees it.
 #[wasm_bindgen_test]
 async fn a_page_read_ahead_serves_its_list_until_the_next_write() {
     use estate_desk::ui::{ahead, state};
-    let name = db_name("ahead");
-    let app = open_app(&name).await;
-    record_all(&app).await;
-    state::set_app(app);
-    state::install_ctx(state::Ctx::new(estate_desk::domain::i18n::Lang::Zh, false));
+    ui_app("ahead").await;
     let units = Query::all(RecordKind::Unit);
     let before = state::app().store.count(&units).await.unwrap();
     ahead::read_now(ahead::page(&units, 20).to_vec()).await;
@@ -2459,8 +2466,6 @@ async fn a_page_read_ahead_serves_its_list_until_the_next_write() {
         rows.iter().any(|(id, _)| *id == unit(99)),
         "after a write the page is read again"
     );
-    // The app stays installed (its connection open), so the database is left to the test
-    // browser's throwaway profile.
 }
 
 /// Issue 19: 我的待办's cards read ahead once a person is picked on the sign-in screen are
@@ -2471,11 +2476,7 @@ async fn a_page_read_ahead_serves_its_list_until_the_next_write() {
 async fn a_card_read_ahead_at_sign_in_serves_its_person_once_until_the_next_write() {
     use estate_desk::ui::{ahead, state};
     use leptos::prelude::Set;
-    let name = db_name("cards");
-    let app = open_app(&name).await;
-    record_all(&app).await;
-    state::set_app(app);
-    state::install_ctx(state::Ctx::new(estate_desk::domain::i18n::Lang::Zh, false));
+    ui_app("cards").await;
     let units = Query::all(RecordKind::Unit);
     let count = || async { state::app().store.count(&units).await.unwrap() };
     let stored = count().await;

@@ -409,6 +409,9 @@ const SUPERVISOR_SHOWN: usize = 6;
 /// earliest overdue complaints and callbacks.
 pub type SupervisorData = (u32, usize, Vec<(String, crate::domain::sla::Clock)>);
 
+/// The supervisor's card's name on 我的待办 (its read ahead and its mark, issue 19).
+pub const SUPERVISOR_CARD: &str = "ed-home-supervisor";
+
 /// The supervisor's card's read for `who` (sign-in reads it ahead, issue 19).
 pub async fn supervisor_read(who: crate::domain::command::Actor) -> SupervisorData {
     // Nothing is read for whom the card is not shown.
@@ -463,7 +466,7 @@ pub async fn supervisor_read(who: crate::domain::command::Actor) -> SupervisorDa
 #[component]
 pub fn SupervisorPanel() -> impl IntoView {
     use crate::domain::sla::SlaState;
-    let rows = loader(|| crate::ui::ahead::my_card("ed-home-supervisor", supervisor_read));
+    let rows = loader(|| crate::ui::ahead::my_card(SUPERVISOR_CARD, supervisor_read));
     view! {
         <Show when=move || may(Action::DispatchComplaint)>
             <section class="card cmp-sup" data-testid="cmp-supervisor">

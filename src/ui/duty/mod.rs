@@ -149,6 +149,9 @@ pub fn DutyPage(tab: DutyTab) -> impl IntoView {
 /// and the month reminded of.
 pub type HomeData = (Vec<Shift>, bool, u32, u32);
 
+/// The duty card's name on 我的待办 (its read ahead and its mark, issue 19).
+pub const HOME_CARD: &str = "ed-home-duty";
+
 /// The duty card's read for `who` (sign-in reads it ahead, issue 19).
 pub async fn home_read(who: Actor) -> HomeData {
     let cal = calendar();
@@ -193,7 +196,7 @@ pub async fn home_read(who: Actor) -> HomeData {
 /// days still waiting for the supervisor's signature (DUTY-8).
 #[component]
 pub fn HomeCard() -> impl IntoView {
-    let data = loader(|| super::ahead::my_card("ed-home-duty", home_read));
+    let data = loader(|| super::ahead::my_card(HOME_CARD, home_read));
     view! {
         {move || data.get().map(|(mine, remind, unsigned, next)| {
             let show = !mine.is_empty() || remind || unsigned > 0;

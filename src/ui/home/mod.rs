@@ -21,7 +21,8 @@ use futures::channel::oneshot;
 use leptos::prelude::*;
 use std::cell::RefCell;
 
-// The cards' names, also their marks: the benchmark splits sign-in → settled by them.
+// The cards' names, also their marks: the benchmark splits sign-in → settled by them (the
+// other cards' names live with their reads).
 const TODO: &str = "ed-home-todo";
 const COUNTS: &str = "ed-home-counts";
 const BACKUP: &str = "ed-home-backup";
@@ -72,13 +73,21 @@ async fn read_ahead(who: Actor) {
             keep(BACKUP, id, read_backup()),
         ),
         join3(
-            keep("ed-home-duty", id, super::duty::home_read(who.clone())),
             keep(
-                "ed-home-supervisor",
+                super::duty::HOME_CARD,
+                id,
+                super::duty::home_read(who.clone()),
+            ),
+            keep(
+                super::complaints::SUPERVISOR_CARD,
                 id,
                 super::complaints::supervisor_read(who.clone()),
             ),
-            keep("ed-home-training", id, super::training::home_read(who)),
+            keep(
+                super::training::HOME_CARD,
+                id,
+                super::training::home_read(who),
+            ),
         ),
     )
     .await;

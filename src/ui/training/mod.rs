@@ -703,6 +703,9 @@ fn LessonRun(
     }
 }
 
+/// The training card's name on 我的待办 (its read ahead and its mark, issue 19).
+pub const HOME_CARD: &str = "ed-home-training";
+
 /// The training card's read for `who` (sign-in reads it ahead, issue 19): the people with open
 /// items, how many and by when.
 pub async fn home_read(who: crate::domain::command::Actor) -> Vec<(String, usize, Option<i64>)> {
@@ -732,7 +735,7 @@ pub async fn home_read(who: crate::domain::command::Actor) -> Vec<(String, usize
 /// plan is on 我的待办 itself through its clock).
 #[component]
 pub fn HomeCard() -> impl IntoView {
-    let open = loader(|| crate::ui::ahead::my_card("ed-home-training", home_read));
+    let open = loader(|| crate::ui::ahead::my_card(HOME_CARD, home_read));
     view! {
         {move || {
             let list = open.get().unwrap_or_default();

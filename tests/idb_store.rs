@@ -2527,3 +2527,21 @@ async fn a_card_read_ahead_at_sign_in_serves_its_person_once_until_the_next_writ
         "a card read ahead for someone picked before is not kept"
     );
 }
+
+/// Issue 19: a blank tablet paints the first-run form's head from index.html before the wasm has
+/// arrived; it must say what the app's first-run and opening screens say (src/ui/i18n.rs), in
+/// both languages, or the page would change its words when the app mounts.
+#[wasm_bindgen_test]
+fn the_boot_screen_says_what_the_first_run_screen_says() {
+    use estate_desk::domain::i18n::Lang;
+    use estate_desk::ui::i18n::lookup;
+    let html = include_str!("../public/index.html");
+    for key in ["setup.title", "setup.lead", "app.loading"] {
+        let zh = lookup(Lang::Zh, key);
+        let en = lookup(Lang::En, key);
+        assert!(
+            html.contains(&format!(" data-en=\"{en}\">{zh}</")),
+            "index.html's boot screen lacks {key}: {zh} / {en}"
+        );
+    }
+}

@@ -50,8 +50,9 @@ pub fn start(pages: &'static shell::pages::Pages) {
     };
     let training = pref("mode").as_deref() == Some("training");
     install_ctx(Ctx::new(lang, training));
-    // index.html paints a static splash while the wasm downloads and compiles (issue 19); the
-    // app's own opening screen replaces it in the same frame.
+    // index.html paints a static splash (or a blank tablet's first-run head) while the wasm
+    // downloads and compiles (issue 19); the app's own opening screen, the same, replaces it in
+    // the same frame.
     if let Some(boot) = web_sys::window()
         .and_then(|w| w.document())
         .and_then(|d| d.get_element_by_id("boot"))
@@ -152,8 +153,23 @@ fn Root() -> impl IntoView {
             });
         }
     });
+    let first_run = setup::expected(c.training.get_untracked());
+    Effect::new(move |_| {
+        if matches!(phase.get(), Phase::Ready) && !c.training.get_untracked() {
+            setup::remember_estate(c.estate.with(Option::is_some));
+        }
+    });
     view! {
         {move || match phase.get() {
+            Phase::Opening if first_run => view! {
+                <main class="centered">
+                    <section class="card narrow setup">
+                        <setup::Head/>
+                        <p class="muted">{move || t("app.loading")}</p>
+                        <shell::OpeningNotices n=notices/>
+                    </section>
+                </main>
+            }.into_any(),
             Phase::Opening => view! {
                 <main class="splash">
                     <div class="logo">"物"</div>

@@ -2,11 +2,37 @@
 
 use super::components::TextField;
 use super::i18n::{t, t_untracked};
-use super::platform::now_ms;
+use super::platform::{now_ms, pref, set_pref};
 use super::state::{app, ctx, toast_err, toast_ok, tx_untracked, Session};
 use crate::app::pin_kdf::hash_pin;
 use crate::domain::staff::first_run;
 use leptos::prelude::*;
+
+/// Whether this tablet opens on the first-run form: no estate on it yet (as far as the
+/// `estate` preference, written by `remember_estate`, knows) and not in training. index.html's
+/// boot script asks the same before the wasm has arrived.
+pub fn expected(training: bool) -> bool {
+    !training && pref(ESTATE_PREF).is_none()
+}
+
+const ESTATE_PREF: &str = "estate";
+
+/// Keeps whether the real database holds an estate, for the next start's first paint.
+pub fn remember_estate(has_estate: bool) {
+    set_pref(ESTATE_PREF, has_estate.then_some("1"));
+}
+
+/// The first-run form's head. Issue 19: a blank tablet paints it from index.html before the
+/// wasm has arrived (the same texts, so the page's largest text is painted then), the opening
+/// screen keeps it while the store opens, and the form comes in below it.
+#[component]
+pub fn Head() -> impl IntoView {
+    view! {
+        <div class="logo" aria-hidden="true">"物"</div>
+        <h1>{move || t("setup.title")}</h1>
+        <p class="lead">{move || t("setup.lead")}</p>
+    }
+}
 
 #[component]
 pub fn FirstRun() -> impl IntoView {
@@ -78,9 +104,7 @@ pub fn FirstRun() -> impl IntoView {
     view! {
         <main class="centered">
             <section class="card narrow setup" data-testid="first-run">
-                <div class="logo">"物"</div>
-                <h1>{move || t("setup.title")}</h1>
-                <p class="lead">{move || t("setup.lead")}</p>
+                <Head/>
                 <TextField label=Signal::derive(move || t("setup.estate").to_string()) value=estate testid="setup-estate" placeholder="例如：翠湖花园"/>
                 <TextField label=Signal::derive(move || t("setup.director").to_string()) value=director testid="setup-director"/>
                 <div class="row2">

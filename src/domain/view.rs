@@ -253,8 +253,10 @@ pub fn fold_onto<A: Aggregate>(view: &View, mut new: Vec<Event>) -> Option<View>
 /// `pwoo|<newest first>` for public-facility orders and `woo|<running clock's deadline>` for
 /// household ones (issue 19, REP-1, REP-8: 报修 and 巡查 › 发现与工单 read a page by key, not
 /// every open order of both lists). 12: open patrol findings' `pfo|<newest first>` (issue 19,
-/// PAT-4/PAT-5: 巡查 › 发现与工单 reads a page of them by key, not every open finding).
-pub const VIEWS_VERSION: u32 = 12;
+/// PAT-4/PAT-5: 巡查 › 发现与工单 reads a page of them by key, not every open finding). 13: the
+/// callback queue's tabs' keys, `cba|`, `cbr|` and `cbprob|open|` `<newest first>` (issue 19,
+/// CB-1, CB-3, CB-6: a page of 回访 read by key, not every callback of five years).
+pub const VIEWS_VERSION: u32 = 13;
 
 /// What each bump of [`VIEWS_VERSION`] changed: the record kinds whose keys or list rows it
 /// changed (`None`: every kind). A store folded at an older version refolds only the kinds
@@ -273,6 +275,7 @@ const CHANGED_BY: &[(u32, Option<&[RecordKind]>)] = &[
     (10, Some(&[RecordKind::Complaint])),
     (11, Some(&[RecordKind::WorkOrder])),
     (12, Some(&[RecordKind::PatrolFinding])),
+    (13, Some(&[RecordKind::Callback])),
 ];
 
 /// The record kinds whose views a store folded at `stored` must fold again to be current
@@ -414,13 +417,18 @@ mod tests {
         assert_eq!(listed, (2..=VIEWS_VERSION).collect::<Vec<_>>());
         assert_eq!(kinds_to_refold(VIEWS_VERSION), Some(vec![]));
         assert_eq!(kinds_to_refold(VIEWS_VERSION + 1), Some(vec![]));
-        assert_eq!(kinds_to_refold(11), Some(vec![RecordKind::PatrolFinding]));
+        assert_eq!(
+            kinds_to_refold(11),
+            Some(vec![RecordKind::PatrolFinding, RecordKind::Callback])
+        );
+        assert_eq!(kinds_to_refold(12), Some(vec![RecordKind::Callback]));
         assert_eq!(
             kinds_to_refold(9),
             Some(vec![
                 RecordKind::Complaint,
                 RecordKind::WorkOrder,
-                RecordKind::PatrolFinding
+                RecordKind::PatrolFinding,
+                RecordKind::Callback
             ])
         );
         assert_eq!(

@@ -3460,12 +3460,23 @@ async fn first_search_keys(
     q: &Query,
     n: u32,
 ) -> Result<Vec<String>, StoreError> {
-    let mut keys: Vec<String> = match &q.filter {
-        Filter::Range(..) => search_keys_in_order(index, q).await?,
-        _ => search_keys(index, q).await?.into_iter().collect(),
-    };
-    keys.truncate(n as usize);
-    Ok(keys)
+    if !matches!(q.filter, Filter::Range(..)) {
+        let mut keys: Vec<String> = search_keys(index, q).await?.into_iter().collect();
+        keys.truncate(n as usize);
+        return Ok(keys);
+    }
+    // The index's first `n` entries, not the range's every key (issue 19: 回访's 全部 is the
+    // five-year estate's 19,400 callbacks, ~0.3 s at 4x to list for a page of 20). A view with
+    // several keys in range takes several entries: read more until `n` views or the range's end.
+    let mut limit = n.max(1);
+    loop {
+        let (read, mut keys) = keys_in_order(index, q, Some(limit)).await?;
+        if keys.len() >= n as usize || read < limit as usize {
+            keys.truncate(n as usize);
+            return Ok(keys);
+        }
+        limit = limit.saturating_mul(2);
+    }
 }
 
 /// Primary keys of the views with a search key in the filter's range: sorted, unique.
@@ -3476,22 +3487,35 @@ async fn search_keys(index: &Index<'_>, q: &Query) -> Result<BTreeSet<String>, S
 /// Primary keys of the views with a search key in the filter's range, in the index's order
 /// (each view at its first key in range).
 async fn search_keys_in_order(index: &Index<'_>, q: &Query) -> Result<Vec<String>, StoreError> {
-    let keys = index
+    Ok(keys_in_order(index, q, None).await?.1)
+}
+
+/// [`search_keys_in_order`] of the range's first `limit` index entries (all: `None`), with the
+/// number of entries read.
+async fn keys_in_order(
+    index: &Index<'_>,
+    q: &Query,
+    limit: Option<u32>,
+) -> Result<(usize, Vec<String>), StoreError> {
+    let query = index
         .get_all_keys::<String>()
-        .with_query::<JsValue, _>(search_range(q))
-        .primitive()
-        .map_err(store_error)?
-        .await
-        .map_err(store_error)?;
+        .with_query::<JsValue, _>(search_range(q));
+    let keys = match limit {
+        Some(n) => query.with_limit(n).primitive().map_err(store_error)?.await,
+        None => query.primitive().map_err(store_error)?.await,
+    }
+    .map_err(store_error)?;
+    let mut read = 0;
     let mut seen = HashSet::new();
     let mut out = Vec::new();
     for k in keys {
         let k = k.map_err(store_error)?;
+        read += 1;
         if seen.insert(k.clone()) {
             out.push(k);
         }
     }
-    Ok(out)
+    Ok((read, out))
 }
 
 /// A write request is out once built: its outcome is the transaction's (awaited by [`finish`]),

@@ -529,6 +529,56 @@ fn overdue_callbacks_come_from_their_due_keys() {
     }
 }
 
+/// Issue 19, CB-1 (待回访, earliest deadline first), CB-3 (待审阅, the supervisor's review), CB-6
+/// (problems raised in a callback, until followed up) and 全部: each tab of the callback queue is
+/// read by key — the count from the index is the tab's every callback, and its first `n` keys
+/// are its first `n` callbacks in the tab's order.
+#[test]
+fn cb_1_cb_3_cb_6_the_callback_queue_read_by_key() {
+    use crate::domain::callbacks::{Callback, CallbackRow, CallbackStatus as S, QueuePage};
+    let app = loaded(20_261_122, DEMO_AS_OF);
+    let all: Vec<Callback> = app
+        .store
+        .views()
+        .into_iter()
+        .filter_map(|v| v.state::<Callback>())
+        .collect();
+    let check = |p: QueuePage, keep: &dyn Fn(&Callback) -> bool| {
+        let mut want: Vec<i64> = all
+            .iter()
+            .filter(|c| keep(c))
+            .map(|c| c.row().due)
+            .collect();
+        want.sort_unstable();
+        if p != QueuePage::Due {
+            want.reverse();
+        }
+        let (from, to) = p.range();
+        let q = Query::new(RecordKind::Callback, Filter::Range(from, to));
+        assert_eq!(
+            block_on(app.store.count(&q)).unwrap() as usize,
+            want.len(),
+            "{p:?}"
+        );
+        for n in [3u32, 20, 10_000] {
+            let got: Vec<i64> = block_on(app.store.rows(&q.clone().limit(n)))
+                .unwrap()
+                .into_iter()
+                .map(|r| r.list::<CallbackRow>().expect("a callback row").due)
+                .collect();
+            assert_eq!(got, want[..want.len().min(n as usize)], "{p:?} first {n}");
+        }
+        want.len()
+    };
+    assert!(check(QueuePage::Due, &|c| c.status == S::Due) > 0);
+    assert!(check(QueuePage::Review, &|c| c.status == S::Done) > 0);
+    let raised = |c: &Callback| c.spec.as_ref().is_some_and(|s| s.previous.is_some());
+    check(QueuePage::Problems, &|c| {
+        raised(c) && matches!(c.status, S::Due | S::Unreached)
+    });
+    assert_eq!(check(QueuePage::All, &|_| true), all.len());
+}
+
 /// Issue 19, CMP-2 (the complaint register's list, filters 未办 / 我的 / 已办 / 全部), CMP-3 (the
 /// escalation sweep) and CMP-4 (the supervisor's overdue complaints): each filter's page is read
 /// by key — the first `n` of its newest-first search keys are exactly its `n` newest

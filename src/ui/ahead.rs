@@ -39,6 +39,11 @@ pub fn page(q: &Query, n: usize) -> [Read; 2] {
     ]
 }
 
+/// The read of [`super::state::page_rows_uncounted`] for its first `n` rows.
+pub fn page_uncounted(q: &Query, n: usize) -> Read {
+    Read::Rows(super::state::uncounted_query(q, n))
+}
+
 enum Kept {
     Rows(Vec<Row>),
     Count(u32),

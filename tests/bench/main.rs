@@ -984,6 +984,18 @@ impl Bench {
         .unwrap_or(0.0)
     }
 
+    /// [`Self::settled`] once an element matching `css` is in the page (waited for 10 s at
+    /// most): a list whose rows come more than 500 ms after the tap is not missed.
+    async fn settled_after(&self, css: &str) -> f64 {
+        self.wait_in_page(
+            "return document.querySelector(args[0]) ? 1 : null;",
+            vec![json!(css)],
+            Duration::from_secs(10),
+        )
+        .await;
+        self.settled().await
+    }
+
     /// The real app from a cold navigation to the complaint list, then list interactions.
     async fn app_runs(&mut self, rate: f64, g: &str, path: &str) {
         let mut signin = Stat::default();
@@ -996,6 +1008,7 @@ impl Bench {
         // The complaint list's own marks (issue 19): mounted, rows read, CMP-3 sweep read.
         let mut cmp_parts: [Stat; 3] = Default::default();
         let mut sweep = Value::Null;
+        let mut cb_seen = Value::Null;
         // 我的待办's cards, each read (marks `ed-home-*`), from PIN OK.
         let mut home_parts: [Stat; 6] = Default::default();
         let mut hh = Stat::default();
@@ -1006,6 +1019,9 @@ impl Bench {
         // The issue's other lists: 报修 (open work orders, the month's done), 巡查 › 发现与工单.
         let mut wo = Stat::default();
         let mut findings = Stat::default();
+        // 回访: the callback queue (待回访) and its 全部 filter (session 35).
+        let mut cb = Stat::default();
+        let mut cb_all = Stat::default();
         let mut cmp_all_rows = Stat::default();
         let mut heap = Stat::default();
         let mut total_mem = Stat::default();
@@ -1105,6 +1121,28 @@ impl Bench {
             let t_all = self.clicked("cmp-filter-cmp.f.all").await;
             let t_all_done = self.settled().await;
             let all_rows = self.last_marks(&["ed-cmp-rows"]).await;
+            // 回访: the callback queue's first tab (待回访), then its 全部 filter. Each waits for
+            // its list first: "settled" alone ends 500 ms after the tapped button's own change
+            // when the rows take longer than that (session 35: 全部 read its rows ~0.5 s after
+            // the tap, and two of three runs measured the button, 1.6 ms). Since session 35 the
+            // list names the tab its rows are of (`data-tab`); an older build is waited for 10 s.
+            self.click_js("[data-testid=cmp-tab-callbacks]").await;
+            let t_cb_done = self
+                .settled_after("[data-testid=cb-list], [data-testid=cb-empty]")
+                .await;
+            let t_cb = self.clicked("cmp-tab-callbacks").await;
+            self.click_js("[data-testid=\"cb-filter-cmp.f.all\"]").await;
+            let t_cb_all_done = self.settled_after("[data-tab=\"cmp.f.all\"]").await;
+            let t_cb_all = self.clicked("cb-filter-cmp.f.all").await;
+            // What the 全部 click changed (rows shown, the DOM changes' log since the click).
+            cb_seen = self
+                .app
+                .js(
+                    "return [document.querySelectorAll('[data-testid=cb-row]').length, \
+                     window.__logFrom, window.__log.slice(0, 12)];",
+                    vec![],
+                )
+                .await;
             // Households by unit number (the registry search).
             let t_hh_tab = self
                 .app
@@ -1216,6 +1254,8 @@ impl Bench {
             if let Some(at) = dir_read {
                 hh_dir.push(at - t_hh_tab);
             }
+            cb.push((t_cb_done - t_cb).max(0.0));
+            cb_all.push((t_cb_all_done - t_cb_all).max(0.0));
             wo.push((t_wo_done - t_wo).max(0.0));
             findings.push((t_f_done - t_f).max(0.0));
             heap.push(h);
@@ -1296,6 +1336,9 @@ impl Bench {
             .note("the first row (or the empty notice) in the DOM; later changes not counted"),
         ]);
         self.notes.push(format!(
+            "{g}: the callback queue after 全部 (rows shown, click time, its DOM changes): {cb_seen}"
+        ));
+        self.notes.push(format!(
             "{g}: the last visit's CMP-3 sweep (rows due by the index — before session 28 every open row —, read in full, escalations, written): {sweep}"
         ));
         let [c_mount, c_rows, c_sweep] = cmp_parts;
@@ -1317,6 +1360,12 @@ impl Bench {
                 .note("click → DOM settled"),
             Row::new(g, "  complaint list 全部: click → rows read", "ms", cmp_all_rows)
                 .note("mark ed-cmp-rows (the filter's count and its first page by key)"),
+            Row::new(g, "UI: 回访 tab → callback queue rendered", "ms", cb)
+                .target(Target::AtMost(50.0, "≤ 50 ms"))
+                .note("click → DOM settled (待回访: the due callbacks, earliest first)"),
+            Row::new(g, "UI: callback queue filter 全部", "ms", cb_all)
+                .target(Target::AtMost(50.0, "≤ 50 ms"))
+                .note("click → DOM settled (every callback, newest first)"),
             Row::new(g, "UI: households search by unit number", "ms", hh)
                 .target(Target::AtMost(50.0, "≤ 50 ms"))
                 .note(format!(

@@ -155,6 +155,13 @@ async fn complaint_dispatch_close_callback_unsatisfied_reopens_and_duplicate_lin
     // The callback waits for the supervisor's review (CB-3).
     nav(&app, "#/callbacks").await;
     app.click("cb-filter-cb.f.review").await;
+    // The list says which tab its rows are of (issue 19): 待审阅's page, not 待回访's.
+    app.wait_css("[data-testid=cb-list][data-tab=\"cb.f.review\"]")
+        .await;
+    let _ = app.driver().set_window_rect(0, 0, 800, 1280).await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    app.screenshot("complaints-callbacks-review-800x1280").await;
+    let _ = app.driver().set_window_rect(0, 0, 1280, 800).await;
     // The queue is windowed (issue 19): this callback may be below the first page.
     app.scroll_list_to(&format!("[data-testid=cb-row][data-topic=\"{what}\"]"))
         .await;

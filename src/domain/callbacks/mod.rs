@@ -15,7 +15,7 @@ use super::i18n::Text;
 use super::ids::{RecordId, StaffId};
 use super::roles::{Action, Role};
 use super::sla::{Clock, ClockSpec};
-use super::view::{Aggregate, IndexFields};
+use super::view::{newest_first, Aggregate, IndexFields};
 use serde::{Deserialize, Serialize};
 
 fn draft(kind: RecordKind, id: RecordId, e: ComplaintsEvent) -> Draft {
@@ -94,8 +94,35 @@ pub struct CallbackSpec {
     pub previous: Option<RecordId>,
 }
 
-/// CB-6: the search key of callback problems still without a result.
-pub const OPEN_PROBLEM_KEY: &str = "cbprob|open";
+/// The callback queue's tabs, each one run of search keys in the tab's own order (issue 19: a
+/// page is its first keys, never five years of callbacks read and sorted).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum QueuePage {
+    /// 待回访 (CB-1): the due callbacks, earliest deadline first.
+    Due,
+    /// 待审阅 (CB-3): done and waiting for the supervisor's review, newest first.
+    Review,
+    /// CB-6: problems raised in a callback still without their follow-up, newest first.
+    Problems,
+    /// 全部: every callback, newest first.
+    All,
+}
+
+impl QueuePage {
+    fn family(self) -> &'static str {
+        match self {
+            QueuePage::Due => DUE,
+            QueuePage::Review => "cbr|",
+            QueuePage::Problems => "cbprob|open|",
+            QueuePage::All => "cba|",
+        }
+    }
+
+    /// The `Filter::Range` whose first keys are this tab's first rows.
+    pub fn range(self) -> (String, String) {
+        crate::domain::view::family_range(self.family())
+    }
+}
 
 /// Search-index key of the callbacks scheduled in a month (CB-1 rates, the monthly report).
 pub fn callback_month_key(month: &str) -> String {
@@ -199,6 +226,22 @@ pub struct CallbackRow {
 }
 
 impl Callback {
+    /// The keys by which this callback appears in the queue's tabs ([`QueuePage`]).
+    fn queue_keys(&self) -> Vec<String> {
+        let newest = |p: QueuePage| format!("{}{}", p.family(), newest_first(self.due()));
+        // 待回访's keys are the due keys ([`due_key`]), written beside these.
+        let mut keys = vec![newest(QueuePage::All)];
+        if self.status == CallbackStatus::Done {
+            keys.push(newest(QueuePage::Review));
+        }
+        // CB-6: a problem raised in a callback stays listed until its follow-up is made.
+        let problem = self.spec.as_ref().is_some_and(|s| s.previous.is_some());
+        if problem && matches!(self.status, CallbackStatus::Due | CallbackStatus::Unreached) {
+            keys.push(newest(QueuePage::Problems));
+        }
+        keys
+    }
+
     /// The queue's row (issue 19).
     pub fn row(&self) -> CallbackRow {
         let spec = self.spec.as_ref();
@@ -214,8 +257,15 @@ impl Callback {
             role: spec.map(|s| s.role),
             assignee: spec.and_then(|s| s.assignee),
             clock: spec.map(|s| s.clock.clone()),
-            due: spec.map(|s| s.clock.deadline).unwrap_or(self.scheduled),
+            due: self.due(),
         }
+    }
+
+    /// The queue's sort key: the deadline, or when it was scheduled.
+    fn due(&self) -> i64 {
+        self.spec
+            .as_ref()
+            .map_or(self.scheduled, |s| s.clock.deadline)
     }
 }
 
@@ -315,17 +365,7 @@ impl Aggregate for Callback {
                 .into_iter()
                 .chain([callback_month_key(&month_of(self.scheduled))])
                 .chain(clock.as_ref().map(|k| due_key(k.deadline)))
-                // CB-6: a problem raised in a callback stays listed until its follow-up is made.
-                .chain(
-                    spec.filter(|s| {
-                        s.previous.is_some()
-                            && matches!(
-                                self.status,
-                                CallbackStatus::Due | CallbackStatus::Unreached
-                            )
-                    })
-                    .map(|_| OPEN_PROBLEM_KEY.to_string()),
-                )
+                .chain(self.queue_keys())
                 .collect(),
             title: match (&self.letter, spec) {
                 (Some((topic, _, _)), _) => format!("公开信 · {topic}"),

@@ -5,7 +5,7 @@
 
 use super::{may, name_of, people, when, People};
 use crate::domain::callbacks::{
-    Callback, CallbackOutcome, CallbackRow, CallbackStatus, NewProblem,
+    Callback, CallbackOutcome, CallbackRow, CallbackStatus, NewProblem, QueuePage,
 };
 use crate::domain::complaints::{Rating, SignOff};
 use crate::domain::event::{RecordKind, RecordRef};
@@ -18,50 +18,52 @@ use crate::ui::components::{History, LoadMore, Sheet, SlaBadge, PAGE};
 use crate::ui::components::{SignaturePad, SignatureView};
 use crate::ui::i18n::t;
 use crate::ui::platform::now_ms;
-use crate::ui::state::{app, ctx, loader, submit, tx};
+use crate::ui::state::{
+    app, ctx, loader_held, page_now_uncounted, page_rows_uncounted, submit, tx,
+};
 use leptos::prelude::*;
 
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Tab {
-    Due,
-    Review,
-    Problems,
-    All,
+/// One tab's query: its keys sort in the tab's order, so a page is its first keys.
+fn queue_query(page: QueuePage) -> Query {
+    let (from, to) = page.range();
+    Query::new(RecordKind::Callback, Filter::Range(from, to))
 }
 
-/// "2026-11-25T14:30" (datetime-local) → UTC ms in the estate's offset.
+/// The queue's first page as it opens (待回访): the complaint list reads it ahead (issue 19), the
+/// tab beside it.
+pub(super) fn read_ahead() -> Vec<crate::ui::ahead::Read> {
+    vec![crate::ui::ahead::page_uncounted(
+        &queue_query(QueuePage::Due),
+        PAGE,
+    )]
+}
+
+/// The tabs, each with its label's key (also the tab's name on the list, `data-tab`).
+const TABS: [(QueuePage, &str); 4] = [
+    (QueuePage::Due, "cb.f.due"),
+    (QueuePage::Review, "cb.f.review"),
+    (QueuePage::Problems, "cb.f.problems"),
+    (QueuePage::All, "cmp.f.all"),
+];
+
+/// 回访: the queue's tabs (CB-1 due, CB-3 to review, CB-6 open problems, all), a page at a time.
 #[component]
 pub(super) fn CallbackQueue() -> impl IntoView {
     let c = ctx();
-    let tab = RwSignal::new(Tab::Due);
+    let tab = RwSignal::new(QueuePage::Due);
     let shown = RwSignal::new(PAGE);
-    let rows = loader(move || {
-        let which = tab.get();
-        shown.set(PAGE);
+    // A page by key (issue 19): each tab's search keys sort in the tab's order, so the first
+    // `shown` keys are the rows shown — never every callback of five years; the full callback
+    // is read when one opens. Uncounted: 全部 and 待审阅 span five years, too long a range to
+    // count at a tap. The first page read ahead on the complaint list is in the first render.
+    let ahead = page_now_uncounted(&queue_query(QueuePage::Due), PAGE)
+        .map(|(total, v)| (QueuePage::Due, total, v));
+    let rows = loader_held(ahead, move || {
+        let page = tab.get();
+        let n = shown.get();
         async move {
-            let status = match which {
-                Tab::Due => Some("due"),
-                Tab::Review => Some("done"),
-                Tab::Problems | Tab::All => None,
-            };
-            let q = match (status, which) {
-                (Some(s), _) => Query::new(RecordKind::Callback, Filter::Status(s.into())),
-                // CB-6: problems raised in callbacks still without a result.
-                (None, Tab::Problems) => Query::new(
-                    RecordKind::Callback,
-                    Filter::Prefix(crate::domain::callbacks::OPEN_PROBLEM_KEY.into()),
-                ),
-                (None, _) => Query::all(RecordKind::Callback),
-            };
-            // List rows (issue 19): each callback's `CallbackRow`; the full callback is read
-            // when one opens.
-            let mut v: Vec<(RecordId, CallbackRow)> = crate::ui::state::list_rows(&q).await;
-            if status == Some("due") {
-                v.sort_by_key(|(_, c)| c.due);
-            } else {
-                v.sort_by_key(|(_, c)| std::cmp::Reverse(c.due));
-            }
-            v
+            let (total, v) = page_rows_uncounted::<CallbackRow>(&queue_query(page), n).await;
+            (page, total, v)
         }
     });
     let people = people();
@@ -82,7 +84,8 @@ pub(super) fn CallbackQueue() -> impl IntoView {
     let focus = StoredValue::new(crate::ui::state::take_focus(RecordKind::Callback));
     Effect::new(move |_| {
         let Some(id) = focus.get_value() else { return };
-        if rows.get().unwrap_or_default().iter().any(|(i, _)| *i == id) {
+        // Once the queue has loaded, wherever the callback is in it (a page shows 20).
+        if rows.with(Option::is_some) {
             focus.set_value(None);
             pick(id);
         }
@@ -98,21 +101,26 @@ pub(super) fn CallbackQueue() -> impl IntoView {
             </Show>
         </div>
         <div class="seg cmp-filter">
-            {[(Tab::Due, "cb.f.due"), (Tab::Review, "cb.f.review"), (Tab::Problems, "cb.f.problems"), (Tab::All, "cmp.f.all")].into_iter().map(|(w, k)| view! {
+            {TABS.into_iter().map(|(w, k)| view! {
                 <button class=move || if tab.get() == w { "seg-btn on" } else { "seg-btn" } data-testid=format!("cb-filter-{k}")
-                    on:click=move |_| tab.set(w)>{move || t(k)}</button>
+                    on:click=move |_| { shown.set(PAGE); tab.set(w) }>{move || t(k)}</button>
             }).collect_view()}
         </div>
         {move || {
             let now = now_ms();
-            let list = rows.get().unwrap_or_default();
+            // The tab the rows were read for (the next one's arrive later): the list says which
+            // it shows, so nothing is tapped in a list about to be replaced.
+            let Some((page, total, list)) = rows.get() else {
+                return ().into_any();
+            };
+            let shows = TABS.iter().find(|(p, _)| *p == page).map_or("", |(_, k)| *k);
             if list.is_empty() {
-                return view! { <div class="card"><p class="empty">{move || t("cb.empty")}</p></div> }.into_any();
+                return view! { <div class="card" data-testid="cb-empty" data-tab=shows><p class="empty">{move || t("cb.empty")}</p></div> }.into_any();
             }
-            let total = list.len();
+            let more = crate::ui::components::paged_total(shown, list.len(), total);
             view! {
-                <section class="card list" data-testid="cb-list">
-                    {move || list.iter().take(shown.get()).cloned().map(|(id, cb)| {
+                <section class="card list" data-testid="cb-list" data-tab=shows>
+                    {list.into_iter().map(|(id, cb)| {
                         let kind = cb.kind.label();
                         let st = cb.status;
                         let title = cb.title;
@@ -141,7 +149,7 @@ pub(super) fn CallbackQueue() -> impl IntoView {
                             </button>
                         }
                     }).collect_view()}
-                    <LoadMore shown=shown total=Signal::derive(move || total)/>
+                    <LoadMore shown=shown total=more/>
                 </section>
             }.into_any()
         }}

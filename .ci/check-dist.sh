@@ -22,6 +22,10 @@ if grep -q '__ESTATE_DESK_BUILD__' dist/sw.js dist/index.html; then
   echo "check-dist: the build id was not stamped into sw.js / index.html (.ci/build-id.sh hook)" >&2
   missing=1
 fi
+if grep -q 'rel="preload"[^>]*_bg\.wasm' dist/index.html || ! grep -q 'requestAnimationFrame' dist/index.html; then
+  echo "check-dist: dist/index.html preloads the wasm or starts it before the first paint (.ci/first-paint.sh hook)" >&2
+  missing=1
+fi
 # Size budgets (issue 19): each release wasm module as a static host serves it (brotli, quality
 # 11) must stay within its line of .ci/wasm-budget ("<file> <bytes>"): the start-up module and
 # the office worker (XLSX, loaded on first use). Raising a budget is a decision recorded in

@@ -51,15 +51,22 @@ pub fn start(pages: &'static shell::pages::Pages) {
     let training = pref("mode").as_deref() == Some("training");
     install_ctx(Ctx::new(lang, training));
     // index.html paints a static splash (or a blank tablet's first-run head) while the wasm
-    // downloads and compiles (issue 19); the app's own opening screen, the same, replaces it in
-    // the same frame.
+    // downloads and compiles (issue 19); the app's own splash replaces it in the same frame. A
+    // blank tablet's head stays until the first-run form (Root).
+    if !setup::expected(training) {
+        remove_boot();
+    }
+    leptos::mount::mount_to_body(Root);
+}
+
+/// Takes index.html's boot screen away (once the app shows its own).
+fn remove_boot() {
     if let Some(boot) = web_sys::window()
         .and_then(|w| w.document())
         .and_then(|d| d.get_element_by_id("boot"))
     {
         boot.remove();
     }
-    leptos::mount::mount_to_body(Root);
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -155,20 +162,24 @@ fn Root() -> impl IntoView {
     });
     let first_run = setup::expected(c.training.get_untracked());
     Effect::new(move |_| {
+        let opening = matches!(phase.get(), Phase::Opening);
+        if !opening && first_run {
+            remove_boot();
+        }
         if matches!(phase.get(), Phase::Ready) && !c.training.get_untracked() {
             setup::remember_estate(c.estate.with(Option::is_some));
         }
     });
     view! {
         {move || match phase.get() {
+            // A blank tablet keeps index.html's first-run head (logo, heading, lead) while the
+            // store opens, not a copy of it (issue 19, Lighthouse's LCP): Chromium records a
+            // text's paint time only once that frame has been presented, and a node removed
+            // before then is dropped — when the wasm started in the task after the first paint,
+            // the app's copy of the lead became the largest paint, after the module's download.
+            // The form (with the same head) replaces it once the store is open.
             Phase::Opening if first_run => view! {
-                <main class="centered">
-                    <section class="card narrow setup">
-                        <setup::Head/>
-                        <p class="muted">{move || t("app.loading")}</p>
-                        <shell::OpeningNotices n=notices/>
-                    </section>
-                </main>
+                <div class="opening-notices"><shell::OpeningNotices n=notices/></div>
             }.into_any(),
             Phase::Opening => view! {
                 <main class="splash">

@@ -22,9 +22,9 @@ pub fn remember_estate(has_estate: bool) {
     set_pref(ESTATE_PREF, has_estate.then_some("1"));
 }
 
-/// The first-run form's head. Issue 19: a blank tablet paints it from index.html before the
-/// wasm has arrived (the same texts, so the page's largest text is painted then), the opening
-/// screen keeps it while the store opens, and the form comes in below it.
+/// The first-run form's head. Issue 19: a blank tablet paints the same from index.html before
+/// the wasm has arrived and keeps it while the store opens (the same texts and size, so the
+/// page's largest text is painted then, not when the form comes).
 #[component]
 pub fn Head() -> impl IntoView {
     view! {

@@ -2,8 +2,9 @@
 //! waited behind its page's first render: the complaint list's rows landed ~50 ms after the tap
 //! although the same read takes ~20 ms on a page already shown. So a page, a moment after it
 //! opens, reads the first page of the list most often opened from it (我的待办 → the
-//! open complaints; 巡查 › 今日 → 发现与工单), and the list takes those rows when it mounts
-//! instead of reading them again.
+//! open complaints; 巡查 › 今日 → 发现与工单; the complaint list → 回访's first page and its
+//! residents' forum card), and the list takes those rows when it mounts instead of reading them
+//! again.
 //!
 //! Sign-in does the same for 我的待办's cards ([`keep_card`], [`my_card`]): once a person is
 //! picked, each card's own read runs for that person, so the screen opens with every card
@@ -17,18 +18,20 @@ use super::platform::{mark, now_ms};
 use super::state::{app, ctx};
 use crate::domain::command::Actor;
 use crate::domain::ids::StaffId;
-use crate::domain::view::Row;
+use crate::domain::view::{Row, View};
 use crate::store::{Query, Store};
 use leptos::prelude::*;
 use std::any::Any;
 use std::cell::RefCell;
 use std::future::Future;
 
-/// One read to make ahead: a query's rows, or its count from the index.
+/// One read to make ahead: a query's rows, its count from the index, or its full views (a
+/// card that shows a few records whole: the residents' forum).
 #[derive(Clone, Debug, PartialEq)]
 pub enum Read {
     Rows(Query),
     Count(Query),
+    Views(Query),
 }
 
 /// The reads of [`super::state::page_rows`] for its first `n` rows: the count and the page.
@@ -47,6 +50,7 @@ pub fn page_uncounted(q: &Query, n: usize) -> Read {
 enum Kept {
     Rows(Vec<Row>),
     Count(u32),
+    Views(Vec<View>),
 }
 
 thread_local! {
@@ -98,6 +102,7 @@ async fn read(rev: u64, reads: Vec<Read>) {
         let kept = match &r {
             Read::Rows(q) => a.store.rows(q).await.ok().map(Kept::Rows),
             Read::Count(q) => a.store.count(q).await.ok().map(Kept::Count),
+            Read::Views(q) => a.store.query(q).await.ok().map(Kept::Views),
         };
         got.extend(kept.map(|k| (r, k)));
     }
@@ -124,7 +129,7 @@ async fn read(rev: u64, reads: Vec<Read>) {
 pub fn rows_now(q: &Query) -> Option<Vec<Row>> {
     kept(&Read::Rows(q.clone()), |k| match k {
         Kept::Rows(rows) => Some(rows.clone()),
-        Kept::Count(_) => None,
+        _ => None,
     })
 }
 
@@ -132,7 +137,15 @@ pub fn rows_now(q: &Query) -> Option<Vec<Row>> {
 pub fn count_now(q: &Query) -> Option<u32> {
     kept(&Read::Count(q.clone()), |k| match k {
         Kept::Count(n) => Some(*n),
-        Kept::Rows(_) => None,
+        _ => None,
+    })
+}
+
+/// A query's full views if they were read ahead at the current change count.
+pub fn views_now(q: &Query) -> Option<Vec<View>> {
+    kept(&Read::Views(q.clone()), |k| match k {
+        Kept::Views(v) => Some(v.clone()),
+        _ => None,
     })
 }
 
@@ -141,6 +154,14 @@ pub async fn rows(q: &Query) -> Vec<Row> {
     match rows_now(q) {
         Some(rows) => rows,
         None => app().store.rows(q).await.unwrap_or_default(),
+    }
+}
+
+/// A query's full views: those read ahead at the current change count, else from the store.
+pub async fn views(q: &Query) -> Vec<View> {
+    match views_now(q) {
+        Some(v) => v,
+        None => app().store.query(q).await.unwrap_or_default(),
     }
 }
 

@@ -1009,6 +1009,7 @@ impl Bench {
         let mut cmp_parts: [Stat; 3] = Default::default();
         let mut sweep = Value::Null;
         let mut cb_seen = Value::Null;
+        let mut cb_tab_seen = Value::Null;
         // 我的待办's cards, each read (marks `ed-home-*`), from PIN OK.
         let mut home_parts: [Stat; 6] = Default::default();
         let mut hh = Stat::default();
@@ -1131,6 +1132,14 @@ impl Bench {
                 .settled_after("[data-testid=cb-list], [data-testid=cb-empty]")
                 .await;
             let t_cb = self.clicked("cmp-tab-callbacks").await;
+            // What the tab's click changed (its DOM changes' log since the click; session 36).
+            cb_tab_seen = self
+                .app
+                .js(
+                    "return [window.__logFrom, window.__log.slice(0, 16)];",
+                    vec![],
+                )
+                .await;
             self.click_js("[data-testid=\"cb-filter-cmp.f.all\"]").await;
             let t_cb_all_done = self.settled_after("[data-tab=\"cmp.f.all\"]").await;
             let t_cb_all = self.clicked("cb-filter-cmp.f.all").await;
@@ -1335,6 +1344,9 @@ impl Bench {
             )
             .note("the first row (or the empty notice) in the DOM; later changes not counted"),
         ]);
+        self.notes.push(format!(
+            "{g}: the 回访 tab (click time, its DOM changes): {cb_tab_seen}"
+        ));
         self.notes.push(format!(
             "{g}: the callback queue after 全部 (rows shown, click time, its DOM changes): {cb_seen}"
         ));

@@ -29,13 +29,15 @@ fn queue_query(page: QueuePage) -> Query {
     Query::new(RecordKind::Callback, Filter::Range(from, to))
 }
 
-/// The queue's first page as it opens (待回访): the complaint list reads it ahead (issue 19), the
-/// tab beside it.
+/// The queue's first page as it opens (待回访), with the residents' forum card shown below it:
+/// the complaint list reads them ahead (issue 19), the tab beside it.
 pub(super) fn read_ahead() -> Vec<crate::ui::ahead::Read> {
-    vec![crate::ui::ahead::page_uncounted(
+    let mut reads = vec![crate::ui::ahead::page_uncounted(
         &queue_query(QueuePage::Due),
         PAGE,
-    )]
+    )];
+    reads.extend(super::forum::read_ahead());
+    reads
 }
 
 /// The tabs, each with its label's key (also the tab's name on the list, `data-tab`).
@@ -58,6 +60,13 @@ pub(super) fn CallbackQueue() -> impl IntoView {
     // count at a tap. The first page read ahead on the complaint list is in the first render.
     let ahead = page_now_uncounted(&queue_query(QueuePage::Due), PAGE)
         .map(|(total, v)| (QueuePage::Due, total, v));
+    // Every tab's first page, read while the queue is looked at: a tab tapped then renders
+    // from it instead of waiting for its read (what is kept already is not read again).
+    crate::ui::ahead::when_idle(|| {
+        TABS.iter()
+            .map(|(page, _)| crate::ui::ahead::page_uncounted(&queue_query(*page), PAGE))
+            .collect()
+    });
     let rows = loader_held(ahead, move || {
         let page = tab.get();
         let n = shown.get();

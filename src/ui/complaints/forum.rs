@@ -7,40 +7,64 @@ use crate::domain::forum::{self, forum_key, quarter_of, Forum, ForumInput};
 use crate::domain::i18n::Text;
 use crate::domain::ids::RecordId;
 use crate::domain::roles::Action;
+use crate::domain::view::View;
 use crate::store::{Filter, Query};
 use crate::ui::components::{Area, NumberField, TextField};
 use crate::ui::i18n::t;
 use crate::ui::platform::now_ms;
-use crate::ui::state::{app, loader, submit};
+use crate::ui::state::{app, loader_held, submit};
 use leptos::prelude::*;
+
+/// This quarter's forums and any earlier one with matters still open (index reads only).
+fn queries(quarter: &str) -> [Query; 2] {
+    [
+        Query::new(RecordKind::Forum, Filter::Prefix(forum_key(quarter))),
+        Query::new(RecordKind::Forum, Filter::Status("open".into())),
+    ]
+}
+
+/// The forums the card shows, newest first, from its queries' views (a forum in both once).
+fn gather(views: impl IntoIterator<Item = View>) -> Vec<(RecordId, Forum)> {
+    let mut v: Vec<(RecordId, Forum)> = Vec::new();
+    for view in views {
+        if v.iter().all(|(i, _)| *i != view.id) {
+            if let Some(f) = view.state::<Forum>() {
+                v.push((view.id, f));
+            }
+        }
+    }
+    v.sort_by_key(|(_, f)| std::cmp::Reverse(f.date));
+    v
+}
+
+/// The card's reads, made ahead on the complaint list with the 回访 tab's first page (issue
+/// 19): the tab opens with the card whole instead of building it again once they land.
+pub(super) fn read_ahead() -> Vec<crate::ui::ahead::Read> {
+    let quarter = quarter_of(settings().0.local_date(now_ms()));
+    queries(&quarter)
+        .into_iter()
+        .map(crate::ui::ahead::Read::Views)
+        .collect()
+}
 
 #[component]
 pub(super) fn ForumCard() -> impl IntoView {
     let today = settings().0.local_date(now_ms());
     let quarter = quarter_of(today);
-    // This quarter's forums and any earlier one with matters still open (index reads only).
-    let rows = loader({
-        let quarter = quarter.clone();
-        move || {
-            let quarter = quarter.clone();
-            async move {
-                let a = app();
-                let mut v: Vec<(RecordId, Forum)> = Vec::new();
-                for q in [
-                    Query::new(RecordKind::Forum, Filter::Prefix(forum_key(&quarter))),
-                    Query::new(RecordKind::Forum, Filter::Status("open".into())),
-                ] {
-                    for view in a.query(&q).await.unwrap_or_default() {
-                        if v.iter().all(|(i, _)| *i != view.id) {
-                            if let Some(f) = view.state::<Forum>() {
-                                v.push((view.id, f));
-                            }
-                        }
-                    }
-                }
-                v.sort_by_key(|(_, f)| std::cmp::Reverse(f.date));
-                v
+    let qs = queries(&quarter);
+    let ahead = qs
+        .iter()
+        .map(crate::ui::ahead::views_now)
+        .collect::<Option<Vec<_>>>()
+        .map(|v| gather(v.into_iter().flatten()));
+    let rows = loader_held(ahead, move || {
+        let qs = qs.clone();
+        async move {
+            let mut views = Vec::new();
+            for q in &qs {
+                views.extend(crate::ui::ahead::views(q).await);
             }
+            gather(views)
         }
     });
     let people = people();

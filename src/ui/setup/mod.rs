@@ -22,18 +22,6 @@ pub fn remember_estate(has_estate: bool) {
     set_pref(ESTATE_PREF, has_estate.then_some("1"));
 }
 
-/// The first-run form's head. Issue 19: a blank tablet paints the same from index.html before
-/// the wasm has arrived and keeps it while the store opens (the same texts and size, so the
-/// page's largest text is painted then, not when the form comes).
-#[component]
-pub fn Head() -> impl IntoView {
-    view! {
-        <div class="logo" aria-hidden="true">"物"</div>
-        <h1>{move || t("setup.title")}</h1>
-        <p class="lead">{move || t("setup.lead")}</p>
-    }
-}
-
 #[component]
 pub fn FirstRun() -> impl IntoView {
     let c = ctx();
@@ -104,7 +92,12 @@ pub fn FirstRun() -> impl IntoView {
     view! {
         <main class="centered">
             <section class="card narrow setup" data-testid="first-run">
-                <Head/>
+                // Issue 19: a blank tablet paints this head from index.html before the wasm
+                // has arrived and keeps it while the store opens (the same texts and size, so
+                // the page's largest text is painted then, not when the form comes).
+                <div class="logo" aria-hidden="true">"物"</div>
+                <h1>{move || t("setup.title")}</h1>
+                <p class="lead">{move || t("setup.lead")}</p>
                 <TextField label=Signal::derive(move || t("setup.estate").to_string()) value=estate testid="setup-estate" placeholder="例如：翠湖花园"/>
                 <TextField label=Signal::derive(move || t("setup.director").to_string()) value=director testid="setup-director"/>
                 <div class="row2">

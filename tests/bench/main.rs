@@ -21,6 +21,8 @@
 //!   `app::view_cache`, instead of the build's; `BENCH_RESTORE_LAYOUTS=0,16,4`: the restore
 //!   once per layout of `store::idb::bench_layout` — 4 no `ids` index entries, 8 no segment
 //!   index entries, 16 the `ids` index not unique);
+//! * `BENCH_STORE=queries`: of the `store` part, only the list queries and the check-in (no
+//!   export and no restore of it);
 //! * `BENCH_IMPORTS=mostly`: of the `imports` part, only the 90 % import and the daily
 //!   exchange after it (no empty-DB import, no peers' insert); `BENCH_DIST`: the bench dist
 //!   to serve instead of `target/bench-dist/` (another build's, for an A/B with one harness);
@@ -1564,6 +1566,11 @@ impl Bench {
                 .target(Target::AtMost(30.0, "≤ 30 ms"))
                 .note("photo + check_in + finding: one App::record, strict (issue 13)"),
         );
+        // `BENCH_STORE=queries`: issue 19's store figures only, without the export and the
+        // restore after it (minutes at 4×).
+        if std::env::var("BENCH_STORE").is_ok_and(|v| v == "queries") {
+            return;
+        }
         // Full export (issue 13): the Sync page's streamed, paged export into Blob parts, with
         // the photos; the peak wasm memory seen during it (target ≤ 300 MB).
         let mut ex = Stat::default();

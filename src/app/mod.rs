@@ -352,8 +352,12 @@ impl<S: Store> App<S> {
         if drafts.is_empty() {
             return Ok(vec![]);
         }
+        // Issue 19: the check-in's parts in the benchmark (the locks, the clock, the signing;
+        // the fold and the commit have their own spans).
+        let locking = crate::bench::spans::span("record: write locks");
         let _writing = self.writing.lock().await;
         let _lock = self.store.write_lock().await?;
+        drop(locking);
         self.record_locked(now, actor, drafts).await
     }
 
@@ -373,8 +377,11 @@ impl<S: Store> App<S> {
         let mut attempt = 0;
         loop {
             attempt += 1;
+            let clocking = crate::bench::spans::span("record: clock read");
             let expect = self.reload_clock().await?;
+            drop(clocking);
             let saved = self.clock.borrow().clone();
+            let _signing = crate::bench::spans::span("record: events made and signed");
             let events: Vec<Event> = {
                 let mut clock = self.clock.borrow_mut();
                 drafts
@@ -390,6 +397,7 @@ impl<S: Store> App<S> {
                     })
                     .collect()
             };
+            drop(_signing);
             let photos = self.staged_for(&events);
             let stored: Vec<String> = photos.iter().map(|p| p.sha256.clone()).collect();
             let result = self

@@ -190,11 +190,16 @@ pub async fn bench_import(db: String, file: web_sys::Blob) -> Result<String, JsV
         "wasm_memory_before": memory_before,
         "wasm_memory": wasm_memory(),
         // Where the apply's time went (issue 13): name → {ms, calls}.
-        "spans": crate::bench::spans::take()
-            .into_iter()
-            .map(|(k, (ms, calls))| (k.to_string(), json!({ "ms": ms, "calls": calls })))
-            .collect::<serde_json::Map<_, _>>(),
+        "spans": spans_json(),
     })))
+}
+
+/// The spans measured since the last take (`bench::spans`), as name → {ms, calls}.
+fn spans_json() -> serde_json::Map<String, serde_json::Value> {
+    crate::bench::spans::take()
+        .into_iter()
+        .map(|(k, (ms, calls))| (k.to_string(), json!({ "ms": ms, "calls": calls })))
+        .collect()
 }
 
 /// A full export exactly as the Sync page makes it (issue 13): `sync::export_streamed`, which
@@ -391,6 +396,7 @@ pub async fn bench_checkin(
     let Some((id, round, stop)) = found else {
         return Err(JsValue::from_str("no open patrol stop in that week"));
     };
+    crate::bench::spans::take();
     let t0 = clock();
     let key = app.stage_photo(crate::store::PhotoRow::new("image/jpeg", jpeg));
     let t1 = clock();
@@ -455,6 +461,8 @@ pub async fn bench_checkin(
         "photo_ms": t1 - t0,
         "record_ms": t2 - t1,
         "total_ms": t2 - t0,
+        // Where the record's time went (issue 19): name → {ms, calls}.
+        "spans": spans_json(),
     })))
 }
 

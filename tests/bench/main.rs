@@ -1552,6 +1552,8 @@ impl Bench {
             self.throttle(rate).await;
         }
         let mut ck = Stat::default();
+        // Issue 19: where a check-in's time goes, as a mean per check-in over the runs.
+        let mut parts: std::collections::BTreeMap<String, f64> = Default::default();
         for _ in 0..self.cfg.runs {
             let r = self
                 .api(
@@ -1560,11 +1562,24 @@ impl Bench {
                 )
                 .await;
             ck.push(r["total_ms"].as_f64().unwrap_or(0.0));
+            for (k, v) in r["spans"].as_object().into_iter().flatten() {
+                *parts.entry(k.clone()).or_default() += v["ms"].as_f64().unwrap_or(0.0);
+            }
         }
+        let runs = self.cfg.runs.max(1) as f64;
+        let mut parts: Vec<(String, f64)> = parts.into_iter().collect();
+        parts.sort_by(|a, b| b.1.total_cmp(&a.1));
+        let parts: Vec<String> = parts
+            .iter()
+            .map(|(k, ms)| format!("{k} {:.1} ms", ms / runs))
+            .collect();
         self.rows.push(
             Row::new(g, "patrol check-in with one photo (durable)", "ms", ck)
                 .target(Target::AtMost(30.0, "≤ 30 ms"))
-                .note("photo + check_in + finding: one App::record, strict (issue 13)"),
+                .note(format!(
+                    "photo + check_in + finding: one App::record, strict (issue 13); mean parts: {}",
+                    parts.join("; ")
+                )),
         );
         // `BENCH_STORE=queries`: issue 19's store figures only, without the export and the
         // restore after it (minutes at 4×).

@@ -381,7 +381,7 @@ impl<S: Store> App<S> {
             let expect = self.reload_clock().await?;
             drop(clocking);
             let saved = self.clock.borrow().clone();
-            let _signing = crate::bench::spans::span("record: events made and signed");
+            let signing = crate::bench::spans::span("record: events made and signed");
             let events: Vec<Event> = {
                 let mut clock = self.clock.borrow_mut();
                 drafts
@@ -397,7 +397,7 @@ impl<S: Store> App<S> {
                     })
                     .collect()
             };
-            drop(_signing);
+            drop(signing);
             let photos = self.staged_for(&events);
             let stored: Vec<String> = photos.iter().map(|p| p.sha256.clone()).collect();
             let result = self

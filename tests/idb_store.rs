@@ -1030,6 +1030,21 @@ async fn batched_reads_answer_like_single_reads() {
         assert_eq!(have, want, "events of {s:?}");
     }
     assert!(views.last().unwrap().is_none() && events.last().unwrap().is_empty());
+    // Issue 19 (the check-in's one read before its fold): meta values and views in one
+    // transaction answer as each read alone; a key or a record not stored gives none.
+    let asked = ["hlc", "authz", "no-such-meta"];
+    let (metas, joint) = idb
+        .store
+        .metas_and_views(&asked, &subjects)
+        .await
+        .expect("metas_and_views");
+    assert_eq!(joint, views);
+    let mut alone = Vec::new();
+    for k in asked {
+        alone.push(idb.store.meta(k).await.unwrap());
+    }
+    assert_eq!(metas, alone);
+    assert!(metas[0].is_some() && metas[2].is_none());
     IdbStore::delete(&name).await.expect("deleted");
 }
 

@@ -1059,6 +1059,15 @@ impl IdbStore {
             .transaction(self.with_states(vec![VIEWS]))
             .build()
             .map_err(store_error)?;
+        self.views_in(&tx, keys).await
+    }
+
+    /// [`IdbStore::views_by_key`] inside `tx` (which spans `views` and, from v8, `states`).
+    async fn views_in(
+        &self,
+        tx: &Transaction<'_>,
+        keys: &[String],
+    ) -> Result<Vec<Option<View>>, StoreError> {
         // Schema v8: the states, by key (issue 19).
         let found = if self.slim() {
             let states = tx.object_store(STATES).map_err(store_error)?;
@@ -1436,10 +1445,28 @@ impl IdbStore {
 
         // The clock is read, checked and written inside this transaction (issue 12): a tab
         // that read it before another tab's write finds it changed and writes nothing.
-        if let Some(clock) = &batch.clock {
-            let stored = get_meta(&meta, META_HLC)
-                .await?
+        // Sent beside the restored-ids count asked below (issue 19: at 4× throttle each
+        // awaited request in a row costs the check-in a few ms).
+        let clock_read = match &batch.clock {
+            Some(_) => Some(
+                meta.get::<JsValue, _, _>(JsValue::from_str(META_HLC))
+                    .primitive()
+                    .map_err(store_error)?,
+            ),
+            None => None,
+        };
+        let restored_count = match (&segments, restore) {
+            (Some(_), None) if assume_fresh && self.version() >= 7 && !batch.events.is_empty() => {
+                let rids = tx.object_store(RIDS).map_err(store_error)?;
+                Some(rids.count().primitive().map_err(store_error)?)
+            }
+            _ => None,
+        };
+        if let (Some(clock), Some(read)) = (&batch.clock, clock_read) {
+            let reading = crate::bench::spans::span("store: commit: clock check");
+            let stored = meta_value(read.await.map_err(store_error)?, META_HLC)?
                 .and_then(|v| serde_json::from_value(v).ok());
+            drop(reading);
             if let Err(e) = clock.check(stored.as_ref()) {
                 let _ = tx.abort().await;
                 return Err(e);
@@ -1478,9 +1505,7 @@ impl IdbStore {
             // a restore's events: on a store holding some, they are asked for by device and
             // HLC (an event stored again has the same ones) and, if one is there, the write is
             // refused and done again looking every event up.
-            if let (true, Some(segs)) = (assume_fresh, &segments) {
-                let rids = tx.object_store(RIDS).map_err(store_error)?;
-                let restored = rids.count().primitive().map_err(store_error)?;
+            if let (Some(restored), Some(segs)) = (restored_count, &segments) {
                 if restored.await.map_err(store_error)? > 0 {
                     let index = segs.index(IX_SEG_DH).map_err(store_error)?;
                     let mut counts = Vec::with_capacity(batch.events.len());
@@ -1685,6 +1710,7 @@ impl IdbStore {
                 }
             }
         }
+        let tallying = crate::bench::spans::span("store: commit: day tallies");
         let mut read: BTreeMap<String, Option<serde_json::Value>> = BTreeMap::new();
         for (d, key, row) in tally_reads {
             read.insert(d, meta_value(row.await.map_err(store_error)?, &key)?);
@@ -1708,8 +1734,10 @@ impl IdbStore {
                     .primitive(),
             )?;
         }
+        drop(tallying);
         // Photos (issue 13) with the events that name them: content-addressed, so a put of a
         // key already stored writes the same bytes.
+        let writing = crate::bench::spans::span("store: commit: photos");
         if with_photos {
             let photos = tx.object_store(PHOTOS).map_err(store_error)?;
             for p in &batch.photos {
@@ -1730,6 +1758,8 @@ impl IdbStore {
                 }
             }
         }
+        drop(writing);
+        let writing = crate::bench::spans::span("store: commit: meta");
         let clock = batch
             .clock
             .as_ref()
@@ -1741,6 +1771,7 @@ impl IdbStore {
                     .primitive(),
             )?;
         }
+        drop(writing);
         let _waiting = crate::bench::spans::span("store: commit: transaction done");
         finish(tx).await
     }
@@ -2148,6 +2179,36 @@ impl Store for IdbStore {
     async fn views_of(&self, subjects: &[RecordRef]) -> Result<Vec<Option<View>>, StoreError> {
         let keys: Vec<String> = subjects.iter().map(RecordRef::key).collect();
         self.views_by_key(&keys).await
+    }
+
+    /// One transaction: the meta values are sent first, then the views read; every request
+    /// is sent before the first is awaited where it can be.
+    async fn metas_and_views(
+        &self,
+        keys: &[&str],
+        subjects: &[RecordRef],
+    ) -> Result<(Vec<Option<serde_json::Value>>, Vec<Option<View>>), StoreError> {
+        let tx = self
+            .db
+            .transaction(self.with_states(vec![META, VIEWS]))
+            .build()
+            .map_err(store_error)?;
+        let meta = tx.object_store(META).map_err(store_error)?;
+        let mut reads = Vec::with_capacity(keys.len());
+        for k in keys {
+            reads.push(
+                meta.get::<JsValue, _, _>(JsValue::from_str(k))
+                    .primitive()
+                    .map_err(store_error)?,
+            );
+        }
+        let view_keys: Vec<String> = subjects.iter().map(RecordRef::key).collect();
+        let views = self.views_in(&tx, &view_keys).await?;
+        let mut values = Vec::with_capacity(keys.len());
+        for (k, r) in keys.iter().zip(reads) {
+            values.push(meta_value(r.await.map_err(store_error)?, k)?);
+        }
+        Ok((values, views))
     }
 
     async fn events_of(&self, subjects: &[RecordRef]) -> Result<Vec<Vec<Event>>, StoreError> {

@@ -444,6 +444,20 @@ pub trait Store {
         }
         Ok(out)
     }
+    /// Meta values and views read together, in one transaction where the store can (issue
+    /// 19: a write's clock, authority and the records it folds onto, one wait at 4× throttle
+    /// instead of three). In the order asked.
+    async fn metas_and_views(
+        &self,
+        keys: &[&str],
+        subjects: &[RecordRef],
+    ) -> Result<(Vec<Option<serde_json::Value>>, Vec<Option<View>>), StoreError> {
+        let mut values = Vec::with_capacity(keys.len());
+        for k in keys {
+            values.push(self.meta(k).await?);
+        }
+        Ok((values, self.views_of(subjects).await?))
+    }
     /// The stored events of each subject, in one read where the store can.
     async fn events_of(&self, subjects: &[RecordRef]) -> Result<Vec<Vec<Event>>, StoreError> {
         let mut out = Vec::with_capacity(subjects.len());
@@ -622,6 +636,13 @@ impl<T: Store> Store for std::rc::Rc<T> {
     }
     async fn events_of(&self, subjects: &[RecordRef]) -> Result<Vec<Vec<Event>>, StoreError> {
         (**self).events_of(subjects).await
+    }
+    async fn metas_and_views(
+        &self,
+        keys: &[&str],
+        subjects: &[RecordRef],
+    ) -> Result<(Vec<Option<serde_json::Value>>, Vec<Option<View>>), StoreError> {
+        (**self).metas_and_views(keys, subjects).await
     }
     async fn event_count(&self) -> Result<u64, StoreError> {
         (**self).event_count().await

@@ -20,7 +20,7 @@
 //!   export the `store` part's restore needs (`BENCH_VIEW_CACHE_MB`: its view cache's bound,
 //!   `app::view_cache`, instead of the build's; `BENCH_RESTORE_LAYOUTS=0,16,4`: the restore
 //!   once per layout of `store::idb::bench_layout` — 4 no `ids` index entries, 8 no segment
-//!   index entries, 16 the `ids` index not unique);
+//!   index entries, 16 the `ids` index not unique, 64 views without `search` entries);
 //! * `BENCH_STORE=queries`: of the `store` part, only the list queries and the check-in (no
 //!   export and no restore of it);
 //! * `BENCH_IMPORTS=mostly`: of the `imports` part, only the 90 % import and the daily

@@ -90,8 +90,9 @@ impl Write<'_> {
 /// stored meta and the views of the records its drafts touch. Nothing can change them before
 /// the commit — the locks hold, and without Web Locks the clock's compare-and-set refuses a
 /// write that raced another tab.
-/// `views` in the drafts' order of subjects: a handful, looked up by scanning (a map of them
-/// cost the start-up module 1–2 KB for nothing).
+///
+/// `views`: one per subject the drafts name, a handful, looked up by scanning (a map of them
+/// cost the start-up module ~1 KB for nothing).
 #[derive(Debug, Default)]
 struct ReadFirst {
     authz: Option<serde_json::Value>,

@@ -340,20 +340,10 @@ impl IdbStore {
     ) -> Result<[Option<serde_json::Value>; N], StoreError> {
         let tx = self.read(META)?;
         let store = tx.object_store(META).map_err(store_error)?;
-        let mut reads = Vec::with_capacity(N);
-        for k in keys {
-            reads.push(
-                store
-                    .get::<JsValue, _, _>(JsValue::from_str(k))
-                    .primitive()
-                    .map_err(store_error)?,
-            );
-        }
-        let mut out: [Option<serde_json::Value>; N] = std::array::from_fn(|_| None);
-        for (i, (k, r)) in keys.iter().zip(reads).enumerate() {
-            out[i] = meta_value(r.await.map_err(store_error)?, k)?;
-        }
-        Ok(out)
+        let values = meta_values(keys, meta_gets(&store, keys)?).await?;
+        values
+            .try_into()
+            .map_err(|_| StoreError::Other("a meta value missing".into()))
     }
 
     /// True while `events` may hold rows: always before v6; from v6 on, until it is found
@@ -2194,21 +2184,10 @@ impl Store for IdbStore {
             .build()
             .map_err(store_error)?;
         let meta = tx.object_store(META).map_err(store_error)?;
-        let mut reads = Vec::with_capacity(keys.len());
-        for k in keys {
-            reads.push(
-                meta.get::<JsValue, _, _>(JsValue::from_str(k))
-                    .primitive()
-                    .map_err(store_error)?,
-            );
-        }
+        let reads = meta_gets(&meta, keys)?;
         let view_keys: Vec<String> = subjects.iter().map(RecordRef::key).collect();
         let views = self.views_in(&tx, &view_keys).await?;
-        let mut values = Vec::with_capacity(keys.len());
-        for (k, r) in keys.iter().zip(reads) {
-            values.push(meta_value(r.await.map_err(store_error)?, k)?);
-        }
-        Ok((values, views))
+        Ok((meta_values(keys, reads).await?, views))
     }
 
     async fn events_of(&self, subjects: &[RecordRef]) -> Result<Vec<Vec<Event>>, StoreError> {
@@ -3472,6 +3451,36 @@ fn write_fold(
         views.put(&v)?;
     }
     Ok(())
+}
+
+/// A `get` of each meta key, sent (read out by [`meta_values`]).
+fn meta_gets(
+    store: &indexed_db_futures::object_store::ObjectStore<'_>,
+    keys: &[&str],
+) -> Result<
+    Vec<impl std::future::Future<Output = indexed_db_futures::Result<Option<JsValue>>>>,
+    StoreError,
+> {
+    keys.iter()
+        .map(|k| {
+            store
+                .get::<JsValue, _, _>(JsValue::from_str(k))
+                .primitive()
+                .map_err(store_error)
+        })
+        .collect()
+}
+
+/// The values of [`meta_gets`], in the order asked.
+async fn meta_values(
+    keys: &[&str],
+    reads: Vec<impl std::future::Future<Output = indexed_db_futures::Result<Option<JsValue>>>>,
+) -> Result<Vec<Option<serde_json::Value>>, StoreError> {
+    let mut out = Vec::with_capacity(keys.len());
+    for (k, r) in keys.iter().zip(reads) {
+        out.push(meta_value(r.await.map_err(store_error)?, k)?);
+    }
+    Ok(out)
 }
 
 async fn get_meta(

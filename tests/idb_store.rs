@@ -1030,6 +1030,15 @@ async fn batched_reads_answer_like_single_reads() {
         assert_eq!(have, want, "events of {s:?}");
     }
     assert!(views.last().unwrap().is_none() && events.last().unwrap().is_empty());
+    // Issue 13 (a restore's eviction compares stored views by their heads): the heads read
+    // without the states are the full views' heads; a record not stored has none.
+    let heads = idb
+        .store
+        .view_heads_of(&subjects)
+        .await
+        .expect("view_heads_of");
+    let want: Vec<_> = views.iter().map(|v| v.as_ref().map(|v| v.head())).collect();
+    assert_eq!(heads, want);
     // Issue 19 (the check-in's one read before its fold): meta values and views in one
     // transaction answer as each read alone; a key or a record not stored gives none.
     let asked = ["hlc", "authz", "no-such-meta"];

@@ -14,6 +14,7 @@ use crate::domain::ids::{DeviceId, Entropy, RecordId, StaffId};
 use crate::domain::staff::Staff;
 use crate::domain::view::{fold_all_kind, fold_onto_kind, Aggregate, View};
 use crate::store::{Batch, ClockWrite, LeftKey, PhotoRow, Query, Store, StoreError, META_HLC};
+use std::borrow::Cow;
 use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 #[cfg(feature = "bench")]
@@ -586,7 +587,7 @@ impl<S: Store> App<S> {
             let refs: Vec<RecordRef> = chunk.iter().map(|(v, _)| v.subject()).collect();
             // Issue 13: the eviction's parts in the restore's benchmark.
             let reading = crate::bench::spans::span("eviction: stored views read");
-            let stored = self.store.views_of(&refs).await?;
+            let stored = self.store.view_heads_of(&refs).await?;
             drop(reading);
             let mut views = Vec::with_capacity(chunk.len());
             let mut refold = Vec::new();
@@ -594,7 +595,7 @@ impl<S: Store> App<S> {
             for (((v, base), r), s) in chunk.into_iter().zip(&refs).zip(stored) {
                 match s {
                     None if base.is_none() => views.push(v),
-                    Some(s) if Some(base_of(&s)) == base => {
+                    Some(s) if Some((s.events, s.last)) == base => {
                         left.extend(LeftKey::between(&s, &v));
                         views.push(v);
                     }
@@ -1055,20 +1056,24 @@ impl<S: Store> App<S> {
         // depends on arrival order. `refold_all` refolds every record regardless.
         let keys: Vec<RecordRef> = by_subject.keys().copied().collect();
         // An import's cache answers for the records it holds; the store for the rest.
-        let read_first: Option<Vec<Option<View>>> = how
-            .read
-            .and_then(|r| keys.iter().map(|k| r.view(k).cloned()).collect());
-        let stored: Vec<Option<View>> = match (cache, read_first) {
+        // Borrowed where the cache or the check-in's first read holds them: a restore's busy
+        // records (a patrol round's plan, a duty chain) are not copied once per group.
+        let read_first: Option<Vec<Option<Cow<View>>>> = how.read.and_then(|r| {
+            keys.iter()
+                .map(|k| r.view(k).map(|v| v.as_ref().map(Cow::Borrowed)))
+                .collect()
+        });
+        let stored: Vec<Option<Cow<View>>> = match (cache, read_first) {
             (None, Some(read)) => read,
-            (None, None) => self.store.views_of(&keys).await?,
+            (None, None) => owned(self.store.views_of(&keys).await?),
             (Some(c), _) => {
                 let missing: Vec<RecordRef> =
                     keys.iter().filter(|k| !c.holds(k)).copied().collect();
                 let mut read = self.store.views_of(&missing).await?.into_iter();
                 keys.iter()
                     .map(|k| match c.get(k) {
-                        Some(v) => Some(v.clone()),
-                        None => read.next().flatten(),
+                        Some(v) => Some(Cow::Borrowed(v)),
+                        None => read.next().flatten().map(Cow::Owned),
                     })
                     .collect()
             }
@@ -1091,7 +1096,7 @@ impl<S: Store> App<S> {
             }
             if let Some(v) = view {
                 if !cached(&subject) {
-                    before.insert(subject, v);
+                    before.insert(subject, v.into_owned());
                 }
             }
         }
@@ -1109,7 +1114,7 @@ impl<S: Store> App<S> {
         let left: BTreeSet<LeftKey> = views
             .iter()
             .filter(|_| cache.is_none())
-            .filter_map(|v| Some(LeftKey::between(before.get(&v.subject())?, v)))
+            .filter_map(|v| Some(LeftKey::between(&before.get(&v.subject())?.head(), v)))
             .flatten()
             .collect();
         let refused = if refused.is_empty() {
@@ -1372,4 +1377,9 @@ mod two_tabs;
 fn merge_new(all: &mut Vec<Event>, new: Vec<Event>) {
     let ids: std::collections::HashSet<_> = all.iter().map(|e| e.id).collect();
     all.extend(new.into_iter().filter(|e| !ids.contains(&e.id)));
+}
+
+/// Views read from the store, owned.
+fn owned(views: Vec<Option<View>>) -> Vec<Option<Cow<'static, View>>> {
+    views.into_iter().map(|v| v.map(Cow::Owned)).collect()
 }

@@ -82,6 +82,21 @@ pub struct View {
     pub state: serde_json::Value,
 }
 
+/// What a writer compares before writing over a stored view (issue 13): the base it was
+/// folded to and the index keys it holds, decoded without the folded state (a fifth of a full
+/// view's parse on the five-year estate: a restore's eviction reads one per view it writes
+/// again). The same JSON as [`View`]; its other fields are skipped.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+pub struct ViewHead {
+    pub kind: RecordKind,
+    pub status: Option<String>,
+    pub due: Option<i64>,
+    pub assignee: Option<StaffId>,
+    pub search: Vec<String>,
+    pub last: Hlc,
+    pub events: u32,
+}
+
 /// A list row (issue 19): what a list shows — the index fields, never the folded state. The
 /// store keeps each view's row as its own small JSON beside the full one, so a list of a month
 /// of complaints decodes a few hundred bytes per row instead of each complaint's history; the
@@ -127,6 +142,18 @@ impl View {
     pub fn subject(&self) -> RecordRef {
         RecordRef::new(self.kind, self.id)
     }
+    /// What [`ViewHead`] reads of this view.
+    pub fn head(&self) -> ViewHead {
+        ViewHead {
+            kind: self.kind,
+            status: self.status.clone(),
+            due: self.due,
+            assignee: self.assignee,
+            search: self.search.clone(),
+            last: self.last,
+            events: self.events,
+        }
+    }
     /// The list row of this view (the same fields, without the folded state).
     pub fn row(&self) -> Row {
         Row {
@@ -146,7 +173,8 @@ impl View {
     }
     /// Decodes the folded state.
     pub fn state<A: DeserializeOwned>(&self) -> Option<A> {
-        serde_json::from_value(self.state.clone()).ok()
+        // From the tree in place: cloning it first doubled a busy record's fold (issue 13).
+        A::deserialize(&self.state).ok()
     }
 }
 
@@ -443,6 +471,40 @@ mod tests {
         // Older than the first targeted bump, or never recorded (1): everything.
         assert_eq!(kinds_to_refold(6), None);
         assert_eq!(kinds_to_refold(1), None);
+    }
+
+    /// Issue 13: a stored view's JSON read as a [`ViewHead`] (its state skipped) gives what
+    /// the full view's head gives, so a restore's eviction compares the same base and keys.
+    #[test]
+    fn a_stored_view_read_as_its_head_is_the_full_views_head() {
+        let id = RecordId::derived("view-head", 7);
+        let at = |wall| Hlc {
+            wall,
+            counter: 0,
+            device: crate::domain::ids::DeviceId::derived("view-head", 1),
+        };
+        let view = View {
+            key: RecordRef::new(RecordKind::Complaint, id).key(),
+            kind: RecordKind::Complaint,
+            id,
+            status: Some("open".into()),
+            due: Some(1_767_225_600_000),
+            unit: Some(RecordId::derived("view-head", 9)),
+            assignee: Some(StaffId::derived("view-head", 3)),
+            search: vec!["complaint|cmpdue|001767225600000".into()],
+            title: "漏水".into(),
+            subtitle: "3-1-502".into(),
+            clock: None,
+            list: serde_json::json!({ "n": 1 }),
+            last: at(20),
+            created: at(10),
+            events: 4,
+            state: serde_json::json!({ "history": [{ "note": "x" }, 2, null], "open": true }),
+        };
+        let text = serde_json::to_string(&view).unwrap();
+        let head: ViewHead = serde_json::from_str(&text).unwrap();
+        assert_eq!(head, view.head());
+        assert_eq!((head.events, head.last), (4, at(20)));
     }
 
     /// CB-1 (due callbacks), CMP-3 (the sweep), CMP-4 (overdue complaints): the stored keys' bytes;

@@ -78,7 +78,7 @@ use crate::domain::authority::Ledger;
 use crate::domain::event::{Event, RecordKind, RecordRef};
 use crate::domain::hlc::Hlc;
 use crate::domain::ids::{DeviceId, EventId, RecordId, StaffId};
-use crate::domain::view::{fold_all_kind, kinds_to_refold, Row, View, VIEWS_VERSION};
+use crate::domain::view::{fold_all_kind, kinds_to_refold, Row, View, ViewHead, VIEWS_VERSION};
 use indexed_db_futures::cursor::CursorDirection;
 use indexed_db_futures::database::{Database, VersionChangeEvent};
 use indexed_db_futures::error::{Error as IdbError, OpenDbError};
@@ -1043,7 +1043,10 @@ impl IdbStore {
 
     /// The views stored under `keys`, in order: `states` first (schema v8, issue 19), then, for
     /// the keys it lacks, the `views` records of an older build's shape; one transaction.
-    async fn views_by_key(&self, keys: &[String]) -> Result<Vec<Option<View>>, StoreError> {
+    async fn views_by_key<T: serde::de::DeserializeOwned>(
+        &self,
+        keys: &[String],
+    ) -> Result<Vec<Option<T>>, StoreError> {
         let tx = self
             .db
             .transaction(self.with_states(vec![VIEWS]))
@@ -1053,11 +1056,12 @@ impl IdbStore {
     }
 
     /// [`IdbStore::views_by_key`] inside `tx` (which spans `views` and, from v8, `states`).
-    async fn views_in(
+    /// `T`: [`View`], or [`ViewHead`] to skip the states' trees.
+    async fn views_in<T: serde::de::DeserializeOwned>(
         &self,
         tx: &Transaction<'_>,
         keys: &[String],
-    ) -> Result<Vec<Option<View>>, StoreError> {
+    ) -> Result<Vec<Option<T>>, StoreError> {
         // Schema v8: the states, by key (issue 19).
         let found = if self.slim() {
             let states = tx.object_store(STATES).map_err(store_error)?;
@@ -2167,6 +2171,14 @@ impl Store for IdbStore {
     }
 
     async fn views_of(&self, subjects: &[RecordRef]) -> Result<Vec<Option<View>>, StoreError> {
+        let keys: Vec<String> = subjects.iter().map(RecordRef::key).collect();
+        self.views_by_key(&keys).await
+    }
+
+    async fn view_heads_of(
+        &self,
+        subjects: &[RecordRef],
+    ) -> Result<Vec<Option<ViewHead>>, StoreError> {
         let keys: Vec<String> = subjects.iter().map(RecordRef::key).collect();
         self.views_by_key(&keys).await
     }

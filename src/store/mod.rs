@@ -15,7 +15,7 @@ use crate::domain::event::{Event, RecordKind, RecordRef};
 use crate::domain::hlc::{Hlc, HlcClock};
 use crate::domain::i18n::Text;
 use crate::domain::ids::{DeviceId, EventId, RecordId, StaffId};
-use crate::domain::view::{Row, View};
+use crate::domain::view::{Row, View, ViewHead};
 use std::collections::HashSet;
 
 /// Meta key of this device's hybrid logical clock (written only through [`Batch::clock`]).
@@ -71,7 +71,7 @@ pub enum LeftKey {
 
 impl LeftKey {
     /// The index keys of `old` that `new` (the same record) no longer has.
-    pub fn between(old: &View, new: &View) -> Vec<LeftKey> {
+    pub fn between(old: &ViewHead, new: &View) -> Vec<LeftKey> {
         let mut left = Vec::new();
         if let Some(s) = &old.status {
             if new.status.as_ref() != Some(s) {
@@ -444,6 +444,15 @@ pub trait Store {
         }
         Ok(out)
     }
+    /// The [`ViewHead`] of each subject's stored view, in one read where the store can (issue
+    /// 13: the state is not decoded).
+    async fn view_heads_of(
+        &self,
+        subjects: &[RecordRef],
+    ) -> Result<Vec<Option<ViewHead>>, StoreError> {
+        let views = self.views_of(subjects).await?;
+        Ok(views.into_iter().map(|v| v.map(|v| v.head())).collect())
+    }
     /// Meta values and views read together, in one transaction where the store can (issue
     /// 19: a write's clock, authority and the records it folds onto, one wait at 4× throttle
     /// instead of three). In the order asked.
@@ -633,6 +642,12 @@ impl<T: Store> Store for std::rc::Rc<T> {
     }
     async fn views_of(&self, subjects: &[RecordRef]) -> Result<Vec<Option<View>>, StoreError> {
         (**self).views_of(subjects).await
+    }
+    async fn view_heads_of(
+        &self,
+        subjects: &[RecordRef],
+    ) -> Result<Vec<Option<ViewHead>>, StoreError> {
+        (**self).view_heads_of(subjects).await
     }
     async fn events_of(&self, subjects: &[RecordRef]) -> Result<Vec<Vec<Event>>, StoreError> {
         (**self).events_of(subjects).await

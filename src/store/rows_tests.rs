@@ -453,12 +453,12 @@ fn a_moving_view_names_the_index_keys_it_leaves() {
         old.assignee.unwrap(),
         old.due.unwrap(),
     );
-    assert!(LeftKey::between(&old, &old).is_empty());
+    assert!(LeftKey::between(&old.head(), &old).is_empty());
     let mut new = old.clone();
     new.status = Some("closed".into());
     new.due = Some(due + 1);
     assert_eq!(
-        LeftKey::between(&old, &new),
+        LeftKey::between(&old.head(), &new),
         vec![
             LeftKey::Status(RecordKind::Complaint, status.clone()),
             LeftKey::AssigneeDue(who, due)
@@ -467,7 +467,7 @@ fn a_moving_view_names_the_index_keys_it_leaves() {
     new.due = Some(due);
     new.assignee = None;
     assert_eq!(
-        LeftKey::between(&old, &new),
+        LeftKey::between(&old.head(), &new),
         vec![
             LeftKey::Status(RecordKind::Complaint, status),
             LeftKey::AssigneeDue(who, due)
@@ -476,14 +476,17 @@ fn a_moving_view_names_the_index_keys_it_leaves() {
     let mut bare = old.clone();
     (bare.status, bare.assignee, bare.due) = (None, None, None);
     assert!(
-        LeftKey::between(&bare, &old).is_empty(),
+        LeftKey::between(&bare.head(), &old).is_empty(),
         "gaining keys leaves none"
     );
     // A search key dropped (a callback made leaves its `cbdue|…`), the others kept.
     let mut made = old.clone();
     let gone = made.search.pop().expect("a complaint has search keys");
     made.search.push("complaint|new".into());
-    assert_eq!(LeftKey::between(&old, &made), vec![LeftKey::Search(gone)]);
+    assert_eq!(
+        LeftKey::between(&old.head(), &made),
+        vec![LeftKey::Search(gone)]
+    );
 }
 
 /// Issue 19, CB-1: the supervisor's card counts the overdue callbacks from their due keys and

@@ -1769,7 +1769,7 @@ async fn views_moving_on_leave_their_old_index_keys_and_older_databases_are_swep
     let left: Vec<LeftKey> = before
         .iter()
         .zip(&after)
-        .flat_map(|(b, a)| LeftKey::between(b, a))
+        .flat_map(|(b, a)| LeftKey::between(&b.head(), a))
         .collect::<std::collections::BTreeSet<_>>()
         .into_iter()
         .collect();

@@ -233,13 +233,13 @@ impl ViewCache {
     }
 }
 
-/// About what a view takes in wasm memory: its strings and its folded state's tree. An
+/// About what a view takes in wasm memory: its strings and its folded state's text. An
 /// estimate for the cache's bound, not an exact figure.
 pub(crate) fn approx_view_bytes(v: &View) -> usize {
     let strings =
         v.key.len() + v.title.len() + v.subtitle.len() + v.status.as_ref().map_or(0, String::len);
     let search: usize = v.search.iter().map(|s| s.len() + 24).sum();
-    256 + strings + search + approx_bytes(&v.list) + approx_bytes(&v.state)
+    256 + strings + search + approx_bytes(&v.list) + v.state.text().len()
 }
 
 fn approx_bytes(v: &serde_json::Value) -> usize {
@@ -277,7 +277,7 @@ mod tests {
             last: at(),
             created: at(),
             events: 1,
-            state: serde_json::json!({ "note": note }),
+            state: crate::domain::view::State::of(&serde_json::json!({ "note": note })),
         }
     }
 

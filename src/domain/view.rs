@@ -79,13 +79,46 @@ pub struct View {
     pub created: Hlc,
     pub events: u32,
     /// The folded state as JSON (the aggregate's own type).
-    pub state: serde_json::Value,
+    pub state: State,
+}
+
+/// A view's folded state: the aggregate's JSON kept as its text (issue 13). Stored views hold
+/// the same JSON as ever; what changed is that nothing builds a `serde_json::Value` tree of it
+/// between the aggregate and the store — a fold wrote the aggregate into a tree and the store
+/// wrote the tree out as text, and reading a view built the tree again (on the five-year estate,
+/// the tree was half a restore's fold and most of a stored view's parse). Decoded into the
+/// aggregate when a screen or a fold needs it ([`View::state`]).
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct State(Box<serde_json::value::RawValue>);
+
+impl State {
+    /// `state` as stored.
+    pub fn of<T: Serialize + ?Sized>(state: &T) -> State {
+        State(serde_json::value::to_raw_value(state).expect("aggregate state serialises"))
+    }
+    /// Its JSON text.
+    pub fn text(&self) -> &str {
+        self.0.get()
+    }
+    /// Decoded as `A`, or `None` when it is not one.
+    pub fn decode<A: DeserializeOwned>(&self) -> Option<A> {
+        serde_json::from_str(self.text()).ok()
+    }
+}
+
+/// Equal when they are the same JSON: a state written by an older build (keys sorted, as its
+/// tree wrote them) equals the same state written from the aggregate (keys in field order).
+impl PartialEq for State {
+    fn eq(&self, other: &State) -> bool {
+        let tree = |s: &State| serde_json::from_str::<serde_json::Value>(s.text()).ok();
+        self.text() == other.text() || tree(self) == tree(other)
+    }
 }
 
 /// What a writer compares before writing over a stored view (issue 13): the base it was
-/// folded to and the index keys it holds, decoded without the folded state (a fifth of a full
-/// view's parse on the five-year estate: a restore's eviction reads one per view it writes
-/// again). The same JSON as [`View`]; its other fields are skipped.
+/// folded to and the index keys it holds, without the folded state (a restore's eviction reads
+/// one for each view it writes). The same JSON as [`View`]; its other fields are skipped.
 #[derive(Clone, Debug, PartialEq, Deserialize)]
 pub struct ViewHead {
     pub kind: RecordKind,
@@ -173,8 +206,7 @@ impl View {
     }
     /// Decodes the folded state.
     pub fn state<A: DeserializeOwned>(&self) -> Option<A> {
-        // From the tree in place: cloning it first doubled a busy record's fold (issue 13).
-        A::deserialize(&self.state).ok()
+        self.state.decode()
     }
 }
 
@@ -217,7 +249,7 @@ fn build_view<A: Aggregate>(id: RecordId, state: &A, created: Hlc, last: Hlc, ev
         last,
         created,
         events,
-        state: serde_json::to_value(state).expect("aggregate state serialises"),
+        state: State::of(state),
     }
 }
 
@@ -499,7 +531,9 @@ mod tests {
             last: at(20),
             created: at(10),
             events: 4,
-            state: serde_json::json!({ "history": [{ "note": "x" }, 2, null], "open": true }),
+            state: State::of(
+                &serde_json::json!({ "history": [{ "note": "x" }, 2, null], "open": true }),
+            ),
         };
         let text = serde_json::to_string(&view).unwrap();
         let head: ViewHead = serde_json::from_str(&text).unwrap();

@@ -445,7 +445,8 @@ pub trait Store {
         Ok(out)
     }
     /// The [`ViewHead`] of each subject's stored view, in one read where the store can (issue
-    /// 13: the state is not decoded).
+    /// 13: asked for records mostly never written — the IndexedDB store reads no state of a
+    /// record it does not hold).
     async fn view_heads_of(
         &self,
         subjects: &[RecordRef],

@@ -449,7 +449,7 @@ fn view(
         last: Hlc::zero(device(1)),
         created: Hlc::zero(device(1)),
         events: 1,
-        state: serde_json::Value::Null,
+        state: crate::domain::view::State::of(&serde_json::Value::Null),
     }
 }
 

@@ -12,7 +12,7 @@ use crate::domain::hlc::{Hlc, HlcClock};
 use crate::domain::i18n::Text;
 use crate::domain::ids::{DeviceId, Entropy, RecordId, StaffId};
 use crate::domain::staff::Staff;
-use crate::domain::view::{fold_all_kind, fold_onto_kind, Aggregate, View};
+use crate::domain::view::{fold_all_kind, fold_onto_kind, Aggregate, View, ViewHead};
 use crate::store::{Batch, ClockWrite, LeftKey, PhotoRow, Query, Store, StoreError, META_HLC};
 use std::borrow::Cow;
 use std::cell::RefCell;
@@ -595,7 +595,7 @@ impl<S: Store> App<S> {
             for (((v, base), r), s) in chunk.into_iter().zip(&refs).zip(stored) {
                 match s {
                     None if base.is_none() => views.push(v),
-                    Some(s) if Some((s.events, s.last)) == base => {
+                    Some(s) if Some(base_of(&s)) == base => {
                         left.extend(LeftKey::between(&s, &v));
                         views.push(v);
                     }
@@ -1083,7 +1083,7 @@ impl<S: Store> App<S> {
         let mut refold = Vec::new();
         // The index keys the stored views leave (issue 19: the store drops what Chromium
         // would keep of them).
-        let mut before: HashMap<RecordRef, View> = HashMap::new();
+        let mut before: HashMap<RecordRef, ViewHead> = HashMap::new();
         for ((subject, new), view) in by_subject.into_iter().zip(stored) {
             let folded = match &view {
                 Some(v) if !refold_all => fold_onto_kind(v, new.clone()),
@@ -1096,7 +1096,7 @@ impl<S: Store> App<S> {
             }
             if let Some(v) = view {
                 if !cached(&subject) {
-                    before.insert(subject, v.into_owned());
+                    before.insert(subject, v.head());
                 }
             }
         }
@@ -1114,7 +1114,7 @@ impl<S: Store> App<S> {
         let left: BTreeSet<LeftKey> = views
             .iter()
             .filter(|_| cache.is_none())
-            .filter_map(|v| Some(LeftKey::between(&before.get(&v.subject())?.head(), v)))
+            .filter_map(|v| Some(LeftKey::between(before.get(&v.subject())?, v)))
             .flatten()
             .collect();
         let refused = if refused.is_empty() {

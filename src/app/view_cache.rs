@@ -16,7 +16,7 @@
 
 use crate::domain::event::{RecordKind, RecordRef};
 use crate::domain::hlc::Hlc;
-use crate::domain::view::View;
+use crate::domain::view::{View, ViewHead};
 use std::collections::HashMap;
 
 /// The cache's bound, in [`approx_view_bytes`] of the views it holds (issue 13: wasm memory
@@ -50,7 +50,7 @@ pub fn set_bound(b: Option<usize>) {
 pub(crate) type Base = (u32, Hlc);
 
 /// The [`Base`] of a stored view.
-pub(crate) fn base_of(v: &View) -> Base {
+pub(crate) fn base_of(v: &ViewHead) -> Base {
     (v.events, v.last)
 }
 
@@ -292,8 +292,10 @@ mod tests {
     /// A group touching `views` (those in `stored` read back from the store) and committed;
     /// then what the cache would write to stay within its bound, written.
     fn group(c: &mut ViewCache, views: Vec<View>, stored: &[&View]) -> (Vec<View>, Vec<View>) {
-        let stored: HashMap<RecordRef, Base> =
-            stored.iter().map(|v| (v.subject(), base_of(v))).collect();
+        let stored: HashMap<RecordRef, Base> = stored
+            .iter()
+            .map(|v| (v.subject(), base_of(&v.head())))
+            .collect();
         let (write, update) = c.plan(views, &stored, &[]);
         c.apply(update);
         let keys = c.victims();
@@ -359,7 +361,7 @@ mod tests {
             "in record order"
         );
         for (v, base) in all {
-            let expected = (v.key == again.key).then(|| base_of(&written_before));
+            let expected = (v.key == again.key).then(|| base_of(&written_before.head()));
             assert_eq!(base, expected, "{}", v.title);
         }
     }

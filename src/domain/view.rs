@@ -118,7 +118,8 @@ impl PartialEq for State {
 
 /// What a writer compares before writing over a stored view (issue 13): the base it was
 /// folded to and the index keys it holds, without the folded state (a restore's eviction reads
-/// one for each view it writes). The same JSON as [`View`]; its other fields are skipped.
+/// one for each view it writes; a fold keeps one of each stored view it replaces, not a copy of
+/// the view). The same JSON as [`View`]; its other fields are skipped.
 #[derive(Clone, Debug, PartialEq, Deserialize)]
 pub struct ViewHead {
     pub kind: RecordKind,

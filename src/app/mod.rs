@@ -64,11 +64,13 @@ impl AuthzMeta {
     }
 }
 
-/// How a batch of events is written: `new_only` — the caller found them absent (an import's
-/// plan), so the store does not look them up; `defer_views` — an import onto a blank tablet
-/// (issue 13) writes its events only and folds every record once at its end; `restore` — a
-/// restore's group, named by its file ([`Store::commit_restore`]); `read` — what the write
-/// read in its clock's transaction ([`ReadFirst`]).
+/// How a batch of events is written: `new_only` — an import's plan, which checked every
+/// event against its hash (check 9; a streamed import's pass 2 reads the very bytes pass 1
+/// checked, by their segment digests) and found them absent, so neither is done again;
+/// `defer_views` — an import onto a blank tablet (issue 13) writes its events only and
+/// folds every record once at its end; `restore` — a restore's group, named by its file
+/// ([`Store::commit_restore`]); `read` — what the write read in its clock's transaction
+/// ([`ReadFirst`]).
 #[derive(Clone, Copy, Debug)]
 struct Write<'r> {
     new_only: bool,
@@ -497,7 +499,8 @@ impl<S: Store> App<S> {
 
     /// [`absorb_with`](Self::absorb_with) of an import's group (issue 13): `photos` (their
     /// hashes checked) are stored in the same transaction as the events, and the events, which
-    /// the import's plan found absent, are committed without being looked up first
+    /// the import's plan checked against their hashes and found absent — so they are not
+    /// hashed again (the caller's promise) — are committed without being looked up first
     /// ([`Store::commit_new`]) — on a large store that lookup was a quarter of a restore. If
     /// one is stored after all, nothing was written and the events are looked up and
     /// committed again. `defer_views` (an import onto a blank tablet): the views are left to
@@ -655,7 +658,8 @@ impl<S: Store> App<S> {
         let mut unique = Vec::with_capacity(events.len());
         let verifying = crate::bench::spans::span("absorb: verify hashes");
         for e in events {
-            if !e.verify() {
+            // Issue 13: an import's plan verified them (4 s of a restore, hashed twice).
+            if !how.new_only && !e.verify() {
                 return Err(DomainError::Invalid(Text::new(
                     format!("记录 {} 内容与校验值不符，已拒绝", e.id.short()),
                     format!("Event {} does not match its hash; refused", e.id.short()),
@@ -1041,6 +1045,7 @@ impl<S: Store> App<S> {
         let defer = how.defer_views;
         let mut by_subject: BTreeMap<RecordRef, Vec<Event>> = BTreeMap::new();
         let mut refused = Vec::new();
+        let deciding = crate::bench::spans::span("fold: authorize");
         for e in events {
             match ledger.authorize(e) {
                 Ok(()) if defer && cache.is_none() && e.subject.kind != RecordKind::Purged => {}
@@ -1048,6 +1053,7 @@ impl<S: Store> App<S> {
                 Err(r) => refused.push(*r),
             }
         }
+        drop(deciding);
         // Batched reads (issue 7): every touched record's view at once; then, at once, the
         // stored events of the records that need a full refold. Events newer than a view are
         // folded onto it — the same result as refolding, without reading the record's events
@@ -1067,13 +1073,20 @@ impl<S: Store> App<S> {
             (None, Some(read)) => read,
             (None, None) => owned(self.store.views_of(&keys).await?),
             (Some(c), _) => {
-                let missing: Vec<RecordRef> =
-                    keys.iter().filter(|k| !c.holds(k)).copied().collect();
+                // Issue 13: only records the cache let go of may be stored (a blank tablet).
+                let missing: Vec<RecordRef> = keys
+                    .iter()
+                    .filter(|k| !c.holds(k) && c.may_be_stored(k))
+                    .copied()
+                    .collect();
+                let reading = crate::bench::spans::span("fold: views not kept read");
                 let mut read = self.store.views_of(&missing).await?.into_iter();
+                drop(reading);
                 keys.iter()
                     .map(|k| match c.get(k) {
                         Some(v) => Some(Cow::Borrowed(v)),
-                        None => read.next().flatten().map(Cow::Owned),
+                        None if c.may_be_stored(k) => read.next().flatten().map(Cow::Owned),
+                        None => None,
                     })
                     .collect()
             }
@@ -1084,6 +1097,7 @@ impl<S: Store> App<S> {
         // The index keys the stored views leave (issue 19: the store drops what Chromium
         // would keep of them).
         let mut before: HashMap<RecordRef, ViewHead> = HashMap::new();
+        let folding = crate::bench::spans::span("fold: folds");
         for ((subject, new), view) in by_subject.into_iter().zip(stored) {
             let folded = match &view {
                 Some(v) if !refold_all => fold_onto_kind(v, new.clone()),
@@ -1100,7 +1114,9 @@ impl<S: Store> App<S> {
                 }
             }
         }
+        drop(folding);
         if !refold.is_empty() {
+            let _s = crate::bench::spans::span("fold: refolds");
             let subjects: Vec<RecordRef> = refold.iter().map(|(s, _)| *s).collect();
             let stored = self.store.events_of(&subjects).await?;
             for ((subject, new), mut all) in refold.into_iter().zip(stored) {

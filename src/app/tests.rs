@@ -57,8 +57,8 @@ fn hire(app: &App<MemoryStore>, n: u64, name: &str, roles: &[Role], now: i64) ->
 
 use crate::testkit::building_info as building;
 
-fn set_building(
-    app: &App<MemoryStore>,
+fn set_building<S: Store>(
+    app: &App<S>,
     by: &Actor,
     id: RecordId,
     floors: i32,
@@ -68,7 +68,7 @@ fn set_building(
     block_on(app.record(now, Some(by.id), drafts)).unwrap()
 }
 
-fn floors(app: &App<MemoryStore>, id: RecordId) -> i32 {
+fn floors<S: Store>(app: &App<S>, id: RecordId) -> i32 {
     block_on(app.get::<Building>(id))
         .unwrap()
         .unwrap()
@@ -256,6 +256,65 @@ fn events_wrongly_taken_as_new_are_looked_up_and_folded_once() {
         1
     );
     assert_eq!(floors(&local, b3()), 33);
+}
+
+/// Issue 13: a restore onto a blank tablet keeps its views in memory and does not ask the
+/// store for records it never wrote. Another tab of the tablet that writes a record before the
+/// restore reaches it is found when the kept view is written: that record is refolded from
+/// every stored event, so neither the file's edit nor the other tab's is lost.
+#[test]
+fn a_record_another_tab_writes_before_a_restore_reaches_it_keeps_both_edits() {
+    let remote = founded(2);
+    let d = director(&remote);
+    let b4 = Id::derived("building", 4);
+    set_building(&remote, &d, b3(), 30, T0 + MIN);
+    set_building(&remote, &d, b4, 32, T0 + 3 * MIN);
+    let (late, early): (Vec<Event>, Vec<Event>) = block_on(remote.store.every_event())
+        .unwrap()
+        .into_iter()
+        .partition(|e| e.subject.id == b4);
+
+    let store = std::rc::Rc::new(MemoryStore::new());
+    let tab = |seed| {
+        block_on(App::open(
+            store.clone(),
+            device(3),
+            Box::new(SeededEntropy::new(seed)),
+        ))
+        .unwrap()
+    };
+    let (restoring, other) = (tab(1), tab(2));
+    restoring.begin_view_cache(true);
+    let group = |events: Vec<Event>| {
+        block_on(restoring.absorb_new_with_photos(
+            events,
+            Vec::new(),
+            T0 + 10 * MIN,
+            true,
+            None,
+            async || Ok(vec![]),
+        ))
+        .unwrap()
+    };
+    group(early);
+    // Nobody signs in on a tablet whose staff views are not written yet: the Director as
+    // the file names them.
+    set_building(&other, &d, b4, 40, T0 + 5 * MIN);
+    group(late);
+    block_on(restoring.finish_deferred_views()).unwrap();
+
+    let usual = open(MemoryStore::new(), 4);
+    block_on(usual.absorb(store.all_events(), T0 + 10 * MIN)).unwrap();
+    assert_eq!(store.views(), usual.store.views());
+    let view = block_on(store.view(RecordRef::new(RecordKind::Building, b4)))
+        .unwrap()
+        .unwrap();
+    assert_eq!(view.events, 2, "the file's edit and the other tab's");
+    assert_eq!(
+        floors(&restoring, b4),
+        40,
+        "the newer edit, the other tab's"
+    );
 }
 
 #[test]

@@ -924,6 +924,14 @@ async fn a_version_2_database_gains_the_photo_store_and_photos_survive_a_reopen(
         .await
         .unwrap();
     assert!(again.has_photo(&row.key()).await.unwrap());
+    // An import asks for a group's photos at once: each key answered in order.
+    let asked: Vec<String> = ["photo-legacy-1", "photo-absent", &row.key(), "p-1"]
+        .map(String::from)
+        .to_vec();
+    assert_eq!(
+        again.photos_held(&asked).await.unwrap(),
+        [true, false, true, true]
+    );
     let via_alias = again.photo_row("photo-legacy-1").await.unwrap().unwrap();
     assert_eq!(via_alias.sha256, row.sha256);
     again.close();

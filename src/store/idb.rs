@@ -2369,19 +2369,31 @@ impl Store for IdbStore {
     }
 
     async fn has_photo(&self, key: &str) -> Result<bool, StoreError> {
-        if self.version() < 3 {
-            return Ok(false);
+        Ok(self.photos_held(&[key.to_string()]).await?.pop() == Some(true))
+    }
+
+    async fn photos_held(&self, keys: &[String]) -> Result<Vec<bool>, StoreError> {
+        if self.version() < 3 || keys.is_empty() {
+            return Ok(vec![false; keys.len()]);
         }
         let tx = self.read(PHOTOS)?;
         let store = tx.object_store(PHOTOS).map_err(store_error)?;
-        let n = store
-            .count()
-            .with_query(JsValue::from_str(key))
-            .primitive()
-            .map_err(store_error)?
-            .await
-            .map_err(store_error)?;
-        Ok(n > 0)
+        // Every request sent before the first is awaited: one wait for the group.
+        let counts = keys
+            .iter()
+            .map(|k| {
+                store
+                    .count()
+                    .with_query(JsValue::from_str(k))
+                    .primitive()
+                    .map_err(store_error)
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        let mut out = Vec::with_capacity(keys.len());
+        for n in counts {
+            out.push(n.await.map_err(store_error)? > 0);
+        }
+        Ok(out)
     }
 
     async fn device_events(&self) -> Result<Vec<DeviceEvents>, StoreError> {

@@ -493,6 +493,15 @@ pub trait Store {
     async fn has_photo(&self, key: &str) -> Result<bool, StoreError> {
         Ok(self.photo_row(key).await?.is_some())
     }
+    /// [`has_photo`](Self::has_photo) of each key, in one read (issue 13: an import asks for
+    /// every photo of a group; IndexedDB sends the requests together).
+    async fn photos_held(&self, keys: &[String]) -> Result<Vec<bool>, StoreError> {
+        let mut out = Vec::with_capacity(keys.len());
+        for k in keys {
+            out.push(self.has_photo(k).await?);
+        }
+        Ok(out)
+    }
     /// For each device that wrote events held here: how many, and its newest HLC (issue 13:
     /// the Sync page reads these counts, never the events). By device. The default reads every
     /// event; IndexedDB answers from its `device_hlc` index without decoding any.
@@ -677,6 +686,9 @@ impl<T: Store> Store for std::rc::Rc<T> {
     }
     async fn has_photo(&self, key: &str) -> Result<bool, StoreError> {
         (**self).has_photo(key).await
+    }
+    async fn photos_held(&self, keys: &[String]) -> Result<Vec<bool>, StoreError> {
+        (**self).photos_held(keys).await
     }
     async fn device_events(&self) -> Result<Vec<DeviceEvents>, StoreError> {
         (**self).device_events().await

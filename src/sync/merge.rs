@@ -1036,11 +1036,13 @@ impl Analysis {
         ));
         chains.sort();
         chains.dedup();
+        let reading = crate::bench::spans::span("check: duty chains (store)");
         let stored: HashMap<RecordRef, Vec<Event>> = chains
             .iter()
             .copied()
             .zip(local.events_of(&chains).await?)
             .collect();
+        drop(reading);
         let duty_log_problems = crate::domain::duty::import_check_file(
             &self.duty,
             &crate::domain::duty::FileAnchors {

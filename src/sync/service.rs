@@ -177,7 +177,16 @@ impl<S: Store> Lookup for StoreLookup<'_, S> {
         }
         let mut out: Vec<Option<Vec<Event>>> = {
             let mut ahead = self.ahead.borrow_mut();
-            subjects.iter().map(|s| ahead.records.remove(s)).collect()
+            // A duty chain is asked twice: for the conflict rule, then by DUTY-4's check at
+            // the analysis' end — a chain holds thousands of entries (issue 13: the daily
+            // exchange read each one again).
+            subjects
+                .iter()
+                .map(|s| match s.kind {
+                    RecordKind::DutyChain => ahead.records.get(s).cloned(),
+                    _ => ahead.records.remove(s),
+                })
+                .collect()
         };
         let missing: Vec<RecordRef> = subjects
             .iter()
@@ -291,35 +300,56 @@ pub async fn apply_import<S: Store>(
     apply_import_in_groups(app, actor, plan, "", now, usize::MAX, &mut |_, _| {}, None).await
 }
 
-/// One photo of a file as a row to store, unless this tablet holds it (and every legacy key
-/// it names) already; `None` too when its bytes are not what its name says.
-pub(crate) async fn photo_to_store<S: Store>(
+/// A file's photos as rows to store, but those this tablet holds (and every legacy key they
+/// name) already, and those whose bytes are not what their names say.
+pub(crate) async fn photos_to_store<S: Store>(
     store: &S,
-    b: &format::Blob,
-) -> Result<Option<crate::store::PhotoRow>, StoreError> {
-    Ok(photo_lacking(store, &b.sha256, &b.keys)
-        .await?
-        .and_then(|aliases| photo_row(b, aliases)))
+    blobs: &[&format::Blob],
+) -> Result<Vec<crate::store::PhotoRow>, StoreError> {
+    let named: Vec<(&str, &[String])> = blobs
+        .iter()
+        .map(|b| (b.sha256.as_str(), b.keys.as_slice()))
+        .collect();
+    let lacking = photos_lacking(store, &named).await?;
+    Ok(blobs
+        .iter()
+        .zip(lacking)
+        .filter_map(|(b, aliases)| photo_row(b, aliases?))
+        .collect())
 }
 
-/// Whether this tablet lacks a file's photo: `None` when it holds the photo and every legacy
-/// key it names; otherwise the legacy keys to store as aliases (a legacy key already stored
-/// here is never re-pointed: a file cannot replace a picture this tablet holds).
-pub(crate) async fn photo_lacking<S: Store>(
+/// Whether this tablet lacks each of a file's photos (its SHA-256 and the keys the file
+/// names), in one read of the store: `None` when it holds the photo and every legacy key it
+/// names; otherwise the legacy keys to store as aliases (a legacy key already stored here is
+/// never re-pointed: a file cannot replace a picture this tablet holds).
+pub(crate) async fn photos_lacking<S: Store>(
     store: &S,
-    sha256: &str,
-    keys: &[String],
-) -> Result<Option<Vec<String>>, StoreError> {
-    let mut aliases = Vec::new();
-    for k in keys {
-        if crate::store::legacy_photo_key(k) && !store.has_photo(k).await? {
-            aliases.push(k.clone());
+    photos: &[(&str, &[String])],
+) -> Result<Vec<Option<Vec<String>>>, StoreError> {
+    let legacy = |keys: &'_ [String]| -> Vec<String> {
+        keys.iter()
+            .filter(|k| crate::store::legacy_photo_key(k))
+            .cloned()
+            .collect()
+    };
+    let mut asked = Vec::new();
+    for (sha256, keys) in photos {
+        asked.extend(legacy(keys));
+        asked.push(crate::store::photo_key(sha256));
+    }
+    let mut held = store.photos_held(&asked).await?.into_iter();
+    let mut out = Vec::with_capacity(photos.len());
+    for (_, keys) in photos {
+        let mut aliases = Vec::new();
+        for k in legacy(keys) {
+            if !held.next().unwrap_or(false) {
+                aliases.push(k);
+            }
         }
+        let photo_held = held.next().unwrap_or(false);
+        out.push((!aliases.is_empty() || !photo_held).then_some(aliases));
     }
-    if aliases.is_empty() && store.has_photo(&crate::store::photo_key(sha256)).await? {
-        return Ok(None);
-    }
-    Ok(Some(aliases))
+    Ok(out)
 }
 
 /// A file's photo as a row to store with `aliases`; `None` when its bytes are not what its
@@ -938,10 +968,8 @@ pub async fn apply_import_in_groups<S: Store>(
             if last {
                 named.extend(photos.rest());
             }
-            let mut rows = Vec::new();
-            for i in named {
-                rows.extend(photo_to_store(&app.store, &plan.blobs[i]).await?);
-            }
+            let blobs: Vec<&format::Blob> = named.into_iter().map(|i| &plan.blobs[i]).collect();
+            let rows = photos_to_store(&app.store, &blobs).await?;
             if !run.commit(chunk.to_vec(), rows, last, progress).await? {
                 break;
             }

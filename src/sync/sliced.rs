@@ -31,7 +31,7 @@ use super::merge::{
     check_estate, Analysis, ImportPlan, ImportSettings, LocalSnapshot, Part, PhotoInfo,
 };
 use super::service::{
-    app_error, apply_import_in_groups, may_import, photo_lacking, photo_row, plan_import,
+    app_error, apply_import_in_groups, may_import, photo_row, photos_lacking, plan_import,
     ImportOutcome, PhotoGroups, Run, StoreLookup,
 };
 use super::stream::{self, SegmentCipher, StreamCheck, FRAME};
@@ -477,9 +477,7 @@ pub async fn apply_import_sliced<S: Store, R: Source>(
         let named = groups.named(&pending);
         let mut rows = load_photos(app, named, photos, segments, win.src, cipher, head).await?;
         for i in groups.rest() {
-            if let Some(row) = load_photo(app, &photos[i], segments, win.src, cipher, head).await? {
-                rows.push(row);
-            }
+            rows.extend(load_photos(app, vec![i], photos, segments, win.src, cipher, head).await?);
             let bytes: usize = rows.iter().map(|r| r.bytes.len()).sum();
             if bytes > PHOTO_BATCH
                 && !run
@@ -496,7 +494,8 @@ pub async fn apply_import_sliced<S: Store, R: Source>(
     run.end(result).await
 }
 
-/// The photos `named` (indices into `photos`) that this tablet lacks, read from the file.
+/// The photos `named` (indices into `photos`) that this tablet lacks, read from the file;
+/// whether it lacks them asked of the store at once.
 async fn load_photos<S: Store, R: Source>(
     app: &App<S>,
     named: Vec<usize>,
@@ -506,30 +505,24 @@ async fn load_photos<S: Store, R: Source>(
     cipher: Option<&SegmentCipher>,
     head: &[u8],
 ) -> Result<Vec<PhotoRow>, AppError> {
+    let asked: Vec<(&str, &[String])> = named
+        .iter()
+        .map(|&i| (photos[i].sha256.as_str(), photos[i].keys.as_slice()))
+        .collect();
+    let lacking = photos_lacking(&app.store, &asked).await?;
     let mut rows = Vec::new();
-    for i in named {
-        rows.extend(load_photo(app, &photos[i], segments, src, cipher, head).await?);
+    for (i, aliases) in named.into_iter().zip(lacking) {
+        let Some(aliases) = aliases else { continue };
+        let p = &photos[i];
+        let (_, blobs) = read_segment(src, &segments[p.segment], cipher, head)
+            .await
+            .map_err(app_error)?;
+        rows.extend(
+            blobs
+                .into_iter()
+                .find(|b| b.sha256 == p.sha256)
+                .and_then(|b| photo_row(&b, aliases)),
+        );
     }
     Ok(rows)
-}
-
-/// One photo of the file as a row to store (None when this tablet holds it).
-async fn load_photo<S: Store, R: Source>(
-    app: &App<S>,
-    p: &PhotoInfo,
-    segments: &[SegmentInfo],
-    src: &mut R,
-    cipher: Option<&SegmentCipher>,
-    head: &[u8],
-) -> Result<Option<PhotoRow>, AppError> {
-    let Some(aliases) = photo_lacking(&app.store, &p.sha256, &p.keys).await? else {
-        return Ok(None);
-    };
-    let (_, blobs) = read_segment(src, &segments[p.segment], cipher, head)
-        .await
-        .map_err(app_error)?;
-    Ok(blobs
-        .into_iter()
-        .find(|b| b.sha256 == p.sha256)
-        .and_then(|b| photo_row(&b, aliases)))
 }

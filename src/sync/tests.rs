@@ -2090,6 +2090,39 @@ fn photo_bytes(app: &App<MemoryStore>, key: &str) -> Option<Vec<u8>> {
     block_on(app.store.photo_row(key)).unwrap().map(|r| r.bytes)
 }
 
+/// Issue 13: what an import stores of a group's photos, asked of the store at once — a photo
+/// held with every legacy key it names is skipped; a legacy key not held yet is added as an
+/// alias (one held is never re-pointed); only `photo-…` keys are aliases.
+#[test]
+fn issue_13_a_groups_photos_are_looked_up_at_once() {
+    let store = MemoryStore::new();
+    let mut held = crate::store::PhotoRow::new("image/jpeg", JPEG_1.to_vec());
+    held.aliases = vec!["photo-a".into()];
+    block_on(store.commit(crate::store::Batch {
+        photos: vec![held.clone()],
+        ..Default::default()
+    }))
+    .unwrap();
+    let other = crate::store::PhotoRow::new("image/jpeg", vec![0xFF, 0xD8, 9]);
+    let keys = |k: &[&str]| k.iter().map(|k| k.to_string()).collect::<Vec<_>>();
+    let (a, new, none, odd) = (
+        keys(&["photo-a"]),
+        keys(&["photo-new", "photo-a"]),
+        keys(&[]),
+        keys(&["sha256-x", "../photo-b"]),
+    );
+    let asked: Vec<(&str, &[String])> = vec![
+        (&held.sha256, &a),
+        (&held.sha256, &new),
+        (&other.sha256, &none),
+        (&other.sha256, &odd),
+    ];
+    assert_eq!(
+        block_on(service::photos_lacking(&store, &asked)).unwrap(),
+        [None, Some(keys(&["photo-new"])), Some(vec![]), Some(vec![])]
+    );
+}
+
 #[test]
 fn issue_13_pat4_a_photo_is_stored_with_the_event_that_names_it_in_one_commit() {
     let a = found(1, "翠湖花园");

@@ -1038,6 +1038,10 @@ async fn batched_reads_answer_like_single_reads() {
         assert_eq!(have, want, "events of {s:?}");
     }
     assert!(views.last().unwrap().is_none() && events.last().unwrap().is_empty());
+    // Issue 13: whether each record is held, from the index alone (the last one is not).
+    let held: Vec<bool> = events.iter().map(|e| !e.is_empty()).collect();
+    assert_eq!(idb.store.records_held(&subjects).await.unwrap(), held);
+    assert_eq!(held.iter().filter(|h| !**h).count(), 1);
     // Issue 13 (a restore's eviction compares stored views by their heads): the heads read
     // without the states are the full views' heads; a record not stored has none.
     let heads = idb
@@ -1966,6 +1970,12 @@ async fn a_version_5_database_keeps_its_rows_and_every_read_answers_from_rows_an
     assert!(!both.is_empty(), "some records have events in both stores");
     let of = store.events_of(&subjects).await.unwrap();
     let mem_of = mem.events_of(&subjects).await.unwrap();
+    // Issue 13: held whether its events are rows, segments or both; a record never written not.
+    let mut asked = subjects.clone();
+    asked.push(RecordRef::new(RecordKind::Household, household(999)));
+    let mut held = vec![true; subjects.len()];
+    held.push(false);
+    assert_eq!(store.records_held(&asked).await.unwrap(), held);
     for ((s, got), want) in subjects.iter().zip(of).zip(mem_of) {
         assert_eq!(by_id(got), by_id(want.clone()), "events_of {s:?}");
         assert_eq!(by_id(store.events_for(*s).await.unwrap()), by_id(want));

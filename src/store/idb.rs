@@ -2286,6 +2286,40 @@ impl Store for IdbStore {
         Ok(out)
     }
 
+    async fn records_held(&self, subjects: &[RecordRef]) -> Result<Vec<bool>, StoreError> {
+        // The first index entry of each subject, not its events (keys only, limit 1).
+        let legacy = self.legacy_rows().await?;
+        let tx = self.read_events()?;
+        let queries = || {
+            subjects
+                .iter()
+                .map(|s| KeyRange::Only(JsValue::from_str(&s.key())))
+                .collect()
+        };
+        let mut out = vec![false; subjects.len()];
+        if legacy {
+            let store = tx.object_store(EVENTS).map_err(store_error)?;
+            let index = store.index(IX_SUBJECT).map_err(store_error)?;
+            for (o, (n, _)) in out
+                .iter_mut()
+                .zip(seg_keys(&index, queries(), Some(1)).await?)
+            {
+                *o |= n > 0;
+            }
+        }
+        if self.segmented() {
+            let store = tx.object_store(SEGMENTS).map_err(store_error)?;
+            let index = store.index(IX_SEG_SUBJECTS).map_err(store_error)?;
+            for (o, (n, _)) in out
+                .iter_mut()
+                .zip(seg_keys(&index, queries(), Some(1)).await?)
+            {
+                *o |= n > 0;
+            }
+        }
+        Ok(out)
+    }
+
     async fn events_of_kind(&self, kind: RecordKind) -> Result<Vec<Event>, StoreError> {
         let tx = self.read_events()?;
         // Subjects are "kind:uuid": every key of the kind lies in ["kind:", "kind;").

@@ -476,6 +476,16 @@ pub trait Store {
         }
         Ok(out)
     }
+    /// Whether each record has a stored event (issue 13: an import's preview counts the records
+    /// a file only appends to as new or updated without reading their events).
+    async fn records_held(&self, subjects: &[RecordRef]) -> Result<Vec<bool>, StoreError> {
+        Ok(self
+            .events_of(subjects)
+            .await?
+            .iter()
+            .map(|e| !e.is_empty())
+            .collect())
+    }
     /// Every stored event of one record kind (any order): the authority ledger reads the staff
     /// and estate events once per open (issue 12). One range read of the subject index.
     async fn events_of_kind(&self, kind: RecordKind) -> Result<Vec<Event>, StoreError>;
@@ -661,6 +671,9 @@ impl<T: Store> Store for std::rc::Rc<T> {
     }
     async fn events_of(&self, subjects: &[RecordRef]) -> Result<Vec<Vec<Event>>, StoreError> {
         (**self).events_of(subjects).await
+    }
+    async fn records_held(&self, subjects: &[RecordRef]) -> Result<Vec<bool>, StoreError> {
+        (**self).records_held(subjects).await
     }
     async fn metas_and_views(
         &self,

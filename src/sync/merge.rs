@@ -540,6 +540,15 @@ pub(crate) trait Lookup {
     async fn held(&self, events: &[Event]) -> Result<HashMap<EventId, String>, StoreError>;
     /// The stored events of each record.
     async fn events_of(&self, subjects: &[RecordRef]) -> Result<Vec<Vec<Event>>, StoreError>;
+    /// Whether each record has a stored event.
+    async fn records_held(&self, subjects: &[RecordRef]) -> Result<Vec<bool>, StoreError> {
+        Ok(self
+            .events_of(subjects)
+            .await?
+            .iter()
+            .map(|e| !e.is_empty())
+            .collect())
+    }
 }
 
 /// A [`LocalData`] read by the analysis (its answers are ready at once).
@@ -634,6 +643,9 @@ pub(crate) struct Analysis {
     held_back: Vec<Event>,
     /// Records new events touch: whether this tablet held them.
     touched: HashMap<RecordRef, bool>,
+    /// Held records whose stored events were not read: the file only appended to them so far
+    /// (see [`needs_stored_events`]).
+    unread: HashSet<RecordRef>,
     updated: BTreeMap<RecordRef, Updated>,
     modules: BTreeMap<RecordKind, ModuleCounts>,
     /// New events the duty-log chain check reads.
@@ -660,6 +672,14 @@ fn duty_relevant(e: &Event) -> bool {
                     | DutyEvent::LogSigned { .. }
             )
         )
+}
+
+/// Whether the conflict rule reads the stored events of `e`'s record (issue 13): only for a
+/// field group that can conflict. Appends are kept from both tablets, so of a record the file
+/// only appends to (a work order's steps, a patrol round's scans) the preview needs no more
+/// than whether it is held. A duty chain's are read for DUTY-4's check too.
+pub(crate) fn needs_stored_events(e: &Event) -> bool {
+    e.subject.kind == RecordKind::DutyChain || field_group(&e.body) != APPEND
 }
 
 /// Keeps the newest event of each field group.
@@ -876,24 +896,52 @@ impl Analysis {
             return Ok(());
         }
         let _reading = crate::bench::spans::span("check: touched records (store)");
-        // Records per module, and what the conflict rule compares.
-        let first_seen: Vec<RecordRef> = new
+        // Records per module, and what the conflict rule compares: the stored events of the
+        // records a new event may conflict on (read once, when the first such event comes);
+        // of the others only whether they are held.
+        let mut first_seen = BTreeSet::new();
+        let mut to_read = BTreeSet::new();
+        for e in &new {
+            let first = !self.touched.contains_key(&e.subject);
+            if first {
+                first_seen.insert(e.subject);
+            }
+            if (first || self.unread.contains(&e.subject)) && needs_stored_events(e) {
+                to_read.insert(e.subject);
+            }
+        }
+        let only_held: Vec<RecordRef> = first_seen
             .iter()
-            .map(|e| e.subject)
-            .filter(|s| !self.touched.contains_key(s))
-            .collect::<BTreeSet<_>>()
-            .into_iter()
+            .filter(|s| !to_read.contains(s))
+            .copied()
             .collect();
-        if !first_seen.is_empty() {
-            let stored_of = local.events_of(&first_seen).await?;
-            for (s, stored) in first_seen.iter().zip(stored_of) {
+        let to_read: Vec<RecordRef> = to_read.into_iter().collect();
+        if !only_held.is_empty() {
+            for (s, held) in only_held.iter().zip(local.records_held(&only_held).await?) {
                 let m = self.modules.entry(s.kind).or_default();
-                self.touched.insert(*s, !stored.is_empty());
-                if stored.is_empty() {
+                self.touched.insert(*s, held);
+                if held {
+                    m.updated_records += 1;
+                    self.unread.insert(*s);
+                } else {
                     m.new_records += 1;
-                    continue;
                 }
-                m.updated_records += 1;
+            }
+        }
+        if !to_read.is_empty() {
+            let stored_of = local.events_of(&to_read).await?;
+            for (s, stored) in to_read.iter().zip(stored_of) {
+                // A record first met appending, now read for a field a new event sets.
+                let counted = self.unread.remove(s);
+                if !counted {
+                    let m = self.modules.entry(s.kind).or_default();
+                    self.touched.insert(*s, !stored.is_empty());
+                    if stored.is_empty() {
+                        m.new_records += 1;
+                        continue;
+                    }
+                    m.updated_records += 1;
+                }
                 let mut u = Updated::default();
                 for e in &stored {
                     newer(&mut u.stored, e);
@@ -1054,6 +1102,7 @@ impl Analysis {
         );
         self.in_file = HashMap::new();
         self.touched = HashMap::new();
+        self.unread = HashSet::new();
         self.duty = Vec::new();
         let mut new_events = std::mem::take(&mut self.new_events);
         crate::domain::event::sort_events(&mut new_events);

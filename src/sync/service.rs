@@ -28,7 +28,7 @@ use crate::domain::ids::{DeviceId, EventId};
 use crate::domain::roles::{authorize, Action, Denied};
 use crate::store::{Store, StoreError};
 use std::cell::RefCell;
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 /// This tablet's sync bookkeeping (empty before the first import).
 pub async fn load_state<S: Store>(store: &S) -> Result<SyncState, StoreError> {
@@ -98,13 +98,15 @@ pub(crate) struct StoreLookup<'a, S> {
     ahead: RefCell<Ahead>,
 }
 
-/// What [`StoreLookup::read_ahead`] read: the held hashes of its events and the stored events
-/// of the records its other events touch (taken out as asked: the analysis asks once each).
+/// What [`StoreLookup::read_ahead`] read: the held hashes of its events, the stored events
+/// of the records its other events may conflict on, and whether the records they only append
+/// to are held (taken out as asked: the analysis asks once each).
 #[derive(Default)]
 struct Ahead {
     read: HashSet<EventId>,
     held: HashMap<EventId, String>,
     records: HashMap<RecordRef, Vec<Event>>,
+    exists: HashMap<RecordRef, bool>,
 }
 
 impl<'a, S: Store> StoreLookup<'a, S> {
@@ -127,19 +129,30 @@ impl<'a, S: Store> StoreLookup<'a, S> {
             let _looking = crate::bench::spans::span("check: held ids (store)");
             self.store.stored_hashes(events).await?
         };
-        let subjects: Vec<RecordRef> = events
-            .iter()
-            .filter(|e| !held.contains_key(&e.id))
-            .map(|e| e.subject)
-            .collect::<std::collections::BTreeSet<_>>()
+        // As the analysis asks (`merge::needs_stored_events`): the events of a record only
+        // where a new event may conflict; of the rest, whether they are held (issue 13: a day's
+        // file mostly appends — patrol scans, work-order steps — to records held here).
+        let (mut subjects, mut appended) = (BTreeSet::new(), BTreeSet::new());
+        for e in events.iter().filter(|e| !held.contains_key(&e.id)) {
+            if super::merge::needs_stored_events(e) {
+                subjects.insert(e.subject);
+            } else {
+                appended.insert(e.subject);
+            }
+        }
+        let subjects: Vec<RecordRef> = subjects.into_iter().collect();
+        let appended: Vec<RecordRef> = appended
             .into_iter()
+            .filter(|s| subjects.binary_search(s).is_err())
             .collect();
         let _reading = crate::bench::spans::span("check: touched records (store)");
         let stored = self.store.events_of(&subjects).await?;
+        let exists = self.store.records_held(&appended).await?;
         *self.ahead.borrow_mut() = Ahead {
             read: events.iter().map(|e| e.id).collect(),
             held,
             records: subjects.into_iter().zip(stored).collect(),
+            exists: appended.into_iter().zip(exists).collect(),
         };
         Ok(())
     }
@@ -201,6 +214,39 @@ impl<S: Store> Lookup for StoreLookup<'_, S> {
             }
         }
         Ok(out.into_iter().map(Option::unwrap_or_default).collect())
+    }
+    async fn records_held(&self, subjects: &[RecordRef]) -> Result<Vec<bool>, StoreError> {
+        if self.blank {
+            return Ok(vec![false; subjects.len()]);
+        }
+        let out: Vec<Option<bool>> = {
+            let mut ahead = self.ahead.borrow_mut();
+            subjects
+                .iter()
+                .map(|s| {
+                    ahead
+                        .exists
+                        .remove(s)
+                        .or_else(|| ahead.records.get(s).map(|e| !e.is_empty()))
+                })
+                .collect()
+        };
+        let missing: Vec<RecordRef> = subjects
+            .iter()
+            .zip(&out)
+            .filter(|(_, o)| o.is_none())
+            .map(|(s, _)| *s)
+            .collect();
+        let mut read = if missing.is_empty() {
+            Vec::new()
+        } else {
+            self.store.records_held(&missing).await?
+        }
+        .into_iter();
+        Ok(out
+            .into_iter()
+            .map(|o| o.unwrap_or_else(|| read.next().unwrap_or(false)))
+            .collect())
     }
 }
 

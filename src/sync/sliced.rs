@@ -80,6 +80,9 @@ struct SegmentInfo {
     offset: u64,
     len: usize,
     digest: [u8; 32],
+    /// The segment itself when its digest was not taken (a file pass 1 keeps whole): a
+    /// re-read opens these bytes.
+    raw: Option<Vec<u8>>,
     /// Holds event lines (a pass-2 read is needed).
     events: bool,
 }
@@ -222,6 +225,9 @@ pub async fn plan_import_sliced<S: Store, R: Source>(
     );
     let mut segments: Vec<SegmentInfo> = Vec::new();
     let mut check = StreamCheck::new(&head, cipher.clone()).keeping();
+    if keep {
+        check = check.without_digests();
+    }
     let mut failed: Option<ImportError> = None;
     let mut off = 0u64;
     let slice = slice.max(1);
@@ -264,6 +270,7 @@ pub async fn plan_import_sliced<S: Store, R: Source>(
                 offset: seg.offset,
                 len: seg.len,
                 digest: seg.digest,
+                raw: seg.raw,
                 events: !seg.events.is_empty(),
             });
             let part = Part {
@@ -332,6 +339,9 @@ async fn read_segment<R: Source>(
     cipher: Option<&SegmentCipher>,
     head: &[u8],
 ) -> Result<(Vec<Event>, Vec<Blob>), ImportError> {
+    if let Some(raw) = &seg.raw {
+        return open_checked(raw, seg, cipher, head);
+    }
     let raw = read_exact(src, seg.offset, FRAME + seg.len).await?;
     open_segment(&raw, seg, cipher, head)
 }
@@ -347,6 +357,16 @@ fn open_segment(
             "the file changed after it was checked; choose it again",
         ));
     }
+    open_checked(raw, seg, cipher, head)
+}
+
+/// Opens a segment's bytes known to be those pass 1 checked.
+fn open_checked(
+    raw: &[u8],
+    seg: &SegmentInfo,
+    cipher: Option<&SegmentCipher>,
+    head: &[u8],
+) -> Result<(Vec<Event>, Vec<Blob>), ImportError> {
     let stored = &raw[FRAME..];
     let plain = match cipher {
         None => std::borrow::Cow::Borrowed(stored),

@@ -634,3 +634,88 @@ fn issue_13_a_tampered_photo_is_refused_alike_read_whole_or_in_slices() {
         assert_eq!(event_count(&blank), 0);
     }
 }
+
+/// Issue 13 (CMP-8): a record the file first only appends to (progress notes, kept from both
+/// tablets) is counted from whether it is held, without reading its events; a field the file
+/// sets on it later (the customer contacted) is still compared with this tablet's, so the
+/// concurrent edit is reported — read whole, in slices, and kept whole (the daily exchange),
+/// and the same as a file that only appends reports no conflict.
+#[test]
+fn issue_13_a_record_appended_to_then_edited_later_in_the_file_still_conflicts() {
+    use crate::domain::complaints::ComplaintsEvent;
+    use crate::domain::event::{Draft, EventBody};
+    let c = RecordRef::new(RecordKind::Complaint, bid(77));
+    let write = |app: &App<MemoryStore>, at: i64, body: ComplaintsEvent| {
+        let d = Draft {
+            subject: c,
+            body: EventBody::Complaints(body),
+        };
+        block_on(app.record(at, Some(sid(1)), vec![d])).unwrap()
+    };
+    let note = |app: &App<MemoryStore>, at: i64, n: i64| {
+        let note = format!("第{n}次处理进度：维修人员已到场，更换了配件，正在试运行。");
+        write(
+            app,
+            at,
+            ComplaintsEvent::Progress {
+                at,
+                by: sid(1),
+                note,
+            },
+        )
+    };
+    let contact = |app: &App<MemoryStore>, at: i64, note: &str| {
+        let note = note.to_string();
+        write(
+            app,
+            at,
+            ComplaintsEvent::Contacted {
+                at,
+                by: sid(1),
+                note,
+            },
+        )
+    };
+    let a = found(1, "翠湖花园");
+    note(&a, T0 + MIN, 0);
+    let b = join(2, &a, None);
+    // Unsynced: b contacts the customer; a writes notes (several segments), then contacts too.
+    let on_b = contact(&b, T0 + 2 * MIN, "已电话联系业主");
+    for i in 1..400 {
+        note(&a, T0 + 3 * MIN + i, i);
+    }
+    let appended_only = export(&a, Some(2), None, T0 + 30 * MIN).bytes;
+    let on_a = contact(&a, T0 + 40 * MIN, "业主不在家，已留言");
+    let file = export(&a, Some(2), None, T0 + HOUR).bytes;
+    assert!(frames(&file).0.len() > 2, "the notes fill several segments");
+    let now = T0 + HOUR;
+    let whole = plan(&b, &file, None, now).unwrap();
+    assert_eq!(whole.conflicts.len(), 1);
+    let k = &whole.conflicts[0];
+    assert_eq!((k.subject, k.field.as_str()), (c, "contact"));
+    assert_eq!((k.winner.event, k.loser.event), (on_a[0].id, on_b[0].id));
+    let m = &whole.modules[&RecordKind::Complaint];
+    assert_eq!(
+        (m.new_records, m.updated_records, m.new_events),
+        (0, 1, 400)
+    );
+    for slice in [200, 5_000, 1 << 20] {
+        for kept in [false, true] {
+            let sp = plan_kept(&b, &file, None, now, slice, kept).unwrap();
+            same_preview(&sp.plan, &whole, kept);
+        }
+    }
+    // Only appends: the record counted as updated, nothing to compare.
+    let p = plan(&b, &appended_only, None, now).unwrap();
+    assert!(p.conflicts.is_empty());
+    let m = &p.modules[&RecordKind::Complaint];
+    assert_eq!(
+        (m.new_records, m.updated_records, m.new_events),
+        (0, 1, 399)
+    );
+    let sp = plan_kept(&b, &appended_only, None, now, 5_000, true).unwrap();
+    same_preview(&sp.plan, &p, true);
+    // Imported: b holds every note and both contacts, the later one shown.
+    let out = apply_sliced(&b, &sp, &appended_only, now, 64, 5_000, None).unwrap();
+    assert_eq!(out.added, 399);
+}

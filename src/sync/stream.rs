@@ -347,7 +347,10 @@ pub fn read_lines(plain: &[u8], first_line: usize) -> Result<(Vec<Event>, Vec<Bl
 /// authenticated as the last by STREAM).
 pub struct StreamCheck {
     hasher: Sha256,
+    /// Bytes fed and not yet consumed: `buf[start..]` (consumed bytes are dropped once per
+    /// feed — dropping them per segment moved the rest of a 4 MiB slice each time).
     buf: Vec<u8>,
+    start: usize,
     total: u64,
     stage: Stage,
     aad: Vec<u8>,
@@ -369,6 +372,8 @@ pub struct StreamCheck {
     /// their records (a streamed import analyses them, then drops them).
     pub ready: std::collections::VecDeque<Checked>,
     keep: bool,
+    /// Each kept segment's digest computed (see [`without_digests`](Self::without_digests)).
+    digests: bool,
 }
 
 /// One segment [`StreamCheck`] verified: where it is, its SHA-256 (frame and stored bytes: a
@@ -381,6 +386,9 @@ pub struct Checked {
     pub offset: u64,
     pub len: usize,
     pub digest: [u8; 32],
+    /// Without digests ([`StreamCheck::without_digests`]): the frame and stored bytes
+    /// themselves, so that a re-read (a signature's recheck) opens what was checked.
+    pub raw: Option<Vec<u8>>,
     pub events: Vec<Event>,
     pub blobs: Vec<Blob>,
 }
@@ -404,6 +412,7 @@ impl StreamCheck {
         StreamCheck {
             hasher: Sha256::new(),
             buf: Vec::new(),
+            start: 0,
             total: 0,
             stage: Stage::Head,
             aad: head.to_vec(),
@@ -419,6 +428,7 @@ impl StreamCheck {
             body_bytes: 0,
             ready: Default::default(),
             keep: false,
+            digests: true,
         }
     }
 
@@ -428,25 +438,38 @@ impl StreamCheck {
         self
     }
 
+    /// Leaves the segments' digests out (all zero): a file whose second pass reads nothing
+    /// again (the daily exchange's, kept whole by the first) never compares them, and they
+    /// were a second SHA-256 of the whole file.
+    pub fn without_digests(mut self) -> Self {
+        self.digests = false;
+        self
+    }
+
+    /// The bytes fed and not yet consumed.
+    fn pending(&self) -> &[u8] {
+        &self.buf[self.start..]
+    }
+
     /// Feeds the next bytes of the file (from its first byte). The last [`TRAILER_LEN`] bytes
     /// are held back until [`finish`](Self::finish).
     pub fn feed(&mut self, bytes: &[u8]) {
+        self.buf.drain(..self.start);
+        self.start = 0;
         self.buf.extend_from_slice(bytes);
         loop {
             if self.error.is_some() {
                 // Keep hashing: a damaged file is reported as damaged, not malformed.
-                let keep = self.buf.len().saturating_sub(TRAILER_LEN);
-                self.hasher.update(&self.buf[..keep]);
-                self.total += keep as u64;
-                self.buf.drain(..keep);
+                let keep = self.pending().len().saturating_sub(TRAILER_LEN);
+                self.consume(keep);
                 return;
             }
             match self.stage {
                 Stage::Head => {
-                    if self.buf.len() < self.aad.len() + TRAILER_LEN {
+                    if self.pending().len() < self.aad.len() + TRAILER_LEN {
                         return;
                     }
-                    if self.buf[..self.aad.len()] != self.aad[..] {
+                    if self.pending()[..self.aad.len()] != self.aad[..] {
                         self.error = Some(malformed("the header changed while reading"));
                         continue;
                     }
@@ -454,27 +477,27 @@ impl StreamCheck {
                     self.stage = Stage::Segments;
                 }
                 Stage::Segments => {
-                    if self.buf.len() < FRAME {
+                    if self.pending().len() < FRAME {
                         return;
                     }
-                    let (last, len) = read_frame(self.buf[..FRAME].try_into().expect("4"));
+                    let (last, len) = read_frame(self.pending()[..FRAME].try_into().expect("4"));
                     if len > MAX_SEGMENT {
                         self.error = Some(malformed("a segment is too long"));
                         continue;
                     }
-                    if self.buf.len() < FRAME + len + TRAILER_LEN {
+                    if self.pending().len() < FRAME + len + TRAILER_LEN {
                         return;
                     }
                     let offset = self.total;
                     self.offsets.push(offset);
-                    let digest = if self.keep {
-                        segment_digest(&self.buf[..FRAME + len])
-                    } else {
-                        [0; 32]
+                    let (digest, raw) = match (self.keep, self.digests) {
+                        (true, true) => (segment_digest(&self.pending()[..FRAME + len]), None),
+                        (true, false) => ([0; 32], Some(self.pending()[..FRAME + len].to_vec())),
+                        (false, _) => ([0; 32], None),
                     };
-                    let stored = self.buf[FRAME..FRAME + len].to_vec();
+                    let stored = self.pending()[FRAME..FRAME + len].to_vec();
                     self.consume(FRAME + len);
-                    if let Err(e) = self.check_segment(last, &stored, offset, digest) {
+                    if let Err(e) = self.check_segment(last, &stored, offset, digest, raw) {
                         self.error = Some(e);
                         continue;
                     }
@@ -484,15 +507,15 @@ impl StreamCheck {
                     }
                 }
                 Stage::End => {
-                    let Some(nl) = self.buf.iter().position(|&b| b == b'\n') else {
+                    let Some(nl) = self.pending().iter().position(|&b| b == b'\n') else {
                         return;
                     };
-                    if self.buf.len() < nl + 1 + TRAILER_LEN {
+                    if self.pending().len() < nl + 1 + TRAILER_LEN {
                         return;
                     }
-                    let end = read_end_line(&self.buf[..nl]);
+                    let end = read_end_line(&self.pending()[..nl]);
                     let mut unsigned = self.hasher.clone();
-                    let line = self.buf[..nl].to_vec();
+                    let line = self.pending()[..nl].to_vec();
                     self.consume(nl + 1);
                     self.body_bytes = self.total - self.aad.len() as u64;
                     match end {
@@ -517,7 +540,7 @@ impl StreamCheck {
                         }
                         Err(e) => self.error = Some(e),
                     }
-                    if self.error.is_none() && self.buf.len() > TRAILER_LEN {
+                    if self.error.is_none() && self.pending().len() > TRAILER_LEN {
                         self.error = Some(malformed("bytes after the end line"));
                     }
                     if self.error.is_none() {
@@ -529,9 +552,9 @@ impl StreamCheck {
     }
 
     fn consume(&mut self, n: usize) {
-        self.hasher.update(&self.buf[..n]);
+        self.hasher.update(&self.buf[self.start..self.start + n]);
         self.total += n as u64;
-        self.buf.drain(..n);
+        self.start += n;
     }
 
     fn check_segment(
@@ -540,6 +563,7 @@ impl StreamCheck {
         stored: &[u8],
         offset: u64,
         digest: [u8; 32],
+        raw: Option<Vec<u8>>,
     ) -> Result<(), ImportError> {
         let plain = match &self.cipher {
             None => std::borrow::Cow::Borrowed(stored),
@@ -561,6 +585,7 @@ impl StreamCheck {
                 offset,
                 len: stored.len(),
                 digest,
+                raw,
                 events,
                 blobs,
             });
@@ -569,9 +594,9 @@ impl StreamCheck {
     }
 
     /// Checks the trailer and the counts: `Ok(end line)` when the whole file is sound.
-    pub fn finish(mut self) -> Result<EndLine, ImportError> {
-        let total = self.total + self.buf.len() as u64;
-        let trailer = std::mem::take(&mut self.buf);
+    pub fn finish(self) -> Result<EndLine, ImportError> {
+        let total = self.total + self.pending().len() as u64;
+        let trailer = self.pending().to_vec();
         let sound_trailer = trailer.len() == TRAILER_LEN
             && trailer.starts_with(b"SHA256 ")
             && trailer[TRAILER_LEN - 1] == b'\n';

@@ -583,6 +583,11 @@ impl Bench {
         let path = out_dir().join(format!("profile-{step}-{rate}x.txt"));
         let _ = std::fs::create_dir_all(out_dir());
         let _ = std::fs::write(&path, &text);
+        // The whole profile too, for callers and inclusive times (DevTools opens it).
+        let _ = std::fs::write(
+            out_dir().join(format!("profile-{step}-{rate}x.cpuprofile")),
+            r["profile"].to_string(),
+        );
         println!("  CPU profile of {step} at {rate}×: {}", path.display());
         for line in text.lines().take(14) {
             println!("    {line}");

@@ -541,14 +541,7 @@ pub(crate) trait Lookup {
     /// The stored events of each record.
     async fn events_of(&self, subjects: &[RecordRef]) -> Result<Vec<Vec<Event>>, StoreError>;
     /// Whether each record has a stored event.
-    async fn records_held(&self, subjects: &[RecordRef]) -> Result<Vec<bool>, StoreError> {
-        Ok(self
-            .events_of(subjects)
-            .await?
-            .iter()
-            .map(|e| !e.is_empty())
-            .collect())
-    }
+    async fn records_held(&self, subjects: &[RecordRef]) -> Result<Vec<bool>, StoreError>;
 }
 
 /// A [`LocalData`] read by the analysis (its answers are ready at once).
@@ -563,6 +556,12 @@ impl<L: LocalData> Lookup for Snapshot<'_, L> {
     }
     async fn events_of(&self, subjects: &[RecordRef]) -> Result<Vec<Vec<Event>>, StoreError> {
         Ok(subjects.iter().map(|s| self.0.events_for(*s)).collect())
+    }
+    async fn records_held(&self, subjects: &[RecordRef]) -> Result<Vec<bool>, StoreError> {
+        Ok(subjects
+            .iter()
+            .map(|s| !self.0.events_for(*s).is_empty())
+            .collect())
     }
 }
 

@@ -188,7 +188,7 @@ impl<S: Store> Lookup for StoreLookup<'_, S> {
         if self.blank {
             return Ok(vec![Vec::new(); subjects.len()]);
         }
-        let mut out: Vec<Option<Vec<Event>>> = {
+        let out: Vec<Option<Vec<Event>>> = {
             let mut ahead = self.ahead.borrow_mut();
             // A duty chain is asked twice: for the conflict rule, then by DUTY-4's check at
             // the analysis' end — a chain holds thousands of entries (issue 13: the daily
@@ -201,19 +201,10 @@ impl<S: Store> Lookup for StoreLookup<'_, S> {
                 })
                 .collect()
         };
-        let missing: Vec<RecordRef> = subjects
-            .iter()
-            .zip(&out)
-            .filter(|(_, o)| o.is_none())
-            .map(|(s, _)| *s)
-            .collect();
-        if !missing.is_empty() {
-            let mut read = self.store.events_of(&missing).await?.into_iter();
-            for o in out.iter_mut().filter(|o| o.is_none()) {
-                *o = read.next();
-            }
-        }
-        Ok(out.into_iter().map(Option::unwrap_or_default).collect())
+        completed(subjects, out, |missing| async move {
+            self.store.events_of(&missing).await
+        })
+        .await
     }
     async fn records_held(&self, subjects: &[RecordRef]) -> Result<Vec<bool>, StoreError> {
         if self.blank {
@@ -231,23 +222,35 @@ impl<S: Store> Lookup for StoreLookup<'_, S> {
                 })
                 .collect()
         };
-        let missing: Vec<RecordRef> = subjects
-            .iter()
-            .zip(&out)
-            .filter(|(_, o)| o.is_none())
-            .map(|(s, _)| *s)
-            .collect();
-        let mut read = if missing.is_empty() {
-            Vec::new()
-        } else {
-            self.store.records_held(&missing).await?
-        }
-        .into_iter();
-        Ok(out
-            .into_iter()
-            .map(|o| o.unwrap_or_else(|| read.next().unwrap_or(false)))
-            .collect())
+        completed(subjects, out, |missing| async move {
+            self.store.records_held(&missing).await
+        })
+        .await
     }
+}
+
+/// The read-ahead's `answers` to `subjects`, the ones it lacks read from the store at once.
+async fn completed<T: Default, F: std::future::Future<Output = Result<Vec<T>, StoreError>>>(
+    subjects: &[RecordRef],
+    answers: Vec<Option<T>>,
+    read: impl FnOnce(Vec<RecordRef>) -> F,
+) -> Result<Vec<T>, StoreError> {
+    let missing: Vec<RecordRef> = subjects
+        .iter()
+        .zip(&answers)
+        .filter(|(_, o)| o.is_none())
+        .map(|(s, _)| *s)
+        .collect();
+    let mut read = if missing.is_empty() {
+        Vec::new()
+    } else {
+        read(missing).await?
+    }
+    .into_iter();
+    Ok(answers
+        .into_iter()
+        .map(|o| o.or_else(|| read.next()).unwrap_or_default())
+        .collect())
 }
 
 /// May `actor` import here? A signed-in person needs [`Action::ImportData`]; nobody signed in

@@ -490,6 +490,10 @@ fn issue_13_a_sliced_import_checks_signatures_and_attestations_as_the_whole_file
     assert!(whole.header.sig.is_some());
     let sp = plan_sliced(&c, &file, None, T0 + 2 * HOUR, 3000).unwrap();
     same_preview(&sp.plan, &whole, false);
+    // Kept whole (no segment digests): the segments written before the enrolment are checked
+    // again from the bytes pass 1 kept.
+    let kept = plan_kept(&c, &file, None, T0 + 2 * HOUR, 3000, true).unwrap();
+    same_preview(&kept.plan, &whole, true);
     // The end line without its signature (checksum recomputed): refused as by the whole path.
     let (_, end_start) = frames(&file);
     let body = &file[..file.len() - format::TRAILER_LEN];

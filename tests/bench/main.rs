@@ -1806,8 +1806,8 @@ impl Bench {
             // handover: the browser's own work after the 10,000-event import (LevelDB's
             // compaction) is given 10 s first (session 24; until then the exchange followed
             // at once, and its runs spread 1.1–1.8 s at 4×), then the browser is waited for
-            // until idle, as before a cold start (session 41: after 10 s the compaction still
-            // ran in some runs — 875–1,389 ms in one series of four).
+            // until idle, as before a cold start, at most 120 s (session 41: after 10 s alone
+            // the runs spread 875–1,389 ms; the wait reached its cap in every run measured).
             tokio::time::sleep(Duration::from_secs(10)).await;
             let waited = self.quiet().await;
             let before = if profiled {

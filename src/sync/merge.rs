@@ -640,11 +640,8 @@ pub(crate) struct Analysis {
     held_ids: Option<HashSet<EventId>>,
     held: BTreeMap<DeviceId, (usize, i64, Hlc)>,
     held_back: Vec<Event>,
-    /// Records new events touch: whether this tablet held them.
-    touched: HashMap<RecordRef, bool>,
-    /// Held records whose stored events were not read: the file only appended to them so far
-    /// (see [`needs_stored_events`]).
-    unread: HashSet<RecordRef>,
+    /// Records new events touch, and whether their stored events were read.
+    touched: HashMap<RecordRef, Touched>,
     updated: BTreeMap<RecordRef, Updated>,
     modules: BTreeMap<RecordKind, ModuleCounts>,
     /// New events the duty-log chain check reads.
@@ -654,6 +651,16 @@ pub(crate) struct Analysis {
     photo_seen: HashSet<String>,
     new_events: Vec<Event>,
     blobs: Vec<Blob>,
+}
+
+/// What the conflict rule knows of a record new events touch (issue 13).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Touched {
+    /// New to this tablet, or held and its stored events read: nothing more to read.
+    Read,
+    /// Held, its stored events not read: the file only appended to it so far (see
+    /// [`needs_stored_events`]).
+    HeldUnread,
 }
 
 /// How many held ids an analysis remembers for the second pass (16 bytes each, about 4 MB of
@@ -901,11 +908,11 @@ impl Analysis {
         let mut first_seen = BTreeSet::new();
         let mut to_read = BTreeSet::new();
         for e in &new {
-            let first = !self.touched.contains_key(&e.subject);
-            if first {
+            let known = self.touched.get(&e.subject).copied();
+            if known.is_none() {
                 first_seen.insert(e.subject);
             }
-            if (first || self.unread.contains(&e.subject)) && needs_stored_events(e) {
+            if known != Some(Touched::Read) && needs_stored_events(e) {
                 to_read.insert(e.subject);
             }
         }
@@ -918,23 +925,23 @@ impl Analysis {
         if !only_held.is_empty() {
             for (s, held) in only_held.iter().zip(local.records_held(&only_held).await?) {
                 let m = self.modules.entry(s.kind).or_default();
-                self.touched.insert(*s, held);
                 if held {
                     m.updated_records += 1;
-                    self.unread.insert(*s);
+                    self.touched.insert(*s, Touched::HeldUnread);
                 } else {
                     m.new_records += 1;
+                    self.touched.insert(*s, Touched::Read);
                 }
             }
         }
         if !to_read.is_empty() {
             let stored_of = local.events_of(&to_read).await?;
             for (s, stored) in to_read.iter().zip(stored_of) {
-                // A record first met appending, now read for a field a new event sets.
-                let counted = self.unread.remove(s);
+                // A record first met appending is counted already; now read for a field a
+                // new event sets.
+                let counted = self.touched.insert(*s, Touched::Read) == Some(Touched::HeldUnread);
                 if !counted {
                     let m = self.modules.entry(s.kind).or_default();
-                    self.touched.insert(*s, !stored.is_empty());
                     if stored.is_empty() {
                         m.new_records += 1;
                         continue;
@@ -1101,7 +1108,6 @@ impl Analysis {
         );
         self.in_file = HashMap::new();
         self.touched = HashMap::new();
-        self.unread = HashSet::new();
         self.duty = Vec::new();
         let mut new_events = std::mem::take(&mut self.new_events);
         crate::domain::event::sort_events(&mut new_events);

@@ -375,26 +375,28 @@ pub(crate) async fn photos_lacking<S: Store>(
     store: &S,
     photos: &[(&str, &[String])],
 ) -> Result<Vec<Option<Vec<String>>>, StoreError> {
-    let legacy = |keys: &'_ [String]| -> Vec<String> {
-        keys.iter()
-            .filter(|k| crate::store::legacy_photo_key(k))
-            .cloned()
-            .collect()
-    };
+    // Each photo's legacy keys, asked before its content key (the answers come in that order).
+    let legacy: Vec<Vec<&String>> = photos
+        .iter()
+        .map(|(_, keys)| {
+            keys.iter()
+                .filter(|k| crate::store::legacy_photo_key(k))
+                .collect()
+        })
+        .collect();
     let mut asked = Vec::new();
-    for (sha256, keys) in photos {
-        asked.extend(legacy(keys));
+    for ((sha256, _), old) in photos.iter().zip(&legacy) {
+        asked.extend(old.iter().map(|k| (*k).clone()));
         asked.push(crate::store::photo_key(sha256));
     }
     let mut held = store.photos_held(&asked).await?.into_iter();
     let mut out = Vec::with_capacity(photos.len());
-    for (_, keys) in photos {
-        let mut aliases = Vec::new();
-        for k in legacy(keys) {
-            if !held.next().unwrap_or(false) {
-                aliases.push(k);
-            }
-        }
+    for old in legacy {
+        let aliases: Vec<String> = old
+            .into_iter()
+            .filter(|_| !held.next().unwrap_or(false))
+            .cloned()
+            .collect();
         let photo_held = held.next().unwrap_or(false);
         out.push((!aliases.is_empty() || !photo_held).then_some(aliases));
     }

@@ -392,11 +392,12 @@ pub(crate) async fn photos_lacking<S: Store>(
     let mut held = store.photos_held(&asked).await?.into_iter();
     let mut out = Vec::with_capacity(photos.len());
     for old in legacy {
-        let aliases: Vec<String> = old
-            .into_iter()
-            .filter(|_| !held.next().unwrap_or(false))
-            .cloned()
-            .collect();
+        let mut aliases = Vec::new();
+        for k in old {
+            if !held.next().unwrap_or(false) {
+                aliases.push(k.clone());
+            }
+        }
         let photo_held = held.next().unwrap_or(false);
         out.push((!aliases.is_empty() || !photo_held).then_some(aliases));
     }
